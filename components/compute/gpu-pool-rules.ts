@@ -1,0 +1,160 @@
+import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
+
+/**
+ * The rules a GPU node pool must follow, as a pure function shared by the config schema (which
+ * reports them against stack file keys) and `GpuNodePool` (which throws them as a ResourceError).
+ */
+
+export const CAPACITY_TYPES = ["on-demand", "spot", "reservation", "flex-start", "queued"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+
+export const GPU_DRIVER_VERSIONS = ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] as const;
+export type GpuDriverVersion = (typeof GPU_DRIVER_VERSIONS)[number];
+
+export const GPU_SHARING_STRATEGIES = ["TIME_SHARING", "MPS"] as const;
+export type GpuSharingStrategy = (typeof GPU_SHARING_STRATEGIES)[number];
+
+/** Where a GPU pool's capacity comes from. */
+export interface GpuCapacity {
+  /**
+   * - `on-demand`: regular VMs;
+   * - `spot`: Spot VMs (up to ~60-91 % cheaper, preemptible);
+   * - `reservation`: consume a Compute Engine reservation (any matching, or one by name);
+   * - `flex-start`: DWS flex-start VMs, obtained by the cluster autoscaler when available;
+   * - `queued`: DWS queued provisioning (ProvisioningRequest, e.g. through Kueue), all-or-nothing.
+   */
+  readonly type: CapacityType;
+  readonly reservation?: { readonly affinity: "any" | "specific"; readonly name?: string };
+}
+
+/** The parts of a GPU pool the rules look at. */
+export interface GpuPoolShape {
+  readonly machineType: string;
+  readonly accelerator: {
+    readonly type: string;
+    readonly count?: number;
+    readonly sharing?: { readonly strategy: GpuSharingStrategy; readonly maxClientsPerGpu: number };
+    readonly migPartitionSize?: string;
+  };
+  readonly autoscaling: { readonly min: number; readonly max: number };
+  readonly capacity: GpuCapacity;
+  readonly zones?: readonly string[];
+  readonly compactPlacement?: boolean;
+}
+
+/** A broken rule: the field (relative to the pool), what it holds, and what is allowed. */
+export interface PoolProblem {
+  readonly path: (string | number)[];
+  readonly input: unknown;
+  readonly message: string;
+}
+
+/** Zones of `region` that offer `accelerator`. */
+export function zonesOffering(accelerator: AcceleratorType, region: string): string[] {
+  return GPU_CATALOG[accelerator].zones.filter((zone) => zone.startsWith(`${region}-`));
+}
+
+/** The pool's zones: as given, or the cluster zones that offer its accelerator. */
+export function poolZones(pool: GpuPoolShape, region: string, clusterZones: readonly string[]): string[] {
+  if (pool.zones) return [...pool.zones];
+  if (!isAcceleratorType(pool.accelerator.type)) return [];
+  const offered = zonesOffering(pool.accelerator.type, region);
+  return clusterZones.filter((zone) => offered.includes(zone));
+}
+
+/** GPUs per VM: as given, or the machine type's fixed count (1 for N1 with attached GPUs). */
+export function gpusPerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number {
+  if (pool.accelerator.count !== undefined) return pool.accelerator.count;
+  if (!isAcceleratorType(pool.accelerator.type)) return 1;
+  return allowedGpuCounts(pool.accelerator.type, pool.machineType)[0] ?? 1;
+}
+
+export function gpuPoolProblems(pool: GpuPoolShape, region: string, clusterZones: readonly string[]): PoolProblem[] {
+  const problems: PoolProblem[] = [];
+  const type = pool.accelerator.type;
+  if (!isAcceleratorType(type)) {
+    return [{ path: ["accelerator", "type"], input: type, message: `one of ${Object.keys(GPU_CATALOG).join(", ")}` }];
+  }
+  const spec = GPU_CATALOG[type];
+  const machineTypes = Object.keys(spec.machineTypes);
+  if (!machineTypes.includes(pool.machineType)) {
+    problems.push({ path: ["machineType"], input: pool.machineType, message: `a machine type that carries ${type}: ${machineTypes.join(", ")}` });
+  } else if (pool.accelerator.count !== undefined) {
+    const counts = allowedGpuCounts(type, pool.machineType);
+    if (!counts.includes(pool.accelerator.count)) {
+      problems.push({ path: ["accelerator", "count"], input: pool.accelerator.count, message: `${counts.join(" or ")} for ${pool.machineType}` });
+    }
+  }
+  const mig = pool.accelerator.migPartitionSize;
+  if (mig !== undefined && !spec.migPartitions.includes(mig)) {
+    problems.push({
+      path: ["accelerator", "migPartitionSize"],
+      input: mig,
+      message: spec.migPartitions.length
+        ? `a MIG partition of ${type}: ${spec.migPartitions.join(", ")}`
+        : `nothing: ${type} has no MIG; use accelerator.sharing instead`,
+    });
+  }
+  if (mig !== undefined && pool.accelerator.sharing?.strategy === "MPS") {
+    problems.push({ path: ["accelerator", "sharing", "strategy"], input: "MPS", message: "TIME_SHARING with MIG partitions (GKE does not combine MPS with MIG)" });
+  }
+  problems.push(...zoneProblems(pool, type, region, clusterZones));
+  const { min, max } = pool.autoscaling;
+  if (min > max) problems.push({ path: ["autoscaling", "min"], input: min, message: `at most autoscaling.max (${max})` });
+  problems.push(...capacityProblems(pool));
+  if (pool.compactPlacement) {
+    const zones = poolZones(pool, region, clusterZones);
+    if (zones.length !== 1) {
+      problems.push({ path: ["compactPlacement"], input: true, message: `true only for a pool in one zone (set the pool's zones to one zone; it has ${zones.length})` });
+    }
+    if (pool.capacity.type === "queued") {
+      problems.push({ path: ["compactPlacement"], input: true, message: "false with queued capacity (DWS places the nodes itself)" });
+    }
+  }
+  return problems;
+}
+
+function zoneProblems(pool: GpuPoolShape, type: AcceleratorType, region: string, clusterZones: readonly string[]): PoolProblem[] {
+  const offered = zonesOffering(type, region);
+  if (pool.zones) {
+    return pool.zones.flatMap((zone, i) =>
+      offered.includes(zone)
+        ? []
+        : [{
+            path: ["zones", i],
+            input: zone,
+            message: offered.length
+              ? `a zone of ${region} that offers ${type}: ${offered.join(", ")}`
+              : `nothing: no zone of ${region} offers ${type} (components/catalog/gpus.ts)`,
+          }],
+    );
+  }
+  if (clusterZones.length > 0 && !clusterZones.some((zone) => offered.includes(zone))) {
+    return [{
+      path: ["accelerator", "type"],
+      input: type,
+      message: offered.length
+        ? `an accelerator offered in the cluster zones (${clusterZones.join(", ")}); ${type} is offered in ${offered.join(", ")}: set the pool's zones or the stack's zones`
+        : `an accelerator offered in ${region}; no zone of ${region} offers ${type}`,
+    }];
+  }
+  return [];
+}
+
+function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
+  const { capacity } = pool;
+  const problems: PoolProblem[] = [];
+  if (capacity.type === "reservation") {
+    if (!capacity.reservation) {
+      problems.push({ path: ["capacity", "reservation"], input: undefined, message: "{ affinity: any | specific, name } when capacity.type is reservation" });
+    } else if (capacity.reservation.affinity === "specific" && !capacity.reservation.name) {
+      problems.push({ path: ["capacity", "reservation", "name"], input: undefined, message: "the reservation's name when affinity is specific" });
+    }
+  } else if (capacity.reservation) {
+    problems.push({ path: ["capacity", "reservation"], input: capacity.reservation, message: `nothing unless capacity.type is reservation (it is ${capacity.type})` });
+  }
+  if ((capacity.type === "queued" || capacity.type === "flex-start") && pool.autoscaling.min !== 0) {
+    problems.push({ path: ["autoscaling", "min"], input: pool.autoscaling.min, message: `0 for ${capacity.type} capacity (nodes come only when workloads ask for them)` });
+  }
+  return problems;
+}

@@ -1,0 +1,69 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { type StackLabels, governanceLabels } from "../labels";
+import { NAME_LIMITS, physicalName } from "../naming";
+
+export interface KmsKeyArgs {
+  project: string;
+  /** KMS location; a region, so the key sits with the data it protects. */
+  location: string;
+  prefix: string;
+  labels: StackLabels;
+  /** What the key protects, for its name (`gke-secrets`, `data`). */
+  purpose: string;
+  /**
+   * Days between automatic key rotations.
+   * @default 90
+   */
+  rotationDays?: number;
+  /** Members (service agents) allowed to encrypt and decrypt with the key. */
+  encrypterDecrypters?: pulumi.Input<string>[];
+  /**
+   * Protect the key from deletion by Pulumi (destroying a key destroys the data under it).
+   * @default false
+   */
+  protect?: boolean;
+}
+
+/** A Cloud KMS key ring and an automatically rotated symmetric key, with its users. */
+export class KmsKey extends pulumi.ComponentResource {
+  public readonly keyRing: gcp.kms.KeyRing;
+  public readonly key: gcp.kms.CryptoKey;
+  /** The key's resource id, for `kmsKeyName`/`keyName` fields. */
+  public readonly keyId: pulumi.Output<string>;
+
+  constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:security:KmsKey", name, {}, opts);
+    const rotationDays = args.rotationDays ?? 90;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 365) {
+      throw new pulumi.ResourceError(`KmsKey "${name}": rotationDays must be an integer from 1 to 365 (got ${rotationDays})`, this);
+    }
+    this.keyRing = new gcp.kms.KeyRing(
+      `${name}-ring`,
+      { project: args.project, location: args.location, name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms) },
+      // Key rings cannot be deleted in Cloud KMS: keep them out of destroy.
+      { parent: this, retainOnDelete: true },
+    );
+    this.key = new gcp.kms.CryptoKey(
+      `${name}-key`,
+      {
+        name: physicalName([args.prefix, args.purpose, "key"], NAME_LIMITS.kms),
+        keyRing: this.keyRing.id,
+        purpose: "ENCRYPT_DECRYPT",
+        rotationPeriod: `${rotationDays * 86400}s`,
+        versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
+        labels: governanceLabels(args.labels, "kms-key"),
+      },
+      { parent: this, protect: args.protect ?? false },
+    );
+    (args.encrypterDecrypters ?? []).forEach((member, i) => {
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-user-${i}`,
+        { cryptoKeyId: this.key.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member },
+        { parent: this },
+      );
+    });
+    this.keyId = this.key.id;
+    this.registerOutputs({ keyId: this.keyId });
+  }
+}

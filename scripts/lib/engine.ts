@@ -1,0 +1,126 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { setAllConfig } from "@pulumi/pulumi/runtime/config";
+import { setMockOptions, waitForRPCs } from "@pulumi/pulumi/runtime/settings";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { withLocalStorage } from "@pulumi/pulumi/runtime/state";
+import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
+import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
+import { type PlainValue, plainObject } from "./wire-values";
+
+/**
+ * The offline engine: runs the real program for a named stack without the Pulumi CLI, a backend
+ * or a cloud account. Config is read from the stack file as the CLI would; Pulumi's mock monitor,
+ * extended to behave like the engine, answers every registration; the result is every resource
+ * with its inputs and options, and the stack outputs. Runs are isolated from each other (each has
+ * its own runtime store), so one process can plan any stack many times.
+ */
+export interface RunOptions {
+  /** The project root (where Pulumi.yaml is). */
+  readonly root: string;
+  readonly stack: string;
+  /** Leave provider-computed outputs unknown, as in a first `pulumi preview`. @default false */
+  readonly preview?: boolean;
+  /** Checks the stack's config before the program runs; throw to stop with nothing registered. */
+  readonly preflight?: (config: StackConfigFile, project: ProjectFile) => void;
+  /** Override the program (default: the project's `main`, required afresh). */
+  readonly program?: () => unknown;
+  /** Fail if the program has not finished after this many milliseconds. @default 120000 */
+  readonly timeoutMs?: number;
+}
+
+export interface RunResult {
+  readonly project: string;
+  readonly stack: string;
+  readonly preview: boolean;
+  readonly configFile: string;
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, PlainValue>;
+  /** Provider functions the program called. */
+  readonly invokes: string[];
+}
+
+/** The program failed: a config error, a component's validation error, or a bug. */
+export class ProgramError extends Error {
+  constructor(message: string, readonly cause: unknown, readonly resources: RecordedResource[]) {
+    super(message);
+    this.name = "ProgramError";
+  }
+}
+
+export async function runStack(options: RunOptions): Promise<RunResult> {
+  const project = readProjectFile(options.root);
+  const config = readStackConfigFile(project, options.stack);
+  options.preflight?.(config, project);
+  const preview = options.preview ?? false;
+  const gcpProject = config.values["gcp:project"] ?? "";
+  const gcpRegion = config.values["gcp:region"] ?? "";
+  const program = options.program ?? (() => loadProgram(project.main));
+
+  return withLocalStorage(async () => {
+    const monitor = new RecordingMonitor({ project: project.name, stack: options.stack, preview, gcpProject, gcpRegion });
+    setMockOptions(monitor, project.name, options.stack, preview);
+    setAllConfig(config.values, config.secretKeys);
+
+    const failures: unknown[] = [];
+    const onFailure = (error: unknown) => failures.push(error);
+    process.on("unhandledRejection", onFailure);
+    process.on("uncaughtException", onFailure);
+    try {
+      await withTimeout(runInPulumiStack(async () => program()), options.timeoutMs ?? 120_000, options.stack);
+    } catch (error) {
+      failures.push(error);
+    } finally {
+      await withTimeout(waitForRPCs(), options.timeoutMs ?? 120_000, options.stack).catch((error) => failures.push(error));
+      process.off("unhandledRejection", onFailure);
+      process.off("uncaughtException", onFailure);
+    }
+    if (failures.length > 0) {
+      const first = failures[0];
+      throw new ProgramError(errorMessage(first), first, monitor.records);
+    }
+    const stackUrn = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    return {
+      project: project.name,
+      stack: options.stack,
+      preview,
+      configFile: config.file,
+      resources: monitor.records,
+      outputs: plainObject(monitor.registeredOutputs.get(stackUrn) ?? {}),
+      invokes: monitor.invokes,
+    };
+  });
+}
+
+/** Requires the program afresh (its module only, not its libraries) and runs its export. */
+function loadProgram(main: string): unknown {
+  const entry = require.resolve(main.endsWith(".ts") || main.endsWith(".js") ? main : path.join(main, "index"));
+  delete require.cache[entry];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  let exported = require(entry);
+  if (exported && typeof exported === "object" && "default" in exported && Object.keys(exported).length === 1) {
+    exported = exported.default;
+  }
+  return typeof exported === "function" ? exported() : exported;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, stack: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the program for stack "${stack}" did not finish within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The message a user should see: RunErrors and ResourceErrors without their stacks. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    if (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error)) return error.message;
+    return error.message || String(error);
+  }
+  return String(error);
+}
+
+export function isUserError(error: unknown): boolean {
+  return error instanceof Error && (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error));
+}

@@ -1,0 +1,164 @@
+import { MockMonitor, type MockResourceArgs, type MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import { type PlainValue, plainObject, plainValue, SIG_KEY, SECRET_SIG } from "./wire-values";
+import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
+
+/** The options of one registration, as the engine receives them. */
+export interface RecordedOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  /** Explicit `dependsOn` (dependencies that no input property carries). */
+  dependsOn: string[];
+  aliases: unknown[];
+  additionalSecretOutputs: string[];
+  replaceOnChanges: string[];
+  deletedWith: string | null;
+}
+
+/** One resource registration, as the plan records it. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  /** `<urn>::<id>` of the explicit provider, or null for the default provider. */
+  provider: string | null;
+  custom: boolean;
+  /** Remote component (implemented by a provider, such as a Helm chart). */
+  remote: boolean;
+  inputs: Record<string, PlainValue>;
+  options: RecordedOptions;
+  /** For each input property, the URNs its value depends on. */
+  propertyDependencies: Record<string, string[]>;
+}
+
+export interface MonitorContext {
+  readonly project: string;
+  readonly stack: string;
+  readonly preview: boolean;
+  /** The GCP project and region of the stack, for synthesised ids. */
+  readonly gcpProject: string;
+  readonly gcpRegion: string;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Pulumi's MockMonitor, made to behave like the engine for a plan: URNs as the engine forms them
+ * (children of the root stack do not carry its type), inputs echoed back, provider-computed outputs
+ * synthesised per type (or left unknown in preview), and every registration recorded with the
+ * options the SDK sent (transforms cannot read them under mocks; the request can).
+ */
+export class RecordingMonitor extends MockMonitor {
+  readonly records: RecordedResource[] = [];
+  /** Outputs registered by components and the root stack, by URN (wire format). */
+  readonly registeredOutputs = new Map<string, unknown>();
+  readonly invokes: string[] = [];
+  private pendingUrn = "";
+
+  constructor(private readonly context: MonitorContext) {
+    super({
+      newResource: (args) => this.newResource(args),
+      call: (args) => {
+        this.invokes.push(args.token);
+        return synthesiseInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, context.gcpProject);
+      },
+    });
+    // MockMonitor keeps newUrn private; replace it on the instance with the engine's rule.
+    (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
+      engineUrn(context.stack, context.project, parent, type, name);
+  }
+
+  override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const urn = engineUrn(this.context.stack, this.context.project, req.getParent(), req.getType(), req.getName());
+    this.records.push(recordOf(req, urn));
+    // MockMonitor calls newResource synchronously, before its first await: it reads this.
+    this.pendingUrn = urn;
+    return super.registerResource(req, callback);
+  }
+
+  override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
+    this.registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+    super.registerResourceOutputs(req, callback);
+  }
+
+  override supportsFeature(req: any, callback: (err: any, response: any) => void): void {
+    // Transforms run in the engine, which mocks do not have.
+    const id = req.getId();
+    callback(null, { getHassupport: () => id !== "outputValues" && id !== "transforms" && id !== "invokeTransforms" });
+  }
+
+  private newResource(args: MockResourceArgs): MockResourceResult {
+    const urn = this.pendingUrn;
+    if (args.type.startsWith("pulumi:providers:")) return { id: providerId(urn), state: args.inputs };
+    if (args.custom === false) return { id: undefined, state: args.inputs };
+    if (this.context.preview) return { id: undefined, state: args.inputs };
+    const synthesised = synthesise({
+      type: args.type,
+      name: args.name,
+      urn,
+      inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+      project: this.context.gcpProject,
+      region: this.context.gcpRegion,
+    });
+    return { id: synthesised.id, state: { ...args.inputs, ...synthesised.outputs } };
+  }
+}
+
+/** The URN the Pulumi engine gives a resource (its parent's type chain, minus the root stack). */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+  let qualifiedType = type;
+  if (parent) {
+    const parentType = parent.split("::")[2];
+    if (parentType !== ROOT_STACK_TYPE) qualifiedType = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
+}
+
+function recordOf(req: any, urn: string): RecordedResource {
+  const propertyDependencies: Record<string, string[]> = {};
+  const implicit = new Set<string>();
+  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    const urns: string[] = deps.getUrnsList();
+    propertyDependencies[key] = urns;
+    urns.forEach((u) => implicit.add(u));
+  });
+  const provider: string = req.getProvider();
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || null,
+    provider: provider || null,
+    custom: req.getCustom(),
+    remote: req.getRemote(),
+    inputs: plainObject(req.getObject()?.toJavaScript() ?? {}),
+    options: {
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      dependsOn: (req.getDependenciesList() as string[]).filter((u) => !implicit.has(u)),
+      aliases: [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((alias: any) => plainValue(alias.toObject())),
+      ],
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      deletedWith: req.getDeletedwith() || null,
+    },
+    propertyDependencies,
+  };
+}
+
+/** Deserialised SDK values keep secrets wrapped; synthesis wants the plain values. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}

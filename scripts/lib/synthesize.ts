@@ -1,0 +1,181 @@
+import { createHash } from "crypto";
+
+/**
+ * Provider-computed outputs, synthesised per resource type the way the cloud would fill them in
+ * after an update: ids in each API's format, generated names, endpoints, emails, URLs. Values are
+ * derived from the resource's inputs and a hash of its URN, so plans are deterministic.
+ */
+export interface SynthesisInput {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** Deserialised inputs (secrets unwrapped). */
+  readonly inputs: Record<string, unknown>;
+  /** The stack's GCP project and region, for resources that take them from the provider. */
+  readonly project: string;
+  readonly region: string;
+}
+
+export interface Synthesised {
+  readonly id: string;
+  /** Computed outputs, merged over the echoed inputs. */
+  readonly outputs: Record<string, unknown>;
+}
+
+type Synthesiser = (r: SynthesisInput, h: Hasher) => Synthesised;
+
+/** Deterministic pseudo-random values derived from a resource's URN. */
+export class Hasher {
+  constructor(private readonly seed: string) {}
+  hex(length: number, salt = ""): string {
+    return createHash("sha256").update(this.seed + salt).digest("hex").slice(0, length);
+  }
+  digits(length: number, salt = ""): string {
+    const n = BigInt(`0x${this.hex(15, salt)}`).toString();
+    return (n + "0".repeat(length)).slice(0, length).replace(/^0/, "1");
+  }
+  ip(prefix: string, salt = ""): string {
+    const bytes = this.hex(8, salt).match(/../g)!.map((b) => parseInt(b, 16) % 250 + 2);
+    return `${prefix}.${bytes.slice(0, 4 - prefix.split(".").length).join(".")}`;
+  }
+}
+
+const str = (value: unknown, fallback: string): string => (typeof value === "string" && value.length > 0 ? value : fallback);
+
+/** The physical name: the given `name` input, or Pulumi's auto-name (logical name plus a suffix). */
+function physical(r: SynthesisInput, h: Hasher): string {
+  return str(r.inputs.name, `${r.name}-${h.hex(7, "name")}`);
+}
+
+const projectOf = (r: SynthesisInput) => str(r.inputs.project, r.project);
+const regionOf = (r: SynthesisInput) => str(r.inputs.region, r.region);
+const computeLink = (path: string) => `https://www.googleapis.com/compute/v1/${path}`;
+
+const fakeCertificate = (h: Hasher) =>
+  Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIC${h.hex(48, "ca")}\n-----END CERTIFICATE-----\n`).toString("base64");
+
+const SYNTHESISERS: Record<string, Synthesiser> = {
+  "gcp:projects/service:Service": (r) => ({ id: `${projectOf(r)}/${str(r.inputs.service, r.name)}`, outputs: {} }),
+  "gcp:compute/network:Network": (r, h) => {
+    const name = physical(r, h);
+    const id = `projects/${projectOf(r)}/global/networks/${name}`;
+    return { id, outputs: { name, selfLink: computeLink(id), networkId: h.digits(19), gatewayIpv4: "" } };
+  },
+  "gcp:compute/subnetwork:Subnetwork": (r, h) => {
+    const name = physical(r, h);
+    const id = `projects/${projectOf(r)}/regions/${regionOf(r)}/subnetworks/${name}`;
+    const cidr = str(r.inputs.ipCidrRange, "10.0.0.0/20");
+    return { id, outputs: { name, selfLink: computeLink(id), gatewayAddress: cidr.replace(/\d+\/\d+$/, "1"), subnetworkId: Number(h.digits(15)) } };
+  },
+  "gcp:compute/router:Router": (r, h) => {
+    const name = physical(r, h);
+    const id = `projects/${projectOf(r)}/regions/${regionOf(r)}/routers/${name}`;
+    return { id, outputs: { name, selfLink: computeLink(id) } };
+  },
+  "gcp:compute/routerNat:RouterNat": (r, h) => {
+    const name = physical(r, h);
+    return { id: `${projectOf(r)}/${regionOf(r)}/${str(r.inputs.router, "router")}/${name}`, outputs: { name } };
+  },
+  "gcp:kms/keyRing:KeyRing": (r, h) => {
+    const name = physical(r, h);
+    return { id: `projects/${projectOf(r)}/locations/${str(r.inputs.location, r.region)}/keyRings/${name}`, outputs: { name } };
+  },
+  "gcp:kms/cryptoKey:CryptoKey": (r, h) => {
+    const name = physical(r, h);
+    return { id: `${str(r.inputs.keyRing, `projects/${r.project}/locations/${r.region}/keyRings/ring`)}/cryptoKeys/${name}`, outputs: { name, primaries: [] } };
+  },
+  "gcp:serviceaccount/account:Account": (r, h) => {
+    const project = projectOf(r);
+    const accountId = str(r.inputs.accountId, `sa-${h.hex(8)}`);
+    const email = `${accountId}@${project}.iam.gserviceaccount.com`;
+    return {
+      id: `projects/${project}/serviceAccounts/${email}`,
+      outputs: { email, name: `projects/${project}/serviceAccounts/${email}`, uniqueId: h.digits(21), member: `serviceAccount:${email}` },
+    };
+  },
+  "gcp:container/cluster:Cluster": (r, h) => {
+    const project = projectOf(r);
+    const name = physical(r, h);
+    const location = str(r.inputs.location, r.region);
+    const id = `projects/${project}/locations/${location}/clusters/${name}`;
+    const pcc = (r.inputs.privateClusterConfig ?? {}) as Record<string, unknown>;
+    const endpoints = (r.inputs.controlPlaneEndpointsConfig ?? {}) as Record<string, unknown>;
+    const master = (r.inputs.masterAuth ?? {}) as Record<string, unknown>;
+    const privateEndpoint = str(pcc.masterIpv4CidrBlock, "172.16.0.0/28").replace(/\d+\/\d+$/, "2");
+    return {
+      id,
+      outputs: {
+        name,
+        endpoint: pcc.enablePrivateEndpoint === true ? privateEndpoint : h.ip("34", "endpoint"),
+        selfLink: `https://container.googleapis.com/v1/${id}`,
+        masterVersion: "1.33.5-gke.1162000",
+        labelFingerprint: h.hex(8, "labels"),
+        masterAuth: { ...master, clusterCaCertificate: fakeCertificate(h) },
+        privateClusterConfig: { ...pcc, privateEndpoint, publicEndpoint: h.ip("34", "endpoint"), peeringName: `gke-n${h.hex(16)}-peer` },
+        controlPlaneEndpointsConfig: {
+          ...endpoints,
+          dnsEndpointConfig: {
+            ...((endpoints.dnsEndpointConfig ?? {}) as object),
+            endpoint: `gke-${h.hex(32, "dns")}-${h.digits(12)}.${location}.gke.goog`,
+          },
+        },
+        operation: null,
+      },
+    };
+  },
+  "gcp:container/nodePool:NodePool": (r, h) => {
+    const name = physical(r, h);
+    const location = str(r.inputs.location, r.region);
+    const cluster = str(r.inputs.cluster, "cluster");
+    const id = `projects/${projectOf(r)}/locations/${location}/clusters/${cluster}/nodePools/${name}`;
+    return {
+      id,
+      outputs: {
+        name,
+        version: "1.33.5-gke.1162000",
+        instanceGroupUrls: [computeLink(`projects/${projectOf(r)}/zones/${location}/instanceGroupManagers/gke-${cluster}-${name}-${h.hex(8)}-grp`)],
+        operation: null,
+      },
+    };
+  },
+};
+
+/** IAM members and bindings: an id from the resource and role, and an etag. */
+function iamSynthesiser(r: SynthesisInput, h: Hasher): Synthesised {
+  const target = ["project", "cryptoKeyId", "bucket", "repository", "serviceAccountId", "secretId", "topic", "subscription", "datasetId", "name"]
+    .map((key) => r.inputs[key])
+    .find((value): value is string => typeof value === "string");
+  return { id: `${target ?? r.project}/${str(r.inputs.role, "role")}/${str(r.inputs.member, "member")}`, outputs: { etag: `BwY${h.hex(10, "etag")}` } };
+}
+
+/** A provider's id: providers have ids in previews too, so resources can reference them. */
+export function providerId(urn: string): string {
+  const hex = new Hasher(urn).hex(32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function synthesise(r: SynthesisInput): Synthesised {
+  const h = new Hasher(r.urn);
+  const specific = SYNTHESISERS[r.type];
+  if (specific) return specific(r, h);
+  if (/^gcp:[a-z0-9]+\/[a-zA-Z]*IAM(Member|Binding):/.test(r.type)) return iamSynthesiser(r, h);
+  if (r.type.startsWith("gcp:")) {
+    const name = physical(r, h);
+    return { id: `projects/${projectOf(r)}/${r.type.split(":")[1].split("/")[0]}/${name}`, outputs: { name } };
+  }
+  return { id: `${r.name}-${h.hex(8)}`, outputs: {} };
+}
+
+/** Canned answers for provider functions (invokes) the program calls. */
+export function synthesiseInvoke(token: string, args: Record<string, unknown>, project: string): Record<string, unknown> {
+  switch (token) {
+    case "gcp:organizations/getProject:getProject": {
+      const projectId = str(args.projectId, project);
+      return { id: `projects/${projectId}`, projectId, name: projectId, number: new Hasher(projectId).digits(12), labels: {} };
+    }
+    case "gcp:organizations/getClientConfig:getClientConfig":
+      return { id: "client", project, region: "", zone: "", accessToken: "[secret]" };
+    default:
+      return {};
+  }
+}

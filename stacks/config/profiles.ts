@@ -1,0 +1,108 @@
+import { zonesOf, isRegion } from "../../components/catalog/regions";
+import type { ProfileName } from "./schema";
+
+/**
+ * Environment profiles: the defaults a stack file is merged over. A stack names its profile with
+ * `cnai-platform:profile`, or gets the profile of its own name (`dev`, `staging`, `prod`).
+ *
+ * - dev: zonal cluster, spot capacity, everything scales to zero, no deletion protection,
+ *   Google-managed keys; guardrails advisory (policies/config/dev.json).
+ * - staging: regional cluster, spot GPUs scaling to zero, deletion protection on; mandatory
+ *   guardrails to catch what prod would refuse.
+ * - prod: regional cluster on the STABLE channel, on-demand capacity (or reservations, per pool),
+ *   deletion protection, customer-managed keys, a private endpoint available by config.
+ */
+export interface Profile {
+  /** Defaults for the top-level settings. */
+  readonly settings: Record<string, unknown>;
+  /** Defaults merged under every entry of `gpuPools`. */
+  readonly gpuPool: Record<string, unknown>;
+}
+
+const network = {
+  subnetCidr: "10.10.0.0/20",
+  podsCidr: "10.16.0.0/14",
+  servicesCidr: "10.20.0.0/20",
+  masterCidr: "172.16.0.0/28",
+  nat: true,
+};
+
+const kubernetes = { target: "cluster", yamlDirectory: "out/k8s-yaml" };
+
+export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
+  dev: {
+    settings: {
+      labels: {},
+      network,
+      cluster: {
+        location: "zonal",
+        releaseChannel: "REGULAR",
+        privateEndpoint: false,
+        masterAuthorizedNetworks: [],
+        deletionProtection: false,
+        autoscalingProfile: "OPTIMIZE_UTILIZATION",
+        maintenanceWindowStart: "03:00",
+        systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: true, diskSizeGb: 50 },
+      },
+      encryption: { customerManagedKeys: false, keyRotationDays: 90 },
+      gpuPools: [],
+      kubernetes,
+    },
+    gpuPool: { capacity: { type: "spot" }, autoscaling: { min: 0 } },
+  },
+  staging: {
+    settings: {
+      labels: {},
+      network,
+      cluster: {
+        location: "regional",
+        releaseChannel: "REGULAR",
+        privateEndpoint: false,
+        masterAuthorizedNetworks: [],
+        deletionProtection: true,
+        autoscalingProfile: "OPTIMIZE_UTILIZATION",
+        maintenanceWindowStart: "03:00",
+        systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
+      },
+      encryption: { customerManagedKeys: false, keyRotationDays: 90 },
+      gpuPools: [],
+      kubernetes,
+    },
+    gpuPool: { capacity: { type: "spot" }, autoscaling: { min: 0 } },
+  },
+  prod: {
+    settings: {
+      labels: {},
+      network,
+      cluster: {
+        location: "regional",
+        releaseChannel: "STABLE",
+        privateEndpoint: false,
+        masterAuthorizedNetworks: [],
+        deletionProtection: true,
+        autoscalingProfile: "BALANCED",
+        maintenanceWindowStart: "03:00",
+        systemPool: { machineType: "e2-standard-8", min: 3, max: 6, spot: false, diskSizeGb: 100 },
+      },
+      encryption: { customerManagedKeys: true, keyRotationDays: 90 },
+      gpuPools: [],
+      kubernetes,
+    },
+    gpuPool: { capacity: { type: "on-demand" }, autoscaling: { min: 0 } },
+  },
+};
+
+/** Defaults that depend on the stack and region rather than the profile. */
+export function derivedDefaults(stack: string, region: string, location: unknown): Record<string, unknown> {
+  const zones = isRegion(region) ? zonesOf(region) : [];
+  return {
+    prefix: defaultPrefix(stack),
+    zones: location === "zonal" ? zones.slice(0, 1) : zones.slice(0, 3),
+  };
+}
+
+/** `cnai-<stack>`, cut to the 16 characters a prefix may have. */
+export function defaultPrefix(stack: string): string {
+  const cleaned = `cnai-${stack}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 16);
+  return cleaned.replace(/-+$/, "");
+}
