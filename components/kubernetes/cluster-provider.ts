@@ -25,7 +25,7 @@ export function kubernetesProvider(
   }
   return new k8s.Provider(
     name,
-    { kubeconfig: args.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
+    { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true, deleteUnreachable: false },
     opts,
   );
 }

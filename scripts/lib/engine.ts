@@ -1,9 +1,9 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
-import { setMockOptions, waitForRPCs } from "@pulumi/pulumi/runtime/settings";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { withLocalStorage } from "@pulumi/pulumi/runtime/state";
+import { waitForRPCs, withLocalStorage } from "./pulumi-internals";
 import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
 import { type PlainValue, plainObject } from "./wire-values";
@@ -48,30 +48,64 @@ export class ProgramError extends Error {
   }
 }
 
+/** Runs the project's program for a stack from its files (Pulumi.yaml and the stack file). */
 export async function runStack(options: RunOptions): Promise<RunResult> {
   const project = readProjectFile(options.root);
   const config = readStackConfigFile(project, options.stack);
   options.preflight?.(config, project);
-  const preview = options.preview ?? false;
-  const gcpProject = config.values["gcp:project"] ?? "";
-  const gcpRegion = config.values["gcp:region"] ?? "";
-  const program = options.program ?? (() => loadProgram(project.main));
+  return runProgram({
+    project: project.name,
+    stack: options.stack,
+    config: config.values,
+    secretKeys: config.secretKeys,
+    configFile: config.file,
+    preview: options.preview,
+    program: options.program ?? (() => loadProgram(project.main)),
+    timeoutMs: options.timeoutMs,
+  });
+}
 
+export interface ProgramOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Config values by full key, as text (objects as JSON). */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+  readonly configFile?: string;
+  readonly preview?: boolean;
+  /** The program: creates resources, returns the stack outputs. */
+  readonly program: () => unknown;
+  readonly timeoutMs?: number;
+}
+
+/** Runs any program under the recording monitor, in a runtime store of its own. */
+export async function runProgram(options: ProgramOptions): Promise<RunResult> {
+  const preview = options.preview ?? false;
+  const config = options.config ?? {};
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return withLocalStorage(async () => {
-    const monitor = new RecordingMonitor({ project: project.name, stack: options.stack, preview, gcpProject, gcpRegion });
-    setMockOptions(monitor, project.name, options.stack, preview);
-    setAllConfig(config.values, config.secretKeys);
+    const monitor = new RecordingMonitor({
+      project: options.project,
+      stack: options.stack,
+      preview,
+      gcpProject: config["gcp:project"] ?? "",
+      gcpRegion: config["gcp:region"] ?? "",
+    });
+    setMockOptions(monitor, options.project, options.stack, preview);
+    setAllConfig({ ...config }, [...(options.secretKeys ?? [])]);
 
     const failures: unknown[] = [];
     const onFailure = (error: unknown) => failures.push(error);
     process.on("unhandledRejection", onFailure);
     process.on("uncaughtException", onFailure);
     try {
-      await withTimeout(runInPulumiStack(async () => program()), options.timeoutMs ?? 120_000, options.stack);
+      await withTimeout(runInPulumiStack(async () => options.program()), timeoutMs, options.stack);
     } catch (error) {
       failures.push(error);
     } finally {
-      await withTimeout(waitForRPCs(), options.timeoutMs ?? 120_000, options.stack).catch((error) => failures.push(error));
+      await withTimeout(waitForRPCs(), timeoutMs, options.stack).catch((error) => failures.push(error));
+      // Rejections of apply callbacks are reported on a later turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
       process.off("unhandledRejection", onFailure);
       process.off("uncaughtException", onFailure);
     }
@@ -81,10 +115,10 @@ export async function runStack(options: RunOptions): Promise<RunResult> {
     }
     const stackUrn = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     return {
-      project: project.name,
+      project: options.project,
       stack: options.stack,
       preview,
-      configFile: config.file,
+      configFile: options.configFile ?? "",
       resources: monitor.records,
       outputs: plainObject(monitor.registeredOutputs.get(stackUrn) ?? {}),
       invokes: monitor.invokes,
@@ -114,10 +148,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, stack: string): Promise
 
 /** The message a user should see: RunErrors and ResourceErrors without their stacks. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    if (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error)) return error.message;
-    return error.message || String(error);
-  }
+  if (error instanceof Error) return error.message || String(error);
   return String(error);
 }
 

@@ -3,7 +3,8 @@ import { type Region, isRegion } from "../../components/catalog/regions";
 import { ConfigError, type ConfigProblem, keyPath } from "./errors";
 import { problemsFromIssues, schemaAt } from "./issues";
 import { PROFILE_DEFAULTS, derivedDefaults } from "./profiles";
-import { PROFILES, type ProfileName, type Settings, crossFieldIssues, gcpSchema, settingsSchema } from "./schema";
+import { gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
+import { PROFILES, type ProfileName, type Settings, crossFieldIssues, gcpSchema, gpuPoolSchema, settingsSchema } from "./schema";
 
 /** The project's config namespace: keys are written `cnai-platform:<key>` in stack files. */
 export const CONFIG_NAMESPACE = "cnai-platform";
@@ -72,6 +73,7 @@ export function resolveConfig(raw: RawStackConfig): PlatformConfig {
     // Zones default from the region: with no valid region there are none, and that is the region's fault.
     const zonesDerived = values.zones === undefined && !isRegion(region);
     problems.push(...settingsProblems.filter((p) => !(zonesDerived && p.key === `${CONFIG_NAMESPACE}:zones`)));
+    problems.push(...poolProblemsOfValidPools(merged, region));
     throw new ConfigError(raw.file, problems);
   }
   for (const issue of crossFieldIssues(parsed.data, region)) {
@@ -86,6 +88,24 @@ export function resolveConfig(raw: RawStackConfig): PlatformConfig {
     profile,
     settings: parsed.data,
   };
+}
+
+/**
+ * When other settings are invalid, the GPU pools that are valid on their own are still checked
+ * against the catalog, so one run reports every problem.
+ */
+function poolProblemsOfValidPools(merged: Record<string, unknown>, region: string): ConfigProblem[] {
+  const zones = Array.isArray(merged.zones) && merged.zones.every((z) => typeof z === "string") ? (merged.zones as string[]) : [];
+  const pools = Array.isArray(merged.gpuPools) ? merged.gpuPools : [];
+  return pools.flatMap((pool, i) => {
+    const parsed = gpuPoolSchema.safeParse(pool);
+    if (!parsed.success) return [];
+    return gpuPoolProblems(parsed.data, region, zones).map((problem) => ({
+      key: `${CONFIG_NAMESPACE}:${keyPath(["gpuPools", i, ...problem.path])}`,
+      given: problem.input,
+      allowed: problem.message,
+    }));
+  });
 }
 
 function profileOf(stack: string, given: unknown): ProfileName | undefined {

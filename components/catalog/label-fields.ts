@@ -1,0 +1,41 @@
+/**
+ * Where each GCP resource type the blueprint creates takes labels, and which types take none.
+ * Source: the @pulumi/gcp 9.x typings (the `labels`, `resourceLabels`, `userLabels` and
+ * `nodeConfig.resourceLabels` args of each resource). A test fails when the program creates a
+ * GCP type that is in neither table, so a new resource cannot slip past the label rules.
+ */
+export const LABEL_FIELDS: Readonly<Record<string, string>> = {
+  "gcp:container/cluster:Cluster": "resourceLabels",
+  "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
+  "gcp:kms/cryptoKey:CryptoKey": "labels",
+};
+
+/** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
+export const UNLABELLED_TYPES: readonly string[] = [
+  "gcp:projects/service:Service",
+  "gcp:compute/network:Network",
+  "gcp:compute/subnetwork:Subnetwork",
+  "gcp:compute/router:Router",
+  "gcp:compute/routerNat:RouterNat",
+  "gcp:kms/keyRing:KeyRing",
+  "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+  "gcp:serviceaccount/account:Account",
+  "gcp:projects/iAMMember:IAMMember",
+];
+
+/** Types that carry the sustainability labels too (compute). */
+export const COMPUTE_TYPES: readonly string[] = [
+  "gcp:container/cluster:Cluster",
+  "gcp:container/nodePool:NodePool",
+];
+
+/** Types that carry `data-classification` (data stores). */
+export const DATA_STORE_TYPES: readonly string[] = [];
+
+/** The labels of a resource's inputs, if its type takes labels. */
+export function labelsOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+  const field = LABEL_FIELDS[type];
+  if (!field) return undefined;
+  const value = field.split(".").reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], inputs);
+  return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+}

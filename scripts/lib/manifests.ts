@@ -1,0 +1,55 @@
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { type Plan, type PlanResource, isKubernetesObject } from "./plan-document";
+
+/** A Kubernetes object of the plan, ready to write as YAML. */
+export interface Manifest {
+  readonly fileName: string;
+  readonly object: Record<string, unknown>;
+  readonly urn: string;
+}
+
+/** Kinds applied first, in this order, so later objects find their namespace and CRDs. */
+const APPLY_FIRST = ["Namespace", "CustomResourceDefinition", "PriorityClass", "ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ConfigMap", "Secret"];
+
+export function manifestsOf(plan: Plan): Manifest[] {
+  const objects = plan.resources.filter(isKubernetesObject);
+  const rank = (r: PlanResource) => {
+    const i = APPLY_FIRST.indexOf(String(r.inputs.kind));
+    return i === -1 ? APPLY_FIRST.length : i;
+  };
+  const ordered = objects
+    .map((resource, index) => ({ resource, index }))
+    .sort((a, b) => rank(a.resource) - rank(b.resource) || a.index - b.index)
+    .map(({ resource }) => resource);
+  const width = String(ordered.length).length;
+  return ordered.map((resource, i) => {
+    const metadata = (resource.inputs.metadata ?? {}) as Record<string, unknown>;
+    const parts = [String(resource.inputs.kind), metadata.namespace, metadata.name ?? resource.name]
+      .filter((p) => typeof p === "string" && p.length > 0)
+      .map((p) => String(p).toLowerCase().replace(/[^a-z0-9.-]+/g, "-"));
+    return {
+      fileName: `${String(i + 1).padStart(Math.max(width, 3), "0")}-${parts.join("-")}.yaml`,
+      object: kubernetesObject(resource),
+      urn: resource.urn,
+    };
+  });
+}
+
+/** The object as kubectl would see it: apiVersion, kind and metadata first. */
+function kubernetesObject(resource: PlanResource): Record<string, unknown> {
+  const { apiVersion, kind, metadata, ...rest } = resource.inputs;
+  return { apiVersion, kind, metadata: metadata ?? { name: resource.name }, ...rest };
+}
+
+/** Writes one YAML document per object into `dir` (emptied first). Returns the file names. */
+export function writeManifests(plan: Plan, dir: string): string[] {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const manifests = manifestsOf(plan);
+  for (const manifest of manifests) {
+    fs.writeFileSync(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${stringify(manifest.object, { lineWidth: 0 })}`);
+  }
+  return manifests.map((m) => m.fileName);
+}

@@ -1,0 +1,97 @@
+import type { RunResult } from "./engine";
+import type { PlainValue } from "./wire-values";
+
+/**
+ * plan.json: the contract in ../shared/contracts/plan.schema.json (DESIGN.md, "Offline engine").
+ */
+export interface PlanResourceOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  dependsOn: string[];
+  aliases: unknown[];
+  additionalSecretOutputs: string[];
+  replaceOnChanges?: string[];
+  deletedWith?: string | null;
+}
+
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  provider: string | null;
+  custom: boolean;
+  inputs: Record<string, PlainValue>;
+  options: PlanResourceOptions;
+  /** For each input property, the URNs its value came from. */
+  propertyDependencies?: Record<string, string[]>;
+}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+export interface PolicyViolation {
+  pack: string;
+  policy: string;
+  enforcementLevel: EnforcementLevel;
+  urn: string | null;
+  message: string;
+}
+
+export interface Range {
+  idle: number;
+  max: number;
+}
+
+export interface Estimate {
+  gpus: Range;
+  energyKwhPerMonth: Range;
+  co2eKgPerMonth: Range;
+  costUsdPerMonth: Range;
+  [detail: string]: unknown;
+}
+
+export interface Plan {
+  project: string;
+  stack: string;
+  /** True when provider-computed outputs were left unknown (a first `pulumi preview`). */
+  preview?: boolean;
+  resources: PlanResource[];
+  outputs: Record<string, PlainValue>;
+  policy: { packs: Array<string | { name: string; [key: string]: unknown }>; violations: PolicyViolation[] };
+  estimate?: Estimate;
+}
+
+export function planFromRun(run: RunResult): Plan {
+  return {
+    project: run.project,
+    stack: run.stack,
+    preview: run.preview,
+    resources: run.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      provider: r.provider,
+      custom: r.custom,
+      inputs: r.inputs,
+      options: { ...r.options },
+      propertyDependencies: r.propertyDependencies,
+    })),
+    outputs: run.outputs,
+    policy: { packs: [], violations: [] },
+  };
+}
+
+/** Is this resource a Kubernetes object the program declares (not a provider, chart or config group)? */
+export function isKubernetesObject(resource: Pick<PlanResource, "type" | "custom" | "inputs">): boolean {
+  if (!resource.custom || !resource.type.startsWith("kubernetes:")) return false;
+  if (/^kubernetes:(helm\.sh|yaml|kustomize)\//.test(resource.type)) return false;
+  return typeof resource.inputs.apiVersion === "string" && typeof resource.inputs.kind === "string";
+}
+
+/** Is this resource a Helm chart release? */
+export function isHelmChart(resource: Pick<PlanResource, "type">): boolean {
+  return /^kubernetes:helm\.sh\/v\d+:(Chart|Release)$/.test(resource.type);
+}

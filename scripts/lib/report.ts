@@ -1,0 +1,142 @@
+import { type Plan, type PlanResource, isHelmChart, isKubernetesObject } from "./plan-document";
+
+/**
+ * report.md: what a reviewer reads in a pull-request comment: a summary, the policy results, the
+ * cost and carbon estimate, and a Mermaid diagram of the platform's components.
+ */
+export function renderReport(plan: Plan): string {
+  return [
+    `# cnai-platform plan: stack \`${plan.stack}\``,
+    "",
+    summarySection(plan),
+    policySection(plan),
+    estimateSection(plan),
+    diagramSection(plan),
+  ].join("\n");
+}
+
+function summarySection(plan: Plan): string {
+  const custom = plan.resources.filter((r) => r.custom);
+  const components = plan.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
+  const k8s = plan.resources.filter(isKubernetesObject);
+  const charts = plan.resources.filter(isHelmChart);
+  const byType = new Map<string, number>();
+  for (const r of custom) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  const rows = [...byType.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = [
+    "## Summary",
+    "",
+    `- Mode: ${plan.preview ? "preview (provider-computed values unknown)" : "update (provider-computed values synthesised)"}`,
+    `- Resources: ${plan.resources.length} (${custom.length} cloud and Kubernetes resources, ${components.length} components)`,
+    `- Kubernetes objects: ${k8s.length}; Helm charts: ${charts.length}`,
+    `- Protected resources: ${plan.resources.filter((r) => r.options.protect || r.options.retainOnDelete).length}`,
+    "",
+    "| resource type | count |",
+    "|---|---:|",
+    ...rows.map(([type, count]) => `| \`${type}\` | ${count} |`),
+    "",
+  ];
+  if (charts.length) {
+    lines.push("| Helm chart | version | repository |", "|---|---|---|");
+    for (const chart of charts) {
+      const repo = (chart.inputs.repositoryOpts as Record<string, unknown> | undefined)?.repo ?? "";
+      lines.push(`| ${chart.inputs.chart} | ${chart.inputs.version ?? ""} | ${repo} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function policySection(plan: Plan): string {
+  const { packs, violations } = plan.policy;
+  if (packs.length === 0) return ["## Policy", "", "No policy packs ran.", ""].join("\n");
+  const packNames = packs.map((p) => (typeof p === "string" ? p : p.name));
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+  const lines = [
+    "## Policy",
+    "",
+    `Packs: ${packNames.join(", ")}. ${violations.length === 0 ? "No violations." : `${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory.length} mandatory.`}`,
+    "",
+  ];
+  if (violations.length) {
+    lines.push("| level | pack | policy | resource | message |", "|---|---|---|---|---|");
+    for (const v of violations) {
+      const resource = v.urn ? `\`${v.urn.split("::").pop()}\`` : "(stack)";
+      lines.push(`| ${v.enforcementLevel} | ${v.pack} | ${v.policy} | ${resource} | ${v.message.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function estimateSection(plan: Plan): string {
+  const e = plan.estimate;
+  if (!e) return ["## Cost and carbon", "", "No estimate in this plan.", ""].join("\n");
+  const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: n < 10 ? 2 : 0 });
+  return [
+    "## Cost and carbon (per month)",
+    "",
+    "| figure | idle (pools at minimum) | max (pools at maximum, all month) |",
+    "|---|---:|---:|",
+    `| GPUs | ${fmt(e.gpus.idle)} | ${fmt(e.gpus.max)} |`,
+    `| Energy, kWh | ${fmt(e.energyKwhPerMonth.idle)} | ${fmt(e.energyKwhPerMonth.max)} |`,
+    `| CO2e, kg | ${fmt(e.co2eKgPerMonth.idle)} | ${fmt(e.co2eKgPerMonth.max)} |`,
+    `| Cost, USD | ${fmt(e.costUsdPerMonth.idle)} | ${fmt(e.costUsdPerMonth.max)} |`,
+    "",
+  ].join("\n");
+}
+
+/** A flowchart of the component tree: one node per component, with how many resources it holds. */
+export function mermaidDiagram(resources: readonly PlanResource[]): string {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const isNode = (r: PlanResource) => !r.custom && r.type !== "pulumi:pulumi:Stack";
+  const nodes = resources.filter(isNode);
+  const ids = new Map(nodes.map((r, i) => [r.urn, `c${i}`]));
+  const owned = new Map<string, number>();
+  const ownerOf = (r: PlanResource): string | undefined => {
+    let parent = r.parent ? byUrn.get(r.parent) : undefined;
+    while (parent && !isNode(parent)) parent = parent.parent ? byUrn.get(parent.parent) : undefined;
+    return parent?.urn;
+  };
+  for (const r of resources.filter((x) => x.custom)) {
+    const owner = ownerOf(r);
+    if (owner) owned.set(owner, (owned.get(owner) ?? 0) + 1);
+  }
+  const lines = ["flowchart TD"];
+  for (const node of nodes) {
+    const kind = node.type.split(":").pop();
+    const count = owned.get(node.urn) ?? 0;
+    lines.push(`  ${ids.get(node.urn)}["${kind}<br/>${escapeLabel(node.name)}<br/>${count} resource${count === 1 ? "" : "s"}"]`);
+  }
+  for (const node of nodes) {
+    const owner = ownerOf(node);
+    if (owner) lines.push(`  ${ids.get(owner)} --> ${ids.get(node.urn)}`);
+  }
+  const dependsOn = new Set<string>();
+  for (const node of nodes) {
+    for (const dep of node.options.dependsOn) {
+      const target = byUrn.get(dep);
+      const owner = target && (isNode(target) ? target.urn : ownerOf(target));
+      if (owner && owner !== node.urn && ownerOf(node) !== owner) dependsOn.add(`  ${ids.get(owner)} -.-> ${ids.get(node.urn)}`);
+    }
+  }
+  lines.push(...dependsOn);
+  return lines.join("\n");
+}
+
+function escapeLabel(text: string): string {
+  return text.replace(/"/g, "#quot;");
+}
+
+function diagramSection(plan: Plan): string {
+  return [
+    "## Components",
+    "",
+    "Solid arrows: a component contains another; dotted: created after (depends on).",
+    "",
+    "```mermaid",
+    mermaidDiagram(plan.resources),
+    "```",
+    "",
+  ].join("\n");
+}

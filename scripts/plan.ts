@@ -1,0 +1,62 @@
+import * as fs from "fs";
+import * as path from "path";
+import { resolveConfig } from "../stacks/config/load";
+import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
+import { runStack } from "./lib/engine";
+import { UsageError } from "./lib/project-files";
+import { writeManifests } from "./lib/manifests";
+import { type Plan, planFromRun } from "./lib/plan-document";
+import { renderReport } from "./lib/report";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--verbose] [--root <project dir>]";
+const ROOT = path.resolve(__dirname, "..");
+
+/** `plan`: runs the program for a stack offline and writes plan.json, manifests/ and report.md. */
+export async function main(argv: string[]): Promise<number> {
+  let verbose = argv.includes("--verbose");
+  try {
+    const flags = parseFlags(argv, { stack: { type: "string", short: "s" }, out: { type: "string" }, preview: { type: "boolean" }, verbose: { type: "boolean" }, root: { type: "string" } }, USAGE);
+    verbose = flags.verbose ?? false;
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    if (!flags.stack) throw new UsageError(`--stack is required\n${USAGE}`);
+    const root = path.resolve(flags.root ?? ROOT);
+    const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
+    const started = Date.now();
+    const run = await runStack({
+      root,
+      stack: flags.stack,
+      preview: flags.preview ?? false,
+      preflight: (config) => void resolveConfig({ stack: flags.stack!, file: config.file, values: config.values }),
+    });
+    const plan = planFromRun(run);
+    const files = writePlanFiles(plan, out);
+    const mandatory = plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    process.stdout.write(
+      `plan: stack ${plan.stack}${plan.preview ? " (preview)" : ""}: ${plan.resources.length} resources, ` +
+        `${files.manifests} Kubernetes manifests, ${plan.policy.violations.length} policy violations (${mandatory} mandatory) ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${path.relative(process.cwd(), out) || "."}/{plan.json,report.md,manifests/}\n`,
+    );
+    return mandatory > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+  } catch (error) {
+    return reportError("plan", error, verbose);
+  }
+}
+
+/** Writes plan.json, report.md and manifests/ into `out`. */
+export function writePlanFiles(plan: Plan, out: string): { manifests: number } {
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, "report.md"), renderReport(plan));
+  const manifests = writeManifests(plan, path.join(out, "manifests"));
+  return { manifests: manifests.length };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => (process.exitCode = reportError("plan", error, true) || EXIT_ERROR),
+  );
+}

@@ -1,0 +1,141 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { main } from "../../scripts/plan";
+import { ROOT, captureOutput } from "../helpers/run";
+
+/**
+ * Bad stack files through the real `plan` command: each exits 2 with one line that names the stack
+ * file, the key path, the value given and what is allowed, prints no stack trace, and writes no plan.
+ */
+
+type Config = Record<string, unknown>;
+
+const GOOD: Config = {
+  "gcp:project": "acme-ml-dev",
+  "gcp:region": "us-central1",
+  "cnai-platform:team": "ml-platform",
+  "cnai-platform:costCenter": "cc-ml-1001",
+  "cnai-platform:zones": ["us-central1-a"],
+  "cnai-platform:gpuPools": [
+    { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" },
+  ],
+};
+
+const pool = (changes: Config) => ({ "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }] });
+
+interface Case {
+  what: string;
+  stack?: string;
+  config?: Config;
+  remove?: string[];
+  raw?: string;
+  /** What the single error line must say. */
+  expect: RegExp;
+}
+
+const CASES: Case[] = [
+  { what: "an unknown top-level key (a typo)", config: { "cnai-platform:gpuPool": [] }, expect: /cnai-platform:gpuPool: unknown key; allowed: one of profile, prefix, team, costCenter/ },
+  { what: "an unknown nested key", config: { "cnai-platform:cluster": { relaseChannel: "STABLE" } }, expect: /cnai-platform:cluster\.relaseChannel: unknown key; allowed: one of location, releaseChannel/ },
+  { what: "an unknown key in a GPU pool", config: pool({ accelerator: { typ: "nvidia-l4" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.typ: unknown key; allowed: one of type, count/ },
+  { what: "a string where a number belongs", config: pool({ autoscaling: { max: "two" } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got "two"; allowed: an integer from 1 to 1000/ },
+  { what: "a string where a boolean belongs", config: { "cnai-platform:cluster": { privateEndpoint: "yes" } }, expect: /cnai-platform:cluster\.privateEndpoint: got "yes"; allowed: true or false/ },
+  { what: "a fractional GPU count", config: pool({ accelerator: { type: "nvidia-l4", count: 1.5 } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 1\.5; allowed: an integer from 1 to 16/ },
+  { what: "a pool maximum of zero", config: pool({ autoscaling: { max: 0 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/ },
+  { what: "a system pool above its range", config: { "cnai-platform:cluster": { systemPool: { max: 500 } } }, expect: /cnai-platform:cluster\.systemPool\.max: got 500; allowed: an integer from 1 to 100/ },
+  { what: "a GPU pool minimum above its maximum", config: pool({ autoscaling: { min: 3, max: 2 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 3; allowed: at most autoscaling\.max \(2\)/ },
+  { what: "a system pool minimum above its maximum", config: { "cnai-platform:cluster": { systemPool: { min: 4, max: 2 } } }, expect: /cnai-platform:cluster\.systemPool\.min: got 4; allowed: at most cluster\.systemPool\.max \(2\)/ },
+  { what: "an unknown accelerator", config: pool({ accelerator: { type: "nvidia-l5" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l5"; allowed: one of "nvidia-tesla-t4", "nvidia-l4"/ },
+  { what: "a machine type that does not carry the accelerator", config: pool({ machineType: "a2-highgpu-1g" }), expect: /cnai-platform:gpuPools\[0\]\.machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4: g2-standard-4/ },
+  { what: "a GPU count the machine type cannot hold", config: pool({ accelerator: { type: "nvidia-l4", count: 4 } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 4; allowed: 1 for g2-standard-8/ },
+  { what: "an unknown region", config: { "gcp:region": "mars-east1" }, expect: /gcp:region: got "mars-east1"; allowed: a Google Cloud region: africa-south1/ },
+  { what: "an unknown zone", config: { "cnai-platform:zones": ["us-central1-z"] }, expect: /cnai-platform:zones\[0\]: got "us-central1-z"; allowed: a zone of us-central1: us-central1-a, us-central1-b, us-central1-c, us-central1-f/ },
+  { what: "a pool zone that does not offer the accelerator", config: pool({ zones: ["us-central1-f"] }), expect: /cnai-platform:gpuPools\[0\]\.zones\[0\]: got "us-central1-f"; allowed: a zone of us-central1 that offers nvidia-l4: us-central1-a, us-central1-b, us-central1-c/ },
+  { what: "cluster zones where the accelerator is not offered", config: { "cnai-platform:zones": ["us-central1-f"] }, expect: /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l4"; allowed: an accelerator offered in the cluster zones \(us-central1-f\)/ },
+  { what: "a team that is not a label value", config: { "cnai-platform:team": "ML Team" }, expect: /cnai-platform:team: got "ML Team"; allowed: a GCP label value: lower-case letters/ },
+  { what: "a cost center that is not a label value", config: { "cnai-platform:costCenter": "CC/1001" }, expect: /cnai-platform:costCenter: got "CC\/1001"; allowed: a GCP label value/ },
+  { what: "a malformed label key", config: { "cnai-platform:labels": { Owner: "sre" } }, expect: /cnai-platform:labels\.Owner: got "Owner"; allowed: a GCP label key/ },
+  { what: "a malformed label value", config: { "cnai-platform:labels": { owner: "SRE Team" } }, expect: /cnai-platform:labels\.owner: got "SRE Team"; allowed: a GCP label value/ },
+  { what: "a label the blueprint sets itself", config: { "cnai-platform:labels": { env: "production" } }, expect: /cnai-platform:labels\.env: got "env"; allowed: a label key other than the ones the blueprint sets/ },
+  { what: "a CIDR with an impossible prefix", config: { "cnai-platform:network": { subnetCidr: "10.10.0.0/33" } }, expect: /cnai-platform:network\.subnetCidr: got "10\.10\.0\.0\/33"; allowed: the node subnet range as an IPv4 CIDR block/ },
+  { what: "a control plane range that is not a /28", config: { "cnai-platform:network": { masterCidr: "172.16.0.0/24" } }, expect: /cnai-platform:network\.masterCidr: got "172\.16\.0\.0\/24"; allowed: a \/28 block for the control plane/ },
+  { what: "a malformed project id", config: { "gcp:project": "Acme_Dev" }, expect: /gcp:project: got "Acme_Dev"; allowed: a GCP project id/ },
+  { what: "a missing project", remove: ["gcp:project"], expect: /gcp:project: got nothing \(the key is missing\); allowed: a string/ },
+  { what: "a missing team", remove: ["cnai-platform:team"], expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a string/ },
+  { what: "an unknown release channel", config: { "cnai-platform:cluster": { releaseChannel: "FAST" } }, expect: /cnai-platform:cluster\.releaseChannel: got "FAST"; allowed: one of "RAPID", "REGULAR", "STABLE"/ },
+  { what: "reservation capacity without a reservation", config: pool({ capacity: { type: "reservation" } }), expect: /cnai-platform:gpuPools\[0\]\.capacity\.reservation: got nothing \(the key is missing\); allowed: \{ affinity: any \| specific, name \} when capacity\.type is reservation/ },
+  { what: "queued capacity with warm nodes", config: pool({ capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 1; allowed: 0 for queued capacity/ },
+  { what: "MIG partitions on a GPU without MIG", config: pool({ accelerator: { type: "nvidia-l4", migPartitionSize: "1g.5gb" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.migPartitionSize: got "1g\.5gb"; allowed: nothing: nvidia-l4 has no MIG/ },
+  { what: "a private endpoint without authorized networks", config: { "cnai-platform:cluster": { privateEndpoint: true } }, expect: /cnai-platform:cluster\.masterAuthorizedNetworks: got \[\]; allowed: at least one network when cluster\.privateEndpoint is true/ },
+  { what: "two GPU pools with one name", config: { "cnai-platform:gpuPools": [(GOOD["cnai-platform:gpuPools"] as Config[])[0], (GOOD["cnai-platform:gpuPools"] as Config[])[0]] }, expect: /cnai-platform:gpuPools\[1\]\.name: got "l4"; allowed: a name no other GPU pool uses/ },
+  { what: "an unknown profile", config: { "cnai-platform:profile": "production" }, expect: /cnai-platform:profile: got "production"; allowed: one of "dev", "staging", "prod"/ },
+  { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
+  { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
+];
+
+describe("bad stack configuration", function () {
+  let project: string;
+
+  before(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-bad-config-"));
+    fs.mkdirSync(path.join(project, "stacks"));
+    fs.writeFileSync(
+      path.join(project, "Pulumi.yaml"),
+      stringify({ name: "cnai-platform", runtime: "nodejs", main: path.join(ROOT, "stacks", "index.ts"), stackConfigDir: "stacks" }),
+    );
+  });
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it(`has at least 20 cases (${CASES.length})`, () => assert.ok(CASES.length >= 20));
+
+  for (const c of CASES) {
+    it(`${c.what}: exit 2 with the file, key, value and what is allowed`, async () => {
+      const stack = c.stack ?? "dev";
+      const config: Config = { ...GOOD, ...c.config };
+      for (const key of c.remove ?? []) delete config[key];
+      const file = path.join(project, "stacks", `Pulumi.${stack}.yaml`);
+      fs.writeFileSync(file, c.raw ?? stringify({ config }));
+      const out = path.join(project, "out", stack);
+      try {
+        const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--root", project, "--out", out]));
+        assert.strictEqual(result, 2, `exit status (stderr: ${stderr})`);
+        assert.strictEqual(stdout, "");
+        assert.match(stderr, new RegExp(`stacks/Pulumi\\.${stack}\\.yaml`));
+        assert.match(stderr, c.expect);
+        assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+        assert.ok(!fs.existsSync(path.join(out, "plan.json")), "no plan is written");
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    });
+  }
+
+  it("reports every problem of a file at once, one line each", async () => {
+    const stack = "dev";
+    const config = { ...GOOD, "cnai-platform:team": "ML", "cnai-platform:colour": "red", ...pool({ autoscaling: { max: -1 } }) };
+    fs.writeFileSync(path.join(project, "stacks", `Pulumi.${stack}.yaml`), stringify({ config }));
+    const { result, stderr } = await captureOutput(() => main(["--stack", stack, "--root", project, "--out", path.join(project, "out", stack)]));
+    assert.strictEqual(result, 2);
+    assert.match(stderr, /\(3 problems\); nothing was created:/);
+    assert.match(stderr, /cnai-platform:team: got "ML"/);
+    assert.match(stderr, /cnai-platform:colour: unknown key/);
+    assert.match(stderr, /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got -1/);
+  });
+
+  it("names a missing stack file and the stacks that exist", async () => {
+    const { result, stderr } = await captureOutput(() => main(["--stack", "qa", "--root", ROOT, "--out", path.join(project, "out", "qa")]));
+    assert.strictEqual(result, 2);
+    assert.match(stderr, /no stack file stacks\/Pulumi\.qa\.yaml for stack "qa"; stacks: dev, prod, staging/);
+  });
+
+  it("refuses unknown flags and a missing --stack with the usage line", async () => {
+    const unknown = await captureOutput(() => main(["--stak", "dev"]));
+    assert.strictEqual(unknown.result, 2);
+    assert.match(unknown.stderr, /Unknown option '--stak'[\s\S]*usage: npm run plan -- --stack <name>/);
+    const missing = await captureOutput(() => main([]));
+    assert.strictEqual(missing.result, 2);
+    assert.match(missing.stderr, /--stack is required/);
+  });
+});

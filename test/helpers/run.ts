@@ -1,0 +1,53 @@
+import * as assert from "assert";
+import * as path from "path";
+import { type RunResult, runProgram } from "../../scripts/lib/engine";
+import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import type { StackLabels } from "../../components/labels";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export const STACK_LABELS: StackLabels = { env: "test", team: "ml-platform", costCenter: "cc-1" };
+
+/** Runs a program (a few components) under the offline engine. */
+export function run(program: () => unknown, options: { preview?: boolean; stack?: string; config?: Record<string, string> } = {}): Promise<RunResult> {
+  return runProgram({
+    project: "cnai-platform",
+    stack: options.stack ?? "test",
+    preview: options.preview,
+    config: { "gcp:project": "acme-test", "gcp:region": "us-central1", ...options.config },
+    program,
+  });
+}
+
+/** The one resource of a type (and name), failing the test if there is not exactly one. */
+export function one(result: RunResult, type: string, name?: string): RecordedResource {
+  const found = all(result, type).filter((r) => name === undefined || r.name === name);
+  assert.strictEqual(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${result.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+  return found[0];
+}
+
+export function all(result: RunResult, type: string): RecordedResource[] {
+  return result.resources.filter((r) => r.type === type);
+}
+
+/** A nested input by dotted path (`nodeConfig.guestAccelerators.0.count`). */
+export function input(resource: RecordedResource, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource.inputs);
+}
+
+/** Captures what a function writes to stdout and stderr. */
+export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const result = await fn();
+    return { result, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+}

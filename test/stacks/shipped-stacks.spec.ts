@@ -1,0 +1,143 @@
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { COMPUTE_TYPES, LABEL_FIELDS, UNLABELLED_TYPES, labelsOf } from "../../components/catalog/label-fields";
+import { carbonTier, isRegion } from "../../components/catalog/regions";
+import { labelSyntaxProblems } from "../../components/labels";
+import { resolveConfig } from "../../stacks/config/load";
+import { type RunResult, runStack } from "../../scripts/lib/engine";
+import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
+import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
+import { UNKNOWN } from "../../scripts/lib/wire-values";
+import { planSchemaErrors } from "../helpers/plan-schema";
+import { ROOT, input, one } from "../helpers/run";
+
+const STACKS = listStacks(readProjectFile(ROOT));
+const plans = new Map<string, { update: Plan; preview: Plan; run: RunResult }>();
+
+async function planOf(stack: string) {
+  if (!plans.has(stack)) {
+    const preflight = (config: { file: string; values: Record<string, string> }) => void resolveConfig({ stack, file: config.file, values: config.values });
+    const run = await runStack({ root: ROOT, stack, preflight });
+    const preview = planFromRun(await runStack({ root: ROOT, stack, preview: true, preflight }));
+    plans.set(stack, { update: planFromRun(run), preview, run });
+  }
+  return plans.get(stack)!;
+}
+
+describe("shipped stacks", () => {
+  it("are dev, staging and prod", () => assert.deepStrictEqual(STACKS, ["dev", "prod", "staging"]));
+
+  for (const stack of ["dev", "staging", "prod"]) {
+    describe(stack, () => {
+      it("plans in update and preview mode, each plan valid against the plan.json contract", async () => {
+        const { update, preview } = await planOf(stack);
+        assert.deepStrictEqual(planSchemaErrors(update), []);
+        assert.deepStrictEqual(planSchemaErrors(preview), []);
+        assert.strictEqual(preview.resources.length, update.resources.length);
+        assert.ok(update.resources.length >= 20, `${update.resources.length} resources`);
+        assert.ok(JSON.stringify(preview.outputs).includes(UNKNOWN), "preview leaves computed outputs unknown");
+        assert.ok(!JSON.stringify(update.outputs).includes(UNKNOWN), "update mode synthesises them");
+      });
+
+      it("labels every GCP resource that takes labels with the governance set, and compute with the sustainability set", async () => {
+        const { update } = await planOf(stack);
+        const region = String(update.outputs.region);
+        assert.ok(isRegion(region));
+        for (const r of update.resources.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
+          assert.ok(r.type in LABEL_FIELDS || UNLABELLED_TYPES.includes(r.type), `${r.type} is classified in components/catalog/label-fields.ts`);
+          const labels = labelsOf(r.type, r.inputs) as Record<string, string> | undefined;
+          if (!(r.type in LABEL_FIELDS)) continue;
+          assert.ok(labels, `${r.urn} has labels`);
+          assert.deepStrictEqual(labelSyntaxProblems(labels), [], r.urn);
+          assert.strictEqual(labels.env, stack, r.urn);
+          assert.strictEqual(labels["managed-by"], "pulumi", r.urn);
+          for (const key of ["team", "cost-center", "component"]) assert.ok(labels[key], `${r.urn} has ${key}`);
+          if (COMPUTE_TYPES.includes(r.type)) {
+            assert.ok(["training", "inference", "data", "platform"].includes(labels["workload-type"]), r.urn);
+            assert.ok(["true", "false"].includes(labels.shiftable), r.urn);
+            assert.strictEqual(labels["carbon-tier"], carbonTier(region), r.urn);
+          }
+        }
+      });
+
+      it("keeps derived names within GCP's limits", async () => {
+        const { update } = await planOf(stack);
+        for (const r of update.resources) {
+          const name = r.inputs.name;
+          if (r.type === "gcp:container/cluster:Cluster" || r.type === "gcp:container/nodePool:NodePool") assert.ok(String(name).length <= 40, `${name}`);
+          if (r.type === "gcp:serviceaccount/account:Account") assert.match(String(r.inputs.accountId), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+          if (typeof name === "string" && r.type.startsWith("gcp:compute/")) assert.match(name, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+        }
+      });
+    });
+  }
+
+  it("dev: zonal, spot GPU pools that scale to zero, no deletion protection, Google-managed keys, nothing protected", async () => {
+    const { run } = await planOf("dev");
+    const cluster = one(run, "gcp:container/cluster:Cluster");
+    assert.strictEqual(input(cluster, "location"), "us-central1-a");
+    assert.strictEqual(input(cluster, "deletionProtection"), false);
+    assert.deepStrictEqual(input(cluster, "databaseEncryption"), { state: "DECRYPTED" });
+    const pools = run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool");
+    assert.ok(pools.every((p) => input(p, "nodeConfig.spot") === true), "system and GPU pools on spot");
+    assert.ok(pools.filter((p) => input(p, "name") !== "system").every((p) => input(p, "autoscaling.totalMinNodeCount") === 0));
+    assert.ok(run.resources.every((r) => !r.options.protect));
+  });
+
+  it("staging: regional, GPU pools scale to zero, queued provisioning and MIG exercised", async () => {
+    const { run } = await planOf("staging");
+    assert.strictEqual(input(one(run, "gcp:container/cluster:Cluster"), "location"), "europe-west4");
+    const pools = run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool" && input(r, "name") !== "system");
+    assert.ok(pools.every((p) => input(p, "autoscaling.totalMinNodeCount") === 0));
+    assert.deepStrictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-dws"), "queuedProvisioning"), { enabled: true });
+    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "a100-mig"), "nodeConfig.guestAccelerators.0.gpuPartitionSize"), "3g.20gb");
+  });
+
+  it("prod: regional, private endpoint, deletion protection, customer-managed key, on-demand and reserved GPUs, cluster protected", async () => {
+    const { run } = await planOf("prod");
+    const cluster = one(run, "gcp:container/cluster:Cluster");
+    assert.strictEqual(input(cluster, "location"), "us-central1");
+    assert.strictEqual(input(cluster, "deletionProtection"), true);
+    assert.strictEqual(input(cluster, "privateClusterConfig.enablePrivateEndpoint"), true);
+    assert.strictEqual(input(cluster, "databaseEncryption.state"), "ENCRYPTED");
+    assert.strictEqual(input(cluster, "databaseEncryption.keyName"), input(one(run, "gcp:kms/cryptoKey:CryptoKey"), "keyRing") + "/cryptoKeys/cnai-prod-gke-secrets-key");
+    assert.strictEqual(cluster.options.protect, true);
+    assert.strictEqual(one(run, "gcp:kms/cryptoKey:CryptoKey").options.protect, true);
+    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "l4-serve"), "nodeConfig.spot"), false);
+    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-train"), "nodeConfig.reservationAffinity.consumeReservationType"), "SPECIFIC_RESERVATION");
+    assert.match(String(run.outputs.clusterEndpoint), /\.gke\.goog$/, "kubeconfig uses the DNS endpoint");
+  });
+
+  describe("npm run plan, as a user runs it", function () {
+    this.timeout(120_000);
+    let out: string;
+    before(() => (out = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-cli-"))));
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("exits 0 and writes plan.json, report.md and manifests/", () => {
+      const stdout = execFileSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--out", out], { cwd: ROOT, encoding: "utf8" });
+      assert.match(stdout, /plan: stack dev: \d+ resources/);
+      assert.deepStrictEqual(fs.readdirSync(out).sort(), ["manifests", "plan.json", "report.md"]);
+      assert.deepStrictEqual(planSchemaErrors(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"))), []);
+    });
+
+    it("exits 2 on a bad stack file with the key named and no stack trace", () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-cli-bad-"));
+      try {
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.writeFileSync(path.join(root, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
+        fs.writeFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"));
+        const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--root", root], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(result.status, 2, result.stderr);
+        assert.match(result.stderr, /stacks\/Pulumi\.dev\.yaml: cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/);
+        assert.doesNotMatch(result.stderr, /^\s+at /m);
+        assert.ok(!fs.existsSync(path.join(root, "out")), "nothing written");
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  });
+});
