@@ -9,6 +9,7 @@ export interface PlanResourceOptions {
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
+  /** Explicit `dependsOn` (dependencies that no input property carries). */
   dependsOn: string[];
   aliases: unknown[];
   additionalSecretOutputs: string[];

@@ -1,35 +1,16 @@
+import type { PlanResource, PlanResourceOptions } from "./plan-document";
 import { MockMonitor, type MockResourceArgs, type MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
-import { type PlainValue, plainObject, plainValue, SIG_KEY, SECRET_SIG } from "./wire-values";
+import { plainObject, plainValue, SIG_KEY, SECRET_SIG } from "./wire-values";
 import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
 
 /** The options of one registration, as the engine receives them. */
-export interface RecordedOptions {
-  protect: boolean;
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  ignoreChanges: string[];
-  /** Explicit `dependsOn` (dependencies that no input property carries). */
-  dependsOn: string[];
-  aliases: unknown[];
-  additionalSecretOutputs: string[];
-  replaceOnChanges: string[];
-  deletedWith: string | null;
-}
+export type RecordedOptions = Required<PlanResourceOptions>;
 
 /** One resource registration, as the plan records it. */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string | null;
-  /** `<urn>::<id>` of the explicit provider, or null for the default provider. */
-  provider: string | null;
-  custom: boolean;
+export interface RecordedResource extends PlanResource {
   /** Remote component (implemented by a provider, such as a Helm chart). */
   remote: boolean;
-  inputs: Record<string, PlainValue>;
   options: RecordedOptions;
-  /** For each input property, the URNs its value depends on. */
   propertyDependencies: Record<string, string[]>;
 }
 

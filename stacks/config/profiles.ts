@@ -29,67 +29,52 @@ const network = {
 
 const kubernetes = { target: "cluster", yamlDirectory: "out/k8s-yaml" };
 
+const cluster = {
+  location: "regional",
+  releaseChannel: "REGULAR",
+  privateEndpoint: false,
+  masterAuthorizedNetworks: [],
+  deletionProtection: true,
+  autoscalingProfile: "OPTIMIZE_UTILIZATION",
+  maintenanceWindowStart: "03:00",
+  systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
+};
+
+/** A profile: the shared defaults with the profile's differences. */
+function profile(differences: { cluster: Record<string, unknown>; encryption: Record<string, unknown>; capacity: string }): Profile {
+  return {
+    settings: {
+      labels: {},
+      network,
+      cluster: { ...cluster, ...differences.cluster },
+      encryption: { customerManagedKeys: false, keyRotationDays: 90, ...differences.encryption },
+      gpuPools: [],
+      kubernetes,
+    },
+    gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
+  };
+}
+
 export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
-  dev: {
-    settings: {
-      labels: {},
-      network,
-      cluster: {
-        location: "zonal",
-        releaseChannel: "REGULAR",
-        privateEndpoint: false,
-        masterAuthorizedNetworks: [],
-        deletionProtection: false,
-        autoscalingProfile: "OPTIMIZE_UTILIZATION",
-        maintenanceWindowStart: "03:00",
-        systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: true, diskSizeGb: 50 },
-      },
-      encryption: { customerManagedKeys: false, keyRotationDays: 90 },
-      gpuPools: [],
-      kubernetes,
+  dev: profile({
+    cluster: {
+      location: "zonal",
+      deletionProtection: false,
+      systemPool: { ...cluster.systemPool, spot: true, diskSizeGb: 50 },
     },
-    gpuPool: { capacity: { type: "spot" }, autoscaling: { min: 0 } },
-  },
-  staging: {
-    settings: {
-      labels: {},
-      network,
-      cluster: {
-        location: "regional",
-        releaseChannel: "REGULAR",
-        privateEndpoint: false,
-        masterAuthorizedNetworks: [],
-        deletionProtection: true,
-        autoscalingProfile: "OPTIMIZE_UTILIZATION",
-        maintenanceWindowStart: "03:00",
-        systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
-      },
-      encryption: { customerManagedKeys: false, keyRotationDays: 90 },
-      gpuPools: [],
-      kubernetes,
+    encryption: {},
+    capacity: "spot",
+  }),
+  staging: profile({ cluster: {}, encryption: {}, capacity: "spot" }),
+  prod: profile({
+    cluster: {
+      releaseChannel: "STABLE",
+      autoscalingProfile: "BALANCED",
+      systemPool: { ...cluster.systemPool, machineType: "e2-standard-8", min: 3, max: 6 },
     },
-    gpuPool: { capacity: { type: "spot" }, autoscaling: { min: 0 } },
-  },
-  prod: {
-    settings: {
-      labels: {},
-      network,
-      cluster: {
-        location: "regional",
-        releaseChannel: "STABLE",
-        privateEndpoint: false,
-        masterAuthorizedNetworks: [],
-        deletionProtection: true,
-        autoscalingProfile: "BALANCED",
-        maintenanceWindowStart: "03:00",
-        systemPool: { machineType: "e2-standard-8", min: 3, max: 6, spot: false, diskSizeGb: 100 },
-      },
-      encryption: { customerManagedKeys: true, keyRotationDays: 90 },
-      gpuPools: [],
-      kubernetes,
-    },
-    gpuPool: { capacity: { type: "on-demand" }, autoscaling: { min: 0 } },
-  },
+    encryption: { customerManagedKeys: true },
+    capacity: "on-demand",
+  }),
 };
 
 /** Defaults that depend on the stack and region rather than the profile. */

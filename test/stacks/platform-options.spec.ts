@@ -1,0 +1,55 @@
+import * as assert from "assert";
+import { loadConfig } from "../../stacks/config/load";
+import { buildPlatform } from "../../stacks/platform";
+import { all, input, one, run } from "../helpers/run";
+
+const BASE = {
+  "gcp:project": "acme-ml-dev",
+  "gcp:region": "us-central1",
+  "cnai-platform:team": "ml-platform",
+  "cnai-platform:costCenter": "cc-1",
+};
+
+const platform = (stack: string, config: Record<string, string> = {}) =>
+  run(() => buildPlatform(loadConfig()), { stack, config: { ...BASE, ...config } });
+
+describe("buildPlatform options", () => {
+  it("renders Kubernetes YAML to a directory for GitOps when kubernetes.target is yaml", async () => {
+    const result = await platform("dev", { "cnai-platform:kubernetes": JSON.stringify({ target: "yaml", yamlDirectory: "gitops/dev" }) });
+    assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "renderYamlToDirectory"), "gitops/dev");
+  });
+
+  it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
+    const result = await platform("dev");
+    assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "kubeconfig"), "[secret]");
+    assert.strictEqual(result.outputs.kubeconfig, "[secret]");
+  });
+
+  it("turns customer-managed keys on in any profile, granting the GKE service agent the key", async () => {
+    const result = await platform("dev", { "cnai-platform:encryption": JSON.stringify({ customerManagedKeys: true }) });
+    assert.strictEqual(input(one(result, "gcp:container/cluster:Cluster"), "databaseEncryption.state"), "ENCRYPTED");
+    assert.match(String(input(one(result, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"), "member")), /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/);
+    assert.strictEqual(one(result, "gcp:kms/cryptoKey:CryptoKey").options.protect, false, "protected only in prod");
+  });
+
+  it("creates no GPU pools when none are configured, and one per entry otherwise", async () => {
+    assert.strictEqual(all(await platform("dev"), "cnai:compute:GpuNodePool").length, 0);
+    const pools = [
+      { name: "a", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 1 } },
+      { name: "b", machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 2 }, autoscaling: { max: 1 } },
+    ];
+    const result = await platform("dev", { "cnai-platform:gpuPools": JSON.stringify(pools) });
+    assert.deepStrictEqual(all(result, "gcp:container/nodePool:NodePool").map((p) => input(p, "name")), ["system", "gpu-a", "gpu-b"]);
+  });
+
+  it("enables the foundation APIs before anything uses them", async () => {
+    const result = await platform("dev");
+    const services = all(result, "gcp:projects/service:Service").map((s) => s.urn);
+    assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
+      "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
+    ]);
+    for (const type of ["cnai:network:Network", "cnai:compute:GkeCluster"]) {
+      assert.deepStrictEqual(one(result, type).options.dependsOn.filter((u) => services.includes(u)).sort(), [...services].sort(), type);
+    }
+  });
+});
