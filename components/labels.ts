@@ -15,6 +15,9 @@ export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
 export const DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
 
+/** Classifications whose data must be encrypted with a customer-managed key. */
+export const CMEK_CLASSIFICATIONS: readonly DataClassification[] = ["confidential", "restricted"];
+
 /** The stack-wide governance labels every component receives. */
 export interface StackLabels {
   /** The stack name (`dev`, `staging`, `prod`, or a fork's name). */
@@ -87,4 +90,26 @@ export function labelSyntaxProblems(labels: Readonly<Record<string, string>>): s
     }
   }
   return problems;
+}
+
+/** Labels for Kubernetes objects: the recommended app labels and the governance set under `cnai.dev/`. */
+export function kubernetesLabels(stack: StackLabels, component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/part-of": "cnai-platform",
+    "cnai.dev/env": stack.env,
+    "cnai.dev/team": stack.team,
+    "cnai.dev/cost-center": stack.costCenter,
+    "cnai.dev/component": component,
+  };
+}
+
+/** Pod Security Admission labels for a namespace: `enforce` at the level given, `warn` and `audit` at restricted. */
+export function podSecurityLabels(enforce: "restricted" | "baseline"): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": enforce,
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+  };
 }

@@ -8,6 +8,16 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:container/cluster:Cluster": "resourceLabels",
   "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
   "gcp:kms/cryptoKey:CryptoKey": "labels",
+  "gcp:compute/globalAddress:GlobalAddress": "labels",
+  "gcp:storage/bucket:Bucket": "labels",
+  "gcp:artifactregistry/repository:Repository": "labels",
+  "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
+  "gcp:secretmanager/secret:Secret": "labels",
+  "gcp:bigquery/dataset:Dataset": "labels",
+  "gcp:bigquery/table:Table": "labels",
+  "gcp:pubsub/topic:Topic": "labels",
+  "gcp:pubsub/subscription:Subscription": "labels",
+  "gcp:dataplex/datascan:Datascan": "labels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -21,6 +31,20 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
   "gcp:serviceaccount/account:Account",
   "gcp:projects/iAMMember:IAMMember",
+  "gcp:projects/serviceIdentity:ServiceIdentity",
+  "gcp:servicenetworking/connection:Connection",
+  "gcp:sql/database:Database",
+  "gcp:sql/user:User",
+  "gcp:secretmanager/secretVersion:SecretVersion",
+  "gcp:serviceaccount/iAMMember:IAMMember",
+  "gcp:storage/bucketIAMMember:BucketIAMMember",
+  "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+  "gcp:bigquery/datasetIamMember:DatasetIamMember",
+  "gcp:bigquery/iamMember:IamMember",
+  "gcp:pubsub/topicIAMMember:TopicIAMMember",
+  "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
+  "gcp:secretmanager/secretIamMember:SecretIamMember",
+  "gcp:dataplex/datascanIamMember:DatascanIamMember",
 ];
 
 /** Types that carry the sustainability labels too (compute). */
@@ -30,7 +54,13 @@ export const COMPUTE_TYPES: readonly string[] = [
 ];
 
 /** Types that carry `data-classification` (data stores). */
-export const DATA_STORE_TYPES: readonly string[] = [];
+export const DATA_STORE_TYPES: readonly string[] = [
+  "gcp:storage/bucket:Bucket",
+  "gcp:bigquery/dataset:Dataset",
+  "gcp:bigquery/table:Table",
+  "gcp:pubsub/topic:Topic",
+  "gcp:sql/databaseInstance:DatabaseInstance",
+];
 
 /** The labels of a resource's inputs, if its type takes labels. */
 export function labelsOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { type StackLabels, governanceLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 
 export interface NetworkArgs {
@@ -7,6 +8,7 @@ export interface NetworkArgs {
   region: string;
   /** Prefix of physical names. */
   prefix: string;
+  labels: StackLabels;
   /** Primary range of the node subnet. */
   subnetCidr: string;
   /** Secondary ranges for Pods and Services (VPC-native cluster). */
@@ -27,6 +29,12 @@ export interface NetworkArgs {
    * @default 0.5
    */
   flowLogSampling?: number;
+  /**
+   * A range reserved for Google-managed services (Cloud SQL private IP), peered through private
+   * services access.
+   * @default none
+   */
+  privateServicesCidr?: string;
 }
 
 /** The secondary range names the cluster uses. */
@@ -42,6 +50,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly subnetwork: gcp.compute.Subnetwork;
   public readonly networkId: pulumi.Output<string>;
   public readonly subnetworkId: pulumi.Output<string>;
+  /** The private services access peering, when a range is given; depend on it before Cloud SQL. */
+  public readonly privateServicesAccess?: gcp.servicenetworking.Connection;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:network:Network", name, {}, opts);
@@ -101,6 +111,34 @@ export class Network extends pulumi.ComponentResource {
           natIpAllocateOption: "AUTO_ONLY",
           sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
           logConfig: { enable: true, filter: "ERRORS_ONLY" },
+        },
+        { parent: this },
+      );
+    }
+    if (args.privateServicesCidr) {
+      const [address, prefixLength] = args.privateServicesCidr.split("/");
+      const range = new gcp.compute.GlobalAddress(
+        `${name}-psa-range`,
+        {
+          project: args.project,
+          name: physicalName([args.prefix, "google-services"], NAME_LIMITS.compute),
+          purpose: "VPC_PEERING",
+          addressType: "INTERNAL",
+          address,
+          prefixLength: Number(prefixLength),
+          network: this.network.id,
+          labels: governanceLabels(args.labels, "network"),
+        },
+        { parent: this },
+      );
+      this.privateServicesAccess = new gcp.servicenetworking.Connection(
+        `${name}-psa`,
+        {
+          network: this.network.id,
+          service: "servicenetworking.googleapis.com",
+          reservedPeeringRanges: [range.name],
+          // Removing the peering fails while Cloud SQL instances linger after deletion; leave it.
+          deletionPolicy: "ABANDON",
         },
         { parent: this },
       );

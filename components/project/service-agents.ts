@@ -29,3 +29,26 @@ export function serviceAgentMember(projectNumber: pulumi.Input<string>, agent: S
 export function projectNumber(project: string, opts?: pulumi.InvokeOutputOptions): pulumi.Output<string> {
   return gcp.organizations.getProjectOutput({ projectId: project }, opts).apply((p) => p.number);
 }
+
+/** The Cloud Storage service agent (created on first lookup), as an IAM member. */
+export function storageServiceAgent(project: string, opts?: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+  return gcp.storage.getProjectServiceAccountOutput({ project }, opts).apply((sa) => sa.member);
+}
+
+/** The BigQuery encryption service agent (created on first lookup), as an IAM member. */
+export function bigqueryServiceAgent(project: string, opts?: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+  return gcp.bigquery.getDefaultServiceAccountOutput({ project }, opts).apply((sa) => sa.member);
+}
+
+/**
+ * A service agent that Google creates on request (Cloud SQL, Secret Manager, Pub/Sub, Artifact
+ * Registry), generated so it exists before it is granted a key.
+ */
+export function generatedServiceAgent(
+  name: string,
+  project: string,
+  service: string,
+  opts?: pulumi.CustomResourceOptions,
+): gcp.projects.ServiceIdentity {
+  return new gcp.projects.ServiceIdentity(name, { project, service }, opts);
+}

@@ -37,10 +37,24 @@ export function manifestsOf(plan: Plan): Manifest[] {
   });
 }
 
-/** The object as kubectl would see it: apiVersion, kind and metadata first. */
+/** Marks a Secret whose data the plan withholds. */
+export const WITHHELD_ANNOTATION = "cnai.dev/withheld";
+
+/**
+ * The object as kubectl would see it: apiVersion, kind and metadata first. Secret data is never
+ * written: a Secret's `data`/`stringData` become empty and an annotation says what was withheld.
+ */
 function kubernetesObject(resource: PlanResource): Record<string, unknown> {
   const { apiVersion, kind, metadata, ...rest } = resource.inputs;
-  return { apiVersion, kind, metadata: metadata ?? { name: resource.name }, ...rest };
+  const meta = { ...((metadata ?? { name: resource.name }) as Record<string, unknown>) };
+  if (kind === "Secret") {
+    const withheld = (["data", "stringData"] as const).filter((key) => key in rest);
+    for (const key of withheld) delete rest[key];
+    if (withheld.length) {
+      meta.annotations = { ...(meta.annotations as Record<string, string> | undefined), [WITHHELD_ANNOTATION]: `${withheld.join(", ")}: set by Pulumi, not written to manifests` };
+    }
+  }
+  return { apiVersion, kind, metadata: meta, ...rest };
 }
 
 /** Writes one YAML document per object into `dir` (emptied first). Returns the file names. */

@@ -138,6 +138,84 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
       },
     };
   },
+  "gcp:compute/globalAddress:GlobalAddress": (r, h) => {
+    const name = physical(r, h);
+    const id = `projects/${projectOf(r)}/global/addresses/${name}`;
+    return { id, outputs: { name, selfLink: computeLink(id), address: str(r.inputs.address, h.ip("10", "address")) } };
+  },
+  "gcp:servicenetworking/connection:Connection": (r) => ({
+    id: `${str(r.inputs.network, "network")}:${str(r.inputs.service, "servicenetworking.googleapis.com")}`,
+    outputs: { peering: "servicenetworking-googleapis-com" },
+  }),
+  "gcp:storage/bucket:Bucket": (r, h) => {
+    const name = physical(r, h);
+    return { id: name, outputs: { name, url: `gs://${name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${name}`, projectNumber: Number(h.digits(12, "project")) } };
+  },
+  "gcp:artifactregistry/repository:Repository": (r, h) => {
+    const repositoryId = str(r.inputs.repositoryId, `${r.name}-${h.hex(6)}`);
+    const id = `projects/${projectOf(r)}/locations/${str(r.inputs.location, r.region)}/repositories/${repositoryId}`;
+    return { id, outputs: { name: repositoryId, createTime: "2026-11-28T00:00:00Z" } };
+  },
+  "gcp:sql/databaseInstance:DatabaseInstance": (r, h) => {
+    const name = physical(r, h);
+    const region = regionOf(r);
+    const privateIp = h.ip("10.30", "sql");
+    return {
+      id: name,
+      outputs: {
+        name,
+        connectionName: `${projectOf(r)}:${region}:${name}`,
+        privateIpAddress: privateIp,
+        ipAddresses: [{ ipAddress: privateIp, type: "PRIVATE" }],
+        selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${projectOf(r)}/instances/${name}`,
+        serviceAccountEmailAddress: `p${h.digits(12)}-${h.hex(6)}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        dnsName: `${h.hex(12)}.${h.hex(6)}.${region}.sql.goog.`,
+      },
+    };
+  },
+  "gcp:sql/database:Database": (r, h) => ({ id: `projects/${projectOf(r)}/instances/${str(r.inputs.instance, "instance")}/databases/${physical(r, h)}`, outputs: { name: physical(r, h) } }),
+  "gcp:sql/user:User": (r, h) => ({ id: `${physical(r, h)}//${str(r.inputs.instance, "instance")}`, outputs: { name: physical(r, h) } }),
+  "gcp:secretmanager/secret:Secret": (r, h) => {
+    const secretId = str(r.inputs.secretId, `${r.name}-${h.hex(6)}`);
+    const id = `projects/${projectOf(r)}/secrets/${secretId}`;
+    return { id, outputs: { secretId, name: `projects/${h.digits(12, "project")}/secrets/${secretId}` } };
+  },
+  "gcp:secretmanager/secretVersion:SecretVersion": (r) => {
+    const name = `${str(r.inputs.secret, "projects/p/secrets/s")}/versions/1`;
+    return { id: name, outputs: { name, version: "1", enabled: true } };
+  },
+  "gcp:bigquery/dataset:Dataset": (r, h) => {
+    const datasetId = str(r.inputs.datasetId, `${r.name.replace(/-/g, "_")}_${h.hex(6)}`);
+    const id = `projects/${projectOf(r)}/datasets/${datasetId}`;
+    return { id, outputs: { datasetId, selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`, creationTime: 1795000000000 } };
+  },
+  "gcp:bigquery/table:Table": (r, h) => {
+    const tableId = str(r.inputs.tableId, `${r.name.replace(/-/g, "_")}_${h.hex(6)}`);
+    const id = `projects/${projectOf(r)}/datasets/${str(r.inputs.datasetId, "dataset")}/tables/${tableId}`;
+    return { id, outputs: { tableId, selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`, expirationTime: 0 } };
+  },
+  "gcp:pubsub/topic:Topic": (r, h) => {
+    const name = physical(r, h);
+    return { id: `projects/${projectOf(r)}/topics/${name}`, outputs: { name } };
+  },
+  "gcp:pubsub/subscription:Subscription": (r, h) => {
+    const name = physical(r, h);
+    return { id: `projects/${projectOf(r)}/subscriptions/${name}`, outputs: { name } };
+  },
+  "gcp:dataplex/datascan:Datascan": (r, h) => {
+    const dataScanId = str(r.inputs.dataScanId, `${r.name}-${h.hex(6)}`);
+    const name = `projects/${projectOf(r)}/locations/${str(r.inputs.location, r.region)}/dataScans/${dataScanId}`;
+    return { id: name, outputs: { dataScanId, name, uid: h.hex(32, "uid"), state: "ACTIVE" } };
+  },
+  "gcp:projects/serviceIdentity:ServiceIdentity": (r, h) => {
+    const service = str(r.inputs.service, "service.googleapis.com").split(".")[0];
+    const email = `service-${h.digits(12, projectOf(r))}@gcp-sa-${service}.iam.gserviceaccount.com`;
+    return { id: `projects/${projectOf(r)}/services/${str(r.inputs.service, "service")}`, outputs: { email, member: `serviceAccount:${email}` } };
+  },
+  "random:index/randomPassword:RandomPassword": (_r, h) => {
+    const result = h.hex(32, "password");
+    return { id: "none", outputs: { result, bcryptHash: `$2a$10$${h.hex(53, "bcrypt")}` } };
+  },
 };
 
 /** IAM members and bindings: an id from the resource and role, and an etag. */
@@ -172,6 +250,14 @@ export function synthesiseInvoke(token: string, args: Record<string, unknown>, p
     case "gcp:organizations/getProject:getProject": {
       const projectId = str(args.projectId, project);
       return { id: `projects/${projectId}`, projectId, name: projectId, number: new Hasher(projectId).digits(12), labels: {} };
+    }
+    case "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": {
+      const email = `service-${new Hasher(str(args.project, project)).digits(12)}@gs-project-accounts.iam.gserviceaccount.com`;
+      return { id: email, emailAddress: email, member: `serviceAccount:${email}`, project: str(args.project, project) };
+    }
+    case "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount": {
+      const email = `bq-${new Hasher(str(args.project, project)).digits(12)}@bigquery-encryption.iam.gserviceaccount.com`;
+      return { id: email, email, member: `serviceAccount:${email}`, project: str(args.project, project) };
     }
     case "gcp:organizations/getClientConfig:getClientConfig":
       return { id: "client", project, region: "", zone: "", accessToken: "[secret]" };

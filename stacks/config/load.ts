@@ -70,9 +70,14 @@ export function resolveConfig(raw: RawStackConfig): PlatformConfig {
   const parsed = settingsSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const settingsProblems = problemsFromIssues(parsed.error.issues, settingsSchema, CONFIG_NAMESPACE);
-    // Zones default from the region: with no valid region there are none, and that is the region's fault.
+    // Derived defaults inherit their source's problem: zones from the region, teams from the team.
     const zonesDerived = values.zones === undefined && !isRegion(region);
-    problems.push(...settingsProblems.filter((p) => !(zonesDerived && p.key === `${CONFIG_NAMESPACE}:zones`)));
+    const teamsDerived = values.teams === undefined;
+    problems.push(
+      ...settingsProblems.filter(
+        (p) => !(zonesDerived && p.key === `${CONFIG_NAMESPACE}:zones`) && !(teamsDerived && p.key.startsWith(`${CONFIG_NAMESPACE}:teams`)),
+      ),
+    );
     problems.push(...poolProblemsOfValidPools(merged, region));
     throw new ConfigError(raw.file, problems);
   }
@@ -152,6 +157,9 @@ export function mergeOverProfile(
     withProfile,
   ) as Record<string, unknown>;
   merged.profile = profile;
+  if (merged.teams === undefined && typeof merged.team === "string") {
+    merged.teams = [{ name: merged.team.replace(/_/g, "-").slice(0, 30) }];
+  }
   if (Array.isArray(merged.gpuPools)) {
     merged.gpuPools = merged.gpuPools.map((pool) => (isObject(pool) ? deepMerge(defaults.gpuPool, pool) : pool));
   }

@@ -6,11 +6,13 @@ import type { ProfileName } from "./schema";
  * `cnai-platform:profile`, or gets the profile of its own name (`dev`, `staging`, `prod`).
  *
  * - dev: zonal cluster, spot capacity, everything scales to zero, no deletion protection,
- *   Google-managed keys; guardrails advisory (policies/config/dev.json).
- * - staging: regional cluster, spot GPUs scaling to zero, deletion protection on; mandatory
- *   guardrails to catch what prod would refuse.
+ *   Google-managed keys, disposable data (force destroy, tables expire), MLflow on a small
+ *   database; guardrails advisory (policies/config/dev.json).
+ * - staging: regional cluster, spot GPUs scaling to zero, deletion protection on, Kubeflow Model
+ *   Registry; mandatory guardrails to catch what prod would refuse.
  * - prod: regional cluster on the STABLE channel, on-demand capacity (or reservations, per pool),
- *   deletion protection, customer-managed keys, a private endpoint available by config.
+ *   deletion protection, customer-managed keys, protected stateful resources, an HA database with
+ *   point-in-time recovery, immutable image tags, a private endpoint available by config.
  */
 export interface Profile {
   /** Defaults for the top-level settings. */
@@ -24,6 +26,7 @@ const network = {
   podsCidr: "10.16.0.0/14",
   servicesCidr: "10.20.0.0/20",
   masterCidr: "172.16.0.0/28",
+  privateServicesCidr: "10.30.0.0/20",
   nat: true,
 };
 
@@ -40,8 +43,33 @@ const cluster = {
   systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
 };
 
+const storage = {
+  classifications: { datasetsRaw: "internal", datasetsCurated: "internal", models: "internal", checkpoints: "internal" },
+  softDeleteDays: 7,
+  rawNearlineAfterDays: 30,
+  rawColdlineAfterDays: 90,
+  checkpointRetentionDays: 14,
+  noncurrentVersionDays: 30,
+  forceDestroy: false,
+};
+
+const artifactRegistry = { keepRecentVersions: 10, deleteUntaggedAfterDays: 14, cleanupDryRun: true, immutableTags: false, remoteCaches: true };
+
+const modelRegistry = {
+  kind: "kubeflow",
+  replicas: 1,
+  database: { tier: "db-custom-1-3840", highAvailability: false, diskSizeGb: 20, pointInTimeRecovery: false, retainedBackups: 7 },
+};
+
+const dataPlatform = { classification: "internal", owners: [], messageRetentionDays: 7, qualitySchedule: "0 4 * * *" };
+
+type Differences = Partial<Record<"cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform", Record<string, unknown>>> & {
+  capacity: string;
+  protectStatefulResources: boolean;
+};
+
 /** A profile: the shared defaults with the profile's differences. */
-function profile(differences: { cluster: Record<string, unknown>; encryption: Record<string, unknown>; capacity: string }): Profile {
+function profile(differences: Differences): Profile {
   return {
     settings: {
       labels: {},
@@ -50,6 +78,11 @@ function profile(differences: { cluster: Record<string, unknown>; encryption: Re
       encryption: { customerManagedKeys: false, keyRotationDays: 90, ...differences.encryption },
       gpuPools: [],
       kubernetes,
+      protectStatefulResources: differences.protectStatefulResources,
+      storage: { ...storage, ...differences.storage },
+      artifactRegistry: { ...artifactRegistry, ...differences.artifactRegistry },
+      modelRegistry: { ...modelRegistry, ...differences.modelRegistry },
+      dataPlatform: { ...dataPlatform, ...differences.dataPlatform },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -62,10 +95,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       deletionProtection: false,
       systemPool: { ...cluster.systemPool, spot: true, diskSizeGb: 50 },
     },
-    encryption: {},
+    storage: { checkpointRetentionDays: 7, noncurrentVersionDays: 7, forceDestroy: true },
+    artifactRegistry: { keepRecentVersions: 5, deleteUntaggedAfterDays: 7, remoteCaches: false },
+    modelRegistry: { kind: "mlflow", database: { ...modelRegistry.database, tier: "db-g1-small", diskSizeGb: 10, retainedBackups: 3 } },
+    dataPlatform: { tableExpirationDays: 30, messageRetentionDays: 3 },
     capacity: "spot",
+    protectStatefulResources: false,
   }),
-  staging: profile({ cluster: {}, encryption: {}, capacity: "spot" }),
+  staging: profile({ capacity: "spot", protectStatefulResources: false }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -73,7 +110,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       systemPool: { ...cluster.systemPool, machineType: "e2-standard-8", min: 3, max: 6 },
     },
     encryption: { customerManagedKeys: true },
+    storage: { softDeleteDays: 30, checkpointRetentionDays: 30, noncurrentVersionDays: 90 },
+    artifactRegistry: { keepRecentVersions: 20, deleteUntaggedAfterDays: 30, cleanupDryRun: false, immutableTags: true },
+    modelRegistry: {
+      replicas: 2,
+      database: { tier: "db-custom-2-7680", highAvailability: true, diskSizeGb: 50, pointInTimeRecovery: true, retainedBackups: 14 },
+    },
     capacity: "on-demand",
+    protectStatefulResources: true,
   }),
 };
 

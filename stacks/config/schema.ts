@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
 import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
 import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
-import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
+import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
+import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -62,6 +63,8 @@ export const networkSchema = z.strictObject({
   servicesCidr: cidr("the Service range"),
   /** Range of the control plane's private endpoint (a /28). */
   masterCidr: cidr("the control plane range").regex(/\/28$/, { error: "a /28 block for the control plane" }),
+  /** Range reserved for Google-managed services (Cloud SQL private IP) through private services access. */
+  privateServicesCidr: cidr("the private services range"),
   /** Cloud NAT for egress from private nodes (image pulls from public registries). */
   nat: z.boolean(),
 });
@@ -145,6 +148,70 @@ export const gpuPoolSchema = z.strictObject({
   imageStreaming: z.boolean().default(true),
 });
 
+const classification = z.enum(DATA_CLASSIFICATIONS);
+const days = (max: number) => z.number().int().min(1).max(max);
+
+export const storageSchema = z.strictObject({
+  /** Data classification of each bucket; confidential and restricted buckets always get a customer-managed key. */
+  classifications: z.strictObject({
+    datasetsRaw: classification,
+    datasetsCurated: classification,
+    models: classification,
+    checkpoints: classification,
+  }),
+  /** Days deleted objects stay restorable: 0 (off) or 7-90. */
+  softDeleteDays: z.number().int().refine((d) => d === 0 || (d >= 7 && d <= 90), { error: "0 (off) or an integer from 7 to 90" }),
+  rawNearlineAfterDays: days(3650),
+  rawColdlineAfterDays: days(3650),
+  /** Checkpoints older than this are deleted. */
+  checkpointRetentionDays: days(3650),
+  /** Overwritten or deleted versions are kept this long. */
+  noncurrentVersionDays: days(3650),
+  /** Minimum retention of raw data, days (a retention policy). */
+  rawRetentionDays: days(3650).optional(),
+  /** Delete objects with their buckets on destroy: dev only. */
+  forceDestroy: z.boolean(),
+});
+
+export const artifactRegistrySchema = z.strictObject({
+  keepRecentVersions: z.number().int().min(1).max(1000),
+  deleteUntaggedAfterDays: days(365),
+  /** Report what cleanup would delete instead of deleting (outside prod). */
+  cleanupDryRun: z.boolean(),
+  immutableTags: z.boolean(),
+  /** Pull-through caches of Docker Hub and PyPI. */
+  remoteCaches: z.boolean(),
+});
+
+export const modelRegistrySchema = z.strictObject({
+  kind: z.enum(MODEL_REGISTRY_KINDS),
+  replicas: z.number().int().min(1).max(10),
+  database: z.strictObject({
+    tier: z.string().regex(/^db-(custom-\d+-\d+|f1-micro|g1-small)$/, { error: "a Cloud SQL tier: db-custom-<vCPUs>-<MiB>, db-g1-small or db-f1-micro" }),
+    highAvailability: z.boolean(),
+    diskSizeGb: z.number().int().min(10).max(10000),
+    pointInTimeRecovery: z.boolean(),
+    retainedBackups: days(365),
+  }),
+});
+
+const iamMember = z.string().regex(/^(group|user|serviceAccount|domain):[^\s]+$/, { error: "an IAM member: group:<email>, user:<email>, serviceAccount:<email> or domain:<domain>" });
+
+export const dataPlatformSchema = z.strictObject({
+  classification,
+  /** Data owners (stewards): BigQuery data owner and Dataplex scan admin. */
+  owners: z.array(iamMember).max(20),
+  /** Default expiration of BigQuery tables, days (dev). */
+  tableExpirationDays: days(3650).optional(),
+  messageRetentionDays: days(31),
+  /** Cron schedule of the data-quality scan, UTC. */
+  qualitySchedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 4 * * *)" }),
+});
+
+export const teamSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { error: "a team name: a lower-case letter, then letters, digits and '-', at most 30 characters" }),
+});
+
 export const kubernetesSchema = z.strictObject({
   /** `cluster`: apply to the GKE cluster; `yaml`: render manifests to a directory for GitOps. */
   target: z.enum(["cluster", "yaml"]),
@@ -165,6 +232,14 @@ export const settingsSchema = z
     encryption: encryptionSchema,
     gpuPools: z.array(gpuPoolSchema).max(20),
     kubernetes: kubernetesSchema,
+    /** `protect` stateful resources (buckets, databases, datasets, topics, repositories, keys). */
+    protectStatefulResources: z.boolean(),
+    storage: storageSchema,
+    artifactRegistry: artifactRegistrySchema,
+    modelRegistry: modelRegistrySchema,
+    dataPlatform: dataPlatformSchema,
+    /** ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities. */
+    teams: z.array(teamSchema).min(1).max(500),
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -193,6 +268,14 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   if (new Set(settings.zones).size !== settings.zones.length) {
     issues.push({ path: ["zones"], input: settings.zones, message: "each zone at most once" });
   }
+  const ranges = (["subnetCidr", "podsCidr", "servicesCidr", "masterCidr", "privateServicesCidr"] as const).map((key) => [key, settings.network[key]] as const);
+  ranges.forEach(([key, range], i) => {
+    for (const [otherKey, other] of ranges.slice(0, i)) {
+      if (cidrsOverlap(range, other)) {
+        issues.push({ path: ["network", key], input: range, message: `a range that does not overlap network.${otherKey} (${other})` });
+      }
+    }
+  });
   const system = settings.cluster.systemPool;
   if (system.min > system.max) {
     issues.push({ path: ["cluster", "systemPool", "min"], input: system.min, message: `at most cluster.systemPool.max (${system.max})` });
@@ -204,6 +287,17 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
       message: "at least one network when cluster.privateEndpoint is true (the networks that reach the private endpoint)",
     });
   }
+  if (settings.storage.forceDestroy && settings.profile !== "dev") {
+    issues.push({ path: ["storage", "forceDestroy"], input: true, message: `false outside the dev profile (this stack's profile is ${settings.profile})` });
+  }
+  if (settings.storage.rawColdlineAfterDays <= settings.storage.rawNearlineAfterDays) {
+    issues.push({ path: ["storage", "rawColdlineAfterDays"], input: settings.storage.rawColdlineAfterDays, message: `more than storage.rawNearlineAfterDays (${settings.storage.rawNearlineAfterDays})` });
+  }
+  const teamNames = new Set<string>();
+  settings.teams.forEach((team, i) => {
+    if (teamNames.has(team.name)) issues.push({ path: ["teams", i, "name"], input: team.name, message: "a name no other team uses" });
+    teamNames.add(team.name);
+  });
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
@@ -212,4 +306,18 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     issues.push(...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })));
   });
   return issues;
+}
+
+/** Do two IPv4 CIDR blocks share any address? */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const parse = (cidr: string) => {
+    const [ip, bits] = cidr.split("/");
+    const value = ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(bits));
+    const start = Math.floor(value / size) * size;
+    return [start, start + size - 1];
+  };
+  const [aStart, aEnd] = parse(a);
+  const [bStart, bEnd] = parse(b);
+  return aStart <= bEnd && bStart <= aEnd;
 }

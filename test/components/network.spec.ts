@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { Network, type NetworkArgs } from "../../components/network/network";
-import { input, one, all, run } from "../helpers/run";
+import { STACK_LABELS, input, one, all, run } from "../helpers/run";
 
 const args = (overrides: Partial<NetworkArgs> = {}): NetworkArgs => ({
-  project: "acme-test", region: "us-central1", prefix: "cnai-test",
+  project: "acme-test", region: "us-central1", prefix: "cnai-test", labels: STACK_LABELS,
   subnetCidr: "10.10.0.0/20", podsCidr: "10.16.0.0/14", servicesCidr: "10.20.0.0/20", ...overrides,
 });
 

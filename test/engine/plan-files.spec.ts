@@ -33,7 +33,8 @@ describe("plan files", () => {
       "001-namespace-team-a.yaml", "002-configmap-team-a-settings.yaml", "003-secret-team-a-token.yaml", "004-localqueue-team-a-team-a.yaml",
     ]);
     assert.deepStrictEqual(manifests[3].object, { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: "team-a", namespace: "team-a" }, spec: { clusterQueue: "gpus" } });
-    assert.strictEqual(manifests[2].object.stringData, "[secret]");
+    assert.ok(!("stringData" in manifests[2].object), "secret data is not written");
+    assert.match(String((manifests[2].object.metadata as { annotations: Record<string, string> }).annotations["cnai.dev/withheld"]), /stringData: set by Pulumi/);
     const chart = plan.resources.find(isHelmChart)!;
     assert.deepStrictEqual({ chart: chart.inputs.chart, version: chart.inputs.version, values: chart.inputs.values }, { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", values: { a: 1 } });
     assert.ok(!isKubernetesObject(chart));

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { type RunResult, runProgram } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import type { StackLabels } from "../../components/labels";
@@ -15,14 +16,18 @@ export function run(program: () => unknown, options: { preview?: boolean; stack?
     stack: options.stack ?? "test",
     preview: options.preview,
     config: { "gcp:project": "acme-test", "gcp:region": "us-central1", ...options.config },
-    program,
+    // A component returned by a test is not a stack output.
+    program: () => {
+      const result = program();
+      return pulumi.Resource.isInstance(result) ? undefined : result;
+    },
   });
 }
 
 /** The one resource of a type (and name), failing the test if there is not exactly one. */
 export function one(result: RunResult, type: string, name?: string): RecordedResource {
   const found = all(result, type).filter((r) => name === undefined || r.name === name);
-  assert.strictEqual(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${result.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+  assert.strictEqual(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} (of that type: ${all(result, type).map((r) => r.name).join(", ") || "none"})`);
   return found[0];
 }
 

@@ -28,8 +28,8 @@ describe("buildPlatform options", () => {
   it("turns customer-managed keys on in any profile, granting the GKE service agent the key", async () => {
     const result = await platform("dev", { "cnai-platform:encryption": JSON.stringify({ customerManagedKeys: true }) });
     assert.strictEqual(input(one(result, "gcp:container/cluster:Cluster"), "databaseEncryption.state"), "ENCRYPTED");
-    assert.match(String(input(one(result, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"), "member")), /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/);
-    assert.strictEqual(one(result, "gcp:kms/cryptoKey:CryptoKey").options.protect, false, "protected only in prod");
+    assert.match(String(input(one(result, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gke-secrets-user-0"), "member")), /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/);
+    assert.strictEqual(one(result, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key").options.protect, false, "protected only in prod");
   });
 
   it("creates no GPU pools when none are configured, and one per entry otherwise", async () => {
@@ -46,7 +46,9 @@ describe("buildPlatform options", () => {
     const result = await platform("dev");
     const services = all(result, "gcp:projects/service:Service").map((s) => s.urn);
     assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
-      "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
+      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
+      "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
+      "pubsub.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);
     for (const type of ["cnai:network:Network", "cnai:compute:GkeCluster"]) {
       assert.deepStrictEqual(one(result, type).options.dependsOn.filter((u) => services.includes(u)).sort(), [...services].sort(), type);

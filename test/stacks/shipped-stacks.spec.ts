@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { COMPUTE_TYPES, LABEL_FIELDS, UNLABELLED_TYPES, labelsOf } from "../../components/catalog/label-fields";
+import { COMPUTE_TYPES, DATA_STORE_TYPES, LABEL_FIELDS, UNLABELLED_TYPES, labelsOf } from "../../components/catalog/label-fields";
 import { carbonTier, isRegion } from "../../components/catalog/regions";
 import { labelSyntaxProblems } from "../../components/labels";
 import { resolveConfig } from "../../stacks/config/load";
@@ -55,6 +55,9 @@ describe("shipped stacks", () => {
           assert.strictEqual(labels.env, stack, r.urn);
           assert.strictEqual(labels["managed-by"], "pulumi", r.urn);
           for (const key of ["team", "cost-center", "component"]) assert.ok(labels[key], `${r.urn} has ${key}`);
+          if (DATA_STORE_TYPES.includes(r.type)) {
+            assert.ok(["public", "internal", "confidential", "restricted"].includes(labels["data-classification"]), `${r.urn} data-classification`);
+          }
           if (COMPUTE_TYPES.includes(r.type)) {
             assert.ok(["training", "inference", "data", "platform"].includes(labels["workload-type"]), r.urn);
             assert.ok(["true", "false"].includes(labels.shiftable), r.urn);
@@ -103,9 +106,9 @@ describe("shipped stacks", () => {
     assert.strictEqual(input(cluster, "deletionProtection"), true);
     assert.strictEqual(input(cluster, "privateClusterConfig.enablePrivateEndpoint"), true);
     assert.strictEqual(input(cluster, "databaseEncryption.state"), "ENCRYPTED");
-    assert.strictEqual(input(cluster, "databaseEncryption.keyName"), input(one(run, "gcp:kms/cryptoKey:CryptoKey"), "keyRing") + "/cryptoKeys/cnai-prod-gke-secrets-key");
+    assert.strictEqual(input(cluster, "databaseEncryption.keyName"), input(one(run, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key"), "keyRing") + "/cryptoKeys/cnai-prod-gke-secrets-key");
     assert.strictEqual(cluster.options.protect, true);
-    assert.strictEqual(one(run, "gcp:kms/cryptoKey:CryptoKey").options.protect, true);
+    assert.strictEqual(one(run, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key").options.protect, true);
     assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "l4-serve"), "nodeConfig.spot"), false);
     assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-train"), "nodeConfig.reservationAffinity.consumeReservationType"), "SPECIFIC_RESERVATION");
     assert.match(String(run.outputs.clusterEndpoint), /\.gke\.goog$/, "kubeconfig uses the DNS endpoint");

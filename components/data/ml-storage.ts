@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels } from "../labels";
+import { BUCKET_PURPOSES, type BucketLifecycle, type BucketPurpose, DataBucket } from "./data-bucket";
+
+/** Who may do what in one bucket (IAM members). */
+export interface BucketAccess {
+  readers?: pulumi.Input<string>[];
+  writers?: pulumi.Input<string>[];
+  creators?: pulumi.Input<string>[];
+}
+
+export interface MlStorageArgs {
+  project: string;
+  location: string;
+  prefix: string;
+  labels: StackLabels;
+  /** Classification per bucket. @default "internal" for every bucket */
+  classifications?: Partial<Record<BucketPurpose, DataClassification>>;
+  /** Lifecycle per bucket. @default per purpose (PURPOSE_DEFAULTS in data-bucket.ts) */
+  lifecycle?: Partial<Record<BucketPurpose, BucketLifecycle>>;
+  /** @default 7 */
+  softDeleteDays?: number;
+  /** Retention of raw datasets, days. @default none */
+  rawRetentionDays?: number;
+  /**
+   * The key for buckets that need one. Every bucket uses it when `encryptAll` is set; confidential
+   * and restricted buckets always do.
+   * @default none
+   */
+  kmsKeyName?: pulumi.Input<string>;
+  /** Encrypt every bucket with `kmsKeyName` (prod). @default false */
+  encryptAll?: boolean;
+  /** @default false */
+  forceDestroy?: boolean;
+  /** @default false */
+  protect?: boolean;
+  /** Access per bucket. @default none */
+  access?: Partial<Record<BucketPurpose, BucketAccess>>;
+}
+
+/** The platform's buckets: raw and curated datasets, models, checkpoints. */
+export class MlStorage extends pulumi.ComponentResource {
+  public readonly buckets: Record<BucketPurpose, DataBucket>;
+
+  constructor(name: string, args: MlStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:data:MlStorage", name, {}, opts);
+    const entries = BUCKET_PURPOSES.map((purpose) => {
+      const classification = args.classifications?.[purpose] ?? "internal";
+      const encrypted = args.encryptAll || CMEK_CLASSIFICATIONS.includes(classification);
+      const bucket = new DataBucket(
+        `${name}-${purpose}`,
+        {
+          project: args.project,
+          location: args.location,
+          prefix: args.prefix,
+          labels: args.labels,
+          purpose,
+          classification,
+          lifecycle: args.lifecycle?.[purpose],
+          softDeleteDays: args.softDeleteDays,
+          retentionDays: purpose === "datasets-raw" ? args.rawRetentionDays : undefined,
+          kmsKeyName: encrypted ? args.kmsKeyName : undefined,
+          forceDestroy: args.forceDestroy,
+          protect: args.protect,
+          ...args.access?.[purpose],
+        },
+        { parent: this },
+      );
+      return [purpose, bucket] as const;
+    });
+    this.buckets = Object.fromEntries(entries) as Record<BucketPurpose, DataBucket>;
+    this.registerOutputs(Object.fromEntries(entries.map(([purpose, bucket]) => [purpose, bucket.name])));
+  }
+}

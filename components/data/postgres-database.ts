@@ -1,0 +1,187 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
+import { physicalName } from "../naming";
+
+export interface PostgresDatabaseArgs {
+  project: string;
+  region: string;
+  prefix: string;
+  labels: StackLabels;
+  /** What the database serves, for names (`model-registry`). */
+  purpose: string;
+  /** The VPC (id or self link) the private IP lives in; needs private services access. */
+  network: pulumi.Input<string>;
+  /** @default "registry" */
+  databaseName?: string;
+  /** @default "registry" */
+  userName?: string;
+  /** @default "internal" */
+  classification?: DataClassification;
+  /** Cloud SQL machine tier. @default "db-custom-1-3840" */
+  tier?: string;
+  /** Regional (HA) instance with a standby in another zone. @default false */
+  highAvailability?: boolean;
+  /** @default 20 */
+  diskSizeGb?: number;
+  /** Point-in-time recovery (7 days of write-ahead logs). @default false */
+  pointInTimeRecovery?: boolean;
+  /** Automated daily backups kept. @default 7 */
+  retainedBackups?: number;
+  /** Cloud SQL deletion protection (API and provider). @default true */
+  deletionProtection?: boolean;
+  /** A Cloud KMS key for the instance's disks and backups. Required for confidential and restricted data. @default none */
+  kmsKeyName?: pulumi.Input<string>;
+  /** Members that may read the password from Secret Manager. @default [] */
+  secretAccessors?: pulumi.Input<string>[];
+  /** @default false */
+  protect?: boolean;
+}
+
+/**
+ * Cloud SQL for PostgreSQL on a private IP only, TLS required, automated backups, optional HA and
+ * point-in-time recovery, with one database and one user whose password `@pulumi/random` generates.
+ * The password stays secret end to end: Pulumi secret, Secret Manager, never an output in clear.
+ */
+export class PostgresDatabase extends pulumi.ComponentResource {
+  public readonly instance: gcp.sql.DatabaseInstance;
+  /** Private IP of the instance. */
+  public readonly host: pulumi.Output<string>;
+  public readonly port = 5432;
+  public readonly databaseName: string;
+  public readonly userName: string;
+  /** The generated password; a Pulumi secret. */
+  public readonly password: pulumi.Output<string>;
+  /** The Secret Manager secret holding the password. */
+  public readonly passwordSecretId: pulumi.Output<string>;
+  public readonly connectionName: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:data:PostgresDatabase", name, {}, opts);
+    const spec = resolvePostgresDatabaseArgs(name, args, this);
+    const protect = args.protect ?? false;
+    this.databaseName = spec.databaseName;
+    this.userName = spec.userName;
+
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      // Letters and digits only: the password goes into connection URLs unescaped.
+      { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 },
+      { parent: this },
+    );
+    this.password = pulumi.secret(password.result);
+
+    this.instance = new gcp.sql.DatabaseInstance(
+      name,
+      {
+        project: args.project,
+        region: args.region,
+        name: physicalName([args.prefix, args.purpose], 80),
+        databaseVersion: "POSTGRES_16",
+        deletionProtection: spec.deletionProtection,
+        encryptionKeyName: args.kmsKeyName,
+        settings: {
+          tier: spec.tier,
+          edition: "ENTERPRISE",
+          availabilityType: spec.highAvailability ? "REGIONAL" : "ZONAL",
+          diskType: "PD_SSD",
+          diskSize: spec.diskSizeGb,
+          diskAutoresize: true,
+          deletionProtectionEnabled: spec.deletionProtection,
+          ipConfiguration: { ipv4Enabled: false, privateNetwork: args.network, sslMode: "ENCRYPTED_ONLY" },
+          backupConfiguration: {
+            enabled: true,
+            startTime: "02:00",
+            pointInTimeRecoveryEnabled: spec.pointInTimeRecovery,
+            transactionLogRetentionDays: spec.pointInTimeRecovery ? 7 : undefined,
+            backupRetentionSettings: { retainedBackups: spec.retainedBackups, retentionUnit: "COUNT" },
+          },
+          maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+          insightsConfig: { queryInsightsEnabled: true, recordApplicationTags: true, recordClientAddress: false },
+          passwordValidationPolicy: { enablePasswordPolicy: true, minLength: 16, disallowUsernameSubstring: true },
+          databaseFlags: [{ name: "log_min_duration_statement", value: "1000" }],
+          userLabels: dataLabels(args.labels, "postgres-database", spec.classification),
+        },
+      },
+      { parent: this, protect },
+    );
+    new gcp.sql.Database(`${name}-db`, { project: args.project, instance: this.instance.name, name: spec.databaseName }, { parent: this, protect });
+    new gcp.sql.User(
+      `${name}-user`,
+      { project: args.project, instance: this.instance.name, name: spec.userName, password: this.password },
+      { parent: this },
+    );
+
+    const secret = new gcp.secretmanager.Secret(
+      `${name}-password`,
+      {
+        project: args.project,
+        secretId: physicalName([args.prefix, args.purpose, "db-password"], 255),
+        replication: {
+          userManaged: {
+            replicas: [{ location: args.region, customerManagedEncryption: args.kmsKeyName ? { kmsKeyName: args.kmsKeyName } : undefined }],
+          },
+        },
+        labels: governanceLabels(args.labels, "postgres-database"),
+      },
+      { parent: this, protect },
+    );
+    new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: this.password }, { parent: this });
+    (args.secretAccessors ?? []).forEach((member, i) =>
+      new gcp.secretmanager.SecretIamMember(
+        `${name}-password-accessor-${i}`,
+        { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+        { parent: this },
+      ),
+    );
+
+    this.host = this.instance.privateIpAddress;
+    this.passwordSecretId = secret.id;
+    this.connectionName = this.instance.connectionName;
+    this.registerOutputs({ host: this.host, connectionName: this.connectionName, passwordSecretId: this.passwordSecretId });
+  }
+}
+
+export interface ResolvedPostgresDatabase {
+  databaseName: string;
+  userName: string;
+  classification: DataClassification;
+  tier: string;
+  highAvailability: boolean;
+  diskSizeGb: number;
+  pointInTimeRecovery: boolean;
+  retainedBackups: number;
+  deletionProtection: boolean;
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs, resource?: pulumi.Resource): ResolvedPostgresDatabase {
+  const fail = (message: string): never => {
+    throw new pulumi.ResourceError(`PostgresDatabase "${name}": ${message}`, resource);
+  };
+  const spec: ResolvedPostgresDatabase = {
+    databaseName: args.databaseName ?? "registry",
+    userName: args.userName ?? "registry",
+    classification: args.classification ?? "internal",
+    tier: args.tier ?? "db-custom-1-3840",
+    highAvailability: args.highAvailability ?? false,
+    diskSizeGb: args.diskSizeGb ?? 20,
+    pointInTimeRecovery: args.pointInTimeRecovery ?? false,
+    retainedBackups: args.retainedBackups ?? 7,
+    deletionProtection: args.deletionProtection ?? true,
+  };
+  if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
+    fail(`${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
+  }
+  if (!/^db-(custom-\d+-\d+|f1-micro|g1-small|perf-optimized-N-\d+)$/.test(spec.tier)) {
+    fail(`tier must be a Cloud SQL tier such as db-custom-2-7680 or db-g1-small (got ${spec.tier})`);
+  }
+  if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10) fail(`diskSizeGb must be a whole number, at least 10 (got ${spec.diskSizeGb})`);
+  if (!Number.isInteger(spec.retainedBackups) || spec.retainedBackups < 1 || spec.retainedBackups > 365) {
+    fail(`retainedBackups must be from 1 to 365 (got ${spec.retainedBackups})`);
+  }
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.databaseName)) fail(`databaseName must be a lower-case identifier (got ${spec.databaseName})`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.userName)) fail(`userName must be a lower-case identifier (got ${spec.userName})`);
+  return spec;
+}

@@ -1,0 +1,87 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GkeCluster } from "../../components/compute/gke-cluster";
+import { GpuNodePool } from "../../components/compute/gpu-node-pool";
+import { kubernetesProvider } from "../../components/kubernetes/cluster-provider";
+import { Network } from "../../components/network/network";
+import { projectNumber, serviceAgentMember } from "../../components/project/service-agents";
+import { KmsKey } from "../../components/security/kms-key";
+import type { LayerContext } from "./context";
+
+/** The APIs the foundation uses. */
+export const FOUNDATION_APIS = [
+  "compute.googleapis.com",
+  "container.googleapis.com",
+  "iam.googleapis.com",
+  "cloudkms.googleapis.com",
+  "logging.googleapis.com",
+  "monitoring.googleapis.com",
+  "servicenetworking.googleapis.com",
+] as const;
+
+/** The network, the cluster with its GPU pools, and the Kubernetes provider. */
+export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[]) {
+  const { settings, project, region, prefix, labels } = ctx;
+  const network = new Network("network", { project, region, prefix, labels, ...settings.network }, { dependsOn: afterApis });
+
+  const secretsKey = settings.encryption.customerManagedKeys
+    ? new KmsKey("gke-secrets", {
+        project,
+        location: region,
+        prefix,
+        labels,
+        purpose: "gke-secrets",
+        rotationDays: settings.encryption.keyRotationDays,
+        encrypterDecrypters: [serviceAgentMember(projectNumber(project), "gke")],
+        protect: ctx.protect,
+      }, { dependsOn: afterApis })
+    : undefined;
+
+  const clusterSettings = settings.cluster;
+  const cluster = new GkeCluster("gke", {
+    project,
+    region,
+    prefix,
+    labels,
+    locationType: clusterSettings.location,
+    zones: settings.zones,
+    network: { network: network.networkId, subnetwork: network.subnetworkId, masterCidr: settings.network.masterCidr },
+    releaseChannel: clusterSettings.releaseChannel,
+    privateEndpoint: clusterSettings.privateEndpoint,
+    authorizedNetworks: clusterSettings.masterAuthorizedNetworks,
+    deletionProtection: clusterSettings.deletionProtection,
+    secretsEncryptionKey: secretsKey?.keyId,
+    autoscalingProfile: clusterSettings.autoscalingProfile,
+    maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
+    systemPool: clusterSettings.systemPool,
+  }, { dependsOn: secretsKey ? [...afterApis, secretsKey] : afterApis, protect: ctx.protect });
+
+  const gpuPools = settings.gpuPools.map((pool) =>
+    new GpuNodePool(pool.name, {
+      project,
+      prefix,
+      labels,
+      cluster: { name: cluster.name, location: cluster.location, region, zones: settings.zones },
+      serviceAccount: cluster.nodeServiceAccountEmail,
+      machineType: pool.machineType,
+      accelerator: pool.accelerator,
+      autoscaling: pool.autoscaling,
+      capacity: pool.capacity,
+      zones: pool.zones,
+      compactPlacement: pool.compactPlacement,
+      workloadType: pool.workloadType,
+      shiftable: pool.shiftable,
+      diskSizeGb: pool.diskSizeGb,
+      imageStreaming: pool.imageStreaming,
+    }, { dependsOn: [cluster] }),
+  );
+
+  const provider = kubernetesProvider("k8s", {
+    kubeconfig: cluster.kubeconfig,
+    target: settings.kubernetes.target,
+    yamlDirectory: settings.kubernetes.yamlDirectory,
+  }, { dependsOn: [cluster] });
+
+  return { network, cluster, gpuPools, provider };
+}
+
+export type Foundation = ReturnType<typeof buildFoundation>;

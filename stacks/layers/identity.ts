@@ -1,0 +1,46 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { type KubernetesServiceAccountRef, WORKLOAD_KINDS, type WorkloadKind, WorkloadIdentity } from "../../components/identity/workload-identity";
+import { MODEL_REGISTRY_KSA } from "../../components/registry/model-registry";
+import { type LayerContext, teamNamespace } from "./context";
+
+/** The Kubernetes service account of each team workload kind, in every team namespace. */
+export const TEAM_SERVICE_ACCOUNTS: Readonly<Record<Exclude<WorkloadKind, "registry">, string>> = {
+  training: "training",
+  serving: "serving",
+  pipelines: "pipelines",
+};
+
+export const MODEL_REGISTRY_NAMESPACE = "model-registry";
+
+/**
+ * Project-level roles per workload kind: only what cannot be granted on a resource. Running
+ * BigQuery queries needs `bigquery.jobUser` on the project; data access is granted per dataset.
+ */
+export const PROJECT_ROLES: Readonly<Record<WorkloadKind, readonly string[]>> = {
+  training: ["roles/bigquery.jobUser"],
+  serving: [],
+  pipelines: ["roles/bigquery.jobUser"],
+  registry: [],
+};
+
+export type WorkloadIdentities = Record<WorkloadKind, WorkloadIdentity>;
+
+/** One Google service account per workload kind, impersonated by its Kubernetes service accounts. */
+export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[]): WorkloadIdentities {
+  const { project, prefix } = ctx;
+  const ksas = (kind: WorkloadKind): KubernetesServiceAccountRef[] =>
+    kind === "registry"
+      ? [{ namespace: MODEL_REGISTRY_NAMESPACE, name: MODEL_REGISTRY_KSA }]
+      : ctx.settings.teams.map((team) => ({ namespace: teamNamespace(team.name), name: TEAM_SERVICE_ACCOUNTS[kind] }));
+  const identities = Object.fromEntries(
+    WORKLOAD_KINDS.map((kind) => {
+      const identity = new WorkloadIdentity(`${kind}-identity`, { project, prefix, kind, kubernetesServiceAccounts: ksas(kind) }, { dependsOn: afterApis });
+      PROJECT_ROLES[kind].forEach((role) =>
+        new gcp.projects.IAMMember(`${kind}-${role.split("/")[1].replace(/\./g, "-")}`, { project, role, member: identity.member }, { parent: identity }),
+      );
+      return [kind, identity];
+    }),
+  ) as WorkloadIdentities;
+  return identities;
+}
