@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type Region, carbonTier } from "../catalog/regions";
@@ -121,13 +122,13 @@ export class GkeCluster extends pulumi.ComponentResource {
         displayName: `GKE nodes of ${args.prefix}`,
         description: "Least-privilege node identity: logs, metrics, and image pulls granted per repository.",
       },
-      { parent: this },
+      childOptions(this, opts),
     );
     this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
     const nodeRole = new gcp.projects.IAMMember(
       `${name}-nodes-default-role`,
       { project: args.project, role: "roles/container.defaultNodeServiceAccount", member: this.nodeServiceAccount.member },
-      { parent: this },
+      childOptions(this, opts),
     );
 
     const nodeSecurity = {
@@ -200,7 +201,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         deletionProtection: spec.deletionProtection,
         resourceLabels: labels,
       },
-      { parent: this, dependsOn: [nodeRole], ignoreChanges: ["nodeConfig", "initialNodeCount"] },
+      childOptions(this, opts, { dependsOn: [nodeRole], ignoreChanges: ["nodeConfig", "initialNodeCount"] }),
     );
 
     const system = spec.systemPool;
@@ -226,7 +227,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           resourceLabels: labels,
         },
       },
-      { parent: this, ignoreChanges: ["initialNodeCount"] },
+      childOptions(this, opts, { ignoreChanges: ["initialNodeCount"] }),
     );
 
     this.name = this.cluster.name;

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type AcceleratorType } from "../catalog/gpus";
@@ -154,7 +155,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
           resourceLabels: labels,
         },
       },
-      { parent: this, ignoreChanges: ["initialNodeCount"] },
+      childOptions(this, opts, { ignoreChanges: ["initialNodeCount"] }),
     );
     this.registerOutputs({ poolName: this.poolName, nodePoolId: this.nodePool.id });
   }

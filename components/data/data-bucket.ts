@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels } from "../labels";
@@ -89,11 +90,11 @@ export class DataBucket extends pulumi.ComponentResource {
         forceDestroy: args.forceDestroy ?? false,
         labels: { ...dataLabels(args.labels, "data-bucket", spec.classification), purpose: args.purpose },
       },
-      { parent: this, protect: args.protect ?? false },
+      childOptions(this, opts, { protect: args.protect ?? false }),
     );
     const grant = (role: string, members: pulumi.Input<string>[] | undefined, short: string) =>
       (members ?? []).forEach((member, i) =>
-        new gcp.storage.BucketIAMMember(`${name}-${short}-${i}`, { bucket: this.bucket.name, role, member }, { parent: this }),
+        new gcp.storage.BucketIAMMember(`${name}-${short}-${i}`, { bucket: this.bucket.name, role, member }, childOptions(this, opts)),
       );
     grant("roles/storage.objectViewer", args.readers, "reader");
     grant("roles/storage.objectUser", args.writers, "writer");

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
@@ -80,8 +81,8 @@ export class DataPlatform extends pulumi.ComponentResource {
     super("cnai:data:DataPlatform", name, {}, opts);
     const spec = resolveDataPlatformArgs(name, args, this);
     const protect = args.protect ?? false;
-    const child = { parent: this };
-    const stored = { parent: this, protect };
+    const child = childOptions(this, opts);
+    const stored = childOptions(this, opts, { protect });
     const storeLabels = dataLabels(args.labels, "data-platform", spec.classification);
     this.datasetId = physicalName([args.prefix, "ml"], 1024).replace(/-/g, "_");
 
@@ -135,7 +136,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       deadLetterPolicy: { deadLetterTopic: this.deadLetterTopic.id, maxDeliveryAttempts: spec.maxDeliveryAttempts },
       retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" },
       labels: governanceLabels(args.labels, "data-platform"),
-    }, { parent: this, dependsOn: [writerGrant] });
+    }, childOptions(this, opts, { dependsOn: [writerGrant] }));
     // Dead letters are kept for inspection and replay.
     new gcp.pubsub.Subscription(`${name}-dead-letter-hold`, {
       project: args.project,

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels } from "../labels";
 import { BUCKET_PURPOSES, type BucketLifecycle, type BucketPurpose, DataBucket } from "./data-bucket";
@@ -64,7 +65,7 @@ export class MlStorage extends pulumi.ComponentResource {
           protect: args.protect,
           ...args.access?.[purpose],
         },
-        { parent: this },
+        childOptions(this, opts),
       );
       return [purpose, bucket] as const;
     });

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -68,7 +69,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       `${name}-password`,
       // Letters and digits only: the password goes into connection URLs unescaped.
       { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 },
-      { parent: this },
+      childOptions(this, opts),
     );
     this.password = pulumi.secret(password.result);
 
@@ -104,13 +105,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
           userLabels: dataLabels(args.labels, "postgres-database", spec.classification),
         },
       },
-      { parent: this, protect },
+      childOptions(this, opts, { protect }),
     );
-    new gcp.sql.Database(`${name}-db`, { project: args.project, instance: this.instance.name, name: spec.databaseName }, { parent: this, protect });
+    new gcp.sql.Database(`${name}-db`, { project: args.project, instance: this.instance.name, name: spec.databaseName }, childOptions(this, opts, { protect }));
     new gcp.sql.User(
       `${name}-user`,
       { project: args.project, instance: this.instance.name, name: spec.userName, password: this.password },
-      { parent: this },
+      childOptions(this, opts),
     );
 
     const secret = new gcp.secretmanager.Secret(
@@ -125,14 +126,14 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         },
         labels: governanceLabels(args.labels, "postgres-database"),
       },
-      { parent: this, protect },
+      childOptions(this, opts, { protect }),
     );
-    new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: this.password }, { parent: this });
+    new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: this.password }, childOptions(this, opts));
     (args.secretAccessors ?? []).forEach((member, i) =>
       new gcp.secretmanager.SecretIamMember(
         `${name}-password-accessor-${i}`,
         { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
-        { parent: this },
+        childOptions(this, opts),
       ),
     );
 

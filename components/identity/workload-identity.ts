@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { NAME_LIMITS, physicalName } from "../naming";
@@ -47,7 +48,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         displayName: `${args.kind} workloads (${args.prefix})`,
         description: `Workload Identity for ${args.kind} Pods: ${args.kubernetesServiceAccounts.map((k) => `${k.namespace}/${k.name}`).join(", ") || "none yet"}`,
       },
-      { parent: this },
+      childOptions(this, opts),
     );
     args.kubernetesServiceAccounts.forEach((ksa, i) =>
       new gcp.serviceaccount.IAMMember(
@@ -57,7 +58,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
           role: "roles/iam.workloadIdentityUser",
           member: workloadIdentityMember(args.project, ksa),
         },
-        { parent: this },
+        childOptions(this, opts),
       ),
     );
     this.email = this.serviceAccount.email;

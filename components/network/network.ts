@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type StackLabels, governanceLabels } from "../labels";
@@ -69,7 +70,7 @@ export class Network extends pulumi.ComponentResource {
         routingMode: "REGIONAL",
         description: "cnai-platform cluster network",
       },
-      { parent: this },
+      childOptions(this, opts),
     );
     this.subnetwork = new gcp.compute.Subnetwork(
       `${name}-subnet`,
@@ -88,7 +89,7 @@ export class Network extends pulumi.ComponentResource {
           ? { aggregationInterval: "INTERVAL_10_MIN", flowSampling: sampling, metadata: "INCLUDE_ALL_METADATA" }
           : undefined,
       },
-      { parent: this },
+      childOptions(this, opts),
     );
     if (args.nat ?? true) {
       const router = new gcp.compute.Router(
@@ -99,7 +100,7 @@ export class Network extends pulumi.ComponentResource {
           name: physicalName([args.prefix, "router"], NAME_LIMITS.compute),
           network: this.network.id,
         },
-        { parent: this },
+        childOptions(this, opts),
       );
       new gcp.compute.RouterNat(
         `${name}-nat`,
@@ -112,7 +113,7 @@ export class Network extends pulumi.ComponentResource {
           sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
           logConfig: { enable: true, filter: "ERRORS_ONLY" },
         },
-        { parent: this },
+        childOptions(this, opts),
       );
     }
     if (args.privateServicesCidr) {
@@ -129,7 +130,7 @@ export class Network extends pulumi.ComponentResource {
           network: this.network.id,
           labels: governanceLabels(args.labels, "network"),
         },
-        { parent: this },
+        childOptions(this, opts),
       );
       this.privateServicesAccess = new gcp.servicenetworking.Connection(
         `${name}-psa`,
@@ -140,7 +141,7 @@ export class Network extends pulumi.ComponentResource {
           // Removing the peering fails while Cloud SQL instances linger after deletion; leave it.
           deletionPolicy: "ABANDON",
         },
-        { parent: this },
+        childOptions(this, opts),
       );
     }
     this.networkId = this.network.id;

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -31,7 +32,7 @@ export class ProjectServices extends pulumi.ComponentResource {
           disableOnDestroy: args.disableOnDestroy ?? false,
           disableDependentServices: false,
         },
-        { parent: this },
+        childOptions(this, opts),
       );
     }
     this.registerOutputs({ services: Object.keys(this.services) });

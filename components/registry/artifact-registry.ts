@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type StackLabels, governanceLabels } from "../labels";
@@ -66,7 +67,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
       new gcp.artifactregistry.Repository(
         `${name}-${role}`,
         { ...common, ...repoArgs, repositoryId: repoId(role) },
-        { parent: this, protect: args.protect ?? false },
+        childOptions(this, opts, { protect: args.protect ?? false }),
       );
 
     this.repositories = {
@@ -106,7 +107,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
         new gcp.artifactregistry.RepositoryIamMember(
           `${name}-${role}-reader-${i}`,
           { project: args.project, location: args.location, repository: repository.name, role: "roles/artifactregistry.reader", member },
-          { parent: this },
+          childOptions(this, opts),
         ),
       );
     }
@@ -114,7 +115,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
       new gcp.artifactregistry.RepositoryIamMember(
         `${name}-models-writer-${i}`,
         { project: args.project, location: args.location, repository: this.repositories.models!.name, role: "roles/artifactregistry.writer", member },
-        { parent: this },
+        childOptions(this, opts),
       ),
     );
     this.imagesHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("images")}`;

@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS, IMAGES } from "../catalog/software";
@@ -52,13 +53,13 @@ export class ModelRegistry extends pulumi.ComponentResource {
     }
     this.namespace = namespace;
     const labels = kubernetesLabels(args.labels, "model-registry");
-    const child = { parent: this };
+    const child = childOptions(this, opts);
 
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
       // MLflow's chart does not promise the restricted profile; Kubeflow's server meets it.
       metadata: { name: namespace, labels: { ...labels, ...podSecurityLabels(args.kind === "kubeflow" ? "restricted" : "baseline") } },
     }, child);
-    const inNamespace = { ...child, dependsOn: [ns] };
+    const inNamespace = childOptions(this, opts, { dependsOn: [ns] });
     new k8s.core.v1.ServiceAccount(`${name}-ksa`, {
       metadata: { name: MODEL_REGISTRY_KSA, namespace, labels, annotations: { "iam.gke.io/gcp-service-account": args.serviceAccountEmail } },
       automountServiceAccountToken: false,

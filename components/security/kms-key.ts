@@ -1,3 +1,4 @@
+import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type StackLabels, governanceLabels } from "../labels";
@@ -42,7 +43,7 @@ export class KmsKey extends pulumi.ComponentResource {
       `${name}-ring`,
       { project: args.project, location: args.location, name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms) },
       // Key rings cannot be deleted in Cloud KMS: keep them out of destroy.
-      { parent: this, retainOnDelete: true },
+      childOptions(this, opts, { retainOnDelete: true }),
     );
     this.key = new gcp.kms.CryptoKey(
       `${name}-key`,
@@ -54,13 +55,13 @@ export class KmsKey extends pulumi.ComponentResource {
         versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
         labels: governanceLabels(args.labels, "kms-key"),
       },
-      { parent: this, protect: args.protect ?? false },
+      childOptions(this, opts, { protect: args.protect ?? false }),
     );
     (args.encrypterDecrypters ?? []).forEach((member, i) => {
       new gcp.kms.CryptoKeyIAMMember(
         `${name}-user-${i}`,
         { cryptoKeyId: this.key.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member },
-        { parent: this },
+        childOptions(this, opts),
       );
     });
     this.keyId = this.key.id;
