@@ -16,6 +16,7 @@ export function childOptions(
   return { ...extra, parent, ...(dependsOn.length ? { dependsOn } : {}) };
 }
 
+/** A list of what was given; an Output or Promise of a list stays one entry, which the SDK flattens. */
 function asList(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
   if (dependsOn === undefined) return [];
   return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];

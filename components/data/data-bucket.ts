@@ -2,6 +2,7 @@ import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels } from "../labels";
+import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
 
 /** What a bucket holds, which decides its lifecycle and versioning defaults. */
@@ -138,6 +139,7 @@ export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resour
   // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete.
   if (softDeleteDays !== 0 && (softDeleteDays < 7 || softDeleteDays > 90)) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
   const versioning = args.versioning ?? defaults.versioning;
+  for (const field of ["readers", "writers", "creators"] as const) checkMembers(`DataBucket "${name}"`, field, args[field], resource);
   if (lifecycle.noncurrentVersions && !versioning) fail("lifecycle.noncurrentVersions needs versioning. Either turn versioning on, or drop the noncurrent rule");
   return { classification, versioning, lifecycle, softDeleteDays };
 }

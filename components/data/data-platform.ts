@@ -2,6 +2,7 @@ import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
+import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
 
 export interface DataQualityArgs {
@@ -20,7 +21,11 @@ export interface DataPlatformArgs {
   labels: StackLabels;
   /** @default "internal" */
   classification?: DataClassification;
-  /** Default expiration of tables in the dataset, days (dev). @default none */
+  /**
+   * Default expiration of tables in the dataset, days (dev: ad-hoc tables are disposable). The
+   * platform's own tables are pinned to never expire and their partitions expire instead.
+   * @default none
+   */
   tableExpirationDays?: number;
   /** Delete tables with the dataset (dev). @default false */
   deleteContentsOnDestroy?: boolean;
@@ -44,6 +49,9 @@ export interface DataPlatformArgs {
   /** Table deletion protection and Pulumi `protect` (prod). @default false */
   protect?: boolean;
 }
+
+/** 2100-01-01T00:00:00Z: the managed tables' expiration when the dataset has a default one. */
+export const MANAGED_TABLE_EXPIRATION_MS = 4_102_444_800_000;
 
 /** The ingestion table's columns, as a Pub/Sub BigQuery subscription with metadata writes them. */
 export const EVENTS_SCHEMA = [
@@ -98,6 +106,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       labels: storeLabels,
     }, stored);
 
+    const expiringMs = args.tableExpirationDays ? args.tableExpirationDays * 86_400_000 : undefined;
     const table = (tableId: string, schema: object[], partitionField: string, description: string, clusterings?: string[]) =>
       new gcp.bigquery.Table(`${name}-${tableId}`, {
         project: args.project,
@@ -105,11 +114,14 @@ export class DataPlatform extends pulumi.ComponentResource {
         tableId,
         description,
         schema: JSON.stringify(schema),
-        timePartitioning: { type: "DAY", field: partitionField },
+        // With a dataset default expiration, a table created without its own would be deleted with
+        // its data; the managed tables keep a fixed far expiration and let their partitions expire.
+        expirationTime: expiringMs ? MANAGED_TABLE_EXPIRATION_MS : undefined,
+        timePartitioning: { type: "DAY", field: partitionField, expirationMs: expiringMs },
         clusterings,
         deletionProtection: protect,
         labels: storeLabels,
-      }, { ...stored, ignoreChanges: ["expirationTime"] });
+      }, stored);
     this.eventsTable = table("events", EVENTS_SCHEMA, "publish_time", "Raw events from the ingestion topic");
     this.featuresTable = table("features", FEATURES_SCHEMA, "feature_timestamp", "Curated features, checked by the data-quality scan", ["entity_id"]);
 
@@ -192,14 +204,15 @@ export class DataPlatform extends pulumi.ComponentResource {
 export function qualityRules(labelRange: [number, number]): gcp.types.input.dataplex.DatascanDataQualitySpecRule[] {
   return [
     { name: "row-id-present", column: "row_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
-    { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", threshold: 1, uniquenessExpectation: {} },
+    // Uniqueness and SQL assertions are aggregate rules: Dataplex takes no threshold for them.
+    { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", uniquenessExpectation: {} },
     { name: "entity-id-present", column: "entity_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
     {
       name: "label-in-range", column: "label", dimension: "VALIDITY", threshold: 0.99, ignoreNull: true,
       rangeExpectation: { minValue: String(labelRange[0]), maxValue: String(labelRange[1]) },
     },
     {
-      name: "no-future-rows", dimension: "VALIDITY", threshold: 1,
+      name: "no-future-rows", dimension: "VALIDITY",
       sqlAssertion: { sqlStatement: "SELECT row_id FROM ${data()} WHERE feature_timestamp > CURRENT_TIMESTAMP()" },
     },
   ];
@@ -230,14 +243,22 @@ export function resolveDataPlatformArgs(name: string, args: DataPlatformArgs, re
   if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
     fail(`${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
   }
-  if (spec.messageRetentionDays < 1 || spec.messageRetentionDays > 31) fail(`messageRetentionDays must be from 1 to 31 (got ${spec.messageRetentionDays})`);
-  if (spec.maxDeliveryAttempts < 5 || spec.maxDeliveryAttempts > 100) fail(`maxDeliveryAttempts must be from 5 to 100 (got ${spec.maxDeliveryAttempts})`);
+  if (!Number.isInteger(spec.messageRetentionDays) || spec.messageRetentionDays < 1 || spec.messageRetentionDays > 31) {
+    fail(`messageRetentionDays must be a whole number from 1 to 31 (got ${spec.messageRetentionDays})`);
+  }
+  if (!Number.isInteger(spec.maxDeliveryAttempts) || spec.maxDeliveryAttempts < 5 || spec.maxDeliveryAttempts > 100) {
+    fail(`maxDeliveryAttempts must be a whole number from 5 to 100 (got ${spec.maxDeliveryAttempts})`);
+  }
   if (spec.schedule.trim().split(/\s+/).length !== 5) fail(`quality.schedule must be a five-field cron expression (got "${spec.schedule}")`);
   if (!(spec.samplingPercent > 0 && spec.samplingPercent <= 100)) fail(`quality.samplingPercent must be in (0, 100] (got ${spec.samplingPercent})`);
   if (!(spec.labelRange[0] < spec.labelRange[1])) fail(`quality.labelRange must be [min, max] with min < max (got [${spec.labelRange.join(", ")}])`);
-  if (args.tableExpirationDays !== undefined && args.tableExpirationDays < 1) fail(`tableExpirationDays must be at least 1 (got ${args.tableExpirationDays})`);
-  for (const owner of args.owners ?? []) {
-    if (!/^(group|user|serviceAccount|domain):[^\s]+$/.test(owner)) fail(`owners: "${owner}" is not an IAM member (group:..., user:..., serviceAccount:...)`);
+  if (args.tableExpirationDays !== undefined && (!Number.isInteger(args.tableExpirationDays) || args.tableExpirationDays < 1)) {
+    fail(`tableExpirationDays must be a whole number, at least 1 (got ${args.tableExpirationDays})`);
   }
+  const component = `DataPlatform "${name}"`;
+  checkMembers(component, "owners", args.owners, resource);
+  checkMembers(component, "readers", args.readers, resource);
+  checkMembers(component, "writers", args.writers, resource);
+  checkMembers(component, "publishers", args.publishers, resource);
   return spec;
 }

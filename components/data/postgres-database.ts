@@ -3,6 +3,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
+import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
 
 export interface PostgresDatabaseArgs {
@@ -140,7 +141,14 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.host = this.instance.privateIpAddress;
     this.passwordSecretId = secret.id;
     this.connectionName = this.instance.connectionName;
-    this.registerOutputs({ host: this.host, connectionName: this.connectionName, passwordSecretId: this.passwordSecretId });
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      databaseName: this.databaseName,
+      userName: this.userName,
+      connectionName: this.connectionName,
+      passwordSecretId: this.passwordSecretId,
+    });
   }
 }
 
@@ -175,14 +183,33 @@ export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabase
   if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
     fail(`${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
   }
-  if (!/^db-(custom-\d+-\d+|f1-micro|g1-small|perf-optimized-N-\d+)$/.test(spec.tier)) {
-    fail(`tier must be a Cloud SQL tier such as db-custom-2-7680 or db-g1-small (got ${spec.tier})`);
-  }
+  const tierProblem = cloudSqlTierProblem(spec.tier);
+  if (tierProblem) fail(`tier: ${tierProblem}`);
   if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10) fail(`diskSizeGb must be a whole number, at least 10 (got ${spec.diskSizeGb})`);
   if (!Number.isInteger(spec.retainedBackups) || spec.retainedBackups < 1 || spec.retainedBackups > 365) {
     fail(`retainedBackups must be from 1 to 365 (got ${spec.retainedBackups})`);
   }
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.databaseName)) fail(`databaseName must be a lower-case identifier (got ${spec.databaseName})`);
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.userName)) fail(`userName must be a lower-case identifier (got ${spec.userName})`);
+  checkMembers(`PostgresDatabase "${name}"`, "secretAccessors", args.secretAccessors, resource);
   return spec;
+}
+
+/**
+ * Why a tier cannot run an Enterprise-edition PostgreSQL instance, or undefined if it can.
+ * Source: Cloud SQL "Machine series overview": shared-core db-f1-micro and db-g1-small, or
+ * db-custom-<vCPUs>-<MiB> with 1 or an even number of vCPUs up to 96, and 0.9 to 6.5 GiB of
+ * memory per vCPU in multiples of 256 MiB.
+ */
+export function cloudSqlTierProblem(tier: string): string | undefined {
+  if (tier === "db-f1-micro" || tier === "db-g1-small") return undefined;
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (!custom) return `${tier} is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> (db-custom-2-7680), db-g1-small or db-f1-micro`;
+  const [vcpus, mib] = [Number(custom[1]), Number(custom[2])];
+  if (!(vcpus === 1 || (vcpus % 2 === 0 && vcpus <= 96))) return `${tier} has ${vcpus} vCPUs; allowed: 1 or an even number up to 96`;
+  if (mib % 256 !== 0) return `${tier} has ${mib} MiB; memory must be a multiple of 256 MiB`;
+  const min = Math.ceil((0.9 * 1024 * vcpus) / 256) * 256;
+  const max = Math.floor((6.5 * 1024 * vcpus) / 256) * 256;
+  if (mib < min || mib > max) return `${tier} has ${mib} MiB for ${vcpus} vCPU${vcpus === 1 ? "" : "s"}; allowed: ${min} to ${max} MiB`;
+  return undefined;
 }

@@ -37,7 +37,10 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     super("cnai:identity:WorkloadIdentity", name, {}, opts);
     for (const ksa of args.kubernetesServiceAccounts) {
       if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ksa.namespace) || !/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(ksa.name)) {
-        throw new pulumi.ResourceError(`WorkloadIdentity "${name}": ${ksa.namespace}/${ksa.name} is not a valid Kubernetes namespace/name`, this);
+        throw new pulumi.ResourceError(
+          `WorkloadIdentity "${name}": ${ksa.namespace}/${ksa.name} is not a Kubernetes namespace/name; allowed: lower-case letters, digits and '-' (names may also have '.'), starting and ending with a letter or digit`,
+          this,
+        );
       }
     }
     this.serviceAccount = new gcp.serviceaccount.Account(
@@ -63,7 +66,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     );
     this.email = this.serviceAccount.email;
     this.member = this.serviceAccount.member;
-    this.registerOutputs({ email: this.email });
+    this.registerOutputs({ email: this.email, member: this.member });
   }
 }
 

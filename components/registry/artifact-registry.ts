@@ -2,6 +2,7 @@ import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type StackLabels, governanceLabels } from "../labels";
+import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
 
 export interface CleanupPolicy {
@@ -52,6 +53,8 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ArtifactRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:registry:ArtifactRegistry", name, {}, opts);
     const cleanup = resolveCleanup(name, args.cleanup, this);
+    checkMembers(`ArtifactRegistry "${name}"`, "readers", args.readers, this);
+    checkMembers(`ArtifactRegistry "${name}"`, "modelWriters", args.modelWriters, this);
     const labels = governanceLabels(args.labels, "artifact-registry");
     const repoId = (role: RepositoryRole) => physicalName([args.prefix, role], 63);
     const common = {

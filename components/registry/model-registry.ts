@@ -46,11 +46,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:registry:ModelRegistry", name, {}, opts);
-    const namespace = args.namespace ?? "model-registry";
-    const replicas = args.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new pulumi.ResourceError(`ModelRegistry "${name}": replicas must be a whole number, at least 1 (got ${replicas})`, this);
-    }
+    const { namespace, replicas } = resolveModelRegistryArgs(name, args, this);
     this.namespace = namespace;
     const labels = kubernetesLabels(args.labels, "model-registry");
     const child = childOptions(this, opts);
@@ -67,7 +63,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
     new k8s.core.v1.Secret(`${name}-db`, {
       metadata: { name: DB_SECRET, namespace, labels },
       type: "Opaque",
-      stringData: { POSTGRES_USER: args.database.userName, POSTGRES_PASSWORD: args.database.password },
+      stringData: { POSTGRES_USER: args.database.userName, POSTGRES_PASSWORD: pulumi.secret(args.database.password) },
     }, inNamespace);
 
     if (args.kind === "mlflow") {
@@ -148,4 +144,17 @@ export class ModelRegistry extends pulumi.ComponentResource {
       spec: { type: "ClusterIP", selector, ports: [{ name: "http-api", port: 8080, targetPort: "http-api", protocol: "TCP", appProtocol: "http" }] },
     }, opts);
   }
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveModelRegistryArgs(name: string, args: ModelRegistryArgs, resource?: pulumi.Resource): { namespace: string; replicas: number } {
+  const namespace = args.namespace ?? "model-registry";
+  const replicas = args.replicas ?? 1;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new pulumi.ResourceError(`ModelRegistry "${name}": namespace "${namespace}" is not a Kubernetes namespace; allowed: lower-case letters, digits and '-', at most 63 characters`, resource);
+  }
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new pulumi.ResourceError(`ModelRegistry "${name}": replicas must be a whole number, at least 1 (got ${replicas})`, resource);
+  }
+  return { namespace, replicas };
 }

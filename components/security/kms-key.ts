@@ -2,6 +2,7 @@ import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type StackLabels, governanceLabels } from "../labels";
+import { checkMembers } from "../iam";
 import { NAME_LIMITS, physicalName } from "../naming";
 
 export interface KmsKeyArgs {
@@ -39,6 +40,7 @@ export class KmsKey extends pulumi.ComponentResource {
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 365) {
       throw new pulumi.ResourceError(`KmsKey "${name}": rotationDays must be an integer from 1 to 365 (got ${rotationDays})`, this);
     }
+    checkMembers(`KmsKey "${name}"`, "encrypterDecrypters", args.encrypterDecrypters, this);
     this.keyRing = new gcp.kms.KeyRing(
       `${name}-ring`,
       { project: args.project, location: args.location, name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms) },

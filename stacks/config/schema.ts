@@ -3,6 +3,8 @@ import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
 import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
 import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
+import { cloudSqlTierProblem } from "../../components/data/postgres-database";
+import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 
 /**
@@ -187,7 +189,9 @@ export const modelRegistrySchema = z.strictObject({
   kind: z.enum(MODEL_REGISTRY_KINDS),
   replicas: z.number().int().min(1).max(10),
   database: z.strictObject({
-    tier: z.string().regex(/^db-(custom-\d+-\d+|f1-micro|g1-small)$/, { error: "a Cloud SQL tier: db-custom-<vCPUs>-<MiB>, db-g1-small or db-f1-micro" }),
+    tier: z.string().refine((tier) => cloudSqlTierProblem(tier) === undefined, {
+      error: (issue) => `an Enterprise-edition Cloud SQL tier: ${cloudSqlTierProblem(String(issue.input))}`,
+    }),
     highAvailability: z.boolean(),
     diskSizeGb: z.number().int().min(10).max(10000),
     pointInTimeRecovery: z.boolean(),
@@ -195,7 +199,9 @@ export const modelRegistrySchema = z.strictObject({
   }),
 });
 
-const iamMember = z.string().regex(/^(group|user|serviceAccount|domain):[^\s]+$/, { error: "an IAM member: group:<email>, user:<email>, serviceAccount:<email> or domain:<domain>" });
+const iamMember = z
+  .string()
+  .regex(IAM_MEMBER_PATTERN, { error: "an IAM member: group:<email>, user:<email>, serviceAccount:<email>, domain:<domain>, principal: or principalSet:" });
 
 export const dataPlatformSchema = z.strictObject({
   classification,

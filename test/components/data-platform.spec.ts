@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DataPlatform, type DataPlatformArgs, EVENTS_SCHEMA, FEATURES_SCHEMA, qualityRules, resolveDataPlatformArgs } from "../../components/data/data-platform";
+import { DataPlatform, type DataPlatformArgs, EVENTS_SCHEMA, FEATURES_SCHEMA, MANAGED_TABLE_EXPIRATION_MS, qualityRules, resolveDataPlatformArgs } from "../../components/data/data-platform";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
@@ -92,11 +92,12 @@ describe("DataPlatform", () => {
       assert.deepStrictEqual(input(features, "clusterings"), ["entity_id"]);
     });
 
-    it("leaves tables without deletion protection, ignores expirationTime drift, and protects nothing", async () => {
+    it("leaves tables without deletion protection or expiration, and protects nothing", async () => {
       const result = await platform();
       for (const table of all(result, TABLE)) {
         assert.strictEqual(input(table, "deletionProtection"), false, table.name);
-        assert.deepStrictEqual(table.options.ignoreChanges, ["expirationTime"], table.name);
+        assert.strictEqual(input(table, "expirationTime"), undefined, table.name);
+        assert.strictEqual(input(table, "timePartitioning.expirationMs"), undefined, table.name);
       }
       for (const r of result.resources) assert.strictEqual(r.options.protect, false, r.name);
     });
@@ -209,9 +210,14 @@ describe("DataPlatform", () => {
   });
 
   describe("options", () => {
-    it("tableExpirationDays sets the dataset's default table expiration in milliseconds", async () => {
-      const ds = one(await platform({ tableExpirationDays: 30 }), DATASET);
-      assert.strictEqual(input(ds, "defaultTableExpirationMs"), 30 * 24 * 60 * 60 * 1000);
+    it("tableExpirationDays sets the dataset's default table expiration in milliseconds; the managed tables keep theirs and expire partitions instead", async () => {
+      const result = await platform({ tableExpirationDays: 30 });
+      assert.strictEqual(input(one(result, DATASET), "defaultTableExpirationMs"), 30 * 24 * 60 * 60 * 1000);
+      for (const table of all(result, TABLE)) {
+        assert.strictEqual(input(table, "expirationTime"), MANAGED_TABLE_EXPIRATION_MS, table.name);
+        assert.strictEqual(input(table, "timePartitioning.expirationMs"), 30 * 24 * 60 * 60 * 1000, table.name);
+      }
+      assert.strictEqual(new Date(MANAGED_TABLE_EXPIRATION_MS).toISOString(), "2100-01-01T00:00:00.000Z");
     });
 
     it("deleteContentsOnDestroy deletes tables with the dataset", async () => {
@@ -308,10 +314,7 @@ describe("DataPlatform", () => {
       const stored = [...all(result, DATASET), ...all(result, TABLE), ...all(result, TOPIC)];
       assert.strictEqual(stored.length, 5);
       for (const r of stored) assert.strictEqual(r.options.protect, true, r.name);
-      for (const table of all(result, TABLE)) {
-        assert.strictEqual(input(table, "deletionProtection"), true, table.name);
-        assert.deepStrictEqual(table.options.ignoreChanges, ["expirationTime"], table.name);
-      }
+      for (const table of all(result, TABLE)) assert.strictEqual(input(table, "deletionProtection"), true, table.name);
     });
   });
 
@@ -320,15 +323,17 @@ describe("DataPlatform", () => {
       ["confidential data without a customer-managed key", { classification: "confidential" },
         /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/],
       ["restricted data without a customer-managed key", { classification: "restricted" }, /restricted data needs a customer-managed key/],
-      ["a message retention of 0 days", { messageRetentionDays: 0 }, /messageRetentionDays must be from 1 to 31 \(got 0\)/],
-      ["a message retention of 32 days", { messageRetentionDays: 32 }, /messageRetentionDays must be from 1 to 31 \(got 32\)/],
-      ["4 delivery attempts", { maxDeliveryAttempts: 4 }, /maxDeliveryAttempts must be from 5 to 100 \(got 4\)/],
+      ["a message retention of 0 days", { messageRetentionDays: 0 }, /messageRetentionDays must be a whole number from 1 to 31 \(got 0\)/],
+      ["a message retention of 32 days", { messageRetentionDays: 32 }, /messageRetentionDays must be a whole number from 1 to 31 \(got 32\)/],
+      ["4 delivery attempts", { maxDeliveryAttempts: 4 }, /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 4\)/],
+      ["a fractional number of delivery attempts", { maxDeliveryAttempts: 5.5 }, /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 5\.5\)/],
       ["a four-field cron schedule", { quality: { schedule: "0 4 * *" } }, /quality\.schedule must be a five-field cron expression \(got "0 4 \* \*"\)/],
       ["a sampling percent of 0", { quality: { samplingPercent: 0 } }, /quality\.samplingPercent must be in \(0, 100\] \(got 0\)/],
       ["an inverted label range", { quality: { labelRange: [1, 0] } }, /quality\.labelRange must be \[min, max\] with min < max \(got \[1, 0\]\)/],
-      ["owner allUsers", { owners: ["allUsers"] }, /owners: "allUsers" is not an IAM member \(group:\.\.\., user:\.\.\., serviceAccount:\.\.\.\)/],
-      ["an owner without a member prefix", { owners: ["ml-team@x.com"] }, /owners: "ml-team@x\.com" is not an IAM member/],
-      ["a table expiration of 0 days", { tableExpirationDays: 0 }, /tableExpirationDays must be at least 1 \(got 0\)/],
+      ["owner allUsers", { owners: ["allUsers"] }, /owners: allUsers would make the resource public; grant named principals only/],
+      ["a public reader", { readers: ["allAuthenticatedUsers"] }, /readers: allAuthenticatedUsers would make the resource public/],
+      ["an owner without a member prefix", { owners: ["ml-team@x.com"] }, /owners: "ml-team@x\.com" is not an IAM member \(user:, group:, serviceAccount:, domain:, principal: or principalSet:\)/],
+      ["a table expiration of 0 days", { tableExpirationDays: 0 }, /tableExpirationDays must be a whole number, at least 1 \(got 0\)/],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}, naming the platform, and creates no dataset, topic or scan`, async () => {
@@ -353,14 +358,14 @@ describe("DataPlatform", () => {
     it("checks completeness and uniqueness of row_id, completeness of entity_id, the label range and no future rows", () => {
       assert.deepStrictEqual(qualityRules([0, 1]), [
         { name: "row-id-present", column: "row_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
-        { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", threshold: 1, uniquenessExpectation: {} },
+        { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", uniquenessExpectation: {} },
         { name: "entity-id-present", column: "entity_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
         {
           name: "label-in-range", column: "label", dimension: "VALIDITY", threshold: 0.99, ignoreNull: true,
           rangeExpectation: { minValue: "0", maxValue: "1" },
         },
         {
-          name: "no-future-rows", dimension: "VALIDITY", threshold: 1,
+          name: "no-future-rows", dimension: "VALIDITY",
           sqlAssertion: { sqlStatement: "SELECT row_id FROM ${data()} WHERE feature_timestamp > CURRENT_TIMESTAMP()" },
         },
       ]);

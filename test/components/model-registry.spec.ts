@@ -250,6 +250,14 @@ describe("ModelRegistry", () => {
   });
 
   describe("validation", () => {
+    it("refuses a namespace Kubernetes would reject, and creates no Kubernetes object", async () => {
+      await assert.rejects(registry("kubeflow", { namespace: "Team_A" }), (error: ProgramError) => {
+        assert.match(error.message, /^ModelRegistry "mr": namespace "Team_A" is not a Kubernetes namespace; allowed: lower-case letters, digits and '-'/);
+        assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0);
+        return true;
+      });
+    });
+
     for (const kind of ["mlflow", "kubeflow"] as const) {
       it(`refuses replicas 0 (${kind}), naming the registry, and creates no Kubernetes object`, async () => {
         await assert.rejects(registry(kind, { replicas: 0 }), (error: ProgramError) => {

@@ -253,7 +253,12 @@ describe("PostgresDatabase", () => {
     const cases: Array<[string, Partial<PostgresDatabaseArgs>, RegExp]> = [
       ["confidential data without a customer-managed key", { classification: "confidential" },
         /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/],
-      ["a Compute Engine machine type as the tier", { tier: "n1-standard-1" }, /tier must be a Cloud SQL tier such as db-custom-2-7680 or db-g1-small \(got n1-standard-1\)/],
+      ["a Compute Engine machine type as the tier", { tier: "n1-standard-1" }, /tier: n1-standard-1 is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> \(db-custom-2-7680\), db-g1-small or db-f1-micro/],
+      ["an Enterprise Plus tier", { tier: "db-perf-optimized-N-4" }, /tier: db-perf-optimized-N-4 is not an Enterprise-edition tier/],
+      ["an odd vCPU count", { tier: "db-custom-3-7680" }, /tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/],
+      ["memory outside 0.9-6.5 GiB per vCPU", { tier: "db-custom-2-16384" }, /tier: db-custom-2-16384 has 16384 MiB for 2 vCPUs; allowed: 2048 to 13312 MiB/],
+      ["memory not in 256 MiB steps", { tier: "db-custom-2-4000" }, /tier: db-custom-2-4000 has 4000 MiB; memory must be a multiple of 256 MiB/],
+      ["a public secret accessor", { secretAccessors: ["allUsers"] }, /secretAccessors: allUsers would make the resource public/],
       ["a disk under 10 GB", { diskSizeGb: 5 }, /diskSizeGb must be a whole number, at least 10 \(got 5\)/],
       ["no retained backups", { retainedBackups: 0 }, /retainedBackups must be from 1 to 365 \(got 0\)/],
       ["more than 365 retained backups", { retainedBackups: 366 }, /retainedBackups must be from 1 to 365 \(got 366\)/],

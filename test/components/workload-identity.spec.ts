@@ -105,9 +105,9 @@ describe("WorkloadIdentity", () => {
 
   describe("validation", () => {
     const cases: Array<[string, WorkloadIdentityArgs["kubernetesServiceAccounts"], RegExp]> = [
-      ["an invalid namespace", [{ namespace: "Team_A", name: "training" }], /Team_A\/training is not a valid Kubernetes namespace\/name/],
-      ["an invalid service account name", [{ namespace: "team-a", name: "Training_SA" }], /team-a\/Training_SA is not a valid Kubernetes namespace\/name/],
-      ["one invalid entry among valid ones", [{ namespace: "team-a", name: "training" }, { namespace: "-team-b", name: "training" }], /-team-b\/training is not a valid/],
+      ["an invalid namespace", [{ namespace: "Team_A", name: "training" }], /Team_A\/training is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/],
+      ["an invalid service account name", [{ namespace: "team-a", name: "Training_SA" }], /team-a\/Training_SA is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/],
+      ["one invalid entry among valid ones", [{ namespace: "team-a", name: "training" }, { namespace: "-team-b", name: "training" }], /-team-b\/training is not a Kubernetes namespace/],
     ];
     for (const [what, kubernetesServiceAccounts, message] of cases) {
       it(`refuses ${what}, naming the identity, and creates no service account or binding`, async () => {

@@ -1,24 +1,13 @@
 import * as assert from "assert";
-import { resolveConfig } from "../../stacks/config/load";
-import { type RunResult, runStack } from "../../scripts/lib/engine";
+import type { RunResult } from "../../scripts/lib/engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { Hasher } from "../../scripts/lib/synthesize";
-import { ROOT, all, input, one } from "../helpers/run";
+import { all, input, one } from "../helpers/run";
+import { stackRun } from "../helpers/stacks";
 
 const STACKS = ["dev", "staging", "prod"] as const;
-const runs = new Map<string, RunResult>();
-
-async function planOf(stack: string, preview = false): Promise<RunResult> {
-  const key = `${stack}:${preview}`;
-  if (!runs.has(key)) {
-    runs.set(key, await runStack({
-      root: ROOT, stack, preview,
-      preflight: (config) => void resolveConfig({ stack, file: config.file, values: config.values }),
-    }));
-  }
-  return runs.get(key)!;
-}
+const planOf = stackRun;
 
 /** IAM grants of a plan: role, member and the resource granted on. */
 function grants(run: RunResult) {

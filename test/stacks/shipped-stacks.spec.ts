@@ -6,23 +6,21 @@ import * as path from "path";
 import { COMPUTE_TYPES, DATA_STORE_TYPES, LABEL_FIELDS, UNLABELLED_TYPES, labelsOf } from "../../components/catalog/label-fields";
 import { carbonTier, isRegion } from "../../components/catalog/regions";
 import { labelSyntaxProblems } from "../../components/labels";
-import { resolveConfig } from "../../stacks/config/load";
-import { type RunResult, runStack } from "../../scripts/lib/engine";
+import type { RunResult } from "../../scripts/lib/engine";
 import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
 import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
 import { UNKNOWN } from "../../scripts/lib/wire-values";
 import { planSchemaErrors } from "../helpers/plan-schema";
 import { ROOT, input, one } from "../helpers/run";
+import { stackRun } from "../helpers/stacks";
 
 const STACKS = listStacks(readProjectFile(ROOT));
 const plans = new Map<string, { update: Plan; preview: Plan; run: RunResult }>();
 
 async function planOf(stack: string) {
   if (!plans.has(stack)) {
-    const preflight = (config: { file: string; values: Record<string, string> }) => void resolveConfig({ stack, file: config.file, values: config.values });
-    const run = await runStack({ root: ROOT, stack, preflight });
-    const preview = planFromRun(await runStack({ root: ROOT, stack, preview: true, preflight }));
-    plans.set(stack, { update: planFromRun(run), preview, run });
+    const run = await stackRun(stack);
+    plans.set(stack, { update: planFromRun(run), preview: planFromRun(await stackRun(stack, true)), run });
   }
   return plans.get(stack)!;
 }
