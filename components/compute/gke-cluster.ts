@@ -1,3 +1,4 @@
+import { argumentError } from "../component-error";
 import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -274,9 +275,7 @@ export interface ResolvedGkeCluster {
 
 /** Applies defaults and checks the args; throws a ResourceError naming the field. Pure. */
 export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resource?: pulumi.Resource): ResolvedGkeCluster {
-  const fail = (message: string): never => {
-    throw new pulumi.ResourceError(`GkeCluster "${name}": ${message}`, resource);
-  };
+  const fail = argumentError("GkeCluster", name, resource);
   if (args.zones.length === 0) fail("zones: at least one zone is needed for nodes");
   const foreign = args.zones.filter((zone) => !zone.startsWith(`${args.region}-`));
   if (foreign.length) fail(`zones: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} not in region ${args.region}`);

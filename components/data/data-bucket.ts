@@ -1,3 +1,4 @@
+import { argumentError } from "../component-error";
 import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -115,9 +116,7 @@ export interface ResolvedDataBucket {
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resource?: pulumi.Resource): ResolvedDataBucket {
-  const fail = (message: string): never => {
-    throw new pulumi.ResourceError(`DataBucket "${name}": ${message}`, resource);
-  };
+  const fail = argumentError("DataBucket", name, resource);
   const classification = args.classification ?? "internal";
   if (CMEK_CLASSIFICATIONS.includes(classification) && !args.kmsKeyName) {
     fail(`${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);

@@ -1,3 +1,4 @@
+import { argumentError } from "../component-error";
 import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -229,9 +230,7 @@ export interface ResolvedDataPlatform {
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveDataPlatformArgs(name: string, args: DataPlatformArgs, resource?: pulumi.Resource): ResolvedDataPlatform {
-  const fail = (message: string): never => {
-    throw new pulumi.ResourceError(`DataPlatform "${name}": ${message}`, resource);
-  };
+  const fail = argumentError("DataPlatform", name, resource);
   const spec: ResolvedDataPlatform = {
     classification: args.classification ?? "internal",
     messageRetentionDays: args.messageRetentionDays ?? 7,

@@ -1,3 +1,4 @@
+import { argumentError } from "../component-error";
 import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -166,9 +167,7 @@ export interface ResolvedPostgresDatabase {
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs, resource?: pulumi.Resource): ResolvedPostgresDatabase {
-  const fail = (message: string): never => {
-    throw new pulumi.ResourceError(`PostgresDatabase "${name}": ${message}`, resource);
-  };
+  const fail = argumentError("PostgresDatabase", name, resource);
   const spec: ResolvedPostgresDatabase = {
     databaseName: args.databaseName ?? "registry",
     userName: args.userName ?? "registry",
