@@ -113,3 +113,12 @@ export function podSecurityLabels(enforce: "restricted" | "baseline"): Record<st
     "pod-security.kubernetes.io/audit": "restricted",
   };
 }
+
+/** The sustainability labels on Kubernetes objects (training and serving custom resources). */
+export function kubernetesSustainabilityLabels(labels: SustainabilityLabels): Record<string, string> {
+  return {
+    "cnai.dev/workload-type": labels.workloadType,
+    "cnai.dev/shiftable": String(labels.shiftable),
+    "cnai.dev/carbon-tier": labels.carbonTier,
+  };
+}

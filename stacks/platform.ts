@@ -5,6 +5,7 @@ import { layerContext } from "./layers/context";
 import { DATA_APIS, buildData } from "./layers/data";
 import { FOUNDATION_APIS, buildFoundation } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
+import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
 
 /**
  * Builds the whole platform for one validated stack configuration and returns the stack outputs.
@@ -12,12 +13,13 @@ import { buildIdentities } from "./layers/identity";
  */
 export function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
-  const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS] });
+  const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS] });
   const afterApis = [apis];
 
   const foundation = buildFoundation(ctx, afterApis);
   const identities = buildIdentities(ctx, afterApis);
   const data = buildData(ctx, foundation, identities, afterApis);
+  const workloads = buildWorkloads(ctx, foundation, identities, data, afterApis);
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -48,6 +50,12 @@ export function buildPlatform(config: PlatformConfig) {
     ingestTopic: data.dataPlatform.topic.id,
     qualityScan: data.dataPlatform.qualityScan.dataScanId,
     modelRegistry: { kind: config.settings.modelRegistry.kind, url: data.modelRegistry.url, database: data.database.connectionName },
+    teamNamespaces: workloads.teams.map((t) => t.namespace),
+    clusterQueue: workloads.kueue.clusterQueue ?? "none (no GPU pools)",
+    servingMode: workloads.kserve.mode,
+    ...(workloads.trainingJob ? { exampleTrainingJob: `${config.settings.training.exampleJob?.kind}/${config.settings.training.exampleJob?.name}` } : {}),
+    ...(workloads.modelDeployment ? { exampleModelUrl: workloads.modelDeployment.url } : {}),
+    ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
   };
 }
 

@@ -15,6 +15,56 @@ export interface HelmChartRef {
 }
 
 export const HELM_CHARTS = {
+  /** Kueue: job queueing and quotas. Its chart version has no `v`. */
+  kueue: {
+    chart: "oci://registry.k8s.io/kueue/charts/kueue",
+    version: "0.19.2",
+    namespace: "kueue-system",
+    source: "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/Chart.yaml (version 0.19.2) and README",
+  },
+  /** Kubeflow Trainer v2 (TrainJob, training runtimes), with JobSet. Version without `v`. */
+  kubeflowTrainer: {
+    chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer",
+    version: "2.3.0",
+    namespace: "kubeflow-system",
+    source: "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/Chart.yaml and docs/operator-guides/installation.md",
+  },
+  /** cert-manager; KServe's webhooks need it. Version with `v`. */
+  certManager: {
+    chart: "cert-manager",
+    repo: "https://charts.jetstack.io",
+    version: "v1.19.2",
+    namespace: "cert-manager",
+    source: "cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/values.yaml (crds.enabled)",
+  },
+  /** KServe CRDs, installed before kserve-resources. KServe chart versions carry a `v`. */
+  kserveCrd: {
+    chart: "oci://ghcr.io/kserve/charts/kserve-crd",
+    version: "v0.20.0",
+    namespace: "kserve",
+    source: "kserve/kserve tag v0.20.0, charts/kserve-crd/Chart.yaml",
+  },
+  kserveResources: {
+    chart: "oci://ghcr.io/kserve/charts/kserve-resources",
+    version: "v0.20.0",
+    namespace: "kserve",
+    source: "kserve/kserve tag v0.20.0, charts/kserve-resources (kserve.controller.deploymentMode: Standard | Knative)",
+  },
+  /** ClusterServingRuntimes (Hugging Face/vLLM, Triton, ...), when kserve.servingruntime.enabled. */
+  kserveRuntimeConfigs: {
+    chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
+    version: "v0.20.0",
+    namespace: "kserve",
+    source: "kserve/kserve tag v0.20.0, charts/kserve-runtime-configs (kserve.servingruntime.enabled defaults to false)",
+  },
+  /** Knative operator, for KServe's Knative mode (scale to zero). Its index lists the version with `v`. */
+  knativeOperator: {
+    chart: "knative-operator",
+    repo: "https://knative.github.io/operator",
+    version: "v1.21.1",
+    namespace: "knative-operator",
+    source: "knative/operator tag knative-v1.21.1; gh-pages index.yaml lists version v1.21.1 (appVersion 1.21.1)",
+  },
   /** MLflow tracking server and model registry (community-charts). */
   mlflow: {
     chart: "mlflow",
@@ -24,6 +74,17 @@ export const HELM_CHARTS = {
     source: "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow (appVersion 3.15.1); 1.11.5 is the newest release in the chart index",
   },
 } as const satisfies Record<string, HelmChartRef>;
+
+/** The legacy Kubeflow Training Operator v1 (PyTorchJob), as a kustomization. */
+export const TRAINING_OPERATOR_V1 = {
+  kustomization: "https://github.com/kubeflow/training-operator.git/manifests/overlays/standalone?ref=v1.9.4",
+  version: "v1.9.4",
+  namespace: "kubeflow",
+  source: "kubeflow/trainer (was training-operator) tag v1.9.4, manifests/overlays/standalone",
+} as const;
+
+/** The Knative Serving version the KnativeServing resource asks the operator for. */
+export const KNATIVE_SERVING_VERSION = "1.21.1";
 
 export interface ImageRef {
   readonly image: string;
@@ -35,5 +96,10 @@ export const IMAGES = {
   modelRegistryServer: {
     image: "ghcr.io/kubeflow/model-registry/server:v0.2.22",
     source: "kubeflow/model-registry tag v0.2.22, manifests/kustomize/base/kustomization.yaml",
+  },
+  /** The image of Kubeflow Trainer's torch-distributed runtime. */
+  torchRuntime: {
+    image: "pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime",
+    source: "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/files/runtimes/torch-distributed.yaml",
   },
 } as const satisfies Record<string, ImageRef>;

@@ -49,6 +49,19 @@ export interface PoolProblem {
   readonly message: string;
 }
 
+/** A GPU pool as a workload sees it: where to schedule, and what one node offers to Pods. */
+export interface PoolTarget {
+  /** GKE node pool name (`cloud.google.com/gke-nodepool`). */
+  readonly nodePool: string;
+  readonly accelerator: AcceleratorType;
+  /** `nvidia.com/gpu` a node offers. */
+  readonly gpusPerNode: number;
+  /** CPU cores a node leaves for Pods. */
+  readonly cpu: number;
+  /** Memory a node leaves for Pods, GiB. */
+  readonly memoryGi: number;
+}
+
 /** Zones of `region` that offer `accelerator`. */
 export function zonesOffering(accelerator: AcceleratorType, region: string): string[] {
   return GPU_CATALOG[accelerator].zones.filter((zone) => zone.startsWith(`${region}-`));
@@ -157,4 +170,29 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
     problems.push({ path: ["autoscaling", "min"], input: pool.autoscaling.min, message: `0 for ${capacity.type} capacity (nodes come only when workloads ask for them)` });
   }
   return problems;
+}
+
+/**
+ * `nvidia.com/gpu` a node of the pool offers to Pods: its GPUs, times the clients each shared GPU
+ * serves, or the MIG partitions each GPU is split into (a `<g>g.<mem>` partition uses g of 7
+ * compute slices, so a GPU holds floor(7 / g) of them, NVIDIA MIG user guide).
+ */
+export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number {
+  const gpus = gpusPerNode(pool);
+  const mig = pool.accelerator.migPartitionSize;
+  const perGpu = mig ? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7)) : 1;
+  const clients = pool.accelerator.sharing?.maxClientsPerGpu ?? 1;
+  return gpus * perGpu * clients;
+}
+
+/**
+ * What a node of the pool leaves for Pods, estimated: GKE reserves part of each node's CPU and
+ * memory for the system; we keep 90 % of the vCPUs and 85 % of the memory (rounded down), which
+ * is at or below GKE's allocatable for these machine sizes.
+ */
+export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): { cpu: number; memoryGi: number } {
+  if (!isAcceleratorType(pool.accelerator.type)) return { cpu: 0, memoryGi: 0 };
+  const machine = GPU_CATALOG[pool.accelerator.type].machineTypes[pool.machineType];
+  if (!machine) return { cpu: 0, memoryGi: 0 };
+  return { cpu: Math.floor(machine.vcpus * 0.9), memoryGi: Math.floor(machine.memoryGb * 0.85) };
 }

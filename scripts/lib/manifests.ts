@@ -19,10 +19,12 @@ export function manifestsOf(plan: Plan): Manifest[] {
     const i = APPLY_FIRST.indexOf(String(r.inputs.kind));
     return i === -1 ? APPLY_FIRST.length : i;
   };
-  const ordered = objects
-    .map((resource, index) => ({ resource, index }))
-    .sort((a, b) => rank(a.resource) - rank(b.resource) || a.index - b.index)
-    .map(({ resource }) => resource);
+  const sortKey = (r: PlanResource) => {
+    const metadata = (r.inputs.metadata ?? {}) as Record<string, unknown>;
+    return `${r.inputs.kind}/${metadata.namespace ?? ""}/${metadata.name ?? r.name}/${r.urn}`;
+  };
+  // Kinds in apply order, then a stable order, so a change shows as a small diff.
+  const ordered = [...objects].sort((a, b) => rank(a) - rank(b) || sortKey(a).localeCompare(sortKey(b)));
   const width = String(ordered.length).length;
   return ordered.map((resource, i) => {
     const metadata = (resource.inputs.metadata ?? {}) as Record<string, unknown>;

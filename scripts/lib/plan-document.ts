@@ -69,7 +69,8 @@ export function planFromRun(run: RunResult): Plan {
     project: run.project,
     stack: run.stack,
     preview: run.preview,
-    resources: run.resources.map((r) => ({
+    // The root stack first, then by URN: registration order varies from run to run.
+    resources: [...run.resources].sort((a, b) => Number(b.type === "pulumi:pulumi:Stack") - Number(a.type === "pulumi:pulumi:Stack") || a.urn.localeCompare(b.urn)).map((r) => ({
       urn: r.urn,
       type: r.type,
       name: r.name,

@@ -212,6 +212,14 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
     const email = `service-${h.digits(12, projectOf(r))}@gcp-sa-${service}.iam.gserviceaccount.com`;
     return { id: `projects/${projectOf(r)}/services/${str(r.inputs.service, "service")}`, outputs: { email, member: `serviceAccount:${email}` } };
   },
+  "gcp:cloudrunv2/service:Service": (r, h) => {
+    const name = physical(r, h);
+    const location = str(r.inputs.location, r.region);
+    return {
+      id: `projects/${projectOf(r)}/locations/${location}/services/${name}`,
+      outputs: { name, uri: `https://${name}-${h.hex(10, "run")}-uc.a.run.app`, urls: [`https://${name}-${h.digits(12)}.${location}.run.app`], uid: h.hex(32, "uid") },
+    };
+  },
   "random:index/randomPassword:RandomPassword": (_r, h) => {
     const result = h.hex(32, "password");
     return { id: "none", outputs: { result, bcryptHash: `$2a$10$${h.hex(53, "bcrypt")}` } };

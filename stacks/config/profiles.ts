@@ -83,6 +83,8 @@ function profile(differences: Differences): Profile {
       artifactRegistry: { ...artifactRegistry, ...differences.artifactRegistry },
       modelRegistry: { ...modelRegistry, ...differences.modelRegistry },
       dataPlatform: { ...dataPlatform, ...differences.dataPlatform },
+      training: { legacyTrainingOperator: false },
+      serving: { mode: "Standard" },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };

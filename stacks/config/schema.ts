@@ -3,6 +3,7 @@ import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
 import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
 import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
+import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
@@ -214,8 +215,82 @@ export const dataPlatformSchema = z.strictObject({
   qualitySchedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 4 * * *)" }),
 });
 
+const k8sName = z.string().regex(/^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$/, { error: "a Kubernetes name: lower-case letters, digits and '-', starting with a letter, at most 52 characters" });
+/** An image in the project's images repository: `<name>:<tag>`, never `latest`. */
+const imageRef = z
+  .string()
+  .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za-z0-9._-]{1,128}$/, { error: "<image>:<tag> in the project's images repository, with a pinned tag (not latest)" });
+
 export const teamSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { error: "a team name: a lower-case letter, then letters, digits and '-', at most 30 characters" }),
+  /** Pod Security Admission level enforced in the team's namespace. */
+  podSecurity: z.enum(["baseline", "restricted"]).default("baseline"),
+  /** What the team may request at once (ResourceQuota). */
+  quota: z
+    .strictObject({
+      gpus: z.number().int().min(0).max(10000).default(8),
+      cpu: z.number().int().min(0).max(100000).default(64),
+      memoryGi: z.number().int().min(0).max(1000000).default(256),
+      pods: z.number().int().min(1).max(100000).default(200),
+    })
+    .default({ gpus: 8, cpu: 64, memoryGi: 256, pods: 200 }),
+});
+
+export const trainingSchema = z.strictObject({
+  /** Install the Kubeflow Training Operator v1.9 too (PyTorchJob). */
+  legacyTrainingOperator: z.boolean(),
+  /** An example job the stack declares. */
+  exampleJob: z
+    .strictObject({
+      name: k8sName,
+      team: z.string(),
+      pool: z.string(),
+      kind: z.enum(["TrainJob", "PyTorchJob"]).default("TrainJob"),
+      image: imageRef,
+      command: z.array(z.string()).min(1),
+      args: z.array(z.string()).default([]),
+      nodes: z.number().int().min(1).max(512).default(1),
+      gpusPerNode: z.number().int().min(1).max(64),
+      priorityClass: z.enum(["cnai-high", "cnai-standard", "cnai-low"]).default("cnai-standard"),
+      /** Folder of the curated datasets bucket mounted at /data. */
+      datasetsPath: z.string().min(1).default("curated"),
+    })
+    .optional(),
+});
+
+export const servingSchema = z.strictObject({
+  /** KServe deployment mode: Standard (HPA) or Knative (scale to zero, canaries). */
+  mode: z.enum(["Standard", "Knative"]),
+  exampleModel: z
+    .strictObject({
+      name: k8sName,
+      team: z.string(),
+      pool: z.string(),
+      /** `gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`). */
+      storage: z.enum(["gcs", "oci"]),
+      path: z.string().min(1),
+      gpus: z.number().int().min(1).max(16).default(1),
+      minReplicas: z.number().int().min(0).max(1000).default(1),
+      maxReplicas: z.number().int().min(1).max(1000).default(3),
+      scaleMetric: z.enum(["cpu", "memory", "concurrency", "rps"]).optional(),
+      scaleTarget: z.number().int().min(1).optional(),
+      canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
+      args: z.array(z.string()).default([]),
+    })
+    .optional(),
+  /** Cloud Run with an L4 GPU. */
+  serverless: z
+    .strictObject({
+      name: k8sName,
+      image: imageRef,
+      args: z.array(z.string()).default([]),
+      minInstances: z.number().int().min(0).max(100).default(0),
+      maxInstances: z.number().int().min(1).max(100).default(3),
+      concurrency: z.number().int().min(1).max(1000).default(4),
+      ingress: z.enum(["all", "internal", "internal-and-cloud-load-balancing"]).default("internal"),
+      invokers: z.array(iamMember).max(50).default([]),
+    })
+    .optional(),
 });
 
 export const kubernetesSchema = z.strictObject({
@@ -246,6 +321,8 @@ export const settingsSchema = z
     dataPlatform: dataPlatformSchema,
     /** ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities. */
     teams: z.array(teamSchema).min(1).max(500),
+    training: trainingSchema,
+    serving: servingSchema,
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -304,6 +381,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     if (teamNames.has(team.name)) issues.push({ path: ["teams", i, "name"], input: team.name, message: "a name no other team uses" });
     teamNames.add(team.name);
   });
+  issues.push(...workloadIssues(settings, region));
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
@@ -326,4 +404,37 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [aStart, aEnd] = parse(a);
   const [bStart, bEnd] = parse(b);
   return aStart <= bEnd && bStart <= aEnd;
+}
+
+/** The example workloads must name a team and a GPU pool of the stack, in a mode that allows them. */
+function workloadIssues(settings: Settings, region: string): PoolProblem[] {
+  const issues: PoolProblem[] = [];
+  const teams = settings.teams.map((t) => t.name);
+  const pools = settings.gpuPools.map((p) => p.name);
+  const refs = (path: (string | number)[], team: string, pool: string) => {
+    if (!teams.includes(team)) issues.push({ path: [...path, "team"], input: team, message: `one of the stack's teams: ${teams.join(", ")}` });
+    if (!pools.includes(pool)) issues.push({ path: [...path, "pool"], input: pool, message: pools.length ? `one of the stack's GPU pools: ${pools.join(", ")}` : "a GPU pool, but the stack has none (cnai-platform:gpuPools)" });
+  };
+  const job = settings.training.exampleJob;
+  if (job) {
+    refs(["training", "exampleJob"], job.team, job.pool);
+    if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
+      issues.push({ path: ["training", "exampleJob", "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
+    }
+  }
+  const model = settings.serving.exampleModel;
+  if (model) {
+    refs(["serving", "exampleModel"], model.team, model.pool);
+    const knative = settings.serving.mode === "Knative";
+    if (model.minReplicas === 0 && !knative) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
+    if (model.minReplicas > model.maxReplicas) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: model.minReplicas, message: `at most serving.exampleModel.maxReplicas (${model.maxReplicas})` });
+    if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: ["serving", "exampleModel", "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
+    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: ["serving", "exampleModel", "scaleMetric"], input: model.scaleMetric, message: "cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+  }
+  const serverless = settings.serving.serverless;
+  if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
+    issues.push({ path: ["serving", "serverless"], input: region, message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}` });
+  }
+  if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
+  return issues;
 }

@@ -168,3 +168,5 @@ export function buildData(ctx: LayerContext, foundation: Foundation, ids: Worklo
 
   return { dataKey, storage, registry, dataPlatform, database, modelRegistry };
 }
+
+export type Data = ReturnType<typeof buildData>;

@@ -1,0 +1,13 @@
+/**
+ * Cloud Run GPUs: where they are offered and what an instance with one needs.
+ * Source: Google Cloud "Configure GPUs for Cloud Run services" (cloud.google.com/run/docs/
+ * configuring/services/gpu), read 2026-11: NVIDIA L4 in these regions (asia-south1 by invitation
+ * only); at least 4 CPU and 16 GiB per instance; instance-based billing required.
+ */
+export const CLOUD_RUN_GPU_REGIONS = {
+  "nvidia-l4": ["asia-southeast1", "asia-south1", "europe-west1", "europe-west4", "us-central1", "us-east4"],
+} as const;
+
+export type CloudRunAccelerator = keyof typeof CLOUD_RUN_GPU_REGIONS;
+
+export const CLOUD_RUN_GPU_MINIMUM = { "nvidia-l4": { cpu: 4, memoryGi: 16 } } as const satisfies Record<CloudRunAccelerator, { cpu: number; memoryGi: number }>;

@@ -1,0 +1,91 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../catalog/software";
+import { childOptions } from "../child-options";
+import { type StackLabels, kubernetesLabels } from "../labels";
+
+export const KSERVE_MODES = ["Standard", "Knative"] as const;
+export type KServeMode = (typeof KSERVE_MODES)[number];
+
+export interface KServeArgs {
+  labels: StackLabels;
+  /**
+   * `Standard`: Deployments with HPA (no scale to zero, no Knative); `Knative`: Knative Serving
+   * (scale to zero, canary traffic splits) through the Knative operator.
+   * @default "Standard"
+   */
+  mode?: KServeMode;
+  /** Domain of the model servers' URLs. @default "models.internal" */
+  domain?: string;
+}
+
+/**
+ * KServe and what it needs, in order: cert-manager (with its CRDs), the KServe CRD chart, the
+ * KServe resources chart in the chosen deployment mode, and the serving runtimes chart (Hugging
+ * Face/vLLM and the other ClusterServingRuntimes). Knative mode adds the Knative operator and a
+ * KnativeServing with the Kourier ingress.
+ */
+export class KServe extends pulumi.ComponentResource {
+  public readonly mode: KServeMode;
+  /** The last chart; InferenceServices depend on it. */
+  public readonly ready: pulumi.Resource;
+
+  constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:serving:KServe", name, {}, opts);
+    const mode = args.mode ?? "Standard";
+    if (!(KSERVE_MODES as readonly string[]).includes(mode)) {
+      throw new pulumi.ResourceError(`KServe "${name}": mode ${mode} is not one of ${KSERVE_MODES.join(", ")}`, this);
+    }
+    this.mode = mode;
+    const labels = kubernetesLabels(args.labels, "kserve");
+    const namespace = (ns: string, after: pulumi.Resource[] = []) =>
+      new k8s.core.v1.Namespace(`${name}-${ns}`, { metadata: { name: ns, labels } }, childOptions(this, opts, { dependsOn: after }));
+    const chart = (key: keyof typeof HELM_CHARTS, release: string, values: Record<string, unknown>, after: pulumi.Resource[]) => {
+      const ref = HELM_CHARTS[key];
+      return new k8s.helm.v4.Chart(`${name}-${release}`, {
+        chart: ref.chart,
+        version: ref.version,
+        ...("repo" in ref ? { repositoryOpts: { repo: ref.repo } } : {}),
+        namespace: ref.namespace,
+        name: release,
+        values,
+      }, childOptions(this, opts, { dependsOn: after }));
+    };
+
+    const certManagerNs = namespace(HELM_CHARTS.certManager.namespace);
+    const certManager = chart("certManager", "cert-manager", { crds: { enabled: true } }, [certManagerNs]);
+    const kserveNs = namespace(HELM_CHARTS.kserveCrd.namespace);
+    const crds = chart("kserveCrd", "kserve-crd", {}, [kserveNs]);
+    let servingLayer: pulumi.Resource[] = [];
+    if (mode === "Knative") {
+      const operatorNs = namespace(HELM_CHARTS.knativeOperator.namespace);
+      const operator = chart("knativeOperator", "knative-operator", {}, [operatorNs]);
+      const servingNs = namespace("knative-serving");
+      const knativeServing = new k8s.apiextensions.CustomResource(`${name}-knative-serving`, {
+        apiVersion: "operator.knative.dev/v1beta1",
+        kind: "KnativeServing",
+        metadata: { name: "knative-serving", namespace: "knative-serving", labels },
+        spec: {
+          version: KNATIVE_SERVING_VERSION,
+          ingress: { kourier: { enabled: true } },
+          config: { network: { "ingress-class": "kourier.ingress.networking.knative.dev" } },
+        },
+      }, childOptions(this, opts, { dependsOn: [operator, servingNs] }));
+      servingLayer = [knativeServing];
+    }
+    const resources = chart("kserveResources", "kserve", {
+      kserve: {
+        controller: {
+          deploymentMode: mode,
+          // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); teams expose
+          // them through a Gateway of their choice rather than one Ingress per model.
+          gateway: { domain: args.domain ?? "models.internal", disableIngressCreation: true },
+        },
+        // OCI model artifacts (oci:// storage URIs) as modelcars.
+        storage: { enableModelcar: true },
+      },
+    }, [certManager, crds, ...servingLayer]);
+    this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources]);
+    this.registerOutputs({ mode });
+  }
+}

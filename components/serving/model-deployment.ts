@@ -1,0 +1,174 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { CarbonTier } from "../catalog/regions";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { GPU_TAINT } from "../compute/gpu-node-pool";
+import type { PoolTarget } from "../compute/gpu-pool-rules";
+import { type StackLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+import type { KServeMode } from "./kserve";
+
+export interface ModelDeploymentArgs {
+  labels: StackLabels;
+  team: string;
+  namespace: string;
+  /** The platform's KServe deployment mode. */
+  mode: KServeMode;
+  /** `gs://<models bucket>/<path>` or `oci://<models repository>/<name>:<tag>`. */
+  storageUri: pulumi.Input<string>;
+  /** @default "huggingface" */
+  modelFormat?: string;
+  /** A ClusterServingRuntime. @default "kserve-huggingfaceserver" */
+  runtime?: string;
+  /** The server image. @default "kserve/huggingfaceserver:v0.20.0-gpu" (the runtime's default image is CPU-only) */
+  image?: string;
+  /** Server arguments. @default [] */
+  args?: string[];
+  /** GPUs per replica. */
+  gpus: number;
+  pool: PoolTarget;
+  /** CPU cores and memory (GiB) per replica. @default the pool's per-node share for the GPUs asked */
+  resources?: { cpu: number; memoryGi: number };
+  /** 0 (scale to zero) only in Knative mode. @default 1 */
+  minReplicas?: number;
+  /** @default 3 */
+  maxReplicas?: number;
+  /** Standard mode: `cpu` or `memory` (HPA); Knative: `concurrency` or `rps` too. @default "cpu" in Standard, "concurrency" in Knative */
+  scaleMetric?: "cpu" | "memory" | "concurrency" | "rps";
+  /** Target per replica: a percentage for cpu and memory, a number for concurrency and rps. @default 70 for cpu/memory, 4 otherwise */
+  scaleTarget?: number;
+  /** Share of traffic sent to the newest revision while it rolls out (Knative mode). @default none (all traffic) */
+  canaryTrafficPercent?: number;
+  /** @default "serving" */
+  serviceAccount?: string;
+  /** Serving is user-facing: it does not wait. @default false */
+  shiftable?: boolean;
+  carbonTier: CarbonTier;
+}
+
+export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
+
+/**
+ * A model server on a GPU pool: a KServe InferenceService with its storage URI (models bucket or
+ * OCI repository), GPU requests and limits, replica bounds, scale metric and target, an optional
+ * canary share, the pool's node selector and GPU toleration, the serving service account, and the
+ * team and sustainability labels.
+ */
+export class ModelDeployment extends pulumi.ComponentResource {
+  public readonly inferenceService: k8s.apiextensions.CustomResource;
+  /** In-cluster URL of the predictor. */
+  public readonly url: string;
+
+  constructor(name: string, args: ModelDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:serving:ModelDeployment", name, {}, opts);
+    const spec = resolveModelDeploymentArgs(name, args, this);
+    const gpus = String(args.gpus);
+    this.inferenceService = new k8s.apiextensions.CustomResource(name, {
+      apiVersion: "serving.kserve.io/v1beta1",
+      kind: "InferenceService",
+      metadata: {
+        name,
+        namespace: args.namespace,
+        labels: {
+          ...kubernetesLabels(args.labels, "model-deployment"),
+          "cnai.dev/team": args.team,
+          ...kubernetesSustainabilityLabels({ workloadType: "inference", shiftable: spec.shiftable, carbonTier: args.carbonTier }),
+        },
+        annotations: {
+          "serving.kserve.io/deploymentMode": args.mode,
+          ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": "hpa" } : {}),
+        },
+      },
+      spec: {
+        predictor: {
+          minReplicas: spec.minReplicas,
+          maxReplicas: spec.maxReplicas,
+          scaleMetric: spec.scaleMetric,
+          scaleTarget: spec.scaleTarget,
+          canaryTrafficPercent: args.canaryTrafficPercent,
+          serviceAccountName: spec.serviceAccount,
+          nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.nodePool, "cloud.google.com/gke-accelerator": args.pool.accelerator },
+          tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+          model: {
+            modelFormat: { name: spec.modelFormat },
+            runtime: spec.runtime,
+            storageUri: args.storageUri,
+            image: spec.image,
+            args: args.args ?? [],
+            resources: {
+              requests: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
+              limits: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
+            },
+          },
+        },
+      },
+    }, childOptions(this, opts));
+    this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
+    this.registerOutputs({ name, namespace: args.namespace, url: this.url });
+  }
+}
+
+export interface ResolvedModelDeployment {
+  modelFormat: string;
+  runtime: string;
+  image: string;
+  resources: { cpu: number; memoryGi: number };
+  minReplicas: number;
+  maxReplicas: number;
+  scaleMetric: "cpu" | "memory" | "concurrency" | "rps";
+  scaleTarget: number;
+  serviceAccount: string;
+  shiftable: boolean;
+}
+
+/** Applies defaults and checks the args against the deployment mode; throws a ResourceError. Pure. */
+export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentArgs, resource?: pulumi.Resource): ResolvedModelDeployment {
+  const fail = argumentError("ModelDeployment", name, resource);
+  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) fail("the name must be a Kubernetes name starting with a letter");
+  if (typeof args.storageUri === "string") {
+    if (!/^(gs|oci):\/\/\S+$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>`);
+    if (args.storageUri.startsWith("oci://") && !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} needs a tag or digest`);
+    if (/:latest$/.test(args.storageUri)) fail(`storageUri ${args.storageUri}: pin a version; :latest moves`);
+  }
+  if (!Number.isInteger(args.gpus) || args.gpus < 1 || args.gpus > args.pool.gpusPerNode) {
+    fail(`gpus must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpus})`);
+  }
+  const knative = args.mode === "Knative";
+  const minReplicas = args.minReplicas ?? 1;
+  const maxReplicas = args.maxReplicas ?? 3;
+  if (!Number.isInteger(minReplicas) || minReplicas < 0) fail(`minReplicas must be a whole number, at least 0 (got ${minReplicas})`);
+  if (minReplicas === 0 && !knative) fail("minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1");
+  if (!Number.isInteger(maxReplicas) || maxReplicas < Math.max(1, minReplicas)) fail(`maxReplicas must be at least minReplicas and 1 (got ${maxReplicas})`);
+  const scaleMetric = args.scaleMetric ?? (knative ? "concurrency" : "cpu");
+  if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps")) {
+    fail(`scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on cpu or memory (HPA)`);
+  }
+  const percent = scaleMetric === "cpu" || scaleMetric === "memory";
+  const scaleTarget = args.scaleTarget ?? (percent ? 70 : 4);
+  if (!Number.isInteger(scaleTarget) || scaleTarget < 1 || (percent && scaleTarget > 100)) {
+    fail(`scaleTarget must be a whole number${percent ? " from 1 to 100 (percent)" : ", at least 1"} (got ${scaleTarget})`);
+  }
+  if (args.canaryTrafficPercent !== undefined) {
+    if (!knative) fail("canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)");
+    if (!Number.isInteger(args.canaryTrafficPercent) || args.canaryTrafficPercent < 0 || args.canaryTrafficPercent > 100) {
+      fail(`canaryTrafficPercent must be a whole number from 0 to 100 (got ${args.canaryTrafficPercent})`);
+    }
+  }
+  const share = args.gpus / args.pool.gpusPerNode;
+  const resources = args.resources ?? { cpu: Math.max(1, Math.floor(args.pool.cpu * share)), memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)) };
+  if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
+    fail(`resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`);
+  }
+  return {
+    modelFormat: args.modelFormat ?? "huggingface",
+    runtime: args.runtime ?? "kserve-huggingfaceserver",
+    image: args.image ?? HUGGINGFACE_GPU_IMAGE,
+    resources,
+    minReplicas,
+    maxReplicas,
+    scaleMetric,
+    scaleTarget,
+    serviceAccount: args.serviceAccount ?? "serving",
+    shiftable: args.shiftable ?? false,
+  };
+}

@@ -1,0 +1,132 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { CLOUD_RUN_GPU_MINIMUM, CLOUD_RUN_GPU_REGIONS, type CloudRunAccelerator } from "../catalog/cloud-run-gpu";
+import { type Region, carbonTier } from "../catalog/regions";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { checkMembers } from "../iam";
+import { type StackLabels, computeLabels } from "../labels";
+import { physicalName } from "../naming";
+
+export const CLOUD_RUN_INGRESS = {
+  all: "INGRESS_TRAFFIC_ALL",
+  internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+  "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+} as const;
+export type CloudRunIngress = keyof typeof CLOUD_RUN_INGRESS;
+
+export interface ServerlessInferenceArgs {
+  project: string;
+  region: Region;
+  prefix: string;
+  labels: StackLabels;
+  /** The project's image registry; the image must come from it. */
+  registry: string;
+  /** `<registry>/<name>:<tag>` (or a digest); never untagged or `:latest`. */
+  image: string;
+  /** The serving Google service account's email. */
+  serviceAccount: pulumi.Input<string>;
+  /** @default "nvidia-l4" */
+  accelerator?: CloudRunAccelerator;
+  /** vCPUs per instance (at least 4 with an L4). @default 8 */
+  cpu?: number;
+  /** Memory per instance, GiB (at least 16 with an L4). @default 32 */
+  memoryGi?: number;
+  /** Instances kept warm; 0 scales to zero. @default 0 */
+  minInstances?: number;
+  /** @default 3 */
+  maxInstances?: number;
+  /** Requests one instance serves at once. @default 4 */
+  concurrency?: number;
+  /** Who may reach the service at the network level. @default "internal" */
+  ingress?: CloudRunIngress;
+  /** Members allowed to invoke the service (roles/run.invoker). @default [] */
+  invokers?: string[];
+  /** Container port. @default 8080 */
+  port?: number;
+  /** @default [] */
+  args?: string[];
+  /** @default false */
+  deletionProtection?: boolean;
+}
+
+/**
+ * Serverless GPU inference: a Cloud Run service with one NVIDIA L4 per instance, scaling from
+ * zero, instance-based billing (CPU always allocated, as Cloud Run requires with GPUs), zonal
+ * redundancy off (cheaper, fewer GPUs reserved), the serving service account, ingress and invoker
+ * IAM from config. Regions without Cloud Run GPUs are refused.
+ */
+export class ServerlessInference extends pulumi.ComponentResource {
+  public readonly service: gcp.cloudrunv2.Service;
+  public readonly uri: pulumi.Output<string>;
+
+  constructor(name: string, args: ServerlessInferenceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:serving:ServerlessInference", name, {}, opts);
+    const spec = resolveServerlessInferenceArgs(name, args, this);
+    this.service = new gcp.cloudrunv2.Service(name, {
+      project: args.project,
+      location: args.region,
+      name: physicalName([args.prefix, name], 49),
+      description: "GPU inference on Cloud Run",
+      ingress: CLOUD_RUN_INGRESS[spec.ingress],
+      invokerIamDisabled: false,
+      deletionProtection: args.deletionProtection ?? false,
+      labels: computeLabels(args.labels, "serverless-inference", { workloadType: "inference", shiftable: false, carbonTier: carbonTier(args.region) }),
+      template: {
+        serviceAccount: args.serviceAccount,
+        nodeSelector: { accelerator: spec.accelerator },
+        gpuZonalRedundancyDisabled: true,
+        scaling: { minInstanceCount: spec.minInstances, maxInstanceCount: spec.maxInstances },
+        maxInstanceRequestConcurrency: spec.concurrency,
+        containers: [{
+          image: args.image,
+          args: args.args ?? [],
+          ports: { containerPort: spec.port },
+          resources: {
+            limits: { cpu: String(spec.cpu), memory: `${spec.memoryGi}Gi`, "nvidia.com/gpu": "1" },
+            // Instance-based billing: Cloud Run requires it for GPUs.
+            cpuIdle: false,
+            startupCpuBoost: true,
+          },
+          startupProbe: { tcpSocket: { port: spec.port }, initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
+        }],
+      },
+    }, childOptions(this, opts));
+    (args.invokers ?? []).forEach((member, i) =>
+      new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${i}`, {
+        project: args.project, location: args.region, name: this.service.name, role: "roles/run.invoker", member,
+      }, childOptions(this, opts)),
+    );
+    this.uri = this.service.uri;
+    this.registerOutputs({ uri: this.uri });
+  }
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveServerlessInferenceArgs(name: string, args: ServerlessInferenceArgs, resource?: pulumi.Resource) {
+  const fail = argumentError("ServerlessInference", name, resource);
+  const accelerator = args.accelerator ?? "nvidia-l4";
+  const regions: readonly string[] = CLOUD_RUN_GPU_REGIONS[accelerator] ?? [];
+  if (!regions.includes(args.region)) {
+    fail(`Cloud Run offers ${accelerator} GPUs in ${regions.join(", ")}, not in ${args.region}. Either deploy to one of those regions, or serve on the cluster (ModelDeployment)`);
+  }
+  const registry = args.registry.replace(/\/+$/, "");
+  if (!args.image.startsWith(`${registry}/`)) fail(`image ${args.image} must come from the project's registry ${registry}/`);
+  if (!/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.image.slice(registry.length + 1)) || /:latest$/.test(args.image)) {
+    fail(`image ${args.image} needs a pinned tag or digest (not :latest)`);
+  }
+  const minimum = CLOUD_RUN_GPU_MINIMUM[accelerator];
+  const cpu = args.cpu ?? 8;
+  const memoryGi = args.memoryGi ?? 32;
+  if (cpu < minimum.cpu || memoryGi < minimum.memoryGi) fail(`an instance with ${accelerator} needs at least ${minimum.cpu} CPU and ${minimum.memoryGi} GiB (got ${cpu} CPU, ${memoryGi} GiB)`);
+  const minInstances = args.minInstances ?? 0;
+  const maxInstances = args.maxInstances ?? 3;
+  if (!Number.isInteger(minInstances) || minInstances < 0) fail(`minInstances must be a whole number, at least 0 (got ${minInstances})`);
+  if (!Number.isInteger(maxInstances) || maxInstances < Math.max(1, minInstances)) fail(`maxInstances must be at least minInstances and 1 (got ${maxInstances})`);
+  const concurrency = args.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail(`concurrency must be from 1 to 1000 (got ${concurrency})`);
+  const ingress = args.ingress ?? "internal";
+  if (!(ingress in CLOUD_RUN_INGRESS)) fail(`ingress ${ingress} is not one of ${Object.keys(CLOUD_RUN_INGRESS).join(", ")}`);
+  checkMembers(`ServerlessInference "${name}"`, "invokers", args.invokers, resource);
+  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port: args.port ?? 8080 };
+}

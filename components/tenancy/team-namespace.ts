@@ -1,0 +1,196 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
+
+/** What a team may use at once in its namespace. */
+export interface TeamQuota {
+  /** GPUs requested at once (`requests.nvidia.com/gpu`). @default 8 */
+  gpus?: number;
+  /** CPU cores requested at once. @default 64 */
+  cpu?: number;
+  /** Memory requested at once, GiB. @default 256 */
+  memoryGi?: number;
+  /** Pods at once. @default 200 */
+  pods?: number;
+}
+
+export interface TeamNamespaceArgs {
+  labels: StackLabels;
+  /** The team's name; its namespace is `team-<name>`. */
+  team: string;
+  /**
+   * Pod Security Admission level enforced (`warn` and `audit` are always `restricted`). GPU images
+   * (PyTorch, vLLM) often run as root, which `restricted` refuses.
+   * @default "baseline"
+   */
+  podSecurity?: "baseline" | "restricted";
+  quota?: TeamQuota;
+  /** Google service accounts the team's Kubernetes service accounts act as (Workload Identity). */
+  workloadIdentities: { training: pulumi.Input<string>; serving: pulumi.Input<string>; pipelines: pulumi.Input<string> };
+  /** Namespaces whose Pods may scrape metrics here. @default ["gmp-system", "monitoring"] */
+  monitoringNamespaces?: string[];
+  /** Namespaces whose Pods may call the team's model servers (ingress gateways). @default ["kserve", "knative-serving", "kourier-system", "istio-system"] */
+  servingIngressNamespaces?: string[];
+  /** Namespaces the team's Pods may call on their service ports (the model registry). @default [{ namespace: "model-registry", ports: [8080, 5000] }] */
+  platformServices?: { namespace: string; ports: number[] }[];
+}
+
+/** Google Cloud load balancer and health-check ranges, which reach Pods of container-native load balancers. */
+export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+/** GKE metadata server (Workload Identity) and NodeLocal DNSCache addresses. */
+export const GKE_METADATA = [{ cidr: "169.254.169.254/32", port: 80 }, { cidr: "169.254.169.252/32", port: 988 }] as const;
+export const NODE_LOCAL_DNS = "169.254.20.10/32";
+
+/** The label KServe puts on an InferenceService's Pods. */
+export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
+
+/**
+ * A team's namespace: Pod Security Admission labels, a default-deny NetworkPolicy with the
+ * allowances ML work needs (DNS, the GKE metadata server, HTTPS egress, traffic within the
+ * namespace, metrics scraping, model-server ingress, the model registry), a ResourceQuota and a
+ * LimitRange that count GPUs, and the `training`, `serving` and `pipelines` service accounts bound
+ * to their Google service accounts.
+ */
+export class TeamNamespace extends pulumi.ComponentResource {
+  public readonly namespace: string;
+  public readonly serviceAccounts = { training: "training", serving: "serving", pipelines: "pipelines" } as const;
+
+  constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:tenancy:TeamNamespace", name, {}, opts);
+    const spec = resolveTeamNamespaceArgs(name, args, this);
+    const namespace = `team-${args.team}`;
+    this.namespace = namespace;
+    const labels = { ...kubernetesLabels(args.labels, "team-namespace"), "cnai.dev/team": args.team };
+
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+      metadata: { name: namespace, labels: { ...labels, ...podSecurityLabels(spec.podSecurity) } },
+    }, childOptions(this, opts));
+    const inNs = childOptions(this, opts, { dependsOn: [ns] });
+    const meta = (objectName: string) => ({ name: objectName, namespace, labels });
+
+    for (const [kind, ksa] of Object.entries(this.serviceAccounts) as Array<[keyof typeof this.serviceAccounts, string]>) {
+      new k8s.core.v1.ServiceAccount(`${name}-${ksa}`, {
+        metadata: { ...meta(ksa), annotations: { "iam.gke.io/gcp-service-account": args.workloadIdentities[kind] } },
+        automountServiceAccountToken: false,
+      }, inNs);
+    }
+
+    new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+      metadata: meta("team-quota"),
+      spec: {
+        hard: {
+          "requests.cpu": String(spec.quota.cpu),
+          "requests.memory": `${spec.quota.memoryGi}Gi`,
+          "limits.memory": `${spec.quota.memoryGi}Gi`,
+          "requests.nvidia.com/gpu": String(spec.quota.gpus),
+          pods: String(spec.quota.pods),
+          "services.loadbalancers": "0",
+          "services.nodeports": "0",
+        },
+      },
+    }, inNs);
+    new k8s.core.v1.LimitRange(`${name}-limits`, {
+      metadata: meta("team-limits"),
+      spec: {
+        limits: [{
+          type: "Container",
+          default: { cpu: "1", memory: "2Gi" },
+          defaultRequest: { cpu: "250m", memory: "512Mi" },
+          max: { "nvidia.com/gpu": String(Math.min(spec.quota.gpus, 16)) },
+        }],
+      },
+    }, inNs);
+
+    for (const policy of networkPolicies(spec)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNs);
+    }
+    this.registerOutputs({ namespace });
+  }
+}
+
+export interface ResolvedTeamNamespace {
+  podSecurity: "baseline" | "restricted";
+  quota: Required<TeamQuota>;
+  monitoringNamespaces: string[];
+  servingIngressNamespaces: string[];
+  platformServices: { namespace: string; ports: number[] }[];
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveTeamNamespaceArgs(name: string, args: TeamNamespaceArgs, resource?: pulumi.Resource): ResolvedTeamNamespace {
+  const fail = argumentError("TeamNamespace", name, resource);
+  if (!/^[a-z][a-z0-9-]{0,29}$/.test(args.team)) fail(`team "${args.team}" must be a lower-case name of at most 30 characters (its namespace is team-<name>)`);
+  const quota = { gpus: args.quota?.gpus ?? 8, cpu: args.quota?.cpu ?? 64, memoryGi: args.quota?.memoryGi ?? 256, pods: args.quota?.pods ?? 200 };
+  for (const [key, value] of Object.entries(quota)) {
+    if (!Number.isInteger(value) || value < 0) fail(`quota.${key} must be a whole number, at least 0 (got ${value})`);
+  }
+  return {
+    podSecurity: args.podSecurity ?? "baseline",
+    quota,
+    monitoringNamespaces: args.monitoringNamespaces ?? ["gmp-system", "monitoring"],
+    servingIngressNamespaces: args.servingIngressNamespaces ?? ["kserve", "knative-serving", "kourier-system", "istio-system"],
+    platformServices: args.platformServices ?? [{ namespace: "model-registry", ports: [8080, 5000] }],
+  };
+}
+
+const namespaces = (names: readonly string[]) => ({
+  namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...names] }] },
+});
+
+/** The namespace's NetworkPolicies: deny everything, then allow what ML work needs. */
+export function networkPolicies(spec: ResolvedTeamNamespace): Array<{ name: string; spec: k8s.types.input.networking.v1.NetworkPolicySpec }> {
+  const all = { podSelector: {} };
+  return [
+    { name: "default-deny", spec: { ...all, policyTypes: ["Ingress", "Egress"] } },
+    {
+      name: "allow-same-namespace",
+      spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+    },
+    {
+      name: "allow-dns",
+      spec: {
+        ...all,
+        policyTypes: ["Egress"],
+        egress: [{
+          to: [{ ...namespaces(["kube-system"]), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }, { ipBlock: { cidr: NODE_LOCAL_DNS } }],
+          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        }],
+      },
+    },
+    {
+      name: "allow-gke-metadata",
+      spec: {
+        ...all,
+        policyTypes: ["Egress"],
+        egress: GKE_METADATA.map((m) => ({ to: [{ ipBlock: { cidr: m.cidr } }], ports: [{ protocol: "TCP", port: m.port }] })),
+      },
+    },
+    {
+      // Google APIs, registries and model hubs.
+      name: "allow-https-egress",
+      spec: { ...all, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] },
+    },
+    {
+      name: "allow-platform-services",
+      spec: {
+        ...all,
+        policyTypes: ["Egress"],
+        egress: spec.platformServices.map((s) => ({ to: [namespaces([s.namespace])], ports: s.ports.map((port) => ({ protocol: "TCP", port })) })),
+      },
+    },
+    {
+      name: "allow-metrics-scraping",
+      spec: { ...all, policyTypes: ["Ingress"], ingress: [{ from: [namespaces(spec.monitoringNamespaces)] }] },
+    },
+    {
+      name: "allow-model-serving",
+      spec: {
+        podSelector: { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator: "Exists" }] },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [namespaces(spec.servingIngressNamespaces), ...GOOGLE_LB_RANGES.map((cidr) => ({ ipBlock: { cidr } }))] }],
+      },
+    },
+  ];
+}

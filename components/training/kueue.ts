@@ -1,0 +1,187 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { HELM_CHARTS } from "../catalog/software";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { GPU_TAINT } from "../compute/gpu-node-pool";
+import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+
+/** A ResourceFlavor: one GPU node pool, with what it can hold at its maximum size. */
+export interface GpuFlavor {
+  /** The GKE node pool name (the `cloud.google.com/gke-nodepool` node label). */
+  nodePool: string;
+  /** `nvidia.com/gpu` the pool offers at its maximum size. */
+  gpus: number;
+  /** CPU cores Pods may use on the pool at its maximum size. */
+  cpu: number;
+  /** Memory Pods may use on the pool at its maximum size, GiB. */
+  memoryGi: number;
+}
+
+export interface KueueArgs {
+  labels: StackLabels;
+  /** Sustainability labels of the queues (training work). */
+  sustainability: SustainabilityLabels;
+  /** One flavor per GPU pool. */
+  flavors: GpuFlavor[];
+  /** Team namespaces, each of which gets a LocalQueue into the ClusterQueue. */
+  teamNamespaces: string[];
+  /** @default "cnai" */
+  cohort?: string;
+  /** @default "gpu-workloads" */
+  clusterQueue?: string;
+  /** Kubeflow Training Operator v1 PyTorchJobs too. @default true */
+  pytorchJobs?: boolean;
+}
+
+/** Workload priorities, highest first: deadlines and serving-adjacent work, regular work, shiftable batch. */
+export const PRIORITY_CLASSES = [
+  { name: "cnai-high", value: 1000, description: "Deadline-bound training and evaluation for production models." },
+  { name: "cnai-standard", value: 500, description: "Regular team training work." },
+  { name: "cnai-low", value: 100, description: "Shiftable batch work: runs when capacity is free, first to be preempted." },
+] as const;
+
+/** The LocalQueue every team namespace gets. */
+export const LOCAL_QUEUE = "team-queue";
+/** Label that sends a job to a LocalQueue, and label that sets its priority. */
+export const QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
+export const PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
+
+/** The frameworks Kueue manages: its chart's defaults plus Kubeflow's PyTorchJob. */
+export function kueueFrameworks(pytorchJobs: boolean): string[] {
+  return [
+    "batch/job",
+    "kubeflow.org/mpijob",
+    "ray.io/rayjob",
+    "ray.io/rayservice",
+    "ray.io/raycluster",
+    "jobset.x-k8s.io/jobset",
+    "workload.codeflare.dev/appwrapper",
+    "trainer.kubeflow.org/trainjob",
+    ...(pytorchJobs ? ["kubeflow.org/pytorchjob"] : []),
+    "pod",
+    "deployment",
+    "statefulset",
+    "leaderworkerset.x-k8s.io/leaderworkerset",
+  ];
+}
+
+/**
+ * Kueue's manager configuration: the chart's default (kubernetes-sigs/kueue v0.19.2
+ * charts/kueue/values.yaml) with our frameworks. The chart takes it as one YAML string that
+ * replaces the default whole, so every default is restated.
+ */
+export function kueueManagerConfig(pytorchJobs: boolean): string {
+  return stringify({
+    apiVersion: "config.kueue.x-k8s.io/v1beta2",
+    kind: "Configuration",
+    health: { healthProbeBindAddress: ":8081" },
+    metrics: { bindAddress: ":8443" },
+    webhook: { port: 9443 },
+    leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
+    controller: {
+      groupKindConcurrency: {
+        "Job.batch": 5, Pod: 5, "Workload.kueue.x-k8s.io": 10, "LocalQueue.kueue.x-k8s.io": 5,
+        "ClusterQueue.kueue.x-k8s.io": 5, "ResourceFlavor.kueue.x-k8s.io": 1,
+      },
+    },
+    clientConnection: { qps: 300, burst: 500 },
+    integrations: { frameworks: kueueFrameworks(pytorchJobs) },
+  });
+}
+
+/**
+ * Kueue from its Helm chart, with a ResourceFlavor per GPU pool (its node pool label and the GPU
+ * taint's toleration), one ClusterQueue holding every pool's GPUs, CPU and memory in a cohort
+ * that other queues can borrow from, a LocalQueue per team, and three WorkloadPriorityClasses.
+ */
+export class Kueue extends pulumi.ComponentResource {
+  public readonly clusterQueue: string;
+  public readonly localQueue = LOCAL_QUEUE;
+  /** The chart; custom resources that need Kueue's CRDs depend on it. */
+  public readonly chart: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:training:Kueue", name, {}, opts);
+    const spec = resolveKueueArgs(name, args, this);
+    this.clusterQueue = spec.clusterQueue;
+    const chart = HELM_CHARTS.kueue;
+    const labels = { ...kubernetesLabels(args.labels, "kueue"), ...kubernetesSustainabilityLabels(args.sustainability) };
+
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: chart.namespace, labels: kubernetesLabels(args.labels, "kueue") } }, childOptions(this, opts));
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
+      chart: chart.chart,
+      version: chart.version,
+      namespace: chart.namespace,
+      name: "kueue",
+      values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
+    }, childOptions(this, opts, { dependsOn: [ns] }));
+    const afterChart = childOptions(this, opts, { dependsOn: [this.chart] });
+    const cr = (kind: string, objectName: string, body: Record<string, unknown>, namespace?: string) =>
+      new k8s.apiextensions.CustomResource(`${name}-${kind.toLowerCase()}-${namespace ? `${namespace}-` : ""}${objectName}`, {
+        apiVersion: "kueue.x-k8s.io/v1beta2",
+        kind,
+        metadata: { name: objectName, namespace, labels },
+        ...body,
+      }, afterChart);
+
+    for (const priority of PRIORITY_CLASSES) {
+      cr("WorkloadPriorityClass", priority.name, { value: priority.value, description: priority.description });
+    }
+    if (args.flavors.length === 0) {
+      this.registerOutputs({ clusterQueue: undefined });
+      return;
+    }
+    cr("Cohort", spec.cohort, { spec: {} });
+    for (const flavor of args.flavors) {
+      cr("ResourceFlavor", flavor.nodePool, {
+        spec: {
+          nodeLabels: { "cloud.google.com/gke-nodepool": flavor.nodePool },
+          tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+        },
+      });
+    }
+    cr("ClusterQueue", spec.clusterQueue, {
+      spec: {
+        cohortName: spec.cohort,
+        namespaceSelector: { matchLabels: { "cnai.dev/component": "team-namespace" } },
+        queueingStrategy: "BestEffortFIFO",
+        preemption: {
+          withinClusterQueue: "LowerPriority",
+          reclaimWithinCohort: "Any",
+          borrowWithinCohort: { policy: "LowerPriority", maxPriorityThreshold: PRIORITY_CLASSES[1].value },
+        },
+        resourceGroups: [{
+          coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
+          flavors: args.flavors.map((f) => ({
+            name: f.nodePool,
+            resources: [
+              { name: "cpu", nominalQuota: String(f.cpu) },
+              { name: "memory", nominalQuota: `${f.memoryGi}Gi` },
+              { name: "nvidia.com/gpu", nominalQuota: String(f.gpus) },
+            ],
+          })),
+        }],
+      },
+    });
+    for (const namespace of args.teamNamespaces) {
+      cr("LocalQueue", LOCAL_QUEUE, { spec: { clusterQueue: spec.clusterQueue } }, namespace);
+    }
+    this.registerOutputs({ clusterQueue: spec.clusterQueue, localQueue: LOCAL_QUEUE });
+  }
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulumi.Resource) {
+  const fail = argumentError("Kueue", name, resource);
+  const names = new Set<string>();
+  for (const flavor of args.flavors) {
+    if (names.has(flavor.nodePool)) fail(`flavors: node pool ${flavor.nodePool} appears twice`);
+    names.add(flavor.nodePool);
+    for (const key of ["gpus", "cpu", "memoryGi"] as const) {
+      if (!Number.isInteger(flavor[key]) || flavor[key] < 0) fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);
+    }
+  }
+  return { cohort: args.cohort ?? "cnai", clusterQueue: args.clusterQueue ?? "gpu-workloads", pytorchJobs: args.pytorchJobs ?? true };
+}

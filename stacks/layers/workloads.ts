@@ -1,0 +1,133 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type CarbonTier, carbonTier } from "../../components/catalog/regions";
+import { type PoolTarget, allocatablePerNode, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
+import { KServe } from "../../components/serving/kserve";
+import { ModelDeployment } from "../../components/serving/model-deployment";
+import { ServerlessInference } from "../../components/serving/serverless-inference";
+import { TeamNamespace } from "../../components/tenancy/team-namespace";
+import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
+import { Kueue } from "../../components/training/kueue";
+import { TrainingJob } from "../../components/training/training-job";
+import type { LayerContext } from "./context";
+import type { Data } from "./data";
+import type { Foundation } from "./foundation";
+import type { WorkloadIdentities } from "./identity";
+
+export const WORKLOAD_APIS = ["run.googleapis.com"] as const;
+
+/** Each GPU pool as workloads see it, with its size. */
+export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNodes: number }> {
+  return new Map(ctx.settings.gpuPools.map((pool) => {
+    const perNode = allocatablePerNode(pool);
+    return [pool.name, {
+      nodePool: `gpu-${pool.name}`,
+      accelerator: pool.accelerator.type,
+      gpusPerNode: gpuResourcesPerNode(pool),
+      cpu: perNode.cpu,
+      memoryGi: perNode.memoryGi,
+      maxNodes: pool.autoscaling.max,
+    }];
+  }));
+}
+
+/**
+ * Teams, training and serving on the cluster: team namespaces, Kueue with a flavor per GPU pool,
+ * Kubeflow Trainer, KServe, the example training job and model, and Cloud Run GPU inference.
+ */
+export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: WorkloadIdentities, data: Data, afterApis: pulumi.Resource[]) {
+  const { settings, labels, region } = ctx;
+  const k8s = { providers: { kubernetes: foundation.provider } };
+  const tier: CarbonTier = carbonTier(region);
+  const pools = poolTargets(ctx);
+
+  const teams = settings.teams.map((team) =>
+    new TeamNamespace(`team-${team.name}`, {
+      labels,
+      team: team.name,
+      podSecurity: team.podSecurity,
+      quota: team.quota,
+      workloadIdentities: { training: ids.training.email, serving: ids.serving.email, pipelines: ids.pipelines.email },
+    }, k8s),
+  );
+  const teamOf = (name: string) => teams.find((t) => t.namespace === `team-${name}`)!;
+
+  const kueue = new Kueue("kueue", {
+    labels,
+    sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
+    flavors: [...pools.values()].map((p) => ({ nodePool: p.nodePool, gpus: p.gpusPerNode * p.maxNodes, cpu: p.cpu * p.maxNodes, memoryGi: p.memoryGi * p.maxNodes })),
+    teamNamespaces: teams.map((t) => t.namespace),
+    pytorchJobs: true,
+  }, { ...k8s, dependsOn: teams });
+
+  const trainer = new KubeflowTrainer("trainer", {
+    labels,
+    sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
+    legacyTrainingOperator: settings.training.legacyTrainingOperator,
+  }, k8s);
+
+  const job = settings.training.exampleJob;
+  const trainingJob = job
+    ? new TrainingJob(job.name, {
+        labels,
+        team: job.team,
+        namespace: teamOf(job.team).namespace,
+        kind: job.kind,
+        registry: data.registry.imagesHost,
+        image: `${data.registry.imagesHost}/${job.image}`,
+        command: job.command,
+        args: job.args,
+        nodes: job.nodes,
+        gpusPerNode: job.gpusPerNode,
+        pool: pools.get(job.pool)!,
+        priorityClass: job.priorityClass,
+        datasets: { bucket: data.storage.buckets["datasets-curated"].name, path: job.datasetsPath },
+        checkpoints: { bucket: data.storage.buckets.checkpoints.name, path: job.name },
+        carbonTier: tier,
+      }, { ...k8s, dependsOn: [kueue, trainer, teamOf(job.team)] })
+    : undefined;
+
+  const kserve = new KServe("kserve", { labels, mode: settings.serving.mode }, k8s);
+  const model = settings.serving.exampleModel;
+  const modelDeployment = model
+    ? new ModelDeployment(model.name, {
+        labels,
+        team: model.team,
+        namespace: teamOf(model.team).namespace,
+        mode: settings.serving.mode,
+        storageUri: model.storage === "gcs"
+          ? data.storage.buckets.models.name.apply((bucket) => `gs://${bucket}/${model.path}`)
+          : `oci://${data.registry.modelsHost}/${model.path}`,
+        gpus: model.gpus,
+        pool: pools.get(model.pool)!,
+        minReplicas: model.minReplicas,
+        maxReplicas: model.maxReplicas,
+        scaleMetric: model.scaleMetric,
+        scaleTarget: model.scaleTarget,
+        canaryTrafficPercent: model.canaryTrafficPercent,
+        args: model.args,
+        carbonTier: tier,
+      }, { ...k8s, dependsOn: [kserve, teamOf(model.team)] })
+    : undefined;
+
+  const serverlessSettings = settings.serving.serverless;
+  const serverless = serverlessSettings
+    ? new ServerlessInference(serverlessSettings.name, {
+        project: ctx.project,
+        region,
+        prefix: ctx.prefix,
+        labels,
+        registry: data.registry.imagesHost,
+        image: `${data.registry.imagesHost}/${serverlessSettings.image}`,
+        serviceAccount: ids.serving.email,
+        args: serverlessSettings.args,
+        minInstances: serverlessSettings.minInstances,
+        maxInstances: serverlessSettings.maxInstances,
+        concurrency: serverlessSettings.concurrency,
+        ingress: serverlessSettings.ingress,
+        invokers: serverlessSettings.invokers,
+        deletionProtection: ctx.protect,
+      }, { dependsOn: afterApis })
+    : undefined;
+
+  return { teams, kueue, trainer, trainingJob, kserve, modelDeployment, serverless };
+}
