@@ -18,6 +18,7 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:pubsub/topic:Topic": "labels",
   "gcp:pubsub/subscription:Subscription": "labels",
   "gcp:dataplex/datascan:Datascan": "labels",
+  "gcp:cloudrunv2/service:Service": "labels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -45,12 +46,14 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
   "gcp:secretmanager/secretIamMember:SecretIamMember",
   "gcp:dataplex/datascanIamMember:DatascanIamMember",
+  "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
 ];
 
 /** Types that carry the sustainability labels too (compute). */
 export const COMPUTE_TYPES: readonly string[] = [
   "gcp:container/cluster:Cluster",
   "gcp:container/nodePool:NodePool",
+  "gcp:cloudrunv2/service:Service",
 ];
 
 /** Types that carry `data-classification` (data stores). */

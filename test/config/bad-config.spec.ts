@@ -72,6 +72,67 @@ const CASES: Case[] = [
   { what: "two GPU pools with one name", config: { "cnai-platform:gpuPools": [(GOOD["cnai-platform:gpuPools"] as Config[])[0], (GOOD["cnai-platform:gpuPools"] as Config[])[0]] }, expect: /cnai-platform:gpuPools\[1\]\.name: got "l4"; allowed: a name no other GPU pool uses/ },
   { what: "an unknown profile", config: { "cnai-platform:profile": "production" }, expect: /cnai-platform:profile: got "production"; allowed: one of "dev", "staging", "prod"/ },
   { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
+  {
+    what: "an example job for a team the stack does not have",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ghosts", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
+    expect: /cnai-platform:training\.exampleJob\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
+  },
+  {
+    what: "an example job on a pool the stack does not have",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
+    expect: /cnai-platform:training\.exampleJob\.pool: got "h100"; allowed: one of the stack's GPU pools: l4/,
+  },
+  {
+    what: "a PyTorchJob without the legacy Training Operator",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
+    expect: /cnai-platform:training\.exampleJob\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
+  },
+  {
+    what: "an image that floats on :latest",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", image: "trainer:latest", command: ["python"], gpusPerNode: 1 } } },
+    expect: /cnai-platform:training\.exampleJob\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
+  },
+  {
+    what: "scale to zero in Standard serving mode",
+    config: { "cnai-platform:serving": { mode: "Standard", exampleModel: { name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", minReplicas: 0 } } },
+    expect: /cnai-platform:serving\.exampleModel\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
+  },
+  {
+    what: "a canary split in Standard serving mode",
+    config: { "cnai-platform:serving": { mode: "Standard", exampleModel: { name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", canaryTrafficPercent: 10 } } },
+    expect: /cnai-platform:serving\.exampleModel\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
+  },
+  {
+    what: "an unknown serving mode",
+    config: { "cnai-platform:serving": { mode: "Serverless" } },
+    expect: /cnai-platform:serving\.mode: got "Serverless"; allowed: one of "Standard", "Knative"/,
+  },
+  {
+    what: "Cloud Run GPUs in a region that does not offer them",
+    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0" } } },
+    expect: /cnai-platform:serving\.serverless: got "us-east1"; allowed: a stack in a region with Cloud Run GPUs \(asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4\)/,
+  },
+  {
+    what: "a team quota that is not a number",
+    config: { "cnai-platform:teams": [{ name: "ml-platform", quota: { gpus: "eight" } }] },
+    expect: /cnai-platform:teams\[0\]\.quota\.gpus: got "eight"; allowed: an integer from 0 to 10000/,
+  },
+  {
+    what: "a Cloud SQL tier that does not exist",
+    config: { "cnai-platform:modelRegistry": { database: { tier: "db-custom-3-7680" } } },
+    expect: /cnai-platform:modelRegistry\.database\.tier: got "db-custom-3-7680"; allowed: an Enterprise-edition Cloud SQL tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/,
+  },
+  {
+    what: "force destroy outside dev",
+    stack: "prod",
+    config: { "cnai-platform:storage": { forceDestroy: true } },
+    expect: /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is prod\)/,
+  },
+  {
+    what: "overlapping network ranges",
+    config: { "cnai-platform:network": { servicesCidr: "10.10.4.0/22" } },
+    expect: /cnai-platform:network\.servicesCidr: got "10\.10\.4\.0\/22"; allowed: a range that does not overlap network\.subnetCidr \(10\.10\.0\.0\/20\)/,
+  },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];
 

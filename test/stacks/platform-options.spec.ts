@@ -48,7 +48,7 @@ describe("buildPlatform options", () => {
     assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
       "artifactregistry.googleapis.com", "bigquery.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
-      "pubsub.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
+      "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);
     for (const type of ["cnai:network:Network", "cnai:compute:GkeCluster"]) {
       assert.deepStrictEqual(one(result, type).options.dependsOn.filter((u) => services.includes(u)).sort(), [...services].sort(), type);

@@ -88,12 +88,12 @@ describe("shipped stacks", () => {
     assert.ok(run.resources.every((r) => !r.options.protect));
   });
 
-  it("staging: regional, GPU pools scale to zero, queued provisioning and MIG exercised", async () => {
+  it("staging: regional, GPU pools scale to zero, DWS flex-start and MIG exercised", async () => {
     const { run } = await planOf("staging");
     assert.strictEqual(input(one(run, "gcp:container/cluster:Cluster"), "location"), "europe-west4");
     const pools = run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool" && input(r, "name") !== "system");
     assert.ok(pools.every((p) => input(p, "autoscaling.totalMinNodeCount") === 0));
-    assert.deepStrictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-dws"), "queuedProvisioning"), { enabled: true });
+    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-flex"), "nodeConfig.flexStart"), true);
     assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "a100-mig"), "nodeConfig.guestAccelerators.0.gpuPartitionSize"), "3g.20gb");
   });
 

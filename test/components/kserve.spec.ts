@@ -1,0 +1,256 @@
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/software";
+import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
+import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { ProgramError, type RunResult } from "../../scripts/lib/engine";
+import { manifestsOf } from "../../scripts/lib/manifests";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+
+const COMPONENT = "cnai:serving:KServe";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const KNATIVE_SERVING = "kubernetes:operator.knative.dev/v1beta1:KnativeServing";
+const PROVIDER = "pulumi:providers:kubernetes";
+
+const LABELS = {
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "cnai-platform",
+  "cnai.dev/env": "test",
+  "cnai.dev/team": "ml-platform",
+  "cnai.dev/cost-center": "cc-1",
+  "cnai.dev/component": "kserve",
+};
+
+/** Runs a KServe named "kserve" with its own Kubernetes provider; outputs its mode and the URN of `ready`. */
+function kserve(overrides: Partial<KServeArgs> = {}): Promise<RunResult> {
+  return run(() => {
+    const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
+    const ks = new KServe("kserve", { labels: STACK_LABELS, ...overrides }, { providers: { kubernetes: provider } });
+    return { mode: ks.mode, ready: (ks.ready as k8s.helm.v4.Chart).urn };
+  });
+}
+
+/** The Namespace object (not resource) named `name`. */
+function namespaceNamed(result: RunResult, name: string) {
+  const found = all(result, NAMESPACE).filter((ns) => input(ns, "metadata.name") === name);
+  assert.strictEqual(found.length, 1, `expected one namespace ${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** The chart release named `release` (the Helm release name, looked up by name, never by position). */
+function chart(result: RunResult, release: string) {
+  return one(result, CHART, `kserve-${release}`);
+}
+
+const sorted = (list: string[]) => [...list].sort();
+
+const CRDS: unique symbol = Symbol.for("cnai.test.crds");
+
+/**
+ * The upstream CRDs, compiled once per test process (compiling them takes seconds); shared with the
+ * other specs that validate custom resources through the same global key.
+ */
+function crds(): CrdIndex {
+  const cache = globalThis as { [CRDS]?: CrdIndex };
+  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
+}
+
+async function conformance(result: RunResult) {
+  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
+}
+
+describe("KServe", () => {
+  describe("defaults", () => {
+    it("runs in Standard mode (Deployments with HPA) and outputs the mode", async () => {
+      const result = await kserve();
+      assert.strictEqual(result.outputs.mode, "Standard");
+      assert.strictEqual(input(chart(result, "kserve"), "values.kserve.controller.deploymentMode"), "Standard");
+      assert.deepStrictEqual([...KSERVE_MODES], ["Standard", "Knative"]);
+    });
+
+    it("creates the cert-manager and kserve namespaces, labelled, and no other", async () => {
+      const result = await kserve();
+      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "kserve"]);
+      for (const name of ["cert-manager", "kserve"]) {
+        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: LABELS });
+      }
+      assert.strictEqual(HELM_CHARTS.certManager.namespace, "cert-manager");
+      assert.strictEqual(HELM_CHARTS.kserveCrd.namespace, "kserve");
+    });
+
+    it("installs cert-manager from its repository, with its CRDs, after its namespace", async () => {
+      const result = await kserve();
+      const certManager = chart(result, "cert-manager");
+      assert.strictEqual(certManager.remote, true);
+      assert.strictEqual(input(certManager, "chart"), HELM_CHARTS.certManager.chart);
+      assert.strictEqual(input(certManager, "chart"), "cert-manager");
+      assert.strictEqual(input(certManager, "version"), HELM_CHARTS.certManager.version);
+      assert.deepStrictEqual(input(certManager, "repositoryOpts"), { repo: HELM_CHARTS.certManager.repo });
+      assert.strictEqual(input(certManager, "namespace"), "cert-manager");
+      assert.strictEqual(input(certManager, "name"), "cert-manager");
+      assert.deepStrictEqual(input(certManager, "values"), { crds: { enabled: true } });
+      assert.deepStrictEqual(certManager.options.dependsOn, [namespaceNamed(result, "cert-manager").urn]);
+    });
+
+    it("installs the KServe CRD chart v0.20.0 from its OCI reference, after the kserve namespace", async () => {
+      const result = await kserve();
+      const crds = chart(result, "kserve-crd");
+      assert.strictEqual(input(crds, "chart"), "oci://ghcr.io/kserve/charts/kserve-crd");
+      assert.strictEqual(input(crds, "chart"), HELM_CHARTS.kserveCrd.chart);
+      assert.strictEqual(input(crds, "version"), "v0.20.0");
+      assert.strictEqual(input(crds, "repositoryOpts"), undefined, "an OCI chart has no repository");
+      assert.strictEqual(input(crds, "namespace"), "kserve");
+      assert.strictEqual(input(crds, "name"), "kserve-crd");
+      assert.deepStrictEqual(input(crds, "values"), {});
+      assert.deepStrictEqual(crds.options.dependsOn, [namespaceNamed(result, "kserve").urn]);
+    });
+
+    it("installs kserve-resources as release kserve after cert-manager and the CRD chart, with no Ingress per model, domain models.internal and modelcars", async () => {
+      const result = await kserve();
+      const resources = chart(result, "kserve");
+      assert.strictEqual(input(resources, "chart"), HELM_CHARTS.kserveResources.chart);
+      assert.strictEqual(input(resources, "chart"), "oci://ghcr.io/kserve/charts/kserve-resources");
+      assert.strictEqual(input(resources, "version"), HELM_CHARTS.kserveResources.version);
+      assert.strictEqual(input(resources, "repositoryOpts"), undefined);
+      assert.strictEqual(input(resources, "namespace"), "kserve");
+      assert.strictEqual(input(resources, "name"), "kserve");
+      assert.deepStrictEqual(input(resources, "values"), {
+        kserve: {
+          controller: { deploymentMode: "Standard", gateway: { domain: "models.internal", disableIngressCreation: true } },
+          storage: { enableModelcar: true },
+        },
+      });
+      assert.deepStrictEqual(sorted(resources.options.dependsOn), sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn]));
+    });
+
+    it("installs kserve-runtime-configs with the serving runtimes enabled, after kserve, and `ready` is that chart", async () => {
+      const result = await kserve();
+      const runtimes = chart(result, "kserve-runtime-configs");
+      assert.strictEqual(input(runtimes, "chart"), HELM_CHARTS.kserveRuntimeConfigs.chart);
+      assert.strictEqual(input(runtimes, "version"), HELM_CHARTS.kserveRuntimeConfigs.version);
+      assert.strictEqual(input(runtimes, "namespace"), "kserve");
+      assert.strictEqual(input(runtimes, "name"), "kserve-runtime-configs");
+      assert.deepStrictEqual(input(runtimes, "values"), { kserve: { servingruntime: { enabled: true } } });
+      assert.deepStrictEqual(runtimes.options.dependsOn, [chart(result, "kserve").urn]);
+      assert.strictEqual(result.outputs.ready, runtimes.urn);
+    });
+
+    it("pins the KServe charts to one version, v0.20.0", () => {
+      for (const key of ["kserveCrd", "kserveResources", "kserveRuntimeConfigs"] as const) {
+        assert.strictEqual(HELM_CHARTS[key].version, "v0.20.0", key);
+      }
+    });
+
+    it("installs nothing of Knative in Standard mode: four charts, no KnativeServing, no Knative namespaces", async () => {
+      const result = await kserve();
+      assert.deepStrictEqual(sorted(all(result, CHART).map((c) => c.name)), ["kserve-cert-manager", "kserve-kserve", "kserve-kserve-crd", "kserve-kserve-runtime-configs"]);
+      assert.strictEqual(all(result, KNATIVE_SERVING).length, 0);
+      assert.ok(!result.resources.some((r) => /knative/.test(r.name)), "no resource named for Knative");
+    });
+
+    it("parents every Kubernetes object to the component, through the given provider", async () => {
+      const result = await kserve();
+      const provider = one(result, PROVIDER);
+      const component = one(result, COMPONENT, "kserve");
+      const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:"));
+      assert.strictEqual(objects.length, 6);
+      for (const object of objects) {
+        assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
+        assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+      }
+    });
+
+    it("declares namespaces that conform to the Kubernetes schemas", async () => {
+      const report = await conformance(await kserve());
+      assert.deepStrictEqual(report.problems, []);
+      assert.strictEqual(report.coreObjects, 2);
+      assert.strictEqual(report.customResources, 0);
+    });
+  });
+
+  describe("options", () => {
+    it("domain sets the model servers' domain", async () => {
+      const result = await kserve({ domain: "models.acme.example" });
+      assert.strictEqual(input(chart(result, "kserve"), "values.kserve.controller.gateway.domain"), "models.acme.example");
+    });
+
+    it("mode Knative installs the Knative operator chart from its repository in knative-operator, after its namespace", async () => {
+      const result = await kserve({ mode: "Knative" });
+      const operator = chart(result, "knative-operator");
+      assert.strictEqual(input(operator, "chart"), "knative-operator");
+      assert.strictEqual(input(operator, "chart"), HELM_CHARTS.knativeOperator.chart);
+      assert.deepStrictEqual(input(operator, "repositoryOpts"), { repo: "https://knative.github.io/operator" });
+      assert.deepStrictEqual(input(operator, "repositoryOpts"), { repo: HELM_CHARTS.knativeOperator.repo });
+      assert.strictEqual(input(operator, "version"), "v1.21.1");
+      assert.strictEqual(input(operator, "namespace"), "knative-operator");
+      assert.strictEqual(input(operator, "name"), "knative-operator");
+      assert.deepStrictEqual(operator.options.dependsOn, [namespaceNamed(result, "knative-operator").urn]);
+    });
+
+    it("mode Knative adds the knative-operator and knative-serving namespaces, labelled", async () => {
+      const result = await kserve({ mode: "Knative" });
+      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "knative-operator", "knative-serving", "kserve"]);
+      for (const name of ["knative-operator", "knative-serving"]) {
+        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: LABELS });
+      }
+    });
+
+    it("mode Knative declares a KnativeServing with the pinned version and the Kourier ingress, after the operator and its namespace", async () => {
+      const result = await kserve({ mode: "Knative" });
+      const serving = one(result, KNATIVE_SERVING);
+      assert.strictEqual(input(serving, "apiVersion"), "operator.knative.dev/v1beta1");
+      assert.strictEqual(input(serving, "kind"), "KnativeServing");
+      assert.deepStrictEqual(serving.inputs.metadata, { name: "knative-serving", namespace: "knative-serving", labels: LABELS });
+      assert.strictEqual(input(serving, "spec.version"), KNATIVE_SERVING_VERSION);
+      assert.strictEqual(KNATIVE_SERVING_VERSION, "1.21.1");
+      assert.deepStrictEqual(input(serving, "spec.ingress"), { kourier: { enabled: true } });
+      assert.deepStrictEqual(input(serving, "spec.config.network"), { "ingress-class": "kourier.ingress.networking.knative.dev" });
+      assert.deepStrictEqual(sorted(serving.options.dependsOn), sorted([chart(result, "knative-operator").urn, namespaceNamed(result, "knative-serving").urn]));
+    });
+
+    it("mode Knative installs kserve-resources in Knative mode after cert-manager, the CRDs and the KnativeServing, and outputs the mode", async () => {
+      const result = await kserve({ mode: "Knative" });
+      const resources = chart(result, "kserve");
+      assert.strictEqual(input(resources, "values.kserve.controller.deploymentMode"), "Knative");
+      assert.deepStrictEqual(sorted(resources.options.dependsOn), sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, one(result, KNATIVE_SERVING).urn]));
+      assert.deepStrictEqual(chart(result, "kserve-runtime-configs").options.dependsOn, [resources.urn]);
+      assert.strictEqual(result.outputs.mode, "Knative");
+      assert.strictEqual(result.outputs.ready, chart(result, "kserve-runtime-configs").urn);
+    });
+
+    it("mode Knative: the KnativeServing has no CRD in the fixtures, so conformance reports it as \"no schema\"; the namespaces conform", async () => {
+      const result = await kserve({ mode: "Knative" });
+      const report = await conformance(result);
+      assert.strictEqual(report.problems.length, 1, JSON.stringify(report.problems));
+      assert.strictEqual(report.problems[0].object, "operator.knative.dev/v1beta1 KnativeServing knative-serving/knative-serving");
+      assert.match(report.problems[0].message, /^no schema: operator\.knative\.dev\/v1beta1 is neither a Kubernetes API nor a CRD in /);
+      assert.strictEqual(report.coreObjects, 4);
+    });
+
+    it("a dependsOn given to the component reaches every child", async () => {
+      const result = await run(() => {
+        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
+        const before = new k8s.core.v1.Namespace("before", { metadata: { name: "before" } }, { provider });
+        new KServe("kserve", { labels: STACK_LABELS, mode: "Knative" }, { providers: { kubernetes: provider }, dependsOn: [before] });
+      });
+      const before = one(result, NAMESPACE, "before");
+      const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
+      assert.strictEqual(children.length, 10, "four namespaces, five charts and the KnativeServing");
+      for (const child of children) assert.ok(child.options.dependsOn.includes(before.urn), `${child.name} waits for what the component waits for`);
+    });
+  });
+
+  describe("validation", () => {
+    it("refuses an unknown mode, naming the allowed ones, and creates no chart, namespace or KnativeServing", async () => {
+      await assert.rejects(kserve({ mode: "Serverless" as never }), (error: ProgramError) => {
+        assert.ok(error instanceof ProgramError, "expected the program to fail");
+        assert.strictEqual(error.message, 'KServe "kserve": mode Serverless is not one of Standard, Knative');
+        assert.strictEqual(error.resources.filter((r) => r.type === CHART).length, 0);
+        assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0);
+        return true;
+      });
+    });
+  });
+});

@@ -1,0 +1,386 @@
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
+import { HUGGINGFACE_GPU_IMAGE, ModelDeployment, type ModelDeploymentArgs, resolveModelDeploymentArgs } from "../../components/serving/model-deployment";
+import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { ProgramError, type RunResult } from "../../scripts/lib/engine";
+import { manifestsOf } from "../../scripts/lib/manifests";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+
+const COMPONENT = "cnai:serving:ModelDeployment";
+const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
+const PROVIDER = "pulumi:providers:kubernetes";
+
+const POOL: PoolTarget = { nodePool: "gpu-l4", accelerator: "nvidia-l4", gpusPerNode: 2, cpu: 21, memoryGi: 81 };
+const GCS_URI = "gs://cnai-test-models/llama-3.1-8b-instruct";
+const OCI_URI = "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama-3.1-8b-instruct:2025-01";
+
+function args(overrides: Partial<ModelDeploymentArgs> = {}): ModelDeploymentArgs {
+  return {
+    labels: STACK_LABELS,
+    team: "nlp",
+    namespace: "team-nlp",
+    mode: "Standard",
+    storageUri: GCS_URI,
+    gpus: 1,
+    pool: POOL,
+    carbonTier: "low",
+    ...overrides,
+  };
+}
+
+/**
+ * Runs a ModelDeployment with its own Kubernetes provider. Overrides may be a function, so that
+ * Outputs they hold are made inside the run.
+ */
+function deploy(overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {}, name = "llm"): Promise<RunResult> {
+  return run(() => {
+    const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
+    const md = new ModelDeployment(name, args(typeof overrides === "function" ? overrides() : overrides), { providers: { kubernetes: provider } });
+    return { url: md.url };
+  });
+}
+
+const isvcOf = (result: RunResult) => one(result, ISVC, "llm");
+const predictor = (isvc: RecordedResource) => input(isvc, "spec.predictor") as Record<string, unknown>;
+
+async function isvc(overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {}): Promise<RecordedResource> {
+  return isvcOf(await deploy(overrides));
+}
+
+const CRDS: unique symbol = Symbol.for("cnai.test.crds");
+
+/**
+ * The upstream CRDs, compiled once per test process (compiling them takes seconds); shared with the
+ * other specs that validate custom resources through the same global key.
+ */
+function crds(): CrdIndex {
+  const cache = globalThis as { [CRDS]?: CrdIndex };
+  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
+}
+
+/** Validates every Kubernetes object of the run (here: InferenceServices) against the upstream CRDs. */
+async function assertConforms(result: RunResult): Promise<void> {
+  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
+  assert.deepStrictEqual(report.problems, []);
+  assert.strictEqual(report.customResources, all(result, ISVC).length);
+  assert.ok(report.customResources > 0, "an InferenceService was validated against its CRD");
+}
+
+describe("ModelDeployment", () => {
+  describe("defaults", () => {
+    it("declares one serving.kserve.io/v1beta1 InferenceService named for the deployment, in the namespace", async () => {
+      const result = await deploy();
+      const resource = isvcOf(result);
+      assert.strictEqual(all(result, ISVC).length, 1);
+      assert.strictEqual(input(resource, "apiVersion"), "serving.kserve.io/v1beta1");
+      assert.strictEqual(input(resource, "kind"), "InferenceService");
+      assert.strictEqual(input(resource, "metadata.name"), "llm");
+      assert.strictEqual(input(resource, "metadata.namespace"), "team-nlp");
+    });
+
+    it("labels it with the governance labels, the team, and the sustainability labels (inference, not shiftable, the carbon tier)", async () => {
+      assert.deepStrictEqual(input(await isvc(), "metadata.labels"), {
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "cnai-platform",
+        "cnai.dev/env": "test",
+        "cnai.dev/team": "nlp",
+        "cnai.dev/cost-center": "cc-1",
+        "cnai.dev/component": "model-deployment",
+        "cnai.dev/workload-type": "inference",
+        "cnai.dev/shiftable": "false",
+        "cnai.dev/carbon-tier": "low",
+      });
+      assert.strictEqual(input(await isvc({ carbonTier: "high" }), "metadata.labels")?.["cnai.dev/carbon-tier" as never], "high");
+    });
+
+    it("annotates the deployment mode and the HPA autoscaler class in Standard mode", async () => {
+      assert.deepStrictEqual(input(await isvc(), "metadata.annotations"), {
+        "serving.kserve.io/deploymentMode": "Standard",
+        "serving.kserve.io/autoscalerClass": "hpa",
+      });
+    });
+
+    it("annotates the deployment mode and no autoscaler class in Knative mode", async () => {
+      assert.deepStrictEqual(input(await isvc({ mode: "Knative" }), "metadata.annotations"), { "serving.kserve.io/deploymentMode": "Knative" });
+    });
+
+    it("runs 1 to 3 replicas, scaling on cpu at 70 % in Standard mode, with no canary", async () => {
+      const p = predictor(await isvc());
+      assert.strictEqual(p.minReplicas, 1);
+      assert.strictEqual(p.maxReplicas, 3);
+      assert.strictEqual(p.scaleMetric, "cpu");
+      assert.strictEqual(p.scaleTarget, 70);
+      assert.ok(!("canaryTrafficPercent" in p) || p.canaryTrafficPercent === undefined, "no canaryTrafficPercent");
+    });
+
+    it("scales on concurrency at 4 per replica in Knative mode, still 1 to 3 replicas", async () => {
+      const p = predictor(await isvc({ mode: "Knative" }));
+      assert.strictEqual(p.scaleMetric, "concurrency");
+      assert.strictEqual(p.scaleTarget, 4);
+      assert.strictEqual(p.minReplicas, 1);
+      assert.strictEqual(p.maxReplicas, 3);
+      assert.strictEqual(p.canaryTrafficPercent, undefined);
+    });
+
+    it("runs as the serving service account, on the pool's nodes, tolerating the GPU taint", async () => {
+      const p = predictor(await isvc());
+      assert.strictEqual(p.serviceAccountName, "serving");
+      assert.deepStrictEqual(p.nodeSelector, { "cloud.google.com/gke-nodepool": "gpu-l4", "cloud.google.com/gke-accelerator": "nvidia-l4" });
+      assert.deepStrictEqual(p.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    });
+
+    it("serves a huggingface model with the kserve-huggingfaceserver runtime, the GPU image and no arguments", async () => {
+      const model = input(await isvc(), "spec.predictor.model") as Record<string, unknown>;
+      assert.deepStrictEqual(model.modelFormat, { name: "huggingface" });
+      assert.strictEqual(model.runtime, "kserve-huggingfaceserver");
+      assert.strictEqual(model.image, HUGGINGFACE_GPU_IMAGE);
+      assert.strictEqual(HUGGINGFACE_GPU_IMAGE, "kserve/huggingfaceserver:v0.20.0-gpu");
+      assert.deepStrictEqual(model.args, []);
+    });
+
+    it("takes the storage URI as given: a gs:// string", async () => {
+      assert.strictEqual(input(await isvc(), "spec.predictor.model.storageUri"), GCS_URI);
+    });
+
+    it("takes the storage URI as given: a gs:// Output (the models bucket's name, known later)", async () => {
+      const resource = await isvc(() => ({ storageUri: pulumi.output("cnai-test-models").apply((bucket) => `gs://${bucket}/mistral-7b`) }));
+      assert.strictEqual(input(resource, "spec.predictor.model.storageUri"), "gs://cnai-test-models/mistral-7b");
+    });
+
+    it("requests and limits the GPUs asked with the node's share of CPU and memory (1 of 2 GPUs: 10 CPU, 40 GiB)", async () => {
+      assert.deepStrictEqual(input(await isvc(), "spec.predictor.model.resources"), {
+        requests: { cpu: "10", memory: "40Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "10", memory: "40Gi", "nvidia.com/gpu": "1" },
+      });
+    });
+
+    it("gives a replica asking for all the node's GPUs the whole node's share (2 of 2 GPUs: 21 CPU, 81 GiB)", async () => {
+      assert.deepStrictEqual(input(await isvc({ gpus: 2 }), "spec.predictor.model.resources"), {
+        requests: { cpu: "21", memory: "81Gi", "nvidia.com/gpu": "2" },
+        limits: { cpu: "21", memory: "81Gi", "nvidia.com/gpu": "2" },
+      });
+    });
+
+    it("outputs the in-cluster predictor URL", async () => {
+      const result = await deploy();
+      assert.strictEqual(result.outputs.url, "http://llm-predictor.team-nlp.svc.cluster.local");
+    });
+
+    it("is a child of the component, through the given provider", async () => {
+      const result = await deploy();
+      const resource = isvcOf(result);
+      assert.strictEqual(resource.parent, one(result, COMPONENT, "llm").urn);
+      assert.ok(resource.provider?.startsWith(`${one(result, PROVIDER).urn}::`), `uses the given provider (got ${resource.provider})`);
+    });
+
+    it("resolves the defaults in a pure function, by mode", () => {
+      const common = { modelFormat: "huggingface", runtime: "kserve-huggingfaceserver", image: HUGGINGFACE_GPU_IMAGE, resources: { cpu: 10, memoryGi: 40 }, minReplicas: 1, maxReplicas: 3, serviceAccount: "serving", shiftable: false };
+      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args()), { ...common, scaleMetric: "cpu", scaleTarget: 70 });
+      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ mode: "Knative" })), { ...common, scaleMetric: "concurrency", scaleTarget: 4 });
+    });
+
+    it("validates against the InferenceService CRD, in Standard and in Knative mode", async () => {
+      await assertConforms(await deploy());
+      await assertConforms(await deploy({ mode: "Knative" }));
+    });
+  });
+
+  describe("options", () => {
+    it("an oci:// storage URI with a tag (a modelcar from the models repository)", async () => {
+      const result = await deploy({ storageUri: OCI_URI });
+      assert.strictEqual(input(isvcOf(result), "spec.predictor.model.storageUri"), OCI_URI);
+      await assertConforms(result);
+    });
+
+    it("an oci:// storage URI pinned by digest", async () => {
+      const uri = `oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama@sha256:${"a".repeat(64)}`;
+      assert.strictEqual(input(await isvc({ storageUri: uri }), "spec.predictor.model.storageUri"), uri);
+    });
+
+    it("args are passed to the model server", async () => {
+      const serverArgs = ["--max_model_len=8192", "--dtype=bfloat16"];
+      const result = await deploy({ args: serverArgs });
+      assert.deepStrictEqual(input(isvcOf(result), "spec.predictor.model.args"), serverArgs);
+      await assertConforms(result);
+    });
+
+    it("resources replace the node share, for requests and limits alike", async () => {
+      assert.deepStrictEqual(input(await isvc({ resources: { cpu: 6, memoryGi: 24 } }), "spec.predictor.model.resources"), {
+        requests: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
+      });
+      // The whole node is allowed.
+      assert.strictEqual(input(await isvc({ resources: { cpu: 21, memoryGi: 81 } }), "spec.predictor.model.resources.limits.cpu"), "21");
+    });
+
+    it("minReplicas 0 scales to zero in Knative mode", async () => {
+      const result = await deploy({ mode: "Knative", minReplicas: 0 });
+      assert.strictEqual(predictor(isvcOf(result)).minReplicas, 0);
+      await assertConforms(result);
+    });
+
+    it("minReplicas and maxReplicas set the bounds", async () => {
+      const p = predictor(await isvc({ minReplicas: 2, maxReplicas: 6 }));
+      assert.strictEqual(p.minReplicas, 2);
+      assert.strictEqual(p.maxReplicas, 6);
+    });
+
+    it("canaryTrafficPercent sends that share to the newest revision in Knative mode (0 included)", async () => {
+      const result = await deploy({ mode: "Knative", canaryTrafficPercent: 10 });
+      assert.strictEqual(predictor(isvcOf(result)).canaryTrafficPercent, 10);
+      await assertConforms(result);
+      assert.strictEqual(predictor(await isvc({ mode: "Knative", canaryTrafficPercent: 0 })).canaryTrafficPercent, 0);
+    });
+
+    it("scaleMetric memory scales on memory at 70 % by default (Standard)", async () => {
+      const result = await deploy({ scaleMetric: "memory" });
+      const p = predictor(isvcOf(result));
+      assert.strictEqual(p.scaleMetric, "memory");
+      assert.strictEqual(p.scaleTarget, 70);
+      await assertConforms(result);
+    });
+
+    it("scaleMetric rps scales on requests per second, 4 by default (Knative)", async () => {
+      const result = await deploy({ mode: "Knative", scaleMetric: "rps" });
+      const p = predictor(isvcOf(result));
+      assert.strictEqual(p.scaleMetric, "rps");
+      assert.strictEqual(p.scaleTarget, 4);
+      await assertConforms(result);
+    });
+
+    it("scaleTarget sets the target: 100 % for cpu, 200 for rps (not a percentage, no 100 cap)", async () => {
+      assert.strictEqual(predictor(await isvc({ scaleTarget: 100 })).scaleTarget, 100);
+      const p = predictor(await isvc({ mode: "Knative", scaleMetric: "rps", scaleTarget: 200 }));
+      assert.strictEqual(p.scaleTarget, 200);
+    });
+
+    it("serviceAccount replaces serving", async () => {
+      assert.strictEqual(predictor(await isvc({ serviceAccount: "nlp-serving" })).serviceAccountName, "nlp-serving");
+    });
+
+    it("shiftable: true labels the model server shiftable", async () => {
+      assert.strictEqual(input(await isvc({ shiftable: true }), "metadata.labels")?.["cnai.dev/shiftable" as never], "true");
+    });
+
+    it("runtime, image and modelFormat override the Hugging Face defaults", async () => {
+      const result = await deploy({ runtime: "kserve-vllm", image: "vllm/vllm-openai:v0.11.0", modelFormat: "vllm" });
+      const model = input(isvcOf(result), "spec.predictor.model") as Record<string, unknown>;
+      assert.strictEqual(model.runtime, "kserve-vllm");
+      assert.strictEqual(model.image, "vllm/vllm-openai:v0.11.0");
+      assert.deepStrictEqual(model.modelFormat, { name: "vllm" });
+      await assertConforms(result);
+    });
+  });
+
+  describe("validation", () => {
+    const cases: Array<{ title: string; overrides: Partial<ModelDeploymentArgs>; name?: string; message: string | RegExp }> = [
+      {
+        title: "a Hugging Face hub URI (hf://)",
+        overrides: { storageUri: "hf://meta-llama/Llama-3.1-8B-Instruct" },
+        message: "storageUri hf://meta-llama/Llama-3.1-8B-Instruct must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+      },
+      {
+        title: "an S3 URI",
+        overrides: { storageUri: "s3://models/llama" },
+        message: "storageUri s3://models/llama must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+      },
+      {
+        title: "an oci:// URI without a tag",
+        overrides: { storageUri: "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama" },
+        message: "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama needs a tag or digest",
+      },
+      {
+        title: "an oci:// URI tagged :latest",
+        overrides: { storageUri: "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest" },
+        message: "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest: pin a version; :latest moves",
+      },
+      {
+        title: "gpus 0",
+        overrides: { gpus: 0 },
+        message: "gpus must be from 1 to 2, what a node of gpu-l4 offers (got 0)",
+      },
+      {
+        title: "more GPUs than a node of the pool has",
+        overrides: { gpus: 3 },
+        message: "gpus must be from 1 to 2, what a node of gpu-l4 offers (got 3)",
+      },
+      {
+        title: "minReplicas 0 in Standard mode",
+        overrides: { minReplicas: 0 },
+        message: "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
+      },
+      {
+        title: "maxReplicas below minReplicas",
+        overrides: { minReplicas: 3, maxReplicas: 2 },
+        message: "maxReplicas must be at least minReplicas and 1 (got 2)",
+      },
+      {
+        title: "scaleMetric concurrency in Standard mode",
+        overrides: { scaleMetric: "concurrency" },
+        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+      },
+      {
+        title: "scaleMetric rps in Standard mode",
+        overrides: { scaleMetric: "rps" },
+        message: "scaleMetric rps needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+      },
+      {
+        title: "scaleTarget 0 for cpu",
+        overrides: { scaleTarget: 0 },
+        message: "scaleTarget must be a whole number from 1 to 100 (percent) (got 0)",
+      },
+      {
+        title: "scaleTarget 101 for cpu",
+        overrides: { scaleTarget: 101 },
+        message: "scaleTarget must be a whole number from 1 to 100 (percent) (got 101)",
+      },
+      {
+        title: "canaryTrafficPercent in Standard mode",
+        overrides: { canaryTrafficPercent: 10 },
+        message: "canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)",
+      },
+      {
+        title: "canaryTrafficPercent 101 in Knative mode",
+        overrides: { mode: "Knative", canaryTrafficPercent: 101 },
+        message: "canaryTrafficPercent must be a whole number from 0 to 100 (got 101)",
+      },
+      {
+        title: "more CPU than a node leaves for Pods",
+        overrides: { resources: { cpu: 22, memoryGi: 40 } },
+        message: "resources 22 CPU / 40 GiB exceed what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)",
+      },
+      {
+        title: "more memory than a node leaves for Pods",
+        overrides: { resources: { cpu: 10, memoryGi: 82 } },
+        message: "resources 10 CPU / 82 GiB exceed what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)",
+      },
+      {
+        title: "a name that is not a Kubernetes name",
+        overrides: {},
+        name: "Llama_3",
+        message: "the name must be a Kubernetes name starting with a letter",
+      },
+    ];
+
+    for (const { title, overrides, name = "llm", message } of cases) {
+      it(`refuses ${title}, and creates no InferenceService`, async () => {
+        await assert.rejects(deploy(overrides, name), (error: ProgramError) => {
+          assert.ok(error instanceof ProgramError, "expected the program to fail");
+          assert.strictEqual(error.message, `ModelDeployment "${name}": ${message}`);
+          assert.strictEqual(error.resources.filter((r) => r.type === ISVC).length, 0);
+          return true;
+        });
+        // The same check, without running a program.
+        assert.throws(() => resolveModelDeploymentArgs(name, args(overrides)), (error: Error) => error.message === `ModelDeployment "${name}": ${message}`);
+      });
+    }
+
+    it("accepts what the cases above refuse once in the right mode (concurrency, canary and minReplicas 0 in Knative)", () => {
+      assert.doesNotThrow(() => resolveModelDeploymentArgs("llm", args({ mode: "Knative", scaleMetric: "concurrency", canaryTrafficPercent: 10, minReplicas: 0 })));
+    });
+  });
+});

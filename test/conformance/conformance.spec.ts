@@ -1,0 +1,121 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
+import { type CrdIndex, type KubernetesObject, checkObjects, closeSchema, conformanceCrdDir, crdSearchPath, loadCrds, untranslatedPatterns } from "../../scripts/lib/conformance";
+import { manifestsOf } from "../../scripts/lib/manifests";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { ROOT } from "../helpers/run";
+import { stackRun } from "../helpers/stacks";
+
+/**
+ * Every Kubernetes object the shipped stacks declare validates: custom resources against the
+ * upstream CRD of the version their apiVersion names (closed schemas, so typos fail), core objects
+ * against the Kubernetes schemas, names and labels by Kubernetes' rules. The CRDs come from
+ * $CNAI_CRD_DIR, .cache/crds (npm run fetch-crds) or ../shared/fixtures/crds. Outside CI the suite
+ * skips when there are none; in CI (CI=true) that is a failure.
+ */
+describe("conformance", function () {
+  let crds: CrdIndex;
+  let CRD_DIR: string;
+
+  before(function () {
+    const found = conformanceCrdDir(ROOT);
+    if ("skip" in found) this.skip();
+    else CRD_DIR = found.dir;
+    crds = loadCrds(CRD_DIR);
+  });
+
+  it("has a schema for every pinned CRD, and the download table names exactly the CRD files present", () => {
+    const files = fs.readdirSync(CRD_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+    assert.deepStrictEqual(CRD_SOURCES.flatMap((s) => s.files).sort(), files);
+    assert.strictEqual(crdUrl(CRD_SOURCES[0], CRD_SOURCES[0].files[0]), "https://raw.githubusercontent.com/kserve/kserve/v0.20.0/config/crd/full/serving.kserve.io_inferenceservices.yaml");
+    assert.ok(crds.validators.size >= 22, `${crds.validators.size} served versions`);
+    assert.deepStrictEqual(untranslatedPatterns, [], "every CRD pattern compiles as a JavaScript regular expression");
+  });
+
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: every custom resource and core object validates`, async () => {
+      const objects = manifestsOf(planFromRun(await stackRun(stack))).map((m) => m.object as KubernetesObject);
+      const report = await checkObjects(objects, crds);
+      assert.deepStrictEqual(report.problems, []);
+      assert.ok(report.customResources >= 10, `${report.customResources} custom resources`);
+      assert.ok(report.coreObjects >= 30, `${report.coreObjects} core objects`);
+      assert.strictEqual(report.customResources + report.coreObjects, objects.length);
+      const kinds = new Set(objects.map((o) => o.kind));
+      for (const kind of ["TrainJob", "ClusterTrainingRuntime", "InferenceService", "ClusterQueue", "LocalQueue", "ResourceFlavor", "WorkloadPriorityClass", "Cohort", "NetworkPolicy", "ResourceQuota", "LimitRange"]) {
+        if (stack === "dev" && kind === "TrainJob") continue;
+        assert.ok(kinds.has(kind), `${stack} declares a ${kind}`);
+      }
+      if (stack === "dev") assert.ok(kinds.has("PyTorchJob"), "dev's example job is a PyTorchJob");
+    });
+  }
+
+  describe("the validator fails what Kubernetes would prune or refuse", () => {
+    const check = (object: KubernetesObject) => checkObjects([object], crds).then((r) => r.problems.map((p) => `${p.path} ${p.message}`));
+
+    it("a misspelled field of a custom resource", async () => {
+      assert.deepStrictEqual(
+        await check({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: "q", namespace: "team-a" }, spec: { clusterQeue: "gpu" } }),
+        ['/spec unknown field "clusterQeue"'],
+      );
+    });
+
+    it("a wrong type, a missing required field, a malformed quantity", async () => {
+      const problems = await check({
+        apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ClusterQueue", metadata: { name: "q" },
+        spec: { resourceGroups: [{ coveredResources: ["cpu"], flavors: [{ name: "f", resources: [{ name: "cpu", nominalQuota: "lots" }] }] }], cohortName: 5 },
+      });
+      assert.ok(problems.some((p) => p.startsWith("/spec/cohortName must be string")), problems.join("\n"));
+      assert.ok(problems.some((p) => p.includes("nominalQuota must match pattern")), problems.join("\n"));
+      const required = await check({ apiVersion: "trainer.kubeflow.org/v1alpha1", kind: "TrainJob", metadata: { name: "j", namespace: "n" }, spec: {} });
+      assert.ok(required.some((p) => p.includes("must have required property 'runtimeRef'")), required.join("\n"));
+    });
+
+    it("a version the CRD does not serve, and a group with no CRD", async () => {
+      assert.match((await check({ apiVersion: "kueue.x-k8s.io/v1alpha9", kind: "LocalQueue", metadata: { name: "q", namespace: "n" } }))[0], /no served version v1alpha9 of LocalQueue/);
+      assert.match((await check({ apiVersion: "operator.knative.dev/v1beta1", kind: "KnativeServing", metadata: { name: "k", namespace: "n" } }))[0], /no schema: operator\.knative\.dev\/v1beta1 .*npm run fetch-crds/);
+    });
+
+    it("core objects: a wrong type, and names and labels Kubernetes refuses", async () => {
+      const problems = await check({
+        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "Bad_Name", namespace: "n", labels: { "a/b/c": "x", ok: "not ok!" } },
+        spec: { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: "http" }] }] } } },
+      });
+      assert.ok(problems.includes('/metadata/name "Bad_Name" is not a DNS subdomain name'), problems.join("\n"));
+      assert.ok(problems.includes('/metadata/labels/a/b/c "a/b/c" is not a valid label key'), problems.join("\n"));
+      assert.ok(problems.includes('/metadata/labels/ok "not ok!" is not a valid label value'), problems.join("\n"));
+      assert.ok(problems.some((p) => p.startsWith("/spec/template/spec/containers/0/ports/0/containerPort must be integer")), problems.join("\n"));
+    });
+
+    it("closes objects that list properties, but not maps or objects that keep unknown fields", () => {
+      const closed = closeSchema({
+        type: "object",
+        properties: {
+          spec: { type: "object", properties: { a: { type: "string" } } },
+          map: { type: "object", additionalProperties: { type: "string" } },
+          raw: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { b: {} } },
+        },
+      }) as { additionalProperties: boolean; properties: Record<string, Record<string, unknown>> };
+      assert.strictEqual(closed.additionalProperties, false);
+      assert.strictEqual(closed.properties.spec.additionalProperties, false);
+      assert.deepStrictEqual(closed.properties.map.additionalProperties, { type: "string" });
+      assert.strictEqual(closed.properties.raw.additionalProperties, undefined);
+    });
+  });
+});
+
+describe("conformance without CRDs", () => {
+  const empty = fs.mkdtempSync(path.join(require("os").tmpdir(), "cnai-no-crds-"));
+  after(() => fs.rmSync(empty, { recursive: true, force: true }));
+
+  it("looks in CNAI_CRD_DIR, then where the download script writes, then the shared fixtures", () => {
+    assert.deepStrictEqual(crdSearchPath("/repo", { CNAI_CRD_DIR: "/custom/crds" }), ["/custom/crds", "/repo/.cache/crds", path.resolve("/repo/../shared/fixtures/crds")]);
+  });
+
+  it("fails in CI instead of skipping, and skips with the reason elsewhere", () => {
+    const root = path.join(empty, "repo");
+    assert.throws(() => conformanceCrdDir(root, { CI: "true" }), /conformance: no CRDs in .*run npm run fetch-crds or set CNAI_CRD_DIR/);
+    assert.match((conformanceCrdDir(root, {}) as { skip: string }).skip, /no CRDs in /);
+  });
+});
