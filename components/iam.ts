@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** IAM member prefixes a grant may name (Google Cloud IAM "principal identifiers"). */
@@ -26,4 +27,10 @@ export function checkMembers(
       throw new pulumi.ResourceError(`${component}: ${field}: "${member}" is not an IAM member (user:, group:, serviceAccount:, domain:, principal: or principalSet:)`, resource);
     }
   }
+}
+
+/** A stable resource-name suffix for a member given in config, so reordering a list replaces nothing. */
+export function memberKey(member: string): string {
+  const cleaned = member.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return cleaned.length <= 40 ? cleaned : `${cleaned.slice(0, 33)}-${createHash("sha256").update(member).digest("hex").slice(0, 6)}`;
 }

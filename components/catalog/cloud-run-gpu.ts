@@ -11,3 +11,6 @@ export const CLOUD_RUN_GPU_REGIONS = {
 export type CloudRunAccelerator = keyof typeof CLOUD_RUN_GPU_REGIONS;
 
 export const CLOUD_RUN_GPU_MINIMUM = { "nvidia-l4": { cpu: 4, memoryGi: 16 } } as const satisfies Record<CloudRunAccelerator, { cpu: number; memoryGi: number }>;
+
+/** The largest Cloud Run instance (Cloud Run "Configure CPU limits" and "Configure memory limits"). */
+export const CLOUD_RUN_INSTANCE_MAXIMUM = { cpu: 8, memoryGi: 32 } as const;

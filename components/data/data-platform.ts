@@ -3,7 +3,7 @@ import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
-import { checkMembers } from "../iam";
+import { checkMembers, memberKey } from "../iam";
 import { physicalName } from "../naming";
 
 export interface DataQualityArgs {
@@ -188,9 +188,12 @@ export class DataPlatform extends pulumi.ComponentResource {
       );
     datasetGrant("roles/bigquery.dataViewer", args.readers, "reader");
     datasetGrant("roles/bigquery.dataEditor", args.writers, "writer");
-    datasetGrant("roles/bigquery.dataOwner", args.owners, "steward");
-    (args.owners ?? []).forEach((member, i) =>
-      new gcp.dataplex.DatascanIamMember(`${name}-quality-steward-${i}`, {
+    // Owners come from config: name their grants by member, so reordering the list replaces nothing.
+    (args.owners ?? []).forEach((member) =>
+      new gcp.bigquery.DatasetIamMember(`${name}-steward-${memberKey(member)}`, { project: args.project, datasetId: this.dataset.datasetId, role: "roles/bigquery.dataOwner", member }, child),
+    );
+    (args.owners ?? []).forEach((member) =>
+      new gcp.dataplex.DatascanIamMember(`${name}-quality-steward-${memberKey(member)}`, {
         project: args.project, location: args.region, dataScanId: this.qualityScan.dataScanId, role: "roles/dataplex.dataScanAdmin", member,
       }, child),
     );

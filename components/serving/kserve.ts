@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../catalog/software";
 import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
 import { type StackLabels, kubernetesLabels } from "../labels";
 
 export const KSERVE_MODES = ["Standard", "Knative"] as const;
@@ -32,10 +33,7 @@ export class KServe extends pulumi.ComponentResource {
 
   constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:serving:KServe", name, {}, opts);
-    const mode = args.mode ?? "Standard";
-    if (!(KSERVE_MODES as readonly string[]).includes(mode)) {
-      throw new pulumi.ResourceError(`KServe "${name}": mode ${mode} is not one of ${KSERVE_MODES.join(", ")}`, this);
-    }
+    const { mode, domain } = resolveKServeArgs(name, args, this);
     this.mode = mode;
     const labels = kubernetesLabels(args.labels, "kserve");
     const namespace = (ns: string, after: pulumi.Resource[] = []) =>
@@ -68,7 +66,16 @@ export class KServe extends pulumi.ComponentResource {
         spec: {
           version: KNATIVE_SERVING_VERSION,
           ingress: { kourier: { enabled: true } },
-          config: { network: { "ingress-class": "kourier.ingress.networking.knative.dev" } },
+          config: {
+            network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
+            // Model servers land on GPU pools by node selector and toleration, which Knative
+            // refuses unless these features are on.
+            features: {
+              "kubernetes.podspec-nodeselector": "enabled",
+              "kubernetes.podspec-tolerations": "enabled",
+              "kubernetes.podspec-affinity": "enabled",
+            },
+          },
         },
       }, childOptions(this, opts, { dependsOn: [operator, servingNs] }));
       servingLayer = [knativeServing];
@@ -79,7 +86,7 @@ export class KServe extends pulumi.ComponentResource {
           deploymentMode: mode,
           // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); teams expose
           // them through a Gateway of their choice rather than one Ingress per model.
-          gateway: { domain: args.domain ?? "models.internal", disableIngressCreation: true },
+          gateway: { domain, disableIngressCreation: mode === "Standard", disableIstioVirtualHost: mode === "Knative" },
         },
         // OCI model artifacts (oci:// storage URIs) as modelcars.
         storage: { enableModelcar: true },
@@ -88,4 +95,14 @@ export class KServe extends pulumi.ComponentResource {
     this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources]);
     this.registerOutputs({ mode });
   }
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveKServeArgs(name: string, args: KServeArgs, resource?: pulumi.Resource): { mode: KServeMode; domain: string } {
+  const fail = argumentError("KServe", name, resource);
+  const mode = args.mode ?? "Standard";
+  if (!(KSERVE_MODES as readonly string[]).includes(mode)) fail(`mode ${mode} is not one of ${KSERVE_MODES.join(", ")}`);
+  const domain = args.domain ?? "models.internal";
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/.test(domain)) fail(`domain ${domain} is not a DNS name`);
+  return { mode, domain };
 }

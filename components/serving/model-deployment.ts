@@ -124,7 +124,8 @@ export interface ResolvedModelDeployment {
 /** Applies defaults and checks the args against the deployment mode; throws a ResourceError. Pure. */
 export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentArgs, resource?: pulumi.Resource): ResolvedModelDeployment {
   const fail = argumentError("ModelDeployment", name, resource);
-  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) fail("the name must be a Kubernetes name starting with a letter");
+  // `<name>-predictor` (and Knative's revision suffixes) must stay within a 63-character DNS label.
+  if (!/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/.test(name)) fail("the name must be a DNS label of at most 45 characters starting with a letter");
   if (typeof args.storageUri === "string") {
     if (!/^(gs|oci):\/\/\S+$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>`);
     if (args.storageUri.startsWith("oci://") && !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} needs a tag or digest`);
@@ -143,6 +144,9 @@ export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentAr
   if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps")) {
     fail(`scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on cpu or memory (HPA)`);
   }
+  if (knative && (scaleMetric === "cpu" || scaleMetric === "memory")) {
+    fail(`scaleMetric ${scaleMetric} is for Standard mode (HPA); Knative mode scales on concurrency or rps`);
+  }
   const percent = scaleMetric === "cpu" || scaleMetric === "memory";
   const scaleTarget = args.scaleTarget ?? (percent ? 70 : 4);
   if (!Number.isInteger(scaleTarget) || scaleTarget < 1 || (percent && scaleTarget > 100)) {
@@ -156,6 +160,7 @@ export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentAr
   }
   const share = args.gpus / args.pool.gpusPerNode;
   const resources = args.resources ?? { cpu: Math.max(1, Math.floor(args.pool.cpu * share)), memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)) };
+  if (!(resources.cpu > 0) || !(resources.memoryGi > 0)) fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
   if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
     fail(`resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`);
   }

@@ -1,10 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUD_RUN_GPU_MINIMUM, CLOUD_RUN_GPU_REGIONS, type CloudRunAccelerator } from "../catalog/cloud-run-gpu";
+import { CLOUD_RUN_GPU_MINIMUM, CLOUD_RUN_GPU_REGIONS, CLOUD_RUN_INSTANCE_MAXIMUM, type CloudRunAccelerator } from "../catalog/cloud-run-gpu";
 import { type Region, carbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
-import { checkMembers } from "../iam";
+import { checkMembers, memberKey } from "../iam";
 import { type StackLabels, computeLabels } from "../labels";
 import { physicalName } from "../naming";
 
@@ -92,8 +92,8 @@ export class ServerlessInference extends pulumi.ComponentResource {
         }],
       },
     }, childOptions(this, opts));
-    (args.invokers ?? []).forEach((member, i) =>
-      new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${i}`, {
+    (args.invokers ?? []).forEach((member) =>
+      new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${memberKey(member)}`, {
         project: args.project, location: args.region, name: this.service.name, role: "roles/run.invoker", member,
       }, childOptions(this, opts)),
     );
@@ -119,6 +119,9 @@ export function resolveServerlessInferenceArgs(name: string, args: ServerlessInf
   const cpu = args.cpu ?? 8;
   const memoryGi = args.memoryGi ?? 32;
   if (cpu < minimum.cpu || memoryGi < minimum.memoryGi) fail(`an instance with ${accelerator} needs at least ${minimum.cpu} CPU and ${minimum.memoryGi} GiB (got ${cpu} CPU, ${memoryGi} GiB)`);
+  if (!Number.isInteger(cpu) || cpu > CLOUD_RUN_INSTANCE_MAXIMUM.cpu || !Number.isInteger(memoryGi) || memoryGi > CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi) {
+    fail(`a Cloud Run instance has whole CPUs up to ${CLOUD_RUN_INSTANCE_MAXIMUM.cpu} and whole GiB up to ${CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi} (got ${cpu} CPU, ${memoryGi} GiB)`);
+  }
   const minInstances = args.minInstances ?? 0;
   const maxInstances = args.maxInstances ?? 3;
   if (!Number.isInteger(minInstances) || minInstances < 0) fail(`minInstances must be a whole number, at least 0 (got ${minInstances})`);
@@ -128,5 +131,7 @@ export function resolveServerlessInferenceArgs(name: string, args: ServerlessInf
   const ingress = args.ingress ?? "internal";
   if (!(ingress in CLOUD_RUN_INGRESS)) fail(`ingress ${ingress} is not one of ${Object.keys(CLOUD_RUN_INGRESS).join(", ")}`);
   checkMembers(`ServerlessInference "${name}"`, "invokers", args.invokers, resource);
-  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port: args.port ?? 8080 };
+  const port = args.port ?? 8080;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port must be from 1 to 65535 (got ${port})`);
+  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port };
 }

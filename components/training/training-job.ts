@@ -118,6 +118,7 @@ export function resolveTrainingJobArgs(name: string, args: TrainingJobArgs, reso
   }
   const share = args.gpusPerNode / args.pool.gpusPerNode;
   const resources = args.resources ?? { cpu: Math.max(1, Math.floor(args.pool.cpu * share)), memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)) };
+  if (!(resources.cpu > 0) || !(resources.memoryGi > 0)) fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
   if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
     fail(`resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`);
   }

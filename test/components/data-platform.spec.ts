@@ -277,14 +277,14 @@ describe("DataPlatform", () => {
       const result = await platform({ owners });
       const datasetOwners = byName(all(result, DATASET_IAM)).filter((r) => input(r, "role") === "roles/bigquery.dataOwner");
       assert.deepStrictEqual(datasetOwners.map((r) => [r.name, input(r, "member"), input(r, "datasetId"), input(r, "project")]), [
-        ["ml-steward-0", "group:ml-data@acme.com", "cnai_test_ml", "acme-test"],
-        ["ml-steward-1", "user:ana@acme.com", "cnai_test_ml", "acme-test"],
+        ["ml-steward-group-ml-data-acme-com", "group:ml-data@acme.com", "cnai_test_ml", "acme-test"],
+        ["ml-steward-user-ana-acme-com", "user:ana@acme.com", "cnai_test_ml", "acme-test"],
       ]);
       const scanAdmins = byName(all(result, SCAN_IAM));
       assert.deepStrictEqual(scanAdmins.map((r) => r.inputs), owners.map((member) => ({
         project: "acme-test", location: "us-central1", dataScanId: "cnai-test-features-quality", role: "roles/dataplex.dataScanAdmin", member,
       })));
-      assert.deepStrictEqual(scanAdmins.map((r) => r.name), ["ml-quality-steward-0", "ml-quality-steward-1"]);
+      assert.deepStrictEqual(scanAdmins.map((r) => r.name), ["ml-quality-steward-group-ml-data-acme-com", "ml-quality-steward-user-ana-acme-com"], "named by member: reordering replaces nothing");
     });
 
     it("readers get bigquery.dataViewer and writers bigquery.dataEditor on the dataset", async () => {

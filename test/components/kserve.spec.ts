@@ -118,7 +118,7 @@ describe("KServe", () => {
       assert.strictEqual(input(resources, "name"), "kserve");
       assert.deepStrictEqual(input(resources, "values"), {
         kserve: {
-          controller: { deploymentMode: "Standard", gateway: { domain: "models.internal", disableIngressCreation: true } },
+          controller: { deploymentMode: "Standard", gateway: { domain: "models.internal", disableIngressCreation: true, disableIstioVirtualHost: false } },
           storage: { enableModelcar: true },
         },
       });
@@ -207,6 +207,9 @@ describe("KServe", () => {
       assert.strictEqual(KNATIVE_SERVING_VERSION, "1.21.1");
       assert.deepStrictEqual(input(serving, "spec.ingress"), { kourier: { enabled: true } });
       assert.deepStrictEqual(input(serving, "spec.config.network"), { "ingress-class": "kourier.ingress.networking.knative.dev" });
+      assert.deepStrictEqual(input(serving, "spec.config.features"), {
+        "kubernetes.podspec-nodeselector": "enabled", "kubernetes.podspec-tolerations": "enabled", "kubernetes.podspec-affinity": "enabled",
+      }, "GPU model servers need node selectors and tolerations");
       assert.deepStrictEqual(sorted(serving.options.dependsOn), sorted([chart(result, "knative-operator").urn, namespaceNamed(result, "knative-serving").urn]));
     });
 
@@ -214,6 +217,7 @@ describe("KServe", () => {
       const result = await kserve({ mode: "Knative" });
       const resources = chart(result, "kserve");
       assert.strictEqual(input(resources, "values.kserve.controller.deploymentMode"), "Knative");
+      assert.deepStrictEqual(input(resources, "values.kserve.controller.gateway"), { domain: "models.internal", disableIngressCreation: false, disableIstioVirtualHost: true }, "Kourier, not Istio");
       assert.deepStrictEqual(sorted(resources.options.dependsOn), sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, one(result, KNATIVE_SERVING).urn]));
       assert.deepStrictEqual(chart(result, "kserve-runtime-configs").options.dependsOn, [resources.urn]);
       assert.strictEqual(result.outputs.mode, "Knative");

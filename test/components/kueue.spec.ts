@@ -3,10 +3,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { HELM_CHARTS } from "../../components/catalog/software";
+import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import {
   type GpuFlavor, Kueue, type KueueArgs, LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL, kueueFrameworks, kueueManagerConfig, resolveKueueArgs,
 } from "../../components/training/kueue";
-import { type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -59,6 +60,12 @@ function kueue(overrides: Partial<KueueArgs> = {}): Promise<RunResult> {
 }
 
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
+const CRDS: unique symbol = Symbol.for("cnai.test.crds");
+/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
+function crdIndex(): CrdIndex {
+  const cache = globalThis as { [CRDS]?: CrdIndex };
+  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
+}
 /** A custom resource by kind and Kubernetes name (and namespace), whatever its registration order. */
 function cr(result: RunResult, type: string, name: string, namespace?: string): RecordedResource {
   const found = all(result, type).filter((r) => metadata(r).name === name && metadata(r).namespace === namespace);
@@ -161,6 +168,21 @@ describe("Kueue", () => {
       });
     });
 
+    it("admits the namespaces TeamNamespace creates: its selector matches their labels", async () => {
+      const result = await run(() => {
+        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
+        const identities = { training: "t@acme-test.iam.gserviceaccount.com", serving: "s@acme-test.iam.gserviceaccount.com", pipelines: "p@acme-test.iam.gserviceaccount.com" };
+        const team = new TeamNamespace("vision", { labels: STACK_LABELS, team: "vision", workloadIdentities: identities }, { providers: { kubernetes: provider } });
+        new Kueue("kueue", args({ teamNamespaces: [team.namespace] }), { providers: { kubernetes: provider } });
+      });
+      const selector = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.namespaceSelector.matchLabels") as Record<string, string>;
+      const teamNs = all(result, NAMESPACE).find((ns) => metadata(ns).name === "team-vision");
+      assert.ok(teamNs, "the team namespace exists");
+      const labels = metadata(teamNs).labels as Record<string, string>;
+      for (const [key, value] of Object.entries(selector)) assert.strictEqual(labels[key], value, `team-vision carries ${key}=${value}`);
+      cr(result, LOCAL_QUEUE_TYPE, "team-queue", "team-vision");
+    });
+
     it("gives the ClusterQueue nominal quotas of cpu, memory and nvidia.com/gpu per flavor", async () => {
       const queue = cr(await kueue(), CLUSTER_QUEUE, "gpu-workloads");
       assert.deepStrictEqual(input(queue, "spec.resourceGroups"), [{
@@ -218,7 +240,7 @@ describe("Kueue", () => {
 
     it("declares custom resources that validate against the upstream Kueue CRDs", async () => {
       const objects = manifestsOf(planFromRun(await kueue())).map((m) => m.object as KubernetesObject);
-      const report = await checkObjects(objects, loadCrds(findCrdDir(ROOT)!));
+      const report = await checkObjects(objects, crdIndex());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 9);
       assert.strictEqual(report.coreObjects, 1);
@@ -306,7 +328,7 @@ describe("Kueue", () => {
 
     it("custom resources still validate with renamed queues and one flavor", async () => {
       const result = await kueue({ cohort: "research", clusterQueue: "h100-queue", flavors: [H100], pytorchJobs: false });
-      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), loadCrds(findCrdDir(ROOT)!));
+      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex());
       assert.deepStrictEqual(report.problems, []);
     });
   });

@@ -362,7 +362,7 @@ describe("ModelDeployment", () => {
         title: "a name that is not a Kubernetes name",
         overrides: {},
         name: "Llama_3",
-        message: "the name must be a Kubernetes name starting with a letter",
+        message: "the name must be a DNS label of at most 45 characters starting with a letter",
       },
     ];
 
@@ -382,5 +382,19 @@ describe("ModelDeployment", () => {
     it("accepts what the cases above refuse once in the right mode (concurrency, canary and minReplicas 0 in Knative)", () => {
       assert.doesNotThrow(() => resolveModelDeploymentArgs("llm", args({ mode: "Knative", scaleMetric: "concurrency", canaryTrafficPercent: 10, minReplicas: 0 })));
     });
+  });
+});
+
+describe("ModelDeployment mode and size rules", () => {
+  it("refuses cpu or memory scaling in Knative mode (Knative scales on concurrency or rps)", async () => {
+    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode \(HPA\); Knative mode scales on concurrency or rps/);
+  });
+
+  it("refuses resources without CPU or memory", async () => {
+    await assert.rejects(deploy({ resources: { cpu: 0, memoryGi: 8 } }), /resources must ask for some CPU and memory \(got 0 CPU, 8 GiB\)/);
+  });
+
+  it("refuses names too long for <name>-predictor host names", async () => {
+    await assert.rejects(deploy({}, "a".repeat(46)), /the name must be a DNS label of at most 45 characters/);
   });
 });

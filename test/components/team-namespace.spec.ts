@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   GKE_METADATA, GOOGLE_LB_RANGES, INFERENCE_POD_LABEL, NODE_LOCAL_DNS, TeamNamespace, type TeamNamespaceArgs, networkPolicies, resolveTeamNamespaceArgs,
 } from "../../components/tenancy/team-namespace";
-import { type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -54,6 +54,12 @@ function team(overrides: Partial<TeamNamespaceArgs> = {}): Promise<RunResult> {
 }
 
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
+const CRDS: unique symbol = Symbol.for("cnai.test.crds");
+/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
+function crdIndex(): CrdIndex {
+  const cache = globalThis as { [CRDS]?: CrdIndex };
+  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
+}
 /** A NetworkPolicy by its Kubernetes name (registrations arrive in no fixed order). */
 const policy = (result: RunResult, name: string) => one(result, NETWORK_POLICY, `vision-${name}`);
 const namespacesIn = (names: string[]) => ({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } });
@@ -243,7 +249,7 @@ describe("TeamNamespace", () => {
 
     it("declares only objects that conform to the Kubernetes schemas and ObjectMeta rules", async () => {
       const objects = manifestsOf(planFromRun(await team())).map((m) => m.object as KubernetesObject);
-      const report = await checkObjects(objects, loadCrds(findCrdDir(ROOT)!));
+      const report = await checkObjects(objects, crdIndex());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.coreObjects, 14);
       assert.strictEqual(report.customResources, 0);
