@@ -39,8 +39,9 @@ export interface TeamNamespaceArgs {
 
 /** Google Cloud load balancer and health-check ranges, which reach Pods of container-native load balancers. */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
-/** GKE metadata server (Workload Identity) and NodeLocal DNSCache addresses. */
+/** The GKE metadata server (Workload Identity): its two addresses and ports. */
 export const GKE_METADATA = [{ cidr: "169.254.169.254/32", port: 80 }, { cidr: "169.254.169.252/32", port: 988 }] as const;
+/** NodeLocal DNSCache's address on every node. */
 export const NODE_LOCAL_DNS = "169.254.20.10/32";
 
 /** The label KServe puts on an InferenceService's Pods. */
@@ -121,7 +122,7 @@ export interface ResolvedTeamNamespace {
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveTeamNamespaceArgs(name: string, args: TeamNamespaceArgs, resource?: pulumi.Resource): ResolvedTeamNamespace {
   const fail = argumentError("TeamNamespace", name, resource);
-  if (!/^[a-z][a-z0-9-]{0,29}$/.test(args.team)) fail(`team "${args.team}" must be a lower-case name of at most 30 characters (its namespace is team-<name>)`);
+  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(args.team)) fail(`team "${args.team}" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit (its namespace is team-<name>)`);
   const quota = { gpus: args.quota?.gpus ?? 8, cpu: args.quota?.cpu ?? 64, memoryGi: args.quota?.memoryGi ?? 256, pods: args.quota?.pods ?? 200 };
   for (const [key, value] of Object.entries(quota)) {
     if (!Number.isInteger(value) || value < 0) fail(`quota.${key} must be a whole number, at least 0 (got ${value})`);

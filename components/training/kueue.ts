@@ -31,7 +31,7 @@ export interface KueueArgs {
   cohort?: string;
   /** @default "gpu-workloads" */
   clusterQueue?: string;
-  /** Kubeflow Training Operator v1 PyTorchJobs too. @default true */
+  /** Kubeflow Training Operator v1 PyTorchJobs too (Kueue waits for the CRD if the operator is not installed). @default true */
   pytorchJobs?: boolean;
 }
 
@@ -97,7 +97,8 @@ export function kueueManagerConfig(pytorchJobs: boolean): string {
  * that other queues can borrow from, a LocalQueue per team, and three WorkloadPriorityClasses.
  */
 export class Kueue extends pulumi.ComponentResource {
-  public readonly clusterQueue: string;
+  /** The ClusterQueue, or undefined when there are no GPU pools to queue for. */
+  public readonly clusterQueue: string | undefined;
   public readonly localQueue = LOCAL_QUEUE;
   /** The chart; custom resources that need Kueue's CRDs depend on it. */
   public readonly chart: k8s.helm.v4.Chart;
@@ -105,7 +106,7 @@ export class Kueue extends pulumi.ComponentResource {
   constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:training:Kueue", name, {}, opts);
     const spec = resolveKueueArgs(name, args, this);
-    this.clusterQueue = spec.clusterQueue;
+    this.clusterQueue = args.flavors.length ? spec.clusterQueue : undefined;
     const chart = HELM_CHARTS.kueue;
     const labels = { ...kubernetesLabels(args.labels, "kueue"), ...kubernetesSustainabilityLabels(args.sustainability) };
 

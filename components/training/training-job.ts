@@ -104,7 +104,8 @@ export interface ResolvedTrainingJob {
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveTrainingJobArgs(name: string, args: TrainingJobArgs, resource?: pulumi.Resource): ResolvedTrainingJob {
   const fail = argumentError("TrainingJob", name, resource);
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) fail("the name must be a Kubernetes name: lower-case letters, digits and '-'");
+  // TrainJob names must start with a letter (a CEL rule of its CRD) and stay a DNS label.
+  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) fail("the name must be a DNS label starting with a letter: lower-case letters, digits and '-'");
   const registry = args.registry.replace(/\/+$/, "");
   if (!args.image.startsWith(`${registry}/`)) fail(`image ${args.image} must come from the project's registry ${registry}/`);
   const reference = args.image.slice(registry.length + 1);
@@ -125,7 +126,8 @@ export function resolveTrainingJobArgs(name: string, args: TrainingJobArgs, reso
   const priorityClass = args.priorityClass ?? "cnai-standard";
   if (!PRIORITY_CLASSES.some((p) => p.name === priorityClass)) fail(`priorityClass ${priorityClass} is not one of ${PRIORITY_CLASSES.map((p) => p.name).join(", ")}`);
   const kind = args.kind ?? "TrainJob";
-  if (kind === "PyTorchJob" && args.runtime) fail("runtime applies to TrainJobs only");
+  if (kind === "PyTorchJob" && args.runtime !== undefined) fail("runtime applies to TrainJobs only");
+  if (args.runtime !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(args.runtime)) fail(`runtime "${args.runtime}" is not a ClusterTrainingRuntime name`);
   return {
     kind,
     nodes,
@@ -176,7 +178,8 @@ function podParts(args: TrainingJobArgs, spec: ResolvedTrainingJob): PodParts {
     containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
     resources: {
       requests: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
-      limits: { memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
+      // Limits equal requests: the team's LimitRange would otherwise add a default CPU limit below the request.
+      limits: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
     },
   };
 }

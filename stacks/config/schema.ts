@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
-import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
+import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, allocatablePerNode, gpuPoolProblems, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
 import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
@@ -222,7 +222,7 @@ const imageRef = z
   .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za-z0-9._-]{1,128}$/, { error: "<image>:<tag> in the project's images repository, with a pinned tag (not latest)" });
 
 export const teamSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { error: "a team name: a lower-case letter, then letters, digits and '-', at most 30 characters" }),
+  name: z.string().regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, { error: "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters" }),
   /** Pod Security Admission level enforced in the team's namespace. */
   podSecurity: z.enum(["baseline", "restricted"]).default("baseline"),
   /** What the team may request at once (ResourceQuota). */
@@ -418,6 +418,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   const job = settings.training.exampleJob;
   if (job) {
     refs(["training", "exampleJob"], job.team, job.pool);
+    issues.push(...quotaIssues(settings, ["training", "exampleJob"], job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
     if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
       issues.push({ path: ["training", "exampleJob", "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
     }
@@ -425,6 +426,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   const model = settings.serving.exampleModel;
   if (model) {
     refs(["serving", "exampleModel"], model.team, model.pool);
+    issues.push(...quotaIssues(settings, ["serving", "exampleModel"], model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     const knative = settings.serving.mode === "Knative";
     if (model.minReplicas === 0 && !knative) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
     if (model.minReplicas > model.maxReplicas) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: model.minReplicas, message: `at most serving.exampleModel.maxReplicas (${model.maxReplicas})` });
@@ -437,4 +439,29 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   }
   if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
   return issues;
+}
+
+/**
+ * An example workload at full size must fit its team's ResourceQuota, or its Pods are refused.
+ * Each Pod asks for its GPUs and the pool node's CPU and memory share for them (as TrainingJob and
+ * ModelDeployment do).
+ */
+function quotaIssues(settings: Settings, at: string[], teamName: string, poolName: string, pods: number, gpusPerPod: number, countKey: string): PoolProblem[] {
+  const team = settings.teams.find((t) => t.name === teamName);
+  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  if (!team || !pool) return [];
+  const perNode = allocatablePerNode(pool);
+  const share = gpusPerPod / Math.max(1, gpuResourcesPerNode(pool));
+  const need = {
+    gpus: pods * gpusPerPod,
+    cpu: pods * Math.max(1, Math.floor(perNode.cpu * share)),
+    memoryGi: pods * Math.max(1, Math.floor(perNode.memoryGi * share)),
+  };
+  return (["gpus", "cpu", "memoryGi"] as const)
+    .filter((key) => need[key] > team.quota[key])
+    .map((key) => ({
+      path: [...at, countKey],
+      input: pods,
+      message: `a size within team ${team.name}'s quota: ${pods} x ${gpusPerPod} GPU on ${pool.name} needs ${key} ${need[key]} > teams[].quota.${key} ${team.quota[key]}; raise the quota or shrink the workload`,
+    }));
 }

@@ -379,9 +379,10 @@ describe("TeamNamespace", () => {
       });
     };
 
-    it("refuses a team name with upper case or underscores", refuses({ team: "Team_A" }, /team "Team_A" must be a lower-case name of at most 30 characters \(its namespace is team-<name>\)/));
+    it("refuses a team name with upper case or underscores", refuses({ team: "Team_A" }, /team "Team_A" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit \(its namespace is team-<name>\)/));
     it("refuses a team name that starts with a digit", refuses({ team: "1team" }, /team "1team" must be a lower-case name/));
     it("refuses an empty team name", refuses({ team: "" }, /team "" must be a lower-case name/));
+    it("refuses a team name ending in a hyphen (namespace team-<name>- would be invalid)", refuses({ team: "ab-" }, /team "ab-" must be a lower-case name/));
     it("refuses a team name over 30 characters", refuses({ team: "a".repeat(31) }, /must be a lower-case name of at most 30 characters/));
 
     it("accepts a team name of exactly 30 characters", async () => {

@@ -73,7 +73,7 @@ const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { dr
 /** Half of an 8-GPU H100 node: floor(187 / 2) CPUs and floor(1591 / 2) GiB. */
 const HALF_NODE = {
   requests: { cpu: "93", memory: "795Gi", "nvidia.com/gpu": "4" },
-  limits: { memory: "795Gi", "nvidia.com/gpu": "4" },
+  limits: { cpu: "93", memory: "795Gi", "nvidia.com/gpu": "4" },
 };
 
 describe("TrainingJob", () => {
@@ -113,11 +113,11 @@ describe("TrainingJob", () => {
     it("a whole node's GPUs get the whole node's CPU and memory, one GPU an eighth (rounded down)", async () => {
       assert.deepStrictEqual(input(one(await job({ gpusPerNode: 8 }), TRAIN_JOB), "spec.trainer.resourcesPerNode"), {
         requests: { cpu: "187", memory: "1591Gi", "nvidia.com/gpu": "8" },
-        limits: { memory: "1591Gi", "nvidia.com/gpu": "8" },
+        limits: { cpu: "187", memory: "1591Gi", "nvidia.com/gpu": "8" },
       });
       assert.deepStrictEqual(input(one(await job({ gpusPerNode: 1 }), TRAIN_JOB), "spec.trainer.resourcesPerNode"), {
         requests: { cpu: "23", memory: "198Gi", "nvidia.com/gpu": "1" },
-        limits: { memory: "198Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "23", memory: "198Gi", "nvidia.com/gpu": "1" },
       });
     });
 
@@ -261,7 +261,7 @@ describe("TrainingJob", () => {
     it("explicit resources replace the node share", async () => {
       assert.deepStrictEqual(input(one(await job({ resources: { cpu: 40, memoryGi: 300 } }), TRAIN_JOB), "spec.trainer.resourcesPerNode"), {
         requests: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
-        limits: { memory: "300Gi", "nvidia.com/gpu": "4" },
+        limits: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
       });
     });
 
@@ -432,13 +432,17 @@ describe("TrainingJob", () => {
       /resources 188 CPU \/ 100 GiB exceed what a node of gpu-h100 leaves for Pods \(187 CPU \/ 1591 GiB\)/,
     ));
     it("refuses more memory than a node leaves for Pods", refuses({ resources: { cpu: 10, memoryGi: 1592 } }, /resources 10 CPU \/ 1592 GiB exceed what a node of gpu-h100/));
+    it("refuses resources of no CPU", refuses({ resources: { cpu: 0, memoryGi: 100 } }, /resources must ask for some CPU and memory \(got 0 CPU, 100 GiB\)/));
+    it("refuses negative memory", refuses({ resources: { cpu: 8, memoryGi: -1 } }, /resources must ask for some CPU and memory \(got 8 CPU, -1 GiB\)/));
     it("refuses an unknown priority class, listing the allowed ones", refuses(
       { priorityClass: "urgent" },
       /priorityClass urgent is not one of cnai-high, cnai-standard, cnai-low/,
     ));
     it("refuses a runtime with kind PyTorchJob", refuses({ kind: "PyTorchJob", runtime: "torch-distributed" }, /runtime applies to TrainJobs only/));
-    it("refuses a name Kubernetes would reject", refuses({}, /the name must be a Kubernetes name: lower-case letters, digits and '-'/, "LLM_Finetune"));
-    it("refuses a name over 63 characters", refuses({}, /the name must be a Kubernetes name/, "a".repeat(64)));
+    it("refuses a name Kubernetes would reject", refuses({}, /the name must be a DNS label starting with a letter: lower-case letters, digits and '-'/, "LLM_Finetune"));
+    it("refuses a name starting with a digit (TrainJob's CRD rule)", refuses({}, /the name must be a DNS label starting with a letter/, "9job"));
+    it("refuses an empty runtime name", refuses({ runtime: "" }, /runtime "" is not a ClusterTrainingRuntime name/));
+    it("refuses a name over 63 characters", refuses({}, /the name must be a DNS label/, "a".repeat(64)));
 
     it("resolveTrainingJobArgs throws a ResourceError naming the job, without a cluster", () => {
       assert.throws(() => resolveTrainingJobArgs("llm-finetune", args({ gpusPerNode: 16 })), (error: Error) => {

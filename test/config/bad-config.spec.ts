@@ -133,6 +133,16 @@ const CASES: Case[] = [
     config: { "cnai-platform:network": { servicesCidr: "10.10.4.0/22" } },
     expect: /cnai-platform:network\.servicesCidr: got "10\.10\.4\.0\/22"; allowed: a range that does not overlap network\.subnetCidr \(10\.10\.0\.0\/20\)/,
   },
+  {
+    what: "an example job larger than its team's quota",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 } } },
+    expect: /cnai-platform:training\.exampleJob\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on l4 needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
+  },
+  {
+    what: "a team name that would make an invalid namespace",
+    config: { "cnai-platform:teams": [{ name: "ml-" }] },
+    expect: /cnai-platform:teams\[0\]\.name: got "ml-"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit/,
+  },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];
 
