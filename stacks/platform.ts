@@ -5,6 +5,7 @@ import { layerContext } from "./layers/context";
 import { DATA_APIS, buildData } from "./layers/data";
 import { FOUNDATION_APIS, buildFoundation } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
+import { OBSERVABILITY_APIS, buildObservability } from "./layers/observability";
 import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
 
 /**
@@ -13,13 +14,14 @@ import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
  */
 export function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
-  const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS] });
+  const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS] });
   const afterApis = [apis];
 
   const foundation = buildFoundation(ctx, afterApis);
   const identities = buildIdentities(ctx, afterApis);
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = buildWorkloads(ctx, foundation, identities, data, afterApis);
+  const observability = buildObservability(ctx, foundation, workloads, afterApis);
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -53,6 +55,9 @@ export function buildPlatform(config: PlatformConfig) {
     teamNamespaces: workloads.teams.map((t) => t.namespace),
     clusterQueue: workloads.kueue.clusterQueue ?? "none (no GPU pools)",
     servingMode: workloads.kserve.mode,
+    monitoringBackend: config.settings.observability.backend,
+    alerts: observability.alerts.map((a) => a.name).filter((name, i, names) => names.indexOf(name) === i),
+    dashboards: observability.dashboards.map((d) => d.title),
     ...(workloads.trainingJob ? { exampleTrainingJob: `${config.settings.training.exampleJob?.kind}/${config.settings.training.exampleJob?.name}` } : {}),
     ...(workloads.modelDeployment ? { exampleModelUrl: workloads.modelDeployment.url } : {}),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),

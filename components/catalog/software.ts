@@ -57,6 +57,22 @@ export const HELM_CHARTS = {
     namespace: "kserve",
     source: "kserve/kserve tag v0.20.0, charts/kserve-runtime-configs (kserve.servingruntime.enabled defaults to false)",
   },
+  /** Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter (self-hosted monitoring). */
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+    namespace: "monitoring",
+    source: "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack (appVersion v0.93.1)",
+  },
+  /** NVIDIA DCGM exporter: GPU metrics on self-hosted monitoring (GKE's managed DCGM replaces it on Managed Prometheus). */
+  dcgmExporter: {
+    chart: "dcgm-exporter",
+    repo: "https://nvidia.github.io/dcgm-exporter/helm-charts",
+    version: "4.8.1",
+    namespace: "monitoring",
+    source: "NVIDIA/dcgm-exporter tag 4.5.2-4.8.1, deployment/Chart.yaml (version 4.8.1); gh-pages helm-charts/index.yaml",
+  },
   /** Knative operator, for KServe's Knative mode (scale to zero). Its index lists the version with `v`. */
   knativeOperator: {
     chart: "knative-operator",

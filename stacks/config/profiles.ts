@@ -63,7 +63,17 @@ const modelRegistry = {
 
 const dataPlatform = { classification: "internal", owners: [], messageRetentionDays: 7, qualitySchedule: "0 4 * * *" };
 
-type Differences = Partial<Record<"cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform", Record<string, unknown>>> & {
+const observability = {
+  backend: "managed",
+  notificationEmails: [],
+  notificationChannels: [],
+  thresholds: {},
+  prometheus: { retention: "15d", storageGi: 50 },
+  logRetentionDays: 30,
+  dataAccessLogs: true,
+};
+
+type Differences = Partial<Record<"cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform" | "observability", Record<string, unknown>>> & {
   capacity: string;
   protectStatefulResources: boolean;
 };
@@ -85,6 +95,7 @@ function profile(differences: Differences): Profile {
       dataPlatform: { ...dataPlatform, ...differences.dataPlatform },
       training: { legacyTrainingOperator: false },
       serving: { mode: "Standard" },
+      observability: { ...observability, ...differences.observability },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -101,10 +112,11 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     artifactRegistry: { keepRecentVersions: 5, deleteUntaggedAfterDays: 7, remoteCaches: false },
     modelRegistry: { kind: "mlflow", database: { ...modelRegistry.database, tier: "db-g1-small", diskSizeGb: 10, retainedBackups: 3 } },
     dataPlatform: { tableExpirationDays: 30, messageRetentionDays: 3 },
+    observability: { backend: "self-hosted", prometheus: { retention: "7d", storageGi: 20 }, dataAccessLogs: false },
     capacity: "spot",
     protectStatefulResources: false,
   }),
-  staging: profile({ capacity: "spot", protectStatefulResources: false }),
+  staging: profile({ observability: { logRetentionDays: 60 }, capacity: "spot", protectStatefulResources: false }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -118,6 +130,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       replicas: 2,
       database: { tier: "db-custom-2-7680", highAvailability: true, diskSizeGb: 50, pointInTimeRecovery: true, retainedBackups: 14 },
     },
+    observability: { logRetentionDays: 400 },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

@@ -293,6 +293,42 @@ export const servingSchema = z.strictObject({
     .optional(),
 });
 
+const promDuration = z.string().regex(/^\d+(s|m|h|d)$/, { error: "a Prometheus duration: a whole number and s, m, h or d (2h)" });
+
+export const observabilitySchema = z.strictObject({
+  /** `managed`: Google Managed Prometheus, GKE-managed DCGM, Cloud Monitoring dashboards; `self-hosted`: kube-prometheus-stack, dcgm-exporter, Grafana. */
+  backend: z.enum(["managed", "self-hosted"]),
+  /** E-mail addresses that receive alerts and budget notices. */
+  notificationEmails: z.array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: "an e-mail address" })).max(20),
+  /** Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>). */
+  notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/\d+$/, { error: "projects/<project>/notificationChannels/<id>" })).max(20),
+  thresholds: z.strictObject({
+    gpuIdlePercent: z.number().min(1).max(100).optional(),
+    gpuIdleFor: promDuration.optional(),
+    gpuMemoryFraction: z.number().min(0.5).max(1).optional(),
+    latencyP99Seconds: z.number().positive().optional(),
+    errorRate: z.number().positive().max(1).optional(),
+    queueDepth: z.number().int().min(1).optional(),
+    pendingFor: promDuration.optional(),
+    drift: z.number().positive().max(1).optional(),
+  }),
+  /** Self-hosted Prometheus: how long samples are kept and the volume size. */
+  prometheus: z.strictObject({
+    retention: z.string().regex(/^\d+(h|d|w|y)$/, { error: "a Prometheus retention such as 15d" }),
+    storageGi: z.number().int().min(10).max(10000),
+  }),
+  /** Days the project's _Default log bucket keeps logs. */
+  logRetentionDays: z.number().int().min(1).max(3650),
+  /** Data Access audit logs for the data services (storage, Secret Manager, Cloud SQL, BigQuery). */
+  dataAccessLogs: z.boolean(),
+  budget: z.strictObject({
+    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "a billing account id: XXXXXX-XXXXXX-XXXXXX (upper-case hex)" }),
+    monthlyUsd: z.number().positive().max(100_000_000),
+    /** Shares of the budget that notify (1.0 of the forecast is always added). */
+    thresholds: z.array(z.number().positive().max(10)).min(1).max(10).default([0.5, 0.9, 1.0]),
+  }),
+});
+
 export const kubernetesSchema = z.strictObject({
   /** `cluster`: apply to the GKE cluster; `yaml`: render manifests to a directory for GitOps. */
   target: z.enum(["cluster", "yaml"]),
@@ -323,6 +359,7 @@ export const settingsSchema = z
     teams: z.array(teamSchema).min(1).max(500),
     training: trainingSchema,
     serving: servingSchema,
+    observability: observabilitySchema,
   });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -53,6 +53,8 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
     autoscalingProfile: clusterSettings.autoscalingProfile,
     maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
     systemPool: clusterSettings.systemPool,
+    // GPU metrics from GKE's managed DCGM with Managed Prometheus; a self-hosted stack runs dcgm-exporter instead.
+    extraMonitoringComponents: settings.observability.backend === "managed" ? ["DCGM"] : [],
   }, { dependsOn: secretsKey ? [...afterApis, secretsKey] : afterApis, protect: ctx.protect });
 
   const gpuPools = settings.gpuPools.map((pool) =>

@@ -131,3 +131,5 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
 
   return { teams, kueue, trainer, trainingJob, kserve, modelDeployment, serverless };
 }
+
+export type Workloads = ReturnType<typeof buildWorkloads>;

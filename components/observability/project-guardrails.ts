@@ -1,0 +1,77 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+
+export interface ProjectGuardrailsArgs {
+  project: string;
+  projectNumber: pulumi.Input<string>;
+  /** Billing account of the project (`XXXXXX-XXXXXX-XXXXXX`). */
+  billingAccount: string;
+  /** Monthly budget for the project, USD. */
+  monthlyBudgetUsd: number;
+  /** Shares of the budget that notify. @default [0.5, 0.9, 1.0] (and 1.0 of the forecast) */
+  thresholds?: number[];
+  /** Where budget alerts go, besides the billing account's admins. @default [] */
+  notificationChannels?: pulumi.Input<string>[];
+  /** Days the `_Default` log bucket keeps logs. @default 30 */
+  logRetentionDays?: number;
+  /** Services whose Data Access audit logs (reads and writes of data) are turned on. @default [] */
+  dataAccessLogServices?: string[];
+  /** Only this stack's labelled costs count (the budget API takes one label). @default none */
+  costLabel?: { key: string; value: string };
+}
+
+/**
+ * Project guardrails for cost and audit: a monthly billing budget with threshold rules, the
+ * retention of the project's `_Default` log bucket, and Data Access audit logs for the data services.
+ */
+export class ProjectGuardrails extends pulumi.ComponentResource {
+  constructor(name: string, args: ProjectGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnai:observability:ProjectGuardrails", name, {}, opts);
+    const spec = resolveProjectGuardrailsArgs(name, args, this);
+    new gcp.billing.Budget(`${name}-budget`, {
+      billingAccount: args.billingAccount,
+      displayName: `${args.project} monthly`,
+      budgetFilter: {
+        projects: [pulumi.interpolate`projects/${args.projectNumber}`],
+        calendarPeriod: "MONTH",
+        creditTypesTreatment: "INCLUDE_ALL_CREDITS",
+        labels: args.costLabel ? { [args.costLabel.key]: args.costLabel.value } : undefined,
+      },
+      amount: { specifiedAmount: { currencyCode: "USD", units: String(Math.round(args.monthlyBudgetUsd)) } },
+      thresholdRules: [
+        ...spec.thresholds.map((thresholdPercent) => ({ thresholdPercent, spendBasis: "CURRENT_SPEND" })),
+        { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
+      ],
+      allUpdatesRule: { monitoringNotificationChannels: args.notificationChannels ?? [], disableDefaultIamRecipients: false },
+    }, childOptions(this, opts));
+    new gcp.logging.ProjectBucketConfig(`${name}-log-retention`, {
+      project: args.project,
+      location: "global",
+      bucketId: "_Default",
+      retentionDays: spec.logRetentionDays,
+    }, childOptions(this, opts));
+    for (const service of args.dataAccessLogServices ?? []) {
+      new gcp.projects.IAMAuditConfig(`${name}-data-access-${service.split(".")[0]}`, {
+        project: args.project,
+        service,
+        auditLogConfigs: [{ logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+      }, childOptions(this, opts));
+    }
+    this.registerOutputs({});
+  }
+}
+
+/** Applies defaults and checks the args; throws a ResourceError. Pure. */
+export function resolveProjectGuardrailsArgs(name: string, args: ProjectGuardrailsArgs, resource?: pulumi.Resource) {
+  const fail = argumentError("ProjectGuardrails", name, resource);
+  if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount)) fail(`billingAccount "${args.billingAccount}" is not a billing account id (XXXXXX-XXXXXX-XXXXXX)`);
+  if (!(args.monthlyBudgetUsd > 0)) fail(`monthlyBudgetUsd must be positive (got ${args.monthlyBudgetUsd})`);
+  const thresholds = args.thresholds ?? [0.5, 0.9, 1.0];
+  for (const t of thresholds) if (!(t > 0 && t <= 10)) fail(`thresholds: ${t} is not a share of the budget in (0, 10]`);
+  const logRetentionDays = args.logRetentionDays ?? 30;
+  if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1 || logRetentionDays > 3650) fail(`logRetentionDays must be from 1 to 3650 (got ${logRetentionDays})`);
+  for (const service of args.dataAccessLogServices ?? []) if (!/^[a-z][a-z0-9-]*\.googleapis\.com$/.test(service)) fail(`dataAccessLogServices: "${service}" is not a service name`);
+  return { thresholds, logRetentionDays };
+}

@@ -1,0 +1,65 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { DATA_CENTRE_PUE } from "../../components/catalog/energy";
+import { machineHourlyUsd } from "../../components/catalog/prices";
+import { regionCarbon } from "../../components/catalog/regions";
+import { gpusPerNode } from "../../components/compute/gpu-pool-rules";
+import { platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
+import { CloudAlerting } from "../../components/observability/cloud-alerting";
+import { platformDashboards } from "../../components/observability/dashboards";
+import { ManagedMonitoring } from "../../components/observability/managed-monitoring";
+import { ProjectGuardrails } from "../../components/observability/project-guardrails";
+import { SelfHostedMonitoring } from "../../components/observability/self-hosted-monitoring";
+import { projectNumber } from "../../components/project/service-agents";
+import type { LayerContext } from "./context";
+import type { Foundation } from "./foundation";
+import type { Workloads } from "./workloads";
+
+export const OBSERVABILITY_APIS = ["billingbudgets.googleapis.com"] as const;
+
+/** Data services whose Data Access audit logs matter: who read the data and the secrets. */
+export const DATA_ACCESS_LOG_SERVICES = ["storage.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com", "bigquery.googleapis.com"];
+
+/**
+ * Monitoring (Managed Prometheus or self-hosted), alerts, dashboards, Cloud Monitoring alert
+ * policies, the budget, log retention and Data Access audit logs.
+ */
+export function buildObservability(ctx: LayerContext, foundation: Foundation, workloads: Workloads, afterApis: pulumi.Resource[]) {
+  const { settings, project, region, labels } = ctx;
+  const o = settings.observability;
+  const pools = settings.gpuPools.map((pool) => ({
+    nodePool: `gpu-${pool.name}`,
+    maxNodes: pool.autoscaling.max,
+    nodeHourlyUsd: machineHourlyUsd(pool.machineType, gpusPerNode(pool), pool.capacity.type === "spot") ?? 0,
+  }));
+  const alerts = platformAlerts({ pools, thresholds: o.thresholds });
+  const carbon = regionCarbon(region);
+  const dashboards = platformDashboards({ pools, pue: DATA_CENTRE_PUE, gridGco2PerKwh: carbon.gridGco2PerKwh, cfe: carbon.cfe });
+
+  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [workloads.kueue, workloads.trainer, workloads.kserve] };
+  const monitoring = o.backend === "managed"
+    ? new ManagedMonitoring("monitoring", { project, labels, alerts, dashboards }, k8s)
+    : new SelfHostedMonitoring("monitoring", { labels, alerts, dashboards, retention: o.prometheus.retention, storageGi: o.prometheus.storageGi }, k8s);
+
+  // Paging alerts reach Cloud Monitoring from Managed Prometheus; a self-hosted stack pages on GKE's system metrics.
+  const paging = (o.backend === "managed" ? alerts : systemMetricAlerts(o.thresholds)).filter((a) => a.page);
+  const alerting = new CloudAlerting("alerting", {
+    project,
+    labels,
+    alerts: paging,
+    emails: o.notificationEmails,
+    channelIds: o.notificationChannels,
+  }, { dependsOn: afterApis });
+
+  const guardrails = new ProjectGuardrails("guardrails", {
+    project,
+    projectNumber: projectNumber(project),
+    billingAccount: o.budget.billingAccount,
+    monthlyBudgetUsd: o.budget.monthlyUsd,
+    thresholds: o.budget.thresholds,
+    notificationChannels: alerting.channels,
+    logRetentionDays: o.logRetentionDays,
+    dataAccessLogServices: o.dataAccessLogs ? DATA_ACCESS_LOG_SERVICES : [],
+  }, { dependsOn: afterApis });
+
+  return { monitoring, alerting, guardrails, alerts, dashboards };
+}
