@@ -19,6 +19,8 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:pubsub/subscription:Subscription": "labels",
   "gcp:dataplex/datascan:Datascan": "labels",
   "gcp:cloudrunv2/service:Service": "labels",
+  "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
+  "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -47,6 +49,10 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:secretmanager/secretIamMember:SecretIamMember",
   "gcp:dataplex/datascanIamMember:DatascanIamMember",
   "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+  "gcp:monitoring/dashboard:Dashboard",
+  "gcp:billing/budget:Budget",
+  "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+  "gcp:projects/iAMAuditConfig:IAMAuditConfig",
 ];
 
 /** Types that carry the sustainability labels too (compute). */
