@@ -11,7 +11,7 @@ export function promqlErrors(expr: string): number[] {
       if (node.type.isError) errors.push(node.from);
     },
   });
-  if (expr.trim() === "") errors.push(0);
+  if (expr.trim() === "" && errors.length === 0) errors.push(0);
   return errors;
 }
 

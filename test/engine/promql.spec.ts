@@ -7,7 +7,7 @@ describe("PromQL checking", () => {
     assert.notDeepStrictEqual(promqlErrors("sum(rate(x[5m]) by"), []);
     assert.notDeepStrictEqual(promqlErrors('foo{a="b"} >'), []);
     assert.notDeepStrictEqual(promqlErrors("rate(x[5 minutes])"), []);
-    assert.deepStrictEqual(promqlErrors(""), [0]);
+    assert.ok(promqlErrors("").length > 0, "an empty expression is not a query");
   });
 
   it("collects the expressions of rules, alert policies and both kinds of dashboard from a plan", () => {
