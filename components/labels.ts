@@ -105,7 +105,7 @@ export function kubernetesLabels(stack: StackLabels, component: string): Record<
 }
 
 /** Pod Security Admission labels for a namespace: `enforce` at the level given, `warn` and `audit` at restricted. */
-export function podSecurityLabels(enforce: "restricted" | "baseline"): Record<string, string> {
+export function podSecurityLabels(enforce: "restricted" | "baseline" | "privileged"): Record<string, string> {
   return {
     "pod-security.kubernetes.io/enforce": enforce,
     "pod-security.kubernetes.io/enforce-version": "latest",

@@ -65,6 +65,17 @@ export const HELM_CHARTS = {
     namespace: "monitoring",
     source: "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack (appVersion v0.93.1)",
   },
+  /**
+   * kube-state-metrics (node labels and Jobs) on Managed Prometheus, where GKE's own kube state
+   * metrics packages publish neither. The same chart version kube-prometheus-stack 88.5.3 depends on.
+   */
+  kubeStateMetrics: {
+    chart: "kube-state-metrics",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "8.4.0",
+    namespace: "monitoring",
+    source: "prometheus-community/helm-charts tag kube-state-metrics-8.4.0, charts/kube-state-metrics (appVersion 2.20.0); kube-prometheus-stack-88.5.3 Chart.yaml dependencies",
+  },
   /** NVIDIA DCGM exporter: GPU metrics on self-hosted monitoring (GKE's managed DCGM replaces it on Managed Prometheus). */
   dcgmExporter: {
     chart: "dcgm-exporter",

@@ -1,4 +1,4 @@
-import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, VLLM } from "./metrics";
+import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "./metrics";
 
 export type Severity = "critical" | "warning";
 
@@ -13,7 +13,12 @@ export interface AlertRule {
   readonly runbook: string;
   /** Also a Cloud Monitoring alert policy, paging the notification channels. */
   readonly page: boolean;
+  /** What one of several alerts of the same name watches (a GPU pool), to tell them apart. */
+  readonly scope?: string;
 }
+
+/** A name for the alert unique within the platform's alerts (name and scope). */
+export const alertKey = (alert: AlertRule): string => (alert.scope ? `${alert.name}-${alert.scope}` : alert.name);
 
 export interface AlertThresholds {
   /** Average GPU utilisation below this percent, for `gpuIdleFor`, is idle. @default 10 */
@@ -56,12 +61,12 @@ export function resolveThresholds(t: AlertThresholds = {}): Required<AlertThresh
 /** The platform's alerts, on DCGM, vLLM, Kueue and kube-state-metrics, and the drift contract. */
 export function platformAlerts(context: AlertContext): AlertRule[] {
   const t = resolveThresholds(context.thresholds);
-  const memoryUse = `${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`;
+  const memoryUse = objectNamespace(`${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`);
   return [
     {
       name: "GpuIdle",
       severity: "warning",
-      expr: `avg by (namespace, Hostname, gpu) (avg_over_time(${DCGM.utilisation}[1h])) < ${t.gpuIdlePercent}`,
+      expr: `avg by (namespace, Hostname, gpu) (${objectNamespace(`avg_over_time(${DCGM.utilisation}[1h])`)}) < ${t.gpuIdlePercent}`,
       for: t.gpuIdleFor,
       summary: `A GPU has averaged under ${t.gpuIdlePercent} % utilisation for ${t.gpuIdleFor}: money and carbon spent for nothing.`,
       runbook: "Find the Pod on the GPU (namespace label). If it is a notebook or a stalled job, stop it; if the pool has no work, check that it scales to zero (autoscaling min 0) and that nothing pins a node.",
@@ -88,7 +93,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
     ...context.pools.map((pool) => ({
       name: "GpuPoolAtMaximum",
       severity: "warning" as const,
-      expr: `count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="${pool.nodePool}"}) >= ${pool.maxNodes}`,
+      expr: `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="${pool.nodePool}"}) >= ${pool.maxNodes}`,
+      scope: pool.nodePool,
       for: "30m",
       summary: `GPU pool ${pool.nodePool} has been at its maximum of ${pool.maxNodes} nodes for 30 minutes; new work waits.`,
       runbook: `Check Kueue for pending workloads. Raise the pool's autoscaling.max (and its Kueue quota follows) if the demand is real and the budget allows, or lower the priority of shiftable work.`,

@@ -4,7 +4,7 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { memberKey } from "../iam";
 import { type StackLabels, governanceLabels } from "../labels";
-import { type AlertRule, durationSeconds } from "./alerts";
+import { type AlertRule, alertKey, durationSeconds } from "./alerts";
 
 export interface CloudAlertingArgs {
   project: string;
@@ -20,6 +20,8 @@ export interface CloudAlertingArgs {
 }
 
 /** Log entries of an IAM policy change in the project (Cloud Audit Logs, Admin Activity). */
+const IAM_CHANGE_KEY = "iam-policy-change";
+
 export const IAM_CHANGE_FILTER = 'protoPayload.methodName=("SetIamPolicy" OR "google.iam.admin.v1.SetIAMPolicy") AND logName:"cloudaudit.googleapis.com%2Factivity"';
 
 /**
@@ -35,6 +37,10 @@ export class CloudAlerting extends pulumi.ComponentResource {
     const fail = argumentError("CloudAlerting", name, this);
     for (const email of args.emails ?? []) if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail(`emails: "${email}" is not an e-mail address`);
     for (const id of args.channelIds ?? []) if (!/^projects\/[^/]+\/notificationChannels\/\d+$/.test(id)) fail(`channelIds: "${id}" is not projects/<project>/notificationChannels/<id>`);
+    const keys = args.alerts.map(alertKey);
+    const repeated = keys.filter((key, i) => keys.indexOf(key) !== i);
+    if (repeated.length) fail(`alerts: ${[...new Set(repeated)].join(", ")} given more than once (name and scope must be unique)`);
+    if (keys.includes(IAM_CHANGE_KEY)) fail(`alerts: "${IAM_CHANGE_KEY}" is the name of the built-in IAM policy alert; name the alert otherwise`);
     const labels = governanceLabels(args.labels, "cloud-alerting");
 
     const created = (args.emails ?? []).map((email) =>
@@ -49,9 +55,9 @@ export class CloudAlerting extends pulumi.ComponentResource {
     this.channels = [...created, ...(args.channelIds ?? []).map((id) => pulumi.output(id))];
 
     for (const alert of args.alerts) {
-      new gcp.monitoring.AlertPolicy(`${name}-${alert.name}`, {
+      new gcp.monitoring.AlertPolicy(`${name}-${alertKey(alert)}`, {
         project: args.project,
-        displayName: `cnai ${args.labels.env}: ${alert.name}`,
+        displayName: `cnai ${args.labels.env}: ${alert.name}${alert.scope ? ` (${alert.scope})` : ""}`,
         combiner: "OR",
         severity: alert.severity === "critical" ? "CRITICAL" : "WARNING",
         conditions: [{
@@ -65,14 +71,14 @@ export class CloudAlerting extends pulumi.ComponentResource {
             labels: { severity: alert.severity },
           },
         }],
-        documentation: { mimeType: "text/markdown", subject: `${alert.name} (${args.labels.env})`, content: `${alert.summary}\n\n**Runbook.** ${alert.runbook}` },
+        documentation: { mimeType: "text/markdown", subject: `${alert.name}${alert.scope ? ` ${alert.scope}` : ""} (${args.labels.env})`, content: `${alert.summary}\n\n**Runbook.** ${alert.runbook}` },
         notificationChannels: this.channels,
         userLabels: labels,
       }, childOptions(this, opts));
     }
 
     if (args.iamPolicyChanges ?? true) {
-      new gcp.monitoring.AlertPolicy(`${name}-iam-policy-change`, {
+      new gcp.monitoring.AlertPolicy(`${name}-${IAM_CHANGE_KEY}`, {
         project: args.project,
         displayName: `cnai ${args.labels.env}: IAM policy changed`,
         combiner: "OR",

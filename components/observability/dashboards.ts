@@ -1,4 +1,4 @@
-import { DCGM, KUBE_STATE, KUEUE, VLLM } from "./metrics";
+import { DCGM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "./metrics";
 
 /** A dashboard as data: rendered to Grafana JSON (self-hosted) or a Cloud Monitoring dashboard (managed). */
 export interface Dashboard {
@@ -40,9 +40,9 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
       uid: "cnai-gpu-fleet",
       title: "cnai · GPU fleet",
       panels: [
-        { title: "GPU utilisation by team", unit: "percent", queries: [{ expr: `avg by (namespace) (${DCGM.utilisation})`, legend: "{{namespace}}" }] },
+        { title: "GPU utilisation by team", unit: "percent", queries: [{ expr: `avg by (namespace) (${objectNamespace(DCGM.utilisation)})`, legend: "{{namespace}}" }] },
         { title: "GPU utilisation by pool", unit: "percent", queries: [{ expr: `avg by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.utilisation)})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }] },
-        { title: "GPU memory used by team", unit: "mebibytes", queries: [{ expr: `sum by (namespace) (${DCGM.memoryUsed})`, legend: "{{namespace}}" }] },
+        { title: "GPU memory used by team", unit: "mebibytes", queries: [{ expr: `sum by (namespace) (${objectNamespace(DCGM.memoryUsed)})`, legend: "{{namespace}}" }] },
         { title: "GPU power by pool", unit: "watts", queries: [{ expr: `sum by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.power)})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }] },
         { title: "GPUs reporting", unit: "short", queries: [{ expr: `count(${DCGM.utilisation})`, legend: "GPUs" }] },
       ],
@@ -71,7 +71,7 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
         { title: "Workloads pending in Kueue", unit: "short", queries: [{ expr: `sum by (cluster_queue, status) (${KUEUE.pending})`, legend: "{{cluster_queue}} {{status}}" }] },
         { title: "Queue wait p90", unit: "seconds", queries: [{ expr: `histogram_quantile(0.9, sum by (cluster_queue, le) (rate(${KUEUE.admissionWait}[1h])))`, legend: "{{cluster_queue}}" }] },
         { title: "Admitted workloads", unit: "short", queries: [{ expr: `sum by (cluster_queue) (${KUEUE.admittedActive})`, legend: "{{cluster_queue}}" }] },
-        { title: "Job durations", unit: "seconds", queries: [{ expr: `max by (namespace, job_name) (${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart})`, legend: "{{namespace}}/{{job_name}}" }] },
+        { title: "Job durations", unit: "seconds", queries: [{ expr: `max by (namespace, job_name) (${objectNamespace(`${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart}`)})`, legend: "{{namespace}}/{{job_name}}" }] },
       ],
     },
     {
@@ -94,9 +94,19 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
   ];
 }
 
+/** Grafana unit ids (grafana/packages/grafana-data/src/valueFormats/categories.ts); `suffix:` for the rest. */
 const GRAFANA_UNITS: Record<PanelUnit, string> = {
-  percent: "percent", mebibytes: "decmbytes", watts: "watt", kilowatts: "kwatt", seconds: "s", reqps: "reqps",
-  tokensps: "short", short: "short", "usd-per-hour": "currencyUSD", "kg-per-hour": "massg", "kwh-per-day": "kwatth",
+  percent: "percent", mebibytes: "mbytes", watts: "watt", kilowatts: "kwatt", seconds: "s", reqps: "reqps",
+  tokensps: "suffix: tok/s", short: "short", "usd-per-hour": "currencyUSD", "kg-per-hour": "suffix: kg/h", "kwh-per-day": "suffix: kWh/d",
+};
+
+/**
+ * Cloud Monitoring units (the metric descriptor's `unit` grammar: UCUM basic units bit, By, s, min,
+ * h, d, 1 and %, binary prefixes, `/` and `{annotations}` for anything else).
+ */
+const CLOUD_MONITORING_UNITS: Record<PanelUnit, string> = {
+  percent: "%", mebibytes: "MiBy", watts: "{W}", kilowatts: "{kW}", seconds: "s", reqps: "1/s",
+  tokensps: "{token}/s", short: "1", "usd-per-hour": "{USD}/h", "kg-per-hour": "{kg}/h", "kwh-per-day": "{kWh}/d",
 };
 
 /** Grafana dashboard JSON (schema 39), two panels a row. */
@@ -135,7 +145,7 @@ export function cloudMonitoringDashboard(dashboard: Dashboard): Record<string, u
           title: panel.title,
           xyChart: {
             chartOptions: { mode: "COLOR" },
-            dataSets: panel.queries.map((q) => ({ plotType: "LINE", targetAxis: "Y1", timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: panel.unit } })),
+            dataSets: panel.queries.map((q) => ({ plotType: "LINE", targetAxis: "Y1", timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: CLOUD_MONITORING_UNITS[panel.unit] } })),
           },
         },
       })),

@@ -1,11 +1,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
-import { type StackLabels, kubernetesLabels } from "../labels";
+import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
 import { type AlertRule, ruleGroup } from "./alerts";
 import { type Dashboard, cloudMonitoringDashboard } from "./dashboards";
-import { CONTROLLER_TARGETS, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT, metricsReaders } from "./scrape-targets";
+import { CONTROLLER_TARGETS, type ChildOptions, GMP_COLLECTOR, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT, metricsReaders } from "./scrape-targets";
 
 export interface ManagedMonitoringArgs {
   project: string;
@@ -18,8 +19,8 @@ export interface ManagedMonitoringArgs {
 
 /**
  * Google Cloud Managed Service for Prometheus: the cluster's managed collection scrapes the model
- * servers (ClusterPodMonitoring) and the Kueue and Trainer controllers (PodMonitoring with a bearer
- * token); GPU metrics come from GKE's managed DCGM (the cluster's `DCGM` monitoring component);
+ * servers (ClusterPodMonitoring), the Kueue and Trainer controllers (PodMonitoring with a bearer
+ * token the collector may read) and kube-state-metrics for node pools and Jobs; GPU metrics come from GKE's managed DCGM (the cluster's `DCGM` monitoring component);
  * alert rules run in the managed rule evaluator (ClusterRules); dashboards are Cloud Monitoring
  * dashboards over PromQL.
  */
@@ -31,8 +32,7 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
     const interval = args.interval ?? "30s";
     if (!/^\d+(s|m)$/.test(interval)) throw new pulumi.ResourceError(`ManagedMonitoring "${name}": interval must be like 30s or 1m (got ${interval})`, this);
     const labels = kubernetesLabels(args.labels, "managed-monitoring");
-    const k8sOpts = childOptions(this, opts);
-    const tokens = metricsReaders(name, labels, k8sOpts);
+    const tokens = metricsReaders(name, labels, (after) => childOptions(this, opts, { dependsOn: after }), GMP_COLLECTOR);
 
     const cr = (kind: string, objectName: string, namespace: string | undefined, spec: Record<string, unknown>, after: pulumi.Resource[] = []) =>
       new k8s.apiextensions.CustomResource(`${name}-${kind.toLowerCase()}-${objectName}`, {
@@ -62,6 +62,11 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
         }],
       }, [tokens[i]]),
     );
+    const ksm = kubeStateMetrics(name, labels, (after) => childOptions(this, opts, { dependsOn: after }));
+    cr("PodMonitoring", "cnai-kube-state-metrics", ksm.namespace, {
+      selector: { matchLabels: ksm.podLabels },
+      endpoints: [{ port: "http", interval }],
+    }, [ksm.chart]);
     cr("ClusterRules", "cnai-platform-alerts", undefined, { groups: [ruleGroup("cnai-platform", args.alerts)] });
 
     this.dashboards = args.dashboards.map((dashboard) =>
@@ -72,4 +77,33 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
     );
     this.registerOutputs({ dashboards: this.dashboards.map((d) => d.id) });
   }
+}
+
+/**
+ * kube-state-metrics for the node-pool and Job series the alerts and dashboards read
+ * (`kube_node_labels` with the node pool label allow-listed, `kube_job_status_*`): GKE's kube state
+ * metrics packages cover Pods, workloads and storage, not these. Only those two collectors run,
+ * in a namespace of its own held to the restricted Pod Security level (the chart's defaults meet it).
+ */
+function kubeStateMetrics(name: string, labels: Record<string, string>, options: ChildOptions) {
+  const release = "kube-state-metrics";
+  const ksm = HELM_CHARTS.kubeStateMetrics;
+  const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+    metadata: { name: ksm.namespace, labels: { ...labels, ...podSecurityLabels("restricted") } },
+  }, options());
+  const chart = new k8s.helm.v4.Chart(`${name}-kube-state-metrics`, {
+    chart: ksm.chart,
+    version: ksm.version,
+    repositoryOpts: { repo: ksm.repo },
+    namespace: ksm.namespace,
+    name: release,
+    values: {
+      collectors: ["nodes", "jobs"],
+      metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+      // No Prometheus Operator under Managed Prometheus: a PodMonitoring scrapes it instead.
+      prometheus: { monitor: { enabled: false } },
+    },
+  }, options([ns]));
+  return { namespace: ksm.namespace, chart, podLabels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": release } };
 }

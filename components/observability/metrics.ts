@@ -7,6 +7,15 @@
  * metrics"); Kueue's metrics reference (site/content/en/docs/reference/metrics.md); kube-state-
  * metrics (nodes, jobs).
  */
+/**
+ * A series with the namespace of the object it describes in `namespace`. Exporters that report on
+ * other namespaces' objects (dcgm-exporter's Pod mapping, kube-state-metrics) set `namespace`
+ * themselves; a scraper that keeps its own target labels (Managed Prometheus; Prometheus without
+ * honor_labels) renames theirs to `exported_namespace`. Where that label is there, it wins; where
+ * it is not, the series is left as it is.
+ */
+export const objectNamespace = (expr: string): string => `label_replace(${expr}, "namespace", "$1", "exported_namespace", "(.+)")`;
+
 export const DCGM = {
   /** GPU utilisation, percent. */
   utilisation: "DCGM_FI_DEV_GPU_UTIL",

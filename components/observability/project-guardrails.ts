@@ -39,7 +39,7 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
         creditTypesTreatment: "INCLUDE_ALL_CREDITS",
         labels: args.costLabel ? { [args.costLabel.key]: args.costLabel.value } : undefined,
       },
-      amount: { specifiedAmount: { currencyCode: "USD", units: String(Math.round(args.monthlyBudgetUsd)) } },
+      amount: { specifiedAmount: { currencyCode: "USD", ...moneyOf(args.monthlyBudgetUsd) } },
       thresholdRules: [
         ...spec.thresholds.map((thresholdPercent) => ({ thresholdPercent, spendBasis: "CURRENT_SPEND" })),
         { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
@@ -67,11 +67,19 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
 export function resolveProjectGuardrailsArgs(name: string, args: ProjectGuardrailsArgs, resource?: pulumi.Resource) {
   const fail = argumentError("ProjectGuardrails", name, resource);
   if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount)) fail(`billingAccount "${args.billingAccount}" is not a billing account id (XXXXXX-XXXXXX-XXXXXX)`);
-  if (!(args.monthlyBudgetUsd > 0)) fail(`monthlyBudgetUsd must be positive (got ${args.monthlyBudgetUsd})`);
+  if (!(args.monthlyBudgetUsd >= 0.01 && args.monthlyBudgetUsd <= 100_000_000)) fail(`monthlyBudgetUsd must be from 0.01 to 100000000 USD (got ${args.monthlyBudgetUsd})`);
   const thresholds = args.thresholds ?? [0.5, 0.9, 1.0];
   for (const t of thresholds) if (!(t > 0 && t <= 10)) fail(`thresholds: ${t} is not a share of the budget in (0, 10]`);
   const logRetentionDays = args.logRetentionDays ?? 30;
   if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1 || logRetentionDays > 3650) fail(`logRetentionDays must be from 1 to 3650 (got ${logRetentionDays})`);
   for (const service of args.dataAccessLogServices ?? []) if (!/^[a-z][a-z0-9-]*\.googleapis\.com$/.test(service)) fail(`dataAccessLogServices: "${service}" is not a service name`);
   return { thresholds, logRetentionDays };
+}
+
+/** A google.type.Money amount in whole cents: units and nanos (10^-9, below 10^9) of the currency. */
+export function moneyOf(amount: number): { units: string; nanos?: number } {
+  const cents = Math.round(amount * 100);
+  const units = Math.floor(cents / 100);
+  const nanos = (cents % 100) * 10_000_000;
+  return nanos ? { units: String(units), nanos } : { units: String(units) };
 }

@@ -39,32 +39,63 @@ export const MODEL_SERVER_PORT = 8080;
 export const METRICS_TOKEN_SECRET = "cnai-metrics-reader-token";
 export const METRICS_READER = "cnai-metrics-reader";
 
+/** Options for a child, waiting also for the resources named (the component's own `dependsOn` kept). */
+export type ChildOptions = (after?: pulumi.Resource[]) => pulumi.CustomResourceOptions;
+
+/** Managed Prometheus's collector (GKE managed collection), which reads the token Secrets it sends. */
+export const GMP_COLLECTOR = { name: "collector", namespace: "gmp-system" } as const;
+
 /**
  * A service account allowed to GET /metrics, and a token Secret for it in each controller's
- * namespace, which the scrape configs send as a bearer token.
+ * namespace, which the scrape configs send as a bearer token. With `collector`, that service
+ * account (Managed Prometheus's) may read the token Secret, and nothing else in the namespace.
  */
 export function metricsReaders(
   name: string,
   labels: Record<string, string>,
-  opts: pulumi.CustomResourceOptions,
+  options: ChildOptions,
+  collector?: { name: string; namespace: string },
 ): k8s.core.v1.Secret[] {
   const role = new k8s.rbac.v1.ClusterRole(`${name}-metrics-reader`, {
     metadata: { name: METRICS_READER, labels },
     rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }],
-  }, opts);
+  }, options());
   return CONTROLLER_TARGETS.map((target) => {
     const sa = new k8s.core.v1.ServiceAccount(`${name}-${target.name}-reader`, {
       metadata: { name: METRICS_READER, namespace: target.namespace, labels },
       automountServiceAccountToken: false,
-    }, opts);
+    }, options());
     new k8s.rbac.v1.ClusterRoleBinding(`${name}-${target.name}-reader`, {
       metadata: { name: `${METRICS_READER}-${target.name}`, labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: METRICS_READER },
       subjects: [{ kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace }],
-    }, { ...opts, dependsOn: [role, sa] });
-    return new k8s.core.v1.Secret(`${name}-${target.name}-token`, {
+    }, options([role, sa]));
+    const token = new k8s.core.v1.Secret(`${name}-${target.name}-token`, {
       metadata: { name: METRICS_TOKEN_SECRET, namespace: target.namespace, labels, annotations: { "kubernetes.io/service-account.name": METRICS_READER } },
       type: "kubernetes.io/service-account-token",
-    }, { ...opts, dependsOn: [sa] });
+    }, options([sa]));
+    if (collector) collectorReadsToken(name, target.name, target.namespace, labels, collector, options);
+    return token;
   });
+}
+
+/** A Role that reads only the token Secret, bound to the collector's service account. */
+function collectorReadsToken(
+  name: string,
+  targetName: string,
+  namespace: string,
+  labels: Record<string, string>,
+  collector: { name: string; namespace: string },
+  options: ChildOptions,
+): void {
+  const roleName = `${METRICS_TOKEN_SECRET}-read`;
+  const role = new k8s.rbac.v1.Role(`${name}-${targetName}-token-read`, {
+    metadata: { name: roleName, namespace, labels },
+    rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [METRICS_TOKEN_SECRET], verbs: ["get", "list", "watch"] }],
+  }, options());
+  new k8s.rbac.v1.RoleBinding(`${name}-${targetName}-token-read`, {
+    metadata: { name: roleName, namespace, labels },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+    subjects: [{ kind: "ServiceAccount", name: collector.name, namespace: collector.namespace }],
+  }, options([role]));
 }

@@ -5,7 +5,7 @@ import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import { type StackLabels, kubernetesLabels } from "../labels";
+import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
 import { type AlertRule, ruleGroup } from "./alerts";
 import { type Dashboard, grafanaDashboard } from "./dashboards";
 import { CONTROLLER_TARGETS, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT, metricsReaders } from "./scrape-targets";
@@ -42,7 +42,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
       // node-exporter (host network and PID) and dcgm-exporter (host paths, SYS_ADMIN) need the
       // privileged level; nothing else runs here.
-      metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged" } },
+      metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged") } },
     }, childOptions(this, opts));
     const inNs = childOptions(this, opts, { dependsOn: [ns] });
 
@@ -105,12 +105,14 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
         extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
-        serviceMonitor: { enabled: true, interval: spec.interval },
+        // The exporter labels each GPU series with the Pod using it (namespace, pod, container);
+        // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).
+        serviceMonitor: { enabled: true, interval: spec.interval, honorLabels: true },
       },
     }, childOptions(this, opts, { dependsOn: [stack] }));
 
     const afterStack = childOptions(this, opts, { dependsOn: [stack] });
-    const tokens = metricsReaders(name, labels, childOptions(this, opts));
+    const tokens = metricsReaders(name, labels, (after) => childOptions(this, opts, { dependsOn: after }));
     const cr = (kind: string, objectName: string, namespace: string, spec: Record<string, unknown>, after: pulumi.Resource[] = []) =>
       new k8s.apiextensions.CustomResource(`${name}-${kind.toLowerCase()}-${namespace}-${objectName}`, {
         apiVersion: "monitoring.coreos.com/v1",

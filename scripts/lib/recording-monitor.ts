@@ -37,6 +37,7 @@ export class RecordingMonitor extends MockMonitor {
   readonly registeredOutputs = new Map<string, unknown>();
   readonly invokes: string[] = [];
   private pendingUrn = "";
+  private readonly urns = new Set<string>();
 
   constructor(private readonly context: MonitorContext) {
     super({
@@ -53,6 +54,9 @@ export class RecordingMonitor extends MockMonitor {
 
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const urn = engineUrn(this.context.stack, this.context.project, req.getParent(), req.getType(), req.getName());
+    // The engine refuses a second registration of a URN in one deployment; so does the plan.
+    if (this.urns.has(urn)) return callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`), undefined);
+    this.urns.add(urn);
     this.records.push(recordOf(req, urn));
     // MockMonitor calls newResource synchronously, before its first await: it reads this.
     this.pendingUrn = urn;

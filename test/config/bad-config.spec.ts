@@ -19,6 +19,7 @@ const GOOD: Config = {
   "cnai-platform:team": "ml-platform",
   "cnai-platform:costCenter": "cc-ml-1001",
   "cnai-platform:zones": ["us-central1-a"],
+  "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
   "cnai-platform:gpuPools": [
     { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" },
   ],
@@ -64,6 +65,8 @@ const CASES: Case[] = [
   { what: "a malformed project id", config: { "gcp:project": "Acme_Dev" }, expect: /gcp:project: got "Acme_Dev"; allowed: a GCP project id/ },
   { what: "a missing project", remove: ["gcp:project"], expect: /gcp:project: got nothing \(the key is missing\); allowed: a string/ },
   { what: "a missing team", remove: ["cnai-platform:team"], expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a string/ },
+  { what: "a missing budget", remove: ["cnai-platform:observability"], expect: /cnai-platform:observability\.budget: got nothing \(the key is missing\); allowed: a mapping with keys billingAccount, monthlyUsd, thresholds/ },
+  { what: "a malformed billing account", config: { "cnai-platform:observability": { budget: { billingAccount: "01a2b3-c4d5e6-f7a8b9", monthlyUsd: 10 } } }, expect: /cnai-platform:observability\.budget\.billingAccount: got "01a2b3-c4d5e6-f7a8b9"; allowed: a billing account id/ },
   { what: "an unknown release channel", config: { "cnai-platform:cluster": { releaseChannel: "FAST" } }, expect: /cnai-platform:cluster\.releaseChannel: got "FAST"; allowed: one of "RAPID", "REGULAR", "STABLE"/ },
   { what: "reservation capacity without a reservation", config: pool({ capacity: { type: "reservation" } }), expect: /cnai-platform:gpuPools\[0\]\.capacity\.reservation: got nothing \(the key is missing\); allowed: \{ affinity: any \| specific, name \} when capacity\.type is reservation/ },
   { what: "queued capacity with warm nodes", config: pool({ capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 1; allowed: 0 for queued capacity/ },

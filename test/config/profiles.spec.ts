@@ -7,6 +7,7 @@ const minimal = (extra: Record<string, string> = {}) => ({
   "gcp:region": "us-central1",
   "cnai-platform:team": "ml",
   "cnai-platform:costCenter": "cc-1",
+  "cnai-platform:observability": JSON.stringify({ budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
   ...extra,
 });
 

@@ -136,6 +136,37 @@ describe("offline engine", () => {
       );
     });
 
+    it("refuses a second resource of the same type and name (the same URN), as the engine does, keeping the first", async () => {
+      await assert.rejects(
+        run(() => {
+          new gcp.serviceaccount.Account("twice", { accountId: "first-sa" });
+          new gcp.serviceaccount.Account("twice", { accountId: "second-sa" });
+        }),
+        (error: ProgramError) => {
+          assert.ok(error instanceof ProgramError, "expected the program to fail");
+          const urn = "urn:pulumi:test::cnai-platform::gcp:serviceaccount/account:Account::twice";
+          // The SDK prefixes the monitor's error with the registration that failed.
+          assert.ok(error.message.endsWith(`: Duplicate resource URN '${urn}'; try giving it a unique name`), error.message);
+          assert.match(error.message, /^failed to register new resource twice \[gcp:serviceaccount\/account:Account\]: /);
+          const recorded = error.resources.filter((r) => r.urn === urn);
+          assert.strictEqual(recorded.length, 1, "the second registration is not recorded");
+          assert.strictEqual(input(recorded[0], "accountId"), "first-sa");
+          return true;
+        },
+      );
+    });
+
+    it("allows the same name under different parents or of different types (different URNs)", async () => {
+      const result = await run(() => {
+        const a = new pulumi.ComponentResource("cnai:test:A", "a");
+        const b = new pulumi.ComponentResource("cnai:test:B", "b");
+        new gcp.serviceaccount.Account("same", { accountId: "in-a" }, { parent: a });
+        new gcp.serviceaccount.Account("same", { accountId: "in-b" }, { parent: b });
+        new gcp.storage.Bucket("same", { location: "US" });
+      });
+      assert.strictEqual(result.resources.filter((r) => r.name === "same").length, 3);
+    });
+
     it("does not hang on a program that never finishes", async () => {
       await assert.rejects(
         runStack({ root: ROOT, stack: "dev", program: () => new Promise(() => undefined), timeoutMs: 300 }),

@@ -8,6 +8,7 @@ const BASE = {
   "gcp:region": "us-central1",
   "cnai-platform:team": "ml-platform",
   "cnai-platform:costCenter": "cc-1",
+  "cnai-platform:observability": JSON.stringify({ budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
 };
 
 const platform = (stack: string, config: Record<string, string> = {}) =>
@@ -46,7 +47,7 @@ describe("buildPlatform options", () => {
     const result = await platform("dev");
     const services = all(result, "gcp:projects/service:Service").map((s) => s.urn);
     assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
-      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
+      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "billingbudgets.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
       "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);
