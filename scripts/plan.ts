@@ -6,22 +6,27 @@ import { runStack } from "./lib/engine";
 import { UsageError } from "./lib/project-files";
 import { writeManifests } from "./lib/manifests";
 import { type Plan, planFromRun } from "./lib/plan-document";
+import { checkPlan, mandatoryCount, policyConfigFile, violationTable } from "./lib/policy-check";
 import { renderReport } from "./lib/report";
+import { sarifOf } from "./lib/sarif";
+import { PACKS } from "../policies/lib/packs";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--verbose] [--root <project dir>]";
+const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /** `plan`: runs the program for a stack offline and writes plan.json, manifests/ and report.md. */
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   try {
-    const flags = parseFlags(argv, { stack: { type: "string", short: "s" }, out: { type: "string" }, preview: { type: "boolean" }, verbose: { type: "boolean" }, root: { type: "string" } }, USAGE);
+    const flags = parseFlags(argv, { stack: { type: "string", short: "s" }, out: { type: "string" }, preview: { type: "boolean" }, format: { type: "string" }, verbose: { type: "boolean" }, root: { type: "string" } }, USAGE);
     verbose = flags.verbose ?? false;
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_OK;
     }
     if (!flags.stack) throw new UsageError(`--stack is required\n${USAGE}`);
+    const format = flags.format ?? "json";
+    if (format !== "json" && format !== "sarif") throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
     const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
     const started = Date.now();
@@ -31,13 +36,15 @@ export async function main(argv: string[]): Promise<number> {
       preview: flags.preview ?? false,
       preflight: (config) => void resolveConfig({ stack: flags.stack!, file: config.file, values: config.values }),
     });
-    const plan = planFromRun(run);
+    const { plan } = await checkPlan(planFromRun(run), policyConfigFile(root, flags.stack));
     const files = writePlanFiles(plan, out);
-    const mandatory = plan.policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`), null, 2)}\n`);
+    const mandatory = mandatoryCount(plan.policy.violations);
+    process.stdout.write(violationTable(plan.policy.violations));
     process.stdout.write(
       `plan: stack ${plan.stack}${plan.preview ? " (preview)" : ""}: ${plan.resources.length} resources, ` +
         `${files.manifests} Kubernetes manifests, ${plan.policy.violations.length} policy violations (${mandatory} mandatory) ` +
-        `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${path.relative(process.cwd(), out) || "."}/{plan.json,report.md,manifests/}\n`,
+        `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${path.relative(process.cwd(), out) || "."}/{plan.json,report.md,manifests/${format === "sarif" ? ",policy.sarif" : ""}}\n`,
     );
     return mandatory > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
   } catch (error) {

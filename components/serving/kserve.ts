@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
-import { type StackLabels, kubernetesLabels } from "../labels";
+import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
 
 export const KSERVE_MODES = ["Standard", "Knative"] as const;
 export type KServeMode = (typeof KSERVE_MODES)[number];
@@ -36,8 +36,11 @@ export class KServe extends pulumi.ComponentResource {
     const { mode, domain } = resolveKServeArgs(name, args, this);
     this.mode = mode;
     const labels = kubernetesLabels(args.labels, "kserve");
-    const namespace = (ns: string, after: pulumi.Resource[] = []) =>
-      new k8s.core.v1.Namespace(`${name}-${ns}`, { metadata: { name: ns, labels } }, childOptions(this, opts, { dependsOn: after }));
+    // Pod Security per namespace: cert-manager's chart runs as non-root with RuntimeDefault seccomp
+    // and no capabilities (restricted); the KServe controller and Knative's operator, activator and
+    // Kourier gateway are not all declared restricted-compliant upstream, so they get baseline.
+    const namespace = (ns: string, level: "restricted" | "baseline", after: pulumi.Resource[] = []) =>
+      new k8s.core.v1.Namespace(`${name}-${ns}`, { metadata: { name: ns, labels: { ...labels, ...podSecurityLabels(level) } } }, childOptions(this, opts, { dependsOn: after }));
     const chart = (key: keyof typeof HELM_CHARTS, release: string, values: Record<string, unknown>, after: pulumi.Resource[]) => {
       const ref = HELM_CHARTS[key];
       return new k8s.helm.v4.Chart(`${name}-${release}`, {
@@ -50,15 +53,15 @@ export class KServe extends pulumi.ComponentResource {
       }, childOptions(this, opts, { dependsOn: after }));
     };
 
-    const certManagerNs = namespace(HELM_CHARTS.certManager.namespace);
+    const certManagerNs = namespace(HELM_CHARTS.certManager.namespace, "restricted");
     const certManager = chart("certManager", "cert-manager", { crds: { enabled: true } }, [certManagerNs]);
-    const kserveNs = namespace(HELM_CHARTS.kserveCrd.namespace);
+    const kserveNs = namespace(HELM_CHARTS.kserveCrd.namespace, "baseline");
     const crds = chart("kserveCrd", "kserve-crd", {}, [kserveNs]);
     let servingLayer: pulumi.Resource[] = [];
     if (mode === "Knative") {
-      const operatorNs = namespace(HELM_CHARTS.knativeOperator.namespace);
+      const operatorNs = namespace(HELM_CHARTS.knativeOperator.namespace, "baseline");
       const operator = chart("knativeOperator", "knative-operator", {}, [operatorNs]);
-      const servingNs = namespace("knative-serving");
+      const servingNs = namespace("knative-serving", "baseline");
       const knativeServing = new k8s.apiextensions.CustomResource(`${name}-knative-serving`, {
         apiVersion: "operator.knative.dev/v1beta1",
         kind: "KnativeServing",

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS, IMAGES, TRAINING_OPERATOR_V1 } from "../catalog/software";
 import { childOptions } from "../child-options";
-import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels, podSecurityLabels } from "../labels";
 
 export interface KubeflowTrainerArgs {
   labels: StackLabels;
@@ -32,7 +32,11 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
     super("cnai:training:KubeflowTrainer", name, {}, opts);
     const chart = HELM_CHARTS.kubeflowTrainer;
     const platformLabels = kubernetesLabels(args.labels, "kubeflow-trainer");
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: chart.namespace, labels: platformLabels } }, childOptions(this, opts));
+    // Baseline: the trainer's manager is restricted-compliant, but the JobSet controller the chart
+    // installs alongside it is not declared so upstream.
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+      metadata: { name: chart.namespace, labels: { ...platformLabels, ...podSecurityLabels("baseline") } },
+    }, childOptions(this, opts));
     this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
       chart: chart.chart,
       version: chart.version,

@@ -5,7 +5,7 @@ import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels, podSecurityLabels } from "../labels";
 
 /** A ResourceFlavor: one GPU node pool, with what it can hold at its maximum size. */
 export interface GpuFlavor {
@@ -110,7 +110,11 @@ export class Kueue extends pulumi.ComponentResource {
     const chart = HELM_CHARTS.kueue;
     const labels = { ...kubernetesLabels(args.labels, "kueue"), ...kubernetesSustainabilityLabels(args.sustainability) };
 
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: chart.namespace, labels: kubernetesLabels(args.labels, "kueue") } }, childOptions(this, opts));
+    // The chart's controller runs as non-root with RuntimeDefault seccomp, no privilege escalation
+    // and every capability dropped: the restricted level admits it.
+    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+      metadata: { name: chart.namespace, labels: { ...kubernetesLabels(args.labels, "kueue"), ...podSecurityLabels("restricted") } },
+    }, childOptions(this, opts));
     this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
       chart: chart.chart,
       version: chart.version,

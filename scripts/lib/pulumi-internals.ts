@@ -14,3 +14,20 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
 
 export const withLocalStorage = state.withLocalStorage;
 export const waitForRPCs = settings.waitForRPCs;
+
+/**
+ * @pulumi/policy's unknown-value proxy (also @internal): the policy server wraps each resource's
+ * properties in it, so that reading a value unknown during preview throws UnknownValueError.
+ * Pinned with @pulumi/policy 1.21.x; the offline policy engine uses it the same way.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const policyProxy = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T extends object>(value: T): T;
+  UnknownValueError: new (sentinel: string, props: string[]) => Error;
+  unknownStringValue: string;
+};
+
+export const unknownCheckingProxy = policyProxy.unknownCheckingProxy;
+export const UnknownValueError = policyProxy.UnknownValueError;
+export type UnknownValueError = InstanceType<typeof policyProxy.UnknownValueError>;
+export const unknownStringValue = policyProxy.unknownStringValue;

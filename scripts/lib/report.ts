@@ -1,4 +1,4 @@
-import { type Plan, type PlanResource, isHelmChart, isKubernetesObject } from "./plan-document";
+import { type Plan, type PlanResource, type Range, isHelmChart, isKubernetesObject } from "./plan-document";
 
 /**
  * report.md: what a reviewer reads in a pull-request comment: a summary, the policy results, the
@@ -73,17 +73,38 @@ function estimateSection(plan: Plan): string {
   const e = plan.estimate;
   if (!e) return ["## Cost and carbon", "", "No estimate in this plan.", ""].join("\n");
   const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: n < 10 ? 2 : 0 });
-  return [
+  const range = (r: Range | null | undefined) => (r ? `${fmt(r.idle)} | ${fmt(r.max)}` : "unpriced | unpriced");
+  const lines = [
     "## Cost and carbon (per month)",
     "",
     "| figure | idle (pools at minimum) | max (pools at maximum, all month) |",
     "|---|---:|---:|",
-    `| GPUs | ${fmt(e.gpus.idle)} | ${fmt(e.gpus.max)} |`,
-    `| Energy, kWh | ${fmt(e.energyKwhPerMonth.idle)} | ${fmt(e.energyKwhPerMonth.max)} |`,
-    `| CO2e, kg | ${fmt(e.co2eKgPerMonth.idle)} | ${fmt(e.co2eKgPerMonth.max)} |`,
-    `| Cost, USD | ${fmt(e.costUsdPerMonth.idle)} | ${fmt(e.costUsdPerMonth.max)} |`,
-    "",
-  ].join("\n");
+    `| GPUs | ${range(e.gpus)} |`,
+    `| Energy, kWh | ${range(e.energyKwhPerMonth)} |`,
+    `| CO2e, kg (location-based) | ${range(e.co2eKgPerMonth)} |`,
+  ];
+  const cfe = e.co2eKgPerMonthCfeAdjusted as Range | undefined;
+  if (cfe) lines.push(`| CO2e, kg (net of carbon-free energy) | ${range(cfe)} |`);
+  lines.push(`| Cost, USD | ${range(e.costUsdPerMonth)} |`, "");
+  const details = (e.lines ?? []) as Array<{ urn: string; kind: string; region: string | null; accelerator: string | null; capacity: string; gpus: Range; costUsdPerMonth: Range | null }>;
+  if (details.length) {
+    lines.push("| capacity | region | accelerator | provisioning | GPUs idle / max | USD idle / max |", "|---|---|---|---|---:|---:|");
+    for (const d of details) {
+      lines.push(`| ${d.kind} \`${d.urn.split("::").pop()}\` | ${d.region ?? "?"} | ${d.accelerator ?? "?"} | ${d.capacity} | ${fmt(d.gpus.idle)} / ${fmt(d.gpus.max)} | ${d.costUsdPerMonth ? `${fmt(d.costUsdPerMonth.idle)} / ${fmt(d.costUsdPerMonth.max)}` : "unpriced"} |`);
+    }
+    lines.push("");
+  }
+  const unpriced = (e.unpriced ?? []) as string[];
+  if (unpriced.length) lines.push(`Not in the cost: ${unpriced.join(", ")} (the price table has no figure for them; machine types can be priced in the policy config, cnai-gpu-and-carbon-caps.prices).`, "");
+  const method = e.method as { hoursPerMonth: number; pue: number; priceTable: string; carbonData: string } | undefined;
+  if (method) {
+    lines.push(
+      `Method: GPUs × board power × ${method.hoursPerMonth} h × PUE ${method.pue}; CO2e from ${method.carbonData}; prices: ${method.priceTable}. ` +
+        "GPU capacity only (CPU nodes, storage and network are not counted). See the README, \"Cost and carbon estimate\".",
+      "",
+    );
+  }
+  return lines.join("\n");
 }
 
 /** A flowchart of the component tree: one node per component, with how many resources it holds. */

@@ -14,6 +14,13 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 const KNATIVE_SERVING = "kubernetes:operator.knative.dev/v1beta1:KnativeServing";
 const PROVIDER = "pulumi:providers:kubernetes";
 
+/** The Pod Security labels podSecurityLabels() sets: enforce at a level, warn and audit at restricted. */
+const psa = (level: string) => ({
+  "pod-security.kubernetes.io/enforce": level,
+  "pod-security.kubernetes.io/enforce-version": "latest",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+});
 const LABELS = {
   "app.kubernetes.io/managed-by": "pulumi",
   "app.kubernetes.io/part-of": "cnai-platform",
@@ -73,9 +80,9 @@ describe("KServe", () => {
     it("creates the cert-manager and kserve namespaces, labelled, and no other", async () => {
       const result = await kserve();
       assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "kserve"]);
-      for (const name of ["cert-manager", "kserve"]) {
-        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: LABELS });
-      }
+      // Pod Security: cert-manager's chart is restricted-compliant; the KServe controller gets baseline.
+      assert.deepStrictEqual(namespaceNamed(result, "cert-manager").inputs.metadata, { name: "cert-manager", labels: { ...LABELS, ...psa("restricted") } });
+      assert.deepStrictEqual(namespaceNamed(result, "kserve").inputs.metadata, { name: "kserve", labels: { ...LABELS, ...psa("baseline") } });
       assert.strictEqual(HELM_CHARTS.certManager.namespace, "cert-manager");
       assert.strictEqual(HELM_CHARTS.kserveCrd.namespace, "kserve");
     });
@@ -193,7 +200,7 @@ describe("KServe", () => {
       const result = await kserve({ mode: "Knative" });
       assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "knative-operator", "knative-serving", "kserve"]);
       for (const name of ["knative-operator", "knative-serving"]) {
-        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: LABELS });
+        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: { ...LABELS, ...psa("baseline") } });
       }
     });
 

@@ -51,9 +51,18 @@ function crdIndex(): CrdIndex {
 
 describe("KubeflowTrainer", () => {
   describe("defaults", () => {
-    it("creates the kubeflow-system namespace with the platform labels", async () => {
+    it("creates the kubeflow-system namespace with the platform labels and Pod Security baseline", async () => {
       const ns = one(await trainer(), NAMESPACE);
-      assert.deepStrictEqual(ns.inputs.metadata, { name: "kubeflow-system", labels: PLATFORM_LABELS });
+      assert.deepStrictEqual(ns.inputs.metadata, {
+        name: "kubeflow-system",
+        labels: {
+          ...PLATFORM_LABELS,
+          "pod-security.kubernetes.io/enforce": "baseline",
+          "pod-security.kubernetes.io/enforce-version": "latest",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+      });
       assert.strictEqual(HELM_CHARTS.kubeflowTrainer.namespace, "kubeflow-system");
     });
 

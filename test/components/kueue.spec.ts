@@ -77,9 +77,18 @@ const customResources = (result: RunResult) => result.resources.filter((r) => r.
 
 describe("Kueue", () => {
   describe("defaults", () => {
-    it("creates the kueue-system namespace with the platform labels", async () => {
+    it("creates the kueue-system namespace with the platform labels and Pod Security restricted", async () => {
       const ns = one(await kueue(), NAMESPACE);
-      assert.deepStrictEqual(ns.inputs.metadata, { name: "kueue-system", labels: PLATFORM_LABELS });
+      assert.deepStrictEqual(ns.inputs.metadata, {
+        name: "kueue-system",
+        labels: {
+          ...PLATFORM_LABELS,
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/enforce-version": "latest",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+      });
       assert.strictEqual(HELM_CHARTS.kueue.namespace, "kueue-system");
     });
 

@@ -1,0 +1,48 @@
+import type { PolicyPackDefinition } from "../lib/policy";
+import { approvedRegistries } from "./policies/approved-registries";
+import { artifactRegistryHygiene } from "./policies/artifact-registry-hygiene";
+import { bucketSecurity } from "./policies/bucket-security";
+import { bucketVersioning } from "./policies/bucket-versioning";
+import { containerResources } from "./policies/container-resources";
+import { dataClassification } from "./policies/data-classification";
+import { deletionProtection } from "./policies/deletion-protection";
+import { gkeClusterHardening } from "./policies/gke-cluster-hardening";
+import { iamLeastPrivilege } from "./policies/iam-least-privilege";
+import { inferenceBoundedReplicas } from "./policies/inference-bounded-replicas";
+import { namespacePodSecurity } from "./policies/namespace-pod-security";
+import { noPlaintextSecrets } from "./policies/no-plaintext-secrets";
+import { nodePoolHardening } from "./policies/node-pool-hardening";
+import { privilegedContainers } from "./policies/privileged-containers";
+import { requiredLabels } from "./policies/required-labels";
+import { statefulProtected } from "./policies/stateful-protected";
+import { trainingQueueLabel } from "./policies/training-queue-label";
+
+/** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
+export const GOVERNANCE: PolicyPackDefinition = {
+  name: "cnai-governance",
+  description: "cnai-platform governance: labels, data protection, cluster and node hardening, IAM, images and workloads.",
+  enforcementLevel: "mandatory",
+  policies: [
+    // Labels and data protection
+    requiredLabels,
+    dataClassification,
+    bucketSecurity,
+    bucketVersioning,
+    deletionProtection,
+    statefulProtected,
+    // Cluster and node hardening
+    gkeClusterHardening,
+    nodePoolHardening,
+    namespacePodSecurity,
+    // IAM, registries and secrets
+    iamLeastPrivilege,
+    artifactRegistryHygiene,
+    approvedRegistries,
+    noPlaintextSecrets,
+    // Workloads
+    privilegedContainers,
+    containerResources,
+    inferenceBoundedReplicas,
+    trainingQueueLabel,
+  ],
+};

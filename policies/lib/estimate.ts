@@ -1,0 +1,139 @@
+import { GPU_CATALOG, isAcceleratorType } from "../../components/catalog/gpus";
+import { DATA_CENTRE_PUE, HOURS_PER_MONTH } from "../../components/catalog/energy";
+import { PRICE_TABLE_DATE, PRICE_TABLE_REGION, machineHourlyUsd } from "../../components/catalog/prices";
+import { isRegion, regionCarbon } from "../../components/catalog/regions";
+import { CLOUD_RUN_SERVICE, NODE_POOL, acceleratorOf, capacityOf, gpusPerNode, nodeRange, zonesOf } from "./gpu";
+import { type Props, at, regionOfLocation } from "./resources";
+
+/**
+ * The monthly cost and carbon of a plan's GPU capacity, as a range: idle (every autoscaled pool at
+ * its minimum, Cloud Run at its minimum instances) and max (every pool at its maximum), running all
+ * month (730 h).
+ *
+ * - GPUs: GPU node pools' nodes × GPUs per node, plus Cloud Run GPU instances.
+ * - Energy: GPUs × board power (TDP) × hours × data-centre PUE; an upper bound for a GPU's draw
+ *   (host CPUs, memory and networking are left out).
+ * - CO2e, location-based: energy × the region's average grid intensity (Google's 2024 data); the
+ *   carbon-free-energy-adjusted figure counts only the share of hours not matched by carbon-free
+ *   energy (× (1 − CFE)).
+ * - Cost: nodes × the machine type's hourly price (Spot price for Spot pools; on-demand otherwise,
+ *   so reservations and committed-use discounts are not netted) × hours. Cloud Run GPUs and
+ *   machine types the table lacks are counted in GPUs and energy and listed as unpriced.
+ */
+export interface EstimateSettings {
+  /** Data-centre power usage effectiveness. @default 1.09 */
+  pue?: number;
+  /** Hourly prices by machine type that replace the table's. */
+  prices?: Readonly<Record<string, { onDemand: number; spot: number }>>;
+}
+
+export interface Range {
+  idle: number;
+  max: number;
+}
+
+export interface EstimateLine {
+  urn: string;
+  kind: "node-pool" | "cloud-run";
+  region: string | null;
+  accelerator: string | null;
+  capacity: string;
+  gpus: Range;
+  costUsdPerMonth: Range | null;
+}
+
+export interface PlanEstimate {
+  gpus: Range;
+  energyKwhPerMonth: Range;
+  co2eKgPerMonth: Range;
+  costUsdPerMonth: Range;
+  /** CO2e net of the region's carbon-free energy share. */
+  co2eKgPerMonthCfeAdjusted: Range;
+  lines: EstimateLine[];
+  /** Capacity the price table has no figure for (its cost is not in the total). */
+  unpriced: string[];
+  method: { hoursPerMonth: number; pue: number; priceTable: string; carbonData: string };
+}
+
+interface EstimateResource {
+  urn: string;
+  type: string;
+  props: Props;
+}
+
+const zero = (): Range => ({ idle: 0, max: 0 });
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function estimatePlan(resources: readonly EstimateResource[], settings: EstimateSettings = {}): PlanEstimate {
+  const pue = settings.pue ?? DATA_CENTRE_PUE;
+  const totals = { gpus: zero(), energy: zero(), co2e: zero(), co2eCfe: zero(), cost: zero() };
+  const lines: EstimateLine[] = [];
+  const unpriced: string[] = [];
+  const add = (line: EstimateLine, tdpWatts: number | undefined) => {
+    lines.push(line);
+    for (const key of ["idle", "max"] as const) {
+      const gpus = line.gpus[key];
+      const kwh = gpus * ((tdpWatts ?? 0) / 1000) * HOURS_PER_MONTH * pue;
+      const carbon = line.region && isRegion(line.region) ? regionCarbon(line.region) : undefined;
+      totals.gpus[key] += gpus;
+      totals.energy[key] += kwh;
+      totals.co2e[key] += carbon ? (kwh * carbon.gridGco2PerKwh) / 1000 : 0;
+      totals.co2eCfe[key] += carbon ? (kwh * carbon.gridGco2PerKwh * (1 - carbon.cfe)) / 1000 : 0;
+      totals.cost[key] += line.costUsdPerMonth?.[key] ?? 0;
+    }
+  };
+
+  for (const r of resources) {
+    if (r.type === NODE_POOL) {
+      const perNode = gpusPerNode(r.props);
+      if (!perNode) continue;
+      const accelerator = acceleratorOf(r.props) ?? null;
+      const nodes = nodeRange(r.props, zonesOf(r.props));
+      const capacity = capacityOf(r.props);
+      const machineType = String(at(r.props, "nodeConfig.machineType"));
+      const hourly = machineHourlyUsd(machineType, perNode, capacity === "spot", settings.prices);
+      if (hourly === undefined) unpriced.push(`${machineType} (${r.urn.split("::").pop()})`);
+      add({
+        urn: r.urn,
+        kind: "node-pool",
+        region: regionOfLocation(at(r.props, "location")) ?? null,
+        accelerator,
+        capacity,
+        gpus: { idle: nodes.min * perNode, max: nodes.max * perNode },
+        costUsdPerMonth: hourly === undefined ? null : { idle: round(nodes.min * hourly * HOURS_PER_MONTH, 2), max: round(nodes.max * hourly * HOURS_PER_MONTH, 2) },
+      }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
+    } else if (r.type === CLOUD_RUN_SERVICE) {
+      const containers = (at(r.props, "template.containers") ?? []) as Props[];
+      const perInstance = containers.reduce((sum, c) => sum + Number(at(c, "resources.limits")?.["nvidia.com/gpu"] ?? 0), 0);
+      if (!perInstance) continue;
+      const accelerator = at(r.props, "template.nodeSelector.accelerator") ?? null;
+      const scaling = at(r.props, "template.scaling") ?? at(r.props, "scaling") ?? {};
+      unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()})`);
+      add({
+        urn: r.urn,
+        kind: "cloud-run",
+        region: regionOfLocation(at(r.props, "location")) ?? null,
+        accelerator,
+        capacity: "on-demand",
+        gpus: { idle: Number(scaling.minInstanceCount ?? 0) * perInstance, max: Number(scaling.maxInstanceCount ?? 0) * perInstance },
+        costUsdPerMonth: null,
+      }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
+    }
+  }
+  const r = (range: Range, digits = 1): Range => ({ idle: round(range.idle, digits), max: round(range.max, digits) });
+  return {
+    gpus: totals.gpus,
+    energyKwhPerMonth: r(totals.energy),
+    co2eKgPerMonth: r(totals.co2e),
+    costUsdPerMonth: r(totals.cost, 2),
+    co2eKgPerMonthCfeAdjusted: r(totals.co2eCfe),
+    lines,
+    unpriced,
+    method: {
+      hoursPerMonth: HOURS_PER_MONTH,
+      pue,
+      priceTable: `${PRICE_TABLE_REGION} list prices of ${PRICE_TABLE_DATE}${settings.prices && Object.keys(settings.prices).length ? `, ${Object.keys(settings.prices).length} overridden in config` : ""}`,
+      carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)",
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { resolveConfig } from "../stacks/config/load";
+import { PACKS } from "../policies/lib/packs";
+import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
+import { UsageError, readProjectFile, readStackConfigFile } from "./lib/project-files";
+import { policyConfigFile } from "./lib/policy-check";
+import { readPolicyConfig, reconcilePolicyConfig } from "./lib/policy-engine";
+
+const USAGE =
+  "usage: npm run new-stack -- --name <stack> [--from dev|staging|prod|<stack>] [--profile dev|staging|prod] " +
+  "[--project <gcp project>] [--region <region>] [--team <team>] [--cost-center <cost center>] [--billing-account <XXXXXX-XXXXXX-XXXXXX>] [--root <project dir>]";
+const ROOT = path.resolve(__dirname, "..");
+
+/**
+ * `new-stack`: forks a stack. Copies `stacks/Pulumi.<from>.yaml` (comments kept) and its policy
+ * config to the new stack, with the settings given replaced; a new region drops the source's zone
+ * lists (the profile picks zones). Both files are validated as `plan` validates them, and nothing
+ * is written unless both are valid.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let verbose = argv.includes("--verbose");
+  try {
+    const flags = parseFlags(argv, {
+      name: { type: "string" }, from: { type: "string" }, profile: { type: "string" }, project: { type: "string" }, region: { type: "string" },
+      team: { type: "string" }, "cost-center": { type: "string" }, "billing-account": { type: "string" }, root: { type: "string" }, verbose: { type: "boolean" },
+    }, USAGE);
+    verbose = flags.verbose ?? false;
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    const name = flags.name;
+    if (!name) throw new UsageError(`--name is required\n${USAGE}`);
+    if (!/^[a-z][a-z0-9-]{0,29}$/.test(name)) throw new UsageError(`--name: got "${name}"; allowed: a lower-case stack name (letters, digits, '-', up to 30; it becomes part of resource names)`);
+    const root = path.resolve(flags.root ?? ROOT);
+    const project = readProjectFile(root);
+    const from = flags.from ?? flags.profile ?? "dev";
+    const source = readStackConfigFile(project, from);
+    const target = path.join(project.stackConfigDir, `Pulumi.${name}.yaml`);
+    const targetPolicy = policyConfigFile(root, name);
+    for (const file of [target, targetPolicy]) if (fs.existsSync(file)) throw new UsageError(`${path.relative(root, file)} exists; choose another --name or delete it first`);
+
+    const doc = parseDocument(fs.readFileSync(path.join(root, source.file), "utf8"));
+    const sourceProject = String(doc.getIn(["config", "gcp:project"]) ?? "");
+    const sourceRegion = String(doc.getIn(["config", "gcp:region"]) ?? "");
+    const set = (key: string, value: unknown) => value !== undefined && doc.setIn(["config", key], value);
+    set("gcp:project", flags.project);
+    set("gcp:region", flags.region);
+    set("cnai-platform:team", flags.team);
+    set("cnai-platform:costCenter", flags["cost-center"]);
+    // A stack named after a profile takes it implicitly; a fork must say it.
+    set("cnai-platform:profile", flags.profile ?? doc.getIn(["config", "cnai-platform:profile"]) ?? (["dev", "staging", "prod"].includes(from) ? from : undefined));
+    if (flags["billing-account"]) doc.setIn(["config", "cnai-platform:observability", "budget", "billingAccount"], flags["billing-account"]);
+    if (flags.region && flags.region !== sourceRegion) dropZones(doc);
+    doc.commentBefore = ` ${name}: forked from ${from} by npm run new-stack; edit the settings below (README, "Stacks").`;
+    const yamlText = doc.toString();
+
+    const relative = path.relative(root, target);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, yamlText);
+    try {
+      const config = readStackConfigFile(project, name);
+      resolveConfig({ stack: name, file: relative, values: config.values });
+      const policyText = forkPolicyConfig(fs.readFileSync(policyConfigFile(root, from), "utf8"), {
+        from, to: name,
+        replace: [[sourceProject, flags.project], [sourceRegion, flags.region]],
+      });
+      const policyRelative = path.relative(root, targetPolicy);
+      fs.writeFileSync(targetPolicy, policyText);
+      reconcilePolicyConfig(PACKS, readPolicyConfig(targetPolicy), policyRelative);
+      process.stdout.write(`new-stack: wrote ${relative} and ${policyRelative} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`);
+      return EXIT_OK;
+    } catch (error) {
+      for (const file of [target, targetPolicy]) fs.rmSync(file, { force: true });
+      throw error;
+    }
+  } catch (error) {
+    return reportError("new-stack", error, verbose);
+  }
+}
+
+/** Zone lists belong to a region: without them the profile picks the new region's zones. */
+function dropZones(doc: ReturnType<typeof parseDocument>): void {
+  doc.deleteIn(["config", "cnai-platform:zones"]);
+  const pools = doc.getIn(["config", "cnai-platform:gpuPools"]) as { items?: Array<{ delete(key: string): boolean }> } | undefined;
+  for (const pool of pools?.items ?? []) pool.delete("zones");
+}
+
+/** The source stack's policy config for the new stack: URNs and project- or region-bound values rewritten. */
+export function forkPolicyConfig(text: string, fork: { from: string; to: string; replace: Array<[string, string | undefined]> }): string {
+  let out = text.split(`urn:pulumi:${fork.from}::`).join(`urn:pulumi:${fork.to}::`);
+  for (const [before, after] of fork.replace) if (before && after && before !== after) out = out.split(before).join(after);
+  return out;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => (process.exitCode = reportError("new-stack", error, true) || EXIT_ERROR),
+  );
+}

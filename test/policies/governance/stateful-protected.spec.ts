@@ -1,0 +1,36 @@
+import * as assert from "assert";
+import { STATEFUL_TYPES, statefulProtected } from "../../../policies/governance/policies/stateful-protected";
+import { messagesOf, violationsOf } from "../../helpers/policy";
+
+const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
+const protectedSql = { deletionProtection: true, settings: { deletionProtectionEnabled: true } };
+
+describe("policy cnai-stateful-protected", () => {
+  it("passes every stateful type when protected, or retained on delete", async () => {
+    const resources = STATEFUL_TYPES.map((type) => ({ type, inputs: type === SQL ? protectedSql : {}, options: { protect: true } }));
+    assert.deepStrictEqual(await messagesOf(statefulProtected, resources), []);
+    assert.deepStrictEqual(await messagesOf(statefulProtected, [{ type: "gcp:kms/cryptoKey:CryptoKey", inputs: {}, options: { retainOnDelete: true } }]), []);
+  });
+
+  it("reports an unprotected stateful resource, and ignores stateless ones", async () => {
+    const messages = await messagesOf(statefulProtected, [
+      { type: "gcp:storage/bucket:Bucket", inputs: {} },
+      { type: "gcp:container/nodePool:NodePool", inputs: {} },
+    ]);
+    assert.deepStrictEqual(messages, ["Neither protect nor retainOnDelete is set, so a rename or destroy deletes it. Set protect: true in its resource options (the components' protect argument)."]);
+  });
+
+  it("requires Cloud SQL's deletion protection flags too", async () => {
+    const messages = await messagesOf(statefulProtected, [{ type: SQL, inputs: { deletionProtection: false }, options: { protect: true } }]);
+    assert.deepStrictEqual(messages, [
+      "deletionProtection is false on a Cloud SQL instance. Remove it or set it to true.",
+      "settings.deletionProtectionEnabled is not true: the instance can be deleted outside Pulumi. Set it to true.",
+    ]);
+  });
+
+  it("takes the types from config", async () => {
+    const resources = [{ type: "gcp:storage/bucket:Bucket", inputs: {} }, { type: "gcp:pubsub/topic:Topic", inputs: {} }];
+    const violations = await violationsOf(statefulProtected, resources, { types: ["gcp:pubsub/topic:Topic"] });
+    assert.deepStrictEqual(violations.map((v) => v.urn?.split("::")[2]), ["gcp:pubsub/topic:Topic"]);
+  });
+});

@@ -1,0 +1,85 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { PACKS } from "../../policies/lib/packs";
+import { readPolicyConfig, reconcilePolicyConfig } from "../../scripts/lib/policy-engine";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { ROOT } from "../helpers/run";
+import { stackRun } from "../helpers/stacks";
+
+const STACKS = ["dev", "staging", "prod"];
+
+/** Both packs as the Pulumi CLI loads them, and the shipped per-stack policy configs. */
+describe("policy packs and their configs", () => {
+  it("has two packs whose policies have unique cnai- names, a description, and no enforcementLevel property", () => {
+    assert.deepStrictEqual(PACKS.map((p) => p.name), ["cnai-governance", "cnai-sustainability"]);
+    const names = PACKS.flatMap((p) => p.policies.map((x) => x.name));
+    assert.strictEqual(new Set(names).size, names.length, "unique across packs (one config file serves both)");
+    for (const policy of PACKS.flatMap((p) => p.policies)) {
+      assert.match(policy.name, /^cnai-[a-z0-9-]+$/);
+      assert.notStrictEqual(policy.name, "all");
+      assert.ok(!("enforcementLevel" in (policy.configSchema?.properties ?? {})), `${policy.name}: the CLI refuses enforcementLevel among properties`);
+    }
+  });
+
+  for (const pack of ["governance", "sustainability"]) {
+    it(`policies/${pack} is a Node.js policy pack the CLI can run: PulumiPolicy.yaml, package.json with a version, index.ts constructing the PolicyPack from pack.ts`, () => {
+      const dir = path.join(ROOT, "policies", pack);
+      assert.strictEqual(parse(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8")).runtime, "nodejs");
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+      assert.match(pkg.version, /^\d+\.\d+\.\d+$/, "PolicyPack reads its version from package.json");
+      assert.strictEqual(pkg.main, "index.ts");
+      assert.ok(!pkg.dependencies && !pkg.devDependencies, "dependencies resolve from the root node_modules");
+      const index = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
+      assert.match(index, /import \{ PolicyPack \} from "@pulumi\/policy";/);
+      assert.match(index, /new PolicyPack\((GOVERNANCE|SUSTAINABILITY)\.name, \{/);
+      assert.match(index, /policies: (GOVERNANCE|SUSTAINABILITY)\.policies/);
+      assert.match(index, /enforcementLevel: (GOVERNANCE|SUSTAINABILITY)\.enforcementLevel/);
+    });
+  }
+
+  it("constructs a PolicyPack nowhere but the packs' index.ts files", () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!["node_modules", "out", ".git", ".cache"].includes(entry.name)) walk(file);
+        } else if (entry.name.endsWith(".ts") && /new PolicyPack\(/.test(fs.readFileSync(file, "utf8")) && !/policies\/(governance|sustainability)\/index\.ts$/.test(file)) {
+          offenders.push(path.relative(ROOT, file));
+        }
+      }
+    };
+    for (const dir of ["components", "stacks", "policies", "scripts"]) walk(path.join(ROOT, dir));
+    assert.deepStrictEqual(offenders, []);
+  });
+
+  for (const stack of STACKS) {
+    it(`policies/config/${stack}.json reconciles with both packs, and every exemption names a resource of the ${stack} plan`, async () => {
+      const file = path.join(ROOT, "policies", "config", `${stack}.json`);
+      const config = reconcilePolicyConfig(PACKS, readPolicyConfig(file), `policies/config/${stack}.json`);
+      assert.strictEqual(config.size, PACKS.flatMap((p) => p.policies).length);
+      const urns = new Set(planFromRun(await stackRun(stack)).resources.map((r) => r.urn));
+      for (const [policy, entry] of config) {
+        for (const exemption of (entry.properties.exemptions ?? []) as Array<{ urn: string }>) {
+          assert.ok(urns.has(exemption.urn), `${policy}: exemption for ${exemption.urn}, which the ${stack} stack does not declare`);
+        }
+      }
+    });
+  }
+
+  it("sets dev advisory and staging and prod mandatory, and prod-only policies are off outside prod", () => {
+    const level = (stack: string, policy: string) => reconcilePolicyConfig(PACKS, readPolicyConfig(path.join(ROOT, "policies", "config", `${stack}.json`)), stack).get(policy)!.enforcementLevel;
+    const all = PACKS.flatMap((p) => p.policies.map((x) => x.name));
+    assert.ok(all.every((p) => ["advisory", "disabled"].includes(level("dev", p))), "dev never blocks");
+    for (const policy of ["cnai-deletion-protection", "cnai-stateful-protected"]) {
+      assert.strictEqual(level("prod", policy), "mandatory");
+      assert.strictEqual(level("staging", policy), "disabled");
+    }
+    for (const policy of ["cnai-shiftable-gpu-capacity", "cnai-inference-scale-to-zero"]) {
+      assert.strictEqual(level("staging", policy), "mandatory");
+      assert.strictEqual(level("prod", policy), "disabled");
+    }
+  });
+});
