@@ -58,8 +58,8 @@ export function buildPlatform(config: PlatformConfig) {
     monitoringBackend: config.settings.observability.backend,
     alerts: observability.alerts.map((a) => a.name).filter((name, i, names) => names.indexOf(name) === i),
     dashboards: observability.dashboards.map((d) => d.title),
-    ...(workloads.trainingJob ? { exampleTrainingJob: `${config.settings.training.exampleJob?.kind}/${config.settings.training.exampleJob?.name}` } : {}),
-    ...(workloads.modelDeployment ? { exampleModelUrl: workloads.modelDeployment.url } : {}),
+    trainingJobs: config.settings.training.jobs.map((job) => `${job.team}/${job.kind}/${job.name}`),
+    modelUrls: Object.fromEntries(workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url])),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
   };
 }

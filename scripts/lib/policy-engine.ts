@@ -1,10 +1,10 @@
-import Ajv from "ajv";
 import * as fs from "fs";
 import { UnknownValueError, unknownCheckingProxy, unknownStringValue } from "./pulumi-internals";
 import type { PolicyConfigSchema, PolicyPackDefinition } from "../../policies/lib/policy";
 
 export type { PolicyPackDefinition };
 import type { EnforcementLevel, Plan, PlanResource, PolicyViolation } from "./plan-document";
+import { schemaProblems } from "./config-schema";
 import { UsageError } from "./project-files";
 
 /**
@@ -65,7 +65,6 @@ export function reconcilePolicyConfig(packs: readonly PolicyPackDefinition[], co
   const allLevel = typeof all === "object" && all !== null ? levelOf("all.enforcementLevel", (all as Record<string, unknown>).enforcementLevel) : levelOf("all", all);
 
   const result = new Map<string, PolicyConfigEntry>();
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
   for (const { pack, policy } of policies) {
     const schema = (policy.configSchema ?? { properties: {} }) as PolicyConfigSchema;
     const properties: Record<string, unknown> = {};
@@ -87,13 +86,9 @@ export function reconcilePolicyConfig(packs: readonly PolicyPackDefinition[], co
     } else if (given !== undefined) {
       problems.push(`${policy.name}: got ${JSON.stringify(given)}; allowed: an enforcement level or an object of its properties`);
     }
-    const validate = ajv.compile({ type: "object", properties: schema.properties ?? {}, ...(schema.required?.length ? { required: schema.required } : {}) });
-    if (!validate(properties)) {
-      for (const error of validate.errors ?? []) {
-        const where = error.instancePath.replace(/^\//, "").replace(/\//g, ".");
-        const value = where ? where.split(".").reduce<any>((v, k) => v?.[k], properties) : properties;
-        problems.push(`${policy.name}${where ? `.${where}` : ""}: got ${JSON.stringify(value)}; allowed: ${allowedOf(error)}`);
-      }
+    const objectSchema = { type: "object", properties: schema.properties ?? {}, ...(schema.required?.length ? { required: schema.required } : {}) };
+    for (const problem of schemaProblems(objectSchema, properties)) {
+      problems.push(`${policy.name}${problem.path ? `.${problem.path}` : ""}: got ${problem.value === undefined ? "nothing" : JSON.stringify(problem.value)}; allowed: ${problem.allowed}`);
     }
     result.set(policy.name, { enforcementLevel: level, properties });
   }
@@ -101,19 +96,6 @@ export function reconcilePolicyConfig(packs: readonly PolicyPackDefinition[], co
     throw new PolicyConfigError(`Invalid policy configuration in ${file} (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  ${file}: ${p}`).join("\n")}`);
   }
   return result;
-}
-
-function allowedOf(error: { keyword: string; message?: string; params: Record<string, unknown> }): string {
-  switch (error.keyword) {
-    case "minLength":
-      return `a string of at least ${error.params.limit} characters`;
-    case "required":
-      return `an object with ${error.params.missingProperty}`;
-    case "additionalProperties":
-      return `no property ${error.params.additionalProperty}`;
-    default:
-      return error.message ?? error.keyword;
-  }
 }
 
 export interface PolicyEvaluation {

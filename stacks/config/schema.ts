@@ -239,9 +239,9 @@ export const teamSchema = z.strictObject({
 export const trainingSchema = z.strictObject({
   /** Install the Kubeflow Training Operator v1.9 too (PyTorchJob). */
   legacyTrainingOperator: z.boolean(),
-  /** An example job the stack declares. */
-  exampleJob: z
-    .strictObject({
+  /** Training jobs the stack declares: a TrainJob (or PyTorchJob) each, in its team's queue. */
+  jobs: z
+    .array(z.strictObject({
       name: k8sName,
       team: z.string(),
       pool: z.string(),
@@ -254,15 +254,17 @@ export const trainingSchema = z.strictObject({
       priorityClass: z.enum(["cnai-high", "cnai-standard", "cnai-low"]).default("cnai-standard"),
       /** Folder of the curated datasets bucket mounted at /data. */
       datasetsPath: z.string().min(1).default("curated"),
-    })
-    .optional(),
+    }))
+    .max(2000)
+    .default([]),
 });
 
 export const servingSchema = z.strictObject({
   /** KServe deployment mode: Standard (HPA) or Knative (scale to zero, canaries). */
   mode: z.enum(["Standard", "Knative"]),
-  exampleModel: z
-    .strictObject({
+  /** Models the stack serves: an InferenceService each, in its team's namespace. */
+  models: z
+    .array(z.strictObject({
       name: k8sName,
       team: z.string(),
       pool: z.string(),
@@ -276,8 +278,9 @@ export const servingSchema = z.strictObject({
       scaleTarget: z.number().int().min(1).optional(),
       canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
       args: z.array(z.string()).default([]),
-    })
-    .optional(),
+    }))
+    .max(2000)
+    .default([]),
   /** Cloud Run with an L4 GPU. */
   serverless: z
     .strictObject({
@@ -443,7 +446,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return aStart <= bEnd && bStart <= aEnd;
 }
 
-/** The example workloads must name a team and a GPU pool of the stack, in a mode that allows them. */
+/** Jobs and models must have unique names, name a team and a GPU pool of the stack, fit its quota, in a mode that allows them. */
 function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   const issues: PoolProblem[] = [];
   const teams = settings.teams.map((t) => t.name);
@@ -452,24 +455,31 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     if (!teams.includes(team)) issues.push({ path: [...path, "team"], input: team, message: `one of the stack's teams: ${teams.join(", ")}` });
     if (!pools.includes(pool)) issues.push({ path: [...path, "pool"], input: pool, message: pools.length ? `one of the stack's GPU pools: ${pools.join(", ")}` : "a GPU pool, but the stack has none (cnai-platform:gpuPools)" });
   };
-  const job = settings.training.exampleJob;
-  if (job) {
-    refs(["training", "exampleJob"], job.team, job.pool);
-    issues.push(...quotaIssues(settings, ["training", "exampleJob"], job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
+  const unique = (path: (string | number)[], names: string[], what: string) =>
+    names.forEach((name, i) => {
+      const first = names.indexOf(name);
+      if (first !== i) issues.push({ path: [...path, i, "name"], input: name, message: `a name no other ${what} has (${path.join(".")}[${first}] is ${name})` });
+    });
+  unique(["training", "jobs"], settings.training.jobs.map((j) => j.name), "job");
+  settings.training.jobs.forEach((job, i) => {
+    const path = ["training", "jobs", i];
+    refs(path, job.team, job.pool);
+    issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
     if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
-      issues.push({ path: ["training", "exampleJob", "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
+      issues.push({ path: [...path, "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
     }
-  }
-  const model = settings.serving.exampleModel;
-  if (model) {
-    refs(["serving", "exampleModel"], model.team, model.pool);
-    issues.push(...quotaIssues(settings, ["serving", "exampleModel"], model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
-    const knative = settings.serving.mode === "Knative";
-    if (model.minReplicas === 0 && !knative) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
-    if (model.minReplicas > model.maxReplicas) issues.push({ path: ["serving", "exampleModel", "minReplicas"], input: model.minReplicas, message: `at most serving.exampleModel.maxReplicas (${model.maxReplicas})` });
-    if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: ["serving", "exampleModel", "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: ["serving", "exampleModel", "scaleMetric"], input: model.scaleMetric, message: "cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
-  }
+  });
+  unique(["serving", "models"], settings.serving.models.map((m) => m.name), "model");
+  const knative = settings.serving.mode === "Knative";
+  settings.serving.models.forEach((model, i) => {
+    const path = ["serving", "models", i];
+    refs(path, model.team, model.pool);
+    issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
+    if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
+    if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
+    if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: [...path, "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
+    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+  });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
     issues.push({ path: ["serving", "serverless"], input: region, message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}` });
@@ -483,7 +493,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
  * Each Pod asks for its GPUs and the pool node's CPU and memory share for them (as TrainingJob and
  * ModelDeployment do).
  */
-function quotaIssues(settings: Settings, at: string[], teamName: string, poolName: string, pods: number, gpusPerPod: number, countKey: string): PoolProblem[] {
+function quotaIssues(settings: Settings, at: (string | number)[], teamName: string, poolName: string, pods: number, gpusPerPod: number, countKey: string): PoolProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   if (!team || !pool) return [];

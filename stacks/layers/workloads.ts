@@ -65,9 +65,8 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
     legacyTrainingOperator: settings.training.legacyTrainingOperator,
   }, k8s);
 
-  const job = settings.training.exampleJob;
-  const trainingJob = job
-    ? new TrainingJob(job.name, {
+  const trainingJobs = settings.training.jobs.map((job) =>
+    new TrainingJob(job.name, {
         labels,
         team: job.team,
         namespace: teamOf(job.team).namespace,
@@ -83,13 +82,12 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
         datasets: { bucket: data.storage.buckets["datasets-curated"].name, path: job.datasetsPath },
         checkpoints: { bucket: data.storage.buckets.checkpoints.name, path: job.name },
         carbonTier: tier,
-      }, { ...k8s, dependsOn: [kueue, trainer, teamOf(job.team)] })
-    : undefined;
+      }, { ...k8s, dependsOn: [kueue, trainer, teamOf(job.team)] }),
+  );
 
   const kserve = new KServe("kserve", { labels, mode: settings.serving.mode }, k8s);
-  const model = settings.serving.exampleModel;
-  const modelDeployment = model
-    ? new ModelDeployment(model.name, {
+  const modelDeployments = settings.serving.models.map((model) =>
+    new ModelDeployment(model.name, {
         labels,
         team: model.team,
         namespace: teamOf(model.team).namespace,
@@ -106,8 +104,8 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
         canaryTrafficPercent: model.canaryTrafficPercent,
         args: model.args,
         carbonTier: tier,
-      }, { ...k8s, dependsOn: [kserve, teamOf(model.team)] })
-    : undefined;
+      }, { ...k8s, dependsOn: [kserve, teamOf(model.team)] }),
+  );
 
   const serverlessSettings = settings.serving.serverless;
   const serverless = serverlessSettings
@@ -129,7 +127,7 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
       }, { dependsOn: afterApis })
     : undefined;
 
-  return { teams, kueue, trainer, trainingJob, kserve, modelDeployment, serverless };
+  return { teams, kueue, trainer, trainingJobs, kserve, modelDeployments, serverless };
 }
 
 export type Workloads = ReturnType<typeof buildWorkloads>;

@@ -77,33 +77,33 @@ const CASES: Case[] = [
   { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
   {
     what: "an example job for a team the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ghosts", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
-    expect: /cnai-platform:training\.exampleJob\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
   },
   {
     what: "an example job on a pool the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
-    expect: /cnai-platform:training\.exampleJob\.pool: got "h100"; allowed: one of the stack's GPU pools: l4/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4/,
   },
   {
     what: "a PyTorchJob without the legacy Training Operator",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 } } },
-    expect: /cnai-platform:training\.exampleJob\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
   },
   {
     what: "an image that floats on :latest",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", image: "trainer:latest", command: ["python"], gpusPerNode: 1 } } },
-    expect: /cnai-platform:training\.exampleJob\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
   },
   {
     what: "scale to zero in Standard serving mode",
-    config: { "cnai-platform:serving": { mode: "Standard", exampleModel: { name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", minReplicas: 0 } } },
-    expect: /cnai-platform:serving\.exampleModel\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
+    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", minReplicas: 0 }] } },
+    expect: /cnai-platform:serving\.models\[0\]\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
   },
   {
     what: "a canary split in Standard serving mode",
-    config: { "cnai-platform:serving": { mode: "Standard", exampleModel: { name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", canaryTrafficPercent: 10 } } },
-    expect: /cnai-platform:serving\.exampleModel\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
+    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", canaryTrafficPercent: 10 }] } },
+    expect: /cnai-platform:serving\.models\[0\]\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
   },
   {
     what: "an unknown serving mode",
@@ -138,13 +138,23 @@ const CASES: Case[] = [
   },
   {
     what: "an example job larger than its team's quota",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, exampleJob: { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 } } },
-    expect: /cnai-platform:training\.exampleJob\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on l4 needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on l4 needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
   },
   {
     what: "a team name that would make an invalid namespace",
     config: { "cnai-platform:teams": [{ name: "ml-" }] },
     expect: /cnai-platform:teams\[0\]\.name: got "ml-"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit/,
+  },
+  {
+    what: "two jobs of the same name",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[1\]\.name: got "j"; allowed: a name no other job has \(training\.jobs\[0\] is j\)/,
+  },
+  {
+    what: "a second model on a pool the stack does not have",
+    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" }, { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" }] } },
+    expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4/,
   },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];

@@ -126,6 +126,6 @@ describe("npm run policy", function () {
     const { result, stderr } = await run("--plan", write("ok3.json", planOf([])), "--stack", "dev", "--root", root);
     assert.strictEqual(result, 2);
     assert.match(stderr, /policies\/config\/dev\.json: cnai-required-label: unknown policy; allowed: all, cnai-required-labels/);
-    assert.match(stderr, /policies\/config\/dev\.json: cnai-gpu-and-carbon-caps\.maxGpus: got -1; allowed: must be >= 0/);
+    assert.match(stderr, /policies\/config\/dev\.json: cnai-gpu-and-carbon-caps\.maxGpus: got -1; allowed: an integer >= 0/);
   });
 });

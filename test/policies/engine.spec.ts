@@ -70,14 +70,14 @@ describe("offline policy engine", () => {
       assert.match(message, /policies\/config\/x\.json: test-flg: unknown policy; allowed: all, test-flag, test-stack/);
       assert.match(message, /policies\/config\/x\.json: test-flag\.enforcementLevel: got "blocking"; allowed: one of advisory, mandatory, remediate, disabled/);
       assert.match(message, /test-flag\.wrod: unknown property; allowed: enforcementLevel, word, limit, exemptions/);
-      assert.match(message, /test-flag\.limit: got 11; allowed: must be <= 10/);
+      assert.match(message, /test-flag\.limit: got 11; allowed: an integer <= 10/);
       assert.match(message, /test-stack: got 3; allowed: an enforcement level or an object of its properties/);
     });
 
     it("rejects exemptions without a URN or with a reason under 20 characters", () => {
       const message = configError({ "test-flag": { exemptions: [{ urn: urnOf("gcp:storage/bucket:Bucket", "a"), reason: "legacy" }, { urn: "bucket-b", reason: "a reason long enough to pass the check" }] } });
       assert.match(message, /test-flag\.exemptions\.0\.reason: got "legacy"; allowed: a string of at least 20 characters/);
-      assert.match(message, /test-flag\.exemptions\.1\.urn: got "bucket-b"; allowed: must match pattern/);
+      assert.match(message, /test-flag\.exemptions\.1\.urn: got "bucket-b"; allowed: a string matching \^urn:pulumi:/);
     });
   });
 
