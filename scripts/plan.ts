@@ -34,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       root,
       stack: flags.stack,
       preview: flags.preview ?? false,
+      // One program per process: no separate runtime store needed (and no async hooks on every promise).
+      isolated: false,
       preflight: (config) => void resolveConfig({ stack: flags.stack!, file: config.file, values: config.values }),
     });
     const { plan } = await checkPlan(planFromRun(run), policyConfigFile(root, flags.stack));

@@ -12,7 +12,7 @@ import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
  * Builds the whole platform for one validated stack configuration and returns the stack outputs.
  * Creates resources only; no other side effects, so it can run many times in one process.
  */
-export function buildPlatform(config: PlatformConfig) {
+export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS] });
   const afterApis = [apis];
@@ -20,7 +20,7 @@ export function buildPlatform(config: PlatformConfig) {
   const foundation = buildFoundation(ctx, afterApis);
   const identities = buildIdentities(ctx, afterApis);
   const data = buildData(ctx, foundation, identities, afterApis);
-  const workloads = buildWorkloads(ctx, foundation, identities, data, afterApis);
+  const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
   const { cluster, network, gpuPools, provider } = foundation;
 

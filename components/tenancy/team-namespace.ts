@@ -57,6 +57,10 @@ export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
 export class TeamNamespace extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly serviceAccounts = { training: "training", serving: "serving", pipelines: "pipelines" } as const;
+  /** The Namespace object: what objects placed in the namespace wait for. */
+  public readonly namespaceObject: k8s.core.v1.Namespace;
+  /** The Namespace and its service accounts: what a workload running as those accounts waits for. */
+  public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:tenancy:TeamNamespace", name, {}, opts);
@@ -68,14 +72,16 @@ export class TeamNamespace extends pulumi.ComponentResource {
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
       metadata: { name: namespace, labels: { ...labels, ...podSecurityLabels(spec.podSecurity) } },
     }, childOptions(this, opts));
+    this.namespaceObject = ns;
     const inNs = childOptions(this, opts, { dependsOn: [ns] });
     const meta = (objectName: string) => ({ name: objectName, namespace, labels });
 
+    this.ready = [ns];
     for (const [kind, ksa] of Object.entries(this.serviceAccounts) as Array<[keyof typeof this.serviceAccounts, string]>) {
-      new k8s.core.v1.ServiceAccount(`${name}-${ksa}`, {
+      this.ready.push(new k8s.core.v1.ServiceAccount(`${name}-${ksa}`, {
         metadata: { ...meta(ksa), annotations: { "iam.gke.io/gcp-service-account": args.workloadIdentities[kind] } },
         automountServiceAccountToken: false,
-      }, inNs);
+      }, inNs));
     }
 
     new k8s.core.v1.ResourceQuota(`${name}-quota`, {

@@ -27,6 +27,8 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
   public readonly runtime = TORCH_RUNTIME;
   public readonly chart: k8s.helm.v4.Chart;
   public readonly legacyOperator?: k8s.kustomize.v2.Directory;
+  /** What a training job waits for: the chart (CRDs, controller), the runtime, and the legacy operator if installed. */
+  public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: KubeflowTrainerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:training:KubeflowTrainer", name, {}, opts);
@@ -48,7 +50,7 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
       },
     }, childOptions(this, opts, { dependsOn: [ns] }));
 
-    new k8s.apiextensions.CustomResource(`${name}-${TORCH_RUNTIME}`, {
+    const runtime = new k8s.apiextensions.CustomResource(`${name}-${TORCH_RUNTIME}`, {
       apiVersion: "trainer.kubeflow.org/v1alpha1",
       kind: "ClusterTrainingRuntime",
       metadata: {
@@ -76,6 +78,7 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
         directory: TRAINING_OPERATOR_V1.kustomization,
       }, childOptions(this, opts));
     }
+    this.ready = [this.chart, runtime, ...(this.legacyOperator ? [this.legacyOperator] : [])];
     this.registerOutputs({ runtime: TORCH_RUNTIME, legacyTrainingOperator: args.legacyTrainingOperator ?? false });
   }
 }

@@ -27,6 +27,12 @@ export interface KueueArgs {
   flavors: GpuFlavor[];
   /** Team namespaces, each of which gets a LocalQueue into the ClusterQueue. */
   teamNamespaces: string[];
+  /**
+   * What each namespace's LocalQueue waits for (its Namespace object), by namespace. A dependency
+   * per queue, rather than the whole component on every team, keeps a platform of hundreds of
+   * teams linear: Pulumi expands a component in dependsOn to all of its children, for every child.
+   */
+  namespaceReady?: Readonly<Record<string, pulumi.Resource>>;
   /** @default "cnai" */
   cohort?: string;
   /** @default "gpu-workloads" */
@@ -102,6 +108,8 @@ export class Kueue extends pulumi.ComponentResource {
   public readonly localQueue = LOCAL_QUEUE;
   /** The chart; custom resources that need Kueue's CRDs depend on it. */
   public readonly chart: k8s.helm.v4.Chart;
+  /** Each team namespace's LocalQueue, by namespace: a workload there waits for it. */
+  public readonly localQueues: Readonly<Record<string, pulumi.Resource>> = {};
 
   constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:training:Kueue", name, {}, opts);
@@ -122,14 +130,13 @@ export class Kueue extends pulumi.ComponentResource {
       name: "kueue",
       values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
     }, childOptions(this, opts, { dependsOn: [ns] }));
-    const afterChart = childOptions(this, opts, { dependsOn: [this.chart] });
     const cr = (kind: string, objectName: string, body: Record<string, unknown>, namespace?: string) =>
       new k8s.apiextensions.CustomResource(`${name}-${kind.toLowerCase()}-${namespace ? `${namespace}-` : ""}${objectName}`, {
         apiVersion: "kueue.x-k8s.io/v1beta2",
         kind,
         metadata: { name: objectName, namespace, labels },
         ...body,
-      }, afterChart);
+      }, childOptions(this, opts, { dependsOn: [this.chart, ...(namespace && args.namespaceReady?.[namespace] ? [args.namespaceReady[namespace]] : [])] }));
 
     for (const priority of PRIORITY_CLASSES) {
       cr("WorkloadPriorityClass", priority.name, { value: priority.value, description: priority.description });
@@ -170,9 +177,11 @@ export class Kueue extends pulumi.ComponentResource {
         }],
       },
     });
+    const localQueues: Record<string, pulumi.Resource> = {};
     for (const namespace of args.teamNamespaces) {
-      cr("LocalQueue", LOCAL_QUEUE, { spec: { clusterQueue: spec.clusterQueue } }, namespace);
+      localQueues[namespace] = cr("LocalQueue", LOCAL_QUEUE, { spec: { clusterQueue: spec.clusterQueue } }, namespace);
     }
+    this.localQueues = localQueues;
     this.registerOutputs({ clusterQueue: spec.clusterQueue, localQueue: LOCAL_QUEUE });
   }
 }

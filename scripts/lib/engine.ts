@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { waitForRPCs, withLocalStorage } from "./pulumi-internals";
+import { skipSourcePositions, waitForRPCs, withLocalStorage } from "./pulumi-internals";
 import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
 import { type PlainValue, plainObject } from "./wire-values";
@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly program?: () => unknown;
   /** Fail if the program has not finished after this many milliseconds. @default 120000 */
   readonly timeoutMs?: number;
+  /** See ProgramOptions.isolated. @default true */
+  readonly isolated?: boolean;
 }
 
 export interface RunResult {
@@ -62,6 +64,7 @@ export async function runStack(options: RunOptions): Promise<RunResult> {
     preview: options.preview,
     program: options.program ?? (() => loadProgram(project.main)),
     timeoutMs: options.timeoutMs,
+    isolated: options.isolated,
   });
 }
 
@@ -76,14 +79,23 @@ export interface ProgramOptions {
   /** The program: creates resources, returns the stack outputs. */
   readonly program: () => unknown;
   readonly timeoutMs?: number;
+  /**
+   * Run in a runtime store of its own, so that one process can run programs one after another
+   * (the tests). A process that runs one program (`plan`) passes false: Pulumi's store is then the
+   * global one, and Node's async hooks, which an isolated store turns on for every promise, stay off.
+   * @default true
+   */
+  readonly isolated?: boolean;
 }
 
-/** Runs any program under the recording monitor, in a runtime store of its own. */
+/** Runs any program under the recording monitor, in a runtime store of its own unless told otherwise. */
 export async function runProgram(options: ProgramOptions): Promise<RunResult> {
   const preview = options.preview ?? false;
   const config = options.config ?? {};
   const timeoutMs = options.timeoutMs ?? 120_000;
-  return withLocalStorage(async () => {
+  skipSourcePositions(pulumi.Resource);
+  const inStore = options.isolated === false ? <T>(run: () => Promise<T>) => run() : withLocalStorage;
+  return inStore(async () => {
     const monitor = new RecordingMonitor({
       project: options.project,
       stack: options.stack,

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
 import { type Plan, type PlanResource, isKubernetesObject } from "./plan-document";
+import { toYaml } from "./yaml-emit";
 
 /** A Kubernetes object of the plan, ready to write as YAML. */
 export interface Manifest {
@@ -65,7 +65,7 @@ export function writeManifests(plan: Plan, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const manifests = manifestsOf(plan);
   for (const manifest of manifests) {
-    fs.writeFileSync(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${stringify(manifest.object, { lineWidth: 0 })}`);
+    fs.writeFileSync(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${toYaml(manifest.object)}`);
   }
   return manifests.map((m) => m.fileName);
 }

@@ -116,7 +116,9 @@ export async function evaluatePolicies(plan: Plan, packs: readonly PolicyPackDef
       const entry = config.get(policy.name) ?? { enforcementLevel: policy.enforcementLevel ?? pack.enforcementLevel, properties: {} };
       const level: EnforcementLevel = entry.enforcementLevel === "remediate" ? "mandatory" : entry.enforcementLevel;
       if (level === "disabled") continue;
-      const getConfig = <T>() => structuredClone(entry.properties) as T;
+      // One copy per policy: the policies read their config, never write it.
+      const properties = Object.freeze(structuredClone(entry.properties));
+      const getConfig = <T>() => properties as T;
       const report = (urn: string | null) => (message: string | object, reported?: string) =>
         violations.push({ pack: pack.name, policy: policy.name, enforcementLevel: level, urn: reported ?? urn, message: String(message) });
       const unknownInPreview = (urn: string | null, error: UnknownValueError) =>
@@ -160,7 +162,9 @@ interface PolicyResourceInput {
 
 /** A plan resource as ResourceValidationArgs (less the config functions). */
 function policyResource(resource: PlanResource): PolicyResourceInput {
-  const props = unknownCheckingProxy(withUnknowns(resource.inputs) as Record<string, unknown>);
+  // Reading an unknown value must throw, as in the policy server; inputs without one (every plan
+  // outside --preview) need no checking proxy, whose traps cost more than the policies themselves.
+  const props = hasUnknown(resource.inputs) ? unknownCheckingProxy(withUnknowns(resource.inputs) as Record<string, unknown>) : resource.inputs;
   const isType = (cls: { __pulumiType?: string }) => cls?.__pulumiType === resource.type;
   return {
     urn: resource.urn,
@@ -210,6 +214,13 @@ function linkStackResources(inputs: PolicyResourceInput[]): Record<string, any>[
 }
 
 /** plan.json's "[unknown]" as CrossGuard's unknown sentinel, which the checking proxy throws on. */
+function hasUnknown(value: unknown): boolean {
+  if (value === "[unknown]") return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(hasUnknown);
+  return false;
+}
+
 function withUnknowns(value: unknown): unknown {
   if (value === "[unknown]") return unknownStringValue;
   if (Array.isArray(value)) return value.map(withUnknowns);

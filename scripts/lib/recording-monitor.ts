@@ -1,7 +1,11 @@
 import type { PlanResource, PlanResourceOptions } from "./plan-document";
-import { MockMonitor, type MockResourceArgs, type MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
-import { plainObject, plainValue, SIG_KEY, SECRET_SIG } from "./wire-values";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { plainObject, plainValue, SIG_KEY, SECRET_SIG, valuesOf } from "./wire-values";
 import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
+// The protobuf modules the Pulumi SDK itself uses (resolved from it, so messages are its own classes).
+const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi/package.json")] }));
+const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } };
+const resproto = fromSdk("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => { setUrn(u: string): void; setId(i: string): void; setObject(o: unknown): void } };
 
 /** The options of one registration, as the engine receives them. */
 export type RecordedOptions = Required<PlanResourceOptions>;
@@ -36,12 +40,14 @@ export class RecordingMonitor extends MockMonitor {
   /** Outputs registered by components and the root stack, by URN (wire format). */
   readonly registeredOutputs = new Map<string, unknown>();
   readonly invokes: string[] = [];
-  private pendingUrn = "";
   private readonly urns = new Set<string>();
 
   constructor(private readonly context: MonitorContext) {
     super({
-      newResource: (args) => this.newResource(args),
+      // Registrations are answered by registerResource below, without MockMonitor's path.
+      newResource: () => {
+        throw new Error("unreachable: RecordingMonitor answers registrations itself");
+      },
       call: (args) => {
         this.invokes.push(args.token);
         return synthesiseInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, context.gcpProject);
@@ -52,20 +58,34 @@ export class RecordingMonitor extends MockMonitor {
       engineUrn(context.stack, context.project, parent, type, name);
   }
 
+  /**
+   * A registration, answered as the engine would. Unlike MockMonitor's, the request's properties are
+   * converted from protobuf once (they are recorded and echoed back in wire format, with the
+   * synthesised outputs), and no state is kept for later reads, which plans never make: at
+   * thousands of resources the round trip through the SDK's serializer was most of the run.
+   */
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const urn = engineUrn(this.context.stack, this.context.project, req.getParent(), req.getType(), req.getName());
     // The engine refuses a second registration of a URN in one deployment; so does the plan.
     if (this.urns.has(urn)) return callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`), undefined);
     this.urns.add(urn);
-    this.records.push(recordOf(req, urn));
-    // MockMonitor calls newResource synchronously, before its first await: it reads this.
-    this.pendingUrn = urn;
-    return super.registerResource(req, callback);
+    try {
+      const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      this.records.push(recordOf(req, urn, wire));
+      const { id, state } = this.stateOf(req.getType(), req.getName(), req.getCustom(), urn, wire);
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(id ?? "");
+      response.setObject(structproto.Struct.fromJavaScript(state));
+      callback(null, response);
+    } catch (error) {
+      callback(error, undefined);
+    }
   }
 
   override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
     this.registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
-    super.registerResourceOutputs(req, callback);
+    callback(null, {});
   }
 
   override supportsFeature(req: any, callback: (err: any, response: any) => void): void {
@@ -74,20 +94,19 @@ export class RecordingMonitor extends MockMonitor {
     callback(null, { getHassupport: () => id !== "outputValues" && id !== "transforms" && id !== "invokeTransforms" });
   }
 
-  private newResource(args: MockResourceArgs): MockResourceResult {
-    const urn = this.pendingUrn;
-    if (args.type.startsWith("pulumi:providers:")) return { id: providerId(urn), state: args.inputs };
-    if (args.custom === false) return { id: undefined, state: args.inputs };
-    if (this.context.preview) return { id: undefined, state: args.inputs };
+  /** The registered state (wire format): inputs echoed, plus outputs synthesised for a custom resource outside preview. */
+  private stateOf(type: string, name: string, custom: boolean, urn: string, wire: Record<string, unknown>): { id?: string; state: Record<string, unknown> } {
+    if (type.startsWith("pulumi:providers:")) return { id: providerId(urn), state: wire };
+    if (!custom || this.context.preview) return { state: wire };
     const synthesised = synthesise({
-      type: args.type,
-      name: args.name,
+      type,
+      name,
       urn,
-      inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+      inputs: valuesOf(wire) as Record<string, unknown>,
       project: this.context.gcpProject,
       region: this.context.gcpRegion,
     });
-    return { id: synthesised.id, state: { ...args.inputs, ...synthesised.outputs } };
+    return { id: synthesised.id, state: { ...wire, ...synthesised.outputs } };
   }
 }
 
@@ -101,7 +120,7 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
   return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
 }
 
-function recordOf(req: any, urn: string): RecordedResource {
+function recordOf(req: any, urn: string, wire: Record<string, unknown>): RecordedResource {
   const propertyDependencies: Record<string, string[]> = {};
   const implicit = new Set<string>();
   req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
@@ -118,7 +137,7 @@ function recordOf(req: any, urn: string): RecordedResource {
     provider: provider || null,
     custom: req.getCustom(),
     remote: req.getRemote(),
-    inputs: plainObject(req.getObject()?.toJavaScript() ?? {}),
+    inputs: plainObject(wire),
     options: {
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,

@@ -51,3 +51,27 @@ export function plainObject(value: unknown): Record<string, PlainValue> {
   const plain = plainValue(value);
   return plain !== null && typeof plain === "object" && !Array.isArray(plain) ? plain : {};
 }
+
+/**
+ * A wire value as the SDK's deserializer gives it to a mock (keepUnknowns, keepSecrets and
+ * keepResources off): unknowns undefined, secrets and output values their plain value, resource
+ * references their id (or URN). For synthesising outputs from inputs.
+ */
+export function valuesOf(value: unknown): unknown {
+  if (value === UNKNOWN_SENTINEL) return undefined;
+  if (Array.isArray(value)) return value.map(valuesOf);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    switch (record[SIG_KEY]) {
+      case SECRET_SIG:
+        return valuesOf(record.value);
+      case OUTPUT_VALUE_SIG:
+        return valuesOf(record.value);
+      case RESOURCE_SIG:
+        return typeof record.id === "string" && record.id !== "" ? record.id : record.urn;
+      default:
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, valuesOf(v)]));
+    }
+  }
+  return value;
+}

@@ -35,7 +35,7 @@ export function buildObservability(ctx: LayerContext, foundation: Foundation, wo
   const carbon = regionCarbon(region);
   const dashboards = platformDashboards({ pools, pue: DATA_CENTRE_PUE, gridGco2PerKwh: carbon.gridGco2PerKwh, cfe: carbon.cfe });
 
-  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [workloads.kueue, workloads.trainer, workloads.kserve] };
+  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [workloads.kueue.chart, workloads.trainer.chart, workloads.kserve.ready] };
   const monitoring = o.backend === "managed"
     ? new ManagedMonitoring("monitoring", { project, labels, alerts, dashboards }, k8s)
     : new SelfHostedMonitoring("monitoring", { labels, alerts, dashboards, retention: o.prometheus.retention, storageGi: o.prometheus.storageGi }, k8s);

@@ -12,6 +12,7 @@ import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
 import type { WorkloadIdentities } from "./identity";
+import { inBatches } from "./batches";
 
 export const WORKLOAD_APIS = ["run.googleapis.com"] as const;
 
@@ -34,13 +35,13 @@ export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNo
  * Teams, training and serving on the cluster: team namespaces, Kueue with a flavor per GPU pool,
  * Kubeflow Trainer, KServe, the example training job and model, and Cloud Run GPU inference.
  */
-export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: WorkloadIdentities, data: Data, afterApis: pulumi.Resource[]) {
+export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: WorkloadIdentities, data: Data, afterApis: pulumi.Resource[]) {
   const { settings, labels, region } = ctx;
   const k8s = { providers: { kubernetes: foundation.provider } };
   const tier: CarbonTier = carbonTier(region);
   const pools = poolTargets(ctx);
 
-  const teams = settings.teams.map((team) =>
+  const teams = await inBatches(settings.teams, (team) =>
     new TeamNamespace(`team-${team.name}`, {
       labels,
       team: team.name,
@@ -56,8 +57,9 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
     sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
     flavors: [...pools.values()].map((p) => ({ nodePool: p.nodePool, gpus: p.gpusPerNode * p.maxNodes, cpu: p.cpu * p.maxNodes, memoryGi: p.memoryGi * p.maxNodes })),
     teamNamespaces: teams.map((t) => t.namespace),
+    namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
     pytorchJobs: true,
-  }, { ...k8s, dependsOn: teams });
+  }, k8s);
 
   const trainer = new KubeflowTrainer("trainer", {
     labels,
@@ -65,7 +67,7 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
     legacyTrainingOperator: settings.training.legacyTrainingOperator,
   }, k8s);
 
-  const trainingJobs = settings.training.jobs.map((job) =>
+  const trainingJobs = await inBatches(settings.training.jobs, (job) =>
     new TrainingJob(job.name, {
         labels,
         team: job.team,
@@ -82,11 +84,11 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
         datasets: { bucket: data.storage.buckets["datasets-curated"].name, path: job.datasetsPath },
         checkpoints: { bucket: data.storage.buckets.checkpoints.name, path: job.name },
         carbonTier: tier,
-      }, { ...k8s, dependsOn: [kueue, trainer, teamOf(job.team)] }),
+      }, { ...k8s, dependsOn: [kueue.chart, kueue.localQueues[teamOf(job.team).namespace], ...trainer.ready, ...teamOf(job.team).ready] }),
   );
 
   const kserve = new KServe("kserve", { labels, mode: settings.serving.mode }, k8s);
-  const modelDeployments = settings.serving.models.map((model) =>
+  const modelDeployments = await inBatches(settings.serving.models, (model) =>
     new ModelDeployment(model.name, {
         labels,
         team: model.team,
@@ -104,7 +106,7 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
         canaryTrafficPercent: model.canaryTrafficPercent,
         args: model.args,
         carbonTier: tier,
-      }, { ...k8s, dependsOn: [kserve, teamOf(model.team)] }),
+      }, { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] }),
   );
 
   const serverlessSettings = settings.serving.serverless;
@@ -130,4 +132,5 @@ export function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: W
   return { teams, kueue, trainer, trainingJobs, kserve, modelDeployments, serverless };
 }
 
-export type Workloads = ReturnType<typeof buildWorkloads>;
+export type Workloads = Awaited<ReturnType<typeof buildWorkloads>>;
+

@@ -1,0 +1,30 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+
+/**
+ * A synthetic stack for scale measurements: the dev stack with N teams, each with its namespace,
+ * queue, quota and workload identities, one training job (a TrainJob on the training pool) and one
+ * model (an InferenceService on the serving pool). Written into a project directory of its own
+ * (Pulumi.yaml pointing at this program, the stack file, the dev policy config), so `plan --root`
+ * runs it like any stack.
+ */
+export function writeSyntheticProject(root: string, dir: string, teams: number): { stack: string } {
+  const stack = `synthetic-${teams}`;
+  const doc = parseDocument(fs.readFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), "utf8"));
+  const names = Array.from({ length: teams }, (_, i) => `team-${String(i + 1).padStart(3, "0")}`);
+  doc.setIn(["config", "cnai-platform:profile"], "dev");
+  doc.setIn(["config", "cnai-platform:teams"], doc.createNode(names.map((name) => ({ name }))));
+  doc.setIn(["config", "cnai-platform:training"], doc.createNode({
+    legacyTrainingOperator: false,
+    jobs: names.map((team) => ({ name: `${team}-finetune`, team, pool: "l4-train", image: "llm-finetune:1.0.0", command: ["torchrun", "/app/train.py"], gpusPerNode: 2 })),
+  }));
+  doc.setIn(["config", "cnai-platform:serving", "models"], doc.createNode(names.map((team) => ({ name: `${team}-chat`, team, pool: "l4-dev", storage: "gcs", path: `${team}/chat/v1`, maxReplicas: 2 }))));
+  fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(root, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
+  fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), doc.toString());
+  const policy = fs.readFileSync(path.join(root, "policies", "config", "dev.json"), "utf8").split("urn:pulumi:dev::").join(`urn:pulumi:${stack}::`);
+  fs.writeFileSync(path.join(dir, "policies", "config", `${stack}.json`), policy);
+  return { stack };
+}
