@@ -7,7 +7,8 @@
  *
  * The cache key is the file's path and content, the compiler options of tsconfig.json and the
  * TypeScript version; entries are never stale, only unused. The cache lives in
- * node_modules/.cache/cnai-ts (CNAI_TS_CACHE to move it; CNAI_TS_CACHE=off to disable it).
+ * node_modules/.cache/cnai-ts (CNAI_TS_CACHE to move it; CNAI_TS_CACHE=off or CNAI_CACHE=off to
+ * disable it, the latter for every cache of the project).
  * With diagnostics on (the tests, --verbose, CNAI_DIAGNOSTICS=1), stack traces point at the
  * TypeScript lines through inline source maps.
  *
@@ -20,7 +21,7 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = process.env.CNAI_TS_CACHE || path.join(ROOT, "node_modules", ".cache", "cnai-ts");
-const CACHING = process.env.CNAI_TS_CACHE !== "off";
+const CACHING = process.env.CNAI_TS_CACHE !== "off" && process.env.CNAI_CACHE !== "off";
 
 const tsconfigText = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
 const typescriptVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")).version;

@@ -1,7 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
+import { type CrdSchema, LazyValidators } from "./crd-validators";
+import { DiskCache } from "./disk-cache";
+
+export { closeSchema, LazyValidators } from "./crd-validators";
+export { untranslatedPatterns } from "./re2-pattern";
 
 /**
  * Conformance of Kubernetes objects: custom resources against the upstream CRDs (the served
@@ -19,8 +23,8 @@ type Schema = Record<string, unknown>;
 export interface CrdIndex {
   /** The directory the CRDs came from. */
   readonly dir: string;
-  /** `<group>/<version>/<kind>` -> validator. */
-  readonly validators: Map<string, ValidateFunction>;
+  /** `<group>/<version>/<kind>` -> validator, compiled on first use (a large CRD takes seconds). */
+  readonly validators: LazyValidators;
   /** Groups with at least one CRD. */
   readonly groups: Set<string>;
 }
@@ -51,59 +55,48 @@ export function conformanceCrdDir(root: string, env: NodeJS.ProcessEnv = process
   return { skip: reason };
 }
 
-/**
- * CRD patterns are Go (RE2) regular expressions. RE2's inline `(?i)` becomes JavaScript's `i`
- * flag; a pattern JavaScript cannot compile otherwise is reported by `untranslatedPatterns` and
- * matches anything, rather than breaking every other check of the CRD.
- */
-export const untranslatedPatterns: string[] = [];
-function re2Engine(source: string, flags: string): RegExp {
-  const caseless = source.includes("(?i)");
-  const translated = source.replace(/\(\?i\)/g, "");
-  try {
-    return new RegExp(translated, caseless && !flags.includes("i") ? `${flags}i` : flags);
-  } catch {
-    untranslatedPatterns.push(source);
-    return /[\s\S]*/u;
-  }
-}
-const regExpEngine = Object.assign(re2Engine, { code: "re2Engine" });
+/** The served versions of one CRD file: `[<group>/<version>/<kind>, schema]`. */
+type ParsedCrdFile = { groups: string[]; versions: Array<[string, Schema]> };
 
+function parseCrdFile(text: string): ParsedCrdFile {
+  const parsed: ParsedCrdFile = { groups: [], versions: [] };
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema: Schema } }> } };
+    if (crd?.kind !== "CustomResourceDefinition" || !crd.spec) continue;
+    parsed.groups.push(crd.spec.group);
+    for (const version of crd.spec.versions) {
+      if (version.served === false || !version.schema) continue;
+      parsed.versions.push([`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema]);
+    }
+  }
+  return parsed;
+}
+
+const parsedCrds = new DiskCache("cnai-crds");
+const loaded = new Map<string, CrdIndex>();
+
+/**
+ * The CRDs of a directory, once per process. Parsing 6 MB of YAML takes ~2 s, so each file's
+ * parse is kept on disk as JSON, keyed by the file's content.
+ */
 export function loadCrds(dir: string): CrdIndex {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: regExpEngine } });
-  const validators = new Map<string, ValidateFunction>();
+  const known = loaded.get(path.resolve(dir));
+  if (known) return known;
+  const schemas = new Map<string, CrdSchema>();
   const groups = new Set<string>();
   for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), "utf8"))) {
-      const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema: Schema } }> } };
-      if (crd?.kind !== "CustomResourceDefinition" || !crd.spec) continue;
-      groups.add(crd.spec.group);
-      for (const version of crd.spec.versions) {
-        if (version.served === false || !version.schema) continue;
-        const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
-        validators.set(key, ajv.compile(closeSchema(version.schema.openAPIV3Schema)));
-      }
-    }
+    const text = fs.readFileSync(path.join(dir, file), "utf8");
+    const source = DiskCache.key("crd-file-v1", text);
+    const cacheFile = parsedCrds.file(source, ".json");
+    const cached = parsedCrds.read(cacheFile);
+    const parsed = cached !== undefined ? (JSON.parse(cached) as ParsedCrdFile) : parseCrdFile(text);
+    if (cached === undefined) parsedCrds.write(cacheFile, JSON.stringify(parsed));
+    parsed.groups.forEach((group) => groups.add(group));
+    for (const [key, schema] of parsed.versions) schemas.set(key, { schema, source });
   }
-  return { dir, validators, groups };
-}
-
-/** The schema with every object that lists properties closed to unknown fields. */
-export function closeSchema(schema: Schema): Schema {
-  const visit = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(visit);
-    if (!node || typeof node !== "object") return node;
-    const out: Schema = {};
-    for (const [key, value] of Object.entries(node as Schema)) {
-      out[key] = key === "properties" && value && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value as Schema).map(([p, s]) => [p, visit(s)]))
-        : visit(value);
-    }
-    const open = out["x-kubernetes-preserve-unknown-fields"] === true;
-    if (out.properties && out.additionalProperties === undefined && !open) out.additionalProperties = false;
-    return out;
-  };
-  return visit(schema) as Schema;
+  const index = { dir, validators: new LazyValidators(schemas), groups };
+  loaded.set(path.resolve(dir), index);
+  return index;
 }
 
 /** A problem with one object: where and what. */

@@ -1,4 +1,6 @@
-import { parser } from "@prometheus-io/lezer-promql";
+// The package's typings are ES modules while its CommonJS build is what a require loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const parser = (require("@prometheus-io/lezer-promql") as typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } })).parser;
 
 /**
  * Syntax errors in a PromQL expression, by the Prometheus project's own grammar

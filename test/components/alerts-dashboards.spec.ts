@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { parser } from "@prometheus-io/lezer-promql";
+import { parser } from "../../scripts/lib/promql";
 import { type AlertRule, alertKey, durationSeconds, platformAlerts, resolveThresholds, ruleGroup, systemMetricAlerts } from "../../components/observability/alerts";
 import { type Dashboard, cloudMonitoringDashboard, dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
 import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "../../components/observability/metrics";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { parser } from "@prometheus-io/lezer-promql";
+import { parser } from "../../scripts/lib/promql";
 import { type AlertRule, alertKey, durationSeconds, platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
 import { CloudAlerting, type CloudAlertingArgs, IAM_CHANGE_FILTER } from "../../components/observability/cloud-alerting";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";

@@ -2,11 +2,9 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/software";
 import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { manifestsOf } from "../../scripts/lib/manifests";
-import { planFromRun } from "../../scripts/lib/plan-document";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { conformance } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:KServe";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -52,21 +50,6 @@ function chart(result: RunResult, release: string) {
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-
-/**
- * The upstream CRDs, compiled once per test process (compiling them takes seconds); shared with the
- * other specs that validate custom resources through the same global key.
- */
-function crds(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-
-async function conformance(result: RunResult) {
-  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
-}
 
 describe("KServe", () => {
   describe("defaults", () => {

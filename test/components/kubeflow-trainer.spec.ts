@@ -4,12 +4,13 @@ import { HELM_CHARTS, IMAGES, TRAINING_OPERATOR_V1 } from "../../components/cata
 import {
   KubeflowTrainer, type KubeflowTrainerArgs, TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB,
 } from "../../components/training/kubeflow-trainer";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
 import type { RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { crdIndex } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:training:KubeflowTrainer";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -42,13 +43,6 @@ function trainer(overrides: Partial<KubeflowTrainerArgs> = {}): Promise<RunResul
 }
 
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
-function crdIndex(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-
 describe("KubeflowTrainer", () => {
   describe("defaults", () => {
     it("creates the kubeflow-system namespace with the platform labels and Pod Security baseline", async () => {

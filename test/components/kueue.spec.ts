@@ -7,12 +7,13 @@ import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import {
   type GpuFlavor, Kueue, type KueueArgs, LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL, kueueFrameworks, kueueManagerConfig, resolveKueueArgs,
 } from "../../components/training/kueue";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { crdIndex } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:training:Kueue";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -60,12 +61,6 @@ function kueue(overrides: Partial<KueueArgs> = {}): Promise<RunResult> {
 }
 
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
-function crdIndex(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
 /** A custom resource by kind and Kubernetes name (and namespace), whatever its registration order. */
 function cr(result: RunResult, type: string, name: string, namespace?: string): RecordedResource {
   const found = all(result, type).filter((r) => metadata(r).name === name && metadata(r).namespace === namespace);

@@ -1,18 +1,16 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { parser } from "@prometheus-io/lezer-promql";
+import { parser } from "../../scripts/lib/promql";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { podSecurityLabels } from "../../components/labels";
 import { platformAlerts } from "../../components/observability/alerts";
 import { cloudMonitoringDashboard, dashboardQueries, platformDashboards } from "../../components/observability/dashboards";
 import { ManagedMonitoring, type ManagedMonitoringArgs } from "../../components/observability/managed-monitoring";
 import { CONTROLLER_TARGETS, GMP_COLLECTOR, METRICS_READER, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT } from "../../components/observability/scrape-targets";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { manifestsOf } from "../../scripts/lib/manifests";
-import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { conformance } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:ManagedMonitoring";
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
@@ -51,18 +49,6 @@ function monitoring(overrides: Partial<ManagedMonitoringArgs> = {}): Promise<Run
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-
-/** The upstream CRDs, compiled once per test process and shared with the other specs through the same global key. */
-function crds(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-
-async function conformance(result: RunResult) {
-  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
-}
 
 /** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
 function promqlErrors(expr: string): number[] {

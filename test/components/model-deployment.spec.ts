@@ -3,12 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { HUGGINGFACE_GPU_IMAGE, ModelDeployment, type ModelDeploymentArgs, resolveModelDeploymentArgs } from "../../components/serving/model-deployment";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { crdIndex } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ModelDeployment";
 const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
@@ -51,20 +52,9 @@ async function isvc(overrides: Partial<ModelDeploymentArgs> | (() => Partial<Mod
   return isvcOf(await deploy(overrides));
 }
 
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-
-/**
- * The upstream CRDs, compiled once per test process (compiling them takes seconds); shared with the
- * other specs that validate custom resources through the same global key.
- */
-function crds(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-
 /** Validates every Kubernetes object of the run (here: InferenceServices) against the upstream CRDs. */
 async function assertConforms(result: RunResult): Promise<void> {
-  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
+  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex());
   assert.deepStrictEqual(report.problems, []);
   assert.strictEqual(report.customResources, all(result, ISVC).length);
   assert.ok(report.customResources > 0, "an InferenceService was validated against its CRD");

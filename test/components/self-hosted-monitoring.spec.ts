@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parser } from "@prometheus-io/lezer-promql";
+import { parser } from "../../scripts/lib/promql";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { GPU_TAINT } from "../../components/compute/gpu-node-pool";
 import { podSecurityLabels } from "../../components/labels";
@@ -9,13 +9,11 @@ import { platformAlerts } from "../../components/observability/alerts";
 import { dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
 import { CONTROLLER_TARGETS, METRICS_READER, METRICS_TOKEN_SECRET } from "../../components/observability/scrape-targets";
 import { KPS_RELEASE, MONITORING_NAMESPACE, SelfHostedMonitoring, type SelfHostedMonitoringArgs, resolveSelfHostedMonitoringArgs } from "../../components/observability/self-hosted-monitoring";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { manifestsOf } from "../../scripts/lib/manifests";
-import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { conformance } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:SelfHostedMonitoring";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -58,18 +56,6 @@ function monitoring(overrides: Partial<SelfHostedMonitoringArgs> = {}): Promise<
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-
-/** The upstream CRDs, compiled once per test process and shared with the other specs through the same global key. */
-function crds(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-
-async function conformance(result: RunResult) {
-  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crds());
-}
 
 /** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
 function promqlErrors(expr: string): number[] {

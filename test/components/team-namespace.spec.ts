@@ -4,12 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   GKE_METADATA, GOOGLE_LB_RANGES, INFERENCE_POD_LABEL, NODE_LOCAL_DNS, TeamNamespace, type TeamNamespaceArgs, networkPolicies, resolveTeamNamespaceArgs,
 } from "../../components/tenancy/team-namespace";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { crdIndex } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:tenancy:TeamNamespace";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -54,12 +55,6 @@ function team(overrides: Partial<TeamNamespaceArgs> = {}): Promise<RunResult> {
 }
 
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
-function crdIndex(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
 /** A NetworkPolicy by its Kubernetes name (registrations arrive in no fixed order). */
 const policy = (result: RunResult, name: string) => one(result, NETWORK_POLICY, `vision-${name}`);
 const namespacesIn = (names: string[]) => ({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } });

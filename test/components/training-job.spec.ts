@@ -5,12 +5,10 @@ import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB } from "../../components/training/kubeflow-trainer";
 import { LOCAL_QUEUE, PRIORITY_CLASSES } from "../../components/training/kueue";
 import { CHECKPOINTS_MOUNT, DATASETS_MOUNT, TrainingJob, type TrainingJobArgs, resolveTrainingJobArgs } from "../../components/training/training-job";
-import { type CrdIndex, type KubernetesObject, checkObjects, findCrdDir, loadCrds } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { manifestsOf } from "../../scripts/lib/manifests";
-import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { ROOT, STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { conformance } from "../helpers/conformance";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const COMPONENT = "cnai:training:TrainingJob";
 const TRAIN_JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob";
@@ -55,16 +53,6 @@ const replicaPod = (pytorchJob: RecordedResource, replica: "Master" | "Worker") 
     metadata: { annotations: Record<string, string> };
     spec: Record<string, unknown> & { containers: Array<Record<string, unknown>>; volumes: object[] };
   };
-
-const CRDS: unique symbol = Symbol.for("cnai.test.crds");
-/** The upstream CRDs, compiled once per test process (it takes seconds), shared with the other specs through the same global key. */
-function crdIndex(): CrdIndex {
-  const cache = globalThis as { [CRDS]?: CrdIndex };
-  return (cache[CRDS] ??= loadCrds(findCrdDir(ROOT)!));
-}
-async function conformance(result: RunResult) {
-  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex());
-}
 
 const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
 const NODE_SELECTOR = { "cloud.google.com/gke-nodepool": "gpu-h100", "cloud.google.com/gke-accelerator": "nvidia-h100-80gb" };

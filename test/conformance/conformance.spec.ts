@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
-import { type CrdIndex, type KubernetesObject, checkObjects, closeSchema, conformanceCrdDir, crdSearchPath, loadCrds, untranslatedPatterns } from "../../scripts/lib/conformance";
+import { type CrdIndex, type KubernetesObject, LazyValidators, checkObjects, closeSchema, conformanceCrdDir, crdSearchPath, loadCrds, untranslatedPatterns } from "../../scripts/lib/conformance";
+import { DiskCache } from "../../scripts/lib/disk-cache";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import { ROOT } from "../helpers/run";
@@ -31,7 +32,8 @@ describe("conformance", function () {
     assert.deepStrictEqual(CRD_SOURCES.flatMap((s) => s.files).sort(), files);
     assert.strictEqual(crdUrl(CRD_SOURCES[0], CRD_SOURCES[0].files[0]), "https://raw.githubusercontent.com/kserve/kserve/v0.20.0/config/crd/full/serving.kserve.io_inferenceservices.yaml");
     assert.ok(crds.validators.size >= 22, `${crds.validators.size} served versions`);
-    assert.deepStrictEqual(untranslatedPatterns, [], "every CRD pattern compiles as a JavaScript regular expression");
+    assert.deepStrictEqual(crds.validators.untranslatablePatterns(), [], "every CRD pattern compiles as a JavaScript regular expression");
+    assert.deepStrictEqual(untranslatedPatterns, [], "and none failed in the validators compiled so far");
   });
 
   for (const stack of ["dev", "staging", "prod"]) {
@@ -102,6 +104,47 @@ describe("conformance", function () {
       assert.deepStrictEqual(closed.properties.map.additionalProperties, { type: "string" });
       assert.strictEqual(closed.properties.raw.additionalProperties, undefined);
     });
+  });
+});
+
+describe("compiled CRD validators on disk", () => {
+  const crd = (source: string) => new Map([["example.dev/v1/Widget", {
+    source,
+    schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "string", pattern: "(?i)^(small|large)$" } } } } },
+  }]]);
+  const errors = (validators: LazyValidators, object: unknown) => {
+    const validate = validators.get("example.dev/v1/Widget")!;
+    return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`);
+  };
+
+  it("validates the same from the cache as freshly compiled, and reads the cache when it is there", () => {
+    const source = `test-${process.pid}-${Date.now()}`;
+    const fresh = new LazyValidators(crd(source));
+    const wrong = { spec: { sise: "small", size: "medium" } };
+    const expected = ["/spec additionalProperties", "/spec/size pattern"];
+    assert.deepStrictEqual(errors(fresh, wrong), expected);
+    assert.deepStrictEqual(errors(fresh, { spec: { size: "LARGE" } }), [], "RE2's (?i) is honoured");
+
+    const file = fresh.cacheFile("example.dev/v1/Widget")!;
+    assert.ok(file.startsWith(path.join(ROOT, "node_modules", ".cache", "cnai-crd-validators")), file);
+    assert.ok(fs.readFileSync(file, "utf8").includes('"(?i)^(small|large)$"'), "the compiled validator was written to the cache");
+    try {
+      assert.deepStrictEqual(errors(new LazyValidators(crd(source)), wrong), expected);
+      assert.deepStrictEqual(errors(new LazyValidators(crd(source)), { spec: { size: "LARGE" } }), []);
+      fs.writeFileSync(file, 'module.exports = function validate() { validate.errors = [{ instancePath: "/from-disk", keyword: "sentinel" }]; return false; };');
+      assert.deepStrictEqual(errors(new LazyValidators(crd(source)), {}), ["/from-disk sentinel"], "a second process loads the cached code instead of compiling");
+      assert.deepStrictEqual(errors(new LazyValidators(crd(`${source}-changed`)), {}), [], "another source compiles anew");
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it("reads and writes nothing with CNAI_CACHE=off", () => {
+    const off = new DiskCache("cnai-crd-validators", { CNAI_CACHE: "off" });
+    const file = off.file(DiskCache.key("anything"), ".js");
+    off.write(file, "x");
+    assert.strictEqual(fs.existsSync(file), false);
+    assert.strictEqual(off.read(file), undefined);
   });
 });
 

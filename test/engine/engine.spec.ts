@@ -8,6 +8,7 @@ import { ProgramError, isUserError, runStack } from "../../scripts/lib/engine";
 import { engineUrn } from "../../scripts/lib/recording-monitor";
 import { SECRET, UNKNOWN } from "../../scripts/lib/wire-values";
 import { ROOT, input, one, run } from "../helpers/run";
+import { stackRun } from "../helpers/stacks";
 
 describe("offline engine", () => {
   describe("recording", () => {
@@ -205,7 +206,7 @@ describe("offline engine", () => {
 
   describe("isolation", () => {
     it("plans the real program many times in one process with the same result", async () => {
-      const first = await runStack({ root: ROOT, stack: "dev" });
+      const first = await stackRun("dev");
       const second = await runStack({ root: ROOT, stack: "dev" });
       assert.ok(first.resources.length > 10);
       assert.deepStrictEqual(second.resources, first.resources);
@@ -216,7 +217,7 @@ describe("offline engine", () => {
       const [dev, prod] = await Promise.all([runStack({ root: ROOT, stack: "dev" }), runStack({ root: ROOT, stack: "prod" })]);
       assert.ok(dev.resources.every((r) => r.urn.startsWith("urn:pulumi:dev::")));
       assert.ok(prod.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::")));
-      const alone = await runStack({ root: ROOT, stack: "prod" });
+      const alone = await stackRun("prod");
       assert.strictEqual(prod.resources.length, alone.resources.length);
     });
   });
