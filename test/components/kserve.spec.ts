@@ -152,8 +152,8 @@ describe("KServe", () => {
       }
     });
 
-    it("declares namespaces that conform to the Kubernetes schemas", async () => {
-      const report = await conformance(await kserve());
+    it("declares namespaces that conform to the Kubernetes schemas", async function () {
+      const report = await conformance(this, await kserve());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.coreObjects, 2);
       assert.strictEqual(report.customResources, 0);
@@ -214,9 +214,9 @@ describe("KServe", () => {
       assert.strictEqual(result.outputs.ready, chart(result, "kserve-runtime-configs").urn);
     });
 
-    it("mode Knative: the KnativeServing has no CRD in the fixtures, so conformance reports it as \"no schema\"; the namespaces conform", async () => {
+    it("mode Knative: the KnativeServing has no CRD in the fixtures, so conformance reports it as \"no schema\"; the namespaces conform", async function () {
       const result = await kserve({ mode: "Knative" });
-      const report = await conformance(result);
+      const report = await conformance(this, result);
       assert.strictEqual(report.problems.length, 1, JSON.stringify(report.problems));
       assert.strictEqual(report.problems[0].object, "operator.knative.dev/v1beta1 KnativeServing knative-serving/knative-serving");
       assert.match(report.problems[0].message, /^no schema: operator\.knative\.dev\/v1beta1 is neither a Kubernetes API nor a CRD in /);

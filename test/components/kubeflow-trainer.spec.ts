@@ -140,9 +140,9 @@ describe("KubeflowTrainer", () => {
       assert.strictEqual(result.outputs.runtime, "torch-distributed");
     });
 
-    it("declares a runtime that validates against the upstream ClusterTrainingRuntime CRD", async () => {
+    it("declares a runtime that validates against the upstream ClusterTrainingRuntime CRD", async function () {
       const objects = manifestsOf(planFromRun(await trainer())).map((m) => m.object as KubernetesObject);
-      const report = await checkObjects(objects, crdIndex());
+      const report = await checkObjects(objects, crdIndex(this));
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 1);
       assert.strictEqual(report.coreObjects, 1);

@@ -242,9 +242,9 @@ describe("Kueue", () => {
       }
     });
 
-    it("declares custom resources that validate against the upstream Kueue CRDs", async () => {
+    it("declares custom resources that validate against the upstream Kueue CRDs", async function () {
       const objects = manifestsOf(planFromRun(await kueue())).map((m) => m.object as KubernetesObject);
-      const report = await checkObjects(objects, crdIndex());
+      const report = await checkObjects(objects, crdIndex(this));
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 9);
       assert.strictEqual(report.coreObjects, 1);
@@ -330,9 +330,9 @@ describe("Kueue", () => {
       }
     });
 
-    it("custom resources still validate with renamed queues and one flavor", async () => {
+    it("custom resources still validate with renamed queues and one flavor", async function () {
       const result = await kueue({ cohort: "research", clusterQueue: "h100-queue", flavors: [H100], pytorchJobs: false });
-      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex());
+      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));
       assert.deepStrictEqual(report.problems, []);
     });
   });

@@ -322,8 +322,8 @@ describe("ManagedMonitoring", () => {
       }
     });
 
-    it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async () => {
-      const report = await conformance(await monitoring());
+    it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async function () {
+      const report = await conformance(this, await monitoring());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 3 + CONTROLLER_TARGETS.length, "ClusterPodMonitoring, ClusterRules, a PodMonitoring per controller and one for kube-state-metrics");
       assert.strictEqual(report.coreObjects, 1 + 5 * CONTROLLER_TARGETS.length + 1, "the ClusterRole, per controller ServiceAccount, ClusterRoleBinding, Secret, Role and RoleBinding, and the namespace");
@@ -337,14 +337,14 @@ describe("ManagedMonitoring", () => {
   });
 
   describe("options", () => {
-    it("interval sets the scrape interval of the model servers, of every controller and of kube-state-metrics", async () => {
+    it("interval sets the scrape interval of the model servers, of every controller and of kube-state-metrics", async function () {
       const result = await monitoring({ interval: "1m" });
       assert.deepStrictEqual(input(one(result, CLUSTER_POD_MONITORING), "spec.endpoints"), [{ port: 8080, path: "/metrics", interval: "1m" }]);
       assert.strictEqual(all(result, POD_MONITORING).length, CONTROLLER_TARGETS.length + 1);
       for (const pm of all(result, POD_MONITORING)) {
         assert.deepStrictEqual((input(pm, "spec.endpoints") as Array<{ interval: string }>).map((e) => e.interval), ["1m"], pm.name);
       }
-      assert.deepStrictEqual((await conformance(result)).problems, []);
+      assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
 
     it("accepts intervals in seconds", async () => {

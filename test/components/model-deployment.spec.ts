@@ -53,8 +53,8 @@ async function isvc(overrides: Partial<ModelDeploymentArgs> | (() => Partial<Mod
 }
 
 /** Validates every Kubernetes object of the run (here: InferenceServices) against the upstream CRDs. */
-async function assertConforms(result: RunResult): Promise<void> {
-  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex());
+async function assertConforms(test: Mocha.Context, result: RunResult): Promise<void> {
+  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(test));
   assert.deepStrictEqual(report.problems, []);
   assert.strictEqual(report.customResources, all(result, ISVC).length);
   assert.ok(report.customResources > 0, "an InferenceService was validated against its CRD");
@@ -173,17 +173,17 @@ describe("ModelDeployment", () => {
       assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ mode: "Knative" })), { ...common, scaleMetric: "concurrency", scaleTarget: 4 });
     });
 
-    it("validates against the InferenceService CRD, in Standard and in Knative mode", async () => {
-      await assertConforms(await deploy());
-      await assertConforms(await deploy({ mode: "Knative" }));
+    it("validates against the InferenceService CRD, in Standard and in Knative mode", async function () {
+      await assertConforms(this, await deploy());
+      await assertConforms(this, await deploy({ mode: "Knative" }));
     });
   });
 
   describe("options", () => {
-    it("an oci:// storage URI with a tag (a modelcar from the models repository)", async () => {
+    it("an oci:// storage URI with a tag (a modelcar from the models repository)", async function () {
       const result = await deploy({ storageUri: OCI_URI });
       assert.strictEqual(input(isvcOf(result), "spec.predictor.model.storageUri"), OCI_URI);
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
 
     it("an oci:// storage URI pinned by digest", async () => {
@@ -191,11 +191,11 @@ describe("ModelDeployment", () => {
       assert.strictEqual(input(await isvc({ storageUri: uri }), "spec.predictor.model.storageUri"), uri);
     });
 
-    it("args are passed to the model server", async () => {
+    it("args are passed to the model server", async function () {
       const serverArgs = ["--max_model_len=8192", "--dtype=bfloat16"];
       const result = await deploy({ args: serverArgs });
       assert.deepStrictEqual(input(isvcOf(result), "spec.predictor.model.args"), serverArgs);
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
 
     it("resources replace the node share, for requests and limits alike", async () => {
@@ -207,10 +207,10 @@ describe("ModelDeployment", () => {
       assert.strictEqual(input(await isvc({ resources: { cpu: 21, memoryGi: 81 } }), "spec.predictor.model.resources.limits.cpu"), "21");
     });
 
-    it("minReplicas 0 scales to zero in Knative mode", async () => {
+    it("minReplicas 0 scales to zero in Knative mode", async function () {
       const result = await deploy({ mode: "Knative", minReplicas: 0 });
       assert.strictEqual(predictor(isvcOf(result)).minReplicas, 0);
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
 
     it("minReplicas and maxReplicas set the bounds", async () => {
@@ -219,27 +219,27 @@ describe("ModelDeployment", () => {
       assert.strictEqual(p.maxReplicas, 6);
     });
 
-    it("canaryTrafficPercent sends that share to the newest revision in Knative mode (0 included)", async () => {
+    it("canaryTrafficPercent sends that share to the newest revision in Knative mode (0 included)", async function () {
       const result = await deploy({ mode: "Knative", canaryTrafficPercent: 10 });
       assert.strictEqual(predictor(isvcOf(result)).canaryTrafficPercent, 10);
-      await assertConforms(result);
+      await assertConforms(this, result);
       assert.strictEqual(predictor(await isvc({ mode: "Knative", canaryTrafficPercent: 0 })).canaryTrafficPercent, 0);
     });
 
-    it("scaleMetric memory scales on memory at 70 % by default (Standard)", async () => {
+    it("scaleMetric memory scales on memory at 70 % by default (Standard)", async function () {
       const result = await deploy({ scaleMetric: "memory" });
       const p = predictor(isvcOf(result));
       assert.strictEqual(p.scaleMetric, "memory");
       assert.strictEqual(p.scaleTarget, 70);
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
 
-    it("scaleMetric rps scales on requests per second, 4 by default (Knative)", async () => {
+    it("scaleMetric rps scales on requests per second, 4 by default (Knative)", async function () {
       const result = await deploy({ mode: "Knative", scaleMetric: "rps" });
       const p = predictor(isvcOf(result));
       assert.strictEqual(p.scaleMetric, "rps");
       assert.strictEqual(p.scaleTarget, 4);
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
 
     it("scaleTarget sets the target: 100 % for cpu, 200 for rps (not a percentage, no 100 cap)", async () => {
@@ -256,13 +256,13 @@ describe("ModelDeployment", () => {
       assert.strictEqual(input(await isvc({ shiftable: true }), "metadata.labels")?.["cnai.dev/shiftable" as never], "true");
     });
 
-    it("runtime, image and modelFormat override the Hugging Face defaults", async () => {
+    it("runtime, image and modelFormat override the Hugging Face defaults", async function () {
       const result = await deploy({ runtime: "kserve-vllm", image: "vllm/vllm-openai:v0.11.0", modelFormat: "vllm" });
       const model = input(isvcOf(result), "spec.predictor.model") as Record<string, unknown>;
       assert.strictEqual(model.runtime, "kserve-vllm");
       assert.strictEqual(model.image, "vllm/vllm-openai:v0.11.0");
       assert.deepStrictEqual(model.modelFormat, { name: "vllm" });
-      await assertConforms(result);
+      await assertConforms(this, result);
     });
   });
 

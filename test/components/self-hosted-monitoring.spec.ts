@@ -331,8 +331,8 @@ describe("SelfHostedMonitoring", () => {
       for (const r of objects) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the given provider (got ${r.provider})`);
     });
 
-    it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async () => {
-      const report = await conformance(await monitoring());
+    it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async function () {
+      const report = await conformance(this, await monitoring());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 1 + CONTROLLER_TARGETS.length + 1, "the PodMonitors and the PrometheusRule");
       assert.strictEqual(report.coreObjects, 1 + 1 + DASHBOARDS.length + 1 + 3 * CONTROLLER_TARGETS.length, "namespace, Grafana Secret, dashboards, ClusterRole and the per-controller RBAC");
@@ -363,7 +363,7 @@ describe("SelfHostedMonitoring", () => {
       assert.strictEqual(resolveSelfHostedMonitoringArgs("monitoring", args({ storageGi: 10 })).storageGi, 10);
     });
 
-    it("interval sets the model servers', the controllers' and dcgm-exporter's scrape interval", async () => {
+    it("interval sets the model servers', the controllers' and dcgm-exporter's scrape interval", async function () {
       const result = await monitoring({ interval: "1m" });
       assert.strictEqual(input(chart(result, "dcgm-exporter"), "values.serviceMonitor.interval"), "1m");
       const monitors = all(result, POD_MONITOR);
@@ -371,7 +371,7 @@ describe("SelfHostedMonitoring", () => {
       for (const pm of monitors) {
         assert.deepStrictEqual((input(pm, "spec.podMetricsEndpoints") as Array<{ interval: string }>).map((e) => e.interval), ["1m"], pm.name);
       }
-      assert.deepStrictEqual((await conformance(result)).problems, []);
+      assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
 
     it("a dependsOn given to the component reaches every child directly, besides what each child waits for itself", async () => {

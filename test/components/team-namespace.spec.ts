@@ -242,9 +242,9 @@ describe("TeamNamespace", () => {
       }
     });
 
-    it("declares only objects that conform to the Kubernetes schemas and ObjectMeta rules", async () => {
+    it("declares only objects that conform to the Kubernetes schemas and ObjectMeta rules", async function () {
       const objects = manifestsOf(planFromRun(await team())).map((m) => m.object as KubernetesObject);
-      const report = await checkObjects(objects, crdIndex());
+      const report = await checkObjects(objects, crdIndex(this));
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.coreObjects, 14);
       assert.strictEqual(report.customResources, 0);

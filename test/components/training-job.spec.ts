@@ -190,8 +190,8 @@ describe("TrainingJob", () => {
       });
     });
 
-    it("declares a TrainJob that validates against the upstream CRD", async () => {
-      const report = await conformance(await job());
+    it("declares a TrainJob that validates against the upstream CRD", async function () {
+      const report = await conformance(this, await job());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 1);
     });
@@ -298,12 +298,12 @@ describe("TrainingJob", () => {
       assert.ok(one(result, TRAIN_JOB).provider?.startsWith(`${one(result, PROVIDER).urn}::`));
     });
 
-    it("a TrainJob with every option validates against the upstream CRD", async () => {
+    it("a TrainJob with every option validates against the upstream CRD", async function () {
       const result = await job({
         nodes: 4, resources: { cpu: 40, memoryGi: 300 }, queue: "research-queue", priorityClass: "cnai-high", serviceAccount: "pipelines", shiftable: false,
         datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" },
       });
-      assert.deepStrictEqual((await conformance(result)).problems, []);
+      assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
 
     describe("kind: PyTorchJob", () => {
@@ -378,11 +378,11 @@ describe("TrainingJob", () => {
         }
       });
 
-      it("declares PyTorchJobs (one node, and four nodes with mounts) that validate against the upstream CRD", async () => {
-        const single = await conformance(await pytorch());
+      it("declares PyTorchJobs (one node, and four nodes with mounts) that validate against the upstream CRD", async function () {
+        const single = await conformance(this, await pytorch());
         assert.deepStrictEqual(single.problems, []);
         assert.strictEqual(single.customResources, 1);
-        const multi = await conformance(await pytorch({ nodes: 4, datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" } }));
+        const multi = await conformance(this, await pytorch({ nodes: 4, datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" } }));
         assert.deepStrictEqual(multi.problems, []);
       });
     });

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
 import { type CrdIndex, type KubernetesObject, LazyValidators, checkObjects, closeSchema, conformanceCrdDir, crdSearchPath, loadCrds, untranslatedPatterns } from "../../scripts/lib/conformance";
+import { ensureCrds } from "../../scripts/ensure-crds";
 import { DiskCache } from "../../scripts/lib/disk-cache";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -154,6 +155,14 @@ describe("conformance without CRDs", () => {
 
   it("looks in CNAI_CRD_DIR, then where the download script writes, then the shared fixtures", () => {
     assert.deepStrictEqual(crdSearchPath("/repo", { CNAI_CRD_DIR: "/custom/crds" }), ["/custom/crds", "/repo/.cache/crds", path.resolve("/repo/../shared/fixtures/crds")]);
+  });
+
+  it("npm test's pretest downloads nothing when CRDs are found", async () => {
+    const dir = fs.mkdtempSync(path.join(empty, "crds-"));
+    fs.writeFileSync(path.join(dir, "example.yaml"), "kind: CustomResourceDefinition\n");
+    const root = path.join(empty, "repo");
+    assert.strictEqual(await ensureCrds(root, { CNAI_CRD_DIR: dir }), 0);
+    assert.strictEqual(fs.existsSync(path.join(root, ".cache")), false);
   });
 
   it("fails in CI instead of skipping, and skips with the reason elsewhere", () => {
