@@ -10,7 +10,7 @@ import { readPolicyConfig, reconcilePolicyConfig } from "./lib/policy-engine";
 
 const USAGE =
   "usage: npm run new-stack -- --name <stack> [--from dev|staging|prod|<stack>] [--profile dev|staging|prod] " +
-  "[--project <gcp project>] [--region <region>] [--team <team>] [--cost-center <cost center>] [--billing-account <XXXXXX-XXXXXX-XXXXXX>] [--root <project dir>]";
+  "[--project <gcp project>] [--region <region>] [--team <team>] [--cost-center <cost center>] [--billing-account <012345-6789AB-CDEF01>] [--root <project dir>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /**

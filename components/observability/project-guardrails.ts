@@ -6,7 +6,7 @@ import { argumentError } from "../component-error";
 export interface ProjectGuardrailsArgs {
   project: string;
   projectNumber: pulumi.Input<string>;
-  /** Billing account of the project (`XXXXXX-XXXXXX-XXXXXX`). */
+  /** Billing account of the project (`012345-6789AB-CDEF01`). */
   billingAccount: string;
   /** Monthly budget for the project, USD. */
   monthlyBudgetUsd: number;
@@ -66,7 +66,7 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveProjectGuardrailsArgs(name: string, args: ProjectGuardrailsArgs, resource?: pulumi.Resource) {
   const fail = argumentError("ProjectGuardrails", name, resource);
-  if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount)) fail(`billingAccount "${args.billingAccount}" is not a billing account id (XXXXXX-XXXXXX-XXXXXX)`);
+  if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount)) fail(`billingAccount "${args.billingAccount}" is not a billing account id (012345-6789AB-CDEF01)`);
   if (!(args.monthlyBudgetUsd >= 0.01 && args.monthlyBudgetUsd <= 100_000_000)) fail(`monthlyBudgetUsd must be from 0.01 to 100000000 USD (got ${args.monthlyBudgetUsd})`);
   const thresholds = args.thresholds ?? [0.5, 0.9, 1.0];
   for (const t of thresholds) if (!(t > 0 && t <= 10)) fail(`thresholds: ${t} is not a share of the budget in (0, 10]`);

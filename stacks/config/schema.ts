@@ -325,7 +325,7 @@ export const observabilitySchema = z.strictObject({
   /** Data Access audit logs for the data services (storage, Secret Manager, Cloud SQL, BigQuery). */
   dataAccessLogs: z.boolean(),
   budget: z.strictObject({
-    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "a billing account id: XXXXXX-XXXXXX-XXXXXX (upper-case hex)" }),
+    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "a billing account id: 012345-6789AB-CDEF01 (upper-case hex)" }),
     monthlyUsd: z.number().min(0.01).max(100_000_000),
     /** Shares of the budget that notify (1.0 of the forecast is always added). */
     thresholds: z.array(z.number().positive().max(10)).min(1).max(10).default([0.5, 0.9, 1.0]),

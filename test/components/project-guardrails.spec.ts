@@ -175,7 +175,7 @@ describe("ProjectGuardrails", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<ProjectGuardrailsArgs>, string]> = [
-      ["a billing account that is not an id", { billingAccount: "acme" }, 'billingAccount "acme" is not a billing account id (XXXXXX-XXXXXX-XXXXXX)'],
+      ["a billing account that is not an id", { billingAccount: "acme" }, 'billingAccount "acme" is not a billing account id (012345-6789AB-CDEF01)'],
       ["a budget of 0", { monthlyBudgetUsd: 0 }, "monthlyBudgetUsd must be from 0.01 to 100000000 USD (got 0)"],
       ["a negative budget", { monthlyBudgetUsd: -100 }, "monthlyBudgetUsd must be from 0.01 to 100000000 USD (got -100)"],
       ["a budget under a cent", { monthlyBudgetUsd: 0.001 }, "monthlyBudgetUsd must be from 0.01 to 100000000 USD (got 0.001)"],
