@@ -52,7 +52,7 @@ const loaded = new Map<string, CrdIndex>();
 
 /**
  * The CRDs of a directory, once per process. Parsing 6 MB of YAML takes ~2 s, so each file's
- * parse is kept on disk as JSON, keyed by the file's content.
+ * parse is kept on disk as JSON, keyed by the file's content and the parser's code.
  */
 export function loadCrds(dir: string): CrdIndex {
   const known = loaded.get(path.resolve(dir));
@@ -61,7 +61,7 @@ export function loadCrds(dir: string): CrdIndex {
   const groups = new Set<string>();
   for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
-    const source = DiskCache.key("crd-file-v1", text);
+    const source = DiskCache.key(parseCrdFile.toString(), text);
     const cacheFile = parsedCrds.file(source, ".json");
     const cached = parsedCrds.read(cacheFile);
     const parsed = cached !== undefined ? (JSON.parse(cached) as ParsedCrdFile) : parseCrdFile(text);
