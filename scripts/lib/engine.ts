@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { skipSourcePositions, waitForRPCs, withLocalStorage } from "./pulumi-internals";
+import { skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./pulumi-internals";
 import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
 import { type PlainValue, plainObject } from "./wire-values";
@@ -94,6 +94,7 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
   const config = options.config ?? {};
   const timeoutMs = options.timeoutMs ?? 120_000;
   skipSourcePositions(pulumi.Resource);
+  skipPromiseStacks();
   const inStore = options.isolated === false ? <T>(run: () => Promise<T>) => run() : withLocalStorage;
   return inStore(async () => {
     const monitor = new RecordingMonitor({

@@ -41,3 +41,31 @@ export const unknownStringValue = policyProxy.unknownStringValue;
 export function skipSourcePositions(resourceClass: unknown): void {
   (resourceClass as { callsites: () => unknown[] }).callsites = () => [];
 }
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T>;
+};
+const LEAN = Symbol.for("cnai.leanDebuggablePromise");
+
+/**
+ * The SDK's `debuggablePromise` (@internal) wraps most promises it creates and stores a formatted
+ * stack on each, for the leak report it prints if a program exits with promises pending. With
+ * source maps on (the tests, --verbose), formatting those stacks was half of the test suite's time.
+ * Offline the stack is left empty; the leak tracking and each promise's context stay, and the
+ * SDK's modules call the export through their module object, so they get this one.
+ */
+export function skipPromiseStacks(): void {
+  const original = debuggable.debuggablePromise as typeof debuggable.debuggablePromise & { [LEAN]?: true };
+  if (original[LEAN]) return;
+  const lean = <T>(promise: Promise<T>, context: unknown): Promise<T> => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(promise, context);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  debuggable.debuggablePromise = Object.assign(lean, { [LEAN]: true as const });
+}

@@ -204,6 +204,26 @@ describe("offline engine", () => {
     });
   });
 
+  describe("the SDK's stacks", () => {
+    it("its promise wrapper keeps each promise's context and leak tracking but formats no stack offline", async () => {
+      await run(() => new gcp.storage.Bucket("b", { location: "US" }));
+      const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T> };
+      let release!: () => void;
+      const pending = new Promise<void>((resolve) => (release = resolve));
+      const wrapped = debuggable.debuggablePromise(pending, "a test promise");
+      const fields = pending as unknown as { _debugCtx: string; _debugStackTrace: string };
+      assert.strictEqual(fields._debugCtx, "a test promise");
+      assert.strictEqual(fields._debugStackTrace, "Error", "no frames were captured or formatted");
+      assert.ok(Error.stackTraceLimit > 0, "the stack limit is restored for everything else");
+      assert.ok(new Error("x").stack!.split("\n").length > 1);
+      const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } }).getStore();
+      assert.ok(store.leakCandidates.has(pending), "a pending promise is a leak candidate");
+      release();
+      await wrapped;
+      assert.ok(!store.leakCandidates.has(pending), "and no longer once settled");
+    });
+  });
+
   describe("isolation", () => {
     it("plans the real program many times in one process with the same result", async () => {
       const first = await stackRun("dev");
