@@ -4,7 +4,7 @@ import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/s
 import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:KServe";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -19,14 +19,7 @@ const psa = (level: string) => ({
   "pod-security.kubernetes.io/warn": "restricted",
   "pod-security.kubernetes.io/audit": "restricted",
 });
-const LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "kserve",
-};
+const LABELS = kubernetesLabels("kserve");
 
 /** Runs a KServe named "kserve" with its own Kubernetes provider; outputs its mode and the URN of `ready`. */
 function kserve(overrides: Partial<KServeArgs> = {}): Promise<RunResult> {

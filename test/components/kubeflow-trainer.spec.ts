@@ -10,7 +10,7 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:training:KubeflowTrainer";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -20,14 +20,7 @@ const KUSTOMIZE = "kubernetes:kustomize/v2:Directory";
 const PROVIDER = "pulumi:providers:kubernetes";
 
 const SUSTAINABILITY = { workloadType: "training", shiftable: true, carbonTier: "low" } as const;
-const PLATFORM_LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "kubeflow-trainer",
-};
+const PLATFORM_LABELS = kubernetesLabels("kubeflow-trainer");
 
 function args(overrides: Partial<KubeflowTrainerArgs> = {}): KubeflowTrainerArgs {
   return { labels: STACK_LABELS, sustainability: SUSTAINABILITY, ...overrides };

@@ -13,7 +13,7 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:training:Kueue";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -28,14 +28,7 @@ const LOCAL_QUEUE_TYPE = `${KUEUE}:LocalQueue`;
 const QUEUE_TYPES = [COHORT, FLAVOR, CLUSTER_QUEUE, LOCAL_QUEUE_TYPE];
 
 const SUSTAINABILITY = { workloadType: "training", shiftable: true, carbonTier: "low" } as const;
-const PLATFORM_LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "kueue",
-};
+const PLATFORM_LABELS = kubernetesLabels("kueue");
 const CR_LABELS = { ...PLATFORM_LABELS, "cnai.dev/workload-type": "training", "cnai.dev/shiftable": "true", "cnai.dev/carbon-tier": "low" };
 
 const H100: GpuFlavor = { nodePool: "gpu-h100", gpus: 16, cpu: 374, memoryGi: 3182 };

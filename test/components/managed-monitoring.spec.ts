@@ -10,7 +10,7 @@ import { CONTROLLER_TARGETS, GMP_COLLECTOR, METRICS_READER, METRICS_TOKEN_SECRET
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:ManagedMonitoring";
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
@@ -27,14 +27,7 @@ const DASHBOARD = "gcp:monitoring/dashboard:Dashboard";
 const PROVIDER = "pulumi:providers:kubernetes";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
-const LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "managed-monitoring",
-};
+const LABELS = kubernetesLabels("managed-monitoring");
 
 const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
 const DASHBOARDS = platformDashboards({ pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }], pue: 1.09, gridGco2PerKwh: 412.72, cfe: 0.87 });

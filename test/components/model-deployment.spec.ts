@@ -9,7 +9,7 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ModelDeployment";
 const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
@@ -74,12 +74,7 @@ describe("ModelDeployment", () => {
 
     it("labels it with the governance labels, the team, and the sustainability labels (inference, not shiftable, the carbon tier)", async () => {
       assert.deepStrictEqual(input(await isvc(), "metadata.labels"), {
-        "app.kubernetes.io/managed-by": "pulumi",
-        "app.kubernetes.io/part-of": "cnai-platform",
-        "cnai.dev/env": "test",
-        "cnai.dev/team": "nlp",
-        "cnai.dev/cost-center": "cc-1",
-        "cnai.dev/component": "model-deployment",
+        ...kubernetesLabels("model-deployment", "nlp"),
         "cnai.dev/workload-type": "inference",
         "cnai.dev/shiftable": "false",
         "cnai.dev/carbon-tier": "low",

@@ -5,7 +5,7 @@ import { HELM_CHARTS, IMAGES } from "../../components/catalog/software";
 import { MODEL_REGISTRY_KSA, ModelRegistry, type ModelRegistryArgs, type ModelRegistryKind } from "../../components/registry/model-registry";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { SECRET } from "../../scripts/lib/wire-values";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
@@ -19,14 +19,7 @@ const PROVIDER = "pulumi:providers:kubernetes";
 const PASSWORD = "s3cr3t-value";
 const GSA = "cnai-test-registry@acme-test.iam.gserviceaccount.com";
 
-const LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "model-registry",
-};
+const LABELS = kubernetesLabels("model-registry");
 const SELECTOR = { "app.kubernetes.io/name": "model-registry", component: "model-registry-server" };
 
 function args(kind: ModelRegistryKind, overrides: Partial<ModelRegistryArgs> = {}): ModelRegistryArgs {

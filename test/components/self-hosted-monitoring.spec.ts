@@ -13,7 +13,7 @@ import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:SelfHostedMonitoring";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -30,14 +30,7 @@ const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const PROVIDER = "pulumi:providers:kubernetes";
 
-const LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "ml-platform",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "self-hosted-monitoring",
-};
+const LABELS = kubernetesLabels("self-hosted-monitoring");
 
 const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
 const DASHBOARDS = platformDashboards({ pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }], pue: 1.09, gridGco2PerKwh: 412.72, cfe: 0.87 });

@@ -10,7 +10,7 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:tenancy:TeamNamespace";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -27,14 +27,7 @@ const IDENTITIES = {
 };
 
 /** The team's name, not the stack's, is the `cnai.dev/team` label. */
-const LABELS = {
-  "app.kubernetes.io/managed-by": "pulumi",
-  "app.kubernetes.io/part-of": "cnai-platform",
-  "cnai.dev/env": "test",
-  "cnai.dev/team": "vision",
-  "cnai.dev/cost-center": "cc-1",
-  "cnai.dev/component": "team-namespace",
-};
+const LABELS = kubernetesLabels("team-namespace", "vision");
 
 const POLICY_NAMES = [
   "default-deny", "allow-same-namespace", "allow-dns", "allow-gke-metadata", "allow-https-egress",

@@ -8,7 +8,7 @@ import { CHECKPOINTS_MOUNT, DATASETS_MOUNT, TrainingJob, type TrainingJobArgs, r
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:training:TrainingJob";
 const TRAIN_JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob";
@@ -116,12 +116,7 @@ describe("TrainingJob", () => {
 
     it("labels the job: governance with the team, sustainability (training, shiftable, the carbon tier), the team-queue LocalQueue and cnai-standard priority", async () => {
       assert.deepStrictEqual(labelsOf(one(await job(), TRAIN_JOB)), {
-        "app.kubernetes.io/managed-by": "pulumi",
-        "app.kubernetes.io/part-of": "cnai-platform",
-        "cnai.dev/env": "test",
-        "cnai.dev/team": "vision",
-        "cnai.dev/cost-center": "cc-1",
-        "cnai.dev/component": "training-job",
+        ...kubernetesLabels("training-job", "vision"),
         "cnai.dev/workload-type": "training",
         "cnai.dev/shiftable": "true",
         "cnai.dev/carbon-tier": "low",

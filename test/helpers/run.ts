@@ -9,6 +9,18 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 
 export const STACK_LABELS: StackLabels = { env: "test", team: "ml-platform", costCenter: "cc-1" };
 
+/** The governance labels a component's Kubernetes objects carry under STACK_LABELS, written out (a team's own objects carry its name). */
+export function kubernetesLabels(component: string, team = "ml-platform"): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/part-of": "cnai-platform",
+    "cnai.dev/env": "test",
+    "cnai.dev/team": team,
+    "cnai.dev/cost-center": "cc-1",
+    "cnai.dev/component": component,
+  };
+}
+
 /** Runs a program (a few components) under the offline engine. */
 export function run(program: () => unknown, options: { preview?: boolean; stack?: string; config?: Record<string, string> } = {}): Promise<RunResult> {
   return runProgram({
