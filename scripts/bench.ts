@@ -151,6 +151,9 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
   const policy = largest ? await policyThroughput(path.join(work, `synthetic-${largest.teams}`), `synthetic-${largest.teams}`, runs) : undefined;
   if (policy) log(`policy: ${policy.checks} resource checks in ${policy.seconds.toFixed(2)} s: ${policy.checksPerSecond} per second`);
 
+  const loaders = loaderComparison(work, runs);
+  log(`loaders, plan dev: ${loaders.plan.custom.seconds.toFixed(2)} s custom (cache warm), ${loaders.plan.customCold.seconds.toFixed(2)} s custom (no cache), ${loaders.plan.tsNode.seconds.toFixed(2)} s ts-node transpile-only; Node type stripping: ${loaders.nodeTypeStripping.runs ? "runs" : "cannot load the project"}`);
+
   const startup = runtimeStartup(runs);
   log(`program start-up as the Pulumi runtime loads it: ${startup.transpileOnly.seconds.toFixed(2)} s (type-checking: ${startup.typeChecking.seconds.toFixed(1)} s)`);
 
@@ -165,6 +168,7 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
     scaling,
     policy,
     runtimeStartup: startup,
+    loaders,
     testLoop: tests,
     targets: {
       planToFloorAtMost2: shipped.every((s) => s.ratioToFloor <= 2),
@@ -172,6 +176,7 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
       largestUnder1GiB: largest?.teams === 500 ? largest.peakRssMiB < 1024 : undefined,
       msPerResourceWithin1_5xOfSmallest: scaling.length > 1 ? scaling[scaling.length - 1].msPerResource <= 1.5 * scaling[0].msPerResource : undefined,
       testLoopAtLeast5x: tests ? tests.speedup >= 5 : undefined,
+      customLoaderWinsBy10Percent: loaders.customLoaderWins,
     },
   };
 }
@@ -189,6 +194,74 @@ async function policyThroughput(dir: string, stack: string, runs: number) {
   }
   const seconds = median(times);
   return { plan: stack, resources: plan.resources.length, checks, seconds: round(seconds, 3), checksPerSecond: Math.round(checks / seconds) };
+}
+
+/**
+ * How the project's TypeScript is loaded, compared (issue: keep the custom loader only if it wins by
+ * more than 10 %): the custom loader (scripts/ts-register.js) with its cache warm and with it off,
+ * ts-node in transpile-only mode, and Node's own type stripping (Node >= 22.18 strips types from .ts
+ * files natively), for `plan`, `policy` and a spec run. Node's stripping loads a .ts file with
+ * import/export as an ES module with extensionless specifiers, so whether it can run `plan` at all
+ * is recorded, with its first error, and the cost of its transform over the project's files is
+ * measured beside the TypeScript compiler's.
+ */
+function loaderComparison(work: string, runs: number) {
+  const planArgs = ["scripts/plan.ts", "--stack", "dev", "--out", path.join(work, "loader-plan")];
+  const policyArgs = ["scripts/policy.ts", "--plan", path.join(work, "prod", "plan.json"), "--stack", "prod"];
+  const spec = ["test/components/gke-cluster.spec.ts", "test/policies/engine.spec.ts"];
+  const custom = ["-r", "./scripts/ts-register.js"];
+  const tsNode = ["-r", "ts-node/register/transpile-only"];
+  const mocha = require.resolve("mocha/bin/mocha.js");
+  const specRun = (loader: string[]) => [process.execPath, mocha, "--no-config", "--require", loader[1], "--extension", "ts", "--timeout", "600000", "--reporter", "dot", ...spec];
+  const cold = { CNAI_TS_CACHE: "off" };
+  const measureEach = (command: (loader: string[]) => string[]) => {
+    const rounds = interleaved({ custom: command(custom), tsNode: command(tsNode) }, runs);
+    const customCold = timeProcess(command(custom), Math.min(runs, 3), { env: cold });
+    return { custom: rounds.custom, customCold, tsNode: rounds.tsNode };
+  };
+  const plan = measureEach((loader) => [process.execPath, "--max-semi-space-size=64", ...loader, ...planArgs]);
+  const policy = measureEach((loader) => [process.execPath, "--max-semi-space-size=64", ...loader, ...policyArgs]);
+  const tests = measureEach(specRun);
+  const native = spawnSync(process.execPath, planArgs, { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  const firstError = (native.stderr || "").split("\n").find((l) => /Error|error/.test(l))?.trim();
+  const transform = spawnSync(process.execPath, [
+    "-e",
+    `const m = require("module"), fs = require("fs"); const files = ${JSON.stringify(projectSources())};
+     const time = (f) => { const t = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - t) / 1e6; };
+     const strip = typeof m.stripTypeScriptTypes === "function" ? time(() => files.forEach((f) => m.stripTypeScriptTypes(fs.readFileSync(f, "utf8"), { mode: "transform" }))) : null;
+     let ts; const load = time(() => (ts = require("typescript")));
+     const transpile = time(() => files.forEach((f) => ts.transpileModule(fs.readFileSync(f, "utf8"), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, isolatedModules: true } })));
+     console.log(JSON.stringify({ files: files.length, nodeStripMs: strip, typescriptLoadMs: load, typescriptTranspileMs: transpile }));`,
+  ], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  const share = (a: ProcessRun, b: ProcessRun) => round(1 - a.seconds / b.seconds, 3);
+  const summary = (m: ReturnType<typeof measureEach>) => ({
+    custom: { seconds: round(m.custom.seconds, 3) },
+    customCold: { seconds: round(m.customCold.seconds, 3) },
+    tsNode: { seconds: round(m.tsNode.seconds, 3) },
+    customFasterThanTsNodeBy: share(m.custom, m.tsNode),
+  });
+  const result = {
+    plan: summary(plan),
+    policy: summary(policy),
+    specs: { files: spec, ...summary(tests) },
+    nodeTypeStripping: { runs: native.status === 0, status: native.status, firstError, transformCost: JSON.parse(transform.stdout || "null") as unknown },
+    customLoaderWins: [plan, policy, tests].every((m) => share(m.custom, m.tsNode) > 0.1) && native.status !== 0,
+  };
+  return result;
+}
+
+/** The project's TypeScript sources outside test/ (what plan and policy load, and more). */
+function projectSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(rel);
+    }
+  };
+  for (const dir of ["components", "stacks", "policies", "scripts"]) walk(dir);
+  return out;
 }
 
 /**
@@ -236,6 +309,13 @@ function table(r: Awaited<ReturnType<typeof measure>>): string {
     ...r.scaling.map((s) => [`plan ${s.teams} teams`, s.seconds.toFixed(2), String(s.peakRssMiB), `${s.resources} resources, ${s.msPerResource} ms/resource`]),
     ...(r.policy ? [[`policy, ${r.policy.plan}`, r.policy.seconds.toFixed(2), "", `${r.policy.checks} checks, ${r.policy.checksPerSecond}/s`]] : []),
     ["start-up, Pulumi runtime", r.runtimeStartup.transpileOnly.seconds.toFixed(2), "", `type-checking instead: ${r.runtimeStartup.typeChecking.seconds} s`],
+    ...(["plan", "policy", "specs"] as const).map((k) => [
+      `loader, ${k}`,
+      r.loaders[k].custom.seconds.toFixed(2),
+      "",
+      `custom loader; no cache ${r.loaders[k].customCold.seconds.toFixed(2)} s; ts-node transpile-only ${r.loaders[k].tsNode.seconds.toFixed(2)} s (custom ${Math.round(r.loaders[k].customFasterThanTsNodeBy * 100)} % faster)`,
+    ]),
+    ["loader, Node type stripping", "", "", r.loaders.nodeTypeStripping.runs ? "runs plan" : `cannot load the project: ${r.loaders.nodeTypeStripping.firstError ?? "failed"}`],
     ...(r.testLoop ? [["npm test", r.testLoop.project.seconds.toFixed(1), "", `default ts-node way ${r.testLoop.defaultWay.seconds} s: ${r.testLoop.speedup}x`]] : []),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./pulumi-internals";
+import { offlineRefusal } from "./monitor-features";
+import { checkSdkSeam, skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./sdk-seam";
 import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
 import { type PlainValue, plainObject } from "./wire-values";
@@ -93,6 +94,7 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
   const preview = options.preview ?? false;
   const config = options.config ?? {};
   const timeoutMs = options.timeoutMs ?? 120_000;
+  checkSdkSeam();
   skipSourcePositions(pulumi.Resource);
   skipPromiseStacks();
   const inStore = options.isolated === false ? <T>(run: () => Promise<T>) => run() : withLocalStorage;
@@ -124,6 +126,8 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
     }
     if (failures.length > 0) {
       const first = failures[0];
+      const refusal = offlineRefusal(errorMessage(first));
+      if (refusal) throw new ProgramError(`offline plan: ${refusal}`, new UnsupportedOffline(`offline plan: ${refusal}`), monitor.records);
       throw new ProgramError(errorMessage(first), first, monitor.records);
     }
     const stackUrn = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
@@ -137,6 +141,14 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
       invokes: monitor.invokes,
     };
   });
+}
+
+/** The program uses an engine feature the offline plan does not have (monitor-features.ts): a user error, told without a stack. */
+export class UnsupportedOffline extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsupportedOffline";
+  }
 }
 
 /** Requires the program afresh (its module only, not its libraries) and runs its export. */
@@ -166,5 +178,5 @@ export function errorMessage(error: unknown): string {
 }
 
 export function isUserError(error: unknown): boolean {
-  return error instanceof Error && (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error));
+  return error instanceof UnsupportedOffline || (error instanceof Error && (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error)));
 }

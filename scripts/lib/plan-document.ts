@@ -15,6 +15,8 @@ export interface PlanResourceOptions {
   additionalSecretOutputs: string[];
   replaceOnChanges?: string[];
   deletedWith?: string | null;
+  /** Resources whose replacement replaces this one (the replaceWith option). */
+  replaceWith?: string[];
 }
 
 export interface PlanResource {

@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { UnknownValueError, unknownCheckingProxy, unknownStringValue } from "./pulumi-internals";
+import { UnknownValueError, unknownCheckingProxy, unknownStringValue } from "./sdk-seam";
 import type { PolicyConfigSchema, PolicyPackDefinition } from "../../policies/lib/policy";
 
 export type { PolicyPackDefinition };

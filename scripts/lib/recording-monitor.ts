@@ -2,10 +2,8 @@ import type { PlanResource, PlanResourceOptions } from "./plan-document";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { plainObject, plainValue, SIG_KEY, SECRET_SIG, valuesOf } from "./wire-values";
 import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
-// The protobuf modules the Pulumi SDK itself uses (resolved from it, so messages are its own classes).
-const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi/package.json")] }));
-const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } };
-const resproto = fromSdk("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => { setUrn(u: string): void; setId(i: string): void; setObject(o: unknown): void } };
+import { supportedFeatureValues, supportsLegacyFeature } from "./monitor-features";
+import { resproto, structproto } from "./sdk-seam";
 
 /** The options of one registration, as the engine receives them. */
 export type RecordedOptions = Required<PlanResourceOptions>;
@@ -88,10 +86,17 @@ export class RecordingMonitor extends MockMonitor {
     callback(null, {});
   }
 
+  /** The features the offline engine has (monitor-features.ts), as SDKs since 3.256.0 ask for them. */
+  override getDeploymentInfo(_req: any, callback: (err: any, response: any) => void): void {
+    const response = new resproto.DeploymentInfo();
+    response.setSupportedfeaturesList(supportedFeatureValues(resproto.ResourceMonitorFeature));
+    callback(null, response);
+  }
+
+  /** The same answers, one feature at a time, as older SDKs ask. */
   override supportsFeature(req: any, callback: (err: any, response: any) => void): void {
-    // Transforms run in the engine, which mocks do not have.
-    const id = req.getId();
-    callback(null, { getHassupport: () => id !== "outputValues" && id !== "transforms" && id !== "invokeTransforms" });
+    const supported = supportsLegacyFeature(req.getId());
+    callback(null, { getHassupport: () => supported });
   }
 
   /** The registered state (wire format): inputs echoed, plus outputs synthesised for a custom resource outside preview. */
@@ -151,6 +156,7 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       replaceOnChanges: req.getReplaceonchangesList(),
       deletedWith: req.getDeletedwith() || null,
+      replaceWith: req.getReplaceWithList(),
     },
     propertyDependencies,
   };

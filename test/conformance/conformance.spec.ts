@@ -77,7 +77,7 @@ describe("conformance", function () {
 
     it("a version the CRD does not serve, and a group with no CRD", async () => {
       assert.match((await check({ apiVersion: "kueue.x-k8s.io/v1alpha9", kind: "LocalQueue", metadata: { name: "q", namespace: "n" } }))[0], /no served version v1alpha9 of LocalQueue/);
-      assert.match((await check({ apiVersion: "operator.knative.dev/v1beta1", kind: "KnativeServing", metadata: { name: "k", namespace: "n" } }))[0], /no schema: operator\.knative\.dev\/v1beta1 .*npm run fetch-crds/);
+      assert.match((await check({ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "n" } }))[0], /no schema: widgets\.example\.com\/v1 .*npm run fetch-crds/);
     });
 
     it("core objects: a wrong type, and names and labels Kubernetes refuses", async () => {

@@ -12,7 +12,7 @@ import { stackRun } from "../helpers/stacks";
 
 describe("offline engine", () => {
   describe("recording", () => {
-    it("records every option the SDK sends: protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn, aliases, additional secret outputs, provider, parent", async () => {
+    it("records every option the SDK sends: protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn, aliases, additional secret outputs, replaceOnChanges, replaceWith, provider, parent", async () => {
       const result = await run(() => {
         const parent = new pulumi.ComponentResource("cnai:test:Parent", "parent");
         const first = new gcp.serviceaccount.Account("first", { accountId: "first-sa" }, { parent });
@@ -31,6 +31,7 @@ describe("offline engine", () => {
             aliases: [{ name: "old-second" }],
             additionalSecretOutputs: ["email"],
             replaceOnChanges: ["accountId"],
+            replaceWith: [first],
           },
         );
       });
@@ -45,6 +46,7 @@ describe("offline engine", () => {
         {
           protect: true, retainOnDelete: true, deleteBeforeReplace: true, ignoreChanges: ["displayName"],
           dependsOn: [], aliases: undefined, additionalSecretOutputs: ["email"], replaceOnChanges: ["accountId"], deletedWith: null,
+          replaceWith: [first.urn],
         },
       );
       assert.ok(JSON.stringify(second.options.aliases).includes('"name":"old-second"'), JSON.stringify(second.options.aliases));
