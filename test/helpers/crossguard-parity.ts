@@ -1,0 +1,74 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PACKS, type ShippedPack } from "../../policies/lib/packs";
+import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resource";
+import { type PolicyConfigFileText, cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
+import type { Plan, PolicyViolation } from "../../scripts/lib/plan-document";
+import { policyConfigFile } from "../../scripts/lib/policy-check";
+import { packHost } from "./crossguard-host";
+import { ROOT } from "./run";
+
+/** `--policy-pack policies/<dir> --policy-pack-config <file>`, as typed from the repository root. */
+export interface PackArgument {
+  readonly pack: Pick<ShippedPack, "dir" | "name">;
+  /** The pack folder as given to --policy-pack (relative to the root). */
+  readonly packPath: string;
+  readonly config?: PolicyConfigFileText;
+}
+
+/** The shipped stack's `--policy-pack ... --policy-pack-config ...` pairs, files read from disk. */
+export function stackPackArguments(stack: string, root = ROOT): PackArgument[] {
+  return PACKS.map((pack) => {
+    const file = policyConfigFile(root, stack, pack);
+    return { pack, packPath: `policies/${pack.dir}`, config: { path: path.relative(root, file), text: fs.readFileSync(file, "utf8") } };
+  });
+}
+
+export interface HostRun {
+  readonly violations: PolicyViolation[];
+  /** Analyze and AnalyzeStack requests sent. */
+  readonly requests: number;
+}
+
+/**
+ * A plan through the packs under the real host, as `pulumi preview --policy-pack ...` would run it:
+ * each pack configured by the CLI's rules from its config file and the info the host reports, every
+ * resource analyzed, then the stack. Violations are attributed as the CLI attributes them: an
+ * Analyze result to the analyzed resource, an AnalyzeStack result to the URN it names when that is
+ * a resource of the plan, else to the stack (null), and remediate shown as mandatory
+ * (pkg/resource/deploy/analyze_snapshot.go analyzeResource, resolveStackPolicyViolationURN).
+ * Throws what the CLI would stop with: a refused config, or a failed request.
+ */
+export async function hostViolations(plan: Pick<Plan, "project" | "stack" | "resources">, args: readonly PackArgument[], dryRun: boolean, root = ROOT): Promise<HostRun> {
+  const resources = analyzerResources(plan);
+  const inPlan = new Set(resources.map((r) => r.urn));
+  const violations: PolicyViolation[] = [];
+  let requests = 0;
+  for (const arg of args) {
+    const host = await packHost(path.join(root, arg.packPath));
+    const request = cliConfigureLocalPack(host.info, arg.packPath, arg.config);
+    await host.configureStack({ project: plan.project, stack: plan.stack, dryRun });
+    await host.configure(request);
+    const toViolation = (urn: string | null) => (d: Awaited<ReturnType<typeof host.analyze>>[number]): PolicyViolation => ({
+      pack: d.policyPackName,
+      policy: d.policyName,
+      enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
+      urn,
+      message: d.message,
+      description: d.description,
+    });
+    const perResource = await Promise.all(resources.map(async (r) => (await host.analyze(r)).map(toViolation(r.urn))));
+    requests += resources.length;
+    violations.push(...perResource.flat());
+    const stack = await host.analyzeStack(resources);
+    requests += 1;
+    violations.push(...stack.map((d) => toViolation(d.urn && inPlan.has(d.urn) ? d.urn : null)(d)));
+  }
+  return { violations, requests };
+}
+
+/** Violations in a stable order, for comparing two runs as multisets. */
+export function sortedViolations(violations: readonly PolicyViolation[]): PolicyViolation[] {
+  const key = (v: PolicyViolation) => JSON.stringify([v.pack, v.policy, v.urn ?? "", v.enforcementLevel, v.message, v.description ?? ""]);
+  return [...violations].map((v) => ({ pack: v.pack, policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message, description: v.description })).sort((a, b) => key(a).localeCompare(key(b)));
+}
