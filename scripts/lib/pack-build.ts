@@ -109,5 +109,23 @@ export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" |
     dependencies: Object.fromEntries(names.map((name) => [name, installedVersion(root, name)])),
   };
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
+  const problems = selfContainmentProblems(dir);
+  if (problems.length) throw new UsageError(`${path.relative(process.cwd(), dir)}: not self-contained: ${problems.join("; ")}`);
   return { dir, packageJson, closure };
+}
+
+/**
+ * What stops a pack folder from loading alone: an import that does not resolve inside the folder,
+ * or a package it imports without declaring it in package.json. Empty for a self-contained pack.
+ */
+export function selfContainmentProblems(dir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { main?: string; dependencies?: Record<string, string> };
+  if (!manifest.main) return ["package.json has no main"];
+  let closure: PackClosure;
+  try {
+    closure = packClosure(dir, manifest.main);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  return closure.packages.filter((name) => !(name in (manifest.dependencies ?? {}))).map((name) => `imports ${name}, which package.json does not declare`);
 }

@@ -110,6 +110,22 @@ describe("offline policy engine", () => {
       assert.strictEqual(violations.length, 3);
     });
 
+    it("matches exemptions on the whole URN: a resource of another type or parent with the same name is still checked", async () => {
+      const tagged = resourcePolicy({ name: "test-any", description: "Flags everything named a.", validate: (args, report) => void (args.name === "a" && report("named a")) });
+      const exemptions = [{ urn: urnOf("gcp:storage/bucket:Bucket", "a"), reason: "archived bucket, deleted next quarter" }];
+      const resources = [
+        { type: "gcp:storage/bucket:Bucket", name: "a", inputs: {} },
+        { type: "gcp:pubsub/topic:Topic", name: "a", inputs: {} },
+        { type: "gcp:storage/bucket:Bucket", name: "a", inputs: {}, parent: urnOf("cnai:data:DataBucket", "p") },
+      ];
+      const plan = planOf(resources);
+      // planOf names URNs by type and name only; the child's URN carries its parent's type.
+      plan.resources[2].urn = "urn:pulumi:policytest::cnai-platform::cnai:data:DataBucket$gcp:storage/bucket:Bucket::a";
+      const pack = testPack(tagged);
+      const { violations } = await evaluatePolicies(plan, [pack], new Map([[pack.name, reconcilePolicyConfig(pack, { "test-any": { exemptions } }, "x.json")]]));
+      assert.deepStrictEqual(violations.map((v) => v.urn), [plan.resources[1].urn, plan.resources[2].urn]);
+    });
+
     it("turns a read of an unknown value into an advisory 'can't run during preview', for resource and stack policies", async () => {
       const violations = await run({}, [{ type: "gcp:storage/bucket:Bucket", name: "a", inputs: { location: "[unknown]" } }]);
       const preview = violations.filter((v) => /during preview/.test(v.message));

@@ -39,6 +39,22 @@ describe("policy packs and their configs", () => {
     });
   }
 
+  it("gives each pack folder the tsconfig.json the CLI's ts-node compiles it with: the project's strictness, no ambient types, no extends", () => {
+    const [first, ...others] = PACKS.map((pack) => fs.readFileSync(path.join(ROOT, "policies", pack.dir, "tsconfig.json"), "utf8"));
+    for (const other of others) assert.strictEqual(other, first, "one set of options for every pack");
+    const pack = JSON.parse(first);
+    const project = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+    // run-policy-pack (run.ts) merges its defaults (target ES2020, module nodenext) under the pack's
+    // raw compilerOptions, read without following "extends": an extended file's options would lose
+    // to those defaults, so the options are written out here.
+    assert.ok(!("extends" in pack));
+    for (const option of ["target", "lib", "module", "moduleResolution", "strict", "noImplicitReturns", "noUnusedLocals", "noUnusedParameters", "esModuleInterop"]) {
+      assert.deepStrictEqual(pack.compilerOptions[option], project[option], option);
+    }
+    // A published pack has only its declared dependencies: no @types, so none in the repository either.
+    assert.deepStrictEqual(pack.compilerOptions.types, []);
+  });
+
   it("constructs a PolicyPack nowhere but the packs' index.ts files", () => {
     const offenders: string[] = [];
     const walk = (dir: string) => {
