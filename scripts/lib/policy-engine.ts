@@ -3,7 +3,7 @@ import { schemaProblems } from "./config-schema";
 import { UsageError } from "./project-files";
 import { analyzerResources } from "./crossguard/analyzer-resource";
 import { type AnalyzerInfo, CliPolicyConfigError, type ConfigureEntry, cliConfigureLocalPack, describeValue, isValidLevel, ENFORCEMENT_LEVELS } from "./crossguard/config";
-import { type Diagnostic, type PackConfig, type ServedPack, analyze, analyzeStack } from "./crossguard/policy-server";
+import { type Diagnostic, type PackConfig, type ServedPack, analyze, analyzeStack, preparePack } from "./crossguard/policy-server";
 
 /**
  * The policy packs run offline, on one evaluation path with CrossGuard:
@@ -125,9 +125,9 @@ export async function evaluatePolicies(plan: Pick<Plan, "resources">, packs: rea
       description: d.description,
     });
   for (const pack of packs) {
-    const config = configs.get(pack.name) ?? new Map();
+    const prepared = preparePack(pack, configs.get(pack.name) ?? new Map());
     for (const resource of resources) {
-      for (const d of await analyze(pack, config, resource, counts)) add(d, resource.urn);
+      for (const d of await analyze(prepared, resource, counts)) add(d, resource.urn);
     }
   }
   for (const pack of packs) {

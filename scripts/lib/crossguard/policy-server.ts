@@ -78,25 +78,48 @@ function readProperties(properties: Record<string, unknown>): Record<string, unk
 }
 
 function copy(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(copy);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (inner !== undefined) out[key] = copy(inner);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const inner = (value as Record<string, unknown>)[keys[i]];
+    // "We treat properties with undefined values as if they do not exist" (deserializeProperties).
+    if (inner !== undefined) out[keys[i]] = copy(inner);
   }
   return out;
 }
 
+/**
+ * The option lists of one request: google-protobuf's getters return the message's own arrays, so the
+ * server hands every validation of a request the same ignoreChanges, aliases and
+ * additionalSecretOutputs arrays (a fresh options object around them each time).
+ */
+interface OptionLists {
+  readonly ignoreChanges: string[];
+  readonly aliases: string[];
+  readonly additionalSecretOutputs: string[];
+}
+
+const optionLists = (resource: AnalyzerResource): OptionLists => ({
+  ignoreChanges: [...resource.options.ignoreChanges],
+  aliases: [...resource.options.aliases],
+  additionalSecretOutputs: [...resource.options.additionalSecretOutputs],
+});
+
 /** server.ts getResourceOptions. */
-function resourceOptions(resource: AnalyzerResource): Record<string, unknown> {
+function resourceOptions(resource: AnalyzerResource, lists: OptionLists): Record<string, unknown> {
   const { options } = resource;
   const result: Record<string, unknown> = {
     protect: options.protect,
-    ignoreChanges: [...options.ignoreChanges],
-    aliases: [...options.aliases],
+    ignoreChanges: lists.ignoreChanges,
+    aliases: lists.aliases,
     customTimeouts: { createSeconds: options.customTimeouts.create, updateSeconds: options.customTimeouts.update, deleteSeconds: options.customTimeouts.delete },
-    additionalSecretOutputs: [...options.additionalSecretOutputs],
+    additionalSecretOutputs: lists.additionalSecretOutputs,
   };
   if (options.deleteBeforeReplace !== undefined) result.deleteBeforeReplace = options.deleteBeforeReplace;
   if (options.parent) result.parent = options.parent;
@@ -108,20 +131,6 @@ function providerResource(resource: AnalyzerResource): Record<string, unknown> |
   const provider = resource.provider;
   if (!provider) return undefined;
   return { type: provider.type, props: readProperties(provider.properties), urn: provider.urn, name: provider.name };
-}
-
-/** A resource's `props`, read (copied and proxied) when a policy first touches it, as the server reads it for each validation. */
-function withLazyProps<T extends Record<string, unknown>>(target: T, properties: Record<string, unknown>): T {
-  Object.defineProperty(target, "props", {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const props = readProperties(properties);
-      Object.defineProperty(target, "props", { value: props, enumerable: true, configurable: true, writable: true });
-      return props;
-    },
-  });
-  return target;
 }
 
 /** server.ts makeGetConfigFun: the policy's configured properties. */
@@ -180,37 +189,69 @@ export interface AnalyzeCounts {
   checks: number;
 }
 
-/** server.ts makeAnalyzeRpcFun: one resource through every resource policy of the pack. */
-export async function analyze(pack: ServedPack, config: PackConfig, resource: AnalyzerResource, counts?: AnalyzeCounts): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
+type Validation = (args: never, report: never) => unknown;
+
+/** Awaits what a policy returned only when it is a promise (most policies are synchronous). */
+const settle = (result: unknown): unknown => (result && typeof (result as { then?: unknown }).then === "function" ? result : undefined);
+
+/**
+ * A resource policy's arguments for one validation, as server.ts makeAnalyzeRpcFun builds them: a
+ * plain object, with its own copy of the properties (deserializeProperties for each validation,
+ * so what one policy writes into them no other sees) behind the unknown-checking proxy.
+ */
+function resourceArgs(resource: AnalyzerResource, lists: OptionLists, isType: (cls: unknown) => boolean, getConfig: () => Record<string, unknown>): Record<string, unknown> {
+  const props = readProperties(resource.properties);
+  const args: Record<string, unknown> = {
+    type: resource.type,
+    props,
+    urn: resource.urn,
+    name: resource.name,
+    opts: resourceOptions(resource, lists),
+    stackTags: NO_TAGS,
+    isType,
+    asType: (cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined),
+    getConfig,
+    notApplicable: throwNotApplicable,
+  };
+  if (resource.provider) args.provider = providerResource(resource);
+  return args;
+}
+
+/** A pack with its config, ready to analyze resources: each policy's level and validations, worked out once. */
+export interface PreparedPack {
+  readonly pack: ServedPack;
+  readonly config: PackConfig;
+  readonly resourcePolicies: ReadonlyArray<{ policy: CnaiPolicy; level: EnforcementLevel; validations: Validation[]; type?: string; getConfig: () => Record<string, unknown> }>;
+}
+
+export function preparePack(pack: ServedPack, config: PackConfig): PreparedPack {
+  const resourcePolicies: Array<PreparedPack["resourcePolicies"][number]> = [];
   for (const policy of pack.policies) {
     let level = levelOf(pack, policy, config);
-    if (level === "disabled" || !("validateResource" in policy)) continue;
-    if (!policy.validateResource) continue;
+    if (level === "disabled" || !("validateResource" in policy) || !policy.validateResource) continue;
     if (level === "remediate") level = "mandatory";
-    if (!Array.isArray(policy.validateResource)) {
-      const type = pulumiTypeOf(policy.validateResource);
-      if (type && resource.type !== type) continue;
-    }
+    const single = !Array.isArray(policy.validateResource);
+    const validations = (single ? [policy.validateResource] : policy.validateResource) as Validation[];
+    resourcePolicies.push({ policy, level, validations, type: single ? pulumiTypeOf(policy.validateResource) : undefined, getConfig: getConfigOf(config, policy.name) });
+  }
+  return { pack, config, resourcePolicies };
+}
+
+/** server.ts makeAnalyzeRpcFun: one resource through every resource policy of the pack. */
+export async function analyze(prepared: PreparedPack, resource: AnalyzerResource, counts?: AnalyzeCounts): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const { pack } = prepared;
+  // One isType per resource: the server makes one per validation, which no policy can tell apart.
+  const isType = (cls: unknown) => isTypeOf(resource.type, cls);
+  const lists = optionLists(resource);
+  for (const { policy, level, validations, type, getConfig } of prepared.resourcePolicies) {
+    if (type && resource.type !== type) continue;
     const report = reporter(pack, policy, level, diagnostics);
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     for (const validation of validations) {
       if (counts) counts.checks += 1;
       try {
-        const args: Record<string, unknown> = withLazyProps({
-          type: resource.type,
-          urn: resource.urn,
-          name: resource.name,
-          opts: resourceOptions(resource),
-          stackTags: NO_TAGS,
-          isType: (cls: unknown) => isTypeOf(resource.type, cls),
-          asType: (cls: unknown) => (isTypeOf(resource.type, cls) ? args.props : undefined),
-          getConfig: getConfigOf(config, policy.name),
-          notApplicable: throwNotApplicable,
-        }, resource.properties);
-        const provider = providerResource(resource);
-        if (provider) args.provider = provider;
-        await validation(args as never, report as never);
+        const pending = settle(validation(resourceArgs(resource, lists, isType, getConfig) as never, report as never));
+        if (pending) await pending;
       } catch (error) {
         handle(error, pack, policy, diagnostics, `resource ${resource.urn}`);
       }
@@ -222,6 +263,7 @@ export async function analyze(pack: ServedPack, config: PackConfig, resource: An
 /** server.ts makeAnalyzeStackRpcFun: every stack policy of the pack over all resources. */
 export async function analyzeStack(pack: ServedPack, config: PackConfig, resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
+  const lists = resources.map(optionLists);
   for (const policy of pack.policies) {
     let level = levelOf(pack, policy, config);
     if (level === "disabled" || !("validateStack" in policy)) continue;
@@ -230,17 +272,19 @@ export async function analyzeStack(pack: ServedPack, config: PackConfig, resourc
     if (type && !resources.some((r) => r.type === type)) continue;
     const report = reporter(pack, policy, level, diagnostics);
     try {
-      const linked = resources.map((r) => {
-        const resource: Record<string, unknown> = withLazyProps({
+      const linked = resources.map((r, i) => {
+        const props = readProperties(r.properties);
+        const resource: Record<string, unknown> = {
           type: r.type,
+          props,
           urn: r.urn,
           name: r.name,
-          opts: resourceOptions(r),
+          opts: resourceOptions(r, lists[i]),
           dependencies: [],
           propertyDependencies: {},
           isType: (cls: unknown) => isTypeOf(r.type, cls),
-          asType: (cls: unknown) => (isTypeOf(r.type, cls) ? resource.props : undefined),
-        }, r.properties);
+          asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
+        };
         const provider = providerResource(r);
         if (provider) resource.provider = provider;
         return resource;
