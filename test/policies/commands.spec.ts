@@ -132,6 +132,10 @@ describe("npm run policy", function () {
     const [runResult] = sarif.runs;
     assert.deepStrictEqual(runResult.tool.driver.rules.map((r: { id: string }) => r.id), PACKS.flatMap((p) => p.policies.map((x) => x.name)));
     assert.strictEqual(runResult.results.length, plan.policy.violations.length);
+    // Each rule's default level is its level in the stack's config (prod: all mandatory, two disabled).
+    const rule = (id: string) => runResult.tool.driver.rules.find((r: { id: string }) => r.id === id);
+    assert.deepStrictEqual(rule("cnai-bucket-security").defaultConfiguration, { enabled: true, level: "error" });
+    assert.deepStrictEqual(rule("cnai-shiftable-gpu-capacity").defaultConfiguration, { enabled: false, level: "none" });
     for (const [i, r] of runResult.results.entries()) {
       const v = plan.policy.violations[i];
       assert.strictEqual(r.ruleId, v.policy);
