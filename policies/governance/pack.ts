@@ -16,6 +16,7 @@ import { privilegedContainers } from "./policies/privileged-containers";
 import { requiredLabels } from "./policies/required-labels";
 import { statefulProtected } from "./policies/stateful-protected";
 import { trainingQueueLabel } from "./policies/training-queue-label";
+import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
 export const GOVERNANCE: PolicyPackDefinition = {
@@ -44,5 +45,6 @@ export const GOVERNANCE: PolicyPackDefinition = {
     containerResources,
     inferenceBoundedReplicas,
     trainingQueueLabel,
+    workloadsRunnable,
   ],
 };

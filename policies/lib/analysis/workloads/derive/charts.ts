@@ -1,7 +1,7 @@
 import { chartFacts, kustomizationFacts, knownVersions, type ChartWorkloadFact } from "../../../../../components/catalog/chart-workloads";
 import type { ClusterIndex, PlanObject } from "../cluster";
 import type { Workload } from "../model";
-import { podFromTemplate, workloadShell } from "./pods";
+import { isUnknownValueError, plain, podFromTemplate, workloadShell } from "./pods";
 
 /**
  * Workloads of Helm charts and kustomizations the CLI has not rendered (the offline plan): from the
@@ -15,17 +15,25 @@ export function deriveChartWorkloads(index: ClusterIndex): Workload[] {
     const reference = String(chart.props.chart ?? "");
     const version = String(chart.props.version ?? "");
     const namespace = String(chart.props.namespace ?? "default");
-    const release = { name: String(chart.props.name ?? chart.name), namespace, values: chart.props.values ?? {} };
     const facts = chartFacts(reference, version);
     if (!facts) {
       const known = knownVersions(reference);
       out.push({
-        ...workloadShell({ urn: chart.urn, kind: "HelmChart", name: release.name, namespace, source: `chart ${reference} ${version}`, controller: "Helm chart", gang: false }),
+        ...workloadShell({ urn: chart.urn, kind: "HelmChart", name: String(chart.props.name ?? chart.name), namespace, source: `chart ${reference} ${version}`, controller: "Helm chart", gang: false }),
         unchecked: `no facts for chart ${reference} ${version}${known.length ? ` (facts exist for ${known.join(", ")})` : ""}: add them to components/catalog/chart-workloads`,
       });
       continue;
     }
-    for (const fact of facts.workloads(release)) out.push(fromFact(chart, fact, namespace, `chart ${facts.chart} ${facts.version}`, facts.notes));
+    try {
+      const release = { name: String(chart.props.name ?? chart.name), namespace, values: plain(chart.props.values ?? {}) };
+      for (const fact of facts.workloads(release)) out.push(fromFact(chart, fact, namespace, `chart ${facts.chart} ${facts.version}`, facts.notes));
+    } catch (error) {
+      if (!isUnknownValueError(error)) throw error;
+      out.push({
+        ...workloadShell({ urn: chart.urn, kind: "HelmChart", name: String(chart.name), namespace, source: `chart ${reference} ${version}`, controller: "Helm chart", gang: false }),
+        unchecked: `${error.message}: checked after apply`,
+      });
+    }
   }
   for (const kustomization of index.kustomizations) {
     if (index.renderedParents.has(kustomization.urn)) continue;

@@ -5,13 +5,11 @@ import { CORE_KINDS, deriveCore } from "./core";
 import { deriveInferenceService } from "./kserve";
 import { derivePyTorchJob } from "./pytorchjob";
 import { deriveTrainJob } from "./trainer";
+import { isUnknownValueError } from "./pods";
 
 export { kustomizedNamespaces } from "./charts";
 
-/** A failure reading a value CrossGuard leaves unknown during preview (@pulumi/policy proxy.ts UnknownValueError). */
-export function isUnknownValueError(error: unknown): error is Error {
-  return error instanceof Error && "unknownTypeSentinel" in error && Array.isArray((error as { props?: unknown }).props);
-}
+export { isUnknownValueError } from "./pods";
 
 /**
  * Every workload of the plan with the Pods its controller will create: the built-in controllers'

@@ -54,3 +54,8 @@ export function controllerProblem(message: string, fix: string, source: string):
 export function containerNamed(spec: Props, name: string): Props | undefined {
   return (spec.containers ?? []).find((c: Props) => c?.name === name);
 }
+
+/** A failure reading a value CrossGuard leaves unknown during preview (@pulumi/policy proxy.ts UnknownValueError). */
+export function isUnknownValueError(error: unknown): error is Error {
+  return error instanceof Error && "unknownTypeSentinel" in error && Array.isArray((error as { props?: unknown }).props);
+}
