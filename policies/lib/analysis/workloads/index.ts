@@ -1,6 +1,6 @@
 import { addExtendedResourceTolerations } from "./admission/extended-resources";
 import { type KueueOutcome, admitKueue } from "./admission/kueue";
-import { type LimitRangerDefault, applyLimitRangeDefaults, explainDefault, storedLimits, validateLimitRanges } from "./admission/limit-range";
+import { type LimitRangerDefault, applyLimitRangeDefaults, defaultRequestsToLimits, explainDefault, storedLimits, validateLimitRanges } from "./admission/limit-range";
 import { namespaceFacts, namespaceOf } from "./admission/namespaces";
 import { admitPodSecurity, enforcedLevel } from "./admission/pod-security";
 import { admitPriority, priorityClasses } from "./admission/priority";
@@ -47,7 +47,7 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const index = indexCluster(resources);
   const namespaces = namespaceFacts(index);
   const classes = priorityClasses(index);
-  const shapes = nodeShapes(index);
+  const { shapes, unreadable } = nodeShapes(index);
   const states: State[] = deriveWorkloads(index).map((workload) => ({ workload, problems: [...workload.problems], groups: new Map() }));
 
   for (const state of states) {
@@ -60,6 +60,7 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     workload.notes.push(...state.kueue.notes);
     for (const group of workload.groups) {
       injectGcsFuseSidecar(group);
+      defaultRequestsToLimits(group.pod);
       const g: GroupState = { admitted: true, steps: [], defaults: [], admittedCount: group.count, daemonPools: [] };
       state.groups.set(group, g);
       const fail = (problem: Problem | undefined) => {
@@ -117,6 +118,10 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   for (const state of states) {
     const { workload } = state;
     if (workload.unchecked) continue;
+    if (unreadable.length) {
+      workload.notes.push(`scheduling not checked: node pools have values unknown until apply (${unreadable.join("; ")})`);
+      continue;
+    }
     const admittedGroups = workload.groups.filter((group) => state.groups.get(group)!.admitted);
     for (const group of admittedGroups.filter((gr) => gr.daemon)) {
       const others = (pool: string) => daemons.filter((d) => d.group !== group && d.pools.includes(pool)).reduce((sum, d) => addAmounts(sum, withoutPods(podDemand(d.group.pod.spec))), {} as Amounts);

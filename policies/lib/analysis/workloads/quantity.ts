@@ -72,7 +72,15 @@ export function maxAmounts(into: Amounts, other: Amounts): Amounts {
   return into;
 }
 
-/** `cpu=1500m, memory=40Gi`, for messages. */
+/** `cpu=1500m, memory=40Gi`, for messages: cpu, memory and storage first, Pods last. */
 export function describeAmounts(amounts: Amounts, names: readonly string[] = Object.keys(amounts)): string {
-  return names.filter((n) => amounts[n] !== undefined).map((n) => `${n}=${formatAmount(n, amounts[n])}`).join(", ");
+  return [...names].filter((n) => amounts[n] !== undefined).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((n) => `${n}=${formatAmount(n, amounts[n])}`).join(", ");
 }
+
+const ORDER = ["cpu", "memory", "ephemeral-storage"];
+const rank = (name: string): number => {
+  const base = name.replace(/^(requests|limits)\./, "");
+  if (base === "pods" || name === "count/pods") return 99;
+  const at = ORDER.indexOf(base);
+  return at >= 0 ? at : 50;
+};

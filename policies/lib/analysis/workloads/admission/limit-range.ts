@@ -152,3 +152,16 @@ export function explainDefault(d: LimitRangerDefault): { message: string; fix: s
     source: LIMITRANGER,
   };
 }
+
+/**
+ * The API server's defaulting of a Pod, before admission: a container (or init container) with a
+ * limit but no request for a resource gets the limit as its request. Webhook patches are defaulted
+ * the same way. Source: kubernetes pkg/apis/core/v1/defaults.go (SetDefaults_Pod).
+ */
+export function defaultRequestsToLimits(pod: PodObject): void {
+  for (const container of allContainers(pod.spec)) {
+    const limits = container.resources?.limits;
+    if (!limits) continue;
+    container.resources.requests = { ...limits, ...(container.resources.requests ?? {}) };
+  }
+}

@@ -13,6 +13,7 @@ import { machineShape } from "../../../../../components/catalog/machine-types";
 import { migInstancesPerGpu } from "../../../../../components/catalog/mig-profiles";
 import { capacityOf, nodeRange, zonesOf } from "../../../gpu";
 import type { ClusterIndex, PlanObject } from "../cluster";
+import { isUnknownValueError } from "../derive/pods";
 import type { Props } from "../model";
 import { type Amounts, amountOf } from "../quantity";
 
@@ -41,13 +42,26 @@ export interface NodeShape {
  * disk as the upper bound of ephemeral storage, GPUs per node times the clients time-sharing serves
  * or the MIG instances a GPU holds, the labels and taints GKE sets, and the pool's maximum size.
  */
-export function nodeShapes(index: ClusterIndex): NodeShape[] {
-  const shapes = index.nodePools.map((pool) => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name)));
+export function nodeShapes(index: ClusterIndex): { shapes: NodeShape[]; unreadable: string[] } {
+  const shapes: NodeShape[] = [];
+  const unreadable: string[] = [];
+  const add = (owner: PlanObject, read: () => NodeShape | undefined) => {
+    try {
+      const shape = read();
+      if (shape) shapes.push(shape);
+    } catch (error) {
+      if (!isUnknownValueError(error)) throw error;
+      unreadable.push(`${owner.name}: ${error.message}`);
+    }
+  };
+  for (const pool of index.nodePools) add(pool, () => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name)));
   for (const cluster of index.clusters) {
-    if (cluster.props.removeDefaultNodePool === true || cluster.props.enableAutopilot === true) continue;
-    shapes.push(shapeOf(cluster, { ...cluster.props, autoscaling: cluster.props.nodePool?.autoscaling, nodeCount: cluster.props.initialNodeCount ?? 3, name: "default-pool" }, "default-pool"));
+    // A cluster keeps its default pool unless it removes it; Autopilot has no pools to model.
+    add(cluster, () => (cluster.props.removeDefaultNodePool === true || cluster.props.enableAutopilot === true
+      ? undefined
+      : shapeOf(cluster, { ...cluster.props, autoscaling: cluster.props.nodePool?.autoscaling, nodeCount: cluster.props.initialNodeCount ?? 3, name: "default-pool" }, "default-pool")));
   }
-  return shapes;
+  return { shapes, unreadable };
 }
 
 function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
