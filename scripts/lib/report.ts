@@ -75,6 +75,7 @@ const STATUS: Readonly<Record<string, string>> = {
   refused: "**refused at admission**",
   "not-admitted": "**never admitted**",
   unschedulable: "**never scheduled**",
+  misallocated: "**runs with resources it did not ask for**",
   unchecked: "not checked",
 };
 
@@ -87,7 +88,7 @@ function workloadsSection(plan: Plan): string {
   const lines = [
     "## Would it run?",
     "",
-    `${summary.workloads} workloads: ${summary.runnable} run, ${summary.refused} refused at admission, ${summary.notAdmitted} never admitted, ${summary.unschedulable} never scheduled, ${summary.unchecked} not checked. ` +
+    `${summary.workloads} workloads: ${summary.runnable} run, ${summary.refused} refused at admission, ${summary.notAdmitted} never admitted, ${summary.unschedulable} never scheduled, ${summary.misallocated} given resources they did not ask for, ${summary.unchecked} not checked. ` +
       "Pods as their controllers create them at the pinned versions, through Kueue and the API server's admission, placed on the node pools at their maximum size.",
     "",
     "| workload | namespace | status | Pods → where they land | admission |",

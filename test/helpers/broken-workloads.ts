@@ -14,7 +14,7 @@ export const BROKEN_WORKLOADS: ReadonlyArray<{ name: string; expect: RegExp }> =
   { name: "gang-too-big", expect: /the gang needs all 6 Pods at once/ },
   { name: "quota-too-small", expect: /exceeded quota: tiny-quota, requested: requests\.cpu=1/ },
   { name: "privileged-agent", expect: /violates PodSecurity "restricted:latest": privileged/ },
-  { name: "cpu-batch", expect: /LimitRange gpu-max sets max nvidia\.com\/gpu 4 without a default/ },
+  { name: "cpu-batch", expect: /LimitRange gpu-max sets max nvidia\.com\/gpu 4 without a default, .* container app nvidia\.com\/gpu 4, which it does not ask for/ },
   { name: "critical-agent", expect: /insufficient quota to match these scopes: \[\{PriorityClass In \[system-node-critical system-cluster-critical\]\}\]/ },
   { name: "lost-queue", expect: /LocalQueue research-queue doesn't exist in namespace team-vision/ },
 ];
@@ -47,11 +47,11 @@ function deployment(stack: string, namespace: string, name: string, spec: Props,
   });
 }
 
-function trainJob(stack: string, namespace: string, name: string, queue: string, numNodes: number): PlanResource {
+function trainJob(stack: string, namespace: string, name: string, queue: string | undefined, numNodes: number): PlanResource {
   return resource(stack, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", name, {
     apiVersion: "trainer.kubeflow.org/v1alpha1",
     kind: "TrainJob",
-    metadata: { name, namespace, labels: { "kueue.x-k8s.io/queue-name": queue } },
+    metadata: { name, namespace, labels: queue ? { "kueue.x-k8s.io/queue-name": queue } : {} },
     spec: {
       runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "torch-distributed" },
       trainer: {
@@ -72,8 +72,10 @@ export function brokenWorkloads(stack: string): PlanResource[] {
   return [
     deployment(stack, "team-nlp", "no-toleration", { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-l4-serve" }, containers: [app()] }),
     deployment(stack, "team-nlp", "selector-no-pool", { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-a100-serve" }, containers: [app()] }),
-    deployment(stack, "team-nlp", "too-big", { containers: [app({ requests: { cpu: "300", memory: "1Gi" }, limits: { memory: "1Gi" } })] }),
-    trainJob(stack, "team-nlp", "gang-too-big", "team-queue", 6),
+    // In the default namespace: no quota there to refuse it first.
+    deployment(stack, "default", "too-big", { containers: [app({ requests: { cpu: "300", memory: "1Gi" }, limits: { memory: "1Gi" } })] }),
+    // Unqueued, where no quota refuses it first: the scheduler alone must see it never starts.
+    trainJob(stack, "default", "gang-too-big", undefined, 6),
     resource(stack, "kubernetes:core/v1:Namespace", "team-tiny-ns", { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-tiny", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } }),
     resource(stack, "kubernetes:core/v1:ResourceQuota", "team-tiny-quota", { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "tiny-quota", namespace: "team-tiny" }, spec: { hard: { "requests.cpu": "500m" } } }),
     deployment(stack, "team-tiny", "quota-too-small", { containers: [app()] }),

@@ -8,6 +8,7 @@ const VERDICT: Readonly<Record<string, string>> = {
   NamespaceLifecycle: "be refused",
   Priority: "be refused",
   LimitRanger: "be refused",
+  "LimitRanger defaults": "be given resources it does not ask for",
   PodSecurity: "be refused",
   ResourceQuota: "be refused",
   Kueue: "never be admitted",

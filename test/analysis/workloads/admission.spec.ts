@@ -34,8 +34,14 @@ describe("workload simulation: API server admission", () => {
       )), "cpu-only");
       assert.strictEqual(w.status, "refused");
       assert.deepStrictEqual(w.pods[0].requests["nvidia.com/gpu"], "4");
-      assert.match(w.problems[0].message, /^exceeded quota: quota, requested: requests\.nvidia\.com\/gpu=4, used: requests\.nvidia\.com\/gpu=0, limited: requests\.nvidia\.com\/gpu=2\. Cause: LimitRange limits sets max nvidia\.com\/gpu 4 without a default/);
-      assert.match(w.problems[0].fix, /remove the nvidia\.com\/gpu max from LimitRange limits/);
+      assert.deepStrictEqual(w.problems.map((p) => p.step), ["LimitRanger defaults", "ResourceQuota"]);
+      assert.match(w.problems[0].message, /^LimitRange limits sets max nvidia\.com\/gpu 4 without a default, .* gives container app nvidia\.com\/gpu 4, which it does not ask for/);
+      assert.match(w.problems[1].message, /^exceeded quota: quota, requested: requests\.nvidia\.com\/gpu=4, used: requests\.nvidia\.com\/gpu=0, limited: requests\.nvidia\.com\/gpu=2\. Cause: LimitRange limits sets max nvidia\.com\/gpu 4 without a default/);
+      for (const p of w.problems) assert.match(p.fix, /remove the nvidia\.com\/gpu max from LimitRange limits/);
+      // Where a node could hold the unasked GPUs, the Pod runs, holding them.
+      const wasteful = workload(simulate(cluster(limitRange("team", [{ type: "Container", max: { "nvidia.com/gpu": "1" } }]), deployment("team", "cpu-only", pod(cpu("100m"))))), "cpu-only");
+      assert.strictEqual(wasteful.status, "misallocated");
+      assert.deepStrictEqual(wasteful.pods[0].placement, { pool: "gpu-l4", nodes: 1 });
     });
 
     it("admits containers within min and max, and refuses a request below min, a limit above max and a ratio above maxLimitRequestRatio", () => {

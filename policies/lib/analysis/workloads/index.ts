@@ -74,6 +74,10 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       fail(admitPriority(group.pod, classes, group.name));
       g.steps.push("Priority");
       g.defaults = applyLimitRangeDefaults(group.pod, limits);
+      for (const d of g.defaults.filter((x) => x.derivedFrom === "max" && x.field === "request")) {
+        const why = explainDefault(d);
+        state.problems.push({ pod: group.name, step: "LimitRanger defaults", message: `${why.message}, which it does not ask for and holds while it runs`, fix: why.fix, source: why.source });
+      }
       const tolerations = addExtendedResourceTolerations(group.pod);
       if (tolerations.length) group.injected.push(`toleration for ${tolerations.join(", ")} (ExtendedResourceToleration)`);
       for (const problem of validateLimitRanges(group.pod, limits, group.name)) fail(problem);
@@ -138,7 +142,7 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const workloads = states.map((state) => report(state, shapes));
   const count = (status: WorkloadStatus) => workloads.filter((w) => w.status === status).length;
   return {
-    summary: { workloads: workloads.length, runnable: count("runnable"), refused: count("refused"), notAdmitted: count("not-admitted"), unschedulable: count("unschedulable"), unchecked: count("unchecked") },
+    summary: { workloads: workloads.length, runnable: count("runnable"), refused: count("refused"), notAdmitted: count("not-admitted"), unschedulable: count("unschedulable"), misallocated: count("misallocated"), unchecked: count("unchecked") },
     pools: shapes.map((shape) => poolReport(shape, overhead.get(shape.pool) ?? {})),
     workloads,
   };
@@ -167,6 +171,7 @@ function statusOf(state: State): WorkloadStatus {
   if ([...steps].some((s) => API_STEPS.has(s))) return "refused";
   if (steps.has("Kueue") || steps.has("Controller")) return "not-admitted";
   if (steps.has("Scheduler")) return "unschedulable";
+  if (steps.has("LimitRanger defaults")) return "misallocated";
   return "runnable";
 }
 

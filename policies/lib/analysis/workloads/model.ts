@@ -39,7 +39,7 @@ export interface PodGroup {
 export interface Problem {
   /** The pod group, when the problem is a pod's. */
   readonly pod?: string;
-  /** The actor: Controller, Priority, LimitRanger, PodSecurity, ResourceQuota, Kueue, Scheduler. */
+  /** The actor: Controller, NamespaceLifecycle, Priority, LimitRanger, LimitRanger defaults, PodSecurity, ResourceQuota, Kueue, Scheduler. */
   readonly step: string;
   readonly message: string;
   readonly fix: string;
@@ -70,7 +70,8 @@ export interface Workload {
   readonly unchecked?: string;
 }
 
-export type WorkloadStatus = "runnable" | "refused" | "not-admitted" | "unschedulable" | "unchecked";
+/** refused: the API server refuses its Pods; not-admitted: no Pod is created (Kueue, no controller); unschedulable: Pods never placed; misallocated: runs, holding resources a LimitRange gave it unasked. */
+export type WorkloadStatus = "runnable" | "refused" | "not-admitted" | "unschedulable" | "misallocated" | "unchecked";
 
 /** One Pod template's outcome, as plan.json records it. */
 export interface PodReport {
@@ -121,7 +122,7 @@ export interface PoolReport {
 
 export interface WorkloadsSection {
   /** Workloads checked, and how many would run. */
-  summary: { workloads: number; runnable: number; refused: number; notAdmitted: number; unschedulable: number; unchecked: number };
+  summary: { workloads: number; runnable: number; refused: number; notAdmitted: number; unschedulable: number; misallocated: number; unchecked: number };
   pools: PoolReport[];
   workloads: WorkloadReport[];
 }

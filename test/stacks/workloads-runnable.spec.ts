@@ -1,0 +1,67 @@
+import * as assert from "assert";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { stackRun } from "../helpers/stacks";
+
+const sections = new Map<string, WorkloadsSection>();
+async function simulation(stack: string, preview = false): Promise<WorkloadsSection> {
+  const key = `${stack}:${preview}`;
+  if (!sections.has(key)) sections.set(key, analyzeWorkloads(planFromRun(await stackRun(stack, preview)).resources));
+  return sections.get(key)!;
+}
+
+/** Where each Pod set of the stack's team workloads and GPU DaemonSets lands: `kind name/pod ×count → pool (nodes)`. */
+async function landing(stack: string): Promise<string[]> {
+  const { workloads } = await simulation(stack);
+  return workloads
+    .filter((w) => w.namespace.startsWith("team-") || w.kind === "DaemonSet")
+    .flatMap((w) => w.pods.map((p) => `${w.kind} ${w.name}/${p.name} ×${p.count} → ${p.placement ? `${p.placement.pool} (${p.placement.nodes})` : p.pools.join("+")}`));
+}
+
+describe("shipped stacks: would every workload run?", () => {
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: every workload is admitted and fits a node pool at its maximum size`, async () => {
+      const section = await simulation(stack);
+      const failing = section.workloads.filter((w) => w.status !== "runnable").map((w) => `${w.kind} ${w.namespace}/${w.name}: ${w.status} ${JSON.stringify(w.problems.map((p) => p.message))} ${w.notes.join(" ")}`);
+      assert.deepStrictEqual(failing, []);
+      assert.strictEqual(section.summary.runnable, section.workloads.length);
+      assert.ok(section.workloads.length >= 12, `${section.workloads.length} workloads`);
+    });
+
+    it(`${stack}: in preview too, nothing it needs is unknown`, async () => {
+      const section = await simulation(stack, true);
+      assert.deepStrictEqual(section.workloads.filter((w) => w.status !== "runnable").map((w) => w.name), []);
+    });
+  }
+
+  it("dev: the model on the time-shared L4 pool, the PyTorchJob on the two-L4 pool through Kueue, dcgm-exporter and node-exporter on every GPU node", async () => {
+    assert.deepStrictEqual(await landing("dev"), [
+      "InferenceService chat-small/predictor ×1 → gpu-l4-dev (1)",
+      "PyTorchJob llm-finetune/Master ×1 → gpu-l4-train (1)",
+      "DaemonSet dcgm-exporter/dcgm-exporter ×4 → gpu-l4-dev+gpu-l4-train",
+      "DaemonSet kps-prometheus-node-exporter/kps-prometheus-node-exporter ×7 → system+gpu-l4-dev+gpu-l4-train",
+    ]);
+    const job = (await simulation("dev")).workloads.find((w) => w.name === "llm-finetune")!;
+    assert.deepStrictEqual(job.queue, { localQueue: "team-queue", clusterQueue: "gpu-workloads", flavors: { Master: "gpu-l4-train" } });
+    assert.deepStrictEqual(job.pods[0].initContainers, ["gke-gcsfuse-sidecar"], "GKE's GCS FUSE sidecar for the datasets and checkpoints buckets");
+  });
+
+  it("staging: the model on the L4 serving pool with KServe's storage initializer, the TrainJob on two flex-start H100 nodes", async () => {
+    assert.deepStrictEqual(await landing("staging"), [
+      "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
+      "TrainJob llm-pretrain-eval/node ×2 → gpu-h100-flex (2)",
+    ]);
+    const model = (await simulation("staging")).workloads.find((w) => w.name === "chat-7b")!;
+    assert.deepStrictEqual(model.pods[0].initContainers, ["storage-initializer"]);
+  });
+
+  it("prod: the model as a modelcar on the L4 serving pool, the weekly fine-tune on two reserved H100 nodes", async () => {
+    assert.deepStrictEqual(await landing("prod"), [
+      "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
+      "TrainJob llm-finetune-weekly/node ×2 → gpu-h100-train (2)",
+    ]);
+    const model = (await simulation("prod")).workloads.find((w) => w.name === "chat-7b")!;
+    assert.deepStrictEqual([model.pods[0].containers, model.pods[0].initContainers], [["kserve-container", "modelcar"], ["modelcar-init"]]);
+  });
+});
