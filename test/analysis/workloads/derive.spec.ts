@@ -62,6 +62,15 @@ describe("workload simulation: the Pods controllers create", () => {
       assert.strictEqual(w.controller, "KServe v0.20.0 (Knative mode)");
     });
 
+    it("notes when the autoscaler's maxReplicas would outgrow the pools at their maximum size", () => {
+      const model = isvc("chat", "gs://models/chat", { resources: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi", "nvidia.com/gpu": "1" } } });
+      (model.inputs.spec as { predictor: Record<string, unknown> }).predictor.maxReplicas = 5;
+      const pool = nodePool("gpu-l4", { machineType: "g2-standard-12", gpus: { type: "nvidia-l4", count: 1 }, max: 2 });
+      const w = workload(simulate([pool, namespace("team"), ...kserve(), model]), "chat");
+      assert.strictEqual(w.status, "runnable");
+      assert.ok(w.notes.includes("predictor: the autoscaler may ask for 5 Pods, but the pools at their maximum size hold 2"), w.notes.join("; "));
+    });
+
     it("reports an InferenceService without KServe, or with a runtime nobody installs", () => {
       assert.match(problems(workload(simulate([nodePool("system"), namespace("team"), isvc("chat", "gs://m/c")]), "chat"))[0], /^Controller: no KServe in the plan/);
       const w = one([kserve()[0], isvc("chat", "gs://m/c", { runtime: "kserve-vllm" })], "chat");

@@ -11,7 +11,7 @@ import { injectGcsFuseSidecar } from "./derive/gcsfuse";
 import type { AnalysisResource, PodGroup, PodReport, PoolReport, Problem, Workload, WorkloadReport, WorkloadStatus, WorkloadsSection } from "./model";
 import { type Amounts, addAmounts, formatAmount } from "./quantity";
 import { type NodeShape, nodeShapes } from "./scheduling/node-shapes";
-import { type GroupPlacement, daemonPools, placeDaemon, placeWorkload, podDemand } from "./scheduling/placement";
+import { type GroupPlacement, daemonPools, placeDaemon, placeWorkload, podDemand, podsThatFit } from "./scheduling/placement";
 
 export type { AnalysisResource, Problem, Workload, WorkloadReport, WorkloadsSection } from "./model";
 
@@ -126,6 +126,10 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       workload.notes.push(`scheduling not checked: node pools have values unknown until apply (${unreadable.join("; ")})`);
       continue;
     }
+    if (state.problems.some((p) => p.step === "Kueue" || p.step === "Controller")) {
+      workload.notes.push("not placed on nodes: no Pod is created until the problems above are fixed");
+      continue;
+    }
     const admittedGroups = workload.groups.filter((group) => state.groups.get(group)!.admitted);
     for (const group of admittedGroups.filter((gr) => gr.daemon)) {
       const others = (pool: string) => daemons.filter((d) => d.group !== group && d.pools.includes(pool)).reduce((sum, d) => addAmounts(sum, withoutPods(podDemand(d.group.pod.spec))), {} as Amounts);
@@ -136,6 +140,11 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     const { placements, problems } = placeWorkload(admittedGroups.filter((gr) => !gr.daemon), shapes, overhead, workload.gang);
     state.problems.push(...problems);
     for (const placement of placements) state.groups.get(placement.group)!.placement = placement;
+    for (const group of admittedGroups) {
+      if (!group.maxCount || group.maxCount <= group.count) continue;
+      const room = podsThatFit(group, shapes, overhead, group.maxCount);
+      if (room < group.maxCount) workload.notes.push(`${group.name}: the autoscaler may ask for ${group.maxCount} Pods, but the pools at their maximum size hold ${room}`);
+    }
   }
 
   for (const state of states) explainDefaults(state);

@@ -33,6 +33,8 @@ export interface PodGroup {
   readonly daemon?: boolean;
   /** Runs to completion before the rest of a gang starts (a TrainJob's initializers). */
   readonly sequential?: boolean;
+  /** The most Pods an autoscaler may ask for (an InferenceService's maxReplicas); checked against capacity as a note. */
+  readonly maxCount?: number;
 }
 
 /** Why a Pod would be refused or never scheduled, who says so, and what to change. */

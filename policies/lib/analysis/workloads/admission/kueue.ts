@@ -36,18 +36,23 @@ export interface KueueOutcome {
   readonly flavors: Record<string, string>;
 }
 
-/** The frameworks the plan's Kueue release enables, or undefined when Kueue is not installed. */
+/** The frameworks the plan's Kueue release enables, or undefined when Kueue is not installed (read once per plan). */
+const frameworksOf = new WeakMap<ClusterIndex, string[] | undefined>();
 function kueueFrameworks(index: ClusterIndex): string[] | undefined {
+  if (frameworksOf.has(index)) return frameworksOf.get(index);
   const chart = chartsNamed(index, "kueue")[0];
-  if (!chart) return undefined;
-  const yaml = chart.props.values?.managerConfig?.controllerManagerConfigYaml;
-  if (typeof yaml !== "string") return CHART_DEFAULT_FRAMEWORKS;
-  try {
-    const frameworks = parse(yaml)?.integrations?.frameworks;
-    return Array.isArray(frameworks) ? frameworks.map(String) : [];
-  } catch {
-    return [];
+  const yaml = chart?.props.values?.managerConfig?.controllerManagerConfigYaml;
+  let frameworks: string[] | undefined = chart ? CHART_DEFAULT_FRAMEWORKS : undefined;
+  if (chart && typeof yaml === "string") {
+    try {
+      const listed = parse(yaml)?.integrations?.frameworks;
+      frameworks = Array.isArray(listed) ? listed.map(String) : [];
+    } catch {
+      frameworks = [];
+    }
   }
+  frameworksOf.set(index, frameworks);
+  return frameworks;
 }
 
 /**

@@ -107,9 +107,11 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
   }
   const minReplicas = Number(spec.minReplicas ?? 1);
   if (ctx.mode === "Knative" && minReplicas === 0) ctx.workload.notes.push(`${component} scales to zero: checked as one Pod (its first request)`);
+  const maxReplicas = Number(spec.maxReplicas ?? 0);
   return {
     name: component,
     count: Math.max(1, minReplicas),
+    ...(maxReplicas > Math.max(1, minReplicas) ? { maxCount: maxReplicas } : {}),
     pod: {
       metadata: {
         name: `${ctx.name}-${component}-<hash>`,

@@ -5,7 +5,7 @@ export function podFromTemplate(template: Props | undefined, namespace: string, 
   const metadata = template?.metadata ?? {};
   return {
     metadata: { name, namespace, labels: { ...(metadata.labels ?? {}) }, annotations: { ...(metadata.annotations ?? {}) } },
-    spec: structuredClone(plain(template?.spec ?? {})),
+    spec: plain(template?.spec ?? {}),
   };
 }
 

@@ -163,6 +163,19 @@ function capacityProblem(group: PodGroup, candidates: NodeShape[], placement: Gr
   };
 }
 
+/** How many of up to `cap` Pods of the group fit its candidate pools at their maximum size (alone). */
+export function podsThatFit(group: PodGroup, shapes: readonly NodeShape[], overhead: ReadonlyMap<string, Amounts>, cap: number): number {
+  const demand = podDemand(group.pod.spec);
+  const fills = shapes.filter((shape) => !poolMismatch(group.pod.spec, group.pod.metadata.annotations, shape, overhead.get(shape.pool))).map((shape) => {
+    const free = { ...shape.allocatable };
+    for (const [r, v] of Object.entries(overhead.get(shape.pool) ?? {})) if (free[r] !== undefined) free[r] -= v;
+    return { shape, free, nodes: [] as Amounts[] };
+  });
+  let placed = 0;
+  while (placed < cap && fills.some((fill) => placeOne(demand, fill))) placed += 1;
+  return placed;
+}
+
 /** Pools whose nodes a DaemonSet Pod selects and tolerates (one Pod per node there). */
 export function daemonPools(group: PodGroup, shapes: readonly NodeShape[]): NodeShape[] {
   return shapes.filter((shape) => !selectionMismatch(group.pod.spec, shape));
