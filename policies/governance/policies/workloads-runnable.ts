@@ -16,7 +16,9 @@ const VERDICT: Readonly<Record<string, string>> = {
 };
 
 export function runnableMessage(workload: WorkloadReport, problem: Problem): string {
-  const subject = problem.pod ? `Pod ${problem.pod} of ${workload.kind} ${workload.namespace}/${workload.name}` : `the Pods of ${workload.kind} ${workload.namespace}/${workload.name}`;
+  // A workload with one Pod template (a Deployment, a chart's DaemonSet) names no Pod set.
+  const single = workload.pods.length <= 1 && (problem.pod === undefined || problem.pod === workload.kind.toLowerCase() || problem.pod === workload.name);
+  const subject = single ? `the Pods of ${workload.kind} ${workload.namespace}/${workload.name}` : `Pod ${problem.pod ?? "(all)"} of ${workload.kind} ${workload.namespace}/${workload.name}`;
   const origin = workload.source === "declared" ? "" : ` (${workload.source})`;
   return `${subject}${origin} would ${VERDICT[problem.step] ?? "not run"} (${problem.step}): ${problem.message}. Fix: ${problem.fix}. Rule: ${problem.source}.`;
 }

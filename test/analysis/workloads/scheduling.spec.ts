@@ -140,6 +140,12 @@ describe("workload simulation: node shapes and scheduling", () => {
       assert.strictEqual(workload(simulate([queued, namespace("team"), consuming]), "requested").status, "runnable");
     });
 
+    it("leaves scheduling unchecked for a plan that declares no node pools (its cluster comes from elsewhere)", () => {
+      const w = workload(simulate([namespace("team"), deployment("team", "web", { containers: [container()] })]), "web");
+      assert.strictEqual(w.status, "runnable");
+      assert.ok(w.notes.includes("scheduling not checked: the plan declares no node pools (the cluster comes from elsewhere)"));
+    });
+
     it("runs a DaemonSet Pod on every node it selects and tolerates, and checks it fits there", () => {
       const section = simulate([...pools, daemonSet("team", "gpu-agent", { nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-l4" }, tolerations: [{ operator: "Exists" }], containers: [container({ requests: { cpu: "20" } })] })]);
       const w = workload(section, "gpu-agent");

@@ -126,6 +126,10 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       workload.notes.push(`scheduling not checked: node pools have values unknown until apply (${unreadable.join("; ")})`);
       continue;
     }
+    if (!shapes.length) {
+      workload.notes.push("scheduling not checked: the plan declares no node pools (the cluster comes from elsewhere)");
+      continue;
+    }
     if (state.problems.some((p) => p.step === "Kueue" || p.step === "Controller")) {
       workload.notes.push("not placed on nodes: no Pod is created until the problems above are fixed");
       continue;
