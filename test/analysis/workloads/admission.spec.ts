@@ -135,6 +135,24 @@ describe("workload simulation: API server admission", () => {
     });
   });
 
+  describe("ResourceQuota object counts (pkg/quota/v1/evaluator/core/services.go, persistent_volume_claims.go, generic count/<resource>)", () => {
+    const service = (name: string, type: string) => ({ type: "kubernetes:core/v1:Service", name, inputs: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "team" }, spec: { type, ports: [{ port: 80 }] } } });
+    const configMap = (name: string) => ({ type: "kubernetes:core/v1:ConfigMap", name, inputs: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "team" }, data: {} } });
+    it("refuses a LoadBalancer or NodePort Service where the quota allows none, and counts objects against count/<resource>", () => {
+      const section = simulate(cluster(
+        quota("team", { hard: { "services.loadbalancers": "0", "services.nodeports": "0", "count/configmaps": "1" } }),
+        service("internal", "ClusterIP"),
+        service("public", "LoadBalancer"),
+        service("node-port", "NodePort"),
+        configMap("first"),
+        configMap("second"),
+      ));
+      assert.deepStrictEqual(section.workloads.map((w) => [w.kind, w.name, w.status]), [["Service", "public", "refused"], ["Service", "node-port", "refused"], ["ConfigMap", "second", "refused"]]);
+      assert.deepStrictEqual(problems(workload(section, "public")), ["ResourceQuota: exceeded quota: quota, requested: services.loadbalancers=1, services.nodeports=1, used: services.loadbalancers=0, services.nodeports=0, limited: services.loadbalancers=0, services.nodeports=0"]);
+      assert.deepStrictEqual(problems(workload(section, "second")), ["ResourceQuota: exceeded quota: quota, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1"]);
+    });
+  });
+
   describe("PodSecurity (kubernetes/pod-security-admission policy/check_*.go)", () => {
     const host = { ...pod(container()), hostNetwork: true };
     it("admits anything where no level is enforced (GKE's default is privileged)", () => {

@@ -2,6 +2,7 @@ import { addExtendedResourceTolerations } from "./admission/extended-resources";
 import { type KueueOutcome, admitKueue } from "./admission/kueue";
 import { type LimitRangerDefault, applyLimitRangeDefaults, defaultRequestsToLimits, explainDefault, storedLimits, validateLimitRanges } from "./admission/limit-range";
 import { namespaceFacts, namespaceOf } from "./admission/namespaces";
+import { admitObject } from "./admission/object-quota";
 import { admitPodSecurity, enforcedLevel } from "./admission/pod-security";
 import { admitPriority, priorityClasses } from "./admission/priority";
 import { type QuotaUsage, admitQuota } from "./admission/resource-quota";
@@ -108,6 +109,18 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       if (quota.quotas.length) g.steps.push(`ResourceQuota (${quota.quotas.join(", ")})`);
     }
   }
+
+  // Object counts (Services, PVCs, ConfigMaps... and the workload objects themselves), in plan order.
+  const extra: State[] = [];
+  for (const object of index.objects) {
+    if (!object.kind || object.namespace === undefined) continue;
+    const problems = admitObject(object, namespaceOf(namespaces, object.namespace), usage);
+    if (!problems.length) continue;
+    const owner = states.find((st) => st.workload.urn === object.urn);
+    if (owner) owner.problems.push(...problems);
+    else extra.push({ workload: { urn: object.urn, kind: object.kind, name: object.objectName ?? object.name, namespace: object.namespace, source: "declared", controller: "kube-apiserver", gang: false, groups: [], notes: [], problems: [] }, problems, groups: new Map() });
+  }
+  states.push(...extra);
 
   // The DaemonSets' requests on each pool's nodes, then where every other Pod lands.
   const overhead = new Map<string, Amounts>(shapes.map((s) => [s.pool, {}]));
