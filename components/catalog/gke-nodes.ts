@@ -41,20 +41,20 @@ export const GKE_RESERVATION = {
 } as const;
 
 /**
- * Memory GKE keeps on nodes with image streaming (GCFS) on, in addition to the above. Source: Google
- * Cloud, "Use Image streaming to pull container images", section "Memory reservation for Image
- * streaming" (cloud.google.com/kubernetes-engine/docs/how-to/image-streaming#memory_reservation_for),
- * as quoted by hatemosphere/gke-node-allocatable-memory-calculator README (10 % of the first 4 GiB,
- * 8 % of the next 4, 4 % of the next 8, 2.4 % of the next 112, 0.8 % above 128 GiB). The calculator's
- * code uses a tenth of these; the larger figures are kept, so the simulation never promises room
- * that a node does not have.
+ * Memory GKE keeps on nodes with image streaming (GCFS) on, in addition to the above: 1 % of the
+ * first 4 GiB, 0.8 % of the next 4, 0.4 % of the next 8, 0.24 % of the next 112, 0.08 % above
+ * 128 GiB. Source: Google Cloud, "Use Image streaming to pull container images", section "Memory
+ * reservation for Image streaming" (cloud.google.com/kubernetes-engine/docs/how-to/image-streaming
+ * #memory_reservation_for), as hatemosphere/gke-node-allocatable-memory-calculator encodes and tests
+ * it (commit 5f32e3d "fix formulas, add tests", test_gke_memory_calculator.py TestStreamingMemoryReservation;
+ * its README still shows the earlier, ten times larger figures).
  */
 export const GKE_IMAGE_STREAMING_RESERVATION: readonly ReservationTier[] = [
-  { upTo: 4, share: 0.1 },
-  { upTo: 8, share: 0.08 },
-  { upTo: 16, share: 0.04 },
-  { upTo: 128, share: 0.024 },
-  { upTo: Infinity, share: 0.008 },
+  { upTo: 4, share: 0.01 },
+  { upTo: 8, share: 0.008 },
+  { upTo: 16, share: 0.004 },
+  { upTo: 128, share: 0.0024 },
+  { upTo: Infinity, share: 0.0008 },
 ];
 
 /** What is reserved of `capacity` under progressive tiers. */

@@ -32,7 +32,6 @@ describe("workload simulation facts", () => {
 
   it("has workload facts for every chart and kustomization the blueprint pins, at the pinned version", () => {
     for (const [key, ref] of Object.entries(HELM_CHARTS)) {
-      if (key === "knativeOperator") continue; // Knative mode only: its operator's Pods are not modelled yet.
       assert.ok(chartFacts(ref.chart, ref.version), `${key}: ${chartName(ref.chart)} ${ref.version}`);
     }
     assert.ok(kustomizationFacts(TRAINING_OPERATOR_V1.kustomization));

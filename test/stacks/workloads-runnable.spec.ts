@@ -2,6 +2,9 @@ import * as assert from "assert";
 import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
 import { planFromRun } from "../../scripts/lib/plan-document";
+import { loadConfig } from "../../stacks/config/load";
+import { buildPlatform } from "../../stacks/platform";
+import { run } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 const sections = new Map<string, WorkloadsSection>();
@@ -63,5 +66,37 @@ describe("shipped stacks: would every workload run?", () => {
     ]);
     const model = (await simulation("prod")).workloads.find((w) => w.name === "chat-7b")!;
     assert.deepStrictEqual([model.pods[0].containers, model.pods[0].initContainers], [["kserve-container", "modelcar"], ["modelcar-init"]]);
+  });
+
+  it("a fork serving in Knative mode from a restricted team: the Knative operator's Pods, the queue-proxy, and a model server Pod Security refuses", async () => {
+    const result = await run(() => buildPlatform(loadConfig()), {
+      stack: "dev",
+      config: {
+        "gcp:project": "acme-ml-dev",
+        "gcp:region": "us-central1",
+        "cnai-platform:team": "ml-platform",
+        "cnai-platform:costCenter": "cc-1",
+        "cnai-platform:observability": JSON.stringify({ backend: "managed", budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
+        "cnai-platform:gpuPools": JSON.stringify([{ name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" }]),
+        "cnai-platform:teams": JSON.stringify([{ name: "ml-platform" }, { name: "secure", podSecurity: "restricted" }]),
+        "cnai-platform:serving": JSON.stringify({
+          mode: "Knative",
+          models: [
+            { name: "chat", team: "ml-platform", pool: "l4", storage: "gcs", path: "chat/v1", minReplicas: 0, maxReplicas: 2 },
+            { name: "locked", team: "secure", pool: "l4", storage: "gcs", path: "chat/v1", minReplicas: 0, maxReplicas: 1 },
+          ],
+        }),
+      },
+    });
+    const section = analyzeWorkloads(planFromRun(result).resources);
+    const byName = (name: string) => section.workloads.find((w) => w.name === name)!;
+    assert.deepStrictEqual(["knative-operator", "operator-webhook"].map((n) => byName(n).status), ["runnable", "runnable"]);
+    const chat = byName("chat");
+    assert.deepStrictEqual(chat.problems, []);
+    assert.strictEqual(chat.status, "runnable");
+    assert.deepStrictEqual(chat.pods[0].containers, ["kserve-container", "queue-proxy"]);
+    assert.strictEqual(chat.pods[0].placement?.pool, "gpu-l4");
+    // The huggingface runtime sets no seccomp profile and the storage initializer neither: restricted refuses the Pod.
+    assert.match(byName("locked").problems[0].message, /^violates PodSecurity "restricted:latest": .*seccompProfile \(pod or containers "storage-initializer", "kserve-container", "queue-proxy" must set securityContext\.seccompProfile\.type/);
   });
 });

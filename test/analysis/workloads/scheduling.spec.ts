@@ -21,7 +21,8 @@ describe("workload simulation: node shapes and scheduling", () => {
       const h100 = gkeAllocatable(208, 1872, false);
       assert.strictEqual(h100.cpuMilli, 208000 - (60 + 10 + 10 + 2.5 * 204));
       assert.strictEqual(h100.memoryBytes, Math.floor(1872 * Gi - (1 + 0.8 + 0.8 + 0.06 * 112 + 0.02 * 1744) * Gi - 100 * Mi));
-      assert.ok(gkeAllocatable(12, 48, true).memoryBytes < gkeAllocatable(12, 48, false).memoryBytes, "image streaming reserves more");
+      // Image streaming: 1 % of 4 GiB + 0.8 % of 4 GiB + 0.4 % of 8 GiB + 0.24 % of the next 32 GiB more.
+      assert.strictEqual(gkeAllocatable(12, 48, true).memoryBytes, Math.floor(48 * Gi - (1 + 0.8 + 0.8 + 0.06 * 32) * Gi - (0.04 + 0.032 + 0.032 + 0.0024 * 32) * Gi - 100 * Mi));
     });
 
     it("labels GPU nodes with the pool, accelerator, spot, MIG partition and sharing, taints them, and counts the nvidia.com/gpu they offer", () => {
