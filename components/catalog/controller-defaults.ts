@@ -105,16 +105,23 @@ export const GCSFUSE_SIDECAR = {
 
 /**
  * Knative Serving 1.21 queue-proxy sidecar (KServe's Knative mode): requests 25m CPU and nothing
- * else unless config-deployment says so; securityContext without privilege escalation. Sources:
- * knative/serving config/core/configmaps/deployment.yaml (queue-sidecar-cpu-request "25m", other
- * resources unset), pkg/reconciler/revision/resources/queue.go (queueSecurityContext).
+ * else unless config-deployment says so (the queue-proxy-resource-defaults feature is off by
+ * default); a securityContext that meets Pod Security "restricted". Sources (tag knative-v1.21.1):
+ * pkg/deployment/config.go (QueueSidecarCPURequestDefault "25m", the only default set),
+ * pkg/reconciler/revision/resources/queue.go (createQueueResources, queueSecurityContext).
  */
 export const KNATIVE_QUEUE_PROXY: InjectedContainerFact = {
   name: "queue-proxy",
   requests: { cpu: "25m" },
   limits: {},
-  securityContext: { allowPrivilegeEscalation: false },
-  source: "knative/serving config/core/configmaps/deployment.yaml; pkg/reconciler/revision/resources/queue.go",
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+  source: "knative/serving knative-v1.21.1 pkg/deployment/config.go; pkg/reconciler/revision/resources/queue.go",
 };
 
 /**

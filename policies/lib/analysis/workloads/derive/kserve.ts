@@ -102,7 +102,7 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
   }
   if (!(podSpec.containers ?? []).length) return undefined;
   if (ctx.mode === "Knative") {
-    podSpec.containers.push({ name: KNATIVE_QUEUE_PROXY.name, resources: { requests: { ...KNATIVE_QUEUE_PROXY.requests }, limits: { ...KNATIVE_QUEUE_PROXY.limits } }, securityContext: { ...KNATIVE_QUEUE_PROXY.securityContext } });
+    podSpec.containers.push({ name: KNATIVE_QUEUE_PROXY.name, resources: { requests: { ...KNATIVE_QUEUE_PROXY.requests }, limits: { ...KNATIVE_QUEUE_PROXY.limits } }, securityContext: structuredClone(KNATIVE_QUEUE_PROXY.securityContext) });
     injected.push(`${KNATIVE_QUEUE_PROXY.name} (Knative Serving)`);
   }
   const minReplicas = Number(spec.minReplicas ?? 1);
