@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -79,7 +79,7 @@ export function kueueFrameworks(pytorchJobs: boolean): string[] {
  * replaces the default whole, so every default is restated.
  */
 export function kueueManagerConfig(pytorchJobs: boolean): string {
-  return stringify({
+  return dump({
     apiVersion: "config.kueue.x-k8s.io/v1beta2",
     kind: "Configuration",
     health: { healthProbeBindAddress: ":8081" },
@@ -94,7 +94,7 @@ export function kueueManagerConfig(pytorchJobs: boolean): string {
     },
     clientConnection: { qps: 300, burst: 500 },
     integrations: { frameworks: kueueFrameworks(pytorchJobs) },
-  });
+  }, { lineWidth: -1, noRefs: true });
 }
 
 /**
