@@ -84,6 +84,9 @@ if (CACHING && typeof nodeModule.enableCompileCache === "function" && !process.e
   nodeModule.enableCompileCache(path.join(ROOT, "node_modules", ".cache", "cnai-v8"));
 }
 
+// The SDK's eager load of the TypeScript compiler, deferred to its first use (see the file).
+require("./lib/defer-typescript.js");
+
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
 };

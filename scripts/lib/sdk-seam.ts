@@ -53,6 +53,8 @@ export interface SeamPoint {
 }
 
 const isFunction = (value: unknown) => typeof value === "function";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const deferTypescript = () => require("./defer-typescript.js") as { deferred: string | undefined; loaded(): boolean };
 // The engine's monitor overrides what the SDK calls on it; watched on its own prototype (loaded late: it imports this module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const recordingMonitor = () => (require("./recording-monitor") as typeof import("./recording-monitor")).RecordingMonitor.prototype;
@@ -130,6 +132,18 @@ export const SDK_SEAM: readonly SeamPoint[] = [
     reliance: "replaced offline by a wrapper that formats no stack, keeping each promise's context and leak tracking",
     present: () => isFunction(debuggable.debuggablePromise),
     calledBySdk: () => ({ target: debuggable, method: "debuggablePromise" }),
+  },
+  {
+    name: "TypeScript on first use",
+    source: "typescript-shim.ts, imported at the top of runtime/closure/parseFunction.ts (function serialization)",
+    reliance: "offline processes replace the shim by a proxy that loads TypeScript on first use (scripts/lib/defer-typescript.js); plans never serialize functions",
+    present: () => {
+      try {
+        return require.resolve("@pulumi/pulumi/typescript-shim") === deferTypescript().deferred;
+      } catch {
+        return false;
+      }
+    },
   },
   {
     name: "URN construction",
