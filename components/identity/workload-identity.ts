@@ -19,6 +19,14 @@ export interface WorkloadIdentityArgs {
   kind: WorkloadKind;
   /** The Kubernetes service accounts that act as this identity. */
   kubernetesServiceAccounts: KubernetesServiceAccountRef[];
+  /**
+   * The GKE cluster that creates the Workload Identity pool (`<project>.svc.id.goog`). The grants
+   * wait for it: the pool exists only once a cluster with Workload Identity does, and a grant
+   * before then fails with "Identity Pool does not exist" (GKE, "Authenticate to Google Cloud APIs
+   * from GKE workloads": the cluster gets --workload-pool before the IAM binding). `"existing"`
+   * when the pool exists already (a cluster outside this program).
+   */
+  cluster: pulumi.Resource | "existing";
 }
 
 /**
@@ -61,7 +69,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
           role: "roles/iam.workloadIdentityUser",
           member: workloadIdentityMember(args.project, ksa),
         },
-        childOptions(this, opts),
+        childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
       ),
     );
     this.email = this.serviceAccount.email;

@@ -50,6 +50,7 @@ const storage = {
   rawColdlineAfterDays: 90,
   checkpointRetentionDays: 14,
   noncurrentVersionDays: 30,
+  rawVersioning: true,
   forceDestroy: false,
 };
 

@@ -7,6 +7,7 @@ import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
+import { RETENTION_WITHOUT_VERSIONING } from "../../components/catalog/gcp-api-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -170,8 +171,10 @@ export const storageSchema = z.strictObject({
   checkpointRetentionDays: days(3650),
   /** Overwritten or deleted versions are kept this long. */
   noncurrentVersionDays: days(3650),
-  /** Minimum retention of raw data, days (a retention policy). */
+  /** Minimum retention of raw data, days (a retention policy); Cloud Storage refuses it with rawVersioning. */
   rawRetentionDays: days(3650).optional(),
+  /** Object versioning on the raw datasets bucket (the other protection: a bucket has versioning or a retention policy). */
+  rawVersioning: z.boolean(),
   /** Delete objects with their buckets on destroy: dev only. */
   forceDestroy: z.boolean(),
 });
@@ -415,6 +418,10 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   }
   if (settings.storage.rawColdlineAfterDays <= settings.storage.rawNearlineAfterDays) {
     issues.push({ path: ["storage", "rawColdlineAfterDays"], input: settings.storage.rawColdlineAfterDays, message: `more than storage.rawNearlineAfterDays (${settings.storage.rawNearlineAfterDays})` });
+  }
+  const rawProtection = RETENTION_WITHOUT_VERSIONING.check({ versioning: settings.storage.rawVersioning, retentionPolicy: settings.storage.rawRetentionDays !== undefined });
+  if (rawProtection) {
+    issues.push({ path: ["storage", "rawRetentionDays"], input: settings.storage.rawRetentionDays, message: `nothing while storage.rawVersioning is true: ${rawProtection} (set storage.rawVersioning: false to keep the retention policy)` });
   }
   const teamNames = new Set<string>();
   settings.teams.forEach((team, i) => {
