@@ -7,7 +7,7 @@ import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
-import { RETENTION_WITHOUT_VERSIONING } from "../../components/catalog/gcp-api-rules";
+import { RETENTION_WITHOUT_VERSIONING, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -99,6 +99,8 @@ export const clusterSchema = z.strictObject({
   /** Start of the daily maintenance window, UTC. */
   maintenanceWindowStart: dailyTime,
   systemPool: systemPoolSchema,
+  /** GKE workload vulnerability scanning: disabled (Artifact Registry scans the images), or enterprise (GKE Enterprise projects only). */
+  vulnerabilityScanning: z.enum(Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]]),
 });
 
 export const encryptionSchema = z.strictObject({
