@@ -227,7 +227,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         deletionProtection: spec.deletionProtection,
         resourceLabels: labels,
     };
-    assertApiRules("gcp:container/cluster:Cluster", clusterArgs as Record<string, unknown>, argumentError("GkeCluster", name, this));
+    assertApiRules("gcp:container/cluster:Cluster", clusterArgs as unknown as Record<string, unknown>, argumentError("GkeCluster", name, this));
     this.cluster = new gcp.container.Cluster(
       name,
       clusterArgs,

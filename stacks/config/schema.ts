@@ -139,6 +139,8 @@ export const gpuPoolSchema = z.strictObject({
       .strictObject({
         affinity: z.enum(["any", "specific"]),
         name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" }).optional(),
+        /** The compact placement policy the specific reservation was created with, if any (the pool then names it). */
+        placementPolicy: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" }).optional(),
       })
       .optional(),
   }),
