@@ -80,6 +80,12 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
+        // GKE runs kube-dns, not CoreDNS: the chart's CoreDNS target (port 9153) would never come up and
+        // TargetDown would fire for ever. Scrape kube-dns's metrics instead (dnsmasq sidecar 10054,
+        // kubedns 10055; the chart's kubeDns service selects k8s-app: kube-dns). Source:
+        // kube-prometheus-stack 88.5.3 values.yaml coreDns / kubeDns.
+        coreDns: { enabled: false },
+        kubeDns: { enabled: true },
         "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
@@ -104,7 +110,18 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
-        extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
+        // Google's reference manifest (GoogleCloudPlatform/prometheus-engine examples/nvidia-dcgm/exporter.yaml):
+        // GKE's device plugin names GPUs nvidia0, nvidia1 (vgpuN under time-sharing), not by UUID, so
+        // the exporter matches Pods to GPUs by device name (dcgm-exporter 4.5.2-4.8.1 defaults to uid:
+        // no series would carry the Pod's namespace). GKE injects /dev/nvidia* only into containers
+        // that request nvidia.com/gpu: the exporter, which requests none, runs privileged to see them.
+        extraEnv: [
+          { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+          { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
+        ],
+        // The chart's default (SYS_ADMIN, no privilege escalation) merges with this; Kubernetes refuses
+        // privileged with allowPrivilegeEscalation false, so both are set.
+        securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         // The exporter labels each GPU series with the Pod using it (namespace, pod, container);
         // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).
         serviceMonitor: { enabled: true, interval: spec.interval, honorLabels: true },
