@@ -124,6 +124,16 @@ export const IMAGES = {
     image: "ghcr.io/kubeflow/model-registry/server:v0.2.22",
     source: "kubeflow/model-registry tag v0.2.22, manifests/kustomize/base/kustomization.yaml",
   },
+  /**
+   * vLLM's OpenAI-compatible server, for Cloud Run GPU inference, pulled from Docker Hub through the
+   * project's Docker Hub remote repository (path `vllm/vllm-openai:<tag>` there). Its CLI serves a
+   * local model directory given as `vllm serve <path>` (vllm/entrypoints/cli/serve.py, positional
+   * model_tag); the probe polls its `/health` endpoint.
+   */
+  vllmOpenAi: {
+    image: "vllm/vllm-openai:v0.11.0",
+    source: "vllm-project/vllm release v0.11.0; Docker Hub vllm/vllm-openai:v0.11.0 (built from docker/Dockerfile, target vllm-openai)",
+  },
   /** The image of Kubeflow Trainer's torch-distributed runtime. */
   torchRuntime: {
     image: "pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime",

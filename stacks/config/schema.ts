@@ -7,6 +7,7 @@ import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
+import { IMAGES } from "../../components/catalog/software";
 import { RETENTION_WITHOUT_VERSIONING, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
@@ -288,11 +289,14 @@ export const servingSchema = z.strictObject({
     }))
     .max(2000)
     .default([]),
-  /** Cloud Run with an L4 GPU. */
+  /** Cloud Run with an L4 GPU, serving a model of the models bucket with vLLM. */
   serverless: z
     .strictObject({
       name: k8sName,
-      image: imageRef,
+      /** `<name>:<tag>` in the project's images repository; default: vLLM's image from Docker Hub through the remote repository. */
+      image: imageRef.optional(),
+      /** The model's folder in the models bucket, mounted read-only at /models and served by `vllm serve /models/<model>`. */
+      model: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'" }),
       args: z.array(z.string()).default([]),
       minInstances: z.number().int().min(0).max(100).default(0),
       maxInstances: z.number().int().min(1).max(100).default(3),
@@ -494,6 +498,12 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
     issues.push({ path: ["serving", "serverless"], input: region, message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}` });
+  }
+  if (serverless && serverless.image === undefined && !settings.artifactRegistry.remoteCaches) {
+    issues.push({ path: ["serving", "serverless", "image"], input: undefined, message: `an image of the project's images repository (<name>:<tag>), or artifactRegistry.remoteCaches: true so vLLM's ${IMAGES.vllmOpenAi.image} comes through the Docker Hub remote repository` });
+  }
+  if (serverless?.args.some((arg) => /^--(model|port)(=|$)/.test(arg))) {
+    issues.push({ path: ["serving", "serverless", "args"], input: serverless.args, message: "server arguments other than --model and --port (the model is serving.serverless.model, mounted at /models; the port is 8080)" });
   }
   if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
   return issues;

@@ -8,6 +8,7 @@ import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
+import { IMAGES } from "../../components/catalog/software";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
@@ -15,6 +16,9 @@ import type { WorkloadIdentities } from "./identity";
 import { inBatches } from "./batches";
 
 export const WORKLOAD_APIS = ["run.googleapis.com"] as const;
+
+/** The port vLLM listens on in Cloud Run (the container port Cloud Run sends requests to). */
+const SERVERLESS_PORT = 8080;
 
 /** Each GPU pool as workloads see it, with its size. */
 export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNodes: number }> {
@@ -110,23 +114,31 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
   );
 
   const serverlessSettings = settings.serving.serverless;
-  const serverless = serverlessSettings
+  // vLLM from Docker Hub through the remote repository (or the team's image), serving the model
+  // folder of the models bucket, mounted read-only at /models and read with the serving identity.
+  const registry = serverlessSettings?.image ? data.registry.imagesHost : data.registry.dockerHubHost;
+  const serverless = serverlessSettings && registry
     ? new ServerlessInference(serverlessSettings.name, {
         project: ctx.project,
         region,
         prefix: ctx.prefix,
         labels,
-        registry: data.registry.imagesHost,
-        image: `${data.registry.imagesHost}/${serverlessSettings.image}`,
+        registry,
+        image: `${registry}/${serverlessSettings.image ?? IMAGES.vllmOpenAi.image}`,
         serviceAccount: ids.serving.email,
-        args: serverlessSettings.args,
+        models: { bucket: data.storage.buckets.models.name },
+        command: ["vllm", "serve"],
+        args: [`/models/${serverlessSettings.model}`, `--served-model-name=${serverlessSettings.name}`, `--port=${SERVERLESS_PORT}`, ...serverlessSettings.args],
+        port: SERVERLESS_PORT,
         minInstances: serverlessSettings.minInstances,
         maxInstances: serverlessSettings.maxInstances,
         concurrency: serverlessSettings.concurrency,
         ingress: serverlessSettings.ingress,
         invokers: serverlessSettings.invokers,
         deletionProtection: ctx.protect,
-      }, { dependsOn: afterApis })
+        // The first revision starts at deploy: the image's repository and the models bucket's grant
+        // to the serving identity come first (cnai-apply-order).
+      }, { dependsOn: [...afterApis, data.storage.buckets.models, ...Object.values(data.registry.repositories).filter((r): r is NonNullable<typeof r> => r !== undefined)] })
     : undefined;
 
   return { teams, kueue, trainer, trainingJobs, kserve, modelDeployments, serverless };
