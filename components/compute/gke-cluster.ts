@@ -7,6 +7,7 @@ import { gkeKubeconfig } from "../kubernetes/kubeconfig";
 import { type StackLabels, computeLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
+import { documentationRangeOf } from "../catalog/ip-ranges";
 import { VULNERABILITY_MODES, type VulnerabilityScanning, assertApiRules } from "../catalog/gcp-api-rules";
 
 export interface AuthorizedNetwork {
@@ -325,6 +326,12 @@ export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resour
   }
   const privateEndpoint = args.privateEndpoint ?? false;
   const authorizedNetworks = args.authorizedNetworks ?? [];
+  for (const network of authorizedNetworks) {
+    const documentation = documentationRangeOf(network.cidr);
+    if (documentation) {
+      fail(`authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`);
+    }
+  }
   if (privateEndpoint && authorizedNetworks.length === 0) {
     fail("privateEndpoint: a private endpoint needs authorizedNetworks (the networks that reach it). Either add them, or set privateEndpoint to false");
   }

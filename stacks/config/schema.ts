@@ -8,6 +8,7 @@ import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { IMAGES } from "../../components/catalog/software";
+import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
 import { RETENTION_WITHOUT_VERSIONING, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
@@ -76,7 +77,10 @@ export const networkSchema = z.strictObject({
 
 export const authorizedNetworkSchema = z.strictObject({
   name: z.string().min(1).max(64),
-  cidr: cidr("an authorized network"),
+  // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
+  cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
+    error: (issue) => `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+  }),
 });
 
 export const systemPoolSchema = z.strictObject({
@@ -447,19 +451,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   return issues;
 }
 
-/** Do two IPv4 CIDR blocks share any address? */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const parse = (cidr: string) => {
-    const [ip, bits] = cidr.split("/");
-    const value = ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-    const size = 2 ** (32 - Number(bits));
-    const start = Math.floor(value / size) * size;
-    return [start, start + size - 1];
-  };
-  const [aStart, aEnd] = parse(a);
-  const [bStart, bEnd] = parse(b);
-  return aStart <= bEnd && bStart <= aEnd;
-}
+export { cidrsOverlap };
 
 /** Jobs and models must have unique names, name a team and a GPU pool of the stack, fit its quota, in a mode that allows them. */
 function workloadIssues(settings: Settings, region: string): PoolProblem[] {

@@ -195,6 +195,7 @@ describe("GkeCluster", () => {
       ["a private endpoint nobody can reach", { privateEndpoint: true }, /privateEndpoint: a private endpoint needs authorizedNetworks/],
       ["a system pool with min above max", { systemPool: { min: 4, max: 2 } }, /systemPool: min 4 and max 2/],
       ["a malformed maintenance window", { maintenanceWindowStart: "3am" }, /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/],
+      ["a documentation range (RFC 5737) as the only way in", { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] }, /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what} and creates no cluster`, async () => {

@@ -112,7 +112,7 @@ const CASES: Case[] = [
   },
   {
     what: "Cloud Run GPUs in a region that does not offer them",
-    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0" } } },
+    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0", model: "chat/v1" } } },
     expect: /cnai-platform:serving\.serverless: got "us-east1"; allowed: a stack in a region with Cloud Run GPUs \(asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4\)/,
   },
   {
@@ -155,6 +155,34 @@ const CASES: Case[] = [
     what: "a second model on a pool the stack does not have",
     config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" }, { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" }] } },
     expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4/,
+  },
+  // Google's own rules and what a first `pulumi up` needs (issue 13).
+  {
+    what: "a retention policy on versioned raw data (Cloud Storage refuses both on one bucket)",
+    stack: "prod",
+    config: { "cnai-platform:storage": { rawRetentionDays: 30 } },
+    expect: /cnai-platform:storage\.rawRetentionDays: got 30; allowed: nothing while storage\.rawVersioning is true: a retention policy together with Object Versioning, which Cloud Storage refuses on one bucket/,
+  },
+  {
+    what: "a documentation range (RFC 5737) as an authorized network",
+    config: { "cnai-platform:cluster": { masterAuthorizedNetworks: [{ name: "corp-vpn", cidr: "203.0.113.0/24" }] } },
+    expect: /cnai-platform:cluster\.masterAuthorizedNetworks\[0\]\.cidr: got "203\.0\.113\.0\/24"; allowed: a range your administrators or CI connect from; 203\.0\.113\.0\/24 is in the documentation range 203\.0\.113\.0\/24 \(RFC 5737\)/,
+  },
+  {
+    what: "a self-made compact placement on a specific reservation",
+    stack: "prod",
+    config: { "cnai-platform:gpuPools": [{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true, autoscaling: { max: 2 }, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } }] },
+    expect: /cnai-platform:gpuPools\[0\]\.compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
+  },
+  {
+    what: "Cloud Run's vLLM image without the Docker Hub remote repository",
+    config: { "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1" } } },
+    expect: /cnai-platform:serving\.serverless\.image: got nothing \(the key is missing\); allowed: an image of the project's images repository \(<name>:<tag>\), or artifactRegistry\.remoteCaches: true so vLLM's vllm\/vllm-openai:v0\.11\.0 comes through the Docker Hub remote repository/,
+  },
+  {
+    what: "a Cloud Run --model argument besides serving.serverless.model",
+    config: { "cnai-platform:artifactRegistry": { remoteCaches: true }, "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1", args: ["--model=/models/other"] } } },
+    expect: /cnai-platform:serving\.serverless\.args: got \["--model=\/models\/other"\]; allowed: server arguments other than --model and --port/,
   },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];
