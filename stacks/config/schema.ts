@@ -472,6 +472,11 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     const path = ["training", "jobs", i];
     refs(path, job.team, job.pool);
     issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
+    // Training and serving capacity are kept apart: inference pools are not in the training queue.
+    const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
+    if (jobPool?.workloadType === "inference") {
+      issues.push({ path: [...path, "pool"], input: job.pool, message: `a training or data pool (${job.pool} is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity)${trainingPools(settings)}` });
+    }
     if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
       issues.push({ path: [...path, "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
     }
@@ -481,6 +486,10 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
+    const modelPool = settings.gpuPools.find((p) => p.name === model.pool);
+    if (modelPool && modelPool.workloadType !== "inference") {
+      issues.push({ path: [...path, "pool"], input: model.pool, message: `an inference pool (${model.pool} is a ${modelPool.workloadType} pool, whose capacity Kueue gives to training jobs)` });
+    }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
     if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
@@ -499,6 +508,11 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   }
   if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
   return issues;
+}
+
+function trainingPools(settings: Settings): string {
+  const names = settings.gpuPools.filter((p) => p.workloadType !== "inference").map((p) => p.name);
+  return names.length ? `: ${names.join(", ")}` : "; the stack has none";
 }
 
 /**

@@ -59,7 +59,18 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
   const kueue = new Kueue("kueue", {
     labels,
     sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
-    flavors: [...pools.values()].map((p) => ({ nodePool: p.nodePool, gpus: p.gpusPerNode * p.maxNodes, cpu: p.cpu * p.maxNodes, memoryGi: p.memoryGi * p.maxNodes })),
+    // One flavor per pool; Kueue keeps inference pools out of the training queue and gates queued-provisioning pools.
+    flavors: ctx.settings.gpuPools.map((pool) => {
+      const p = pools.get(pool.name)!;
+      return {
+        nodePool: p.nodePool,
+        gpus: p.gpusPerNode * p.maxNodes,
+        cpu: p.cpu * p.maxNodes,
+        memoryGi: p.memoryGi * p.maxNodes,
+        workloadType: pool.workloadType,
+        queuedProvisioning: pool.capacity.type === "queued",
+      };
+    }),
     teamNamespaces: teams.map((t) => t.namespace),
     namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
     pytorchJobs: true,

@@ -22,6 +22,7 @@ const GOOD: Config = {
   "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
   "cnai-platform:gpuPools": [
     { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" },
+    { name: "train", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "training" },
   ],
 };
 
@@ -77,22 +78,22 @@ const CASES: Case[] = [
   { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
   {
     what: "an example job for a team the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
   },
   {
     what: "an example job on a pool the stack does not have",
     config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4/,
+    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4, train/,
   },
   {
     what: "a PyTorchJob without the legacy Training Operator",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
   },
   {
     what: "an image that floats on :latest",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
   },
   {
@@ -138,8 +139,8 @@ const CASES: Case[] = [
   },
   {
     what: "an example job larger than its team's quota",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on l4 needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on train needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
   },
   {
     what: "a team name that would make an invalid namespace",
@@ -148,13 +149,13 @@ const CASES: Case[] = [
   },
   {
     what: "two jobs of the same name",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[1\]\.name: got "j"; allowed: a name no other job has \(training\.jobs\[0\] is j\)/,
   },
   {
     what: "a second model on a pool the stack does not have",
     config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" }, { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" }] } },
-    expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4/,
+    expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4, train/,
   },
   // Google's own rules and what a first `pulumi up` needs (issue 13).
   {
@@ -183,6 +184,16 @@ const CASES: Case[] = [
     what: "a Cloud Run --model argument besides serving.serverless.model",
     config: { "cnai-platform:artifactRegistry": { remoteCaches: true }, "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1", args: ["--model=/models/other"] } } },
     expect: /cnai-platform:serving\.serverless\.args: got \["--model=\/models\/other"\]; allowed: server arguments other than --model and --port/,
+  },
+  {
+    what: "a training job on a serving pool (training and serving capacity are kept apart by queue)",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "l4"; allowed: a training or data pool \(l4 is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity\): train/,
+  },
+  {
+    what: "a model on a training pool",
+    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "train", storage: "gcs", path: "m/v1" }] } },
+    expect: /cnai-platform:serving\.models\[0\]\.pool: got "train"; allowed: an inference pool \(train is a training pool, whose capacity Kueue gives to training jobs\)/,
   },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];
