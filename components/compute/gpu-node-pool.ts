@@ -1,6 +1,7 @@
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { assertApiRules } from "../catalog/gcp-api-rules";
+import { RESERVED_VMS_LABEL } from "../catalog/prices";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type AcceleratorType } from "../catalog/gpus";
@@ -154,6 +155,10 @@ export class GpuNodePool extends pulumi.ComponentResource {
             [ACCELERATOR_LABEL]: args.accelerator.type,
             "cnai.dev/workload-type": spec.workloadType,
             "cnai.dev/capacity": capacity,
+            // A specific reservation is billed whether used or not: its size goes into the idle cost estimate.
+            ...(reservation?.consumeReservationType === "SPECIFIC_RESERVATION"
+              ? { [RESERVED_VMS_LABEL]: String(spec.capacity.reservation?.vms ?? spec.max) }
+              : {}),
           },
           taints: [GPU_TAINT],
           resourceLabels: labels,

@@ -33,6 +33,8 @@ export interface GpuCapacity {
      * the pool names it instead of creating its own, which the reserved VMs would not match.
      */
     readonly placementPolicy?: string;
+    /** VMs the specific reservation holds (billed whether used or not). @default the pool's autoscaling maximum */
+    readonly vms?: number;
   };
 }
 
@@ -188,6 +190,8 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
       problems.push({ path: ["capacity", "reservation"], input: undefined, message: "{ affinity: any | specific, name } when capacity.type is reservation" });
     } else if (capacity.reservation.affinity === "specific" && !capacity.reservation.name) {
       problems.push({ path: ["capacity", "reservation", "name"], input: undefined, message: "the reservation's name when affinity is specific" });
+    } else if (capacity.reservation.affinity === "any" && capacity.reservation.vms !== undefined) {
+      problems.push({ path: ["capacity", "reservation", "vms"], input: capacity.reservation.vms, message: "nothing with affinity any (the size is that of a specific reservation)" });
     } else if (capacity.reservation.affinity === "any" && capacity.reservation.placementPolicy) {
       problems.push({ path: ["capacity", "reservation", "placementPolicy"], input: capacity.reservation.placementPolicy, message: "nothing with affinity any (a placement policy is the one of a specific reservation)" });
     }

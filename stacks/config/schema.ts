@@ -146,6 +146,8 @@ export const gpuPoolSchema = z.strictObject({
         name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" }).optional(),
         /** The compact placement policy the specific reservation was created with, if any (the pool then names it). */
         placementPolicy: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" }).optional(),
+        /** VMs the specific reservation holds (billed whether used or not); default: the pool's autoscaling maximum. */
+        vms: z.number().int().min(1).max(10000).optional(),
       })
       .optional(),
   }),
