@@ -47,7 +47,9 @@ describe("buildPlatform options", () => {
     const result = await platform("dev");
     const services = all(result, "gcp:projects/service:Service").map((s) => s.urn);
     assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
-      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "billingbudgets.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
+      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "billingbudgets.googleapis.com", "cloudkms.googleapis.com",
+      // Project IAM members and audit configs (Cloud Resource Manager); image streaming (Container File System).
+      "cloudresourcemanager.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "containerfilesystem.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
       "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);

@@ -33,11 +33,14 @@ describe("training and serving in the shipped stacks", () => {
         assert.deepStrictEqual(legacy.map((d) => input(d, "directory")), stack === "dev" ? [TRAINING_OPERATOR_V1.kustomization] : []);
       });
 
-      it("gives Kueue a flavor per GPU pool sized to the pool's maximum, one ClusterQueue in a cohort, and a LocalQueue per team", async () => {
+      it("gives Kueue a flavor per training or data pool (serving pools kept out) sized to the pool's maximum, one ClusterQueue in a cohort, and a LocalQueue per team", async () => {
         const run = await stackRun(stack);
-        const pools = all(run, "cnai:compute:GpuNodePool");
+        const pools = all(run, "gcp:container/nodePool:NodePool")
+          .filter((p) => (input(p, "nodeConfig.labels") as Record<string, string> | undefined)?.["cnai.dev/workload-type"] !== undefined);
+        const training = pools.filter((p) => (input(p, "nodeConfig.labels") as Record<string, string>)["cnai.dev/workload-type"] !== "inference");
+        assert.ok(training.length > 0 && training.length < pools.length, "every shipped stack has training and serving pools");
         const flavors = all(run, "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor");
-        assert.deepStrictEqual(flavors.map((f) => input(f, "metadata.name")).sort(), pools.map((p) => `gpu-${p.name}`).sort());
+        assert.deepStrictEqual(flavors.map((f) => input(f, "metadata.name")).sort(), training.map((p) => `gpu-${p.name}`).sort());
         const cq = one(run, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue");
         assert.strictEqual(input(cq, "spec.cohortName"), "cnai");
         assert.strictEqual(all(run, "kubernetes:kueue.x-k8s.io/v1beta2:Cohort").length, 1);
