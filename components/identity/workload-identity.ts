@@ -16,7 +16,8 @@ export interface KubernetesServiceAccountRef {
 export interface WorkloadIdentityArgs {
   project: string;
   prefix: string;
-  kind: WorkloadKind;
+  /** The workload kind, or `metrics-query` (Managed Prometheus's query frontend). */
+  kind: WorkloadKind | "metrics-query";
   /** The Kubernetes service accounts that act as this identity. */
   kubernetesServiceAccounts: KubernetesServiceAccountRef[];
   /**

@@ -25,6 +25,8 @@ export interface SelfHostedMonitoringArgs {
 export const MONITORING_NAMESPACE = "monitoring";
 /** The kube-prometheus-stack release; its fullname prefixes every object (`kps-prometheus`, ...). */
 export const KPS_RELEASE = "kps";
+/** The in-cluster Prometheus's query API (kube-prometheus-stack's `<fullname>-prometheus` Service, port 9090). */
+export const SELF_HOSTED_QUERY_URL = `http://${KPS_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
 
 /**
  * Self-hosted monitoring: kube-prometheus-stack (Prometheus, Alertmanager, Grafana,

@@ -8,6 +8,7 @@ import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { IMAGES } from "../../components/catalog/software";
+import { SCALE_METRICS } from "../../components/serving/model-deployment";
 import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
 import { RETENTION_WITHOUT_VERSIONING, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
@@ -288,7 +289,8 @@ export const servingSchema = z.strictObject({
       gpus: z.number().int().min(1).max(16).default(1),
       minReplicas: z.number().int().min(0).max(1000).default(1),
       maxReplicas: z.number().int().min(1).max(1000).default(3),
-      scaleMetric: z.enum(["cpu", "memory", "concurrency", "rps"]).optional(),
+      /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
+      scaleMetric: z.enum(SCALE_METRICS).optional(),
       scaleTarget: z.number().int().min(1).optional(),
       canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
       args: z.array(z.string()).default([]),
@@ -496,7 +498,8 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
     if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
     if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: [...path, "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+    if (knative && model.scaleMetric !== undefined && model.scaleMetric !== "concurrency" && model.scaleMetric !== "rps") issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "concurrency or rps in Knative mode" });
   });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {

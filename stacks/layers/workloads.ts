@@ -9,6 +9,8 @@ import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
 import { IMAGES } from "../../components/catalog/software";
+import { queryFrontendUrl } from "../../components/observability/query-frontend";
+import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
@@ -119,6 +121,8 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
         scaleMetric: model.scaleMetric,
         scaleTarget: model.scaleTarget,
         canaryTrafficPercent: model.canaryTrafficPercent,
+        // KEDA reads vLLM's queue from the stack's Prometheus: in-cluster, or Managed Prometheus's query frontend.
+        metricsQueryUrl: settings.observability.backend === "managed" ? queryFrontendUrl(MONITORING_NAMESPACE) : SELF_HOSTED_QUERY_URL,
         args: model.args,
         carbonTier: tier,
       }, { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] }),
