@@ -174,7 +174,9 @@ describe("data governance of the shipped stacks", () => {
         }
       }
       assert.ok(bindings.some(([sa, , m]) => sa === "cnai-prod-registry@acme-ml-prod.iam.gserviceaccount.com" && m === member("model-registry", "model-registry")));
-      assert.strictEqual(bindings.length, 3 * 3 + 1);
+      // Managed Prometheus's query frontend reads Cloud Monitoring for KEDA as its own identity.
+      assert.ok(bindings.some(([sa, , m]) => sa === "cnai-prod-metrics-query@acme-ml-prod.iam.gserviceaccount.com" && m === member("monitoring", "gmp-frontend")));
+      assert.strictEqual(bindings.length, 3 * 3 + 1 + 1);
     });
 
     it("data owners are stewards of the dataset and the quality scan", async () => {
