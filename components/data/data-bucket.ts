@@ -23,7 +23,13 @@ export interface BucketLifecycle {
   noncurrentVersions?: { keep: number; deleteAfterDays: number };
 }
 
-/** Per-purpose defaults: raw data goes cold, checkpoints go stale, models and curated data stay recoverable. */
+/**
+ * Per-purpose defaults: raw data goes cold, checkpoints go stale, models and curated data stay
+ * recoverable. The protection per purpose: curated data and models are rewritten by pipelines and
+ * the registry, so they keep old versions; raw data keeps versions too, unless a retention policy
+ * protects it instead (`retentionDays`: no delete or overwrite while young, for provenance and
+ * compliance; Cloud Storage refuses both on one bucket); checkpoints have neither (they expire).
+ */
 export const PURPOSE_DEFAULTS: Readonly<Record<BucketPurpose, { versioning: boolean; lifecycle: BucketLifecycle }>> = {
   "datasets-raw": { versioning: true, lifecycle: { nearlineAfterDays: 30, coldlineAfterDays: 90, noncurrentVersions: { keep: 3, deleteAfterDays: 30 } } },
   "datasets-curated": { versioning: true, lifecycle: { noncurrentVersions: { keep: 5, deleteAfterDays: 30 } } },

@@ -42,7 +42,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
     const spec = resolveSelfHostedMonitoringArgs(name, args, this);
     const labels = kubernetesLabels(args.labels, "self-hosted-monitoring");
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      // node-exporter (host network and PID) and dcgm-exporter (host paths, SYS_ADMIN) need the
+      // node-exporter (host network and PID) and dcgm-exporter (host paths, privileged) need the
       // privileged level; nothing else runs here.
       metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged") } },
     }, childOptions(this, opts));
