@@ -121,8 +121,9 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
           { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
         ],
-        // The chart's default (SYS_ADMIN, no privilege escalation) merges with this; Kubernetes refuses
-        // privileged with allowPrivilegeEscalation false, so both are set.
+        // The chart's default (SYS_ADMIN, no privilege escalation) merges with this; the API server
+        // refuses privileged with allowPrivilegeEscalation false (kubernetes/kubernetes
+        // pkg/apis/core/validation/validation.go, ValidateSecurityContext), so both are set.
         securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         // The exporter labels each GPU series with the Pod using it (namespace, pod, container);
         // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).

@@ -99,7 +99,8 @@ export class ServerlessInference extends pulumi.ComponentResource {
         serviceAccount: args.serviceAccount,
         nodeSelector: { accelerator: spec.accelerator },
         gpuZonalRedundancyDisabled: true,
-        // Cloud Storage volumes run on the second generation execution environment.
+        // Cloud Storage volumes (network file systems) need the second generation execution environment,
+        // which Cloud Run would otherwise pick from the features used ("Select an execution environment").
         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
         volumes: args.models ? [{ name: MODELS_VOLUME, gcs: { bucket: args.models.bucket, readOnly: true } }] : undefined,
         scaling: { minInstanceCount: spec.minInstances, maxInstanceCount: spec.maxInstances },
