@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels } from "../labels";
 import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
-import { RETENTION_WITHOUT_VERSIONING } from "../catalog/gcp-api-rules";
+import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION } from "../catalog/gcp-api-rules";
 
 /** What a bucket holds, which decides its lifecycle and versioning defaults. */
 export const BUCKET_PURPOSES = ["datasets-raw", "datasets-curated", "models", "checkpoints"] as const;
@@ -151,8 +151,8 @@ export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resour
     fail(`lifecycle.coldlineAfterDays (${lifecycle.coldlineAfterDays}) must come after nearlineAfterDays (${lifecycle.nearlineAfterDays})`);
   }
   const softDeleteDays = args.softDeleteDays ?? 7;
-  // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete.
-  if (softDeleteDays !== 0 && (softDeleteDays < 7 || softDeleteDays > 90)) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
+  // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete (the rule the config and cnai-gcp-api-rules apply too).
+  if (SOFT_DELETE_DURATION.check({ seconds: softDeleteDays * 86400 })) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
   for (const field of ["readers", "writers", "creators"] as const) checkMembers(`DataBucket "${name}"`, field, args[field], resource);
   if (lifecycle.noncurrentVersions && !versioning) fail("lifecycle.noncurrentVersions needs versioning. Either turn versioning on, or drop the noncurrent rule");
   return { classification, versioning, lifecycle, softDeleteDays };

@@ -10,7 +10,7 @@ import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { IMAGES } from "../../components/catalog/software";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
 import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
-import { RETENTION_WITHOUT_VERSIONING, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
+import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -176,7 +176,7 @@ export const storageSchema = z.strictObject({
     checkpoints: classification,
   }),
   /** Days deleted objects stay restorable: 0 (off) or 7-90. */
-  softDeleteDays: z.number().int().refine((d) => d === 0 || (d >= 7 && d <= 90), { error: "0 (off) or an integer from 7 to 90" }),
+  softDeleteDays: z.number().int().refine((d) => SOFT_DELETE_DURATION.check({ seconds: d * 86400 }) === undefined, { error: "0 (off) or an integer from 7 to 90" }),
   rawNearlineAfterDays: days(3650),
   rawColdlineAfterDays: days(3650),
   /** Checkpoints older than this are deleted. */
