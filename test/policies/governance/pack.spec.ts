@@ -25,6 +25,8 @@ describe("governance pack", () => {
       "cnai-container-resources",
       "cnai-inference-bounded-replicas",
       "cnai-training-queue-label",
+      "cnai-apply-order",
+      "cnai-gcp-api-rules",
     ]);
   });
 
