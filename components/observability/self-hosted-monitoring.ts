@@ -33,6 +33,8 @@ export interface SelfHostedMonitoringArgs {
 export const MONITORING_NAMESPACE = "monitoring";
 /** The kube-prometheus-stack release; its fullname prefixes every object (`kps-prometheus`, ...). */
 export const KPS_RELEASE = "kps";
+/** The in-cluster Prometheus's query API (kube-prometheus-stack's `<fullname>-prometheus` Service, port 9090). */
+export const SELF_HOSTED_QUERY_URL = `http://${KPS_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
 
 /**
  * Self-hosted monitoring: kube-prometheus-stack (Prometheus, Alertmanager, Grafana,
@@ -48,7 +50,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
     const spec = resolveSelfHostedMonitoringArgs(name, args, this);
     const labels = kubernetesLabels(args.labels, "self-hosted-monitoring");
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      // node-exporter (host network and PID) and dcgm-exporter (host paths, SYS_ADMIN) need the
+      // node-exporter (host network and PID) and dcgm-exporter (host paths, privileged) need the
       // privileged level; nothing else runs here.
       metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged") } },
     }, childOptions(this, opts));
@@ -100,6 +102,12 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
+        // GKE runs kube-dns, not CoreDNS: the chart's CoreDNS target (port 9153) would never come up and
+        // TargetDown would fire for ever. Scrape kube-dns's metrics instead (dnsmasq sidecar 10054,
+        // kubedns 10055; the chart's kubeDns service selects k8s-app: kube-dns). Source:
+        // kube-prometheus-stack 88.5.3 values.yaml coreDns / kubeDns.
+        coreDns: { enabled: false },
+        kubeDns: { enabled: true },
         "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
@@ -124,7 +132,19 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
-        extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
+        // Google's reference manifest (GoogleCloudPlatform/prometheus-engine examples/nvidia-dcgm/exporter.yaml):
+        // GKE's device plugin names GPUs nvidia0, nvidia1 (vgpuN under time-sharing), not by UUID, so
+        // the exporter matches Pods to GPUs by device name (dcgm-exporter 4.5.2-4.8.1 defaults to uid:
+        // no series would carry the Pod's namespace). GKE injects /dev/nvidia* only into containers
+        // that request nvidia.com/gpu: the exporter, which requests none, runs privileged to see them.
+        extraEnv: [
+          { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+          { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
+        ],
+        // The chart's default (SYS_ADMIN, no privilege escalation) merges with this; the API server
+        // refuses privileged with allowPrivilegeEscalation false (kubernetes/kubernetes
+        // pkg/apis/core/validation/validation.go, ValidateSecurityContext), so both are set.
+        securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         // The exporter labels each GPU series with the Pod using it (namespace, pod, container);
         // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).
         serviceMonitor: { enabled: true, interval: spec.interval, honorLabels: true },

@@ -92,6 +92,31 @@ describe("ModelDeployment", () => {
       });
     });
 
+    it("scales a Standard-mode model server on vLLM's waiting requests through KEDA when given a Prometheus query API (GKE's advice for LLM inference; KServe v0.20.0 keda class)", async function () {
+      const result = await deploy({ metricsQueryUrl: "http://kps-prometheus.monitoring.svc:9090" });
+      const resource = isvcOf(result);
+      assert.strictEqual((input(resource, "metadata.annotations") as Record<string, string>)["serving.kserve.io/autoscalerClass"], "keda");
+      const spec = predictor(resource);
+      assert.deepStrictEqual(spec.autoScaling, {
+        metrics: [{
+          type: "External",
+          external: {
+            metric: { backend: "prometheus", serverAddress: "http://kps-prometheus.monitoring.svc:9090", query: 'sum(vllm:num_requests_waiting{namespace="team-nlp",model="llm"})' },
+            target: { type: "Value", value: "10" },
+          },
+        }],
+      });
+      // KServe's webhook refuses scaleMetric with the keda class (validateScalingKedaCompExtension).
+      assert.strictEqual(spec.scaleMetric, undefined);
+      assert.strictEqual(spec.scaleTarget, undefined);
+      assert.strictEqual(input(one(await deploy({ metricsQueryUrl: "http://q:9090", scaleTarget: 4 }), ISVC, "llm"), "spec.predictor.autoScaling.metrics.0.external.target.value"), "4");
+      await assertConforms(this, result);
+    });
+
+    it("refuses waiting-requests scaling without a Prometheus query API", async () => {
+      await assert.rejects(deploy({ scaleMetric: "waiting-requests" }), /scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from/);
+    });
+
     it("annotates the deployment mode and no autoscaler class in Knative mode", async () => {
       assert.deepStrictEqual(input(await isvc({ mode: "Knative" }), "metadata.annotations"), { "serving.kserve.io/deploymentMode": "Knative" });
     });
@@ -327,12 +352,12 @@ describe("ModelDeployment", () => {
       {
         title: "scaleMetric concurrency in Standard mode",
         overrides: { scaleMetric: "concurrency" },
-        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleMetric rps in Standard mode",
         overrides: { scaleMetric: "rps" },
-        message: "scaleMetric rps needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+        message: "scaleMetric rps needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleTarget 0 for cpu",
@@ -393,7 +418,7 @@ describe("ModelDeployment", () => {
 
 describe("ModelDeployment mode and size rules", () => {
   it("refuses cpu or memory scaling in Knative mode (Knative scales on concurrency or rps)", async () => {
-    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode \(HPA\); Knative mode scales on concurrency or rps/);
+    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode; Knative mode scales on concurrency or rps/);
   });
 
   it("refuses resources without CPU or memory", async () => {

@@ -158,12 +158,29 @@ describe("SelfHostedMonitoring", () => {
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
+        coreDns: { enabled: false },
+        kubeDns: { enabled: true },
         "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
           sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
         },
       });
+    });
+
+    it("scrapes GKE's kube-dns (10054/10055) instead of a CoreDNS GKE does not run (kube-prometheus-stack 88.5.3 enables coreDns by default)", async () => {
+      const kps = chart(await monitoring(), "kube-prometheus-stack");
+      assert.deepStrictEqual([input(kps, "values.coreDns.enabled"), input(kps, "values.kubeDns.enabled")], [false, true]);
+    });
+
+    it("matches Pods to GPUs by device name, as GKE's device plugin names them (Google's reference dcgm-exporter manifest), privileged to see /dev/nvidia*", async () => {
+      const dcgm = chart(await monitoring(), "dcgm-exporter");
+      const env = input(dcgm, "values.extraEnv") as Array<{ name: string; value: string }>;
+      assert.strictEqual(env.find((e) => e.name === "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE")?.value, "device-name");
+      const security = input(dcgm, "values.securityContext") as Record<string, unknown>;
+      assert.strictEqual(security.privileged, true);
+      // Kubernetes refuses privileged: true with allowPrivilegeEscalation: false, which the chart sets by default (values merge).
+      assert.strictEqual(security.allowPrivilegeEscalation, true);
     });
 
     it("allow-lists the node pool label that the pool alerts and dashboards join on (label_cloud_google_com_gke_nodepool)", async () => {
@@ -214,7 +231,11 @@ describe("SelfHostedMonitoring", () => {
           { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
-        extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
+        extraEnv: [
+          { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+          { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
+        ],
+        securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         serviceMonitor: { enabled: true, interval: "30s", honorLabels: true },
       });
       assert.strictEqual(input(dcgm, "values.serviceMonitor.honorLabels"), true, "namespace stays the workload's, not monitoring");

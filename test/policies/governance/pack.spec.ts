@@ -26,6 +26,8 @@ describe("governance pack", () => {
       "cnai-inference-bounded-replicas",
       "cnai-training-queue-label",
       "cnai-workloads-runnable",
+      "cnai-apply-order",
+      "cnai-gcp-api-rules",
     ]);
   });
 
