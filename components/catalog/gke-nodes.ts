@@ -109,6 +109,8 @@ export const GKE_NODE_LABELS = {
   flexStart: "cloud.google.com/gke-flex-start",
   /** DWS queued provisioning. Source: "Run a large-scale workload with flex-start with queued provisioning" (.../how-to/provisioningrequest). */
   queued: "cloud.google.com/gke-queued",
+  /** Nodes that run the GKE metadata server (Workload Identity, `workloadMetadataConfig.mode: GKE_METADATA`). Source: "Authenticate to Google Cloud APIs from GKE workloads" (.../how-to/workload-identity). */
+  metadataServer: "iam.gke.io/gke-metadata-server-enabled",
   /** Node OS image. Source: "Node images" (.../concepts/node-images). */
   osDistribution: "cloud.google.com/gke-os-distribution",
   machineFamily: "cloud.google.com/machine-family",
@@ -133,8 +135,11 @@ export interface NodeTaint {
  *   ExtendedResourceToleration admission plugin then gives Pods that request `nvidia.com/gpu` the
  *   matching toleration. Source: "Run GPUs in GKE Standard node pools" (.../how-to/gpus), "GKE
  *   automatically applies the corresponding tolerations to Pods requesting GPUs".
- * - Queued-provisioning nodes: `cloud.google.com/gke-queued=true:NoSchedule`, which only Pods of a
- *   ProvisioningRequest tolerate. Source: .../how-to/provisioningrequest.
+ * - Queued-provisioning nodes: `cloud.google.com/gke-queued=true:NoSchedule`; the Pods of a
+ *   ProvisioningRequest must tolerate it (Kueue gives them the toleration of the pool's
+ *   ResourceFlavor). Sources: .../how-to/provisioningrequest; Cluster Toolkit's GKE DWS guide
+ *   ("toleration for cloud.google.com/gke-queued:NoSchedule"); kubernetes-sigs/kueue issue 2389
+ *   (a queued Pod with that toleration).
  */
 export const GKE_GPU_TAINT: NodeTaint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
 export const GKE_QUEUED_TAINT: NodeTaint = { key: "cloud.google.com/gke-queued", value: "true", effect: "NoSchedule" };

@@ -102,4 +102,25 @@ describe("shipped stacks: would every workload run?", () => {
     assert.deepStrictEqual([locked.status, locked.problems], ["runnable", []]);
     assert.deepStrictEqual([locked.pods[0].containers, locked.pods[0].initContainers], [["kserve-container", "queue-proxy"], ["storage-initializer"]]);
   });
+
+  it("a fork with queued capacity: the TrainJob's Pods get the gke-queued toleration from the Kueue flavor, and run", async () => {
+    const result = await run(() => buildPlatform(loadConfig()), {
+      stack: "dev",
+      config: {
+        "gcp:project": "acme-ml-dev",
+        "gcp:region": "us-central1",
+        "cnai-platform:team": "ml-platform",
+        "cnai-platform:costCenter": "cc-1",
+        "cnai-platform:observability": JSON.stringify({ backend: "managed", budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
+        "cnai-platform:gpuPools": JSON.stringify([{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], autoscaling: { max: 2 }, capacity: { type: "queued" }, workloadType: "training" }]),
+        "cnai-platform:teams": JSON.stringify([{ name: "ml-platform", quota: { gpus: 16, cpu: 400, memoryGi: 3600, pods: 50 } }]),
+        "cnai-platform:training": JSON.stringify({ jobs: [{ name: "pretrain", team: "ml-platform", pool: "h100", image: "llm:1.0.0", command: ["torchrun", "/app/train.py"], nodes: 2, gpusPerNode: 8 }] }),
+      },
+    });
+    const job = analyzeWorkloads(planFromRun(result).resources).workloads.find((w) => w.name === "pretrain")!;
+    // Regression: the flavor tolerated only nvidia.com/gpu, so the admitted Pods could never land on
+    // the queued nodes' cloud.google.com/gke-queued=true:NoSchedule taint.
+    assert.deepStrictEqual([job.status, job.problems], ["runnable", []]);
+    assert.strictEqual(`${job.pods[0].name} ×${job.pods[0].count} → ${job.pods[0].placement?.pool} (${job.pods[0].placement?.nodes})`, "node ×2 → gpu-h100 (2)");
+  });
 });

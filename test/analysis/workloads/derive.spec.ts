@@ -4,7 +4,7 @@ import { deriveWorkloads } from "../../../policies/lib/analysis/workloads/derive
 import { injectGcsFuseSidecar } from "../../../policies/lib/analysis/workloads/derive/gcsfuse";
 import type { Workload } from "../../../policies/lib/analysis/workloads/model";
 import { type TestResource, planOf } from "../../helpers/policy";
-import { K8S, container, deployment, namespace, nodePool, problems, simulate, workload } from "./fixtures";
+import { K8S, container, deployment, enforce, namespace, nodePool, problems, simulate, workload } from "./fixtures";
 
 const derive = (resources: TestResource[]): Workload[] => deriveWorkloads(indexCluster(planOf(resources).resources));
 const one = (resources: TestResource[], name: string): Workload => derive(resources).find((w) => w.name === name)!;
@@ -170,6 +170,24 @@ describe("workload simulation: the Pods controllers create", () => {
       assert.deepStrictEqual(w.groups[0].pod.spec.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
       assert.deepStrictEqual(w.groups[0].pod.spec.containers[0].securityContext.capabilities.add, ["SYS_ADMIN"]);
       assert.strictEqual(derive([dcgm({ priorityClassName: "monitoring-high" })])[0].groups[0].pod.spec.priorityClassName, "monitoring-high");
+    });
+
+    it("derives KEDA 2.20.2's operator, metrics API server and webhooks, restricted-compliant, the operator on metadata-server nodes with GCP pod identity", () => {
+      const keda = (values: object): TestResource => ({ type: K8S.chart, name: "keda", inputs: { chart: "keda", version: "2.20.2", namespace: "keda", name: "keda", values } });
+      const ws = derive([keda({})]);
+      assert.deepStrictEqual(ws.map((w) => [w.kind, w.name, w.groups[0].pod.spec.nodeSelector]), [
+        ["Deployment", "keda-operator", { "kubernetes.io/os": "linux" }],
+        ["Deployment", "keda-operator-metrics-apiserver", { "kubernetes.io/os": "linux" }],
+        ["Deployment", "keda-admission-webhooks", { "kubernetes.io/os": "linux" }],
+      ]);
+      assert.deepStrictEqual(ws[0].groups[0].pod.spec.containers[0].resources, { limits: { cpu: "1", memory: "1000Mi" }, requests: { cpu: "100m", memory: "100Mi" } });
+      const ns = namespace("keda", enforce("restricted"));
+      const admitted = simulate([ns, keda({ webhooks: { enabled: false } }), nodePool("system")]);
+      assert.deepStrictEqual(admitted.workloads.map((w) => [w.name, w.status, w.pods[0].admission.includes("PodSecurity restricted:latest")]), [["keda-operator", "runnable", true], ["keda-operator-metrics-apiserver", "runnable", true]]);
+      // podIdentity.gcp.enabled: the operator asks for nodes running the GKE metadata server (templates/manager/deployment.yaml).
+      const gcp = keda({ podIdentity: { gcp: { enabled: true } }, metricsServer: { enabled: false }, webhooks: { enabled: false } });
+      assert.match(problems(workload(simulate([ns, gcp, nodePool("system")]), "keda-operator"))[0], /iam\.gke\.io\/gke-metadata-server-enabled/);
+      assert.strictEqual(workload(simulate([ns, gcp, nodePool("system", { metadataServer: true })]), "keda-operator").status, "runnable");
     });
 
     it("marks a chart version without facts as not checked, naming the versions that have them", () => {

@@ -46,7 +46,7 @@ export function quota(ns: string, spec: Props, name = "quota"): TestResource {
 }
 
 /** A node pool as components/compute/gpu-node-pool.ts and gke-cluster.ts declare one. */
-export function nodePool(name: string, options: { machineType?: string; gpus?: { type: string; count: number; partition?: string; sharing?: Props }; max?: number; spot?: boolean; taints?: Props[]; labels?: Record<string, string>; queued?: boolean; streaming?: boolean; zones?: string[] } = {}): TestResource {
+export function nodePool(name: string, options: { machineType?: string; gpus?: { type: string; count: number; partition?: string; sharing?: Props }; max?: number; spot?: boolean; taints?: Props[]; labels?: Record<string, string>; queued?: boolean; streaming?: boolean; zones?: string[]; metadataServer?: boolean } = {}): TestResource {
   const gpu = options.gpus;
   return {
     type: K8S.nodePool,
@@ -62,6 +62,7 @@ export function nodePool(name: string, options: { machineType?: string; gpus?: {
         diskSizeGb: 100,
         imageType: "COS_CONTAINERD",
         ...(options.streaming ? { gcfsConfig: { enabled: true } } : {}),
+        ...(options.metadataServer ? { workloadMetadataConfig: { mode: "GKE_METADATA" } } : {}),
         ...(options.spot ? { spot: true } : {}),
         ...(gpu ? { guestAccelerators: [{ type: gpu.type, count: gpu.count, gpuPartitionSize: gpu.partition, gpuSharingConfig: gpu.sharing, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }] } : {}),
         ...(options.taints ? { taints: options.taints } : {}),

@@ -86,6 +86,7 @@ function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
     ...(config.preemptible === true ? { [L.preemptible]: "true" } : {}),
     ...(config.flexStart === true ? { [L.flexStart]: "true" } : {}),
     ...(props.queuedProvisioning?.enabled === true ? { [L.queued]: "true" } : {}),
+    ...(config.workloadMetadataConfig?.mode === "GKE_METADATA" ? { [L.metadataServer]: "true" } : {}),
     ...(config.labels ?? {}),
   };
   let gpuResources = gpus;
