@@ -1,5 +1,6 @@
 import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
 import { RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
  * The rules a GPU node pool must follow, as a pure function shared by the config schema (which
@@ -206,13 +207,13 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
 
 /**
  * `nvidia.com/gpu` a node of the pool offers to Pods: its GPUs, times the clients each shared GPU
- * serves, or the MIG partitions each GPU is split into (a `<g>g.<mem>` partition uses g of 7
- * compute slices, so a GPU holds floor(7 / g) of them, NVIDIA MIG user guide).
+ * serves, or the MIG instances each GPU holds (components/catalog/mig-profiles.ts, from the NVIDIA
+ * MIG user guide: not always floor(7 / g), an H100 holds four 1g.20gb instances).
  */
 export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number {
   const gpus = gpusPerNode(pool);
   const mig = pool.accelerator.migPartitionSize;
-  const perGpu = mig ? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7)) : 1;
+  const perGpu = mig ? (migInstancesPerGpu(pool.accelerator.type, mig) ?? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7))) : 1;
   const clients = pool.accelerator.sharing?.maxClientsPerGpu ?? 1;
   return gpus * perGpu * clients;
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { GKE_LIMITED_PRIORITY_CLASSES } from "../catalog/controller-defaults";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -20,6 +21,13 @@ export interface SelfHostedMonitoringArgs {
   storageGi?: number;
   /** Scrape interval. @default "30s" */
   interval?: string;
+  /**
+   * Pods of the critical priority classes the namespace may run at once: dcgm-exporter runs one
+   * `system-node-critical` Pod per GPU node, and GKE admits such Pods only under a ResourceQuota
+   * scoped to those classes. Size it to the GPU nodes the cluster can have, surge nodes included.
+   * @default 100
+   */
+  criticalPods?: number;
 }
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -47,6 +55,18 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
       metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged") } },
     }, childOptions(this, opts));
     const inNs = childOptions(this, opts, { dependsOn: [ns] });
+    // dcgm-exporter's DaemonSet runs at system-node-critical (chart 4.8.1 templates/daemonset.yaml).
+    // GKE's API server limits the critical classes: their Pods are admitted only in a namespace with
+    // a ResourceQuota whose scope selects them (kubernetes plugin/pkg/admission/resourcequota/
+    // controller.go, "insufficient quota to match these scopes"; GKE ships gcp-critical-pods in
+    // kube-system). The exporter needs one such Pod per GPU node.
+    const criticalQuota = new k8s.core.v1.ResourceQuota(`${name}-critical-pods`, {
+      metadata: { name: "critical-pods", namespace: MONITORING_NAMESPACE, labels },
+      spec: {
+        hard: { pods: String(spec.criticalPods) },
+        scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: [...GKE_LIMITED_PRIORITY_CLASSES] }] },
+      },
+    }, inNs);
 
     const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, childOptions(this, opts));
     const grafanaSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
@@ -129,7 +149,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
         // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).
         serviceMonitor: { enabled: true, interval: spec.interval, honorLabels: true },
       },
-    }, childOptions(this, opts, { dependsOn: [stack] }));
+    }, childOptions(this, opts, { dependsOn: [stack, criticalQuota] }));
 
     const afterStack = childOptions(this, opts, { dependsOn: [stack] });
     const tokens = metricsReaders(name, labels, (after) => childOptions(this, opts, { dependsOn: after }));
@@ -187,5 +207,7 @@ export function resolveSelfHostedMonitoringArgs(name: string, args: SelfHostedMo
   if (!Number.isInteger(storageGi) || storageGi < 10) fail(`storageGi must be a whole number, at least 10 (got ${storageGi})`);
   const interval = args.interval ?? "30s";
   if (!/^\d+(s|m)$/.test(interval)) fail(`interval must be like 30s or 1m (got ${interval})`);
-  return { retention, storageGi, interval };
+  const criticalPods = args.criticalPods ?? 100;
+  if (!Number.isInteger(criticalPods) || criticalPods < 0) fail(`criticalPods must be a whole number, at least 0 (got ${criticalPods})`);
+  return { retention, storageGi, interval, criticalPods };
 }

@@ -131,6 +131,11 @@ export class ModelDeployment extends pulumi.ComponentResource {
             : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
           canaryTrafficPercent: args.canaryTrafficPercent,
           serviceAccountName: spec.serviceAccount,
+          // The runtime's container and KServe's storage initializer drop every capability and run
+          // as non-root, but neither sets a seccomp profile: without a Pod-level one, a team at the
+          // restricted Pod Security level refuses the predictor (pod-security-admission
+          // policy/check_seccompProfile_restricted.go). Modelcars (oci://) set too little for restricted.
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.nodePool, "cloud.google.com/gke-accelerator": args.pool.accelerator },
           tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
           model: {

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dump } from "js-yaml";
+import { GKE_QUEUED_TAINT } from "../catalog/gke-nodes";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -191,7 +192,12 @@ export class Kueue extends pulumi.ComponentResource {
       cr("ResourceFlavor", flavor.nodePool, {
         spec: {
           nodeLabels: { "cloud.google.com/gke-nodepool": flavor.nodePool },
-          tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+          // Kueue adds a flavor's tolerations to the Pods it admits on it. Queued-provisioning nodes
+          // also carry GKE's cloud.google.com/gke-queued=true:NoSchedule taint, which the Pods must tolerate.
+          tolerations: [
+            { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" },
+            ...(flavor.queuedProvisioning ? [{ key: GKE_QUEUED_TAINT.key, operator: "Equal", value: GKE_QUEUED_TAINT.value, effect: GKE_QUEUED_TAINT.effect }] : []),
+          ],
         },
       });
     }

@@ -18,6 +18,7 @@ import { privilegedContainers } from "./policies/privileged-containers";
 import { requiredLabels } from "./policies/required-labels";
 import { statefulProtected } from "./policies/stateful-protected";
 import { trainingQueueLabel } from "./policies/training-queue-label";
+import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
 export const GOVERNANCE: PolicyPackDefinition = {
@@ -46,6 +47,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     containerResources,
     inferenceBoundedReplicas,
     trainingQueueLabel,
+    workloadsRunnable,
     // What a first `pulumi up` needs: apply order and Google's own API rules
     applyOrder,
     gcpApiRules,

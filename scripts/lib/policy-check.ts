@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { estimatePlan } from "../../policies/lib/estimate";
 import { PACKS } from "../../policies/lib/packs";
 import type { PolicyPackDefinition } from "../../policies/lib/policy";
@@ -19,8 +20,9 @@ export interface PlanCheck {
 }
 
 /**
- * Runs both packs against a plan with the stack's policy config, and estimates its cost and
- * carbon with the same config's settings; returns the plan with `policy` and `estimate` filled.
+ * Runs both packs against a plan with the stack's policy config, estimates its cost and carbon
+ * with the same config's settings, and simulates its workloads' admission and scheduling; returns
+ * the plan with `policy`, `estimate` and `workloads` filled.
  */
 export async function checkPlan(plan: Plan, configFile: string, packs: readonly PolicyPackDefinition[] = PACKS): Promise<PlanCheck> {
   const shown = path.relative(process.cwd(), configFile) || configFile;
@@ -31,7 +33,8 @@ export async function checkPlan(plan: Plan, configFile: string, packs: readonly 
   const evaluation = await evaluatePolicies(plan, packs, config);
   const caps = (config.get(CAPS_POLICY)?.properties ?? {}) as CapsConfig;
   const estimate = estimatePlan(plan.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.inputs })), { pue: caps.pue, prices: caps.prices });
-  return { plan: { ...plan, policy: { packs: evaluation.packs, violations: evaluation.violations }, estimate: { ...estimate } }, checks: evaluation.checks };
+  const workloads = analyzeWorkloads(plan.resources);
+  return { plan: { ...plan, policy: { packs: evaluation.packs, violations: evaluation.violations }, estimate: { ...estimate }, workloads }, checks: evaluation.checks };
 }
 
 export const mandatoryCount = (violations: readonly PolicyViolation[]): number => violations.filter((v) => v.enforcementLevel === "mandatory").length;

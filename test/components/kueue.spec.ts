@@ -346,6 +346,12 @@ describe("Kueue", () => {
       assert.deepStrictEqual(input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.admissionChecksStrategy"), {
         admissionChecks: [{ name: "cnai-dws-queued", onFlavors: ["gpu-h100"] }],
       });
+      // Kueue gives the admitted Pods the flavor's tolerations: GKE taints queued nodes cloud.google.com/gke-queued=true:NoSchedule.
+      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-h100"), "spec.tolerations"), [
+        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+        { key: "cloud.google.com/gke-queued", operator: "Equal", value: "true", effect: "NoSchedule" },
+      ]);
+      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-l4"), "spec.tolerations"), [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
       const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));
       assert.deepStrictEqual(report.problems, []);
       const none = await kueue();

@@ -8,7 +8,10 @@ import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { enforce, namespace, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
+import { planOf } from "../helpers/policy";
 import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ModelDeployment";
@@ -141,6 +144,24 @@ describe("ModelDeployment", () => {
       assert.strictEqual(p.serviceAccountName, "serving");
       assert.deepStrictEqual(p.nodeSelector, { "cloud.google.com/gke-nodepool": "gpu-l4", "cloud.google.com/gke-accelerator": "nvidia-l4" });
       assert.deepStrictEqual(p.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    });
+
+    it("runs the predictor under the RuntimeDefault seccomp profile, so a restricted team admits it (gs:// models)", async () => {
+      assert.deepStrictEqual(predictor(await isvc()).securityContext, { seccompProfile: { type: "RuntimeDefault" } });
+      // Regression: without a Pod-level seccomp profile, Pod Security "restricted" refused the
+      // predictor (the runtime's container and the storage initializer set none).
+      const kserve = [
+        { type: "kubernetes:helm.sh/v4:Chart", name: "kserve", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve", name: "kserve", values: { kserve: { controller: { deploymentMode: "Standard" } } } } },
+        { type: "kubernetes:helm.sh/v4:Chart", name: "runtimes", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs", version: "v0.20.0", namespace: "kserve", name: "kserve-runtime-configs", values: { kserve: { servingruntime: { enabled: true } } } } },
+        namespace("team-nlp", enforce("restricted")),
+        nodePool("gpu-l4", { machineType: "g2-standard-24", gpus: { type: "nvidia-l4", count: 2 } }),
+      ];
+      const simulate = async (storageUri: string) => analyzeWorkloads([...planFromRun(await deploy({ storageUri })).resources, ...planOf(kserve).resources]).workloads.find((w) => w.name === "llm")!;
+      const gcs = await simulate(GCS_URI);
+      assert.deepStrictEqual(gcs.problems, []);
+      assert.deepStrictEqual(gcs.pods[0].initContainers, ["storage-initializer"]);
+      const oci = await simulate(OCI_URI);
+      assert.match(oci.problems[0].message, /^violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(containers "modelcar-init", "modelcar" must set/);
     });
 
     it("serves a huggingface model with the kserve-huggingfaceserver runtime, the GPU image and no arguments", async () => {

@@ -84,5 +84,7 @@ describe("policy packs and their configs", () => {
       assert.strictEqual(level("staging", policy), "mandatory");
       assert.strictEqual(level("prod", policy), "disabled");
     }
+    // Would it run: blocks prod changes, informs dev and staging.
+    assert.deepStrictEqual(["dev", "staging", "prod"].map((s) => level(s, "cnai-workloads-runnable")), ["advisory", "advisory", "mandatory"]);
   });
 });

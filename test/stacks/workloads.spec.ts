@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { migInstancesPerGpu } from "../../components/catalog/mig-profiles";
 import { carbonTier } from "../../components/catalog/regions";
 import { HELM_CHARTS, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
@@ -51,7 +52,8 @@ describe("training and serving in the shipped stacks", () => {
           const gpus = Number(input(pool, "nodeConfig.guestAccelerators.0.count"));
           const sharing = Number(input(pool, "nodeConfig.guestAccelerators.0.gpuSharingConfig.maxSharedClientsPerGpu") ?? 1);
           const mig = input(pool, "nodeConfig.guestAccelerators.0.gpuPartitionSize") as string | undefined;
-          const perGpu = mig ? Math.floor(7 / Number(mig.split("g")[0])) : 1;
+          const accelerator = String(input(pool, "nodeConfig.guestAccelerators.0.type"));
+          const perGpu = mig ? migInstancesPerGpu(accelerator, mig)! : 1;
           assert.strictEqual(flavor.resources.find((r) => r.name === "nvidia.com/gpu")!.nominalQuota, String(nodes * gpus * sharing * perGpu), flavor.name);
         }
         const teams = all(run, "cnai:tenancy:TeamNamespace").map((t) => `team-${t.name.replace(/^team-/, "")}`).sort();
