@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     const { plan } = await checkPlan(planFromRun(run), configs!);
-    const files = writePlanFiles(plan, out);
+    const files = await writePlanFiles(plan, out);
     if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`, configs), null, 2)}\n`);
     const mandatory = mandatoryCount(plan.policy.violations);
     const shownOut = path.relative(process.cwd(), out) || ".";
@@ -62,11 +62,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Writes plan.json, report.md and manifests/ into `out`. */
-export function writePlanFiles(plan: Plan, out: string): { manifests: number } {
+export async function writePlanFiles(plan: Plan, out: string): Promise<{ manifests: number }> {
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
-  fs.writeFileSync(path.join(out, "report.md"), renderReport(plan));
-  const manifests = writeManifests(plan, path.join(out, "manifests"));
+  const [manifests] = await Promise.all([
+    writeManifests(plan, path.join(out, "manifests")),
+    fs.promises.writeFile(path.join(out, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`),
+    fs.promises.writeFile(path.join(out, "report.md"), renderReport(plan)),
+  ]);
   return { manifests: manifests.length };
 }
 

@@ -18,7 +18,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const afterApis = [apis];
 
   const foundation = buildFoundation(ctx, afterApis);
-  const identities = buildIdentities(ctx, afterApis);
+  const identities = buildIdentities(ctx, afterApis, foundation.cluster.cluster);
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);

@@ -54,6 +54,9 @@ export const MACHINE_PRICES: Readonly<Record<string, MachinePrice>> = {
   "a3-ultragpu-8g": { onDemand: 86.75992, spot: 40.99433, note: "secondary source (skypilot catalog)" },
 };
 
+/** The node label on a specific-reservation pool that says how many VMs the reservation holds (the idle cost counts them). */
+export const RESERVED_VMS_LABEL = "cnai.dev/reserved-vms";
+
 /** The hourly price of one node, or undefined when the table has none (set it in config). */
 export function machineHourlyUsd(
   machineType: string,
@@ -70,4 +73,27 @@ export function machineHourlyUsd(
     return spot ? host * N1_HOST.spotRatio + gpus * T4_GPU.spot : host + gpus * T4_GPU.onDemand;
   }
   return undefined;
+}
+
+/**
+ * Cloud Run with a GPU, instance-based billing (which GPUs require), Tier 1 regions (us-central1,
+ * us-east4, europe-west1, europe-west4), USD per second, without GPU zonal redundancy (what
+ * ServerlessInference sets). Source: Google Cloud "Cloud Run pricing" (cloud.google.com/run/pricing),
+ * instance-based billing table: vCPU-second 0.000018, GiB-second 0.000002, NVIDIA L4 GPU-second
+ * 0.0001867 without zonal redundancy; read 2026-04 (an 8 vCPU / 32 GiB L4 instance is ~1.42 USD an
+ * hour: 0.67 GPU + 0.75 CPU and memory). Tier 2 regions (asia-southeast1, asia-south1) cost more.
+ */
+export const CLOUD_RUN_PRICE_DATE = "2026-04-15";
+export const CLOUD_RUN_PRICES = {
+  tier: 1,
+  vcpuSecond: 0.000018,
+  gibSecond: 0.000002,
+  gpuSecond: { "nvidia-l4": 0.0001867 } as Readonly<Record<string, number>>,
+} as const;
+
+/** The hourly price of one Cloud Run instance with these limits, or undefined for a GPU the table lacks. */
+export function cloudRunInstanceHourlyUsd(cpu: number, memoryGi: number, accelerator: string | undefined, gpus: number): number | undefined {
+  const gpuSecond = accelerator ? CLOUD_RUN_PRICES.gpuSecond[accelerator] : 0;
+  if (gpuSecond === undefined || !Number.isFinite(cpu) || !Number.isFinite(memoryGi)) return undefined;
+  return 3600 * (cpu * CLOUD_RUN_PRICES.vcpuSecond + memoryGi * CLOUD_RUN_PRICES.gibSecond + gpus * gpuSecond);
 }

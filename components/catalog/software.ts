@@ -84,6 +84,17 @@ export const HELM_CHARTS = {
     namespace: "monitoring",
     source: "NVIDIA/dcgm-exporter tag 4.5.2-4.8.1, deployment/Chart.yaml (version 4.8.1); gh-pages helm-charts/index.yaml",
   },
+  /**
+   * KEDA: KServe's Standard mode scales model servers on vLLM's request queue through it (KServe
+   * v0.20.0 creates a ScaledObject for `serving.kserve.io/autoscalerClass: keda`).
+   */
+  keda: {
+    chart: "keda",
+    repo: "https://kedacore.github.io/charts",
+    version: "2.20.2",
+    namespace: "keda",
+    source: "kedacore/charts tag v2.20.2, keda/Chart.yaml (version and appVersion 2.20.2; containers run as non-root, no capabilities, RuntimeDefault seccomp)",
+  },
   /** Knative operator, for KServe's Knative mode (scale to zero). Its index lists the version with `v`. */
   knativeOperator: {
     chart: "knative-operator",
@@ -123,6 +134,24 @@ export const IMAGES = {
   modelRegistryServer: {
     image: "ghcr.io/kubeflow/model-registry/server:v0.2.22",
     source: "kubeflow/model-registry tag v0.2.22, manifests/kustomize/base/kustomization.yaml",
+  },
+  /**
+   * vLLM's OpenAI-compatible server, for Cloud Run GPU inference, pulled from Docker Hub through the
+   * project's Docker Hub remote repository (path `vllm/vllm-openai:<tag>` there). Its CLI serves a
+   * local model directory given as `vllm serve <path>` (vllm/entrypoints/cli/serve.py, positional
+   * model_tag); the probe polls its `/health` endpoint.
+   */
+  vllmOpenAi: {
+    image: "vllm/vllm-openai:v0.11.0",
+    source: "vllm-project/vllm release v0.11.0; Docker Hub vllm/vllm-openai:v0.11.0 (built from docker/Dockerfile, target vllm-openai)",
+  },
+  /**
+   * Managed Prometheus's query frontend: a Prometheus query API in the cluster, authenticated to
+   * Cloud Monitoring with Workload Identity (KEDA reads the model servers' queue from it).
+   */
+  gmpFrontend: {
+    image: "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0",
+    source: "GoogleCloudPlatform/prometheus-engine examples/frontend.yaml (args --web.listen-address=:9090 --query.project-id; port 9090; /-/ready)",
   },
   /** The image of Kubeflow Trainer's torch-distributed runtime. */
   torchRuntime: {

@@ -7,6 +7,8 @@ import { gkeKubeconfig } from "../kubernetes/kubeconfig";
 import { type StackLabels, computeLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
+import { documentationRangeOf } from "../catalog/ip-ranges";
+import { VULNERABILITY_MODES, type VulnerabilityScanning, assertApiRules } from "../catalog/gcp-api-rules";
 
 export interface AuthorizedNetwork {
   readonly name: string;
@@ -76,6 +78,19 @@ export interface GkeClusterArgs {
   /** Cloud Storage FUSE CSI driver, for mounting buckets in Pods. @default true */
   gcsFuseCsiDriver?: boolean;
   systemPool?: SystemPoolArgs;
+  /**
+   * GKE workload vulnerability scanning: `disabled`, or `enterprise` (Advanced Vulnerability
+   * Insights, GKE Enterprise projects only). GKE's standard tier was shut down on 2025-07-31 and can
+   * no longer be enabled; Artifact Registry's scanning (Container Scanning API) covers the images.
+   * @default "disabled"
+   */
+  vulnerabilityScanning?: VulnerabilityScanning;
+  /**
+   * GPU pools stream images (GCFS): the node service account gets roles/serviceusage.serviceUsageConsumer
+   * on the project, which image streaming with a custom node service account needs.
+   * @default true
+   */
+  imageStreaming?: boolean;
 }
 
 export const SYSTEM_MONITORING_COMPONENTS = [
@@ -102,6 +117,8 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly region: Region;
   public readonly zones: readonly string[];
+  /** What GPU pools that stream images wait for (the node account's Service Usage Consumer grant). */
+  public readonly imageStreamingGrants: readonly pulumi.Resource[];
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:compute:GkeCluster", name, {}, opts);
@@ -132,6 +149,17 @@ export class GkeCluster extends pulumi.ComponentResource {
       childOptions(this, opts),
     );
 
+    // Image streaming through the Container File System API with a custom node service account needs
+    // Service Usage Consumer on the project (GKE, "Use Image streaming to pull container images").
+    const streamingRole = spec.imageStreaming
+      ? [new gcp.projects.IAMMember(
+          `${name}-nodes-image-streaming`,
+          { project: args.project, role: "roles/serviceusage.serviceUsageConsumer", member: this.nodeServiceAccount.member },
+          childOptions(this, opts),
+        )]
+      : [];
+    this.imageStreamingGrants = streamingRole;
+
     const nodeSecurity = {
       serviceAccount: this.nodeServiceAccount.email,
       oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
@@ -140,9 +168,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       metadata: { "disable-legacy-endpoints": "true" },
     };
 
-    this.cluster = new gcp.container.Cluster(
-      name,
-      {
+    const clusterArgs: gcp.container.ClusterArgs = {
         project: args.project,
         name: physicalName([args.prefix, "gke"], NAME_LIMITS.cluster),
         location: spec.location,
@@ -178,7 +204,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         releaseChannel: { channel: spec.releaseChannel },
         workloadIdentityConfig: { workloadPool: this.workloadPool },
         datapathProvider: "ADVANCED_DATAPATH",
-        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: VULNERABILITY_MODES[spec.vulnerabilityScanning] },
         databaseEncryption: args.secretsEncryptionKey
           ? { state: "ENCRYPTED", keyName: args.secretsEncryptionKey }
           : { state: "DECRYPTED" },
@@ -201,7 +227,11 @@ export class GkeCluster extends pulumi.ComponentResource {
         maintenancePolicy: { dailyMaintenanceWindow: { startTime: spec.maintenanceWindowStart } },
         deletionProtection: spec.deletionProtection,
         resourceLabels: labels,
-      },
+    };
+    assertApiRules("gcp:container/cluster:Cluster", clusterArgs as unknown as Record<string, unknown>, argumentError("GkeCluster", name, this));
+    this.cluster = new gcp.container.Cluster(
+      name,
+      clusterArgs,
       childOptions(this, opts, { dependsOn: [nodeRole], ignoreChanges: ["nodeConfig", "initialNodeCount"] }),
     );
 
@@ -271,6 +301,8 @@ export interface ResolvedGkeCluster {
   autoscalingProfile: "BALANCED" | "OPTIMIZE_UTILIZATION";
   maintenanceWindowStart: string;
   systemPool: Required<SystemPoolArgs>;
+  vulnerabilityScanning: VulnerabilityScanning;
+  imageStreaming: boolean;
 }
 
 /** Applies defaults and checks the args; throws a ResourceError naming the field. Pure. */
@@ -294,6 +326,12 @@ export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resour
   }
   const privateEndpoint = args.privateEndpoint ?? false;
   const authorizedNetworks = args.authorizedNetworks ?? [];
+  for (const network of authorizedNetworks) {
+    const documentation = documentationRangeOf(network.cidr);
+    if (documentation) {
+      fail(`authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`);
+    }
+  }
   if (privateEndpoint && authorizedNetworks.length === 0) {
     fail("privateEndpoint: a private endpoint needs authorizedNetworks (the networks that reach it). Either add them, or set privateEndpoint to false");
   }
@@ -310,5 +348,7 @@ export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resour
     autoscalingProfile: args.autoscalingProfile ?? "BALANCED",
     maintenanceWindowStart: window,
     systemPool,
+    vulnerabilityScanning: args.vulnerabilityScanning ?? "disabled",
+    imageStreaming: args.imageStreaming ?? true,
   };
 }

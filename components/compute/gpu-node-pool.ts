@@ -1,4 +1,7 @@
 import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { assertApiRules } from "../catalog/gcp-api-rules";
+import { RESERVED_VMS_LABEL } from "../catalog/prices";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { type AcceleratorType } from "../catalog/gpus";
@@ -98,9 +101,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
       carbonTier: carbonTier(args.cluster.region),
     });
 
-    this.nodePool = new gcp.container.NodePool(
-      name,
-      {
+    const poolArgs: gcp.container.NodePoolArgs = {
         project: args.project,
         cluster: args.cluster.name,
         location: args.cluster.location,
@@ -108,14 +109,18 @@ export class GpuNodePool extends pulumi.ComponentResource {
         nodeLocations: spec.zones,
         initialNodeCount: Math.ceil(spec.min / spec.zones.length),
         autoscaling: { totalMinNodeCount: spec.min, totalMaxNodeCount: spec.max, locationPolicy: spec.locationPolicy },
-        // Queued provisioning requires auto-repair off (GKE DWS documentation).
-        management: { autoRepair: capacity !== "queued", autoUpgrade: true },
+        // DWS capacity (queued provisioning and flex-start) has auto-repair off: a repair deletes the
+        // VM, and DWS may not obtain another (components/catalog/gcp-api-rules.ts, gke-flex-start-settings).
+        management: { autoRepair: capacity !== "queued" && capacity !== "flex-start", autoUpgrade: true },
         upgradeSettings:
           capacity === "on-demand"
             ? { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 }
             : { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 },
         queuedProvisioning: capacity === "queued" ? { enabled: true } : undefined,
-        placementPolicy: spec.compactPlacement ? { type: "COMPACT" } : undefined,
+        // A specific reservation's VMs keep the reservation's placement: name its policy, never a new one.
+        placementPolicy: spec.compactPlacement || spec.capacity.reservation?.placementPolicy
+          ? { type: "COMPACT", policyName: spec.capacity.reservation?.placementPolicy }
+          : undefined,
         nodeConfig: {
           machineType: args.machineType,
           diskSizeGb: spec.diskSizeGb,
@@ -150,11 +155,20 @@ export class GpuNodePool extends pulumi.ComponentResource {
             [ACCELERATOR_LABEL]: args.accelerator.type,
             "cnai.dev/workload-type": spec.workloadType,
             "cnai.dev/capacity": capacity,
+            // A specific reservation is billed whether used or not: its size goes into the idle cost estimate.
+            ...(reservation?.consumeReservationType === "SPECIFIC_RESERVATION"
+              ? { [RESERVED_VMS_LABEL]: String(spec.capacity.reservation?.vms ?? spec.max) }
+              : {}),
           },
           taints: [GPU_TAINT],
           resourceLabels: labels,
         },
-      },
+    };
+    // Google's API rules for the pool (DWS, reservations), the same check config and cnai-gcp-api-rules run.
+    assertApiRules("gcp:container/nodePool:NodePool", poolArgs as unknown as Record<string, unknown>, argumentError("GpuNodePool", name, this));
+    this.nodePool = new gcp.container.NodePool(
+      name,
+      poolArgs,
       childOptions(this, opts, { ignoreChanges: ["initialNodeCount"] }),
     );
     this.registerOutputs({ poolName: this.poolName, nodePoolId: this.nodePool.id });

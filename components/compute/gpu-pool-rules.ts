@@ -1,4 +1,6 @@
 import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
+import { RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
  * The rules a GPU node pool must follow, as a pure function shared by the config schema (which
@@ -24,7 +26,17 @@ export interface GpuCapacity {
    * - `queued`: DWS queued provisioning (ProvisioningRequest, e.g. through Kueue), all-or-nothing.
    */
   readonly type: CapacityType;
-  readonly reservation?: { readonly affinity: "any" | "specific"; readonly name?: string };
+  readonly reservation?: {
+    readonly affinity: "any" | "specific";
+    readonly name?: string;
+    /**
+     * The compact placement policy the specific reservation was created with, when it has one:
+     * the pool names it instead of creating its own, which the reserved VMs would not match.
+     */
+    readonly placementPolicy?: string;
+    /** VMs the specific reservation holds (billed whether used or not). @default the pool's autoscaling maximum */
+    readonly vms?: number;
+  };
 }
 
 /** The parts of a GPU pool the rules look at. */
@@ -123,6 +135,23 @@ export function gpuPoolProblems(pool: GpuPoolShape, region: string, clusterZones
     if (pool.capacity.type === "queued") {
       problems.push({ path: ["compactPlacement"], input: true, message: "false with queued capacity (DWS places the nodes itself)" });
     }
+    const reservation = pool.capacity.type === "reservation" ? pool.capacity.reservation : undefined;
+    if (reservation?.affinity === "specific") {
+      // The same rule the component and the cnai-gcp-api-rules policy apply to the node pool's inputs.
+      const problem = RESERVATION_PLACEMENT.check({
+        ...nodePoolCapacityFacts({}),
+        reservation: "SPECIFIC_RESERVATION",
+        placement: "COMPACT",
+        placementPolicyName: reservation.placementPolicy,
+      });
+      if (problem) {
+        problems.push({
+          path: ["compactPlacement"],
+          input: true,
+          message: `false with a specific reservation: the reservation's VMs keep the reservation's placement, and GKE would create a compact policy they do not match (nodes never come up); or name the reservation's own compact policy in capacity.reservation.placementPolicy`,
+        });
+      }
+    }
   }
   return problems;
 }
@@ -162,6 +191,10 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
       problems.push({ path: ["capacity", "reservation"], input: undefined, message: "{ affinity: any | specific, name } when capacity.type is reservation" });
     } else if (capacity.reservation.affinity === "specific" && !capacity.reservation.name) {
       problems.push({ path: ["capacity", "reservation", "name"], input: undefined, message: "the reservation's name when affinity is specific" });
+    } else if (capacity.reservation.affinity === "any" && capacity.reservation.vms !== undefined) {
+      problems.push({ path: ["capacity", "reservation", "vms"], input: capacity.reservation.vms, message: "nothing with affinity any (the size is that of a specific reservation)" });
+    } else if (capacity.reservation.affinity === "any" && capacity.reservation.placementPolicy) {
+      problems.push({ path: ["capacity", "reservation", "placementPolicy"], input: capacity.reservation.placementPolicy, message: "nothing with affinity any (a placement policy is the one of a specific reservation)" });
     }
   } else if (capacity.reservation) {
     problems.push({ path: ["capacity", "reservation"], input: capacity.reservation, message: `nothing unless capacity.type is reservation (it is ${capacity.type})` });
@@ -174,13 +207,13 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
 
 /**
  * `nvidia.com/gpu` a node of the pool offers to Pods: its GPUs, times the clients each shared GPU
- * serves, or the MIG partitions each GPU is split into (a `<g>g.<mem>` partition uses g of 7
- * compute slices, so a GPU holds floor(7 / g) of them, NVIDIA MIG user guide).
+ * serves, or the MIG instances each GPU holds (components/catalog/mig-profiles.ts, from the NVIDIA
+ * MIG user guide: not always floor(7 / g), an H100 holds four 1g.20gb instances).
  */
 export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number {
   const gpus = gpusPerNode(pool);
   const mig = pool.accelerator.migPartitionSize;
-  const perGpu = mig ? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7)) : 1;
+  const perGpu = mig ? (migInstancesPerGpu(pool.accelerator.type, mig) ?? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7))) : 1;
   const clients = pool.accelerator.sharing?.maxClientsPerGpu ?? 1;
   return gpus * perGpu * clients;
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels } from "../labels";
 import { checkMembers } from "../iam";
 import { physicalName } from "../naming";
+import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION } from "../catalog/gcp-api-rules";
 
 /** What a bucket holds, which decides its lifecycle and versioning defaults. */
 export const BUCKET_PURPOSES = ["datasets-raw", "datasets-curated", "models", "checkpoints"] as const;
@@ -22,7 +23,13 @@ export interface BucketLifecycle {
   noncurrentVersions?: { keep: number; deleteAfterDays: number };
 }
 
-/** Per-purpose defaults: raw data goes cold, checkpoints go stale, models and curated data stay recoverable. */
+/**
+ * Per-purpose defaults: raw data goes cold, checkpoints go stale, models and curated data stay
+ * recoverable. The protection per purpose: curated data and models are rewritten by pipelines and
+ * the registry, so they keep old versions; raw data keeps versions too, unless a retention policy
+ * protects it instead (`retentionDays`: no delete or overwrite while young, for provenance and
+ * compliance; Cloud Storage refuses both on one bucket); checkpoints have neither (they expire).
+ */
 export const PURPOSE_DEFAULTS: Readonly<Record<BucketPurpose, { versioning: boolean; lifecycle: BucketLifecycle }>> = {
   "datasets-raw": { versioning: true, lifecycle: { nearlineAfterDays: 30, coldlineAfterDays: 90, noncurrentVersions: { keep: 3, deleteAfterDays: 30 } } },
   "datasets-curated": { versioning: true, lifecycle: { noncurrentVersions: { keep: 5, deleteAfterDays: 30 } } },
@@ -39,7 +46,11 @@ export interface DataBucketArgs {
   purpose: BucketPurpose;
   /** @default "internal" */
   classification?: DataClassification;
-  /** Object versioning. @default true, except for checkpoints */
+  /**
+   * Object versioning. Cloud Storage refuses it together with a retention policy (retentionDays):
+   * a bucket has one protection or the other.
+   * @default true, except for checkpoints; false when retentionDays is set
+   */
   versioning?: boolean;
   /** Lifecycle rules. @default per purpose (PURPOSE_DEFAULTS) */
   lifecycle?: BucketLifecycle;
@@ -122,7 +133,12 @@ export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resour
     fail(`${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
   }
   const defaults = PURPOSE_DEFAULTS[args.purpose];
-  const lifecycle = args.lifecycle ?? defaults.lifecycle;
+  // With a retention policy, objects cannot be deleted or replaced while young: that is the bucket's protection, not versioning.
+  const versioning = args.versioning ?? (args.retentionDays ? false : defaults.versioning);
+  const retentionProblem = RETENTION_WITHOUT_VERSIONING.check({ versioning, retentionPolicy: args.retentionDays !== undefined });
+  if (retentionProblem) fail(`versioning true and retentionDays ${args.retentionDays}: ${retentionProblem} (${RETENTION_WITHOUT_VERSIONING.source})`);
+  // Without versioning there are no old versions for the default lifecycle to expire.
+  const lifecycle = args.lifecycle ?? (versioning || !defaults.lifecycle.noncurrentVersions ? defaults.lifecycle : withoutNoncurrent(defaults.lifecycle));
   const days = (value: number | undefined, field: string) => {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) fail(`${field} must be a whole number of days, at least 1 (got ${value})`);
   };
@@ -135,12 +151,15 @@ export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resour
     fail(`lifecycle.coldlineAfterDays (${lifecycle.coldlineAfterDays}) must come after nearlineAfterDays (${lifecycle.nearlineAfterDays})`);
   }
   const softDeleteDays = args.softDeleteDays ?? 7;
-  // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete.
-  if (softDeleteDays !== 0 && (softDeleteDays < 7 || softDeleteDays > 90)) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
-  const versioning = args.versioning ?? defaults.versioning;
+  // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete (the rule the config and cnai-gcp-api-rules apply too).
+  if (SOFT_DELETE_DURATION.check({ seconds: softDeleteDays * 86400 })) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
   for (const field of ["readers", "writers", "creators"] as const) checkMembers(`DataBucket "${name}"`, field, args[field], resource);
   if (lifecycle.noncurrentVersions && !versioning) fail("lifecycle.noncurrentVersions needs versioning. Either turn versioning on, or drop the noncurrent rule");
   return { classification, versioning, lifecycle, softDeleteDays };
+}
+
+function withoutNoncurrent({ noncurrentVersions: _dropped, ...rest }: BucketLifecycle): BucketLifecycle {
+  return rest;
 }
 
 /** The lifecycle as Cloud Storage rules; incomplete multipart uploads are always aborted after a day. */

@@ -21,7 +21,9 @@ export interface MlStorageArgs {
   lifecycle?: Partial<Record<BucketPurpose, BucketLifecycle>>;
   /** @default 7 */
   softDeleteDays?: number;
-  /** Retention of raw datasets, days. @default none */
+  /** Object versioning per bucket. @default per purpose (PURPOSE_DEFAULTS); raw data with rawRetentionDays has none */
+  versioning?: Partial<Record<BucketPurpose, boolean>>;
+  /** Retention of raw datasets, days (a retention policy, which excludes versioning on that bucket). @default none */
   rawRetentionDays?: number;
   /**
    * The key for buckets that need one. Every bucket uses it when `encryptAll` is set; confidential
@@ -58,6 +60,7 @@ export class MlStorage extends pulumi.ComponentResource {
           purpose,
           classification,
           lifecycle: args.lifecycle?.[purpose],
+          versioning: args.versioning?.[purpose],
           softDeleteDays: args.softDeleteDays,
           retentionDays: purpose === "datasets-raw" ? args.rawRetentionDays : undefined,
           kmsKeyName: encrypted ? args.kmsKeyName : undefined,

@@ -16,9 +16,18 @@ export interface KubernetesServiceAccountRef {
 export interface WorkloadIdentityArgs {
   project: string;
   prefix: string;
-  kind: WorkloadKind;
+  /** The workload kind, or `metrics-query` (Managed Prometheus's query frontend). */
+  kind: WorkloadKind | "metrics-query";
   /** The Kubernetes service accounts that act as this identity. */
   kubernetesServiceAccounts: KubernetesServiceAccountRef[];
+  /**
+   * The GKE cluster that creates the Workload Identity pool (`<project>.svc.id.goog`). The grants
+   * wait for it: the pool exists only once a cluster with Workload Identity does, and a grant
+   * before then fails with "Identity Pool does not exist" (GKE, "Authenticate to Google Cloud APIs
+   * from GKE workloads": the cluster gets --workload-pool before the IAM binding). `"existing"`
+   * when the pool exists already (a cluster outside this program).
+   */
+  cluster: pulumi.Resource | "existing";
 }
 
 /**
@@ -61,7 +70,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
           role: "roles/iam.workloadIdentityUser",
           member: workloadIdentityMember(args.project, ksa),
         },
-        childOptions(this, opts),
+        childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
       ),
     );
     this.email = this.serviceAccount.email;

@@ -6,6 +6,7 @@ import { childOptions } from "../child-options";
 import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
 import { type AlertRule, ruleGroup } from "./alerts";
 import { type Dashboard, cloudMonitoringDashboard } from "./dashboards";
+import { queryFrontend } from "./query-frontend";
 import { CONTROLLER_TARGETS, type ChildOptions, GMP_COLLECTOR, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT, metricsReaders } from "./scrape-targets";
 
 export interface ManagedMonitoringArgs {
@@ -15,6 +16,12 @@ export interface ManagedMonitoringArgs {
   dashboards: Dashboard[];
   /** Scrape interval. @default "30s" */
   interval?: string;
+  /**
+   * Deploy Managed Prometheus's query frontend (a Prometheus query API in the cluster, for KEDA's
+   * scaling of model servers on vLLM's queue), with its Workload Identity in the cluster's pool.
+   * @default none
+   */
+  queryFrontend?: { prefix: string; cluster: pulumi.Resource | "existing" };
 }
 
 /**
@@ -26,6 +33,8 @@ export interface ManagedMonitoringArgs {
  */
 export class ManagedMonitoring extends pulumi.ComponentResource {
   public readonly dashboards: gcp.monitoring.Dashboard[];
+  /** The query frontend's Prometheus API, when deployed. */
+  public readonly queryUrl: string | undefined;
 
   constructor(name: string, args: ManagedMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:observability:ManagedMonitoring", name, {}, opts);
@@ -68,6 +77,9 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
       endpoints: [{ port: "http", interval }],
     }, [ksm.chart]);
     cr("ClusterRules", "cnai-platform-alerts", undefined, { groups: [ruleGroup("cnai-platform", args.alerts)] });
+    this.queryUrl = args.queryFrontend
+      ? queryFrontend(name, { project: args.project, prefix: args.queryFrontend.prefix, namespace: ksm.namespace, labels, cluster: args.queryFrontend.cluster, after: [ksm.ns] }, (after) => childOptions(this, opts, { dependsOn: after }), this).url
+      : undefined;
 
     this.dashboards = args.dashboards.map((dashboard) =>
       new gcp.monitoring.Dashboard(`${name}-${dashboard.uid}`, {
@@ -105,5 +117,5 @@ function kubeStateMetrics(name: string, labels: Record<string, string>, options:
       prometheus: { monitor: { enabled: false } },
     },
   }, options([ns]));
-  return { namespace: ksm.namespace, chart, podLabels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": release } };
+  return { namespace: ksm.namespace, ns, chart, podLabels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": release } };
 }

@@ -18,6 +18,15 @@ export interface ProjectGuardrailsArgs {
   logRetentionDays?: number;
   /** Services whose Data Access audit logs (reads and writes of data) are turned on. @default [] */
   dataAccessLogServices?: string[];
+  /**
+   * The project whose quota the Billing Budget API calls count against. Under user credentials the
+   * API refuses calls without one (403); the budget gets a provider with `billingProject` and
+   * `userProjectOverride` (terraform-provider-google v7.45.0 website/docs/r/billing_budget.html.markdown:
+   * "If you are using User ADCs ... you must specify a billing_project and set user_project_override
+   * to true"). billingbudgets.googleapis.com must be enabled there.
+   * @default project
+   */
+  quotaProject?: string;
   /** Only this stack's labelled costs count (the budget API takes one label). @default none */
   costLabel?: { key: string; value: string };
 }
@@ -30,6 +39,8 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
   constructor(name: string, args: ProjectGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:observability:ProjectGuardrails", name, {}, opts);
     const spec = resolveProjectGuardrailsArgs(name, args, this);
+    const quotaProject = args.quotaProject ?? args.project;
+    const billingProvider = new gcp.Provider(`${name}-billing`, { project: quotaProject, billingProject: quotaProject, userProjectOverride: true }, childOptions(this, opts));
     new gcp.billing.Budget(`${name}-budget`, {
       billingAccount: args.billingAccount,
       displayName: `${args.project} monthly`,
@@ -45,7 +56,7 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
         { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
       ],
       allUpdatesRule: { monitoringNotificationChannels: args.notificationChannels ?? [], disableDefaultIamRecipients: false },
-    }, childOptions(this, opts));
+    }, childOptions(this, opts, { provider: billingProvider }));
     new gcp.logging.ProjectBucketConfig(`${name}-log-retention`, {
       project: args.project,
       location: "global",

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { GKE_LIMITED_PRIORITY_CLASSES } from "../catalog/controller-defaults";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -20,11 +21,20 @@ export interface SelfHostedMonitoringArgs {
   storageGi?: number;
   /** Scrape interval. @default "30s" */
   interval?: string;
+  /**
+   * Pods of the critical priority classes the namespace may run at once: dcgm-exporter runs one
+   * `system-node-critical` Pod per GPU node, and GKE admits such Pods only under a ResourceQuota
+   * scoped to those classes. Size it to the GPU nodes the cluster can have, surge nodes included.
+   * @default 100
+   */
+  criticalPods?: number;
 }
 
 export const MONITORING_NAMESPACE = "monitoring";
 /** The kube-prometheus-stack release; its fullname prefixes every object (`kps-prometheus`, ...). */
 export const KPS_RELEASE = "kps";
+/** The in-cluster Prometheus's query API (kube-prometheus-stack's `<fullname>-prometheus` Service, port 9090). */
+export const SELF_HOSTED_QUERY_URL = `http://${KPS_RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
 
 /**
  * Self-hosted monitoring: kube-prometheus-stack (Prometheus, Alertmanager, Grafana,
@@ -40,11 +50,23 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
     const spec = resolveSelfHostedMonitoringArgs(name, args, this);
     const labels = kubernetesLabels(args.labels, "self-hosted-monitoring");
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      // node-exporter (host network and PID) and dcgm-exporter (host paths, SYS_ADMIN) need the
+      // node-exporter (host network and PID) and dcgm-exporter (host paths, privileged) need the
       // privileged level; nothing else runs here.
       metadata: { name: MONITORING_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged") } },
     }, childOptions(this, opts));
     const inNs = childOptions(this, opts, { dependsOn: [ns] });
+    // dcgm-exporter's DaemonSet runs at system-node-critical (chart 4.8.1 templates/daemonset.yaml).
+    // GKE's API server limits the critical classes: their Pods are admitted only in a namespace with
+    // a ResourceQuota whose scope selects them (kubernetes plugin/pkg/admission/resourcequota/
+    // controller.go, "insufficient quota to match these scopes"; GKE ships gcp-critical-pods in
+    // kube-system). The exporter needs one such Pod per GPU node.
+    const criticalQuota = new k8s.core.v1.ResourceQuota(`${name}-critical-pods`, {
+      metadata: { name: "critical-pods", namespace: MONITORING_NAMESPACE, labels },
+      spec: {
+        hard: { pods: String(spec.criticalPods) },
+        scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: [...GKE_LIMITED_PRIORITY_CLASSES] }] },
+      },
+    }, inNs);
 
     const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, childOptions(this, opts));
     const grafanaSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
@@ -80,6 +102,12 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
+        // GKE runs kube-dns, not CoreDNS: the chart's CoreDNS target (port 9153) would never come up and
+        // TargetDown would fire for ever. Scrape kube-dns's metrics instead (dnsmasq sidecar 10054,
+        // kubedns 10055; the chart's kubeDns service selects k8s-app: kube-dns). Source:
+        // kube-prometheus-stack 88.5.3 values.yaml coreDns / kubeDns.
+        coreDns: { enabled: false },
+        kubeDns: { enabled: true },
         "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
@@ -104,12 +132,24 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
-        extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
+        // Google's reference manifest (GoogleCloudPlatform/prometheus-engine examples/nvidia-dcgm/exporter.yaml):
+        // GKE's device plugin names GPUs nvidia0, nvidia1 (vgpuN under time-sharing), not by UUID, so
+        // the exporter matches Pods to GPUs by device name (dcgm-exporter 4.5.2-4.8.1 defaults to uid:
+        // no series would carry the Pod's namespace). GKE injects /dev/nvidia* only into containers
+        // that request nvidia.com/gpu: the exporter, which requests none, runs privileged to see them.
+        extraEnv: [
+          { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+          { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
+        ],
+        // The chart's default (SYS_ADMIN, no privilege escalation) merges with this; the API server
+        // refuses privileged with allowPrivilegeEscalation false (kubernetes/kubernetes
+        // pkg/apis/core/validation/validation.go, ValidateSecurityContext), so both are set.
+        securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         // The exporter labels each GPU series with the Pod using it (namespace, pod, container);
         // honouring them keeps `namespace` the workload's, not the exporter's (`monitoring`).
         serviceMonitor: { enabled: true, interval: spec.interval, honorLabels: true },
       },
-    }, childOptions(this, opts, { dependsOn: [stack] }));
+    }, childOptions(this, opts, { dependsOn: [stack, criticalQuota] }));
 
     const afterStack = childOptions(this, opts, { dependsOn: [stack] });
     const tokens = metricsReaders(name, labels, (after) => childOptions(this, opts, { dependsOn: after }));
@@ -167,5 +207,7 @@ export function resolveSelfHostedMonitoringArgs(name: string, args: SelfHostedMo
   if (!Number.isInteger(storageGi) || storageGi < 10) fail(`storageGi must be a whole number, at least 10 (got ${storageGi})`);
   const interval = args.interval ?? "30s";
   if (!/^\d+(s|m)$/.test(interval)) fail(`interval must be like 30s or 1m (got ${interval})`);
-  return { retention, storageGi, interval };
+  const criticalPods = args.criticalPods ?? 100;
+  if (!Number.isInteger(criticalPods) || criticalPods < 0) fail(`criticalPods must be a whole number, at least 0 (got ${criticalPods})`);
+  return { retention, storageGi, interval, criticalPods };
 }

@@ -49,6 +49,8 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
   public readonly imagesHost: string;
   /** `<location>-docker.pkg.dev/<project>/<repo>` of the models repository (OCI model artifacts). */
   public readonly modelsHost: string;
+  /** `<location>-docker.pkg.dev/<project>/<repo>` of the Docker Hub remote repository, when remoteCaches is on. */
+  public readonly dockerHubHost: string | undefined;
 
   constructor(name: string, args: ArtifactRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:registry:ArtifactRegistry", name, {}, opts);
@@ -123,6 +125,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
     );
     this.imagesHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("images")}`;
     this.modelsHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("models")}`;
+    this.dockerHubHost = args.remoteCaches ? `${args.location}-docker.pkg.dev/${args.project}/${repoId("docker-hub")}` : undefined;
     this.registerOutputs({ imagesHost: this.imagesHost, modelsHost: this.modelsHost });
   }
 }

@@ -83,6 +83,8 @@ export class KServe extends pulumi.ComponentResource {
       }, childOptions(this, opts, { dependsOn: [operator, servingNs] }));
       servingLayer = [knativeServing];
     }
+    // Standard mode scales model servers on vLLM's queue through KEDA (ModelDeployment's waiting-requests).
+    const keda = mode === "Standard" ? [chart("keda", "keda", {}, [namespace(HELM_CHARTS.keda.namespace, "restricted")])] : [];
     const resources = chart("kserveResources", "kserve", {
       kserve: {
         controller: {
@@ -95,7 +97,7 @@ export class KServe extends pulumi.ComponentResource {
         storage: { enableModelcar: true },
       },
     }, [certManager, crds, ...servingLayer]);
-    this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources]);
+    this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources, ...keda]);
     this.registerOutputs({ mode });
   }
 }

@@ -33,10 +33,25 @@ export interface ModelDeploymentArgs {
   minReplicas?: number;
   /** @default 3 */
   maxReplicas?: number;
-  /** Standard mode: `cpu` or `memory` (HPA); Knative: `concurrency` or `rps` too. @default "cpu" in Standard, "concurrency" in Knative */
-  scaleMetric?: "cpu" | "memory" | "concurrency" | "rps";
-  /** Target per replica: a percentage for cpu and memory, a number for concurrency and rps. @default 70 for cpu/memory, 4 otherwise */
+  /**
+   * What the replicas scale on. Standard mode: `waiting-requests` (vLLM's `vllm:num_requests_waiting`
+   * through KEDA, which needs `metricsQueryUrl`), or `cpu` / `memory` (HPA; a GPU model server's CPU
+   * barely moves with load, so this suits CPU-bound servers only); Knative: `concurrency` or `rps`.
+   * @default "waiting-requests" in Standard mode with a metricsQueryUrl, else "cpu"; "concurrency" in Knative
+   */
+  scaleMetric?: ScaleMetric;
+  /**
+   * Target per replica: a percentage for cpu and memory, requests for concurrency and rps, requests
+   * waiting in vLLM's queue for waiting-requests.
+   * @default 70 for cpu/memory, 10 waiting requests, 4 otherwise
+   */
   scaleTarget?: number;
+  /**
+   * A Prometheus query API (`http://<host>:<port>`) that holds the model servers' metrics: the
+   * in-cluster Prometheus, or Managed Prometheus's query frontend. KEDA (installed by KServe in
+   * Standard mode) queries it for `waiting-requests` scaling. @default none
+   */
+  metricsQueryUrl?: string;
   /** Share of traffic sent to the newest revision while it rolls out (Knative mode). @default none (all traffic) */
   canaryTrafficPercent?: number;
   /** @default "serving" */
@@ -47,6 +62,23 @@ export interface ModelDeploymentArgs {
 }
 
 export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
+
+export const SCALE_METRICS = ["cpu", "memory", "concurrency", "rps", "waiting-requests"] as const;
+export type ScaleMetric = (typeof SCALE_METRICS)[number];
+
+/**
+ * Scaling on vLLM's request queue, GKE's advice for LLM inference ("Best practices for autoscaling
+ * large language model (LLM) inference workloads with GPUs": scale on the queue size, not on CPU or
+ * GPU utilisation). KServe v0.20.0 turns `serving.kserve.io/autoscalerClass: keda` and an External
+ * Prometheus metric into a KEDA ScaledObject whose trigger threshold is `target.value` per replica
+ * (kserve/kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/keda/keda_reconciler.go
+ * getKedaMetrics; the webhook refuses scaleMetric with KEDA, inference_service_validation.go
+ * validateScalingKedaCompExtension). `model` and `namespace` are the labels both monitoring backends
+ * put on the model servers' series (components/observability/scrape-targets.ts).
+ */
+export function waitingRequestsQuery(namespace: string, model: string): string {
+  return `sum(vllm:num_requests_waiting{namespace="${namespace}",model="${model}"})`;
+}
 
 /**
  * A model server on a GPU pool: a KServe InferenceService with its storage URI (models bucket or
@@ -63,6 +95,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
     super("cnai:serving:ModelDeployment", name, {}, opts);
     const spec = resolveModelDeploymentArgs(name, args, this);
     const gpus = String(args.gpus);
+    const keda = spec.scaleMetric === "waiting-requests";
     this.inferenceService = new k8s.apiextensions.CustomResource(name, {
       apiVersion: "serving.kserve.io/v1beta1",
       kind: "InferenceService",
@@ -76,17 +109,33 @@ export class ModelDeployment extends pulumi.ComponentResource {
         },
         annotations: {
           "serving.kserve.io/deploymentMode": args.mode,
-          ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": "hpa" } : {}),
+          ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": keda ? "keda" : "hpa" } : {}),
         },
       },
       spec: {
         predictor: {
           minReplicas: spec.minReplicas,
           maxReplicas: spec.maxReplicas,
-          scaleMetric: spec.scaleMetric,
-          scaleTarget: spec.scaleTarget,
+          ...(keda
+            ? {
+                autoScaling: {
+                  metrics: [{
+                    type: "External",
+                    external: {
+                      metric: { backend: "prometheus", serverAddress: args.metricsQueryUrl, query: waitingRequestsQuery(args.namespace, name) },
+                      target: { type: "Value", value: String(spec.scaleTarget) },
+                    },
+                  }],
+                },
+              }
+            : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
           canaryTrafficPercent: args.canaryTrafficPercent,
           serviceAccountName: spec.serviceAccount,
+          // The runtime's container and KServe's storage initializer drop every capability and run
+          // as non-root, but neither sets a seccomp profile: without a Pod-level one, a team at the
+          // restricted Pod Security level refuses the predictor (pod-security-admission
+          // policy/check_seccompProfile_restricted.go). Modelcars (oci://) set too little for restricted.
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.nodePool, "cloud.google.com/gke-accelerator": args.pool.accelerator },
           tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
           model: {
@@ -115,7 +164,7 @@ export interface ResolvedModelDeployment {
   resources: { cpu: number; memoryGi: number };
   minReplicas: number;
   maxReplicas: number;
-  scaleMetric: "cpu" | "memory" | "concurrency" | "rps";
+  scaleMetric: ScaleMetric;
   scaleTarget: number;
   serviceAccount: string;
   shiftable: boolean;
@@ -140,15 +189,20 @@ export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentAr
   if (!Number.isInteger(minReplicas) || minReplicas < 0) fail(`minReplicas must be a whole number, at least 0 (got ${minReplicas})`);
   if (minReplicas === 0 && !knative) fail("minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1");
   if (!Number.isInteger(maxReplicas) || maxReplicas < Math.max(1, minReplicas)) fail(`maxReplicas must be at least minReplicas and 1 (got ${maxReplicas})`);
-  const scaleMetric = args.scaleMetric ?? (knative ? "concurrency" : "cpu");
+  const scaleMetric = args.scaleMetric ?? (knative ? "concurrency" : args.metricsQueryUrl ? "waiting-requests" : "cpu");
+  if (!(SCALE_METRICS as readonly string[]).includes(scaleMetric)) fail(`scaleMetric ${scaleMetric} is not one of ${SCALE_METRICS.join(", ")}`);
   if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps")) {
-    fail(`scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on cpu or memory (HPA)`);
+    fail(`scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)`);
   }
-  if (knative && (scaleMetric === "cpu" || scaleMetric === "memory")) {
-    fail(`scaleMetric ${scaleMetric} is for Standard mode (HPA); Knative mode scales on concurrency or rps`);
+  if (knative && scaleMetric !== "concurrency" && scaleMetric !== "rps") {
+    fail(`scaleMetric ${scaleMetric} is for Standard mode; Knative mode scales on concurrency or rps`);
   }
+  if (scaleMetric === "waiting-requests" && !args.metricsQueryUrl) {
+    fail("scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from. Either set it, or scale on cpu or memory");
+  }
+  if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl)) fail(`metricsQueryUrl ${args.metricsQueryUrl} is not an http(s) URL`);
   const percent = scaleMetric === "cpu" || scaleMetric === "memory";
-  const scaleTarget = args.scaleTarget ?? (percent ? 70 : 4);
+  const scaleTarget = args.scaleTarget ?? (percent ? 70 : scaleMetric === "waiting-requests" ? 10 : 4);
   if (!Number.isInteger(scaleTarget) || scaleTarget < 1 || (percent && scaleTarget > 100)) {
     fail(`scaleTarget must be a whole number${percent ? " from 1 to 100 (percent)" : ", at least 1"} (got ${scaleTarget})`);
   }

@@ -7,6 +7,7 @@ import { argumentError } from "../component-error";
 import { checkMembers, memberKey } from "../iam";
 import { type StackLabels, computeLabels } from "../labels";
 import { physicalName } from "../naming";
+import { CLOUD_RUN_STARTUP_PROBE, assertApiRules } from "../catalog/gcp-api-rules";
 
 export const CLOUD_RUN_INGRESS = {
   all: "INGRESS_TRAFFIC_ALL",
@@ -14,6 +15,9 @@ export const CLOUD_RUN_INGRESS = {
   "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
 } as const;
 export type CloudRunIngress = keyof typeof CLOUD_RUN_INGRESS;
+
+const MODELS_VOLUME = "models";
+const STARTUP_PROBE_PERIOD_SECONDS = 10;
 
 export interface ServerlessInferenceArgs {
   project: string;
@@ -44,8 +48,27 @@ export interface ServerlessInferenceArgs {
   invokers?: string[];
   /** Container port. @default 8080 */
   port?: number;
+  /** The container's entrypoint, replacing the image's. @default the image's */
+  command?: string[];
   /** @default [] */
   args?: string[];
+  /**
+   * The bucket holding the model weights, mounted read-only (a Cloud Storage volume, read through
+   * the service's identity, which needs roles/storage.objectViewer on it) at `mountPath`, so the
+   * server finds the model at start-up. @default none
+   */
+  models?: { bucket: pulumi.Input<string>; mountPath?: string };
+  /**
+   * The HTTP path the startup probe polls until the model is loaded (vLLM's OpenAI server answers
+   * `/health` once the engine is up). @default "/health"
+   */
+  healthPath?: string;
+  /**
+   * How long the model may take to load before Cloud Run gives up on the instance, seconds (the
+   * startup probe's failureThreshold x periodSeconds; Cloud Run allows up to 1800 with a GPU).
+   * @default 1800
+   */
+  startupTimeoutSeconds?: number;
   /** @default false */
   deletionProtection?: boolean;
 }
@@ -63,7 +86,7 @@ export class ServerlessInference extends pulumi.ComponentResource {
   constructor(name: string, args: ServerlessInferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:serving:ServerlessInference", name, {}, opts);
     const spec = resolveServerlessInferenceArgs(name, args, this);
-    this.service = new gcp.cloudrunv2.Service(name, {
+    const serviceArgs: gcp.cloudrunv2.ServiceArgs = {
       project: args.project,
       location: args.region,
       name: physicalName([args.prefix, name], 49),
@@ -76,22 +99,39 @@ export class ServerlessInference extends pulumi.ComponentResource {
         serviceAccount: args.serviceAccount,
         nodeSelector: { accelerator: spec.accelerator },
         gpuZonalRedundancyDisabled: true,
+        // Cloud Storage volumes (network file systems) need the second generation execution environment,
+        // which Cloud Run would otherwise pick from the features used ("Select an execution environment").
+        executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+        volumes: args.models ? [{ name: MODELS_VOLUME, gcs: { bucket: args.models.bucket, readOnly: true } }] : undefined,
         scaling: { minInstanceCount: spec.minInstances, maxInstanceCount: spec.maxInstances },
         maxInstanceRequestConcurrency: spec.concurrency,
         containers: [{
           image: args.image,
+          commands: args.command,
           args: args.args ?? [],
           ports: { containerPort: spec.port },
+          volumeMounts: args.models ? [{ name: MODELS_VOLUME, mountPath: spec.modelsMountPath }] : undefined,
           resources: {
             limits: { cpu: String(spec.cpu), memory: `${spec.memoryGi}Gi`, "nvidia.com/gpu": "1" },
             // Instance-based billing: Cloud Run requires it for GPUs.
             cpuIdle: false,
             startupCpuBoost: true,
           },
-          startupProbe: { tcpSocket: { port: spec.port }, initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
+          // Loading a model takes minutes: poll the server's health endpoint every 10 s for up to
+          // startupTimeoutSeconds (Cloud Run: at most 1800 s with a GPU).
+          startupProbe: {
+            httpGet: { path: spec.healthPath, port: spec.port },
+            initialDelaySeconds: 0,
+            periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
+            timeoutSeconds: 5,
+            failureThreshold: Math.ceil(spec.startupTimeoutSeconds / STARTUP_PROBE_PERIOD_SECONDS),
+          },
         }],
       },
-    }, childOptions(this, opts));
+    };
+    // Google's API rules for the service (GPU minimums, probe limits): the same check cnai-gcp-api-rules runs.
+    assertApiRules("gcp:cloudrunv2/service:Service", serviceArgs as unknown as Record<string, unknown>, argumentError("ServerlessInference", name, this));
+    this.service = new gcp.cloudrunv2.Service(name, serviceArgs, childOptions(this, opts));
     (args.invokers ?? []).forEach((member) =>
       new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${memberKey(member)}`, {
         project: args.project, location: args.region, name: this.service.name, role: "roles/run.invoker", member,
@@ -133,5 +173,13 @@ export function resolveServerlessInferenceArgs(name: string, args: ServerlessInf
   checkMembers(`ServerlessInference "${name}"`, "invokers", args.invokers, resource);
   const port = args.port ?? 8080;
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port must be from 1 to 65535 (got ${port})`);
-  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port };
+  const healthPath = args.healthPath ?? "/health";
+  if (!healthPath.startsWith("/")) fail(`healthPath must be an absolute path (got ${healthPath})`);
+  const startupTimeoutSeconds = args.startupTimeoutSeconds ?? CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu;
+  if (!Number.isInteger(startupTimeoutSeconds) || startupTimeoutSeconds < 10 || startupTimeoutSeconds > CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu) {
+    fail(`startupTimeoutSeconds must be a whole number from 10 to ${CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu}, Cloud Run's limit with a GPU (got ${startupTimeoutSeconds})`);
+  }
+  const modelsMountPath = args.models?.mountPath ?? "/models";
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(modelsMountPath) || modelsMountPath === "/") fail(`models.mountPath must be an absolute directory other than / (got ${modelsMountPath})`);
+  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port, healthPath, startupTimeoutSeconds, modelsMountPath };
 }

@@ -50,8 +50,8 @@ export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
 /**
  * A team's namespace: Pod Security Admission labels, a default-deny NetworkPolicy with the
  * allowances ML work needs (DNS, the GKE metadata server, HTTPS egress, traffic within the
- * namespace, metrics scraping, model-server ingress, the model registry), a ResourceQuota and a
- * LimitRange that count GPUs, and the `training`, `serving` and `pipelines` service accounts bound
+ * namespace, metrics scraping, model-server ingress, the model registry), a ResourceQuota that
+ * counts GPUs, a LimitRange with CPU and memory defaults, and the `training`, `serving` and `pipelines` service accounts bound
  * to their Google service accounts.
  */
 export class TeamNamespace extends pulumi.ComponentResource {
@@ -98,6 +98,10 @@ export class TeamNamespace extends pulumi.ComponentResource {
         },
       },
     }, inNs);
+    // No GPU max: the API server turns a LimitRange max without a default into the default limit
+    // and request (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem), so every
+    // container that names no GPU (KServe's storage initializer, GKE's GCS FUSE sidecar, any CPU
+    // Pod) would ask for the max. The ResourceQuota's requests.nvidia.com/gpu bounds the team.
     new k8s.core.v1.LimitRange(`${name}-limits`, {
       metadata: meta("team-limits"),
       spec: {
@@ -105,7 +109,6 @@ export class TeamNamespace extends pulumi.ComponentResource {
           type: "Container",
           default: { cpu: "1", memory: "2Gi" },
           defaultRequest: { cpu: "250m", memory: "512Mi" },
-          max: { "nvidia.com/gpu": String(Math.min(spec.quota.gpus, 16)) },
         }],
       },
     }, inNs);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
+import { GKE_QUEUED_TAINT } from "../catalog/gke-nodes";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -17,7 +18,33 @@ export interface GpuFlavor {
   cpu: number;
   /** Memory Pods may use on the pool at its maximum size, GiB. */
   memoryGi: number;
+  /**
+   * What the pool is for. Inference pools are kept out of the ClusterQueue, so a training job
+   * without a node selector cannot take serving capacity. @default "training"
+   */
+  workloadType?: "training" | "inference" | "data";
+  /**
+   * The pool gets its nodes through DWS queued provisioning (a ProvisioningRequest per workload):
+   * Kueue admits workloads on it only through the ProvisioningRequest admission check. @default false
+   */
+  queuedProvisioning?: boolean;
 }
+
+/**
+ * Kueue's ProvisioningRequest admission check for DWS queued provisioning: the controller name and
+ * GKE's provisioning class. Sources: kubernetes-sigs/kueue v0.19.2 site/content/en/docs/admission-check-controllers/provisioning.md
+ * (controllerName kueue.x-k8s.io/provisioning-request, parameters a ProvisioningRequestConfig;
+ * the ProvisioningACC feature gate is on by default); GKE "Run a large-scale workload with
+ * flex-start with queued provisioning" (provisioningClassName queued-provisioning.gke.io,
+ * managedResources nvidia.com/gpu).
+ */
+export const QUEUED_PROVISIONING = {
+  admissionCheck: "cnai-dws-queued",
+  config: "cnai-dws-queued",
+  controllerName: "kueue.x-k8s.io/provisioning-request",
+  provisioningClassName: "queued-provisioning.gke.io",
+  managedResources: ["nvidia.com/gpu"],
+} as const;
 
 export interface KueueArgs {
   labels: StackLabels;
@@ -79,7 +106,7 @@ export function kueueFrameworks(pytorchJobs: boolean): string[] {
  * replaces the default whole, so every default is restated.
  */
 export function kueueManagerConfig(pytorchJobs: boolean): string {
-  return stringify({
+  return dump({
     apiVersion: "config.kueue.x-k8s.io/v1beta2",
     kind: "Configuration",
     health: { healthProbeBindAddress: ":8081" },
@@ -94,7 +121,7 @@ export function kueueManagerConfig(pytorchJobs: boolean): string {
     },
     clientConnection: { qps: 300, burst: 500 },
     integrations: { frameworks: kueueFrameworks(pytorchJobs) },
-  });
+  }, { lineWidth: -1, noRefs: true });
 }
 
 /**
@@ -114,7 +141,6 @@ export class Kueue extends pulumi.ComponentResource {
   constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:training:Kueue", name, {}, opts);
     const spec = resolveKueueArgs(name, args, this);
-    this.clusterQueue = args.flavors.length ? spec.clusterQueue : undefined;
     const chart = HELM_CHARTS.kueue;
     const labels = { ...kubernetesLabels(args.labels, "kueue"), ...kubernetesSustainabilityLabels(args.sustainability) };
 
@@ -141,16 +167,37 @@ export class Kueue extends pulumi.ComponentResource {
     for (const priority of PRIORITY_CLASSES) {
       cr("WorkloadPriorityClass", priority.name, { value: priority.value, description: priority.description });
     }
-    if (args.flavors.length === 0) {
+    // Serving pools stay out of the training queue: Kueue assigns a job the first flavor with room,
+    // so a serving flavor listed here would hand serving capacity to training jobs.
+    const flavors = args.flavors.filter((f) => (f.workloadType ?? "training") !== "inference");
+    this.clusterQueue = flavors.length ? spec.clusterQueue : undefined;
+    if (flavors.length === 0) {
       this.registerOutputs({ clusterQueue: undefined });
       return;
     }
     cr("Cohort", spec.cohort, { spec: {} });
-    for (const flavor of args.flavors) {
+    const queued = flavors.filter((f) => f.queuedProvisioning).map((f) => f.nodePool);
+    if (queued.length) {
+      cr("ProvisioningRequestConfig", QUEUED_PROVISIONING.config, {
+        spec: { provisioningClassName: QUEUED_PROVISIONING.provisioningClassName, managedResources: [...QUEUED_PROVISIONING.managedResources] },
+      });
+      cr("AdmissionCheck", QUEUED_PROVISIONING.admissionCheck, {
+        spec: {
+          controllerName: QUEUED_PROVISIONING.controllerName,
+          parameters: { apiGroup: "kueue.x-k8s.io", kind: "ProvisioningRequestConfig", name: QUEUED_PROVISIONING.config },
+        },
+      });
+    }
+    for (const flavor of flavors) {
       cr("ResourceFlavor", flavor.nodePool, {
         spec: {
           nodeLabels: { "cloud.google.com/gke-nodepool": flavor.nodePool },
-          tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+          // Kueue adds a flavor's tolerations to the Pods it admits on it. Queued-provisioning nodes
+          // also carry GKE's cloud.google.com/gke-queued=true:NoSchedule taint, which the Pods must tolerate.
+          tolerations: [
+            { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" },
+            ...(flavor.queuedProvisioning ? [{ key: GKE_QUEUED_TAINT.key, operator: "Equal", value: GKE_QUEUED_TAINT.value, effect: GKE_QUEUED_TAINT.effect }] : []),
+          ],
         },
       });
     }
@@ -159,6 +206,8 @@ export class Kueue extends pulumi.ComponentResource {
         cohortName: spec.cohort,
         namespaceSelector: { matchLabels: { "cnai.dev/component": "team-namespace" } },
         queueingStrategy: "BestEffortFIFO",
+        // Queued-provisioning flavors admit a workload only once its ProvisioningRequest is provisioned.
+        ...(queued.length ? { admissionChecksStrategy: { admissionChecks: [{ name: QUEUED_PROVISIONING.admissionCheck, onFlavors: queued }] } } : {}),
         preemption: {
           withinClusterQueue: "LowerPriority",
           reclaimWithinCohort: "Any",
@@ -166,7 +215,7 @@ export class Kueue extends pulumi.ComponentResource {
         },
         resourceGroups: [{
           coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
-          flavors: args.flavors.map((f) => ({
+          flavors: flavors.map((f) => ({
             name: f.nodePool,
             resources: [
               { name: "cpu", nominalQuota: String(f.cpu) },

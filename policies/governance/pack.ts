@@ -1,4 +1,5 @@
 import type { PolicyPackDefinition } from "../lib/policy";
+import { applyOrder } from "./policies/apply-order";
 import { approvedRegistries } from "./policies/approved-registries";
 import { artifactRegistryHygiene } from "./policies/artifact-registry-hygiene";
 import { bucketSecurity } from "./policies/bucket-security";
@@ -6,6 +7,7 @@ import { bucketVersioning } from "./policies/bucket-versioning";
 import { containerResources } from "./policies/container-resources";
 import { dataClassification } from "./policies/data-classification";
 import { deletionProtection } from "./policies/deletion-protection";
+import { gcpApiRules } from "./policies/gcp-api-rules";
 import { gkeClusterHardening } from "./policies/gke-cluster-hardening";
 import { iamLeastPrivilege } from "./policies/iam-least-privilege";
 import { inferenceBoundedReplicas } from "./policies/inference-bounded-replicas";
@@ -16,11 +18,12 @@ import { privilegedContainers } from "./policies/privileged-containers";
 import { requiredLabels } from "./policies/required-labels";
 import { statefulProtected } from "./policies/stateful-protected";
 import { trainingQueueLabel } from "./policies/training-queue-label";
+import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
 export const GOVERNANCE: PolicyPackDefinition = {
   name: "cnai-governance",
-  description: "cnai-platform governance: labels, data protection, cluster and node hardening, IAM, images and workloads.",
+  description: "cnai-platform governance: labels, data protection, cluster and node hardening, IAM, images, workloads, apply order and Google API rules.",
   enforcementLevel: "mandatory",
   policies: [
     // Labels and data protection
@@ -44,5 +47,9 @@ export const GOVERNANCE: PolicyPackDefinition = {
     containerResources,
     inferenceBoundedReplicas,
     trainingQueueLabel,
+    workloadsRunnable,
+    // What a first `pulumi up` needs: apply order and Google's own API rules
+    applyOrder,
+    gcpApiRules,
   ],
 };

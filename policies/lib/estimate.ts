@@ -1,6 +1,7 @@
 import { GPU_CATALOG, isAcceleratorType } from "../../components/catalog/gpus";
 import { DATA_CENTRE_PUE, HOURS_PER_MONTH } from "../../components/catalog/energy";
-import { PRICE_TABLE_DATE, PRICE_TABLE_REGION, machineHourlyUsd } from "../../components/catalog/prices";
+import { CLOUD_RUN_PRICE_DATE, PRICE_TABLE_DATE, RESERVED_VMS_LABEL, PRICE_TABLE_REGION, cloudRunInstanceHourlyUsd, machineHourlyUsd } from "../../components/catalog/prices";
+import { cpuOf, memoryGiOf } from "../../components/catalog/gcp-api-rules";
 import { isRegion, regionCarbon } from "../../components/catalog/regions";
 import { CLOUD_RUN_SERVICE, NODE_POOL, acceleratorOf, capacityOf, gpusPerNode, nodeRange, zonesOf } from "./gpu";
 import { type Props, at, regionOfLocation } from "./resources";
@@ -17,8 +18,13 @@ import { type Props, at, regionOfLocation } from "./resources";
  *   carbon-free-energy-adjusted figure counts only the share of hours not matched by carbon-free
  *   energy (× (1 − CFE)).
  * - Cost: nodes × the machine type's hourly price (Spot price for Spot pools; on-demand otherwise,
- *   so reservations and committed-use discounts are not netted) × hours. Cloud Run GPUs and
- *   machine types the table lacks are counted in GPUs and energy and listed as unpriced.
+ *   so committed-use discounts are not netted) × hours. A specific reservation is billed whether
+ *   its VMs run or not, at the on-demand rate (Compute Engine "Reservations of Compute Engine
+ *   zonal resources": "you are charged for reserved resources ... whether or not you use them"):
+ *   its idle cost counts the reserved VMs (the pool's `cnai.dev/reserved-vms` node label, else
+ *   its maximum), though no GPU draws power until a node runs. Cloud Run GPU instances are priced
+ *   from Cloud Run's list price (instance-based billing, Tier 1); machine types the table lacks are
+ *   counted in GPUs and energy and listed as unpriced.
  */
 export interface EstimateSettings {
   /** Data-centre power usage effectiveness. @default 1.09 */
@@ -93,6 +99,9 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       const machineType = String(at(r.props, "nodeConfig.machineType"));
       const hourly = machineHourlyUsd(machineType, perNode, capacity === "spot", settings.prices);
       if (hourly === undefined) unpriced.push(`${machineType} (${r.urn.split("::").pop()})`);
+      // A specific reservation is paid for whether its VMs run or not: idle costs every reserved VM.
+      const reservedVms = capacity === "reservation" ? Number(at(r.props, "nodeConfig.labels")?.[RESERVED_VMS_LABEL] ?? nodes.max) : 0;
+      const paidIdle = Math.max(nodes.min, Number.isFinite(reservedVms) ? reservedVms : nodes.max);
       add({
         urn: r.urn,
         kind: "node-pool",
@@ -100,7 +109,7 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
         accelerator,
         capacity,
         gpus: { idle: nodes.min * perNode, max: nodes.max * perNode },
-        costUsdPerMonth: hourly === undefined ? null : { idle: round(nodes.min * hourly * HOURS_PER_MONTH, 2), max: round(nodes.max * hourly * HOURS_PER_MONTH, 2) },
+        costUsdPerMonth: hourly === undefined ? null : { idle: round(paidIdle * hourly * HOURS_PER_MONTH, 2), max: round(Math.max(nodes.max, paidIdle) * hourly * HOURS_PER_MONTH, 2) },
       }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
     } else if (r.type === CLOUD_RUN_SERVICE) {
       const containers = (at(r.props, "template.containers") ?? []) as Props[];
@@ -108,15 +117,23 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       if (!perInstance) continue;
       const accelerator = at(r.props, "template.nodeSelector.accelerator") ?? null;
       const scaling = at(r.props, "template.scaling") ?? at(r.props, "scaling") ?? {};
-      unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()})`);
+      const limits = containers.map((c) => at(c, "resources.limits") ?? {});
+      const hourly = cloudRunInstanceHourlyUsd(
+        limits.reduce((sum, l) => sum + cpuOf(l.cpu ?? 1), 0),
+        limits.reduce((sum, l) => sum + memoryGiOf(l.memory ?? "512Mi"), 0),
+        accelerator ?? undefined,
+        perInstance,
+      );
+      if (hourly === undefined) unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()})`);
+      const instances = { min: Number(scaling.minInstanceCount ?? 0), max: Number(scaling.maxInstanceCount ?? 0) };
       add({
         urn: r.urn,
         kind: "cloud-run",
         region: regionOfLocation(at(r.props, "location")) ?? null,
         accelerator,
         capacity: "on-demand",
-        gpus: { idle: Number(scaling.minInstanceCount ?? 0) * perInstance, max: Number(scaling.maxInstanceCount ?? 0) * perInstance },
-        costUsdPerMonth: null,
+        gpus: { idle: instances.min * perInstance, max: instances.max * perInstance },
+        costUsdPerMonth: hourly === undefined ? null : { idle: round(instances.min * hourly * HOURS_PER_MONTH, 2), max: round(instances.max * hourly * HOURS_PER_MONTH, 2) },
       }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
     }
   }
@@ -132,7 +149,7 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
     method: {
       hoursPerMonth: HOURS_PER_MONTH,
       pue,
-      priceTable: `${PRICE_TABLE_REGION} list prices of ${PRICE_TABLE_DATE}${settings.prices && Object.keys(settings.prices).length ? `, ${Object.keys(settings.prices).length} overridden in config` : ""}`,
+      priceTable: `${PRICE_TABLE_REGION} list prices of ${PRICE_TABLE_DATE}, Cloud Run GPU instances (Tier 1) of ${CLOUD_RUN_PRICE_DATE}${settings.prices && Object.keys(settings.prices).length ? `, ${Object.keys(settings.prices).length} overridden in config` : ""}`,
       carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)",
     },
   };

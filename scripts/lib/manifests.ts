@@ -59,13 +59,11 @@ function kubernetesObject(resource: PlanResource): Record<string, unknown> {
   return { apiVersion, kind, metadata: meta, ...rest };
 }
 
-/** Writes one YAML document per object into `dir` (emptied first). Returns the file names. */
-export function writeManifests(plan: Plan, dir: string): string[] {
+/** Writes one YAML document per object into `dir` (emptied first), the files at once. Returns the file names. */
+export async function writeManifests(plan: Plan, dir: string): Promise<string[]> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const manifests = manifestsOf(plan);
-  for (const manifest of manifests) {
-    fs.writeFileSync(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${toYaml(manifest.object)}`);
-  }
+  await Promise.all(manifests.map((manifest) => fs.promises.writeFile(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${toYaml(manifest.object)}`)));
   return manifests.map((m) => m.fileName);
 }

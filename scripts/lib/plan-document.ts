@@ -1,3 +1,4 @@
+import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
 import type { RunResult } from "./engine";
 import type { PlainValue } from "./wire-values";
 
@@ -71,6 +72,8 @@ export interface Plan {
   outputs: Record<string, PlainValue>;
   policy: { packs: Array<string | { name: string; [key: string]: unknown }>; violations: PolicyViolation[] };
   estimate?: Estimate;
+  /** Would every workload run: its Pods, their admission and where they land (policies/lib/analysis/workloads). */
+  workloads?: WorkloadsSection;
 }
 
 export function planFromRun(run: RunResult): Plan {

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { estimatePlan } from "../../policies/lib/estimate";
 import { PACKS, type ShippedPack } from "../../policies/lib/packs";
 import { CAPS_POLICY, type CapsConfig } from "../../policies/sustainability/policies/gpu-and-carbon-caps";
@@ -57,14 +58,16 @@ export interface PlanCheck {
 }
 
 /**
- * Runs the packs against a plan with a stack's reconciled policy config, and estimates its cost
- * and carbon with the caps policy's settings; returns the plan with `policy` and `estimate` filled.
+ * Runs the packs against a plan with a stack's reconciled policy config, estimates its cost and
+ * carbon with the caps policy's settings, and simulates its workloads' admission and scheduling;
+ * returns the plan with `policy`, `estimate` and `workloads` filled.
  */
 export async function checkPlan(plan: Plan, configs: ReadonlyMap<string, PackConfig>, packs: readonly ServedPack[] = PACKS): Promise<PlanCheck> {
   const evaluation = await evaluatePolicies(plan, packs, configs);
   const caps = ([...configs.values()].find((config) => config.has(CAPS_POLICY))?.get(CAPS_POLICY)?.properties ?? {}) as CapsConfig;
   const estimate = estimatePlan(plan.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.inputs })), { pue: caps.pue, prices: caps.prices });
-  return { plan: { ...plan, policy: { packs: evaluation.packs, violations: evaluation.violations }, estimate: { ...estimate } }, checks: evaluation.checks };
+  const workloads = analyzeWorkloads(plan.resources);
+  return { plan: { ...plan, policy: { packs: evaluation.packs, violations: evaluation.violations }, estimate: { ...estimate }, workloads }, checks: evaluation.checks };
 }
 
 export const mandatoryCount = (violations: readonly PolicyViolation[]): number => violations.filter((v) => v.enforcementLevel === "mandatory").length;

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { YAMLException, load as loadYaml } from "js-yaml";
 
 /** A user-facing error of the command-line tools: printed without a stack trace, exit 2. */
 export class UsageError extends Error {
@@ -137,12 +137,14 @@ function readYamlFile(file: string, shownAs: string): unknown {
     throw new UsageError(`${shownAs}: cannot read: ${(error as Error).message}`);
   }
   try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    // YAML 1.2's core schema, duplicate keys refused, as the Pulumi CLI reads stack files (go-yaml v3).
+    return loadYaml(text, { filename: shownAs });
   } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const line = error.linePos?.[0];
-      const where = line ? `:${line.line}:${line.col}` : "";
-      throw new UsageError(`${shownAs}${where}: invalid YAML: ${error.message.split("\n")[0]}`);
+    if (error instanceof YAMLException) {
+      const mark = error.mark;
+      const where = mark ? `:${mark.line + 1}:${mark.column + 1}` : "";
+      const excerpt = mark?.snippet ? `\n${mark.snippet.replace(/^/gm, "    ")}` : "";
+      throw new UsageError(`${shownAs}${where}: invalid YAML: ${error.reason}${excerpt}`);
     }
     throw error;
   }

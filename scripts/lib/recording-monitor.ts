@@ -3,7 +3,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { plainObject, plainValue, SIG_KEY, SECRET_SIG, valuesOf } from "./wire-values";
 import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
 import { supportedFeatureValues, supportsLegacyFeature } from "./monitor-features";
-import { resproto, structproto } from "./sdk-seam";
+import { resproto } from "./sdk-seam";
 
 /** The options of one registration, as the engine receives them. */
 export type RecordedOptions = Required<PlanResourceOptions>;
@@ -71,11 +71,7 @@ export class RecordingMonitor extends MockMonitor {
       const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
       this.records.push(recordOf(req, urn, wire));
       const { id, state } = this.stateOf(req.getType(), req.getName(), req.getCustom(), urn, wire);
-      const response = new resproto.RegisterResourceResponse();
-      response.setUrn(urn);
-      response.setId(id ?? "");
-      response.setObject(structproto.Struct.fromJavaScript(state));
-      callback(null, response);
+      callback(null, registrationResponse(urn, id ?? "", state));
     } catch (error) {
       callback(error, undefined);
     }
@@ -113,6 +109,26 @@ export class RecordingMonitor extends MockMonitor {
     });
     return { id: synthesised.id, state: { ...wire, ...synthesised.outputs } };
   }
+}
+
+/**
+ * The answer to a registration, in the shape the SDK reads (sdk/nodejs/runtime/resource.ts,
+ * registerResource: getUrn, getId, getResult, getUnknown, getPropertydependenciesMap, and
+ * getObject().toJavaScript() through rpc.ts deserializeProperties), as the SDK itself builds one when
+ * no monitor is attached. Building a protobuf Struct only for the SDK to turn it back into the same
+ * object was a tenth of a large plan. sdk-seam.ts lists this; a getter the SDK adds would fail
+ * every run loudly, not change a plan silently.
+ */
+function registrationResponse(urn: string, id: string, state: Record<string, unknown>) {
+  const object = { toJavaScript: () => state };
+  return {
+    getUrn: () => urn,
+    getId: () => id,
+    getObject: () => object,
+    getPropertydependenciesMap: () => undefined,
+    getResult: () => resproto.Result.SUCCESS,
+    getUnknown: () => false,
+  };
 }
 
 /** The URN the Pulumi engine gives a resource (its parent's type chain, minus the root stack). */

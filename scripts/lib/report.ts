@@ -12,6 +12,7 @@ export function renderReport(plan: Plan): string {
     "",
     summarySection(plan),
     policySection(plan),
+    workloadsSection(plan),
     estimateSection(plan),
     diagramSection(plan),
   ].join("\n");
@@ -74,6 +75,56 @@ function policySection(plan: Plan): string {
     }
     lines.push("");
   }
+  return lines.join("\n");
+}
+
+const STATUS: Readonly<Record<string, string>> = {
+  runnable: "runs",
+  refused: "**refused at admission**",
+  "not-admitted": "**never admitted**",
+  unschedulable: "**never scheduled**",
+  misallocated: "**runs with resources it did not ask for**",
+  unchecked: "not checked",
+};
+
+/** "Would it run?": each workload's Pods, their admission and the node pools they land on. */
+function workloadsSection(plan: Plan): string {
+  const section = plan.workloads;
+  if (!section) return ["## Would it run?", "", "No workload simulation in this plan.", ""].join("\n");
+  const { summary } = section;
+  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const lines = [
+    "## Would it run?",
+    "",
+    `${summary.workloads} workloads: ${summary.runnable} run, ${summary.refused} refused at admission, ${summary.notAdmitted} never admitted, ${summary.unschedulable} never scheduled, ${summary.misallocated} given resources they did not ask for, ${summary.unchecked} not checked. ` +
+      "Pods as their controllers create them at the pinned versions, through Kueue and the API server's admission, placed on the node pools at their maximum size.",
+    "",
+    "| workload | namespace | status | Pods → where they land | admission |",
+    "|---|---|---|---|---|",
+  ];
+  for (const w of section.workloads) {
+    const pods = w.pods.map((p) => {
+      const where = p.placement ? `${p.placement.pool} (${p.placement.nodes} node${p.placement.nodes === 1 ? "" : "s"})` : p.pools.length ? p.pools.join(", ") : "nowhere";
+      const extra = p.injected.length ? ` [+ ${p.injected.join("; ")}]` : "";
+      return `${p.name} ×${p.count} → ${where}${extra}`;
+    }).join("<br/>") || (w.notes[0] ?? "");
+    const admission = [...new Set(w.pods.flatMap((p) => p.admission))].join(", ") + (w.queue ? `${w.pods.length ? ", " : ""}Kueue ${w.queue.localQueue}→${w.queue.clusterQueue ?? "?"} (${Object.values(w.queue.flavors).join(", ") || "no flavor"})` : "");
+    lines.push(`| ${w.kind} \`${w.name}\` (${cell(w.source)}) | ${w.namespace} | ${STATUS[w.status] ?? w.status} | ${cell(pods)} | ${cell(admission)} |`);
+  }
+  lines.push("");
+  const problems = section.workloads.flatMap((w) => w.problems.map((p) => ({ w, p })));
+  if (problems.length) {
+    lines.push("| workload | Pod | step | why | fix |", "|---|---|---|---|---|");
+    for (const { w, p } of problems) lines.push(`| ${w.kind} \`${w.namespace}/${w.name}\` | ${p.pod ?? ""} | ${p.step} | ${cell(p.message)} | ${cell(p.fix)} |`);
+    lines.push("");
+  }
+  lines.push("| node pool | machine type | max nodes | a node offers Pods | DaemonSets take | taints |", "|---|---|---:|---|---|---|");
+  for (const pool of section.pools) {
+    const offer = Object.entries(pool.allocatable).map(([r, v]) => `${r} ${v}`).join(", ");
+    const daemons = Object.entries(pool.daemonSets).map(([r, v]) => `${r} ${v}`).join(", ") || "–";
+    lines.push(`| ${pool.name} | ${pool.machineType} | ${pool.maxNodes} | ${offer} | ${daemons} | ${pool.taints.join(", ") || "–"} |`);
+  }
+  lines.push("");
   return lines.join("\n");
 }
 

@@ -28,11 +28,8 @@ const policyProxy = require("@pulumi/policy/proxy") as {
   UnknownValueError: new (sentinel: string, props: string[]) => Error;
   unknownStringValue: string;
 };
-// The protobuf modules the SDK itself uses (resolved from it, so messages are its own classes).
-const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi/package.json")] }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as Record<string, any>;
-const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } };
 
 /**
  * The SDK releases the engine supports. 3.261.0 is the first that keeps the secret marker on a
@@ -56,6 +53,8 @@ export interface SeamPoint {
 }
 
 const isFunction = (value: unknown) => typeof value === "function";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const deferTypescript = () => require("./defer-typescript.js") as { deferred: string | undefined; loaded(): boolean };
 // The engine's monitor overrides what the SDK calls on it; watched on its own prototype (loaded late: it imports this module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const recordingMonitor = () => (require("./recording-monitor") as typeof import("./recording-monitor")).RecordingMonitor.prototype;
@@ -115,9 +114,10 @@ export const SDK_SEAM: readonly SeamPoint[] = [
   },
   {
     name: "registration responses",
-    source: "proto/resource_pb.js RegisterResourceResponse and google-protobuf Struct (the SDK's copies)",
-    reliance: "the recording monitor answers with the SDK's own message classes",
-    present: () => isFunction(resproto.RegisterResourceResponse) && isFunction(structproto.Struct?.fromJavaScript),
+    source: "runtime/resource.ts registerResource (what it reads of a RegisterResourceResponse) and rpc.ts deserializeProperties",
+    reliance:
+      "the recording monitor answers with an object of the getters the SDK reads (getUrn, getId, getResult, getUnknown, getPropertydependenciesMap, getObject().toJavaScript()), as the SDK does itself without a monitor",
+    present: () => typeof resproto.Result?.SUCCESS === "number" && isFunction(rpc.deserializeProperties),
   },
   {
     name: "source positions",
@@ -132,6 +132,18 @@ export const SDK_SEAM: readonly SeamPoint[] = [
     reliance: "replaced offline by a wrapper that formats no stack, keeping each promise's context and leak tracking",
     present: () => isFunction(debuggable.debuggablePromise),
     calledBySdk: () => ({ target: debuggable, method: "debuggablePromise" }),
+  },
+  {
+    name: "TypeScript on first use",
+    source: "typescript-shim.ts, imported at the top of runtime/closure/parseFunction.ts (function serialization)",
+    reliance: "offline processes replace the shim by a proxy that loads TypeScript on first use (scripts/lib/defer-typescript.js); plans never serialize functions",
+    present: () => {
+      try {
+        return require.resolve("@pulumi/pulumi/typescript-shim") === deferTypescript().deferred;
+      } catch {
+        return false;
+      }
+    },
   },
   {
     name: "URN construction",
@@ -191,7 +203,7 @@ export function checkSdkSeam(): void {
 
 export const withLocalStorage = <T>(callback: () => Promise<T>): Promise<T> => state.withLocalStorage!(callback);
 export const waitForRPCs = (): Promise<void> => settings.waitForRPCs!();
-export { structproto, resproto };
+export { resproto };
 
 /** Marks the engine's replacements, so installing them again is a no-op. */
 const LEAN = Symbol.for("cnai.offlineSdkPatch");

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { GENERATED_SERVICE_AGENTS } from "../../components/catalog/apply-prerequisites";
 
 /**
  * Provider-computed outputs, synthesised per resource type the way the cloud would fill them in
@@ -208,8 +209,10 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
     return { id: name, outputs: { dataScanId, name, uid: h.hex(32, "uid"), state: "ACTIVE" } };
   },
   "gcp:projects/serviceIdentity:ServiceIdentity": (r, h) => {
-    const service = str(r.inputs.service, "service.googleapis.com").split(".")[0];
-    const email = `service-${h.digits(12, projectOf(r))}@gcp-sa-${service}.iam.gserviceaccount.com`;
+    // The agent's domain as Google names it (gcp-sa-cloud-sql for sqladmin), else gcp-sa-<api>.
+    const api = str(r.inputs.service, "service.googleapis.com");
+    const domain = Object.entries(GENERATED_SERVICE_AGENTS).find(([, service]) => service === api)?.[0] ?? `gcp-sa-${api.split(".")[0]}`;
+    const email = `service-${h.digits(12, projectOf(r))}@${domain}.iam.gserviceaccount.com`;
     return { id: `projects/${projectOf(r)}/services/${str(r.inputs.service, "service")}`, outputs: { email, member: `serviceAccount:${email}` } };
   },
   "gcp:cloudrunv2/service:Service": (r, h) => {

@@ -40,12 +40,23 @@ export function stackFileName(stack: string): string {
   return `stacks/Pulumi.${stack}.yaml`;
 }
 
+let lastResolved: { key: string; config: PlatformConfig } | undefined;
+
 /**
  * Validates a stack's configuration: the `cnai-platform:*` keys merged over the stack's profile,
  * and the `gcp:project` and `gcp:region` the provider uses. Throws a `ConfigError` listing every
- * problem; creates nothing.
+ * problem; creates nothing. The last valid result is kept: `plan` validates a stack before its
+ * program runs, and the program then asks again for the same values.
  */
 export function resolveConfig(raw: RawStackConfig): PlatformConfig {
+  const key = JSON.stringify([raw.stack, raw.file, Object.entries(raw.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  if (lastResolved?.key === key) return lastResolved.config;
+  const config = validateConfig(raw);
+  lastResolved = { key, config };
+  return config;
+}
+
+function validateConfig(raw: RawStackConfig): PlatformConfig {
   const values = namespaceValues(raw.values, CONFIG_NAMESPACE);
   const problems: ConfigProblem[] = [];
 

@@ -40,6 +40,8 @@ const cluster = {
   deletionProtection: true,
   autoscalingProfile: "OPTIMIZE_UTILIZATION",
   maintenanceWindowStart: "03:00",
+  // GKE's standard vulnerability scanning tier was shut down on 2025-07-31; Artifact Registry scans images.
+  vulnerabilityScanning: "disabled",
   systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
 };
 
@@ -50,6 +52,7 @@ const storage = {
   rawColdlineAfterDays: 90,
   checkpointRetentionDays: 14,
   noncurrentVersionDays: 30,
+  rawVersioning: true,
   forceDestroy: false,
 };
 

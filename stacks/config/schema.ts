@@ -7,6 +7,10 @@ import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
+import { IMAGES } from "../../components/catalog/software";
+import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
+import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -74,7 +78,10 @@ export const networkSchema = z.strictObject({
 
 export const authorizedNetworkSchema = z.strictObject({
   name: z.string().min(1).max(64),
-  cidr: cidr("an authorized network"),
+  // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
+  cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
+    error: (issue) => `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+  }),
 });
 
 export const systemPoolSchema = z.strictObject({
@@ -98,6 +105,8 @@ export const clusterSchema = z.strictObject({
   /** Start of the daily maintenance window, UTC. */
   maintenanceWindowStart: dailyTime,
   systemPool: systemPoolSchema,
+  /** GKE workload vulnerability scanning: disabled (Artifact Registry scans the images), or enterprise (GKE Enterprise projects only). */
+  vulnerabilityScanning: z.enum(Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]]),
 });
 
 export const encryptionSchema = z.strictObject({
@@ -136,6 +145,10 @@ export const gpuPoolSchema = z.strictObject({
       .strictObject({
         affinity: z.enum(["any", "specific"]),
         name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" }).optional(),
+        /** The compact placement policy the specific reservation was created with, if any (the pool then names it). */
+        placementPolicy: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" }).optional(),
+        /** VMs the specific reservation holds (billed whether used or not); default: the pool's autoscaling maximum. */
+        vms: z.number().int().min(1).max(10000).optional(),
       })
       .optional(),
   }),
@@ -163,15 +176,17 @@ export const storageSchema = z.strictObject({
     checkpoints: classification,
   }),
   /** Days deleted objects stay restorable: 0 (off) or 7-90. */
-  softDeleteDays: z.number().int().refine((d) => d === 0 || (d >= 7 && d <= 90), { error: "0 (off) or an integer from 7 to 90" }),
+  softDeleteDays: z.number().int().refine((d) => SOFT_DELETE_DURATION.check({ seconds: d * 86400 }) === undefined, { error: "0 (off) or an integer from 7 to 90" }),
   rawNearlineAfterDays: days(3650),
   rawColdlineAfterDays: days(3650),
   /** Checkpoints older than this are deleted. */
   checkpointRetentionDays: days(3650),
   /** Overwritten or deleted versions are kept this long. */
   noncurrentVersionDays: days(3650),
-  /** Minimum retention of raw data, days (a retention policy). */
+  /** Minimum retention of raw data, days (a retention policy); Cloud Storage refuses it with rawVersioning. */
   rawRetentionDays: days(3650).optional(),
+  /** Object versioning on the raw datasets bucket (the other protection: a bucket has versioning or a retention policy). */
+  rawVersioning: z.boolean(),
   /** Delete objects with their buckets on destroy: dev only. */
   forceDestroy: z.boolean(),
 });
@@ -274,18 +289,22 @@ export const servingSchema = z.strictObject({
       gpus: z.number().int().min(1).max(16).default(1),
       minReplicas: z.number().int().min(0).max(1000).default(1),
       maxReplicas: z.number().int().min(1).max(1000).default(3),
-      scaleMetric: z.enum(["cpu", "memory", "concurrency", "rps"]).optional(),
+      /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
+      scaleMetric: z.enum(SCALE_METRICS).optional(),
       scaleTarget: z.number().int().min(1).optional(),
       canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
       args: z.array(z.string()).default([]),
     }))
     .max(2000)
     .default([]),
-  /** Cloud Run with an L4 GPU. */
+  /** Cloud Run with an L4 GPU, serving a model of the models bucket with vLLM. */
   serverless: z
     .strictObject({
       name: k8sName,
-      image: imageRef,
+      /** `<name>:<tag>` in the project's images repository; default: vLLM's image from Docker Hub through the remote repository. */
+      image: imageRef.optional(),
+      /** The model's folder in the models bucket, mounted read-only at /models and served by `vllm serve /models/<model>`. */
+      model: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'" }),
       args: z.array(z.string()).default([]),
       minInstances: z.number().int().min(0).max(100).default(0),
       maxInstances: z.number().int().min(1).max(100).default(3),
@@ -416,6 +435,10 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   if (settings.storage.rawColdlineAfterDays <= settings.storage.rawNearlineAfterDays) {
     issues.push({ path: ["storage", "rawColdlineAfterDays"], input: settings.storage.rawColdlineAfterDays, message: `more than storage.rawNearlineAfterDays (${settings.storage.rawNearlineAfterDays})` });
   }
+  const rawProtection = RETENTION_WITHOUT_VERSIONING.check({ versioning: settings.storage.rawVersioning, retentionPolicy: settings.storage.rawRetentionDays !== undefined });
+  if (rawProtection) {
+    issues.push({ path: ["storage", "rawRetentionDays"], input: settings.storage.rawRetentionDays, message: `nothing while storage.rawVersioning is true: ${rawProtection} (set storage.rawVersioning: false to keep the retention policy)` });
+  }
   const teamNames = new Set<string>();
   settings.teams.forEach((team, i) => {
     if (teamNames.has(team.name)) issues.push({ path: ["teams", i, "name"], input: team.name, message: "a name no other team uses" });
@@ -432,19 +455,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   return issues;
 }
 
-/** Do two IPv4 CIDR blocks share any address? */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const parse = (cidr: string) => {
-    const [ip, bits] = cidr.split("/");
-    const value = ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-    const size = 2 ** (32 - Number(bits));
-    const start = Math.floor(value / size) * size;
-    return [start, start + size - 1];
-  };
-  const [aStart, aEnd] = parse(a);
-  const [bStart, bEnd] = parse(b);
-  return aStart <= bEnd && bStart <= aEnd;
-}
+export { cidrsOverlap };
 
 /** Jobs and models must have unique names, name a team and a GPU pool of the stack, fit its quota, in a mode that allows them. */
 function workloadIssues(settings: Settings, region: string): PoolProblem[] {
@@ -465,6 +476,11 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     const path = ["training", "jobs", i];
     refs(path, job.team, job.pool);
     issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
+    // Training and serving capacity are kept apart: inference pools are not in the training queue.
+    const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
+    if (jobPool?.workloadType === "inference") {
+      issues.push({ path: [...path, "pool"], input: job.pool, message: `a training or data pool (${job.pool} is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity)${trainingPools(settings)}` });
+    }
     if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
       issues.push({ path: [...path, "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
     }
@@ -474,18 +490,34 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
+    const modelPool = settings.gpuPools.find((p) => p.name === model.pool);
+    if (modelPool && modelPool.workloadType !== "inference") {
+      issues.push({ path: [...path, "pool"], input: model.pool, message: `an inference pool (${model.pool} is a ${modelPool.workloadType} pool, whose capacity Kueue gives to training jobs)` });
+    }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
     if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
     if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: [...path, "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
+    if (knative && model.scaleMetric !== undefined && model.scaleMetric !== "concurrency" && model.scaleMetric !== "rps") issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "concurrency or rps in Knative mode" });
   });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
     issues.push({ path: ["serving", "serverless"], input: region, message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}` });
   }
+  if (serverless && serverless.image === undefined && !settings.artifactRegistry.remoteCaches) {
+    issues.push({ path: ["serving", "serverless", "image"], input: undefined, message: `an image of the project's images repository (<name>:<tag>), or artifactRegistry.remoteCaches: true so vLLM's ${IMAGES.vllmOpenAi.image} comes through the Docker Hub remote repository` });
+  }
+  if (serverless?.args.some((arg) => /^--(model|port)(=|$)/.test(arg))) {
+    issues.push({ path: ["serving", "serverless", "args"], input: serverless.args, message: "server arguments other than --model and --port (the model is serving.serverless.model, mounted at /models; the port is 8080)" });
+  }
   if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
   return issues;
+}
+
+function trainingPools(settings: Settings): string {
+  const names = settings.gpuPools.filter((p) => p.workloadType !== "inference").map((p) => p.name);
+  return names.length ? `: ${names.join(", ")}` : "; the stack has none";
 }
 
 /**

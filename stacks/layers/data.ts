@@ -82,13 +82,15 @@ export function buildData(ctx: LayerContext, foundation: Foundation, ids: Worklo
       "datasets-raw": {
         nearlineAfterDays: s.rawNearlineAfterDays,
         coldlineAfterDays: s.rawColdlineAfterDays,
-        noncurrentVersions: { keep: 3, deleteAfterDays: s.noncurrentVersionDays },
+        // With versioning off (a retention policy protects raw data instead), there are no old versions to expire.
+        noncurrentVersions: s.rawVersioning ? { keep: 3, deleteAfterDays: s.noncurrentVersionDays } : undefined,
       },
       "datasets-curated": { noncurrentVersions: { keep: 5, deleteAfterDays: s.noncurrentVersionDays } },
       models: { noncurrentVersions: { keep: 10, deleteAfterDays: s.noncurrentVersionDays } },
       checkpoints: { deleteAfterDays: s.checkpointRetentionDays },
     },
     softDeleteDays: s.softDeleteDays,
+    versioning: { "datasets-raw": s.rawVersioning },
     rawRetentionDays: s.rawRetentionDays,
     kmsKeyName: keyId,
     encryptAll: cmekEverywhere,

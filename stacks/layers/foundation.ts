@@ -16,6 +16,10 @@ export const FOUNDATION_APIS = [
   "logging.googleapis.com",
   "monitoring.googleapis.com",
   "servicenetworking.googleapis.com",
+  // Project IAM members and audit configs call Cloud Resource Manager (terraform-provider-google v7.45.0 iam_project.go).
+  "cloudresourcemanager.googleapis.com",
+  // GPU pools stream images (gcfsConfig) through the Container File System API (GKE, "Use Image streaming").
+  "containerfilesystem.googleapis.com",
 ] as const;
 
 /** The network, the cluster with its GPU pools, and the Kubernetes provider. */
@@ -53,6 +57,8 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
     autoscalingProfile: clusterSettings.autoscalingProfile,
     maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
     systemPool: clusterSettings.systemPool,
+    vulnerabilityScanning: clusterSettings.vulnerabilityScanning,
+    imageStreaming: settings.gpuPools.some((pool) => pool.imageStreaming),
     // GPU metrics from GKE's managed DCGM with Managed Prometheus; a self-hosted stack runs dcgm-exporter instead.
     extraMonitoringComponents: settings.observability.backend === "managed" ? ["DCGM"] : [],
   }, { dependsOn: secretsKey ? [...afterApis, secretsKey] : afterApis, protect: ctx.protect });

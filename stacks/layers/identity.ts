@@ -26,8 +26,11 @@ export const PROJECT_ROLES: Readonly<Record<WorkloadKind, readonly string[]>> = 
 
 export type WorkloadIdentities = Record<WorkloadKind, WorkloadIdentity>;
 
-/** One Google service account per workload kind, impersonated by its Kubernetes service accounts. */
-export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[]): WorkloadIdentities {
+/**
+ * One Google service account per workload kind, impersonated by its Kubernetes service accounts;
+ * the Workload Identity grants come after the cluster, which creates the identity pool.
+ */
+export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[], cluster: pulumi.Resource): WorkloadIdentities {
   const { project, prefix } = ctx;
   const ksas = (kind: WorkloadKind): KubernetesServiceAccountRef[] =>
     kind === "registry"
@@ -35,7 +38,7 @@ export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[])
       : ctx.settings.teams.map((team) => ({ namespace: teamNamespace(team.name), name: TEAM_SERVICE_ACCOUNTS[kind] }));
   const identities = Object.fromEntries(
     WORKLOAD_KINDS.map((kind) => {
-      const identity = new WorkloadIdentity(`${kind}-identity`, { project, prefix, kind, kubernetesServiceAccounts: ksas(kind) }, { dependsOn: afterApis });
+      const identity = new WorkloadIdentity(`${kind}-identity`, { project, prefix, kind, kubernetesServiceAccounts: ksas(kind), cluster }, { dependsOn: afterApis });
       PROJECT_ROLES[kind].forEach((role) =>
         new gcp.projects.IAMMember(`${kind}-${role.split("/")[1].replace(/\./g, "-")}`, { project, role, member: identity.member }, { parent: identity }),
       );

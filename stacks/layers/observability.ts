@@ -35,10 +35,15 @@ export function buildObservability(ctx: LayerContext, foundation: Foundation, wo
   const carbon = regionCarbon(region);
   const dashboards = platformDashboards({ pools, pue: DATA_CENTRE_PUE, gridGco2PerKwh: carbon.gridGco2PerKwh, cfe: carbon.cfe });
 
-  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [workloads.kueue.chart, workloads.trainer.chart, workloads.kserve.ready] };
+  // Managed monitoring creates Cloud Monitoring dashboards too: they wait for the APIs (cnai-apply-order).
+  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [...afterApis, workloads.kueue.chart, workloads.trainer.chart, workloads.kserve.ready] };
   const monitoring = o.backend === "managed"
-    ? new ManagedMonitoring("monitoring", { project, labels, alerts, dashboards }, k8s)
-    : new SelfHostedMonitoring("monitoring", { labels, alerts, dashboards, retention: o.prometheus.retention, storageGi: o.prometheus.storageGi }, k8s);
+    ? new ManagedMonitoring("monitoring", { project, labels, alerts, dashboards, queryFrontend: { prefix: ctx.prefix, cluster: foundation.cluster.cluster } }, k8s)
+    : new SelfHostedMonitoring("monitoring", {
+        labels, alerts, dashboards, retention: o.prometheus.retention, storageGi: o.prometheus.storageGi,
+        // dcgm-exporter's critical Pods: one per GPU node, each pool at its maximum plus a surge node.
+        criticalPods: settings.gpuPools.reduce((n, pool) => n + pool.autoscaling.max + 1, 0),
+      }, k8s);
 
   // Paging alerts reach Cloud Monitoring from Managed Prometheus; a self-hosted stack pages on GKE's system metrics.
   const paging = (o.backend === "managed" ? alerts : systemMetricAlerts(o.thresholds)).filter((a) => a.page);

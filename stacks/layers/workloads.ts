@@ -8,6 +8,9 @@ import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
+import { IMAGES } from "../../components/catalog/software";
+import { queryFrontendUrl } from "../../components/observability/query-frontend";
+import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
@@ -15,6 +18,9 @@ import type { WorkloadIdentities } from "./identity";
 import { inBatches } from "./batches";
 
 export const WORKLOAD_APIS = ["run.googleapis.com"] as const;
+
+/** The port vLLM listens on in Cloud Run (the container port Cloud Run sends requests to). */
+const SERVERLESS_PORT = 8080;
 
 /** Each GPU pool as workloads see it, with its size. */
 export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNodes: number }> {
@@ -55,7 +61,18 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
   const kueue = new Kueue("kueue", {
     labels,
     sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
-    flavors: [...pools.values()].map((p) => ({ nodePool: p.nodePool, gpus: p.gpusPerNode * p.maxNodes, cpu: p.cpu * p.maxNodes, memoryGi: p.memoryGi * p.maxNodes })),
+    // One flavor per pool; Kueue keeps inference pools out of the training queue and gates queued-provisioning pools.
+    flavors: ctx.settings.gpuPools.map((pool) => {
+      const p = pools.get(pool.name)!;
+      return {
+        nodePool: p.nodePool,
+        gpus: p.gpusPerNode * p.maxNodes,
+        cpu: p.cpu * p.maxNodes,
+        memoryGi: p.memoryGi * p.maxNodes,
+        workloadType: pool.workloadType,
+        queuedProvisioning: pool.capacity.type === "queued",
+      };
+    }),
     teamNamespaces: teams.map((t) => t.namespace),
     namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
     pytorchJobs: true,
@@ -104,29 +121,39 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
         scaleMetric: model.scaleMetric,
         scaleTarget: model.scaleTarget,
         canaryTrafficPercent: model.canaryTrafficPercent,
+        // KEDA reads vLLM's queue from the stack's Prometheus: in-cluster, or Managed Prometheus's query frontend.
+        metricsQueryUrl: settings.observability.backend === "managed" ? queryFrontendUrl(MONITORING_NAMESPACE) : SELF_HOSTED_QUERY_URL,
         args: model.args,
         carbonTier: tier,
       }, { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] }),
   );
 
   const serverlessSettings = settings.serving.serverless;
-  const serverless = serverlessSettings
+  // vLLM from Docker Hub through the remote repository (or the team's image), serving the model
+  // folder of the models bucket, mounted read-only at /models and read with the serving identity.
+  const registry = serverlessSettings?.image ? data.registry.imagesHost : data.registry.dockerHubHost;
+  const serverless = serverlessSettings && registry
     ? new ServerlessInference(serverlessSettings.name, {
         project: ctx.project,
         region,
         prefix: ctx.prefix,
         labels,
-        registry: data.registry.imagesHost,
-        image: `${data.registry.imagesHost}/${serverlessSettings.image}`,
+        registry,
+        image: `${registry}/${serverlessSettings.image ?? IMAGES.vllmOpenAi.image}`,
         serviceAccount: ids.serving.email,
-        args: serverlessSettings.args,
+        models: { bucket: data.storage.buckets.models.name },
+        command: ["vllm", "serve"],
+        args: [`/models/${serverlessSettings.model}`, `--served-model-name=${serverlessSettings.name}`, `--port=${SERVERLESS_PORT}`, ...serverlessSettings.args],
+        port: SERVERLESS_PORT,
         minInstances: serverlessSettings.minInstances,
         maxInstances: serverlessSettings.maxInstances,
         concurrency: serverlessSettings.concurrency,
         ingress: serverlessSettings.ingress,
         invokers: serverlessSettings.invokers,
         deletionProtection: ctx.protect,
-      }, { dependsOn: afterApis })
+        // The first revision starts at deploy: the image's repository and the models bucket's grant
+        // to the serving identity come first (cnai-apply-order).
+      }, { dependsOn: [...afterApis, data.storage.buckets.models, ...Object.values(data.registry.repositories).filter((r): r is NonNullable<typeof r> => r !== undefined)] })
     : undefined;
 
   return { teams, kueue, trainer, trainingJobs, kserve, modelDeployments, serverless };

@@ -89,6 +89,13 @@ describe("DataBucket", () => {
       assert.deepStrictEqual(input(one(await bucket({ softDeleteDays: 0 }), BUCKET), "softDeletePolicy"), { retentionDurationSeconds: 0 });
     });
 
+    it("protects raw data with a retention policy instead of versioning when retentionDays is set (Cloud Storage refuses both on one bucket)", async () => {
+      const b = one(await bucket({ retentionDays: 30 }), BUCKET);
+      assert.deepStrictEqual(input(b, "retentionPolicy"), { retentionPeriod: "2592000", isLocked: false });
+      assert.deepStrictEqual(input(b, "versioning"), { enabled: false });
+      assert.ok(!(input(b, "lifecycleRules") as Array<{ condition: Record<string, unknown> }>).some((r) => "numNewerVersions" in r.condition || "daysSinceNoncurrentTime" in r.condition), "no old versions to expire");
+    });
+
     it("lifecycle and versioning can be set", async () => {
       const b = one(await bucket({ purpose: "models", versioning: false, lifecycle: { deleteAfterDays: 400 } }), BUCKET);
       assert.deepStrictEqual(input(b, "versioning"), { enabled: false });
@@ -111,7 +118,8 @@ describe("DataBucket", () => {
       ["restricted data without a key", { classification: "restricted" }, /restricted data needs a customer-managed key/],
       ["soft delete between 0 and 7 days", { softDeleteDays: 3 }, /softDeleteDays must be 0 or from 7 to 90 \(got 3\)/],
       ["Coldline before Nearline", { lifecycle: { nearlineAfterDays: 60, coldlineAfterDays: 30 } }, /coldlineAfterDays \(30\) must come after nearlineAfterDays \(60\)/],
-      ["noncurrent rules without versioning", { versioning: false }, /noncurrentVersions needs versioning/],
+      ["noncurrent rules without versioning", { versioning: false, lifecycle: { noncurrentVersions: { keep: 3, deleteAfterDays: 30 } } }, /noncurrentVersions needs versioning/],
+      ["a retention policy with object versioning (Cloud Storage Bucket Lock: one or the other)", { retentionDays: 30, versioning: true }, /versioning true and retentionDays 30: a retention policy together with Object Versioning, which Cloud Storage refuses on one bucket\. Either keep the retention policy/],
       ["fractional days", { retentionDays: 1.5 }, /retentionDays must be a whole number of days, at least 1 \(got 1\.5\)/],
     ];
     for (const [what, overrides, message] of cases) {
@@ -149,6 +157,8 @@ describe("MlStorage", () => {
       "storage-datasets-raw": { defaultKmsKeyName: KEY }, "storage-datasets-curated": undefined, "storage-models": undefined, "storage-checkpoints": undefined,
     });
     assert.deepStrictEqual(input(one(some, BUCKET, "storage-datasets-raw"), "retentionPolicy"), { retentionPeriod: "2592000", isLocked: false });
+    assert.deepStrictEqual(input(one(some, BUCKET, "storage-datasets-raw"), "versioning"), { enabled: false }, "retention replaces versioning on raw data");
+    await assert.rejects(run(() => new MlStorage("storage", { ...common, rawRetentionDays: 30, versioning: { "datasets-raw": true } })), /DataBucket "storage-datasets-raw": versioning true and retentionDays 30/);
     assert.strictEqual(input(one(some, BUCKET, "storage-models"), "retentionPolicy"), undefined, "retention applies to raw data only");
     const everything = await run(() => new MlStorage("storage", {
       ...common, encryptAll: true, protect: true, forceDestroy: false,

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { GkeCluster, type GkeClusterArgs, SYSTEM_MONITORING_COMPONENTS, resolveGkeClusterArgs } from "../../components/compute/gke-cluster";
 import { ProgramError } from "../../scripts/lib/engine";
 import { SECRET, UNKNOWN } from "../../scripts/lib/wire-values";
-import { STACK_LABELS, input, one, run } from "../helpers/run";
+import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const NODE_POOL = "gcp:container/nodePool:NodePool";
@@ -50,7 +50,20 @@ describe("GkeCluster", () => {
       assert.strictEqual(input(c, "datapathProvider"), "ADVANCED_DATAPATH");
       assert.strictEqual(input(c, "enableLegacyAbac"), false);
       assert.deepStrictEqual(input(c, "masterAuth"), { clientCertificateConfig: { issueClientCertificate: false } });
-      assert.deepStrictEqual(input(c, "securityPostureConfig"), { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" });
+      // GKE refuses VULNERABILITY_BASIC since the standard tier was shut down on 2025-07-31 (GKE deprecation notice).
+      assert.deepStrictEqual(input(c, "securityPostureConfig"), { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" });
+    });
+
+    it("takes Advanced Vulnerability Insights (GKE Enterprise) when asked", async () => {
+      const c = one(await cluster({ vulnerabilityScanning: "enterprise" }), CLUSTER);
+      assert.deepStrictEqual(input(c, "securityPostureConfig"), { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_ENTERPRISE" });
+    });
+
+    it("grants the node service account Service Usage Consumer on the project, which image streaming with a custom node account needs", async () => {
+      const result = await cluster();
+      const grant = one(result, "gcp:projects/iAMMember:IAMMember", "gke-nodes-image-streaming");
+      assert.deepStrictEqual([input(grant, "project"), input(grant, "role"), input(grant, "member")], ["acme-test", "roles/serviceusage.serviceUsageConsumer", "serviceAccount:cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com"]);
+      assert.strictEqual(all(await cluster({ imageStreaming: false }), "gcp:projects/iAMMember:IAMMember").length, 1, "only the default node role without image streaming");
     });
 
     it("protects against deletion and keeps Google-managed etcd encryption unless given a key", async () => {
@@ -76,11 +89,11 @@ describe("GkeCluster", () => {
       });
     });
 
-    it("gives nodes a dedicated service account with only the default node role", async () => {
+    it("gives nodes a dedicated service account with the default node role (and, for image streaming, Service Usage Consumer)", async () => {
       const result = await cluster();
       const sa = one(result, "gcp:serviceaccount/account:Account");
       assert.strictEqual(input(sa, "accountId"), "cnai-test-gke-nodes");
-      const role = one(result, "gcp:projects/iAMMember:IAMMember");
+      const role = one(result, "gcp:projects/iAMMember:IAMMember", "gke-nodes-default-role");
       assert.strictEqual(input(role, "role"), "roles/container.defaultNodeServiceAccount");
       assert.strictEqual(input(role, "member"), "serviceAccount:cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com");
       const c = one(result, CLUSTER);
@@ -182,6 +195,7 @@ describe("GkeCluster", () => {
       ["a private endpoint nobody can reach", { privateEndpoint: true }, /privateEndpoint: a private endpoint needs authorizedNetworks/],
       ["a system pool with min above max", { systemPool: { min: 4, max: 2 } }, /systemPool: min 4 and max 2/],
       ["a malformed maintenance window", { maintenanceWindowStart: "3am" }, /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/],
+      ["a documentation range (RFC 5737) as the only way in", { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] }, /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what} and creates no cluster`, async () => {
@@ -207,6 +221,8 @@ describe("GkeCluster", () => {
         autoscalingProfile: "BALANCED",
         maintenanceWindowStart: "03:00",
         systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
+        vulnerabilityScanning: "disabled",
+        imageStreaming: true,
       });
     });
   });

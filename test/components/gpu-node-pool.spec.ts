@@ -124,11 +124,12 @@ describe("GpuNodePool", () => {
       });
     });
 
-    it("flex-start capacity uses DWS flex-start VMs and no reservations", async () => {
+    it("flex-start capacity uses DWS flex-start VMs, no reservations, and auto-repair off (GKE's flex-start guidance: --no-enable-autorepair)", async () => {
       const np = await pool({ capacity: { type: "flex-start" } });
       assert.strictEqual(input(np, "nodeConfig.flexStart"), true);
       assert.deepStrictEqual(input(np, "nodeConfig.reservationAffinity"), { consumeReservationType: "NO_RESERVATION" });
       assert.strictEqual(input(np, "queuedProvisioning"), undefined);
+      assert.deepStrictEqual(input(np, "management"), { autoRepair: false, autoUpgrade: true });
     });
 
     it("queued capacity enables queued provisioning, flex-start and turns auto-repair off as DWS requires", async () => {
@@ -137,6 +138,13 @@ describe("GpuNodePool", () => {
       assert.strictEqual(input(np, "nodeConfig.flexStart"), true);
       assert.deepStrictEqual(input(np, "nodeConfig.reservationAffinity"), { consumeReservationType: "NO_RESERVATION" });
       assert.deepStrictEqual(input(np, "management"), { autoRepair: false, autoUpgrade: true });
+    });
+
+    it("a specific reservation keeps the reservation's placement: no pool-level compact policy, or the reservation's own policy by name", async () => {
+      const reserved = { machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" as const }, zones: ["us-central1-a"], capacity: { type: "reservation" as const, reservation: { affinity: "specific" as const, name: "h100-res" } } };
+      assert.strictEqual(input(await pool(reserved), "placementPolicy"), undefined);
+      const named = await pool({ ...reserved, compactPlacement: true, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res", placementPolicy: "h100-res-compact" } } });
+      assert.deepStrictEqual(input(named, "placementPolicy"), { type: "COMPACT", policyName: "h100-res-compact" });
     });
 
     it("compact placement in one zone", async () => {
@@ -204,6 +212,11 @@ describe("GpuNodePool", () => {
       ["a reservation capacity without a reservation", { capacity: { type: "reservation" } }, /capacity\.reservation: got undefined; allowed: \{ affinity/],
       ["queued capacity with warm nodes", { capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }, /autoscaling\.min: got 1; allowed: 0 for queued capacity/],
       ["compact placement over several zones", { compactPlacement: true }, /compactPlacement: got true; allowed: true only for a pool in one zone/],
+      [
+        "a self-made compact policy on a specific reservation (GKE would create a policy the reserved VMs do not match)",
+        { machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } },
+        /compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}, naming the pool, and creates no node pool`, async () => {

@@ -53,9 +53,11 @@ describe("KServe", () => {
       assert.deepStrictEqual([...KSERVE_MODES], ["Standard", "Knative"]);
     });
 
-    it("creates the cert-manager and kserve namespaces, labelled, and no other", async () => {
+    it("creates the cert-manager, kserve and keda namespaces, labelled, and no other", async () => {
       const result = await kserve();
-      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "kserve"]);
+      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "keda", "kserve"]);
+      // KEDA's chart runs non-root, without capabilities, with RuntimeDefault seccomp (kedacore/charts v2.20.2 values.yaml).
+      assert.deepStrictEqual(namespaceNamed(result, "keda").inputs.metadata, { name: "keda", labels: { ...LABELS, ...psa("restricted") } });
       // Pod Security: cert-manager's chart is restricted-compliant; the KServe controller gets baseline.
       assert.deepStrictEqual(namespaceNamed(result, "cert-manager").inputs.metadata, { name: "cert-manager", labels: { ...LABELS, ...psa("restricted") } });
       assert.deepStrictEqual(namespaceNamed(result, "kserve").inputs.metadata, { name: "kserve", labels: { ...LABELS, ...psa("baseline") } });
@@ -116,8 +118,14 @@ describe("KServe", () => {
       assert.strictEqual(input(runtimes, "namespace"), "kserve");
       assert.strictEqual(input(runtimes, "name"), "kserve-runtime-configs");
       assert.deepStrictEqual(input(runtimes, "values"), { kserve: { servingruntime: { enabled: true } } });
-      assert.deepStrictEqual(runtimes.options.dependsOn, [chart(result, "kserve").urn]);
+      assert.deepStrictEqual(runtimes.options.dependsOn, [chart(result, "kserve").urn, chart(result, "keda").urn]);
       assert.strictEqual(result.outputs.ready, runtimes.urn);
+    });
+
+    it("installs KEDA 2.20.2 in Standard mode, before model servers (KServe's keda autoscaler class creates ScaledObjects)", async () => {
+      const keda = chart(await kserve(), "keda");
+      assert.deepStrictEqual([input(keda, "chart"), input(keda, "version"), input(keda, "repositoryOpts"), input(keda, "namespace")], ["keda", "2.20.2", { repo: "https://kedacore.github.io/charts" }, "keda"]);
+      assert.strictEqual(all(await kserve({ mode: "Knative" }), CHART).filter((c) => c.name === "kserve-keda").length, 0, "Knative mode scales with Knative's autoscaler");
     });
 
     it("pins the KServe charts to one version, v0.20.0", () => {
@@ -126,9 +134,9 @@ describe("KServe", () => {
       }
     });
 
-    it("installs nothing of Knative in Standard mode: four charts, no KnativeServing, no Knative namespaces", async () => {
+    it("installs nothing of Knative in Standard mode: five charts (KEDA among them), no KnativeServing, no Knative namespaces", async () => {
       const result = await kserve();
-      assert.deepStrictEqual(sorted(all(result, CHART).map((c) => c.name)), ["kserve-cert-manager", "kserve-kserve", "kserve-kserve-crd", "kserve-kserve-runtime-configs"]);
+      assert.deepStrictEqual(sorted(all(result, CHART).map((c) => c.name)), ["kserve-cert-manager", "kserve-keda", "kserve-kserve", "kserve-kserve-crd", "kserve-kserve-runtime-configs"]);
       assert.strictEqual(all(result, KNATIVE_SERVING).length, 0);
       assert.ok(!result.resources.some((r) => /knative/.test(r.name)), "no resource named for Knative");
     });
@@ -138,7 +146,7 @@ describe("KServe", () => {
       const provider = one(result, PROVIDER);
       const component = one(result, COMPONENT, "kserve");
       const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      assert.strictEqual(objects.length, 6);
+      assert.strictEqual(objects.length, 8);
       for (const object of objects) {
         assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
         assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
@@ -148,7 +156,7 @@ describe("KServe", () => {
     it("declares namespaces that conform to the Kubernetes schemas", async function () {
       const report = await conformance(this, await kserve());
       assert.deepStrictEqual(report.problems, []);
-      assert.strictEqual(report.coreObjects, 2);
+      assert.strictEqual(report.coreObjects, 3);
       assert.strictEqual(report.customResources, 0);
     });
   });

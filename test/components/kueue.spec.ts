@@ -323,6 +323,42 @@ describe("Kueue", () => {
       }
     });
 
+    it("keeps inference pools out of the ClusterQueue: a training job without a node selector cannot take serving capacity", async () => {
+      const result = await kueue({ flavors: [H100, { ...L4, workloadType: "inference" }] });
+      const queue = cr(result, CLUSTER_QUEUE, "gpu-workloads");
+      const flavors = (input(queue, "spec.resourceGroups") as Array<{ flavors: Array<{ name: string }> }>)[0].flavors.map((f) => f.name);
+      assert.deepStrictEqual(flavors, ["gpu-h100"]);
+      assert.strictEqual(all(result, FLAVOR).length, 1, "no flavor for the serving pool");
+      const servingOnly = await kueue({ flavors: [{ ...L4, workloadType: "inference" }] });
+      assert.strictEqual(all(servingOnly, CLUSTER_QUEUE).length, 0);
+      assert.strictEqual(servingOnly.outputs.clusterQueue, undefined);
+    });
+
+    it("gates queued-provisioning flavors with Kueue's ProvisioningRequest admission check (GKE's queued-provisioning.gke.io class), validating against the CRDs", async function () {
+      const result = await kueue({ flavors: [{ ...H100, queuedProvisioning: true }, L4] });
+      assert.deepStrictEqual(input(cr(result, `${KUEUE}:ProvisioningRequestConfig`, "cnai-dws-queued"), "spec"), {
+        provisioningClassName: "queued-provisioning.gke.io", managedResources: ["nvidia.com/gpu"],
+      });
+      assert.deepStrictEqual(input(cr(result, `${KUEUE}:AdmissionCheck`, "cnai-dws-queued"), "spec"), {
+        controllerName: "kueue.x-k8s.io/provisioning-request",
+        parameters: { apiGroup: "kueue.x-k8s.io", kind: "ProvisioningRequestConfig", name: "cnai-dws-queued" },
+      });
+      assert.deepStrictEqual(input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.admissionChecksStrategy"), {
+        admissionChecks: [{ name: "cnai-dws-queued", onFlavors: ["gpu-h100"] }],
+      });
+      // Kueue gives the admitted Pods the flavor's tolerations: GKE taints queued nodes cloud.google.com/gke-queued=true:NoSchedule.
+      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-h100"), "spec.tolerations"), [
+        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+        { key: "cloud.google.com/gke-queued", operator: "Equal", value: "true", effect: "NoSchedule" },
+      ]);
+      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-l4"), "spec.tolerations"), [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));
+      assert.deepStrictEqual(report.problems, []);
+      const none = await kueue();
+      assert.strictEqual(all(none, `${KUEUE}:AdmissionCheck`).length, 0);
+      assert.strictEqual(input(cr(none, CLUSTER_QUEUE, "gpu-workloads"), "spec.admissionChecksStrategy"), undefined);
+    });
+
     it("custom resources still validate with renamed queues and one flavor", async function () {
       const result = await kueue({ cohort: "research", clusterQueue: "h100-queue", flavors: [H100], pytorchJobs: false });
       const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));

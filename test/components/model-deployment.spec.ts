@@ -8,7 +8,10 @@ import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { enforce, namespace, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
+import { planOf } from "../helpers/policy";
 import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ModelDeployment";
@@ -89,6 +92,31 @@ describe("ModelDeployment", () => {
       });
     });
 
+    it("scales a Standard-mode model server on vLLM's waiting requests through KEDA when given a Prometheus query API (GKE's advice for LLM inference; KServe v0.20.0 keda class)", async function () {
+      const result = await deploy({ metricsQueryUrl: "http://kps-prometheus.monitoring.svc:9090" });
+      const resource = isvcOf(result);
+      assert.strictEqual((input(resource, "metadata.annotations") as Record<string, string>)["serving.kserve.io/autoscalerClass"], "keda");
+      const spec = predictor(resource);
+      assert.deepStrictEqual(spec.autoScaling, {
+        metrics: [{
+          type: "External",
+          external: {
+            metric: { backend: "prometheus", serverAddress: "http://kps-prometheus.monitoring.svc:9090", query: 'sum(vllm:num_requests_waiting{namespace="team-nlp",model="llm"})' },
+            target: { type: "Value", value: "10" },
+          },
+        }],
+      });
+      // KServe's webhook refuses scaleMetric with the keda class (validateScalingKedaCompExtension).
+      assert.strictEqual(spec.scaleMetric, undefined);
+      assert.strictEqual(spec.scaleTarget, undefined);
+      assert.strictEqual(input(one(await deploy({ metricsQueryUrl: "http://q:9090", scaleTarget: 4 }), ISVC, "llm"), "spec.predictor.autoScaling.metrics.0.external.target.value"), "4");
+      await assertConforms(this, result);
+    });
+
+    it("refuses waiting-requests scaling without a Prometheus query API", async () => {
+      await assert.rejects(deploy({ scaleMetric: "waiting-requests" }), /scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from/);
+    });
+
     it("annotates the deployment mode and no autoscaler class in Knative mode", async () => {
       assert.deepStrictEqual(input(await isvc({ mode: "Knative" }), "metadata.annotations"), { "serving.kserve.io/deploymentMode": "Knative" });
     });
@@ -116,6 +144,24 @@ describe("ModelDeployment", () => {
       assert.strictEqual(p.serviceAccountName, "serving");
       assert.deepStrictEqual(p.nodeSelector, { "cloud.google.com/gke-nodepool": "gpu-l4", "cloud.google.com/gke-accelerator": "nvidia-l4" });
       assert.deepStrictEqual(p.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    });
+
+    it("runs the predictor under the RuntimeDefault seccomp profile, so a restricted team admits it (gs:// models)", async () => {
+      assert.deepStrictEqual(predictor(await isvc()).securityContext, { seccompProfile: { type: "RuntimeDefault" } });
+      // Regression: without a Pod-level seccomp profile, Pod Security "restricted" refused the
+      // predictor (the runtime's container and the storage initializer set none).
+      const kserve = [
+        { type: "kubernetes:helm.sh/v4:Chart", name: "kserve", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve", name: "kserve", values: { kserve: { controller: { deploymentMode: "Standard" } } } } },
+        { type: "kubernetes:helm.sh/v4:Chart", name: "runtimes", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs", version: "v0.20.0", namespace: "kserve", name: "kserve-runtime-configs", values: { kserve: { servingruntime: { enabled: true } } } } },
+        namespace("team-nlp", enforce("restricted")),
+        nodePool("gpu-l4", { machineType: "g2-standard-24", gpus: { type: "nvidia-l4", count: 2 } }),
+      ];
+      const simulate = async (storageUri: string) => analyzeWorkloads([...planFromRun(await deploy({ storageUri })).resources, ...planOf(kserve).resources]).workloads.find((w) => w.name === "llm")!;
+      const gcs = await simulate(GCS_URI);
+      assert.deepStrictEqual(gcs.problems, []);
+      assert.deepStrictEqual(gcs.pods[0].initContainers, ["storage-initializer"]);
+      const oci = await simulate(OCI_URI);
+      assert.match(oci.problems[0].message, /^violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(containers "modelcar-init", "modelcar" must set/);
     });
 
     it("serves a huggingface model with the kserve-huggingfaceserver runtime, the GPU image and no arguments", async () => {
@@ -306,12 +352,12 @@ describe("ModelDeployment", () => {
       {
         title: "scaleMetric concurrency in Standard mode",
         overrides: { scaleMetric: "concurrency" },
-        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleMetric rps in Standard mode",
         overrides: { scaleMetric: "rps" },
-        message: "scaleMetric rps needs Knative mode; Standard mode scales on cpu or memory (HPA)",
+        message: "scaleMetric rps needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleTarget 0 for cpu",
@@ -372,7 +418,7 @@ describe("ModelDeployment", () => {
 
 describe("ModelDeployment mode and size rules", () => {
   it("refuses cpu or memory scaling in Knative mode (Knative scales on concurrency or rps)", async () => {
-    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode \(HPA\); Knative mode scales on concurrency or rps/);
+    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode; Knative mode scales on concurrency or rps/);
   });
 
   it("refuses resources without CPU or memory", async () => {

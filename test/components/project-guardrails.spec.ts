@@ -29,6 +29,14 @@ function guardrails(overrides: Partial<ProjectGuardrailsArgs> = {}): Promise<Run
 
 describe("ProjectGuardrails", () => {
   describe("defaults", () => {
+    it("calls the Budget API with the project as quota project (billingProject + userProjectOverride), which user credentials need (403 otherwise)", async () => {
+      const result = await guardrails();
+      const budget = one(result, BUDGET, "guardrails-budget");
+      const provider = one(result, "pulumi:providers:gcp", "guardrails-billing");
+      assert.ok(budget.provider?.startsWith(`${provider.urn}::`), `budget provider ${budget.provider}`);
+      assert.deepStrictEqual([input(provider, "billingProject"), input(provider, "userProjectOverride"), input(provider, "project")], ["acme-test", "true", "acme-test"]);
+    });
+
     it("creates a monthly budget on the billing account, for the project by number, in USD whole units", async () => {
       const budget = one(await guardrails(), BUDGET, "guardrails-budget");
       assert.strictEqual(input(budget, "billingAccount"), BILLING_ACCOUNT);
@@ -70,11 +78,11 @@ describe("ProjectGuardrails", () => {
       assert.deepStrictEqual(resolveProjectGuardrailsArgs("guardrails", args()), { thresholds: [0.5, 0.9, 1.0], logRetentionDays: 30 });
     });
 
-    it("parents the budget and the bucket config to the component, and nothing else is created", async () => {
+    it("parents the budget, its provider and the bucket config to the component, and nothing else is created", async () => {
       const result = await guardrails();
       const component = one(result, COMPONENT, "guardrails");
       const children = result.resources.filter((r) => r.parent === component.urn);
-      assert.deepStrictEqual(children.map((c) => c.type).sort(), [BUDGET, BUCKET].sort());
+      assert.deepStrictEqual(children.map((c) => c.type).sort(), [BUDGET, BUCKET, "pulumi:providers:gcp"].sort());
     });
   });
 

@@ -12,7 +12,11 @@ import { KPS_RELEASE, MONITORING_NAMESPACE, SelfHostedMonitoring, type SelfHoste
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { nodePool } from "../analysis/workloads/fixtures";
 import { conformance } from "../helpers/conformance";
+import { planOf } from "../helpers/policy";
 import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:SelfHostedMonitoring";
@@ -29,6 +33,7 @@ const POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const PROVIDER = "pulumi:providers:kubernetes";
+const QUOTA = "kubernetes:core/v1:ResourceQuota";
 
 const LABELS = kubernetesLabels("self-hosted-monitoring");
 
@@ -153,12 +158,29 @@ describe("SelfHostedMonitoring", () => {
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
+        coreDns: { enabled: false },
+        kubeDns: { enabled: true },
         "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
           sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
         },
       });
+    });
+
+    it("scrapes GKE's kube-dns (10054/10055) instead of a CoreDNS GKE does not run (kube-prometheus-stack 88.5.3 enables coreDns by default)", async () => {
+      const kps = chart(await monitoring(), "kube-prometheus-stack");
+      assert.deepStrictEqual([input(kps, "values.coreDns.enabled"), input(kps, "values.kubeDns.enabled")], [false, true]);
+    });
+
+    it("matches Pods to GPUs by device name, as GKE's device plugin names them (Google's reference dcgm-exporter manifest), privileged to see /dev/nvidia*", async () => {
+      const dcgm = chart(await monitoring(), "dcgm-exporter");
+      const env = input(dcgm, "values.extraEnv") as Array<{ name: string; value: string }>;
+      assert.strictEqual(env.find((e) => e.name === "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE")?.value, "device-name");
+      const security = input(dcgm, "values.securityContext") as Record<string, unknown>;
+      assert.strictEqual(security.privileged, true);
+      // Kubernetes refuses privileged: true with allowPrivilegeEscalation: false, which the chart sets by default (values merge).
+      assert.strictEqual(security.allowPrivilegeEscalation, true);
     });
 
     it("allow-lists the node pool label that the pool alerts and dashboards join on (label_cloud_google_com_gke_nodepool)", async () => {
@@ -168,7 +190,7 @@ describe("SelfHostedMonitoring", () => {
       assert.ok(ALERTS.some((a) => a.expr.includes("label_cloud_google_com_gke_nodepool")));
     });
 
-    it("installs dcgm-exporter from its repository in monitoring, after the stack (its ServiceMonitor needs the CRDs)", async () => {
+    it("installs dcgm-exporter from its repository in monitoring, after the stack (its ServiceMonitor needs the CRDs) and the quota that admits its critical Pods", async () => {
       const result = await monitoring();
       const dcgm = chart(result, "dcgm-exporter");
       assert.strictEqual(input(dcgm, "chart"), HELM_CHARTS.dcgmExporter.chart);
@@ -177,7 +199,26 @@ describe("SelfHostedMonitoring", () => {
       assert.deepStrictEqual(input(dcgm, "repositoryOpts"), { repo: HELM_CHARTS.dcgmExporter.repo });
       assert.strictEqual(input(dcgm, "namespace"), "monitoring");
       assert.strictEqual(input(dcgm, "name"), "dcgm-exporter");
-      assert.deepStrictEqual(dcgm.options.dependsOn, [chart(result, "kube-prometheus-stack").urn]);
+      assert.deepStrictEqual(dcgm.options.dependsOn, [chart(result, "kube-prometheus-stack").urn, one(result, QUOTA, "monitoring-critical-pods").urn]);
+    });
+
+    it("admits dcgm-exporter's system-node-critical Pods with a ResourceQuota scoped to the critical priority classes (GKE admits them nowhere else but kube-system)", async () => {
+      const result = await monitoring({ criticalPods: 6 });
+      const quota = one(result, QUOTA, "monitoring-critical-pods");
+      assert.deepStrictEqual(input(quota, "metadata"), { name: "critical-pods", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(input(quota, "spec"), {
+        hard: { pods: "6" },
+        scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] },
+      });
+      // Regression: without the quota GKE refused every exporter Pod ("insufficient quota to match
+      // these scopes"); the simulation admits them now, one per GPU node of a 4-node GPU pool.
+      const gpuPool = planOf([nodePool("gpu-l4", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 }, max: 4 }), nodePool("system", { machineType: "e2-standard-4" })]).resources;
+      const section = analyzeWorkloads([...planFromRun(result).resources, ...gpuPool]);
+      const exporter = section.workloads.find((w) => w.name === "dcgm-exporter")!;
+      assert.deepStrictEqual(exporter.problems, []);
+      assert.deepStrictEqual([exporter.pods[0].count, exporter.pods[0].pools], [4, ["gpu-l4"]]);
+      const tooFew = analyzeWorkloads([...planFromRun(await monitoring({ criticalPods: 3 })).resources, ...gpuPool]).workloads.find((w) => w.name === "dcgm-exporter")!;
+      assert.match(tooFew.problems[0].message, /^exceeded quota: critical-pods, requested: pods=4, used: pods=0, limited: pods=3 \(3 of 4 Pods fit\)/);
     });
 
     it("runs dcgm-exporter on GPU nodes only, tolerating the GPU taint, with GKE's COS driver mounted and the metrics list kept, monitored every 30s with its own labels honoured", async () => {
@@ -190,7 +231,11 @@ describe("SelfHostedMonitoring", () => {
           { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
-        extraEnv: [{ name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" }],
+        extraEnv: [
+          { name: "LD_LIBRARY_PATH", value: "/usr/local/nvidia/lib64" },
+          { name: "DCGM_EXPORTER_KUBERNETES_GPU_ID_TYPE", value: "device-name" },
+        ],
+        securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         serviceMonitor: { enabled: true, interval: "30s", honorLabels: true },
       });
       assert.strictEqual(input(dcgm, "values.serviceMonitor.honorLabels"), true, "namespace stays the workload's, not monitoring");
@@ -319,7 +364,7 @@ describe("SelfHostedMonitoring", () => {
       const provider = one(result, PROVIDER);
       const component = one(result, COMPONENT, "monitoring");
       const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      assert.strictEqual(objects.length, 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length);
+      assert.strictEqual(objects.length, 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length);
       for (const r of [...objects, one(result, PASSWORD)]) assert.strictEqual(r.parent, component.urn, `${r.name} is a child of the component`);
       for (const r of objects) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the given provider (got ${r.provider})`);
     });
@@ -328,7 +373,7 @@ describe("SelfHostedMonitoring", () => {
       const report = await conformance(this, await monitoring());
       assert.deepStrictEqual(report.problems, []);
       assert.strictEqual(report.customResources, 1 + CONTROLLER_TARGETS.length + 1, "the PodMonitors and the PrometheusRule");
-      assert.strictEqual(report.coreObjects, 1 + 1 + DASHBOARDS.length + 1 + 3 * CONTROLLER_TARGETS.length, "namespace, Grafana Secret, dashboards, ClusterRole and the per-controller RBAC");
+      assert.strictEqual(report.coreObjects, 1 + 1 + 1 + DASHBOARDS.length + 1 + 3 * CONTROLLER_TARGETS.length, "namespace, critical-pods quota, Grafana Secret, dashboards, ClusterRole and the per-controller RBAC");
     });
 
     it("every PromQL expression it declares parses: each alert rule and each Grafana target", async () => {
@@ -337,8 +382,8 @@ describe("SelfHostedMonitoring", () => {
       for (const expr of exprs) assert.deepStrictEqual(promqlErrors(expr), [], `PromQL does not parse: ${expr}`);
     });
 
-    it("resolves the documented defaults: 15d retention, 50 GiB, 30s", () => {
-      assert.deepStrictEqual(resolveSelfHostedMonitoringArgs("monitoring", args()), { retention: "15d", storageGi: 50, interval: "30s" });
+    it("resolves the documented defaults: 15d retention, 50 GiB, 30s, 100 critical Pods", () => {
+      assert.deepStrictEqual(resolveSelfHostedMonitoringArgs("monitoring", args()), { retention: "15d", storageGi: 50, interval: "30s", criticalPods: 100 });
     });
   });
 
@@ -375,7 +420,7 @@ describe("SelfHostedMonitoring", () => {
       });
       const before = one(result, NAMESPACE, "before").urn;
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
-      assert.strictEqual(children.length, 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length, "namespace, password, Secret, charts, the RBAC, monitors, rule and dashboards");
+      assert.strictEqual(children.length, 1 + 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length, "namespace, quota, password, Secret, charts, the RBAC, monitors, rule and dashboards");
       for (const child of children) assert.ok(child.options.dependsOn.includes(before), `${child.name} waits for what the component waits for (got ${child.options.dependsOn.join(", ") || "nothing"})`);
       const role = one(result, CLUSTER_ROLE).urn;
       for (const target of CONTROLLER_TARGETS) {
@@ -393,6 +438,7 @@ describe("SelfHostedMonitoring", () => {
       ["a volume under 10 GiB", { storageGi: 5 }, "storageGi must be a whole number, at least 10 (got 5)"],
       ["a fractional volume", { storageGi: 10.5 }, "storageGi must be a whole number, at least 10 (got 10.5)"],
       ["an interval that is not like 30s or 1m", { interval: "30 seconds" }, "interval must be like 30s or 1m (got 30 seconds)"],
+      ["a negative critical Pod count", { criticalPods: -1 }, "criticalPods must be a whole number, at least 0 (got -1)"],
     ];
 
     for (const [what, overrides, message] of cases) {

@@ -105,10 +105,18 @@ describe("ServerlessInference", () => {
       });
     });
 
-    it("waits for the model to load with a TCP startup probe on the port (up to 10 minutes)", async () => {
+    it("waits for the model to load: an HTTP startup probe on vLLM's /health every 10 s, for up to 1800 s (Cloud Run's limit with a GPU)", async () => {
       assert.deepStrictEqual(container(await service()).startupProbe, {
-        tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5,
+        httpGet: { path: "/health", port: 8080 }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 180,
       });
+    });
+
+    it("mounts nothing and keeps the image's entrypoint unless given a models bucket and a command; runs on the second generation environment", async () => {
+      const svc = await service();
+      assert.strictEqual(input(svc, "template.volumes"), undefined);
+      assert.strictEqual(container(svc).volumeMounts, undefined);
+      assert.strictEqual(container(svc).commands, undefined);
+      assert.strictEqual(input(svc, "template.executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN2");
     });
 
     it("grants no invoker by default, and outputs the service's URI", async () => {
@@ -120,6 +128,7 @@ describe("ServerlessInference", () => {
     it("resolves the defaults in a pure function", () => {
       assert.deepStrictEqual(resolveServerlessInferenceArgs("chat", args()), {
         accelerator: "nvidia-l4", cpu: 8, memoryGi: 32, minInstances: 0, maxInstances: 3, concurrency: 4, ingress: "internal", port: 8080,
+        healthPath: "/health", startupTimeoutSeconds: 1800, modelsMountPath: "/models",
       });
     });
   });
@@ -182,8 +191,21 @@ describe("ServerlessInference", () => {
     it("port and args configure the container and its probe", async () => {
       const c = container(await service({ port: 8000, args: ["--model=/models/llama", "--max-model-len=8192"] }));
       assert.deepStrictEqual(c.ports, { containerPort: 8000 });
-      assert.deepStrictEqual((c.startupProbe as Record<string, unknown>).tcpSocket, { port: 8000 });
+      assert.deepStrictEqual((c.startupProbe as Record<string, unknown>).httpGet, { path: "/health", port: 8000 });
       assert.deepStrictEqual(c.args, ["--model=/models/llama", "--max-model-len=8192"]);
+    });
+
+    it("models mounts the bucket read-only as a Cloud Storage volume (read with the service identity) at /models, so the server finds the model at start-up", async () => {
+      const svc = await service({ models: { bucket: "acme-test-cnai-test-models" }, command: ["vllm", "serve"], args: ["/models/chat/v1"] });
+      assert.deepStrictEqual(input(svc, "template.volumes"), [{ name: "models", gcs: { bucket: "acme-test-cnai-test-models", readOnly: true } }]);
+      assert.deepStrictEqual(container(svc).volumeMounts, [{ name: "models", mountPath: "/models" }]);
+      assert.deepStrictEqual(container(svc).commands, ["vllm", "serve"]);
+      assert.strictEqual(input(svc, "template.serviceAccount"), SERVING_SA);
+    });
+
+    it("startupTimeoutSeconds and healthPath shape the probe", async () => {
+      const probe = container(await service({ startupTimeoutSeconds: 600, healthPath: "/ready" })).startupProbe as Record<string, unknown>;
+      assert.deepStrictEqual([probe.httpGet, probe.failureThreshold, probe.periodSeconds], [{ path: "/ready", port: 8080 }, 60, 10]);
     });
 
     it("an image pinned by digest, and a registry given with a trailing slash, are accepted", async () => {
@@ -238,6 +260,11 @@ describe("ServerlessInference", () => {
         title: "memoryGi 8, below the L4 minimum",
         overrides: { memoryGi: 8 },
         message: "an instance with nvidia-l4 needs at least 4 CPU and 16 GiB (got 8 CPU, 8 GiB)",
+      },
+      {
+        title: "a startup window above Cloud Run's 1800 s with a GPU",
+        overrides: { startupTimeoutSeconds: 3600 },
+        message: "startupTimeoutSeconds must be a whole number from 10 to 1800, Cloud Run's limit with a GPU (got 3600)",
       },
       {
         title: "maxInstances below minInstances",

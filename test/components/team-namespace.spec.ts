@@ -9,7 +9,10 @@ import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { container, deployment, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
+import { planOf } from "../helpers/policy";
 import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
 
 const COMPONENT = "cnai:tenancy:TeamNamespace";
@@ -106,15 +109,34 @@ describe("TeamNamespace", () => {
       });
     });
 
-    it("sets container defaults with a LimitRange (1 CPU / 2Gi limit, 250m / 512Mi request) and at most the quota's 8 GPUs per container", async () => {
+    it("sets container defaults with a LimitRange (1 CPU / 2Gi limit, 250m / 512Mi request) and no GPU bound, which the quota holds", async () => {
       const limits = one(await team(), LIMIT_RANGE);
       assert.deepStrictEqual(limits.inputs.metadata, { name: "team-limits", namespace: "team-vision", labels: LABELS });
       assert.deepStrictEqual(input(limits, "spec.limits"), [{
         type: "Container",
         default: { cpu: "1", memory: "2Gi" },
         defaultRequest: { cpu: "250m", memory: "512Mi" },
-        max: { "nvidia.com/gpu": "8" },
       }]);
+    });
+
+    it("admits CPU-only Pods and injected sidecars without GPUs: the API server would turn a GPU max without default into every container's GPU request", async () => {
+      // Regression: team-limits had max nvidia.com/gpu; kubernetes pkg/apis/core/v1/defaults.go
+      // (SetDefaults_LimitRangeItem) stores that max as the default limit and request, so LimitRanger
+      // gave KServe's storage initializer, GKE's GCS FUSE sidecar and any CPU Pod the max in GPUs.
+      const plan = planFromRun(await team());
+      const section = analyzeWorkloads([
+        ...plan.resources,
+        ...planOf([
+          nodePool("system", { machineType: "e2-standard-8" }),
+          deployment("team-vision", "etl", { containers: [container({ requests: { cpu: "1" } })] }, { annotations: { "gke-gcsfuse/volumes": "true" } }),
+        ]).resources,
+      ]);
+      const etl = section.workloads.find((w) => w.name === "etl")!;
+      assert.deepStrictEqual(etl.problems, []);
+      assert.strictEqual(etl.status, "runnable");
+      assert.deepStrictEqual(etl.pods[0].initContainers, ["gke-gcsfuse-sidecar"]);
+      assert.strictEqual(etl.pods[0].requests["nvidia.com/gpu"], undefined);
+      assert.deepStrictEqual(etl.pods[0].pools, ["system"]);
     });
 
     it("creates the eight NetworkPolicies, each in the namespace with the team labels", async () => {
@@ -268,7 +290,7 @@ describe("TeamNamespace", () => {
       assert.strictEqual(labels["pod-security.kubernetes.io/audit"], "restricted");
     });
 
-    it("quota sets GPUs, CPUs, memory and pods, and the LimitRange's GPU maximum follows the GPU quota", async () => {
+    it("quota sets GPUs, CPUs, memory and pods", async () => {
       const result = await team({ quota: { gpus: 4, cpu: 32, memoryGi: 128, pods: 50 } });
       assert.deepStrictEqual(input(one(result, QUOTA), "spec.hard"), {
         "requests.cpu": "32",
@@ -279,7 +301,7 @@ describe("TeamNamespace", () => {
         "services.loadbalancers": "0",
         "services.nodeports": "0",
       });
-      assert.deepStrictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), { "nvidia.com/gpu": "4" });
+      assert.strictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), undefined);
     });
 
     it("a partial quota keeps the other defaults", async () => {
@@ -290,16 +312,27 @@ describe("TeamNamespace", () => {
       assert.strictEqual(hard.pods, "200");
     });
 
-    it("the LimitRange allows at most 16 GPUs per container, however large the quota", async () => {
+    it("a large GPU quota is the team's only GPU bound", async () => {
       const result = await team({ quota: { gpus: 64 } });
       assert.strictEqual((input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"], "64");
-      assert.deepStrictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), { "nvidia.com/gpu": "16" });
+      assert.strictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), undefined);
     });
 
     it("a zero GPU quota is allowed: no GPUs at all for the team", async () => {
       const result = await team({ quota: { gpus: 0 } });
       assert.strictEqual((input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"], "0");
-      assert.deepStrictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), { "nvidia.com/gpu": "0" });
+      // The quota alone keeps GPUs out (ResourceQuota admission), and CPU Pods keep running.
+      const section = analyzeWorkloads([
+        ...planFromRun(result).resources,
+        ...planOf([
+          nodePool("system", { machineType: "e2-standard-8" }),
+          nodePool("gpu", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 } }),
+          deployment("team-vision", "cpu", { containers: [container({ requests: { cpu: "1" } })] }),
+          deployment("team-vision", "gpu", { containers: [container({ requests: { cpu: "1" }, limits: { "nvidia.com/gpu": "1" } })] }),
+        ]).resources,
+      ]);
+      assert.strictEqual(section.workloads.find((w) => w.name === "cpu")!.status, "runnable");
+      assert.match(section.workloads.find((w) => w.name === "gpu")!.problems[0].message, /^exceeded quota: team-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=0, limited: requests\.nvidia\.com\/gpu=0$/);
     });
 
     it("monitoringNamespaces changes who may scrape metrics", async () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as gcp from "@pulumi/gcp";
 import { WORKLOAD_KINDS, WorkloadIdentity, type WorkloadIdentityArgs, workloadIdentityMember } from "../../components/identity/workload-identity";
 import { ProgramError } from "../../scripts/lib/engine";
 import { all, input, one, run } from "../helpers/run";
@@ -15,6 +16,7 @@ function args(overrides: Partial<WorkloadIdentityArgs> = {}): WorkloadIdentityAr
     prefix: "cnai-test",
     kind: "training",
     kubernetesServiceAccounts: [{ namespace: "team-a", name: "training" }, { namespace: "team-b", name: "training" }],
+    cluster: "existing",
     ...overrides,
   };
 }
@@ -50,6 +52,16 @@ describe("WorkloadIdentity", () => {
       for (const binding of bindings) {
         assert.deepStrictEqual(binding.propertyDependencies.serviceAccountId, [account.urn], "the binding takes the account's name output");
       }
+    });
+
+    it("creates the Workload Identity grants after the cluster that creates the identity pool (\"Identity Pool does not exist\" otherwise)", async () => {
+      const result = await run(() => {
+        const cluster = new gcp.container.Cluster("gke", { location: "us-central1", workloadIdentityConfig: { workloadPool: "acme-test.svc.id.goog" } });
+        new WorkloadIdentity("wi", args({ cluster }));
+      });
+      const clusterUrn = one(result, "gcp:container/cluster:Cluster").urn;
+      for (const binding of all(result, WI_MEMBER)) assert.ok(binding.options.dependsOn.includes(clusterUrn), binding.urn);
+      assert.ok(!one(result, ACCOUNT).options.dependsOn.includes(clusterUrn), "the account itself need not wait");
     });
 
     it("holds no roles itself: the only IAM grants are the Workload Identity bindings", async () => {

@@ -22,6 +22,7 @@ const GOOD: Config = {
   "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
   "cnai-platform:gpuPools": [
     { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" },
+    { name: "train", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "training" },
   ],
 };
 
@@ -77,22 +78,22 @@ const CASES: Case[] = [
   { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
   {
     what: "an example job for a team the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
   },
   {
     what: "an example job on a pool the stack does not have",
     config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4/,
+    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4, train/,
   },
   {
     what: "a PyTorchJob without the legacy Training Operator",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
   },
   {
     what: "an image that floats on :latest",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[0\]\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
   },
   {
@@ -112,7 +113,7 @@ const CASES: Case[] = [
   },
   {
     what: "Cloud Run GPUs in a region that does not offer them",
-    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0" } } },
+    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0", model: "chat/v1" } } },
     expect: /cnai-platform:serving\.serverless: got "us-east1"; allowed: a stack in a region with Cloud Run GPUs \(asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4\)/,
   },
   {
@@ -138,8 +139,8 @@ const CASES: Case[] = [
   },
   {
     what: "an example job larger than its team's quota",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on l4 needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on train needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
   },
   {
     what: "a team name that would make an invalid namespace",
@@ -148,13 +149,51 @@ const CASES: Case[] = [
   },
   {
     what: "two jobs of the same name",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
     expect: /cnai-platform:training\.jobs\[1\]\.name: got "j"; allowed: a name no other job has \(training\.jobs\[0\] is j\)/,
   },
   {
     what: "a second model on a pool the stack does not have",
     config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" }, { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" }] } },
-    expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4/,
+    expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4, train/,
+  },
+  // Google's own rules and what a first `pulumi up` needs (issue 13).
+  {
+    what: "a retention policy on versioned raw data (Cloud Storage refuses both on one bucket)",
+    stack: "prod",
+    config: { "cnai-platform:storage": { rawRetentionDays: 30 } },
+    expect: /cnai-platform:storage\.rawRetentionDays: got 30; allowed: nothing while storage\.rawVersioning is true: a retention policy together with Object Versioning, which Cloud Storage refuses on one bucket/,
+  },
+  {
+    what: "a documentation range (RFC 5737) as an authorized network",
+    config: { "cnai-platform:cluster": { masterAuthorizedNetworks: [{ name: "corp-vpn", cidr: "203.0.113.0/24" }] } },
+    expect: /cnai-platform:cluster\.masterAuthorizedNetworks\[0\]\.cidr: got "203\.0\.113\.0\/24"; allowed: a range your administrators or CI connect from; 203\.0\.113\.0\/24 is in the documentation range 203\.0\.113\.0\/24 \(RFC 5737\)/,
+  },
+  {
+    what: "a self-made compact placement on a specific reservation",
+    stack: "prod",
+    config: { "cnai-platform:gpuPools": [{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true, autoscaling: { max: 2 }, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } }] },
+    expect: /cnai-platform:gpuPools\[0\]\.compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
+  },
+  {
+    what: "Cloud Run's vLLM image without the Docker Hub remote repository",
+    config: { "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1" } } },
+    expect: /cnai-platform:serving\.serverless\.image: got nothing \(the key is missing\); allowed: an image of the project's images repository \(<name>:<tag>\), or artifactRegistry\.remoteCaches: true so vLLM's vllm\/vllm-openai:v0\.11\.0 comes through the Docker Hub remote repository/,
+  },
+  {
+    what: "a Cloud Run --model argument besides serving.serverless.model",
+    config: { "cnai-platform:artifactRegistry": { remoteCaches: true }, "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1", args: ["--model=/models/other"] } } },
+    expect: /cnai-platform:serving\.serverless\.args: got \["--model=\/models\/other"\]; allowed: server arguments other than --model and --port/,
+  },
+  {
+    what: "a training job on a serving pool (training and serving capacity are kept apart by queue)",
+    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "l4"; allowed: a training or data pool \(l4 is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity\): train/,
+  },
+  {
+    what: "a model on a training pool",
+    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "train", storage: "gcs", path: "m/v1" }] } },
+    expect: /cnai-platform:serving\.models\[0\]\.pool: got "train"; allowed: an inference pool \(train is a training pool, whose capacity Kueue gives to training jobs\)/,
   },
   { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
 ];

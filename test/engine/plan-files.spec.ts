@@ -44,7 +44,7 @@ describe("plan files", () => {
     const plan = planFromRun(await run(kubernetesProgram));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-plan-"));
     try {
-      assert.deepStrictEqual(writePlanFiles(plan, out), { manifests: 4 });
+      assert.deepStrictEqual(await writePlanFiles(plan, out), { manifests: 4 });
       const written = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
       assert.deepStrictEqual(planSchemaErrors(written), []);
       assert.ok(!fs.readFileSync(path.join(out, "plan.json"), "utf8").includes("hush"));

@@ -95,6 +95,23 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
     assert.strictEqual(result.outputs.urn, "urn:pulumi:test::cnai-platform::cnai:test:Parent$gcp:storage/bucket:Bucket::b");
   });
 
+  describe("TypeScript on first use (scripts/lib/defer-typescript.js)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const deferral = require("../../scripts/lib/defer-typescript.js") as { deferred: string | undefined; loaded(): boolean };
+
+    it("a run never loads the compiler the SDK imports for function serialization", async () => {
+      await run(everyPath);
+      assert.strictEqual(deferral.deferred, require.resolve("@pulumi/pulumi/typescript-shim"));
+      assert.strictEqual(deferral.loaded(), false);
+    });
+
+    it("a program that serializes a function still gets it, loaded then", async () => {
+      const serialized = await pulumi.runtime.serializeFunction(() => 41 + 1);
+      assert.match(serialized.text, /41 \+ 1/);
+      assert.strictEqual(deferral.loaded(), true);
+    });
+  });
+
   it("waits for registrations made late, inside an apply", async () => {
     const result = await run(() => {
       const first = new gcp.serviceaccount.Account("first", { accountId: "first-sa" });

@@ -1,5 +1,6 @@
 import { PACKS } from "../../policies/lib/packs";
 import { type Plan, type PlanResource, planFromRun } from "../../scripts/lib/plan-document";
+import { brokenWorkloads } from "./broken-workloads";
 import { planOf } from "./policy";
 import { stackRun } from "./stacks";
 
@@ -122,6 +123,27 @@ export async function brokenPlans(): Promise<BrokenPlan[]> {
       configs: { sustainability: { all: "mandatory", "cnai-shiftable-gpu-capacity": "disabled", "cnai-inference-scale-to-zero": "disabled", "cnai-gpu-and-carbon-caps": { maxGpus: 4, maxCo2eKgPerMonth: 10 } } },
       expectPolicies: ["cnai-gpu-and-carbon-caps", "cnai-data-classification"],
     });
+  }
+
+  {
+    // Issue 13's first-apply defect: the Workload Identity grants no longer wait for the cluster;
+    // and a versioned bucket given a retention policy, which Cloud Storage refuses.
+    const plan = await copyOf("prod");
+    const cluster = find(plan, "gcp:container/cluster:Cluster").urn;
+    for (const grant of plan.resources.filter((r) => r.type === "gcp:serviceaccount/iAMMember:IAMMember" && String(r.inputs.member).includes(".svc.id.goog["))) {
+      grant.options.dependsOn = grant.options.dependsOn.filter((u) => u !== cluster);
+      grant.propertyDependencies = Object.fromEntries(Object.entries(grant.propertyDependencies ?? {}).map(([k, urns]) => [k, urns.filter((u) => u !== cluster)]));
+    }
+    const bucket = find(plan, "gcp:storage/bucket:Bucket", "storage-models");
+    bucket.inputs = { ...bucket.inputs, versioning: { enabled: true }, retentionPolicy: { retentionPeriod: "2592000", isLocked: false } };
+    cases.push({ name: "prod: grants before their cluster, a retention policy on a versioned bucket", stack: "prod", preview: false, plan, expectPolicies: ["cnai-apply-order", "cnai-gcp-api-rules"] });
+  }
+
+  {
+    // Issue 12's workloads that validate but would never run (test/helpers/broken-workloads.ts).
+    const plan = await copyOf("prod");
+    plan.resources.push(...brokenWorkloads("prod"));
+    cases.push({ name: "prod: workloads that would never run", stack: "prod", preview: false, plan, expectPolicies: ["cnai-workloads-runnable"] });
   }
 
   cases.push({

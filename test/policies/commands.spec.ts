@@ -7,6 +7,7 @@ import { PACKS } from "../../policies/lib/packs";
 import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
 import { main as policy } from "../../scripts/policy";
 import { misconfiguredProd } from "../helpers/broken-plans";
+import { BROKEN_WORKLOADS, brokenWorkloads } from "../helpers/broken-workloads";
 import { planOf } from "../helpers/policy";
 import { planSchemaErrors } from "../helpers/plan-schema";
 import { ROOT, captureOutput } from "../helpers/run";
@@ -106,6 +107,24 @@ describe("npm run policy", function () {
       assert.ok(whole.stdout.includes(cause.replace(/\s+/g, " ")), `whole in the table: ${cause}`);
       assert.ok(report.includes(cause.replace(/\|/g, "\\|")), `whole in report.md: ${cause}`);
     }
+  });
+
+  it("exits 1 from npm run policy in prod on a plan whose workloads would not run, naming each workload, why and how to fix it", async () => {
+    const plan = structuredClone(planFromRun(await stackRun("prod")));
+    plan.resources.push(...brokenWorkloads("prod"));
+    const out = path.join(dir, "out-broken-workloads");
+    const result = spawnSync("npm", ["run", "-s", "policy", "--", "--plan", write("broken-workloads.json", plan), "--stack", "prod", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    assert.strictEqual(result.status, 1, result.stderr);
+    for (const { name } of BROKEN_WORKLOADS) assert.match(result.stdout, new RegExp(`mandatory\\s+workloads-runnable\\s+\\S+ ${name}\\s`), name);
+    const written = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as Plan;
+    assert.deepStrictEqual(planSchemaErrors(written), []);
+    for (const { name, expect } of BROKEN_WORKLOADS) {
+      const messages = written.policy.violations.filter((v) => v.policy === "cnai-workloads-runnable" && v.urn?.endsWith(`::${name}`)).map((v) => v.message);
+      assert.ok(messages.some((m) => expect.test(m) && /\. Fix: /.test(m)), `${name}: ${messages.join(" | ")}`);
+      assert.notStrictEqual(written.workloads!.workloads.find((w) => w.urn.endsWith(`::${name}`))!.status, "runnable", name);
+    }
+    const others = written.policy.violations.filter((v) => v.policy === "cnai-workloads-runnable" && !BROKEN_WORKLOADS.some((b) => v.urn?.endsWith(`::${b.name}`)));
+    assert.deepStrictEqual(others, [], "the shipped workloads still run");
   });
 
   it("checks a plan from another program, here at the dev stack's advisory levels (exit 0)", async () => {

@@ -88,10 +88,13 @@ describe("policy packs and their configs", () => {
     });
   }
 
-  it("sets dev advisory and staging and prod mandatory, and prod-only policies are off outside prod", () => {
+  it("sets dev advisory (but apply order and Google API rules mandatory everywhere) and staging and prod mandatory, and prod-only policies are off outside prod", () => {
     const level = (stack: string, policy: string) => [...readStackPolicyConfig(ROOT, stack).values()].find((c) => c.has(policy))!.get(policy)!.enforcementLevel;
     const all = PACKS.flatMap((p) => p.policies.map((x) => x.name));
-    assert.ok(all.every((p) => ["advisory", "disabled"].includes(level("dev", p))), "dev never blocks");
+    // What breaks a first `pulumi up` blocks in every stack, dev included; the rest never blocks in dev.
+    const firstApply = ["cnai-apply-order", "cnai-gcp-api-rules"];
+    for (const stack of STACKS) for (const policy of firstApply) assert.strictEqual(level(stack, policy), "mandatory", `${policy} in ${stack}`);
+    assert.ok(all.filter((p) => !firstApply.includes(p)).every((p) => ["advisory", "disabled"].includes(level("dev", p))), "dev never blocks otherwise");
     for (const policy of ["cnai-deletion-protection", "cnai-stateful-protected"]) {
       assert.strictEqual(level("prod", policy), "mandatory");
       assert.strictEqual(level("staging", policy), "disabled");
@@ -100,5 +103,7 @@ describe("policy packs and their configs", () => {
       assert.strictEqual(level("staging", policy), "mandatory");
       assert.strictEqual(level("prod", policy), "disabled");
     }
+    // Would it run: blocks prod changes, informs dev and staging.
+    assert.deepStrictEqual(["dev", "staging", "prod"].map((s) => level(s, "cnai-workloads-runnable")), ["advisory", "advisory", "mandatory"]);
   });
 });

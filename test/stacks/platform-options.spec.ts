@@ -43,11 +43,24 @@ describe("buildPlatform options", () => {
     assert.deepStrictEqual(all(result, "gcp:container/nodePool:NodePool").map((p) => input(p, "name")), ["system", "gpu-a", "gpu-b"]);
   });
 
+  it("wires queued capacity to Kueue's ProvisioningRequest admission check (before: accepted and doing nothing), a pool DWS can provision", async () => {
+    const pools = [{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], autoscaling: { max: 2 }, capacity: { type: "queued" } }];
+    const result = await platform("dev", { "cnai-platform:gpuPools": JSON.stringify(pools) });
+    const pool = one(result, "gcp:container/nodePool:NodePool", "h100");
+    assert.deepStrictEqual([input(pool, "queuedProvisioning"), input(pool, "nodeConfig.flexStart"), input(pool, "management.autoRepair"), input(pool, "nodeConfig.reservationAffinity.consumeReservationType")], [{ enabled: true }, true, false, "NO_RESERVATION"]);
+    const check = one(result, "kubernetes:kueue.x-k8s.io/v1beta2:AdmissionCheck");
+    assert.strictEqual(input(check, "spec.controllerName"), "kueue.x-k8s.io/provisioning-request");
+    assert.strictEqual(input(one(result, "kubernetes:kueue.x-k8s.io/v1beta2:ProvisioningRequestConfig"), "spec.provisioningClassName"), "queued-provisioning.gke.io");
+    assert.deepStrictEqual(input(one(result, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"), "spec.admissionChecksStrategy"), { admissionChecks: [{ name: "cnai-dws-queued", onFlavors: ["gpu-h100"] }] });
+  });
+
   it("enables the foundation APIs before anything uses them", async () => {
     const result = await platform("dev");
     const services = all(result, "gcp:projects/service:Service").map((s) => s.urn);
     assert.deepStrictEqual(all(result, "gcp:projects/service:Service").map((s) => input(s, "service")).sort(), [
-      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "billingbudgets.googleapis.com", "cloudkms.googleapis.com", "compute.googleapis.com", "container.googleapis.com",
+      "artifactregistry.googleapis.com", "bigquery.googleapis.com", "billingbudgets.googleapis.com", "cloudkms.googleapis.com",
+      // Project IAM members and audit configs (Cloud Resource Manager); image streaming (Container File System).
+      "cloudresourcemanager.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "containerfilesystem.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
       "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);

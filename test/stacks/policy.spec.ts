@@ -34,11 +34,14 @@ describe("policy and estimate of the shipped stacks", () => {
       staging: { idle: 0, max: 25 },
       prod: { idle: 1, max: 45 },
     });
-    // prod idle: one L4 serving node kept warm, on demand: g2-standard-12 at 1.000416 USD/h for 730 h.
-    assert.strictEqual(figures.prod.costUsdPerMonth.idle, 730.3);
+    // prod idle: one L4 serving node kept warm, on demand (g2-standard-12 at 1.000416 USD/h for 730 h = 730.30), plus the
+    // specific H100 reservation, billed whether used or not: 4 reserved a3-highgpu-8g (the pool's maximum) at 88.49 USD/h
+    // for 730 h = 258,390.80; and Cloud Run at zero instances.
+    assert.strictEqual(figures.prod.costUsdPerMonth.idle, 259121.1);
     // 1 L4 × 72 W × 730 h × PUE 1.09 = 57.3 kWh; × us-central1's grid intensity.
     assert.strictEqual(figures.prod.energyKwhPerMonth.idle, 57.3);
     assert.ok(figures.staging.co2eKgPerMonthCfeAdjusted && (figures.staging.co2eKgPerMonthCfeAdjusted as { max: number }).max < figures.staging.co2eKgPerMonth.max);
-    assert.deepStrictEqual(figures.dev.unpriced, ["Cloud Run nvidia-l4 instances (chat-serverless)"]);
+    // Cloud Run L4 instances are priced from Cloud Run's list price: none unpriced.
+    assert.deepStrictEqual(figures.dev.unpriced, []);
   });
 });

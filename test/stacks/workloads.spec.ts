@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { migInstancesPerGpu } from "../../components/catalog/mig-profiles";
 import { carbonTier } from "../../components/catalog/regions";
 import { HELM_CHARTS, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
@@ -33,11 +34,14 @@ describe("training and serving in the shipped stacks", () => {
         assert.deepStrictEqual(legacy.map((d) => input(d, "directory")), stack === "dev" ? [TRAINING_OPERATOR_V1.kustomization] : []);
       });
 
-      it("gives Kueue a flavor per GPU pool sized to the pool's maximum, one ClusterQueue in a cohort, and a LocalQueue per team", async () => {
+      it("gives Kueue a flavor per training or data pool (serving pools kept out) sized to the pool's maximum, one ClusterQueue in a cohort, and a LocalQueue per team", async () => {
         const run = await stackRun(stack);
-        const pools = all(run, "cnai:compute:GpuNodePool");
+        const pools = all(run, "gcp:container/nodePool:NodePool")
+          .filter((p) => (input(p, "nodeConfig.labels") as Record<string, string> | undefined)?.["cnai.dev/workload-type"] !== undefined);
+        const training = pools.filter((p) => (input(p, "nodeConfig.labels") as Record<string, string>)["cnai.dev/workload-type"] !== "inference");
+        assert.ok(training.length > 0 && training.length < pools.length, "every shipped stack has training and serving pools");
         const flavors = all(run, "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor");
-        assert.deepStrictEqual(flavors.map((f) => input(f, "metadata.name")).sort(), pools.map((p) => `gpu-${p.name}`).sort());
+        assert.deepStrictEqual(flavors.map((f) => input(f, "metadata.name")).sort(), training.map((p) => `gpu-${p.name}`).sort());
         const cq = one(run, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue");
         assert.strictEqual(input(cq, "spec.cohortName"), "cnai");
         assert.strictEqual(all(run, "kubernetes:kueue.x-k8s.io/v1beta2:Cohort").length, 1);
@@ -48,7 +52,8 @@ describe("training and serving in the shipped stacks", () => {
           const gpus = Number(input(pool, "nodeConfig.guestAccelerators.0.count"));
           const sharing = Number(input(pool, "nodeConfig.guestAccelerators.0.gpuSharingConfig.maxSharedClientsPerGpu") ?? 1);
           const mig = input(pool, "nodeConfig.guestAccelerators.0.gpuPartitionSize") as string | undefined;
-          const perGpu = mig ? Math.floor(7 / Number(mig.split("g")[0])) : 1;
+          const accelerator = String(input(pool, "nodeConfig.guestAccelerators.0.type"));
+          const perGpu = mig ? migInstancesPerGpu(accelerator, mig)! : 1;
           assert.strictEqual(flavor.resources.find((r) => r.name === "nvidia.com/gpu")!.nominalQuota, String(nodes * gpus * sharing * perGpu), flavor.name);
         }
         const teams = all(run, "cnai:tenancy:TeamNamespace").map((t) => `team-${t.name.replace(/^team-/, "")}`).sort();
@@ -107,6 +112,33 @@ describe("training and serving in the shipped stacks", () => {
           assert.strictEqual(l["cnai.dev/carbon-tier"], carbonTier(region as never), cr.urn);
           assert.ok(l["cnai.dev/team"], `${cr.urn} has a team`);
         }
+      });
+
+      it("serves its Cloud Run model from the models bucket (read-only volume at /models) with vLLM pinned from Docker Hub through the remote repository", async () => {
+        const run = await stackRun(stack);
+        const service = one(run, "gcp:cloudrunv2/service:Service", "chat-serverless");
+        const models = one(run, "gcp:storage/bucket:Bucket", "storage-models");
+        assert.deepStrictEqual(input(service, "template.volumes"), [{ name: "models", gcs: { bucket: input(models, "name"), readOnly: true } }]);
+        const container = (input(service, "template.containers") as Array<Record<string, any>>)[0];
+        const region = stack === "staging" ? "europe-west4" : "us-central1";
+        assert.strictEqual(container.image, `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/vllm/vllm-openai:v0.11.0`);
+        assert.deepStrictEqual(container.commands, ["vllm", "serve"]);
+        assert.match(container.args[0], /^\/models\/chat-[a-z0-9-]+\/v\d+$/);
+        assert.deepStrictEqual(container.volumeMounts, [{ name: "models", mountPath: "/models" }]);
+        assert.strictEqual(container.startupProbe.httpGet.path, "/health");
+        // The first revision starts at deploy: the bucket's grant to the serving identity and the repository come first.
+        const grant = all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").find((g) => g.parent === models.parent && input(g, "member") === `serviceAccount:${input(service, "template.serviceAccount")}`);
+        assert.ok(grant && service.options.dependsOn.includes(grant.urn), "after the models bucket's grant to the serving identity");
+        assert.ok(service.options.dependsOn.includes(one(run, "gcp:artifactregistry/repository:Repository", "artifacts-docker-hub").urn), "after the Docker Hub remote repository");
+      });
+
+      it("reaches its control plane through the DNS-based endpoint, with no documentation ranges as authorized networks", async () => {
+        const run = await stackRun(stack);
+        const cluster = one(run, "gcp:container/cluster:Cluster");
+        assert.strictEqual(input(cluster, "privateClusterConfig.enablePrivateEndpoint"), true);
+        assert.strictEqual(input(cluster, "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic"), true);
+        const blocks = (input(cluster, "masterAuthorizedNetworksConfig.cidrBlocks") as Array<{ cidrBlock: string }>).map((b) => b.cidrBlock);
+        assert.ok(blocks.every((b) => !["192.0.2.", "198.51.100.", "203.0.113."].some((doc) => b.startsWith(doc))), blocks.join(", "));
       });
 
       it("gives each team a namespace with its service accounts bound to the workload identities", async () => {

@@ -20,7 +20,7 @@ const BUCKET = "gcp:storage/bucket:Bucket";
 export const bucketVersioning = resourcePolicy<BucketVersioningConfig>({
   name: "cnai-bucket-versioning",
   description:
-    "Buckets that hold datasets and models keep object versions: an overwritten or deleted training set or model can be restored, " +
+    "Buckets that hold datasets and models keep object versions, or hold objects under a retention policy: an overwritten or deleted training set or model can be restored (or cannot be lost while young), " +
     "and a model's lineage back to its data survives a mistaken upload.",
   config: {
     label: { type: "string", minLength: 1, default: "purpose" },
@@ -30,8 +30,10 @@ export const bucketVersioning = resourcePolicy<BucketVersioningConfig>({
   validate: (args, report, config) => {
     const purpose = (gcpLabels(args.type, args.props) ?? {})[config.label];
     if (purpose === undefined || !config.purposes.includes(purpose)) return;
-    if (at(args.props, "versioning.enabled") !== true) {
-      report(`A ${purpose} bucket without object versioning: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions.`);
+    // A retention policy protects the objects instead (no delete or replace while young); Cloud
+    // Storage refuses it together with versioning (components/catalog/gcp-api-rules.ts).
+    if (at(args.props, "versioning.enabled") !== true && at(args.props, "retentionPolicy.retentionPeriod") === undefined) {
+      report(`A ${purpose} bucket without object versioning or a retention policy: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions, or a retention policy (DataBucket's retentionDays).`);
     }
   },
 });

@@ -12,8 +12,9 @@ const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
  * GKE): `management.autoRepair` and `autoUpgrade` absent are true; `shieldedInstanceConfig.
  * enableSecureBoot` absent is false; `serviceAccount` absent is the Compute Engine default service
  * account; `workloadMetadataConfig` absent is inherited from the cluster, which this policy cannot
- * see, so it must be set. Queued-provisioning pools (Dynamic Workload Scheduler) must have
- * auto-repair off (GKE rejects them otherwise), so they may.
+ * see, so it must be set. Dynamic Workload Scheduler pools (queued provisioning and flex-start)
+ * have auto-repair off (GKE rejects queued pools otherwise, and its flex-start guidance turns it
+ * off: a repair deletes a VM DWS may not obtain again; components/catalog/gcp-api-rules.ts), so they may.
  */
 export const nodePoolHardening = resourcePolicy<object>({
   name: "cnai-node-pool-hardening",
@@ -35,8 +36,8 @@ export const nodePoolHardening = resourcePolicy<object>({
     if (account === undefined || account === "default" || DEFAULT_COMPUTE_SA.test(String(account))) {
       report(`${where}nodes run as ${account === undefined ? "the Compute Engine default service account (nodeConfig.serviceAccount not set)" : account}, which usually holds Editor on the project. Set nodeConfig.serviceAccount to a dedicated account with roles/container.defaultNodeServiceAccount.`);
     }
-    const queued = at(p, "queuedProvisioning.enabled") === true;
-    if (!flag(p, "management.autoRepair", true) && !queued) report(`${where}management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning pools may turn it off).`);
+    const dws = at(p, "queuedProvisioning.enabled") === true || at(p, "nodeConfig.flexStart") === true;
+    if (!flag(p, "management.autoRepair", true) && !dws) report(`${where}management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning and flex-start pools may turn it off).`);
     if (!flag(p, "management.autoUpgrade", true)) report(`${where}management.autoUpgrade is false: nodes miss security patches and drift from the control plane. Set it to true.`);
     if (at(p, "nodeConfig.shieldedInstanceConfig.enableSecureBoot") !== true) {
       report(`${where}nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true: unsigned boot components and kernel modules can load. Set it to true.`);

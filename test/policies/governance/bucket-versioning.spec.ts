@@ -15,9 +15,14 @@ describe("policy cnai-bucket-versioning", () => {
   it("requires versioning on dataset and model buckets (absent is off)", async () => {
     const messages = await messagesOf(bucketVersioning, [bucket("models", false), bucket("datasets-raw")]);
     assert.deepStrictEqual(messages, [
-      "A models bucket without object versioning: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions.",
-      "A datasets-raw bucket without object versioning: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions.",
+      "A models bucket without object versioning or a retention policy: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions, or a retention policy (DataBucket's retentionDays).",
+      "A datasets-raw bucket without object versioning or a retention policy: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions, or a retention policy (DataBucket's retentionDays).",
     ]);
+  });
+
+  it("accepts a retention policy instead (Cloud Storage refuses both on one bucket)", async () => {
+    const retained = { type: "gcp:storage/bucket:Bucket", inputs: { labels: { purpose: "datasets-raw" }, versioning: { enabled: false }, retentionPolicy: { retentionPeriod: "2592000", isLocked: false } } };
+    assert.deepStrictEqual(await messagesOf(bucketVersioning, [retained]), []);
   });
 
   it("leaves checkpoints and buckets without a purpose label alone by default", async () => {

@@ -38,15 +38,18 @@ describe("policy cnai-node-pool-hardening", () => {
     assert.deepStrictEqual(await messagesOf(nodePoolHardening, [pool({ nodeConfig: { ...NODE_CONFIG, serviceAccount: "[unknown]" } })]), []);
   });
 
-  it("requires auto-repair and auto-upgrade, except auto-repair on queued-provisioning pools", async () => {
+  it("requires auto-repair and auto-upgrade, except auto-repair on queued-provisioning and flex-start pools", async () => {
     const off = { management: { autoRepair: false, autoUpgrade: false } };
     const messages = await messagesOf(nodePoolHardening, [pool(off)]);
     assert.deepStrictEqual(messages, [
-      "management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning pools may turn it off).",
+      "management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning and flex-start pools may turn it off).",
       "management.autoUpgrade is false: nodes miss security patches and drift from the control plane. Set it to true.",
     ]);
     const queued = await messagesOf(nodePoolHardening, [pool({ ...off, queuedProvisioning: { enabled: true } })]);
     assert.deepStrictEqual(queued.map((m) => m.split(" ")[0]), ["management.autoUpgrade"]);
+    // Flex-start pools turn auto-repair off too (GKE's flex-start guidance: --no-enable-autorepair).
+    const flex = await messagesOf(nodePoolHardening, [pool({ ...off, nodeConfig: { ...NODE_CONFIG, flexStart: true } })]);
+    assert.deepStrictEqual(flex.map((m) => m.split(" ")[0]), ["management.autoUpgrade"]);
   });
 
   it("requires Secure Boot (absent is off)", async () => {

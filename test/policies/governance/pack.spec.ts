@@ -25,6 +25,9 @@ describe("governance pack", () => {
       "cnai-container-resources",
       "cnai-inference-bounded-replicas",
       "cnai-training-queue-label",
+      "cnai-workloads-runnable",
+      "cnai-apply-order",
+      "cnai-gcp-api-rules",
     ]);
   });
 

@@ -29,7 +29,7 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     assert.deepStrictEqual(e.lines.map((l) => [l.kind, l.region, l.accelerator, l.capacity, l.gpus, l.costUsdPerMonth]), [
       ["node-pool", "us-central1", "nvidia-l4", "on-demand", { idle: 2, max: 6 }, { idle: 1460.61, max: 4381.82 }],
     ]);
-    assert.deepStrictEqual(e.method, { hoursPerMonth: 730, pue: 1.09, priceTable: "us-central1 list prices of 2026-08-20", carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)" });
+    assert.deepStrictEqual(e.method, { hoursPerMonth: 730, pue: 1.09, priceTable: "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15", carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)" });
   });
 
   it("prices a Spot pool at the Spot price", () => {
@@ -75,7 +75,7 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     const e = estimatePlan(input(reference(), reference({ name: "spot", spot: true })), { prices: { "g2-standard-24": { onDemand: 1, spot: 0.5 } } });
     // on demand 3 × $1 × 730 = $2,190; Spot 3 × $0.5 × 730 = $1,095
     assert.deepStrictEqual(e.lines.map((l) => l.costUsdPerMonth), [{ idle: 730, max: 2190 }, { idle: 365, max: 1095 }]);
-    assert.strictEqual(e.method.priceTable, "us-central1 list prices of 2026-08-20, 1 overridden in config");
+    assert.strictEqual(e.method.priceTable, "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15, 1 overridden in config");
   });
 
   it("applies the configured PUE to energy and carbon, not to cost", () => {
@@ -87,15 +87,31 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     assert.strictEqual(e.method.pue, 1.2);
   });
 
-  it("counts Cloud Run GPU instances from min to max instances, unpriced", () => {
+  it("counts Cloud Run GPU instances from min to max instances, priced from Cloud Run's list price (instance-based, Tier 1)", () => {
     const e = estimatePlan(input(cloudRun({ name: "chat", location: "europe-west4", scaling: { minInstanceCount: 1, maxInstanceCount: 3 } })));
     assert.deepStrictEqual(e.gpus, { idle: 1, max: 3 });
     // 3 × 0.072 × 730 × 1.09 = 171.8712 kWh; × 208.81 g = 35.89 kg; × (1 − 0.83) = 6.10 kg
     assert.deepStrictEqual(e.energyKwhPerMonth.max, 171.9);
     assert.deepStrictEqual(e.co2eKgPerMonth.max, 35.9);
     assert.deepStrictEqual(e.co2eKgPerMonthCfeAdjusted.max, 6.1);
-    assert.deepStrictEqual(e.unpriced, ["Cloud Run nvidia-l4 instances (chat)"]);
-    assert.deepStrictEqual([e.lines[0].kind, e.lines[0].region, e.lines[0].costUsdPerMonth], ["cloud-run", "europe-west4", null]);
+    assert.deepStrictEqual(e.unpriced, []);
+    // Cloud Run pricing, instance-based billing, Tier 1: 8 vCPU × $0.000018 + 32 GiB × $0.000002 + 1 L4 × $0.0001867 per second
+    // = $0.0003947/s = $1.42092/h; × 730 h = $1,037.27 per instance-month (1 min, 3 max: $3,111.81).
+    assert.deepStrictEqual([e.lines[0].kind, e.lines[0].region, e.lines[0].costUsdPerMonth], ["cloud-run", "europe-west4", { idle: 1037.27, max: 3111.81 }]);
+  });
+
+  it("puts a specific reservation's VMs in the idle cost (billed whether used or not), sized by the pool's reserved-vms label or its maximum", () => {
+    const reserved = (labels?: Record<string, string>) => {
+      const p = reference({ reservation: true });
+      (p.inputs.nodeConfig as Record<string, unknown>).labels = labels;
+      return p;
+    };
+    // 3 reserved VMs (the pool's maximum) × $2.000833 × 730 h = $4,381.82, idle as at max; the GPUs draw no power until nodes run.
+    const byMax = estimatePlan(input(reserved()));
+    assert.deepStrictEqual(byMax.costUsdPerMonth, { idle: 4381.82, max: 4381.82 });
+    assert.deepStrictEqual(byMax.gpus, { idle: 2, max: 6 });
+    // A reservation of 2 VMs: 2 × $2.000833 × 730 = $2,921.22 idle.
+    assert.deepStrictEqual(estimatePlan(input(reserved({ "cnai.dev/reserved-vms": "2" }))).costUsdPerMonth, { idle: 2921.22, max: 4381.82 });
   });
 
   it("leaves out CPU pools and Cloud Run services without GPUs, and carbon where the region has no data", () => {

@@ -1,0 +1,235 @@
+import { parse } from "yaml";
+import { CONSUME_PROVISIONING_REQUEST } from "../../../../../components/catalog/gke-nodes";
+import { type ClusterIndex, chartsNamed, objectNamed, objectsOf } from "../cluster";
+import type { Problem, Props, Workload } from "../model";
+import { podAmounts } from "../pod-resources";
+import { type Amounts, amountOf, formatAmount } from "../quantity";
+import { matchesNodeSelectorTerms, matchesSelector, untoleratedTaint } from "../scheduling/matching";
+import { type StoredLimit, validateLimitRanges } from "./limit-range";
+
+const SOURCE = "kubernetes-sigs/kueue v0.19.2";
+
+/** The Kueue integration (`integrations.frameworks` entry) that manages each kind. */
+const FRAMEWORKS: Readonly<Record<string, string>> = {
+  Job: "batch/job",
+  TrainJob: "trainer.kubeflow.org/trainjob",
+  PyTorchJob: "kubeflow.org/pytorchjob",
+  MPIJob: "kubeflow.org/mpijob",
+  JobSet: "jobset.x-k8s.io/jobset",
+  RayJob: "ray.io/rayjob",
+  RayCluster: "ray.io/raycluster",
+  Pod: "pod",
+  Deployment: "deployment",
+  StatefulSet: "statefulset",
+  LeaderWorkerSet: "leaderworkerset.x-k8s.io/leaderworkerset",
+};
+
+/** The frameworks Kueue 0.19.2's chart enables by default (charts/kueue/values.yaml, controllerManagerConfigYaml). */
+const CHART_DEFAULT_FRAMEWORKS = ["batch/job", "kubeflow.org/mpijob", "ray.io/rayjob", "ray.io/rayservice", "ray.io/raycluster", "jobset.x-k8s.io/jobset", "workload.codeflare.dev/appwrapper", "trainer.kubeflow.org/trainjob", "pod", "deployment", "statefulset", "leaderworkerset.x-k8s.io/leaderworkerset"];
+
+export interface KueueOutcome {
+  /** Whether Kueue holds the workload until it admits it. */
+  readonly managed: boolean;
+  readonly problems: Problem[];
+  readonly notes: string[];
+  readonly clusterQueue?: string;
+  readonly flavors: Record<string, string>;
+}
+
+/** The frameworks the plan's Kueue release enables, or undefined when Kueue is not installed (read once per plan). */
+const frameworksOf = new WeakMap<ClusterIndex, string[] | undefined>();
+function kueueFrameworks(index: ClusterIndex): string[] | undefined {
+  if (frameworksOf.has(index)) return frameworksOf.get(index);
+  const chart = chartsNamed(index, "kueue")[0];
+  const yaml = chart?.props.values?.managerConfig?.controllerManagerConfigYaml;
+  let frameworks: string[] | undefined = chart ? CHART_DEFAULT_FRAMEWORKS : undefined;
+  if (chart && typeof yaml === "string") {
+    try {
+      const listed = parse(yaml)?.integrations?.frameworks;
+      frameworks = Array.isArray(listed) ? listed.map(String) : [];
+    } catch {
+      frameworks = [];
+    }
+  }
+  frameworksOf.set(index, frameworks);
+  return frameworks;
+}
+
+/**
+ * What Kueue does with a workload that names a LocalQueue, before any Pod exists: the LocalQueue and
+ * its ClusterQueue must exist (pkg/controller/core/workload_controller.go), the ClusterQueue's
+ * namespaceSelector must select the namespace and the Pod sets must meet the namespace's LimitRanges
+ * (pkg/workload/resources.go ValidateAdmissibility), its WorkloadPriorityClass must exist
+ * (pkg/util/priority), its admission checks must exist (else the ClusterQueue is inactive), and
+ * every Pod set needs a flavor whose node labels and taints it matches and whose quota holds the
+ * whole workload (pkg/scheduler/flavorassigner/flavorassigner.go). Pod set requests are those of
+ * the template after LimitRange defaults, with limits standing in for missing requests
+ * (pkg/workload/resources.go AdjustResources); GKE's webhook sidecars are added later, at Pod
+ * creation, so they do not count. On admission Kueue adds the flavor's node labels and tolerations
+ * to the Pod templates (pkg/podset/podset.go Merge).
+ */
+export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLabels: Record<string, string>, limits: readonly StoredLimit[]): KueueOutcome {
+  const outcome = { managed: false, problems: [] as Problem[], notes: [] as string[], flavors: {} as Record<string, string> } as { -readonly [K in keyof KueueOutcome]: KueueOutcome[K] };
+  if (!workload.queue) return outcome;
+  const frameworks = kueueFrameworks(index);
+  if (!frameworks) {
+    outcome.notes.push(`names LocalQueue ${workload.queue}, but Kueue is not installed: it runs unqueued`);
+    return outcome;
+  }
+  const framework = FRAMEWORKS[workload.kind];
+  if (!framework || !frameworks.includes(framework)) {
+    outcome.notes.push(`Kueue does not manage ${workload.kind} (integration ${framework ?? "none"} not enabled): it runs unqueued, outside the team's GPU quota`);
+    return outcome;
+  }
+  outcome.managed = true;
+  const fail = (message: string, fix: string, source: string) => outcome.problems.push({ step: "Kueue", message, fix, source: `${SOURCE} ${source}` });
+  const localQueue = objectNamed(index, "LocalQueue", workload.queue, workload.namespace);
+  if (!localQueue) {
+    fail(`LocalQueue ${workload.queue} doesn't exist in namespace ${workload.namespace}: the workload stays suspended`, `create LocalQueue ${workload.queue} in ${workload.namespace} (components/training/kueue.ts creates team-queue in each team namespace), or name an existing one`, "pkg/controller/core/workload_controller.go");
+    return outcome;
+  }
+  const cqName = String(localQueue.props.spec?.clusterQueue ?? "");
+  const cq = objectNamed(index, "ClusterQueue", cqName);
+  outcome.clusterQueue = cqName;
+  if (!cq) {
+    fail(`ClusterQueue ${cqName} doesn't exist (LocalQueue ${workload.namespace}/${workload.queue} points to it)`, `create ClusterQueue ${cqName}, or point the LocalQueue to an existing one`, "pkg/controller/core/workload_controller.go");
+    return outcome;
+  }
+  const cqSpec = cq.props.spec ?? {};
+  for (const check of admissionCheckNames(cqSpec)) {
+    if (!objectNamed(index, "AdmissionCheck", check)) fail(`ClusterQueue ${cqName} is inactive: AdmissionCheck ${check} doesn't exist`, `create AdmissionCheck ${check}, or remove it from the ClusterQueue`, "pkg/cache (ClusterQueue status), pkg/scheduler/scheduler.go");
+  }
+  if (!cqSpec.namespaceSelector || !matchesSelector(cqSpec.namespaceSelector, namespaceLabels)) {
+    fail(`workload namespace doesn't match ClusterQueue selector (${workload.namespace} is not selected by ClusterQueue ${cqName})`, `label namespace ${workload.namespace} to match ClusterQueue ${cqName}'s namespaceSelector, or widen the selector (a missing selector selects no namespace)`, "pkg/workload/resources.go (ValidateAdmissibility, ErrNamespaceMismatch)");
+  }
+  if (workload.queuePriorityClass && !objectNamed(index, "WorkloadPriorityClass", workload.queuePriorityClass)) {
+    fail(`workloadpriorityclass.kueue.x-k8s.io "${workload.queuePriorityClass}" not found: Kueue creates no Workload for it`, `create WorkloadPriorityClass ${workload.queuePriorityClass}, or use one of ${objectsOf(index, "WorkloadPriorityClass").map((w) => w.objectName).join(", ") || "none declared"}`, "pkg/util/priority/priority.go (GetPriorityFromWorkloadPriorityClass)");
+  }
+  const podSets = workload.groups.map((group) => {
+    const spec = adjustedSpec(group.pod.spec, limits);
+    const problems = validateLimitRanges({ metadata: group.pod.metadata, spec }, limits, group.name);
+    for (const p of problems) fail(`resources didn't satisfy LimitRange constraints: ${p.message}`, p.fix, "pkg/workload/resources.go (ValidateLimitRange)");
+    return { group, requests: podAmounts(spec, "requests"), count: group.count };
+  });
+  if (outcome.problems.length) return outcome;
+  assignFlavors(cqName, cqSpec, index, podSets, outcome, fail);
+  if (outcome.problems.length) return outcome;
+  const provisioning = admissionCheckNames(cqSpec).some((name) => objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request");
+  for (const { group } of podSets) {
+    const flavor = objectNamed(index, "ResourceFlavor", outcome.flavors[group.name]);
+    const flavorSpec = flavor?.props.spec ?? {};
+    group.pod.spec.nodeSelector = { ...(group.pod.spec.nodeSelector ?? {}), ...(flavorSpec.nodeLabels ?? {}) };
+    const tolerations: Props[] = group.pod.spec.tolerations ?? [];
+    for (const t of (flavorSpec.tolerations ?? []) as Props[]) if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push(structuredClone(t));
+    if (tolerations.length) group.pod.spec.tolerations = tolerations;
+    if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
+    group.injected.push(`flavor ${outcome.flavors[group.name]} node labels and tolerations (Kueue)`);
+  }
+  return outcome;
+}
+
+function admissionCheckNames(spec: Props): string[] {
+  return [...((spec.admissionChecks ?? []) as string[]), ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name))];
+}
+
+/** The template as Kueue counts it: LimitRange defaults, then limits for missing requests (AdjustResources). */
+function adjustedSpec(spec: Props, limits: readonly StoredLimit[]): Props {
+  const copy = structuredClone(spec);
+  const containerLimits = limits.filter((l) => l.type === "Container");
+  for (const container of [...(copy.initContainers ?? []), ...(copy.containers ?? [])] as Props[]) {
+    container.resources ??= {};
+    for (const item of containerLimits) {
+      container.resources.limits = { ...item.default, ...(container.resources.limits ?? {}) };
+      container.resources.requests = { ...item.defaultRequest, ...(container.resources.requests ?? {}) };
+    }
+    container.resources.requests = { ...(container.resources.limits ?? {}), ...(container.resources.requests ?? {}) };
+  }
+  return copy;
+}
+
+interface PodSetRequest {
+  group: Workload["groups"][number];
+  requests: Amounts;
+  count: number;
+}
+
+function assignFlavors(cqName: string, cqSpec: Props, index: ClusterIndex, podSets: PodSetRequest[], outcome: { flavors: Record<string, string> }, fail: (message: string, fix: string, source: string) => void): void {
+  const groups: Props[] = cqSpec.resourceGroups ?? [];
+  const assumed = new Map<string, number>();
+  for (const podSet of podSets) {
+    const requested = Object.entries(podSet.requests).filter(([, amount]) => amount > 0).map(([name]) => name);
+    const uncovered = requested.filter((r) => !groups.some((g) => (g.coveredResources ?? []).includes(r)));
+    if (uncovered.length) {
+      fail(`couldn't assign flavors to pod set ${podSet.group.name}: resource ${uncovered[0]} unavailable in ClusterQueue`, `add ${uncovered.join(", ")} to a resource group of ClusterQueue ${cqName}, or stop requesting it`, "pkg/scheduler/flavorassigner/flavorassigner.go (findFlavorForPodSets)");
+      continue;
+    }
+    for (const group of groups.filter((g) => requested.some((r) => (g.coveredResources ?? []).includes(r)))) {
+      const resources = requested.filter((r) => (group.coveredResources ?? []).includes(r));
+      const reasons: string[] = [];
+      let chosen: string | undefined;
+      for (const flavorRef of (group.flavors ?? []) as Props[]) {
+        const name = String(flavorRef.name);
+        const flavor = objectNamed(index, "ResourceFlavor", name);
+        if (!flavor) { reasons.push(`flavor ${name} not found`); continue; }
+        const spec = flavor.props.spec ?? {};
+        const taint = untoleratedTaint(spec.nodeTaints ?? [], [...(podSet.group.pod.spec.tolerations ?? []), ...(spec.tolerations ?? [])]);
+        if (taint) { reasons.push(`untolerated taint ${taint} in flavor ${name}`); continue; }
+        if (!flavorMatches(podSet.group.pod.spec, spec.nodeLabels ?? {})) { reasons.push(`flavor ${name} doesn't match node affinity`); continue; }
+        const short = resources.find((r) => {
+          const need = (assumed.get(`${name}/${r}`) ?? 0) + podSet.requests[r] * podSet.count;
+          return need > maxCapacity(cqName, cqSpec, name, r, index);
+        });
+        if (short) {
+          const capacity = maxCapacity(cqName, cqSpec, name, short, index);
+          reasons.push(`insufficient quota for ${short} in flavor ${name}, previously considered podsets requests (${formatAmount(short, assumed.get(`${name}/${short}`) ?? 0)}) + current podset request (${formatAmount(short, podSet.requests[short] * podSet.count)}) > maximum capacity (${formatAmount(short, capacity)})`);
+          continue;
+        }
+        chosen = name;
+        break;
+      }
+      if (!chosen) {
+        fail(`couldn't assign flavors to pod set ${podSet.group.name}: ${reasons.sort().join(", ")}`, `give ClusterQueue ${cqName} a flavor for ${resources.join(", ")} whose node labels the Pods select and whose nominal quota holds the whole workload (${podSet.count} Pods), or shrink the job`, "pkg/scheduler/flavorassigner/flavorassigner.go (checkFlavorForPodSets, fitsResourceQuota)");
+        continue;
+      }
+      for (const r of resources) assumed.set(`${chosen}/${r}`, (assumed.get(`${chosen}/${r}`) ?? 0) + podSet.requests[r] * podSet.count);
+      outcome.flavors[podSet.group.name] = chosen;
+    }
+  }
+}
+
+/** Whether a flavor's node labels satisfy the Pod's node selector and required affinity, on the flavor's own keys (flavorSelector). */
+function flavorMatches(spec: Props, nodeLabels: Record<string, string>): boolean {
+  const keys = new Set(Object.keys(nodeLabels));
+  const selector = Object.fromEntries(Object.entries(spec.nodeSelector ?? {}).filter(([k]) => keys.has(k)));
+  if (Object.entries(selector).some(([k, v]) => nodeLabels[k] !== v)) return false;
+  const terms: Props[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const filtered: Props[] = [];
+  for (const term of terms) {
+    const expressions = ((term.matchExpressions ?? []) as Props[]).filter((e) => keys.has(e.key));
+    if (!expressions.length) return true; // an emptied term matches any flavor (ORed terms)
+    filtered.push({ matchExpressions: expressions });
+  }
+  return !filtered.length || matchesNodeSelectorTerms(filtered, (key) => (key in nodeLabels ? [nodeLabels[key]] : []));
+}
+
+/** Nominal quota plus what the cohort can lend (other ClusterQueues' unborrowed quota, within borrowingLimit). */
+function maxCapacity(cqName: string, cqSpec: Props, flavor: string, resource: string, index: ClusterIndex): number {
+  const quotaOf = (spec: Props): Props | undefined => ((spec.resourceGroups ?? []) as Props[]).flatMap((g) => (g.flavors ?? []) as Props[]).find((f) => f.name === flavor)?.resources?.find((r: Props) => r.name === resource);
+  const own = quotaOf(cqSpec);
+  const nominal = amountOf(resource, own?.nominalQuota) ?? 0;
+  const cohort = cqSpec.cohortName ?? cqSpec.cohort;
+  if (!cohort) return nominal;
+  let lendable = 0;
+  for (const other of objectsOf(index, "ClusterQueue")) {
+    if (other.objectName === cqName) continue;
+    const spec = other.props.spec ?? {};
+    if ((spec.cohortName ?? spec.cohort) !== cohort) continue;
+    const q = quotaOf(spec);
+    lendable += amountOf(resource, q?.lendingLimit ?? q?.nominalQuota) ?? 0;
+  }
+  const cohortObject = objectNamed(index, "Cohort", String(cohort));
+  const cohortQuota = cohortObject ? quotaOf(cohortObject.props.spec ?? {}) : undefined;
+  lendable += amountOf(resource, cohortQuota?.nominalQuota) ?? 0;
+  const borrowingLimit = own?.borrowingLimit !== undefined ? (amountOf(resource, own.borrowingLimit) ?? 0) : Infinity;
+  return nominal + Math.min(lendable, borrowingLimit);
+}

@@ -1,0 +1,195 @@
+import { CONSUME_PROVISIONING_REQUEST, GKE_NODE_LABELS } from "../../../../../components/catalog/gke-nodes";
+import type { PodGroup, Problem, Props } from "../model";
+import { podAmounts } from "../pod-resources";
+import { type Amounts, describeAmounts, formatAmount } from "../quantity";
+import { nodeSelectionMismatch, untoleratedTaint } from "./matching";
+import { type NodeShape, labelValues } from "./node-shapes";
+
+const SCHEDULER = "kubernetes pkg/scheduler/framework/plugins (NodeAffinity, TaintToleration, NodeResourcesFit)";
+
+/** What a Pod asks of a node: its requests as the scheduler counts them, and one Pod slot. */
+export function podDemand(spec: Props): Amounts {
+  const demand = podAmounts(spec, "requests");
+  for (const [k, v] of Object.entries(demand)) if (!v) delete demand[k];
+  demand.pods = 1;
+  return demand;
+}
+
+/** Why a node of this pool cannot take the Pod: selector, taints, provisioning, then resources; undefined when it can. */
+export function poolMismatch(spec: Props, annotations: Record<string, string>, shape: NodeShape, overhead: Amounts = {}): { kind: "selector" | "taint" | "queued" | "resources"; reason: string } | undefined {
+  const selection = selectionMismatch(spec, shape);
+  if (selection) return selection;
+  if (shape.queued && annotations[CONSUME_PROVISIONING_REQUEST] === undefined) {
+    return { kind: "queued", reason: "queued provisioning: the autoscaler adds nodes only for a ProvisioningRequest" };
+  }
+  const short = shortOf(podDemand(spec), shape, overhead);
+  if (short) return { kind: "resources", reason: short };
+  return undefined;
+}
+
+/** Why the Pod's node selector, affinity or tolerations exclude the pool's nodes, or undefined. */
+export function selectionMismatch(spec: Props, shape: NodeShape): { kind: "selector" | "taint"; reason: string } | undefined {
+  const selection = nodeSelectionMismatch(spec, labelValues(shape));
+  if (selection) return { kind: "selector", reason: selection };
+  const taint = untoleratedTaint(shape.taints, spec.tolerations ?? []);
+  if (taint) return { kind: "taint", reason: `untolerated taint ${taint}` };
+  return undefined;
+}
+
+/** The first resource a fresh node (less the DaemonSets' requests) lacks for the Pod, described. */
+function shortOf(demand: Amounts, shape: NodeShape, overhead: Amounts): string | undefined {
+  for (const [resource, need] of Object.entries(demand)) {
+    const total = shape.allocatable[resource];
+    if (total === undefined) {
+      if ((resource === "cpu" || resource === "memory") && shape.unknownShape) continue;
+      return `Insufficient ${resource} (needs ${formatAmount(resource, need)}, the nodes offer none)`;
+    }
+    const free = total - (overhead[resource] ?? 0);
+    if (need > free) return `Insufficient ${resource} (needs ${formatAmount(resource, need)}, a node offers ${formatAmount(resource, free)}${overhead[resource] ? ` after ${formatAmount(resource, overhead[resource])} for DaemonSets` : ""})`;
+  }
+  return undefined;
+}
+
+/** A pool being filled: its nodes' remaining room. */
+interface PoolFill {
+  shape: NodeShape;
+  free: Amounts;
+  nodes: Amounts[];
+}
+
+function fits(demand: Amounts, room: Amounts, shape: NodeShape): boolean {
+  return Object.entries(demand).every(([r, need]) => room[r] === undefined ? (shape.unknownShape !== undefined && (r === "cpu" || r === "memory")) : need <= room[r]);
+}
+
+/** First fit: an open node with room, else a new node while the pool is below its maximum. */
+function placeOne(demand: Amounts, fill: PoolFill): boolean {
+  for (const node of fill.nodes) {
+    if (fits(demand, node, fill.shape)) {
+      for (const [r, need] of Object.entries(demand)) if (node[r] !== undefined) node[r] -= need;
+      return true;
+    }
+  }
+  if (fill.nodes.length >= fill.shape.maxNodes || !fits(demand, fill.free, fill.shape)) return false;
+  const node = { ...fill.free };
+  for (const [r, need] of Object.entries(demand)) if (node[r] !== undefined) node[r] -= need;
+  fill.nodes.push(node);
+  return true;
+}
+
+export interface GroupPlacement {
+  group: PodGroup;
+  pools: string[];
+  placed: number;
+  /** Per pool, nodes opened. */
+  nodes: Record<string, number>;
+}
+
+/**
+ * Where a workload's Pods land at the pools' maximum size: each Pod set's candidate pools (selector,
+ * taints, provisioning and resources on a node less the DaemonSets' requests), then the Pods placed
+ * first-fit, largest first. A gang's Pod sets share the pools (all its Pods run at once); sets that
+ * finish before the gang starts (initializers) are placed on their own.
+ */
+export function placeWorkload(groups: readonly PodGroup[], shapes: readonly NodeShape[], overhead: ReadonlyMap<string, Amounts>, gang: boolean): { placements: GroupPlacement[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const placements: GroupPlacement[] = [];
+  const newFill = () => new Map(shapes.map((shape) => {
+    const free = { ...shape.allocatable };
+    for (const [r, v] of Object.entries(overhead.get(shape.pool) ?? {})) if (free[r] !== undefined) free[r] -= v;
+    return [shape.pool, { shape, free, nodes: [] as Amounts[] }] as const;
+  }));
+  const shared = newFill();
+  const ordered = [...groups].sort((a, b) => (podDemand(b.pod.spec).cpu ?? 0) - (podDemand(a.pod.spec).cpu ?? 0));
+  for (const group of ordered) {
+    if (group.daemon) continue;
+    const mismatches = shapes.map((shape) => ({ shape, mismatch: poolMismatch(group.pod.spec, group.pod.metadata.annotations, shape, overhead.get(shape.pool)) }));
+    const candidates = mismatches.filter((m) => !m.mismatch).map((m) => m.shape);
+    const placement: GroupPlacement = { group, pools: candidates.map((c) => c.pool), placed: 0, nodes: {} };
+    placements.push(placement);
+    if (!candidates.length) {
+      problems.push(noPoolProblem(group, mismatches));
+      continue;
+    }
+    const fills = gang && !group.sequential ? shared : newFill();
+    const demand = podDemand(group.pod.spec);
+    for (let i = 0; i < group.count; i++) {
+      const fill = candidates.map((c) => fills.get(c.pool)!).find((f) => placeOne(demand, f));
+      if (!fill) break;
+      placement.placed += 1;
+    }
+    for (const c of candidates) placement.nodes[c.pool] = fills.get(c.pool)!.nodes.length;
+    if (placement.placed < group.count) problems.push(capacityProblem(group, candidates, placement, demand, gang && !group.sequential));
+  }
+  return { placements, problems };
+}
+
+function noPoolProblem(group: PodGroup, mismatches: Array<{ shape: NodeShape; mismatch?: { kind: string; reason: string } }>): Problem {
+  const reasons = mismatches.map((m) => `${m.shape.pool}: ${m.mismatch!.reason}`);
+  const selected = mismatches.filter((m) => m.mismatch!.kind !== "selector");
+  const pools = mismatches.map((m) => m.shape.pool);
+  let fix: string;
+  if (!mismatches.length) fix = "add a node pool: the plan declares none";
+  else if (!selected.length) {
+    const wanted = group.pod.spec.nodeSelector?.[GKE_NODE_LABELS.nodePool];
+    fix = wanted ? `no node pool is named ${wanted}: select one of ${pools.join(", ")} (cloud.google.com/gke-nodepool), or add that pool` : `change the node selector or affinity to match a pool (${pools.join(", ")}), or add a pool with those labels`;
+  } else {
+    const first = selected[0].mismatch!;
+    fix = first.kind === "taint"
+      ? `add a toleration for the taint of ${selected[0].shape.pool} (${first.reason.replace("untolerated taint ", "")}); Pods that request nvidia.com/gpu get the GPU toleration from GKE`
+      : first.kind === "queued"
+        ? `queue it through Kueue with a ProvisioningRequest admission check, or use a pool without queued provisioning`
+        : `ask for less per Pod (${describeAmounts(podDemand(group.pod.spec))}) or use a larger machine type for ${selected[0].shape.pool}`;
+  }
+  return {
+    pod: group.name,
+    step: "Scheduler",
+    message: `0/${mismatches.length} node pools can run it: ${reasons.join("; ") || "no node pools"}`,
+    fix,
+    source: SCHEDULER,
+  };
+}
+
+function capacityProblem(group: PodGroup, candidates: NodeShape[], placement: GroupPlacement, demand: Amounts, gang: boolean): Problem {
+  const pools = candidates.map((c) => `${c.pool} (max ${c.maxNodes} nodes)`).join(", ");
+  const needed = group.count - placement.placed;
+  return {
+    pod: group.name,
+    step: "Scheduler",
+    message: gang
+      ? `the gang needs all ${group.count} Pods at once (${describeAmounts(demand)} each), but ${pools} at the maximum size hold${candidates.length === 1 ? "s" : ""} ${placement.placed}: the job never starts`
+      : `${needed} of ${group.count} Pods (${describeAmounts(demand)} each) never fit: ${pools} at the maximum size hold${candidates.length === 1 ? "s" : ""} ${placement.placed}`,
+    fix: `raise the autoscaling maximum of ${candidates.map((c) => c.pool).join(" or ")}, or run fewer or smaller Pods`,
+    source: `${SCHEDULER}; cluster-autoscaler (a pool never grows past its maximum)`,
+  };
+}
+
+/** How many of up to `cap` Pods of the group fit its candidate pools at their maximum size (alone). */
+export function podsThatFit(group: PodGroup, shapes: readonly NodeShape[], overhead: ReadonlyMap<string, Amounts>, cap: number): number {
+  const demand = podDemand(group.pod.spec);
+  const fills = shapes.filter((shape) => !poolMismatch(group.pod.spec, group.pod.metadata.annotations, shape, overhead.get(shape.pool))).map((shape) => {
+    const free = { ...shape.allocatable };
+    for (const [r, v] of Object.entries(overhead.get(shape.pool) ?? {})) if (free[r] !== undefined) free[r] -= v;
+    return { shape, free, nodes: [] as Amounts[] };
+  });
+  let placed = 0;
+  while (placed < cap && fills.some((fill) => placeOne(demand, fill))) placed += 1;
+  return placed;
+}
+
+/** Pools whose nodes a DaemonSet Pod selects and tolerates (one Pod per node there). */
+export function daemonPools(group: PodGroup, shapes: readonly NodeShape[]): NodeShape[] {
+  return shapes.filter((shape) => !selectionMismatch(group.pod.spec, shape));
+}
+
+/** A DaemonSet Pod on the nodes of each pool it selects: it must fit next to the other DaemonSets. */
+export function placeDaemon(group: PodGroup, shapes: readonly NodeShape[], overheadWithout: (pool: string) => Amounts): { pools: string[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const pools = daemonPools(group, shapes);
+  for (const shape of pools) {
+    const short = shortOf(podDemand(group.pod.spec), shape, overheadWithout(shape.pool));
+    if (short) {
+      problems.push({ pod: group.name, step: "Scheduler", message: `on node pool ${shape.pool}: ${short}`, fix: `lower the DaemonSet's requests, or use a larger machine type for ${shape.pool}`, source: SCHEDULER });
+    }
+  }
+  return { pools: pools.map((p) => p.pool), problems };
+}

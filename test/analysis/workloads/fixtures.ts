@@ -1,0 +1,152 @@
+import { analyzeWorkloads } from "../../../policies/lib/analysis/workloads";
+import type { WorkloadReport, WorkloadsSection } from "../../../policies/lib/analysis/workloads/model";
+import { type TestResource, planOf } from "../../helpers/policy";
+
+/**
+ * Small clusters for the workload simulation's specs: namespaces, quotas, LimitRanges, node pools
+ * and workloads in the plan.json shape, each builder with the fields that matter and nothing else.
+ */
+type Props = Record<string, any>;
+
+export const K8S = {
+  namespace: "kubernetes:core/v1:Namespace",
+  limitRange: "kubernetes:core/v1:LimitRange",
+  quota: "kubernetes:core/v1:ResourceQuota",
+  deployment: "kubernetes:apps/v1:Deployment",
+  daemonSet: "kubernetes:apps/v1:DaemonSet",
+  job: "kubernetes:batch/v1:Job",
+  priorityClass: "kubernetes:scheduling.k8s.io/v1:PriorityClass",
+  inferenceService: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+  trainJob: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob",
+  runtime: "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime",
+  pytorchJob: "kubernetes:kubeflow.org/v1:PyTorchJob",
+  localQueue: "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue",
+  clusterQueue: "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue",
+  flavor: "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor",
+  workloadPriorityClass: "kubernetes:kueue.x-k8s.io/v1beta2:WorkloadPriorityClass",
+  chart: "kubernetes:helm.sh/v4:Chart",
+  kustomization: "kubernetes:kustomize/v2:Directory",
+  nodePool: "gcp:container/nodePool:NodePool",
+} as const;
+
+export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+
+export function namespace(name: string, labels: Record<string, string> = {}): TestResource {
+  return { type: K8S.namespace, name: `${name}-ns`, inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } } };
+}
+
+export const enforce = (level: string) => ({ "pod-security.kubernetes.io/enforce": level, "pod-security.kubernetes.io/enforce-version": "latest" });
+
+export function limitRange(ns: string, limits: Props[], name = "limits"): TestResource {
+  return { type: K8S.limitRange, name: `${ns}-${name}`, inputs: { apiVersion: "v1", kind: "LimitRange", metadata: { name, namespace: ns }, spec: { limits } } };
+}
+
+export function quota(ns: string, spec: Props, name = "quota"): TestResource {
+  return { type: K8S.quota, name: `${ns}-${name}`, inputs: { apiVersion: "v1", kind: "ResourceQuota", metadata: { name, namespace: ns }, spec } };
+}
+
+/** A node pool as components/compute/gpu-node-pool.ts and gke-cluster.ts declare one. */
+export function nodePool(name: string, options: { machineType?: string; gpus?: { type: string; count: number; partition?: string; sharing?: Props }; max?: number; spot?: boolean; taints?: Props[]; labels?: Record<string, string>; queued?: boolean; streaming?: boolean; zones?: string[]; metadataServer?: boolean } = {}): TestResource {
+  const gpu = options.gpus;
+  return {
+    type: K8S.nodePool,
+    name,
+    inputs: {
+      name,
+      location: "us-central1",
+      nodeLocations: options.zones ?? ["us-central1-a"],
+      autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: options.max ?? 3 },
+      ...(options.queued ? { queuedProvisioning: { enabled: true } } : {}),
+      nodeConfig: {
+        machineType: options.machineType ?? "e2-standard-4",
+        diskSizeGb: 100,
+        imageType: "COS_CONTAINERD",
+        ...(options.streaming ? { gcfsConfig: { enabled: true } } : {}),
+        ...(options.metadataServer ? { workloadMetadataConfig: { mode: "GKE_METADATA" } } : {}),
+        ...(options.spot ? { spot: true } : {}),
+        ...(gpu ? { guestAccelerators: [{ type: gpu.type, count: gpu.count, gpuPartitionSize: gpu.partition, gpuSharingConfig: gpu.sharing, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }] } : {}),
+        ...(options.taints ? { taints: options.taints } : {}),
+        ...(options.labels ? { labels: options.labels } : {}),
+      },
+    },
+  };
+}
+
+export interface ContainerOptions {
+  name?: string;
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+  securityContext?: Props;
+}
+
+export function container(options: ContainerOptions = {}): Props {
+  return {
+    name: options.name ?? "app",
+    image: "us-central1-docker.pkg.dev/acme/images/app:1.0.0",
+    ...(options.requests || options.limits ? { resources: { ...(options.requests ? { requests: options.requests } : {}), ...(options.limits ? { limits: options.limits } : {}) } } : {}),
+    ...(options.securityContext ? { securityContext: options.securityContext } : {}),
+  };
+}
+
+/** A Deployment whose Pod template has this spec. */
+export function deployment(ns: string, name: string, podSpec: Props, options: { replicas?: number; labels?: Record<string, string>; annotations?: Record<string, string> } = {}): TestResource {
+  return {
+    type: K8S.deployment,
+    name,
+    inputs: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: ns, ...(options.labels ? { labels: options.labels } : {}) },
+      spec: { replicas: options.replicas ?? 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name }, annotations: options.annotations ?? {} }, spec: podSpec } },
+    },
+  };
+}
+
+export function daemonSet(ns: string, name: string, podSpec: Props): TestResource {
+  return { type: K8S.daemonSet, name, inputs: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec } } } };
+}
+
+/** Kueue objects for one flavor per node pool, a ClusterQueue over them and a LocalQueue per namespace. */
+export function kueue(options: { flavors: Array<{ pool: string; quota: Record<string, string>; taints?: Props[] }>; namespaces: string[]; namespaceSelector?: Props | null; queue?: string }): TestResource[] {
+  const chart: TestResource = { type: K8S.chart, name: "kueue-chart", inputs: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", namespace: "kueue-system", name: "kueue", values: {} } };
+  const flavors = options.flavors.map((f): TestResource => ({
+    type: K8S.flavor,
+    name: `flavor-${f.pool}`,
+    inputs: { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ResourceFlavor", metadata: { name: f.pool }, spec: { nodeLabels: { "cloud.google.com/gke-nodepool": f.pool }, tolerations: [GPU_TOLERATION], ...(f.taints ? { nodeTaints: f.taints } : {}) } },
+  }));
+  const covered = [...new Set(options.flavors.flatMap((f) => Object.keys(f.quota)))];
+  const cq: TestResource = {
+    type: K8S.clusterQueue,
+    name: "cq",
+    inputs: {
+      apiVersion: "kueue.x-k8s.io/v1beta2",
+      kind: "ClusterQueue",
+      metadata: { name: "gpu-workloads" },
+      spec: {
+        ...(options.namespaceSelector === null ? {} : { namespaceSelector: options.namespaceSelector ?? {} }),
+        resourceGroups: [{ coveredResources: covered, flavors: options.flavors.map((f) => ({ name: f.pool, resources: Object.entries(f.quota).map(([name, nominalQuota]) => ({ name, nominalQuota })) })) }],
+      },
+    },
+  };
+  const local = options.namespaces.map((ns): TestResource => ({ type: K8S.localQueue, name: `lq-${ns}`, inputs: { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: options.queue ?? "team-queue", namespace: ns }, spec: { clusterQueue: "gpu-workloads" } } }));
+  return [chart, ...flavors, cq, ...local];
+}
+
+/** The simulation over these resources. */
+export function simulate(resources: readonly TestResource[]): WorkloadsSection {
+  return analyzeWorkloads(planOf(resources).resources);
+}
+
+/** One workload of a simulation, by name. */
+export function workload(section: WorkloadsSection, name: string): WorkloadReport {
+  const found = section.workloads.find((w) => w.name === name);
+  if (!found) throw new Error(`no workload ${name} (have ${section.workloads.map((w) => w.name).join(", ")})`);
+  return found;
+}
+
+/** `step: message` of each problem, for assertions. */
+export const problems = (w: WorkloadReport): string[] => w.problems.map((p) => `${p.step}: ${p.message}`);
+
+/** A restricted-compliant Pod security context (pod level) and container security context. */
+export const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };

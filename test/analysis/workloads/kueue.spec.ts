@@ -1,0 +1,83 @@
+import * as assert from "assert";
+import type { TestResource } from "../../helpers/policy";
+import { K8S, kueue, namespace, nodePool, problems, simulate, workload } from "./fixtures";
+
+/**
+ * Kueue 0.19.2's admission of a workload before its Pods exist (kubernetes-sigs/kueue
+ * pkg/controller/core/workload_controller.go, pkg/workload/resources.go, pkg/scheduler/flavorassigner/flavorassigner.go,
+ * pkg/podset/podset.go), on a Kubeflow Trainer TrainJob of two 8-GPU nodes.
+ */
+const h100 = nodePool("gpu-h100", { machineType: "a3-highgpu-8g", gpus: { type: "nvidia-h100-80gb", count: 8 }, max: 2, taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }] });
+const trainer: TestResource[] = [
+  { type: K8S.chart, name: "trainer-chart", inputs: { chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer", version: "2.3.0", namespace: "kubeflow-system", name: "kubeflow-trainer", values: { runtimes: { torchDistributed: { enabled: true } } } } },
+  namespace("kubeflow-system"),
+];
+function trainJob(name: string, labels: Record<string, string>, numNodes = 2): TestResource {
+  return {
+    type: K8S.trainJob,
+    name,
+    inputs: {
+      apiVersion: "trainer.kubeflow.org/v1alpha1",
+      kind: "TrainJob",
+      metadata: { name, namespace: "team", labels },
+      spec: {
+        runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "torch-distributed" },
+        trainer: { image: "us-central1-docker.pkg.dev/acme/images/train:1.0.0", numNodes, resourcesPerNode: { requests: { cpu: "100", memory: "1000Gi", "nvidia.com/gpu": "8" }, limits: { "nvidia.com/gpu": "8" } } },
+      },
+    },
+  };
+}
+const queued = { "kueue.x-k8s.io/queue-name": "team-queue" };
+const base = (...extra: TestResource[]) => simulate([h100, ...trainer, namespace("team", { "cnai.dev/component": "team-namespace" }), ...extra]);
+const quota = (gpus: string) => ({ cpu: "400", memory: "3600Gi", "nvidia.com/gpu": gpus });
+
+describe("workload simulation: Kueue admission", () => {
+  it("admits a job whose flavor's quota holds all its Pods, and adds the flavor's node labels and tolerations to them", () => {
+    const w = workload(base(...kueue({ flavors: [{ pool: "gpu-h100", quota: quota("16") }], namespaces: ["team"] }), trainJob("fits", queued)), "fits");
+    assert.strictEqual(w.status, "runnable");
+    assert.deepStrictEqual(w.queue, { localQueue: "team-queue", clusterQueue: "gpu-workloads", flavors: { node: "gpu-h100" } });
+    assert.deepStrictEqual(w.pods.map((p) => [p.name, p.count, p.placement]), [["node", 2, { pool: "gpu-h100", nodes: 2 }]]);
+    assert.ok(w.pods[0].injected.includes("flavor gpu-h100 node labels and tolerations (Kueue)"));
+  });
+
+  it("keeps a job whose whole Pod set exceeds the flavor's quota suspended", () => {
+    const w = workload(base(...kueue({ flavors: [{ pool: "gpu-h100", quota: quota("8") }], namespaces: ["team"] }), trainJob("big", queued)), "big");
+    assert.strictEqual(w.status, "not-admitted");
+    assert.deepStrictEqual(problems(w), ["Kueue: couldn't assign flavors to pod set node: insufficient quota for nvidia.com/gpu in flavor gpu-h100, previously considered podsets requests (0) + current podset request (16) > maximum capacity (8)"]);
+  });
+
+  it("refuses a job whose LocalQueue does not exist, or whose ClusterQueue does not select its namespace", () => {
+    const flavors = [{ pool: "gpu-h100", quota: quota("16") }];
+    const missing = workload(base(...kueue({ flavors, namespaces: ["team"] }), trainJob("lost", { "kueue.x-k8s.io/queue-name": "missing-queue" })), "lost");
+    assert.deepStrictEqual(problems(missing), ["Kueue: LocalQueue missing-queue doesn't exist in namespace team: the workload stays suspended"]);
+    const selected = workload(base(...kueue({ flavors, namespaces: ["team"], namespaceSelector: { matchLabels: { "cnai.dev/component": "team-namespace" } } }), trainJob("ok", queued)), "ok");
+    assert.strictEqual(selected.status, "runnable");
+    const other = workload(base(...kueue({ flavors, namespaces: ["team"], namespaceSelector: { matchLabels: { tier: "gold" } } }), trainJob("other", queued)), "other");
+    assert.deepStrictEqual(problems(other), ["Kueue: workload namespace doesn't match ClusterQueue selector (team is not selected by ClusterQueue gpu-workloads)"]);
+    const none = workload(base(...kueue({ flavors, namespaces: ["team"], namespaceSelector: null }), trainJob("none", queued)), "none");
+    assert.match(problems(none)[0], /doesn't match ClusterQueue selector/, "a ClusterQueue without namespaceSelector selects no namespace");
+  });
+
+  it("refuses a job naming a WorkloadPriorityClass that does not exist, or requesting a resource the ClusterQueue does not cover", () => {
+    const flavors = [{ pool: "gpu-h100", quota: quota("16") }];
+    const priority = workload(base(...kueue({ flavors, namespaces: ["team"] }), trainJob("urgent", { ...queued, "kueue.x-k8s.io/priority-class": "urgent" })), "urgent");
+    assert.match(problems(priority)[0], /^Kueue: workloadpriorityclass\.kueue\.x-k8s\.io "urgent" not found/);
+    const uncovered = workload(base(...kueue({ flavors: [{ pool: "gpu-h100", quota: { cpu: "400", memory: "3600Gi" } }], namespaces: ["team"] }), trainJob("gpus", queued)), "gpus");
+    assert.deepStrictEqual(problems(uncovered), ["Kueue: couldn't assign flavors to pod set node: resource nvidia.com/gpu unavailable in ClusterQueue"]);
+  });
+
+  it("skips a flavor whose node labels the Pods do not select, and tries the next", () => {
+    const l4 = nodePool("gpu-l4", { machineType: "g2-standard-96", gpus: { type: "nvidia-l4", count: 8 }, max: 2 });
+    const job = trainJob("pinned", queued);
+    (job.inputs.spec as Record<string, unknown>).runtimePatches = [{ manager: "test", trainingRuntimeSpec: { template: { spec: { replicatedJobs: [{ name: "node", template: { spec: { template: { spec: { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-h100" } } } } } }] } } } }];
+    const w = workload(base(l4, ...kueue({ flavors: [{ pool: "gpu-l4", quota: quota("16") }, { pool: "gpu-h100", quota: quota("16") }], namespaces: ["team"] }), job), "pinned");
+    assert.deepStrictEqual(w.queue?.flavors, { node: "gpu-h100" });
+    assert.strictEqual(w.pods[0].placement?.pool, "gpu-h100");
+  });
+
+  it("leaves a job unqueued when Kueue is not installed, or does not manage its kind", () => {
+    const w = workload(base(trainJob("free", queued)), "free");
+    assert.strictEqual(w.status, "runnable");
+    assert.ok(w.notes.includes("names LocalQueue team-queue, but Kueue is not installed: it runs unqueued"));
+  });
+});
