@@ -5,6 +5,7 @@ import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resourc
 import { type PolicyConfigFileText, cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
 import type { Plan, PolicyViolation } from "../../scripts/lib/plan-document";
 import { policyConfigFile } from "../../scripts/lib/policy-check";
+import type { Diagnostic } from "../../scripts/lib/crossguard/policy-server";
 import { packHost } from "./crossguard-host";
 import { ROOT } from "./run";
 
@@ -26,9 +27,11 @@ export function stackPackArguments(stack: string, root = ROOT): PackArgument[] {
 
 export interface HostRun {
   readonly violations: PolicyViolation[];
-  /** Analyze and AnalyzeStack requests sent. */
+  /** Analyze and AnalyzeStack requests sent (Analyze answers are reused for identical requests). */
   readonly requests: number;
 }
+
+const analyzed = new Map<string, Promise<Diagnostic[]>>();
 
 /**
  * A plan through the packs under the real host, as `pulumi preview --policy-pack ...` would run it:
@@ -57,8 +60,19 @@ export async function hostViolations(plan: Pick<Plan, "project" | "stack" | "res
       message: d.message,
       description: d.description,
     });
-    const perResource = await Promise.all(resources.map(async (r) => (await host.analyze(r)).map(toViolation(r.urn))));
-    requests += resources.length;
+    // Analyze answers from the resource and the config alone (server.ts: the policies, the
+    // configured levels and properties, the stack tags); a resource a broken plan did not change,
+    // under the same config, is answered from the first run.
+    const configKey = `${host.dir}\n${JSON.stringify([...request])}`;
+    const perResource = await Promise.all(resources.map(async (r) => {
+      const key = `${configKey}\n${JSON.stringify(r)}`;
+      let answer = analyzed.get(key);
+      if (!answer) {
+        analyzed.set(key, (answer = host.analyze(r)));
+        requests += 1;
+      }
+      return (await answer).map(toViolation(r.urn));
+    }));
     violations.push(...perResource.flat());
     const stack = await host.analyzeStack(resources);
     requests += 1;
