@@ -114,16 +114,7 @@ export async function evaluatePolicies(plan: Pick<Plan, "resources">, packs: rea
   const inPlan = new Set(resources.map((r) => r.urn));
   const counts = { checks: 0 };
   const violations: PolicyViolation[] = [];
-  const add = (d: Diagnostic, urn: string | null) =>
-    violations.push({
-      pack: d.policyPackName,
-      policy: d.policyName,
-      // The CLI reports a remediate-level finding as mandatory (analyze_snapshot.go analyzeResource).
-      enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
-      urn,
-      message: d.message,
-      description: d.description,
-    });
+  const add = (d: Diagnostic, urn: string | null) => violations.push(violationOf(d, urn));
   for (const pack of packs) {
     const prepared = preparePack(pack, configs.get(pack.name) ?? new Map());
     for (const resource of resources) {
@@ -134,6 +125,21 @@ export async function evaluatePolicies(plan: Pick<Plan, "resources">, packs: rea
     for (const d of await analyzeStack(pack, configs.get(pack.name) ?? new Map(), resources)) add(d, d.urn && inPlan.has(d.urn) ? d.urn : null);
   }
   return { packs: packs.map((p) => p.name), violations, checks: counts.checks };
+}
+
+/**
+ * A diagnostic as the CLI shows it, at the URN it attributes it to: a remediate-level finding is
+ * shown as mandatory (pkg/resource/deploy/analyze_snapshot.go analyzeResource).
+ */
+export function violationOf(d: Diagnostic, urn: string | null): PolicyViolation {
+  return {
+    pack: d.policyPackName,
+    policy: d.policyName,
+    enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
+    urn,
+    message: d.message,
+    description: d.description,
+  };
 }
 
 /** The policy's own words: a violation's message without the description CrossGuard puts first. */

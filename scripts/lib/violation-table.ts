@@ -42,5 +42,7 @@ export function violationTable(violations: readonly PolicyViolation[], options: 
       .join("  ");
   const table = [line(["level", "policy", "resource", "message"]), ...rows.map(line)].join("\n");
   const pointer = cut ? `\npolicy: messages cut to fit; whole messages ${options.fullMessagesIn ? `in ${options.fullMessagesIn}, or ` : ""}with --verbose` : "";
-  return `${table}${pointer}\n`;
+  // Verbose: the rest of each CrossGuard message, the description it starts with, once per policy.
+  const why = options.verbose ? [...new Map(violations.filter((v) => v.description).map((v) => [v.policy, v.description!]))].map(([policy, description]) => `\n${policy}: ${description}`).join("") : "";
+  return `${table}${pointer}${why}\n`;
 }

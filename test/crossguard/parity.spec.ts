@@ -92,27 +92,25 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     const host = await packHost(dir);
     assert.deepStrictEqual(host.info, analyzerInfoOf(probe));
     // One mode: the broken plans cover values unknown in preview.
-    for (const preview of [false]) {
-      const plan = planFromRun(await stackRun("prod", preview));
-      const config = reconcilePolicyConfig(probe, {}, "probe.json");
-      const offline = (await evaluatePolicies(plan, [probe], new Map([[probe.name, config]]))).violations;
-      const begun = Date.now();
-      const fromHost = await hostViolations(plan, [{ pack: { dir: "probe-pack", name: probe.name }, packPath: "test/fixtures/probe-pack" }], preview);
-      rows.push({ plan: `probe pack, prod${preview ? " (preview)" : ""}`, resources: plan.resources.length, offline, host: fromHost.violations, seconds: (Date.now() - begun) / 1000 });
-      assert.deepStrictEqual(sortedViolations(fromHost.violations), sortedViolations(offline));
-      const seen = offline.filter((v) => v.policy === "probe-args" && v.message.startsWith(`${v.description}\n{`)).map((v) => JSON.parse(v.message.slice(v.description!.length + 1)));
-      assert.ok(offline.some((v) => v.policy === "probe-args" && v.message === "object form" && v.urn?.endsWith("::cnai-platform-prod")), "an object report is taken as is, at the analyzed resource");
-      assert.ok(seen.length > 100, `${seen.length} resources described`);
-      for (const args of seen) {
-        assert.deepStrictEqual(args.keys.filter((k: string) => k !== "provider"), ["asType", "getConfig", "isType", "name", "notApplicable", "opts", "props", "stackTags", "type", "urn"]);
-        assert.ok(!("retainOnDelete" in args.opts), "retainOnDelete is not in the Analyzer protocol");
-        assert.ok(!("scribbled" in args.props), "each validation reads its own copy of the properties");
-      }
-      const ring = seen.find((a) => a.type === "gcp:kms/keyRing:KeyRing");
-      assert.deepStrictEqual(ring.optKeys, ["additionalSecretOutputs", "aliases", "customTimeouts", "ignoreChanges", "parent", "protect"]);
-      assert.ok(seen.some((a) => a.provider?.type === "pulumi:providers:kubernetes"), "Kubernetes objects carry their explicit provider");
-      assert.ok(offline.some((v) => v.policy === "probe-stack" && v.urn === null && v.message === "Reports what a stack policy receives.\na URN outside the plan"), "a stack finding naming no resource of the plan is the stack's");
+    const plan = planFromRun(await stackRun("prod"));
+    const config = reconcilePolicyConfig(probe, {}, "probe.json");
+    const offline = (await evaluatePolicies(plan, [probe], new Map([[probe.name, config]]))).violations;
+    const begun = Date.now();
+    const fromHost = await hostViolations(plan, [{ pack: { dir: "probe-pack", name: probe.name }, packPath: "test/fixtures/probe-pack" }], false);
+    rows.push({ plan: "probe pack, prod", resources: plan.resources.length, offline, host: fromHost.violations, seconds: (Date.now() - begun) / 1000 });
+    assert.deepStrictEqual(sortedViolations(fromHost.violations), sortedViolations(offline));
+    const seen = offline.filter((v) => v.policy === "probe-args" && v.message.startsWith(`${v.description}\n{`)).map((v) => JSON.parse(v.message.slice(v.description!.length + 1)));
+    assert.ok(offline.some((v) => v.policy === "probe-args" && v.message === "object form" && v.urn?.endsWith("::cnai-platform-prod")), "an object report is taken as is, at the analyzed resource");
+    assert.ok(seen.length > 100, `${seen.length} resources described`);
+    for (const args of seen) {
+      assert.deepStrictEqual(args.keys.filter((k: string) => k !== "provider"), ["asType", "getConfig", "isType", "name", "notApplicable", "opts", "props", "stackTags", "type", "urn"]);
+      assert.ok(!("retainOnDelete" in args.opts), "retainOnDelete is not in the Analyzer protocol");
+      assert.ok(!("scribbled" in args.props), "each validation reads its own copy of the properties");
     }
+    const ring = seen.find((a) => a.type === "gcp:kms/keyRing:KeyRing");
+    assert.deepStrictEqual(ring.optKeys, ["additionalSecretOutputs", "aliases", "customTimeouts", "ignoreChanges", "parent", "protect"]);
+    assert.ok(seen.some((a) => a.provider?.type === "pulumi:providers:kubernetes"), "Kubernetes objects carry their explicit provider");
+    assert.ok(offline.some((v) => v.policy === "probe-stack" && v.urn === null && v.message === "Reports what a stack policy receives.\na URN outside the plan"), "a stack finding naming no resource of the plan is the stack's");
   });
 
   it("deliberately broken plans: the same violations, levels and messages, and each case breaks what it means to", async () => {

@@ -163,14 +163,7 @@ export async function startPackHost(dir: string, timeoutMs = 120_000): Promise<P
       await call("configure", request);
     },
     async analyze(resource) {
-      const request = new pb.AnalyzeRequest();
-      request.setUrn(resource.urn);
-      request.setType(resource.type);
-      request.setName(resource.name);
-      request.setProperties(Struct.fromJavaScript(resource.properties));
-      request.setOptions(optionsMessage(resource));
-      if (resource.provider) request.setProvider(providerMessage(resource));
-      return diagnosticsFrom(await call("analyze", request));
+      return diagnosticsFrom(await call("analyze", withResourceFields(new pb.AnalyzeRequest(), resource)));
     },
     async analyzeStack(resources) {
       const request = new pb.AnalyzeStackRequest();
@@ -244,15 +237,20 @@ function providerMessage(resource: AnalyzerResource): any {
   return provider;
 }
 
-/** analyzer_plugin.go AnalyzeStack's pulumirpc.AnalyzerResource. */
-function resourceMessage(resource: AnalyzerResource): any {
-  const message = new pb.AnalyzerResource();
+/** The fields an AnalyzeRequest and an AnalyzerResource share (analyzer_plugin.go Analyze, AnalyzeStack). */
+function withResourceFields<T extends Record<string, (value: any) => unknown>>(message: T, resource: AnalyzerResource): T {
   message.setUrn(resource.urn);
   message.setType(resource.type);
   message.setName(resource.name);
   message.setProperties(Struct.fromJavaScript(resource.properties));
   message.setOptions(optionsMessage(resource));
   if (resource.provider) message.setProvider(providerMessage(resource));
+  return message;
+}
+
+/** analyzer_plugin.go AnalyzeStack's pulumirpc.AnalyzerResource. */
+function resourceMessage(resource: AnalyzerResource): any {
+  const message = withResourceFields(new pb.AnalyzerResource(), resource);
   message.setParent(resource.parent);
   message.setDependenciesList([...resource.dependencies]);
   const deps = message.getPropertydependenciesMap();

@@ -5,6 +5,7 @@ import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resourc
 import { type PolicyConfigFileText, cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
 import type { Plan, PolicyViolation } from "../../scripts/lib/plan-document";
 import { policyConfigFile } from "../../scripts/lib/policy-check";
+import { violationOf } from "../../scripts/lib/policy-engine";
 import type { Diagnostic } from "../../scripts/lib/crossguard/policy-server";
 import { packHost } from "./crossguard-host";
 import { ROOT } from "./run";
@@ -52,14 +53,7 @@ export async function hostViolations(plan: Pick<Plan, "project" | "stack" | "res
     const request = cliConfigureLocalPack(host.info, arg.packPath, arg.config);
     await host.configureStack({ project: plan.project, stack: plan.stack, dryRun });
     await host.configure(request);
-    const toViolation = (urn: string | null) => (d: Awaited<ReturnType<typeof host.analyze>>[number]): PolicyViolation => ({
-      pack: d.policyPackName,
-      policy: d.policyName,
-      enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
-      urn,
-      message: d.message,
-      description: d.description,
-    });
+    const toViolation = (urn: string | null) => (d: Diagnostic) => violationOf(d, urn);
     // Analyze answers from the resource and the config alone (server.ts: the policies, the
     // configured levels and properties, the stack tags); a resource a broken plan did not change,
     // under the same config, is answered from the first run.

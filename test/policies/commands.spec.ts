@@ -105,6 +105,7 @@ describe("npm run policy", function () {
     for (const v of plan.policy.violations) {
       const cause = v.message.slice(v.description!.length + 1);
       assert.ok(whole.stdout.includes(cause.replace(/\s+/g, " ")), `whole in the table: ${cause}`);
+      assert.ok(whole.stdout.includes(`\n${v.policy}: ${v.description}\n`), `the description CrossGuard's message starts with: ${v.policy}`);
       assert.ok(report.includes(cause.replace(/\|/g, "\\|")), `whole in report.md: ${cause}`);
     }
   });
