@@ -57,7 +57,7 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     fs.writeFileSync(path.join(out, "parity.md"), lines.join("\n"));
   });
 
-  it("starts each pack as the CLI does: Handshake unimplemented (accepted), and GetAnalyzerInfo matches the pack definitions the offline engine uses", async () => {
+  it("starts each pack as the CLI does (ts-node type-checking it with the pack folder's tsconfig.json): Handshake unimplemented (accepted), and GetAnalyzerInfo matches the pack definitions the offline engine uses", async () => {
     for (const pack of PACKS) {
       const host = await packHost(path.join(ROOT, "policies", pack.dir));
       assert.strictEqual(host.handshakeCode, 12, "UNIMPLEMENTED: the Node.js policy server has no Handshake; the CLI carries on (analyzer_plugin.go)");
