@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import type { AnalyzerResource } from "../../scripts/lib/crossguard/analyzer-resource";
 import type { AnalyzerInfo, AnalyzerPolicyConfig, ConfigureEntry, EnforcementLevel } from "../../scripts/lib/crossguard/config";
@@ -175,6 +176,17 @@ export async function startPackHost(dir: string, timeoutMs = 120_000): Promise<P
       child.kill();
     },
   };
+}
+
+/** CPU seconds a started pack has used so far (Linux /proc; undefined elsewhere). */
+export function hostCpuSeconds(host: PackHost): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${host.process.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const hosts = new Map<string, Promise<PackHost>>();
