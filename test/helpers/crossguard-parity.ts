@@ -46,14 +46,13 @@ const analyzed = new Map<string, Promise<Diagnostic[]>>();
 export async function hostViolations(plan: Pick<Plan, "project" | "stack" | "resources">, args: readonly PackArgument[], dryRun: boolean, root = ROOT): Promise<HostRun> {
   const resources = analyzerResources(plan);
   const inPlan = new Set(resources.map((r) => r.urn));
-  const violations: PolicyViolation[] = [];
   let requests = 0;
-  for (const arg of args) {
+  // The packs are separate processes, as under the CLI (which also analyzes with them in parallel).
+  const perPack = await Promise.all(args.map(async (arg) => {
     const host = await packHost(path.join(root, arg.packPath));
     const request = cliConfigureLocalPack(host.info, arg.packPath, arg.config);
     await host.configureStack({ project: plan.project, stack: plan.stack, dryRun });
     await host.configure(request);
-    const toViolation = (urn: string | null) => (d: Diagnostic) => violationOf(d, urn);
     // Analyze answers from the resource and the config alone (server.ts: the policies, the
     // configured levels and properties, the stack tags); a resource a broken plan did not change,
     // under the same config, is answered from the first run.
@@ -65,14 +64,13 @@ export async function hostViolations(plan: Pick<Plan, "project" | "stack" | "res
         analyzed.set(key, (answer = host.analyze(r)));
         requests += 1;
       }
-      return (await answer).map(toViolation(r.urn));
+      return (await answer).map((d) => violationOf(d, r.urn));
     }));
-    violations.push(...perResource.flat());
     const stack = await host.analyzeStack(resources);
     requests += 1;
-    violations.push(...stack.map((d) => toViolation(d.urn && inPlan.has(d.urn) ? d.urn : null)(d)));
-  }
-  return { violations, requests };
+    return [...perResource.flat(), ...stack.map((d) => violationOf(d, d.urn && inPlan.has(d.urn) ? d.urn : null))];
+  }));
+  return { violations: perPack.flat(), requests };
 }
 
 /** Violations in a stable order, for comparing two runs as multisets. */
