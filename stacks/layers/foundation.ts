@@ -85,6 +85,8 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
 
   const provider = kubernetesProvider("k8s", {
     kubeconfig: cluster.kubeconfig,
+    // The cluster's resource id: a new endpoint in the kubeconfig updates the provider instead of replacing every object.
+    clusterIdentifier: cluster.cluster.id,
     target: settings.kubernetes.target,
     yamlDirectory: settings.kubernetes.yamlDirectory,
   }, { dependsOn: [cluster] });

@@ -64,6 +64,16 @@ describe("shipped stacks", () => {
         }
       });
 
+      it("identifies the Kubernetes provider by the cluster's id, so a new endpoint in the kubeconfig replaces no object", async () => {
+        // pulumi-kubernetes DiffConfig: with clusterIdentifier set and unchanged, kubeconfig changes are updates.
+        const { update, preview } = await planOf(stack);
+        const cluster = update.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
+        const provider = update.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.strictEqual(provider.inputs.clusterIdentifier, `projects/${cluster.inputs.project}/locations/${cluster.inputs.location}/clusters/${cluster.inputs.name}`);
+        assert.ok(provider.propertyDependencies?.clusterIdentifier?.includes(cluster.urn), "taken from the cluster's output");
+        assert.strictEqual(preview.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.clusterIdentifier, UNKNOWN, "unknown until the cluster exists");
+      });
+
       it("keeps derived names within GCP's limits", async () => {
         const { update } = await planOf(stack);
         for (const r of update.resources) {
