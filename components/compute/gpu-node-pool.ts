@@ -196,7 +196,7 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs, reso
   const shape = {
     machineType: args.machineType,
     accelerator: args.accelerator,
-    autoscaling: { min: args.autoscaling.min ?? 0, max: args.autoscaling.max },
+    autoscaling: { min: args.autoscaling.min ?? 0, max: args.autoscaling.max, locationPolicy: args.autoscaling.locationPolicy },
     capacity: args.capacity ?? { type: "on-demand" as const },
     zones: args.zones,
     compactPlacement: args.compactPlacement ?? false,
