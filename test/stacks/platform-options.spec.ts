@@ -20,6 +20,20 @@ describe("buildPlatform options", () => {
     assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "renderYamlToDirectory"), "gitops/dev");
   });
 
+  it("gives the budget's explicit provider the stack's gcp settings (impersonation, credentials kept secret), with its own quota project", async () => {
+    // An explicit provider reads no stack config: without these the budget would be created by the ambient identity.
+    const result = await platform("dev", {
+      "gcp:impersonateServiceAccount": "deployer@acme-ml-seed.iam.gserviceaccount.com",
+      "gcp:credentials": "{\"type\":\"service_account\"}",
+      "gcp:scopes": JSON.stringify(["https://www.googleapis.com/auth/cloud-platform"]),
+    });
+    const provider = one(result, "pulumi:providers:gcp", "guardrails-billing");
+    assert.strictEqual(input(provider, "impersonateServiceAccount"), "deployer@acme-ml-seed.iam.gserviceaccount.com");
+    assert.strictEqual(input(provider, "credentials"), "[secret]");
+    assert.deepStrictEqual([input(provider, "project"), input(provider, "billingProject"), input(provider, "userProjectOverride")], ["acme-ml-dev", "acme-ml-dev", "true"]);
+    assert.strictEqual(input(provider, "region"), undefined, "gcp:region stays the default provider's");
+  });
+
   it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
     const result = await platform("dev");
     assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "kubeconfig"), "[secret]");
