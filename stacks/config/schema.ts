@@ -311,6 +311,11 @@ export const servingSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(1000).default(4),
       ingress: z.enum(["all", "internal", "internal-and-cloud-load-balancing"]).default("internal"),
       invokers: z.array(iamMember).max(50).default([]),
+      /**
+       * Deploys wait for an instance of the new revision to load the model. Off until the model is in
+       * the bucket: the first `pulumi up` creates the bucket empty (ServerlessInference, deployHealthCheck).
+       */
+      deployHealthCheck: z.boolean().default(false),
     })
     .optional(),
 });

@@ -150,6 +150,8 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
         concurrency: serverlessSettings.concurrency,
         ingress: serverlessSettings.ingress,
         invokers: serverlessSettings.invokers,
+        // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
+        deployHealthCheck: serverlessSettings.deployHealthCheck,
         deletionProtection: ctx.protect,
         // The first revision starts at deploy: the image's repository and the models bucket's grant
         // to the serving identity come first (cnai-apply-order).

@@ -116,7 +116,7 @@ describe("training and serving in the shipped stacks", () => {
         const run = await stackRun(stack);
         const service = one(run, "gcp:cloudrunv2/service:Service", "chat-serverless");
         const models = one(run, "gcp:storage/bucket:Bucket", "storage-models");
-        assert.deepStrictEqual(input(service, "template.volumes"), [{ name: "models", gcs: { bucket: input(models, "name"), readOnly: true } }]);
+        assert.deepStrictEqual(input(service, "template.volumes"), [{ name: "models", gcs: { bucket: input(models, "name"), readOnly: true, mountOptions: ["implicit-dirs"] } }]);
         const container = (input(service, "template.containers") as Array<Record<string, any>>)[0];
         const region = stack === "staging" ? "europe-west4" : "us-central1";
         assert.strictEqual(container.image, `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/vllm/vllm-openai:v0.11.0`);
@@ -124,7 +124,12 @@ describe("training and serving in the shipped stacks", () => {
         assert.match(container.args[0], /^\/models\/chat-[a-z0-9-]+\/v\d+$/);
         assert.deepStrictEqual(container.volumeMounts, [{ name: "models", mountPath: "/models" }]);
         assert.strictEqual(container.startupProbe.httpGet.path, "/health");
-        // The first revision starts at deploy: the bucket's grant to the serving identity and the repository come first.
+        // The models bucket is created empty by the same `pulumi up`: the deploy starts no container (the
+        // create would fail on a revision that never becomes ready), and the provider waits past its
+        // 20-minute default for a deploy that does (magic-modules cloudrunv2/Service.yaml timeouts).
+        assert.strictEqual(input(service, "template.healthCheckDisabled"), true);
+        assert.deepStrictEqual(service.options.customTimeouts, { create: "45m", update: "45m" });
+        // Instances start from the bucket with the serving identity, from the repository: both come first.
         const grant = all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").find((g) => g.parent === models.parent && input(g, "member") === `serviceAccount:${input(service, "template.serviceAccount")}`);
         assert.ok(grant && service.options.dependsOn.includes(grant.urn), "after the models bucket's grant to the serving identity");
         assert.ok(service.options.dependsOn.includes(one(run, "gcp:artifactregistry/repository:Repository", "artifacts-docker-hub").urn), "after the Docker Hub remote repository");
