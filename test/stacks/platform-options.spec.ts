@@ -76,7 +76,9 @@ describe("buildPlatform options", () => {
       // Project IAM members and audit configs (Cloud Resource Manager); image streaming (Container File System).
       "cloudresourcemanager.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "containerfilesystem.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
-      "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
+      "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com",
+      // Service Usage, through which the others are enabled (ProjectServices enables it first).
+      "serviceusage.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);
     for (const type of ["cnai:network:Network", "cnai:compute:GkeCluster"]) {
       assert.deepStrictEqual(one(result, type).options.dependsOn.filter((u) => services.includes(u)).sort(), [...services].sort(), type);
