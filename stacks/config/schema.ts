@@ -427,13 +427,6 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   if (system.min > system.max) {
     issues.push({ path: ["cluster", "systemPool", "min"], input: system.min, message: `at most cluster.systemPool.max (${system.max})` });
   }
-  if (settings.cluster.privateEndpoint && settings.cluster.masterAuthorizedNetworks.length === 0) {
-    issues.push({
-      path: ["cluster", "masterAuthorizedNetworks"],
-      input: [],
-      message: "at least one network when cluster.privateEndpoint is true (the networks that reach the private endpoint)",
-    });
-  }
   if (settings.storage.forceDestroy && settings.profile !== "dev") {
     issues.push({ path: ["storage", "forceDestroy"], input: true, message: `false outside the dev profile (this stack's profile is ${settings.profile})` });
   }
