@@ -112,6 +112,16 @@ describe("training and serving in the shipped stacks", () => {
         }
       });
 
+      it("pulls the KServe model server's image through the Docker Hub remote repository, not from docker.io", async () => {
+        const run = await stackRun(stack);
+        const region = stack === "staging" ? "europe-west4" : "us-central1";
+        const services = customResources(run.resources).filter((r) => r.inputs.kind === "InferenceService");
+        assert.ok(services.length >= 1);
+        for (const isvc of services) {
+          assert.strictEqual((isvc.inputs as any).spec.predictor.model.image, `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/kserve/huggingfaceserver:v0.20.0-gpu`, isvc.urn);
+        }
+      });
+
       it("serves its Cloud Run model from the models bucket (read-only volume at /models) with vLLM pinned from Docker Hub through the remote repository", async () => {
         const run = await stackRun(stack);
         const service = one(run, "gcp:cloudrunv2/service:Service", "chat-serverless");
