@@ -34,6 +34,15 @@ describe("buildPlatform options", () => {
     assert.strictEqual(input(provider, "region"), undefined, "gcp:region stays the default provider's");
   });
 
+  it("turns the Cloud Run deploy check on only when the stack asks (serving.serverless.deployHealthCheck), once its model is uploaded", async () => {
+    const serving = (deployHealthCheck?: boolean) => JSON.stringify({ serverless: { name: "chat", model: "chat/v1", ...(deployHealthCheck === undefined ? {} : { deployHealthCheck }) } });
+    const config = (deployHealthCheck?: boolean) => ({ "cnai-platform:serving": serving(deployHealthCheck), "cnai-platform:artifactRegistry": JSON.stringify({ remoteCaches: true }) });
+    const byDefault = one(await platform("dev", config()), "gcp:cloudrunv2/service:Service");
+    assert.strictEqual(input(byDefault, "template.healthCheckDisabled"), true);
+    const checked = one(await platform("dev", config(true)), "gcp:cloudrunv2/service:Service");
+    assert.strictEqual(input(checked, "template.healthCheckDisabled"), false);
+  });
+
   it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
     const result = await platform("dev");
     assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "kubeconfig"), "[secret]");
