@@ -20,7 +20,8 @@ export interface HelmChartRef {
   readonly controlPlanePorts?: readonly ControlPlanePort[];
   /**
    * API groups whose objects need this chart first: it installs their CRDs, or the admission
-   * webhooks that validate them (an object created before is refused, or never validated).
+   * webhooks that validate them (an object created before is refused, or never validated). An
+   * entry `<group>/<Kind>` names one kind of the group only.
    */
   readonly apiGroups?: readonly string[];
 }
@@ -44,7 +45,10 @@ export const HELM_CHARTS = {
       { port: 9443, serves: "admission webhooks for Kueue's objects and the Jobs it manages (most with failurePolicy Fail)", source: "charts/kueue/values.yaml webhookService.ports targetPort 9443; templates/webhook/manifests.yaml" },
       { port: 8082, serves: "the visibility API (APIServices v1beta1 and v1beta2.visibility.kueue.x-k8s.io); unreachable, it fails discovery and blocks namespace deletion", source: "charts/kueue/templates/visibility/service.yaml targetPort 8082; templates/visibility/apiservice_v1beta2.yaml" },
     ],
-    apiGroups: ["kueue.x-k8s.io"],
+    // Its own objects, and the jobs of its integrations that its mutating webhooks suspend until
+    // admitted (charts/kueue/values.yaml integrations.frameworks: jobset.x-k8s.io/jobset,
+    // trainer.kubeflow.org/trainjob; templates/webhook/manifests.yaml): a job created before runs unqueued.
+    apiGroups: ["kueue.x-k8s.io", "trainer.kubeflow.org/TrainJob", "jobset.x-k8s.io/JobSet"],
   },
   /** Kubeflow Trainer v2 (TrainJob, training runtimes), with JobSet. Version without `v`. */
   kubeflowTrainer: {

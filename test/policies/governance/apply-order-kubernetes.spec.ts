@@ -45,6 +45,17 @@ describe("policy cnai-apply-order: Kubernetes", () => {
     assert.deepStrictEqual(await messagesOf(applyOrder, [{ type: "kubernetes:example.com/v1:Widget", name: "w", inputs: {} }]), [], "a group no chart of the plan serves is not judged");
   });
 
+  it("puts a TrainJob after Kueue too, whose webhooks suspend it until admitted, but not a training runtime of the same group", async () => {
+    // kueue v0.19.2 charts/kueue/values.yaml integrations.frameworks: trainer.kubeflow.org/trainjob.
+    const trainerNs = namespace("kubeflow-system");
+    const trainer = chart("trainer", HELM_CHARTS.kubeflowTrainer, "kubeflow-system", after(trainerNs));
+    const job = (options: TestResource["options"]): TestResource => ({ type: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", name: "finetune", inputs: {}, options });
+    const runtime: TestResource = { type: "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime", name: "torch", inputs: {}, options: after(trainer) };
+    assert.deepStrictEqual(await messagesOf(applyOrder, [kueueNs, kueue, trainerNs, trainer, runtime, job(after(trainer, kueue))]), []);
+    const [unqueued] = await messagesOf(applyOrder, [kueueNs, kueue, trainerNs, trainer, runtime, job(after(trainer))]);
+    assert.match(unqueued, /^finetune \(trainer\.kubeflow\.org\) is not created after kueue, the chart that installs that API group's CRDs or admission webhooks\./);
+  });
+
   describe("webhooks on a private cluster", () => {
     const cluster: TestResource = { type: "gcp:container/cluster:Cluster", name: "gke", inputs: { privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: "172.16.0.0/28" } } };
     const firewall = (allows: unknown[], sourceRanges = ["172.16.0.0/28"]): TestResource => ({ type: "gcp:compute/firewall:Firewall", name: "webhooks", inputs: { direction: "INGRESS", sourceRanges, allows } });

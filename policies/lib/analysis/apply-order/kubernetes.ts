@@ -24,9 +24,9 @@ export function checkKubernetes(ctx: CheckContext): void {
     if (ns && !ctx.graph.isBefore(ns.urn, node.urn)) {
       ctx.report("kubernetes-namespace", node, `${shortName(node.urn)} is created in namespace ${namespace}, but not after ${shortName(ns.urn)}, which creates it.`, "Make it depend on the Namespace (dependsOn, or take metadata.namespace from the Namespace's output)");
     }
-    // Its API group: after the charts that install the group's CRDs and webhooks.
-    const group = /^kubernetes:([^/]+)\//.exec(node.type)?.[1];
-    for (const chart of (group && byGroup.get(group)) || []) {
+    // Its API group (or group and kind): after the charts that install the group's CRDs and webhooks.
+    const [, group, kind] = /^kubernetes:([^/]+)\/[^:]+:(.+)$/.exec(node.type) ?? [];
+    for (const chart of group ? [...(byGroup.get(group) ?? []), ...(byGroup.get(`${group}/${kind}`) ?? [])] : []) {
       if (chart.urn !== node.urn && !ctx.graph.isBefore(chart.urn, node.urn)) {
         ctx.report("kubernetes-api-group", node, `${shortName(node.urn)} (${group}) is not created after ${shortName(chart.urn)}, the chart that installs that API group's CRDs or admission webhooks.`, "Make it depend on the chart");
       }
