@@ -179,7 +179,7 @@ function policyResource(resource: PlanResource): PolicyResourceInput {
         ignoreChanges: resource.options.ignoreChanges,
         deleteBeforeReplace: resource.options.deleteBeforeReplace,
         aliases: resource.options.aliases,
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        customTimeouts: policyCustomTimeouts(resource.options.customTimeouts),
         additionalSecretOutputs: resource.options.additionalSecretOutputs,
         ...(resource.parent ? { parent: resource.parent } : {}),
         // Not in CrossGuard's options; the offline engine knows it and policies may read it.
@@ -190,6 +190,19 @@ function policyResource(resource: PlanResource): PolicyResourceInput {
       asType: (cls: { __pulumiType?: string }) => (isType(cls) ? props : undefined),
     },
   };
+}
+
+/**
+ * customTimeouts as CrossGuard hands them to a policy (PolicyCustomTimeouts: seconds, 0 when unset,
+ * @pulumi/policy 1.21.0 server.js getCustomTimeouts), from the plan's Go durations ("1h30m", "45m", "90s").
+ */
+function policyCustomTimeouts(timeouts: PlanResource["options"]["customTimeouts"]): { createSeconds: number; updateSeconds: number; deleteSeconds: number } {
+  const seconds = (duration: string | undefined) => {
+    let total = 0;
+    for (const [, amount, unit] of (duration ?? "").matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(amount) * { h: 3600, m: 60, s: 1 }[unit as "h" | "m" | "s"];
+    return total;
+  };
+  return { createSeconds: seconds(timeouts?.create), updateSeconds: seconds(timeouts?.update), deleteSeconds: seconds(timeouts?.delete) };
 }
 
 /** Stack-policy resources, with parents and dependencies linked as the policy server links them. */
@@ -209,6 +222,9 @@ function linkStackResources(inputs: PolicyResourceInput[]): Record<string, any>[
     for (const [key, urns] of Object.entries(input.plan.propertyDependencies ?? {})) {
       resource.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter(Boolean);
     }
+    // The explicit provider, as the policy server gives it (PolicyProviderResource: type, props, urn, name).
+    const provider = input.plan.provider ? byUrn.get(input.plan.provider.slice(0, input.plan.provider.lastIndexOf("::"))) : undefined;
+    if (provider) resource.provider = { type: provider.type, props: provider.props, urn: provider.urn, name: provider.name };
   });
   return resources;
 }

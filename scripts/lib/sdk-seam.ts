@@ -64,7 +64,7 @@ export const REGISTRATION_GETTERS = [
   "getType", "getName", "getParent", "getCustom", "getRemote", "getProvider", "getObject",
   "getPropertydependenciesMap", "getDependenciesList", "getProtect", "getRetainondelete", "getDeletebeforereplace",
   "getIgnorechangesList", "getAliasurnsList", "getAliasesList", "getAdditionalsecretoutputsList", "getReplaceonchangesList",
-  "getDeletedwith", "getReplaceWithList",
+  "getDeletedwith", "getReplaceWithList", "getCustomtimeouts",
 ] as const;
 
 /** The wire-format constants of runtime/rpc.ts the plan's value conversion (wire-values.ts) mirrors. */
