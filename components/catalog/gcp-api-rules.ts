@@ -89,6 +89,8 @@ export interface NodePoolCapacityFacts {
   readonly spot: boolean;
   readonly autoRepair: boolean;
   readonly autoscaling: boolean;
+  /** autoscaling.locationPolicy (ANY, BALANCED), if set. */
+  readonly locationPolicy: string | undefined;
   /** `consumeReservationType` (NO_RESERVATION, ANY_RESERVATION, SPECIFIC_RESERVATION), if set. */
   readonly reservation: string | undefined;
   readonly initialNodeCount: number;
@@ -106,11 +108,32 @@ export function nodePoolCapacityFacts(props: Readonly<Record<string, unknown>>):
     // GKE turns auto-repair on when `management` is absent.
     autoRepair: get(props, "management.autoRepair") !== false,
     autoscaling: get(props, "autoscaling") !== undefined && get(props, "autoscaling") !== null,
+    locationPolicy: get(props, "autoscaling.locationPolicy") as string | undefined,
     reservation: get(props, "nodeConfig.reservationAffinity.consumeReservationType") as string | undefined,
     initialNodeCount: Number(get(props, "initialNodeCount") ?? get(props, "nodeCount") ?? 0),
     placement: get(props, "placementPolicy.type") as string | undefined,
     placementPolicyName: (get(props, "placementPolicy.policyName") as string | undefined) || undefined,
   };
+}
+
+/**
+ * What GKE creates DWS pools (flex-start, queued provisioning) with, the same for both:
+ * `--location-policy=ANY` (the autoscaler takes capacity in whichever zone has it, instead of
+ * balancing zones it may not obtain) and `--reservation-affinity=none`. Sources: GKE, "Run a small
+ * batch workload with GPUs and flex-start" (docs/how-to/dws-flex-start-training) and "Run a
+ * large-scale workload with flex-start with queued provisioning" (docs/how-to/provisioningrequest),
+ * node-pools create commands. Unset is not ANY: GKE then applies its default location policy
+ * (BALANCED for autoscaled pools, "About cluster autoscaling", Location policy) and its default
+ * reservation affinity (ANY_RESERVATION). The config schema and GpuNodePool apply the same values.
+ */
+export const DWS_POOL_SETTINGS = { locationPolicy: "ANY", reservation: "NO_RESERVATION" } as const;
+
+/** The DWS settings a pool breaks (shared by the flex-start and queued rules). */
+function dwsProblems(f: NodePoolCapacityFacts): Array<[boolean, string]> {
+  return [
+    [f.locationPolicy !== DWS_POOL_SETTINGS.locationPolicy, `autoscaling.locationPolicy ${DWS_POOL_SETTINGS.locationPolicy} (got ${f.locationPolicy ?? "unset, GKE's default BALANCED"})`],
+    [f.reservation !== DWS_POOL_SETTINGS.reservation, `reservation affinity ${DWS_POOL_SETTINGS.reservation} (got ${f.reservation ?? "unset, GKE's default ANY_RESERVATION"})`],
+  ];
 }
 
 /** Collects the broken requirements of one capacity mode into one message. */
@@ -122,10 +145,10 @@ function requirementsOf(mode: string, unmet: Array<[boolean, string]>): string |
 export const FLEX_START_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
   id: "gke-flex-start-settings",
   resourceType: NODE_POOL,
-  rule: "A flex-start pool autoscales from zero, consumes no reservation, is not Spot, and has auto-repair off.",
+  rule: "A flex-start pool autoscales from zero with location policy ANY, consumes no reservation, is not Spot, and has auto-repair off.",
   source:
     "GKE, \"Run a small batch workload with GPUs and flex-start\" (cloud.google.com/kubernetes-engine/docs/how-to/dws-flex-start-training): " +
-    "node-pools create --flex-start --num-nodes=0 --enable-autoscaling --reservation-affinity=none --no-enable-autorepair; \"About GPU " +
+    "node-pools create --flex-start --num-nodes=0 --enable-autoscaling --location-policy=ANY --reservation-affinity=none --no-enable-autorepair; \"About GPU " +
     "obtainability with flex-start\" (docs/concepts/dws): a repaired or preempted flex-start VM is not guaranteed to be obtained again",
   read: (props) => {
     const facts = nodePoolCapacityFacts(props);
@@ -136,7 +159,7 @@ export const FLEX_START_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
       [f.autoRepair, "management.autoRepair false (a repair deletes the VM, and flex-start may not obtain another)"],
       [!f.autoscaling, "autoscaling (nodes come when Pods ask for them)"],
       [f.spot, "no Spot (flex-start is its own provisioning model)"],
-      [f.reservation !== undefined && f.reservation !== "NO_RESERVATION", `reservation affinity NO_RESERVATION (got ${f.reservation})`],
+      ...dwsProblems(f),
       [f.initialNodeCount !== 0, `initialNodeCount 0 (got ${f.initialNodeCount})`],
     ]),
 };
@@ -144,10 +167,10 @@ export const FLEX_START_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
 export const QUEUED_PROVISIONING_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
   id: "gke-queued-provisioning-settings",
   resourceType: NODE_POOL,
-  rule: "A queued-provisioning pool is flex-start, autoscales from zero, consumes no reservation, has auto-repair off and no placement policy.",
+  rule: "A queued-provisioning pool is flex-start, autoscales from zero with location policy ANY, consumes no reservation, has auto-repair off and no placement policy.",
   source:
     "GKE, \"Run a large-scale workload with flex-start with queued provisioning\" (cloud.google.com/kubernetes-engine/docs/how-to/provisioningrequest): " +
-    "node-pools create --flex-start --enable-queued-provisioning --enable-autoscaling --num-nodes=0 --reservation-affinity=none --no-enable-autorepair",
+    "node-pools create --flex-start --enable-queued-provisioning --enable-autoscaling --num-nodes=0 --location-policy=ANY --reservation-affinity=none --no-enable-autorepair",
   read: (props) => {
     const facts = nodePoolCapacityFacts(props);
     return facts.queuedProvisioning ? facts : undefined;
@@ -158,7 +181,7 @@ export const QUEUED_PROVISIONING_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
       [f.autoRepair, "management.autoRepair false"],
       [!f.autoscaling, "autoscaling"],
       [f.spot, "no Spot"],
-      [f.reservation !== "NO_RESERVATION", `reservation affinity NO_RESERVATION (got ${f.reservation ?? "none"})`],
+      ...dwsProblems(f),
       [f.initialNodeCount !== 0, `initialNodeCount 0 (got ${f.initialNodeCount})`],
       [f.placement !== undefined, "no placementPolicy (DWS places the nodes)"],
     ]),

@@ -30,6 +30,7 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:compute/subnetwork:Subnetwork",
   "gcp:compute/router:Router",
   "gcp:compute/routerNat:RouterNat",
+  "gcp:compute/firewall:Firewall",
   "gcp:kms/keyRing:KeyRing",
   "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
   "gcp:serviceaccount/account:Account",

@@ -91,9 +91,27 @@ export const CLOUD_RUN_PRICES = {
   gpuSecond: { "nvidia-l4": 0.0001867 } as Readonly<Record<string, number>>,
 } as const;
 
-/** The hourly price of one Cloud Run instance with these limits, or undefined for a GPU the table lacks. */
-export function cloudRunInstanceHourlyUsd(cpu: number, memoryGi: number, accelerator: string | undefined, gpus: number): number | undefined {
+/**
+ * Cloud Run's price tier of each region with Cloud Run GPUs (components/catalog/cloud-run-gpu.ts),
+ * from the same pricing page's region tiers. Only Tier 1 is priced here: a Tier 2 instance costs
+ * more, and the estimate lists it as unpriced rather than under-pricing it at Tier 1 rates.
+ */
+export const CLOUD_RUN_PRICE_TIERS: Readonly<Record<string, 1 | 2>> = {
+  "us-central1": 1,
+  "us-east4": 1,
+  "europe-west1": 1,
+  "europe-west4": 1,
+  "asia-southeast1": 2,
+  "asia-south1": 2,
+};
+
+/**
+ * The hourly price of one Cloud Run instance with these limits in a region, or undefined for a GPU
+ * the table lacks, or a region the table does not price (Tier 2, or a tier it does not know).
+ */
+export function cloudRunInstanceHourlyUsd(cpu: number, memoryGi: number, accelerator: string | undefined, gpus: number, region: string | undefined): number | undefined {
   const gpuSecond = accelerator ? CLOUD_RUN_PRICES.gpuSecond[accelerator] : 0;
   if (gpuSecond === undefined || !Number.isFinite(cpu) || !Number.isFinite(memoryGi)) return undefined;
+  if (region === undefined || CLOUD_RUN_PRICE_TIERS[region] !== CLOUD_RUN_PRICES.tier) return undefined;
   return 3600 * (cpu * CLOUD_RUN_PRICES.vcpuSecond + memoryGi * CLOUD_RUN_PRICES.gibSecond + gpus * gpuSecond);
 }

@@ -12,6 +12,26 @@ export interface HelmChartRef {
   readonly namespace: string;
   /** Where the facts were read. */
   readonly source: string;
+  /**
+   * What the API server calls in the chart's Pods (admission webhooks, aggregated APIs), by the
+   * port the Pod listens on (the Service's targetPort): on a private GKE cluster the control plane
+   * reaches nodes only on 443 and 10250 unless a firewall rule opens more (gke-control-plane.ts).
+   */
+  readonly controlPlanePorts?: readonly ControlPlanePort[];
+  /**
+   * API groups whose objects need this chart first: it installs their CRDs, or the admission
+   * webhooks that validate them (an object created before is refused, or never validated). An
+   * entry `<group>/<Kind>` names one kind of the group only.
+   */
+  readonly apiGroups?: readonly string[];
+}
+
+export interface ControlPlanePort {
+  readonly port: number;
+  /** What listens there: the webhooks or APIService, and what fails without it. */
+  readonly serves: string;
+  /** The chart file at the pinned version that sets the port. */
+  readonly source: string;
 }
 
 export const HELM_CHARTS = {
@@ -21,6 +41,14 @@ export const HELM_CHARTS = {
     version: "0.19.2",
     namespace: "kueue-system",
     source: "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/Chart.yaml (version 0.19.2) and README",
+    controlPlanePorts: [
+      { port: 9443, serves: "admission webhooks for Kueue's objects and the Jobs it manages (most with failurePolicy Fail)", source: "charts/kueue/values.yaml webhookService.ports targetPort 9443; templates/webhook/manifests.yaml" },
+      { port: 8082, serves: "the visibility API (APIServices v1beta1 and v1beta2.visibility.kueue.x-k8s.io); unreachable, it fails discovery and blocks namespace deletion", source: "charts/kueue/templates/visibility/service.yaml targetPort 8082; templates/visibility/apiservice_v1beta2.yaml" },
+    ],
+    // Its own objects, and the jobs of its integrations that its mutating webhooks suspend until
+    // admitted (charts/kueue/values.yaml integrations.frameworks: jobset.x-k8s.io/jobset,
+    // trainer.kubeflow.org/trainjob; templates/webhook/manifests.yaml): a job created before runs unqueued.
+    apiGroups: ["kueue.x-k8s.io", "trainer.kubeflow.org/TrainJob", "jobset.x-k8s.io/JobSet"],
   },
   /** Kubeflow Trainer v2 (TrainJob, training runtimes), with JobSet. Version without `v`. */
   kubeflowTrainer: {
@@ -28,6 +56,11 @@ export const HELM_CHARTS = {
     version: "2.3.0",
     namespace: "kubeflow-system",
     source: "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/Chart.yaml and docs/operator-guides/installation.md",
+    controlPlanePorts: [
+      { port: 9443, serves: "Trainer's admission webhooks (TrainJob, training runtimes)", source: "charts/kubeflow-trainer/templates/manager/service.yaml webhook-server targetPort webhook; manager/deployment.yaml containerPort 9443" },
+      { port: 9443, serves: "JobSet's admission webhooks (the bundled jobset chart 0.12.0)", source: "kubernetes-sigs/jobset tag v0.12.0 charts/jobset/templates/webhook/service.yaml targetPort webhook; controller/deployment.yaml containerPort 9443" },
+    ],
+    apiGroups: ["trainer.kubeflow.org", "jobset.x-k8s.io"],
   },
   /** cert-manager; KServe's webhooks need it. Version with `v`. */
   certManager: {
@@ -36,6 +69,10 @@ export const HELM_CHARTS = {
     version: "v1.19.2",
     namespace: "cert-manager",
     source: "cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/values.yaml (crds.enabled)",
+    controlPlanePorts: [
+      { port: 10250, serves: "cert-manager's webhook, on the port GKE private clusters open by default", source: "deploy/charts/cert-manager/values.yaml webhook.securePort: 10250" },
+    ],
+    apiGroups: ["cert-manager.io", "acme.cert-manager.io"],
   },
   /** KServe CRDs, installed before kserve-resources. KServe chart versions carry a `v`. */
   kserveCrd: {
@@ -43,12 +80,17 @@ export const HELM_CHARTS = {
     version: "v0.20.0",
     namespace: "kserve",
     source: "kserve/kserve tag v0.20.0, charts/kserve-crd/Chart.yaml",
+    apiGroups: ["serving.kserve.io"],
   },
   kserveResources: {
     chart: "oci://ghcr.io/kserve/charts/kserve-resources",
     version: "v0.20.0",
     namespace: "kserve",
     source: "kserve/kserve tag v0.20.0, charts/kserve-resources (kserve.controller.deploymentMode: Standard | Knative)",
+    controlPlanePorts: [
+      { port: 9443, serves: "KServe's admission webhooks for InferenceServices, serving runtimes and model Pods (failurePolicy Fail)", source: "charts/kserve-resources/files/kserve/resources.yaml kserve-webhook-server-service targetPort webhook-server, containerPort 9443" },
+    ],
+    apiGroups: ["serving.kserve.io"],
   },
   /** ClusterServingRuntimes (Hugging Face/vLLM, Triton, ...), when kserve.servingruntime.enabled. */
   kserveRuntimeConfigs: {
@@ -64,6 +106,10 @@ export const HELM_CHARTS = {
     version: "88.5.3",
     namespace: "monitoring",
     source: "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack (appVersion v0.93.1)",
+    controlPlanePorts: [
+      { port: 10250, serves: "the Prometheus operator's admission webhook, on the port GKE private clusters open by default", source: "charts/kube-prometheus-stack/values.yaml prometheusOperator.tls.internalPort: 10250" },
+    ],
+    apiGroups: ["monitoring.coreos.com"],
   },
   /**
    * kube-state-metrics (node labels and Jobs) on Managed Prometheus, where GKE's own kube state
@@ -94,6 +140,11 @@ export const HELM_CHARTS = {
     version: "2.20.2",
     namespace: "keda",
     source: "kedacore/charts tag v2.20.2, keda/Chart.yaml (version and appVersion 2.20.2; containers run as non-root, no capabilities, RuntimeDefault seccomp)",
+    controlPlanePorts: [
+      { port: 9443, serves: "KEDA's admission webhooks (ScaledObject validation)", source: "keda/templates/webhooks/service.yaml targetPort webhooks.port | default 9443" },
+      { port: 6443, serves: "the external metrics API (APIService v1beta1.external.metrics.k8s.io) the HPA of every ScaledObject reads; unreachable, scaling never reacts and namespace deletion blocks", source: "keda/values.yaml service.portHttpsTarget: 6443; templates/metrics-server/apiservice.yaml" },
+    ],
+    apiGroups: ["keda.sh"],
   },
   /** Knative operator, for KServe's Knative mode (scale to zero). Its index lists the version with `v`. */
   knativeOperator: {
@@ -102,6 +153,11 @@ export const HELM_CHARTS = {
     version: "v1.21.1",
     namespace: "knative-operator",
     source: "knative/operator tag knative-v1.21.1; gh-pages index.yaml lists version v1.21.1 (appVersion 1.21.1)",
+    controlPlanePorts: [
+      { port: 8443, serves: "the operator's webhook", source: "knative/operator tag knative-v1.21.1 config/charts/knative-operator/templates/operator.yaml operator-webhook targetPort 8443" },
+      { port: 8443, serves: "Knative Serving's webhook, installed by the operator (KnativeServing)", source: "knative/serving config/core/deployments/webhook-service.yaml targetPort 8443" },
+    ],
+    apiGroups: ["operator.knative.dev"],
   },
   /** MLflow tracking server and model registry (community-charts). */
   mlflow: {

@@ -59,7 +59,10 @@ export interface GkeClusterArgs {
    * @default false
    */
   privateEndpoint?: boolean;
-  /** Networks allowed to reach the control plane's IP endpoints. @default [] (no restriction beyond IAM) */
+  /**
+   * Networks allowed to reach the control plane's IP endpoints (not the DNS endpoint, which IAM guards).
+   * @default [] (a public endpoint: no restriction beyond IAM; a private endpoint: none beyond the VPC)
+   */
   authorizedNetworks?: AuthorizedNetwork[];
   /** @default true */
   deletionProtection?: boolean;
@@ -192,12 +195,19 @@ export class GkeCluster extends pulumi.ComponentResource {
           masterGlobalAccessConfig: { enabled: true },
         },
         controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: spec.privateEndpoint } },
+        // Authorized networks restrict the IP-based endpoints only; the DNS-based endpoint is guarded by IAM
+        // (GKE, "About network isolation": DNS-based access is authorized with IAM, not by source
+        // range). A private endpoint with no networks given turns the feature on with no range
+        // (MasterAuthorizedNetworksConfig: "disallow all external traffic ... except the given CIDR blocks"),
+        // so no placeholder range opens it wider than the VPC.
         masterAuthorizedNetworksConfig: spec.authorizedNetworks.length
           ? {
               cidrBlocks: spec.authorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
               gcpPublicCidrsAccessEnabled: false,
             }
-          : undefined,
+          : spec.privateEndpoint
+            ? { gcpPublicCidrsAccessEnabled: false }
+            : undefined,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
         enableLegacyAbac: false,
         enableShieldedNodes: true,
@@ -331,9 +341,6 @@ export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resour
     if (documentation) {
       fail(`authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`);
     }
-  }
-  if (privateEndpoint && authorizedNetworks.length === 0) {
-    fail("privateEndpoint: a private endpoint needs authorizedNetworks (the networks that reach it). Either add them, or set privateEndpoint to false");
   }
   const window = args.maintenanceWindowStart ?? "03:00";
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window)) fail(`maintenanceWindowStart: expected HH:MM in UTC (got ${window})`);

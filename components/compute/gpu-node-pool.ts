@@ -155,7 +155,10 @@ export class GpuNodePool extends pulumi.ComponentResource {
             [ACCELERATOR_LABEL]: args.accelerator.type,
             "cnai.dev/workload-type": spec.workloadType,
             "cnai.dev/capacity": capacity,
-            // A specific reservation is billed whether used or not: its size goes into the idle cost estimate.
+            // A specific reservation is billed whether used or not: its size goes into the idle cost estimate
+            // (read from the plan, so it travels with the pool). A new size updates the label in place:
+            // GKE applies node label changes "without re-creating the node pool and disrupting running
+            // workloads" (GKE, "Update Kubernetes node labels and taints for node pools").
             ...(reservation?.consumeReservationType === "SPECIFIC_RESERVATION"
               ? { [RESERVED_VMS_LABEL]: String(spec.capacity.reservation?.vms ?? spec.max) }
               : {}),
@@ -196,7 +199,7 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs, reso
   const shape = {
     machineType: args.machineType,
     accelerator: args.accelerator,
-    autoscaling: { min: args.autoscaling.min ?? 0, max: args.autoscaling.max },
+    autoscaling: { min: args.autoscaling.min ?? 0, max: args.autoscaling.max, locationPolicy: args.autoscaling.locationPolicy },
     capacity: args.capacity ?? { type: "on-demand" as const },
     zones: args.zones,
     compactPlacement: args.compactPlacement ?? false,

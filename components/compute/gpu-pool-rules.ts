@@ -1,5 +1,5 @@
 import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
-import { RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { DWS_POOL_SETTINGS, RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
@@ -48,7 +48,7 @@ export interface GpuPoolShape {
     readonly sharing?: { readonly strategy: GpuSharingStrategy; readonly maxClientsPerGpu: number };
     readonly migPartitionSize?: string;
   };
-  readonly autoscaling: { readonly min: number; readonly max: number };
+  readonly autoscaling: { readonly min: number; readonly max: number; readonly locationPolicy?: string };
   readonly capacity: GpuCapacity;
   readonly zones?: readonly string[];
   readonly compactPlacement?: boolean;
@@ -201,6 +201,15 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
   }
   if ((capacity.type === "queued" || capacity.type === "flex-start") && pool.autoscaling.min !== 0) {
     problems.push({ path: ["autoscaling", "min"], input: pool.autoscaling.min, message: `0 for ${capacity.type} capacity (nodes come only when workloads ask for them)` });
+  }
+  // The location policy GKE creates DWS pools with (the rule cnai-gcp-api-rules applies to the node pool).
+  const locationPolicy = pool.autoscaling.locationPolicy;
+  if ((capacity.type === "queued" || capacity.type === "flex-start") && locationPolicy !== undefined && locationPolicy !== DWS_POOL_SETTINGS.locationPolicy) {
+    problems.push({
+      path: ["autoscaling", "locationPolicy"],
+      input: locationPolicy,
+      message: `${DWS_POOL_SETTINGS.locationPolicy} for ${capacity.type} capacity (GKE creates DWS pools with --location-policy=ANY: nodes come from whichever zone has capacity)`,
+    });
   }
   return problems;
 }

@@ -29,6 +29,41 @@ export interface ProjectGuardrailsArgs {
   quotaProject?: string;
   /** Only this stack's labelled costs count (the budget API takes one label). @default none */
   costLabel?: { key: string; value: string };
+  /**
+   * The stack's `gcp:*` settings (`gcp:credentials`, `gcp:impersonateServiceAccount`,
+   * `gcp:accessToken`, ...; values as the Pulumi config holds them, objects as JSON text), for the
+   * budget's own provider. An explicit provider reads no stack config (Pulumi "Provider
+   * configuration": explicit providers take only their arguments), so without them the budget would
+   * be created by another identity than the rest of the stack, or refused. `project`,
+   * `billingProject` and `userProjectOverride` are the guardrails' own.
+   * @default {} (the ambient credentials)
+   */
+  providerSettings?: Readonly<Record<string, string>>;
+}
+
+/** Provider settings the provider marks sensitive (terraform-provider-google provider schema: credentials, access_token). */
+const SECRET_PROVIDER_SETTINGS = ["credentials", "accessToken"];
+
+/**
+ * The budget provider's arguments: the stack's `gcp:*` settings (config strings; JSON objects,
+ * lists and booleans parsed), with the quota project the Budget API calls count against.
+ */
+export function budgetProviderArgs(quotaProject: string, settings: Readonly<Record<string, string>> = {}): gcp.ProviderArgs {
+  const args: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(settings)) {
+    const name = key.startsWith("gcp:") ? key.slice(4) : key;
+    if (["project", "billingProject", "userProjectOverride"].includes(name)) continue;
+    let value: unknown = text;
+    if (/^\s*[[{]/.test(text) || text === "true" || text === "false") {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = text;
+      }
+    }
+    args[name] = SECRET_PROVIDER_SETTINGS.includes(name) ? pulumi.secret(value) : value;
+  }
+  return { ...args, project: quotaProject, billingProject: quotaProject, userProjectOverride: true };
 }
 
 /**
@@ -40,7 +75,7 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
     super("cnai:observability:ProjectGuardrails", name, {}, opts);
     const spec = resolveProjectGuardrailsArgs(name, args, this);
     const quotaProject = args.quotaProject ?? args.project;
-    const billingProvider = new gcp.Provider(`${name}-billing`, { project: quotaProject, billingProject: quotaProject, userProjectOverride: true }, childOptions(this, opts));
+    const billingProvider = new gcp.Provider(`${name}-billing`, budgetProviderArgs(quotaProject, args.providerSettings), childOptions(this, opts));
     new gcp.billing.Budget(`${name}-budget`, {
       billingAccount: args.billingAccount,
       displayName: `${args.project} monthly`,

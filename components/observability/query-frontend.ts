@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { IMAGES } from "../catalog/software";
+import { HELM_CHARTS, IMAGES } from "../catalog/software";
 import { WorkloadIdentity } from "../identity/workload-identity";
 import type { ChildOptions } from "./scrape-targets";
 
@@ -71,6 +71,21 @@ export function queryFrontend(name: string, args: QueryFrontendArgs, options: Ch
   new k8s.core.v1.Service(`${name}-query-service`, {
     metadata,
     spec: { selector, ports: [{ name: "web", port: QUERY_FRONTEND.port, targetPort: "web" }] },
+  }, options(args.after));
+  // The frontend answers project-wide Cloud Monitoring queries with its own identity and no
+  // authentication of callers: only KEDA's namespace (whose operator runs the Prometheus scalers)
+  // may reach it. Kubernetes NetworkPolicy: a Pod selected by an Ingress policy accepts only what
+  // a rule allows (kubernetes.io/metadata.name is set on every namespace by the API server).
+  new k8s.networking.v1.NetworkPolicy(`${name}-query-ingress`, {
+    metadata: { ...metadata, name: `${QUERY_FRONTEND.name}-from-keda` },
+    spec: {
+      podSelector: { matchLabels: selector },
+      policyTypes: ["Ingress"],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": HELM_CHARTS.keda.namespace } } }],
+        ports: [{ protocol: "TCP", port: QUERY_FRONTEND.port }],
+      }],
+    },
   }, options(args.after));
   return { identity, deployment, url: queryFrontendUrl(args.namespace) };
 }

@@ -84,6 +84,11 @@ export class KServe extends pulumi.ComponentResource {
       servingLayer = [knativeServing];
     }
     // Standard mode scales model servers on vLLM's queue through KEDA (ModelDeployment's waiting-requests).
+    // KEDA comes before the KServe controller: at start-up the controller watches (Owns) ScaledObjects
+    // only if their CRD exists, and otherwise logs "won't watch keda.sh/v1/ScaledObject" and never
+    // repairs a drifted or deleted ScaledObject (kserve/kserve v0.20.0
+    // pkg/controller/v1beta1/inferenceservice/controller.go SetupWithManager; hack/setup/quick-install
+    // installs KEDA before KServe).
     const keda = mode === "Standard" ? [chart("keda", "keda", {}, [namespace(HELM_CHARTS.keda.namespace, "restricted")])] : [];
     const resources = chart("kserveResources", "kserve", {
       kserve: {
@@ -96,8 +101,8 @@ export class KServe extends pulumi.ComponentResource {
         // OCI model artifacts (oci:// storage URIs) as modelcars.
         storage: { enableModelcar: true },
       },
-    }, [certManager, crds, ...servingLayer]);
-    this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources, ...keda]);
+    }, [certManager, crds, ...servingLayer, ...keda]);
+    this.ready = chart("kserveRuntimeConfigs", "kserve-runtime-configs", { kserve: { servingruntime: { enabled: true } } }, [resources]);
     this.registerOutputs({ mode });
   }
 }

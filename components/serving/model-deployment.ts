@@ -123,6 +123,10 @@ export class ModelDeployment extends pulumi.ComponentResource {
                     type: "External",
                     external: {
                       metric: { backend: "prometheus", serverAddress: args.metricsQueryUrl, query: waitingRequestsQuery(args.namespace, name) },
+                      // KServe reads only target.value for an External metric and writes it as the
+                      // trigger's threshold with no metricType, which KEDA applies as AverageValue: per
+                      // replica, whatever `type` says (keda_reconciler.go getKedaMetrics, v0.20.0).
+                      // `value` must stay the field set: an averageValue would become a threshold of 0.
                       target: { type: "Value", value: String(spec.scaleTarget) },
                     },
                   }],

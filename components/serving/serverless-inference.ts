@@ -69,8 +69,37 @@ export interface ServerlessInferenceArgs {
    * @default 1800
    */
   startupTimeoutSeconds?: number;
+  /**
+   * Whether a deploy waits for an instance of the new revision to pass its startup probe. Off by
+   * default: the models bucket is created empty by the same `pulumi up`, and a revision whose model
+   * is not there yet would never become ready, failing the create (and every later `model` change).
+   * With it off, Cloud Run deploys without starting a container (RevisionTemplate.healthCheckDisabled,
+   * "Disables health checking containers during deployment"); the startup probe still keeps traffic
+   * away from each instance until the model is loaded, so the service answers once the model is
+   * uploaded, with no new deploy. Turn it on once the model is in the bucket to make each deploy wait
+   * for a ready instance (a revision that cannot start then keeps traffic on the previous one).
+   * @default false
+   */
+  deployHealthCheck?: boolean;
   /** @default false */
   deletionProtection?: boolean;
+}
+
+/**
+ * How long a deploy may pull the image before the startup window starts: a ~10 GB vLLM image through
+ * the Docker Hub remote repository (a first pull fills the cache), seconds.
+ */
+export const IMAGE_PULL_ALLOWANCE_SECONDS = 15 * 60;
+
+/**
+ * The provider's create and update timeouts for the service: the startup window plus the image
+ * pull, in whole minutes. terraform-provider-google's google_cloud_run_v2_service waits 20 minutes
+ * by default (GoogleCloudPlatform/magic-modules mmv1/products/cloudrunv2/Service.yaml, timeouts:
+ * insert_minutes 20, update_minutes 20), less than a GPU revision may take to start (up to 1800 s
+ * of startup probe): Pulumi would fail the update while Cloud Run is still loading the model.
+ */
+export function deployTimeout(startupTimeoutSeconds: number): string {
+  return `${Math.ceil((startupTimeoutSeconds + IMAGE_PULL_ALLOWANCE_SECONDS) / 60)}m`;
 }
 
 /**
@@ -99,10 +128,16 @@ export class ServerlessInference extends pulumi.ComponentResource {
         serviceAccount: args.serviceAccount,
         nodeSelector: { accelerator: spec.accelerator },
         gpuZonalRedundancyDisabled: true,
+        // The deploy starts no container unless asked to (deployHealthCheck): see ServerlessInferenceArgs.
+        healthCheckDisabled: !spec.deployHealthCheck,
         // Cloud Storage volumes (network file systems) need the second generation execution environment,
         // which Cloud Run would otherwise pick from the features used ("Select an execution environment").
         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
-        volumes: args.models ? [{ name: MODELS_VOLUME, gcs: { bucket: args.models.bucket, readOnly: true } }] : undefined,
+        // implicit-dirs: a model uploaded with `gcloud storage cp -r` has no folder placeholder objects,
+        // and Cloud Storage FUSE shows a folder without one only with this flag (GoogleCloudPlatform/gcsfuse
+        // docs/semantics.md, "Implicit directories"); flags pass to gcsfuse without dashes (Cloud Run v2
+        // GCSVolumeSource.mountOptions, @pulumi/gcp 9.37.0 ServiceTemplateVolumeGcs).
+        volumes: args.models ? [{ name: MODELS_VOLUME, gcs: { bucket: args.models.bucket, readOnly: true, mountOptions: ["implicit-dirs"] } }] : undefined,
         scaling: { minInstanceCount: spec.minInstances, maxInstanceCount: spec.maxInstances },
         maxInstanceRequestConcurrency: spec.concurrency,
         containers: [{
@@ -131,7 +166,8 @@ export class ServerlessInference extends pulumi.ComponentResource {
     };
     // Google's API rules for the service (GPU minimums, probe limits): the same check cnai-gcp-api-rules runs.
     assertApiRules("gcp:cloudrunv2/service:Service", serviceArgs as unknown as Record<string, unknown>, argumentError("ServerlessInference", name, this));
-    this.service = new gcp.cloudrunv2.Service(name, serviceArgs, childOptions(this, opts));
+    const timeout = deployTimeout(spec.startupTimeoutSeconds);
+    this.service = new gcp.cloudrunv2.Service(name, serviceArgs, childOptions(this, opts, { customTimeouts: { create: timeout, update: timeout } }));
     (args.invokers ?? []).forEach((member) =>
       new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${memberKey(member)}`, {
         project: args.project, location: args.region, name: this.service.name, role: "roles/run.invoker", member,
@@ -181,5 +217,5 @@ export function resolveServerlessInferenceArgs(name: string, args: ServerlessInf
   }
   const modelsMountPath = args.models?.mountPath ?? "/models";
   if (!/^\/[A-Za-z0-9._/-]+$/.test(modelsMountPath) || modelsMountPath === "/") fail(`models.mountPath must be an absolute directory other than / (got ${modelsMountPath})`);
-  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port, healthPath, startupTimeoutSeconds, modelsMountPath };
+  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port, healthPath, startupTimeoutSeconds, modelsMountPath, deployHealthCheck: args.deployHealthCheck ?? false };
 }

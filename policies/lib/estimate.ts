@@ -1,6 +1,6 @@
 import { GPU_CATALOG, isAcceleratorType } from "../../components/catalog/gpus";
 import { DATA_CENTRE_PUE, HOURS_PER_MONTH } from "../../components/catalog/energy";
-import { CLOUD_RUN_PRICE_DATE, PRICE_TABLE_DATE, RESERVED_VMS_LABEL, PRICE_TABLE_REGION, cloudRunInstanceHourlyUsd, machineHourlyUsd } from "../../components/catalog/prices";
+import { CLOUD_RUN_PRICE_DATE, CLOUD_RUN_PRICE_TIERS, PRICE_TABLE_DATE, RESERVED_VMS_LABEL, PRICE_TABLE_REGION, cloudRunInstanceHourlyUsd, machineHourlyUsd } from "../../components/catalog/prices";
 import { cpuOf, memoryGiOf } from "../../components/catalog/gcp-api-rules";
 import { isRegion, regionCarbon } from "../../components/catalog/regions";
 import { CLOUD_RUN_SERVICE, NODE_POOL, acceleratorOf, capacityOf, gpusPerNode, nodeRange, zonesOf } from "./gpu";
@@ -118,18 +118,23 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       const accelerator = at(r.props, "template.nodeSelector.accelerator") ?? null;
       const scaling = at(r.props, "template.scaling") ?? at(r.props, "scaling") ?? {};
       const limits = containers.map((c) => at(c, "resources.limits") ?? {});
+      const region = regionOfLocation(at(r.props, "location"));
       const hourly = cloudRunInstanceHourlyUsd(
         limits.reduce((sum, l) => sum + cpuOf(l.cpu ?? 1), 0),
         limits.reduce((sum, l) => sum + memoryGiOf(l.memory ?? "512Mi"), 0),
         accelerator ?? undefined,
         perInstance,
+        region,
       );
-      if (hourly === undefined) unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()})`);
+      if (hourly === undefined) {
+        const tier = region ? CLOUD_RUN_PRICE_TIERS[region] : undefined;
+        unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()}${tier && tier !== 1 ? `, ${region} is a Tier ${tier} region: the table has Tier 1 prices only` : ""})`);
+      }
       const instances = { min: Number(scaling.minInstanceCount ?? 0), max: Number(scaling.maxInstanceCount ?? 0) };
       add({
         urn: r.urn,
         kind: "cloud-run",
-        region: regionOfLocation(at(r.props, "location")) ?? null,
+        region: region ?? null,
         accelerator,
         capacity: "on-demand",
         gpus: { idle: instances.min * perInstance, max: instances.max * perInstance },

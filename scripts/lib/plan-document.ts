@@ -18,6 +18,8 @@ export interface PlanResourceOptions {
   deletedWith?: string | null;
   /** Resources whose replacement replaces this one (the replaceWith option). */
   replaceWith?: string[];
+  /** How long the engine waits for the provider's create, update and delete (Go durations, "45m"); null for the provider's defaults. */
+  customTimeouts?: { create?: string; update?: string; delete?: string } | null;
 }
 
 export interface PlanResource {

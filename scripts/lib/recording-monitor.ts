@@ -173,9 +173,17 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
       replaceOnChanges: req.getReplaceonchangesList(),
       deletedWith: req.getDeletedwith() || null,
       replaceWith: req.getReplaceWithList(),
+      customTimeouts: customTimeoutsOf(req.getCustomtimeouts()),
     },
     propertyDependencies,
   };
+}
+
+/** The customTimeouts option (Go durations such as "45m"), or null when none is set. */
+function customTimeoutsOf(timeouts: any): { create?: string; update?: string; delete?: string } | null {
+  if (!timeouts) return null;
+  const set = Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v);
+  return set.length ? Object.fromEntries(set) : null;
 }
 
 /** Deserialised SDK values keep secrets wrapped; synthesis wants the plain values. */

@@ -53,8 +53,6 @@ export interface SeamPoint {
 }
 
 const isFunction = (value: unknown) => typeof value === "function";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const deferTypescript = () => require("./defer-typescript.js") as { deferred: string | undefined; loaded(): boolean };
 // The engine's monitor overrides what the SDK calls on it; watched on its own prototype (loaded late: it imports this module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const recordingMonitor = () => (require("./recording-monitor") as typeof import("./recording-monitor")).RecordingMonitor.prototype;
@@ -64,7 +62,7 @@ export const REGISTRATION_GETTERS = [
   "getType", "getName", "getParent", "getCustom", "getRemote", "getProvider", "getObject",
   "getPropertydependenciesMap", "getDependenciesList", "getProtect", "getRetainondelete", "getDeletebeforereplace",
   "getIgnorechangesList", "getAliasurnsList", "getAliasesList", "getAdditionalsecretoutputsList", "getReplaceonchangesList",
-  "getDeletedwith", "getReplaceWithList",
+  "getDeletedwith", "getReplaceWithList", "getCustomtimeouts",
 ] as const;
 
 /** The wire-format constants of runtime/rpc.ts the plan's value conversion (wire-values.ts) mirrors. */
@@ -136,10 +134,11 @@ export const SDK_SEAM: readonly SeamPoint[] = [
   {
     name: "TypeScript on first use",
     source: "typescript-shim.ts, imported at the top of runtime/closure/parseFunction.ts (function serialization)",
-    reliance: "offline processes replace the shim by a proxy that loads TypeScript on first use (scripts/lib/defer-typescript.js); plans never serialize functions",
+    reliance:
+      "processes started with scripts/ts-register.js replace the shim by a proxy that loads TypeScript on first use (scripts/lib/defer-typescript.js); plans never serialize functions. Only speed depends on it",
     present: () => {
       try {
-        return require.resolve("@pulumi/pulumi/typescript-shim") === deferTypescript().deferred;
+        return require.resolve("@pulumi/pulumi/typescript-shim").endsWith("typescript-shim.js");
       } catch {
         return false;
       }

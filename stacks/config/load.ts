@@ -19,6 +19,12 @@ export interface PlatformConfig {
   readonly region: Region;
   readonly profile: ProfileName;
   readonly settings: Settings;
+  /**
+   * The stack's `gcp:*` keys other than project and region (`gcp:credentials`,
+   * `gcp:impersonateServiceAccount`, ...), as the Pulumi config holds them: the default provider
+   * reads them, an explicit provider the program creates must be given them.
+   */
+  readonly gcpProviderSettings: Readonly<Record<string, string>>;
 }
 
 /** A stack's raw configuration, as the Pulumi CLI hands it to a program. */
@@ -103,6 +109,7 @@ function validateConfig(raw: RawStackConfig): PlatformConfig {
     region: gcp.data.region as Region,
     profile,
     settings: parsed.data,
+    gcpProviderSettings: Object.fromEntries(Object.entries(raw.values).filter(([key]) => key.startsWith("gcp:") && key !== "gcp:project" && key !== "gcp:region")),
   };
 }
 

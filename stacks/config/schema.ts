@@ -311,6 +311,11 @@ export const servingSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(1000).default(4),
       ingress: z.enum(["all", "internal", "internal-and-cloud-load-balancing"]).default("internal"),
       invokers: z.array(iamMember).max(50).default([]),
+      /**
+       * Deploys wait for an instance of the new revision to load the model. Off until the model is in
+       * the bucket: the first `pulumi up` creates the bucket empty (ServerlessInference, deployHealthCheck).
+       */
+      deployHealthCheck: z.boolean().default(false),
     })
     .optional(),
 });
@@ -421,13 +426,6 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   const system = settings.cluster.systemPool;
   if (system.min > system.max) {
     issues.push({ path: ["cluster", "systemPool", "min"], input: system.min, message: `at most cluster.systemPool.max (${system.max})` });
-  }
-  if (settings.cluster.privateEndpoint && settings.cluster.masterAuthorizedNetworks.length === 0) {
-    issues.push({
-      path: ["cluster", "masterAuthorizedNetworks"],
-      input: [],
-      message: "at least one network when cluster.privateEndpoint is true (the networks that reach the private endpoint)",
-    });
   }
   if (settings.storage.forceDestroy && settings.profile !== "dev") {
     issues.push({ path: ["storage", "forceDestroy"], input: true, message: `false outside the dev profile (this stack's profile is ${settings.profile})` });

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../../components/compute/gke-cluster";
 import { GpuNodePool } from "../../components/compute/gpu-node-pool";
 import { kubernetesProvider } from "../../components/kubernetes/cluster-provider";
+import { ControlPlaneFirewall } from "../../components/network/control-plane-firewall";
 import { Network } from "../../components/network/network";
 import { projectNumber, serviceAgentMember } from "../../components/project/service-agents";
 import { KmsKey } from "../../components/security/kms-key";
@@ -9,6 +10,8 @@ import type { LayerContext } from "./context";
 
 /** The APIs the foundation uses. */
 export const FOUNDATION_APIS = [
+  // Enables the others (ProjectServices enables it first); also a prerequisite in the deployer's quota project (README).
+  "serviceusage.googleapis.com",
   "compute.googleapis.com",
   "container.googleapis.com",
   "iam.googleapis.com",
@@ -83,13 +86,25 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
     }, { dependsOn: [cluster] }),
   );
 
+  // The control plane reaches the cluster software's webhooks and aggregated APIs (private nodes:
+  // GKE opens 443 and 10250 only); every Kubernetes object comes after it, through the provider.
+  const controlPlaneFirewall = new ControlPlaneFirewall("gke-control-plane", {
+    project,
+    prefix,
+    network: network.networkId,
+    masterCidr: settings.network.masterCidr,
+    nodeServiceAccount: cluster.nodeServiceAccountEmail,
+  }, { dependsOn: afterApis });
+
   const provider = kubernetesProvider("k8s", {
     kubeconfig: cluster.kubeconfig,
+    // The cluster's resource id: a new endpoint in the kubeconfig updates the provider instead of replacing every object.
+    clusterIdentifier: cluster.cluster.id,
     target: settings.kubernetes.target,
     yamlDirectory: settings.kubernetes.yamlDirectory,
-  }, { dependsOn: [cluster] });
+  }, { dependsOn: [cluster, controlPlaneFirewall] });
 
-  return { network, cluster, gpuPools, provider };
+  return { network, cluster, gpuPools, provider, controlPlaneFirewall };
 }
 
 export type Foundation = ReturnType<typeof buildFoundation>;

@@ -64,6 +64,8 @@ export function buildObservability(ctx: LayerContext, foundation: Foundation, wo
     notificationChannels: alerting.channels,
     logRetentionDays: o.logRetentionDays,
     dataAccessLogServices: o.dataAccessLogs ? DATA_ACCESS_LOG_SERVICES : [],
+    // The budget's explicit provider deploys with the stack's credentials and impersonation too.
+    providerSettings: ctx.config.gcpProviderSettings,
   }, { dependsOn: afterApis });
 
   return { monitoring, alerting, guardrails, alerts, dashboards };

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type CarbonTier, carbonTier } from "../../components/catalog/regions";
 import { type PoolTarget, allocatablePerNode, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
 import { KServe } from "../../components/serving/kserve";
-import { ModelDeployment } from "../../components/serving/model-deployment";
+import { HUGGINGFACE_GPU_IMAGE, ModelDeployment } from "../../components/serving/model-deployment";
 import { ServerlessInference } from "../../components/serving/serverless-inference";
 import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
@@ -111,6 +111,9 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
         team: model.team,
         namespace: teamOf(model.team).namespace,
         mode: settings.serving.mode,
+        // The model server's image through the Docker Hub remote repository when the stack has one:
+        // scanned by Artifact Registry, pulled with the nodes' identity, off Docker Hub's anonymous limits.
+        image: data.registry.dockerHubHost ? `${data.registry.dockerHubHost}/${HUGGINGFACE_GPU_IMAGE}` : undefined,
         storageUri: model.storage === "gcs"
           ? data.storage.buckets.models.name.apply((bucket) => `gs://${bucket}/${model.path}`)
           : `oci://${data.registry.modelsHost}/${model.path}`,
@@ -150,6 +153,8 @@ export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, 
         concurrency: serverlessSettings.concurrency,
         ingress: serverlessSettings.ingress,
         invokers: serverlessSettings.invokers,
+        // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
+        deployHealthCheck: serverlessSettings.deployHealthCheck,
         deletionProtection: ctx.protect,
         // The first revision starts at deploy: the image's repository and the models bucket's grant
         // to the serving identity come first (cnai-apply-order).

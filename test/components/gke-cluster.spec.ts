@@ -148,6 +148,15 @@ describe("GkeCluster", () => {
       assert.match(String(result.outputs.endpoint), /\.us-central1\.gke\.goog$/);
     });
 
+    it("a private endpoint without authorized networks turns them on with no range: nothing beyond the VPC, the DNS endpoint guarded by IAM", async () => {
+      // MasterAuthorizedNetworksConfig (GKE API v1): enabled, it disallows external traffic except the given blocks;
+      // before, a placeholder 10.0.0.0/8 was required and, with global access, opened the private endpoint wide.
+      const c = one(await cluster({ privateEndpoint: true }), CLUSTER);
+      assert.deepStrictEqual(input(c, "masterAuthorizedNetworksConfig"), { gcpPublicCidrsAccessEnabled: false });
+      assert.strictEqual(input(c, "privateClusterConfig.enablePrivateEndpoint"), true);
+      assert.strictEqual(input(one(await cluster(), CLUSTER), "masterAuthorizedNetworksConfig"), undefined, "a public endpoint keeps IAM only");
+    });
+
     it("customer-managed key for Secrets in etcd", async () => {
       const key = "projects/acme-test/locations/us-central1/keyRings/r/cryptoKeys/k";
       const c = one(await cluster({ secretsEncryptionKey: key }), CLUSTER);
@@ -192,7 +201,6 @@ describe("GkeCluster", () => {
     const cases: Array<[string, Partial<GkeClusterArgs>, RegExp]> = [
       ["no zones", { zones: [] }, /zones: at least one zone/],
       ["a zone outside the region", { zones: ["europe-west4-a"] }, /zones: europe-west4-a is not in region us-central1/],
-      ["a private endpoint nobody can reach", { privateEndpoint: true }, /privateEndpoint: a private endpoint needs authorizedNetworks/],
       ["a system pool with min above max", { systemPool: { min: 4, max: 2 } }, /systemPool: min 4 and max 2/],
       ["a malformed maintenance window", { maintenanceWindowStart: "3am" }, /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/],
       ["a documentation range (RFC 5737) as the only way in", { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] }, /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/],

@@ -211,6 +211,7 @@ describe("GpuNodePool", () => {
       ["min above max", { autoscaling: { min: 4, max: 2 } }, /autoscaling\.min: got 4; allowed: at most autoscaling\.max \(2\)/],
       ["a reservation capacity without a reservation", { capacity: { type: "reservation" } }, /capacity\.reservation: got undefined; allowed: \{ affinity/],
       ["queued capacity with warm nodes", { capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }, /autoscaling\.min: got 1; allowed: 0 for queued capacity/],
+      ["queued capacity balancing zones (GKE creates DWS pools with --location-policy=ANY)", { capacity: { type: "queued" }, autoscaling: { min: 0, max: 2, locationPolicy: "BALANCED" } }, /autoscaling\.locationPolicy: got "BALANCED"; allowed: ANY for queued capacity/],
       ["compact placement over several zones", { compactPlacement: true }, /compactPlacement: got true; allowed: true only for a pool in one zone/],
       [
         "a self-made compact policy on a specific reservation (GKE would create a policy the reserved VMs do not match)",

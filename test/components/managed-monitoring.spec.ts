@@ -70,6 +70,18 @@ function promqlOf(result: RunResult): string[] {
 
 describe("ManagedMonitoring", () => {
   describe("defaults", () => {
+    it("lets only KEDA's namespace reach the query frontend, which answers Cloud Monitoring queries for any caller", async () => {
+      const result = await monitoring({ queryFrontend: { prefix: "cnai-test", cluster: "existing" } });
+      const policy = one(result, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "monitoring-query-ingress");
+      assert.strictEqual(input(policy, "metadata.namespace"), "monitoring");
+      assert.deepStrictEqual(input(policy, "spec"), {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "gmp-frontend" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": HELM_CHARTS.keda.namespace } } }], ports: [{ protocol: "TCP", port: 9090 }] }],
+      });
+      assert.strictEqual(all(await monitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0, "no frontend, no policy");
+    });
+
     it("creates the cnai-metrics-reader ClusterRole, allowed to GET /metrics and nothing else", async () => {
       const role = one(await monitoring(), CLUSTER_ROLE);
       assert.strictEqual(role.name, "monitoring-metrics-reader");

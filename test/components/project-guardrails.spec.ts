@@ -37,6 +37,15 @@ describe("ProjectGuardrails", () => {
       assert.deepStrictEqual([input(provider, "billingProject"), input(provider, "userProjectOverride"), input(provider, "project")], ["acme-test", "true", "acme-test"]);
     });
 
+    it("passes the stack's gcp settings to the budget's provider, parsed from config text, never overriding its quota project", async () => {
+      const result = await guardrails({ providerSettings: { "gcp:impersonateServiceAccount": "deployer@seed.iam.gserviceaccount.com", "gcp:accessToken": "ya29.x", "gcp:billingProject": "elsewhere", "gcp:defaultLabels": "{\"owner\":\"sre\"}" } });
+      const provider = one(result, "pulumi:providers:gcp", "guardrails-billing");
+      assert.strictEqual(input(provider, "impersonateServiceAccount"), "deployer@seed.iam.gserviceaccount.com");
+      assert.strictEqual(input(provider, "accessToken"), "[secret]");
+      assert.strictEqual(input(provider, "billingProject"), "acme-test");
+      assert.match(String(input(provider, "defaultLabels")), /"owner":"sre"/);
+    });
+
     it("creates a monthly budget on the billing account, for the project by number, in USD whole units", async () => {
       const budget = one(await guardrails(), BUDGET, "guardrails-budget");
       assert.strictEqual(input(budget, "billingAccount"), BILLING_ACCOUNT);

@@ -11,9 +11,24 @@ describe("ProjectServices", () => {
     assert.ok(services.every((s) => input(s, "disableOnDestroy") === false && input(s, "disableDependentServices") === false));
   });
 
-  it("can disable the APIs on destroy", async () => {
-    const result = await run(() => new ProjectServices("apis", { project: "acme-test", services: ["iam.googleapis.com"], disableOnDestroy: true }));
-    assert.strictEqual(input(all(result, "gcp:projects/service:Service")[0], "disableOnDestroy"), true);
+  it("can disable the APIs on destroy, except Service Usage and Cloud Resource Manager, which every other API and IAM change goes through", async () => {
+    const result = await run(() => new ProjectServices("apis", { project: "acme-test", services: ["iam.googleapis.com", "serviceusage.googleapis.com", "cloudresourcemanager.googleapis.com"], disableOnDestroy: true }));
+    const byApi = Object.fromEntries(all(result, "gcp:projects/service:Service").map((s) => [input(s, "service"), input(s, "disableOnDestroy")]));
+    assert.deepStrictEqual(byApi, { "iam.googleapis.com": true, "serviceusage.googleapis.com": false, "cloudresourcemanager.googleapis.com": false });
+  });
+
+  it("enables Service Usage, then Cloud Resource Manager, then every other API after both (the provider enables through one and reads through the other)", async () => {
+    // terraform-provider-google resource_google_project_service.go: Create enables through Service Usage,
+    // then Read calls Cloud Resource Manager projects.get ("Verify project for services still exists").
+    const result = await run(() => new ProjectServices("apis", { project: "acme-test", services: ["container.googleapis.com", "cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com", "iam.googleapis.com"] }));
+    const services = all(result, "gcp:projects/service:Service");
+    const urnOf = (api: string) => services.find((s) => input(s, "service") === api)!.urn;
+    const dependsOn = (api: string) => services.find((s) => input(s, "service") === api)!.options.dependsOn;
+    assert.deepStrictEqual(dependsOn("serviceusage.googleapis.com"), []);
+    assert.deepStrictEqual(dependsOn("cloudresourcemanager.googleapis.com"), [urnOf("serviceusage.googleapis.com")]);
+    for (const api of ["container.googleapis.com", "iam.googleapis.com"]) {
+      assert.deepStrictEqual([...dependsOn(api)].sort(), [urnOf("cloudresourcemanager.googleapis.com"), urnOf("serviceusage.googleapis.com")].sort(), api);
+    }
   });
 
   it("refuses names that are not APIs", async () => {

@@ -128,8 +128,20 @@ describe("ServerlessInference", () => {
     it("resolves the defaults in a pure function", () => {
       assert.deepStrictEqual(resolveServerlessInferenceArgs("chat", args()), {
         accelerator: "nvidia-l4", cpu: 8, memoryGi: 32, minInstances: 0, maxInstances: 3, concurrency: 4, ingress: "internal", port: 8080,
-        healthPath: "/health", startupTimeoutSeconds: 1800, modelsMountPath: "/models",
+        healthPath: "/health", startupTimeoutSeconds: 1800, modelsMountPath: "/models", deployHealthCheck: false,
       });
+    });
+
+    it("deploys without starting a container, so a revision whose model is not uploaded yet does not fail the create or update", async () => {
+      // Cloud Run Admin API v2 RevisionTemplate.healthCheckDisabled: "Disables health checking containers during deployment".
+      assert.strictEqual(input(await service(), "template.healthCheckDisabled"), true);
+      assert.strictEqual(input(await service({ deployHealthCheck: true }), "template.healthCheckDisabled"), false);
+    });
+
+    it("gives the provider time for the image pull and the whole startup window, beyond its 20-minute default", async () => {
+      // magic-modules mmv1/products/cloudrunv2/Service.yaml: insert_minutes 20, update_minutes 20; the startup window alone is up to 30 minutes.
+      assert.deepStrictEqual((await service()).options.customTimeouts, { create: "45m", update: "45m" });
+      assert.deepStrictEqual((await service({ startupTimeoutSeconds: 600 })).options.customTimeouts, { create: "25m", update: "25m" });
     });
   });
 
@@ -197,7 +209,8 @@ describe("ServerlessInference", () => {
 
     it("models mounts the bucket read-only as a Cloud Storage volume (read with the service identity) at /models, so the server finds the model at start-up", async () => {
       const svc = await service({ models: { bucket: "acme-test-cnai-test-models" }, command: ["vllm", "serve"], args: ["/models/chat/v1"] });
-      assert.deepStrictEqual(input(svc, "template.volumes"), [{ name: "models", gcs: { bucket: "acme-test-cnai-test-models", readOnly: true } }]);
+      // implicit-dirs: folders uploaded without placeholder objects are visible (gcsfuse docs/semantics.md, "Implicit directories").
+      assert.deepStrictEqual(input(svc, "template.volumes"), [{ name: "models", gcs: { bucket: "acme-test-cnai-test-models", readOnly: true, mountOptions: ["implicit-dirs"] } }]);
       assert.deepStrictEqual(container(svc).volumeMounts, [{ name: "models", mountPath: "/models" }]);
       assert.deepStrictEqual(container(svc).commands, ["vllm", "serve"]);
       assert.strictEqual(input(svc, "template.serviceAccount"), SERVING_SA);

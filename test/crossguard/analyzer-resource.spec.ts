@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resource";
+import { analyzerResources, goDurationSeconds } from "../../scripts/lib/crossguard/analyzer-resource";
 import { UNKNOWN_SENTINEL } from "../../scripts/lib/wire-values";
 import { planOf, urnOf } from "../helpers/policy";
 
@@ -40,6 +40,13 @@ describe("analyzer resources: what the engine sends a pack", () => {
       parent,
     });
     assert.ok(!("deleteBeforeReplace" in component.options), "not defined when the program did not set it");
+  });
+
+  it("sends the customTimeouts option in seconds, as the resource monitor parses the SDK's Go durations (time.ParseDuration)", () => {
+    const timed = planOf([{ type: "gcp:cloudrunv2/service:Service", name: "run", inputs: {}, options: { customTimeouts: { create: "45m", update: "1h30m", delete: "1.5s" } } }]);
+    assert.deepStrictEqual(analyzerResources(timed)[0].options.customTimeouts, { create: 2700, update: 5400, delete: 1.5, read: 0 });
+    assert.deepStrictEqual([goDurationSeconds("300ms"), goDurationSeconds("2h"), goDurationSeconds("-90s"), goDurationSeconds("0"), goDurationSeconds(undefined)], [0.3, 7200, -90, 0, 0]);
+    assert.throws(() => goDurationSeconds("45 minutes"), /unable to parse customTimeout Value 45 minutes/);
   });
 
   it("sends the provider the reference names, with its inputs", () => {

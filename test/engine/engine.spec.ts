@@ -12,7 +12,7 @@ import { stackRun } from "../helpers/stacks";
 
 describe("offline engine", () => {
   describe("recording", () => {
-    it("records every option the SDK sends: protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn, aliases, additional secret outputs, replaceOnChanges, replaceWith, provider, parent", async () => {
+    it("records every option the SDK sends: protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn, aliases, additional secret outputs, replaceOnChanges, replaceWith, customTimeouts, provider, parent", async () => {
       const result = await run(() => {
         const parent = new pulumi.ComponentResource("cnai:test:Parent", "parent");
         const first = new gcp.serviceaccount.Account("first", { accountId: "first-sa" }, { parent });
@@ -32,6 +32,7 @@ describe("offline engine", () => {
             additionalSecretOutputs: ["email"],
             replaceOnChanges: ["accountId"],
             replaceWith: [first],
+            customTimeouts: { create: "45m", update: "30m" },
           },
         );
       });
@@ -46,9 +47,10 @@ describe("offline engine", () => {
         {
           protect: true, retainOnDelete: true, deleteBeforeReplace: true, ignoreChanges: ["displayName"],
           dependsOn: [], aliases: undefined, additionalSecretOutputs: ["email"], replaceOnChanges: ["accountId"], deletedWith: null,
-          replaceWith: [first.urn],
+          replaceWith: [first.urn], customTimeouts: { create: "45m", update: "30m" },
         },
       );
+      assert.strictEqual(first.options.customTimeouts, null, "no customTimeouts: the provider's defaults");
       assert.ok(JSON.stringify(second.options.aliases).includes('"name":"old-second"'), JSON.stringify(second.options.aliases));
       // first is both an input dependency and an explicit one; the plan lists inputs' sources separately.
       assert.deepStrictEqual(second.propertyDependencies.description, [first.urn]);

@@ -10,6 +10,8 @@ export interface TestResource {
   parent?: string;
   options?: Partial<PlanResource["options"]>;
   propertyDependencies?: Record<string, string[]>;
+  /** The URN of its explicit provider (a resource of the test plan). */
+  provider?: string;
 }
 
 export const TEST_STACK = "policytest";
@@ -29,7 +31,7 @@ export function planOf(resources: readonly TestResource[]): Plan {
         type: r.type,
         name,
         parent: r.parent ?? null,
-        provider: null,
+        provider: r.provider ? `${r.provider}::${r.provider.split("::").pop()}-id` : null,
         custom: !r.type.startsWith("cnai:"),
         inputs: r.inputs as PlanResource["inputs"],
         options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [], aliases: [], additionalSecretOutputs: [], ...r.options },

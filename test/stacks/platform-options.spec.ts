@@ -20,6 +20,29 @@ describe("buildPlatform options", () => {
     assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "renderYamlToDirectory"), "gitops/dev");
   });
 
+  it("gives the budget's explicit provider the stack's gcp settings (impersonation, credentials kept secret), with its own quota project", async () => {
+    // An explicit provider reads no stack config: without these the budget would be created by the ambient identity.
+    const result = await platform("dev", {
+      "gcp:impersonateServiceAccount": "deployer@acme-ml-seed.iam.gserviceaccount.com",
+      "gcp:credentials": "{\"type\":\"service_account\"}",
+      "gcp:scopes": JSON.stringify(["https://www.googleapis.com/auth/cloud-platform"]),
+    });
+    const provider = one(result, "pulumi:providers:gcp", "guardrails-billing");
+    assert.strictEqual(input(provider, "impersonateServiceAccount"), "deployer@acme-ml-seed.iam.gserviceaccount.com");
+    assert.strictEqual(input(provider, "credentials"), "[secret]");
+    assert.deepStrictEqual([input(provider, "project"), input(provider, "billingProject"), input(provider, "userProjectOverride")], ["acme-ml-dev", "acme-ml-dev", "true"]);
+    assert.strictEqual(input(provider, "region"), undefined, "gcp:region stays the default provider's");
+  });
+
+  it("turns the Cloud Run deploy check on only when the stack asks (serving.serverless.deployHealthCheck), once its model is uploaded", async () => {
+    const serving = (deployHealthCheck?: boolean) => JSON.stringify({ serverless: { name: "chat", model: "chat/v1", ...(deployHealthCheck === undefined ? {} : { deployHealthCheck }) } });
+    const config = (deployHealthCheck?: boolean) => ({ "cnai-platform:serving": serving(deployHealthCheck), "cnai-platform:artifactRegistry": JSON.stringify({ remoteCaches: true }) });
+    const byDefault = one(await platform("dev", config()), "gcp:cloudrunv2/service:Service");
+    assert.strictEqual(input(byDefault, "template.healthCheckDisabled"), true);
+    const checked = one(await platform("dev", config(true)), "gcp:cloudrunv2/service:Service");
+    assert.strictEqual(input(checked, "template.healthCheckDisabled"), false);
+  });
+
   it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
     const result = await platform("dev");
     assert.strictEqual(input(one(result, "pulumi:providers:kubernetes"), "kubeconfig"), "[secret]");
@@ -62,7 +85,9 @@ describe("buildPlatform options", () => {
       // Project IAM members and audit configs (Cloud Resource Manager); image streaming (Container File System).
       "cloudresourcemanager.googleapis.com", "compute.googleapis.com", "container.googleapis.com", "containerfilesystem.googleapis.com",
       "containerscanning.googleapis.com", "dataplex.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
-      "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
+      "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "servicenetworking.googleapis.com",
+      // Service Usage, through which the others are enabled (ProjectServices enables it first).
+      "serviceusage.googleapis.com", "sqladmin.googleapis.com", "storage.googleapis.com",
     ]);
     for (const type of ["cnai:network:Network", "cnai:compute:GkeCluster"]) {
       assert.deepStrictEqual(one(result, type).options.dependsOn.filter((u) => services.includes(u)).sort(), [...services].sort(), type);

@@ -64,6 +64,29 @@ describe("shipped stacks", () => {
         }
       });
 
+      it("identifies the Kubernetes provider by the cluster's id, so a new endpoint in the kubeconfig replaces no object", async () => {
+        // pulumi-kubernetes DiffConfig: with clusterIdentifier set and unchanged, kubeconfig changes are updates.
+        const { update, preview } = await planOf(stack);
+        const cluster = update.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
+        const provider = update.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.strictEqual(provider.inputs.clusterIdentifier, `projects/${cluster.inputs.project}/locations/${cluster.inputs.location}/clusters/${cluster.inputs.name}`);
+        assert.ok(provider.propertyDependencies?.clusterIdentifier?.includes(cluster.urn), "taken from the cluster's output");
+        assert.strictEqual(preview.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.clusterIdentifier, UNKNOWN, "unknown until the cluster exists");
+      });
+
+      it("opens the charts' webhook and metrics API ports from the control plane range before any Kubernetes object, whose provider waits for the rule", async () => {
+        // Private nodes: GKE opens 443 and 10250 from the control plane only (gke-control-plane.ts).
+        const { update } = await planOf(stack);
+        const cluster = update.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
+        assert.strictEqual((cluster.inputs.privateClusterConfig as Record<string, unknown>).enablePrivateNodes, true);
+        const rule = update.resources.find((r) => r.type === "gcp:compute/firewall:Firewall")!;
+        assert.deepStrictEqual(rule.inputs.sourceRanges, [(cluster.inputs.privateClusterConfig as Record<string, unknown>).masterIpv4CidrBlock]);
+        assert.deepStrictEqual(rule.inputs.allows, [{ protocol: "tcp", ports: ["6443", "8082", "8443", "9443"] }]);
+        const provider = update.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.ok(provider.options.dependsOn.includes(rule.urn), "the Kubernetes provider depends on the rule");
+        assert.ok(update.resources.filter((r) => r.type.startsWith("kubernetes:")).every((r) => r.provider?.startsWith(`${provider.urn}::`)), "every Kubernetes object uses that provider");
+      });
+
       it("keeps derived names within GCP's limits", async () => {
         const { update } = await planOf(stack);
         for (const r of update.resources) {

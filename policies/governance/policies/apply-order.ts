@@ -13,9 +13,11 @@ import { nodesFromPolicyResources } from "../../lib/analysis/apply-order/graph";
 export const applyOrder = stackPolicy<object>({
   name: "cnai-apply-order",
   description:
-    "Every resource is created after what it needs: the Google APIs it calls, the GKE cluster whose identity pool a Workload Identity grant names, " +
-    "the KMS key grant to the service agent that encrypts its data, the service networking connection of a private-IP database, the bucket grant " +
-    "a Cloud Run volume reads with. Later runs hide a missing order; the first `pulumi up` in a new project fails on it.",
+    "Every resource is created after what it needs: the Google APIs it calls (client-based ones in its quota project), the GKE cluster whose identity " +
+    "pool a Workload Identity grant names, the KMS grant to the service agent that encrypts its data, the service networking connection of a private-IP " +
+    "database, the bucket grant a Cloud Run volume reads with (and content for a deploy that starts a container), the grant a Pub/Sub BigQuery " +
+    "subscription writes with, the Namespace and the charts (CRDs, webhooks) a Kubernetes object needs, the firewall rule that lets a private " +
+    "cluster's control plane reach a chart's webhooks. Later runs hide a missing order; the first `pulumi up` in a new project fails on it.",
   validate: (args, report) => {
     for (const finding of applyOrderFindings(nodesFromPolicyResources(args.resources as any))) report(finding.message, finding.urn);
   },

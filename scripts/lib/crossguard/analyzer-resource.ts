@@ -16,7 +16,8 @@ import { UNKNOWN, UNKNOWN_SENTINEL, type PlainValue } from "../wire-values";
  *   (generateResourceSteps: `aliasUrns`), none for a new stack; a plan is a new stack: none.
  * - `deleteBeforeReplace`: sent as defined only when the program set it (the SDK's
  *   deleteBeforeReplaceDefined); plan.json keeps a boolean, so true is "defined", false "not set".
- * - `customTimeouts`: plan.json does not record them; the components set none: zeros.
+ * - `customTimeouts`: the plan's Go durations in seconds, as the resource monitor converts them
+ *   (pkg/resource/deploy/source_eval.go generateTimeoutInSeconds: time.ParseDuration), 0 when unset.
  * - `retainOnDelete`, `dependsOn` as such, `replaceOnChanges`, `deletedWith`: not in the protocol.
  * - `provider`: the resource's explicit provider when the plan has it (inputs as properties); the
  *   default providers the engine registers itself are not in a plan.
@@ -59,6 +60,25 @@ export interface AnalyzerResource {
 
 const NO_TIMEOUTS = Object.freeze({ create: 0, update: 0, delete: 0, read: 0 });
 
+/** The customTimeouts option in seconds (the SDK sends no read timeout). */
+function timeoutsOf(timeouts: PlanResource["options"]["customTimeouts"]): AnalyzerResourceOptions["customTimeouts"] {
+  if (!timeouts) return NO_TIMEOUTS;
+  return { create: goDurationSeconds(timeouts.create), update: goDurationSeconds(timeouts.update), delete: goDurationSeconds(timeouts.delete), read: 0 };
+}
+
+const GO_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Go's time.ParseDuration ("1h30m", "1.5h", "-90s", "0") in seconds; undefined or "" is 0. */
+export function goDurationSeconds(duration: string | undefined): number {
+  if (!duration) return 0;
+  const match = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/u.exec(duration);
+  if (duration === "0" || duration === "+0" || duration === "-0") return 0;
+  if (!match) throw new Error(`unable to parse customTimeout Value ${duration}`);
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gu)) total += Number(amount) * GO_UNITS[unit];
+  return match[1] === "-" ? -total : total;
+}
+
 /** Every resource of a plan as the engine sends it, in plan order. */
 export function analyzerResources(plan: Pick<Plan, "resources">): AnalyzerResource[] {
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
@@ -84,7 +104,7 @@ export function analyzerResources(plan: Pick<Plan, "resources">): AnalyzerResour
         ...(resource.options.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
         additionalSecretOutputs: [...resource.options.additionalSecretOutputs],
         aliases: [],
-        customTimeouts: NO_TIMEOUTS,
+        customTimeouts: timeoutsOf(resource.options.customTimeouts),
         parent: resource.parent ?? "",
       },
       ...(provider ? { provider } : {}),

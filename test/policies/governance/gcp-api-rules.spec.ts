@@ -9,7 +9,7 @@ const NODE_POOL = "gcp:container/nodePool:NodePool";
 const CLUSTER = "gcp:container/cluster:Cluster";
 const RUN = "gcp:cloudrunv2/service:Service";
 
-const pool = (inputs: Record<string, unknown>) => ({ type: NODE_POOL, inputs: { autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2 }, initialNodeCount: 0, ...inputs } });
+const pool = (inputs: Record<string, unknown>) => ({ type: NODE_POOL, inputs: { autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2, locationPolicy: "ANY" }, initialNodeCount: 0, ...inputs } });
 const DWS_NODE_CONFIG = { flexStart: true, reservationAffinity: { consumeReservationType: "NO_RESERVATION" } };
 const gpuService = (container: Record<string, unknown>, template: Record<string, unknown> = {}) => ({
   type: RUN,
@@ -39,9 +39,23 @@ describe("policy cnai-gcp-api-rules", () => {
     assert.match(message, /^gke-flex-start-settings: flex-start needs management\.autoRepair false .*, no Spot .*, reservation affinity NO_RESERVATION \(got ANY_RESERVATION\)/);
   });
 
+  it("holds flex-start and queued pools to the same DWS settings: location policy ANY and no reservation, never left to GKE's defaults", async () => {
+    // GKE's dws-flex-start-training and provisioningrequest commands: --location-policy=ANY --reservation-affinity=none.
+    const balanced = { autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2, locationPolicy: "BALANCED" }, management: { autoRepair: false } };
+    const [flexBalanced, queuedBalanced] = await messagesOf(gcpApiRules, [
+      pool({ ...balanced, nodeConfig: DWS_NODE_CONFIG }),
+      pool({ ...balanced, queuedProvisioning: { enabled: true }, nodeConfig: DWS_NODE_CONFIG }),
+    ]);
+    assert.match(flexBalanced, /^gke-flex-start-settings: flex-start needs autoscaling\.locationPolicy ANY \(got BALANCED\) \(source:/);
+    assert.match(queuedBalanced, /^gke-queued-provisioning-settings: queued provisioning needs autoscaling\.locationPolicy ANY \(got BALANCED\) \(source:/);
+    const unset = { autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2 }, management: { autoRepair: false } };
+    const [flexUnset] = await messagesOf(gcpApiRules, [pool({ ...unset, nodeConfig: { flexStart: true } })]);
+    assert.match(flexUnset, /^gke-flex-start-settings: flex-start needs autoscaling\.locationPolicy ANY \(got unset, GKE's default BALANCED\), reservation affinity NO_RESERVATION \(got unset, GKE's default ANY_RESERVATION\) \(source:/);
+  });
+
   it("refuses a queued-provisioning pool that is not flex-start, keeps auto-repair, or has a placement policy", async () => {
     const [message] = await messagesOf(gcpApiRules, [pool({ queuedProvisioning: { enabled: true }, placementPolicy: { type: "COMPACT" } })]);
-    assert.match(message, /^gke-queued-provisioning-settings: queued provisioning needs nodeConfig\.flexStart true, management\.autoRepair false, reservation affinity NO_RESERVATION \(got none\), no placementPolicy/);
+    assert.match(message, /^gke-queued-provisioning-settings: queued provisioning needs nodeConfig\.flexStart true, management\.autoRepair false, reservation affinity NO_RESERVATION \(got unset, GKE's default ANY_RESERVATION\), no placementPolicy/);
   });
 
   it("refuses a self-made compact policy on a pool of a specific reservation", async () => {

@@ -100,6 +100,14 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     assert.deepStrictEqual([e.lines[0].kind, e.lines[0].region, e.lines[0].costUsdPerMonth], ["cloud-run", "europe-west4", { idle: 1037.27, max: 3111.81 }]);
   });
 
+  it("leaves Cloud Run instances in a Tier 2 region unpriced, naming the tier, rather than pricing them at Tier 1 rates", () => {
+    // Cloud Run pricing: asia-southeast1 and asia-south1 are Tier 2 regions, which cost more than the Tier 1 table.
+    const e = estimatePlan(input(cloudRun({ name: "chat", location: "asia-southeast1", scaling: { minInstanceCount: 0, maxInstanceCount: 2 } })));
+    assert.deepStrictEqual(e.unpriced, ["Cloud Run nvidia-l4 instances (chat, asia-southeast1 is a Tier 2 region: the table has Tier 1 prices only)"]);
+    assert.strictEqual(e.lines[0].costUsdPerMonth, null);
+    assert.deepStrictEqual(e.gpus, { idle: 0, max: 2 }, "GPUs and energy still counted");
+  });
+
   it("puts a specific reservation's VMs in the idle cost (billed whether used or not), sized by the pool's reserved-vms label or its maximum", () => {
     const reserved = (labels?: Record<string, string>) => {
       const p = reference({ reservation: true });

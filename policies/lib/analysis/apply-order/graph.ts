@@ -5,9 +5,13 @@
  *   the SDK, and every resource its input values came from) has been created, and
  * - its parent's registration has completed: a custom parent is created first, and a component
  *   parent registers only after its own dependencies (the SDK awaits the parent's URN, which
- *   resolves when the engine answers the parent's registration).
+ *   resolves when the engine answers the parent's registration), and
+ * - its explicit provider has been registered (the SDK awaits the provider's URN and id, and a
+ *   provider registers only after its own dependencies), so a provider's dependsOn orders every
+ *   resource it manages.
  * Source: @pulumi/pulumi 3.276.0 runtime/resource.js prepareResource (dependsOn gathered and
- * expanded by getAllTransitivelyReferencedResourceURNs, then `await parent.urn.promise()`).
+ * expanded by getAllTransitivelyReferencedResourceURNs, then `await parent.urn.promise()`, and
+ * the provider reference from ProviderResource.register, which awaits its urn and id).
  *
  * So "B is created before A" holds when B is reachable from A through dependencies and parents.
  * Built from what a CrossGuard stack policy sees of each resource (type, props, urn, parent,
@@ -25,6 +29,8 @@ export interface PlanNode {
   readonly dependencies: readonly string[];
   /** For each input property, the resources its value came from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The URN of its explicit provider, if any (default providers are not in a plan). */
+  readonly provider?: string;
 }
 
 /** A value by dotted path (`*` walks every item of a list), or undefined if absent or unknown. */
@@ -61,6 +67,7 @@ export function nodesFromPolicyResources(resources: ReadonlyArray<{
   parent?: { urn: string };
   dependencies?: ReadonlyArray<{ urn: string }>;
   propertyDependencies?: Readonly<Record<string, ReadonlyArray<{ urn: string }>>>;
+  provider?: { urn: string };
 }>): PlanNode[] {
   return resources.map((r) => ({
     urn: r.urn,
@@ -69,7 +76,13 @@ export function nodesFromPolicyResources(resources: ReadonlyArray<{
     parent: r.parent?.urn,
     dependencies: (r.dependencies ?? []).map((d) => d.urn),
     propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => d.urn)])),
+    provider: r.provider?.urn,
   }));
+}
+
+/** The provider URN of a plan's `provider` reference (`<urn>::<id>`). */
+export function providerUrnOf(reference: string | null | undefined): string | undefined {
+  return reference ? reference.slice(0, reference.lastIndexOf("::")) : undefined;
 }
 
 /** plan.json resources as plan nodes (dependencies: dependsOn plus every property dependency). */
@@ -80,6 +93,7 @@ export function nodesFromPlan(resources: ReadonlyArray<{
   parent: string | null;
   options: { dependsOn: readonly string[] };
   propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  provider?: string | null;
 }>): PlanNode[] {
   return resources.map((r) => ({
     urn: r.urn,
@@ -88,6 +102,7 @@ export function nodesFromPlan(resources: ReadonlyArray<{
     parent: r.parent ?? undefined,
     dependencies: [...new Set([...r.options.dependsOn, ...Object.values(r.propertyDependencies ?? {}).flat()])],
     propertyDependencies: r.propertyDependencies ?? {},
+    provider: providerUrnOf(r.provider),
   }));
 }
 
@@ -144,6 +159,6 @@ export class ApplyGraph {
   private directPredecessors(urn: string): string[] {
     const node = this.byUrn.get(urn);
     if (!node) return [];
-    return [...node.dependencies, ...(node.parent ? [node.parent] : [])].filter((d) => d !== urn && this.byUrn.has(d));
+    return [...node.dependencies, ...(node.parent ? [node.parent] : []), ...(node.provider ? [node.provider] : [])].filter((d) => d !== urn && this.byUrn.has(d));
   }
 }
