@@ -70,11 +70,13 @@ describe("publishable policy packs", function () {
   });
 
   it("loads a built pack copied alone, with only its declared dependencies, under the real host, and it enforces its policies as the offline engine does", async () => {
-    // The pack that reaches furthest (most files and packages beyond its folder).
-    const builds = PACKS.map((pack) => ({ pack, built: buildPack(ROOT, pack, outside("cnai-packs-build-")) }));
-    builds.forEach(({ built }) => temporary.push(path.dirname(built.dir)));
-    const reach = (b: (typeof builds)[number]) => b.built.closure.files.length + 100 * b.built.closure.packages.length;
-    const { pack, built } = builds.reduce((a, b) => (reach(b) > reach(a) ? b : a));
+    // One pack under the host proves the mechanism (its files at their repository paths, its
+    // dependencies from its own node_modules, ts-node's type-check): the one cheaper to start. Every
+    // pack's closure is checked above (selfContainmentProblems), and parity.spec.ts type-checks
+    // every pack under the host from its folder.
+    const pack = PACKS.find((p) => p.dir === "sustainability")!;
+    const built = buildPack(ROOT, pack, outside("cnai-packs-build-"));
+    temporary.push(path.dirname(built.dir));
     const alone = outside("cnai-pack-alone-");
     temporary.push(alone);
     fs.cpSync(built.dir, alone, { recursive: true });
