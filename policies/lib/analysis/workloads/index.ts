@@ -238,8 +238,10 @@ function explainDefaults(state: State): void {
 function statusOf(state: State): WorkloadStatus {
   if (state.workload.unchecked) return "unchecked";
   const steps = new Set(state.problems.map((p) => p.step));
-  if ([...steps].some((s) => API_STEPS.has(s))) return "refused";
+  // Kueue holding the workload, or no controller, means no Pod is created at all: the API server's
+  // verdicts on its Pods (also listed) come next.
   if (steps.has("Kueue") || steps.has("Controller")) return "not-admitted";
+  if ([...steps].some((s) => API_STEPS.has(s))) return "refused";
   if (steps.has("Scheduler")) return "unschedulable";
   if (steps.has("LimitRanger defaults")) return "misallocated";
   return "runnable";

@@ -47,7 +47,7 @@ export function formatAmount(name: string, amount: number): string {
   return String(amount);
 }
 
-const isByteResource = (name: string): boolean => /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || name.startsWith("hugepages-");
+const isByteResource = (name: string): boolean => /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || /(^|\.)hugepages-/.test(name);
 
 /** Resource amounts by resource name. */
 export type Amounts = Record<string, number>;

@@ -144,8 +144,12 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       return names.length ? { reason: "seccompProfile", detail: `forbidden annotation${names.length === 1 ? "" : "s"} ${names.map((k) => `${k}="${metadata.annotations[k]}"`).join(", ")}`, fix: "use the runtime/default seccomp profile" } : undefined;
     } },
     { min: 19, check: (spec) => {
-      const names = [...(spec.securityContext?.seccompProfile?.type === "Unconfined" ? ["pod"] : []), ...bad(spec, (c) => c?.securityContext?.seccompProfile?.type === "Unconfined")];
-      return names.length ? { reason: "seccompProfile", detail: `${names.join(", ")} must not set securityContext.seccompProfile.type to "Unconfined"`, fix: "use the RuntimeDefault seccomp profile" } : undefined;
+      const valid = (t: unknown) => t === undefined || t === "RuntimeDefault" || t === "Localhost";
+      const podType = spec.securityContext?.seccompProfile?.type;
+      const names = bad(spec, (c) => !valid(c?.securityContext?.seccompProfile?.type));
+      const setters = [...(!valid(podType) ? ["pod"] : []), ...(names.length ? [plural("container", names)] : [])];
+      const values = [...new Set([...(!valid(podType) ? [podType] : []), ...containers(spec).map((c) => c?.securityContext?.seccompProfile?.type).filter((t) => !valid(t))].map(String))].sort();
+      return setters.length ? { reason: "seccompProfile", detail: `${setters.join(" and ")} must not set securityContext.seccompProfile.type to ${quote(values)}`, fix: "use the RuntimeDefault seccomp profile" } : undefined;
     } },
   ] },
   { id: "sysctls", level: "baseline", versions: [{ min: 0, check: sysctls(SYSCTLS_1_0) }, { min: 27, check: sysctls(SYSCTLS_1_27) }, { min: 29, check: sysctls(SYSCTLS_1_29) }, { min: 32, check: sysctls(SYSCTLS_1_32) }] },
