@@ -1,5 +1,6 @@
 import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
 import { RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { gkeAllocatable, sharedGpusPerContainer } from "../catalog/gke-nodes";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
@@ -219,13 +220,27 @@ export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "ac
 }
 
 /**
- * What a node of the pool leaves for Pods, estimated: GKE reserves part of each node's CPU and
- * memory for the system; we keep 90 % of the vCPUs and 85 % of the memory (rounded down), which
- * is at or below GKE's allocatable for these machine sizes.
+ * What a node of the pool leaves for Pods, estimated: 90 % of the vCPUs and 85 % of the memory
+ * (rounded down), which leaves room for DaemonSets and injected sidecars, and never more than
+ * GKE's allocatable CPU and memory for the machine (components/catalog/gke-nodes.ts gkeAllocatable,
+ * rounded down: on a g2-standard-4, 85 % of 16 GiB is 13 GiB, above the 12.87 GiB GKE leaves).
  */
 export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): { cpu: number; memoryGi: number } {
   if (!isAcceleratorType(pool.accelerator.type)) return { cpu: 0, memoryGi: 0 };
   const machine = GPU_CATALOG[pool.accelerator.type].machineTypes[pool.machineType];
   if (!machine) return { cpu: 0, memoryGi: 0 };
-  return { cpu: Math.floor(machine.vcpus * 0.9), memoryGi: Math.floor(machine.memoryGb * 0.85) };
+  const gke = gkeAllocatable(machine.vcpus, machine.memoryGb, false);
+  return {
+    cpu: Math.min(Math.floor(machine.vcpus * 0.9), Math.floor(gke.cpuMilli / 1000)),
+    memoryGi: Math.min(Math.floor(machine.memoryGb * 0.85), Math.floor(gke.memoryBytes / 2 ** 30)),
+  };
+}
+
+/**
+ * The most `nvidia.com/gpu` one container may ask for on the pool's nodes: one where GPUs are
+ * time-shared, or shared with MPS on a node of several GPUs (components/catalog/gke-nodes.ts
+ * sharedGpusPerContainer); undefined when any count is allowed.
+ */
+export function gpusPerContainerLimit(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number | undefined {
+  return sharedGpusPerContainer(pool.accelerator.sharing?.strategy, gpusPerNode(pool));
 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { TestResource } from "../../helpers/policy";
-import { K8S, container, kserveStandard, modelIsvc, namespace, problems, quota, servingRuntime, simulate, twoPools, workload } from "./fixtures";
+import { K8S, kserveStandard, modelIsvc, namespace, problems, quota, servingRuntime, simulate, twoPools, workload } from "./fixtures";
 
 /**
  * KServe v0.20.0's resource defaulting and the predictor Pod it builds. Sources (kserve/kserve tag
