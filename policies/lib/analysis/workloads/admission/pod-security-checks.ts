@@ -185,7 +185,14 @@ export const CHECKS: readonly PodSecurityCheck[] = [
  * at restricted, the baseline checks too, less those a restricted check overrides at N. Ordered as
  * the registry orders them: baseline IDs, then restricted IDs, each sorted.
  */
+const memo = new Map<string, Array<{ id: string; check: CheckFn }>>();
 export function checksAt(level: "baseline" | "restricted", minor: number): Array<{ id: string; check: CheckFn }> {
+  const key = `${level}:${minor}`;
+  if (!memo.has(key)) memo.set(key, select(level, minor));
+  return memo.get(key)!;
+}
+
+function select(level: "baseline" | "restricted", minor: number): Array<{ id: string; check: CheckFn }> {
   const active = (c: PodSecurityCheck) => [...c.versions].reverse().find((v) => v.min <= minor);
   const chosen = CHECKS.map((c) => ({ c, v: active(c) })).filter((x): x is { c: PodSecurityCheck; v: VersionedCheck } => !!x.v);
   const restricted = chosen.filter((x) => x.c.level === "restricted");
