@@ -100,7 +100,31 @@ export const GCSFUSE_SIDECAR = {
     runAsUser: 65534,
     runAsGroup: 65534,
   },
-  source: "GoogleCloudPlatform/gcs-fuse-csi-driver deploy/base/webhook/deployment.yaml, pkg/webhook/config.go, pkg/webhook/sidecar_spec.go, pkg/webhook/injection.go",
+  /**
+   * `gke-gcsfuse/enable-numa-pinning: "true"` gives the sidecar seccomp Unconfined and adds
+   * CAP_SYS_NICE (pkg/webhook/sidecar_spec.go GetSecurityContext; pkg/webhook/config.go
+   * enable-numa-pinning), which Pod Security baseline refuses.
+   */
+  numaPinningAnnotation: "gke-gcsfuse/enable-numa-pinning",
+  numaPinning: { seccompProfile: { type: "Unconfined" }, addCapabilities: ["CAP_SYS_NICE"] },
+  /**
+   * The metadata prefetch sidecar, injected right after the FUSE sidecar (same native or regular
+   * form) when an inline CSI volume of the driver sets the volume attribute
+   * `gcsfuseMetadataPrefetchOnMount: "true"`; its defaults are the webhook's flags
+   * (cmd/webhook/main.go metadata-sidecar-*: requests 10m, 10Mi, 10Mi ephemeral storage; limits
+   * 50m, 250Mi, no ephemeral storage limit), replaced by the `gke-gcsfuse/metadata-prefetch-*`
+   * annotations as for the FUSE sidecar (pkg/webhook/injection.go injectSidecarContainer,
+   * sidecar_spec.go GetMetadataPrefetchSidecarContainerSpec, mutatingwebhook.go).
+   */
+  metadataPrefetch: {
+    name: "gke-gcsfuse-metadata-prefetch",
+    annotationPrefix: "gke-gcsfuse/metadata-prefetch-",
+    volumeAttribute: "gcsfuseMetadataPrefetchOnMount",
+    driver: "gcsfuse.csi.storage.gke.io",
+    requests: { cpu: "10m", memory: "10Mi", "ephemeral-storage": "10Mi" },
+    limits: { cpu: "50m", memory: "250Mi" },
+  },
+  source: "GoogleCloudPlatform/gcs-fuse-csi-driver deploy/base/webhook/deployment.yaml, cmd/webhook/main.go, pkg/webhook/config.go, pkg/webhook/sidecar_spec.go, pkg/webhook/injection.go",
 } as const;
 
 /**

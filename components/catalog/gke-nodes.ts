@@ -69,15 +69,58 @@ export function tieredReservation(capacity: number, tiers: readonly ReservationT
   return reserved;
 }
 
+/**
+ * The memory a node's kubelet reports as capacity, as a share of the machine type's nominal memory:
+ * the guest kernel keeps the rest (page tables, kernel code and data). GKE's reservation tiers apply
+ * to this capacity. Calibrated on the one node GKE documents ("Plan GKE Standard node sizes", "Check
+ * allocatable resources on a node": an e2-standard-4, nominal 16 GiB, with allocatable memory
+ * 13498416Ki): the tiers and the eviction threshold leave exactly that of 16277102.2Ki, 97.02 % of
+ * 16 GiB. Applied as a share to every machine size, which for the large GPU machines is more than
+ * the fixed part a kernel keeps, so their allocatable memory is, if anything, underestimated.
+ */
+export const GKE_MEMORY_CAPACITY_SHARE = 16277102.2 / 16777216;
+
 /** Allocatable CPU (millicores) and memory (bytes) of a GKE Standard node of this size. */
 export function gkeAllocatable(vcpus: number, memoryGi: number, imageStreaming: boolean): { cpuMilli: number; memoryBytes: number } {
   const Mi = 1024 * 1024;
   const Gi = 1024 * Mi;
   const cpuMilli = Math.floor(vcpus * 1000 - tieredReservation(vcpus, GKE_RESERVATION.cpuTiers) * 1000);
-  const reservedGi = memoryGi < 1 ? GKE_RESERVATION.smallMachineMemoryMi / 1024 : tieredReservation(memoryGi, GKE_RESERVATION.memoryTiersGi);
-  const streamingGi = imageStreaming ? tieredReservation(memoryGi, GKE_IMAGE_STREAMING_RESERVATION) : 0;
-  const memoryBytes = Math.floor(memoryGi * Gi - (reservedGi + streamingGi) * Gi - GKE_RESERVATION.evictionMemoryMi * Mi);
+  const capacityGi = memoryGi * GKE_MEMORY_CAPACITY_SHARE;
+  const reservedGi = memoryGi < 1 ? GKE_RESERVATION.smallMachineMemoryMi / 1024 : tieredReservation(capacityGi, GKE_RESERVATION.memoryTiersGi);
+  const streamingGi = imageStreaming ? tieredReservation(capacityGi, GKE_IMAGE_STREAMING_RESERVATION) : 0;
+  const memoryBytes = Math.floor(capacityGi * Gi - (reservedGi + streamingGi) * Gi - GKE_RESERVATION.evictionMemoryMi * Mi);
   return { cpuMilli, memoryBytes };
+}
+
+/**
+ * Ephemeral storage on the boot disk. Source: "Plan GKE Standard node sizes", section "Local
+ * ephemeral storage reservation" (cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes):
+ * allocatable = capacity - EVICTION-THRESHOLD - SYSTEM-RESERVATION, where the eviction threshold is
+ * 10 % of the ephemeral storage capacity and the system reservation is min(50 % of the boot disk,
+ * 6 GiB + 35 % of the boot disk, 100 GiB) (also encoded by Gardener, pkg/component/extensions/
+ * operatingsystemconfig/original/components/kubelet CalculateReservedEphemeralStorage). The
+ * capacity is the node's filesystem, smaller than the disk by the node image's other partitions:
+ * the page's e2-standard-4 with a 100 GiB disk reports capacity 98831908Ki and allocatable
+ * 47060071478 bytes, which the formula gives to within 1.1 KB (below it) with the disk's
+ * 104857600Ki less 6025692Ki (modelled as a fixed amount). Ephemeral storage on local SSDs
+ * (`ephemeralStorageLocalSsdConfig`) is not modelled.
+ */
+export const GKE_EPHEMERAL_STORAGE = {
+  evictionShare: 0.1,
+  reservation: { diskShare: 0.5, baseGi: 6, baseDiskShare: 0.35, maxGi: 100 },
+  filesystemOverheadKi: 6025692,
+  source: "cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#eviction-threshold (local ephemeral storage reservation)",
+} as const;
+
+/** Allocatable ephemeral storage (bytes) of a node whose boot disk has this many GiB. */
+export function gkeEphemeralAllocatable(diskGi: number): number {
+  const Gi = 2 ** 30;
+  const e = GKE_EPHEMERAL_STORAGE;
+  const capacity = Math.max(0, diskGi * Gi - e.filesystemOverheadKi * 1024);
+  const reserved = Math.min(e.reservation.diskShare * diskGi, e.reservation.baseGi + e.reservation.baseDiskShare * diskGi, e.reservation.maxGi) * Gi;
+  // The eviction threshold rounded up to a whole KiB keeps the figure at or below the documented one (by 1078 bytes).
+  const eviction = Math.ceil((e.evictionShare * capacity) / 1024) * 1024;
+  return Math.max(0, Math.floor(capacity - eviction - reserved));
 }
 
 /**
@@ -163,3 +206,53 @@ export function osDistribution(imageType: unknown): string {
  * admission check sets these on the Pods it admits. Source: .../how-to/provisioningrequest.
  */
 export const CONSUME_PROVISIONING_REQUEST = "cluster-autoscaler.kubernetes.io/consume-provisioning-request";
+
+/**
+ * How many `nvidia.com/gpu` one container may ask for on a node that shares its GPUs, or undefined
+ * when any count is allowed. Source: GKE "About GPU sharing strategies in GKE"
+ * (cloud.google.com/kubernetes-engine/docs/concepts/timesharing-gpus), "GPU requests that apply to
+ * GPU time-sharing and NVIDIA MPS": more than one time-shared GPU per container is rejected; more
+ * than one MPS GPU is rejected on nodes with several physical GPUs. The kubelet's device plugin
+ * refuses the Pod after scheduling (`UnexpectedAdmissionError`: "invalid request for sharing GPU
+ * (time-sharing), at most 1 nvidia.com/gpu can be requested on GPU nodes"; GoogleCloudPlatform/
+ * container-engine-accelerators pkg/gpu/nvidia ValidateRequest).
+ */
+export function sharedGpusPerContainer(strategy: string | undefined, physicalGpusPerNode: number): number | undefined {
+  if (strategy === "TIME_SHARING") return 1;
+  if (strategy === "MPS" && physicalGpusPerNode > 1) return 1;
+  return undefined;
+}
+
+/**
+ * GKE Sandbox (gVisor): a node pool with `sandboxConfig.sandboxType: gvisor` gets this label and
+ * taint, and the cluster gets the `gvisor` RuntimeClass, whose scheduling adds the matching node
+ * selector and toleration to the Pods that name it. Source: GKE "GKE Sandbox"
+ * (cloud.google.com/kubernetes-engine/docs/concepts/sandbox-pods, how-to/sandbox-pods).
+ */
+export const GKE_SANDBOX = {
+  runtimeClass: "gvisor",
+  label: { key: "sandbox.gke.io/runtime", value: "gvisor" },
+  taint: { key: "sandbox.gke.io/runtime", value: "gvisor", effect: "NoSchedule" } as NodeTaint,
+} as const;
+
+/**
+ * GPU drivers installed by hand: a pool with `gpuDriverInstallationConfig.gpuDriverVersion:
+ * INSTALLATION_DISABLED` gets no driver from GKE, and its device plugin advertises no
+ * `nvidia.com/gpu` until the NVIDIA driver installer DaemonSet runs on its nodes
+ * (GoogleCloudPlatform/container-engine-accelerators nvidia-driver-installer/cos/daemonset-preloaded.yaml,
+ * DaemonSet `nvidia-driver-installer` in kube-system). Source: GKE "Run GPUs in GKE Standard node
+ * pools", "Manually install NVIDIA GPU drivers" (cloud.google.com/kubernetes-engine/docs/how-to/gpus).
+ */
+export const GPU_DRIVER_INSTALLER = {
+  disabled: "INSTALLATION_DISABLED",
+  /** What names the installer: the DaemonSet, its images, or the manifest a ConfigFile applies. */
+  pattern: /nvidia-driver-installer|cos-nvidia-installer|ubuntu-nvidia-driver/,
+} as const;
+
+/**
+ * The StorageClass a PersistentVolumeClaim without `storageClassName` gets on GKE (the
+ * DefaultStorageClass admission plugin sets it before ResourceQuota counts the claim): `standard-rwo`
+ * (Compute Engine persistent disk CSI driver, pd-balanced). Source: GKE "About persistent volumes
+ * and dynamic provisioning" (cloud.google.com/kubernetes-engine/docs/concepts/persistent-volumes).
+ */
+export const GKE_DEFAULT_STORAGE_CLASS = "standard-rwo";

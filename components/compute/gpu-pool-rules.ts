@@ -1,5 +1,6 @@
 import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
 import { DWS_POOL_SETTINGS, RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { gkeAllocatable, sharedGpusPerContainer } from "../catalog/gke-nodes";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
@@ -228,13 +229,35 @@ export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "ac
 }
 
 /**
- * What a node of the pool leaves for Pods, estimated: GKE reserves part of each node's CPU and
- * memory for the system; we keep 90 % of the vCPUs and 85 % of the memory (rounded down), which
- * is at or below GKE's allocatable for these machine sizes.
+ * Room kept on each node, below GKE's allocatable, for what runs beside a workload sized to the node:
+ * the plan's DaemonSets (dcgm-exporter, node-exporter) and the containers webhooks inject (GKE's
+ * GCS FUSE sidecar asks for 250m and 256Mi; Knative's queue-proxy gets the team LimitRange's 512Mi
+ * default memory request). The workload simulation checks the sum on every plan.
+ */
+export const NODE_HEADROOM = { cpu: 0.5, memoryGi: 1 } as const;
+
+/**
+ * What a workload sized to a node of the pool may ask for: 90 % of the vCPUs and 85 % of the memory
+ * (rounded down), and never more than GKE's allocatable CPU and memory for the machine
+ * (components/catalog/gke-nodes.ts gkeAllocatable) less NODE_HEADROOM: on a g2-standard-8, 85 % of
+ * 32 GiB is 27 GiB, which GKE's 27.31 GiB cannot hold with a sidecar beside it.
  */
 export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): { cpu: number; memoryGi: number } {
   if (!isAcceleratorType(pool.accelerator.type)) return { cpu: 0, memoryGi: 0 };
   const machine = GPU_CATALOG[pool.accelerator.type].machineTypes[pool.machineType];
   if (!machine) return { cpu: 0, memoryGi: 0 };
-  return { cpu: Math.floor(machine.vcpus * 0.9), memoryGi: Math.floor(machine.memoryGb * 0.85) };
+  const gke = gkeAllocatable(machine.vcpus, machine.memoryGb, false);
+  return {
+    cpu: Math.max(0, Math.min(Math.floor(machine.vcpus * 0.9), Math.floor(gke.cpuMilli / 1000 - NODE_HEADROOM.cpu))),
+    memoryGi: Math.max(0, Math.min(Math.floor(machine.memoryGb * 0.85), Math.floor(gke.memoryBytes / 2 ** 30 - NODE_HEADROOM.memoryGi))),
+  };
+}
+
+/**
+ * The most `nvidia.com/gpu` one container may ask for on the pool's nodes: one where GPUs are
+ * time-shared, or shared with MPS on a node of several GPUs (components/catalog/gke-nodes.ts
+ * sharedGpusPerContainer); undefined when any count is allowed.
+ */
+export function gpusPerContainerLimit(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number | undefined {
+  return sharedGpusPerContainer(pool.accelerator.sharing?.strategy, gpusPerNode(pool));
 }

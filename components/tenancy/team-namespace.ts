@@ -44,6 +44,26 @@ export const GKE_METADATA = [{ cidr: "169.254.169.254/32", port: 80 }, { cidr: "
 /** NodeLocal DNSCache's address on every node. */
 export const NODE_LOCAL_DNS = "169.254.20.10/32";
 
+/**
+ * The team LimitRange's container item.
+ * - No GPU max: the API server turns a LimitRange max without a default into the default limit and
+ *   request (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem), so every container
+ *   that names no GPU (KServe's storage initializer, GKE's GCS FUSE sidecar, any CPU Pod) would ask
+ *   for the max. The ResourceQuota's requests.nvidia.com/gpu bounds the team.
+ * - No default CPU limit: LimitRanger gives a container that states only a request the default
+ *   limit, and the API server refuses a Pod whose request is above its limit (kubernetes
+ *   pkg/apis/core/validation/validation.go ValidateResourceRequirements: "must be less than or
+ *   equal to cpu limit"), so a default limit of 1 CPU refused every container asking for more
+ *   without a limit. The quota counts requests.cpu, not limits.cpu.
+ * - A default memory limit of 2Gi: the quota counts limits.memory, which every container must then
+ *   state; a container asking for more than 2Gi of memory must state its own limit.
+ */
+export const TEAM_CONTAINER_LIMITS = {
+  type: "Container",
+  default: { memory: "2Gi" },
+  defaultRequest: { cpu: "250m", memory: "512Mi" },
+} as const;
+
 /** The label KServe puts on an InferenceService's Pods. */
 export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
 
@@ -51,7 +71,7 @@ export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
  * A team's namespace: Pod Security Admission labels, a default-deny NetworkPolicy with the
  * allowances ML work needs (DNS, the GKE metadata server, HTTPS egress, traffic within the
  * namespace, metrics scraping, model-server ingress, the model registry), a ResourceQuota that
- * counts GPUs, a LimitRange with CPU and memory defaults, and the `training`, `serving` and `pipelines` service accounts bound
+ * counts GPUs, a LimitRange with CPU request and memory defaults, and the `training`, `serving` and `pipelines` service accounts bound
  * to their Google service accounts.
  */
 export class TeamNamespace extends pulumi.ComponentResource {
@@ -98,20 +118,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
         },
       },
     }, inNs);
-    // No GPU max: the API server turns a LimitRange max without a default into the default limit
-    // and request (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem), so every
-    // container that names no GPU (KServe's storage initializer, GKE's GCS FUSE sidecar, any CPU
-    // Pod) would ask for the max. The ResourceQuota's requests.nvidia.com/gpu bounds the team.
-    new k8s.core.v1.LimitRange(`${name}-limits`, {
-      metadata: meta("team-limits"),
-      spec: {
-        limits: [{
-          type: "Container",
-          default: { cpu: "1", memory: "2Gi" },
-          defaultRequest: { cpu: "250m", memory: "512Mi" },
-        }],
-      },
-    }, inNs);
+    new k8s.core.v1.LimitRange(`${name}-limits`, { metadata: meta("team-limits"), spec: { limits: [TEAM_CONTAINER_LIMITS] } }, inNs);
 
     for (const policy of networkPolicies(spec)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNs);

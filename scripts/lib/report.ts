@@ -97,7 +97,8 @@ function workloadsSection(plan: Plan): string {
     "## Would it run?",
     "",
     `${summary.workloads} workloads: ${summary.runnable} run, ${summary.refused} refused at admission, ${summary.notAdmitted} never admitted, ${summary.unschedulable} never scheduled, ${summary.misallocated} given resources they did not ask for, ${summary.unchecked} not checked. ` +
-      "Pods as their controllers create them at the pinned versions, through Kueue and the API server's admission, placed on the node pools at their maximum size.",
+      "Pods as their controllers create them at the pinned versions, through Kueue and the API server's admission, placed on the node pools at their maximum size." +
+      (section.cluster ? ` Assumes Kubernetes ${section.cluster.version}: ${section.cluster.source}.` : ""),
     "",
     "| workload | namespace | status | Pods → where they land | admission |",
     "|---|---|---|---|---|",
@@ -124,6 +125,7 @@ function workloadsSection(plan: Plan): string {
     const daemons = Object.entries(pool.daemonSets).map(([r, v]) => `${r} ${v}`).join(", ") || "–";
     lines.push(`| ${pool.name} | ${pool.machineType} | ${pool.maxNodes} | ${offer} | ${daemons} | ${pool.taints.join(", ") || "–"} |`);
   }
+  if (section.pools.length) lines.push("", "The plan's DaemonSets are subtracted; GKE's own (kube-proxy or anetd, logging and metrics agents, CSI nodes, the GPU device plugin) are not, so a node offers somewhat less.");
   lines.push("");
   return lines.join("\n");
 }

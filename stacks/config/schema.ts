@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
-import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, allocatablePerNode, gpuPoolProblems, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
+import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, allocatablePerNode, gpuPoolProblems, gpuResourcesPerNode, gpusPerContainerLimit } from "../../components/compute/gpu-pool-rules";
 import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
@@ -474,6 +474,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     const path = ["training", "jobs", i];
     refs(path, job.team, job.pool);
     issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
+    issues.push(...sharedGpuIssues(settings, [...path, "gpusPerNode"], job.pool, job.gpusPerNode));
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
     const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
     if (jobPool?.workloadType === "inference") {
@@ -493,6 +494,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
       issues.push({ path: [...path, "pool"], input: model.pool, message: `an inference pool (${model.pool} is a ${modelPool.workloadType} pool, whose capacity Kueue gives to training jobs)` });
     }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
+    issues.push(...sharedGpuIssues(settings, [...path, "gpus"], model.pool, model.gpus));
     if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
     if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
     if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: [...path, "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
@@ -516,6 +518,21 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
 function trainingPools(settings: Settings): string {
   const names = settings.gpuPools.filter((p) => p.workloadType !== "inference").map((p) => p.name);
   return names.length ? `: ${names.join(", ")}` : "; the stack has none";
+}
+
+/**
+ * A container asking for more GPUs than a shared pool lets one container have: GKE's kubelet refuses
+ * the Pod after it is scheduled (UnexpectedAdmissionError), so the workload never runs.
+ */
+function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): PoolProblem[] {
+  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  const limit = pool ? gpusPerContainerLimit(pool) : undefined;
+  if (!pool || limit === undefined || gpus <= limit) return [];
+  return [{
+    path: at,
+    input: gpus,
+    message: `at most ${limit} on ${pool.name}, whose GPUs are shared (${pool.accelerator.sharing?.strategy}): GKE refuses a container asking for more than one shared GPU; run more replicas or nodes, or use a pool whose GPUs are not shared`,
+  }];
 }
 
 /**

@@ -1,5 +1,8 @@
 import * as assert from "assert";
 import { GPU_TAINT, GpuNodePool, type GpuNodePoolArgs, bootDiskType, resolveGpuNodePoolArgs } from "../../components/compute/gpu-node-pool";
+import { NODE_HEADROOM, allocatablePerNode, gpusPerContainerLimit } from "../../components/compute/gpu-pool-rules";
+import { gkeAllocatable } from "../../components/catalog/gke-nodes";
+import { ACCELERATOR_TYPES, GPU_CATALOG } from "../../components/catalog/gpus";
 import { ProgramError } from "../../scripts/lib/engine";
 import { STACK_LABELS, all, input, one, run } from "../helpers/run";
 
@@ -242,6 +245,28 @@ describe("GpuNodePool", () => {
         { min: spec.min, max: spec.max, gpus: spec.gpusPerNode, driver: spec.driverVersion, capacity: spec.capacity.type, shiftable: spec.shiftable, workload: spec.workloadType, disk: spec.diskSizeGb, streaming: spec.imageStreaming, compact: spec.compactPlacement, policy: spec.locationPolicy },
         { min: 0, max: 3, gpus: 1, driver: "DEFAULT", capacity: "on-demand", shiftable: true, workload: "training", disk: 200, streaming: true, compact: false, policy: "ANY" },
       );
+    });
+  });
+
+  describe("what workloads may ask of a node (components/compute/gpu-pool-rules.ts)", () => {
+    it("never sizes a workload above GKE's allocatable CPU and memory less room for sidecars and DaemonSets: a g2-standard-8 gives 26 GiB, a g2-standard-4 11 GiB", () => {
+      // Regression: allocatablePerNode gave 27 GiB on a g2-standard-8 (85 % of 32 GiB) and 13 GiB on a
+      // g2-standard-4, while GKE leaves 27.31 GiB and 12.87 GiB (plan-node-sizes; gkeAllocatable): a
+      // model sized to the node never fit it beside Knative's queue-proxy (the simulation found it).
+      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" } }), { cpu: 7, memoryGi: 26 });
+      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-4", accelerator: { type: "nvidia-l4" } }), { cpu: 3, memoryGi: 11 });
+      for (const type of ACCELERATOR_TYPES) {
+        for (const [machineType, machine] of Object.entries(GPU_CATALOG[type].machineTypes)) {
+          const sized = allocatablePerNode({ machineType, accelerator: { type } });
+          const gke = gkeAllocatable(machine.vcpus, machine.memoryGb, false);
+          assert.ok((sized.cpu + NODE_HEADROOM.cpu) * 1000 <= gke.cpuMilli && (sized.memoryGi + NODE_HEADROOM.memoryGi) * 2 ** 30 <= gke.memoryBytes, `${machineType}: ${JSON.stringify(sized)} vs ${JSON.stringify(gke)}`);
+        }
+      }
+    });
+
+    it("lets a container ask for one shared GPU where GPUs are time-shared, or shared with MPS on a node of several GPUs (GKE concepts/timesharing-gpus)", () => {
+      const limit = (machineType: string, strategy?: "TIME_SHARING" | "MPS") => gpusPerContainerLimit({ machineType, accelerator: { type: "nvidia-l4", ...(strategy ? { sharing: { strategy, maxClientsPerGpu: 4 } } : {}) } });
+      assert.deepStrictEqual([limit("g2-standard-8"), limit("g2-standard-8", "TIME_SHARING"), limit("g2-standard-8", "MPS"), limit("g2-standard-24", "MPS")], [undefined, 1, undefined, 1]);
     });
   });
 

@@ -109,14 +109,33 @@ describe("TeamNamespace", () => {
       });
     });
 
-    it("sets container defaults with a LimitRange (1 CPU / 2Gi limit, 250m / 512Mi request) and no GPU bound, which the quota holds", async () => {
+    it("sets container defaults with a LimitRange (2Gi memory limit, 250m / 512Mi request), no CPU limit and no GPU bound, which the quota holds", async () => {
       const limits = one(await team(), LIMIT_RANGE);
       assert.deepStrictEqual(limits.inputs.metadata, { name: "team-limits", namespace: "team-vision", labels: LABELS });
       assert.deepStrictEqual(input(limits, "spec.limits"), [{
         type: "Container",
-        default: { cpu: "1", memory: "2Gi" },
+        default: { memory: "2Gi" },
         defaultRequest: { cpu: "250m", memory: "512Mi" },
       }]);
+    });
+
+    it("admits a container that asks for 2 CPUs and states no limit: no default CPU limit below its request", async () => {
+      // Regression: team-limits defaulted the CPU limit to 1, and the API server refuses a Pod whose
+      // request is above its limit (kubernetes pkg/apis/core/validation/validation.go
+      // ValidateResourceRequirements: "must be less than or equal to cpu limit of 1").
+      const section = analyzeWorkloads([
+        ...planFromRun(await team()).resources,
+        ...planOf([nodePool("system", { machineType: "e2-standard-8" }), deployment("team-vision", "etl", { containers: [container({ requests: { cpu: "2", memory: "1Gi" } })] })]).resources,
+      ]);
+      const etl = section.workloads.find((w) => w.name === "etl")!;
+      assert.deepStrictEqual(etl.problems, []);
+      assert.strictEqual(etl.status, "runnable");
+      // Memory above the default limit still needs its own limit, and the simulation says so.
+      const big = analyzeWorkloads([
+        ...planFromRun(await team()).resources,
+        ...planOf([nodePool("system", { machineType: "e2-standard-8" }), deployment("team-vision", "big", { containers: [container({ requests: { cpu: "1", memory: "8Gi" } })] })]).resources,
+      ]).workloads.find((w) => w.name === "big")!;
+      assert.match(big.problems[0].message, /must be less than or equal to memory limit of 2Gi \(LimitRange team-limits gave container app its default memory limit of 2Gi\)/);
     });
 
     it("admits CPU-only Pods and injected sidecars without GPUs: the API server would turn a GPU max without default into every container's GPU request", async () => {

@@ -143,6 +143,16 @@ const CASES: Case[] = [
     expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on train needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
   },
   {
+    // Regression: the dev stack's time-shared L4 pool took a model asking for 2 GPUs, which GKE's kubelet
+    // refuses (GKE concepts/timesharing-gpus: one time-shared GPU per container; UnexpectedAdmissionError).
+    what: "a model asking for 2 GPUs on a time-shared pool",
+    config: {
+      "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], accelerator: { type: "nvidia-l4", sharing: { strategy: "TIME_SHARING", maxClientsPerGpu: 4 } } }, (GOOD["cnai-platform:gpuPools"] as Config[])[1]],
+      "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", gpus: 2, maxReplicas: 1 }] },
+    },
+    expect: /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: at most 1 on l4, whose GPUs are shared \(TIME_SHARING\): GKE refuses a container asking for more than one shared GPU/,
+  },
+  {
     what: "a team name that would make an invalid namespace",
     config: { "cnai-platform:teams": [{ name: "ml-" }] },
     expect: /cnai-platform:teams\[0\]\.name: got "ml-"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit/,

@@ -69,16 +69,22 @@ describe("workload simulation: API server admission", () => {
       assert.deepStrictEqual(problems(workload(section, "init-gpus")), ["LimitRanger: maximum nvidia.com/gpu usage per Container is 1, but limit is 2 (container init)"]);
     });
 
-    it("sums a Pod item over all containers, leaving out a resource some container does not set: a max then finds no limit", () => {
+    it("sums a Pod item over what each container sets (podRequests/podLimits since 1.28): a container without a limit adds nothing, sidecars add theirs", () => {
+      // plugin/pkg/admission/limitranger/admission.go PodValidateLimitFunc: podLimits is addResourceList
+      // over the containers, plus restartable init containers, max'd with each init container.
       const section = simulate(cluster(
         limitRange("team", [{ type: "Pod", max: { cpu: "2" } }]),
         deployment("team", "both", pod(container({ name: "a", limits: { cpu: "1" } }), container({ name: "b", limits: { cpu: "1" } }))),
         deployment("team", "one", pod(container({ name: "a", limits: { cpu: "1" } }), container({ name: "b" }))),
         deployment("team", "over", pod(container({ name: "a", limits: { cpu: "2" } }), container({ name: "b", limits: { cpu: "1" } }))),
+        deployment("team", "none", pod(container({ name: "a" }))),
+        deployment("team", "sidecar", { initContainers: [{ ...container({ name: "proxy", limits: { cpu: "400m" } }), restartPolicy: "Always" }], containers: [container({ limits: { cpu: "1800m" } })] }),
       ));
       assert.strictEqual(workload(section, "both").status, "runnable");
-      assert.deepStrictEqual(problems(workload(section, "one")), ["LimitRanger: maximum cpu usage per Pod is 2.  No limit is specified (the Pod's containers)"]);
+      assert.strictEqual(workload(section, "one").status, "runnable");
       assert.deepStrictEqual(problems(workload(section, "over")), ["LimitRanger: maximum cpu usage per Pod is 2, but limit is 3 (the Pod's containers)"]);
+      assert.deepStrictEqual(problems(workload(section, "none")), ["LimitRanger: maximum cpu usage per Pod is 2.  No limit is specified (the Pod's containers)"]);
+      assert.deepStrictEqual(problems(workload(section, "sidecar")), ["LimitRanger: maximum cpu usage per Pod is 2, but limit is 2200m (the Pod's containers)"]);
     });
   });
 
@@ -132,6 +138,37 @@ describe("workload simulation: API server admission", () => {
       assert.deepStrictEqual(covered.pods[0].pools, ["system", "gpu-l4"]);
       assert.strictEqual(covered.pods[0].count, 5, "3 system nodes and 2 GPU nodes at most");
       assert.match(problems(workload(simulate(cluster(scoped("4"), daemonSet("team", "agent", critical))), "agent"))[0], /exceeded quota: critical, requested: pods=5, used: pods=0, limited: pods=4 \(4 of 5 Pods fit\)/);
+    });
+  });
+
+  describe("ResourceQuota scopes and usage (kubernetes plugin/pkg/admission/resourcequota/controller.go getScopeSelectorsFromQuota; pods.go podComputeUsageHelper)", () => {
+    const agent = (ns: string) => daemonSet(ns, "agent", { priorityClassName: "system-node-critical", tolerations: [{ operator: "Exists" }], containers: [container({ requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "32Mi" } })] });
+    it("counts spec.scopes [PriorityClass] (an Exists selector) as covering GKE's critical-class rule, as a scopeSelector would", () => {
+      const w = workload(simulate(cluster(namespace("monitoring"), quota("monitoring", { hard: { pods: "50" }, scopes: ["PriorityClass"] }, "critical-pods"), agent("monitoring"))), "agent");
+      assert.deepStrictEqual(problems(w), []);
+      const other = workload(simulate(cluster(namespace("monitoring"), quota("monitoring", { hard: { pods: "50" }, scopes: ["NotBestEffort"] }, "not-best-effort"), agent("monitoring"))), "agent");
+      assert.match(problems(other)[0], /^ResourceQuota: insufficient quota to match these scopes/);
+    });
+
+    it("counts huge pages under both hugepages-<size> and requests.hugepages-<size>", () => {
+      const pod = { containers: [container({ requests: { cpu: "100m", memory: "1Gi", "hugepages-2Mi": "128Mi" }, limits: { memory: "1Gi", "hugepages-2Mi": "128Mi" } })] };
+      assert.match(problems(workload(simulate(cluster(quota("team", { hard: { "hugepages-2Mi": "64Mi" } }), deployment("team", "huge", pod))), "huge"))[0], /exceeded quota: quota, requested: hugepages-2Mi=128Mi/);
+      assert.match(problems(workload(simulate(cluster(quota("team", { hard: { "requests.hugepages-2Mi": "64Mi" } }), deployment("team", "huge", pod))), "huge"))[0], /exceeded quota: quota, requested: requests\.hugepages-2Mi=128Mi/);
+    });
+
+    it("counts a StatefulSet's volumeClaimTemplates, one claim per replica, in GKE's default StorageClass: the third 50Gi claim exceeds 100Gi (persistent_volume_claims.go)", () => {
+      const sts = (replicas: number): TestResource => ({
+        type: "kubernetes:apps/v1:StatefulSet", name: "db",
+        inputs: { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "team" }, spec: { replicas, serviceName: "db", selector: { matchLabels: { app: "db" } },
+          template: { metadata: { labels: { app: "db" } }, spec: { containers: [container({ requests: { cpu: "100m", memory: "64Mi" } })] } },
+          volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } }] } },
+      });
+      const over = workload(simulate(cluster(quota("team", { hard: { "requests.storage": "100Gi" } }), sts(3))), "db");
+      assert.strictEqual(over.status, "refused");
+      assert.match(problems(over).join("\n"), /exceeded quota: quota, requested: requests\.storage=150Gi, used: requests\.storage=0, limited: requests\.storage=100Gi for the PersistentVolumeClaims of its volumeClaimTemplates \(data\), one set per replica \(2 of 3 fit\)/);
+      assert.strictEqual(workload(simulate(cluster(quota("team", { hard: { "requests.storage": "100Gi" } }), sts(2))), "db").status, "runnable");
+      const perClass = workload(simulate(cluster(quota("team", { hard: { "standard-rwo.storageclass.storage.k8s.io/persistentvolumeclaims": "1" } }), sts(2))), "db");
+      assert.match(problems(perClass)[0], /standard-rwo\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims/);
     });
   });
 

@@ -46,7 +46,7 @@ describe("workload simulation: the Pods controllers create", () => {
       assert.deepStrictEqual(group.pod.spec.containers[1].resources, { requests: { cpu: "10m", memory: "15Mi" }, limits: { cpu: "10m", memory: "15Mi" } });
     });
 
-    it("injects nothing for a pvc:// model, and merges the model over the runtime's container with KServe's default resources", () => {
+    it("injects nothing for a pvc:// model, and merges the model's resources over the kserve-huggingfaceserver runtime's container key by key (utils.go MergeRuntimeContainers)", () => {
       const [group] = one([...kserve(), isvc("chat", "pvc://models/chat", { resources: { limits: { "nvidia.com/gpu": "1" } } })], "chat").groups;
       assert.strictEqual(group.pod.spec.initContainers, undefined);
       const server = group.pod.spec.containers[0];
@@ -160,6 +160,33 @@ describe("workload simulation: the Pods controllers create", () => {
     });
   });
 
+  describe("GKE's GCS FUSE metadata prefetch and NUMA pinning (gcs-fuse-csi-driver pkg/webhook/sidecar_spec.go, injection.go, cmd/webhook/main.go)", () => {
+    const bucket = (attributes: Record<string, string> = {}) => ({ name: "data", csi: { driver: "gcsfuse.csi.storage.gke.io", volumeAttributes: { bucketName: "b", ...attributes } } });
+    it("adds the metadata prefetch sidecar after the FUSE sidecar where a volume asks for prefetching, with the webhook's default resources", () => {
+      const [w] = derive([deployment("team", "app", { containers: [container()], volumes: [bucket({ gcsfuseMetadataPrefetchOnMount: "true" })] }, { annotations: { "gke-gcsfuse/volumes": "true" } })]);
+      injectGcsFuseSidecar(w.groups[0]);
+      const [fuse, prefetch] = w.groups[0].pod.spec.initContainers;
+      assert.deepStrictEqual([fuse.name, prefetch.name, prefetch.restartPolicy], ["gke-gcsfuse-sidecar", "gke-gcsfuse-metadata-prefetch", "Always"]);
+      assert.deepStrictEqual(prefetch.resources, { requests: { cpu: "10m", memory: "10Mi", "ephemeral-storage": "10Mi" }, limits: { cpu: "50m", memory: "250Mi" } });
+      const [plain] = derive([deployment("team", "app", { containers: [container()], volumes: [bucket()] }, { annotations: { "gke-gcsfuse/volumes": "true" } })]);
+      injectGcsFuseSidecar(plain.groups[0]);
+      assert.deepStrictEqual(plain.groups[0].pod.spec.initContainers.map((c: { name: string }) => c.name), ["gke-gcsfuse-sidecar"]);
+    });
+
+    it("breaks a maxLimitRequestRatio LimitRange with the prefetch sidecar's limits (cpu 5x, memory 25x its requests)", () => {
+      const w = workload(simulate([nodePool("system"), namespace("team"), { type: K8S.limitRange, name: "ratio", inputs: { apiVersion: "v1", kind: "LimitRange", metadata: { name: "ratio", namespace: "team" }, spec: { limits: [{ type: "Container", maxLimitRequestRatio: { memory: "4" } }] } } },
+        deployment("team", "app", { containers: [container({ requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "64Mi" } })], volumes: [bucket({ gcsfuseMetadataPrefetchOnMount: "true" })] }, { annotations: { "gke-gcsfuse/volumes": "true", "gke-gcsfuse/memory-limit": "256Mi" } })]), "app");
+      assert.deepStrictEqual(problems(w), ["LimitRanger: memory max limit to request ratio per Container is 4, but provided ratio is 25.000000 (container gke-gcsfuse-metadata-prefetch)"]);
+    });
+
+    it("runs the sidecar seccomp Unconfined with CAP_SYS_NICE under enable-numa-pinning, which baseline refuses", () => {
+      const app = (annotations: Record<string, string>) => deployment("team", "app", { containers: [container()] }, { annotations: { "gke-gcsfuse/volumes": "true", ...annotations } });
+      const refused = workload(simulate([nodePool("system"), namespace("team", enforce("baseline")), app({ "gke-gcsfuse/enable-numa-pinning": "true" })]), "app");
+      assert.match(problems(refused)[0], /violates PodSecurity "baseline:latest": non-default capabilities \(container "gke-gcsfuse-sidecar" must not include "CAP_SYS_NICE" .*seccompProfile \(container "gke-gcsfuse-sidecar" must not set securityContext\.seccompProfile\.type to "Unconfined"\)/);
+      assert.strictEqual(workload(simulate([nodePool("system"), namespace("team", enforce("baseline")), app({})]), "app").status, "runnable");
+    });
+  });
+
   describe("charts and kustomizations (components/catalog/chart-workloads)", () => {
     const dcgm = (values: object, version = "4.8.1"): TestResource => ({ type: K8S.chart, name: "dcgm", inputs: { chart: "dcgm-exporter", version, namespace: "monitoring", name: "dcgm-exporter", values } });
 
@@ -205,7 +232,7 @@ describe("workload simulation: the Pods controllers create", () => {
     it("creates the Training Operator's namespace and Deployment from the v1.9.4 kustomization", () => {
       const section = simulate([nodePool("system"), { type: K8S.kustomization, name: "op", inputs: { directory: "https://github.com/kubeflow/training-operator.git/manifests/overlays/standalone?ref=v1.9.4" } }]);
       const w = workload(section, "training-operator");
-      assert.deepStrictEqual([w.status, w.namespace, w.pods[0].admission], ["runnable", "kubeflow", ["Priority", "PodSecurity privileged:latest"]]);
+      assert.deepStrictEqual([w.status, w.namespace, w.pods[0].admission], ["runnable", "kubeflow", ["Priority", "Validation", "PodSecurity privileged:latest"]]);
     });
   });
 });

@@ -150,3 +150,46 @@ export const problems = (w: WorkloadReport): string[] => w.problems.map((p) => `
 /** A restricted-compliant Pod security context (pod level) and container security context. */
 export const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
 export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
+/** GKE's GPU taint, as a node pool's `taints` spell it. */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" };
+
+/** A cluster of an e2-standard-8 system pool (at most 3 nodes) and a one-L4 g2-standard-12 pool (at most 2), with these objects. */
+export const twoPools = (...extra: TestResource[]): TestResource[] => [
+  nodePool("system", { machineType: "e2-standard-8", max: 3 }),
+  nodePool("gpu-l4", { machineType: "g2-standard-12", gpus: { type: "nvidia-l4", count: 1 }, max: 2, taints: [GPU_TAINT] }),
+  ...extra,
+];
+
+/** A native sidecar (an init container with restartPolicy Always). */
+export const sidecar = (name: string, resources: Props): Props => ({ name, image: "sidecar:1", restartPolicy: "Always", resources });
+
+/** A Job of `parallelism` Pods with this Pod spec. */
+export function job(ns: string, name: string, podSpec: Props, labels: Record<string, string> = {}, parallelism = 1): TestResource {
+  return {
+    type: K8S.job,
+    name,
+    inputs: { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace: ns, labels }, spec: { parallelism, completions: parallelism, template: { spec: { restartPolicy: "Never", ...podSpec } } } },
+  };
+}
+
+/** The KServe v0.20.0 controller in Standard mode. */
+export const kserveStandard: TestResource = { type: K8S.chart, name: "kserve", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve", name: "kserve", values: { kserve: { controller: { deploymentMode: "Standard" } } } } };
+
+/** A namespaced ServingRuntime that auto-selects model format `custom`. */
+export function servingRuntime(name: string, ns: string, spec: Props): TestResource {
+  return {
+    type: "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime",
+    name: `sr-${name}`,
+    inputs: { apiVersion: "serving.kserve.io/v1alpha1", kind: "ServingRuntime", metadata: { name, namespace: ns }, spec: { supportedModelFormats: [{ name: "custom", autoSelect: true }], ...spec } },
+  };
+}
+
+/** An InferenceService whose predictor is this `model` (format `custom`, one replica). */
+export function modelIsvc(name: string, ns: string, model: Props): TestResource {
+  return {
+    type: K8S.inferenceService,
+    name,
+    inputs: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name, namespace: ns }, spec: { predictor: { minReplicas: 1, model: { modelFormat: { name: "custom" }, ...model } } } },
+  };
+}

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { TestResource } from "../../helpers/policy";
-import { K8S, kueue, namespace, nodePool, problems, simulate, workload } from "./fixtures";
+import { GPU_TOLERATION, K8S, container, job, kueue, limitRange, namespace, nodePool, problems, simulate, workload } from "./fixtures";
 
 /**
  * Kueue 0.19.2's admission of a workload before its Pods exist (kubernetes-sigs/kueue
@@ -79,5 +79,64 @@ describe("workload simulation: Kueue admission", () => {
     const w = workload(base(trainJob("free", queued)), "free");
     assert.strictEqual(w.status, "runnable");
     assert.ok(w.notes.includes("names LocalQueue team-queue, but Kueue is not installed: it runs unqueued"));
+  });
+});
+
+/**
+ * Kueue 0.19.2 on plain Jobs: the default LocalQueue (pkg/controller/jobframework/defaults.go), the
+ * `pods` resource (pkg/scheduler/flavorassigner/flavorassigner.go), and Kueue's own resource checks
+ * (pkg/workload/resources.go ValidateResources, ValidateLimitRange; pkg/util/limitrange/limitrange.go).
+ */
+describe("workload simulation: Kueue on Jobs (kubernetes-sigs/kueue v0.19.2)", () => {
+  const l4 = nodePool("gpu-l4", { machineType: "g2-standard-12", gpus: { type: "nvidia-l4", count: 1 }, max: 2, taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }] });
+  const cluster = (...extra: TestResource[]) => simulate([nodePool("system", { machineType: "e2-standard-8" }), l4, ...extra]);
+  const gpuJob = (name: string, cpu: string, labels: Record<string, string> = {}, ns = "team") => job(ns, name, { tolerations: [GPU_TOLERATION], containers: [container({ limits: { cpu, memory: "8Gi", "nvidia.com/gpu": "1" } })] }, labels);
+
+  describe("the default LocalQueue (defaults.go ApplyDefaultLocalQueueWithManagedJobsNamespaceSelector)", () => {
+    const flavors = [{ pool: "gpu-l4", quota: { cpu: "2", memory: "16Gi", "nvidia.com/gpu": "1" } }];
+    it("queues a Job that names no queue where the namespace has a LocalQueue named default: Kueue holds it within that queue's quota", () => {
+      const section = cluster(namespace("team"), ...kueue({ flavors, namespaces: ["team"], queue: "default" }), gpuJob("big", "4"), gpuJob("small", "1"));
+      const big = workload(section, "big");
+      assert.strictEqual(big.queue?.localQueue, "default");
+      assert.strictEqual(big.status, "not-admitted");
+      assert.match(problems(big)[0], /^Kueue: couldn't assign flavors to pod set job: insufficient quota for cpu in flavor gpu-l4/);
+      assert.strictEqual(workload(section, "small").status, "runnable");
+    });
+
+    it("leaves it unqueued where the LocalQueue has another name, or the namespace is outside managedJobsNamespaceSelector (kube-system by default)", () => {
+      const other = cluster(namespace("team"), ...kueue({ flavors, namespaces: ["team"], queue: "team-queue" }), gpuJob("big", "4"));
+      assert.deepStrictEqual([workload(other, "big").queue, workload(other, "big").status], [undefined, "runnable"]);
+      const system = cluster(...kueue({ flavors, namespaces: ["kube-system"], queue: "default" }), gpuJob("big", "4", {}, "kube-system"));
+      assert.deepStrictEqual([workload(system, "big").queue, workload(system, "big").status], [undefined, "runnable"]);
+    });
+  });
+
+  describe("the pods resource (flavorassigner.go: a ClusterQueue covering pods counts each pod set's Pods)", () => {
+    const wide = (pods: string) => cluster(namespace("team"), ...kueue({ flavors: [{ pool: "gpu-l4", quota: { cpu: "64", memory: "256Gi", pods } }], namespaces: ["team"] }), job("team", "wide", { tolerations: [GPU_TOLERATION], containers: [container({ limits: { cpu: "1", memory: "1Gi" } })] }, { "kueue.x-k8s.io/queue-name": "team-queue" }, 4));
+    it("does not admit 4 Pods against a pods quota of 2, and admits them against 4", () => {
+      const w = workload(wide("2"), "wide");
+      assert.strictEqual(w.status, "not-admitted");
+      assert.match(problems(w)[0], /insufficient quota for pods in flavor gpu-l4/);
+      assert.strictEqual(workload(wide("4"), "wide").status, "runnable");
+    });
+  });
+
+  describe("Kueue's own resource checks (resources.go ValidateResources, ValidateLimitRange)", () => {
+    const flavors = [{ pool: "gpu-l4", quota: { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "2" } }];
+    const queuedJob = (spec: object) => job("team", "j", { tolerations: [GPU_TOLERATION], ...spec }, { "kueue.x-k8s.io/queue-name": "team-queue" });
+    it("holds a job whose requests exceed its limits (after the LimitRange defaults): Kueue never admits it", () => {
+      const w = workload(cluster(namespace("team"), limitRange("team", [{ type: "Container", default: { cpu: "1", memory: "2Gi" } }]), ...kueue({ flavors, namespaces: ["team"] }), queuedJob({ containers: [container({ requests: { cpu: "2", memory: "1Gi" } })] })), "j");
+      assert.strictEqual(w.status, "not-admitted");
+      assert.match(problems(w)[0], /^Kueue: resources validation failed: spec\.podSets\[0\]\.template\.spec\.containers\[0\]: Invalid value: \["cpu"\]: requests must not exceed its limits/);
+    });
+
+    it("holds a job above a LimitRange max, but leaves a limit-to-request ratio to the API server's LimitRanger, which refuses the Pods", () => {
+      const max = workload(cluster(namespace("team"), limitRange("team", [{ type: "Container", max: { cpu: "2" } }]), ...kueue({ flavors, namespaces: ["team"] }), queuedJob({ containers: [container({ limits: { cpu: "4", memory: "1Gi" } })] })), "j");
+      assert.strictEqual(max.status, "not-admitted");
+      assert.match(problems(max)[0], /^Kueue: resources didn't satisfy LimitRange constraints: .*containers\[0\]: Invalid value: \["cpu"\]: requests must not be above the limitRange max/);
+      const ratio = workload(cluster(namespace("team"), limitRange("team", [{ type: "Container", maxLimitRequestRatio: { cpu: "2" } }]), ...kueue({ flavors, namespaces: ["team"] }), queuedJob({ containers: [container({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "1Gi" } })] })), "j");
+      assert.strictEqual(ratio.status, "refused");
+      assert.deepStrictEqual(problems(ratio), ["LimitRanger: cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000 (container app)"]);
+    });
   });
 });

@@ -2,23 +2,29 @@ import { addExtendedResourceTolerations } from "./admission/extended-resources";
 import { type KueueOutcome, admitKueue } from "./admission/kueue";
 import { type LimitRangerDefault, applyLimitRangeDefaults, defaultRequestsToLimits, explainDefault, storedLimits, validateLimitRanges } from "./admission/limit-range";
 import { namespaceFacts, namespaceOf } from "./admission/namespaces";
-import { admitObject } from "./admission/object-quota";
-import { admitPodSecurity, enforcedLevel } from "./admission/pod-security";
+import { admitObject, defaultStorageClass } from "./admission/object-quota";
+import { admitPodSecurity, enforcedLevel, podSecurityLabelErrors, refusedNamespace } from "./admission/pod-security";
 import { admitPriority, priorityClasses } from "./admission/priority";
 import { type QuotaUsage, admitQuota } from "./admission/resource-quota";
+import { admitRuntimeClass, runtimeClasses } from "./admission/runtime-class";
+import { validatePodResources } from "./admission/validation";
 import { indexCluster } from "./cluster";
+import { clusterVersion } from "./cluster-version";
 import { deriveWorkloads } from "./derive";
 import { injectGcsFuseSidecar } from "./derive/gcsfuse";
 import type { AnalysisResource, PodGroup, PodReport, PoolReport, Problem, Workload, WorkloadReport, WorkloadStatus, WorkloadsSection } from "./model";
+import { defaultPodLevelRequests } from "./pod-resources";
 import { type Amounts, addAmounts, formatAmount } from "./quantity";
 import { type NodeShape, nodeShapes } from "./scheduling/node-shapes";
-import { type GroupPlacement, daemonPools, placeDaemon, placeWorkload, podDemand, podsThatFit } from "./scheduling/placement";
+import { usesMatchFields } from "./scheduling/matching";
+import { type GroupPlacement, type PoolOverhead, daemonPools, placeDaemon, placeWorkload, podDemand, podsThatFit } from "./scheduling/placement";
+import { hostPorts } from "./scheduling/pod-spread";
 
 export type { AnalysisResource, Problem, Workload, WorkloadReport, WorkloadsSection } from "./model";
 
 /** Namespaces that exist in every cluster (kube-apiserver creates them). */
 const SYSTEM_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
-const API_STEPS = new Set(["NamespaceLifecycle", "Priority", "LimitRanger", "PodSecurity", "ResourceQuota"]);
+const API_STEPS = new Set(["NamespaceLifecycle", "Priority", "RuntimeClass", "LimitRanger", "Validation", "PodSecurity", "ResourceQuota"]);
 
 interface GroupState {
   admitted: boolean;
@@ -46,22 +52,39 @@ interface State {
  */
 export function analyzeWorkloads(resources: readonly AnalysisResource[]): WorkloadsSection {
   const index = indexCluster(resources);
+  const cluster = clusterVersion(index);
   const namespaces = namespaceFacts(index);
   const classes = priorityClasses(index);
+  const runtimes = runtimeClasses(index);
   const { shapes, unreadable } = nodeShapes(index);
   const states: State[] = deriveWorkloads(index).map((workload) => ({ workload, problems: [...workload.problems], groups: new Map() }));
+  // A Namespace whose Pod Security labels do not parse is refused on create (admission.go ValidateNamespace).
+  const refusedNamespaces = new Map<string, ReturnType<typeof refusedNamespace>>();
+  for (const namespace of namespaces.values()) {
+    const errors = namespace.declared ? podSecurityLabelErrors(namespace.labels) : [];
+    if (errors.length) refusedNamespaces.set(namespace.name, refusedNamespace(namespace.name, errors));
+  }
 
   for (const state of states) {
     const { workload } = state;
     if (workload.unchecked) continue;
     const namespace = namespaceOf(namespaces, workload.namespace);
     const limits = namespace.limitRanges.flatMap((lr) => storedLimits(lr.name, lr.spec));
-    state.kueue = admitKueue(workload, index, namespace.labels, limits);
+    // The API server drops Pod-level resources where the PodLevelResources feature is off (pkg/api/pod/util.go dropDisabledFields).
+    for (const group of workload.groups) {
+      if (group.pod.spec.resources !== undefined && !cluster.podLevelResources) {
+        delete group.pod.spec.resources;
+        workload.notes.push(`${group.name}: Pod-level spec.resources dropped: the PodLevelResources feature is off at Kubernetes 1.${cluster.minor}`);
+      }
+    }
+    state.kueue = admitKueue(workload, index, namespace.labels, limits, runtimes);
     state.problems.push(...state.kueue.problems);
     workload.notes.push(...state.kueue.notes);
+    const refused = refusedNamespaces.get(namespace.name);
     for (const group of workload.groups) {
       injectGcsFuseSidecar(group);
       defaultRequestsToLimits(group.pod);
+      if (cluster.podLevelResources) defaultPodLevelRequests(group.pod.spec);
       const g: GroupState = { admitted: true, steps: [], defaults: [], admittedCount: group.count, daemonPools: [] };
       state.groups.set(group, g);
       const fail = (problem: Problem | undefined) => {
@@ -69,11 +92,17 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
         state.problems.push(problem);
         g.admitted = false;
       };
-      if (!namespace.declared && !SYSTEM_NAMESPACES.has(namespace.name)) {
+      if (refused) {
+        fail({ pod: group.name, step: "NamespaceLifecycle", message: `namespaces "${namespace.name}" not found: ${refused.message}`, fix: refused.fix, source: `kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go; ${refused.source}` });
+      } else if (!namespace.declared && !SYSTEM_NAMESPACES.has(namespace.name)) {
         fail({ pod: group.name, step: "NamespaceLifecycle", message: `namespaces "${namespace.name}" not found`, fix: `declare namespace ${namespace.name} before its workloads`, source: "kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go" });
       }
       fail(admitPriority(group.pod, classes, group.name));
       g.steps.push("Priority");
+      if (group.pod.spec.runtimeClassName || group.pod.spec.overhead) {
+        fail(admitRuntimeClass(group.pod, runtimes, group.name));
+        g.steps.push(`RuntimeClass${group.pod.spec.runtimeClassName ? ` ${group.pod.spec.runtimeClassName}` : ""}`);
+      }
       g.defaults = applyLimitRangeDefaults(group.pod, limits);
       for (const d of g.defaults.filter((x) => x.derivedFrom === "max" && x.field === "request")) {
         const why = explainDefault(d);
@@ -81,9 +110,12 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       }
       const tolerations = addExtendedResourceTolerations(group.pod);
       if (tolerations.length) group.injected.push(`toleration for ${tolerations.join(", ")} (ExtendedResourceToleration)`);
+      // Object validation of the mutated Pod, before the validating admission plugins.
+      for (const problem of validatePodResources(group.pod, group.name, g.defaults)) fail(problem);
+      g.steps.push("Validation");
       for (const problem of validateLimitRanges(group.pod, limits, group.name)) fail(problem);
       if (limits.length) g.steps.push(`LimitRanger (${namespace.limitRanges.map((l) => l.name).join(", ")})`);
-      fail(admitPodSecurity(group.pod, namespace.labels, group.name));
+      fail(admitPodSecurity(group.pod, namespace.labels, group.name, cluster.minor));
       const { level, version } = enforcedLevel(namespace.labels);
       g.steps.push(`PodSecurity ${level}:${version}`);
     }
@@ -112,9 +144,14 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
 
   // Object counts (Services, PVCs, ConfigMaps... and the workload objects themselves), in plan order.
   const extra: State[] = [];
+  const storageClass = defaultStorageClass(index);
+  for (const [name, refused] of refusedNamespaces) {
+    const urn = namespaceOf(namespaces, name).urn ?? name;
+    extra.push({ workload: { urn, kind: "Namespace", name, namespace: name, source: "declared", controller: "kube-apiserver", gang: false, groups: [], notes: [], problems: [] }, problems: [{ step: "PodSecurity", ...refused }], groups: new Map() });
+  }
   for (const object of index.objects) {
     if (!object.kind || object.namespace === undefined) continue;
-    const problems = admitObject(object, namespaceOf(namespaces, object.namespace), usage);
+    const problems = admitObject(object, namespaceOf(namespaces, object.namespace), usage, storageClass);
     if (!problems.length) continue;
     const owner = states.find((st) => st.workload.urn === object.urn);
     if (owner) owner.problems.push(...problems);
@@ -124,14 +161,19 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
 
   // The DaemonSets' requests on each pool's nodes, then where every other Pod lands.
   const overhead = new Map<string, Amounts>(shapes.map((s) => [s.pool, {}]));
+  const daemonPorts = new Map<string, Set<string>>(shapes.map((s) => [s.pool, new Set()]));
   const daemons: Array<{ group: PodGroup; pools: string[] }> = [];
   for (const state of states) {
     for (const [group, g] of state.groups) {
       if (!group.daemon || !g.admitted) continue;
       daemons.push({ group, pools: g.daemonPools });
-      for (const pool of g.daemonPools) addAmounts(overhead.get(pool)!, withoutPods(podDemand(group.pod.spec)));
+      for (const pool of g.daemonPools) {
+        addAmounts(overhead.get(pool)!, withoutPods(podDemand(group.pod.spec)));
+        for (const port of hostPorts(group.pod.spec)) daemonPorts.get(pool)!.add(port);
+      }
     }
   }
+  const poolOverhead: PoolOverhead = { amounts: overhead, hostPorts: daemonPorts };
   for (const state of states) {
     const { workload } = state;
     if (workload.unchecked) continue;
@@ -154,12 +196,13 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       state.problems.push(...placed.problems);
       if (!placed.pools.length) workload.notes.push(`${group.name}: no node pool's nodes match it, so it runs no Pods`);
     }
-    const { placements, problems } = placeWorkload(admittedGroups.filter((gr) => !gr.daemon), shapes, overhead, workload.gang);
+    const { placements, problems } = placeWorkload(admittedGroups.filter((gr) => !gr.daemon), shapes, poolOverhead, workload.gang);
     state.problems.push(...problems);
     for (const placement of placements) state.groups.get(placement.group)!.placement = placement;
     for (const group of admittedGroups) {
+      if (usesMatchFields(group.pod.spec)) workload.notes.push(`${group.name}: its required node affinity names nodes by field (matchFields), which the plan cannot know: taken as met`);
       if (!group.maxCount || group.maxCount <= group.count) continue;
-      const room = podsThatFit(group, shapes, overhead, group.maxCount);
+      const room = podsThatFit(group, shapes, poolOverhead, group.maxCount);
       if (room < group.maxCount) workload.notes.push(`${group.name}: the autoscaler may ask for ${group.maxCount} Pods, but the pools at their maximum size hold ${room}`);
     }
   }
@@ -168,6 +211,7 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const workloads = states.map((state) => report(state, shapes));
   const count = (status: WorkloadStatus) => workloads.filter((w) => w.status === status).length;
   return {
+    cluster: { version: `1.${cluster.minor}`, source: cluster.source },
     summary: { workloads: workloads.length, runnable: count("runnable"), refused: count("refused"), notAdmitted: count("not-admitted"), unschedulable: count("unschedulable"), misallocated: count("misallocated"), unchecked: count("unchecked") },
     pools: shapes.map((shape) => poolReport(shape, overhead.get(shape.pool) ?? {})),
     workloads,
@@ -194,8 +238,10 @@ function explainDefaults(state: State): void {
 function statusOf(state: State): WorkloadStatus {
   if (state.workload.unchecked) return "unchecked";
   const steps = new Set(state.problems.map((p) => p.step));
-  if ([...steps].some((s) => API_STEPS.has(s))) return "refused";
+  // Kueue holding the workload, or no controller, means no Pod is created at all: the API server's
+  // verdicts on its Pods (also listed) come next.
   if (steps.has("Kueue") || steps.has("Controller")) return "not-admitted";
+  if ([...steps].some((s) => API_STEPS.has(s))) return "refused";
   if (steps.has("Scheduler")) return "unschedulable";
   if (steps.has("LimitRanger defaults")) return "misallocated";
   return "runnable";

@@ -41,7 +41,7 @@ export interface PodGroup {
 export interface Problem {
   /** The pod group, when the problem is a pod's. */
   readonly pod?: string;
-  /** The actor: Controller, NamespaceLifecycle, Priority, LimitRanger, LimitRanger defaults, PodSecurity, ResourceQuota, Kueue, Scheduler. */
+  /** The actor: Controller, NamespaceLifecycle, Priority, RuntimeClass, LimitRanger, LimitRanger defaults, Validation (object validation of the mutated Pod), PodSecurity, ResourceQuota, Kueue, Scheduler. */
   readonly step: string;
   readonly message: string;
   readonly fix: string;
@@ -63,8 +63,8 @@ export interface Workload {
   /** All Pods must run at once (a distributed training job). */
   readonly gang: boolean;
   readonly groups: PodGroup[];
-  /** The Kueue LocalQueue it names (label kueue.x-k8s.io/queue-name), when Kueue manages it. */
-  readonly queue?: string;
+  /** The Kueue LocalQueue it names (label kueue.x-k8s.io/queue-name), or Kueue's default LocalQueue gives it. */
+  queue?: string;
   readonly queuePriorityClass?: string;
   readonly notes: string[];
   readonly problems: Problem[];
@@ -123,6 +123,8 @@ export interface PoolReport {
 }
 
 export interface WorkloadsSection {
+  /** The Kubernetes version the simulation assumes (version-gated admission: Pod Security's checks, Pod-level resources), and why. */
+  cluster?: { version: string; source: string };
   /** Workloads checked, and how many would run. */
   summary: { workloads: number; runnable: number; refused: number; notAdmitted: number; unschedulable: number; misallocated: number; unchecked: number };
   pools: PoolReport[];

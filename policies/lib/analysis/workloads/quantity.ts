@@ -37,16 +37,17 @@ export function amountOf(name: string, value: unknown): number | undefined {
 export function formatAmount(name: string, amount: number): string {
   if (isMilliResource(name)) return amount % 1000 === 0 ? String(amount / 1000) : `${amount}m`;
   if (isByteResource(name)) {
-    for (const [suffix, size] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
+    for (const [suffix, size] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20]] as const) {
       if (amount >= size && amount % size === 0) return `${amount / size}${suffix}`;
     }
     if (amount >= 2 ** 30) return `${(amount / 2 ** 30).toFixed(2)}Gi`;
     if (amount >= 2 ** 20) return `${(amount / 2 ** 20).toFixed(1)}Mi`;
+    if (amount >= 2 ** 10 && amount % 2 ** 10 === 0) return `${amount / 2 ** 10}Ki`;
   }
   return String(amount);
 }
 
-const isByteResource = (name: string): boolean => /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || name.startsWith("hugepages-");
+const isByteResource = (name: string): boolean => /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || /(^|\.)hugepages-/.test(name);
 
 /** Resource amounts by resource name. */
 export type Amounts = Record<string, number>;

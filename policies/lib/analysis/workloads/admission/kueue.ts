@@ -3,9 +3,10 @@ import { CONSUME_PROVISIONING_REQUEST } from "../../../../../components/catalog/
 import { type ClusterIndex, chartsNamed, objectNamed, objectsOf } from "../cluster";
 import type { Problem, Props, Workload } from "../model";
 import { podAmounts } from "../pod-resources";
-import { type Amounts, amountOf, formatAmount } from "../quantity";
+import { type Amounts, amountOf, amountsOf, formatAmount } from "../quantity";
 import { matchesNodeSelectorTerms, matchesSelector, untoleratedTaint } from "../scheduling/matching";
-import { type StoredLimit, validateLimitRanges } from "./limit-range";
+import type { StoredLimit } from "./limit-range";
+import type { RuntimeClassFacts } from "./runtime-class";
 
 const SOURCE = "kubernetes-sigs/kueue v0.19.2";
 
@@ -36,23 +37,54 @@ export interface KueueOutcome {
   readonly flavors: Record<string, string>;
 }
 
-/** The frameworks the plan's Kueue release enables, or undefined when Kueue is not installed (read once per plan). */
-const frameworksOf = new WeakMap<ClusterIndex, string[] | undefined>();
-function kueueFrameworks(index: ClusterIndex): string[] | undefined {
-  if (frameworksOf.has(index)) return frameworksOf.get(index);
+/** The Kueue release's configuration the simulation reads: the frameworks it manages and the namespaces it defaults queues in. */
+interface KueueConfig {
+  readonly frameworks: string[];
+  /** managedJobsNamespaceSelector, with Kueue's default (apis/config/v1beta2/defaults.go: kubernetes.io/metadata.name NotIn [kube-system, <Kueue's namespace>]). */
+  readonly managedNamespaces: Props;
+}
+
+/** The plan's Kueue configuration, or undefined when Kueue is not installed (read once per plan). */
+const configOf = new WeakMap<ClusterIndex, KueueConfig | undefined>();
+function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
+  if (configOf.has(index)) return configOf.get(index);
   const chart = chartsNamed(index, "kueue")[0];
-  const yaml = chart?.props.values?.managerConfig?.controllerManagerConfigYaml;
-  let frameworks: string[] | undefined = chart ? CHART_DEFAULT_FRAMEWORKS : undefined;
-  if (chart && typeof yaml === "string") {
-    try {
-      const listed = parse(yaml)?.integrations?.frameworks;
-      frameworks = Array.isArray(listed) ? listed.map(String) : [];
-    } catch {
-      frameworks = [];
+  let config: KueueConfig | undefined;
+  if (chart) {
+    const yaml = chart.props.values?.managerConfig?.controllerManagerConfigYaml;
+    let parsed: Props | undefined;
+    if (typeof yaml === "string") {
+      try {
+        parsed = parse(yaml) ?? {};
+      } catch {
+        parsed = {};
+      }
     }
+    const listed = parsed?.integrations?.frameworks;
+    const frameworks = parsed === undefined ? CHART_DEFAULT_FRAMEWORKS : Array.isArray(listed) ? listed.map(String) : [];
+    const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", String(parsed?.namespace ?? "kueue-system")] }] };
+    config = { frameworks, managedNamespaces };
   }
-  frameworksOf.set(index, frameworks);
-  return frameworks;
+  configOf.set(index, config);
+  return config;
+}
+
+/** Kueue's default LocalQueue name (pkg/controller/constants DefaultLocalQueueName). */
+const DEFAULT_LOCAL_QUEUE = "default";
+
+/**
+ * Kueue's defaulting webhook: a job of a managed framework that names no queue, in a namespace that
+ * has a LocalQueue named `default` and that managedJobsNamespaceSelector selects, gets
+ * `kueue.x-k8s.io/queue-name: default` (pkg/controller/jobframework/defaults.go
+ * ApplyDefaultLocalQueueWithManagedJobsNamespaceSelector, called by each integration's webhook;
+ * GA, no feature gate, in v0.19). Plain Pods are not defaulted (pkg/controller/jobs/pod/pod_webhook.go).
+ */
+function defaultQueue(workload: Workload, index: ClusterIndex, config: KueueConfig, namespaceLabels: Record<string, string>): string | undefined {
+  if (workload.queue || workload.kind === "Pod") return undefined;
+  const framework = FRAMEWORKS[workload.kind];
+  if (!framework || !config.frameworks.includes(framework)) return undefined;
+  if (!objectNamed(index, "LocalQueue", DEFAULT_LOCAL_QUEUE, workload.namespace)) return undefined;
+  return matchesSelector(config.managedNamespaces, namespaceLabels) ? DEFAULT_LOCAL_QUEUE : undefined;
 }
 
 /**
@@ -68,14 +100,20 @@ function kueueFrameworks(index: ClusterIndex): string[] | undefined {
  * creation, so they do not count. On admission Kueue adds the flavor's node labels and tolerations
  * to the Pod templates (pkg/podset/podset.go Merge).
  */
-export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLabels: Record<string, string>, limits: readonly StoredLimit[]): KueueOutcome {
+export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLabels: Record<string, string>, limits: readonly StoredLimit[], classes: ReadonlyMap<string, RuntimeClassFacts> = new Map()): KueueOutcome {
   const outcome = { managed: false, problems: [] as Problem[], notes: [] as string[], flavors: {} as Record<string, string> } as { -readonly [K in keyof KueueOutcome]: KueueOutcome[K] };
+  const config = kueueConfig(index);
+  const defaulted = config ? defaultQueue(workload, index, config, namespaceLabels) : undefined;
+  if (defaulted) {
+    workload.queue = defaulted;
+    outcome.notes.push(`names no LocalQueue: Kueue's webhook sends it to LocalQueue ${defaulted}, which namespace ${workload.namespace} has (pkg/controller/jobframework/defaults.go)`);
+  }
   if (!workload.queue) return outcome;
-  const frameworks = kueueFrameworks(index);
-  if (!frameworks) {
+  if (!config) {
     outcome.notes.push(`names LocalQueue ${workload.queue}, but Kueue is not installed: it runs unqueued`);
     return outcome;
   }
+  const frameworks = config.frameworks;
   const framework = FRAMEWORKS[workload.kind];
   if (!framework || !frameworks.includes(framework)) {
     outcome.notes.push(`Kueue does not manage ${workload.kind} (integration ${framework ?? "none"} not enabled): it runs unqueued, outside the team's GPU quota`);
@@ -105,13 +143,20 @@ export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLab
   if (workload.queuePriorityClass && !objectNamed(index, "WorkloadPriorityClass", workload.queuePriorityClass)) {
     fail(`workloadpriorityclass.kueue.x-k8s.io "${workload.queuePriorityClass}" not found: Kueue creates no Workload for it`, `create WorkloadPriorityClass ${workload.queuePriorityClass}, or use one of ${objectsOf(index, "WorkloadPriorityClass").map((w) => w.objectName).join(", ") || "none declared"}`, "pkg/util/priority/priority.go (GetPriorityFromWorkloadPriorityClass)");
   }
-  const podSets = workload.groups.map((group) => {
-    const spec = adjustedSpec(group.pod.spec, limits);
-    const problems = validateLimitRanges({ metadata: group.pod.metadata, spec }, limits, group.name);
-    for (const p of problems) fail(`resources didn't satisfy LimitRange constraints: ${p.message}`, p.fix, "pkg/workload/resources.go (ValidateLimitRange)");
+  const podSets = workload.groups.map((group, i) => {
+    const spec = adjustedSpec(group.pod.spec, limits, classes);
+    const path = `spec.podSets[${i}].template.spec`;
+    for (const e of requestsAboveLimits(spec, path)) fail(`resources validation failed: ${e}`, `give every container of pod set ${group.name} limits at least its requests (a LimitRange default limit counts)`, "pkg/workload/resources.go (ValidateResources)");
+    if (!outcome.problems.length) {
+      for (const e of limitRangeErrors(spec, limits, path)) fail(`resources didn't satisfy LimitRange constraints: ${e}`, `bring the requests of pod set ${group.name} within the namespace's LimitRanges (${[...new Set(limits.map((l) => l.limitRange))].join(", ")})`, "pkg/workload/resources.go (ValidateLimitRange), pkg/util/limitrange/limitrange.go (Summarize, ValidatePodSpec)");
+    }
     return { group, requests: podAmounts(spec, "requests"), count: group.count };
   });
   if (outcome.problems.length) return outcome;
+  // flavorassigner.go: a ClusterQueue that covers `pods` counts each pod set's Pods against it.
+  if (((cqSpec.resourceGroups ?? []) as Props[]).some((g) => (g.coveredResources ?? []).includes("pods"))) {
+    for (const podSet of podSets) podSet.requests.pods = 1;
+  }
   assignFlavors(cqName, cqSpec, index, podSets, outcome, fail);
   if (outcome.problems.length) return outcome;
   const provisioning = admissionCheckNames(cqSpec).some((name) => objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request");
@@ -132,9 +177,16 @@ function admissionCheckNames(spec: Props): string[] {
   return [...((spec.admissionChecks ?? []) as string[]), ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name))];
 }
 
-/** The template as Kueue counts it: LimitRange defaults, then limits for missing requests (AdjustResources). */
-function adjustedSpec(spec: Props, limits: readonly StoredLimit[]): Props {
+/**
+ * The template as Kueue counts it (pkg/workload/resources.go AdjustResources): the RuntimeClass's
+ * overhead (handlePodOverhead), the LimitRanges' container defaults, the first LimitRange's first
+ * (handlePodLimitRange), then limits for missing requests, Pod-level included
+ * (UseLimitsAsMissingRequestsInPod).
+ */
+function adjustedSpec(spec: Props, limits: readonly StoredLimit[], classes: ReadonlyMap<string, RuntimeClassFacts>): Props {
   const copy = structuredClone(spec);
+  const overhead = copy.runtimeClassName ? classes.get(String(copy.runtimeClassName))?.overhead : undefined;
+  if (overhead) copy.overhead = { ...overhead };
   const containerLimits = limits.filter((l) => l.type === "Container");
   for (const container of [...(copy.initContainers ?? []), ...(copy.containers ?? [])] as Props[]) {
     container.resources ??= {};
@@ -144,7 +196,73 @@ function adjustedSpec(spec: Props, limits: readonly StoredLimit[]): Props {
     }
     container.resources.requests = { ...(container.resources.limits ?? {}), ...(container.resources.requests ?? {}) };
   }
+  if (copy.resources) copy.resources = { ...copy.resources, requests: { ...(copy.resources.limits ?? {}), ...(copy.resources.requests ?? {}) } };
   return copy;
+}
+
+/** Containers whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
+function requestsAboveLimits(spec: Props, path: string): string[] {
+  const errors: string[] = [];
+  for (const [field, list] of [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []]] as const) {
+    (list as Props[]).forEach((c, i) => {
+      const requests = amountsOf(c?.resources?.requests);
+      const limits = amountsOf(c?.resources?.limits);
+      const over = Object.keys(requests).filter((r) => limits[r] !== undefined && requests[r] > limits[r]).sort();
+      if (over.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c?.name})`);
+    });
+  }
+  return errors;
+}
+
+/**
+ * Kueue's own LimitRange check (pkg/util/limitrange/limitrange.go): the namespace's LimitRanges
+ * summarized (the lowest max, the highest min), each container's larger of request and limit
+ * against max and smaller against min, and the Pod's requests against the Pod item; only resources
+ * both sides name are compared, so a missing limit and maxLimitRequestRatio are left to the API
+ * server's LimitRanger when the Pods are created.
+ */
+function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: string): string[] {
+  const summary = (type: string) => {
+    const items = limits.filter((l) => l.type === type);
+    if (!items.length) return undefined;
+    const max: Amounts = {};
+    const min: Amounts = {};
+    for (const item of items) {
+      for (const [r, v] of Object.entries(amountsOf(item.max))) max[r] = Math.min(max[r] ?? Infinity, v);
+      for (const [r, v] of Object.entries(amountsOf(item.min))) min[r] = Math.max(min[r] ?? -Infinity, v);
+    }
+    return { max, min };
+  };
+  const greater = (a: Amounts, b: Amounts) => Object.keys(a).filter((r) => b[r] !== undefined && a[r] > b[r]).sort();
+  const errors: string[] = [];
+  const container = summary("Container");
+  if (container) {
+    for (const [field, list] of [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []]] as const) {
+      (list as Props[]).forEach((c, i) => {
+        const requests = amountsOf(c?.resources?.requests);
+        const limitsOf = amountsOf(c?.resources?.limits);
+        const cMax: Amounts = { ...requests };
+        const cMin: Amounts = { ...requests };
+        for (const [r, v] of Object.entries(limitsOf)) {
+          cMax[r] = Math.max(cMax[r] ?? v, v);
+          cMin[r] = Math.min(cMin[r] ?? v, v);
+        }
+        const above = greater(cMax, container.max);
+        if (above.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c?.name})`);
+        const below = greater(container.min, cMin);
+        if (below.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c?.name})`);
+      });
+    }
+  }
+  const pod = summary("Pod");
+  if (pod) {
+    const total = podAmounts(spec, "requests");
+    const above = greater(total, pod.max);
+    if (above.length) errors.push(`${path}: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max`);
+    const below = greater(pod.min, total);
+    if (below.length) errors.push(`${path}: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min`);
+  }
+  return errors;
 }
 
 interface PodSetRequest {

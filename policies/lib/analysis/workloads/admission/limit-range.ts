@@ -1,5 +1,5 @@
 import type { PodObject, Problem, Props } from "../model";
-import { allContainers, containerAmounts, limitRangerPodAmounts } from "../pod-resources";
+import { allContainers, containerAmounts, podAmounts } from "../pod-resources";
 import { type Amounts, amountOf, formatAmount, parseQuantity } from "../quantity";
 
 const LIMITRANGER = "kubernetes plugin/pkg/admission/limitranger/admission.go";
@@ -93,7 +93,11 @@ export function applyLimitRangeDefaults(pod: PodObject, limits: readonly StoredL
   return applied;
 }
 
-/** LimitRanger's validating step: min, max and maxLimitRequestRatio for containers and the Pod (PodValidateLimitFunc). */
+/**
+ * LimitRanger's validating step: min, max and maxLimitRequestRatio for containers and init
+ * containers, and for the Pod as a whole (PodValidateLimitFunc: podRequests and podLimits, the
+ * KEP-753 aggregate with sidecars and Pod-level resources, without overhead).
+ */
 export function validateLimitRanges(pod: PodObject, limits: readonly StoredLimit[], groupName: string): Problem[] {
   const errors: Array<{ message: string; fix: string; limitRange: string }> = [];
   for (const item of limits) {
@@ -104,7 +108,7 @@ export function validateLimitRanges(pod: PodObject, limits: readonly StoredLimit
         check(item, "Container", requests, limitsOf, `container ${container.name}`, errors);
       }
     } else if (item.type === "Pod") {
-      check(item, "Pod", limitRangerPodAmounts(pod.spec, "requests"), limitRangerPodAmounts(pod.spec, "limits"), "the Pod's containers", errors);
+      check(item, "Pod", podAmounts(pod.spec, "requests", false), podAmounts(pod.spec, "limits", false), "the Pod's containers", errors);
     }
   }
   return errors.map((e) => ({ pod: groupName, step: "LimitRanger", message: e.message, fix: e.fix, source: `${LIMITRANGER}; LimitRange ${e.limitRange}` }));

@@ -14,6 +14,8 @@ export interface NamespaceFacts {
   readonly labels: Record<string, string>;
   readonly limitRanges: Array<{ name: string; spec: Props }>;
   readonly quotas: Array<{ name: string; spec: Props }>;
+  /** The URN of the Namespace the plan declares, when it does. */
+  readonly urn?: string;
 }
 
 export function namespaceFacts(index: ClusterIndex): Map<string, NamespaceFacts> {
@@ -24,7 +26,7 @@ export function namespaceFacts(index: ClusterIndex): Map<string, NamespaceFacts>
   };
   for (const ns of objectsOf(index, "Namespace")) {
     const name = ns.objectName!;
-    namespaces.set(name, { ...get(name), declared: true, labels: { ...(ns.props.metadata?.labels ?? {}), "kubernetes.io/metadata.name": name } });
+    namespaces.set(name, { ...get(name), declared: true, urn: ns.urn, labels: { ...(ns.props.metadata?.labels ?? {}), "kubernetes.io/metadata.name": name } });
   }
   for (const ns of kustomizedNamespaces(index)) {
     if (!namespaces.get(ns.name)?.declared) namespaces.set(ns.name, { ...get(ns.name), declared: true, labels: { ...ns.labels, "kubernetes.io/metadata.name": ns.name } });

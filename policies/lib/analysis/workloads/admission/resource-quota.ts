@@ -23,8 +23,10 @@ export function podQuotaUsage(spec: Props): Amounts {
     if (requests[resource] !== undefined) usage[resource] = usage[`requests.${resource}`] = requests[resource];
     if (limits[resource] !== undefined) usage[`limits.${resource}`] = limits[resource];
   }
+  // Huge pages count under both names, extended resources only as requests.<name> (requestedResourcePrefixes, isExtendedResourceNameForQuota).
   for (const [resource, amount] of Object.entries(requests)) {
-    if (resource.includes("/") || resource.startsWith("hugepages-")) usage[`requests.${resource}`] = amount;
+    if (resource.startsWith("hugepages-")) usage[resource] = usage[`requests.${resource}`] = amount;
+    else if (resource.includes("/") && !resource.includes("kubernetes.io/")) usage[`requests.${resource}`] = amount;
   }
   return usage;
 }
@@ -41,13 +43,15 @@ function containerQuotaNames(container: Props): Set<string> {
   return names;
 }
 
+/** A quota's scopes as selector requirements: `scopes` as Exists, then the scope selector's expressions (controller.go getScopeSelectorsFromQuota). */
+const scopeSelectors = (spec: Props): Props[] => [
+  ...((spec.scopes ?? []) as string[]).map((scopeName) => ({ scopeName, operator: "Exists" })),
+  ...((spec.scopeSelector?.matchExpressions ?? []) as Props[]),
+];
+
 /** Whether a quota's scopes and scope selector select the Pod (podMatchesScopeFunc). */
 export function quotaSelects(spec: Props, pod: PodObject): boolean {
-  const requirements: Props[] = [
-    ...((spec.scopes ?? []) as string[]).map((scopeName) => ({ scopeName, operator: "Exists" })),
-    ...((spec.scopeSelector?.matchExpressions ?? []) as Props[]),
-  ];
-  return requirements.every((r) => scopeMatches(r, pod));
+  return scopeSelectors(spec).every((r) => scopeMatches(r, pod));
 }
 
 function scopeMatches(requirement: Props, pod: PodObject): boolean {
@@ -102,13 +106,15 @@ export function admitQuota(pod: PodObject, count: number, namespace: NamespaceFa
   const priority = pod.spec.priorityClassName;
   const matching = namespace.quotas.filter((q) => quotaSelects(q.spec, pod));
   if (priority && (GKE_LIMITED_PRIORITY_CLASSES as readonly string[]).includes(priority) && namespace.name !== "kube-system") {
-    const covered = namespace.quotas.some((q) => ((q.spec.scopeSelector?.matchExpressions ?? []) as Props[]).some((r) => r.scopeName === "PriorityClass" && scopeMatches(r, pod)));
+    // CheckRequest: a limited scope is covered when some quota of the namespace has a scope selector
+    // of the same scope name that matches the Pod (pods.go MatchingScopes, UncoveredQuotaScopes).
+    const covered = namespace.quotas.some((q) => scopeSelectors(q.spec).some((r) => r.scopeName === "PriorityClass" && scopeMatches(r, pod)));
     if (!covered) {
       problems.push({
         pod: groupName,
         step: "ResourceQuota",
         message: `insufficient quota to match these scopes: [{PriorityClass In [${GKE_LIMITED_PRIORITY_CLASSES.join(" ")}]}] (priorityClassName ${priority} in namespace ${namespace.name})`,
-        fix: `add a ResourceQuota to namespace ${namespace.name} scoped to PriorityClass In [${GKE_LIMITED_PRIORITY_CLASSES.join(", ")}] with room for these Pods (hard pods), or give the Pods another priority class`,
+        fix: `add a ResourceQuota to namespace ${namespace.name} scoped to the PriorityClass (scopes: [PriorityClass], or a scopeSelector PriorityClass In [${GKE_LIMITED_PRIORITY_CLASSES.join(", ")}]) with room for these Pods (hard pods), or give the Pods another priority class`,
         source: `${CONTROLLER} (UncoveredQuotaScopes); ${GKE_RULE}`,
       });
       return { problems, admitted: 0, quotas: [] };

@@ -1,4 +1,4 @@
-import { KSERVE_CLUSTER_SERVING_RUNTIMES, kserveDeploymentMode } from "../../../../../components/catalog/chart-workloads/kserve";
+import { kserveDeploymentMode } from "../../../../../components/catalog/chart-workloads/kserve";
 import {
   KNATIVE_QUEUE_PROXY,
   KSERVE_DEFAULT_RESOURCES,
@@ -6,21 +6,44 @@ import {
   KSERVE_SERVER_CONTAINER,
   KSERVE_STORAGE_INITIALIZER,
 } from "../../../../../components/catalog/controller-defaults";
-import { type ClusterIndex, type PlanObject, chartsNamed, objectNamed } from "../cluster";
+import { type ClusterIndex, type PlanObject, chartsNamed } from "../cluster";
 import type { PodGroup, Props, Workload } from "../model";
+import { servingRuntime } from "./kserve-runtime";
 import { controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
+import { strategicMerge } from "./strategic-merge";
 
 const KSERVE_VERSION = "v0.20.0";
-const POD_FIELDS = ["nodeSelector", "tolerations", "affinity", "serviceAccountName", "securityContext", "priorityClassName", "imagePullSecrets", "hostIPC", "hostNetwork", "hostPID", "runtimeClassName", "schedulerName", "topologySpreadConstraints", "dnsPolicy", "shareProcessNamespace"];
-const COMPONENT_FIELDS = new Set(["minReplicas", "maxReplicas", "scaleMetric", "scaleMetricType", "scaleTarget", "canaryTrafficPercent", "containerConcurrency", "timeout", "batcher", "logger", "annotations", "labels", "deploymentStrategy", "autoScaling", "model", "workerSpec"]);
+const SOURCE = "kserve/kserve v0.20.0";
+/** Component fields that are not Pod fields (pkg/apis/serving/v1beta1/component.go ComponentExtensionSpec). */
+const COMPONENT_FIELDS = new Set(["minReplicas", "maxReplicas", "scaleMetric", "scaleMetricType", "scaleTarget", "canaryTrafficPercent", "containerConcurrency", "timeout", "batcher", "logger", "annotations", "labels", "deploymentStrategy", "autoScaling", "model", "workerSpec", "storageUri"]);
+/** Model fields that are not container fields (predictor_model.go ModelSpec, PredictorExtensionSpec). */
+const MODEL_FIELDS = ["modelFormat", "runtime", "storageUri", "storageUris", "runtimeVersion", "protocolVersion", "storage"];
+/** Framework predictors the defaulter turns into a `model` of this format (inference_service_defaults.go setPredictorModelDefaults; pkg/constants SupportedModel*). */
+const FRAMEWORKS = ["sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle"];
+/** The ServingRuntimePodSpec fields the predictor's Pod takes (pkg/controller/v1beta1/inferenceservice/utils/utils.go MergePodSpec). */
+const RUNTIME_POD_FIELDS = ["nodeSelector", "affinity", "tolerations", "volumes", "imagePullSecrets", "schedulerName"];
+/** The transformer container collocated with the predictor (pkg/constants TransformerContainerName). */
+const TRANSFORMER_CONTAINER = "transformer-container";
 
 /**
  * Pods of a KServe InferenceService at KServe v0.20.0: one per component (predictor, transformer,
- * explainer). The predictor's `model` is merged over its ServingRuntime's container
- * (`kserve-container`; the InferenceService defaulter first fills cpu and memory requests and limits,
- * pkg/apis/serving/v1beta1/inference_service_defaults.go setResourceRequirementDefaults); the Pod
- * webhook then adds the storage initializer for downloadable URIs, or the modelcar for `oci://`
- * (pkg/webhook/admission/pod/storage_initializer_injector.go); Knative mode adds the queue-proxy.
+ * explainer).
+ * - A `model` predictor (and a framework predictor such as `sklearn`, which the defaulter turns into
+ *   a model) gets no default resources (predictor_model.go: ModelSpec.Default is empty); its
+ *   container is its ServingRuntime's `kserve-container` with the model's container fields
+ *   strategic-merged over it, args appended (utils.go MergeRuntimeContainers); the Pod takes the
+ *   runtime's scheduling fields and volumes under the component's own (MergePodSpec), then the
+ *   collocated transformer container, the runtime's other containers and the component's
+ *   containers (components/predictor.go buildPodSpec); the runtime's `spec.labels` and
+ *   `spec.annotations` go on the Pod under the InferenceService's and the component's
+ *   (buildObjectMeta).
+ * - A component of plain containers gets `kserve.inferenceservice.resources` (the chart's config)
+ *   for each request and limit its first container leaves out (predictor_custom.go,
+ *   transformer_custom.go, explainer_custom.go Default → inference_service_defaults.go
+ *   setResourceRequirementDefaults).
+ * - The Pod webhook adds the storage initializer for downloadable URIs, or the modelcar for
+ *   `oci://` (pkg/webhook/admission/pod/storage_initializer_injector.go); Knative mode adds the
+ *   queue-proxy.
  * Standard mode runs `minReplicas` Pods (a Deployment under an HPA); Knative mode may scale to zero,
  * and is checked with one Pod.
  */
@@ -53,7 +76,7 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
   for (const component of ["predictor", "transformer", "explainer"]) {
     const spec = props.spec?.[component];
     if (!spec) continue;
-    const group = componentPod(component, spec, { name, namespace, mode, index, workload, annotations: props.metadata?.annotations ?? {}, labels: labelsOf(props) });
+    const group = componentPod(component, spec, { name, namespace, mode, index, workload, annotations: props.metadata?.annotations ?? {}, labels: labelsOf(props), defaultResources: defaultResources(chart) });
     if (group) workload.groups.push(group);
   }
   return workload;
@@ -67,6 +90,7 @@ function modeOf(props: Props, chart: PlanObject | undefined): "Standard" | "Knat
 }
 
 interface ComponentContext {
+  defaultResources: { requests: Record<string, string>; limits: Record<string, string> };
   name: string;
   namespace: string;
   mode: "Standard" | "Knative";
@@ -77,28 +101,44 @@ interface ComponentContext {
 }
 
 function componentPod(component: string, spec: Props, ctx: ComponentContext): PodGroup | undefined {
-  const podSpec: Props = {};
-  for (const [key, value] of Object.entries(plain(spec))) if (!COMPONENT_FIELDS.has(key)) podSpec[key] = value;
+  let podSpec: Props = {};
+  const framework = FRAMEWORKS.find((f) => spec[f]);
+  for (const [key, value] of Object.entries(plain(spec))) if (!COMPONENT_FIELDS.has(key) && !FRAMEWORKS.includes(key)) podSpec[key] = value;
   const injected: string[] = [];
-  if (spec.model) {
-    const runtime = servingRuntime(spec.model, ctx);
+  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } = { labels: {}, annotations: {} };
+  const model: Props | undefined = component === "predictor" ? (spec.model ? plain(spec.model) : framework ? { modelFormat: { name: framework }, ...plain(spec[framework]) } : undefined) : undefined;
+  if (model) {
+    const runtime = servingRuntime(model, ctx.namespace, ctx.index, ctx.workload, ctx.name);
     if (!runtime) return undefined;
-    mergeRuntimePodFields(podSpec, runtime.spec);
-    const base = structuredClone((runtime.spec.containers ?? [])[0] ?? { name: KSERVE_SERVER_CONTAINER });
-    const model = plain(spec.model) as Props;
-    const resources = { requests: { ...(model.resources?.requests ?? {}) }, limits: { ...(model.resources?.limits ?? {}) } };
-    for (const field of ["requests", "limits"] as const) {
-      for (const [key, value] of Object.entries(KSERVE_DEFAULT_RESOURCES[field])) if (!(key in resources[field])) resources[field][key] = value;
+    const runtimeContainers: Props[] = runtime.spec.containers ?? [];
+    const base = runtimeContainers.find((c) => c?.name === KSERVE_SERVER_CONTAINER);
+    if (!base) {
+      ctx.workload.problems.push(controllerProblem(`failed to find ${KSERVE_SERVER_CONTAINER} in ServingRuntime containers (runtime ${runtime.name})`, `name the model server container of ServingRuntime ${runtime.name} ${KSERVE_SERVER_CONTAINER}`, `${SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go (MergeServingRuntimeAndInferenceServiceSpecs)`));
+      return undefined;
     }
-    const server: Props = {
-      ...base,
-      ...Object.fromEntries(Object.entries(model).filter(([k]) => !["modelFormat", "runtime", "storageUri", "protocolVersion", "resources", "storage"].includes(k))),
-      name: KSERVE_SERVER_CONTAINER,
-      resources: { requests: { ...(base.resources?.requests ?? {}), ...resources.requests }, limits: { ...(base.resources?.limits ?? {}), ...resources.limits } },
-      securityContext: { ...(base.securityContext ?? {}), ...(model.securityContext ?? {}) },
-    };
-    podSpec.containers = [server, ...(podSpec.containers ?? []).filter((c: Props) => c?.name !== KSERVE_SERVER_CONTAINER)];
+    const own = Object.fromEntries(Object.entries(model).filter(([k]) => !MODEL_FIELDS.includes(k)));
+    const server: Props = { ...strategicMerge(base, own), name: KSERVE_SERVER_CONTAINER };
+    if (base.args || own.args) server.args = [...(base.args ?? []), ...(own.args ?? [])];
+    const componentContainers: Props[] = podSpec.containers ?? [];
+    const runtimeTransformer = runtimeContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
+    const ownTransformer = componentContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
+    const transformer = runtimeTransformer && ownTransformer ? strategicMerge(runtimeTransformer, ownTransformer) : (runtimeTransformer ?? ownTransformer);
+    const runtimePod = Object.fromEntries(RUNTIME_POD_FIELDS.filter((f) => runtime.spec[f] !== undefined).map((f) => [f, runtime.spec[f]]));
+    podSpec = strategicMerge(runtimePod, { ...podSpec, containers: undefined });
+    podSpec.containers = [
+      server,
+      ...(transformer ? [structuredClone(transformer)] : []),
+      ...runtimeContainers.filter((c) => c?.name !== KSERVE_SERVER_CONTAINER && c?.name !== TRANSFORMER_CONTAINER).map((c) => structuredClone(c)),
+      ...componentContainers.filter((c) => c?.name !== TRANSFORMER_CONTAINER),
+    ];
+    runtimeMeta = { labels: { ...(runtime.spec.labels ?? {}) }, annotations: { ...(runtime.spec.annotations ?? {}) } };
     injectStorage(podSpec, model.storageUri, injected, ctx);
+  } else if ((podSpec.containers ?? []).length) {
+    const first: Props = podSpec.containers[0];
+    if (podSpec.containers.length === 1 || !first.name) first.name = KSERVE_SERVER_CONTAINER;
+    setResourceRequirementDefaults(first, ctx.defaultResources);
+    const storageUri = ((first.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value ?? (component === "predictor" ? undefined : spec.storageUri);
+    if (storageUri !== undefined) injectStorage(podSpec, storageUri, injected, ctx);
   }
   if (!(podSpec.containers ?? []).length) return undefined;
   if (ctx.mode === "Knative") {
@@ -116,9 +156,9 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
       metadata: {
         name: `${ctx.name}-${component}-<hash>`,
         namespace: ctx.namespace,
-        // The controller propagates the InferenceService's labels and annotations to the Pods, with its own.
-        labels: { ...ctx.labels, "serving.kserve.io/inferenceservice": ctx.name, component },
-        annotations: { ...ctx.annotations, ...(spec.annotations ?? {}) },
+        // Labels and annotations: the runtime's, under the InferenceService's, under the component's (buildObjectMeta).
+        labels: { ...runtimeMeta.labels, ...ctx.labels, ...(spec.labels ?? {}), "serving.kserve.io/inferenceservice": ctx.name, component },
+        annotations: { ...runtimeMeta.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
       },
       spec: podSpec,
     },
@@ -126,39 +166,19 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
   };
 }
 
-/** The named ServingRuntime (namespace) or ClusterServingRuntime, from the plan or the runtime chart's facts. */
-function servingRuntime(model: Props, ctx: ComponentContext): { spec: Props } | undefined {
-  const name = model.runtime;
-  if (typeof name !== "string") {
-    ctx.workload.notes.push("model.runtime not set: KServe picks a runtime by model format; checked with the InferenceService's own container only");
-    return { spec: { containers: [{ name: KSERVE_SERVER_CONTAINER }] } };
+/** Each request and limit the container leaves out, from KServe's configured defaults (setResourceRequirementDefaults). */
+function setResourceRequirementDefaults(container: Props, defaults: { requests: Record<string, string>; limits: Record<string, string> }): void {
+  container.resources = { ...(container.resources ?? {}) };
+  for (const field of ["requests", "limits"] as const) {
+    container.resources[field] = { ...(container.resources[field] ?? {}) };
+    for (const [key, value] of Object.entries(defaults[field])) if (!(key in container.resources[field])) container.resources[field][key] = value;
   }
-  const declared = objectNamed(ctx.index, "ServingRuntime", name, ctx.namespace) ?? objectNamed(ctx.index, "ClusterServingRuntime", name);
-  if (declared) return { spec: plain(declared.props.spec ?? {}) };
-  const chart = chartsNamed(ctx.index, "kserve-runtime-configs")[0];
-  const fact = KSERVE_CLUSTER_SERVING_RUNTIMES[name];
-  if (chart && chart.props.values?.kserve?.servingruntime?.enabled === true && fact) return { spec: structuredClone(fact.spec) };
-  if (chart && chart.props.values?.kserve?.servingruntime?.enabled === true) {
-    ctx.workload.notes.push(`ClusterServingRuntime ${name} comes from kserve-runtime-configs, whose Pod parts are not modelled: checked with the InferenceService's own container`);
-    return { spec: { containers: [{ name: KSERVE_SERVER_CONTAINER }] } };
-  }
-  ctx.workload.problems.push(controllerProblem(
-    `no ServingRuntime or ClusterServingRuntime named ${name}: KServe cannot build the predictor of ${ctx.namespace}/${ctx.name}`,
-    `declare the runtime, or install kserve-runtime-configs with kserve.servingruntime.enabled (components/serving/kserve.ts)`,
-    "kserve/kserve pkg/controller/v1beta1/inferenceservice/components/predictor.go (runtime lookup)",
-  ));
-  return undefined;
 }
 
-/** The runtime's Pod fields under the component's own (the component wins; volumes join by name). */
-function mergeRuntimePodFields(podSpec: Props, runtime: Props): void {
-  for (const field of POD_FIELDS) {
-    if (podSpec[field] === undefined && runtime[field] !== undefined) podSpec[field] = structuredClone(runtime[field]);
-  }
-  if (runtime.nodeSelector && podSpec.nodeSelector) podSpec.nodeSelector = { ...runtime.nodeSelector, ...podSpec.nodeSelector };
-  const volumes = [...(podSpec.volumes ?? [])];
-  for (const volume of runtime.volumes ?? []) if (!volumes.some((v: Props) => v?.name === volume?.name)) volumes.push(structuredClone(volume));
-  if (volumes.length) podSpec.volumes = volumes;
+/** `kserve.inferenceservice.resources` of the plan's kserve-resources release, over the chart's defaults. */
+function defaultResources(chart: PlanObject | undefined): { requests: Record<string, string>; limits: Record<string, string> } {
+  const given = chart?.props.values?.kserve?.inferenceservice?.resources ?? {};
+  return { requests: { ...KSERVE_DEFAULT_RESOURCES.requests, ...(given.requests ?? {}) }, limits: { ...KSERVE_DEFAULT_RESOURCES.limits, ...(given.limits ?? {}) } };
 }
 
 function injectStorage(podSpec: Props, storageUri: unknown, injected: string[], ctx: ComponentContext): void {

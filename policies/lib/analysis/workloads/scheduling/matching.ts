@@ -43,10 +43,24 @@ function requirementMatches(e: Props, values: string[]): boolean {
   }
 }
 
-/** Whether any term matches (terms are ORed; a term's expressions are ANDed; matchFields are not modelled). */
+/**
+ * Whether any term matches (terms are ORed; a term's expressions are ANDed). A term with neither
+ * expressions nor fields selects no node (nodeaffinity.go newNodeSelectorTerm: "an empty term
+ * selects no objects"). `matchFields` name nodes by `metadata.name`, unknown before apply: such a
+ * requirement is taken as met (a note says so).
+ */
 export function matchesNodeSelectorTerms(terms: readonly Props[], values: NodeLabelValues): boolean {
-  return terms.some((term) => ((term.matchExpressions ?? []) as Props[]).every((e) => requirementMatches(e, values(e.key))));
+  return terms.some((term) => {
+    const expressions: Props[] = term?.matchExpressions ?? [];
+    const fields: Props[] = term?.matchFields ?? [];
+    if (!expressions.length && !fields.length) return false;
+    return expressions.every((e) => requirementMatches(e, values(e.key)));
+  });
 }
+
+/** Whether the Pod's required node affinity names nodes by field (metadata.name), which the plan cannot know. */
+export const usesMatchFields = (spec: Props): boolean =>
+  ((spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as Props[]).some((t) => (t?.matchFields ?? []).length > 0);
 
 /** Why a Pod's node selector or required node affinity excludes a node, or undefined when it does not. */
 export function nodeSelectionMismatch(spec: Props, values: NodeLabelValues): string | undefined {
@@ -55,7 +69,7 @@ export function nodeSelectionMismatch(spec: Props, values: NodeLabelValues): str
   }
   const terms: Props[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   if (terms.length && !matchesNodeSelectorTerms(terms, values)) {
-    const described = terms.map((t) => ((t.matchExpressions ?? []) as Props[]).map((e) => `${e.key} ${e.operator}${e.values ? ` ${(e.values as string[]).join("|")}` : ""}`).join(" and ")).join(" or ");
+    const described = terms.map((t) => ((t.matchExpressions ?? []) as Props[]).map((e) => `${e.key} ${e.operator}${e.values ? ` ${(e.values as string[]).join("|")}` : ""}`).join(" and ") || "an empty term, which selects no node").join(" or ");
     return `required node affinity (${described})`;
   }
   return undefined;

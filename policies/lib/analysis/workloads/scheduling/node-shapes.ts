@@ -4,10 +4,14 @@ import {
   GKE_GPU_TAINT,
   GKE_NODE_LABELS as L,
   GKE_QUEUED_TAINT,
+  GKE_SANDBOX,
+  GPU_DRIVER_INSTALLER,
   type NodeTaint,
   TAINT_EFFECTS,
   gkeAllocatable,
+  gkeEphemeralAllocatable,
   osDistribution,
+  sharedGpusPerContainer,
 } from "../../../../../components/catalog/gke-nodes";
 import { machineShape } from "../../../../../components/catalog/machine-types";
 import { migInstancesPerGpu } from "../../../../../components/catalog/mig-profiles";
@@ -15,7 +19,8 @@ import { capacityOf, nodeRange, zonesOf } from "../../../gpu";
 import type { ClusterIndex, PlanObject } from "../cluster";
 import { isUnknownValueError } from "../derive/pods";
 import type { Props } from "../model";
-import { type Amounts, amountOf } from "../quantity";
+import type { Amounts } from "../quantity";
+import { nodeSelectionMismatch } from "./matching";
 
 /** A node pool as the scheduler sees its nodes. */
 export interface NodeShape {
@@ -32,15 +37,22 @@ export interface NodeShape {
   readonly allocatable: Amounts;
   /** Queued provisioning: nodes come only for a ProvisioningRequest. */
   readonly queued: boolean;
+  /** The most `nvidia.com/gpu` one container may ask for, where the pool shares its GPUs. */
+  readonly gpusPerContainer?: number;
+  /** GPU sharing strategy, for messages. */
+  readonly gpuSharing?: string;
+  /** Why the nodes offer no GPUs although the machine has some (drivers not installed). */
+  readonly noGpusBecause?: string;
   /** Set when the machine type is not in the shape tables: resources are not checked. */
   readonly unknownShape?: string;
 }
 
 /**
  * Each node pool of the plan (and a cluster's default pool when it keeps it) as a node shape:
- * allocatable CPU and memory after GKE's reservations (components/catalog/gke-nodes.ts), the boot
- * disk as the upper bound of ephemeral storage, GPUs per node times the clients time-sharing serves
- * or the MIG instances a GPU holds, the labels and taints GKE sets, and the pool's maximum size.
+ * allocatable CPU, memory and ephemeral storage after GKE's reservations
+ * (components/catalog/gke-nodes.ts), GPUs per node times the clients time-sharing serves or the MIG
+ * instances a GPU holds (none where GKE installs no driver and no driver installer DaemonSet runs),
+ * the labels and taints GKE sets (GKE Sandbox's too), and the pool's maximum size.
  */
 export function nodeShapes(index: ClusterIndex): { shapes: NodeShape[]; unreadable: string[] } {
   const shapes: NodeShape[] = [];
@@ -54,17 +66,32 @@ export function nodeShapes(index: ClusterIndex): { shapes: NodeShape[]; unreadab
       unreadable.push(`${owner.name}: ${error.message}`);
     }
   };
-  for (const pool of index.nodePools) add(pool, () => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name)));
+  const installer = driverInstallers(index);
+  for (const pool of index.nodePools) add(pool, () => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name), installer));
   for (const cluster of index.clusters) {
     // A cluster keeps its default pool unless it removes it; Autopilot has no pools to model.
     add(cluster, () => (cluster.props.removeDefaultNodePool === true || cluster.props.enableAutopilot === true
       ? undefined
-      : shapeOf(cluster, { ...cluster.props, autoscaling: cluster.props.nodePool?.autoscaling, nodeCount: cluster.props.initialNodeCount ?? 3, name: "default-pool" }, "default-pool")));
+      : shapeOf(cluster, { ...cluster.props, autoscaling: cluster.props.nodePool?.autoscaling, nodeCount: cluster.props.initialNodeCount ?? 3, name: "default-pool" }, "default-pool", installer)));
   }
   return { shapes, unreadable };
 }
 
-function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
+/**
+ * The NVIDIA driver installer DaemonSets the plan declares, or applies from a manifest, as a test of
+ * whether one would run on a pool's nodes (its node selector and affinity against the pool's labels).
+ */
+function driverInstallers(index: ClusterIndex): (labels: Record<string, string>) => boolean {
+  const p = GPU_DRIVER_INSTALLER.pattern;
+  const daemonSets = index.objects.filter((o) => o.kind === "DaemonSet" && (p.test(o.objectName ?? "") || p.test(JSON.stringify(o.props.spec?.template?.spec ?? {}))));
+  const manifests = index.objects.some((o) => /^kubernetes:yaml\/v\d+:Config(File|Group)$/.test(o.type) && p.test(JSON.stringify(o.props)));
+  return (labels) => manifests || daemonSets.some((d) => {
+    const spec: Props = d.props.spec?.template?.spec ?? {};
+    return !nodeSelectionMismatch(spec, (key) => (key in labels ? [labels[key]] : []));
+  });
+}
+
+function shapeOf(owner: PlanObject, props: Props, pool: string, installer: (labels: Record<string, string>) => boolean): NodeShape {
   const config: Props = props.nodeConfig ?? {};
   const machineType = String(config.machineType ?? "e2-medium");
   const zones: string[] = Array.isArray(props.nodeLocations) && props.nodeLocations.length ? props.nodeLocations.map(String) : [String(props.location ?? "")];
@@ -89,11 +116,14 @@ function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
     ...(config.workloadMetadataConfig?.mode === "GKE_METADATA" ? { [L.metadataServer]: "true" } : {}),
     ...(config.labels ?? {}),
   };
+  const sandboxed = String(config.sandboxConfig?.sandboxType ?? config.sandboxConfig?.type ?? "").toLowerCase() === "gvisor";
+  if (sandboxed) labels[GKE_SANDBOX.label.key] = GKE_SANDBOX.label.value;
   let gpuResources = gpus;
+  let noGpusBecause: string | undefined;
   if (gpus > 0 && accelerator) {
     labels[L.accelerator] = String(accelerator);
     const driver = accelerators[0]?.gpuDriverInstallationConfig?.gpuDriverVersion;
-    if (driver && driver !== "INSTALLATION_DISABLED") labels[L.gpuDriverVersion] = String(driver).toLowerCase();
+    if (driver && driver !== GPU_DRIVER_INSTALLER.disabled) labels[L.gpuDriverVersion] = String(driver).toLowerCase();
     if (partition) {
       labels[L.gpuPartitionSize] = String(partition);
       gpuResources *= migInstancesPerGpu(String(accelerator), String(partition)) ?? 1;
@@ -103,10 +133,15 @@ function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
       labels[L.maxSharedClientsPerGpu] = String(sharing.maxSharedClientsPerGpu ?? 1);
       gpuResources *= Number(sharing.maxSharedClientsPerGpu ?? 1);
     }
+    if (driver === GPU_DRIVER_INSTALLER.disabled && !installer(labels)) {
+      noGpusBecause = "GPU driver installation is disabled (gpuDriverInstallationConfig INSTALLATION_DISABLED) and no NVIDIA driver installer DaemonSet runs on its nodes, so they offer no nvidia.com/gpu";
+      gpuResources = 0;
+    }
   }
   const taints: NodeTaint[] = ((config.taints ?? []) as Props[]).map((t) => ({ key: String(t.key), value: t.value === undefined ? undefined : String(t.value), effect: TAINT_EFFECTS[String(t.effect)] ?? (t.effect as NodeTaint["effect"]) }));
   if (gpus > 0 && !taints.some((t) => t.key === GKE_GPU_TAINT.key)) taints.push(GKE_GPU_TAINT);
   if (props.queuedProvisioning?.enabled === true && !taints.some((t) => t.key === GKE_QUEUED_TAINT.key)) taints.push(GKE_QUEUED_TAINT);
+  if (sandboxed && !taints.some((t) => t.key === GKE_SANDBOX.taint.key)) taints.push(GKE_SANDBOX.taint);
   const shape = machineShape(machineType);
   const allocatable: Amounts = { pods: Number(props.maxPodsConstraint?.maxPodsPerNode ?? props.maxPodsPerNode ?? GKE_DEFAULT_MAX_PODS_PER_NODE) };
   if (shape) {
@@ -115,8 +150,9 @@ function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
     allocatable.cpu = cpuMilli;
     allocatable.memory = memoryBytes;
   }
-  allocatable["ephemeral-storage"] = amountOf("ephemeral-storage", `${Number(config.diskSizeGb ?? 100)}Gi`)!;
+  allocatable["ephemeral-storage"] = gkeEphemeralAllocatable(Number(config.diskSizeGb ?? 100));
   if (gpuResources > 0) allocatable["nvidia.com/gpu"] = gpuResources;
+  const gpusPerContainer = gpus > 0 ? sharedGpusPerContainer(sharing?.gpuSharingStrategy, gpus) : undefined;
   return {
     pool,
     urn: owner.urn,
@@ -128,6 +164,8 @@ function shapeOf(owner: PlanObject, props: Props, pool: string): NodeShape {
     taints,
     allocatable,
     queued: props.queuedProvisioning?.enabled === true,
+    ...(gpusPerContainer !== undefined ? { gpusPerContainer, gpuSharing: String(sharing.gpuSharingStrategy) } : {}),
+    ...(noGpusBecause ? { noGpusBecause } : {}),
     ...(shape ? {} : { unknownShape: `machine type ${machineType} is not in components/catalog/machine-types.ts` }),
   };
 }
