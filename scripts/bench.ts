@@ -5,7 +5,8 @@ import * as path from "path";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import type { Plan } from "./lib/plan-document";
-import { evaluatePolicies, readPolicyConfig, reconcilePolicyConfig } from "./lib/policy-engine";
+import { evaluatePolicies } from "./lib/policy-engine";
+import { readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
 import { writeSyntheticProject } from "./lib/synthetic-stack";
 
@@ -193,7 +194,7 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
 /** Resource-policy checks per second: both packs over the largest plan, in this process. */
 async function policyThroughput(dir: string, stack: string, runs: number) {
   const plan = JSON.parse(fs.readFileSync(path.join(dir, "out", "plan.json"), "utf8")) as Plan;
-  const config = reconcilePolicyConfig(PACKS, readPolicyConfig(path.join(dir, "policies", "config", `${stack}.json`)), stack);
+  const config = readStackPolicyConfig(dir, stack);
   const times: number[] = [];
   let checks = 0;
   for (let i = 0; i < runs; i++) {

@@ -5,8 +5,7 @@ import { resolveConfig } from "../stacks/config/load";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import { UsageError, readProjectFile, readStackConfigFile } from "./lib/project-files";
-import { policyConfigFile } from "./lib/policy-check";
-import { readPolicyConfig, reconcilePolicyConfig } from "./lib/policy-engine";
+import { policyConfigFile, readStackPolicyConfig } from "./lib/policy-check";
 
 const USAGE =
   "usage: npm run new-stack -- --name <stack> [--from dev|staging|prod|<stack>] [--profile dev|staging|prod] " +
@@ -15,7 +14,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 /**
  * `new-stack`: forks a stack. Copies `stacks/Pulumi.<from>.yaml` (comments kept) and its policy
- * config to the new stack, with the settings given replaced; a new region drops the source's zone
+ * config files (`policies/config/<from>/<pack>.json`) to the new stack, with the settings given replaced; a new region drops the source's zone
  * lists (the profile picks zones). Both files are validated as `plan` validates them, and nothing
  * is written unless both are valid.
  */
@@ -39,8 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     const from = flags.from ?? flags.profile ?? "dev";
     const source = readStackConfigFile(project, from);
     const target = path.join(project.stackConfigDir, `Pulumi.${name}.yaml`);
-    const targetPolicy = policyConfigFile(root, name);
-    for (const file of [target, targetPolicy]) if (fs.existsSync(file)) throw new UsageError(`${path.relative(root, file)} exists; choose another --name or delete it first`);
+    const policyFiles = PACKS.map((pack) => ({ from: policyConfigFile(root, from, pack), to: policyConfigFile(root, name, pack) }));
+    for (const file of [target, ...policyFiles.map((f) => f.to)]) if (fs.existsSync(file)) throw new UsageError(`${path.relative(root, file)} exists; choose another --name or delete it first`);
 
     const doc = parseDocument(fs.readFileSync(path.join(root, source.file), "utf8"));
     const sourceProject = String(doc.getIn(["config", "gcp:project"]) ?? "");
@@ -63,17 +62,24 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const config = readStackConfigFile(project, name);
       resolveConfig({ stack: name, file: relative, values: config.values });
-      const policyText = forkPolicyConfig(fs.readFileSync(policyConfigFile(root, from), "utf8"), {
-        from, to: name,
-        replace: [[sourceProject, flags.project], [sourceRegion, flags.region]],
-      });
-      const policyRelative = path.relative(root, targetPolicy);
-      fs.writeFileSync(targetPolicy, policyText);
-      reconcilePolicyConfig(PACKS, readPolicyConfig(targetPolicy), policyRelative);
-      process.stdout.write(`new-stack: wrote ${relative} and ${policyRelative} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`);
+      const written: string[] = [];
+      for (const file of policyFiles) {
+        if (!fs.existsSync(file.from)) throw new UsageError(`${path.relative(root, file.from)}: no policy config for stack ${from} to copy`);
+        const policyText = forkPolicyConfig(fs.readFileSync(file.from, "utf8"), {
+          from, to: name,
+          replace: [[sourceProject, flags.project], [sourceRegion, flags.region]],
+        });
+        fs.mkdirSync(path.dirname(file.to), { recursive: true });
+        fs.writeFileSync(file.to, policyText);
+        written.push(path.relative(root, file.to));
+      }
+      readStackPolicyConfig(root, name);
+      process.stdout.write(`new-stack: wrote ${relative} and ${written.join(", ")} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`);
       return EXIT_OK;
     } catch (error) {
-      for (const file of [target, targetPolicy]) fs.rmSync(file, { force: true });
+      for (const file of [target, ...policyFiles.map((f) => f.to)]) fs.rmSync(file, { force: true });
+      const dir = path.dirname(policyFiles[0].to);
+      if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
       throw error;
     }
   } catch (error) {

@@ -6,7 +6,8 @@ import { runStack } from "./lib/engine";
 import { UsageError } from "./lib/project-files";
 import { writeManifests } from "./lib/manifests";
 import { type Plan, planFromRun } from "./lib/plan-document";
-import { checkPlan, mandatoryCount, policyConfigFile, violationTable } from "./lib/policy-check";
+import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
+import { counted, violationTable } from "./lib/violation-table";
 import { renderReport } from "./lib/report";
 import { sarifOf } from "./lib/sarif";
 import { PACKS } from "../policies/lib/packs";
@@ -30,23 +31,29 @@ export async function main(argv: string[]): Promise<number> {
     const root = path.resolve(flags.root ?? ROOT);
     const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
     const started = Date.now();
+    let configs: ReturnType<typeof readStackPolicyConfig> | undefined;
     const run = await runStack({
       root,
       stack: flags.stack,
       preview: flags.preview ?? false,
       // One program per process: no separate runtime store needed (and no async hooks on every promise).
       isolated: false,
-      preflight: (config) => void resolveConfig({ stack: flags.stack!, file: config.file, values: config.values }),
+      // The stack's config, then its policy config: either wrong stops the plan before the program runs.
+      preflight: (config) => {
+        resolveConfig({ stack: flags.stack!, file: config.file, values: config.values });
+        configs = readStackPolicyConfig(root, flags.stack!);
+      },
     });
-    const { plan } = await checkPlan(planFromRun(run), policyConfigFile(root, flags.stack));
+    const { plan } = await checkPlan(planFromRun(run), configs!);
     const files = await writePlanFiles(plan, out);
-    if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`), null, 2)}\n`);
+    if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`, configs), null, 2)}\n`);
     const mandatory = mandatoryCount(plan.policy.violations);
-    process.stdout.write(violationTable(plan.policy.violations));
+    const shownOut = path.relative(process.cwd(), out) || ".";
+    process.stdout.write(violationTable(plan.policy.violations, { verbose, fullMessagesIn: path.join(shownOut, "report.md") }));
     process.stdout.write(
-      `plan: stack ${plan.stack}${plan.preview ? " (preview)" : ""}: ${plan.resources.length} resources, ` +
-        `${files.manifests} Kubernetes manifests, ${plan.policy.violations.length} policy violations (${mandatory} mandatory) ` +
-        `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${path.relative(process.cwd(), out) || "."}/{plan.json,report.md,manifests/${format === "sarif" ? ",policy.sarif" : ""}}\n`,
+      `plan: stack ${plan.stack}${plan.preview ? " (preview)" : ""}: ${counted(plan.resources.length, "resource")}, ` +
+        `${counted(files.manifests, "Kubernetes manifest")}, ${counted(plan.policy.violations.length, "policy violation")} (${mandatory} mandatory) ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${shownOut}/{plan.json,report.md,manifests/${format === "sarif" ? ",policy.sarif" : ""}}\n`,
     );
     return mandatory > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
   } catch (error) {

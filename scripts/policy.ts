@@ -5,17 +5,20 @@ import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import type { Plan } from "./lib/plan-document";
 import schema from "./lib/plan.schema.json";
-import { checkPlan, mandatoryCount, policyConfigFile, violationTable } from "./lib/policy-check";
+import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
+import { renderReport } from "./lib/report";
 import { sarifOf } from "./lib/sarif";
+import { counted, violationTable } from "./lib/violation-table";
 
-const USAGE = "usage: npm run policy -- --plan <plan.json> --stack <name> [--out <dir>] [--format json|sarif] [--root <project dir>]";
+const USAGE = "usage: npm run policy -- --plan <plan.json> --stack <name> [--out <dir>] [--format json|sarif] [--verbose] [--root <project dir>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /**
  * `policy`: evaluates both policy packs, with a stack's policy config, against any plan.json of the
- * contract (this program's or another's), prints the violations, and with --out writes the plan
- * with its `policy` and `estimate` sections filled (and policy.sarif with --format sarif).
+ * contract (this program's or another's; its `policy` section, which this computes, may be absent),
+ * prints the violations, and with --out writes the plan with its `policy` and `estimate` sections
+ * filled, its report.md, and policy.sarif with --format sarif.
  */
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
@@ -32,18 +35,26 @@ export async function main(argv: string[]): Promise<number> {
     if (format !== "json" && format !== "sarif") throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
     const input = readPlan(flags.plan);
-    const { plan, checks } = await checkPlan(input, policyConfigFile(root, flags.stack));
+    const configs = readStackPolicyConfig(root, flags.stack);
+    const { plan, checks } = await checkPlan(input, configs);
     const mandatory = mandatoryCount(plan.policy.violations);
-    process.stdout.write(violationTable(plan.policy.violations));
-    process.stdout.write(`policy: stack ${plan.stack}: ${plan.resources.length} resources, ${checks} resource checks by ${plan.policy.packs.join(", ")}: ${plan.policy.violations.length} violations (${mandatory} mandatory)\n`);
-    if (flags.out) {
-      const out = path.resolve(flags.out);
+    const sarif = () => `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`, configs), null, 2)}\n`;
+    const out = flags.out ? path.resolve(flags.out) : undefined;
+    const shownOut = out && (path.relative(process.cwd(), out) || ".");
+    process.stdout.write(violationTable(plan.policy.violations, { verbose, fullMessagesIn: shownOut && path.join(shownOut, "report.md") }));
+    const planOf = plan.stack === flags.stack ? "" : ` (a plan of stack ${plan.stack})`;
+    process.stdout.write(
+      `policy: stack ${flags.stack}${planOf}: ${counted(plan.resources.length, "resource")}, ${counted(checks, "resource check")} by ${plan.policy.packs.join(", ")}: ` +
+        `${counted(plan.policy.violations.length, "policy violation")} (${mandatory} mandatory)\n`,
+    );
+    if (out) {
       fs.mkdirSync(out, { recursive: true });
       fs.writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
-      if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`), null, 2)}\n`);
-      process.stdout.write(`policy: wrote ${path.relative(process.cwd(), out) || "."}/plan.json${format === "sarif" ? " and policy.sarif" : ""}\n`);
+      fs.writeFileSync(path.join(out, "report.md"), renderReport(plan));
+      if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), sarif());
+      process.stdout.write(`policy: wrote ${shownOut}/{plan.json,report.md${format === "sarif" ? ",policy.sarif" : ""}}\n`);
     } else if (format === "sarif") {
-      process.stdout.write(`${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`), null, 2)}\n`);
+      process.stdout.write(sarif());
     }
     return mandatory > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
   } catch (error) {
@@ -51,7 +62,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A plan.json, checked against the contract; errors name the file and the first problems. */
+/**
+ * A plan.json, checked against the contract; errors name the file and the first problems. Its
+ * `policy` section is what this command computes: a plan without one is given an empty one first.
+ */
 function readPlan(file: string): Plan {
   let plan: unknown;
   try {
@@ -59,6 +73,7 @@ function readPlan(file: string): Plan {
   } catch (error) {
     throw new UsageError(`--plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`);
   }
+  if (plan && typeof plan === "object" && !Array.isArray(plan) && !("policy" in plan)) plan = { ...plan, policy: { packs: [], violations: [] } };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validate(plan)) {
     const problems = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message}`);

@@ -21,7 +21,8 @@ export interface KmsKeyArgs {
   /** Members (service agents) allowed to encrypt and decrypt with the key. */
   encrypterDecrypters?: pulumi.Input<string>[];
   /**
-   * Protect the key from deletion by Pulumi (destroying a key destroys the data under it).
+   * Protect the key and its key ring from deletion and replacement by Pulumi (destroying a key
+   * destroys the data under it; replacing the ring replaces the key).
    * @default false
    */
   protect?: boolean;
@@ -44,8 +45,11 @@ export class KmsKey extends pulumi.ComponentResource {
     this.keyRing = new gcp.kms.KeyRing(
       `${name}-ring`,
       { project: args.project, location: args.location, name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms) },
-      // Key rings cannot be deleted in Cloud KMS: keep them out of destroy.
-      childOptions(this, opts, { retainOnDelete: true }),
+      // The provider cannot delete a key ring ("Destroying a provider-managed KeyRing will remove it
+      // from state", @pulumi/gcp 9.x kms.KeyRing docs): keep it out of destroy. Protected with the key,
+      // since renaming the ring replaces the key under it; `protect` is also the only deletion option
+      // CrossGuard shows a policy (cnai-stateful-protected).
+      childOptions(this, opts, { retainOnDelete: true, protect: args.protect ?? false }),
     );
     this.key = new gcp.kms.CryptoKey(
       `${name}-key`,

@@ -37,12 +37,19 @@ export interface PlanResource {
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
+/**
+ * A policy finding as CrossGuard reports it (pulumirpc.AnalyzeDiagnostic): `message` is the whole
+ * message the CLI shows (for a policy's own report, its description, a new line, then what the
+ * policy said); `description` is the policy's description.
+ */
 export interface PolicyViolation {
   pack: string;
   policy: string;
   enforcementLevel: EnforcementLevel;
+  /** The resource's URN; null for the stack. */
   urn: string | null;
   message: string;
+  description?: string;
 }
 
 export interface Range {

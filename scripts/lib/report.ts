@@ -1,4 +1,6 @@
 import { type Plan, type PlanResource, type Range, isHelmChart, isKubernetesObject } from "./plan-document";
+import { causeOf } from "./policy-engine";
+import { counted, resourceLabel } from "./violation-table";
 
 /**
  * report.md: what a reviewer reads in a pull-request comment: a summary, the policy results, the
@@ -56,14 +58,20 @@ function policySection(plan: Plan): string {
   const lines = [
     "## Policy",
     "",
-    `Packs: ${packNames.join(", ")}. ${violations.length === 0 ? "No violations." : `${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory.length} mandatory.`}`,
+    `Packs: ${packNames.join(", ")}. ${violations.length === 0 ? "No violations." : `${counted(violations.length, "violation")}, ${mandatory.length} mandatory.`}`,
     "",
   ];
   if (violations.length) {
+    const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
     lines.push("| level | pack | policy | resource | message |", "|---|---|---|---|---|");
     for (const v of violations) {
-      const resource = v.urn ? `\`${v.urn.split("::").pop()}\`` : "(stack)";
-      lines.push(`| ${v.enforcementLevel} | ${v.pack} | ${v.policy} | ${resource} | ${v.message.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+      const resource = v.urn ? `\`${resourceLabel(v.urn)}\`` : "(stack)";
+      lines.push(`| ${v.enforcementLevel} | ${v.pack} | ${v.policy} | ${resource} | ${cell(causeOf(v))} |`);
+    }
+    const why = new Map(violations.filter((v) => v.description).map((v) => [v.policy, v.description!]));
+    if (why.size) {
+      lines.push("", "Why these policies:", "");
+      for (const [policy, description] of why) lines.push(`- \`${policy}\`: ${cell(description)}`);
     }
     lines.push("");
   }

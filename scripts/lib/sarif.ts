@@ -1,14 +1,37 @@
 import type { PolicyPackDefinition } from "../../policies/lib/policy";
-import type { Plan } from "./plan-document";
+import type { EnforcementLevel, Plan } from "./plan-document";
+import type { PackConfig } from "./policy-engine";
+import { causeOf } from "./policy-engine";
+import { resourceLabel } from "./violation-table";
+
+/**
+ * SARIF 2.1.0 `level` for an enforcement level (OASIS SARIF 2.1.0, 3.27.10 result.level and 3.50
+ * reportingConfiguration): a mandatory finding fails the deployment, so it is an `error`; an
+ * advisory one is a `warning`; remediate is reported as mandatory by the CLI; a disabled policy
+ * reports nothing (`none`).
+ */
+export function sarifLevel(level: EnforcementLevel): "error" | "warning" | "none" {
+  switch (level) {
+    case "mandatory":
+    case "remediate":
+      return "error";
+    case "advisory":
+      return "warning";
+    case "disabled":
+      return "none";
+  }
+}
 
 /**
  * Policy results as SARIF 2.1.0 for code scanning (GitHub's upload-sarif action): one rule per
- * policy, one result per violation, located at the stack's config file (the thing a pull request
- * changes) with the resource's URN as the logical location.
+ * policy (its level in this stack's config as the rule's default), one result per violation,
+ * located at the stack's config file (the thing a pull request changes) with the resource's URN
+ * as the logical location.
  */
-export function sarifOf(plan: Plan, packs: readonly PolicyPackDefinition[], stackFile: string): Record<string, unknown> {
-  const policies = packs.flatMap((pack) => pack.policies.map((policy) => ({ pack: pack.name, policy })));
+export function sarifOf(plan: Plan, packs: readonly PolicyPackDefinition[], stackFile: string, configs?: ReadonlyMap<string, PackConfig>): Record<string, unknown> {
+  const policies = packs.flatMap((pack) => pack.policies.map((policy) => ({ pack, policy })));
   const ruleIndex = new Map(policies.map(({ policy }, i) => [policy.name, i]));
+  const stack = stackFile.match(/Pulumi\.(.+)\.ya?ml$/)?.[1] ?? plan.stack;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -17,26 +40,30 @@ export function sarifOf(plan: Plan, packs: readonly PolicyPackDefinition[], stac
         driver: {
           name: "cnai-platform policy",
           informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/",
-          rules: policies.map(({ pack, policy }) => ({
-            id: policy.name,
-            name: policy.name,
-            shortDescription: { text: policy.description.split(":")[0].slice(0, 200) },
-            fullDescription: { text: policy.description },
-            properties: { pack, tags: [pack] },
-          })),
+          rules: policies.map(({ pack, policy }) => {
+            const level = configs?.get(pack.name)?.get(policy.name)?.enforcementLevel;
+            return {
+              id: policy.name,
+              name: policy.name,
+              shortDescription: { text: policy.description.split(":")[0].slice(0, 200) },
+              fullDescription: { text: policy.description },
+              ...(level ? { defaultConfiguration: { enabled: level !== "disabled", level: sarifLevel(level) } } : {}),
+              properties: { pack: pack.name, tags: [pack.name] },
+            };
+          }),
         },
       },
-      automationDetails: { id: `cnai-platform/${plan.stack}/` },
+      automationDetails: { id: `cnai-platform/${stack}/` },
       results: plan.policy.violations.map((v) => ({
         ruleId: v.policy,
         ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
-        level: v.enforcementLevel === "mandatory" ? "error" : v.enforcementLevel === "advisory" ? "warning" : "note",
-        message: { text: `${v.urn ? `${v.urn.split("::").pop()}: ` : `stack ${plan.stack}: `}${v.message}` },
+        level: sarifLevel(v.enforcementLevel),
+        message: { text: `${v.urn ? resourceLabel(v.urn) : `stack ${stack}`}: ${causeOf(v)}` },
         locations: [{
           physicalLocation: { artifactLocation: { uri: stackFile }, region: { startLine: 1 } },
-          logicalLocations: [{ fullyQualifiedName: v.urn ?? `stack ${plan.stack}`, kind: v.urn ? "resource" : "module" }],
+          logicalLocations: [{ fullyQualifiedName: v.urn ?? `stack ${stack}`, kind: v.urn ? "resource" : "module" }],
         }],
-        properties: { pack: v.pack, enforcementLevel: v.enforcementLevel, stack: plan.stack },
+        properties: { pack: v.pack, enforcementLevel: v.enforcementLevel, stack },
       })),
     }],
   };

@@ -21,10 +21,12 @@ export function writeSyntheticProject(root: string, dir: string, teams: number):
   }));
   doc.setIn(["config", "cnai-platform:serving", "models"], doc.createNode(names.map((team) => ({ name: `${team}-chat`, team, pool: "l4-dev", storage: "gcs", path: `${team}/chat/v1`, maxReplicas: 2 }))));
   fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "policies", "config", stack), { recursive: true });
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(root, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
   fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), doc.toString());
-  const policy = fs.readFileSync(path.join(root, "policies", "config", "dev.json"), "utf8").split("urn:pulumi:dev::").join(`urn:pulumi:${stack}::`);
-  fs.writeFileSync(path.join(dir, "policies", "config", `${stack}.json`), policy);
+  for (const file of fs.readdirSync(path.join(root, "policies", "config", "dev"))) {
+    const policy = fs.readFileSync(path.join(root, "policies", "config", "dev", file), "utf8").split("urn:pulumi:dev::").join(`urn:pulumi:${stack}::`);
+    fs.writeFileSync(path.join(dir, "policies", "config", stack, file), policy);
+  }
   return { stack };
 }

@@ -7,7 +7,7 @@ import type { ProfileName } from "./schema";
  *
  * - dev: zonal cluster, spot capacity, everything scales to zero, no deletion protection,
  *   Google-managed keys, disposable data (force destroy, tables expire), MLflow on a small
- *   database; guardrails advisory (policies/config/dev.json).
+ *   database; guardrails advisory (policies/config/dev/).
  * - staging: regional cluster, spot GPUs scaling to zero, deletion protection on, Kubeflow Model
  *   Registry; mandatory guardrails to catch what prod would refuse.
  * - prod: regional cluster on the STABLE channel, on-demand capacity (or reservations, per pool),

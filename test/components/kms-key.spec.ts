@@ -12,6 +12,7 @@ describe("KmsKey", () => {
     const ring = one(result, "gcp:kms/keyRing:KeyRing");
     assert.strictEqual(input(ring, "name"), "cnai-test-data");
     assert.strictEqual(ring.options.retainOnDelete, true);
+    assert.strictEqual(ring.options.protect, false, "not protected by default");
     const key = one(result, "gcp:kms/cryptoKey:CryptoKey");
     assert.strictEqual(input(key, "rotationPeriod"), "7776000s");
     assert.strictEqual(input(key, "purpose"), "ENCRYPT_DECRYPT");
@@ -26,6 +27,7 @@ describe("KmsKey", () => {
     const key = one(result, "gcp:kms/cryptoKey:CryptoKey");
     assert.strictEqual(input(key, "rotationPeriod"), "2592000s");
     assert.strictEqual(key.options.protect, true);
+    assert.strictEqual(one(result, "gcp:kms/keyRing:KeyRing").options.protect, true, "the ring is protected with the key");
     const members = all(result, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
     assert.deepStrictEqual(members.map((m) => [input(m, "role"), input(m, "member")]), [
       ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "serviceAccount:a@x.iam.gserviceaccount.com"],

@@ -40,7 +40,7 @@ describe("GitHub workflows", () => {
     assert.strictEqual(deploy.jobs.prod.needs, "staging");
     const up = JSON.stringify(workflow("pulumi-up.yml").jobs.up.steps);
     for (const pack of ["governance", "sustainability"]) {
-      assert.match(up, new RegExp(`--policy-pack policies/${pack} --policy-pack-config \\\\"policies/config/\\$\\{\\{ inputs\\.stack \\}\\}\\.json\\\\"`));
+      assert.match(up, new RegExp(`--policy-pack policies/${pack} --policy-pack-config \\\\"policies/config/\\$\\{\\{ inputs\\.stack \\}\\}/${pack}\\.json\\\\"`));
     }
     assert.strictEqual(workflow("pulumi-up.yml").jobs.up.environment, "${{ inputs.stack }}");
   });

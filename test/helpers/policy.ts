@@ -1,5 +1,5 @@
 import type { Plan, PlanResource, PolicyViolation } from "../../scripts/lib/plan-document";
-import { evaluatePolicies, reconcilePolicyConfig } from "../../scripts/lib/policy-engine";
+import { causeOf, evaluatePolicies, reconcilePolicyConfig } from "../../scripts/lib/policy-engine";
 import type { CnaiPolicy } from "../../policies/lib/policy";
 
 /** A resource for a policy test: type and inputs, with a name, parent and options if they matter. */
@@ -49,12 +49,18 @@ export function planOf(resources: readonly TestResource[]): Plan {
  * `config` is the policy's entry in a stack's policy config: a level, or an object of properties.
  */
 export async function violationsOf(policy: CnaiPolicy, resources: readonly TestResource[], config: unknown = "mandatory"): Promise<PolicyViolation[]> {
-  const pack = { name: "test-pack", description: "test", enforcementLevel: "mandatory" as const, policies: [policy] };
-  const reconciled = reconcilePolicyConfig([pack], { [policy.name]: config }, "test-config.json");
-  return (await evaluatePolicies(planOf(resources), [pack], reconciled)).violations;
+  const pack = testPack(policy);
+  const reconciled = reconcilePolicyConfig(pack, { [policy.name]: config }, "test-config.json");
+  return (await evaluatePolicies(planOf(resources), [pack], new Map([[pack.name, reconciled]]))).violations;
 }
 
-/** Violation messages only, for assertions. */
+/** A pack of these policies, as the offline engine and CrossGuard serve it. */
+export const testPack = (...policies: CnaiPolicy[]) => ({ name: "test-pack", version: "0.0.1", description: "test", enforcementLevel: "mandatory" as const, policies });
+
+/**
+ * What each violation's policy said, for assertions: CrossGuard's message without the policy's
+ * description, which it puts first (server.ts makeReportViolationFun).
+ */
 export async function messagesOf(policy: CnaiPolicy, resources: readonly TestResource[], config?: unknown): Promise<string[]> {
-  return (await violationsOf(policy, resources, config)).map((v) => v.message);
+  return (await violationsOf(policy, resources, config)).map(causeOf);
 }

@@ -15,23 +15,24 @@ describe("new-stack", function () {
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-new-stack-"));
     fs.mkdirSync(path.join(root, "stacks"));
-    fs.mkdirSync(path.join(root, "policies", "config"), { recursive: true });
     fs.writeFileSync(path.join(root, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
     for (const stack of ["dev", "staging"]) {
       fs.copyFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), path.join(root, "stacks", `Pulumi.${stack}.yaml`));
-      fs.copyFileSync(path.join(ROOT, "policies", "config", `${stack}.json`), path.join(root, "policies", "config", `${stack}.json`));
+      fs.cpSync(path.join(ROOT, "policies", "config", stack), path.join(root, "policies", "config", stack), { recursive: true });
     }
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const fork = (...args: string[]) => captureOutput(() => newStack([...args, "--root", root]));
   const stackFile = (name: string) => path.join(root, "stacks", `Pulumi.${name}.yaml`);
-  const policyFile = (name: string) => path.join(root, "policies", "config", `${name}.json`);
+  const policyFile = (name: string, pack: string) => path.join(root, "policies", "config", name, `${pack}.json`);
+  /** Both packs' files of a stack, as one object (policy names are unique across packs). */
+  const policyText = (name: string) => ["governance", "sustainability"].map((pack) => fs.readFileSync(policyFile(name, pack), "utf8")).join("\n");
 
   it("forks staging into a new region: settings replaced, comments kept, zones dropped, profile set, URNs and project rewritten", async () => {
     const { result, stdout, stderr } = await fork("--name", "team-a", "--from", "staging", "--project", "acme-ml-team-a", "--region", "us-central1", "--team", "team-a", "--cost-center", "cc-2002", "--billing-account", "0A1B2C-3D4E5F-6A7B8C");
     assert.strictEqual(result, 0, stderr);
-    assert.match(stdout, /new-stack: wrote stacks\/Pulumi\.team-a\.yaml and policies\/config\/team-a\.json \(from staging\)/);
+    assert.match(stdout, /new-stack: wrote stacks\/Pulumi\.team-a\.yaml and policies\/config\/team-a\/governance\.json, policies\/config\/team-a\/sustainability\.json \(from staging\)/);
     const text = fs.readFileSync(stackFile("team-a"), "utf8");
     assert.match(text, /^# team-a: forked from staging by npm run new-stack/);
     assert.match(text, /# Serving candidates, on demand so load tests are not preempted\./, "the source's comments are kept");
@@ -44,12 +45,12 @@ describe("new-stack", function () {
     assert.strictEqual(config["cnai-platform:observability"].budget.billingAccount, "0A1B2C-3D4E5F-6A7B8C");
     assert.ok(!("cnai-platform:zones" in config), "the region's zones are left to the profile");
     assert.ok(config["cnai-platform:gpuPools"].every((p: Record<string, unknown>) => !("zones" in p)));
-    const policy = fs.readFileSync(policyFile("team-a"), "utf8");
-    const source = fs.readFileSync(policyFile("staging"), "utf8");
+    const policy = policyText("team-a");
+    const source = policyText("staging");
     assert.ok(!policy.includes("urn:pulumi:staging::"), "exemption URNs name the new stack");
     assert.ok(!policy.includes("acme-ml-staging") && !policy.includes("europe-west4"), "project- and region-bound values rewritten");
     assert.strictEqual(policy.split("urn:pulumi:team-a::").length, source.split("urn:pulumi:staging::").length);
-    const forked = JSON.parse(policy);
+    const forked = { ...JSON.parse(fs.readFileSync(policyFile("team-a", "governance"), "utf8")), ...JSON.parse(fs.readFileSync(policyFile("team-a", "sustainability"), "utf8")) };
     assert.strictEqual(forked["cnai-sustainability-labels"].region, "us-central1", "the carbon-tier check follows the new region");
     assert.strictEqual(forked["cnai-approved-registries"].registries[0], "us-central1-docker.pkg.dev/acme-ml-team-a/", "the stack's own registry");
   });
@@ -69,7 +70,7 @@ describe("new-stack", function () {
     assert.strictEqual(result, 2);
     assert.match(stderr, /stacks\/Pulumi\.team-c\.yaml: cnai-platform:gpuPools\[1\]\.accelerator\.type: got "nvidia-tesla-a100"; allowed: an accelerator offered in us-east4/);
     assert.doesNotMatch(stderr, /^\s+at /m);
-    assert.ok(!fs.existsSync(stackFile("team-c")) && !fs.existsSync(policyFile("team-c")), "nothing written");
+    assert.ok(!fs.existsSync(stackFile("team-c")) && !fs.existsSync(path.join(root, "policies", "config", "team-c")), "nothing written");
   });
 
   it("refuses to overwrite a stack, a bad name, an unknown source, and asks for --name", async () => {

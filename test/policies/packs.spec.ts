@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PACKS } from "../../policies/lib/packs";
-import { readPolicyConfig, reconcilePolicyConfig } from "../../scripts/lib/policy-engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
+import { readStackPolicyConfig } from "../../scripts/lib/policy-check";
 import { ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
@@ -13,9 +13,9 @@ const STACKS = ["dev", "staging", "prod"];
 /** Both packs as the Pulumi CLI loads them, and the shipped per-stack policy configs. */
 describe("policy packs and their configs", () => {
   it("has two packs whose policies have unique cnai- names, a description, and no enforcementLevel property", () => {
-    assert.deepStrictEqual(PACKS.map((p) => p.name), ["cnai-governance", "cnai-sustainability"]);
+    assert.deepStrictEqual(PACKS.map((p) => [p.name, p.dir]), [["cnai-governance", "governance"], ["cnai-sustainability", "sustainability"]]);
     const names = PACKS.flatMap((p) => p.policies.map((x) => x.name));
-    assert.strictEqual(new Set(names).size, names.length, "unique across packs (one config file serves both)");
+    assert.strictEqual(new Set(names).size, names.length, "unique across packs (plan.json and the reports name policies alone)");
     for (const policy of PACKS.flatMap((p) => p.policies)) {
       assert.match(policy.name, /^cnai-[a-z0-9-]+$/);
       assert.notStrictEqual(policy.name, "all");
@@ -39,6 +39,22 @@ describe("policy packs and their configs", () => {
     });
   }
 
+  it("gives each pack folder the tsconfig.json the CLI's ts-node compiles it with: the project's strictness, no ambient types, no extends", () => {
+    const [first, ...others] = PACKS.map((pack) => fs.readFileSync(path.join(ROOT, "policies", pack.dir, "tsconfig.json"), "utf8"));
+    for (const other of others) assert.strictEqual(other, first, "one set of options for every pack");
+    const pack = JSON.parse(first);
+    const project = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+    // run-policy-pack (run.ts) merges its defaults (target ES2020, module nodenext) under the pack's
+    // raw compilerOptions, read without following "extends": an extended file's options would lose
+    // to those defaults, so the options are written out here.
+    assert.ok(!("extends" in pack));
+    for (const option of ["target", "lib", "module", "moduleResolution", "strict", "noImplicitReturns", "noUnusedLocals", "noUnusedParameters", "esModuleInterop"]) {
+      assert.deepStrictEqual(pack.compilerOptions[option], project[option], option);
+    }
+    // A published pack has only its declared dependencies: no @types, so none in the repository either.
+    assert.deepStrictEqual(pack.compilerOptions.types, []);
+  });
+
   it("constructs a PolicyPack nowhere but the packs' index.ts files", () => {
     const offenders: string[] = [];
     const walk = (dir: string) => {
@@ -56,21 +72,24 @@ describe("policy packs and their configs", () => {
   });
 
   for (const stack of STACKS) {
-    it(`policies/config/${stack}.json reconciles with both packs, and every exemption names a resource of the ${stack} plan`, async () => {
-      const file = path.join(ROOT, "policies", "config", `${stack}.json`);
-      const config = reconcilePolicyConfig(PACKS, readPolicyConfig(file), `policies/config/${stack}.json`);
-      assert.strictEqual(config.size, PACKS.flatMap((p) => p.policies).length);
+    it(`policies/config/${stack}/ has one file per pack, each reconciling with its pack, and every exemption names a resource of the ${stack} plan`, async () => {
+      assert.deepStrictEqual(fs.readdirSync(path.join(ROOT, "policies", "config", stack)).sort(), PACKS.map((p) => `${p.dir}.json`).sort());
+      const configs = readStackPolicyConfig(ROOT, stack);
       const urns = new Set(planFromRun(await stackRun(stack)).resources.map((r) => r.urn));
-      for (const [policy, entry] of config) {
-        for (const exemption of (entry.properties.exemptions ?? []) as Array<{ urn: string }>) {
-          assert.ok(urns.has(exemption.urn), `${policy}: exemption for ${exemption.urn}, which the ${stack} stack does not declare`);
+      for (const pack of PACKS) {
+        const config = configs.get(pack.name)!;
+        for (const policy of pack.policies) assert.ok(config.has(policy.name), `${stack}/${pack.dir}.json: ${policy.name}`);
+        for (const [policy, entry] of config) {
+          for (const exemption of (entry.properties.exemptions ?? []) as Array<{ urn: string }>) {
+            assert.ok(urns.has(exemption.urn), `${policy}: exemption for ${exemption.urn}, which the ${stack} stack does not declare`);
+          }
         }
       }
     });
   }
 
   it("sets dev advisory (but apply order and Google API rules mandatory everywhere) and staging and prod mandatory, and prod-only policies are off outside prod", () => {
-    const level = (stack: string, policy: string) => reconcilePolicyConfig(PACKS, readPolicyConfig(path.join(ROOT, "policies", "config", `${stack}.json`)), stack).get(policy)!.enforcementLevel;
+    const level = (stack: string, policy: string) => [...readStackPolicyConfig(ROOT, stack).values()].find((c) => c.has(policy))!.get(policy)!.enforcementLevel;
     const all = PACKS.flatMap((p) => p.policies.map((x) => x.name));
     // What breaks a first `pulumi up` blocks in every stack, dev included; the rest never blocks in dev.
     const firstApply = ["cnai-apply-order", "cnai-gcp-api-rules"];

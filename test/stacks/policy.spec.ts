@@ -1,13 +1,12 @@
 import * as assert from "assert";
-import * as path from "path";
 import { planFromRun } from "../../scripts/lib/plan-document";
-import { checkPlan } from "../../scripts/lib/policy-check";
+import { checkPlan, readStackPolicyConfig } from "../../scripts/lib/policy-check";
 import { planSchemaErrors } from "../helpers/plan-schema";
 import { ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 const checked = async (stack: string, preview = false) =>
-  (await checkPlan(planFromRun(await stackRun(stack, preview)), path.join(ROOT, "policies", "config", `${stack}.json`))).plan;
+  (await checkPlan(planFromRun(await stackRun(stack, preview)), readStackPolicyConfig(ROOT, stack))).plan;
 
 /** The shipped stacks against both packs with their own policy configs, and their estimates. */
 describe("policy and estimate of the shipped stacks", () => {

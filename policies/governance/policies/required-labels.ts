@@ -26,8 +26,12 @@ export const requiredLabels = resourcePolicy<RequiredLabelsConfig>({
     const field = LABEL_FIELDS[args.type] ?? GENERIC_LABEL_FIELDS.find((f) => args.props[f] !== undefined);
     if (!field) return;
     const labels = (at(args.props, field) ?? {}) as Record<string, unknown>;
-    const missing = config.labels.filter((key) => labels[key] === undefined || labels[key] === "");
+    // GCP accepts an empty label value, but an empty owner or cost centre routes nothing: a required
+    // label needs a value. Plans from other programs have not been through the stack schema.
+    const missing = config.labels.filter((key) => labels[key] === undefined || labels[key] === null);
     if (missing.length) report(`${field} lacks ${missing.join(", ")}. Add them (the blueprint's labels helpers set all five from the stack config).`);
+    const empty = config.labels.filter((key) => typeof labels[key] === "string" && (labels[key] as string).trim() === "");
+    if (empty.length) report(`${field} has ${empty.map((key) => `${key}=""`).join(", ")}: a required label needs a value. Set it in the stack config (team, costCenter) or the resource's labels.`);
     for (const [key, expected] of Object.entries(config.values)) {
       if (labels[key] !== undefined && labels[key] !== expected) report(`${field}.${key} is "${String(labels[key])}"; it must be "${expected}".`);
     }

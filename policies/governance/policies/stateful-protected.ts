@@ -22,11 +22,11 @@ export const STATEFUL_TYPES: readonly string[] = [
 ];
 
 /**
- * `protect` (Pulumi refuses to delete the resource until it is unprotected) or `retainOnDelete`
- * (Pulumi deletes it from the state, not from the cloud) counts. Note: CrossGuard passes only
- * `protect` in `args.opts`; the offline engine also passes `retainOnDelete`, so a resource that
- * relies on retainOnDelete alone passes offline but fails in `pulumi preview --policy-pack`.
- * Cloud SQL instances also need both deletion-protection flags (`deletionProtection` absent is
+ * `protect` counts (Pulumi refuses to replace or delete the resource until it is unprotected): it
+ * is the only deletion-related option CrossGuard sends a policy (pulumirpc.AnalyzerResourceOptions:
+ * protect, ignoreChanges, deleteBeforeReplace, additionalSecretOutputs, aliases, customTimeouts,
+ * parent); `retainOnDelete` is not in the protocol, so a policy cannot see it and does not ask for
+ * it. Cloud SQL instances also need both deletion-protection flags (`deletionProtection` absent is
  * true in @pulumi/gcp 9.x; `settings.deletionProtectionEnabled` absent is false). Meant for prod.
  */
 export const statefulProtected = resourcePolicy<StatefulProtectedConfig>({
@@ -40,9 +40,8 @@ export const statefulProtected = resourcePolicy<StatefulProtectedConfig>({
   },
   validate: (args, report, config) => {
     if (!config.types.includes(args.type)) return;
-    const opts = args.opts as { protect?: boolean; retainOnDelete?: boolean };
-    if (opts.protect !== true && opts.retainOnDelete !== true) {
-      report("Neither protect nor retainOnDelete is set, so a rename or destroy deletes it. Set protect: true in its resource options (the components' protect argument).");
+    if (args.opts.protect !== true) {
+      report("protect is not set, so a rename, a replacement or a destroy deletes it. Set protect: true in its resource options (the components' protect argument).");
     }
     if (args.type === SQL) {
       if (!flag(args.props, "deletionProtection", true)) report("deletionProtection is false on a Cloud SQL instance. Remove it or set it to true.");

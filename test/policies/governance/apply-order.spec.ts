@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { applyOrder } from "../../../policies/governance/policies/apply-order";
 import { ApplyGraph, nodesFromPlan } from "../../../policies/lib/analysis/apply-order/graph";
-import { evaluatePolicies, readPolicyConfig, reconcilePolicyConfig } from "../../../scripts/lib/policy-engine";
+import { evaluatePolicies } from "../../../scripts/lib/policy-engine";
+import { readStackPolicyConfig } from "../../../scripts/lib/policy-check";
 import { planFromRun } from "../../../scripts/lib/plan-document";
 import { PACKS } from "../../../policies/lib/packs";
 import { type TestResource, messagesOf, planOf, urnOf } from "../../helpers/policy";
 import { ROOT } from "../../helpers/run";
 import { stackRun } from "../../helpers/stacks";
-import * as path from "path";
 
 const SERVICE = "gcp:projects/service:Service";
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -130,7 +130,7 @@ describe("policy cnai-apply-order", () => {
       for (const preview of [false, true]) {
         it(`passes the ${stack} plan${preview ? " in preview" : ""}`, async () => {
           const plan = planFromRun(await stackRun(stack, preview));
-          const config = reconcilePolicyConfig(PACKS, readPolicyConfig(path.join(ROOT, "policies", "config", `${stack}.json`)), stack);
+          const config = readStackPolicyConfig(ROOT, stack);
           const { violations } = await evaluatePolicies(plan, PACKS, config);
           assert.deepStrictEqual(violations.filter((v) => v.policy === "cnai-apply-order" || v.policy === "cnai-gcp-api-rules"), []);
         });
@@ -144,7 +144,7 @@ describe("policy cnai-apply-order", () => {
       const grants = broken.resources.filter((r) => r.type === WI && String(r.inputs.member).includes(".svc.id.goog["));
       assert.ok(grants.length >= 4);
       for (const grant of grants) grant.options.dependsOn = grant.options.dependsOn.filter((u) => u !== clusterUrn);
-      const config = reconcilePolicyConfig(PACKS, readPolicyConfig(path.join(ROOT, "policies", "config", "prod.json")), "prod");
+      const config = readStackPolicyConfig(ROOT, "prod");
       const { violations } = await evaluatePolicies(broken, PACKS, config);
       const flagged = violations.filter((v) => v.policy === "cnai-apply-order");
       // The query frontend's grant stays ordered another way: ManagedMonitoring waits for the Kueue chart,

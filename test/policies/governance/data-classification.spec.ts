@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { dataClassification } from "../../../policies/governance/policies/data-classification";
 import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 
 const KEY = "projects/p/locations/us-central1/keyRings/r/cryptoKeys/k";
 const labels = (classification?: string) => ({ env: "prod", team: "ml", ...(classification ? { "data-classification": classification } : {}) });
@@ -23,7 +24,7 @@ describe("policy cnai-data-classification", () => {
 
   it("requires the label on every data store type, naming the field and the allowed values", async () => {
     const violations = await violationsOf(dataClassification, [bucket(), { type: "gcp:sql/databaseInstance:DatabaseInstance", name: "db", inputs: { settings: { userLabels: labels() } } }]);
-    assert.deepStrictEqual(violations.map((v) => [v.urn, v.message]), [
+    assert.deepStrictEqual(violations.map((v) => [v.urn, causeOf(v)]), [
       [urnOf("gcp:storage/bucket:Bucket", "b"), "labels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it)."],
       [urnOf("gcp:sql/databaseInstance:DatabaseInstance", "db"), "settings.userLabels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it)."],
     ]);

@@ -63,7 +63,7 @@ describe("policy cnai-iam-least-privilege", () => {
   it("passes a member unknown during preview, but cannot check an unknown policyData", async () => {
     assert.deepStrictEqual(await messagesOf(iamLeastPrivilege, [member("gcp:projects/iAMMember:IAMMember", "roles/bigquery.jobUser", "[unknown]")]), []);
     const [violation] = await violationsOf(iamLeastPrivilege, [{ type: "gcp:projects/iAMPolicy:IAMPolicy", inputs: { policyData: "[unknown]" } }]);
-    assert.match(violation.message, /^can't run policy 'cnai-iam-least-privilege' during preview/);
+    assert.match(violation.message, /^can't run policy 'cnai-iam-least-privilege' from policy pack 'test-pack@v0\.0\.1' during preview/);
   });
 
   it("forbids the extra roles the config lists, exactly or by prefix", async () => {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { requiredLabels } from "../../../policies/governance/policies/required-labels";
 import { messagesOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 
 const LABELS = { env: "dev", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "data-bucket" };
 const bucket = (labels: Record<string, unknown>) => ({ type: "gcp:storage/bucket:Bucket", inputs: { location: "US", labels } });
@@ -15,6 +16,13 @@ describe("policy cnai-required-labels", () => {
     void team, void component;
     const [message] = await messagesOf(requiredLabels, [bucket(rest)]);
     assert.match(message, /labels lacks team, component/);
+  });
+
+  it("refuses empty and null values of required labels, which a plan from another program can carry (GCP itself accepts an empty value)", async () => {
+    const messages = await messagesOf(requiredLabels, [bucket({ ...LABELS, team: "", "cost-center": null, component: " " })]);
+    assert.ok(messages.includes("labels lacks cost-center. Add them (the blueprint's labels helpers set all five from the stack config)."), messages.join("\n"));
+    assert.ok(messages.includes('labels has team="", component="": a required label needs a value. Set it in the stack config (team, costCenter) or the resource\'s labels.'), messages.join("\n"));
+    assert.deepStrictEqual(await messagesOf(requiredLabels, [bucket({ ...LABELS, extra: "" })]), [], "an empty value of a label that is not required is valid GCP syntax");
   });
 
   it("reads the label field of each type (node pools keep them in nodeConfig.resourceLabels)", async () => {
@@ -38,7 +46,7 @@ describe("policy cnai-required-labels", () => {
 
   it("takes the required labels from config, and reports at the configured level", async () => {
     const violations = await violationsOf(requiredLabels, [bucket(LABELS)], { enforcementLevel: "advisory", labels: ["owner"] });
-    assert.deepStrictEqual(violations.map((v) => [v.enforcementLevel, v.message]), [["advisory", "labels lacks owner. Add them (the blueprint's labels helpers set all five from the stack config)."]]);
+    assert.deepStrictEqual(violations.map((v) => [v.enforcementLevel, causeOf(v)]), [["advisory", "labels lacks owner. Add them (the blueprint's labels helpers set all five from the stack config)."]]);
   });
 
   it("does not run when disabled, and skips an exempted resource", async () => {
@@ -52,6 +60,6 @@ describe("policy cnai-required-labels", () => {
     const violations = await violationsOf(requiredLabels, [bucket("[unknown]" as unknown as Record<string, unknown>)]);
     assert.strictEqual(violations.length, 1);
     assert.strictEqual(violations[0].enforcementLevel, "advisory");
-    assert.match(violations[0].message, /can't run policy 'cnai-required-labels' during preview: string value at \.labels can't be known during preview/);
+    assert.match(violations[0].message, /can't run policy 'cnai-required-labels' from policy pack 'test-pack@v0\.0\.1' during preview: string value at \.labels can't be known during preview/);
   });
 });

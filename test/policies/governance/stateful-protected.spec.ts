@@ -3,13 +3,18 @@ import { STATEFUL_TYPES, statefulProtected } from "../../../policies/governance/
 import { messagesOf, violationsOf } from "../../helpers/policy";
 
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
+const UNPROTECTED = "protect is not set, so a rename, a replacement or a destroy deletes it. Set protect: true in its resource options (the components' protect argument).";
 const protectedSql = { deletionProtection: true, settings: { deletionProtectionEnabled: true } };
 
 describe("policy cnai-stateful-protected", () => {
-  it("passes every stateful type when protected, or retained on delete", async () => {
+  it("passes every stateful type when protected", async () => {
     const resources = STATEFUL_TYPES.map((type) => ({ type, inputs: type === SQL ? protectedSql : {}, options: { protect: true } }));
     assert.deepStrictEqual(await messagesOf(statefulProtected, resources), []);
-    assert.deepStrictEqual(await messagesOf(statefulProtected, [{ type: "gcp:kms/cryptoKey:CryptoKey", inputs: {}, options: { retainOnDelete: true } }]), []);
+  });
+
+  it("does not count retainOnDelete, which CrossGuard never sends a policy (not in AnalyzerResourceOptions)", async () => {
+    const messages = await messagesOf(statefulProtected, [{ type: "gcp:kms/keyRing:KeyRing", inputs: {}, options: { retainOnDelete: true } }]);
+    assert.deepStrictEqual(messages, [UNPROTECTED]);
   });
 
   it("reports an unprotected stateful resource, and ignores stateless ones", async () => {
@@ -17,7 +22,7 @@ describe("policy cnai-stateful-protected", () => {
       { type: "gcp:storage/bucket:Bucket", inputs: {} },
       { type: "gcp:container/nodePool:NodePool", inputs: {} },
     ]);
-    assert.deepStrictEqual(messages, ["Neither protect nor retainOnDelete is set, so a rename or destroy deletes it. Set protect: true in its resource options (the components' protect argument)."]);
+    assert.deepStrictEqual(messages, [UNPROTECTED]);
   });
 
   it("requires Cloud SQL's deletion protection flags too", async () => {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { workloadsRunnable } from "../../../policies/governance/policies/workloads-runnable";
 import { type TestResource, urnOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { K8S, container, daemonSet, deployment, enforce, namespace, nodePool, quota } from "../../analysis/workloads/fixtures";
 
 const pools: TestResource[] = [
@@ -27,7 +28,7 @@ describe("cnai-workloads-runnable", () => {
       deployment("team", "two-gpus", { containers: [container({ limits: { "nvidia.com/gpu": "2" } })] }),
     ]);
     assert.deepStrictEqual(violations.map((v) => v.urn), [K8S.deployment, K8S.deployment, K8S.deployment].map((t, i) => urnOf(t, ["no-toleration", "host", "two-gpus"][i])));
-    const [toleration, host, gpus] = violations.map((v) => v.message);
+    const [toleration, host, gpus] = violations.map(causeOf);
     assert.match(toleration, /^the Pods of Deployment team\/no-toleration would never be scheduled \(Scheduler\): 0\/2 node pools can run it: .*untolerated taint nvidia\.com\/gpu=present:NoSchedule\. Fix: add a toleration for the taint of gpu-l4.*\. Rule: kubernetes pkg\/scheduler/);
     assert.match(host, /^the Pods of Deployment team\/host would be refused \(PodSecurity\): violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)\. Fix: remove hostNetwork/);
     assert.match(gpus, /would be refused \(ResourceQuota\): exceeded quota: quota, requested: requests\.nvidia\.com\/gpu=2.*Fix: raise requests\.nvidia\.com\/gpu of ResourceQuota quota in team/);
@@ -41,7 +42,7 @@ describe("cnai-workloads-runnable", () => {
     const violations = await violationsOf(workloadsRunnable, [...pools, namespace("monitoring", enforce("privileged")), dcgm]);
     assert.strictEqual(violations.length, 1);
     assert.strictEqual(violations[0].urn, urnOf(K8S.chart, "dcgm"));
-    assert.match(violations[0].message, /^the Pods of DaemonSet monitoring\/dcgm-exporter \(chart dcgm-exporter 4\.8\.1\) would be refused \(ResourceQuota\): insufficient quota to match these scopes/);
+    assert.match(causeOf(violations[0]), /^the Pods of DaemonSet monitoring\/dcgm-exporter \(chart dcgm-exporter 4\.8\.1\) would be refused \(ResourceQuota\): insufficient quota to match these scopes/);
     const scoped = quota("monitoring", { hard: { pods: "10" }, scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] } }, "critical-pods");
     assert.deepStrictEqual(await violationsOf(workloadsRunnable, [...pools, namespace("monitoring", enforce("privileged")), scoped, dcgm]), []);
   });

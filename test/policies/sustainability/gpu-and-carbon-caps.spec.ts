@@ -4,8 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { gpuAndCarbonCaps } from "../../../policies/sustainability/policies/gpu-and-carbon-caps";
 import { SUSTAINABILITY } from "../../../policies/sustainability/pack";
-import { checkPlan } from "../../../scripts/lib/policy-check";
+import { PACKS } from "../../../policies/lib/packs";
+import { checkPlan, policyConfigFile, readStackPolicyConfig } from "../../../scripts/lib/policy-check";
 import { messagesOf, planOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { cloudRun, pool } from "./fixtures";
 
 // Two pools in us-central1 (412.72 gCO2eq/kWh): 4 L4 GPUs at most (72 W) and 16 H100 (700 W).
@@ -22,7 +24,7 @@ describe("policy cnai-gpu-and-carbon-caps", () => {
   it("caps the GPUs the stack reaches at maximum scale, naming the largest pool", async () => {
     assert.deepStrictEqual(await messagesOf(gpuAndCarbonCaps, [l4, h100], { maxGpus: 20 }), []);
     const violations = await violationsOf(gpuAndCarbonCaps, [l4, h100], { maxGpus: 19 });
-    assert.deepStrictEqual(violations.map((v) => [v.urn, v.message]), [
+    assert.deepStrictEqual(violations.map((v) => [v.urn, causeOf(v)]), [
       [
         null,
         "At maximum scale the stack reaches 20 GPUs; the cap is 19. Lower the pools' autoscaling.max (largest: h100 with 16 GPUs), or raise maxGpus in the policy config with the budget owner's approval.",
@@ -56,10 +58,12 @@ describe("policy cnai-gpu-and-carbon-caps", () => {
   it("validates prices, and the plan's estimate takes its PUE and prices from this policy's config", async () => {
     await assert.rejects(violationsOf(gpuAndCarbonCaps, [], { prices: { "g2-standard-12": { onDemand: 1 } } }), /cnai-gpu-and-carbon-caps\.prices\.g2-standard-12\.spot: got nothing; allowed: a value \(spot is required\)/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "caps-"));
-    const file = path.join(dir, "policytest.json");
+    const pack = PACKS.find((p) => p.name === SUSTAINABILITY.name)!;
+    const file = policyConfigFile(dir, "policytest", pack);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ all: "advisory", [gpuAndCarbonCaps.name]: { maxGpus: 100, pue: 1.2, prices: { "g2-standard-12": { onDemand: 1, spot: 0.5 } } } }));
     try {
-      const { plan } = await checkPlan(planOf([l4]), file, [SUSTAINABILITY]);
+      const { plan } = await checkPlan(planOf([l4]), readStackPolicyConfig(dir, "policytest", [pack]), [pack]);
       // 4 nodes × $1 × 730 h; 4 × 0.072 × 730 × 1.2 = 252.288 kWh
       assert.deepStrictEqual(plan.estimate?.costUsdPerMonth, { idle: 0, max: 2920 });
       assert.deepStrictEqual(plan.estimate?.energyKwhPerMonth, { idle: 0, max: 252.3 });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { idleGpuAlert } from "../../../policies/sustainability/policies/idle-gpu-alert";
 import { messagesOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { pool } from "./fixtures";
 
 /** The blueprint's GpuIdle rule (components/observability/alerts.ts), as the self-hosted backend renders it. */
@@ -22,7 +23,7 @@ describe("policy cnai-idle-gpu-alert", () => {
 
   it("reports GPU pools without an idle-GPU alert, naming them, as a stack violation", async () => {
     const violations = await violationsOf(idleGpuAlert, gpuPools);
-    assert.deepStrictEqual(violations.map((v) => [v.urn, v.message]), [
+    assert.deepStrictEqual(violations.map((v) => [v.urn, causeOf(v)]), [
       [
         null,
         "2 GPU node pools (l4-dev, l4-train) and no alert on low GPU utilisation. " +

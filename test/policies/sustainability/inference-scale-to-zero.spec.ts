@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { inferenceScaleToZero } from "../../../policies/sustainability/policies/inference-scale-to-zero";
 import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { CLOUD_RUN, INFERENCE_SERVICE, cloudRun, inferenceService } from "./fixtures";
 
 const predictor = (minReplicas?: number) => ({ ...(minReplicas === undefined ? {} : { minReplicas }), maxReplicas: 2, model: { modelFormat: { name: "huggingface" } } });
@@ -36,7 +37,7 @@ describe("policy cnai-inference-scale-to-zero", () => {
 
   it("checks each component that scales on its own (a transformer too)", async () => {
     const violations = await violationsOf(inferenceScaleToZero, [inferenceService({ mode: "Knative", predictor: predictor(0), transformer: { minReplicas: 1, containers: [] } })]);
-    assert.deepStrictEqual(violations.map((v) => [v.urn, v.message.split(" has ")[0]]), [[urnOf(INFERENCE_SERVICE, "chat"), "spec.transformer"]]);
+    assert.deepStrictEqual(violations.map((v) => [v.urn, causeOf(v).split(" has ")[0]]), [[urnOf(INFERENCE_SERVICE, "chat"), "spec.transformer"]]);
   });
 
   it("reports Cloud Run minimum instances above 0, on the revision template or the service", async () => {
@@ -46,10 +47,10 @@ describe("policy cnai-inference-scale-to-zero", () => {
     ]);
     assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(CLOUD_RUN, "warm"), urnOf(CLOUD_RUN, "service-level")]);
     assert.strictEqual(
-      violations[0].message,
+      causeOf(violations[0]),
       "template.scaling.minInstanceCount is 1: 1 instance stays up (and are billed) when no requests arrive. Set it to 0 (serverless.minInstances: 0 in the stack file) and let Cloud Run start instances on demand.",
     );
-    assert.match(violations[1].message, /^scaling\.minInstanceCount is 2: 2 instances stay up/);
+    assert.match(causeOf(violations[1]), /^scaling\.minInstanceCount is 2: 2 instances stay up/);
   });
 
   it("reports Cloud Run manual scaling with instances", async () => {

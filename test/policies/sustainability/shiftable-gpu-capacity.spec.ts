@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { shiftableGpuCapacity } from "../../../policies/sustainability/policies/shiftable-gpu-capacity";
 import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { GOVERNANCE, NODE_POOL, pool, sustainability } from "./fixtures";
 
 const training = sustainability("training", true, "low");
@@ -19,11 +20,11 @@ describe("policy cnai-shiftable-gpu-capacity", () => {
     const violations = await violationsOf(shiftableGpuCapacity, [pool({ name: "od", labels: training }), pool({ name: "res", reservation: true, labels: training })]);
     assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(NODE_POOL, "od"), urnOf(NODE_POOL, "res")]);
     assert.strictEqual(
-      violations[0].message,
+      causeOf(violations[0]),
       "GPU node pool runs shiftable work (shiftable=true) on on-demand capacity. Set capacity.type to spot, flex-start, queued in the stack's gpuPools entry, " +
         "or, if the work has a deadline and cannot wait or be preempted, set shiftable: false on the pool.",
     );
-    assert.match(violations[1].message, /on reservation capacity\./);
+    assert.match(causeOf(violations[1]), /on reservation capacity\./);
   });
 
   it("lets the shiftable label decide: inference marked shiftable is checked, training marked not shiftable is not", async () => {
@@ -43,7 +44,7 @@ describe("policy cnai-shiftable-gpu-capacity", () => {
       pool({ name: "unlabelled", labels: {} }),
     ]);
     assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(NODE_POOL, "train"), urnOf(NODE_POOL, "etl")]);
-    assert.match(violations[0].message, /runs shiftable work \(workload-type=training \(no shiftable label\)\) on on-demand capacity/);
+    assert.match(causeOf(violations[0]), /runs shiftable work \(workload-type=training \(no shiftable label\)\) on on-demand capacity/);
   });
 
   it("ignores node pools without GPUs", async () => {
@@ -54,7 +55,7 @@ describe("policy cnai-shiftable-gpu-capacity", () => {
     const pools = [pool({ name: "spot", spot: true, labels: training }), pool({ name: "res", reservation: true, labels: training })];
     const violations = await violationsOf(shiftableGpuCapacity, pools, { capacities: ["reservation", "flex-start"] });
     assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(NODE_POOL, "spot")]);
-    assert.match(violations[0].message, /Set capacity\.type to reservation, flex-start in/);
+    assert.match(causeOf(violations[0]), /Set capacity\.type to reservation, flex-start in/);
     await assert.rejects(violationsOf(shiftableGpuCapacity, [], { capacities: ["cheap"] }), /cnai-shiftable-gpu-capacity\.capacities\.0: got "cheap"/);
   });
 

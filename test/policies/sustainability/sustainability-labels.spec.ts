@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { carbonTier } from "../../../components/catalog/regions";
 import { sustainabilityLabels } from "../../../policies/sustainability/policies/sustainability-labels";
 import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import { CLUSTER, GOVERNANCE, INFERENCE_SERVICE, PYTORCH_JOB, TRAIN_JOB, cloudRun, inferenceService, k8sSustainability, pool, sustainability, trainJob } from "./fixtures";
 
 const cluster = (location: string, labels: Record<string, string>) => ({ type: CLUSTER, name: "gke", inputs: { location, resourceLabels: labels } });
@@ -72,7 +73,7 @@ describe("policy cnai-sustainability-labels", () => {
       inferenceService({ labels: { ...k8sSustainability("inference", "maybe", "low") } }),
       trainJob({ "workload-type": "training", shiftable: "true", "carbon-tier": "low" }, PYTORCH_JOB, "unprefixed"),
     ]);
-    assert.deepStrictEqual(violations.map((v) => [v.urn, v.message.split(". ")[0]]), [
+    assert.deepStrictEqual(violations.map((v) => [v.urn, causeOf(v).split(". ")[0]]), [
       [urnOf(TRAIN_JOB, "train"), "metadata.labels lacks cnai.dev/shiftable, cnai.dev/carbon-tier"],
       [urnOf(INFERENCE_SERVICE, "chat"), 'metadata.labels.cnai.dev/shiftable is "maybe"; allowed: true, false'],
       [urnOf(PYTORCH_JOB, "unprefixed"), "metadata.labels lacks cnai.dev/workload-type, cnai.dev/shiftable, cnai.dev/carbon-tier"],
