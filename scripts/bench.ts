@@ -229,8 +229,8 @@ function loaderComparison(work: string, runs: number) {
     const customCold = timeProcess(command(custom), Math.min(runs, 3), { env: cold });
     return { custom: rounds.custom, customCold, tsNode: rounds.tsNode };
   };
-  const plan = measureEach((loader) => [process.execPath, "--max-semi-space-size=64", ...loader, ...planArgs]);
-  const policy = measureEach((loader) => [process.execPath, "--max-semi-space-size=64", ...loader, ...policyArgs]);
+  const plan = measureEach((loader) => [process.execPath, ...loader, ...planArgs]);
+  const policy = measureEach((loader) => [process.execPath, ...loader, ...policyArgs]);
   const tests = measureEach(specRun);
   const native = spawnSync(process.execPath, planArgs, { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
   const firstError = (native.stderr || "").split("\n").find((l) => /Error|error/.test(l))?.trim();

@@ -69,6 +69,23 @@ export function packClosure(root: string, entry: string): PackClosure {
   return { files: [...files].sort(), packages: [...packages].sort() };
 }
 
+/**
+ * The DefinitelyTyped package a pack needs beside a package that ships no typings (js-yaml):
+ * the CLI's ts-node type-checks the pack, and a lone pack has no root node_modules to find them in.
+ */
+export function typesPackageOf(root: string, name: string): string[] {
+  if (name.startsWith("@types/")) return [];
+  const manifest = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [root] }), "utf8")) as { types?: string; typings?: string };
+  if (manifest.types || manifest.typings || fs.existsSync(path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [root] })), "index.d.ts"))) return [];
+  const types = `@types/${name.startsWith("@") ? name.slice(1).replace("/", "__") : name}`;
+  try {
+    require.resolve(`${types}/package.json`, { paths: [root] });
+    return [types];
+  } catch {
+    return [];
+  }
+}
+
 /** The installed (locked) version of a package at the root: package.json pins exact versions. */
 export function installedVersion(root: string, name: string): string {
   const manifest = require.resolve(`${name}/package.json`, { paths: [root] });
@@ -98,7 +115,8 @@ export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" |
   }
   const own = JSON.parse(fs.readFileSync(path.join(source, "package.json"), "utf8")) as Record<string, unknown>;
   const rootManifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as Record<string, unknown>;
-  const names = [...new Set([...closure.packages, ...HOST_RUNTIME])].sort();
+  const imported = [...new Set([...closure.packages, ...HOST_RUNTIME])];
+  const names = [...new Set([...imported, ...imported.flatMap((name) => typesPackageOf(root, name))])].sort();
   const packageJson = {
     name: own.name,
     version: own.version,

@@ -5,7 +5,8 @@ import * as path from "path";
 import { PACKS } from "../../policies/lib/packs";
 import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resource";
 import { cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
-import { HOST_RUNTIME, PACK_META_FILES, buildPack, selfContainmentProblems } from "../../scripts/lib/pack-build";
+import { spawnSync } from "child_process";
+import { HOST_RUNTIME, PACK_META_FILES, buildPack, selfContainmentProblems, typesPackageOf } from "../../scripts/lib/pack-build";
 import { readStackPolicyConfig } from "../../scripts/lib/policy-check";
 import { analyzerInfoOf, evaluatePolicies } from "../../scripts/lib/policy-engine";
 import { HostStartError, startPackHost } from "../helpers/crossguard-host";
@@ -50,12 +51,29 @@ describe("publishable policy packs", function () {
       const manifest = JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8"));
       assert.strictEqual(manifest.main, `policies/${pack.dir}/index.ts`);
       assert.strictEqual(manifest.version, pack.version, "PolicyPack reports package.json's version");
-      // Exactly what it imports (here @pulumi/policy) and what the host loads, at the versions the root pins.
-      const expected = [...new Set([...built.closure.packages, ...HOST_RUNTIME])].sort();
+      // Exactly what it imports (here @pulumi/policy), the typings of those that ship none, and what the host loads, at the versions the root pins.
+      const imported = [...new Set([...built.closure.packages, ...HOST_RUNTIME])];
+      const expected = [...new Set([...imported, ...imported.flatMap((name) => typesPackageOf(ROOT, name))])].sort();
       assert.deepStrictEqual(Object.keys(manifest.dependencies), expected);
       assert.ok(built.closure.packages.includes("@pulumi/policy"));
       for (const name of expected) assert.strictEqual(manifest.dependencies[name], rootVersions[name], `${name} at the root's exact version`);
       assert.deepStrictEqual(selfContainmentProblems(built.dir), []);
+    });
+  }
+
+  it("carries the typings of a package that ships none (js-yaml), so the host's type-check of a lone pack finds them", () => {
+    assert.deepStrictEqual(typesPackageOf(ROOT, "js-yaml"), ["@types/js-yaml"]);
+    assert.deepStrictEqual(typesPackageOf(ROOT, "yaml"), [], "yaml ships its own");
+    assert.deepStrictEqual(typesPackageOf(ROOT, "@pulumi/policy"), []);
+  });
+
+  for (const pack of PACKS) {
+    it(`a built ${pack.dir} pack type-checks alone, with its own tsconfig.json and only its declared dependencies`, () => {
+      const built = buildPack(ROOT, pack, outside(`cnai-typecheck-${pack.dir}-`));
+      temporary.push(path.dirname(built.dir));
+      linkDependencies(built.dir, Object.keys(JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8")).dependencies));
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript-native", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"], { cwd: built.dir, encoding: "utf8" });
+      assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr);
     });
   }
 

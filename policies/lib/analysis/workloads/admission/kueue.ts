@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import { CONSUME_PROVISIONING_REQUEST } from "../../../../../components/catalog/gke-nodes";
 import { type ClusterIndex, chartsNamed, objectNamed, objectsOf } from "../cluster";
 import type { Problem, Props, Workload } from "../model";
@@ -55,7 +55,7 @@ function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
     let parsed: Props | undefined;
     if (typeof yaml === "string") {
       try {
-        parsed = parse(yaml) ?? {};
+        parsed = (load(yaml) as Props | undefined) ?? {};
       } catch {
         parsed = {};
       }
