@@ -4,7 +4,7 @@ import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { offlineRefusal } from "./monitor-features";
-import { checkSdkSeam, skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./sdk-seam";
+import { checkSdkSeam, keepStructObjects, skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./sdk-seam";
 import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
 import { type PlainValue, plainObject } from "./wire-values";
@@ -97,6 +97,7 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
   checkSdkSeam();
   skipSourcePositions(pulumi.Resource);
   skipPromiseStacks();
+  keepStructObjects();
   const inStore = options.isolated === false ? <T>(run: () => Promise<T>) => run() : withLocalStorage;
   return inStore(async () => {
     const monitor = new RecordingMonitor({

@@ -30,6 +30,10 @@ const policyProxy = require("@pulumi/policy/proxy") as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as Record<string, any>;
+// The SDK's own copy of google-protobuf's Struct (runtime/resource.ts imports it as gstruct).
+const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [require.resolve("@pulumi/pulumi/package.json")] })) as {
+  Struct: (new () => Record<string, unknown>) & { fromJavaScript: (value: Record<string, unknown>) => Record<string, unknown> };
+};
 
 /**
  * The SDK releases the engine supports. 3.261.0 is the first that keeps the secret marker on a
@@ -116,6 +120,14 @@ export const SDK_SEAM: readonly SeamPoint[] = [
     reliance:
       "the recording monitor answers with an object of the getters the SDK reads (getUrn, getId, getResult, getUnknown, getPropertydependenciesMap, getObject().toJavaScript()), as the SDK does itself without a monitor",
     present: () => typeof resproto.Result?.SUCCESS === "number" && isFunction(rpc.deserializeProperties),
+  },
+  {
+    name: "property structs",
+    source: "google-protobuf struct_pb Struct.fromJavaScript, as runtime/resource.ts, invoke.ts and mocks.ts call it (gstruct)",
+    reliance:
+      "offline, a Struct keeps the object it was made from and gives it back (toJavaScript) without building the protobuf value the in-process monitor would only turn back; built on first use of anything else",
+    present: () => isFunction(structproto.Struct?.fromJavaScript),
+    calledBySdk: () => ({ target: structproto.Struct, method: "fromJavaScript" }),
   },
   {
     name: "source positions",
@@ -240,6 +252,34 @@ export function skipPromiseStacks(): void {
     }
   };
   debuggable.debuggablePromise = Object.assign(lean, { [LEAN]: true as const });
+}
+
+/**
+ * The SDK turns every registration's inputs (and invoke arguments, outputs) into a protobuf Struct
+ * for the resource monitor, which offline is in the same process and turns it straight back into
+ * the object (recording-monitor.ts, MockMonitor.invoke): a tenth of a plan. Offline, the Struct
+ * keeps the object: `toJavaScript` returns it, and `getFieldsMap` (the SDK reads invoke results that
+ * way) builds the real one on first use. A Struct that is never sent over the wire is all this
+ * process makes; serialising one would send nothing, so that throws instead.
+ */
+export function keepStructObjects(): void {
+  const Struct = structproto.Struct as typeof structproto.Struct & { fromJavaScript: { [LEAN]?: true } };
+  const original = Struct.fromJavaScript;
+  if (original[LEAN]) return;
+  const lazy = (value: Record<string, unknown>) => {
+    const struct = new Struct();
+    let real: Record<string, unknown> | undefined;
+    const materialized = () => (real ??= original.call(Struct, value));
+    struct.toJavaScript = () => value;
+    struct.getFieldsMap = (...args: unknown[]) => (materialized().getFieldsMap as (...a: unknown[]) => unknown)(...args);
+    const refuse = () => {
+      throw new Error("offline engine: a property Struct kept as its object cannot be serialised (scripts/lib/sdk-seam.ts keepStructObjects)");
+    };
+    struct.serializeBinary = refuse;
+    struct.toObject = refuse;
+    return struct;
+  };
+  Struct.fromJavaScript = Object.assign(lazy, { [LEAN]: true as const });
 }
 
 /**

@@ -36,8 +36,10 @@ export function plainValue(value: unknown): PlainValue {
         if (record.secret === true) return SECRET;
         return "value" in record ? plainValue(record.value) : UNKNOWN;
       default: {
+        // Keys in sorted order, as a protobuf Struct (the engine's wire format) gives them back.
         const result: Record<string, PlainValue> = {};
-        for (const [key, inner] of Object.entries(record)) {
+        for (const key of Object.keys(record).sort()) {
+          const inner = record[key];
           if (inner !== undefined) result[key] = plainValue(inner);
         }
         return result;
