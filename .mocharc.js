@@ -1,5 +1,4 @@
-"use strict";
-const os = require("os");
+const os = require("node:os");
 
 /**
  * Mocha's settings. The specs load TypeScript through scripts/ts-register.js (transpile-only, cached;

@@ -1,5 +1,5 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 
 /** IAM member prefixes a grant may name (Google Cloud IAM "principal identifiers"). */
 export const IAM_MEMBER_PATTERN = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;
@@ -21,16 +21,27 @@ export function checkMembers(
   for (const member of members ?? []) {
     if (typeof member !== "string") continue;
     if ((PUBLIC_MEMBERS as readonly string[]).includes(member)) {
-      throw new pulumi.ResourceError(`${component}: ${field}: ${member} would make the resource public; grant named principals only`, resource);
+      throw new pulumi.ResourceError(
+        `${component}: ${field}: ${member} would make the resource public; grant named principals only`,
+        resource,
+      );
     }
     if (!IAM_MEMBER_PATTERN.test(member)) {
-      throw new pulumi.ResourceError(`${component}: ${field}: "${member}" is not an IAM member (user:, group:, serviceAccount:, domain:, principal: or principalSet:)`, resource);
+      throw new pulumi.ResourceError(
+        `${component}: ${field}: "${member}" is not an IAM member (user:, group:, serviceAccount:, domain:, principal: or principalSet:)`,
+        resource,
+      );
     }
   }
 }
 
 /** A stable resource-name suffix for a member given in config, so reordering a list replaces nothing. */
 export function memberKey(member: string): string {
-  const cleaned = member.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  return cleaned.length <= 40 ? cleaned : `${cleaned.slice(0, 33)}-${createHash("sha256").update(member).digest("hex").slice(0, 6)}`;
+  const cleaned = member
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  return cleaned.length <= 40
+    ? cleaned
+    : `${cleaned.slice(0, 33)}-${createHash("sha256").update(member).digest("hex").slice(0, 6)}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 
 /**
  * Physical names: `<prefix>-<name>`, lower case, deterministic, within a resource's length limit.

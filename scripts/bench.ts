@@ -1,12 +1,12 @@
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import type { Plan } from "./lib/plan-document";
-import { evaluatePolicies } from "./lib/policy-engine";
 import { readStackPolicyConfig } from "./lib/policy-check";
+import { evaluatePolicies } from "./lib/policy-engine";
 import { UsageError } from "./lib/project-files";
 import { writeSyntheticProject } from "./lib/synthetic-stack";
 
@@ -22,15 +22,26 @@ const STACKS = ["dev", "staging", "prod"];
  */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const flags = parseFlags(argv, { runs: { type: "string" }, teams: { type: "string" }, "skip-test-loop": { type: "boolean" }, out: { type: "string" } }, USAGE);
+    const flags = parseFlags(
+      argv,
+      {
+        runs: { type: "string" },
+        teams: { type: "string" },
+        "skip-test-loop": { type: "boolean" },
+        out: { type: "string" },
+      },
+      USAGE,
+    );
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_OK;
     }
     const runs = Number(flags.runs ?? 5);
-    if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs: got ${flags.runs}; allowed: an integer from 1 to 50`);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+      throw new UsageError(`--runs: got ${flags.runs}; allowed: an integer from 1 to 50`);
     const teams = (flags.teams ?? "10,100,500").split(",").map(Number);
-    if (teams.some((n) => !Number.isInteger(n) || n < 1 || n > 500)) throw new UsageError(`--teams: got ${flags.teams}; allowed: team counts from 1 to 500, comma-separated`);
+    if (teams.some((n) => !Number.isInteger(n) || n < 1 || n > 500))
+      throw new UsageError(`--teams: got ${flags.teams}; allowed: team counts from 1 to 500, comma-separated`);
     const out = path.resolve(flags.out ?? path.join(ROOT, "bench", "results.json"));
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-bench-"));
     try {
@@ -53,13 +64,18 @@ interface ProcessRun {
 }
 
 /** Runs a command as a process `runs` times; the median wall time and the largest peak RSS. */
-function timeProcess(command: string[], runs: number, options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): ProcessRun & { runs: number[] } {
+function timeProcess(
+  command: string[],
+  runs: number,
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): ProcessRun & { runs: number[] } {
   const times: number[] = [];
   let peak = 0;
   for (let i = 0; i < runs; i++) {
     const rssFile = path.join(os.tmpdir(), `cnai-bench-rss-${process.pid}-${i}`);
     const [exe, ...args] = command;
-    const withRss = exe === process.execPath ? [`-r`, path.join(ROOT, "scripts", "lib", "bench-rss.js"), ...args] : args;
+    const withRss =
+      exe === process.execPath ? [`-r`, path.join(ROOT, "scripts", "lib", "bench-rss.js"), ...args] : args;
     const started = process.hrtime.bigint();
     const result = spawnSync(exe, withRss, {
       cwd: options.cwd ?? ROOT,
@@ -69,7 +85,10 @@ function timeProcess(command: string[], runs: number, options: { cwd?: string; e
       maxBuffer: 64 * 1024 * 1024,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) throw new Error(`${command.join(" ")} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).slice(-2000)}`);
+    if (result.status !== 0)
+      throw new Error(
+        `${command.join(" ")} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).slice(-2000)}`,
+      );
     times.push(seconds);
     if (fs.existsSync(rssFile)) {
       peak = Math.max(peak, Number(fs.readFileSync(rssFile, "utf8")) / 1024);
@@ -80,15 +99,29 @@ function timeProcess(command: string[], runs: number, options: { cwd?: string; e
 }
 
 /** Runs each command once per round, `runs` rounds: the median and peak of each, as timeProcess gives them. */
-function interleaved(commands: Record<string, string[]>, runs: number, env: Record<string, Record<string, string>> = {}): Record<string, ProcessRun & { runs: number[] }> {
+function interleaved(
+  commands: Record<string, string[]>,
+  runs: number,
+  env: Record<string, Record<string, string>> = {},
+): Record<string, ProcessRun & { runs: number[] }> {
   const samples: Record<string, Array<ProcessRun & { runs: number[] }>> = {};
   for (let i = 0; i < runs; i++) {
-    for (const [name, command] of Object.entries(commands)) (samples[name] ??= []).push(timeProcess(command, 1, { env: env[name] }));
+    for (const [name, command] of Object.entries(commands))
+      (samples[name] ??= []).push(timeProcess(command, 1, { env: env[name] }));
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, list]) => {
-    const times = list.map((s) => s.seconds);
-    return [name, { seconds: median(times), peakRssMiB: Math.max(...list.map((s) => s.peakRssMiB)), runs: times.map((t) => round(t, 3)) }];
-  }));
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => {
+      const times = list.map((s) => s.seconds);
+      return [
+        name,
+        {
+          seconds: median(times),
+          peakRssMiB: Math.max(...list.map((s) => s.peakRssMiB)),
+          runs: times.map((t) => round(t, 3)),
+        },
+      ];
+    }),
+  );
 }
 
 /** `npm run plan`'s command line, so the benchmark runs exactly what users run. */
@@ -117,7 +150,13 @@ function floorCommand(plans: Plan[]): string[] {
 }
 
 async function measure(work: string, runs: number, teamCounts: number[], testLoop: boolean) {
-  const machine = { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
   // Warm the transpile cache, as any second run finds it, and keep the plans for the floor.
@@ -133,37 +172,76 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
   // first, so both sides load the SDKs' code the same way.
   const floorEnv = { NODE_COMPILE_CACHE: path.join(ROOT, "node_modules", ".cache", "cnai-v8") };
   timeProcess(floorCommand(plans), 1, { env: floorEnv });
-  const rounds = interleaved({ floor: floorCommand(plans), ...Object.fromEntries(STACKS.map((stack) => [stack, planCommand(["--stack", stack, "--out", path.join(work, stack)])])) }, runs, { floor: floorEnv });
+  const rounds = interleaved(
+    {
+      floor: floorCommand(plans),
+      ...Object.fromEntries(
+        STACKS.map((stack) => [stack, planCommand(["--stack", stack, "--out", path.join(work, stack)])]),
+      ),
+    },
+    runs,
+    { floor: floorEnv },
+  );
   const floor = rounds.floor;
   log(`floor (Pulumi SDKs only): ${floor.seconds.toFixed(2)} s`);
   const shipped = STACKS.map((stack, i) => {
     const run = rounds[stack];
     log(`plan ${stack}: ${run.seconds.toFixed(2)} s, ${run.peakRssMiB} MiB`);
-    return { stack, resources: plans[i].resources.length, seconds: round(run.seconds, 3), ratioToFloor: round(run.seconds / floor.seconds, 2), peakRssMiB: run.peakRssMiB, runs: run.runs };
+    return {
+      stack,
+      resources: plans[i].resources.length,
+      seconds: round(run.seconds, 3),
+      ratioToFloor: round(run.seconds / floor.seconds, 2),
+      peakRssMiB: run.peakRssMiB,
+      runs: run.runs,
+    };
   });
 
   const scaling = teamCounts.map((teams) => {
     const dir = path.join(work, `synthetic-${teams}`);
     const { stack } = writeSyntheticProject(ROOT, dir, teams);
     timeProcess(planCommand(["--stack", stack, "--root", dir, "--out", path.join(dir, "out")]), 1);
-    const run = timeProcess(planCommand(["--stack", stack, "--root", dir, "--out", path.join(dir, "out")]), teams >= 500 ? Math.min(runs, 3) : runs);
-    const resources = (JSON.parse(fs.readFileSync(path.join(dir, "out", "plan.json"), "utf8")) as Plan).resources.length;
+    const run = timeProcess(
+      planCommand(["--stack", stack, "--root", dir, "--out", path.join(dir, "out")]),
+      teams >= 500 ? Math.min(runs, 3) : runs,
+    );
+    const resources = (JSON.parse(fs.readFileSync(path.join(dir, "out", "plan.json"), "utf8")) as Plan).resources
+      .length;
     log(`plan of ${teams} teams: ${resources} resources, ${run.seconds.toFixed(2)} s, ${run.peakRssMiB} MiB`);
-    return { teams, resources, seconds: round(run.seconds, 3), msPerResource: round((run.seconds * 1000) / resources, 3), peakRssMiB: run.peakRssMiB, runs: run.runs };
+    return {
+      teams,
+      resources,
+      seconds: round(run.seconds, 3),
+      msPerResource: round((run.seconds * 1000) / resources, 3),
+      peakRssMiB: run.peakRssMiB,
+      runs: run.runs,
+    };
   });
 
   const largest = scaling.length ? scaling[scaling.length - 1] : undefined;
-  const policy = largest ? await policyThroughput(path.join(work, `synthetic-${largest.teams}`), `synthetic-${largest.teams}`, runs) : undefined;
-  if (policy) log(`policy: ${policy.checks} resource checks in ${policy.seconds.toFixed(2)} s: ${policy.checksPerSecond} per second`);
+  const policy = largest
+    ? await policyThroughput(path.join(work, `synthetic-${largest.teams}`), `synthetic-${largest.teams}`, runs)
+    : undefined;
+  if (policy)
+    log(
+      `policy: ${policy.checks} resource checks in ${policy.seconds.toFixed(2)} s: ${policy.checksPerSecond} per second`,
+    );
 
   const loaders = loaderComparison(work, runs);
-  log(`loaders, plan dev: ${loaders.plan.custom.seconds.toFixed(2)} s custom (cache warm), ${loaders.plan.customCold.seconds.toFixed(2)} s custom (no cache), ${loaders.plan.tsNode.seconds.toFixed(2)} s ts-node transpile-only; Node type stripping: ${loaders.nodeTypeStripping.runs ? "runs" : "cannot load the project"}`);
+  log(
+    `loaders, plan dev: ${loaders.plan.custom.seconds.toFixed(2)} s custom (cache warm), ${loaders.plan.customCold.seconds.toFixed(2)} s custom (no cache), ${loaders.plan.tsNode.seconds.toFixed(2)} s ts-node transpile-only; Node type stripping: ${loaders.nodeTypeStripping.runs ? "runs" : "cannot load the project"}`,
+  );
 
   const startup = runtimeStartup(runs);
-  log(`program start-up as the Pulumi runtime loads it: ${startup.transpileOnly.seconds.toFixed(2)} s (type-checking: ${startup.typeChecking.seconds.toFixed(1)} s)`);
+  log(
+    `program start-up as the Pulumi runtime loads it: ${startup.transpileOnly.seconds.toFixed(2)} s (type-checking: ${startup.typeChecking.seconds.toFixed(1)} s)`,
+  );
 
   const tests = testLoop ? testLoopTimes() : undefined;
-  if (tests) log(`npm test ${tests.project.seconds.toFixed(0)} s; default ts-node way ${tests.defaultWay.seconds.toFixed(0)} s: ${tests.speedup}x`);
+  if (tests)
+    log(
+      `npm test ${tests.project.seconds.toFixed(0)} s; default ts-node way ${tests.defaultWay.seconds.toFixed(0)} s: ${tests.speedup}x`,
+    );
 
   return {
     measuredAt: new Date().toISOString(),
@@ -184,7 +262,8 @@ async function measure(work: string, runs: number, teamCounts: number[], testLoo
       planToFloorAtMost2: shipped.every((s) => s.ratioToFloor <= 2),
       largestUnder15s: largest?.teams === 500 ? largest.seconds < 15 : undefined,
       largestUnder1GiB: largest?.teams === 500 ? largest.peakRssMiB < 1024 : undefined,
-      msPerResourceWithin1_5xOfSmallest: scaling.length > 1 ? scaling[scaling.length - 1].msPerResource <= 1.5 * scaling[0].msPerResource : undefined,
+      msPerResourceWithin1_5xOfSmallest:
+        scaling.length > 1 ? scaling[scaling.length - 1].msPerResource <= 1.5 * scaling[0].msPerResource : undefined,
       testLoopAtLeast5x: tests ? tests.speedup >= 5 : undefined,
       customLoaderWinsBy10Percent: loaders.customLoaderWins,
     },
@@ -203,7 +282,13 @@ async function policyThroughput(dir: string, stack: string, runs: number) {
     times.push(Number(process.hrtime.bigint() - started) / 1e9);
   }
   const seconds = median(times);
-  return { plan: stack, resources: plan.resources.length, checks, seconds: round(seconds, 3), checksPerSecond: Math.round(checks / seconds) };
+  return {
+    plan: stack,
+    resources: plan.resources.length,
+    checks,
+    seconds: round(seconds, 3),
+    checksPerSecond: Math.round(checks / seconds),
+  };
 }
 
 /**
@@ -222,7 +307,20 @@ function loaderComparison(work: string, runs: number) {
   const custom = ["-r", "./scripts/ts-register.js"];
   const tsNode = ["-r", "ts-node/register/transpile-only"];
   const mocha = require.resolve("mocha/bin/mocha.js");
-  const specRun = (loader: string[]) => [process.execPath, mocha, "--no-config", "--require", loader[1], "--extension", "ts", "--timeout", "600000", "--reporter", "dot", ...spec];
+  const specRun = (loader: string[]) => [
+    process.execPath,
+    mocha,
+    "--no-config",
+    "--require",
+    loader[1],
+    "--extension",
+    "ts",
+    "--timeout",
+    "600000",
+    "--reporter",
+    "dot",
+    ...spec,
+  ];
   const cold = { CNAI_TS_CACHE: "off" };
   const measureEach = (command: (loader: string[]) => string[]) => {
     const rounds = interleaved({ custom: command(custom), tsNode: command(tsNode) }, runs);
@@ -233,16 +331,23 @@ function loaderComparison(work: string, runs: number) {
   const policy = measureEach((loader) => [process.execPath, ...loader, ...policyArgs]);
   const tests = measureEach(specRun);
   const native = spawnSync(process.execPath, planArgs, { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-  const firstError = (native.stderr || "").split("\n").find((l) => /Error|error/.test(l))?.trim();
-  const transform = spawnSync(process.execPath, [
-    "-e",
-    `const m = require("module"), fs = require("fs"); const files = ${JSON.stringify(projectSources())};
+  const firstError = (native.stderr || "")
+    .split("\n")
+    .find((l) => /Error|error/.test(l))
+    ?.trim();
+  const transform = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `const m = require("module"), fs = require("fs"); const files = ${JSON.stringify(projectSources())};
      const time = (f) => { const t = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - t) / 1e6; };
      const strip = typeof m.stripTypeScriptTypes === "function" ? time(() => files.forEach((f) => m.stripTypeScriptTypes(fs.readFileSync(f, "utf8"), { mode: "transform" }))) : null;
      let ts; const load = time(() => (ts = require("typescript")));
      const transpile = time(() => files.forEach((f) => ts.transpileModule(fs.readFileSync(f, "utf8"), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, isolatedModules: true } })));
      console.log(JSON.stringify({ files: files.length, nodeStripMs: strip, typescriptLoadMs: load, typescriptTranspileMs: transpile }));`,
-  ], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+    ],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } },
+  );
   const share = (a: ProcessRun, b: ProcessRun) => round(1 - a.seconds / b.seconds, 3);
   const summary = (m: ReturnType<typeof measureEach>) => ({
     custom: { seconds: round(m.custom.seconds, 3) },
@@ -254,7 +359,12 @@ function loaderComparison(work: string, runs: number) {
     plan: summary(plan),
     policy: summary(policy),
     specs: { files: spec, ...summary(tests) },
-    nodeTypeStripping: { runs: native.status === 0, status: native.status, firstError, transformCost: JSON.parse(transform.stdout || "null") as unknown },
+    nodeTypeStripping: {
+      runs: native.status === 0,
+      status: native.status,
+      firstError,
+      transformCost: JSON.parse(transform.stdout || "null") as unknown,
+    },
     customLoaderWins: [plan, policy, tests].every((m) => share(m.custom, m.tsNode) > 0.1) && native.status !== 0,
   };
   return result;
@@ -287,7 +397,10 @@ function runtimeStartup(runs: number) {
   ];
   const transpileOnly = timeProcess(load(false), runs, { env: { TS_NODE_TRANSPILE_ONLY: "", TS_NODE_TYPE_CHECK: "" } });
   const typeChecking = timeProcess(load(true), 1, { timeoutMs: 900_000 });
-  return { transpileOnly: { seconds: round(transpileOnly.seconds, 3) }, typeChecking: { seconds: round(typeChecking.seconds, 1) } };
+  return {
+    transpileOnly: { seconds: round(transpileOnly.seconds, 3) },
+    typeChecking: { seconds: round(typeChecking.seconds, 1) },
+  };
 }
 
 /**
@@ -298,15 +411,36 @@ function runtimeStartup(runs: number) {
 function testLoopTimes() {
   const npmTest = () => timeProcess(["npm", "test"], 1, { timeoutMs: 1_800_000 }).seconds;
   const before = npmTest();
-  const defaultWay = timeProcess(["npx", "mocha", "--no-config", "-r", "ts-node/register", "--extension", "ts", "--timeout", "600000", "--reporter", "dot", "test/**/*.spec.ts"], 1, {
-    env: { TS_NODE_TYPE_CHECK: "true", TS_NODE_TRANSPILE_ONLY: "false" },
-    timeoutMs: 3_600_000,
-  });
+  const defaultWay = timeProcess(
+    [
+      "npx",
+      "mocha",
+      "--no-config",
+      "-r",
+      "ts-node/register",
+      "--extension",
+      "ts",
+      "--timeout",
+      "600000",
+      "--reporter",
+      "dot",
+      "test/**/*.spec.ts",
+    ],
+    1,
+    {
+      env: { TS_NODE_TYPE_CHECK: "true", TS_NODE_TRANSPILE_ONLY: "false" },
+      timeoutMs: 3_600_000,
+    },
+  );
   const after = npmTest();
   const project = (before + after) / 2;
   return {
     project: { command: "npm test", seconds: round(project, 1), runs: [round(before, 1), round(after, 1)] },
-    defaultWay: { command: "TS_NODE_TYPE_CHECK=true mocha -r ts-node/register test/**/*.spec.ts (serial, as in Pulumi's testing guide)", seconds: round(defaultWay.seconds, 1) },
+    defaultWay: {
+      command:
+        "TS_NODE_TYPE_CHECK=true mocha -r ts-node/register test/**/*.spec.ts (serial, as in Pulumi's testing guide)",
+      seconds: round(defaultWay.seconds, 1),
+    },
     speedup: round(defaultWay.seconds / project, 1),
   };
 }
@@ -315,22 +449,69 @@ function table(r: Awaited<ReturnType<typeof measure>>): string {
   const rows = [
     ["measure", "seconds", "peak MiB", "detail"],
     ["floor: Pulumi SDKs", r.floor.seconds.toFixed(2), String(r.floor.peakRssMiB), ""],
-    ...r.plans.map((p) => [`plan ${p.stack}`, p.seconds.toFixed(2), String(p.peakRssMiB), `${p.resources} resources, ${p.ratioToFloor}x floor`]),
-    ...r.scaling.map((s) => [`plan ${s.teams} teams`, s.seconds.toFixed(2), String(s.peakRssMiB), `${s.resources} resources, ${s.msPerResource} ms/resource`]),
-    ...(r.policy ? [[`policy, ${r.policy.plan}`, r.policy.seconds.toFixed(2), "", `${r.policy.checks} checks, ${r.policy.checksPerSecond}/s`]] : []),
-    ["start-up, Pulumi runtime", r.runtimeStartup.transpileOnly.seconds.toFixed(2), "", `type-checking instead: ${r.runtimeStartup.typeChecking.seconds} s`],
+    ...r.plans.map((p) => [
+      `plan ${p.stack}`,
+      p.seconds.toFixed(2),
+      String(p.peakRssMiB),
+      `${p.resources} resources, ${p.ratioToFloor}x floor`,
+    ]),
+    ...r.scaling.map((s) => [
+      `plan ${s.teams} teams`,
+      s.seconds.toFixed(2),
+      String(s.peakRssMiB),
+      `${s.resources} resources, ${s.msPerResource} ms/resource`,
+    ]),
+    ...(r.policy
+      ? [
+          [
+            `policy, ${r.policy.plan}`,
+            r.policy.seconds.toFixed(2),
+            "",
+            `${r.policy.checks} checks, ${r.policy.checksPerSecond}/s`,
+          ],
+        ]
+      : []),
+    [
+      "start-up, Pulumi runtime",
+      r.runtimeStartup.transpileOnly.seconds.toFixed(2),
+      "",
+      `type-checking instead: ${r.runtimeStartup.typeChecking.seconds} s`,
+    ],
     ...(["plan", "policy", "specs"] as const).map((k) => [
       `loader, ${k}`,
       r.loaders[k].custom.seconds.toFixed(2),
       "",
       `custom loader; no cache ${r.loaders[k].customCold.seconds.toFixed(2)} s; ts-node transpile-only ${r.loaders[k].tsNode.seconds.toFixed(2)} s (custom ${Math.round(r.loaders[k].customFasterThanTsNodeBy * 100)} % faster)`,
     ]),
-    ["loader, Node type stripping", "", "", r.loaders.nodeTypeStripping.runs ? "runs plan" : `cannot load the project: ${r.loaders.nodeTypeStripping.firstError ?? "failed"}`],
-    ...(r.testLoop ? [["npm test", r.testLoop.project.seconds.toFixed(1), "", `default ts-node way ${r.testLoop.defaultWay.seconds} s: ${r.testLoop.speedup}x`]] : []),
+    [
+      "loader, Node type stripping",
+      "",
+      "",
+      r.loaders.nodeTypeStripping.runs
+        ? "runs plan"
+        : `cannot load the project: ${r.loaders.nodeTypeStripping.firstError ?? "failed"}`,
+    ],
+    ...(r.testLoop
+      ? [
+          [
+            "npm test",
+            r.testLoop.project.seconds.toFixed(1),
+            "",
+            `default ts-node way ${r.testLoop.defaultWay.seconds} s: ${r.testLoop.speedup}x`,
+          ],
+        ]
+      : []),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) => row.map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd());
-  const targets = Object.entries(r.targets).map(([k, v]) => `${k}: ${v === undefined ? "not measured" : v ? "met" : "NOT met"}`);
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
+  const targets = Object.entries(r.targets).map(
+    ([k, v]) => `${k}: ${v === undefined ? "not measured" : v ? "met" : "NOT met"}`,
+  );
   return [...lines, "", ...targets].join("\n");
 }
 

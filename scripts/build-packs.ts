@@ -1,7 +1,7 @@
-import * as path from "path";
+import * as path from "node:path";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
-import { PACKS_OUT, buildPack } from "./lib/pack-build";
+import { buildPack, PACKS_OUT } from "./lib/pack-build";
 
 const USAGE = "usage: npm run build-packs [-- --out <dir>]";
 const ROOT = path.resolve(__dirname, "..");
@@ -23,10 +23,16 @@ export function main(argv: string[]): number {
     const out = path.resolve(flags.out ?? path.join(ROOT, PACKS_OUT));
     for (const pack of PACKS) {
       const built = buildPack(ROOT, pack, out);
-      const deps = Object.entries(built.packageJson.dependencies as Record<string, string>).map(([name, version]) => `${name}@${version}`);
-      process.stdout.write(`build-packs: ${pack.name} ${built.packageJson.version}: ${path.relative(process.cwd(), built.dir) || "."} (${built.closure.files.length} files; dependencies ${deps.join(", ")})\n`);
+      const deps = Object.entries(built.packageJson.dependencies as Record<string, string>).map(
+        ([name, version]) => `${name}@${version}`,
+      );
+      process.stdout.write(
+        `build-packs: ${pack.name} ${built.packageJson.version}: ${path.relative(process.cwd(), built.dir) || "."} (${built.closure.files.length} files; dependencies ${deps.join(", ")})\n`,
+      );
     }
-    process.stdout.write(`build-packs: next: cd ${path.relative(process.cwd(), out) || "."}/<pack> && npm install && pulumi policy publish <org> (README, "Publishing the packs")\n`);
+    process.stdout.write(
+      `build-packs: next: cd ${path.relative(process.cwd(), out) || "."}/<pack> && npm install && pulumi policy publish <org> (README, "Publishing the packs")\n`,
+    );
     return EXIT_OK;
   } catch (error) {
     return reportError("build-packs", error, verbose);

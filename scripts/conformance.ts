@@ -1,8 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { resolveConfig } from "../stacks/config/load";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
-import { type KubernetesObject, checkObjects, crdSearchPath, findCrdDir, loadCrds } from "./lib/conformance";
+import { checkObjects, crdSearchPath, findCrdDir, type KubernetesObject, loadCrds } from "./lib/conformance";
 import { runStack } from "./lib/engine";
 import { manifestsOf } from "./lib/manifests";
 import { type Plan, planFromRun } from "./lib/plan-document";
@@ -24,11 +24,23 @@ export async function main(argv: string[]): Promise<number> {
       plan = JSON.parse(fs.readFileSync(flags.plan, "utf8")) as Plan;
     } else {
       const stack = flags.stack!;
-      plan = planFromRun(await runStack({ root: ROOT, stack, preflight: (c) => void resolveConfig({ stack, file: c.file, values: c.values }) }));
+      plan = planFromRun(
+        await runStack({
+          root: ROOT,
+          stack,
+          preflight: (c) => void resolveConfig({ stack, file: c.file, values: c.values }),
+        }),
+      );
     }
-    const report = await checkObjects(manifestsOf(plan).map((m) => m.object as KubernetesObject), loadCrds(dir));
-    for (const p of report.problems) process.stdout.write(`conformance: ${p.object}${p.path ? ` ${p.path}` : ""}: ${p.message}\n`);
-    process.stdout.write(`conformance: ${plan.stack}: ${report.customResources} custom resources and ${report.coreObjects} core objects checked against ${dir}; ${report.problems.length} problems\n`);
+    const report = await checkObjects(
+      manifestsOf(plan).map((m) => m.object as KubernetesObject),
+      loadCrds(dir),
+    );
+    for (const p of report.problems)
+      process.stdout.write(`conformance: ${p.object}${p.path ? ` ${p.path}` : ""}: ${p.message}\n`);
+    process.stdout.write(
+      `conformance: ${plan.stack}: ${report.customResources} custom resources and ${report.coreObjects} core objects checked against ${dir}; ${report.problems.length} problems\n`,
+    );
     return report.problems.length ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
   } catch (error) {
     return reportError("conformance", error, false) || EXIT_ERROR;

@@ -1,4 +1,4 @@
-import * as path from "path";
+import * as path from "node:path";
 import { findCrdDir } from "./lib/crd-dir";
 
 /**
@@ -11,7 +11,9 @@ export async function ensureCrds(root: string, env: NodeJS.ProcessEnv = process.
   if (findCrdDir(root, env)) return 0;
   const { main } = require("./fetch-crds") as typeof import("./fetch-crds");
   if ((await main([])) !== 0) {
-    process.stderr.write(`ensure-crds: no CRDs for the conformance tests; they ${env.CI === "true" ? "fail in CI" : "skip"}\n`);
+    process.stderr.write(
+      `ensure-crds: no CRDs for the conformance tests; they ${env.CI === "true" ? "fail in CI" : "skip"}\n`,
+    );
   }
   return 0;
 }

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import { CRD_SOURCES, crdUrl } from "./lib/crd-sources";
 import { UsageError } from "./lib/project-files";
@@ -30,7 +30,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`fetch-crds: wrote ${count} CRDs to ${path.relative(process.cwd(), out) || "."}\n`);
     return EXIT_OK;
   } catch (error) {
-    return error instanceof TypeError ? (process.stderr.write(`fetch-crds: cannot reach GitHub: ${(error as Error).message}\n`), EXIT_ERROR) : reportError("fetch-crds", error, false);
+    return error instanceof TypeError
+      ? (process.stderr.write(`fetch-crds: cannot reach GitHub: ${(error as Error).message}\n`), EXIT_ERROR)
+      : reportError("fetch-crds", error, false);
   }
 }
 

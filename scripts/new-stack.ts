@@ -1,11 +1,11 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { resolveConfig } from "../stacks/config/load";
 import { PACKS } from "../policies/lib/packs";
+import { resolveConfig } from "../stacks/config/load";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
-import { UsageError, readProjectFile, readStackConfigFile } from "./lib/project-files";
 import { policyConfigFile, readStackPolicyConfig } from "./lib/policy-check";
+import { readProjectFile, readStackConfigFile, UsageError } from "./lib/project-files";
 
 const USAGE =
   "usage: npm run new-stack -- --name <stack> [--from dev|staging|prod|<stack>] [--profile dev|staging|prod] " +
@@ -21,10 +21,22 @@ const ROOT = path.resolve(__dirname, "..");
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   try {
-    const flags = parseFlags(argv, {
-      name: { type: "string" }, from: { type: "string" }, profile: { type: "string" }, project: { type: "string" }, region: { type: "string" },
-      team: { type: "string" }, "cost-center": { type: "string" }, "billing-account": { type: "string" }, root: { type: "string" }, verbose: { type: "boolean" },
-    }, USAGE);
+    const flags = parseFlags(
+      argv,
+      {
+        name: { type: "string" },
+        from: { type: "string" },
+        profile: { type: "string" },
+        project: { type: "string" },
+        region: { type: "string" },
+        team: { type: "string" },
+        "cost-center": { type: "string" },
+        "billing-account": { type: "string" },
+        root: { type: "string" },
+        verbose: { type: "boolean" },
+      },
+      USAGE,
+    );
     verbose = flags.verbose ?? false;
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
@@ -32,14 +44,22 @@ export async function main(argv: string[]): Promise<number> {
     }
     const name = flags.name;
     if (!name) throw new UsageError(`--name is required\n${USAGE}`);
-    if (!/^[a-z][a-z0-9-]{0,29}$/.test(name)) throw new UsageError(`--name: got "${name}"; allowed: a lower-case stack name (letters, digits, '-', up to 30; it becomes part of resource names)`);
+    if (!/^[a-z][a-z0-9-]{0,29}$/.test(name))
+      throw new UsageError(
+        `--name: got "${name}"; allowed: a lower-case stack name (letters, digits, '-', up to 30; it becomes part of resource names)`,
+      );
     const root = path.resolve(flags.root ?? ROOT);
     const project = readProjectFile(root);
     const from = flags.from ?? flags.profile ?? "dev";
     const source = readStackConfigFile(project, from);
     const target = path.join(project.stackConfigDir, `Pulumi.${name}.yaml`);
-    const policyFiles = PACKS.map((pack) => ({ from: policyConfigFile(root, from, pack), to: policyConfigFile(root, name, pack) }));
-    for (const file of [target, ...policyFiles.map((f) => f.to)]) if (fs.existsSync(file)) throw new UsageError(`${path.relative(root, file)} exists; choose another --name or delete it first`);
+    const policyFiles = PACKS.map((pack) => ({
+      from: policyConfigFile(root, from, pack),
+      to: policyConfigFile(root, name, pack),
+    }));
+    for (const file of [target, ...policyFiles.map((f) => f.to)])
+      if (fs.existsSync(file))
+        throw new UsageError(`${path.relative(root, file)} exists; choose another --name or delete it first`);
 
     const doc = parseDocument(fs.readFileSync(path.join(root, source.file), "utf8"));
     const sourceProject = String(doc.getIn(["config", "gcp:project"]) ?? "");
@@ -50,8 +70,14 @@ export async function main(argv: string[]): Promise<number> {
     set("cnai-platform:team", flags.team);
     set("cnai-platform:costCenter", flags["cost-center"]);
     // A stack named after a profile takes it implicitly; a fork must say it.
-    set("cnai-platform:profile", flags.profile ?? doc.getIn(["config", "cnai-platform:profile"]) ?? (["dev", "staging", "prod"].includes(from) ? from : undefined));
-    if (flags["billing-account"]) doc.setIn(["config", "cnai-platform:observability", "budget", "billingAccount"], flags["billing-account"]);
+    set(
+      "cnai-platform:profile",
+      flags.profile ??
+        doc.getIn(["config", "cnai-platform:profile"]) ??
+        (["dev", "staging", "prod"].includes(from) ? from : undefined),
+    );
+    if (flags["billing-account"])
+      doc.setIn(["config", "cnai-platform:observability", "budget", "billingAccount"], flags["billing-account"]);
     if (flags.region && flags.region !== sourceRegion) dropZones(doc);
     doc.commentBefore = ` ${name}: forked from ${from} by npm run new-stack; edit the settings below (README, "Stacks").`;
     const yamlText = doc.toString();
@@ -64,17 +90,24 @@ export async function main(argv: string[]): Promise<number> {
       resolveConfig({ stack: name, file: relative, values: config.values });
       const written: string[] = [];
       for (const file of policyFiles) {
-        if (!fs.existsSync(file.from)) throw new UsageError(`${path.relative(root, file.from)}: no policy config for stack ${from} to copy`);
+        if (!fs.existsSync(file.from))
+          throw new UsageError(`${path.relative(root, file.from)}: no policy config for stack ${from} to copy`);
         const policyText = forkPolicyConfig(fs.readFileSync(file.from, "utf8"), {
-          from, to: name,
-          replace: [[sourceProject, flags.project], [sourceRegion, flags.region]],
+          from,
+          to: name,
+          replace: [
+            [sourceProject, flags.project],
+            [sourceRegion, flags.region],
+          ],
         });
         fs.mkdirSync(path.dirname(file.to), { recursive: true });
         fs.writeFileSync(file.to, policyText);
         written.push(path.relative(root, file.to));
       }
       readStackPolicyConfig(root, name);
-      process.stdout.write(`new-stack: wrote ${relative} and ${written.join(", ")} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`);
+      process.stdout.write(
+        `new-stack: wrote ${relative} and ${written.join(", ")} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`,
+      );
       return EXIT_OK;
     } catch (error) {
       for (const file of [target, ...policyFiles.map((f) => f.to)]) fs.rmSync(file, { force: true });
@@ -90,14 +123,20 @@ export async function main(argv: string[]): Promise<number> {
 /** Zone lists belong to a region: without them the profile picks the new region's zones. */
 function dropZones(doc: ReturnType<typeof parseDocument>): void {
   doc.deleteIn(["config", "cnai-platform:zones"]);
-  const pools = doc.getIn(["config", "cnai-platform:gpuPools"]) as { items?: Array<{ delete(key: string): boolean }> } | undefined;
+  const pools = doc.getIn(["config", "cnai-platform:gpuPools"]) as
+    | { items?: Array<{ delete(key: string): boolean }> }
+    | undefined;
   for (const pool of pools?.items ?? []) pool.delete("zones");
 }
 
 /** The source stack's policy config for the new stack: URNs and project- or region-bound values rewritten. */
-export function forkPolicyConfig(text: string, fork: { from: string; to: string; replace: Array<[string, string | undefined]> }): string {
+export function forkPolicyConfig(
+  text: string,
+  fork: { from: string; to: string; replace: Array<[string, string | undefined]> },
+): string {
   let out = text.split(`urn:pulumi:${fork.from}::`).join(`urn:pulumi:${fork.to}::`);
-  for (const [before, after] of fork.replace) if (before && after && before !== after) out = out.split(before).join(after);
+  for (const [before, after] of fork.replace)
+    if (before && after && before !== after) out = out.split(before).join(after);
   return out;
 }
 

@@ -1,25 +1,37 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PACKS } from "../policies/lib/packs";
 import { resolveConfig } from "../stacks/config/load";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import { runStack } from "./lib/engine";
-import { UsageError } from "./lib/project-files";
 import { writeManifests } from "./lib/manifests";
 import { type Plan, planFromRun } from "./lib/plan-document";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
-import { counted, violationTable } from "./lib/violation-table";
+import { UsageError } from "./lib/project-files";
 import { renderReport } from "./lib/report";
 import { sarifOf } from "./lib/sarif";
-import { PACKS } from "../policies/lib/packs";
+import { counted, violationTable } from "./lib/violation-table";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>]";
+const USAGE =
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /** `plan`: runs the program for a stack offline and writes plan.json, manifests/ and report.md. */
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   try {
-    const flags = parseFlags(argv, { stack: { type: "string", short: "s" }, out: { type: "string" }, preview: { type: "boolean" }, format: { type: "string" }, verbose: { type: "boolean" }, root: { type: "string" } }, USAGE);
+    const flags = parseFlags(
+      argv,
+      {
+        stack: { type: "string", short: "s" },
+        out: { type: "string" },
+        preview: { type: "boolean" },
+        format: { type: "string" },
+        verbose: { type: "boolean" },
+        root: { type: "string" },
+      },
+      USAGE,
+    );
     verbose = flags.verbose ?? false;
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
@@ -27,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!flags.stack) throw new UsageError(`--stack is required\n${USAGE}`);
     const format = flags.format ?? "json";
-    if (format !== "json" && format !== "sarif") throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
+    if (format !== "json" && format !== "sarif")
+      throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
     const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
     const started = Date.now();
@@ -46,10 +59,16 @@ export async function main(argv: string[]): Promise<number> {
     });
     const { plan } = await checkPlan(planFromRun(run), configs!);
     const files = await writePlanFiles(plan, out);
-    if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`, configs), null, 2)}\n`);
+    if (format === "sarif")
+      fs.writeFileSync(
+        path.join(out, "policy.sarif"),
+        `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`, configs), null, 2)}\n`,
+      );
     const mandatory = mandatoryCount(plan.policy.violations);
     const shownOut = path.relative(process.cwd(), out) || ".";
-    process.stdout.write(violationTable(plan.policy.violations, { verbose, fullMessagesIn: path.join(shownOut, "report.md") }));
+    process.stdout.write(
+      violationTable(plan.policy.violations, { verbose, fullMessagesIn: path.join(shownOut, "report.md") }),
+    );
     process.stdout.write(
       `plan: stack ${plan.stack}${plan.preview ? " (preview)" : ""}: ${counted(plan.resources.length, "resource")}, ` +
         `${counted(files.manifests, "Kubernetes manifest")}, ${counted(plan.policy.violations.length, "policy violation")} (${mandatory} mandatory) ` +

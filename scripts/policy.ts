@@ -1,17 +1,18 @@
 import Ajv from "ajv";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
-import type { Plan } from "./lib/plan-document";
 import schema from "./lib/plan.schema.json";
+import type { Plan } from "./lib/plan-document";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
 import { renderReport } from "./lib/report";
 import { sarifOf } from "./lib/sarif";
 import { counted, violationTable } from "./lib/violation-table";
 
-const USAGE = "usage: npm run policy -- --plan <plan.json> --stack <name> [--out <dir>] [--format json|sarif] [--verbose] [--root <project dir>]";
+const USAGE =
+  "usage: npm run policy -- --plan <plan.json> --stack <name> [--out <dir>] [--format json|sarif] [--verbose] [--root <project dir>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /**
@@ -23,7 +24,18 @@ const ROOT = path.resolve(__dirname, "..");
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   try {
-    const flags = parseFlags(argv, { plan: { type: "string" }, stack: { type: "string", short: "s" }, out: { type: "string" }, format: { type: "string" }, root: { type: "string" }, verbose: { type: "boolean" } }, USAGE);
+    const flags = parseFlags(
+      argv,
+      {
+        plan: { type: "string" },
+        stack: { type: "string", short: "s" },
+        out: { type: "string" },
+        format: { type: "string" },
+        root: { type: "string" },
+        verbose: { type: "boolean" },
+      },
+      USAGE,
+    );
     verbose = flags.verbose ?? false;
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
@@ -32,16 +44,20 @@ export async function main(argv: string[]): Promise<number> {
     if (!flags.plan) throw new UsageError(`--plan is required\n${USAGE}`);
     if (!flags.stack) throw new UsageError(`--stack is required\n${USAGE}`);
     const format = flags.format ?? "json";
-    if (format !== "json" && format !== "sarif") throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
+    if (format !== "json" && format !== "sarif")
+      throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
     const input = readPlan(flags.plan);
     const configs = readStackPolicyConfig(root, flags.stack);
     const { plan, checks } = await checkPlan(input, configs);
     const mandatory = mandatoryCount(plan.policy.violations);
-    const sarif = () => `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`, configs), null, 2)}\n`;
+    const sarif = () =>
+      `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`, configs), null, 2)}\n`;
     const out = flags.out ? path.resolve(flags.out) : undefined;
     const shownOut = out && (path.relative(process.cwd(), out) || ".");
-    process.stdout.write(violationTable(plan.policy.violations, { verbose, fullMessagesIn: shownOut && path.join(shownOut, "report.md") }));
+    process.stdout.write(
+      violationTable(plan.policy.violations, { verbose, fullMessagesIn: shownOut && path.join(shownOut, "report.md") }),
+    );
     const planOf = plan.stack === flags.stack ? "" : ` (a plan of stack ${plan.stack})`;
     process.stdout.write(
       `policy: stack ${flags.stack}${planOf}: ${counted(plan.resources.length, "resource")}, ${counted(checks, "resource check")} by ${plan.policy.packs.join(", ")}: ` +
@@ -52,7 +68,9 @@ export async function main(argv: string[]): Promise<number> {
       fs.writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
       fs.writeFileSync(path.join(out, "report.md"), renderReport(plan));
       if (format === "sarif") fs.writeFileSync(path.join(out, "policy.sarif"), sarif());
-      process.stdout.write(`policy: wrote ${shownOut}/{plan.json,report.md${format === "sarif" ? ",policy.sarif" : ""}}\n`);
+      process.stdout.write(
+        `policy: wrote ${shownOut}/{plan.json,report.md${format === "sarif" ? ",policy.sarif" : ""}}\n`,
+      );
     } else if (format === "sarif") {
       process.stdout.write(sarif());
     }
@@ -71,13 +89,18 @@ function readPlan(file: string): Plan {
   try {
     plan = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`--plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`);
+    throw new UsageError(
+      `--plan ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON: ${(error as Error).message}`}`,
+    );
   }
-  if (plan && typeof plan === "object" && !Array.isArray(plan) && !("policy" in plan)) plan = { ...plan, policy: { packs: [], violations: [] } };
+  if (plan && typeof plan === "object" && !Array.isArray(plan) && !("policy" in plan))
+    plan = { ...plan, policy: { packs: [], violations: [] } };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validate(plan)) {
     const problems = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message}`);
-    throw new UsageError(`--plan ${file}: not a plan.json of the contract (scripts/lib/plan.schema.json): ${problems.join("; ")}`);
+    throw new UsageError(
+      `--plan ${file}: not a plan.json of the contract (scripts/lib/plan.schema.json): ${problems.join("; ")}`,
+    );
   }
   return plan as unknown as Plan;
 }

@@ -1,4 +1,3 @@
-"use strict";
 /**
  * Loads the project's TypeScript for `plan`, `policy`, the other scripts and the tests: each file is
  * transpiled alone (no type-checking; `npm test` runs `tsc --noEmit` once for that), and the result
@@ -16,9 +15,9 @@
  * Plain JavaScript on purpose: it is what loads TypeScript. The Pulumi CLI does not use it; `pulumi
  * up` loads the program with ts-node in transpile-only mode (tsconfig.json's "ts-node" section).
  */
-const crypto = require("crypto");
-const fs = require("fs");
-const path = require("path");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = process.env.CNAI_TS_CACHE || path.join(ROOT, "node_modules", ".cache", "cnai-ts");
@@ -34,10 +33,21 @@ function typescript() {
   if (!compiler) {
     const ts = require("typescript");
     const { options, errors } = ts.convertCompilerOptionsFromJson(JSON.parse(tsconfigText).compilerOptions, ROOT);
-    if (errors.length) throw new Error(`tsconfig.json: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("; ")}`);
+    if (errors.length)
+      throw new Error(
+        `tsconfig.json: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("; ")}`,
+      );
     compiler = {
       ts,
-      options: { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false, isolatedModules: true },
+      options: {
+        ...options,
+        sourceMap: false,
+        inlineSourceMap: true,
+        inlineSources: false,
+        declaration: false,
+        noEmit: false,
+        isolatedModules: true,
+      },
     };
   }
   return compiler;
@@ -50,14 +60,23 @@ function transpile(source, filename) {
   if (syntax.length) {
     const d = syntax[0];
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    throw new SyntaxError(`${path.relative(process.cwd(), filename)}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    throw new SyntaxError(
+      `${path.relative(process.cwd(), filename)}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    );
   }
   return out.outputText;
 }
 
 function compiled(source, filename) {
   if (!CACHING) return transpile(source, filename);
-  const key = crypto.createHash("sha1").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");
+  const key = crypto
+    .createHash("sha1")
+    .update(salt)
+    .update("\0")
+    .update(filename)
+    .update("\0")
+    .update(source)
+    .digest("hex");
   const file = path.join(CACHE, key.slice(0, 2), `${key}.js`);
   try {
     return fs.readFileSync(file, "utf8");
@@ -79,7 +98,7 @@ function compiled(source, filename) {
 // Node's own on-disk cache of compiled code (V8 code cache, Node >= 22.1) for every CommonJS module
 // these processes load: the Pulumi SDKs and the project's transpiled modules alike (about a quarter
 // of the CPU time of loading the SDKs). Keyed by content and V8 version; off with the other caches.
-const nodeModule = require("module");
+const nodeModule = require("node:module");
 if (CACHING && typeof nodeModule.enableCompileCache === "function" && !process.env.NODE_COMPILE_CACHE) {
   nodeModule.enableCompileCache(path.join(ROOT, "node_modules", ".cache", "cnai-v8"));
 }
@@ -93,7 +112,9 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
 // Diagnostics: the tests and --verbose runs print stack traces, so they get source-mapped ones.
 // Other runs print messages only, and skip the cost of stacks nobody reads: source maps (~0.3 s a
 // plan) and the stack the Pulumi SDK captures for every promise it creates (~0.1 s).
-const diagnostics = process.env.CNAI_DIAGNOSTICS === "1" || (process.env.CNAI_DIAGNOSTICS !== "0" && (process.argv.includes("--verbose") || /mocha/.test(process.argv[1] || "")));
+const diagnostics =
+  process.env.CNAI_DIAGNOSTICS === "1" ||
+  (process.env.CNAI_DIAGNOSTICS !== "0" && (process.argv.includes("--verbose") || /mocha/.test(process.argv[1] || "")));
 if (diagnostics) {
   process.setSourceMapsEnabled(true);
 } else {

@@ -2,11 +2,11 @@ import { carbonTier } from "../components/catalog/regions";
 import { ProjectServices } from "../components/project/project-services";
 import type { PlatformConfig } from "./config/load";
 import { layerContext } from "./layers/context";
-import { DATA_APIS, buildData } from "./layers/data";
-import { FOUNDATION_APIS, buildFoundation } from "./layers/foundation";
+import { buildData, DATA_APIS } from "./layers/data";
+import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
-import { OBSERVABILITY_APIS, buildObservability } from "./layers/observability";
-import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
+import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
+import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
 /**
  * Builds the whole platform for one validated stack configuration and returns the stack outputs.
@@ -14,7 +14,10 @@ import { WORKLOAD_APIS, buildWorkloads } from "./layers/workloads";
  */
 export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
-  const apis = new ProjectServices("apis", { project: ctx.project, services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS] });
+  const apis = new ProjectServices("apis", {
+    project: ctx.project,
+    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS],
+  });
   const afterApis = [apis];
 
   const foundation = buildFoundation(ctx, afterApis);
@@ -51,7 +54,11 @@ export async function buildPlatform(config: PlatformConfig) {
     dataset: data.dataPlatform.datasetId,
     ingestTopic: data.dataPlatform.topic.id,
     qualityScan: data.dataPlatform.qualityScan.dataScanId,
-    modelRegistry: { kind: config.settings.modelRegistry.kind, url: data.modelRegistry.url, database: data.database.connectionName },
+    modelRegistry: {
+      kind: config.settings.modelRegistry.kind,
+      url: data.modelRegistry.url,
+      database: data.database.connectionName,
+    },
     teamNamespaces: workloads.teams.map((t) => t.namespace),
     clusterQueue: workloads.kueue.clusterQueue ?? "none (no GPU pools)",
     servingMode: workloads.kserve.mode,
@@ -59,7 +66,9 @@ export async function buildPlatform(config: PlatformConfig) {
     alerts: observability.alerts.map((a) => a.name).filter((name, i, names) => names.indexOf(name) === i),
     dashboards: observability.dashboards.map((d) => d.title),
     trainingJobs: config.settings.training.jobs.map((job) => `${job.team}/${job.kind}/${job.name}`),
-    modelUrls: Object.fromEntries(workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url])),
+    modelUrls: Object.fromEntries(
+      workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
+    ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
   };
 }

@@ -74,8 +74,10 @@ export const CLIENT_BASED_APIS: readonly string[] = [
  */
 export const BOOTSTRAP_APIS: readonly string[] = ["serviceusage.googleapis.com", "cloudresourcemanager.googleapis.com"];
 
-const gcfsOn = (config: unknown) => (config as { gcfsConfig?: { enabled?: unknown } } | undefined)?.gcfsConfig?.enabled === true;
-const enabledComponents = (config: unknown) => ((config as { enableComponents?: unknown[] } | undefined)?.enableComponents ?? []).length > 0;
+const gcfsOn = (config: unknown) =>
+  (config as { gcfsConfig?: { enabled?: unknown } } | undefined)?.gcfsConfig?.enabled === true;
+const enabledComponents = (config: unknown) =>
+  ((config as { enableComponents?: unknown[] } | undefined)?.enableComponents ?? []).length > 0;
 
 /**
  * APIs a resource needs because of a setting, on top of its type's API.
@@ -89,7 +91,12 @@ const enabledComponents = (config: unknown) => ((config as { enableComponents?: 
  *   begin: enable the Cloud Logging and Cloud Monitoring APIs; Managed Service for Prometheus,
  *   "Get started with managed collection" (Cloud Monitoring API).
  */
-export const CONDITIONAL_APIS: ReadonlyArray<{ type: string; api: string; when: string; applies(props: Record<string, unknown>): boolean }> = [
+export const CONDITIONAL_APIS: ReadonlyArray<{
+  type: string;
+  api: string;
+  when: string;
+  applies(props: Record<string, unknown>): boolean;
+}> = [
   {
     type: "gcp:container/nodePool:NodePool",
     api: "containerfilesystem.googleapis.com",
@@ -100,13 +107,18 @@ export const CONDITIONAL_APIS: ReadonlyArray<{ type: string; api: string; when: 
     type: "gcp:container/cluster:Cluster",
     api: "containerfilesystem.googleapis.com",
     when: "image streaming (nodeConfig.gcfsConfig.enabled or nodePoolDefaults.nodeConfigDefaults.gcfsConfig.enabled)",
-    applies: (props) => gcfsOn(props.nodeConfig) || gcfsOn((props.nodePoolDefaults as { nodeConfigDefaults?: unknown } | undefined)?.nodeConfigDefaults),
+    applies: (props) =>
+      gcfsOn(props.nodeConfig) ||
+      gcfsOn((props.nodePoolDefaults as { nodeConfigDefaults?: unknown } | undefined)?.nodeConfigDefaults),
   },
   {
     type: "gcp:container/cluster:Cluster",
     api: "monitoring.googleapis.com",
     when: "system metrics or Managed Prometheus (monitoringConfig)",
-    applies: (props) => enabledComponents(props.monitoringConfig) || (props.monitoringConfig as { managedPrometheus?: { enabled?: unknown } } | undefined)?.managedPrometheus?.enabled === true,
+    applies: (props) =>
+      enabledComponents(props.monitoringConfig) ||
+      (props.monitoringConfig as { managedPrometheus?: { enabled?: unknown } } | undefined)?.managedPrometheus
+        ?.enabled === true,
   },
   {
     type: "gcp:container/cluster:Cluster",
@@ -139,12 +151,18 @@ export function apisOf(type: string, props: Record<string, unknown>): string[] {
 export const CMEK_CONSUMERS: Readonly<Record<string, { keyPaths: readonly string[]; agentDomain: string }>> = {
   "gcp:storage/bucket:Bucket": { keyPaths: ["encryption.defaultKmsKeyName"], agentDomain: "gs-project-accounts" },
   "gcp:container/cluster:Cluster": { keyPaths: ["databaseEncryption.keyName"], agentDomain: "container-engine-robot" },
-  "gcp:bigquery/dataset:Dataset": { keyPaths: ["defaultEncryptionConfiguration.kmsKeyName"], agentDomain: "bigquery-encryption" },
+  "gcp:bigquery/dataset:Dataset": {
+    keyPaths: ["defaultEncryptionConfiguration.kmsKeyName"],
+    agentDomain: "bigquery-encryption",
+  },
   "gcp:pubsub/topic:Topic": { keyPaths: ["kmsKeyName"], agentDomain: "gcp-sa-pubsub" },
   "gcp:artifactregistry/repository:Repository": { keyPaths: ["kmsKeyName"], agentDomain: "gcp-sa-artifactregistry" },
   "gcp:sql/databaseInstance:DatabaseInstance": { keyPaths: ["encryptionKeyName"], agentDomain: "gcp-sa-cloud-sql" },
   "gcp:secretmanager/secret:Secret": {
-    keyPaths: ["replication.auto.customerManagedEncryption.kmsKeyName", "replication.userManaged.replicas.*.customerManagedEncryption.kmsKeyName"],
+    keyPaths: [
+      "replication.auto.customerManagedEncryption.kmsKeyName",
+      "replication.userManaged.replicas.*.customerManagedEncryption.kmsKeyName",
+    ],
     agentDomain: "gcp-sa-secretmanager",
   },
 };
@@ -158,8 +176,22 @@ export const CMEK_ROLES: readonly string[] = ["roles/cloudkms.cryptoKeyEncrypter
  * or key ring apply to the keys in it). Grant resource types by level, and the input naming it.
  */
 export const CMEK_GRANT_LEVELS = {
-  key: { types: ["gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding", "gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy"], input: "cryptoKeyId" },
-  keyRing: { types: ["gcp:kms/keyRingIAMMember:KeyRingIAMMember", "gcp:kms/keyRingIAMBinding:KeyRingIAMBinding", "gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy"], input: "keyRingId" },
+  key: {
+    types: [
+      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding",
+      "gcp:kms/cryptoKeyIAMPolicy:CryptoKeyIAMPolicy",
+    ],
+    input: "cryptoKeyId",
+  },
+  keyRing: {
+    types: [
+      "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+      "gcp:kms/keyRingIAMBinding:KeyRingIAMBinding",
+      "gcp:kms/keyRingIAMPolicy:KeyRingIAMPolicy",
+    ],
+    input: "keyRingId",
+  },
   project: { types: ["gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding"], input: "project" },
 } as const;
 
@@ -192,8 +224,12 @@ export const NODE_POOL = "gcp:container/nodePool:NodePool";
  * created with --workload-pool=PROJECT_ID.svc.id.goog before the IAM policy binding.
  */
 export function workloadPoolOfMember(member: string): string | undefined {
-  return /^serviceAccount:([a-z0-9.:-]+\.svc\.id\.goog)\[/.exec(member)?.[1]
-    ?? /^principal(?:Set)?:\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/([a-z0-9.:-]+\.svc\.id\.goog)\//.exec(member)?.[1];
+  return (
+    /^serviceAccount:([a-z0-9.:-]+\.svc\.id\.goog)\[/.exec(member)?.[1] ??
+    /^principal(?:Set)?:\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/([a-z0-9.:-]+\.svc\.id\.goog)\//.exec(
+      member,
+    )?.[1]
+  );
 }
 
 /**
@@ -220,7 +256,11 @@ export const GENERATED_SERVICE_AGENTS: Readonly<Record<string, string>> = {
  * (depends_on the roles/bigquery.dataEditor grant to service-N@gcp-sa-pubsub; since then the
  * acceptance tests bootstrap the same roles, Subscription.yaml BootstrapPSARoles).
  */
-export const BIGQUERY_WRITER_ROLES: readonly string[] = ["roles/bigquery.dataEditor", "roles/bigquery.dataOwner", "roles/bigquery.admin"];
+export const BIGQUERY_WRITER_ROLES: readonly string[] = [
+  "roles/bigquery.dataEditor",
+  "roles/bigquery.dataOwner",
+  "roles/bigquery.admin",
+];
 export const PUBSUB_SERVICE_AGENT_DOMAIN = "gcp-sa-pubsub";
 /** BigQuery grant types by level, and the inputs that name the table or dataset. */
 export const BIGQUERY_GRANT_TYPES = {
@@ -234,7 +274,12 @@ export const BIGQUERY_GRANT_TYPES = {
  * "Configure Cloud Storage volume mounts for services": roles/storage.objectViewer for read-only,
  * roles/storage.objectUser to write.
  */
-export const STORAGE_READER_ROLES: readonly string[] = ["roles/storage.objectViewer", "roles/storage.objectUser", "roles/storage.objectAdmin", "roles/storage.admin"];
+export const STORAGE_READER_ROLES: readonly string[] = [
+  "roles/storage.objectViewer",
+  "roles/storage.objectUser",
+  "roles/storage.objectAdmin",
+  "roles/storage.admin",
+];
 
 /**
  * Why each check exists, for messages and the README: the prerequisite, where it is documented,
@@ -243,19 +288,23 @@ export const STORAGE_READER_ROLES: readonly string[] = ["roles/storage.objectVie
 export const APPLY_ORDER_RULES = {
   "api-enabled": {
     rule: "A resource comes after the Google APIs it calls are enabled (a projects.Service in the plan): in the resource's project, or for client-based APIs in the quota project its provider names.",
-    source: "Service Usage: a call to a disabled API fails with SERVICE_DISABLED (\"API has not been used in project ... or it is disabled\"); API per type: API_OF_MODULE, API_OF_TYPE, CONDITIONAL_APIS; where: CLIENT_BASED_APIS (Google Cloud, \"About the quota project\")",
+    source:
+      'Service Usage: a call to a disabled API fails with SERVICE_DISABLED ("API has not been used in project ... or it is disabled"); API per type: API_OF_MODULE, API_OF_TYPE, CONDITIONAL_APIS; where: CLIENT_BASED_APIS (Google Cloud, "About the quota project")',
   },
   "workload-identity-pool": {
     rule: "An IAM grant to a Workload Identity member (PROJECT.svc.id.goog) comes after a cluster with that workload pool.",
-    source: "GKE \"Authenticate to Google Cloud APIs from GKE workloads\"; error \"Identity Pool does not exist (PROJECT.svc.id.goog)\"",
+    source:
+      'GKE "Authenticate to Google Cloud APIs from GKE workloads"; error "Identity Pool does not exist (PROJECT.svc.id.goog)"',
   },
   "cmek-grant": {
     rule: "A resource encrypted with a customer-managed key comes after the key's grant to the service's agent.",
-    source: "CMEK_CONSUMERS (each product's CMEK page: the agent needs roles/cloudkms.cryptoKeyEncrypterDecrypter before the resource is created)",
+    source:
+      "CMEK_CONSUMERS (each product's CMEK page: the agent needs roles/cloudkms.cryptoKeyEncrypterDecrypter before the resource is created)",
   },
   "service-networking": {
     rule: "A Cloud SQL instance with a private IP on a network comes after the service networking connection of that network.",
-    source: "Cloud SQL \"Configure private IP\" and terraform-provider-google v7.45.0 website/docs/r/sql_database_instance.html.markdown (private IP example: depends_on = [google_service_networking_connection.private_vpc_connection])",
+    source:
+      'Cloud SQL "Configure private IP" and terraform-provider-google v7.45.0 website/docs/r/sql_database_instance.html.markdown (private IP example: depends_on = [google_service_networking_connection.private_vpc_connection])',
   },
   "service-agent-exists": {
     rule: "A grant to a service agent Google creates on request comes after the projects.ServiceIdentity that creates it, when the plan has one.",
@@ -263,35 +312,43 @@ export const APPLY_ORDER_RULES = {
   },
   "cloud-run-volume-access": {
     rule: "A Cloud Run service that mounts a bucket of the plan comes after the bucket's grant to the service's identity (on the bucket, or a storage role on the project).",
-    source: "Cloud Run \"Configure Cloud Storage volume mounts for services\" (cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts): the service identity needs read access to the bucket",
+    source:
+      'Cloud Run "Configure Cloud Storage volume mounts for services" (cloud.google.com/run/docs/configuring/services/cloud-storage-volume-mounts): the service identity needs read access to the bucket',
   },
   "cloud-run-volume-content": {
     rule: "A Cloud Run service whose deploy starts a container (template.healthCheckDisabled not true) does not read a bucket the plan creates empty: the revision never becomes ready and the create fails.",
-    source: "Cloud Run deploys a revision by starting an instance and waiting for its startup probe, unless RevisionTemplate.healthCheckDisabled (\"Disables health checking containers during deployment\", @pulumi/gcp 9.37.0 cloudrunv2 ServiceTemplate); a bucket the same `pulumi up` creates holds only the objects the plan writes (gcp:storage/BucketObject). A stack that uploaded the objects first and turns the check on lists the service in this policy's exemptions with the upload as reason",
+    source:
+      'Cloud Run deploys a revision by starting an instance and waiting for its startup probe, unless RevisionTemplate.healthCheckDisabled ("Disables health checking containers during deployment", @pulumi/gcp 9.37.0 cloudrunv2 ServiceTemplate); a bucket the same `pulumi up` creates holds only the objects the plan writes (gcp:storage/BucketObject). A stack that uploaded the objects first and turns the check on lists the service in this policy\'s exemptions with the upload as reason',
   },
   "cloud-run-image-repository": {
     rule: "A Cloud Run service whose image lives in an Artifact Registry repository of the plan comes after that repository.",
-    source: "Cloud Run deploys only an image it can resolve (\"Image ... not found\"); Artifact Registry remote repositories resolve Docker Hub images once the repository exists",
+    source:
+      'Cloud Run deploys only an image it can resolve ("Image ... not found"); Artifact Registry remote repositories resolve Docker Hub images once the repository exists',
   },
   "image-streaming-consumer": {
     rule: "A node pool with image streaming and a custom node service account comes after that account's roles/serviceusage.serviceUsageConsumer grant on the project.",
-    source: "GKE \"Use Image streaming to pull container images\" (cloud.google.com/kubernetes-engine/docs/how-to/image-streaming): a custom node service account needs the Service Usage Consumer role to use the Container File System API",
+    source:
+      'GKE "Use Image streaming to pull container images" (cloud.google.com/kubernetes-engine/docs/how-to/image-streaming): a custom node service account needs the Service Usage Consumer role to use the Container File System API',
   },
   "pubsub-bigquery-writer": {
     rule: "A Pub/Sub BigQuery subscription comes after the grant that lets its writer (the Pub/Sub service agent, or its serviceAccountEmail) write the table.",
-    source: "BIGQUERY_WRITER_ROLES (Pub/Sub \"BigQuery subscriptions\": Pub/Sub checks the table's permissions when the subscription is created)",
+    source:
+      'BIGQUERY_WRITER_ROLES (Pub/Sub "BigQuery subscriptions": Pub/Sub checks the table\'s permissions when the subscription is created)',
   },
   "kubernetes-namespace": {
     rule: "A namespaced Kubernetes object, or a Helm chart installed into a namespace, comes after the Namespace of the plan that it names.",
-    source: "Kubernetes API: creating an object in a namespace that does not exist fails (NamespaceLifecycle admission plugin, \"namespaces ... not found\"); the Helm v4 Chart creates no namespace",
+    source:
+      'Kubernetes API: creating an object in a namespace that does not exist fails (NamespaceLifecycle admission plugin, "namespaces ... not found"); the Helm v4 Chart creates no namespace',
   },
   "kubernetes-api-group": {
     rule: "A Kubernetes object of an API group comes after each chart of the plan that installs that group's CRDs or admission webhooks.",
-    source: "HELM_CHARTS apiGroups (components/catalog/software.ts, each chart at its pinned version): before its CRD the API server has no such resource (\"no matches for kind\"); before its webhooks the object is admitted unvalidated, or refused while the webhook Service has no endpoints",
+    source:
+      'HELM_CHARTS apiGroups (components/catalog/software.ts, each chart at its pinned version): before its CRD the API server has no such resource ("no matches for kind"); before its webhooks the object is admitted unvalidated, or refused while the webhook Service has no endpoints',
   },
   "control-plane-webhook-port": {
     rule: "On a private-node GKE cluster, a chart whose admission webhooks or aggregated APIs listen on ports beyond 443 and 10250 comes after a firewall rule that opens them from the control plane range.",
-    source: "GKE_CONTROL_PLANE_OPEN_PORTS (GKE \"Add firewall rules for specific use cases\"); ports per chart: HELM_CHARTS controlPlanePorts (each chart's Service targetPort at its pinned version)",
+    source:
+      'GKE_CONTROL_PLANE_OPEN_PORTS (GKE "Add firewall rules for specific use cases"); ports per chart: HELM_CHARTS controlPlanePorts (each chart\'s Service targetPort at its pinned version)',
   },
 } as const;
 

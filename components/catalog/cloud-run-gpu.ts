@@ -21,7 +21,10 @@ export const CLOUD_RUN_GPU_QUOTA = {
   "nvidia-l4": "Total Nvidia L4 GPU allocation (without zonal redundancy), per project per region",
 } as const satisfies Record<CloudRunAccelerator, string>;
 
-export const CLOUD_RUN_GPU_MINIMUM = { "nvidia-l4": { cpu: 4, memoryGi: 16 } } as const satisfies Record<CloudRunAccelerator, { cpu: number; memoryGi: number }>;
+export const CLOUD_RUN_GPU_MINIMUM = { "nvidia-l4": { cpu: 4, memoryGi: 16 } } as const satisfies Record<
+  CloudRunAccelerator,
+  { cpu: number; memoryGi: number }
+>;
 
 /** The largest Cloud Run instance (Cloud Run "Configure CPU limits" and "Configure memory limits"). */
 export const CLOUD_RUN_INSTANCE_MAXIMUM = { cpu: 8, memoryGi: 32 } as const;

@@ -24,15 +24,28 @@ export interface InjectedContainerFact {
  * map; injected by pkg/webhook/admission/pod/storage_initializer_injector.go
  * (CommonStorageInitialization → utils.CreateInitContainerWithConfig, pkg/utils/storage.go).
  */
-export const KSERVE_STORAGE_INITIALIZER: InjectedContainerFact & { readonly uriPrefixes: readonly string[]; readonly uriPatterns: readonly RegExp[] } = {
+export const KSERVE_STORAGE_INITIALIZER: InjectedContainerFact & {
+  readonly uriPrefixes: readonly string[];
+  readonly uriPatterns: readonly RegExp[];
+} = {
   name: "storage-initializer",
   requests: { cpu: "100m", memory: "100Mi" },
   limits: { cpu: "1", memory: "1Gi" },
-  securityContext: { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+  },
   // charts/kserve-resources/files/common/storagecontainer.yaml, supportedUriFormats
   uriPrefixes: ["gs://", "s3://", "hdfs://", "hf://", "webhdfs://"],
-  uriPatterns: [/^https:\/\/(.+?)\.blob\.core\.windows\.net\/(.+)/, /^https:\/\/(.+?)\.file\.core\.windows\.net\/(.+)/, /^https?:\/\/(.+)\/(.+)/],
-  source: "kserve/kserve v0.20.0 charts/kserve-resources/values.yaml (kserve.storage), files/common/storagecontainer.yaml; pkg/utils/storage.go CreateInitContainerWithConfig",
+  uriPatterns: [
+    /^https:\/\/(.+?)\.blob\.core\.windows\.net\/(.+)/,
+    /^https:\/\/(.+?)\.file\.core\.windows\.net\/(.+)/,
+    /^https?:\/\/(.+)\/(.+)/,
+  ],
+  source:
+    "kserve/kserve v0.20.0 charts/kserve-resources/values.yaml (kserve.storage), files/common/storagecontainer.yaml; pkg/utils/storage.go CreateInitContainerWithConfig",
 };
 
 /**
@@ -50,7 +63,8 @@ export const KSERVE_MODELCAR = {
     requests: { cpu: "10m", memory: "15Mi" },
     limits: { cpu: "10m", memory: "15Mi" },
     securityContext: { runAsUser: 1010 },
-    source: "kserve/kserve v0.20.0 pkg/utils/storage.go CreateModelcarContainer; charts/kserve-resources/values.yaml kserve.storage",
+    source:
+      "kserve/kserve v0.20.0 pkg/utils/storage.go CreateModelcarContainer; charts/kserve-resources/values.yaml kserve.storage",
   },
   initContainer: {
     name: "modelcar-init",
@@ -60,7 +74,11 @@ export const KSERVE_MODELCAR = {
     source: "kserve/kserve v0.20.0 pkg/utils/storage.go CreateModelcarInitContainer",
   },
   serverRunAsUser: 1010,
-} as const satisfies { container: InjectedContainerFact; initContainer: InjectedContainerFact; serverRunAsUser: number };
+} as const satisfies {
+  container: InjectedContainerFact;
+  initContainer: InjectedContainerFact;
+  serverRunAsUser: number;
+};
 
 /** KServe's name for the model server container (pkg/constants/constants.go InferenceServiceContainerName). */
 export const KSERVE_SERVER_CONTAINER = "kserve-container";
@@ -69,7 +87,10 @@ export const KSERVE_SERVER_CONTAINER = "kserve-container";
  * KServe v0.20.0 default resources of a predictor container that sets none (the InferenceService
  * defaulter applies `kserve.inferenceservice.resources`). Source: charts/kserve-resources/values.yaml.
  */
-export const KSERVE_DEFAULT_RESOURCES = { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } } as const;
+export const KSERVE_DEFAULT_RESOURCES = {
+  requests: { cpu: "1", memory: "2Gi" },
+  limits: { cpu: "1", memory: "2Gi" },
+} as const;
 
 /**
  * The GCS FUSE CSI driver's sidecar, injected by GKE's mutating webhook into Pods annotated
@@ -124,7 +145,8 @@ export const GCSFUSE_SIDECAR = {
     requests: { cpu: "10m", memory: "10Mi", "ephemeral-storage": "10Mi" },
     limits: { cpu: "50m", memory: "250Mi" },
   },
-  source: "GoogleCloudPlatform/gcs-fuse-csi-driver deploy/base/webhook/deployment.yaml, cmd/webhook/main.go, pkg/webhook/config.go, pkg/webhook/sidecar_spec.go, pkg/webhook/injection.go",
+  source:
+    "GoogleCloudPlatform/gcs-fuse-csi-driver deploy/base/webhook/deployment.yaml, cmd/webhook/main.go, pkg/webhook/config.go, pkg/webhook/sidecar_spec.go, pkg/webhook/injection.go",
 } as const;
 
 /**

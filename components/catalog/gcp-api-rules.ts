@@ -55,12 +55,13 @@ export const RETENTION_WITHOUT_VERSIONING: GcpApiRule<BucketProtectionFacts> = {
   resourceType: BUCKET,
   rule: "A bucket has either a retention policy or Object Versioning, not both.",
   source:
-    "Cloud Storage, \"Bucket Lock\" (cloud.google.com/storage/docs/bucket-lock): a retention policy cannot be included on a bucket that has " +
+    'Cloud Storage, "Bucket Lock" (cloud.google.com/storage/docs/bucket-lock): a retention policy cannot be included on a bucket that has ' +
     "Object Versioning enabled, and Object Versioning cannot be enabled on a bucket with a retention policy; terraform-provider-google v7.45.0 " +
     "storage_bucket has no ConflictsWith between retention_policy and versioning",
   read: (props) => ({
     versioning: get(props, "versioning.enabled") === true,
-    retentionPolicy: get(props, "retentionPolicy.retentionPeriod") !== undefined && get(props, "retentionPolicy") !== null,
+    retentionPolicy:
+      get(props, "retentionPolicy.retentionPeriod") !== undefined && get(props, "retentionPolicy") !== null,
   }),
   check: (f) =>
     f.versioning && f.retentionPolicy
@@ -74,7 +75,8 @@ export const SOFT_DELETE_DURATION: GcpApiRule<{ seconds: number | undefined }> =
   id: "storage-soft-delete-duration",
   resourceType: BUCKET,
   rule: "Soft delete keeps deleted objects 0 (off) or 7 to 90 days.",
-  source: "terraform-provider-google v7.45.0 website/docs/r/storage_bucket.html.markdown, soft_delete_policy.retention_duration_seconds (the API's range, not validated by the schema)",
+  source:
+    "terraform-provider-google v7.45.0 website/docs/r/storage_bucket.html.markdown, soft_delete_policy.retention_duration_seconds (the API's range, not validated by the schema)",
   read: (props) => ({ seconds: get(props, "softDeletePolicy.retentionDurationSeconds") as number | undefined }),
   check: ({ seconds }) =>
     seconds === undefined || seconds === 0 || (seconds >= 604800 && seconds <= 7776000)
@@ -131,8 +133,14 @@ export const DWS_POOL_SETTINGS = { locationPolicy: "ANY", reservation: "NO_RESER
 /** The DWS settings a pool breaks (shared by the flex-start and queued rules). */
 function dwsProblems(f: NodePoolCapacityFacts): Array<[boolean, string]> {
   return [
-    [f.locationPolicy !== DWS_POOL_SETTINGS.locationPolicy, `autoscaling.locationPolicy ${DWS_POOL_SETTINGS.locationPolicy} (got ${f.locationPolicy ?? "unset, GKE's default BALANCED"})`],
-    [f.reservation !== DWS_POOL_SETTINGS.reservation, `reservation affinity ${DWS_POOL_SETTINGS.reservation} (got ${f.reservation ?? "unset, GKE's default ANY_RESERVATION"})`],
+    [
+      f.locationPolicy !== DWS_POOL_SETTINGS.locationPolicy,
+      `autoscaling.locationPolicy ${DWS_POOL_SETTINGS.locationPolicy} (got ${f.locationPolicy ?? "unset, GKE's default BALANCED"})`,
+    ],
+    [
+      f.reservation !== DWS_POOL_SETTINGS.reservation,
+      `reservation affinity ${DWS_POOL_SETTINGS.reservation} (got ${f.reservation ?? "unset, GKE's default ANY_RESERVATION"})`,
+    ],
   ];
 }
 
@@ -147,9 +155,9 @@ export const FLEX_START_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
   resourceType: NODE_POOL,
   rule: "A flex-start pool autoscales from zero with location policy ANY, consumes no reservation, is not Spot, and has auto-repair off.",
   source:
-    "GKE, \"Run a small batch workload with GPUs and flex-start\" (cloud.google.com/kubernetes-engine/docs/how-to/dws-flex-start-training): " +
-    "node-pools create --flex-start --num-nodes=0 --enable-autoscaling --location-policy=ANY --reservation-affinity=none --no-enable-autorepair; \"About GPU " +
-    "obtainability with flex-start\" (docs/concepts/dws): a repaired or preempted flex-start VM is not guaranteed to be obtained again",
+    'GKE, "Run a small batch workload with GPUs and flex-start" (cloud.google.com/kubernetes-engine/docs/how-to/dws-flex-start-training): ' +
+    'node-pools create --flex-start --num-nodes=0 --enable-autoscaling --location-policy=ANY --reservation-affinity=none --no-enable-autorepair; "About GPU ' +
+    'obtainability with flex-start" (docs/concepts/dws): a repaired or preempted flex-start VM is not guaranteed to be obtained again',
   read: (props) => {
     const facts = nodePoolCapacityFacts(props);
     return facts.flexStart && !facts.queuedProvisioning ? facts : undefined;
@@ -169,7 +177,7 @@ export const QUEUED_PROVISIONING_SETTINGS: GcpApiRule<NodePoolCapacityFacts> = {
   resourceType: NODE_POOL,
   rule: "A queued-provisioning pool is flex-start, autoscales from zero with location policy ANY, consumes no reservation, has auto-repair off and no placement policy.",
   source:
-    "GKE, \"Run a large-scale workload with flex-start with queued provisioning\" (cloud.google.com/kubernetes-engine/docs/how-to/provisioningrequest): " +
+    'GKE, "Run a large-scale workload with flex-start with queued provisioning" (cloud.google.com/kubernetes-engine/docs/how-to/provisioningrequest): ' +
     "node-pools create --flex-start --enable-queued-provisioning --enable-autoscaling --num-nodes=0 --location-policy=ANY --reservation-affinity=none --no-enable-autorepair",
   read: (props) => {
     const facts = nodePoolCapacityFacts(props);
@@ -192,8 +200,8 @@ export const RESERVATION_PLACEMENT: GcpApiRule<NodePoolCapacityFacts> = {
   resourceType: NODE_POOL,
   rule: "A pool that consumes a specific reservation takes the reservation's placement: no compact policy of its own.",
   source:
-    "GKE, \"Define compact placement for GKE nodes\" (cloud.google.com/kubernetes-engine/docs/how-to/compact-placement) and \"Consuming reserved " +
-    "zonal resources\" (docs/how-to/consuming-reservations): without policyName GKE creates a compact resource policy for the pool, which the " +
+    'GKE, "Define compact placement for GKE nodes" (cloud.google.com/kubernetes-engine/docs/how-to/compact-placement) and "Consuming reserved ' +
+    'zonal resources" (docs/how-to/consuming-reservations): without policyName GKE creates a compact resource policy for the pool, which the ' +
     "reserved VMs (created with the reservation's own placement) do not match, so no reserved VM fits and nodes never come up; " +
     "terraform-provider-google v7.45.0 container_node_pool placement_policy.policy_name",
   read: (props) => {
@@ -222,7 +230,7 @@ export const VULNERABILITY_MODE: GcpApiRule<{ mode: string | undefined }> = {
   resourceType: CLUSTER,
   rule: "securityPostureConfig.vulnerabilityMode is VULNERABILITY_DISABLED, or VULNERABILITY_ENTERPRISE in a GKE Enterprise project.",
   source:
-    "GKE, \"Removal of vulnerability scanning from GKE Standard edition\" (cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee): " +
+    'GKE, "Removal of vulnerability scanning from GKE Standard edition" (cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee): ' +
     "from 2025-07-31 the standard tier can no longer be enabled; terraform-provider-google v7.45.0 container_cluster still lists VULNERABILITY_BASIC, " +
     "and notes VULNERABILITY_ENTERPRISE is for GKE Enterprise projects only",
   read: (props) => ({ mode: get(props, "securityPostureConfig.vulnerabilityMode") as string | undefined }),
@@ -256,7 +264,16 @@ export function cpuOf(value: unknown): number {
 export function memoryGiOf(value: unknown): number {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(value ?? ""));
   if (!match) return Number.NaN;
-  const scale: Record<string, number> = { Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
+  const scale: Record<string, number> = {
+    Ki: 2 ** -20,
+    Mi: 2 ** -10,
+    Gi: 1,
+    Ti: 2 ** 10,
+    k: 1e3 / 2 ** 30,
+    M: 1e6 / 2 ** 30,
+    G: 1e9 / 2 ** 30,
+    T: 1e12 / 2 ** 30,
+  };
   return Number(match[1]) * (match[2] ? scale[match[2]] : 1 / 2 ** 30);
 }
 
@@ -265,7 +282,7 @@ export const CLOUD_RUN_GPU_MINIMUMS: GcpApiRule<CloudRunGpuFacts> = {
   resourceType: CLOUD_RUN,
   rule: "A Cloud Run revision with a GPU names the accelerator, has one GPU, at least 4 CPU and 16 GiB, and CPU always allocated.",
   source:
-    "Cloud Run, \"Configure GPUs for services\" (cloud.google.com/run/docs/configuring/services/gpu): one nvidia-l4 per instance, minimum 4 CPU and " +
+    'Cloud Run, "Configure GPUs for services" (cloud.google.com/run/docs/configuring/services/gpu): one nvidia-l4 per instance, minimum 4 CPU and ' +
     "16 GiB, instance-based billing (CPU always allocated) required",
   read: (props) => {
     const containers = (get(props, "template.containers") ?? []) as Array<Record<string, unknown>>;
@@ -286,13 +303,21 @@ export const CLOUD_RUN_GPU_MINIMUMS: GcpApiRule<CloudRunGpuFacts> = {
       [!f.accelerator, "template.nodeSelector.accelerator (nvidia-l4)"],
       [f.gpus !== CLOUD_RUN_GPU.gpusPerInstance, `nvidia.com/gpu 1 (got ${f.gpus})`],
       [!(f.cpu >= CLOUD_RUN_GPU.minimum.cpu), `at least ${CLOUD_RUN_GPU.minimum.cpu} CPU (got ${f.cpu})`],
-      [!(f.memoryGi >= CLOUD_RUN_GPU.minimum.memoryGi), `at least ${CLOUD_RUN_GPU.minimum.memoryGi} GiB (got ${Math.round(f.memoryGi * 100) / 100})`],
+      [
+        !(f.memoryGi >= CLOUD_RUN_GPU.minimum.memoryGi),
+        `at least ${CLOUD_RUN_GPU.minimum.memoryGi} GiB (got ${Math.round(f.memoryGi * 100) / 100})`,
+      ],
       [!f.cpuAlwaysAllocated, "resources.cpuIdle false (CPU always allocated)"],
     ]),
 };
 
 /** Cloud Run's startup probe bounds. */
-export const CLOUD_RUN_STARTUP_PROBE = { maxInitialDelaySeconds: 240, maxPeriodSeconds: 240, maxWindowSeconds: 600, maxWindowSecondsWithGpu: 1800 } as const;
+export const CLOUD_RUN_STARTUP_PROBE = {
+  maxInitialDelaySeconds: 240,
+  maxPeriodSeconds: 240,
+  maxWindowSeconds: 600,
+  maxWindowSecondsWithGpu: 1800,
+} as const;
 
 export interface StartupProbeFacts {
   readonly gpu: boolean;
@@ -308,7 +333,7 @@ export const CLOUD_RUN_STARTUP_PROBE_LIMITS: GcpApiRule<StartupProbeFacts[]> = {
   rule: "A startup probe waits at most 240 s before its first check, checks at most every 240 s, and fails after at most 600 s (1800 s with a GPU).",
   source:
     "Cloud Run Admin API v2 Probe (initialDelaySeconds and periodSeconds at most 240 for a startup probe, periodSeconds >= timeoutSeconds); " +
-    "Cloud Run, \"Configure container health checks\": failureThreshold x periodSeconds can't exceed 600 seconds (1800 for GPU)",
+    'Cloud Run, "Configure container health checks": failureThreshold x periodSeconds can\'t exceed 600 seconds (1800 for GPU)',
   read: (props) => {
     const gpu = get(props, "template.nodeSelector.accelerator") !== undefined;
     const probes = ((get(props, "template.containers") ?? []) as Array<Record<string, unknown>>)
@@ -328,10 +353,18 @@ export const CLOUD_RUN_STARTUP_PROBE_LIMITS: GcpApiRule<StartupProbeFacts[]> = {
       const window = p.failureThreshold * p.periodSeconds;
       const max = p.gpu ? CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu : CLOUD_RUN_STARTUP_PROBE.maxWindowSeconds;
       return [
-        p.initialDelaySeconds > CLOUD_RUN_STARTUP_PROBE.maxInitialDelaySeconds ? `initialDelaySeconds ${p.initialDelaySeconds} > 240` : undefined,
-        p.periodSeconds > CLOUD_RUN_STARTUP_PROBE.maxPeriodSeconds ? `periodSeconds ${p.periodSeconds} > 240` : undefined,
-        p.timeoutSeconds > p.periodSeconds ? `timeoutSeconds ${p.timeoutSeconds} > periodSeconds ${p.periodSeconds}` : undefined,
-        window > max ? `failureThreshold x periodSeconds = ${window} s > ${max} s${p.gpu ? " (with a GPU)" : ""}` : undefined,
+        p.initialDelaySeconds > CLOUD_RUN_STARTUP_PROBE.maxInitialDelaySeconds
+          ? `initialDelaySeconds ${p.initialDelaySeconds} > 240`
+          : undefined,
+        p.periodSeconds > CLOUD_RUN_STARTUP_PROBE.maxPeriodSeconds
+          ? `periodSeconds ${p.periodSeconds} > 240`
+          : undefined,
+        p.timeoutSeconds > p.periodSeconds
+          ? `timeoutSeconds ${p.timeoutSeconds} > periodSeconds ${p.periodSeconds}`
+          : undefined,
+        window > max
+          ? `failureThreshold x periodSeconds = ${window} s > ${max} s${p.gpu ? " (with a GPU)" : ""}`
+          : undefined,
       ].filter((x): x is string => x !== undefined);
     });
     return problems.length ? `a startup probe Cloud Run refuses: ${problems.join(", ")}` : undefined;
@@ -342,7 +375,8 @@ export const BUDGET_ONE_LABEL: GcpApiRule<{ labels: number }> = {
   id: "billing-budget-one-label",
   resourceType: BUDGET,
   rule: "A budget filter takes at most one label key with one value.",
-  source: "Cloud Billing Budget API v1, Filter.labels (cloud.google.com/billing/docs/reference/budget/rest/v1/billingAccounts.budgets): \"currently, multiple entries or multiple values per entry are not allowed\"",
+  source:
+    'Cloud Billing Budget API v1, Filter.labels (cloud.google.com/billing/docs/reference/budget/rest/v1/billingAccounts.budgets): "currently, multiple entries or multiple values per entry are not allowed"',
   read: (props) => ({ labels: Object.keys(get(props, "budgetFilter.labels") ?? {}).length }),
   check: ({ labels }) => (labels > 1 ? `budgetFilter.labels with ${labels} keys; the Budget API takes one` : undefined),
 };
@@ -384,7 +418,11 @@ export function apiRuleProblems(type: string, props: Readonly<Record<string, unk
 }
 
 /** Throws `fail(<context>: <problem>)` for the first rule these provider arguments break (components call this before creating the resource). */
-export function assertApiRules(type: string, props: Readonly<Record<string, unknown>>, fail: (message: string) => never): void {
+export function assertApiRules(
+  type: string,
+  props: Readonly<Record<string, unknown>>,
+  fail: (message: string) => never,
+): void {
   const [problem] = apiRuleProblems(type, props);
   if (problem) fail(`${problem.message} (${problem.rule.id}: ${problem.rule.source})`);
 }

@@ -1,4 +1,4 @@
-import { type HelmChartRef, HELM_CHARTS } from "./software";
+import { HELM_CHARTS, type HelmChartRef } from "./software";
 
 /**
  * What the control plane of a private GKE cluster can reach on its nodes without help. GKE's own
@@ -24,5 +24,7 @@ export function controlPlanePortsToOpen(charts: readonly HelmChartRef[] = Object
 /** The pinned chart a Helm chart resource installs (by its `chart` reference, and repository for classic repositories), if the table has it. */
 export function chartRefOf(chart: unknown, repo?: unknown): HelmChartRef | undefined {
   if (typeof chart !== "string") return undefined;
-  return Object.values(HELM_CHARTS as Record<string, HelmChartRef>).find((ref) => ref.chart === chart && (ref.repo === undefined || repo === undefined || ref.repo === repo));
+  return Object.values(HELM_CHARTS as Record<string, HelmChartRef>).find(
+    (ref) => ref.chart === chart && (ref.repo === undefined || repo === undefined || ref.repo === repo),
+  );
 }

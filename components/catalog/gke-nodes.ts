@@ -81,14 +81,23 @@ export function tieredReservation(capacity: number, tiers: readonly ReservationT
 export const GKE_MEMORY_CAPACITY_SHARE = 16277102.2 / 16777216;
 
 /** Allocatable CPU (millicores) and memory (bytes) of a GKE Standard node of this size. */
-export function gkeAllocatable(vcpus: number, memoryGi: number, imageStreaming: boolean): { cpuMilli: number; memoryBytes: number } {
+export function gkeAllocatable(
+  vcpus: number,
+  memoryGi: number,
+  imageStreaming: boolean,
+): { cpuMilli: number; memoryBytes: number } {
   const Mi = 1024 * 1024;
   const Gi = 1024 * Mi;
   const cpuMilli = Math.floor(vcpus * 1000 - tieredReservation(vcpus, GKE_RESERVATION.cpuTiers) * 1000);
   const capacityGi = memoryGi * GKE_MEMORY_CAPACITY_SHARE;
-  const reservedGi = memoryGi < 1 ? GKE_RESERVATION.smallMachineMemoryMi / 1024 : tieredReservation(capacityGi, GKE_RESERVATION.memoryTiersGi);
+  const reservedGi =
+    memoryGi < 1
+      ? GKE_RESERVATION.smallMachineMemoryMi / 1024
+      : tieredReservation(capacityGi, GKE_RESERVATION.memoryTiersGi);
   const streamingGi = imageStreaming ? tieredReservation(capacityGi, GKE_IMAGE_STREAMING_RESERVATION) : 0;
-  const memoryBytes = Math.floor(capacityGi * Gi - (reservedGi + streamingGi) * Gi - GKE_RESERVATION.evictionMemoryMi * Mi);
+  const memoryBytes = Math.floor(
+    capacityGi * Gi - (reservedGi + streamingGi) * Gi - GKE_RESERVATION.evictionMemoryMi * Mi,
+  );
   return { cpuMilli, memoryBytes };
 }
 
@@ -109,7 +118,8 @@ export const GKE_EPHEMERAL_STORAGE = {
   evictionShare: 0.1,
   reservation: { diskShare: 0.5, baseGi: 6, baseDiskShare: 0.35, maxGi: 100 },
   filesystemOverheadKi: 6025692,
-  source: "cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#eviction-threshold (local ephemeral storage reservation)",
+  source:
+    "cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#eviction-threshold (local ephemeral storage reservation)",
 } as const;
 
 /** Allocatable ephemeral storage (bytes) of a node whose boot disk has this many GiB. */
@@ -117,7 +127,12 @@ export function gkeEphemeralAllocatable(diskGi: number): number {
   const Gi = 2 ** 30;
   const e = GKE_EPHEMERAL_STORAGE;
   const capacity = Math.max(0, diskGi * Gi - e.filesystemOverheadKi * 1024);
-  const reserved = Math.min(e.reservation.diskShare * diskGi, e.reservation.baseGi + e.reservation.baseDiskShare * diskGi, e.reservation.maxGi) * Gi;
+  const reserved =
+    Math.min(
+      e.reservation.diskShare * diskGi,
+      e.reservation.baseGi + e.reservation.baseDiskShare * diskGi,
+      e.reservation.maxGi,
+    ) * Gi;
   // The eviction threshold rounded up to a whole KiB keeps the figure at or below the documented one (by 1078 bytes).
   const eviction = Math.ceil((e.evictionShare * capacity) / 1024) * 1024;
   return Math.max(0, Math.floor(capacity - eviction - reserved));

@@ -1,4 +1,4 @@
-import { GPU_CATALOG, type AcceleratorType, ACCELERATOR_TYPES } from "./gpus";
+import { ACCELERATOR_TYPES, type AcceleratorType, GPU_CATALOG } from "./gpus";
 
 /**
  * vCPUs and memory of Compute Engine machine types, for the node shapes the workload simulation
@@ -24,19 +24,39 @@ export interface MachineShape {
 
 /** Memory per vCPU, GiB, by `<series>-<class>`; arm64 series marked. */
 const MEMORY_PER_VCPU: Readonly<Record<string, number>> = {
-  "e2-standard": 4, "e2-highmem": 8, "e2-highcpu": 1,
-  "n1-standard": 3.75, "n1-highmem": 6.5, "n1-highcpu": 0.9,
-  "n2-standard": 4, "n2-highmem": 8, "n2-highcpu": 1,
-  "n2d-standard": 4, "n2d-highmem": 8, "n2d-highcpu": 1,
-  "n4-standard": 4, "n4-highmem": 8, "n4-highcpu": 2,
+  "e2-standard": 4,
+  "e2-highmem": 8,
+  "e2-highcpu": 1,
+  "n1-standard": 3.75,
+  "n1-highmem": 6.5,
+  "n1-highcpu": 0.9,
+  "n2-standard": 4,
+  "n2-highmem": 8,
+  "n2-highcpu": 1,
+  "n2d-standard": 4,
+  "n2d-highmem": 8,
+  "n2d-highcpu": 1,
+  "n4-standard": 4,
+  "n4-highmem": 8,
+  "n4-highcpu": 2,
   "c2-standard": 4,
-  "c2d-standard": 4, "c2d-highmem": 8, "c2d-highcpu": 2,
-  "c3-standard": 4, "c3-highmem": 8, "c3-highcpu": 2,
-  "c3d-standard": 4, "c3d-highmem": 8, "c3d-highcpu": 2,
-  "c4-standard": 3.75, "c4-highmem": 7.75, "c4-highcpu": 2,
+  "c2d-standard": 4,
+  "c2d-highmem": 8,
+  "c2d-highcpu": 2,
+  "c3-standard": 4,
+  "c3-highmem": 8,
+  "c3-highcpu": 2,
+  "c3d-standard": 4,
+  "c3d-highmem": 8,
+  "c3d-highcpu": 2,
+  "c4-standard": 3.75,
+  "c4-highmem": 7.75,
+  "c4-highcpu": 2,
   "t2d-standard": 4,
   "t2a-standard": 4,
-  "c4a-standard": 4, "c4a-highmem": 8, "c4a-highcpu": 2,
+  "c4a-standard": 4,
+  "c4a-highmem": 8,
+  "c4a-highcpu": 2,
 };
 
 const ARM_SERIES = new Set(["t2a", "c4a"]);

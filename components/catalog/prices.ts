@@ -1,4 +1,4 @@
-import { GPU_CATALOG, acceleratorOfMachineType } from "./gpus";
+import { acceleratorOfMachineType, GPU_CATALOG } from "./gpus";
 
 /**
  * Hourly prices of GPU machine types, us-central1, USD, whole VM (GPUs, vCPUs, memory, and the
@@ -36,7 +36,7 @@ export const MACHINE_PRICES: Readonly<Record<string, MachinePrice>> = {
   "g2-standard-24": { onDemand: 2.000833, spot: 1.200136 },
   "g2-standard-32": { onDemand: 1.734376, spot: 1.040348, note: "derived" },
   "g2-standard-48": { onDemand: 4.001665, spot: 2.400272 },
-  "g2-standard-96": { onDemand: 8.003330, spot: 4.800544 },
+  "g2-standard-96": { onDemand: 8.00333, spot: 4.800544 },
   "a2-highgpu-1g": { onDemand: 3.673385, spot: 2.12081 },
   "a2-highgpu-2g": { onDemand: 7.34677, spot: 4.24162, note: "derived" },
   "a2-highgpu-4g": { onDemand: 14.69354, spot: 8.48324, note: "derived" },
@@ -109,7 +109,13 @@ export const CLOUD_RUN_PRICE_TIERS: Readonly<Record<string, 1 | 2>> = {
  * The hourly price of one Cloud Run instance with these limits in a region, or undefined for a GPU
  * the table lacks, or a region the table does not price (Tier 2, or a tier it does not know).
  */
-export function cloudRunInstanceHourlyUsd(cpu: number, memoryGi: number, accelerator: string | undefined, gpus: number, region: string | undefined): number | undefined {
+export function cloudRunInstanceHourlyUsd(
+  cpu: number,
+  memoryGi: number,
+  accelerator: string | undefined,
+  gpus: number,
+  region: string | undefined,
+): number | undefined {
   const gpuSecond = accelerator ? CLOUD_RUN_PRICES.gpuSecond[accelerator] : 0;
   if (gpuSecond === undefined || !Number.isFinite(cpu) || !Number.isFinite(memoryGi)) return undefined;
   if (region === undefined || CLOUD_RUN_PRICE_TIERS[region] !== CLOUD_RUN_PRICES.tier) return undefined;

@@ -22,7 +22,7 @@ export const MEDIUM_CARBON_MAX_GRID_GCO2_PER_KWH = 400;
 export const REGIONS: readonly Region[] = Object.keys(REGION_CARBON_2024) as Region[];
 
 export function isRegion(value: string): value is Region {
-  return Object.prototype.hasOwnProperty.call(REGION_CARBON_2024, value);
+  return Object.hasOwn(REGION_CARBON_2024, value);
 }
 
 export function regionCarbon(region: Region): RegionCarbon {
@@ -47,12 +47,9 @@ export function carbonTier(region: Region): CarbonTier {
 
 export function carbonTierOf(data: Pick<RegionCarbon, "cfe" | "gridGco2PerKwh">): CarbonTier {
   const cfeKnown = Number.isFinite(data.cfe);
-  const low = cfeKnown
-    ? data.cfe >= LOW_CARBON_MIN_CFE
-    : data.gridGco2PerKwh <= LOW_CARBON_MAX_GRID_GCO2_PER_KWH;
+  const low = cfeKnown ? data.cfe >= LOW_CARBON_MIN_CFE : data.gridGco2PerKwh <= LOW_CARBON_MAX_GRID_GCO2_PER_KWH;
   if (low) return "low";
   const medium =
-    (cfeKnown && data.cfe >= MEDIUM_CARBON_MIN_CFE) ||
-    data.gridGco2PerKwh < MEDIUM_CARBON_MAX_GRID_GCO2_PER_KWH;
+    (cfeKnown && data.cfe >= MEDIUM_CARBON_MIN_CFE) || data.gridGco2PerKwh < MEDIUM_CARBON_MAX_GRID_GCO2_PER_KWH;
   return medium ? "medium" : "high";
 }

@@ -42,8 +42,18 @@ export const HELM_CHARTS = {
     namespace: "kueue-system",
     source: "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/Chart.yaml (version 0.19.2) and README",
     controlPlanePorts: [
-      { port: 9443, serves: "admission webhooks for Kueue's objects and the Jobs it manages (most with failurePolicy Fail)", source: "charts/kueue/values.yaml webhookService.ports targetPort 9443; templates/webhook/manifests.yaml" },
-      { port: 8082, serves: "the visibility API (APIServices v1beta1 and v1beta2.visibility.kueue.x-k8s.io); unreachable, it fails discovery and blocks namespace deletion", source: "charts/kueue/templates/visibility/service.yaml targetPort 8082; templates/visibility/apiservice_v1beta2.yaml" },
+      {
+        port: 9443,
+        serves: "admission webhooks for Kueue's objects and the Jobs it manages (most with failurePolicy Fail)",
+        source: "charts/kueue/values.yaml webhookService.ports targetPort 9443; templates/webhook/manifests.yaml",
+      },
+      {
+        port: 8082,
+        serves:
+          "the visibility API (APIServices v1beta1 and v1beta2.visibility.kueue.x-k8s.io); unreachable, it fails discovery and blocks namespace deletion",
+        source:
+          "charts/kueue/templates/visibility/service.yaml targetPort 8082; templates/visibility/apiservice_v1beta2.yaml",
+      },
     ],
     // Its own objects, and the jobs of its integrations that its mutating webhooks suspend until
     // admitted (charts/kueue/values.yaml integrations.frameworks: jobset.x-k8s.io/jobset,
@@ -57,8 +67,18 @@ export const HELM_CHARTS = {
     namespace: "kubeflow-system",
     source: "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/Chart.yaml and docs/operator-guides/installation.md",
     controlPlanePorts: [
-      { port: 9443, serves: "Trainer's admission webhooks (TrainJob, training runtimes)", source: "charts/kubeflow-trainer/templates/manager/service.yaml webhook-server targetPort webhook; manager/deployment.yaml containerPort 9443" },
-      { port: 9443, serves: "JobSet's admission webhooks (the bundled jobset chart 0.12.0)", source: "kubernetes-sigs/jobset tag v0.12.0 charts/jobset/templates/webhook/service.yaml targetPort webhook; controller/deployment.yaml containerPort 9443" },
+      {
+        port: 9443,
+        serves: "Trainer's admission webhooks (TrainJob, training runtimes)",
+        source:
+          "charts/kubeflow-trainer/templates/manager/service.yaml webhook-server targetPort webhook; manager/deployment.yaml containerPort 9443",
+      },
+      {
+        port: 9443,
+        serves: "JobSet's admission webhooks (the bundled jobset chart 0.12.0)",
+        source:
+          "kubernetes-sigs/jobset tag v0.12.0 charts/jobset/templates/webhook/service.yaml targetPort webhook; controller/deployment.yaml containerPort 9443",
+      },
     ],
     apiGroups: ["trainer.kubeflow.org", "jobset.x-k8s.io"],
   },
@@ -70,7 +90,11 @@ export const HELM_CHARTS = {
     namespace: "cert-manager",
     source: "cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/values.yaml (crds.enabled)",
     controlPlanePorts: [
-      { port: 10250, serves: "cert-manager's webhook, on the port GKE private clusters open by default", source: "deploy/charts/cert-manager/values.yaml webhook.securePort: 10250" },
+      {
+        port: 10250,
+        serves: "cert-manager's webhook, on the port GKE private clusters open by default",
+        source: "deploy/charts/cert-manager/values.yaml webhook.securePort: 10250",
+      },
     ],
     apiGroups: ["cert-manager.io", "acme.cert-manager.io"],
   },
@@ -88,7 +112,13 @@ export const HELM_CHARTS = {
     namespace: "kserve",
     source: "kserve/kserve tag v0.20.0, charts/kserve-resources (kserve.controller.deploymentMode: Standard | Knative)",
     controlPlanePorts: [
-      { port: 9443, serves: "KServe's admission webhooks for InferenceServices, serving runtimes and model Pods (failurePolicy Fail)", source: "charts/kserve-resources/files/kserve/resources.yaml kserve-webhook-server-service targetPort webhook-server, containerPort 9443" },
+      {
+        port: 9443,
+        serves:
+          "KServe's admission webhooks for InferenceServices, serving runtimes and model Pods (failurePolicy Fail)",
+        source:
+          "charts/kserve-resources/files/kserve/resources.yaml kserve-webhook-server-service targetPort webhook-server, containerPort 9443",
+      },
     ],
     apiGroups: ["serving.kserve.io"],
   },
@@ -97,7 +127,8 @@ export const HELM_CHARTS = {
     chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
     version: "v0.20.0",
     namespace: "kserve",
-    source: "kserve/kserve tag v0.20.0, charts/kserve-runtime-configs (kserve.servingruntime.enabled defaults to false)",
+    source:
+      "kserve/kserve tag v0.20.0, charts/kserve-runtime-configs (kserve.servingruntime.enabled defaults to false)",
   },
   /** Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter (self-hosted monitoring). */
   kubePrometheusStack: {
@@ -105,9 +136,14 @@ export const HELM_CHARTS = {
     repo: "https://prometheus-community.github.io/helm-charts",
     version: "88.5.3",
     namespace: "monitoring",
-    source: "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack (appVersion v0.93.1)",
+    source:
+      "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack (appVersion v0.93.1)",
     controlPlanePorts: [
-      { port: 10250, serves: "the Prometheus operator's admission webhook, on the port GKE private clusters open by default", source: "charts/kube-prometheus-stack/values.yaml prometheusOperator.tls.internalPort: 10250" },
+      {
+        port: 10250,
+        serves: "the Prometheus operator's admission webhook, on the port GKE private clusters open by default",
+        source: "charts/kube-prometheus-stack/values.yaml prometheusOperator.tls.internalPort: 10250",
+      },
     ],
     apiGroups: ["monitoring.coreos.com"],
   },
@@ -120,7 +156,8 @@ export const HELM_CHARTS = {
     repo: "https://prometheus-community.github.io/helm-charts",
     version: "8.4.0",
     namespace: "monitoring",
-    source: "prometheus-community/helm-charts tag kube-state-metrics-8.4.0, charts/kube-state-metrics (appVersion 2.20.0); kube-prometheus-stack-88.5.3 Chart.yaml dependencies",
+    source:
+      "prometheus-community/helm-charts tag kube-state-metrics-8.4.0, charts/kube-state-metrics (appVersion 2.20.0); kube-prometheus-stack-88.5.3 Chart.yaml dependencies",
   },
   /** NVIDIA DCGM exporter: GPU metrics on self-hosted monitoring (GKE's managed DCGM replaces it on Managed Prometheus). */
   dcgmExporter: {
@@ -128,7 +165,8 @@ export const HELM_CHARTS = {
     repo: "https://nvidia.github.io/dcgm-exporter/helm-charts",
     version: "4.8.1",
     namespace: "monitoring",
-    source: "NVIDIA/dcgm-exporter tag 4.5.2-4.8.1, deployment/Chart.yaml (version 4.8.1); gh-pages helm-charts/index.yaml",
+    source:
+      "NVIDIA/dcgm-exporter tag 4.5.2-4.8.1, deployment/Chart.yaml (version 4.8.1); gh-pages helm-charts/index.yaml",
   },
   /**
    * KEDA: KServe's Standard mode scales model servers on vLLM's request queue through it (KServe
@@ -139,10 +177,20 @@ export const HELM_CHARTS = {
     repo: "https://kedacore.github.io/charts",
     version: "2.20.2",
     namespace: "keda",
-    source: "kedacore/charts tag v2.20.2, keda/Chart.yaml (version and appVersion 2.20.2; containers run as non-root, no capabilities, RuntimeDefault seccomp)",
+    source:
+      "kedacore/charts tag v2.20.2, keda/Chart.yaml (version and appVersion 2.20.2; containers run as non-root, no capabilities, RuntimeDefault seccomp)",
     controlPlanePorts: [
-      { port: 9443, serves: "KEDA's admission webhooks (ScaledObject validation)", source: "keda/templates/webhooks/service.yaml targetPort webhooks.port | default 9443" },
-      { port: 6443, serves: "the external metrics API (APIService v1beta1.external.metrics.k8s.io) the HPA of every ScaledObject reads; unreachable, scaling never reacts and namespace deletion blocks", source: "keda/values.yaml service.portHttpsTarget: 6443; templates/metrics-server/apiservice.yaml" },
+      {
+        port: 9443,
+        serves: "KEDA's admission webhooks (ScaledObject validation)",
+        source: "keda/templates/webhooks/service.yaml targetPort webhooks.port | default 9443",
+      },
+      {
+        port: 6443,
+        serves:
+          "the external metrics API (APIService v1beta1.external.metrics.k8s.io) the HPA of every ScaledObject reads; unreachable, scaling never reacts and namespace deletion blocks",
+        source: "keda/values.yaml service.portHttpsTarget: 6443; templates/metrics-server/apiservice.yaml",
+      },
     ],
     apiGroups: ["keda.sh"],
   },
@@ -154,8 +202,17 @@ export const HELM_CHARTS = {
     namespace: "knative-operator",
     source: "knative/operator tag knative-v1.21.1; gh-pages index.yaml lists version v1.21.1 (appVersion 1.21.1)",
     controlPlanePorts: [
-      { port: 8443, serves: "the operator's webhook", source: "knative/operator tag knative-v1.21.1 config/charts/knative-operator/templates/operator.yaml operator-webhook targetPort 8443" },
-      { port: 8443, serves: "Knative Serving's webhook, installed by the operator (KnativeServing)", source: "knative/serving config/core/deployments/webhook-service.yaml targetPort 8443" },
+      {
+        port: 8443,
+        serves: "the operator's webhook",
+        source:
+          "knative/operator tag knative-v1.21.1 config/charts/knative-operator/templates/operator.yaml operator-webhook targetPort 8443",
+      },
+      {
+        port: 8443,
+        serves: "Knative Serving's webhook, installed by the operator (KnativeServing)",
+        source: "knative/serving config/core/deployments/webhook-service.yaml targetPort 8443",
+      },
     ],
     apiGroups: ["operator.knative.dev"],
   },
@@ -165,7 +222,8 @@ export const HELM_CHARTS = {
     repo: "https://community-charts.github.io/helm-charts",
     version: "1.11.5",
     namespace: "model-registry",
-    source: "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow (appVersion 3.15.1); 1.11.5 is the newest release in the chart index",
+    source:
+      "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow (appVersion 3.15.1); 1.11.5 is the newest release in the chart index",
   },
 } as const satisfies Record<string, HelmChartRef>;
 
@@ -199,7 +257,8 @@ export const IMAGES = {
    */
   vllmOpenAi: {
     image: "vllm/vllm-openai:v0.11.0",
-    source: "vllm-project/vllm release v0.11.0; Docker Hub vllm/vllm-openai:v0.11.0 (built from docker/Dockerfile, target vllm-openai)",
+    source:
+      "vllm-project/vllm release v0.11.0; Docker Hub vllm/vllm-openai:v0.11.0 (built from docker/Dockerfile, target vllm-openai)",
   },
   /**
    * Managed Prometheus's query frontend: a Prometheus query API in the cluster, authenticated to
@@ -207,7 +266,8 @@ export const IMAGES = {
    */
   gmpFrontend: {
     image: "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0",
-    source: "GoogleCloudPlatform/prometheus-engine examples/frontend.yaml (args --web.listen-address=:9090 --query.project-id; port 9090; /-/ready)",
+    source:
+      "GoogleCloudPlatform/prometheus-engine examples/frontend.yaml (args --web.listen-address=:9090 --query.project-id; port 9090; /-/ready)",
   },
   /** The image of Kubeflow Trainer's torch-distributed runtime. */
   torchRuntime: {

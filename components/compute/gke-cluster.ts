@@ -1,14 +1,14 @@
-import { argumentError } from "../component-error";
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type Region, carbonTier } from "../catalog/regions";
+import { assertApiRules, VULNERABILITY_MODES, type VulnerabilityScanning } from "../catalog/gcp-api-rules";
+import { documentationRangeOf } from "../catalog/ip-ranges";
+import { carbonTier, type Region } from "../catalog/regions";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
 import { gkeKubeconfig } from "../kubernetes/kubeconfig";
-import { type StackLabels, computeLabels } from "../labels";
+import { computeLabels, type StackLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
-import { documentationRangeOf } from "../catalog/ip-ranges";
-import { VULNERABILITY_MODES, type VulnerabilityScanning, assertApiRules } from "../catalog/gcp-api-rules";
 
 export interface AuthorizedNetwork {
   readonly name: string;
@@ -97,8 +97,16 @@ export interface GkeClusterArgs {
 }
 
 export const SYSTEM_MONITORING_COMPONENTS = [
-  "SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE",
-  "POD", "DEPLOYMENT", "STATEFULSET", "DAEMONSET", "HPA",
+  "SYSTEM_COMPONENTS",
+  "APISERVER",
+  "SCHEDULER",
+  "CONTROLLER_MANAGER",
+  "STORAGE",
+  "POD",
+  "DEPLOYMENT",
+  "STATEFULSET",
+  "DAEMONSET",
+  "HPA",
 ] as const;
 
 /**
@@ -148,18 +156,28 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
     const nodeRole = new gcp.projects.IAMMember(
       `${name}-nodes-default-role`,
-      { project: args.project, role: "roles/container.defaultNodeServiceAccount", member: this.nodeServiceAccount.member },
+      {
+        project: args.project,
+        role: "roles/container.defaultNodeServiceAccount",
+        member: this.nodeServiceAccount.member,
+      },
       childOptions(this, opts),
     );
 
     // Image streaming through the Container File System API with a custom node service account needs
     // Service Usage Consumer on the project (GKE, "Use Image streaming to pull container images").
     const streamingRole = spec.imageStreaming
-      ? [new gcp.projects.IAMMember(
-          `${name}-nodes-image-streaming`,
-          { project: args.project, role: "roles/serviceusage.serviceUsageConsumer", member: this.nodeServiceAccount.member },
-          childOptions(this, opts),
-        )]
+      ? [
+          new gcp.projects.IAMMember(
+            `${name}-nodes-image-streaming`,
+            {
+              project: args.project,
+              role: "roles/serviceusage.serviceUsageConsumer",
+              member: this.nodeServiceAccount.member,
+            },
+            childOptions(this, opts),
+          ),
+        ]
       : [];
     this.imageStreamingGrants = streamingRole;
 
@@ -172,73 +190,77 @@ export class GkeCluster extends pulumi.ComponentResource {
     };
 
     const clusterArgs: gcp.container.ClusterArgs = {
-        project: args.project,
-        name: physicalName([args.prefix, "gke"], NAME_LIMITS.cluster),
-        location: spec.location,
-        nodeLocations: spec.nodeLocations,
-        description: "cnai-platform: AI platform cluster",
-        removeDefaultNodePool: true,
-        initialNodeCount: 1,
-        // Only the temporary default pool uses this; it is removed after creation.
-        nodeConfig: { ...nodeSecurity, machineType: "e2-small", diskSizeGb: 30 },
-        network: args.network.network,
-        subnetwork: args.network.subnetwork,
-        networkingMode: "VPC_NATIVE",
-        ipAllocationPolicy: {
-          clusterSecondaryRangeName: args.network.podsRangeName ?? PODS_RANGE_NAME,
-          servicesSecondaryRangeName: args.network.servicesRangeName ?? SERVICES_RANGE_NAME,
-        },
-        privateClusterConfig: {
-          enablePrivateNodes: true,
-          enablePrivateEndpoint: spec.privateEndpoint,
-          masterIpv4CidrBlock: args.network.masterCidr,
-          masterGlobalAccessConfig: { enabled: true },
-        },
-        controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: spec.privateEndpoint } },
-        // Authorized networks restrict the IP-based endpoints only; the DNS-based endpoint is guarded by IAM
-        // (GKE, "About network isolation": DNS-based access is authorized with IAM, not by source
-        // range). A private endpoint with no networks given turns the feature on with no range
-        // (MasterAuthorizedNetworksConfig: "disallow all external traffic ... except the given CIDR blocks"),
-        // so no placeholder range opens it wider than the VPC.
-        masterAuthorizedNetworksConfig: spec.authorizedNetworks.length
-          ? {
-              cidrBlocks: spec.authorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
-              gcpPublicCidrsAccessEnabled: false,
-            }
-          : spec.privateEndpoint
-            ? { gcpPublicCidrsAccessEnabled: false }
-            : undefined,
-        masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-        enableLegacyAbac: false,
-        enableShieldedNodes: true,
-        releaseChannel: { channel: spec.releaseChannel },
-        workloadIdentityConfig: { workloadPool: this.workloadPool },
-        datapathProvider: "ADVANCED_DATAPATH",
-        securityPostureConfig: { mode: "BASIC", vulnerabilityMode: VULNERABILITY_MODES[spec.vulnerabilityScanning] },
-        databaseEncryption: args.secretsEncryptionKey
-          ? { state: "ENCRYPTED", keyName: args.secretsEncryptionKey }
-          : { state: "DECRYPTED" },
-        addonsConfig: {
-          gcsFuseCsiDriverConfig: { enabled: args.gcsFuseCsiDriver ?? true },
-          gcePersistentDiskCsiDriverConfig: { enabled: true },
-          httpLoadBalancing: { disabled: false },
-          horizontalPodAutoscaling: { disabled: false },
-          dnsCacheConfig: { enabled: true },
-        },
-        monitoringConfig: {
-          enableComponents: [...SYSTEM_MONITORING_COMPONENTS, ...(args.extraMonitoringComponents ?? [])],
-          managedPrometheus: { enabled: args.managedPrometheus ?? true },
-        },
-        loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
-        costManagementConfig: { enabled: args.costAllocation ?? true },
-        verticalPodAutoscaling: { enabled: true },
-        gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
-        clusterAutoscaling: { autoscalingProfile: spec.autoscalingProfile },
-        maintenancePolicy: { dailyMaintenanceWindow: { startTime: spec.maintenanceWindowStart } },
-        deletionProtection: spec.deletionProtection,
-        resourceLabels: labels,
+      project: args.project,
+      name: physicalName([args.prefix, "gke"], NAME_LIMITS.cluster),
+      location: spec.location,
+      nodeLocations: spec.nodeLocations,
+      description: "cnai-platform: AI platform cluster",
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      // Only the temporary default pool uses this; it is removed after creation.
+      nodeConfig: { ...nodeSecurity, machineType: "e2-small", diskSizeGb: 30 },
+      network: args.network.network,
+      subnetwork: args.network.subnetwork,
+      networkingMode: "VPC_NATIVE",
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: args.network.podsRangeName ?? PODS_RANGE_NAME,
+        servicesSecondaryRangeName: args.network.servicesRangeName ?? SERVICES_RANGE_NAME,
+      },
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: spec.privateEndpoint,
+        masterIpv4CidrBlock: args.network.masterCidr,
+        masterGlobalAccessConfig: { enabled: true },
+      },
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: spec.privateEndpoint } },
+      // Authorized networks restrict the IP-based endpoints only; the DNS-based endpoint is guarded by IAM
+      // (GKE, "About network isolation": DNS-based access is authorized with IAM, not by source
+      // range). A private endpoint with no networks given turns the feature on with no range
+      // (MasterAuthorizedNetworksConfig: "disallow all external traffic ... except the given CIDR blocks"),
+      // so no placeholder range opens it wider than the VPC.
+      masterAuthorizedNetworksConfig: spec.authorizedNetworks.length
+        ? {
+            cidrBlocks: spec.authorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+            gcpPublicCidrsAccessEnabled: false,
+          }
+        : spec.privateEndpoint
+          ? { gcpPublicCidrsAccessEnabled: false }
+          : undefined,
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      enableLegacyAbac: false,
+      enableShieldedNodes: true,
+      releaseChannel: { channel: spec.releaseChannel },
+      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      datapathProvider: "ADVANCED_DATAPATH",
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: VULNERABILITY_MODES[spec.vulnerabilityScanning] },
+      databaseEncryption: args.secretsEncryptionKey
+        ? { state: "ENCRYPTED", keyName: args.secretsEncryptionKey }
+        : { state: "DECRYPTED" },
+      addonsConfig: {
+        gcsFuseCsiDriverConfig: { enabled: args.gcsFuseCsiDriver ?? true },
+        gcePersistentDiskCsiDriverConfig: { enabled: true },
+        httpLoadBalancing: { disabled: false },
+        horizontalPodAutoscaling: { disabled: false },
+        dnsCacheConfig: { enabled: true },
+      },
+      monitoringConfig: {
+        enableComponents: [...SYSTEM_MONITORING_COMPONENTS, ...(args.extraMonitoringComponents ?? [])],
+        managedPrometheus: { enabled: args.managedPrometheus ?? true },
+      },
+      loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
+      costManagementConfig: { enabled: args.costAllocation ?? true },
+      verticalPodAutoscaling: { enabled: true },
+      gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+      clusterAutoscaling: { autoscalingProfile: spec.autoscalingProfile },
+      maintenancePolicy: { dailyMaintenanceWindow: { startTime: spec.maintenanceWindowStart } },
+      deletionProtection: spec.deletionProtection,
+      resourceLabels: labels,
     };
-    assertApiRules("gcp:container/cluster:Cluster", clusterArgs as unknown as Record<string, unknown>, argumentError("GkeCluster", name, this));
+    assertApiRules(
+      "gcp:container/cluster:Cluster",
+      clusterArgs as unknown as Record<string, unknown>,
+      argumentError("GkeCluster", name, this),
+    );
     this.cluster = new gcp.container.Cluster(
       name,
       clusterArgs,
@@ -278,15 +300,13 @@ export class GkeCluster extends pulumi.ComponentResource {
       : this.cluster.endpoint;
     const context = pulumi.interpolate`${args.project}_${this.cluster.location}_${this.cluster.name}`;
     this.kubeconfig = pulumi.secret(
-      pulumi
-        .all([context, this.endpoint, this.cluster.masterAuth])
-        .apply(([ctx, endpoint, auth]) =>
-          gkeKubeconfig({
-            context: ctx,
-            server: `https://${endpoint}`,
-            caCertificate: spec.privateEndpoint ? undefined : auth.clusterCaCertificate,
-          }),
-        ),
+      pulumi.all([context, this.endpoint, this.cluster.masterAuth]).apply(([ctx, endpoint, auth]) =>
+        gkeKubeconfig({
+          context: ctx,
+          server: `https://${endpoint}`,
+          caCertificate: spec.privateEndpoint ? undefined : auth.clusterCaCertificate,
+        }),
+      ),
     );
     this.registerOutputs({
       name: this.name,
@@ -316,11 +336,16 @@ export interface ResolvedGkeCluster {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError naming the field. Pure. */
-export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resource?: pulumi.Resource): ResolvedGkeCluster {
+export function resolveGkeClusterArgs(
+  name: string,
+  args: GkeClusterArgs,
+  resource?: pulumi.Resource,
+): ResolvedGkeCluster {
   const fail = argumentError("GkeCluster", name, resource);
   if (args.zones.length === 0) fail("zones: at least one zone is needed for nodes");
   const foreign = args.zones.filter((zone) => !zone.startsWith(`${args.region}-`));
-  if (foreign.length) fail(`zones: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} not in region ${args.region}`);
+  if (foreign.length)
+    fail(`zones: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} not in region ${args.region}`);
   const locationType = args.locationType ?? "regional";
   const location = locationType === "regional" ? args.region : args.zones[0];
   const nodeZones = locationType === "regional" ? args.zones : args.zones.filter((zone) => zone !== location);
@@ -339,7 +364,9 @@ export function resolveGkeClusterArgs(name: string, args: GkeClusterArgs, resour
   for (const network of authorizedNetworks) {
     const documentation = documentationRangeOf(network.cidr);
     if (documentation) {
-      fail(`authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`);
+      fail(
+        `authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`,
+      );
     }
   }
   const window = args.maintenanceWindowStart ?? "03:00";

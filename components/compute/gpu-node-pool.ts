@@ -1,12 +1,12 @@
-import { childOptions } from "../child-options";
-import { argumentError } from "../component-error";
-import { assertApiRules } from "../catalog/gcp-api-rules";
-import { RESERVED_VMS_LABEL } from "../catalog/prices";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type AcceleratorType } from "../catalog/gpus";
-import { type Region, carbonTier } from "../catalog/regions";
-import { type StackLabels, type WorkloadType, computeLabels } from "../labels";
+import { assertApiRules } from "../catalog/gcp-api-rules";
+import type { AcceleratorType } from "../catalog/gpus";
+import { RESERVED_VMS_LABEL } from "../catalog/prices";
+import { carbonTier, type Region } from "../catalog/regions";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { computeLabels, type StackLabels, type WorkloadType } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import {
   type GpuCapacity,
@@ -102,73 +102,78 @@ export class GpuNodePool extends pulumi.ComponentResource {
     });
 
     const poolArgs: gcp.container.NodePoolArgs = {
-        project: args.project,
-        cluster: args.cluster.name,
-        location: args.cluster.location,
-        name: this.poolName,
-        nodeLocations: spec.zones,
-        initialNodeCount: Math.ceil(spec.min / spec.zones.length),
-        autoscaling: { totalMinNodeCount: spec.min, totalMaxNodeCount: spec.max, locationPolicy: spec.locationPolicy },
-        // DWS capacity (queued provisioning and flex-start) has auto-repair off: a repair deletes the
-        // VM, and DWS may not obtain another (components/catalog/gcp-api-rules.ts, gke-flex-start-settings).
-        management: { autoRepair: capacity !== "queued" && capacity !== "flex-start", autoUpgrade: true },
-        upgradeSettings:
-          capacity === "on-demand"
-            ? { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 }
-            : { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 },
-        queuedProvisioning: capacity === "queued" ? { enabled: true } : undefined,
-        // A specific reservation's VMs keep the reservation's placement: name its policy, never a new one.
-        placementPolicy: spec.compactPlacement || spec.capacity.reservation?.placementPolicy
+      project: args.project,
+      cluster: args.cluster.name,
+      location: args.cluster.location,
+      name: this.poolName,
+      nodeLocations: spec.zones,
+      initialNodeCount: Math.ceil(spec.min / spec.zones.length),
+      autoscaling: { totalMinNodeCount: spec.min, totalMaxNodeCount: spec.max, locationPolicy: spec.locationPolicy },
+      // DWS capacity (queued provisioning and flex-start) has auto-repair off: a repair deletes the
+      // VM, and DWS may not obtain another (components/catalog/gcp-api-rules.ts, gke-flex-start-settings).
+      management: { autoRepair: capacity !== "queued" && capacity !== "flex-start", autoUpgrade: true },
+      upgradeSettings:
+        capacity === "on-demand"
+          ? { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 }
+          : { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 },
+      queuedProvisioning: capacity === "queued" ? { enabled: true } : undefined,
+      // A specific reservation's VMs keep the reservation's placement: name its policy, never a new one.
+      placementPolicy:
+        spec.compactPlacement || spec.capacity.reservation?.placementPolicy
           ? { type: "COMPACT", policyName: spec.capacity.reservation?.placementPolicy }
           : undefined,
-        nodeConfig: {
-          machineType: args.machineType,
-          diskSizeGb: spec.diskSizeGb,
-          diskType: bootDiskType(args.machineType),
-          imageType: "COS_CONTAINERD",
-          guestAccelerators: [
-            {
-              type: args.accelerator.type,
-              count: spec.gpusPerNode,
-              gpuDriverInstallationConfig: { gpuDriverVersion: spec.driverVersion },
-              gpuSharingConfig: args.accelerator.sharing
-                ? {
-                    gpuSharingStrategy: args.accelerator.sharing.strategy,
-                    maxSharedClientsPerGpu: args.accelerator.sharing.maxClientsPerGpu,
-                  }
-                : undefined,
-              gpuPartitionSize: args.accelerator.migPartitionSize,
-            },
-          ],
-          spot: capacity === "spot",
-          flexStart: capacity === "flex-start" || capacity === "queued" ? true : undefined,
-          reservationAffinity: reservation,
-          serviceAccount: args.serviceAccount,
-          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          gcfsConfig: { enabled: spec.imageStreaming },
-          gvnic: { enabled: true },
-          metadata: { "disable-legacy-endpoints": "true" },
-          labels: {
-            [POOL_LABEL]: name,
-            [ACCELERATOR_LABEL]: args.accelerator.type,
-            "cnai.dev/workload-type": spec.workloadType,
-            "cnai.dev/capacity": capacity,
-            // A specific reservation is billed whether used or not: its size goes into the idle cost estimate
-            // (read from the plan, so it travels with the pool). A new size updates the label in place:
-            // GKE applies node label changes "without re-creating the node pool and disrupting running
-            // workloads" (GKE, "Update Kubernetes node labels and taints for node pools").
-            ...(reservation?.consumeReservationType === "SPECIFIC_RESERVATION"
-              ? { [RESERVED_VMS_LABEL]: String(spec.capacity.reservation?.vms ?? spec.max) }
-              : {}),
+      nodeConfig: {
+        machineType: args.machineType,
+        diskSizeGb: spec.diskSizeGb,
+        diskType: bootDiskType(args.machineType),
+        imageType: "COS_CONTAINERD",
+        guestAccelerators: [
+          {
+            type: args.accelerator.type,
+            count: spec.gpusPerNode,
+            gpuDriverInstallationConfig: { gpuDriverVersion: spec.driverVersion },
+            gpuSharingConfig: args.accelerator.sharing
+              ? {
+                  gpuSharingStrategy: args.accelerator.sharing.strategy,
+                  maxSharedClientsPerGpu: args.accelerator.sharing.maxClientsPerGpu,
+                }
+              : undefined,
+            gpuPartitionSize: args.accelerator.migPartitionSize,
           },
-          taints: [GPU_TAINT],
-          resourceLabels: labels,
+        ],
+        spot: capacity === "spot",
+        flexStart: capacity === "flex-start" || capacity === "queued" ? true : undefined,
+        reservationAffinity: reservation,
+        serviceAccount: args.serviceAccount,
+        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+        workloadMetadataConfig: { mode: "GKE_METADATA" },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        gcfsConfig: { enabled: spec.imageStreaming },
+        gvnic: { enabled: true },
+        metadata: { "disable-legacy-endpoints": "true" },
+        labels: {
+          [POOL_LABEL]: name,
+          [ACCELERATOR_LABEL]: args.accelerator.type,
+          "cnai.dev/workload-type": spec.workloadType,
+          "cnai.dev/capacity": capacity,
+          // A specific reservation is billed whether used or not: its size goes into the idle cost estimate
+          // (read from the plan, so it travels with the pool). A new size updates the label in place:
+          // GKE applies node label changes "without re-creating the node pool and disrupting running
+          // workloads" (GKE, "Update Kubernetes node labels and taints for node pools").
+          ...(reservation?.consumeReservationType === "SPECIFIC_RESERVATION"
+            ? { [RESERVED_VMS_LABEL]: String(spec.capacity.reservation?.vms ?? spec.max) }
+            : {}),
         },
+        taints: [GPU_TAINT],
+        resourceLabels: labels,
+      },
     };
     // Google's API rules for the pool (DWS, reservations), the same check config and cnai-gcp-api-rules run.
-    assertApiRules("gcp:container/nodePool:NodePool", poolArgs as unknown as Record<string, unknown>, argumentError("GpuNodePool", name, this));
+    assertApiRules(
+      "gcp:container/nodePool:NodePool",
+      poolArgs as unknown as Record<string, unknown>,
+      argumentError("GpuNodePool", name, this),
+    );
     this.nodePool = new gcp.container.NodePool(
       name,
       poolArgs,
@@ -195,11 +200,19 @@ export interface ResolvedGpuNodePool {
 }
 
 /** Applies defaults and checks the args against the GPU catalog; throws a ResourceError. Pure. */
-export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs, resource?: pulumi.Resource): ResolvedGpuNodePool {
+export function resolveGpuNodePoolArgs(
+  name: string,
+  args: GpuNodePoolArgs,
+  resource?: pulumi.Resource,
+): ResolvedGpuNodePool {
   const shape = {
     machineType: args.machineType,
     accelerator: args.accelerator,
-    autoscaling: { min: args.autoscaling.min ?? 0, max: args.autoscaling.max, locationPolicy: args.autoscaling.locationPolicy },
+    autoscaling: {
+      min: args.autoscaling.min ?? 0,
+      max: args.autoscaling.max,
+      locationPolicy: args.autoscaling.locationPolicy,
+    },
     capacity: args.capacity ?? { type: "on-demand" as const },
     zones: args.zones,
     compactPlacement: args.compactPlacement ?? false,

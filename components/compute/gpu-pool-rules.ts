@@ -1,6 +1,6 @@
-import { GPU_CATALOG, type AcceleratorType, allowedGpuCounts, isAcceleratorType } from "../catalog/gpus";
-import { DWS_POOL_SETTINGS, RESERVATION_PLACEMENT, nodePoolCapacityFacts } from "../catalog/gcp-api-rules";
+import { DWS_POOL_SETTINGS, nodePoolCapacityFacts, RESERVATION_PLACEMENT } from "../catalog/gcp-api-rules";
 import { gkeAllocatable, sharedGpusPerContainer } from "../catalog/gke-nodes";
+import { type AcceleratorType, allowedGpuCounts, GPU_CATALOG, isAcceleratorType } from "../catalog/gpus";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
 
 /**
@@ -104,11 +104,19 @@ export function gpuPoolProblems(pool: GpuPoolShape, region: string, clusterZones
   const spec = GPU_CATALOG[type];
   const machineTypes = Object.keys(spec.machineTypes);
   if (!machineTypes.includes(pool.machineType)) {
-    problems.push({ path: ["machineType"], input: pool.machineType, message: `a machine type that carries ${type}: ${machineTypes.join(", ")}` });
+    problems.push({
+      path: ["machineType"],
+      input: pool.machineType,
+      message: `a machine type that carries ${type}: ${machineTypes.join(", ")}`,
+    });
   } else if (pool.accelerator.count !== undefined) {
     const counts = allowedGpuCounts(type, pool.machineType);
     if (!counts.includes(pool.accelerator.count)) {
-      problems.push({ path: ["accelerator", "count"], input: pool.accelerator.count, message: `${counts.join(" or ")} for ${pool.machineType}` });
+      problems.push({
+        path: ["accelerator", "count"],
+        input: pool.accelerator.count,
+        message: `${counts.join(" or ")} for ${pool.machineType}`,
+      });
     }
   }
   const mig = pool.accelerator.migPartitionSize;
@@ -122,19 +130,32 @@ export function gpuPoolProblems(pool: GpuPoolShape, region: string, clusterZones
     });
   }
   if (mig !== undefined && pool.accelerator.sharing?.strategy === "MPS") {
-    problems.push({ path: ["accelerator", "sharing", "strategy"], input: "MPS", message: "TIME_SHARING with MIG partitions (GKE does not combine MPS with MIG)" });
+    problems.push({
+      path: ["accelerator", "sharing", "strategy"],
+      input: "MPS",
+      message: "TIME_SHARING with MIG partitions (GKE does not combine MPS with MIG)",
+    });
   }
   problems.push(...zoneProblems(pool, type, region, clusterZones));
   const { min, max } = pool.autoscaling;
-  if (min > max) problems.push({ path: ["autoscaling", "min"], input: min, message: `at most autoscaling.max (${max})` });
+  if (min > max)
+    problems.push({ path: ["autoscaling", "min"], input: min, message: `at most autoscaling.max (${max})` });
   problems.push(...capacityProblems(pool));
   if (pool.compactPlacement) {
     const zones = poolZones(pool, region, clusterZones);
     if (zones.length !== 1) {
-      problems.push({ path: ["compactPlacement"], input: true, message: `true only for a pool in one zone (set the pool's zones to one zone; it has ${zones.length})` });
+      problems.push({
+        path: ["compactPlacement"],
+        input: true,
+        message: `true only for a pool in one zone (set the pool's zones to one zone; it has ${zones.length})`,
+      });
     }
     if (pool.capacity.type === "queued") {
-      problems.push({ path: ["compactPlacement"], input: true, message: "false with queued capacity (DWS places the nodes itself)" });
+      problems.push({
+        path: ["compactPlacement"],
+        input: true,
+        message: "false with queued capacity (DWS places the nodes itself)",
+      });
     }
     const reservation = pool.capacity.type === "reservation" ? pool.capacity.reservation : undefined;
     if (reservation?.affinity === "specific") {
@@ -157,29 +178,38 @@ export function gpuPoolProblems(pool: GpuPoolShape, region: string, clusterZones
   return problems;
 }
 
-function zoneProblems(pool: GpuPoolShape, type: AcceleratorType, region: string, clusterZones: readonly string[]): PoolProblem[] {
+function zoneProblems(
+  pool: GpuPoolShape,
+  type: AcceleratorType,
+  region: string,
+  clusterZones: readonly string[],
+): PoolProblem[] {
   const offered = zonesOffering(type, region);
   if (pool.zones) {
     return pool.zones.flatMap((zone, i) =>
       offered.includes(zone)
         ? []
-        : [{
-            path: ["zones", i],
-            input: zone,
-            message: offered.length
-              ? `a zone of ${region} that offers ${type}: ${offered.join(", ")}`
-              : `nothing: no zone of ${region} offers ${type} (components/catalog/gpus.ts)`,
-          }],
+        : [
+            {
+              path: ["zones", i],
+              input: zone,
+              message: offered.length
+                ? `a zone of ${region} that offers ${type}: ${offered.join(", ")}`
+                : `nothing: no zone of ${region} offers ${type} (components/catalog/gpus.ts)`,
+            },
+          ],
     );
   }
   if (clusterZones.length > 0 && !clusterZones.some((zone) => offered.includes(zone))) {
-    return [{
-      path: ["accelerator", "type"],
-      input: type,
-      message: offered.length
-        ? `an accelerator offered in the cluster zones (${clusterZones.join(", ")}); ${type} is offered in ${offered.join(", ")}: set the pool's zones or the stack's zones`
-        : `an accelerator offered in ${region}; no zone of ${region} offers ${type}`,
-    }];
+    return [
+      {
+        path: ["accelerator", "type"],
+        input: type,
+        message: offered.length
+          ? `an accelerator offered in the cluster zones (${clusterZones.join(", ")}); ${type} is offered in ${offered.join(", ")}: set the pool's zones or the stack's zones`
+          : `an accelerator offered in ${region}; no zone of ${region} offers ${type}`,
+      },
+    ];
   }
   return [];
 }
@@ -189,23 +219,51 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
   const problems: PoolProblem[] = [];
   if (capacity.type === "reservation") {
     if (!capacity.reservation) {
-      problems.push({ path: ["capacity", "reservation"], input: undefined, message: "{ affinity: any | specific, name } when capacity.type is reservation" });
+      problems.push({
+        path: ["capacity", "reservation"],
+        input: undefined,
+        message: "{ affinity: any | specific, name } when capacity.type is reservation",
+      });
     } else if (capacity.reservation.affinity === "specific" && !capacity.reservation.name) {
-      problems.push({ path: ["capacity", "reservation", "name"], input: undefined, message: "the reservation's name when affinity is specific" });
+      problems.push({
+        path: ["capacity", "reservation", "name"],
+        input: undefined,
+        message: "the reservation's name when affinity is specific",
+      });
     } else if (capacity.reservation.affinity === "any" && capacity.reservation.vms !== undefined) {
-      problems.push({ path: ["capacity", "reservation", "vms"], input: capacity.reservation.vms, message: "nothing with affinity any (the size is that of a specific reservation)" });
+      problems.push({
+        path: ["capacity", "reservation", "vms"],
+        input: capacity.reservation.vms,
+        message: "nothing with affinity any (the size is that of a specific reservation)",
+      });
     } else if (capacity.reservation.affinity === "any" && capacity.reservation.placementPolicy) {
-      problems.push({ path: ["capacity", "reservation", "placementPolicy"], input: capacity.reservation.placementPolicy, message: "nothing with affinity any (a placement policy is the one of a specific reservation)" });
+      problems.push({
+        path: ["capacity", "reservation", "placementPolicy"],
+        input: capacity.reservation.placementPolicy,
+        message: "nothing with affinity any (a placement policy is the one of a specific reservation)",
+      });
     }
   } else if (capacity.reservation) {
-    problems.push({ path: ["capacity", "reservation"], input: capacity.reservation, message: `nothing unless capacity.type is reservation (it is ${capacity.type})` });
+    problems.push({
+      path: ["capacity", "reservation"],
+      input: capacity.reservation,
+      message: `nothing unless capacity.type is reservation (it is ${capacity.type})`,
+    });
   }
   if ((capacity.type === "queued" || capacity.type === "flex-start") && pool.autoscaling.min !== 0) {
-    problems.push({ path: ["autoscaling", "min"], input: pool.autoscaling.min, message: `0 for ${capacity.type} capacity (nodes come only when workloads ask for them)` });
+    problems.push({
+      path: ["autoscaling", "min"],
+      input: pool.autoscaling.min,
+      message: `0 for ${capacity.type} capacity (nodes come only when workloads ask for them)`,
+    });
   }
   // The location policy GKE creates DWS pools with (the rule cnai-gcp-api-rules applies to the node pool).
   const locationPolicy = pool.autoscaling.locationPolicy;
-  if ((capacity.type === "queued" || capacity.type === "flex-start") && locationPolicy !== undefined && locationPolicy !== DWS_POOL_SETTINGS.locationPolicy) {
+  if (
+    (capacity.type === "queued" || capacity.type === "flex-start") &&
+    locationPolicy !== undefined &&
+    locationPolicy !== DWS_POOL_SETTINGS.locationPolicy
+  ) {
     problems.push({
       path: ["autoscaling", "locationPolicy"],
       input: locationPolicy,
@@ -223,7 +281,9 @@ function capacityProblems(pool: GpuPoolShape): PoolProblem[] {
 export function gpuResourcesPerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number {
   const gpus = gpusPerNode(pool);
   const mig = pool.accelerator.migPartitionSize;
-  const perGpu = mig ? (migInstancesPerGpu(pool.accelerator.type, mig) ?? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7))) : 1;
+  const perGpu = mig
+    ? (migInstancesPerGpu(pool.accelerator.type, mig) ?? Math.floor(7 / Number(/^(\d+)g\./.exec(mig)?.[1] ?? 7)))
+    : 1;
   const clients = pool.accelerator.sharing?.maxClientsPerGpu ?? 1;
   return gpus * perGpu * clients;
 }
@@ -242,14 +302,20 @@ export const NODE_HEADROOM = { cpu: 0.5, memoryGi: 1 } as const;
  * (components/catalog/gke-nodes.ts gkeAllocatable) less NODE_HEADROOM: on a g2-standard-8, 85 % of
  * 32 GiB is 27 GiB, which GKE's 27.31 GiB cannot hold with a sidecar beside it.
  */
-export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): { cpu: number; memoryGi: number } {
+export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): {
+  cpu: number;
+  memoryGi: number;
+} {
   if (!isAcceleratorType(pool.accelerator.type)) return { cpu: 0, memoryGi: 0 };
   const machine = GPU_CATALOG[pool.accelerator.type].machineTypes[pool.machineType];
   if (!machine) return { cpu: 0, memoryGi: 0 };
   const gke = gkeAllocatable(machine.vcpus, machine.memoryGb, false);
   return {
     cpu: Math.max(0, Math.min(Math.floor(machine.vcpus * 0.9), Math.floor(gke.cpuMilli / 1000 - NODE_HEADROOM.cpu))),
-    memoryGi: Math.max(0, Math.min(Math.floor(machine.memoryGb * 0.85), Math.floor(gke.memoryBytes / 2 ** 30 - NODE_HEADROOM.memoryGi))),
+    memoryGi: Math.max(
+      0,
+      Math.min(Math.floor(machine.memoryGb * 0.85), Math.floor(gke.memoryBytes / 2 ** 30 - NODE_HEADROOM.memoryGi)),
+    ),
   };
 }
 

@@ -1,11 +1,11 @@
-import { argumentError } from "../component-error";
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels } from "../labels";
-import { checkMembers } from "../iam";
-import { physicalName } from "../naming";
 import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION } from "../catalog/gcp-api-rules";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
+import { checkMembers } from "../iam";
+import { CMEK_CLASSIFICATIONS, type DataClassification, dataLabels, type StackLabels } from "../labels";
+import { physicalName } from "../naming";
 
 /** What a bucket holds, which decides its lifecycle and versioning defaults. */
 export const BUCKET_PURPOSES = ["datasets-raw", "datasets-curated", "models", "checkpoints"] as const;
@@ -31,7 +31,10 @@ export interface BucketLifecycle {
  * compliance; Cloud Storage refuses both on one bucket); checkpoints have neither (they expire).
  */
 export const PURPOSE_DEFAULTS: Readonly<Record<BucketPurpose, { versioning: boolean; lifecycle: BucketLifecycle }>> = {
-  "datasets-raw": { versioning: true, lifecycle: { nearlineAfterDays: 30, coldlineAfterDays: 90, noncurrentVersions: { keep: 3, deleteAfterDays: 30 } } },
+  "datasets-raw": {
+    versioning: true,
+    lifecycle: { nearlineAfterDays: 30, coldlineAfterDays: 90, noncurrentVersions: { keep: 3, deleteAfterDays: 30 } },
+  },
   "datasets-curated": { versioning: true, lifecycle: { noncurrentVersions: { keep: 5, deleteAfterDays: 30 } } },
   models: { versioning: true, lifecycle: { noncurrentVersions: { keep: 10, deleteAfterDays: 90 } } },
   checkpoints: { versioning: false, lifecycle: { deleteAfterDays: 30 } },
@@ -98,7 +101,9 @@ export class DataBucket extends pulumi.ComponentResource {
         versioning: { enabled: spec.versioning },
         softDeletePolicy: { retentionDurationSeconds: spec.softDeleteDays * 86400 },
         lifecycleRules: lifecycleRules(spec.lifecycle),
-        retentionPolicy: args.retentionDays ? { retentionPeriod: String(args.retentionDays * 86400), isLocked: false } : undefined,
+        retentionPolicy: args.retentionDays
+          ? { retentionPeriod: String(args.retentionDays * 86400), isLocked: false }
+          : undefined,
         encryption: args.kmsKeyName ? { defaultKmsKeyName: args.kmsKeyName } : undefined,
         forceDestroy: args.forceDestroy ?? false,
         labels: { ...dataLabels(args.labels, "data-bucket", spec.classification), purpose: args.purpose },
@@ -106,8 +111,13 @@ export class DataBucket extends pulumi.ComponentResource {
       childOptions(this, opts, { protect: args.protect ?? false }),
     );
     const grant = (role: string, members: pulumi.Input<string>[] | undefined, short: string) =>
-      (members ?? []).forEach((member, i) =>
-        new gcp.storage.BucketIAMMember(`${name}-${short}-${i}`, { bucket: this.bucket.name, role, member }, childOptions(this, opts)),
+      (members ?? []).forEach(
+        (member, i) =>
+          new gcp.storage.BucketIAMMember(
+            `${name}-${short}-${i}`,
+            { bucket: this.bucket.name, role, member },
+            childOptions(this, opts),
+          ),
       );
     grant("roles/storage.objectViewer", args.readers, "reader");
     grant("roles/storage.objectUser", args.writers, "writer");
@@ -126,35 +136,59 @@ export interface ResolvedDataBucket {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolveDataBucketArgs(name: string, args: DataBucketArgs, resource?: pulumi.Resource): ResolvedDataBucket {
+export function resolveDataBucketArgs(
+  name: string,
+  args: DataBucketArgs,
+  resource?: pulumi.Resource,
+): ResolvedDataBucket {
   const fail = argumentError("DataBucket", name, resource);
   const classification = args.classification ?? "internal";
   if (CMEK_CLASSIFICATIONS.includes(classification) && !args.kmsKeyName) {
-    fail(`${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
+    fail(
+      `${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
+    );
   }
   const defaults = PURPOSE_DEFAULTS[args.purpose];
   // With a retention policy, objects cannot be deleted or replaced while young: that is the bucket's protection, not versioning.
   const versioning = args.versioning ?? (args.retentionDays ? false : defaults.versioning);
-  const retentionProblem = RETENTION_WITHOUT_VERSIONING.check({ versioning, retentionPolicy: args.retentionDays !== undefined });
-  if (retentionProblem) fail(`versioning true and retentionDays ${args.retentionDays}: ${retentionProblem} (${RETENTION_WITHOUT_VERSIONING.source})`);
+  const retentionProblem = RETENTION_WITHOUT_VERSIONING.check({
+    versioning,
+    retentionPolicy: args.retentionDays !== undefined,
+  });
+  if (retentionProblem)
+    fail(
+      `versioning true and retentionDays ${args.retentionDays}: ${retentionProblem} (${RETENTION_WITHOUT_VERSIONING.source})`,
+    );
   // Without versioning there are no old versions for the default lifecycle to expire.
-  const lifecycle = args.lifecycle ?? (versioning || !defaults.lifecycle.noncurrentVersions ? defaults.lifecycle : withoutNoncurrent(defaults.lifecycle));
+  const lifecycle =
+    args.lifecycle ??
+    (versioning || !defaults.lifecycle.noncurrentVersions ? defaults.lifecycle : withoutNoncurrent(defaults.lifecycle));
   const days = (value: number | undefined, field: string) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) fail(`${field} must be a whole number of days, at least 1 (got ${value})`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      fail(`${field} must be a whole number of days, at least 1 (got ${value})`);
   };
   days(lifecycle.nearlineAfterDays, "lifecycle.nearlineAfterDays");
   days(lifecycle.coldlineAfterDays, "lifecycle.coldlineAfterDays");
   days(lifecycle.deleteAfterDays, "lifecycle.deleteAfterDays");
   days(lifecycle.noncurrentVersions?.deleteAfterDays, "lifecycle.noncurrentVersions.deleteAfterDays");
   days(args.retentionDays, "retentionDays");
-  if (lifecycle.nearlineAfterDays && lifecycle.coldlineAfterDays && lifecycle.coldlineAfterDays <= lifecycle.nearlineAfterDays) {
-    fail(`lifecycle.coldlineAfterDays (${lifecycle.coldlineAfterDays}) must come after nearlineAfterDays (${lifecycle.nearlineAfterDays})`);
+  if (
+    lifecycle.nearlineAfterDays &&
+    lifecycle.coldlineAfterDays &&
+    lifecycle.coldlineAfterDays <= lifecycle.nearlineAfterDays
+  ) {
+    fail(
+      `lifecycle.coldlineAfterDays (${lifecycle.coldlineAfterDays}) must come after nearlineAfterDays (${lifecycle.nearlineAfterDays})`,
+    );
   }
   const softDeleteDays = args.softDeleteDays ?? 7;
   // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete (the rule the config and cnai-gcp-api-rules apply too).
-  if (SOFT_DELETE_DURATION.check({ seconds: softDeleteDays * 86400 })) fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
-  for (const field of ["readers", "writers", "creators"] as const) checkMembers(`DataBucket "${name}"`, field, args[field], resource);
-  if (lifecycle.noncurrentVersions && !versioning) fail("lifecycle.noncurrentVersions needs versioning. Either turn versioning on, or drop the noncurrent rule");
+  if (SOFT_DELETE_DURATION.check({ seconds: softDeleteDays * 86400 }))
+    fail(`softDeleteDays must be 0 or from 7 to 90 (got ${softDeleteDays})`);
+  for (const field of ["readers", "writers", "creators"] as const)
+    checkMembers(`DataBucket "${name}"`, field, args[field], resource);
+  if (lifecycle.noncurrentVersions && !versioning)
+    fail("lifecycle.noncurrentVersions needs versioning. Either turn versioning on, or drop the noncurrent rule");
   return { classification, versioning, lifecycle, softDeleteDays };
 }
 
@@ -166,17 +200,29 @@ function withoutNoncurrent({ noncurrentVersions: _dropped, ...rest }: BucketLife
 export function lifecycleRules(lifecycle: BucketLifecycle): gcp.types.input.storage.BucketLifecycleRule[] {
   const rules: gcp.types.input.storage.BucketLifecycleRule[] = [];
   if (lifecycle.nearlineAfterDays) {
-    rules.push({ action: { type: "SetStorageClass", storageClass: "NEARLINE" }, condition: { age: lifecycle.nearlineAfterDays, matchesStorageClasses: ["STANDARD"] } });
+    rules.push({
+      action: { type: "SetStorageClass", storageClass: "NEARLINE" },
+      condition: { age: lifecycle.nearlineAfterDays, matchesStorageClasses: ["STANDARD"] },
+    });
   }
   if (lifecycle.coldlineAfterDays) {
-    rules.push({ action: { type: "SetStorageClass", storageClass: "COLDLINE" }, condition: { age: lifecycle.coldlineAfterDays, matchesStorageClasses: ["STANDARD", "NEARLINE"] } });
+    rules.push({
+      action: { type: "SetStorageClass", storageClass: "COLDLINE" },
+      condition: { age: lifecycle.coldlineAfterDays, matchesStorageClasses: ["STANDARD", "NEARLINE"] },
+    });
   }
   if (lifecycle.deleteAfterDays) {
     rules.push({ action: { type: "Delete" }, condition: { age: lifecycle.deleteAfterDays } });
   }
   if (lifecycle.noncurrentVersions) {
-    rules.push({ action: { type: "Delete" }, condition: { numNewerVersions: lifecycle.noncurrentVersions.keep, withState: "ARCHIVED" } });
-    rules.push({ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: lifecycle.noncurrentVersions.deleteAfterDays, withState: "ARCHIVED" } });
+    rules.push({
+      action: { type: "Delete" },
+      condition: { numNewerVersions: lifecycle.noncurrentVersions.keep, withState: "ARCHIVED" },
+    });
+    rules.push({
+      action: { type: "Delete" },
+      condition: { daysSinceNoncurrentTime: lifecycle.noncurrentVersions.deleteAfterDays, withState: "ARCHIVED" },
+    });
   }
   rules.push({ action: { type: "AbortIncompleteMultipartUpload" }, condition: { age: 1 } });
   return rules;

@@ -1,9 +1,15 @@
-import { argumentError } from "../component-error";
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
 import { checkMembers, memberKey } from "../iam";
+import {
+  CMEK_CLASSIFICATIONS,
+  type DataClassification,
+  dataLabels,
+  governanceLabels,
+  type StackLabels,
+} from "../labels";
 import { physicalName } from "../naming";
 
 export interface DataQualityArgs {
@@ -95,36 +101,56 @@ export class DataPlatform extends pulumi.ComponentResource {
     const storeLabels = dataLabels(args.labels, "data-platform", spec.classification);
     this.datasetId = physicalName([args.prefix, "ml"], 1024).replace(/-/g, "_");
 
-    this.dataset = new gcp.bigquery.Dataset(`${name}-dataset`, {
-      project: args.project,
-      datasetId: this.datasetId,
-      location: args.region,
-      friendlyName: `ML warehouse and features (${args.prefix})`,
-      description: "Ingested events and curated features for training and evaluation.",
-      defaultTableExpirationMs: args.tableExpirationDays ? args.tableExpirationDays * 86_400_000 : undefined,
-      deleteContentsOnDestroy: args.deleteContentsOnDestroy ?? false,
-      defaultEncryptionConfiguration: args.kmsKeyName ? { kmsKeyName: args.kmsKeyName } : undefined,
-      labels: storeLabels,
-    }, stored);
+    this.dataset = new gcp.bigquery.Dataset(
+      `${name}-dataset`,
+      {
+        project: args.project,
+        datasetId: this.datasetId,
+        location: args.region,
+        friendlyName: `ML warehouse and features (${args.prefix})`,
+        description: "Ingested events and curated features for training and evaluation.",
+        defaultTableExpirationMs: args.tableExpirationDays ? args.tableExpirationDays * 86_400_000 : undefined,
+        deleteContentsOnDestroy: args.deleteContentsOnDestroy ?? false,
+        defaultEncryptionConfiguration: args.kmsKeyName ? { kmsKeyName: args.kmsKeyName } : undefined,
+        labels: storeLabels,
+      },
+      stored,
+    );
 
     const expiringMs = args.tableExpirationDays ? args.tableExpirationDays * 86_400_000 : undefined;
-    const table = (tableId: string, schema: object[], partitionField: string, description: string, clusterings?: string[]) =>
-      new gcp.bigquery.Table(`${name}-${tableId}`, {
-        project: args.project,
-        datasetId: this.dataset.datasetId,
-        tableId,
-        description,
-        schema: JSON.stringify(schema),
-        // With a dataset default expiration, a table created without its own would be deleted with
-        // its data; the managed tables keep a fixed far expiration and let their partitions expire.
-        expirationTime: expiringMs ? MANAGED_TABLE_EXPIRATION_MS : undefined,
-        timePartitioning: { type: "DAY", field: partitionField, expirationMs: expiringMs },
-        clusterings,
-        deletionProtection: protect,
-        labels: storeLabels,
-      }, stored);
+    const table = (
+      tableId: string,
+      schema: object[],
+      partitionField: string,
+      description: string,
+      clusterings?: string[],
+    ) =>
+      new gcp.bigquery.Table(
+        `${name}-${tableId}`,
+        {
+          project: args.project,
+          datasetId: this.dataset.datasetId,
+          tableId,
+          description,
+          schema: JSON.stringify(schema),
+          // With a dataset default expiration, a table created without its own would be deleted with
+          // its data; the managed tables keep a fixed far expiration and let their partitions expire.
+          expirationTime: expiringMs ? MANAGED_TABLE_EXPIRATION_MS : undefined,
+          timePartitioning: { type: "DAY", field: partitionField, expirationMs: expiringMs },
+          clusterings,
+          deletionProtection: protect,
+          labels: storeLabels,
+        },
+        stored,
+      );
     this.eventsTable = table("events", EVENTS_SCHEMA, "publish_time", "Raw events from the ingestion topic");
-    this.featuresTable = table("features", FEATURES_SCHEMA, "feature_timestamp", "Curated features, checked by the data-quality scan", ["entity_id"]);
+    this.featuresTable = table(
+      "features",
+      FEATURES_SCHEMA,
+      "feature_timestamp",
+      "Curated features, checked by the data-quality scan",
+      ["entity_id"],
+    );
 
     const topicArgs = {
       project: args.project,
@@ -133,74 +159,145 @@ export class DataPlatform extends pulumi.ComponentResource {
       messageRetentionDuration: `${spec.messageRetentionDays * 86400}s`,
       labels: storeLabels,
     };
-    this.topic = new gcp.pubsub.Topic(`${name}-ingest`, { ...topicArgs, name: physicalName([args.prefix, "ingest"], 255) }, stored);
-    this.deadLetterTopic = new gcp.pubsub.Topic(`${name}-dead-letter`, { ...topicArgs, name: physicalName([args.prefix, "ingest-dead-letter"], 255) }, stored);
+    this.topic = new gcp.pubsub.Topic(
+      `${name}-ingest`,
+      { ...topicArgs, name: physicalName([args.prefix, "ingest"], 255) },
+      stored,
+    );
+    this.deadLetterTopic = new gcp.pubsub.Topic(
+      `${name}-dead-letter`,
+      { ...topicArgs, name: physicalName([args.prefix, "ingest-dead-letter"], 255) },
+      stored,
+    );
 
     const eventsTableRef = pulumi.interpolate`${args.project}.${this.dataset.datasetId}.${this.eventsTable.tableId}`;
-    const writerGrant = new gcp.bigquery.IamMember(`${name}-pubsub-writes-events`, {
-      project: args.project, datasetId: this.dataset.datasetId, tableId: this.eventsTable.tableId,
-      role: "roles/bigquery.dataEditor", member: args.pubsubServiceAgent,
-    }, child);
-    const subscription = new gcp.pubsub.Subscription(`${name}-to-bigquery`, {
-      project: args.project,
-      name: physicalName([args.prefix, "ingest-to-bigquery"], 255),
-      topic: this.topic.id,
-      bigqueryConfig: { table: eventsTableRef, writeMetadata: true, useTableSchema: false, dropUnknownFields: false },
-      deadLetterPolicy: { deadLetterTopic: this.deadLetterTopic.id, maxDeliveryAttempts: spec.maxDeliveryAttempts },
-      retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" },
-      labels: governanceLabels(args.labels, "data-platform"),
-    }, childOptions(this, opts, { dependsOn: [writerGrant] }));
-    // Dead letters are kept for inspection and replay.
-    new gcp.pubsub.Subscription(`${name}-dead-letter-hold`, {
-      project: args.project,
-      name: physicalName([args.prefix, "ingest-dead-letter-hold"], 255),
-      topic: this.deadLetterTopic.id,
-      messageRetentionDuration: "604800s",
-      retainAckedMessages: true,
-      expirationPolicy: { ttl: "" },
-      labels: governanceLabels(args.labels, "data-platform"),
-    }, child);
-    new gcp.pubsub.TopicIAMMember(`${name}-pubsub-dead-letters`, {
-      project: args.project, topic: this.deadLetterTopic.name, role: "roles/pubsub.publisher", member: args.pubsubServiceAgent,
-    }, child);
-    new gcp.pubsub.SubscriptionIAMMember(`${name}-pubsub-acks-dead-letters`, {
-      project: args.project, subscription: subscription.name, role: "roles/pubsub.subscriber", member: args.pubsubServiceAgent,
-    }, child);
-
-    this.qualityScan = new gcp.dataplex.Datascan(`${name}-quality`, {
-      project: args.project,
-      location: args.region,
-      dataScanId: physicalName([args.prefix, "features-quality"], 63),
-      displayName: "Feature table quality",
-      description: "Completeness, uniqueness, validity and freshness of the feature table.",
-      data: { resource: pulumi.interpolate`//bigquery.googleapis.com/projects/${args.project}/datasets/${this.dataset.datasetId}/tables/${this.featuresTable.tableId}` },
-      executionSpec: { trigger: { schedule: { cron: `TZ=UTC ${spec.schedule}` } } },
-      dataQualitySpec: {
-        samplingPercent: spec.samplingPercent,
-        rules: qualityRules(spec.labelRange),
+    const writerGrant = new gcp.bigquery.IamMember(
+      `${name}-pubsub-writes-events`,
+      {
+        project: args.project,
+        datasetId: this.dataset.datasetId,
+        tableId: this.eventsTable.tableId,
+        role: "roles/bigquery.dataEditor",
+        member: args.pubsubServiceAgent,
       },
-      labels: governanceLabels(args.labels, "data-platform"),
-    }, child);
+      child,
+    );
+    const subscription = new gcp.pubsub.Subscription(
+      `${name}-to-bigquery`,
+      {
+        project: args.project,
+        name: physicalName([args.prefix, "ingest-to-bigquery"], 255),
+        topic: this.topic.id,
+        bigqueryConfig: { table: eventsTableRef, writeMetadata: true, useTableSchema: false, dropUnknownFields: false },
+        deadLetterPolicy: { deadLetterTopic: this.deadLetterTopic.id, maxDeliveryAttempts: spec.maxDeliveryAttempts },
+        retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" },
+        labels: governanceLabels(args.labels, "data-platform"),
+      },
+      childOptions(this, opts, { dependsOn: [writerGrant] }),
+    );
+    // Dead letters are kept for inspection and replay.
+    new gcp.pubsub.Subscription(
+      `${name}-dead-letter-hold`,
+      {
+        project: args.project,
+        name: physicalName([args.prefix, "ingest-dead-letter-hold"], 255),
+        topic: this.deadLetterTopic.id,
+        messageRetentionDuration: "604800s",
+        retainAckedMessages: true,
+        expirationPolicy: { ttl: "" },
+        labels: governanceLabels(args.labels, "data-platform"),
+      },
+      child,
+    );
+    new gcp.pubsub.TopicIAMMember(
+      `${name}-pubsub-dead-letters`,
+      {
+        project: args.project,
+        topic: this.deadLetterTopic.name,
+        role: "roles/pubsub.publisher",
+        member: args.pubsubServiceAgent,
+      },
+      child,
+    );
+    new gcp.pubsub.SubscriptionIAMMember(
+      `${name}-pubsub-acks-dead-letters`,
+      {
+        project: args.project,
+        subscription: subscription.name,
+        role: "roles/pubsub.subscriber",
+        member: args.pubsubServiceAgent,
+      },
+      child,
+    );
+
+    this.qualityScan = new gcp.dataplex.Datascan(
+      `${name}-quality`,
+      {
+        project: args.project,
+        location: args.region,
+        dataScanId: physicalName([args.prefix, "features-quality"], 63),
+        displayName: "Feature table quality",
+        description: "Completeness, uniqueness, validity and freshness of the feature table.",
+        data: {
+          resource: pulumi.interpolate`//bigquery.googleapis.com/projects/${args.project}/datasets/${this.dataset.datasetId}/tables/${this.featuresTable.tableId}`,
+        },
+        executionSpec: { trigger: { schedule: { cron: `TZ=UTC ${spec.schedule}` } } },
+        dataQualitySpec: {
+          samplingPercent: spec.samplingPercent,
+          rules: qualityRules(spec.labelRange),
+        },
+        labels: governanceLabels(args.labels, "data-platform"),
+      },
+      child,
+    );
 
     const datasetGrant = (role: string, members: pulumi.Input<string>[] | undefined, short: string) =>
-      (members ?? []).forEach((member, i) =>
-        new gcp.bigquery.DatasetIamMember(`${name}-${short}-${i}`, { project: args.project, datasetId: this.dataset.datasetId, role, member }, child),
+      (members ?? []).forEach(
+        (member, i) =>
+          new gcp.bigquery.DatasetIamMember(
+            `${name}-${short}-${i}`,
+            { project: args.project, datasetId: this.dataset.datasetId, role, member },
+            child,
+          ),
       );
     datasetGrant("roles/bigquery.dataViewer", args.readers, "reader");
     datasetGrant("roles/bigquery.dataEditor", args.writers, "writer");
     // Owners come from config: name their grants by member, so reordering the list replaces nothing.
-    (args.owners ?? []).forEach((member) =>
-      new gcp.bigquery.DatasetIamMember(`${name}-steward-${memberKey(member)}`, { project: args.project, datasetId: this.dataset.datasetId, role: "roles/bigquery.dataOwner", member }, child),
+    (args.owners ?? []).forEach(
+      (member) =>
+        new gcp.bigquery.DatasetIamMember(
+          `${name}-steward-${memberKey(member)}`,
+          { project: args.project, datasetId: this.dataset.datasetId, role: "roles/bigquery.dataOwner", member },
+          child,
+        ),
     );
-    (args.owners ?? []).forEach((member) =>
-      new gcp.dataplex.DatascanIamMember(`${name}-quality-steward-${memberKey(member)}`, {
-        project: args.project, location: args.region, dataScanId: this.qualityScan.dataScanId, role: "roles/dataplex.dataScanAdmin", member,
-      }, child),
+    (args.owners ?? []).forEach(
+      (member) =>
+        new gcp.dataplex.DatascanIamMember(
+          `${name}-quality-steward-${memberKey(member)}`,
+          {
+            project: args.project,
+            location: args.region,
+            dataScanId: this.qualityScan.dataScanId,
+            role: "roles/dataplex.dataScanAdmin",
+            member,
+          },
+          child,
+        ),
     );
-    (args.publishers ?? []).forEach((member, i) =>
-      new gcp.pubsub.TopicIAMMember(`${name}-publisher-${i}`, { project: args.project, topic: this.topic.name, role: "roles/pubsub.publisher", member }, child),
+    (args.publishers ?? []).forEach(
+      (member, i) =>
+        new gcp.pubsub.TopicIAMMember(
+          `${name}-publisher-${i}`,
+          { project: args.project, topic: this.topic.name, role: "roles/pubsub.publisher", member },
+          child,
+        ),
     );
-    this.registerOutputs({ datasetId: this.datasetId, topic: this.topic.name, qualityScan: this.qualityScan.dataScanId });
+    this.registerOutputs({
+      datasetId: this.datasetId,
+      topic: this.topic.name,
+      qualityScan: this.qualityScan.dataScanId,
+    });
   }
 }
 
@@ -212,11 +309,16 @@ export function qualityRules(labelRange: [number, number]): gcp.types.input.data
     { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", uniquenessExpectation: {} },
     { name: "entity-id-present", column: "entity_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
     {
-      name: "label-in-range", column: "label", dimension: "VALIDITY", threshold: 0.99, ignoreNull: true,
+      name: "label-in-range",
+      column: "label",
+      dimension: "VALIDITY",
+      threshold: 0.99,
+      ignoreNull: true,
       rangeExpectation: { minValue: String(labelRange[0]), maxValue: String(labelRange[1]) },
     },
     {
-      name: "no-future-rows", dimension: "VALIDITY",
+      name: "no-future-rows",
+      dimension: "VALIDITY",
       sqlAssertion: { sqlStatement: "SELECT row_id FROM ${data()} WHERE feature_timestamp > CURRENT_TIMESTAMP()" },
     },
   ];
@@ -232,7 +334,11 @@ export interface ResolvedDataPlatform {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolveDataPlatformArgs(name: string, args: DataPlatformArgs, resource?: pulumi.Resource): ResolvedDataPlatform {
+export function resolveDataPlatformArgs(
+  name: string,
+  args: DataPlatformArgs,
+  resource?: pulumi.Resource,
+): ResolvedDataPlatform {
   const fail = argumentError("DataPlatform", name, resource);
   const spec: ResolvedDataPlatform = {
     classification: args.classification ?? "internal",
@@ -243,7 +349,9 @@ export function resolveDataPlatformArgs(name: string, args: DataPlatformArgs, re
     labelRange: args.quality?.labelRange ?? [0, 1],
   };
   if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(`${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
+    fail(
+      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
+    );
   }
   if (!Number.isInteger(spec.messageRetentionDays) || spec.messageRetentionDays < 1 || spec.messageRetentionDays > 31) {
     fail(`messageRetentionDays must be a whole number from 1 to 31 (got ${spec.messageRetentionDays})`);
@@ -251,10 +359,16 @@ export function resolveDataPlatformArgs(name: string, args: DataPlatformArgs, re
   if (!Number.isInteger(spec.maxDeliveryAttempts) || spec.maxDeliveryAttempts < 5 || spec.maxDeliveryAttempts > 100) {
     fail(`maxDeliveryAttempts must be a whole number from 5 to 100 (got ${spec.maxDeliveryAttempts})`);
   }
-  if (spec.schedule.trim().split(/\s+/).length !== 5) fail(`quality.schedule must be a five-field cron expression (got "${spec.schedule}")`);
-  if (!(spec.samplingPercent > 0 && spec.samplingPercent <= 100)) fail(`quality.samplingPercent must be in (0, 100] (got ${spec.samplingPercent})`);
-  if (!(spec.labelRange[0] < spec.labelRange[1])) fail(`quality.labelRange must be [min, max] with min < max (got [${spec.labelRange.join(", ")}])`);
-  if (args.tableExpirationDays !== undefined && (!Number.isInteger(args.tableExpirationDays) || args.tableExpirationDays < 1)) {
+  if (spec.schedule.trim().split(/\s+/).length !== 5)
+    fail(`quality.schedule must be a five-field cron expression (got "${spec.schedule}")`);
+  if (!(spec.samplingPercent > 0 && spec.samplingPercent <= 100))
+    fail(`quality.samplingPercent must be in (0, 100] (got ${spec.samplingPercent})`);
+  if (!(spec.labelRange[0] < spec.labelRange[1]))
+    fail(`quality.labelRange must be [min, max] with min < max (got [${spec.labelRange.join(", ")}])`);
+  if (
+    args.tableExpirationDays !== undefined &&
+    (!Number.isInteger(args.tableExpirationDays) || args.tableExpirationDays < 1)
+  ) {
     fail(`tableExpirationDays must be a whole number, at least 1 (got ${args.tableExpirationDays})`);
   }
   const component = `DataPlatform "${name}"`;

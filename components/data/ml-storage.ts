@@ -1,5 +1,5 @@
-import { childOptions } from "../child-options";
 import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "../child-options";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels } from "../labels";
 import { BUCKET_PURPOSES, type BucketLifecycle, type BucketPurpose, DataBucket } from "./data-bucket";
 

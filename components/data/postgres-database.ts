@@ -1,10 +1,16 @@
-import { argumentError } from "../component-error";
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels, dataLabels, governanceLabels } from "../labels";
+import { childOptions } from "../child-options";
+import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
+import {
+  CMEK_CLASSIFICATIONS,
+  type DataClassification,
+  dataLabels,
+  governanceLabels,
+  type StackLabels,
+} from "../labels";
 import { physicalName } from "../naming";
 
 export interface PostgresDatabaseArgs {
@@ -109,7 +115,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       },
       childOptions(this, opts, { protect }),
     );
-    new gcp.sql.Database(`${name}-db`, { project: args.project, instance: this.instance.name, name: spec.databaseName }, childOptions(this, opts, { protect }));
+    new gcp.sql.Database(
+      `${name}-db`,
+      { project: args.project, instance: this.instance.name, name: spec.databaseName },
+      childOptions(this, opts, { protect }),
+    );
     new gcp.sql.User(
       `${name}-user`,
       { project: args.project, instance: this.instance.name, name: spec.userName, password: this.password },
@@ -123,20 +133,30 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         secretId: physicalName([args.prefix, args.purpose, "db-password"], 255),
         replication: {
           userManaged: {
-            replicas: [{ location: args.region, customerManagedEncryption: args.kmsKeyName ? { kmsKeyName: args.kmsKeyName } : undefined }],
+            replicas: [
+              {
+                location: args.region,
+                customerManagedEncryption: args.kmsKeyName ? { kmsKeyName: args.kmsKeyName } : undefined,
+              },
+            ],
           },
         },
         labels: governanceLabels(args.labels, "postgres-database"),
       },
       childOptions(this, opts, { protect }),
     );
-    new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: this.password }, childOptions(this, opts));
-    (args.secretAccessors ?? []).forEach((member, i) =>
-      new gcp.secretmanager.SecretIamMember(
-        `${name}-password-accessor-${i}`,
-        { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
-        childOptions(this, opts),
-      ),
+    new gcp.secretmanager.SecretVersion(
+      `${name}-password`,
+      { secret: secret.id, secretData: this.password },
+      childOptions(this, opts),
+    );
+    (args.secretAccessors ?? []).forEach(
+      (member, i) =>
+        new gcp.secretmanager.SecretIamMember(
+          `${name}-password-accessor-${i}`,
+          { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+          childOptions(this, opts),
+        ),
     );
 
     this.host = this.instance.privateIpAddress;
@@ -166,7 +186,11 @@ export interface ResolvedPostgresDatabase {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs, resource?: pulumi.Resource): ResolvedPostgresDatabase {
+export function resolvePostgresDatabaseArgs(
+  name: string,
+  args: PostgresDatabaseArgs,
+  resource?: pulumi.Resource,
+): ResolvedPostgresDatabase {
   const fail = argumentError("PostgresDatabase", name, resource);
   const spec: ResolvedPostgresDatabase = {
     databaseName: args.databaseName ?? "registry",
@@ -180,16 +204,21 @@ export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabase
     deletionProtection: args.deletionProtection ?? true,
   };
   if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(`${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`);
+    fail(
+      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
+    );
   }
   const tierProblem = cloudSqlTierProblem(spec.tier);
   if (tierProblem) fail(`tier: ${tierProblem}`);
-  if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10) fail(`diskSizeGb must be a whole number, at least 10 (got ${spec.diskSizeGb})`);
+  if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10)
+    fail(`diskSizeGb must be a whole number, at least 10 (got ${spec.diskSizeGb})`);
   if (!Number.isInteger(spec.retainedBackups) || spec.retainedBackups < 1 || spec.retainedBackups > 365) {
     fail(`retainedBackups must be from 1 to 365 (got ${spec.retainedBackups})`);
   }
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.databaseName)) fail(`databaseName must be a lower-case identifier (got ${spec.databaseName})`);
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.userName)) fail(`userName must be a lower-case identifier (got ${spec.userName})`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.databaseName))
+    fail(`databaseName must be a lower-case identifier (got ${spec.databaseName})`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.userName))
+    fail(`userName must be a lower-case identifier (got ${spec.userName})`);
   checkMembers(`PostgresDatabase "${name}"`, "secretAccessors", args.secretAccessors, resource);
   return spec;
 }
@@ -203,12 +232,15 @@ export function resolvePostgresDatabaseArgs(name: string, args: PostgresDatabase
 export function cloudSqlTierProblem(tier: string): string | undefined {
   if (tier === "db-f1-micro" || tier === "db-g1-small") return undefined;
   const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (!custom) return `${tier} is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> (db-custom-2-7680), db-g1-small or db-f1-micro`;
+  if (!custom)
+    return `${tier} is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> (db-custom-2-7680), db-g1-small or db-f1-micro`;
   const [vcpus, mib] = [Number(custom[1]), Number(custom[2])];
-  if (!(vcpus === 1 || (vcpus % 2 === 0 && vcpus <= 96))) return `${tier} has ${vcpus} vCPUs; allowed: 1 or an even number up to 96`;
+  if (!(vcpus === 1 || (vcpus % 2 === 0 && vcpus <= 96)))
+    return `${tier} has ${vcpus} vCPUs; allowed: 1 or an even number up to 96`;
   if (mib % 256 !== 0) return `${tier} has ${mib} MiB; memory must be a multiple of 256 MiB`;
   const min = Math.ceil((0.9 * 1024 * vcpus) / 256) * 256;
   const max = Math.floor((6.5 * 1024 * vcpus) / 256) * 256;
-  if (mib < min || mib > max) return `${tier} has ${mib} MiB for ${vcpus} vCPU${vcpus === 1 ? "" : "s"}; allowed: ${min} to ${max} MiB`;
+  if (mib < min || mib > max)
+    return `${tier} has ${mib} MiB for ${vcpus} vCPU${vcpus === 1 ? "" : "s"}; allowed: ${min} to ${max} MiB`;
   return undefined;
 }

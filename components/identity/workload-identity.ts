@@ -1,6 +1,6 @@
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "../child-options";
 import { NAME_LIMITS, physicalName } from "../naming";
 
 /** The kinds of workload that get an identity of their own. */
@@ -45,7 +45,10 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:identity:WorkloadIdentity", name, {}, opts);
     for (const ksa of args.kubernetesServiceAccounts) {
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ksa.namespace) || !/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(ksa.name)) {
+      if (
+        !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ksa.namespace) ||
+        !/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(ksa.name)
+      ) {
         throw new pulumi.ResourceError(
           `WorkloadIdentity "${name}": ${ksa.namespace}/${ksa.name} is not a Kubernetes namespace/name; allowed: lower-case letters, digits and '-' (names may also have '.'), starting and ending with a letter or digit`,
           this,
@@ -62,16 +65,17 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
       },
       childOptions(this, opts),
     );
-    args.kubernetesServiceAccounts.forEach((ksa, i) =>
-      new gcp.serviceaccount.IAMMember(
-        `${name}-wi-${i}`,
-        {
-          serviceAccountId: this.serviceAccount.name,
-          role: "roles/iam.workloadIdentityUser",
-          member: workloadIdentityMember(args.project, ksa),
-        },
-        childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
-      ),
+    args.kubernetesServiceAccounts.forEach(
+      (ksa, i) =>
+        new gcp.serviceaccount.IAMMember(
+          `${name}-wi-${i}`,
+          {
+            serviceAccountId: this.serviceAccount.name,
+            role: "roles/iam.workloadIdentityUser",
+            member: workloadIdentityMember(args.project, ksa),
+          },
+          childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
+        ),
     );
     this.email = this.serviceAccount.email;
     this.member = this.serviceAccount.member;

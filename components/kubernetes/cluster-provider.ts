@@ -41,7 +41,12 @@ export function kubernetesProvider(
   }
   return new k8s.Provider(
     name,
-    { kubeconfig: pulumi.secret(args.kubeconfig), clusterIdentifier: args.clusterIdentifier, enableServerSideApply: true, deleteUnreachable: false },
+    {
+      kubeconfig: pulumi.secret(args.kubeconfig),
+      clusterIdentifier: args.clusterIdentifier,
+      enableServerSideApply: true,
+      deleteUnreachable: false,
+    },
     opts,
   );
 }

@@ -14,26 +14,30 @@ export interface GkeKubeconfigArgs {
 export function gkeKubeconfig(args: GkeKubeconfigArgs): string {
   const cluster: Record<string, unknown> = { server: args.server };
   if (args.caCertificate) cluster["certificate-authority-data"] = args.caCertificate;
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: args.context, cluster }],
-    contexts: [{ name: args.context, context: { cluster: args.context, user: args.context } }],
-    "current-context": args.context,
-    preferences: {},
-    users: [
-      {
-        name: args.context,
-        user: {
-          exec: {
-            apiVersion: "client.authentication.k8s.io/v1beta1",
-            command: "gke-gcloud-auth-plugin",
-            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-            provideClusterInfo: true,
-            interactiveMode: "Never",
+  return JSON.stringify(
+    {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: args.context, cluster }],
+      contexts: [{ name: args.context, context: { cluster: args.context, user: args.context } }],
+      "current-context": args.context,
+      preferences: {},
+      users: [
+        {
+          name: args.context,
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "gke-gcloud-auth-plugin",
+              installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+              provideClusterInfo: true,
+              interactiveMode: "Never",
+            },
           },
         },
-      },
-    ],
-  }, null, 2);
+      ],
+    },
+    null,
+    2,
+  );
 }

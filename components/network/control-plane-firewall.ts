@@ -38,20 +38,26 @@ export class ControlPlaneFirewall extends pulumi.ComponentResource {
     const ports = args.ports ?? controlPlanePortsToOpen();
     if (ports.length === 0) fail("ports: at least one port (GKE opens 443 and 10250 itself)");
     const bad = ports.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
-    if (bad.length) fail(`ports: ${bad.join(", ")} ${bad.length === 1 ? "is not a TCP port" : "are not TCP ports"} (1 to 65535)`);
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/28$/.test(args.masterCidr)) fail(`masterCidr: expected the control plane's /28 (got ${args.masterCidr})`);
+    if (bad.length)
+      fail(`ports: ${bad.join(", ")} ${bad.length === 1 ? "is not a TCP port" : "are not TCP ports"} (1 to 65535)`);
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/28$/.test(args.masterCidr))
+      fail(`masterCidr: expected the control plane's /28 (got ${args.masterCidr})`);
     this.ports = [...new Set(ports)].sort((a, b) => a - b);
-    this.firewall = new gcp.compute.Firewall(name, {
-      project: args.project,
-      name: physicalName([args.prefix, "gke-control-plane-webhooks"], NAME_LIMITS.compute),
-      network: args.network,
-      description: "GKE control plane to admission webhooks and aggregated APIs on the nodes (private cluster)",
-      direction: "INGRESS",
-      priority: 1000,
-      sourceRanges: [args.masterCidr],
-      targetServiceAccounts: [args.nodeServiceAccount],
-      allows: [{ protocol: "tcp", ports: this.ports.map(String) }],
-    }, childOptions(this, opts));
+    this.firewall = new gcp.compute.Firewall(
+      name,
+      {
+        project: args.project,
+        name: physicalName([args.prefix, "gke-control-plane-webhooks"], NAME_LIMITS.compute),
+        network: args.network,
+        description: "GKE control plane to admission webhooks and aggregated APIs on the nodes (private cluster)",
+        direction: "INGRESS",
+        priority: 1000,
+        sourceRanges: [args.masterCidr],
+        targetServiceAccounts: [args.nodeServiceAccount],
+        allows: [{ protocol: "tcp", ports: this.ports.map(String) }],
+      },
+      childOptions(this, opts),
+    );
     this.registerOutputs({ ports: this.ports });
   }
 }

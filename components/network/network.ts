@@ -1,7 +1,7 @@
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type StackLabels, governanceLabels } from "../labels";
+import { childOptions } from "../child-options";
+import { governanceLabels, type StackLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 
 export interface NetworkArgs {
@@ -85,9 +85,10 @@ export class Network extends pulumi.ComponentResource {
           { rangeName: PODS_RANGE_NAME, ipCidrRange: args.podsCidr },
           { rangeName: SERVICES_RANGE_NAME, ipCidrRange: args.servicesCidr },
         ],
-        logConfig: (args.flowLogs ?? true)
-          ? { aggregationInterval: "INTERVAL_10_MIN", flowSampling: sampling, metadata: "INCLUDE_ALL_METADATA" }
-          : undefined,
+        logConfig:
+          (args.flowLogs ?? true)
+            ? { aggregationInterval: "INTERVAL_10_MIN", flowSampling: sampling, metadata: "INCLUDE_ALL_METADATA" }
+            : undefined,
       },
       childOptions(this, opts),
     );

@@ -1,4 +1,4 @@
-import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "./metrics";
+import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, objectNamespace, VLLM } from "./metrics";
 
 export type Severity = "critical" | "warning";
 
@@ -69,7 +69,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `avg by (namespace, Hostname, gpu) (${objectNamespace(`avg_over_time(${DCGM.utilisation}[1h])`)}) < ${t.gpuIdlePercent}`,
       for: t.gpuIdleFor,
       summary: `A GPU has averaged under ${t.gpuIdlePercent} % utilisation for ${t.gpuIdleFor}: money and carbon spent for nothing.`,
-      runbook: "Find the Pod on the GPU (namespace label). If it is a notebook or a stalled job, stop it; if the pool has no work, check that it scales to zero (autoscaling min 0) and that nothing pins a node.",
+      runbook:
+        "Find the Pod on the GPU (namespace label). If it is a notebook or a stalled job, stop it; if the pool has no work, check that it scales to zero (autoscaling min 0) and that nothing pins a node.",
       page: true,
     },
     {
@@ -78,7 +79,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `max by (namespace, Hostname, gpu) (${memoryUse}) > ${t.gpuMemoryFraction}`,
       for: "15m",
       summary: `A GPU's memory has been over ${Math.round(t.gpuMemoryFraction * 100)} % used for 15 minutes; the next allocation may fail (CUDA out of memory).`,
-      runbook: "Lower the batch size or the model server's KV-cache share (vLLM --gpu-memory-utilization), or move the workload to a GPU with more memory.",
+      runbook:
+        "Lower the batch size or the model server's KV-cache share (vLLM --gpu-memory-utilization), or move the workload to a GPU with more memory.",
       page: false,
     },
     {
@@ -87,7 +89,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `max by (Hostname, gpu) (${DCGM.xid}) > 0`,
       for: "1m",
       summary: "A GPU reported an XID error: a driver, memory or hardware fault.",
-      runbook: "Read the XID number (the metric's value) in NVIDIA's XID catalogue. For 48, 63, 64, 74, 79 or 94/95, cordon and drain the node so GKE auto-repair replaces it; for application XIDs (13, 31, 43) check the workload.",
+      runbook:
+        "Read the XID number (the metric's value) in NVIDIA's XID catalogue. For 48, 63, 64, 74, 79 or 94/95, cordon and drain the node so GKE auto-repair replaces it; for application XIDs (13, 31, 43) check the workload.",
       page: true,
     },
     ...context.pools.map((pool) => ({
@@ -106,7 +109,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `histogram_quantile(0.99, sum by (namespace, model_name, le) (rate(${VLLM.latency}[5m]))) > ${t.latencyP99Seconds}`,
       for: "10m",
       summary: `A model's p99 end-to-end latency has been over ${t.latencyP99Seconds} s for 10 minutes.`,
-      runbook: "Look at the serving dashboard: queue depth and tokens per second. Scale out (maxReplicas), shorten max_model_len, or move to a larger GPU.",
+      runbook:
+        "Look at the serving dashboard: queue depth and tokens per second. Scale out (maxReplicas), shorten max_model_len, or move to a larger GPU.",
       page: true,
     },
     {
@@ -115,7 +119,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `sum by (namespace) (rate(${VLLM.httpRequests}{status=~"5.."}[5m])) / sum by (namespace) (rate(${VLLM.httpRequests}[5m])) > ${t.errorRate}`,
       for: "10m",
       summary: `More than ${Math.round(t.errorRate * 100)} % of a namespace's model requests have failed for 10 minutes.`,
-      runbook: "Read the predictor Pods' logs; check for out-of-memory restarts and for a bad model version (roll back the storageUri or the canary).",
+      runbook:
+        "Read the predictor Pods' logs; check for out-of-memory restarts and for a bad model version (roll back the storageUri or the canary).",
       page: true,
     },
     {
@@ -133,7 +138,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `sum by (cluster_queue) (${KUEUE.pending}{status="active"}) > 0`,
       for: t.pendingFor,
       summary: `Training workloads have waited in Kueue for more than ${t.pendingFor}.`,
-      runbook: "kubectl get workloads -A: read the pending reason. Quota exhausted: wait, borrow from the cohort or raise the ClusterQueue quota; capacity missing: check the GPU pool's size and spot or reservation availability.",
+      runbook:
+        "kubectl get workloads -A: read the pending reason. Quota exhausted: wait, borrow from the cohort or raise the ClusterQueue quota; capacity missing: check the GPU pool's size and spot or reservation availability.",
       page: false,
     },
     {
@@ -142,7 +148,8 @@ export function platformAlerts(context: AlertContext): AlertRule[] {
       expr: `max by (namespace, model) (${DRIFT_METRIC.name}) > ${t.drift}`,
       for: "30m",
       summary: `A model's input drift score has been over ${t.drift} for 30 minutes: it now sees data unlike its training data.`,
-      runbook: "Open the drift detector's report for the model and feature; retrain on recent data or roll back if accuracy dropped.",
+      runbook:
+        "Open the drift detector's report for the model and feature; retrain on recent data or roll back if accuracy dropped.",
       page: false,
     },
   ];

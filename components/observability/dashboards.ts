@@ -1,4 +1,4 @@
-import { DCGM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "./metrics";
+import { DCGM, KUBE_STATE, KUEUE, objectNamespace, VLLM } from "./metrics";
 
 /** A dashboard as data: rendered to Grafana JSON (self-hosted) or a Cloud Monitoring dashboard (managed). */
 export interface Dashboard {
@@ -7,7 +7,18 @@ export interface Dashboard {
   readonly panels: readonly Panel[];
 }
 
-export type PanelUnit = "percent" | "mebibytes" | "watts" | "kilowatts" | "seconds" | "reqps" | "tokensps" | "short" | "usd-per-hour" | "kg-per-hour" | "kwh-per-day";
+export type PanelUnit =
+  | "percent"
+  | "mebibytes"
+  | "watts"
+  | "kilowatts"
+  | "seconds"
+  | "reqps"
+  | "tokensps"
+  | "short"
+  | "usd-per-hour"
+  | "kg-per-hour"
+  | "kwh-per-day";
 
 export interface Panel {
   readonly title: string;
@@ -33,17 +44,44 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
   const itKilowatts = `sum(${DCGM.power}) / 1000`;
   const facilityKilowatts = `(${itKilowatts}) * ${context.pue}`;
   const costTerms = context.pools.map(
-    (p) => `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="${p.nodePool}"}) or vector(0)) * ${p.nodeHourlyUsd}`,
+    (p) =>
+      `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="${p.nodePool}"}) or vector(0)) * ${p.nodeHourlyUsd}`,
   );
   return [
     {
       uid: "cnai-gpu-fleet",
       title: "cnai · GPU fleet",
       panels: [
-        { title: "GPU utilisation by team", unit: "percent", queries: [{ expr: `avg by (namespace) (${objectNamespace(DCGM.utilisation)})`, legend: "{{namespace}}" }] },
-        { title: "GPU utilisation by pool", unit: "percent", queries: [{ expr: `avg by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.utilisation)})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }] },
-        { title: "GPU memory used by team", unit: "mebibytes", queries: [{ expr: `sum by (namespace) (${objectNamespace(DCGM.memoryUsed)})`, legend: "{{namespace}}" }] },
-        { title: "GPU power by pool", unit: "watts", queries: [{ expr: `sum by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.power)})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }] },
+        {
+          title: "GPU utilisation by team",
+          unit: "percent",
+          queries: [{ expr: `avg by (namespace) (${objectNamespace(DCGM.utilisation)})`, legend: "{{namespace}}" }],
+        },
+        {
+          title: "GPU utilisation by pool",
+          unit: "percent",
+          queries: [
+            {
+              expr: `avg by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.utilisation)})`,
+              legend: "{{label_cloud_google_com_gke_nodepool}}",
+            },
+          ],
+        },
+        {
+          title: "GPU memory used by team",
+          unit: "mebibytes",
+          queries: [{ expr: `sum by (namespace) (${objectNamespace(DCGM.memoryUsed)})`, legend: "{{namespace}}" }],
+        },
+        {
+          title: "GPU power by pool",
+          unit: "watts",
+          queries: [
+            {
+              expr: `sum by (label_cloud_google_com_gke_nodepool) (${byPool(DCGM.power)})`,
+              legend: "{{label_cloud_google_com_gke_nodepool}}",
+            },
+          ],
+        },
         { title: "GPUs reporting", unit: "short", queries: [{ expr: `count(${DCGM.utilisation})`, legend: "GPUs" }] },
       ],
     },
@@ -55,40 +93,106 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
           title: "Latency p50 and p99 by model",
           unit: "seconds",
           queries: [
-            { expr: `histogram_quantile(0.5, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`, legend: "p50 {{model_name}}" },
-            { expr: `histogram_quantile(0.99, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`, legend: "p99 {{model_name}}" },
+            {
+              expr: `histogram_quantile(0.5, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`,
+              legend: "p50 {{model_name}}",
+            },
+            {
+              expr: `histogram_quantile(0.99, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`,
+              legend: "p99 {{model_name}}",
+            },
           ],
         },
-        { title: "Throughput by model", unit: "reqps", queries: [{ expr: `sum by (model_name) (rate(${VLLM.latency.replace("_bucket", "_count")}[5m]))`, legend: "{{model_name}}" }] },
-        { title: "Tokens per second by model", unit: "tokensps", queries: [{ expr: `sum by (model_name) (rate(${VLLM.generationTokens}[5m]))`, legend: "{{model_name}}" }] },
-        { title: "Requests waiting", unit: "short", queries: [{ expr: `sum by (model_name) (${VLLM.waiting})`, legend: "{{model_name}}" }] },
+        {
+          title: "Throughput by model",
+          unit: "reqps",
+          queries: [
+            {
+              expr: `sum by (model_name) (rate(${VLLM.latency.replace("_bucket", "_count")}[5m]))`,
+              legend: "{{model_name}}",
+            },
+          ],
+        },
+        {
+          title: "Tokens per second by model",
+          unit: "tokensps",
+          queries: [{ expr: `sum by (model_name) (rate(${VLLM.generationTokens}[5m]))`, legend: "{{model_name}}" }],
+        },
+        {
+          title: "Requests waiting",
+          unit: "short",
+          queries: [{ expr: `sum by (model_name) (${VLLM.waiting})`, legend: "{{model_name}}" }],
+        },
       ],
     },
     {
       uid: "cnai-training",
       title: "cnai · Training",
       panels: [
-        { title: "Workloads pending in Kueue", unit: "short", queries: [{ expr: `sum by (cluster_queue, status) (${KUEUE.pending})`, legend: "{{cluster_queue}} {{status}}" }] },
-        { title: "Queue wait p90", unit: "seconds", queries: [{ expr: `histogram_quantile(0.9, sum by (cluster_queue, le) (rate(${KUEUE.admissionWait}[1h])))`, legend: "{{cluster_queue}}" }] },
-        { title: "Admitted workloads", unit: "short", queries: [{ expr: `sum by (cluster_queue) (${KUEUE.admittedActive})`, legend: "{{cluster_queue}}" }] },
-        { title: "Job durations", unit: "seconds", queries: [{ expr: `max by (namespace, job_name) (${objectNamespace(`${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart}`)})`, legend: "{{namespace}}/{{job_name}}" }] },
+        {
+          title: "Workloads pending in Kueue",
+          unit: "short",
+          queries: [
+            { expr: `sum by (cluster_queue, status) (${KUEUE.pending})`, legend: "{{cluster_queue}} {{status}}" },
+          ],
+        },
+        {
+          title: "Queue wait p90",
+          unit: "seconds",
+          queries: [
+            {
+              expr: `histogram_quantile(0.9, sum by (cluster_queue, le) (rate(${KUEUE.admissionWait}[1h])))`,
+              legend: "{{cluster_queue}}",
+            },
+          ],
+        },
+        {
+          title: "Admitted workloads",
+          unit: "short",
+          queries: [{ expr: `sum by (cluster_queue) (${KUEUE.admittedActive})`, legend: "{{cluster_queue}}" }],
+        },
+        {
+          title: "Job durations",
+          unit: "seconds",
+          queries: [
+            {
+              expr: `max by (namespace, job_name) (${objectNamespace(`${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart}`)})`,
+              legend: "{{namespace}}/{{job_name}}",
+            },
+          ],
+        },
       ],
     },
     {
       uid: "cnai-cost-carbon",
       title: "cnai · Cost and carbon",
       panels: [
-        { title: "GPU power, with data-centre overhead", unit: "kilowatts", queries: [{ expr: facilityKilowatts, legend: "kW" }] },
-        { title: "Energy per day at the current draw", unit: "kwh-per-day", queries: [{ expr: `(${facilityKilowatts}) * 24`, legend: "kWh/day" }] },
+        {
+          title: "GPU power, with data-centre overhead",
+          unit: "kilowatts",
+          queries: [{ expr: facilityKilowatts, legend: "kW" }],
+        },
+        {
+          title: "Energy per day at the current draw",
+          unit: "kwh-per-day",
+          queries: [{ expr: `(${facilityKilowatts}) * 24`, legend: "kWh/day" }],
+        },
         {
           title: "Emissions (location-based, and net of carbon-free energy)",
           unit: "kg-per-hour",
           queries: [
             { expr: `(${facilityKilowatts}) * ${context.gridGco2PerKwh} / 1000`, legend: "location-based" },
-            { expr: `(${facilityKilowatts}) * ${context.gridGco2PerKwh} * ${Number((1 - context.cfe).toFixed(4))} / 1000`, legend: "CFE-adjusted" },
+            {
+              expr: `(${facilityKilowatts}) * ${context.gridGco2PerKwh} * ${Number((1 - context.cfe).toFixed(4))} / 1000`,
+              legend: "CFE-adjusted",
+            },
           ],
         },
-        { title: "GPU node cost", unit: "usd-per-hour", queries: [{ expr: costTerms.length ? costTerms.join(" + ") : "vector(0)", legend: "USD/h" }] },
+        {
+          title: "GPU node cost",
+          unit: "usd-per-hour",
+          queries: [{ expr: costTerms.length ? costTerms.join(" + ") : "vector(0)", legend: "USD/h" }],
+        },
       ],
     },
   ];
@@ -96,8 +200,17 @@ export function platformDashboards(context: DashboardContext): Dashboard[] {
 
 /** Grafana unit ids (grafana/packages/grafana-data/src/valueFormats/categories.ts); `suffix:` for the rest. */
 const GRAFANA_UNITS: Record<PanelUnit, string> = {
-  percent: "percent", mebibytes: "mbytes", watts: "watt", kilowatts: "kwatt", seconds: "s", reqps: "reqps",
-  tokensps: "suffix: tok/s", short: "short", "usd-per-hour": "currencyUSD", "kg-per-hour": "suffix: kg/h", "kwh-per-day": "suffix: kWh/d",
+  percent: "percent",
+  mebibytes: "mbytes",
+  watts: "watt",
+  kilowatts: "kwatt",
+  seconds: "s",
+  reqps: "reqps",
+  tokensps: "suffix: tok/s",
+  short: "short",
+  "usd-per-hour": "currencyUSD",
+  "kg-per-hour": "suffix: kg/h",
+  "kwh-per-day": "suffix: kWh/d",
 };
 
 /**
@@ -105,8 +218,17 @@ const GRAFANA_UNITS: Record<PanelUnit, string> = {
  * h, d, 1 and %, binary prefixes, `/` and `{annotations}` for anything else).
  */
 const CLOUD_MONITORING_UNITS: Record<PanelUnit, string> = {
-  percent: "%", mebibytes: "MiBy", watts: "{W}", kilowatts: "{kW}", seconds: "s", reqps: "1/s",
-  tokensps: "{token}/s", short: "1", "usd-per-hour": "{USD}/h", "kg-per-hour": "{kg}/h", "kwh-per-day": "{kWh}/d",
+  percent: "%",
+  mebibytes: "MiBy",
+  watts: "{W}",
+  kilowatts: "{kW}",
+  seconds: "s",
+  reqps: "1/s",
+  tokensps: "{token}/s",
+  short: "1",
+  "usd-per-hour": "{USD}/h",
+  "kg-per-hour": "{kg}/h",
+  "kwh-per-day": "{kWh}/d",
 };
 
 /** Grafana dashboard JSON (schema 39), two panels a row. */
@@ -125,7 +247,11 @@ export function grafanaDashboard(dashboard: Dashboard): Record<string, unknown> 
       gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
       datasource: { type: "prometheus", uid: "prometheus" },
       fieldConfig: { defaults: { unit: GRAFANA_UNITS[panel.unit] }, overrides: [] },
-      targets: panel.queries.map((q, j) => ({ refId: String.fromCharCode(65 + j), expr: q.expr, legendFormat: q.legend })),
+      targets: panel.queries.map((q, j) => ({
+        refId: String.fromCharCode(65 + j),
+        expr: q.expr,
+        legendFormat: q.legend,
+      })),
     })),
   };
 }
@@ -145,7 +271,11 @@ export function cloudMonitoringDashboard(dashboard: Dashboard): Record<string, u
           title: panel.title,
           xyChart: {
             chartOptions: { mode: "COLOR" },
-            dataSets: panel.queries.map((q) => ({ plotType: "LINE", targetAxis: "Y1", timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: CLOUD_MONITORING_UNITS[panel.unit] } })),
+            dataSets: panel.queries.map((q) => ({
+              plotType: "LINE",
+              targetAxis: "Y1",
+              timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: CLOUD_MONITORING_UNITS[panel.unit] },
+            })),
           },
         },
       })),

@@ -14,7 +14,8 @@
  * honor_labels) renames theirs to `exported_namespace`. Where that label is there, it wins; where
  * it is not, the series is left as it is.
  */
-export const objectNamespace = (expr: string): string => `label_replace(${expr}, "namespace", "$1", "exported_namespace", "(.+)")`;
+export const objectNamespace = (expr: string): string =>
+  `label_replace(${expr}, "namespace", "$1", "exported_namespace", "(.+)")`;
 
 export const DCGM = {
   /** GPU utilisation, percent. */
@@ -62,7 +63,8 @@ export const KUBE_STATE = {
 export const DRIFT_METRIC = {
   name: "cnai_model_drift_score",
   labels: ["namespace", "model", "feature", "method"],
-  meaning: "Distance between the serving and training distributions of one feature of one model, 0 (same) to 1 (disjoint).",
+  meaning:
+    "Distance between the serving and training distributions of one feature of one model, 0 (same) to 1 (disjoint).",
 } as const;
 
 /** GKE system metrics (Cloud Monitoring), as PromQL names: per-container GPU duty cycle and memory. */

@@ -48,7 +48,10 @@ const SECRET_PROVIDER_SETTINGS = ["credentials", "accessToken"];
  * The budget provider's arguments: the stack's `gcp:*` settings (config strings; JSON objects,
  * lists and booleans parsed), with the quota project the Budget API calls count against.
  */
-export function budgetProviderArgs(quotaProject: string, settings: Readonly<Record<string, string>> = {}): gcp.ProviderArgs {
+export function budgetProviderArgs(
+  quotaProject: string,
+  settings: Readonly<Record<string, string>> = {},
+): gcp.ProviderArgs {
   const args: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(settings)) {
     const name = key.startsWith("gcp:") ? key.slice(4) : key;
@@ -75,35 +78,54 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
     super("cnai:observability:ProjectGuardrails", name, {}, opts);
     const spec = resolveProjectGuardrailsArgs(name, args, this);
     const quotaProject = args.quotaProject ?? args.project;
-    const billingProvider = new gcp.Provider(`${name}-billing`, budgetProviderArgs(quotaProject, args.providerSettings), childOptions(this, opts));
-    new gcp.billing.Budget(`${name}-budget`, {
-      billingAccount: args.billingAccount,
-      displayName: `${args.project} monthly`,
-      budgetFilter: {
-        projects: [pulumi.interpolate`projects/${args.projectNumber}`],
-        calendarPeriod: "MONTH",
-        creditTypesTreatment: "INCLUDE_ALL_CREDITS",
-        labels: args.costLabel ? { [args.costLabel.key]: args.costLabel.value } : undefined,
+    const billingProvider = new gcp.Provider(
+      `${name}-billing`,
+      budgetProviderArgs(quotaProject, args.providerSettings),
+      childOptions(this, opts),
+    );
+    new gcp.billing.Budget(
+      `${name}-budget`,
+      {
+        billingAccount: args.billingAccount,
+        displayName: `${args.project} monthly`,
+        budgetFilter: {
+          projects: [pulumi.interpolate`projects/${args.projectNumber}`],
+          calendarPeriod: "MONTH",
+          creditTypesTreatment: "INCLUDE_ALL_CREDITS",
+          labels: args.costLabel ? { [args.costLabel.key]: args.costLabel.value } : undefined,
+        },
+        amount: { specifiedAmount: { currencyCode: "USD", ...moneyOf(args.monthlyBudgetUsd) } },
+        thresholdRules: [
+          ...spec.thresholds.map((thresholdPercent) => ({ thresholdPercent, spendBasis: "CURRENT_SPEND" })),
+          { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
+        ],
+        allUpdatesRule: {
+          monitoringNotificationChannels: args.notificationChannels ?? [],
+          disableDefaultIamRecipients: false,
+        },
       },
-      amount: { specifiedAmount: { currencyCode: "USD", ...moneyOf(args.monthlyBudgetUsd) } },
-      thresholdRules: [
-        ...spec.thresholds.map((thresholdPercent) => ({ thresholdPercent, spendBasis: "CURRENT_SPEND" })),
-        { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
-      ],
-      allUpdatesRule: { monitoringNotificationChannels: args.notificationChannels ?? [], disableDefaultIamRecipients: false },
-    }, childOptions(this, opts, { provider: billingProvider }));
-    new gcp.logging.ProjectBucketConfig(`${name}-log-retention`, {
-      project: args.project,
-      location: "global",
-      bucketId: "_Default",
-      retentionDays: spec.logRetentionDays,
-    }, childOptions(this, opts));
-    for (const service of args.dataAccessLogServices ?? []) {
-      new gcp.projects.IAMAuditConfig(`${name}-data-access-${service.split(".")[0]}`, {
+      childOptions(this, opts, { provider: billingProvider }),
+    );
+    new gcp.logging.ProjectBucketConfig(
+      `${name}-log-retention`,
+      {
         project: args.project,
-        service,
-        auditLogConfigs: [{ logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
-      }, childOptions(this, opts));
+        location: "global",
+        bucketId: "_Default",
+        retentionDays: spec.logRetentionDays,
+      },
+      childOptions(this, opts),
+    );
+    for (const service of args.dataAccessLogServices ?? []) {
+      new gcp.projects.IAMAuditConfig(
+        `${name}-data-access-${service.split(".")[0]}`,
+        {
+          project: args.project,
+          service,
+          auditLogConfigs: [{ logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+        },
+        childOptions(this, opts),
+      );
     }
     this.registerOutputs({});
   }
@@ -112,13 +134,18 @@ export class ProjectGuardrails extends pulumi.ComponentResource {
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveProjectGuardrailsArgs(name: string, args: ProjectGuardrailsArgs, resource?: pulumi.Resource) {
   const fail = argumentError("ProjectGuardrails", name, resource);
-  if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount)) fail(`billingAccount "${args.billingAccount}" is not a billing account id (012345-6789AB-CDEF01)`);
-  if (!(args.monthlyBudgetUsd >= 0.01 && args.monthlyBudgetUsd <= 100_000_000)) fail(`monthlyBudgetUsd must be from 0.01 to 100000000 USD (got ${args.monthlyBudgetUsd})`);
+  if (!/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(args.billingAccount))
+    fail(`billingAccount "${args.billingAccount}" is not a billing account id (012345-6789AB-CDEF01)`);
+  if (!(args.monthlyBudgetUsd >= 0.01 && args.monthlyBudgetUsd <= 100_000_000))
+    fail(`monthlyBudgetUsd must be from 0.01 to 100000000 USD (got ${args.monthlyBudgetUsd})`);
   const thresholds = args.thresholds ?? [0.5, 0.9, 1.0];
   for (const t of thresholds) if (!(t > 0 && t <= 10)) fail(`thresholds: ${t} is not a share of the budget in (0, 10]`);
   const logRetentionDays = args.logRetentionDays ?? 30;
-  if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1 || logRetentionDays > 3650) fail(`logRetentionDays must be from 1 to 3650 (got ${logRetentionDays})`);
-  for (const service of args.dataAccessLogServices ?? []) if (!/^[a-z][a-z0-9-]*\.googleapis\.com$/.test(service)) fail(`dataAccessLogServices: "${service}" is not a service name`);
+  if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1 || logRetentionDays > 3650)
+    fail(`logRetentionDays must be from 1 to 3650 (got ${logRetentionDays})`);
+  for (const service of args.dataAccessLogServices ?? [])
+    if (!/^[a-z][a-z0-9-]*\.googleapis\.com$/.test(service))
+      fail(`dataAccessLogServices: "${service}" is not a service name`);
   return { thresholds, logRetentionDays };
 }
 

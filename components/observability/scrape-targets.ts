@@ -20,13 +20,21 @@ export const CONTROLLER_TARGETS: readonly ControllerTarget[] = [
   {
     name: "kueue",
     namespace: "kueue-system",
-    podLabels: { "app.kubernetes.io/name": "kueue", "app.kubernetes.io/instance": "kueue", "control-plane": "controller-manager" },
+    podLabels: {
+      "app.kubernetes.io/name": "kueue",
+      "app.kubernetes.io/instance": "kueue",
+      "control-plane": "controller-manager",
+    },
     port: "metrics",
   },
   {
     name: "kubeflow-trainer",
     namespace: "kubeflow-system",
-    podLabels: { "app.kubernetes.io/name": "kubeflow-trainer", "app.kubernetes.io/instance": "kubeflow-trainer", "app.kubernetes.io/component": "manager" },
+    podLabels: {
+      "app.kubernetes.io/name": "kubeflow-trainer",
+      "app.kubernetes.io/instance": "kubeflow-trainer",
+      "app.kubernetes.io/component": "manager",
+    },
     port: "metrics",
   },
 ];
@@ -56,24 +64,45 @@ export function metricsReaders(
   options: ChildOptions,
   collector?: { name: string; namespace: string },
 ): k8s.core.v1.Secret[] {
-  const role = new k8s.rbac.v1.ClusterRole(`${name}-metrics-reader`, {
-    metadata: { name: METRICS_READER, labels },
-    rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }],
-  }, options());
+  const role = new k8s.rbac.v1.ClusterRole(
+    `${name}-metrics-reader`,
+    {
+      metadata: { name: METRICS_READER, labels },
+      rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }],
+    },
+    options(),
+  );
   return CONTROLLER_TARGETS.map((target) => {
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-${target.name}-reader`, {
-      metadata: { name: METRICS_READER, namespace: target.namespace, labels },
-      automountServiceAccountToken: false,
-    }, options());
-    new k8s.rbac.v1.ClusterRoleBinding(`${name}-${target.name}-reader`, {
-      metadata: { name: `${METRICS_READER}-${target.name}`, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: METRICS_READER },
-      subjects: [{ kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace }],
-    }, options([role, sa]));
-    const token = new k8s.core.v1.Secret(`${name}-${target.name}-token`, {
-      metadata: { name: METRICS_TOKEN_SECRET, namespace: target.namespace, labels, annotations: { "kubernetes.io/service-account.name": METRICS_READER } },
-      type: "kubernetes.io/service-account-token",
-    }, options([sa]));
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-${target.name}-reader`,
+      {
+        metadata: { name: METRICS_READER, namespace: target.namespace, labels },
+        automountServiceAccountToken: false,
+      },
+      options(),
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-${target.name}-reader`,
+      {
+        metadata: { name: `${METRICS_READER}-${target.name}`, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: METRICS_READER },
+        subjects: [{ kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace }],
+      },
+      options([role, sa]),
+    );
+    const token = new k8s.core.v1.Secret(
+      `${name}-${target.name}-token`,
+      {
+        metadata: {
+          name: METRICS_TOKEN_SECRET,
+          namespace: target.namespace,
+          labels,
+          annotations: { "kubernetes.io/service-account.name": METRICS_READER },
+        },
+        type: "kubernetes.io/service-account-token",
+      },
+      options([sa]),
+    );
     if (collector) collectorReadsToken(name, target.name, target.namespace, labels, collector, options);
     return token;
   });
@@ -89,13 +118,28 @@ function collectorReadsToken(
   options: ChildOptions,
 ): void {
   const roleName = `${METRICS_TOKEN_SECRET}-read`;
-  const role = new k8s.rbac.v1.Role(`${name}-${targetName}-token-read`, {
-    metadata: { name: roleName, namespace, labels },
-    rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [METRICS_TOKEN_SECRET], verbs: ["get", "list", "watch"] }],
-  }, options());
-  new k8s.rbac.v1.RoleBinding(`${name}-${targetName}-token-read`, {
-    metadata: { name: roleName, namespace, labels },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
-    subjects: [{ kind: "ServiceAccount", name: collector.name, namespace: collector.namespace }],
-  }, options([role]));
+  const role = new k8s.rbac.v1.Role(
+    `${name}-${targetName}-token-read`,
+    {
+      metadata: { name: roleName, namespace, labels },
+      rules: [
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: [METRICS_TOKEN_SECRET],
+          verbs: ["get", "list", "watch"],
+        },
+      ],
+    },
+    options(),
+  );
+  new k8s.rbac.v1.RoleBinding(
+    `${name}-${targetName}-token-read`,
+    {
+      metadata: { name: roleName, namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+      subjects: [{ kind: "ServiceAccount", name: collector.name, namespace: collector.namespace }],
+    },
+    options([role]),
+  );
 }

@@ -1,7 +1,7 @@
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { BOOTSTRAP_APIS } from "../catalog/apply-prerequisites";
+import { childOptions } from "../child-options";
 
 export interface ProjectServicesArgs {
   /** The GCP project id. */
@@ -42,13 +42,19 @@ export class ProjectServices extends pulumi.ComponentResource {
         {
           project: args.project,
           service,
-          disableOnDestroy: BOOTSTRAP_APIS.includes(service) ? false : args.disableOnDestroy ?? false,
+          disableOnDestroy: BOOTSTRAP_APIS.includes(service) ? false : (args.disableOnDestroy ?? false),
           disableDependentServices: false,
         },
         childOptions(this, opts, { dependsOn: after }),
       );
     // Each bootstrap API after the ones before it, every other API after all of them.
-    bootstrap.forEach((service, i) => (this.services[service] = enable(service, bootstrap.slice(0, i).map((b) => this.services[b]))));
+    bootstrap.forEach(
+      (service, i) =>
+        (this.services[service] = enable(
+          service,
+          bootstrap.slice(0, i).map((b) => this.services[b]),
+        )),
+    );
     const first = bootstrap.map((service) => this.services[service]);
     for (const service of wanted.filter((s) => !bootstrap.includes(s))) this.services[service] = enable(service, first);
     this.registerOutputs({ services: Object.keys(this.services) });

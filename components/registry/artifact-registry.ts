@@ -1,8 +1,8 @@
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type StackLabels, governanceLabels } from "../labels";
+import { childOptions } from "../child-options";
 import { checkMembers } from "../iam";
+import { governanceLabels, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 export interface CleanupPolicy {
@@ -68,7 +68,10 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
       cleanupPolicies: cleanupPolicies(cleanup),
     };
     const scanning = { enablementConfig: "INHERITED" };
-    const repo = (role: RepositoryRole, repoArgs: Omit<gcp.artifactregistry.RepositoryArgs, "repositoryId" | keyof typeof common>) =>
+    const repo = (
+      role: RepositoryRole,
+      repoArgs: Omit<gcp.artifactregistry.RepositoryArgs, "repositoryId" | keyof typeof common>,
+    ) =>
       new gcp.artifactregistry.Repository(
         `${name}-${role}`,
         { ...common, ...repoArgs, repositoryId: repoId(role) },
@@ -108,48 +111,80 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
     }
 
     for (const [role, repository] of Object.entries(this.repositories)) {
-      (args.readers ?? []).forEach((member, i) =>
-        new gcp.artifactregistry.RepositoryIamMember(
-          `${name}-${role}-reader-${i}`,
-          { project: args.project, location: args.location, repository: repository.name, role: "roles/artifactregistry.reader", member },
-          childOptions(this, opts),
-        ),
+      (args.readers ?? []).forEach(
+        (member, i) =>
+          new gcp.artifactregistry.RepositoryIamMember(
+            `${name}-${role}-reader-${i}`,
+            {
+              project: args.project,
+              location: args.location,
+              repository: repository.name,
+              role: "roles/artifactregistry.reader",
+              member,
+            },
+            childOptions(this, opts),
+          ),
       );
     }
-    (args.modelWriters ?? []).forEach((member, i) =>
-      new gcp.artifactregistry.RepositoryIamMember(
-        `${name}-models-writer-${i}`,
-        { project: args.project, location: args.location, repository: this.repositories.models!.name, role: "roles/artifactregistry.writer", member },
-        childOptions(this, opts),
-      ),
+    (args.modelWriters ?? []).forEach(
+      (member, i) =>
+        new gcp.artifactregistry.RepositoryIamMember(
+          `${name}-models-writer-${i}`,
+          {
+            project: args.project,
+            location: args.location,
+            repository: this.repositories.models!.name,
+            role: "roles/artifactregistry.writer",
+            member,
+          },
+          childOptions(this, opts),
+        ),
     );
     this.imagesHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("images")}`;
     this.modelsHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("models")}`;
-    this.dockerHubHost = args.remoteCaches ? `${args.location}-docker.pkg.dev/${args.project}/${repoId("docker-hub")}` : undefined;
+    this.dockerHubHost = args.remoteCaches
+      ? `${args.location}-docker.pkg.dev/${args.project}/${repoId("docker-hub")}`
+      : undefined;
     this.registerOutputs({ imagesHost: this.imagesHost, modelsHost: this.modelsHost });
   }
 }
 
 /** Applies defaults and checks the cleanup policy; throws a ResourceError. Pure. */
-export function resolveCleanup(name: string, cleanup: CleanupPolicy | undefined, resource?: pulumi.Resource): Required<CleanupPolicy> {
+export function resolveCleanup(
+  name: string,
+  cleanup: CleanupPolicy | undefined,
+  resource?: pulumi.Resource,
+): Required<CleanupPolicy> {
   const resolved = {
     keepRecentVersions: cleanup?.keepRecentVersions ?? 10,
     deleteUntaggedAfterDays: cleanup?.deleteUntaggedAfterDays ?? 14,
     dryRun: cleanup?.dryRun ?? true,
   };
   if (!Number.isInteger(resolved.keepRecentVersions) || resolved.keepRecentVersions < 1) {
-    throw new pulumi.ResourceError(`ArtifactRegistry "${name}": cleanup.keepRecentVersions must be a whole number, at least 1 (got ${resolved.keepRecentVersions})`, resource);
+    throw new pulumi.ResourceError(
+      `ArtifactRegistry "${name}": cleanup.keepRecentVersions must be a whole number, at least 1 (got ${resolved.keepRecentVersions})`,
+      resource,
+    );
   }
   if (!Number.isInteger(resolved.deleteUntaggedAfterDays) || resolved.deleteUntaggedAfterDays < 1) {
-    throw new pulumi.ResourceError(`ArtifactRegistry "${name}": cleanup.deleteUntaggedAfterDays must be a whole number, at least 1 (got ${resolved.deleteUntaggedAfterDays})`, resource);
+    throw new pulumi.ResourceError(
+      `ArtifactRegistry "${name}": cleanup.deleteUntaggedAfterDays must be a whole number, at least 1 (got ${resolved.deleteUntaggedAfterDays})`,
+      resource,
+    );
   }
   return resolved;
 }
 
 /** Keep the most recent versions (KEEP wins over DELETE in Artifact Registry), delete old untagged ones. */
-export function cleanupPolicies(cleanup: Required<CleanupPolicy>): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
+export function cleanupPolicies(
+  cleanup: Required<CleanupPolicy>,
+): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
   return [
     { id: "keep-most-recent", action: "KEEP", mostRecentVersions: { keepCount: cleanup.keepRecentVersions } },
-    { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: `${cleanup.deleteUntaggedAfterDays * 86400}s` } },
+    {
+      id: "delete-untagged",
+      action: "DELETE",
+      condition: { tagState: "UNTAGGED", olderThan: `${cleanup.deleteUntaggedAfterDays * 86400}s` },
+    },
   ];
 }

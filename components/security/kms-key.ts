@@ -1,8 +1,8 @@
-import { childOptions } from "../child-options";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type StackLabels, governanceLabels } from "../labels";
+import { childOptions } from "../child-options";
 import { checkMembers } from "../iam";
+import { governanceLabels, type StackLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 
 export interface KmsKeyArgs {
@@ -39,12 +39,19 @@ export class KmsKey extends pulumi.ComponentResource {
     super("cnai:security:KmsKey", name, {}, opts);
     const rotationDays = args.rotationDays ?? 90;
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 365) {
-      throw new pulumi.ResourceError(`KmsKey "${name}": rotationDays must be an integer from 1 to 365 (got ${rotationDays})`, this);
+      throw new pulumi.ResourceError(
+        `KmsKey "${name}": rotationDays must be an integer from 1 to 365 (got ${rotationDays})`,
+        this,
+      );
     }
     checkMembers(`KmsKey "${name}"`, "encrypterDecrypters", args.encrypterDecrypters, this);
     this.keyRing = new gcp.kms.KeyRing(
       `${name}-ring`,
-      { project: args.project, location: args.location, name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms) },
+      {
+        project: args.project,
+        location: args.location,
+        name: physicalName([args.prefix, args.purpose], NAME_LIMITS.kms),
+      },
       // The provider cannot delete a key ring ("Destroying a provider-managed KeyRing will remove it
       // from state", @pulumi/gcp 9.x kms.KeyRing docs): keep it out of destroy. Protected with the key,
       // since renaming the ring replaces the key under it; `protect` is also the only deletion option

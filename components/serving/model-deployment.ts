@@ -5,7 +5,7 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
 import type { PoolTarget } from "../compute/gpu-pool-rules";
-import { type StackLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
 import type { KServeMode } from "./kserve";
 
 export interface ModelDeploymentArgs {
@@ -96,66 +96,91 @@ export class ModelDeployment extends pulumi.ComponentResource {
     const spec = resolveModelDeploymentArgs(name, args, this);
     const gpus = String(args.gpus);
     const keda = spec.scaleMetric === "waiting-requests";
-    this.inferenceService = new k8s.apiextensions.CustomResource(name, {
-      apiVersion: "serving.kserve.io/v1beta1",
-      kind: "InferenceService",
-      metadata: {
-        name,
-        namespace: args.namespace,
-        labels: {
-          ...kubernetesLabels(args.labels, "model-deployment"),
-          "cnai.dev/team": args.team,
-          ...kubernetesSustainabilityLabels({ workloadType: "inference", shiftable: spec.shiftable, carbonTier: args.carbonTier }),
+    this.inferenceService = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: "serving.kserve.io/v1beta1",
+        kind: "InferenceService",
+        metadata: {
+          name,
+          namespace: args.namespace,
+          labels: {
+            ...kubernetesLabels(args.labels, "model-deployment"),
+            "cnai.dev/team": args.team,
+            ...kubernetesSustainabilityLabels({
+              workloadType: "inference",
+              shiftable: spec.shiftable,
+              carbonTier: args.carbonTier,
+            }),
+          },
+          annotations: {
+            "serving.kserve.io/deploymentMode": args.mode,
+            ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": keda ? "keda" : "hpa" } : {}),
+          },
         },
-        annotations: {
-          "serving.kserve.io/deploymentMode": args.mode,
-          ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": keda ? "keda" : "hpa" } : {}),
-        },
-      },
-      spec: {
-        predictor: {
-          minReplicas: spec.minReplicas,
-          maxReplicas: spec.maxReplicas,
-          ...(keda
-            ? {
-                autoScaling: {
-                  metrics: [{
-                    type: "External",
-                    external: {
-                      metric: { backend: "prometheus", serverAddress: args.metricsQueryUrl, query: waitingRequestsQuery(args.namespace, name) },
-                      // KServe reads only target.value for an External metric and writes it as the
-                      // trigger's threshold with no metricType, which KEDA applies as AverageValue: per
-                      // replica, whatever `type` says (keda_reconciler.go getKedaMetrics, v0.20.0).
-                      // `value` must stay the field set: an averageValue would become a threshold of 0.
-                      target: { type: "Value", value: String(spec.scaleTarget) },
-                    },
-                  }],
+        spec: {
+          predictor: {
+            minReplicas: spec.minReplicas,
+            maxReplicas: spec.maxReplicas,
+            ...(keda
+              ? {
+                  autoScaling: {
+                    metrics: [
+                      {
+                        type: "External",
+                        external: {
+                          metric: {
+                            backend: "prometheus",
+                            serverAddress: args.metricsQueryUrl,
+                            query: waitingRequestsQuery(args.namespace, name),
+                          },
+                          // KServe reads only target.value for an External metric and writes it as the
+                          // trigger's threshold with no metricType, which KEDA applies as AverageValue: per
+                          // replica, whatever `type` says (keda_reconciler.go getKedaMetrics, v0.20.0).
+                          // `value` must stay the field set: an averageValue would become a threshold of 0.
+                          target: { type: "Value", value: String(spec.scaleTarget) },
+                        },
+                      },
+                    ],
+                  },
+                }
+              : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
+            canaryTrafficPercent: args.canaryTrafficPercent,
+            serviceAccountName: spec.serviceAccount,
+            // The runtime's container and KServe's storage initializer drop every capability and run
+            // as non-root, but neither sets a seccomp profile: without a Pod-level one, a team at the
+            // restricted Pod Security level refuses the predictor (pod-security-admission
+            // policy/check_seccompProfile_restricted.go). Modelcars (oci://) set too little for restricted.
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            nodeSelector: {
+              "cloud.google.com/gke-nodepool": args.pool.nodePool,
+              "cloud.google.com/gke-accelerator": args.pool.accelerator,
+            },
+            tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+            model: {
+              modelFormat: { name: spec.modelFormat },
+              runtime: spec.runtime,
+              storageUri: args.storageUri,
+              image: spec.image,
+              args: args.args ?? [],
+              resources: {
+                requests: {
+                  cpu: String(spec.resources.cpu),
+                  memory: `${spec.resources.memoryGi}Gi`,
+                  "nvidia.com/gpu": gpus,
                 },
-              }
-            : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
-          canaryTrafficPercent: args.canaryTrafficPercent,
-          serviceAccountName: spec.serviceAccount,
-          // The runtime's container and KServe's storage initializer drop every capability and run
-          // as non-root, but neither sets a seccomp profile: without a Pod-level one, a team at the
-          // restricted Pod Security level refuses the predictor (pod-security-admission
-          // policy/check_seccompProfile_restricted.go). Modelcars (oci://) set too little for restricted.
-          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-          nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.nodePool, "cloud.google.com/gke-accelerator": args.pool.accelerator },
-          tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
-          model: {
-            modelFormat: { name: spec.modelFormat },
-            runtime: spec.runtime,
-            storageUri: args.storageUri,
-            image: spec.image,
-            args: args.args ?? [],
-            resources: {
-              requests: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
-              limits: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
+                limits: {
+                  cpu: String(spec.resources.cpu),
+                  memory: `${spec.resources.memoryGi}Gi`,
+                  "nvidia.com/gpu": gpus,
+                },
+              },
             },
           },
         },
       },
-    }, childOptions(this, opts));
+      childOptions(this, opts),
+    );
     this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
     this.registerOutputs({ name, namespace: args.namespace, url: this.url });
   }
@@ -175,52 +200,87 @@ export interface ResolvedModelDeployment {
 }
 
 /** Applies defaults and checks the args against the deployment mode; throws a ResourceError. Pure. */
-export function resolveModelDeploymentArgs(name: string, args: ModelDeploymentArgs, resource?: pulumi.Resource): ResolvedModelDeployment {
+export function resolveModelDeploymentArgs(
+  name: string,
+  args: ModelDeploymentArgs,
+  resource?: pulumi.Resource,
+): ResolvedModelDeployment {
   const fail = argumentError("ModelDeployment", name, resource);
   // `<name>-predictor` (and Knative's revision suffixes) must stay within a 63-character DNS label.
-  if (!/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/.test(name)) fail("the name must be a DNS label of at most 45 characters starting with a letter");
+  if (!/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/.test(name))
+    fail("the name must be a DNS label of at most 45 characters starting with a letter");
   if (typeof args.storageUri === "string") {
-    if (!/^(gs|oci):\/\/\S+$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>`);
-    if (args.storageUri.startsWith("oci://") && !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.storageUri)) fail(`storageUri ${args.storageUri} needs a tag or digest`);
+    if (!/^(gs|oci):\/\/\S+$/.test(args.storageUri))
+      fail(
+        `storageUri ${args.storageUri} must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>`,
+      );
+    if (args.storageUri.startsWith("oci://") && !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.storageUri))
+      fail(`storageUri ${args.storageUri} needs a tag or digest`);
     if (/:latest$/.test(args.storageUri)) fail(`storageUri ${args.storageUri}: pin a version; :latest moves`);
   }
   if (!Number.isInteger(args.gpus) || args.gpus < 1 || args.gpus > args.pool.gpusPerNode) {
-    fail(`gpus must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpus})`);
+    fail(
+      `gpus must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpus})`,
+    );
   }
   const knative = args.mode === "Knative";
   const minReplicas = args.minReplicas ?? 1;
   const maxReplicas = args.maxReplicas ?? 3;
-  if (!Number.isInteger(minReplicas) || minReplicas < 0) fail(`minReplicas must be a whole number, at least 0 (got ${minReplicas})`);
-  if (minReplicas === 0 && !knative) fail("minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1");
-  if (!Number.isInteger(maxReplicas) || maxReplicas < Math.max(1, minReplicas)) fail(`maxReplicas must be at least minReplicas and 1 (got ${maxReplicas})`);
+  if (!Number.isInteger(minReplicas) || minReplicas < 0)
+    fail(`minReplicas must be a whole number, at least 0 (got ${minReplicas})`);
+  if (minReplicas === 0 && !knative)
+    fail(
+      "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
+    );
+  if (!Number.isInteger(maxReplicas) || maxReplicas < Math.max(1, minReplicas))
+    fail(`maxReplicas must be at least minReplicas and 1 (got ${maxReplicas})`);
   const scaleMetric = args.scaleMetric ?? (knative ? "concurrency" : args.metricsQueryUrl ? "waiting-requests" : "cpu");
-  if (!(SCALE_METRICS as readonly string[]).includes(scaleMetric)) fail(`scaleMetric ${scaleMetric} is not one of ${SCALE_METRICS.join(", ")}`);
+  if (!(SCALE_METRICS as readonly string[]).includes(scaleMetric))
+    fail(`scaleMetric ${scaleMetric} is not one of ${SCALE_METRICS.join(", ")}`);
   if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps")) {
-    fail(`scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)`);
+    fail(
+      `scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)`,
+    );
   }
   if (knative && scaleMetric !== "concurrency" && scaleMetric !== "rps") {
     fail(`scaleMetric ${scaleMetric} is for Standard mode; Knative mode scales on concurrency or rps`);
   }
   if (scaleMetric === "waiting-requests" && !args.metricsQueryUrl) {
-    fail("scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from. Either set it, or scale on cpu or memory");
+    fail(
+      "scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from. Either set it, or scale on cpu or memory",
+    );
   }
-  if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl)) fail(`metricsQueryUrl ${args.metricsQueryUrl} is not an http(s) URL`);
+  if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl))
+    fail(`metricsQueryUrl ${args.metricsQueryUrl} is not an http(s) URL`);
   const percent = scaleMetric === "cpu" || scaleMetric === "memory";
   const scaleTarget = args.scaleTarget ?? (percent ? 70 : scaleMetric === "waiting-requests" ? 10 : 4);
   if (!Number.isInteger(scaleTarget) || scaleTarget < 1 || (percent && scaleTarget > 100)) {
-    fail(`scaleTarget must be a whole number${percent ? " from 1 to 100 (percent)" : ", at least 1"} (got ${scaleTarget})`);
+    fail(
+      `scaleTarget must be a whole number${percent ? " from 1 to 100 (percent)" : ", at least 1"} (got ${scaleTarget})`,
+    );
   }
   if (args.canaryTrafficPercent !== undefined) {
-    if (!knative) fail("canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)");
-    if (!Number.isInteger(args.canaryTrafficPercent) || args.canaryTrafficPercent < 0 || args.canaryTrafficPercent > 100) {
+    if (!knative)
+      fail("canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)");
+    if (
+      !Number.isInteger(args.canaryTrafficPercent) ||
+      args.canaryTrafficPercent < 0 ||
+      args.canaryTrafficPercent > 100
+    ) {
       fail(`canaryTrafficPercent must be a whole number from 0 to 100 (got ${args.canaryTrafficPercent})`);
     }
   }
   const share = args.gpus / args.pool.gpusPerNode;
-  const resources = args.resources ?? { cpu: Math.max(1, Math.floor(args.pool.cpu * share)), memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)) };
-  if (!(resources.cpu > 0) || !(resources.memoryGi > 0)) fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
+  const resources = args.resources ?? {
+    cpu: Math.max(1, Math.floor(args.pool.cpu * share)),
+    memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)),
+  };
+  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
+    fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
   if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
-    fail(`resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`);
+    fail(
+      `resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`,
+    );
   }
   return {
     modelFormat: args.modelFormat ?? "huggingface",

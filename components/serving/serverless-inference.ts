@@ -1,13 +1,18 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUD_RUN_GPU_MINIMUM, CLOUD_RUN_GPU_REGIONS, CLOUD_RUN_INSTANCE_MAXIMUM, type CloudRunAccelerator } from "../catalog/cloud-run-gpu";
-import { type Region, carbonTier } from "../catalog/regions";
+import {
+  CLOUD_RUN_GPU_MINIMUM,
+  CLOUD_RUN_GPU_REGIONS,
+  CLOUD_RUN_INSTANCE_MAXIMUM,
+  type CloudRunAccelerator,
+} from "../catalog/cloud-run-gpu";
+import { assertApiRules, CLOUD_RUN_STARTUP_PROBE } from "../catalog/gcp-api-rules";
+import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers, memberKey } from "../iam";
-import { type StackLabels, computeLabels } from "../labels";
+import { computeLabels, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
-import { CLOUD_RUN_STARTUP_PROBE, assertApiRules } from "../catalog/gcp-api-rules";
 
 export const CLOUD_RUN_INGRESS = {
   all: "INGRESS_TRAFFIC_ALL",
@@ -123,7 +128,11 @@ export class ServerlessInference extends pulumi.ComponentResource {
       ingress: CLOUD_RUN_INGRESS[spec.ingress],
       invokerIamDisabled: false,
       deletionProtection: args.deletionProtection ?? false,
-      labels: computeLabels(args.labels, "serverless-inference", { workloadType: "inference", shiftable: false, carbonTier: carbonTier(args.region) }),
+      labels: computeLabels(args.labels, "serverless-inference", {
+        workloadType: "inference",
+        shiftable: false,
+        carbonTier: carbonTier(args.region),
+      }),
       template: {
         serviceAccount: args.serviceAccount,
         nodeSelector: { accelerator: spec.accelerator },
@@ -137,41 +146,67 @@ export class ServerlessInference extends pulumi.ComponentResource {
         // and Cloud Storage FUSE shows a folder without one only with this flag (GoogleCloudPlatform/gcsfuse
         // docs/semantics.md, "Implicit directories"); flags pass to gcsfuse without dashes (Cloud Run v2
         // GCSVolumeSource.mountOptions, @pulumi/gcp 9.37.0 ServiceTemplateVolumeGcs).
-        volumes: args.models ? [{ name: MODELS_VOLUME, gcs: { bucket: args.models.bucket, readOnly: true, mountOptions: ["implicit-dirs"] } }] : undefined,
+        volumes: args.models
+          ? [
+              {
+                name: MODELS_VOLUME,
+                gcs: { bucket: args.models.bucket, readOnly: true, mountOptions: ["implicit-dirs"] },
+              },
+            ]
+          : undefined,
         scaling: { minInstanceCount: spec.minInstances, maxInstanceCount: spec.maxInstances },
         maxInstanceRequestConcurrency: spec.concurrency,
-        containers: [{
-          image: args.image,
-          commands: args.command,
-          args: args.args ?? [],
-          ports: { containerPort: spec.port },
-          volumeMounts: args.models ? [{ name: MODELS_VOLUME, mountPath: spec.modelsMountPath }] : undefined,
-          resources: {
-            limits: { cpu: String(spec.cpu), memory: `${spec.memoryGi}Gi`, "nvidia.com/gpu": "1" },
-            // Instance-based billing: Cloud Run requires it for GPUs.
-            cpuIdle: false,
-            startupCpuBoost: true,
+        containers: [
+          {
+            image: args.image,
+            commands: args.command,
+            args: args.args ?? [],
+            ports: { containerPort: spec.port },
+            volumeMounts: args.models ? [{ name: MODELS_VOLUME, mountPath: spec.modelsMountPath }] : undefined,
+            resources: {
+              limits: { cpu: String(spec.cpu), memory: `${spec.memoryGi}Gi`, "nvidia.com/gpu": "1" },
+              // Instance-based billing: Cloud Run requires it for GPUs.
+              cpuIdle: false,
+              startupCpuBoost: true,
+            },
+            // Loading a model takes minutes: poll the server's health endpoint every 10 s for up to
+            // startupTimeoutSeconds (Cloud Run: at most 1800 s with a GPU).
+            startupProbe: {
+              httpGet: { path: spec.healthPath, port: spec.port },
+              initialDelaySeconds: 0,
+              periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
+              timeoutSeconds: 5,
+              failureThreshold: Math.ceil(spec.startupTimeoutSeconds / STARTUP_PROBE_PERIOD_SECONDS),
+            },
           },
-          // Loading a model takes minutes: poll the server's health endpoint every 10 s for up to
-          // startupTimeoutSeconds (Cloud Run: at most 1800 s with a GPU).
-          startupProbe: {
-            httpGet: { path: spec.healthPath, port: spec.port },
-            initialDelaySeconds: 0,
-            periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
-            timeoutSeconds: 5,
-            failureThreshold: Math.ceil(spec.startupTimeoutSeconds / STARTUP_PROBE_PERIOD_SECONDS),
-          },
-        }],
+        ],
       },
     };
     // Google's API rules for the service (GPU minimums, probe limits): the same check cnai-gcp-api-rules runs.
-    assertApiRules("gcp:cloudrunv2/service:Service", serviceArgs as unknown as Record<string, unknown>, argumentError("ServerlessInference", name, this));
+    assertApiRules(
+      "gcp:cloudrunv2/service:Service",
+      serviceArgs as unknown as Record<string, unknown>,
+      argumentError("ServerlessInference", name, this),
+    );
     const timeout = deployTimeout(spec.startupTimeoutSeconds);
-    this.service = new gcp.cloudrunv2.Service(name, serviceArgs, childOptions(this, opts, { customTimeouts: { create: timeout, update: timeout } }));
-    (args.invokers ?? []).forEach((member) =>
-      new gcp.cloudrunv2.ServiceIamMember(`${name}-invoker-${memberKey(member)}`, {
-        project: args.project, location: args.region, name: this.service.name, role: "roles/run.invoker", member,
-      }, childOptions(this, opts)),
+    this.service = new gcp.cloudrunv2.Service(
+      name,
+      serviceArgs,
+      childOptions(this, opts, { customTimeouts: { create: timeout, update: timeout } }),
+    );
+    (args.invokers ?? []).forEach(
+      (member) =>
+        new gcp.cloudrunv2.ServiceIamMember(
+          `${name}-invoker-${memberKey(member)}`,
+          {
+            project: args.project,
+            location: args.region,
+            name: this.service.name,
+            role: "roles/run.invoker",
+            member,
+          },
+          childOptions(this, opts),
+        ),
     );
     this.uri = this.service.uri;
     this.registerOutputs({ uri: this.uri });
@@ -179,43 +214,87 @@ export class ServerlessInference extends pulumi.ComponentResource {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolveServerlessInferenceArgs(name: string, args: ServerlessInferenceArgs, resource?: pulumi.Resource) {
+export function resolveServerlessInferenceArgs(
+  name: string,
+  args: ServerlessInferenceArgs,
+  resource?: pulumi.Resource,
+) {
   const fail = argumentError("ServerlessInference", name, resource);
   const accelerator = args.accelerator ?? "nvidia-l4";
   const regions: readonly string[] = CLOUD_RUN_GPU_REGIONS[accelerator] ?? [];
   if (!regions.includes(args.region)) {
-    fail(`Cloud Run offers ${accelerator} GPUs in ${regions.join(", ")}, not in ${args.region}. Either deploy to one of those regions, or serve on the cluster (ModelDeployment)`);
+    fail(
+      `Cloud Run offers ${accelerator} GPUs in ${regions.join(", ")}, not in ${args.region}. Either deploy to one of those regions, or serve on the cluster (ModelDeployment)`,
+    );
   }
   const registry = args.registry.replace(/\/+$/, "");
-  if (!args.image.startsWith(`${registry}/`)) fail(`image ${args.image} must come from the project's registry ${registry}/`);
-  if (!/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.image.slice(registry.length + 1)) || /:latest$/.test(args.image)) {
+  if (!args.image.startsWith(`${registry}/`))
+    fail(`image ${args.image} must come from the project's registry ${registry}/`);
+  if (
+    !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.image.slice(registry.length + 1)) ||
+    /:latest$/.test(args.image)
+  ) {
     fail(`image ${args.image} needs a pinned tag or digest (not :latest)`);
   }
   const minimum = CLOUD_RUN_GPU_MINIMUM[accelerator];
   const cpu = args.cpu ?? 8;
   const memoryGi = args.memoryGi ?? 32;
-  if (cpu < minimum.cpu || memoryGi < minimum.memoryGi) fail(`an instance with ${accelerator} needs at least ${minimum.cpu} CPU and ${minimum.memoryGi} GiB (got ${cpu} CPU, ${memoryGi} GiB)`);
-  if (!Number.isInteger(cpu) || cpu > CLOUD_RUN_INSTANCE_MAXIMUM.cpu || !Number.isInteger(memoryGi) || memoryGi > CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi) {
-    fail(`a Cloud Run instance has whole CPUs up to ${CLOUD_RUN_INSTANCE_MAXIMUM.cpu} and whole GiB up to ${CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi} (got ${cpu} CPU, ${memoryGi} GiB)`);
+  if (cpu < minimum.cpu || memoryGi < minimum.memoryGi)
+    fail(
+      `an instance with ${accelerator} needs at least ${minimum.cpu} CPU and ${minimum.memoryGi} GiB (got ${cpu} CPU, ${memoryGi} GiB)`,
+    );
+  if (
+    !Number.isInteger(cpu) ||
+    cpu > CLOUD_RUN_INSTANCE_MAXIMUM.cpu ||
+    !Number.isInteger(memoryGi) ||
+    memoryGi > CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi
+  ) {
+    fail(
+      `a Cloud Run instance has whole CPUs up to ${CLOUD_RUN_INSTANCE_MAXIMUM.cpu} and whole GiB up to ${CLOUD_RUN_INSTANCE_MAXIMUM.memoryGi} (got ${cpu} CPU, ${memoryGi} GiB)`,
+    );
   }
   const minInstances = args.minInstances ?? 0;
   const maxInstances = args.maxInstances ?? 3;
-  if (!Number.isInteger(minInstances) || minInstances < 0) fail(`minInstances must be a whole number, at least 0 (got ${minInstances})`);
-  if (!Number.isInteger(maxInstances) || maxInstances < Math.max(1, minInstances)) fail(`maxInstances must be at least minInstances and 1 (got ${maxInstances})`);
+  if (!Number.isInteger(minInstances) || minInstances < 0)
+    fail(`minInstances must be a whole number, at least 0 (got ${minInstances})`);
+  if (!Number.isInteger(maxInstances) || maxInstances < Math.max(1, minInstances))
+    fail(`maxInstances must be at least minInstances and 1 (got ${maxInstances})`);
   const concurrency = args.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail(`concurrency must be from 1 to 1000 (got ${concurrency})`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)
+    fail(`concurrency must be from 1 to 1000 (got ${concurrency})`);
   const ingress = args.ingress ?? "internal";
-  if (!(ingress in CLOUD_RUN_INGRESS)) fail(`ingress ${ingress} is not one of ${Object.keys(CLOUD_RUN_INGRESS).join(", ")}`);
+  if (!(ingress in CLOUD_RUN_INGRESS))
+    fail(`ingress ${ingress} is not one of ${Object.keys(CLOUD_RUN_INGRESS).join(", ")}`);
   checkMembers(`ServerlessInference "${name}"`, "invokers", args.invokers, resource);
   const port = args.port ?? 8080;
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port must be from 1 to 65535 (got ${port})`);
   const healthPath = args.healthPath ?? "/health";
   if (!healthPath.startsWith("/")) fail(`healthPath must be an absolute path (got ${healthPath})`);
   const startupTimeoutSeconds = args.startupTimeoutSeconds ?? CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu;
-  if (!Number.isInteger(startupTimeoutSeconds) || startupTimeoutSeconds < 10 || startupTimeoutSeconds > CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu) {
-    fail(`startupTimeoutSeconds must be a whole number from 10 to ${CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu}, Cloud Run's limit with a GPU (got ${startupTimeoutSeconds})`);
+  if (
+    !Number.isInteger(startupTimeoutSeconds) ||
+    startupTimeoutSeconds < 10 ||
+    startupTimeoutSeconds > CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu
+  ) {
+    fail(
+      `startupTimeoutSeconds must be a whole number from 10 to ${CLOUD_RUN_STARTUP_PROBE.maxWindowSecondsWithGpu}, Cloud Run's limit with a GPU (got ${startupTimeoutSeconds})`,
+    );
   }
   const modelsMountPath = args.models?.mountPath ?? "/models";
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(modelsMountPath) || modelsMountPath === "/") fail(`models.mountPath must be an absolute directory other than / (got ${modelsMountPath})`);
-  return { accelerator, cpu, memoryGi, minInstances, maxInstances, concurrency, ingress, port, healthPath, startupTimeoutSeconds, modelsMountPath, deployHealthCheck: args.deployHealthCheck ?? false };
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(modelsMountPath) || modelsMountPath === "/")
+    fail(`models.mountPath must be an absolute directory other than / (got ${modelsMountPath})`);
+  return {
+    accelerator,
+    cpu,
+    memoryGi,
+    minInstances,
+    maxInstances,
+    concurrency,
+    ingress,
+    port,
+    healthPath,
+    startupTimeoutSeconds,
+    modelsMountPath,
+    deployHealthCheck: args.deployHealthCheck ?? false,
+  };
 }

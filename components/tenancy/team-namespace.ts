@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
-import { type StackLabels, kubernetesLabels, podSecurityLabels } from "../labels";
+import { kubernetesLabels, podSecurityLabels, type StackLabels } from "../labels";
 
 /** What a team may use at once in its namespace. */
 export interface TeamQuota {
@@ -28,7 +28,11 @@ export interface TeamNamespaceArgs {
   podSecurity?: "baseline" | "restricted";
   quota?: TeamQuota;
   /** Google service accounts the team's Kubernetes service accounts act as (Workload Identity). */
-  workloadIdentities: { training: pulumi.Input<string>; serving: pulumi.Input<string>; pipelines: pulumi.Input<string> };
+  workloadIdentities: {
+    training: pulumi.Input<string>;
+    serving: pulumi.Input<string>;
+    pipelines: pulumi.Input<string>;
+  };
   /** Namespaces whose Pods may scrape metrics here. @default ["gmp-system", "monitoring"] */
   monitoringNamespaces?: string[];
   /** Namespaces whose Pods may call the team's model servers (ingress gateways). @default ["kserve", "knative-serving", "kourier-system", "istio-system"] */
@@ -40,7 +44,10 @@ export interface TeamNamespaceArgs {
 /** Google Cloud load balancer and health-check ranges, which reach Pods of container-native load balancers. */
 export const GOOGLE_LB_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 /** The GKE metadata server (Workload Identity): its two addresses and ports. */
-export const GKE_METADATA = [{ cidr: "169.254.169.254/32", port: 80 }, { cidr: "169.254.169.252/32", port: 988 }] as const;
+export const GKE_METADATA = [
+  { cidr: "169.254.169.254/32", port: 80 },
+  { cidr: "169.254.169.252/32", port: 988 },
+] as const;
 /** NodeLocal DNSCache's address on every node. */
 export const NODE_LOCAL_DNS = "169.254.20.10/32";
 
@@ -89,39 +96,66 @@ export class TeamNamespace extends pulumi.ComponentResource {
     this.namespace = namespace;
     const labels = { ...kubernetesLabels(args.labels, "team-namespace"), "cnai.dev/team": args.team };
 
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: { name: namespace, labels: { ...labels, ...podSecurityLabels(spec.podSecurity) } },
-    }, childOptions(this, opts));
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: { name: namespace, labels: { ...labels, ...podSecurityLabels(spec.podSecurity) } },
+      },
+      childOptions(this, opts),
+    );
     this.namespaceObject = ns;
     const inNs = childOptions(this, opts, { dependsOn: [ns] });
     const meta = (objectName: string) => ({ name: objectName, namespace, labels });
 
     this.ready = [ns];
-    for (const [kind, ksa] of Object.entries(this.serviceAccounts) as Array<[keyof typeof this.serviceAccounts, string]>) {
-      this.ready.push(new k8s.core.v1.ServiceAccount(`${name}-${ksa}`, {
-        metadata: { ...meta(ksa), annotations: { "iam.gke.io/gcp-service-account": args.workloadIdentities[kind] } },
-        automountServiceAccountToken: false,
-      }, inNs));
+    for (const [kind, ksa] of Object.entries(this.serviceAccounts) as Array<
+      [keyof typeof this.serviceAccounts, string]
+    >) {
+      this.ready.push(
+        new k8s.core.v1.ServiceAccount(
+          `${name}-${ksa}`,
+          {
+            metadata: {
+              ...meta(ksa),
+              annotations: { "iam.gke.io/gcp-service-account": args.workloadIdentities[kind] },
+            },
+            automountServiceAccountToken: false,
+          },
+          inNs,
+        ),
+      );
     }
 
-    new k8s.core.v1.ResourceQuota(`${name}-quota`, {
-      metadata: meta("team-quota"),
-      spec: {
-        hard: {
-          "requests.cpu": String(spec.quota.cpu),
-          "requests.memory": `${spec.quota.memoryGi}Gi`,
-          "limits.memory": `${spec.quota.memoryGi}Gi`,
-          "requests.nvidia.com/gpu": String(spec.quota.gpus),
-          pods: String(spec.quota.pods),
-          "services.loadbalancers": "0",
-          "services.nodeports": "0",
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      {
+        metadata: meta("team-quota"),
+        spec: {
+          hard: {
+            "requests.cpu": String(spec.quota.cpu),
+            "requests.memory": `${spec.quota.memoryGi}Gi`,
+            "limits.memory": `${spec.quota.memoryGi}Gi`,
+            "requests.nvidia.com/gpu": String(spec.quota.gpus),
+            pods: String(spec.quota.pods),
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+          },
         },
       },
-    }, inNs);
-    new k8s.core.v1.LimitRange(`${name}-limits`, { metadata: meta("team-limits"), spec: { limits: [TEAM_CONTAINER_LIMITS] } }, inNs);
+      inNs,
+    );
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      { metadata: meta("team-limits"), spec: { limits: [TEAM_CONTAINER_LIMITS] } },
+      inNs,
+    );
 
     for (const policy of networkPolicies(spec)) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNs);
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy.name}`,
+        { metadata: meta(policy.name), spec: policy.spec },
+        inNs,
+      );
     }
     this.registerOutputs({ namespace });
   }
@@ -136,10 +170,22 @@ export interface ResolvedTeamNamespace {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolveTeamNamespaceArgs(name: string, args: TeamNamespaceArgs, resource?: pulumi.Resource): ResolvedTeamNamespace {
+export function resolveTeamNamespaceArgs(
+  name: string,
+  args: TeamNamespaceArgs,
+  resource?: pulumi.Resource,
+): ResolvedTeamNamespace {
   const fail = argumentError("TeamNamespace", name, resource);
-  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(args.team)) fail(`team "${args.team}" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit (its namespace is team-<name>)`);
-  const quota = { gpus: args.quota?.gpus ?? 8, cpu: args.quota?.cpu ?? 64, memoryGi: args.quota?.memoryGi ?? 256, pods: args.quota?.pods ?? 200 };
+  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(args.team))
+    fail(
+      `team "${args.team}" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit (its namespace is team-<name>)`,
+    );
+  const quota = {
+    gpus: args.quota?.gpus ?? 8,
+    cpu: args.quota?.cpu ?? 64,
+    memoryGi: args.quota?.memoryGi ?? 256,
+    pods: args.quota?.pods ?? 200,
+  };
   for (const [key, value] of Object.entries(quota)) {
     if (!Number.isInteger(value) || value < 0) fail(`quota.${key} must be a whole number, at least 0 (got ${value})`);
   }
@@ -147,7 +193,12 @@ export function resolveTeamNamespaceArgs(name: string, args: TeamNamespaceArgs, 
     podSecurity: args.podSecurity ?? "baseline",
     quota,
     monitoringNamespaces: args.monitoringNamespaces ?? ["gmp-system", "monitoring"],
-    servingIngressNamespaces: args.servingIngressNamespaces ?? ["kserve", "knative-serving", "kourier-system", "istio-system"],
+    servingIngressNamespaces: args.servingIngressNamespaces ?? [
+      "kserve",
+      "knative-serving",
+      "kourier-system",
+      "istio-system",
+    ],
     platformServices: args.platformServices ?? [{ namespace: "model-registry", ports: [8080, 5000] }],
   };
 }
@@ -157,23 +208,38 @@ const namespaces = (names: readonly string[]) => ({
 });
 
 /** The namespace's NetworkPolicies: deny everything, then allow what ML work needs. */
-export function networkPolicies(spec: ResolvedTeamNamespace): Array<{ name: string; spec: k8s.types.input.networking.v1.NetworkPolicySpec }> {
+export function networkPolicies(
+  spec: ResolvedTeamNamespace,
+): Array<{ name: string; spec: k8s.types.input.networking.v1.NetworkPolicySpec }> {
   const all = { podSelector: {} };
   return [
     { name: "default-deny", spec: { ...all, policyTypes: ["Ingress", "Egress"] } },
     {
       name: "allow-same-namespace",
-      spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+      spec: {
+        ...all,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
     },
     {
       name: "allow-dns",
       spec: {
         ...all,
         policyTypes: ["Egress"],
-        egress: [{
-          to: [{ ...namespaces(["kube-system"]), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }, { ipBlock: { cidr: NODE_LOCAL_DNS } }],
-          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-        }],
+        egress: [
+          {
+            to: [
+              { ...namespaces(["kube-system"]), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+              { ipBlock: { cidr: NODE_LOCAL_DNS } },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
       },
     },
     {
@@ -181,20 +247,30 @@ export function networkPolicies(spec: ResolvedTeamNamespace): Array<{ name: stri
       spec: {
         ...all,
         policyTypes: ["Egress"],
-        egress: GKE_METADATA.map((m) => ({ to: [{ ipBlock: { cidr: m.cidr } }], ports: [{ protocol: "TCP", port: m.port }] })),
+        egress: GKE_METADATA.map((m) => ({
+          to: [{ ipBlock: { cidr: m.cidr } }],
+          ports: [{ protocol: "TCP", port: m.port }],
+        })),
       },
     },
     {
       // Google APIs, registries and model hubs.
       name: "allow-https-egress",
-      spec: { ...all, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] },
+      spec: {
+        ...all,
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+      },
     },
     {
       name: "allow-platform-services",
       spec: {
         ...all,
         policyTypes: ["Egress"],
-        egress: spec.platformServices.map((s) => ({ to: [namespaces([s.namespace])], ports: s.ports.map((port) => ({ protocol: "TCP", port })) })),
+        egress: spec.platformServices.map((s) => ({
+          to: [namespaces([s.namespace])],
+          ports: s.ports.map((port) => ({ protocol: "TCP", port })),
+        })),
       },
     },
     {
@@ -206,7 +282,14 @@ export function networkPolicies(spec: ResolvedTeamNamespace): Array<{ name: stri
       spec: {
         podSelector: { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator: "Exists" }] },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [namespaces(spec.servingIngressNamespaces), ...GOOGLE_LB_RANGES.map((cidr) => ({ ipBlock: { cidr } }))] }],
+        ingress: [
+          {
+            from: [
+              namespaces(spec.servingIngressNamespaces),
+              ...GOOGLE_LB_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+            ],
+          },
+        ],
       },
     },
   ];

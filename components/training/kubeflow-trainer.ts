@@ -2,7 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS, IMAGES, TRAINING_OPERATOR_V1 } from "../catalog/software";
 import { childOptions } from "../child-options";
-import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels, podSecurityLabels } from "../labels";
+import {
+  kubernetesLabels,
+  kubernetesSustainabilityLabels,
+  podSecurityLabels,
+  type StackLabels,
+  type SustainabilityLabels,
+} from "../labels";
 
 export interface KubeflowTrainerArgs {
   labels: StackLabels;
@@ -36,47 +42,73 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
     const platformLabels = kubernetesLabels(args.labels, "kubeflow-trainer");
     // Baseline: the trainer's manager is restricted-compliant, but the JobSet controller the chart
     // installs alongside it is not declared so upstream.
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: { name: chart.namespace, labels: { ...platformLabels, ...podSecurityLabels("baseline") } },
-    }, childOptions(this, opts));
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-      chart: chart.chart,
-      version: chart.version,
-      namespace: chart.namespace,
-      name: "kubeflow-trainer",
-      values: {
-        jobset: { install: true },
-        runtimes: { defaultEnabled: false, torchDistributed: { enabled: false } },
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: { name: chart.namespace, labels: { ...platformLabels, ...podSecurityLabels("baseline") } },
       },
-    }, childOptions(this, opts, { dependsOn: [ns] }));
+      childOptions(this, opts),
+    );
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart: chart.chart,
+        version: chart.version,
+        namespace: chart.namespace,
+        name: "kubeflow-trainer",
+        values: {
+          jobset: { install: true },
+          runtimes: { defaultEnabled: false, torchDistributed: { enabled: false } },
+        },
+      },
+      childOptions(this, opts, { dependsOn: [ns] }),
+    );
 
-    const runtime = new k8s.apiextensions.CustomResource(`${name}-${TORCH_RUNTIME}`, {
-      apiVersion: "trainer.kubeflow.org/v1alpha1",
-      kind: "ClusterTrainingRuntime",
-      metadata: {
-        name: TORCH_RUNTIME,
-        labels: { ...platformLabels, ...kubernetesSustainabilityLabels(args.sustainability), "trainer.kubeflow.org/framework": "torch" },
-      },
-      spec: {
-        mlPolicy: { numNodes: 1, torch: {} },
-        template: {
-          spec: {
-            replicatedJobs: [{
-              name: TRAINER_REPLICATED_JOB,
-              template: {
-                metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
-                spec: { template: { spec: { containers: [{ name: TRAINER_CONTAINER, image: IMAGES.torchRuntime.image }] } } },
-              },
-            }],
+    const runtime = new k8s.apiextensions.CustomResource(
+      `${name}-${TORCH_RUNTIME}`,
+      {
+        apiVersion: "trainer.kubeflow.org/v1alpha1",
+        kind: "ClusterTrainingRuntime",
+        metadata: {
+          name: TORCH_RUNTIME,
+          labels: {
+            ...platformLabels,
+            ...kubernetesSustainabilityLabels(args.sustainability),
+            "trainer.kubeflow.org/framework": "torch",
+          },
+        },
+        spec: {
+          mlPolicy: { numNodes: 1, torch: {} },
+          template: {
+            spec: {
+              replicatedJobs: [
+                {
+                  name: TRAINER_REPLICATED_JOB,
+                  template: {
+                    metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
+                    spec: {
+                      template: {
+                        spec: { containers: [{ name: TRAINER_CONTAINER, image: IMAGES.torchRuntime.image }] },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
           },
         },
       },
-    }, childOptions(this, opts, { dependsOn: [this.chart] }));
+      childOptions(this, opts, { dependsOn: [this.chart] }),
+    );
 
     if (args.legacyTrainingOperator) {
-      this.legacyOperator = new k8s.kustomize.v2.Directory(`${name}-training-operator-v1`, {
-        directory: TRAINING_OPERATOR_V1.kustomization,
-      }, childOptions(this, opts));
+      this.legacyOperator = new k8s.kustomize.v2.Directory(
+        `${name}-training-operator-v1`,
+        {
+          directory: TRAINING_OPERATOR_V1.kustomization,
+        },
+        childOptions(this, opts),
+      );
     }
     this.ready = [this.chart, runtime, ...(this.legacyOperator ? [this.legacyOperator] : [])];
     this.registerOutputs({ runtime: TORCH_RUNTIME, legacyTrainingOperator: args.legacyTrainingOperator ?? false });

@@ -6,7 +6,13 @@ import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import { type StackLabels, type SustainabilityLabels, kubernetesLabels, kubernetesSustainabilityLabels, podSecurityLabels } from "../labels";
+import {
+  kubernetesLabels,
+  kubernetesSustainabilityLabels,
+  podSecurityLabels,
+  type StackLabels,
+  type SustainabilityLabels,
+} from "../labels";
 
 /** A ResourceFlavor: one GPU node pool, with what it can hold at its maximum size. */
 export interface GpuFlavor {
@@ -72,7 +78,11 @@ export interface KueueArgs {
 export const PRIORITY_CLASSES = [
   { name: "cnai-high", value: 1000, description: "Deadline-bound training and evaluation for production models." },
   { name: "cnai-standard", value: 500, description: "Regular team training work." },
-  { name: "cnai-low", value: 100, description: "Shiftable batch work: runs when capacity is free, first to be preempted." },
+  {
+    name: "cnai-low",
+    value: 100,
+    description: "Shiftable batch work: runs when capacity is free, first to be preempted.",
+  },
 ] as const;
 
 /** The LocalQueue every team namespace gets. */
@@ -106,22 +116,29 @@ export function kueueFrameworks(pytorchJobs: boolean): string[] {
  * replaces the default whole, so every default is restated.
  */
 export function kueueManagerConfig(pytorchJobs: boolean): string {
-  return dump({
-    apiVersion: "config.kueue.x-k8s.io/v1beta2",
-    kind: "Configuration",
-    health: { healthProbeBindAddress: ":8081" },
-    metrics: { bindAddress: ":8443" },
-    webhook: { port: 9443 },
-    leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
-    controller: {
-      groupKindConcurrency: {
-        "Job.batch": 5, Pod: 5, "Workload.kueue.x-k8s.io": 10, "LocalQueue.kueue.x-k8s.io": 5,
-        "ClusterQueue.kueue.x-k8s.io": 5, "ResourceFlavor.kueue.x-k8s.io": 1,
+  return dump(
+    {
+      apiVersion: "config.kueue.x-k8s.io/v1beta2",
+      kind: "Configuration",
+      health: { healthProbeBindAddress: ":8081" },
+      metrics: { bindAddress: ":8443" },
+      webhook: { port: 9443 },
+      leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
+      controller: {
+        groupKindConcurrency: {
+          "Job.batch": 5,
+          Pod: 5,
+          "Workload.kueue.x-k8s.io": 10,
+          "LocalQueue.kueue.x-k8s.io": 5,
+          "ClusterQueue.kueue.x-k8s.io": 5,
+          "ResourceFlavor.kueue.x-k8s.io": 1,
+        },
       },
+      clientConnection: { qps: 300, burst: 500 },
+      integrations: { frameworks: kueueFrameworks(pytorchJobs) },
     },
-    clientConnection: { qps: 300, burst: 500 },
-    integrations: { frameworks: kueueFrameworks(pytorchJobs) },
-  }, { lineWidth: -1, noRefs: true });
+    { lineWidth: -1, noRefs: true },
+  );
 }
 
 /**
@@ -142,27 +159,50 @@ export class Kueue extends pulumi.ComponentResource {
     super("cnai:training:Kueue", name, {}, opts);
     const spec = resolveKueueArgs(name, args, this);
     const chart = HELM_CHARTS.kueue;
-    const labels = { ...kubernetesLabels(args.labels, "kueue"), ...kubernetesSustainabilityLabels(args.sustainability) };
+    const labels = {
+      ...kubernetesLabels(args.labels, "kueue"),
+      ...kubernetesSustainabilityLabels(args.sustainability),
+    };
 
     // The chart's controller runs as non-root with RuntimeDefault seccomp, no privilege escalation
     // and every capability dropped: the restricted level admits it.
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: { name: chart.namespace, labels: { ...kubernetesLabels(args.labels, "kueue"), ...podSecurityLabels("restricted") } },
-    }, childOptions(this, opts));
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-      chart: chart.chart,
-      version: chart.version,
-      namespace: chart.namespace,
-      name: "kueue",
-      values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
-    }, childOptions(this, opts, { dependsOn: [ns] }));
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: chart.namespace,
+          labels: { ...kubernetesLabels(args.labels, "kueue"), ...podSecurityLabels("restricted") },
+        },
+      },
+      childOptions(this, opts),
+    );
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart: chart.chart,
+        version: chart.version,
+        namespace: chart.namespace,
+        name: "kueue",
+        values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
+      },
+      childOptions(this, opts, { dependsOn: [ns] }),
+    );
     const cr = (kind: string, objectName: string, body: Record<string, unknown>, namespace?: string) =>
-      new k8s.apiextensions.CustomResource(`${name}-${kind.toLowerCase()}-${namespace ? `${namespace}-` : ""}${objectName}`, {
-        apiVersion: "kueue.x-k8s.io/v1beta2",
-        kind,
-        metadata: { name: objectName, namespace, labels },
-        ...body,
-      }, childOptions(this, opts, { dependsOn: [this.chart, ...(namespace && args.namespaceReady?.[namespace] ? [args.namespaceReady[namespace]] : [])] }));
+      new k8s.apiextensions.CustomResource(
+        `${name}-${kind.toLowerCase()}-${namespace ? `${namespace}-` : ""}${objectName}`,
+        {
+          apiVersion: "kueue.x-k8s.io/v1beta2",
+          kind,
+          metadata: { name: objectName, namespace, labels },
+          ...body,
+        },
+        childOptions(this, opts, {
+          dependsOn: [
+            this.chart,
+            ...(namespace && args.namespaceReady?.[namespace] ? [args.namespaceReady[namespace]] : []),
+          ],
+        }),
+      );
 
     for (const priority of PRIORITY_CLASSES) {
       cr("WorkloadPriorityClass", priority.name, { value: priority.value, description: priority.description });
@@ -179,12 +219,19 @@ export class Kueue extends pulumi.ComponentResource {
     const queued = flavors.filter((f) => f.queuedProvisioning).map((f) => f.nodePool);
     if (queued.length) {
       cr("ProvisioningRequestConfig", QUEUED_PROVISIONING.config, {
-        spec: { provisioningClassName: QUEUED_PROVISIONING.provisioningClassName, managedResources: [...QUEUED_PROVISIONING.managedResources] },
+        spec: {
+          provisioningClassName: QUEUED_PROVISIONING.provisioningClassName,
+          managedResources: [...QUEUED_PROVISIONING.managedResources],
+        },
       });
       cr("AdmissionCheck", QUEUED_PROVISIONING.admissionCheck, {
         spec: {
           controllerName: QUEUED_PROVISIONING.controllerName,
-          parameters: { apiGroup: "kueue.x-k8s.io", kind: "ProvisioningRequestConfig", name: QUEUED_PROVISIONING.config },
+          parameters: {
+            apiGroup: "kueue.x-k8s.io",
+            kind: "ProvisioningRequestConfig",
+            name: QUEUED_PROVISIONING.config,
+          },
         },
       });
     }
@@ -196,7 +243,16 @@ export class Kueue extends pulumi.ComponentResource {
           // also carry GKE's cloud.google.com/gke-queued=true:NoSchedule taint, which the Pods must tolerate.
           tolerations: [
             { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" },
-            ...(flavor.queuedProvisioning ? [{ key: GKE_QUEUED_TAINT.key, operator: "Equal", value: GKE_QUEUED_TAINT.value, effect: GKE_QUEUED_TAINT.effect }] : []),
+            ...(flavor.queuedProvisioning
+              ? [
+                  {
+                    key: GKE_QUEUED_TAINT.key,
+                    operator: "Equal",
+                    value: GKE_QUEUED_TAINT.value,
+                    effect: GKE_QUEUED_TAINT.effect,
+                  },
+                ]
+              : []),
           ],
         },
       });
@@ -207,23 +263,31 @@ export class Kueue extends pulumi.ComponentResource {
         namespaceSelector: { matchLabels: { "cnai.dev/component": "team-namespace" } },
         queueingStrategy: "BestEffortFIFO",
         // Queued-provisioning flavors admit a workload only once its ProvisioningRequest is provisioned.
-        ...(queued.length ? { admissionChecksStrategy: { admissionChecks: [{ name: QUEUED_PROVISIONING.admissionCheck, onFlavors: queued }] } } : {}),
+        ...(queued.length
+          ? {
+              admissionChecksStrategy: {
+                admissionChecks: [{ name: QUEUED_PROVISIONING.admissionCheck, onFlavors: queued }],
+              },
+            }
+          : {}),
         preemption: {
           withinClusterQueue: "LowerPriority",
           reclaimWithinCohort: "Any",
           borrowWithinCohort: { policy: "LowerPriority", maxPriorityThreshold: PRIORITY_CLASSES[1].value },
         },
-        resourceGroups: [{
-          coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
-          flavors: flavors.map((f) => ({
-            name: f.nodePool,
-            resources: [
-              { name: "cpu", nominalQuota: String(f.cpu) },
-              { name: "memory", nominalQuota: `${f.memoryGi}Gi` },
-              { name: "nvidia.com/gpu", nominalQuota: String(f.gpus) },
-            ],
-          })),
-        }],
+        resourceGroups: [
+          {
+            coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
+            flavors: flavors.map((f) => ({
+              name: f.nodePool,
+              resources: [
+                { name: "cpu", nominalQuota: String(f.cpu) },
+                { name: "memory", nominalQuota: `${f.memoryGi}Gi` },
+                { name: "nvidia.com/gpu", nominalQuota: String(f.gpus) },
+              ],
+            })),
+          },
+        ],
       },
     });
     const localQueues: Record<string, pulumi.Resource> = {};
@@ -243,8 +307,13 @@ export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulum
     if (names.has(flavor.nodePool)) fail(`flavors: node pool ${flavor.nodePool} appears twice`);
     names.add(flavor.nodePool);
     for (const key of ["gpus", "cpu", "memoryGi"] as const) {
-      if (!Number.isInteger(flavor[key]) || flavor[key] < 0) fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);
+      if (!Number.isInteger(flavor[key]) || flavor[key] < 0)
+        fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);
     }
   }
-  return { cohort: args.cohort ?? "cnai", clusterQueue: args.clusterQueue ?? "gpu-workloads", pytorchJobs: args.pytorchJobs ?? true };
+  return {
+    cohort: args.cohort ?? "cnai",
+    clusterQueue: args.clusterQueue ?? "gpu-workloads",
+    pytorchJobs: args.pytorchJobs ?? true,
+  };
 }

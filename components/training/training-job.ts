@@ -5,7 +5,7 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
 import type { PoolTarget } from "../compute/gpu-pool-rules";
-import { type StackLabels, kubernetesLabels, kubernetesSustainabilityLabels } from "../labels";
+import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
 import { TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB } from "./kubeflow-trainer";
 import { LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL } from "./kueue";
 
@@ -74,18 +74,26 @@ export class TrainingJob extends pulumi.ComponentResource {
     const labels = {
       ...kubernetesLabels(args.labels, "training-job"),
       "cnai.dev/team": args.team,
-      ...kubernetesSustainabilityLabels({ workloadType: "training", shiftable: spec.shiftable, carbonTier: args.carbonTier }),
+      ...kubernetesSustainabilityLabels({
+        workloadType: "training",
+        shiftable: spec.shiftable,
+        carbonTier: args.carbonTier,
+      }),
       [QUEUE_LABEL]: spec.queue,
       [PRIORITY_LABEL]: spec.priorityClass,
     };
     const pod = podParts(args, spec);
     const body = spec.kind === "TrainJob" ? trainJobSpec(args, spec, pod) : pyTorchJobSpec(args, spec, pod);
-    this.job = new k8s.apiextensions.CustomResource(name, {
-      apiVersion: spec.kind === "TrainJob" ? "trainer.kubeflow.org/v1alpha1" : "kubeflow.org/v1",
-      kind: spec.kind,
-      metadata: { name, namespace: args.namespace, labels },
-      spec: body,
-    }, childOptions(this, opts));
+    this.job = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: spec.kind === "TrainJob" ? "trainer.kubeflow.org/v1alpha1" : "kubeflow.org/v1",
+        kind: spec.kind,
+        metadata: { name, namespace: args.namespace, labels },
+        spec: body,
+      },
+      childOptions(this, opts),
+    );
     this.registerOutputs({ kind: spec.kind, name, namespace: args.namespace });
   }
 }
@@ -102,32 +110,49 @@ export interface ResolvedTrainingJob {
 }
 
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
-export function resolveTrainingJobArgs(name: string, args: TrainingJobArgs, resource?: pulumi.Resource): ResolvedTrainingJob {
+export function resolveTrainingJobArgs(
+  name: string,
+  args: TrainingJobArgs,
+  resource?: pulumi.Resource,
+): ResolvedTrainingJob {
   const fail = argumentError("TrainingJob", name, resource);
   // TrainJob names must start with a letter (a CEL rule of its CRD) and stay a DNS label.
-  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) fail("the name must be a DNS label starting with a letter: lower-case letters, digits and '-'");
+  if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name))
+    fail("the name must be a DNS label starting with a letter: lower-case letters, digits and '-'");
   const registry = args.registry.replace(/\/+$/, "");
-  if (!args.image.startsWith(`${registry}/`)) fail(`image ${args.image} must come from the project's registry ${registry}/`);
+  if (!args.image.startsWith(`${registry}/`))
+    fail(`image ${args.image} must come from the project's registry ${registry}/`);
   const reference = args.image.slice(registry.length + 1);
-  if (!/^[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(reference)) fail(`image ${args.image} needs a tag or digest`);
+  if (!/^[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(reference))
+    fail(`image ${args.image} needs a tag or digest`);
   if (/:latest$/.test(reference)) fail(`image ${args.image}: pin a version; :latest moves`);
   if (args.command.length === 0) fail("command must not be empty");
   const nodes = args.nodes ?? 1;
   if (!Number.isInteger(nodes) || nodes < 1) fail(`nodes must be a whole number, at least 1 (got ${nodes})`);
   if (!Number.isInteger(args.gpusPerNode) || args.gpusPerNode < 1 || args.gpusPerNode > args.pool.gpusPerNode) {
-    fail(`gpusPerNode must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpusPerNode})`);
+    fail(
+      `gpusPerNode must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpusPerNode})`,
+    );
   }
   const share = args.gpusPerNode / args.pool.gpusPerNode;
-  const resources = args.resources ?? { cpu: Math.max(1, Math.floor(args.pool.cpu * share)), memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)) };
-  if (!(resources.cpu > 0) || !(resources.memoryGi > 0)) fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
+  const resources = args.resources ?? {
+    cpu: Math.max(1, Math.floor(args.pool.cpu * share)),
+    memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)),
+  };
+  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
+    fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
   if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
-    fail(`resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`);
+    fail(
+      `resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`,
+    );
   }
   const priorityClass = args.priorityClass ?? "cnai-standard";
-  if (!PRIORITY_CLASSES.some((p) => p.name === priorityClass)) fail(`priorityClass ${priorityClass} is not one of ${PRIORITY_CLASSES.map((p) => p.name).join(", ")}`);
+  if (!PRIORITY_CLASSES.some((p) => p.name === priorityClass))
+    fail(`priorityClass ${priorityClass} is not one of ${PRIORITY_CLASSES.map((p) => p.name).join(", ")}`);
   const kind = args.kind ?? "TrainJob";
   if (kind === "PyTorchJob" && args.runtime !== undefined) fail("runtime applies to TrainJobs only");
-  if (args.runtime !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(args.runtime)) fail(`runtime "${args.runtime}" is not a ClusterTrainingRuntime name`);
+  if (args.runtime !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(args.runtime))
+    fail(`runtime "${args.runtime}" is not a ClusterTrainingRuntime name`);
   return {
     kind,
     nodes,
@@ -160,7 +185,10 @@ function podParts(args: TrainingJobArgs, spec: ResolvedTrainingJob): PodParts {
       csi: {
         driver: GCSFUSE_DRIVER,
         readOnly,
-        volumeAttributes: { bucketName: bucket.bucket, mountOptions: ["implicit-dirs", ...(bucket.path ? [`only-dir=${bucket.path}`] : [])].join(",") },
+        volumeAttributes: {
+          bucketName: bucket.bucket,
+          mountOptions: ["implicit-dirs", ...(bucket.path ? [`only-dir=${bucket.path}`] : [])].join(","),
+        },
       },
     });
     volumeMounts.push({ name: volume, mountPath, readOnly });
@@ -170,11 +198,20 @@ function podParts(args: TrainingJobArgs, spec: ResolvedTrainingJob): PodParts {
   const gpus = String(args.gpusPerNode);
   return {
     annotations: volumes.length ? { "gke-gcsfuse/volumes": "true" } : {},
-    nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.nodePool, "cloud.google.com/gke-accelerator": args.pool.accelerator },
+    nodeSelector: {
+      "cloud.google.com/gke-nodepool": args.pool.nodePool,
+      "cloud.google.com/gke-accelerator": args.pool.accelerator,
+    },
     tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
     volumes,
     volumeMounts,
-    podSecurityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
     containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
     resources: {
       requests: { cpu: String(spec.resources.cpu), memory: `${spec.resources.memoryGi}Gi`, "nvidia.com/gpu": gpus },
@@ -187,34 +224,50 @@ function podParts(args: TrainingJobArgs, spec: ResolvedTrainingJob): PodParts {
 function trainJobSpec(args: TrainingJobArgs, spec: ResolvedTrainingJob, pod: PodParts) {
   return {
     runtimeRef: { apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: spec.runtime },
-    trainer: { image: args.image, command: args.command, args: args.args ?? [], numNodes: spec.nodes, resourcesPerNode: pod.resources },
-    runtimePatches: [{
-      manager: "cnai.dev/training-job",
-      trainingRuntimeSpec: {
-        template: {
-          spec: {
-            replicatedJobs: [{
-              name: TRAINER_REPLICATED_JOB,
-              template: {
-                spec: {
+    trainer: {
+      image: args.image,
+      command: args.command,
+      args: args.args ?? [],
+      numNodes: spec.nodes,
+      resourcesPerNode: pod.resources,
+    },
+    runtimePatches: [
+      {
+        manager: "cnai.dev/training-job",
+        trainingRuntimeSpec: {
+          template: {
+            spec: {
+              replicatedJobs: [
+                {
+                  name: TRAINER_REPLICATED_JOB,
                   template: {
-                    metadata: { annotations: pod.annotations },
                     spec: {
-                      serviceAccountName: spec.serviceAccount,
-                      nodeSelector: pod.nodeSelector,
-                      tolerations: pod.tolerations,
-                      securityContext: pod.podSecurityContext,
-                      volumes: pod.volumes,
-                      containers: [{ name: TRAINER_CONTAINER, volumeMounts: pod.volumeMounts, securityContext: pod.containerSecurityContext }],
+                      template: {
+                        metadata: { annotations: pod.annotations },
+                        spec: {
+                          serviceAccountName: spec.serviceAccount,
+                          nodeSelector: pod.nodeSelector,
+                          tolerations: pod.tolerations,
+                          securityContext: pod.podSecurityContext,
+                          volumes: pod.volumes,
+                          containers: [
+                            {
+                              name: TRAINER_CONTAINER,
+                              volumeMounts: pod.volumeMounts,
+                              securityContext: pod.containerSecurityContext,
+                            },
+                          ],
+                        },
+                      },
                     },
                   },
                 },
-              },
-            }],
+              ],
+            },
           },
         },
       },
-    }],
+    ],
   };
 }
 
@@ -227,15 +280,17 @@ function pyTorchJobSpec(args: TrainingJobArgs, spec: ResolvedTrainingJob, pod: P
       tolerations: pod.tolerations,
       securityContext: pod.podSecurityContext,
       volumes: pod.volumes,
-      containers: [{
-        name: "pytorch",
-        image: args.image,
-        command: args.command,
-        args: args.args ?? [],
-        resources: pod.resources,
-        volumeMounts: pod.volumeMounts,
-        securityContext: pod.containerSecurityContext,
-      }],
+      containers: [
+        {
+          name: "pytorch",
+          image: args.image,
+          command: args.command,
+          args: args.args ?? [],
+          resources: pod.resources,
+          volumeMounts: pod.volumeMounts,
+          securityContext: pod.containerSecurityContext,
+        },
+      ],
     },
   };
   return {

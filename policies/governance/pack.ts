@@ -23,7 +23,8 @@ import { workloadsRunnable } from "./policies/workloads-runnable";
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
 export const GOVERNANCE: PolicyPackDefinition = {
   name: "cnai-governance",
-  description: "cnai-platform governance: labels, data protection, cluster and node hardening, IAM, images, workloads, apply order and Google API rules.",
+  description:
+    "cnai-platform governance: labels, data protection, cluster and node hardening, IAM, images, workloads, apply order and Google API rules.",
   enforcementLevel: "mandatory",
   policies: [
     // Labels and data protection

@@ -1,10 +1,18 @@
-import { GPU_CATALOG, isAcceleratorType } from "../../components/catalog/gpus";
 import { DATA_CENTRE_PUE, HOURS_PER_MONTH } from "../../components/catalog/energy";
-import { CLOUD_RUN_PRICE_DATE, CLOUD_RUN_PRICE_TIERS, PRICE_TABLE_DATE, RESERVED_VMS_LABEL, PRICE_TABLE_REGION, cloudRunInstanceHourlyUsd, machineHourlyUsd } from "../../components/catalog/prices";
 import { cpuOf, memoryGiOf } from "../../components/catalog/gcp-api-rules";
+import { GPU_CATALOG, isAcceleratorType } from "../../components/catalog/gpus";
+import {
+  CLOUD_RUN_PRICE_DATE,
+  CLOUD_RUN_PRICE_TIERS,
+  cloudRunInstanceHourlyUsd,
+  machineHourlyUsd,
+  PRICE_TABLE_DATE,
+  PRICE_TABLE_REGION,
+  RESERVED_VMS_LABEL,
+} from "../../components/catalog/prices";
 import { isRegion, regionCarbon } from "../../components/catalog/regions";
-import { CLOUD_RUN_SERVICE, NODE_POOL, acceleratorOf, capacityOf, gpusPerNode, nodeRange, zonesOf } from "./gpu";
-import { type Props, at, regionOfLocation } from "./resources";
+import { acceleratorOf, CLOUD_RUN_SERVICE, capacityOf, gpusPerNode, NODE_POOL, nodeRange, zonesOf } from "./gpu";
+import { at, type Props, regionOfLocation } from "./resources";
 
 /**
  * The monthly cost and carbon of a plan's GPU capacity, as a range: idle (every autoscaled pool at
@@ -100,20 +108,33 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       const hourly = machineHourlyUsd(machineType, perNode, capacity === "spot", settings.prices);
       if (hourly === undefined) unpriced.push(`${machineType} (${r.urn.split("::").pop()})`);
       // A specific reservation is paid for whether its VMs run or not: idle costs every reserved VM.
-      const reservedVms = capacity === "reservation" ? Number(at(r.props, "nodeConfig.labels")?.[RESERVED_VMS_LABEL] ?? nodes.max) : 0;
+      const reservedVms =
+        capacity === "reservation" ? Number(at(r.props, "nodeConfig.labels")?.[RESERVED_VMS_LABEL] ?? nodes.max) : 0;
       const paidIdle = Math.max(nodes.min, Number.isFinite(reservedVms) ? reservedVms : nodes.max);
-      add({
-        urn: r.urn,
-        kind: "node-pool",
-        region: regionOfLocation(at(r.props, "location")) ?? null,
-        accelerator,
-        capacity,
-        gpus: { idle: nodes.min * perNode, max: nodes.max * perNode },
-        costUsdPerMonth: hourly === undefined ? null : { idle: round(paidIdle * hourly * HOURS_PER_MONTH, 2), max: round(Math.max(nodes.max, paidIdle) * hourly * HOURS_PER_MONTH, 2) },
-      }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
+      add(
+        {
+          urn: r.urn,
+          kind: "node-pool",
+          region: regionOfLocation(at(r.props, "location")) ?? null,
+          accelerator,
+          capacity,
+          gpus: { idle: nodes.min * perNode, max: nodes.max * perNode },
+          costUsdPerMonth:
+            hourly === undefined
+              ? null
+              : {
+                  idle: round(paidIdle * hourly * HOURS_PER_MONTH, 2),
+                  max: round(Math.max(nodes.max, paidIdle) * hourly * HOURS_PER_MONTH, 2),
+                },
+        },
+        accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined,
+      );
     } else if (r.type === CLOUD_RUN_SERVICE) {
       const containers = (at(r.props, "template.containers") ?? []) as Props[];
-      const perInstance = containers.reduce((sum, c) => sum + Number(at(c, "resources.limits")?.["nvidia.com/gpu"] ?? 0), 0);
+      const perInstance = containers.reduce(
+        (sum, c) => sum + Number(at(c, "resources.limits")?.["nvidia.com/gpu"] ?? 0),
+        0,
+      );
       if (!perInstance) continue;
       const accelerator = at(r.props, "template.nodeSelector.accelerator") ?? null;
       const scaling = at(r.props, "template.scaling") ?? at(r.props, "scaling") ?? {};
@@ -128,18 +149,29 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       );
       if (hourly === undefined) {
         const tier = region ? CLOUD_RUN_PRICE_TIERS[region] : undefined;
-        unpriced.push(`Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()}${tier && tier !== 1 ? `, ${region} is a Tier ${tier} region: the table has Tier 1 prices only` : ""})`);
+        unpriced.push(
+          `Cloud Run ${accelerator ?? "GPU"} instances (${r.urn.split("::").pop()}${tier && tier !== 1 ? `, ${region} is a Tier ${tier} region: the table has Tier 1 prices only` : ""})`,
+        );
       }
       const instances = { min: Number(scaling.minInstanceCount ?? 0), max: Number(scaling.maxInstanceCount ?? 0) };
-      add({
-        urn: r.urn,
-        kind: "cloud-run",
-        region: region ?? null,
-        accelerator,
-        capacity: "on-demand",
-        gpus: { idle: instances.min * perInstance, max: instances.max * perInstance },
-        costUsdPerMonth: hourly === undefined ? null : { idle: round(instances.min * hourly * HOURS_PER_MONTH, 2), max: round(instances.max * hourly * HOURS_PER_MONTH, 2) },
-      }, accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined);
+      add(
+        {
+          urn: r.urn,
+          kind: "cloud-run",
+          region: region ?? null,
+          accelerator,
+          capacity: "on-demand",
+          gpus: { idle: instances.min * perInstance, max: instances.max * perInstance },
+          costUsdPerMonth:
+            hourly === undefined
+              ? null
+              : {
+                  idle: round(instances.min * hourly * HOURS_PER_MONTH, 2),
+                  max: round(instances.max * hourly * HOURS_PER_MONTH, 2),
+                },
+        },
+        accelerator && isAcceleratorType(accelerator) ? GPU_CATALOG[accelerator].tdpWatts : undefined,
+      );
     }
   }
   const r = (range: Range, digits = 1): Range => ({ idle: round(range.idle, digits), max: round(range.max, digits) });

@@ -1,12 +1,15 @@
-import { GPU_CATALOG, acceleratorOfMachineType } from "../../components/catalog/gpus";
-import { type Props, at } from "./resources";
+import { acceleratorOfMachineType, GPU_CATALOG } from "../../components/catalog/gpus";
+import { at, type Props } from "./resources";
 
 export const NODE_POOL = "gcp:container/nodePool:NodePool";
 export const CLOUD_RUN_SERVICE = "gcp:cloudrunv2/service:Service";
 
 /** A GKE node pool's GPUs per node: attached (`guestAccelerators`) or built into the machine type. */
 export function gpusPerNode(props: Props): number {
-  const attached = ((at(props, "nodeConfig.guestAccelerators") ?? []) as Props[]).reduce((sum, a) => sum + Number(a.count ?? 0), 0);
+  const attached = ((at(props, "nodeConfig.guestAccelerators") ?? []) as Props[]).reduce(
+    (sum, a) => sum + Number(a.count ?? 0),
+    0,
+  );
   if (attached > 0) return attached;
   const machineType = at(props, "nodeConfig.machineType");
   const accelerator = typeof machineType === "string" ? acceleratorOfMachineType(machineType) : undefined;
@@ -40,9 +43,17 @@ export function nodeRange(props: Props, zones: number): { min: number; max: numb
   const autoscaling = at(props, "autoscaling");
   if (autoscaling) {
     if (autoscaling.totalMaxNodeCount !== undefined || autoscaling.totalMinNodeCount !== undefined) {
-      return { min: Number(autoscaling.totalMinNodeCount ?? 0), max: Number(autoscaling.totalMaxNodeCount ?? 0), autoscaled: true };
+      return {
+        min: Number(autoscaling.totalMinNodeCount ?? 0),
+        max: Number(autoscaling.totalMaxNodeCount ?? 0),
+        autoscaled: true,
+      };
     }
-    return { min: Number(autoscaling.minNodeCount ?? 0) * zones, max: Number(autoscaling.maxNodeCount ?? 0) * zones, autoscaled: true };
+    return {
+      min: Number(autoscaling.minNodeCount ?? 0) * zones,
+      max: Number(autoscaling.maxNodeCount ?? 0) * zones,
+      autoscaled: true,
+    };
   }
   const fixed = Number(at(props, "nodeCount") ?? at(props, "initialNodeCount") ?? 1) * zones;
   return { min: fixed, max: fixed, autoscaled: false };

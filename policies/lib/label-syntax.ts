@@ -13,8 +13,14 @@ export function labelSyntaxProblems(labels: Record<string, unknown>): string[] {
   const entries = Object.entries(labels);
   if (entries.length > MAX_LABELS) problems.push(`${entries.length} labels; at most ${MAX_LABELS} are allowed`);
   for (const [key, value] of entries) {
-    if (!LABEL_KEY.test(key)) problems.push(`label key "${key}" is not a GCP label key (lower-case letter first, then lower-case letters, digits, _ or -, at most 63)`);
-    if (typeof value !== "string" || !LABEL_VALUE.test(value)) problems.push(`label ${key}="${String(value)}" is not a GCP label value (lower-case letters, digits, _ or -, at most 63)`);
+    if (!LABEL_KEY.test(key))
+      problems.push(
+        `label key "${key}" is not a GCP label key (lower-case letter first, then lower-case letters, digits, _ or -, at most 63)`,
+      );
+    if (typeof value !== "string" || !LABEL_VALUE.test(value))
+      problems.push(
+        `label ${key}="${String(value)}" is not a GCP label value (lower-case letters, digits, _ or -, at most 63)`,
+      );
   }
   return problems;
 }

@@ -1,8 +1,8 @@
 import { GOVERNANCE } from "../governance/pack";
 import governancePackage from "../governance/package.json";
-import type { PolicyPackDefinition } from "./policy";
 import { SUSTAINABILITY } from "../sustainability/pack";
 import sustainabilityPackage from "../sustainability/package.json";
+import type { PolicyPackDefinition } from "./policy";
 
 /**
  * A shipped pack: its definition, its folder under `policies/` (what `--policy-pack` names, and

@@ -9,7 +9,9 @@ export type Props = Record<string, any>;
 
 /** A nested value by dotted path (`nodeConfig.workloadMetadataConfig.mode`). */
 export function at(props: unknown, path: string): any {
-  return path.split(".").reduce<any>((value, key) => (value === undefined || value === null ? undefined : value[key]), props);
+  return path
+    .split(".")
+    .reduce<any>((value, key) => (value === undefined || value === null ? undefined : value[key]), props);
 }
 
 /** GCP labels of a resource, if its type takes labels (components/catalog/label-fields.ts). */
@@ -17,7 +19,11 @@ export function gcpLabels(type: string, props: Props): Record<string, string> | 
   return labelsOf(type, props) as Record<string, string> | undefined;
 }
 
-export const isKubernetes = (type: string): boolean => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/") && !type.startsWith("kubernetes:kustomize/") && !type.startsWith("kubernetes:yaml/");
+export const isKubernetes = (type: string): boolean =>
+  type.startsWith("kubernetes:") &&
+  !type.startsWith("kubernetes:helm.sh/") &&
+  !type.startsWith("kubernetes:kustomize/") &&
+  !type.startsWith("kubernetes:yaml/");
 
 /** The kind of a Kubernetes object from its Pulumi type (`kubernetes:apps/v1:Deployment` → Deployment). */
 export const kindOf = (type: string): string => type.slice(type.lastIndexOf(":") + 1);
@@ -66,13 +72,25 @@ export function podSpecsOf(type: string, props: Props): PodSpecAt[] {
     case "PyTorchJob":
       return Object.entries((at(props, "spec.pytorchReplicaSpecs") ?? {}) as Record<string, Props>)
         .filter(([, replica]) => replica?.template?.spec)
-        .map(([role, replica]) => ({ path: `spec.pytorchReplicaSpecs.${role}.template.spec`, spec: replica.template.spec, role: "workload" }));
+        .map(([role, replica]) => ({
+          path: `spec.pytorchReplicaSpecs.${role}.template.spec`,
+          spec: replica.template.spec,
+          role: "workload",
+        }));
     case "ClusterTrainingRuntime":
     case "TrainingRuntime":
-      return replicatedJobPods(at(props, "spec.template.spec.replicatedJobs"), "spec.template.spec.replicatedJobs", "template");
+      return replicatedJobPods(
+        at(props, "spec.template.spec.replicatedJobs"),
+        "spec.template.spec.replicatedJobs",
+        "template",
+      );
     case "TrainJob":
       return ((at(props, "spec.runtimePatches") ?? []) as Props[]).flatMap((patch, i) =>
-        replicatedJobPods(at(patch, "trainingRuntimeSpec.template.spec.replicatedJobs"), `spec.runtimePatches.${i}.trainingRuntimeSpec.template.spec.replicatedJobs`, "patch"),
+        replicatedJobPods(
+          at(patch, "trainingRuntimeSpec.template.spec.replicatedJobs"),
+          `spec.runtimePatches.${i}.trainingRuntimeSpec.template.spec.replicatedJobs`,
+          "patch",
+        ),
       );
     case "InferenceService":
       return ["predictor", "transformer", "explainer"]
@@ -103,7 +121,9 @@ export function containersOf(type: string, props: Props): ContainerAt[] {
   const found: ContainerAt[] = [];
   for (const pod of podSpecsOf(type, props)) {
     for (const field of ["initContainers", "containers"]) {
-      ((pod.spec[field] ?? []) as Props[]).forEach((container, i) => found.push({ path: `${pod.path}.${field}.${i}`, container, role: pod.role }));
+      ((pod.spec[field] ?? []) as Props[]).forEach((container, i) =>
+        found.push({ path: `${pod.path}.${field}.${i}`, container, role: pod.role }),
+      );
     }
     for (const model of ["model"]) {
       if (pod.spec[model]) found.push({ path: `${pod.path}.${model}`, container: pod.spec[model], role: pod.role });
@@ -111,14 +131,19 @@ export function containersOf(type: string, props: Props): ContainerAt[] {
   }
   if (kindOf(type) === "TrainJob" && at(props, "spec.trainer")) {
     const trainer = at(props, "spec.trainer");
-    found.push({ path: "spec.trainer", container: { ...trainer, resources: trainer.resourcesPerNode }, role: "workload" });
+    found.push({
+      path: "spec.trainer",
+      container: { ...trainer, resources: trainer.resourcesPerNode },
+      role: "workload",
+    });
   }
   return found;
 }
 
 /** GPUs a container asks for (`nvidia.com/gpu` limit, else request). */
 export function gpusOf(container: Props): number {
-  const value = at(container, "resources.limits")?.["nvidia.com/gpu"] ?? at(container, "resources.requests")?.["nvidia.com/gpu"];
+  const value =
+    at(container, "resources.limits")?.["nvidia.com/gpu"] ?? at(container, "resources.requests")?.["nvidia.com/gpu"];
   return value === undefined ? 0 : Number(value);
 }
 

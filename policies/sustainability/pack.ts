@@ -11,7 +11,8 @@ import { sustainabilityLabels } from "./policies/sustainability-labels";
 /** The sustainability pack: labels, scale to zero, capacity, carbon and caps. */
 export const SUSTAINABILITY: PolicyPackDefinition = {
   name: "cnai-sustainability",
-  description: "cnai-platform sustainability: sustainability labels, scale to zero, shiftable capacity, low-carbon placement, bucket lifecycles, idle-GPU alerts and GPU and carbon caps.",
+  description:
+    "cnai-platform sustainability: sustainability labels, scale to zero, shiftable capacity, low-carbon placement, bucket lifecycles, idle-GPU alerts and GPU and carbon caps.",
   enforcementLevel: "mandatory",
   policies: [
     sustainabilityLabels,

@@ -1,6 +1,6 @@
-import { parseArgs } from "util";
+import { parseArgs } from "node:util";
 import { ConfigError } from "../../stacks/config/errors";
-import { ProgramError, errorMessage, isUserError } from "./engine";
+import { errorMessage, isUserError, ProgramError } from "./engine";
 import { UsageError } from "./project-files";
 
 /** Exit statuses of plan and policy (DESIGN.md): clean or advisory, mandatory violation, error. */
@@ -13,7 +13,12 @@ type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
 /** Parses flags; unknown flags and stray arguments are usage errors. */
 export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, usage: string) {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...spec, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...spec, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}\n${usage}`);
     return values as { [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean } & { help?: boolean };
   } catch (error) {

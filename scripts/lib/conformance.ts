@@ -1,12 +1,12 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { type CrdSchema, LazyValidators } from "./crd-validators";
 import { DiskCache } from "./disk-cache";
 
+export { conformanceCrdDir, crdSearchPath, findCrdDir } from "./crd-dir";
 export { closeSchema, LazyValidators } from "./crd-validators";
 export { untranslatedPatterns } from "./re2-pattern";
-export { conformanceCrdDir, crdSearchPath, findCrdDir } from "./crd-dir";
 
 /**
  * Conformance of Kubernetes objects: custom resources against the upstream CRDs (the served
@@ -36,12 +36,22 @@ type ParsedCrdFile = { groups: string[]; versions: Array<[string, Schema]> };
 function parseCrdFile(text: string): ParsedCrdFile {
   const parsed: ParsedCrdFile = { groups: [], versions: [] };
   for (const doc of parseAllDocuments(text)) {
-    const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema: Schema } }> } };
+    const crd = doc.toJS() as {
+      kind?: string;
+      spec?: {
+        group: string;
+        names: { kind: string };
+        versions: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema: Schema } }>;
+      };
+    };
     if (crd?.kind !== "CustomResourceDefinition" || !crd.spec) continue;
     parsed.groups.push(crd.spec.group);
     for (const version of crd.spec.versions) {
       if (version.served === false || !version.schema) continue;
-      parsed.versions.push([`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema]);
+      parsed.versions.push([
+        `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`,
+        version.schema.openAPIV3Schema,
+      ]);
     }
   }
   return parsed;
@@ -59,7 +69,10 @@ export function loadCrds(dir: string): CrdIndex {
   if (known) return known;
   const schemas = new Map<string, CrdSchema>();
   const groups = new Set<string>();
-  for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
     const source = DiskCache.key(parseCrdFile.toString(), text);
     const cacheFile = parsedCrds.file(source, ".json");
@@ -104,15 +117,21 @@ export function validateCustomResource(object: KubernetesObject, crds: CrdIndex)
   if (!crds.groups.has(group)) return undefined;
   const validator = crds.validators.get(`${group}/${version}/${object.kind}`);
   const name = describe(object);
-  if (!validator) return [{ object: name, path: "", message: `no served version ${version} of ${object.kind} in ${crds.dir}` }];
+  if (!validator)
+    return [{ object: name, path: "", message: `no served version ${version} of ${object.kind} in ${crds.dir}` }];
   const { metadata: _metadata, ...rest } = object;
   void _metadata;
   // metadata is only `type: object` in CRDs; it is checked by validateObjectMeta.
-  return validator({ ...rest, metadata: {} }) ? [] : (validator.errors ?? []).map((e) => ({
-    object: name,
-    path: e.instancePath || "/",
-    message: e.keyword === "additionalProperties" ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message ?? e.keyword,
-  }));
+  return validator({ ...rest, metadata: {} })
+    ? []
+    : (validator.errors ?? []).map((e) => ({
+        object: name,
+        path: e.instancePath || "/",
+        message:
+          e.keyword === "additionalProperties"
+            ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+            : (e.message ?? e.keyword),
+      }));
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -124,29 +143,41 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function validateObjectMeta(object: KubernetesObject): ConformanceProblem[] {
   const problems: ConformanceProblem[] = [];
   const meta = object.metadata ?? {};
-  const add = (p: string, message: string) => problems.push({ object: describe(object), path: `/metadata${p}`, message });
+  const add = (p: string, message: string) =>
+    problems.push({ object: describe(object), path: `/metadata${p}`, message });
   const name = meta.name;
   if (typeof name !== "string" || name.length === 0) add("/name", "a name is required");
   else if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) add("/name", `"${name}" is not a DNS subdomain name`);
-  if (meta.namespace !== undefined && (typeof meta.namespace !== "string" || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))) {
+  if (
+    meta.namespace !== undefined &&
+    (typeof meta.namespace !== "string" || meta.namespace.length > 63 || !DNS_LABEL.test(meta.namespace))
+  ) {
     add("/namespace", `"${String(meta.namespace)}" is not a DNS label`);
   }
   const checkKey = (where: string, key: string) => {
     const [prefix, keyName] = key.includes("/") ? key.split(/\/(.*)/s) : ["", key];
-    if ((prefix && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || !keyName || keyName.length > 63 || !QUALIFIED_NAME.test(keyName)) {
+    if (
+      (prefix && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) ||
+      !keyName ||
+      keyName.length > 63 ||
+      !QUALIFIED_NAME.test(keyName)
+    ) {
       add(`/${where}/${key}`, `"${key}" is not a valid ${where === "labels" ? "label" : "annotation"} key`);
     }
   };
   for (const [key, value] of Object.entries((meta.labels ?? {}) as Record<string, unknown>)) {
     checkKey("labels", key);
-    if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) add(`/labels/${key}`, `"${String(value)}" is not a valid label value`);
+    if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
+      add(`/labels/${key}`, `"${String(value)}" is not a valid label value`);
   }
   for (const key of Object.keys((meta.annotations ?? {}) as Record<string, unknown>)) checkKey("annotations", key);
   return problems;
 }
 
 /** kubernetes-models ships ES modules only; load them with a real dynamic import from CommonJS. */
-const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
+const importModule = new Function("specifier", "return import(specifier)") as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 /** Validates a core object (v1, apps/v1, networking.k8s.io/v1, ...) with kubernetes-models. */
 export async function validateCoreObject(object: KubernetesObject): Promise<ConformanceProblem[] | undefined> {

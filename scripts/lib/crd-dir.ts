@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** Where conformance looks for CRDs: $CNAI_CRD_DIR, the download cache, then the shared fixtures. */
 export function crdSearchPath(root: string, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -12,14 +12,19 @@ export function crdSearchPath(root: string, env: NodeJS.ProcessEnv = process.env
 
 /** The first directory of the search path that holds CRD files, if any. */
 export function findCrdDir(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return crdSearchPath(root, env).find((dir) => fs.existsSync(dir) && fs.readdirSync(dir).some((f) => /\.ya?ml$/.test(f)));
+  return crdSearchPath(root, env).find(
+    (dir) => fs.existsSync(dir) && fs.readdirSync(dir).some((f) => /\.ya?ml$/.test(f)),
+  );
 }
 
 /**
  * The CRD directory for the conformance suite: found, or a reason to skip outside CI. In CI
  * (CI=true) having no CRDs is an error, so a missing download can never pass silently.
  */
-export function conformanceCrdDir(root: string, env: NodeJS.ProcessEnv = process.env): { dir: string } | { skip: string } {
+export function conformanceCrdDir(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { dir: string } | { skip: string } {
   const dir = findCrdDir(root, env);
   if (dir) return { dir };
   const reason = `no CRDs in ${crdSearchPath(root, env).join(", ")}; run npm run fetch-crds or set CNAI_CRD_DIR`;

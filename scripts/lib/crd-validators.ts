@@ -1,4 +1,5 @@
-import Module = require("module");
+import Module = require("node:module");
+
 import Ajv, { type ValidateFunction } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { DiskCache } from "./disk-cache";
@@ -19,9 +20,10 @@ export function closeSchema(schema: Schema): Schema {
     if (!node || typeof node !== "object") return node;
     const out: Schema = {};
     for (const [key, value] of Object.entries(node as Schema)) {
-      out[key] = key === "properties" && value && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value as Schema).map(([p, s]) => [p, visit(s)]))
-        : visit(value);
+      out[key] =
+        key === "properties" && value && typeof value === "object"
+          ? Object.fromEntries(Object.entries(value as Schema).map(([p, s]) => [p, visit(s)]))
+          : visit(value);
     }
     const open = out["x-kubernetes-preserve-unknown-fields"] === true;
     if (out.properties && out.additionalProperties === undefined && !open) out.additionalProperties = false;
@@ -35,7 +37,13 @@ const regExpEngine = Object.assign(re2Engine, { code: `require(${JSON.stringify(
 const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
 /** Everything a compiled validator depends on besides its schema. */
-const COMPILER = [AJV_VERSION, JSON.stringify(AJV_OPTIONS), closeSchema.toString(), re2Engine.toString(), RE2_MODULE].join("\0");
+const COMPILER = [
+  AJV_VERSION,
+  JSON.stringify(AJV_OPTIONS),
+  closeSchema.toString(),
+  re2Engine.toString(),
+  RE2_MODULE,
+].join("\0");
 
 /** Runs cached CommonJS code as a module of this directory (so it finds ajv's runtime wherever the cache is). */
 function loadModule(code: string, filename: string): unknown {

@@ -1,4 +1,3 @@
-"use strict";
 /**
  * The Pulumi Node.js SDK loads the TypeScript compiler (~9 MB) as soon as it is required
  * (sdk/nodejs/runtime/closure/parseFunction.ts imports typescript-shim at the top), for function
@@ -8,8 +7,8 @@
  * that does serialize a function. Listed in scripts/lib/sdk-seam.ts; `pulumi up` is unaffected (the
  * Pulumi CLI's runtime does not load this file). Plain JavaScript: it must run before the SDK loads.
  */
-const Module = require("module");
-const path = require("path");
+const Module = require("node:module");
+const path = require("node:path");
 
 let shim;
 try {

@@ -1,6 +1,6 @@
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /**
  * A content-addressed cache of derived files (parsed CRDs, compiled validators) under

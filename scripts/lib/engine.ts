@@ -1,12 +1,19 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as path from "node:path";
 import { offlineRefusal } from "./monitor-features";
-import { checkSdkSeam, keepStructObjects, skipPromiseStacks, skipSourcePositions, waitForRPCs, withLocalStorage } from "./sdk-seam";
-import { type ProjectFile, type StackConfigFile, readProjectFile, readStackConfigFile } from "./project-files";
+import { type ProjectFile, readProjectFile, readStackConfigFile, type StackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";
+import {
+  checkSdkSeam,
+  keepStructObjects,
+  skipPromiseStacks,
+  skipSourcePositions,
+  waitForRPCs,
+  withLocalStorage,
+} from "./sdk-seam";
 import { type PlainValue, plainObject } from "./wire-values";
 
 /**
@@ -45,7 +52,11 @@ export interface RunResult {
 
 /** The program failed: a config error, a component's validation error, or a bug. */
 export class ProgramError extends Error {
-  constructor(message: string, readonly cause: unknown, readonly resources: RecordedResource[]) {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+    readonly resources: RecordedResource[],
+  ) {
     super(message);
     this.name = "ProgramError";
   }
@@ -115,7 +126,11 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
     process.on("unhandledRejection", onFailure);
     process.on("uncaughtException", onFailure);
     try {
-      await withTimeout(runInPulumiStack(async () => options.program()), timeoutMs, options.stack);
+      await withTimeout(
+        runInPulumiStack(async () => options.program()),
+        timeoutMs,
+        options.stack,
+      );
     } catch (error) {
       failures.push(error);
     } finally {
@@ -128,7 +143,12 @@ export async function runProgram(options: ProgramOptions): Promise<RunResult> {
     if (failures.length > 0) {
       const first = failures[0];
       const refusal = offlineRefusal(errorMessage(first));
-      if (refusal) throw new ProgramError(`offline plan: ${refusal}`, new UnsupportedOffline(`offline plan: ${refusal}`), monitor.records);
+      if (refusal)
+        throw new ProgramError(
+          `offline plan: ${refusal}`,
+          new UnsupportedOffline(`offline plan: ${refusal}`),
+          monitor.records,
+        );
       throw new ProgramError(errorMessage(first), first, monitor.records);
     }
     const stackUrn = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
@@ -167,7 +187,10 @@ function loadProgram(main: string): unknown {
 function withTimeout<T>(promise: Promise<T>, ms: number, stack: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the program for stack "${stack}" did not finish within ${ms / 1000}s`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`the program for stack "${stack}" did not finish within ${ms / 1000}s`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -179,5 +202,8 @@ export function errorMessage(error: unknown): string {
 }
 
 export function isUserError(error: unknown): boolean {
-  return error instanceof UnsupportedOffline || (error instanceof Error && (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error)));
+  return (
+    error instanceof UnsupportedOffline ||
+    (error instanceof Error && (pulumi.RunError.isInstance(error) || pulumi.ResourceError.isInstance(error)))
+  );
 }

@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import { type Plan, type PlanResource, isKubernetesObject } from "./plan-document";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isKubernetesObject, type Plan, type PlanResource } from "./plan-document";
 import { toYaml } from "./yaml-emit";
 
 /** A Kubernetes object of the plan, ready to write as YAML. */
@@ -11,7 +11,18 @@ export interface Manifest {
 }
 
 /** Kinds applied first, in this order, so later objects find their namespace and CRDs. */
-const APPLY_FIRST = ["Namespace", "CustomResourceDefinition", "PriorityClass", "ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ConfigMap", "Secret"];
+const APPLY_FIRST = [
+  "Namespace",
+  "CustomResourceDefinition",
+  "PriorityClass",
+  "ServiceAccount",
+  "ClusterRole",
+  "Role",
+  "ClusterRoleBinding",
+  "RoleBinding",
+  "ConfigMap",
+  "Secret",
+];
 
 export function manifestsOf(plan: Plan): Manifest[] {
   const objects = plan.resources.filter(isKubernetesObject);
@@ -30,7 +41,11 @@ export function manifestsOf(plan: Plan): Manifest[] {
     const metadata = (resource.inputs.metadata ?? {}) as Record<string, unknown>;
     const parts = [String(resource.inputs.kind), metadata.namespace, metadata.name ?? resource.name]
       .filter((p) => typeof p === "string" && p.length > 0)
-      .map((p) => String(p).toLowerCase().replace(/[^a-z0-9.-]+/g, "-"));
+      .map((p) =>
+        String(p)
+          .toLowerCase()
+          .replace(/[^a-z0-9.-]+/g, "-"),
+      );
     return {
       fileName: `${String(i + 1).padStart(Math.max(width, 3), "0")}-${parts.join("-")}.yaml`,
       object: kubernetesObject(resource),
@@ -53,7 +68,10 @@ function kubernetesObject(resource: PlanResource): Record<string, unknown> {
     const withheld = (["data", "stringData"] as const).filter((key) => key in rest);
     for (const key of withheld) delete rest[key];
     if (withheld.length) {
-      meta.annotations = { ...(meta.annotations as Record<string, string> | undefined), [WITHHELD_ANNOTATION]: `${withheld.join(", ")}: set by Pulumi, not written to manifests` };
+      meta.annotations = {
+        ...(meta.annotations as Record<string, string> | undefined),
+        [WITHHELD_ANNOTATION]: `${withheld.join(", ")}: set by Pulumi, not written to manifests`,
+      };
     }
   }
   return { apiVersion, kind, metadata: meta, ...rest };
@@ -64,6 +82,10 @@ export async function writeManifests(plan: Plan, dir: string): Promise<string[]>
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const manifests = manifestsOf(plan);
-  await Promise.all(manifests.map((manifest) => fs.promises.writeFile(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${toYaml(manifest.object)}`)));
+  await Promise.all(
+    manifests.map((manifest) =>
+      fs.promises.writeFile(path.join(dir, manifest.fileName), `# ${manifest.urn}\n${toYaml(manifest.object)}`),
+    ),
+  );
   return manifests.map((m) => m.fileName);
 }

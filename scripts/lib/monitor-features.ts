@@ -18,16 +18,32 @@ export interface MonitorFeature {
   readonly refusal?: { readonly sdkMessage: RegExp; readonly message: string };
 }
 
-const NO_ENGINE = "they run inside the Pulumi engine, which the offline plan does not have, so their effect would be missing from the plan";
+const NO_ENGINE =
+  "they run inside the Pulumi engine, which the offline plan does not have, so their effect would be missing from the plan";
 
 export const MONITOR_FEATURES: readonly MonitorFeature[] = [
   { feature: "SECRETS", legacyId: "secrets", supported: true, why: "secrets are recorded as [secret]" },
-  { feature: "RESOURCE_REFERENCES", legacyId: "resourceReferences", supported: true, why: "references are recorded as the resource's URN" },
-  { feature: "OUTPUT_VALUES", legacyId: "outputValues", supported: false, why: "inputs are recorded as plain values (as MockMonitor does)" },
+  {
+    feature: "RESOURCE_REFERENCES",
+    legacyId: "resourceReferences",
+    supported: true,
+    why: "references are recorded as the resource's URN",
+  },
+  {
+    feature: "OUTPUT_VALUES",
+    legacyId: "outputValues",
+    supported: false,
+    why: "inputs are recorded as plain values (as MockMonitor does)",
+  },
   { feature: "ALIAS_SPECS", legacyId: "aliasSpecs", supported: true, why: "aliases are recorded" },
   { feature: "DELETED_WITH", legacyId: "deletedWith", supported: true, why: "recorded in options.deletedWith" },
   { feature: "REPLACE_WITH", legacyId: "replaceWith", supported: true, why: "recorded in options.replaceWith" },
-  { feature: "PARAMETERIZATION", legacyId: "parameterization", supported: true, why: "packages are answered by MockMonitor.registerPackage; their resources are recorded like any other" },
+  {
+    feature: "PARAMETERIZATION",
+    legacyId: "parameterization",
+    supported: true,
+    why: "packages are answered by MockMonitor.registerPackage; their resources are recorded like any other",
+  },
   {
     feature: "TRANSFORMS",
     legacyId: "transforms",
@@ -68,14 +84,21 @@ export const MONITOR_FEATURES: readonly MonitorFeature[] = [
       message: `the program declares state migrations (the stateMigrations option); the offline plan has no state to migrate and cannot run them: ${NO_ENGINE}. Check this program with \`pulumi preview\``,
     },
   },
-  { feature: "INVOKE_DEPENDS_ON", supported: false, why: "the SDK keeps its own wait for an invoke's dependencies (as under MockMonitor)" },
+  {
+    feature: "INVOKE_DEPENDS_ON",
+    supported: false,
+    why: "the SDK keeps its own wait for an invoke's dependencies (as under MockMonitor)",
+  },
 ];
 
 /** The ResourceMonitorFeature values the offline monitor announces. */
 export function supportedFeatureValues(enumeration: Record<string, number>): number[] {
   return MONITOR_FEATURES.filter((f) => f.supported).map((f) => {
     const value = enumeration[`RESOURCE_MONITOR_FEATURE_${f.feature}`];
-    if (value === undefined) throw new Error(`offline engine: the SDK's ResourceMonitorFeature has no ${f.feature} (see scripts/lib/monitor-features.ts)`);
+    if (value === undefined)
+      throw new Error(
+        `offline engine: the SDK's ResourceMonitorFeature has no ${f.feature} (see scripts/lib/monitor-features.ts)`,
+      );
     return value;
   });
 }

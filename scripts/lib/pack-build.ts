@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import { builtinModules } from "module";
-import * as path from "path";
+import * as fs from "node:fs";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
 import * as ts from "typescript";
 import type { ShippedPack } from "../../policies/lib/packs";
 import { UsageError } from "./project-files";
@@ -35,11 +35,19 @@ export interface PackClosure {
   readonly packages: string[];
 }
 
-const RESOLUTION: ts.CompilerOptions = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, resolveJsonModule: true };
+const RESOLUTION: ts.CompilerOptions = {
+  module: ts.ModuleKind.Node16,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  resolveJsonModule: true,
+};
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** The package a bare specifier names (`@pulumi/policy/proxy` → `@pulumi/policy`). */
-export const packageOf = (specifier: string): string => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+export const packageOf = (specifier: string): string =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** Every local file and npm package a TypeScript entry point reaches through its imports (type imports included). */
 export function packClosure(root: string, entry: string): PackClosure {
@@ -50,7 +58,8 @@ export function packClosure(root: string, entry: string): PackClosure {
     const file = pending.pop()!;
     const relative = path.relative(root, file);
     if (files.has(relative)) continue;
-    if (relative.startsWith("..") || path.isAbsolute(relative)) throw new UsageError(`${entry}: imports ${file}, outside the project`);
+    if (relative.startsWith("..") || path.isAbsolute(relative))
+      throw new UsageError(`${entry}: imports ${file}, outside the project`);
     files.add(relative);
     if (!/\.tsx?$/.test(file)) continue;
     const source = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
@@ -75,8 +84,16 @@ export function packClosure(root: string, entry: string): PackClosure {
  */
 export function typesPackageOf(root: string, name: string): string[] {
   if (name.startsWith("@types/")) return [];
-  const manifest = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [root] }), "utf8")) as { types?: string; typings?: string };
-  if (manifest.types || manifest.typings || fs.existsSync(path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [root] })), "index.d.ts"))) return [];
+  const manifest = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [root] }), "utf8")) as {
+    types?: string;
+    typings?: string;
+  };
+  if (
+    manifest.types ||
+    manifest.typings ||
+    fs.existsSync(path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [root] })), "index.d.ts"))
+  )
+    return [];
   const types = `@types/${name.startsWith("@") ? name.slice(1).replace("/", "__") : name}`;
   try {
     require.resolve(`${types}/package.json`, { paths: [root] });
@@ -99,7 +116,11 @@ export interface BuiltPack {
 }
 
 /** Builds one pack into `<out>/<pack.dir>/` (replacing what was there). */
-export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" | "description">, out: string): BuiltPack {
+export function buildPack(
+  root: string,
+  pack: Pick<ShippedPack, "dir" | "name" | "description">,
+  out: string,
+): BuiltPack {
   const source = path.join(root, "policies", pack.dir);
   const entry = path.join("policies", pack.dir, "index.ts");
   const closure = packClosure(root, entry);
@@ -110,7 +131,10 @@ export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" |
     fs.copyFileSync(path.join(root, file), path.join(dir, file));
   }
   for (const file of PACK_META_FILES) {
-    if (!fs.existsSync(path.join(source, file))) throw new UsageError(`policies/${pack.dir}/${file}: missing; every pack folder has ${PACK_META_FILES.join(", ")}`);
+    if (!fs.existsSync(path.join(source, file)))
+      throw new UsageError(
+        `policies/${pack.dir}/${file}: missing; every pack folder has ${PACK_META_FILES.join(", ")}`,
+      );
     fs.copyFileSync(path.join(source, file), path.join(dir, file));
   }
   const own = JSON.parse(fs.readFileSync(path.join(source, "package.json"), "utf8")) as Record<string, unknown>;
@@ -128,7 +152,8 @@ export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" |
   };
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
   const problems = selfContainmentProblems(dir);
-  if (problems.length) throw new UsageError(`${path.relative(process.cwd(), dir)}: not self-contained: ${problems.join("; ")}`);
+  if (problems.length)
+    throw new UsageError(`${path.relative(process.cwd(), dir)}: not self-contained: ${problems.join("; ")}`);
   return { dir, packageJson, closure };
 }
 
@@ -137,7 +162,10 @@ export function buildPack(root: string, pack: Pick<ShippedPack, "dir" | "name" |
  * or a package it imports without declaring it in package.json. Empty for a self-contained pack.
  */
 export function selfContainmentProblems(dir: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { main?: string; dependencies?: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    main?: string;
+    dependencies?: Record<string, string>;
+  };
   if (!manifest.main) return ["package.json has no main"];
   let closure: PackClosure;
   try {
@@ -145,5 +173,7 @@ export function selfContainmentProblems(dir: string): string[] {
   } catch (error) {
     return [(error as Error).message];
   }
-  return closure.packages.filter((name) => !(name in (manifest.dependencies ?? {}))).map((name) => `imports ${name}, which package.json does not declare`);
+  return closure.packages
+    .filter((name) => !(name in (manifest.dependencies ?? {})))
+    .map((name) => `imports ${name}, which package.json does not declare`);
 }

@@ -84,17 +84,23 @@ export function planFromRun(run: RunResult): Plan {
     stack: run.stack,
     preview: run.preview,
     // The root stack first, then by URN: registration order varies from run to run.
-    resources: [...run.resources].sort((a, b) => Number(b.type === "pulumi:pulumi:Stack") - Number(a.type === "pulumi:pulumi:Stack") || a.urn.localeCompare(b.urn)).map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      provider: r.provider,
-      custom: r.custom,
-      inputs: r.inputs,
-      options: { ...r.options },
-      propertyDependencies: r.propertyDependencies,
-    })),
+    resources: [...run.resources]
+      .sort(
+        (a, b) =>
+          Number(b.type === "pulumi:pulumi:Stack") - Number(a.type === "pulumi:pulumi:Stack") ||
+          a.urn.localeCompare(b.urn),
+      )
+      .map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        provider: r.provider,
+        custom: r.custom,
+        inputs: r.inputs,
+        options: { ...r.options },
+        propertyDependencies: r.propertyDependencies,
+      })),
     outputs: run.outputs,
     policy: { packs: [], violations: [] },
   };

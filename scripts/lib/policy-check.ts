@@ -1,11 +1,17 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { estimatePlan } from "../../policies/lib/estimate";
 import { PACKS, type ShippedPack } from "../../policies/lib/packs";
 import { CAPS_POLICY, type CapsConfig } from "../../policies/sustainability/policies/gpu-and-carbon-caps";
 import type { Plan, PolicyViolation } from "./plan-document";
-import { type PackConfig, PolicyConfigError, type ServedPack, evaluatePolicies, reconcilePolicyConfig } from "./policy-engine";
+import {
+  evaluatePolicies,
+  type PackConfig,
+  PolicyConfigError,
+  reconcilePolicyConfig,
+  type ServedPack,
+} from "./policy-engine";
 
 /**
  * `policies/config/<stack>/<pack>.json`: one file per stack and pack, the file the CLI takes with
@@ -19,7 +25,11 @@ export function policyConfigFile(root: string, stack: string, pack: Pick<Shipped
  * A stack's policy config: each pack's file, reconciled as the CLI reconciles it (by pack name).
  * Throws a PolicyConfigError naming the file for a missing file, invalid JSON, or any problem.
  */
-export function readStackPolicyConfig(root: string, stack: string, packs: readonly ShippedPack[] = PACKS): Map<string, PackConfig> {
+export function readStackPolicyConfig(
+  root: string,
+  stack: string,
+  packs: readonly ShippedPack[] = PACKS,
+): Map<string, PackConfig> {
   const configs = new Map<string, PackConfig>();
   const errors: string[] = [];
   for (const pack of packs) {
@@ -39,7 +49,9 @@ export function readStackPolicyConfig(root: string, stack: string, packs: readon
 /** A pack's config file as JSON (an object of policy names). */
 export function readPolicyConfigFile(file: string, shown: string, stack: string): Record<string, unknown> {
   if (!fs.existsSync(file)) {
-    throw new PolicyConfigError(`${shown}: no policy config for stack ${stack}; create it (npm run new-stack, or copy policies/config/dev/${path.basename(file)}) with the stack's enforcement levels`);
+    throw new PolicyConfigError(
+      `${shown}: no policy config for stack ${stack}; create it (npm run new-stack, or copy policies/config/dev/${path.basename(file)}) with the stack's enforcement levels`,
+    );
   }
   let parsed: unknown;
   try {
@@ -47,7 +59,8 @@ export function readPolicyConfigFile(file: string, shown: string, stack: string)
   } catch (error) {
     throw new PolicyConfigError(`${shown}: not valid JSON: ${(error as Error).message}`);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PolicyConfigError(`${shown}: got ${JSON.stringify(parsed)}; allowed: an object of policy names`);
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new PolicyConfigError(`${shown}: got ${JSON.stringify(parsed)}; allowed: an object of policy names`);
   return parsed as Record<string, unknown>;
 }
 
@@ -62,12 +75,29 @@ export interface PlanCheck {
  * carbon with the caps policy's settings, and simulates its workloads' admission and scheduling;
  * returns the plan with `policy`, `estimate` and `workloads` filled.
  */
-export async function checkPlan(plan: Plan, configs: ReadonlyMap<string, PackConfig>, packs: readonly ServedPack[] = PACKS): Promise<PlanCheck> {
+export async function checkPlan(
+  plan: Plan,
+  configs: ReadonlyMap<string, PackConfig>,
+  packs: readonly ServedPack[] = PACKS,
+): Promise<PlanCheck> {
   const evaluation = await evaluatePolicies(plan, packs, configs);
-  const caps = ([...configs.values()].find((config) => config.has(CAPS_POLICY))?.get(CAPS_POLICY)?.properties ?? {}) as CapsConfig;
-  const estimate = estimatePlan(plan.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.inputs })), { pue: caps.pue, prices: caps.prices });
+  const caps = ([...configs.values()].find((config) => config.has(CAPS_POLICY))?.get(CAPS_POLICY)?.properties ??
+    {}) as CapsConfig;
+  const estimate = estimatePlan(
+    plan.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.inputs })),
+    { pue: caps.pue, prices: caps.prices },
+  );
   const workloads = analyzeWorkloads(plan.resources);
-  return { plan: { ...plan, policy: { packs: evaluation.packs, violations: evaluation.violations }, estimate: { ...estimate }, workloads }, checks: evaluation.checks };
+  return {
+    plan: {
+      ...plan,
+      policy: { packs: evaluation.packs, violations: evaluation.violations },
+      estimate: { ...estimate },
+      workloads,
+    },
+    checks: evaluation.checks,
+  };
 }
 
-export const mandatoryCount = (violations: readonly PolicyViolation[]): number => violations.filter((v) => v.enforcementLevel === "mandatory").length;
+export const mandatoryCount = (violations: readonly PolicyViolation[]): number =>
+  violations.filter((v) => v.enforcementLevel === "mandatory").length;

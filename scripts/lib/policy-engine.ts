@@ -1,9 +1,24 @@
-import type { EnforcementLevel, Plan, PolicyViolation } from "./plan-document";
 import { schemaProblems } from "./config-schema";
-import { UsageError } from "./project-files";
 import { analyzerResources } from "./crossguard/analyzer-resource";
-import { type AnalyzerInfo, CliPolicyConfigError, type ConfigureEntry, cliConfigureLocalPack, describeValue, isValidLevel, ENFORCEMENT_LEVELS } from "./crossguard/config";
-import { type Diagnostic, type PackConfig, type ServedPack, analyze, analyzeStack, preparePack } from "./crossguard/policy-server";
+import {
+  type AnalyzerInfo,
+  CliPolicyConfigError,
+  type ConfigureEntry,
+  cliConfigureLocalPack,
+  describeValue,
+  ENFORCEMENT_LEVELS,
+  isValidLevel,
+} from "./crossguard/config";
+import {
+  analyze,
+  analyzeStack,
+  type Diagnostic,
+  type PackConfig,
+  preparePack,
+  type ServedPack,
+} from "./crossguard/policy-server";
+import type { EnforcementLevel, Plan, PolicyViolation } from "./plan-document";
+import { UsageError } from "./project-files";
 
 /**
  * The policy packs run offline, on one evaluation path with CrossGuard:
@@ -22,7 +37,7 @@ import { type Diagnostic, type PackConfig, type ServedPack, analyze, analyzeStac
  *
  * test/crossguard/parity.spec.ts runs the same plans through the real host and compares.
  */
-export type { ServedPack, PackConfig };
+export type { PackConfig, ServedPack };
 export type PolicyConfigEntry = ConfigureEntry;
 
 /** A policy config file's JSON: `all` and policy names to a level or an object of properties. */
@@ -38,9 +53,17 @@ export function analyzerInfoOf(pack: ServedPack): AnalyzerInfo {
     supportsConfig: true,
     policies: pack.policies.map((policy) => ({
       name: policy.name,
-      enforcementLevel: ((policy as { enforcementLevel?: EnforcementLevel }).enforcementLevel || pack.enforcementLevel) as ConfigureEntry["enforcementLevel"],
+      enforcementLevel: ((policy as { enforcementLevel?: EnforcementLevel }).enforcementLevel ||
+        pack.enforcementLevel) as ConfigureEntry["enforcementLevel"],
       // The CLI reads the schema's required list as a (possibly empty) list (pulumirpc.PolicyConfigSchema).
-      ...(policy.configSchema ? { configSchema: { properties: policy.configSchema.properties as Record<string, Record<string, unknown>>, required: [...(policy.configSchema.required ?? [])] } } : {}),
+      ...(policy.configSchema
+        ? {
+            configSchema: {
+              properties: policy.configSchema.properties as Record<string, Record<string, unknown>>,
+              required: [...(policy.configSchema.required ?? [])],
+            },
+          }
+        : {}),
     })),
   };
 }
@@ -50,15 +73,22 @@ export function analyzerInfoOf(pack: ServedPack): AnalyzerInfo {
  * each entry's level and properties. Throws a PolicyConfigError naming the file, each key, the
  * value and what is allowed.
  */
-export function reconcilePolicyConfig(pack: ServedPack, config: PolicyPackConfig, file: string): Map<string, PolicyConfigEntry> {
+export function reconcilePolicyConfig(
+  pack: ServedPack,
+  config: PolicyPackConfig,
+  file: string,
+): Map<string, PolicyConfigEntry> {
   const problems = lintPolicyConfig(pack, config);
   if (problems.length) {
-    throw new PolicyConfigError(`Invalid policy configuration in ${file} (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  ${file}: ${p}`).join("\n")}`);
+    throw new PolicyConfigError(
+      `Invalid policy configuration in ${file} (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  ${file}: ${p}`).join("\n")}`,
+    );
   }
   try {
     return cliConfigureLocalPack(analyzerInfoOf(pack), file, { path: file, text: JSON.stringify(config) });
   } catch (error) {
-    if (error instanceof CliPolicyConfigError) throw new PolicyConfigError(`${file}: the Pulumi CLI refuses this config for ${pack.name}: ${error.message}`);
+    if (error instanceof CliPolicyConfigError)
+      throw new PolicyConfigError(`${file}: the Pulumi CLI refuses this config for ${pack.name}: ${error.message}`);
     throw error;
   }
 }
@@ -68,11 +98,14 @@ function lintPolicyConfig(pack: ServedPack, config: PolicyPackConfig): string[] 
   const problems: string[] = [];
   const policies = new Map(pack.policies.map((p) => [p.name, p]));
   const level = (key: string, value: unknown) => {
-    if (!isValidLevel(value)) problems.push(`${key}: got ${JSON.stringify(value)}; allowed: one of ${ENFORCEMENT_LEVELS.join(", ")}`);
+    if (!isValidLevel(value))
+      problems.push(`${key}: got ${JSON.stringify(value)}; allowed: one of ${ENFORCEMENT_LEVELS.join(", ")}`);
   };
   for (const [key, value] of Object.entries(config)) {
     if (key === "environments") {
-      problems.push(`environments: Pulumi ESC environments are resolved by Pulumi Cloud, which the offline engine cannot reach; put the values in this file`);
+      problems.push(
+        `environments: Pulumi ESC environments are resolved by Pulumi Cloud, which the offline engine cannot reach; put the values in this file`,
+      );
       continue;
     }
     const policy = policies.get(key);
@@ -88,13 +121,18 @@ function lintPolicyConfig(pack: ServedPack, config: PolicyPackConfig): string[] 
       const declared = (policy?.configSchema?.properties ?? {}) as Record<string, Record<string, unknown>>;
       for (const [name, property] of Object.entries(properties)) {
         if (!(name in declared)) {
-          problems.push(`${key}.${name}: unknown property; allowed: enforcementLevel${Object.keys(declared).length ? `, ${Object.keys(declared).join(", ")}` : ""}`);
+          problems.push(
+            `${key}.${name}: unknown property; allowed: enforcementLevel${Object.keys(declared).length ? `, ${Object.keys(declared).join(", ")}` : ""}`,
+          );
         } else {
-          for (const p of schemaProblems(declared[name], property, name)) problems.push(`${key}.${p.path}: got ${describeValue(p.value)}; allowed: ${p.allowed}`);
+          for (const p of schemaProblems(declared[name], property, name))
+            problems.push(`${key}.${p.path}: got ${describeValue(p.value)}; allowed: ${p.allowed}`);
         }
       }
     } else {
-      problems.push(`${key}: got ${JSON.stringify(value)}; allowed: an enforcement level or an object of its properties`);
+      problems.push(
+        `${key}: got ${JSON.stringify(value)}; allowed: an enforcement level or an object of its properties`,
+      );
     }
   }
   return problems;
@@ -109,7 +147,11 @@ export interface PolicyEvaluation {
 }
 
 /** Runs the packs against a plan, each with its reconciled config (by pack name). */
-export async function evaluatePolicies(plan: Pick<Plan, "resources">, packs: readonly ServedPack[], configs: ReadonlyMap<string, PackConfig>): Promise<PolicyEvaluation> {
+export async function evaluatePolicies(
+  plan: Pick<Plan, "resources">,
+  packs: readonly ServedPack[],
+  configs: ReadonlyMap<string, PackConfig>,
+): Promise<PolicyEvaluation> {
   const resources = analyzerResources(plan);
   const inPlan = new Set(resources.map((r) => r.urn));
   const counts = { checks: 0 };
@@ -122,7 +164,8 @@ export async function evaluatePolicies(plan: Pick<Plan, "resources">, packs: rea
     }
   }
   for (const pack of packs) {
-    for (const d of await analyzeStack(pack, configs.get(pack.name) ?? new Map(), resources)) add(d, d.urn && inPlan.has(d.urn) ? d.urn : null);
+    for (const d of await analyzeStack(pack, configs.get(pack.name) ?? new Map(), resources))
+      add(d, d.urn && inPlan.has(d.urn) ? d.urn : null);
   }
   return { packs: packs.map((p) => p.name), violations, checks: counts.checks };
 }

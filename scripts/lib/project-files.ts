@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import { YAMLException, load as loadYaml } from "js-yaml";
+import * as fs from "node:fs";
+import { load as loadYaml, YAMLException } from "js-yaml";
+import * as path from "node:path";
 
 /** A user-facing error of the command-line tools: printed without a stack trace, exit 2. */
 export class UsageError extends Error {
@@ -87,7 +87,8 @@ export function readStackConfigFile(project: ProjectFile, stack: string): StackC
     throw new UsageError(`no stack file ${relative} for stack "${stack}"; stacks: ${stacks.join(", ") || "none"}`);
   }
   const doc = (readYamlFile(file, relative) ?? {}) as Record<string, unknown>;
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`${relative}: expected a mapping with a config: key`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new UsageError(`${relative}: expected a mapping with a config: key`);
   const config = doc.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new UsageError(`${relative}: config: must be a mapping of keys to values`);
@@ -124,8 +125,11 @@ function configText(value: unknown): { text: string; secret: boolean } {
 
 function isSecure(value: unknown): boolean {
   return (
-    typeof value === "object" && value !== null && !Array.isArray(value) &&
-    Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string"
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { secure?: unknown }).secure === "string"
   );
 }
 

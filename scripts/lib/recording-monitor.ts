@@ -1,9 +1,9 @@
-import type { PlanResource, PlanResourceOptions } from "./plan-document";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { plainObject, plainValue, SIG_KEY, SECRET_SIG, valuesOf } from "./wire-values";
-import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
 import { supportedFeatureValues, supportsLegacyFeature } from "./monitor-features";
+import type { PlanResource, PlanResourceOptions } from "./plan-document";
 import { resproto } from "./sdk-seam";
+import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
+import { plainObject, plainValue, SECRET_SIG, SIG_KEY, valuesOf } from "./wire-values";
 
 /** The options of one registration, as the engine receives them. */
 export type RecordedOptions = Required<PlanResourceOptions>;
@@ -52,8 +52,11 @@ export class RecordingMonitor extends MockMonitor {
       },
     });
     // MockMonitor keeps newUrn private; replace it on the instance with the engine's rule.
-    (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
-      engineUrn(context.stack, context.project, parent, type, name);
+    (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (
+      parent,
+      type,
+      name,
+    ) => engineUrn(context.stack, context.project, parent, type, name);
   }
 
   /**
@@ -65,7 +68,8 @@ export class RecordingMonitor extends MockMonitor {
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const urn = engineUrn(this.context.stack, this.context.project, req.getParent(), req.getType(), req.getName());
     // The engine refuses a second registration of a URN in one deployment; so does the plan.
-    if (this.urns.has(urn)) return callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`), undefined);
+    if (this.urns.has(urn))
+      return callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`), undefined);
     this.urns.add(urn);
     try {
       const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
@@ -96,7 +100,13 @@ export class RecordingMonitor extends MockMonitor {
   }
 
   /** The registered state (wire format): inputs echoed, plus outputs synthesised for a custom resource outside preview. */
-  private stateOf(type: string, name: string, custom: boolean, urn: string, wire: Record<string, unknown>): { id?: string; state: Record<string, unknown> } {
+  private stateOf(
+    type: string,
+    name: string,
+    custom: boolean,
+    urn: string,
+    wire: Record<string, unknown>,
+  ): { id?: string; state: Record<string, unknown> } {
     if (type.startsWith("pulumi:providers:")) return { id: providerId(urn), state: wire };
     if (!custom || this.context.preview) return { state: wire };
     const synthesised = synthesise({
@@ -165,10 +175,7 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
       deleteBeforeReplace: req.getDeletebeforereplace() === true,
       ignoreChanges: req.getIgnorechangesList(),
       dependsOn: (req.getDependenciesList() as string[]).filter((u) => !implicit.has(u)),
-      aliases: [
-        ...req.getAliasurnsList(),
-        ...req.getAliasesList().map((alias: any) => plainValue(alias.toObject())),
-      ],
+      aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias: any) => plainValue(alias.toObject()))],
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       replaceOnChanges: req.getReplaceonchangesList(),
       deletedWith: req.getDeletedwith() || null,
@@ -182,7 +189,11 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
 /** The customTimeouts option (Go durations such as "45m"), or null when none is set. */
 function customTimeoutsOf(timeouts: any): { create?: string; update?: string; delete?: string } | null {
   if (!timeouts) return null;
-  const set = Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v);
+  const set = Object.entries({
+    create: timeouts.getCreate(),
+    update: timeouts.getUpdate(),
+    delete: timeouts.getDelete(),
+  }).filter(([, v]) => v);
   return set.length ? Object.fromEntries(set) : null;
 }
 

@@ -1,4 +1,4 @@
-import { type Plan, type PlanResource, type Range, isHelmChart, isKubernetesObject } from "./plan-document";
+import { isHelmChart, isKubernetesObject, type Plan, type PlanResource, type Range } from "./plan-document";
 import { causeOf } from "./policy-engine";
 import { counted, resourceLabel } from "./violation-table";
 
@@ -104,28 +104,59 @@ function workloadsSection(plan: Plan): string {
     "|---|---|---|---|---|",
   ];
   for (const w of section.workloads) {
-    const pods = w.pods.map((p) => {
-      const where = p.placement ? `${p.placement.pool} (${p.placement.nodes} node${p.placement.nodes === 1 ? "" : "s"})` : p.pools.length ? p.pools.join(", ") : "nowhere";
-      const extra = p.injected.length ? ` [+ ${p.injected.join("; ")}]` : "";
-      return `${p.name} ×${p.count} → ${where}${extra}`;
-    }).join("<br/>") || (w.notes[0] ?? "");
-    const admission = [...new Set(w.pods.flatMap((p) => p.admission))].join(", ") + (w.queue ? `${w.pods.length ? ", " : ""}Kueue ${w.queue.localQueue}→${w.queue.clusterQueue ?? "?"} (${Object.values(w.queue.flavors).join(", ") || "no flavor"})` : "");
-    lines.push(`| ${w.kind} \`${w.name}\` (${cell(w.source)}) | ${w.namespace} | ${STATUS[w.status] ?? w.status} | ${cell(pods)} | ${cell(admission)} |`);
+    const pods =
+      w.pods
+        .map((p) => {
+          const where = p.placement
+            ? `${p.placement.pool} (${p.placement.nodes} node${p.placement.nodes === 1 ? "" : "s"})`
+            : p.pools.length
+              ? p.pools.join(", ")
+              : "nowhere";
+          const extra = p.injected.length ? ` [+ ${p.injected.join("; ")}]` : "";
+          return `${p.name} ×${p.count} → ${where}${extra}`;
+        })
+        .join("<br/>") ||
+      (w.notes[0] ?? "");
+    const admission =
+      [...new Set(w.pods.flatMap((p) => p.admission))].join(", ") +
+      (w.queue
+        ? `${w.pods.length ? ", " : ""}Kueue ${w.queue.localQueue}→${w.queue.clusterQueue ?? "?"} (${Object.values(w.queue.flavors).join(", ") || "no flavor"})`
+        : "");
+    lines.push(
+      `| ${w.kind} \`${w.name}\` (${cell(w.source)}) | ${w.namespace} | ${STATUS[w.status] ?? w.status} | ${cell(pods)} | ${cell(admission)} |`,
+    );
   }
   lines.push("");
   const problems = section.workloads.flatMap((w) => w.problems.map((p) => ({ w, p })));
   if (problems.length) {
     lines.push("| workload | Pod | step | why | fix |", "|---|---|---|---|---|");
-    for (const { w, p } of problems) lines.push(`| ${w.kind} \`${w.namespace}/${w.name}\` | ${p.pod ?? ""} | ${p.step} | ${cell(p.message)} | ${cell(p.fix)} |`);
+    for (const { w, p } of problems)
+      lines.push(
+        `| ${w.kind} \`${w.namespace}/${w.name}\` | ${p.pod ?? ""} | ${p.step} | ${cell(p.message)} | ${cell(p.fix)} |`,
+      );
     lines.push("");
   }
-  lines.push("| node pool | machine type | max nodes | a node offers Pods | DaemonSets take | taints |", "|---|---|---:|---|---|---|");
+  lines.push(
+    "| node pool | machine type | max nodes | a node offers Pods | DaemonSets take | taints |",
+    "|---|---|---:|---|---|---|",
+  );
   for (const pool of section.pools) {
-    const offer = Object.entries(pool.allocatable).map(([r, v]) => `${r} ${v}`).join(", ");
-    const daemons = Object.entries(pool.daemonSets).map(([r, v]) => `${r} ${v}`).join(", ") || "–";
-    lines.push(`| ${pool.name} | ${pool.machineType} | ${pool.maxNodes} | ${offer} | ${daemons} | ${pool.taints.join(", ") || "–"} |`);
+    const offer = Object.entries(pool.allocatable)
+      .map(([r, v]) => `${r} ${v}`)
+      .join(", ");
+    const daemons =
+      Object.entries(pool.daemonSets)
+        .map(([r, v]) => `${r} ${v}`)
+        .join(", ") || "–";
+    lines.push(
+      `| ${pool.name} | ${pool.machineType} | ${pool.maxNodes} | ${offer} | ${daemons} | ${pool.taints.join(", ") || "–"} |`,
+    );
   }
-  if (section.pools.length) lines.push("", "The plan's DaemonSets are subtracted; GKE's own (kube-proxy or anetd, logging and metrics agents, CSI nodes, the GPU device plugin) are not, so a node offers somewhat less.");
+  if (section.pools.length)
+    lines.push(
+      "",
+      "The plan's DaemonSets are subtracted; GKE's own (kube-proxy or anetd, logging and metrics agents, CSI nodes, the GPU device plugin) are not, so a node offers somewhat less.",
+    );
   lines.push("");
   return lines.join("\n");
 }
@@ -147,21 +178,38 @@ function estimateSection(plan: Plan): string {
   const cfe = e.co2eKgPerMonthCfeAdjusted as Range | undefined;
   if (cfe) lines.push(`| CO2e, kg (net of carbon-free energy) | ${range(cfe)} |`);
   lines.push(`| Cost, USD | ${range(e.costUsdPerMonth)} |`, "");
-  const details = (e.lines ?? []) as Array<{ urn: string; kind: string; region: string | null; accelerator: string | null; capacity: string; gpus: Range; costUsdPerMonth: Range | null }>;
+  const details = (e.lines ?? []) as Array<{
+    urn: string;
+    kind: string;
+    region: string | null;
+    accelerator: string | null;
+    capacity: string;
+    gpus: Range;
+    costUsdPerMonth: Range | null;
+  }>;
   if (details.length) {
-    lines.push("| capacity | region | accelerator | provisioning | GPUs idle / max | USD idle / max |", "|---|---|---|---|---:|---:|");
+    lines.push(
+      "| capacity | region | accelerator | provisioning | GPUs idle / max | USD idle / max |",
+      "|---|---|---|---|---:|---:|",
+    );
     for (const d of details) {
-      lines.push(`| ${d.kind} \`${d.urn.split("::").pop()}\` | ${d.region ?? "?"} | ${d.accelerator ?? "?"} | ${d.capacity} | ${fmt(d.gpus.idle)} / ${fmt(d.gpus.max)} | ${d.costUsdPerMonth ? `${fmt(d.costUsdPerMonth.idle)} / ${fmt(d.costUsdPerMonth.max)}` : "unpriced"} |`);
+      lines.push(
+        `| ${d.kind} \`${d.urn.split("::").pop()}\` | ${d.region ?? "?"} | ${d.accelerator ?? "?"} | ${d.capacity} | ${fmt(d.gpus.idle)} / ${fmt(d.gpus.max)} | ${d.costUsdPerMonth ? `${fmt(d.costUsdPerMonth.idle)} / ${fmt(d.costUsdPerMonth.max)}` : "unpriced"} |`,
+      );
     }
     lines.push("");
   }
   const unpriced = (e.unpriced ?? []) as string[];
-  if (unpriced.length) lines.push(`Not in the cost: ${unpriced.join(", ")} (the price table has no figure for them; machine types can be priced in the policy config, cnai-gpu-and-carbon-caps.prices).`, "");
+  if (unpriced.length)
+    lines.push(
+      `Not in the cost: ${unpriced.join(", ")} (the price table has no figure for them; machine types can be priced in the policy config, cnai-gpu-and-carbon-caps.prices).`,
+      "",
+    );
   const method = e.method as { hoursPerMonth: number; pue: number; priceTable: string; carbonData: string } | undefined;
   if (method) {
     lines.push(
       `Method: GPUs × board power × ${method.hoursPerMonth} h × PUE ${method.pue}; CO2e from ${method.carbonData}; prices: ${method.priceTable}. ` +
-        "GPU capacity only (CPU nodes, storage and network are not counted). See the README, \"Cost and carbon estimate\".",
+        'GPU capacity only (CPU nodes, storage and network are not counted). See the README, "Cost and carbon estimate".',
       "",
     );
   }
@@ -188,7 +236,9 @@ export function mermaidDiagram(resources: readonly PlanResource[]): string {
   for (const node of nodes) {
     const kind = node.type.split(":").pop();
     const count = owned.get(node.urn) ?? 0;
-    lines.push(`  ${ids.get(node.urn)}["${kind}<br/>${escapeLabel(node.name)}<br/>${count} resource${count === 1 ? "" : "s"}"]`);
+    lines.push(
+      `  ${ids.get(node.urn)}["${kind}<br/>${escapeLabel(node.name)}<br/>${count} resource${count === 1 ? "" : "s"}"]`,
+    );
   }
   for (const node of nodes) {
     const owner = ownerOf(node);
@@ -199,7 +249,8 @@ export function mermaidDiagram(resources: readonly PlanResource[]): string {
     for (const dep of node.options.dependsOn) {
       const target = byUrn.get(dep);
       const owner = target && (isNode(target) ? target.urn : ownerOf(target));
-      if (owner && owner !== node.urn && ownerOf(node) !== owner) dependsOn.add(`  ${ids.get(owner)} -.-> ${ids.get(node.urn)}`);
+      if (owner && owner !== node.urn && ownerOf(node) !== owner)
+        dependsOn.add(`  ${ids.get(owner)} -.-> ${ids.get(node.urn)}`);
     }
   }
   lines.push(...dependsOn);

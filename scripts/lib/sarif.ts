@@ -28,43 +28,54 @@ export function sarifLevel(level: EnforcementLevel): "error" | "warning" | "none
  * located at the stack's config file (the thing a pull request changes) with the resource's URN
  * as the logical location.
  */
-export function sarifOf(plan: Plan, packs: readonly PolicyPackDefinition[], stackFile: string, configs?: ReadonlyMap<string, PackConfig>): Record<string, unknown> {
+export function sarifOf(
+  plan: Plan,
+  packs: readonly PolicyPackDefinition[],
+  stackFile: string,
+  configs?: ReadonlyMap<string, PackConfig>,
+): Record<string, unknown> {
   const policies = packs.flatMap((pack) => pack.policies.map((policy) => ({ pack, policy })));
   const ruleIndex = new Map(policies.map(({ policy }, i) => [policy.name, i]));
   const stack = stackFile.match(/Pulumi\.(.+)\.ya?ml$/)?.[1] ?? plan.stack;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{
-      tool: {
-        driver: {
-          name: "cnai-platform policy",
-          informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/",
-          rules: policies.map(({ pack, policy }) => {
-            const level = configs?.get(pack.name)?.get(policy.name)?.enforcementLevel;
-            return {
-              id: policy.name,
-              name: policy.name,
-              shortDescription: { text: policy.description.split(":")[0].slice(0, 200) },
-              fullDescription: { text: policy.description },
-              ...(level ? { defaultConfiguration: { enabled: level !== "disabled", level: sarifLevel(level) } } : {}),
-              properties: { pack: pack.name, tags: [pack.name] },
-            };
-          }),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "cnai-platform policy",
+            informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/",
+            rules: policies.map(({ pack, policy }) => {
+              const level = configs?.get(pack.name)?.get(policy.name)?.enforcementLevel;
+              return {
+                id: policy.name,
+                name: policy.name,
+                shortDescription: { text: policy.description.split(":")[0].slice(0, 200) },
+                fullDescription: { text: policy.description },
+                ...(level ? { defaultConfiguration: { enabled: level !== "disabled", level: sarifLevel(level) } } : {}),
+                properties: { pack: pack.name, tags: [pack.name] },
+              };
+            }),
+          },
         },
+        automationDetails: { id: `cnai-platform/${stack}/` },
+        results: plan.policy.violations.map((v) => ({
+          ruleId: v.policy,
+          ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
+          level: sarifLevel(v.enforcementLevel),
+          message: { text: `${v.urn ? resourceLabel(v.urn) : `stack ${stack}`}: ${causeOf(v)}` },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: stackFile }, region: { startLine: 1 } },
+              logicalLocations: [
+                { fullyQualifiedName: v.urn ?? `stack ${stack}`, kind: v.urn ? "resource" : "module" },
+              ],
+            },
+          ],
+          properties: { pack: v.pack, enforcementLevel: v.enforcementLevel, stack },
+        })),
       },
-      automationDetails: { id: `cnai-platform/${stack}/` },
-      results: plan.policy.violations.map((v) => ({
-        ruleId: v.policy,
-        ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
-        level: sarifLevel(v.enforcementLevel),
-        message: { text: `${v.urn ? resourceLabel(v.urn) : `stack ${stack}`}: ${causeOf(v)}` },
-        locations: [{
-          physicalLocation: { artifactLocation: { uri: stackFile }, region: { startLine: 1 } },
-          logicalLocations: [{ fullyQualifiedName: v.urn ?? `stack ${stack}`, kind: v.urn ? "resource" : "module" }],
-        }],
-        properties: { pack: v.pack, enforcementLevel: v.enforcementLevel, stack },
-      })),
-    }],
+    ],
   };
 }

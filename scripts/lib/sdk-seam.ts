@@ -1,4 +1,5 @@
-import * as fs from "fs";
+import * as fs from "node:fs";
+
 /**
  * The offline engine's seam with the Pulumi Node.js SDK: every SDK internal the engine relies on,
  * in one table, with where it lives upstream (pulumi/pulumi, sdk/nodejs) and what the engine needs
@@ -10,11 +11,19 @@ import * as fs from "fs";
 
 // The SDK modules, loaded as the SDK loads them (their module objects, which the patches replace into).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const state = require("@pulumi/pulumi/runtime/state") as { withLocalStorage?: <T>(callback: () => Promise<T>) => Promise<T> };
+const state = require("@pulumi/pulumi/runtime/state") as {
+  withLocalStorage?: <T>(callback: () => Promise<T>) => Promise<T>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void>; setMockOptions?: unknown; awaitFeatureSupport?: unknown };
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs?: () => Promise<void>;
+  setMockOptions?: unknown;
+  awaitFeatureSupport?: unknown;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: <T>(promise: Promise<T>, context: unknown) => Promise<T> };
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise?: <T>(promise: Promise<T>, context: unknown) => Promise<T>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,8 +40,14 @@ const policyProxy = require("@pulumi/policy/proxy") as {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as Record<string, any>;
 // The SDK's own copy of google-protobuf's Struct (runtime/resource.ts imports it as gstruct).
-const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [require.resolve("@pulumi/pulumi/package.json")] })) as {
-  Struct: (new () => Record<string, unknown>) & { fromJavaScript: (value: Record<string, unknown>) => Record<string, unknown> };
+const structproto = require(
+  require.resolve("google-protobuf/google/protobuf/struct_pb", {
+    paths: [require.resolve("@pulumi/pulumi/package.json")],
+  }),
+) as {
+  Struct: (new () => Record<string, unknown>) & {
+    fromJavaScript: (value: Record<string, unknown>) => Record<string, unknown>;
+  };
 };
 
 /**
@@ -59,18 +74,43 @@ export interface SeamPoint {
 const isFunction = (value: unknown) => typeof value === "function";
 // The engine's monitor overrides what the SDK calls on it; watched on its own prototype (loaded late: it imports this module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const recordingMonitor = () => (require("./recording-monitor") as typeof import("./recording-monitor")).RecordingMonitor.prototype;
+const recordingMonitor = () =>
+  (require("./recording-monitor") as typeof import("./recording-monitor")).RecordingMonitor.prototype;
 
 /** The getters of RegisterResourceRequest the recording monitor reads (recording-monitor.ts, recordOf). */
 export const REGISTRATION_GETTERS = [
-  "getType", "getName", "getParent", "getCustom", "getRemote", "getProvider", "getObject",
-  "getPropertydependenciesMap", "getDependenciesList", "getProtect", "getRetainondelete", "getDeletebeforereplace",
-  "getIgnorechangesList", "getAliasurnsList", "getAliasesList", "getAdditionalsecretoutputsList", "getReplaceonchangesList",
-  "getDeletedwith", "getReplaceWithList", "getCustomtimeouts",
+  "getType",
+  "getName",
+  "getParent",
+  "getCustom",
+  "getRemote",
+  "getProvider",
+  "getObject",
+  "getPropertydependenciesMap",
+  "getDependenciesList",
+  "getProtect",
+  "getRetainondelete",
+  "getDeletebeforereplace",
+  "getIgnorechangesList",
+  "getAliasurnsList",
+  "getAliasesList",
+  "getAdditionalsecretoutputsList",
+  "getReplaceonchangesList",
+  "getDeletedwith",
+  "getReplaceWithList",
+  "getCustomtimeouts",
 ] as const;
 
 /** The wire-format constants of runtime/rpc.ts the plan's value conversion (wire-values.ts) mirrors. */
-export const WIRE_CONSTANTS = ["unknownValue", "specialSigKey", "specialSecretSig", "specialResourceSig", "specialAssetSig", "specialArchiveSig", "specialOutputValueSig"] as const;
+export const WIRE_CONSTANTS = [
+  "unknownValue",
+  "specialSigKey",
+  "specialSecretSig",
+  "specialResourceSig",
+  "specialAssetSig",
+  "specialArchiveSig",
+  "specialOutputValueSig",
+] as const;
 
 export const SDK_SEAM: readonly SeamPoint[] = [
   {
@@ -94,36 +134,56 @@ export const SDK_SEAM: readonly SeamPoint[] = [
   {
     name: "mock monitor base class",
     source: "runtime/mocks.ts MockMonitor",
-    reliance: "the recording monitor extends it: it answers invokes, reads and packages; the engine overrides registration, outputs and feature negotiation",
+    reliance:
+      "the recording monitor extends it: it answers invokes, reads and packages; the engine overrides registration, outputs and feature negotiation",
     present: () =>
       isFunction(mocks.MockMonitor) &&
-      ["invoke", "readResource", "registerResource", "registerResourceOutputs", "supportsFeature", "getDeploymentInfo", "registerPackage", "newUrn"].every((m) => isFunction(mocks.MockMonitor!.prototype[m])),
+      [
+        "invoke",
+        "readResource",
+        "registerResource",
+        "registerResourceOutputs",
+        "supportsFeature",
+        "getDeploymentInfo",
+        "registerPackage",
+        "newUrn",
+      ].every((m) => isFunction(mocks.MockMonitor!.prototype[m])),
     calledBySdk: () => ({ target: mocks.MockMonitor!.prototype, method: "invoke" }),
   },
   {
     name: "feature negotiation",
-    source: "runtime/settings.ts awaitFeatureSupport: GetDeploymentInfo (since 3.256.0, pulumi/pulumi#24091), SupportsFeature before",
-    reliance: "the SDK learns from the monitor which features the offline engine has (none of transforms, hooks or state migrations)",
-    present: () => isFunction(settings.awaitFeatureSupport) && isFunction(resproto.DeploymentInfo) && typeof resproto.ResourceMonitorFeature === "object",
+    source:
+      "runtime/settings.ts awaitFeatureSupport: GetDeploymentInfo (since 3.256.0, pulumi/pulumi#24091), SupportsFeature before",
+    reliance:
+      "the SDK learns from the monitor which features the offline engine has (none of transforms, hooks or state migrations)",
+    present: () =>
+      isFunction(settings.awaitFeatureSupport) &&
+      isFunction(resproto.DeploymentInfo) &&
+      typeof resproto.ResourceMonitorFeature === "object",
     calledBySdk: () => ({ target: recordingMonitor(), method: "getDeploymentInfo" }),
   },
   {
     name: "registration requests",
     source: "proto/resource_pb.js RegisterResourceRequest (generated from proto/pulumi/resource.proto)",
-    reliance: "the recording monitor reads each registration's type, name, parent, provider, inputs and options from the request",
-    present: () => isFunction(resproto.RegisterResourceRequest) && REGISTRATION_GETTERS.every((g) => isFunction(resproto.RegisterResourceRequest.prototype[g])),
+    reliance:
+      "the recording monitor reads each registration's type, name, parent, provider, inputs and options from the request",
+    present: () =>
+      isFunction(resproto.RegisterResourceRequest) &&
+      REGISTRATION_GETTERS.every((g) => isFunction(resproto.RegisterResourceRequest.prototype[g])),
     calledBySdk: () => ({ target: recordingMonitor(), method: "registerResource" }),
   },
   {
     name: "registration responses",
-    source: "runtime/resource.ts registerResource (what it reads of a RegisterResourceResponse) and rpc.ts deserializeProperties",
+    source:
+      "runtime/resource.ts registerResource (what it reads of a RegisterResourceResponse) and rpc.ts deserializeProperties",
     reliance:
       "the recording monitor answers with an object of the getters the SDK reads (getUrn, getId, getResult, getUnknown, getPropertydependenciesMap, getObject().toJavaScript()), as the SDK does itself without a monitor",
     present: () => typeof resproto.Result?.SUCCESS === "number" && isFunction(rpc.deserializeProperties),
   },
   {
     name: "property structs",
-    source: "google-protobuf struct_pb Struct.fromJavaScript, as runtime/resource.ts, invoke.ts and mocks.ts call it (gstruct)",
+    source:
+      "google-protobuf struct_pb Struct.fromJavaScript, as runtime/resource.ts, invoke.ts and mocks.ts call it (gstruct)",
     reliance:
       "offline, a Struct keeps the object it was made from and gives it back (toJavaScript) without building the protobuf value the in-process monitor would only turn back; built on first use of anything else",
     present: () => isFunction(structproto.Struct?.fromJavaScript),
@@ -132,7 +192,8 @@ export const SDK_SEAM: readonly SeamPoint[] = [
   {
     name: "source positions",
     source: "resource.ts Resource.callsites (static; every resource constructor calls it)",
-    reliance: "replaced offline by an empty list: the plan records no source positions, and the capture was a tenth of a large plan",
+    reliance:
+      "replaced offline by an empty list: the plan records no source positions, and the capture was a tenth of a large plan",
     present: () => isFunction(resource.Resource?.callsites),
     calledBySdk: () => ({ target: resource.Resource as object, method: "callsites" }),
   },
@@ -164,21 +225,28 @@ export const SDK_SEAM: readonly SeamPoint[] = [
   },
   {
     name: "policy unknown proxy",
-    source: "@pulumi/policy proxy.ts unknownCheckingProxy, UnknownValueError, unknownStringValue (@internal, pulumi/pulumi-policy)",
-    reliance: "the offline policy engine wraps resource properties as the policy server does, so reading an unknown value throws",
-    present: () => isFunction(policyProxy.unknownCheckingProxy) && isFunction(policyProxy.UnknownValueError) && typeof policyProxy.unknownStringValue === "string",
+    source:
+      "@pulumi/policy proxy.ts unknownCheckingProxy, UnknownValueError, unknownStringValue (@internal, pulumi/pulumi-policy)",
+    reliance:
+      "the offline policy engine wraps resource properties as the policy server does, so reading an unknown value throws",
+    present: () =>
+      isFunction(policyProxy.unknownCheckingProxy) &&
+      isFunction(policyProxy.UnknownValueError) &&
+      typeof policyProxy.unknownStringValue === "string",
   },
   {
     name: "wire format",
     source: `runtime/rpc.ts ${WIRE_CONSTANTS.join(", ")}`,
-    reliance: "plan values: unknowns, secrets, resource references, assets and output values are recognised by these markers (wire-values.ts)",
+    reliance:
+      "plan values: unknowns, secrets, resource references, assets and output values are recognised by these markers (wire-values.ts)",
     present: () => WIRE_CONSTANTS.every((c) => typeof rpc[c] === "string"),
   },
 ];
 
 /** The SDK's version (from its package.json). */
 export function sdkVersion(): string {
-  return (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string })
+    .version;
 }
 
 /** a < b for dotted numeric versions (pre-release tags ignored). */
@@ -193,10 +261,13 @@ function versionBelow(a: string, b: string): boolean {
 export function sdkSeamProblems(version = sdkVersion()): string[] {
   const problems: string[] = [];
   if (versionBelow(version, SDK_RANGE.min) || !versionBelow(version, SDK_RANGE.below)) {
-    problems.push(`@pulumi/pulumi ${version} is outside the range the offline engine supports (>= ${SDK_RANGE.min}, < ${SDK_RANGE.below})`);
+    problems.push(
+      `@pulumi/pulumi ${version} is outside the range the offline engine supports (>= ${SDK_RANGE.min}, < ${SDK_RANGE.below})`,
+    );
   }
   for (const point of SDK_SEAM) {
-    if (!point.present()) problems.push(`the SDK no longer has ${point.source}, which the offline engine relies on (${point.reliance})`);
+    if (!point.present())
+      problems.push(`the SDK no longer has ${point.source}, which the offline engine relies on (${point.reliance})`);
   }
   return problems;
 }
@@ -207,7 +278,9 @@ export function checkSdkSeam(): void {
   if (checked) return;
   const problems = sdkSeamProblems();
   if (problems.length > 0) {
-    throw new Error(`offline engine: the installed Pulumi SDK does not fit it (see scripts/lib/sdk-seam.ts):\n  ${problems.join("\n  ")}`);
+    throw new Error(
+      `offline engine: the installed Pulumi SDK does not fit it (see scripts/lib/sdk-seam.ts):\n  ${problems.join("\n  ")}`,
+    );
   }
   checked = true;
 }
@@ -231,7 +304,6 @@ export function skipSourcePositions(resourceClass: unknown): void {
   holder.callsites = Object.assign(() => [], { [LEAN]: true as const });
 }
 
-
 /**
  * The SDK's `debuggablePromise` wraps most promises it creates and stores a formatted stack on
  * each, for the leak report it prints if a program exits with promises pending. With source maps
@@ -240,7 +312,9 @@ export function skipSourcePositions(resourceClass: unknown): void {
  * call the export through their module object, so they get this one.
  */
 export function skipPromiseStacks(): void {
-  const original = debuggable.debuggablePromise! as NonNullable<typeof debuggable.debuggablePromise> & { [LEAN]?: true };
+  const original = debuggable.debuggablePromise! as NonNullable<typeof debuggable.debuggablePromise> & {
+    [LEAN]?: true;
+  };
   if (original[LEAN]) return;
   const lean = <T>(promise: Promise<T>, context: unknown): Promise<T> => {
     const limit = Error.stackTraceLimit;
@@ -271,9 +345,12 @@ export function keepStructObjects(): void {
     let real: Record<string, unknown> | undefined;
     const materialized = () => (real ??= original.call(Struct, value));
     struct.toJavaScript = () => value;
-    struct.getFieldsMap = (...args: unknown[]) => (materialized().getFieldsMap as (...a: unknown[]) => unknown)(...args);
+    struct.getFieldsMap = (...args: unknown[]) =>
+      (materialized().getFieldsMap as (...a: unknown[]) => unknown)(...args);
     const refuse = () => {
-      throw new Error("offline engine: a property Struct kept as its object cannot be serialised (scripts/lib/sdk-seam.ts keepStructObjects)");
+      throw new Error(
+        "offline engine: a property Struct kept as its object cannot be serialised (scripts/lib/sdk-seam.ts keepStructObjects)",
+      );
     };
     struct.serializeBinary = refuse;
     struct.toObject = refuse;

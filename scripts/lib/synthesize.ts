@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { GENERATED_SERVICE_AGENTS } from "../../components/catalog/apply-prerequisites";
 
 /**
@@ -29,19 +29,25 @@ type Synthesiser = (r: SynthesisInput, h: Hasher) => Synthesised;
 export class Hasher {
   constructor(private readonly seed: string) {}
   hex(length: number, salt = ""): string {
-    return createHash("sha256").update(this.seed + salt).digest("hex").slice(0, length);
+    return createHash("sha256")
+      .update(this.seed + salt)
+      .digest("hex")
+      .slice(0, length);
   }
   digits(length: number, salt = ""): string {
     const n = BigInt(`0x${this.hex(15, salt)}`).toString();
     return (n + "0".repeat(length)).slice(0, length).replace(/^0/, "1");
   }
   ip(prefix: string, salt = ""): string {
-    const bytes = this.hex(8, salt).match(/../g)!.map((b) => parseInt(b, 16) % 250 + 2);
+    const bytes = this.hex(8, salt)
+      .match(/../g)!
+      .map((b) => (parseInt(b, 16) % 250) + 2);
     return `${prefix}.${bytes.slice(0, 4 - prefix.split(".").length).join(".")}`;
   }
 }
 
-const str = (value: unknown, fallback: string): string => (typeof value === "string" && value.length > 0 ? value : fallback);
+const str = (value: unknown, fallback: string): string =>
+  typeof value === "string" && value.length > 0 ? value : fallback;
 
 /** The physical name: the given `name` input, or Pulumi's auto-name (logical name plus a suffix). */
 function physical(r: SynthesisInput, h: Hasher): string {
@@ -66,7 +72,15 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
     const name = physical(r, h);
     const id = `projects/${projectOf(r)}/regions/${regionOf(r)}/subnetworks/${name}`;
     const cidr = str(r.inputs.ipCidrRange, "10.0.0.0/20");
-    return { id, outputs: { name, selfLink: computeLink(id), gatewayAddress: cidr.replace(/\d+\/\d+$/, "1"), subnetworkId: Number(h.digits(15)) } };
+    return {
+      id,
+      outputs: {
+        name,
+        selfLink: computeLink(id),
+        gatewayAddress: cidr.replace(/\d+\/\d+$/, "1"),
+        subnetworkId: Number(h.digits(15)),
+      },
+    };
   },
   "gcp:compute/router:Router": (r, h) => {
     const name = physical(r, h);
@@ -79,11 +93,17 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
   },
   "gcp:kms/keyRing:KeyRing": (r, h) => {
     const name = physical(r, h);
-    return { id: `projects/${projectOf(r)}/locations/${str(r.inputs.location, r.region)}/keyRings/${name}`, outputs: { name } };
+    return {
+      id: `projects/${projectOf(r)}/locations/${str(r.inputs.location, r.region)}/keyRings/${name}`,
+      outputs: { name },
+    };
   },
   "gcp:kms/cryptoKey:CryptoKey": (r, h) => {
     const name = physical(r, h);
-    return { id: `${str(r.inputs.keyRing, `projects/${r.project}/locations/${r.region}/keyRings/ring`)}/cryptoKeys/${name}`, outputs: { name, primaries: [] } };
+    return {
+      id: `${str(r.inputs.keyRing, `projects/${r.project}/locations/${r.region}/keyRings/ring`)}/cryptoKeys/${name}`,
+      outputs: { name, primaries: [] },
+    };
   },
   "gcp:serviceaccount/account:Account": (r, h) => {
     const project = projectOf(r);
@@ -91,7 +111,12 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
     const email = `${accountId}@${project}.iam.gserviceaccount.com`;
     return {
       id: `projects/${project}/serviceAccounts/${email}`,
-      outputs: { email, name: `projects/${project}/serviceAccounts/${email}`, uniqueId: h.digits(21), member: `serviceAccount:${email}` },
+      outputs: {
+        email,
+        name: `projects/${project}/serviceAccounts/${email}`,
+        uniqueId: h.digits(21),
+        member: `serviceAccount:${email}`,
+      },
     };
   },
   "gcp:container/cluster:Cluster": (r, h) => {
@@ -112,7 +137,12 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
         masterVersion: "1.33.5-gke.1162000",
         labelFingerprint: h.hex(8, "labels"),
         masterAuth: { ...master, clusterCaCertificate: fakeCertificate(h) },
-        privateClusterConfig: { ...pcc, privateEndpoint, publicEndpoint: h.ip("34", "endpoint"), peeringName: `gke-n${h.hex(16)}-peer` },
+        privateClusterConfig: {
+          ...pcc,
+          privateEndpoint,
+          publicEndpoint: h.ip("34", "endpoint"),
+          peeringName: `gke-n${h.hex(16)}-peer`,
+        },
         controlPlaneEndpointsConfig: {
           ...endpoints,
           dnsEndpointConfig: {
@@ -134,7 +164,11 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
       outputs: {
         name,
         version: "1.33.5-gke.1162000",
-        instanceGroupUrls: [computeLink(`projects/${projectOf(r)}/zones/${location}/instanceGroupManagers/gke-${cluster}-${name}-${h.hex(8)}-grp`)],
+        instanceGroupUrls: [
+          computeLink(
+            `projects/${projectOf(r)}/zones/${location}/instanceGroupManagers/gke-${cluster}-${name}-${h.hex(8)}-grp`,
+          ),
+        ],
         operation: null,
       },
     };
@@ -150,7 +184,15 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
   }),
   "gcp:storage/bucket:Bucket": (r, h) => {
     const name = physical(r, h);
-    return { id: name, outputs: { name, url: `gs://${name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${name}`, projectNumber: Number(h.digits(12, "project")) } };
+    return {
+      id: name,
+      outputs: {
+        name,
+        url: `gs://${name}`,
+        selfLink: `https://www.googleapis.com/storage/v1/b/${name}`,
+        projectNumber: Number(h.digits(12, "project")),
+      },
+    };
   },
   "gcp:artifactregistry/repository:Repository": (r, h) => {
     const repositoryId = str(r.inputs.repositoryId, `${r.name}-${h.hex(6)}`);
@@ -174,8 +216,14 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
       },
     };
   },
-  "gcp:sql/database:Database": (r, h) => ({ id: `projects/${projectOf(r)}/instances/${str(r.inputs.instance, "instance")}/databases/${physical(r, h)}`, outputs: { name: physical(r, h) } }),
-  "gcp:sql/user:User": (r, h) => ({ id: `${physical(r, h)}//${str(r.inputs.instance, "instance")}`, outputs: { name: physical(r, h) } }),
+  "gcp:sql/database:Database": (r, h) => ({
+    id: `projects/${projectOf(r)}/instances/${str(r.inputs.instance, "instance")}/databases/${physical(r, h)}`,
+    outputs: { name: physical(r, h) },
+  }),
+  "gcp:sql/user:User": (r, h) => ({
+    id: `${physical(r, h)}//${str(r.inputs.instance, "instance")}`,
+    outputs: { name: physical(r, h) },
+  }),
   "gcp:secretmanager/secret:Secret": (r, h) => {
     const secretId = str(r.inputs.secretId, `${r.name}-${h.hex(6)}`);
     const id = `projects/${projectOf(r)}/secrets/${secretId}`;
@@ -188,12 +236,22 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
   "gcp:bigquery/dataset:Dataset": (r, h) => {
     const datasetId = str(r.inputs.datasetId, `${r.name.replace(/-/g, "_")}_${h.hex(6)}`);
     const id = `projects/${projectOf(r)}/datasets/${datasetId}`;
-    return { id, outputs: { datasetId, selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`, creationTime: 1795000000000 } };
+    return {
+      id,
+      outputs: {
+        datasetId,
+        selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`,
+        creationTime: 1795000000000,
+      },
+    };
   },
   "gcp:bigquery/table:Table": (r, h) => {
     const tableId = str(r.inputs.tableId, `${r.name.replace(/-/g, "_")}_${h.hex(6)}`);
     const id = `projects/${projectOf(r)}/datasets/${str(r.inputs.datasetId, "dataset")}/tables/${tableId}`;
-    return { id, outputs: { tableId, selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`, expirationTime: 0 } };
+    return {
+      id,
+      outputs: { tableId, selfLink: `https://bigquery.googleapis.com/bigquery/v2/${id}`, expirationTime: 0 },
+    };
   },
   "gcp:pubsub/topic:Topic": (r, h) => {
     const name = physical(r, h);
@@ -211,16 +269,26 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
   "gcp:projects/serviceIdentity:ServiceIdentity": (r, h) => {
     // The agent's domain as Google names it (gcp-sa-cloud-sql for sqladmin), else gcp-sa-<api>.
     const api = str(r.inputs.service, "service.googleapis.com");
-    const domain = Object.entries(GENERATED_SERVICE_AGENTS).find(([, service]) => service === api)?.[0] ?? `gcp-sa-${api.split(".")[0]}`;
+    const domain =
+      Object.entries(GENERATED_SERVICE_AGENTS).find(([, service]) => service === api)?.[0] ??
+      `gcp-sa-${api.split(".")[0]}`;
     const email = `service-${h.digits(12, projectOf(r))}@${domain}.iam.gserviceaccount.com`;
-    return { id: `projects/${projectOf(r)}/services/${str(r.inputs.service, "service")}`, outputs: { email, member: `serviceAccount:${email}` } };
+    return {
+      id: `projects/${projectOf(r)}/services/${str(r.inputs.service, "service")}`,
+      outputs: { email, member: `serviceAccount:${email}` },
+    };
   },
   "gcp:cloudrunv2/service:Service": (r, h) => {
     const name = physical(r, h);
     const location = str(r.inputs.location, r.region);
     return {
       id: `projects/${projectOf(r)}/locations/${location}/services/${name}`,
-      outputs: { name, uri: `https://${name}-${h.hex(10, "run")}-uc.a.run.app`, urls: [`https://${name}-${h.digits(12)}.${location}.run.app`], uid: h.hex(32, "uid") },
+      outputs: {
+        name,
+        uri: `https://${name}-${h.hex(10, "run")}-uc.a.run.app`,
+        urls: [`https://${name}-${h.digits(12)}.${location}.run.app`],
+        uid: h.hex(32, "uid"),
+      },
     };
   },
   "random:index/randomPassword:RandomPassword": (_r, h) => {
@@ -231,10 +299,24 @@ const SYNTHESISERS: Record<string, Synthesiser> = {
 
 /** IAM members and bindings: an id from the resource and role, and an etag. */
 function iamSynthesiser(r: SynthesisInput, h: Hasher): Synthesised {
-  const target = ["project", "cryptoKeyId", "bucket", "repository", "serviceAccountId", "secretId", "topic", "subscription", "datasetId", "name"]
+  const target = [
+    "project",
+    "cryptoKeyId",
+    "bucket",
+    "repository",
+    "serviceAccountId",
+    "secretId",
+    "topic",
+    "subscription",
+    "datasetId",
+    "name",
+  ]
     .map((key) => r.inputs[key])
     .find((value): value is string => typeof value === "string");
-  return { id: `${target ?? r.project}/${str(r.inputs.role, "role")}/${str(r.inputs.member, "member")}`, outputs: { etag: `BwY${h.hex(10, "etag")}` } };
+  return {
+    id: `${target ?? r.project}/${str(r.inputs.role, "role")}/${str(r.inputs.member, "member")}`,
+    outputs: { etag: `BwY${h.hex(10, "etag")}` },
+  };
 }
 
 /** A provider's id: providers have ids in previews too, so resources can reference them. */
@@ -256,11 +338,21 @@ export function synthesise(r: SynthesisInput): Synthesised {
 }
 
 /** Canned answers for provider functions (invokes) the program calls. */
-export function synthesiseInvoke(token: string, args: Record<string, unknown>, project: string): Record<string, unknown> {
+export function synthesiseInvoke(
+  token: string,
+  args: Record<string, unknown>,
+  project: string,
+): Record<string, unknown> {
   switch (token) {
     case "gcp:organizations/getProject:getProject": {
       const projectId = str(args.projectId, project);
-      return { id: `projects/${projectId}`, projectId, name: projectId, number: new Hasher(projectId).digits(12), labels: {} };
+      return {
+        id: `projects/${projectId}`,
+        projectId,
+        name: projectId,
+        number: new Hasher(projectId).digits(12),
+        labels: {},
+      };
     }
     case "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": {
       const email = `service-${new Hasher(str(args.project, project)).digits(12)}@gs-project-accounts.iam.gserviceaccount.com`;

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseDocument } from "yaml";
 
 /**
@@ -15,17 +15,45 @@ export function writeSyntheticProject(root: string, dir: string, teams: number):
   const names = Array.from({ length: teams }, (_, i) => `team-${String(i + 1).padStart(3, "0")}`);
   doc.setIn(["config", "cnai-platform:profile"], "dev");
   doc.setIn(["config", "cnai-platform:teams"], doc.createNode(names.map((name) => ({ name }))));
-  doc.setIn(["config", "cnai-platform:training"], doc.createNode({
-    legacyTrainingOperator: false,
-    jobs: names.map((team) => ({ name: `${team}-finetune`, team, pool: "l4-train", image: "llm-finetune:1.0.0", command: ["torchrun", "/app/train.py"], gpusPerNode: 2 })),
-  }));
-  doc.setIn(["config", "cnai-platform:serving", "models"], doc.createNode(names.map((team) => ({ name: `${team}-chat`, team, pool: "l4-dev", storage: "gcs", path: `${team}/chat/v1`, maxReplicas: 2 }))));
+  doc.setIn(
+    ["config", "cnai-platform:training"],
+    doc.createNode({
+      legacyTrainingOperator: false,
+      jobs: names.map((team) => ({
+        name: `${team}-finetune`,
+        team,
+        pool: "l4-train",
+        image: "llm-finetune:1.0.0",
+        command: ["torchrun", "/app/train.py"],
+        gpusPerNode: 2,
+      })),
+    }),
+  );
+  doc.setIn(
+    ["config", "cnai-platform:serving", "models"],
+    doc.createNode(
+      names.map((team) => ({
+        name: `${team}-chat`,
+        team,
+        pool: "l4-dev",
+        storage: "gcs",
+        path: `${team}/chat/v1`,
+        maxReplicas: 2,
+      })),
+    ),
+  );
   fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
   fs.mkdirSync(path.join(dir, "policies", "config", stack), { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(root, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(root, "stacks", "index.ts")}\nstackConfigDir: stacks\n`,
+  );
   fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), doc.toString());
   for (const file of fs.readdirSync(path.join(root, "policies", "config", "dev"))) {
-    const policy = fs.readFileSync(path.join(root, "policies", "config", "dev", file), "utf8").split("urn:pulumi:dev::").join(`urn:pulumi:${stack}::`);
+    const policy = fs
+      .readFileSync(path.join(root, "policies", "config", "dev", file), "utf8")
+      .split("urn:pulumi:dev::")
+      .join(`urn:pulumi:${stack}::`);
     fs.writeFileSync(path.join(dir, "policies", "config", stack, file), policy);
   }
   return { stack };

@@ -2,7 +2,8 @@ import type { PolicyViolation } from "./plan-document";
 import { causeOf } from "./policy-engine";
 
 /** "1 policy violation", "2 policy violations". */
-export const counted = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
+export const counted = (n: number, singular: string, plural = `${singular}s`): string =>
+  `${n} ${n === 1 ? singular : plural}`;
 
 /** A resource as a reader tells it apart: the kind (the type's last segment) and the name; "(stack)" for the stack. */
 export function resourceLabel(urn: string | null): string {
@@ -28,8 +29,15 @@ const MESSAGE_WIDTH = 140;
  */
 export function violationTable(violations: readonly PolicyViolation[], options: TableOptions = {}): string {
   if (!violations.length) return "policy: no violations\n";
-  const rows = violations.map((v) => [v.enforcementLevel, v.policy.replace(/^cnai-/, ""), resourceLabel(v.urn), causeOf(v).replace(/\s+/g, " ")]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["level", "policy", "resource"][i].length));
+  const rows = violations.map((v) => [
+    v.enforcementLevel,
+    v.policy.replace(/^cnai-/, ""),
+    resourceLabel(v.urn),
+    causeOf(v).replace(/\s+/g, " "),
+  ]);
+  const widths = [0, 1, 2].map((i) =>
+    Math.max(...rows.map((r) => r[i].length), ["level", "policy", "resource"][i].length),
+  );
   let cut = false;
   const line = (cells: string[]) =>
     cells
@@ -41,8 +49,14 @@ export function violationTable(violations: readonly PolicyViolation[], options: 
       })
       .join("  ");
   const table = [line(["level", "policy", "resource", "message"]), ...rows.map(line)].join("\n");
-  const pointer = cut ? `\npolicy: messages cut to fit; whole messages ${options.fullMessagesIn ? `in ${options.fullMessagesIn}, or ` : ""}with --verbose` : "";
+  const pointer = cut
+    ? `\npolicy: messages cut to fit; whole messages ${options.fullMessagesIn ? `in ${options.fullMessagesIn}, or ` : ""}with --verbose`
+    : "";
   // Verbose: the rest of each CrossGuard message, the description it starts with, once per policy.
-  const why = options.verbose ? [...new Map(violations.filter((v) => v.description).map((v) => [v.policy, v.description!]))].map(([policy, description]) => `\n${policy}: ${description}`).join("") : "";
+  const why = options.verbose
+    ? [...new Map(violations.filter((v) => v.description).map((v) => [v.policy, v.description!]))]
+        .map(([policy, description]) => `\n${policy}: ${description}`)
+        .join("")
+    : "";
   return `${table}${pointer}${why}\n`;
 }

@@ -29,13 +29,21 @@ function scalar(value: unknown): string {
     return String(value);
   }
   const text = String(value);
-  const plain = text.length > 0 && PLAIN.test(text) && !RESERVED.test(text) && !NUMBER_LIKE.test(text) && !text.endsWith(" ") && !text.includes(": ") && !text.includes(" #");
+  const plain =
+    text.length > 0 &&
+    PLAIN.test(text) &&
+    !RESERVED.test(text) &&
+    !NUMBER_LIKE.test(text) &&
+    !text.endsWith(" ") &&
+    !text.includes(": ") &&
+    !text.includes(" #");
   return plain ? text : JSON.stringify(text);
 }
 
 /** A multi-line string as a literal block (`|` or `|-`), if it can be one exactly. */
 function literalBlock(text: string, indent: number): string[] | undefined {
-  if (!text.includes("\n") || /[\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(text)) return undefined;
+  if (!text.includes("\n") || /[\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(text))
+    return undefined;
   const trailing = text.match(/\n*$/)![0].length;
   if (trailing > 1 || text.startsWith(" ") || text.startsWith("\n")) return undefined;
   const body = trailing ? text.slice(0, -1) : text;

@@ -28,9 +28,18 @@ function problemsFromIssue(issue: z.core.$ZodIssue, root: z.ZodType, namespace: 
       }));
     }
     case "invalid_key":
-      return [{ key: key(issue.path), given, allowed: issue.issues.map((inner) => inner.message).join("; "), unknownKey: false }];
+      return [
+        {
+          key: key(issue.path),
+          given,
+          allowed: issue.issues.map((inner) => inner.message).join("; "),
+          unknownKey: false,
+        },
+      ];
     case "invalid_value":
-      return [{ key: key(issue.path), given, allowed: `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
+      return [
+        { key: key(issue.path), given, allowed: `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` },
+      ];
     case "invalid_type":
     case "too_small":
     case "too_big":
@@ -85,9 +94,13 @@ export function describe(schema: AnySchema | undefined): string | undefined {
     case "boolean":
       return "true or false";
     case "enum":
-      return `one of ${Object.values(def.entries as object).map((v) => JSON.stringify(v)).join(", ")}`;
+      return `one of ${Object.values(def.entries as object)
+        .map((v) => JSON.stringify(v))
+        .join(", ")}`;
     case "array": {
-      const checks = ((def.checks ?? []) as Array<{ _zod: { def: { check: string; minimum?: number; maximum?: number } } }>).map((c) => c._zod.def);
+      const checks = (
+        (def.checks ?? []) as Array<{ _zod: { def: { check: string; minimum?: number; maximum?: number } } }>
+      ).map((c) => c._zod.def);
       const min = checks.find((c) => c.check === "min_length")?.minimum;
       const max = checks.find((c) => c.check === "max_length")?.maximum;
       return `a list${range(min, max, " items")}`;

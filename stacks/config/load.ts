@@ -1,10 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type Region, isRegion } from "../../components/catalog/regions";
+import { isRegion, type Region } from "../../components/catalog/regions";
+import { gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
 import { ConfigError, type ConfigProblem, keyPath } from "./errors";
 import { problemsFromIssues, schemaAt } from "./issues";
-import { PROFILE_DEFAULTS, derivedDefaults } from "./profiles";
-import { gpuPoolProblems } from "../../components/compute/gpu-pool-rules";
-import { PROFILES, type ProfileName, type Settings, crossFieldIssues, gcpSchema, gpuPoolSchema, settingsSchema } from "./schema";
+import { derivedDefaults, PROFILE_DEFAULTS } from "./profiles";
+import {
+  crossFieldIssues,
+  gcpSchema,
+  gpuPoolSchema,
+  PROFILES,
+  type ProfileName,
+  type Settings,
+  settingsSchema,
+} from "./schema";
 
 /** The project's config namespace: keys are written `cnai-platform:<key>` in stack files. */
 export const CONFIG_NAMESPACE = "cnai-platform";
@@ -55,7 +63,11 @@ let lastResolved: { key: string; config: PlatformConfig } | undefined;
  * program runs, and the program then asks again for the same values.
  */
 export function resolveConfig(raw: RawStackConfig): PlatformConfig {
-  const key = JSON.stringify([raw.stack, raw.file, Object.entries(raw.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  const key = JSON.stringify([
+    raw.stack,
+    raw.file,
+    Object.entries(raw.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ]);
   if (lastResolved?.key === key) return lastResolved.config;
   const config = validateConfig(raw);
   lastResolved = { key, config };
@@ -92,7 +104,9 @@ function validateConfig(raw: RawStackConfig): PlatformConfig {
     const teamsDerived = values.teams === undefined;
     problems.push(
       ...settingsProblems.filter(
-        (p) => !(zonesDerived && p.key === `${CONFIG_NAMESPACE}:zones`) && !(teamsDerived && p.key.startsWith(`${CONFIG_NAMESPACE}:teams`)),
+        (p) =>
+          !(zonesDerived && p.key === `${CONFIG_NAMESPACE}:zones`) &&
+          !(teamsDerived && p.key.startsWith(`${CONFIG_NAMESPACE}:teams`)),
       ),
     );
     problems.push(...poolProblemsOfValidPools(merged, region));
@@ -109,7 +123,11 @@ function validateConfig(raw: RawStackConfig): PlatformConfig {
     region: gcp.data.region as Region,
     profile,
     settings: parsed.data,
-    gcpProviderSettings: Object.fromEntries(Object.entries(raw.values).filter(([key]) => key.startsWith("gcp:") && key !== "gcp:project" && key !== "gcp:region")),
+    gcpProviderSettings: Object.fromEntries(
+      Object.entries(raw.values).filter(
+        ([key]) => key.startsWith("gcp:") && key !== "gcp:project" && key !== "gcp:region",
+      ),
+    ),
   };
 }
 
@@ -118,7 +136,8 @@ function validateConfig(raw: RawStackConfig): PlatformConfig {
  * against the catalog, so one run reports every problem.
  */
 function poolProblemsOfValidPools(merged: Record<string, unknown>, region: string): ConfigProblem[] {
-  const zones = Array.isArray(merged.zones) && merged.zones.every((z) => typeof z === "string") ? (merged.zones as string[]) : [];
+  const zones =
+    Array.isArray(merged.zones) && merged.zones.every((z) => typeof z === "string") ? (merged.zones as string[]) : [];
   const pools = Array.isArray(merged.gpuPools) ? merged.gpuPools : [];
   return pools.flatMap((pool, i) => {
     const parsed = gpuPoolSchema.safeParse(pool);

@@ -1,4 +1,4 @@
-import { zonesOf, isRegion } from "../../components/catalog/regions";
+import { isRegion, zonesOf } from "../../components/catalog/regions";
 import type { ProfileName } from "./schema";
 
 /**
@@ -46,7 +46,12 @@ const cluster = {
 };
 
 const storage = {
-  classifications: { datasetsRaw: "internal", datasetsCurated: "internal", models: "internal", checkpoints: "internal" },
+  classifications: {
+    datasetsRaw: "internal",
+    datasetsCurated: "internal",
+    models: "internal",
+    checkpoints: "internal",
+  },
   softDeleteDays: 7,
   rawNearlineAfterDays: 30,
   rawColdlineAfterDays: 90,
@@ -56,12 +61,24 @@ const storage = {
   forceDestroy: false,
 };
 
-const artifactRegistry = { keepRecentVersions: 10, deleteUntaggedAfterDays: 14, cleanupDryRun: true, immutableTags: false, remoteCaches: true };
+const artifactRegistry = {
+  keepRecentVersions: 10,
+  deleteUntaggedAfterDays: 14,
+  cleanupDryRun: true,
+  immutableTags: false,
+  remoteCaches: true,
+};
 
 const modelRegistry = {
   kind: "kubeflow",
   replicas: 1,
-  database: { tier: "db-custom-1-3840", highAvailability: false, diskSizeGb: 20, pointInTimeRecovery: false, retainedBackups: 7 },
+  database: {
+    tier: "db-custom-1-3840",
+    highAvailability: false,
+    diskSizeGb: 20,
+    pointInTimeRecovery: false,
+    retainedBackups: 7,
+  },
 };
 
 const dataPlatform = { classification: "internal", owners: [], messageRetentionDays: 7, qualitySchedule: "0 4 * * *" };
@@ -76,7 +93,12 @@ const observability = {
   dataAccessLogs: true,
 };
 
-type Differences = Partial<Record<"cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform" | "observability", Record<string, unknown>>> & {
+type Differences = Partial<
+  Record<
+    "cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform" | "observability",
+    Record<string, unknown>
+  >
+> & {
   capacity: string;
   protectStatefulResources: boolean;
 };
@@ -113,7 +135,10 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     },
     storage: { checkpointRetentionDays: 7, noncurrentVersionDays: 7, forceDestroy: true },
     artifactRegistry: { keepRecentVersions: 5, deleteUntaggedAfterDays: 7, remoteCaches: false },
-    modelRegistry: { kind: "mlflow", database: { ...modelRegistry.database, tier: "db-g1-small", diskSizeGb: 10, retainedBackups: 3 } },
+    modelRegistry: {
+      kind: "mlflow",
+      database: { ...modelRegistry.database, tier: "db-g1-small", diskSizeGb: 10, retainedBackups: 3 },
+    },
     dataPlatform: { tableExpirationDays: 30, messageRetentionDays: 3 },
     observability: { backend: "self-hosted", prometheus: { retention: "7d", storageGi: 20 }, dataAccessLogs: false },
     capacity: "spot",
@@ -128,10 +153,21 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     },
     encryption: { customerManagedKeys: true },
     storage: { softDeleteDays: 30, checkpointRetentionDays: 30, noncurrentVersionDays: 90 },
-    artifactRegistry: { keepRecentVersions: 20, deleteUntaggedAfterDays: 30, cleanupDryRun: false, immutableTags: true },
+    artifactRegistry: {
+      keepRecentVersions: 20,
+      deleteUntaggedAfterDays: 30,
+      cleanupDryRun: false,
+      immutableTags: true,
+    },
     modelRegistry: {
       replicas: 2,
-      database: { tier: "db-custom-2-7680", highAvailability: true, diskSizeGb: 50, pointInTimeRecovery: true, retainedBackups: 14 },
+      database: {
+        tier: "db-custom-2-7680",
+        highAvailability: true,
+        diskSizeGb: 50,
+        pointInTimeRecovery: true,
+        retainedBackups: 14,
+      },
     },
     observability: { logRetentionDays: 400 },
     capacity: "on-demand",
@@ -150,6 +186,9 @@ export function derivedDefaults(stack: string, region: string, location: unknown
 
 /** `cnai-<stack>`, cut to the 16 characters a prefix may have. */
 export function defaultPrefix(stack: string): string {
-  const cleaned = `cnai-${stack}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 16);
+  const cleaned = `cnai-${stack}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 16);
   return cleaned.replace(/-+$/, "");
 }

@@ -1,16 +1,30 @@
 import { z } from "zod";
-import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
-import { CAPACITY_TYPES, GPU_DRIVER_VERSIONS, GPU_SHARING_STRATEGIES, type PoolProblem, allocatablePerNode, gpuPoolProblems, gpuResourcesPerNode, gpusPerContainerLimit } from "../../components/compute/gpu-pool-rules";
-import { REGIONS, isRegion, zonesOf } from "../../components/catalog/regions";
-import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
+import {
+  RETENTION_WITHOUT_VERSIONING,
+  SOFT_DELETE_DURATION,
+  VULNERABILITY_MODES,
+  type VulnerabilityScanning,
+} from "../../components/catalog/gcp-api-rules";
+import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
+import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
+import { isRegion, REGIONS, zonesOf } from "../../components/catalog/regions";
+import { IMAGES } from "../../components/catalog/software";
+import {
+  allocatablePerNode,
+  CAPACITY_TYPES,
+  GPU_DRIVER_VERSIONS,
+  GPU_SHARING_STRATEGIES,
+  gpuPoolProblems,
+  gpuResourcesPerNode,
+  gpusPerContainerLimit,
+  type PoolProblem,
+} from "../../components/compute/gpu-pool-rules";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
+import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
-import { IMAGES } from "../../components/catalog/software";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
-import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
-import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION, VULNERABILITY_MODES, type VulnerabilityScanning } from "../../components/catalog/gcp-api-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -18,45 +32,48 @@ import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION, VULNERABILITY_MODES
  * message is the "allowed" half of an error: `<file>: <key>: got <value>; allowed: <message>`.
  */
 
-const labelValue = z
-  .string()
-  .regex(LABEL_VALUE_PATTERN, { error: "a GCP label value: lower-case letters, digits, '_' and '-', at most 63 characters" });
+const labelValue = z.string().regex(LABEL_VALUE_PATTERN, {
+  error: "a GCP label value: lower-case letters, digits, '_' and '-', at most 63 characters",
+});
 
 const nonEmptyLabelValue = labelValue.min(1, { error: "a non-empty GCP label value" });
 
-const labelKey = z
-  .string()
-  .regex(LABEL_KEY_PATTERN, { error: "a GCP label key: a lower-case letter, then lower-case letters, digits, '_' and '-', at most 63 characters" });
+const labelKey = z.string().regex(LABEL_KEY_PATTERN, {
+  error: "a GCP label key: a lower-case letter, then lower-case letters, digits, '_' and '-', at most 63 characters",
+});
 
 /** Labels the blueprint sets itself; config may not override them. */
 export const RESERVED_LABEL_KEYS = [
-  "env", "team", "cost-center", "managed-by", "component",
-  "workload-type", "shiftable", "carbon-tier", "data-classification",
+  "env",
+  "team",
+  "cost-center",
+  "managed-by",
+  "component",
+  "workload-type",
+  "shiftable",
+  "carbon-tier",
+  "data-classification",
 ] as const;
 
-const extraLabels = z
-  .record(labelKey, labelValue)
-  .superRefine((labels, ctx) => {
-    for (const key of Object.keys(labels)) {
-      if ((RESERVED_LABEL_KEYS as readonly string[]).includes(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          input: key,
-          message: `a label key other than the ones the blueprint sets (${RESERVED_LABEL_KEYS.join(", ")})`,
-        });
-      }
+const extraLabels = z.record(labelKey, labelValue).superRefine((labels, ctx) => {
+  for (const key of Object.keys(labels)) {
+    if ((RESERVED_LABEL_KEYS as readonly string[]).includes(key)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        input: key,
+        message: `a label key other than the ones the blueprint sets (${RESERVED_LABEL_KEYS.join(", ")})`,
+      });
     }
-  });
+  }
+});
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = (what: string) => z.string().regex(IPV4_CIDR, { error: `${what} as an IPv4 CIDR block (10.0.0.0/20)` });
 
 const count = (max: number) => z.number().int().min(0).max(max);
 
-const dailyTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day in UTC as HH:MM (03:00)" });
+const dailyTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day in UTC as HH:MM (03:00)" });
 
 export const PROFILES = ["dev", "staging", "prod"] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -80,12 +97,15 @@ export const authorizedNetworkSchema = z.strictObject({
   name: z.string().min(1).max(64),
   // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
   cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
-    error: (issue) => `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+    error: (issue) =>
+      `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
   }),
 });
 
 export const systemPoolSchema = z.strictObject({
-  machineType: z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, { error: "a Compute Engine machine type (e2-standard-4)" }),
+  machineType: z
+    .string()
+    .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, { error: "a Compute Engine machine type (e2-standard-4)" }),
   /** Total nodes across the pool's zones. */
   min: count(100),
   max: z.number().int().min(1).max(100),
@@ -106,7 +126,9 @@ export const clusterSchema = z.strictObject({
   maintenanceWindowStart: dailyTime,
   systemPool: systemPoolSchema,
   /** GKE workload vulnerability scanning: disabled (Artifact Registry scans the images), or enterprise (GKE Enterprise projects only). */
-  vulnerabilityScanning: z.enum(Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]]),
+  vulnerabilityScanning: z.enum(
+    Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]],
+  ),
 });
 
 export const encryptionSchema = z.strictObject({
@@ -116,7 +138,9 @@ export const encryptionSchema = z.strictObject({
 });
 
 export const gpuPoolSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters" }),
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, {
+    error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters",
+  }),
   machineType: z.string().min(1),
   accelerator: z.strictObject({
     type: z.enum(ACCELERATOR_TYPES),
@@ -144,9 +168,15 @@ export const gpuPoolSchema = z.strictObject({
     reservation: z
       .strictObject({
         affinity: z.enum(["any", "specific"]),
-        name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" }).optional(),
+        name: z
+          .string()
+          .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" })
+          .optional(),
         /** The compact placement policy the specific reservation was created with, if any (the pool then names it). */
-        placementPolicy: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" }).optional(),
+        placementPolicy: z
+          .string()
+          .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" })
+          .optional(),
         /** VMs the specific reservation holds (billed whether used or not); default: the pool's autoscaling maximum. */
         vms: z.number().int().min(1).max(10000).optional(),
       })
@@ -176,7 +206,12 @@ export const storageSchema = z.strictObject({
     checkpoints: classification,
   }),
   /** Days deleted objects stay restorable: 0 (off) or 7-90. */
-  softDeleteDays: z.number().int().refine((d) => SOFT_DELETE_DURATION.check({ seconds: d * 86400 }) === undefined, { error: "0 (off) or an integer from 7 to 90" }),
+  softDeleteDays: z
+    .number()
+    .int()
+    .refine((d) => SOFT_DELETE_DURATION.check({ seconds: d * 86400 }) === undefined, {
+      error: "0 (off) or an integer from 7 to 90",
+    }),
   rawNearlineAfterDays: days(3650),
   rawColdlineAfterDays: days(3650),
   /** Checkpoints older than this are deleted. */
@@ -215,9 +250,10 @@ export const modelRegistrySchema = z.strictObject({
   }),
 });
 
-const iamMember = z
-  .string()
-  .regex(IAM_MEMBER_PATTERN, { error: "an IAM member: group:<email>, user:<email>, serviceAccount:<email>, domain:<domain>, principal: or principalSet:" });
+const iamMember = z.string().regex(IAM_MEMBER_PATTERN, {
+  error:
+    "an IAM member: group:<email>, user:<email>, serviceAccount:<email>, domain:<domain>, principal: or principalSet:",
+});
 
 export const dataPlatformSchema = z.strictObject({
   classification,
@@ -230,14 +266,19 @@ export const dataPlatformSchema = z.strictObject({
   qualitySchedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 4 * * *)" }),
 });
 
-const k8sName = z.string().regex(/^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$/, { error: "a Kubernetes name: lower-case letters, digits and '-', starting with a letter, at most 52 characters" });
+const k8sName = z.string().regex(/^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$/, {
+  error: "a Kubernetes name: lower-case letters, digits and '-', starting with a letter, at most 52 characters",
+});
 /** An image in the project's images repository: `<name>:<tag>`, never `latest`. */
-const imageRef = z
-  .string()
-  .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za-z0-9._-]{1,128}$/, { error: "<image>:<tag> in the project's images repository, with a pinned tag (not latest)" });
+const imageRef = z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za-z0-9._-]{1,128}$/, {
+  error: "<image>:<tag> in the project's images repository, with a pinned tag (not latest)",
+});
 
 export const teamSchema = z.strictObject({
-  name: z.string().regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, { error: "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters" }),
+  name: z.string().regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, {
+    error:
+      "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters",
+  }),
   /** Pod Security Admission level enforced in the team's namespace. */
   podSecurity: z.enum(["baseline", "restricted"]).default("baseline"),
   /** What the team may request at once (ResourceQuota). */
@@ -256,20 +297,22 @@ export const trainingSchema = z.strictObject({
   legacyTrainingOperator: z.boolean(),
   /** Training jobs the stack declares: a TrainJob (or PyTorchJob) each, in its team's queue. */
   jobs: z
-    .array(z.strictObject({
-      name: k8sName,
-      team: z.string(),
-      pool: z.string(),
-      kind: z.enum(["TrainJob", "PyTorchJob"]).default("TrainJob"),
-      image: imageRef,
-      command: z.array(z.string()).min(1),
-      args: z.array(z.string()).default([]),
-      nodes: z.number().int().min(1).max(512).default(1),
-      gpusPerNode: z.number().int().min(1).max(64),
-      priorityClass: z.enum(["cnai-high", "cnai-standard", "cnai-low"]).default("cnai-standard"),
-      /** Folder of the curated datasets bucket mounted at /data. */
-      datasetsPath: z.string().min(1).default("curated"),
-    }))
+    .array(
+      z.strictObject({
+        name: k8sName,
+        team: z.string(),
+        pool: z.string(),
+        kind: z.enum(["TrainJob", "PyTorchJob"]).default("TrainJob"),
+        image: imageRef,
+        command: z.array(z.string()).min(1),
+        args: z.array(z.string()).default([]),
+        nodes: z.number().int().min(1).max(512).default(1),
+        gpusPerNode: z.number().int().min(1).max(64),
+        priorityClass: z.enum(["cnai-high", "cnai-standard", "cnai-low"]).default("cnai-standard"),
+        /** Folder of the curated datasets bucket mounted at /data. */
+        datasetsPath: z.string().min(1).default("curated"),
+      }),
+    )
     .max(2000)
     .default([]),
 });
@@ -279,22 +322,24 @@ export const servingSchema = z.strictObject({
   mode: z.enum(["Standard", "Knative"]),
   /** Models the stack serves: an InferenceService each, in its team's namespace. */
   models: z
-    .array(z.strictObject({
-      name: k8sName,
-      team: z.string(),
-      pool: z.string(),
-      /** `gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`). */
-      storage: z.enum(["gcs", "oci"]),
-      path: z.string().min(1),
-      gpus: z.number().int().min(1).max(16).default(1),
-      minReplicas: z.number().int().min(0).max(1000).default(1),
-      maxReplicas: z.number().int().min(1).max(1000).default(3),
-      /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
-      scaleMetric: z.enum(SCALE_METRICS).optional(),
-      scaleTarget: z.number().int().min(1).optional(),
-      canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
-      args: z.array(z.string()).default([]),
-    }))
+    .array(
+      z.strictObject({
+        name: k8sName,
+        team: z.string(),
+        pool: z.string(),
+        /** `gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`). */
+        storage: z.enum(["gcs", "oci"]),
+        path: z.string().min(1),
+        gpus: z.number().int().min(1).max(16).default(1),
+        minReplicas: z.number().int().min(0).max(1000).default(1),
+        maxReplicas: z.number().int().min(1).max(1000).default(3),
+        /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
+        scaleMetric: z.enum(SCALE_METRICS).optional(),
+        scaleTarget: z.number().int().min(1).optional(),
+        canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
+        args: z.array(z.string()).default([]),
+      }),
+    )
     .max(2000)
     .default([]),
   /** Cloud Run with an L4 GPU, serving a model of the models bucket with vLLM. */
@@ -304,7 +349,9 @@ export const servingSchema = z.strictObject({
       /** `<name>:<tag>` in the project's images repository; default: vLLM's image from Docker Hub through the remote repository. */
       image: imageRef.optional(),
       /** The model's folder in the models bucket, mounted read-only at /models and served by `vllm serve /models/<model>`. */
-      model: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'" }),
+      model: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
+        error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'",
+      }),
       args: z.array(z.string()).default([]),
       minInstances: z.number().int().min(0).max(100).default(0),
       maxInstances: z.number().int().min(1).max(100).default(3),
@@ -320,7 +367,9 @@ export const servingSchema = z.strictObject({
     .optional(),
 });
 
-const promDuration = z.string().regex(/^\d+(s|m|h|d)$/, { error: "a Prometheus duration: a whole number and s, m, h or d (2h)" });
+const promDuration = z
+  .string()
+  .regex(/^\d+(s|m|h|d)$/, { error: "a Prometheus duration: a whole number and s, m, h or d (2h)" });
 
 export const observabilitySchema = z.strictObject({
   /** `managed`: Google Managed Prometheus, GKE-managed DCGM, Cloud Monitoring dashboards; `self-hosted`: kube-prometheus-stack, dcgm-exporter, Grafana. */
@@ -328,7 +377,13 @@ export const observabilitySchema = z.strictObject({
   /** E-mail addresses that receive alerts and budget notices. */
   notificationEmails: z.array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: "an e-mail address" })).max(20),
   /** Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>). */
-  notificationChannels: z.array(z.string().regex(/^projects\/[^/]+\/notificationChannels\/\d+$/, { error: "projects/<project>/notificationChannels/<id>" })).max(20),
+  notificationChannels: z
+    .array(
+      z.string().regex(/^projects\/[^/]+\/notificationChannels\/\d+$/, {
+        error: "projects/<project>/notificationChannels/<id>",
+      }),
+    )
+    .max(20),
   thresholds: z.strictObject({
     gpuIdlePercent: z.number().min(1).max(100).optional(),
     gpuIdleFor: promDuration.optional(),
@@ -349,7 +404,9 @@ export const observabilitySchema = z.strictObject({
   /** Data Access audit logs for the data services (storage, Secret Manager, Cloud SQL, BigQuery). */
   dataAccessLogs: z.boolean(),
   budget: z.strictObject({
-    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "a billing account id: 012345-6789AB-CDEF01 (upper-case hex)" }),
+    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, {
+      error: "a billing account id: 012345-6789AB-CDEF01 (upper-case hex)",
+    }),
     monthlyUsd: z.number().min(0.01).max(100_000_000),
     /** Shares of the budget that notify (1.0 of the forecast is always added). */
     thresholds: z.array(z.number().positive().max(10)).min(1).max(10).default([0.5, 0.9, 1.0]),
@@ -362,41 +419,42 @@ export const kubernetesSchema = z.strictObject({
   yamlDirectory: z.string().min(1),
 });
 
-export const settingsSchema = z
-  .strictObject({
-    profile: z.enum(PROFILES),
-    /** Prefix of every physical name. */
-    prefix: z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, { error: "a name prefix: 2-16 lower-case letters, digits and '-', starting with a letter" }),
-    team: nonEmptyLabelValue,
-    costCenter: nonEmptyLabelValue,
-    labels: extraLabels,
-    zones: z.array(z.string()).min(1).max(4),
-    network: networkSchema,
-    cluster: clusterSchema,
-    encryption: encryptionSchema,
-    gpuPools: z.array(gpuPoolSchema).max(20),
-    kubernetes: kubernetesSchema,
-    /** `protect` stateful resources (buckets, databases, datasets, topics, repositories, keys). */
-    protectStatefulResources: z.boolean(),
-    storage: storageSchema,
-    artifactRegistry: artifactRegistrySchema,
-    modelRegistry: modelRegistrySchema,
-    dataPlatform: dataPlatformSchema,
-    /** ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities. */
-    teams: z.array(teamSchema).min(1).max(500),
-    training: trainingSchema,
-    serving: servingSchema,
-    observability: observabilitySchema,
-  });
+export const settingsSchema = z.strictObject({
+  profile: z.enum(PROFILES),
+  /** Prefix of every physical name. */
+  prefix: z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
+    error: "a name prefix: 2-16 lower-case letters, digits and '-', starting with a letter",
+  }),
+  team: nonEmptyLabelValue,
+  costCenter: nonEmptyLabelValue,
+  labels: extraLabels,
+  zones: z.array(z.string()).min(1).max(4),
+  network: networkSchema,
+  cluster: clusterSchema,
+  encryption: encryptionSchema,
+  gpuPools: z.array(gpuPoolSchema).max(20),
+  kubernetes: kubernetesSchema,
+  /** `protect` stateful resources (buckets, databases, datasets, topics, repositories, keys). */
+  protectStatefulResources: z.boolean(),
+  storage: storageSchema,
+  artifactRegistry: artifactRegistrySchema,
+  modelRegistry: modelRegistrySchema,
+  dataPlatform: dataPlatformSchema,
+  /** ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities. */
+  teams: z.array(teamSchema).min(1).max(500),
+  training: trainingSchema,
+  serving: servingSchema,
+  observability: observabilitySchema,
+});
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type GpuPoolSettings = z.infer<typeof gpuPoolSchema>;
 
 /** The Google Cloud settings the program reads from the `gcp:` namespace. */
 export const gcpSchema = z.strictObject({
-  project: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "a GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter" }),
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    error: "a GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter",
+  }),
   region: z.string().refine(isRegion, { error: `a Google Cloud region: ${REGIONS.join(", ")}` }),
 });
 
@@ -405,7 +463,11 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   const issues: PoolProblem[] = [];
   const regionZones = isRegion(region) ? zonesOf(region) : [];
   if (isRegion(region) && regionZones.length === 0) {
-    issues.push({ path: ["zones"], input: settings.zones, message: `zones of a region that has zones in components/catalog/zones.ts; ${region} has none listed` });
+    issues.push({
+      path: ["zones"],
+      input: settings.zones,
+      message: `zones of a region that has zones in components/catalog/zones.ts; ${region} has none listed`,
+    });
   }
   settings.zones.forEach((zone, i) => {
     if (regionZones.length > 0 && !regionZones.includes(zone)) {
@@ -415,40 +477,69 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
   if (new Set(settings.zones).size !== settings.zones.length) {
     issues.push({ path: ["zones"], input: settings.zones, message: "each zone at most once" });
   }
-  const ranges = (["subnetCidr", "podsCidr", "servicesCidr", "masterCidr", "privateServicesCidr"] as const).map((key) => [key, settings.network[key]] as const);
+  const ranges = (["subnetCidr", "podsCidr", "servicesCidr", "masterCidr", "privateServicesCidr"] as const).map(
+    (key) => [key, settings.network[key]] as const,
+  );
   ranges.forEach(([key, range], i) => {
     for (const [otherKey, other] of ranges.slice(0, i)) {
       if (cidrsOverlap(range, other)) {
-        issues.push({ path: ["network", key], input: range, message: `a range that does not overlap network.${otherKey} (${other})` });
+        issues.push({
+          path: ["network", key],
+          input: range,
+          message: `a range that does not overlap network.${otherKey} (${other})`,
+        });
       }
     }
   });
   const system = settings.cluster.systemPool;
   if (system.min > system.max) {
-    issues.push({ path: ["cluster", "systemPool", "min"], input: system.min, message: `at most cluster.systemPool.max (${system.max})` });
+    issues.push({
+      path: ["cluster", "systemPool", "min"],
+      input: system.min,
+      message: `at most cluster.systemPool.max (${system.max})`,
+    });
   }
   if (settings.storage.forceDestroy && settings.profile !== "dev") {
-    issues.push({ path: ["storage", "forceDestroy"], input: true, message: `false outside the dev profile (this stack's profile is ${settings.profile})` });
+    issues.push({
+      path: ["storage", "forceDestroy"],
+      input: true,
+      message: `false outside the dev profile (this stack's profile is ${settings.profile})`,
+    });
   }
   if (settings.storage.rawColdlineAfterDays <= settings.storage.rawNearlineAfterDays) {
-    issues.push({ path: ["storage", "rawColdlineAfterDays"], input: settings.storage.rawColdlineAfterDays, message: `more than storage.rawNearlineAfterDays (${settings.storage.rawNearlineAfterDays})` });
+    issues.push({
+      path: ["storage", "rawColdlineAfterDays"],
+      input: settings.storage.rawColdlineAfterDays,
+      message: `more than storage.rawNearlineAfterDays (${settings.storage.rawNearlineAfterDays})`,
+    });
   }
-  const rawProtection = RETENTION_WITHOUT_VERSIONING.check({ versioning: settings.storage.rawVersioning, retentionPolicy: settings.storage.rawRetentionDays !== undefined });
+  const rawProtection = RETENTION_WITHOUT_VERSIONING.check({
+    versioning: settings.storage.rawVersioning,
+    retentionPolicy: settings.storage.rawRetentionDays !== undefined,
+  });
   if (rawProtection) {
-    issues.push({ path: ["storage", "rawRetentionDays"], input: settings.storage.rawRetentionDays, message: `nothing while storage.rawVersioning is true: ${rawProtection} (set storage.rawVersioning: false to keep the retention policy)` });
+    issues.push({
+      path: ["storage", "rawRetentionDays"],
+      input: settings.storage.rawRetentionDays,
+      message: `nothing while storage.rawVersioning is true: ${rawProtection} (set storage.rawVersioning: false to keep the retention policy)`,
+    });
   }
   const teamNames = new Set<string>();
   settings.teams.forEach((team, i) => {
-    if (teamNames.has(team.name)) issues.push({ path: ["teams", i, "name"], input: team.name, message: "a name no other team uses" });
+    if (teamNames.has(team.name))
+      issues.push({ path: ["teams", i, "name"], input: team.name, message: "a name no other team uses" });
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
-    if (names.has(pool.name)) issues.push({ path: at("name"), input: pool.name, message: "a name no other GPU pool uses" });
+    if (names.has(pool.name))
+      issues.push({ path: at("name"), input: pool.name, message: "a name no other GPU pool uses" });
     names.add(pool.name);
-    issues.push(...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })));
+    issues.push(
+      ...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })),
+    );
   });
   return issues;
 }
@@ -461,15 +552,32 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   const teams = settings.teams.map((t) => t.name);
   const pools = settings.gpuPools.map((p) => p.name);
   const refs = (path: (string | number)[], team: string, pool: string) => {
-    if (!teams.includes(team)) issues.push({ path: [...path, "team"], input: team, message: `one of the stack's teams: ${teams.join(", ")}` });
-    if (!pools.includes(pool)) issues.push({ path: [...path, "pool"], input: pool, message: pools.length ? `one of the stack's GPU pools: ${pools.join(", ")}` : "a GPU pool, but the stack has none (cnai-platform:gpuPools)" });
+    if (!teams.includes(team))
+      issues.push({ path: [...path, "team"], input: team, message: `one of the stack's teams: ${teams.join(", ")}` });
+    if (!pools.includes(pool))
+      issues.push({
+        path: [...path, "pool"],
+        input: pool,
+        message: pools.length
+          ? `one of the stack's GPU pools: ${pools.join(", ")}`
+          : "a GPU pool, but the stack has none (cnai-platform:gpuPools)",
+      });
   };
   const unique = (path: (string | number)[], names: string[], what: string) =>
     names.forEach((name, i) => {
       const first = names.indexOf(name);
-      if (first !== i) issues.push({ path: [...path, i, "name"], input: name, message: `a name no other ${what} has (${path.join(".")}[${first}] is ${name})` });
+      if (first !== i)
+        issues.push({
+          path: [...path, i, "name"],
+          input: name,
+          message: `a name no other ${what} has (${path.join(".")}[${first}] is ${name})`,
+        });
     });
-  unique(["training", "jobs"], settings.training.jobs.map((j) => j.name), "job");
+  unique(
+    ["training", "jobs"],
+    settings.training.jobs.map((j) => j.name),
+    "job",
+  );
   settings.training.jobs.forEach((job, i) => {
     const path = ["training", "jobs", i];
     refs(path, job.team, job.pool);
@@ -478,40 +586,104 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
     const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
     if (jobPool?.workloadType === "inference") {
-      issues.push({ path: [...path, "pool"], input: job.pool, message: `a training or data pool (${job.pool} is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity)${trainingPools(settings)}` });
+      issues.push({
+        path: [...path, "pool"],
+        input: job.pool,
+        message: `a training or data pool (${job.pool} is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity)${trainingPools(settings)}`,
+      });
     }
     if (job.kind === "PyTorchJob" && !settings.training.legacyTrainingOperator) {
-      issues.push({ path: [...path, "kind"], input: job.kind, message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true" });
+      issues.push({
+        path: [...path, "kind"],
+        input: job.kind,
+        message: "TrainJob, or PyTorchJob with training.legacyTrainingOperator: true",
+      });
     }
   });
-  unique(["serving", "models"], settings.serving.models.map((m) => m.name), "model");
+  unique(
+    ["serving", "models"],
+    settings.serving.models.map((m) => m.name),
+    "model",
+  );
   const knative = settings.serving.mode === "Knative";
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
     const modelPool = settings.gpuPools.find((p) => p.name === model.pool);
     if (modelPool && modelPool.workloadType !== "inference") {
-      issues.push({ path: [...path, "pool"], input: model.pool, message: `an inference pool (${model.pool} is a ${modelPool.workloadType} pool, whose capacity Kueue gives to training jobs)` });
+      issues.push({
+        path: [...path, "pool"],
+        input: model.pool,
+        message: `an inference pool (${model.pool} is a ${modelPool.workloadType} pool, whose capacity Kueue gives to training jobs)`,
+      });
     }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpus"], model.pool, model.gpus));
-    if (model.minReplicas === 0 && !knative) issues.push({ path: [...path, "minReplicas"], input: 0, message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)" });
-    if (model.minReplicas > model.maxReplicas) issues.push({ path: [...path, "minReplicas"], input: model.minReplicas, message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})` });
-    if (model.canaryTrafficPercent !== undefined && !knative) issues.push({ path: [...path, "canaryTrafficPercent"], input: model.canaryTrafficPercent, message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)" });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps")) issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)" });
-    if (knative && model.scaleMetric !== undefined && model.scaleMetric !== "concurrency" && model.scaleMetric !== "rps") issues.push({ path: [...path, "scaleMetric"], input: model.scaleMetric, message: "concurrency or rps in Knative mode" });
+    if (model.minReplicas === 0 && !knative)
+      issues.push({
+        path: [...path, "minReplicas"],
+        input: 0,
+        message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)",
+      });
+    if (model.minReplicas > model.maxReplicas)
+      issues.push({
+        path: [...path, "minReplicas"],
+        input: model.minReplicas,
+        message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})`,
+      });
+    if (model.canaryTrafficPercent !== undefined && !knative)
+      issues.push({
+        path: [...path, "canaryTrafficPercent"],
+        input: model.canaryTrafficPercent,
+        message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)",
+      });
+    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps"))
+      issues.push({
+        path: [...path, "scaleMetric"],
+        input: model.scaleMetric,
+        message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)",
+      });
+    if (
+      knative &&
+      model.scaleMetric !== undefined &&
+      model.scaleMetric !== "concurrency" &&
+      model.scaleMetric !== "rps"
+    )
+      issues.push({
+        path: [...path, "scaleMetric"],
+        input: model.scaleMetric,
+        message: "concurrency or rps in Knative mode",
+      });
   });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
-    issues.push({ path: ["serving", "serverless"], input: region, message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}` });
+    issues.push({
+      path: ["serving", "serverless"],
+      input: region,
+      message: `a stack in a region with Cloud Run GPUs (${CLOUD_RUN_GPU_REGIONS["nvidia-l4"].join(", ")}); remove serving.serverless in ${region}`,
+    });
   }
   if (serverless && serverless.image === undefined && !settings.artifactRegistry.remoteCaches) {
-    issues.push({ path: ["serving", "serverless", "image"], input: undefined, message: `an image of the project's images repository (<name>:<tag>), or artifactRegistry.remoteCaches: true so vLLM's ${IMAGES.vllmOpenAi.image} comes through the Docker Hub remote repository` });
+    issues.push({
+      path: ["serving", "serverless", "image"],
+      input: undefined,
+      message: `an image of the project's images repository (<name>:<tag>), or artifactRegistry.remoteCaches: true so vLLM's ${IMAGES.vllmOpenAi.image} comes through the Docker Hub remote repository`,
+    });
   }
   if (serverless?.args.some((arg) => /^--(model|port)(=|$)/.test(arg))) {
-    issues.push({ path: ["serving", "serverless", "args"], input: serverless.args, message: "server arguments other than --model and --port (the model is serving.serverless.model, mounted at /models; the port is 8080)" });
+    issues.push({
+      path: ["serving", "serverless", "args"],
+      input: serverless.args,
+      message:
+        "server arguments other than --model and --port (the model is serving.serverless.model, mounted at /models; the port is 8080)",
+    });
   }
-  if (serverless && serverless.minInstances > serverless.maxInstances) issues.push({ path: ["serving", "serverless", "minInstances"], input: serverless.minInstances, message: `at most serving.serverless.maxInstances (${serverless.maxInstances})` });
+  if (serverless && serverless.minInstances > serverless.maxInstances)
+    issues.push({
+      path: ["serving", "serverless", "minInstances"],
+      input: serverless.minInstances,
+      message: `at most serving.serverless.maxInstances (${serverless.maxInstances})`,
+    });
   return issues;
 }
 
@@ -528,11 +700,13 @@ function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: 
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   const limit = pool ? gpusPerContainerLimit(pool) : undefined;
   if (!pool || limit === undefined || gpus <= limit) return [];
-  return [{
-    path: at,
-    input: gpus,
-    message: `at most ${limit} on ${pool.name}, whose GPUs are shared (${pool.accelerator.sharing?.strategy}): GKE refuses a container asking for more than one shared GPU; run more replicas or nodes, or use a pool whose GPUs are not shared`,
-  }];
+  return [
+    {
+      path: at,
+      input: gpus,
+      message: `at most ${limit} on ${pool.name}, whose GPUs are shared (${pool.accelerator.sharing?.strategy}): GKE refuses a container asking for more than one shared GPU; run more replicas or nodes, or use a pool whose GPUs are not shared`,
+    },
+  ];
 }
 
 /**
@@ -540,7 +714,15 @@ function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: 
  * Each Pod asks for its GPUs and the pool node's CPU and memory share for them (as TrainingJob and
  * ModelDeployment do).
  */
-function quotaIssues(settings: Settings, at: (string | number)[], teamName: string, poolName: string, pods: number, gpusPerPod: number, countKey: string): PoolProblem[] {
+function quotaIssues(
+  settings: Settings,
+  at: (string | number)[],
+  teamName: string,
+  poolName: string,
+  pods: number,
+  gpusPerPod: number,
+  countKey: string,
+): PoolProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   if (!team || !pool) return [];

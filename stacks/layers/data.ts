@@ -1,9 +1,13 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { DataPlatform } from "../../components/data/data-platform";
 import { MlStorage } from "../../components/data/ml-storage";
 import { PostgresDatabase } from "../../components/data/postgres-database";
 import { CMEK_CLASSIFICATIONS } from "../../components/labels";
-import { bigqueryServiceAgent, generatedServiceAgent, storageServiceAgent } from "../../components/project/service-agents";
+import {
+  bigqueryServiceAgent,
+  generatedServiceAgent,
+  storageServiceAgent,
+} from "../../components/project/service-agents";
 import { ArtifactRegistry } from "../../components/registry/artifact-registry";
 import { ModelRegistry } from "../../components/registry/model-registry";
 import { KmsKey } from "../../components/security/kms-key";
@@ -34,139 +38,193 @@ export function needsDataKey(ctx: LayerContext): boolean {
  * training reads datasets and writes checkpoints, serving reads models, pipelines write datasets
  * and ingest events, the registry keeps model metadata and artifacts.
  */
-export function buildData(ctx: LayerContext, foundation: Foundation, ids: WorkloadIdentities, afterApis: pulumi.Resource[]) {
+export function buildData(
+  ctx: LayerContext,
+  foundation: Foundation,
+  ids: WorkloadIdentities,
+  afterApis: pulumi.Resource[],
+) {
   const { settings, project, region, prefix, labels, protect } = ctx;
   const cmekEverywhere = settings.encryption.customerManagedKeys;
   const after = { dependsOn: afterApis };
 
   const pubsubAgent = generatedServiceAgent("pubsub-agent", project, "pubsub.googleapis.com", after);
   const dataKey = needsDataKey(ctx)
-    ? new KmsKey("data", {
-        project,
-        location: region,
-        prefix,
-        labels,
-        purpose: "data",
-        rotationDays: settings.encryption.keyRotationDays,
-        encrypterDecrypters: [
-          storageServiceAgent(project),
-          bigqueryServiceAgent(project),
-          pubsubAgent.member,
-          generatedServiceAgent("secretmanager-agent", project, "secretmanager.googleapis.com", after).member,
-          ...(cmekEverywhere
-            ? [
-                generatedServiceAgent("sqladmin-agent", project, "sqladmin.googleapis.com", after).member,
-                generatedServiceAgent("artifactregistry-agent", project, "artifactregistry.googleapis.com", after).member,
-              ]
-            : []),
-        ],
-        protect,
-      }, after)
+    ? new KmsKey(
+        "data",
+        {
+          project,
+          location: region,
+          prefix,
+          labels,
+          purpose: "data",
+          rotationDays: settings.encryption.keyRotationDays,
+          encrypterDecrypters: [
+            storageServiceAgent(project),
+            bigqueryServiceAgent(project),
+            pubsubAgent.member,
+            generatedServiceAgent("secretmanager-agent", project, "secretmanager.googleapis.com", after).member,
+            ...(cmekEverywhere
+              ? [
+                  generatedServiceAgent("sqladmin-agent", project, "sqladmin.googleapis.com", after).member,
+                  generatedServiceAgent("artifactregistry-agent", project, "artifactregistry.googleapis.com", after)
+                    .member,
+                ]
+              : []),
+          ],
+          protect,
+        },
+        after,
+      )
     : undefined;
   const afterKey = { dependsOn: dataKey ? [...afterApis, dataKey] : afterApis };
   const keyId = dataKey?.keyId;
 
   const s = settings.storage;
-  const storage = new MlStorage("storage", {
-    project,
-    location: region,
-    prefix,
-    labels,
-    classifications: {
-      "datasets-raw": s.classifications.datasetsRaw,
-      "datasets-curated": s.classifications.datasetsCurated,
-      models: s.classifications.models,
-      checkpoints: s.classifications.checkpoints,
-    },
-    lifecycle: {
-      "datasets-raw": {
-        nearlineAfterDays: s.rawNearlineAfterDays,
-        coldlineAfterDays: s.rawColdlineAfterDays,
-        // With versioning off (a retention policy protects raw data instead), there are no old versions to expire.
-        noncurrentVersions: s.rawVersioning ? { keep: 3, deleteAfterDays: s.noncurrentVersionDays } : undefined,
+  const storage = new MlStorage(
+    "storage",
+    {
+      project,
+      location: region,
+      prefix,
+      labels,
+      classifications: {
+        "datasets-raw": s.classifications.datasetsRaw,
+        "datasets-curated": s.classifications.datasetsCurated,
+        models: s.classifications.models,
+        checkpoints: s.classifications.checkpoints,
       },
-      "datasets-curated": { noncurrentVersions: { keep: 5, deleteAfterDays: s.noncurrentVersionDays } },
-      models: { noncurrentVersions: { keep: 10, deleteAfterDays: s.noncurrentVersionDays } },
-      checkpoints: { deleteAfterDays: s.checkpointRetentionDays },
+      lifecycle: {
+        "datasets-raw": {
+          nearlineAfterDays: s.rawNearlineAfterDays,
+          coldlineAfterDays: s.rawColdlineAfterDays,
+          // With versioning off (a retention policy protects raw data instead), there are no old versions to expire.
+          noncurrentVersions: s.rawVersioning ? { keep: 3, deleteAfterDays: s.noncurrentVersionDays } : undefined,
+        },
+        "datasets-curated": { noncurrentVersions: { keep: 5, deleteAfterDays: s.noncurrentVersionDays } },
+        models: { noncurrentVersions: { keep: 10, deleteAfterDays: s.noncurrentVersionDays } },
+        checkpoints: { deleteAfterDays: s.checkpointRetentionDays },
+      },
+      softDeleteDays: s.softDeleteDays,
+      versioning: { "datasets-raw": s.rawVersioning },
+      rawRetentionDays: s.rawRetentionDays,
+      kmsKeyName: keyId,
+      encryptAll: cmekEverywhere,
+      forceDestroy: s.forceDestroy,
+      protect,
+      access: {
+        "datasets-raw": { readers: [ids.training.member], writers: [ids.pipelines.member] },
+        "datasets-curated": { readers: [ids.training.member], writers: [ids.pipelines.member] },
+        models: {
+          readers: [ids.serving.member],
+          writers: [ids.registry.member],
+          creators: [ids.training.member, ids.pipelines.member],
+        },
+        checkpoints: { writers: [ids.training.member] },
+      },
     },
-    softDeleteDays: s.softDeleteDays,
-    versioning: { "datasets-raw": s.rawVersioning },
-    rawRetentionDays: s.rawRetentionDays,
-    kmsKeyName: keyId,
-    encryptAll: cmekEverywhere,
-    forceDestroy: s.forceDestroy,
-    protect,
-    access: {
-      "datasets-raw": { readers: [ids.training.member], writers: [ids.pipelines.member] },
-      "datasets-curated": { readers: [ids.training.member], writers: [ids.pipelines.member] },
-      models: { readers: [ids.serving.member], writers: [ids.registry.member], creators: [ids.training.member, ids.pipelines.member] },
-      checkpoints: { writers: [ids.training.member] },
-    },
-  }, afterKey);
+    afterKey,
+  );
 
   const ar = settings.artifactRegistry;
-  const registry = new ArtifactRegistry("artifacts", {
-    project,
-    location: region,
-    prefix,
-    labels,
-    cleanup: { keepRecentVersions: ar.keepRecentVersions, deleteUntaggedAfterDays: ar.deleteUntaggedAfterDays, dryRun: ar.cleanupDryRun },
-    immutableTags: ar.immutableTags,
-    remoteCaches: ar.remoteCaches,
-    kmsKeyName: cmekEverywhere ? keyId : undefined,
-    readers: [foundation.cluster.nodeServiceAccount.member, ids.training.member, ids.serving.member, ids.pipelines.member],
-    modelWriters: [ids.registry.member],
-    protect,
-  }, afterKey);
+  const registry = new ArtifactRegistry(
+    "artifacts",
+    {
+      project,
+      location: region,
+      prefix,
+      labels,
+      cleanup: {
+        keepRecentVersions: ar.keepRecentVersions,
+        deleteUntaggedAfterDays: ar.deleteUntaggedAfterDays,
+        dryRun: ar.cleanupDryRun,
+      },
+      immutableTags: ar.immutableTags,
+      remoteCaches: ar.remoteCaches,
+      kmsKeyName: cmekEverywhere ? keyId : undefined,
+      readers: [
+        foundation.cluster.nodeServiceAccount.member,
+        ids.training.member,
+        ids.serving.member,
+        ids.pipelines.member,
+      ],
+      modelWriters: [ids.registry.member],
+      protect,
+    },
+    afterKey,
+  );
 
   const dp = settings.dataPlatform;
-  const dataPlatform = new DataPlatform("data-platform", {
-    project,
-    region,
-    prefix,
-    labels,
-    classification: dp.classification,
-    tableExpirationDays: dp.tableExpirationDays,
-    deleteContentsOnDestroy: s.forceDestroy,
-    messageRetentionDays: dp.messageRetentionDays,
-    kmsKeyName: keyId && (cmekEverywhere || CMEK_CLASSIFICATIONS.includes(dp.classification)) ? keyId : undefined,
-    pubsubServiceAgent: pubsubAgent.member,
-    quality: { schedule: dp.qualitySchedule },
-    owners: dp.owners,
-    readers: [ids.training.member],
-    writers: [ids.pipelines.member],
-    publishers: [ids.pipelines.member],
-    protect,
-  }, afterKey);
+  const dataPlatform = new DataPlatform(
+    "data-platform",
+    {
+      project,
+      region,
+      prefix,
+      labels,
+      classification: dp.classification,
+      tableExpirationDays: dp.tableExpirationDays,
+      deleteContentsOnDestroy: s.forceDestroy,
+      messageRetentionDays: dp.messageRetentionDays,
+      kmsKeyName: keyId && (cmekEverywhere || CMEK_CLASSIFICATIONS.includes(dp.classification)) ? keyId : undefined,
+      pubsubServiceAgent: pubsubAgent.member,
+      quality: { schedule: dp.qualitySchedule },
+      owners: dp.owners,
+      readers: [ids.training.member],
+      writers: [ids.pipelines.member],
+      publishers: [ids.pipelines.member],
+      protect,
+    },
+    afterKey,
+  );
 
   const db = settings.modelRegistry.database;
-  const database = new PostgresDatabase("registry-db", {
-    project,
-    region,
-    prefix,
-    labels,
-    purpose: "model-registry",
-    network: foundation.network.networkId,
-    tier: db.tier,
-    highAvailability: db.highAvailability,
-    diskSizeGb: db.diskSizeGb,
-    pointInTimeRecovery: db.pointInTimeRecovery,
-    retainedBackups: db.retainedBackups,
-    deletionProtection: protect,
-    kmsKeyName: cmekEverywhere ? keyId : undefined,
-    secretAccessors: [ids.registry.member],
-    protect,
-  }, { dependsOn: [...afterKey.dependsOn, ...(foundation.network.privateServicesAccess ? [foundation.network.privateServicesAccess] : [])] });
+  const database = new PostgresDatabase(
+    "registry-db",
+    {
+      project,
+      region,
+      prefix,
+      labels,
+      purpose: "model-registry",
+      network: foundation.network.networkId,
+      tier: db.tier,
+      highAvailability: db.highAvailability,
+      diskSizeGb: db.diskSizeGb,
+      pointInTimeRecovery: db.pointInTimeRecovery,
+      retainedBackups: db.retainedBackups,
+      deletionProtection: protect,
+      kmsKeyName: cmekEverywhere ? keyId : undefined,
+      secretAccessors: [ids.registry.member],
+      protect,
+    },
+    {
+      dependsOn: [
+        ...afterKey.dependsOn,
+        ...(foundation.network.privateServicesAccess ? [foundation.network.privateServicesAccess] : []),
+      ],
+    },
+  );
 
-  const modelRegistry = new ModelRegistry("model-registry", {
-    labels,
-    kind: settings.modelRegistry.kind,
-    namespace: MODEL_REGISTRY_NAMESPACE,
-    replicas: settings.modelRegistry.replicas,
-    database: { host: database.host, port: database.port, databaseName: database.databaseName, userName: database.userName, password: database.password },
-    modelsBucket: storage.buckets.models.name,
-    serviceAccountEmail: ids.registry.email,
-  }, { providers: { kubernetes: foundation.provider } });
+  const modelRegistry = new ModelRegistry(
+    "model-registry",
+    {
+      labels,
+      kind: settings.modelRegistry.kind,
+      namespace: MODEL_REGISTRY_NAMESPACE,
+      replicas: settings.modelRegistry.replicas,
+      database: {
+        host: database.host,
+        port: database.port,
+        databaseName: database.databaseName,
+        userName: database.userName,
+        password: database.password,
+      },
+      modelsBucket: storage.buckets.models.name,
+      serviceAccountEmail: ids.registry.email,
+    },
+    { providers: { kubernetes: foundation.provider } },
+  );
 
   return { dataKey, storage, registry, dataPlatform, database, modelRegistry };
 }

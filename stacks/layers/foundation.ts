@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../../components/compute/gke-cluster";
 import { GpuNodePool } from "../../components/compute/gpu-node-pool";
 import { kubernetesProvider } from "../../components/kubernetes/cluster-provider";
@@ -28,81 +28,110 @@ export const FOUNDATION_APIS = [
 /** The network, the cluster with its GPU pools, and the Kubernetes provider. */
 export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[]) {
   const { settings, project, region, prefix, labels } = ctx;
-  const network = new Network("network", { project, region, prefix, labels, ...settings.network }, { dependsOn: afterApis });
+  const network = new Network(
+    "network",
+    { project, region, prefix, labels, ...settings.network },
+    { dependsOn: afterApis },
+  );
 
   const secretsKey = settings.encryption.customerManagedKeys
-    ? new KmsKey("gke-secrets", {
-        project,
-        location: region,
-        prefix,
-        labels,
-        purpose: "gke-secrets",
-        rotationDays: settings.encryption.keyRotationDays,
-        encrypterDecrypters: [serviceAgentMember(projectNumber(project), "gke")],
-        protect: ctx.protect,
-      }, { dependsOn: afterApis })
+    ? new KmsKey(
+        "gke-secrets",
+        {
+          project,
+          location: region,
+          prefix,
+          labels,
+          purpose: "gke-secrets",
+          rotationDays: settings.encryption.keyRotationDays,
+          encrypterDecrypters: [serviceAgentMember(projectNumber(project), "gke")],
+          protect: ctx.protect,
+        },
+        { dependsOn: afterApis },
+      )
     : undefined;
 
   const clusterSettings = settings.cluster;
-  const cluster = new GkeCluster("gke", {
-    project,
-    region,
-    prefix,
-    labels,
-    locationType: clusterSettings.location,
-    zones: settings.zones,
-    network: { network: network.networkId, subnetwork: network.subnetworkId, masterCidr: settings.network.masterCidr },
-    releaseChannel: clusterSettings.releaseChannel,
-    privateEndpoint: clusterSettings.privateEndpoint,
-    authorizedNetworks: clusterSettings.masterAuthorizedNetworks,
-    deletionProtection: clusterSettings.deletionProtection,
-    secretsEncryptionKey: secretsKey?.keyId,
-    autoscalingProfile: clusterSettings.autoscalingProfile,
-    maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
-    systemPool: clusterSettings.systemPool,
-    vulnerabilityScanning: clusterSettings.vulnerabilityScanning,
-    imageStreaming: settings.gpuPools.some((pool) => pool.imageStreaming),
-    // GPU metrics from GKE's managed DCGM with Managed Prometheus; a self-hosted stack runs dcgm-exporter instead.
-    extraMonitoringComponents: settings.observability.backend === "managed" ? ["DCGM"] : [],
-  }, { dependsOn: secretsKey ? [...afterApis, secretsKey] : afterApis, protect: ctx.protect });
-
-  const gpuPools = settings.gpuPools.map((pool) =>
-    new GpuNodePool(pool.name, {
+  const cluster = new GkeCluster(
+    "gke",
+    {
       project,
+      region,
       prefix,
       labels,
-      cluster: { name: cluster.name, location: cluster.location, region, zones: settings.zones },
-      serviceAccount: cluster.nodeServiceAccountEmail,
-      machineType: pool.machineType,
-      accelerator: pool.accelerator,
-      autoscaling: pool.autoscaling,
-      capacity: pool.capacity,
-      zones: pool.zones,
-      compactPlacement: pool.compactPlacement,
-      workloadType: pool.workloadType,
-      shiftable: pool.shiftable,
-      diskSizeGb: pool.diskSizeGb,
-      imageStreaming: pool.imageStreaming,
-    }, { dependsOn: [cluster] }),
+      locationType: clusterSettings.location,
+      zones: settings.zones,
+      network: {
+        network: network.networkId,
+        subnetwork: network.subnetworkId,
+        masterCidr: settings.network.masterCidr,
+      },
+      releaseChannel: clusterSettings.releaseChannel,
+      privateEndpoint: clusterSettings.privateEndpoint,
+      authorizedNetworks: clusterSettings.masterAuthorizedNetworks,
+      deletionProtection: clusterSettings.deletionProtection,
+      secretsEncryptionKey: secretsKey?.keyId,
+      autoscalingProfile: clusterSettings.autoscalingProfile,
+      maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
+      systemPool: clusterSettings.systemPool,
+      vulnerabilityScanning: clusterSettings.vulnerabilityScanning,
+      imageStreaming: settings.gpuPools.some((pool) => pool.imageStreaming),
+      // GPU metrics from GKE's managed DCGM with Managed Prometheus; a self-hosted stack runs dcgm-exporter instead.
+      extraMonitoringComponents: settings.observability.backend === "managed" ? ["DCGM"] : [],
+    },
+    { dependsOn: secretsKey ? [...afterApis, secretsKey] : afterApis, protect: ctx.protect },
+  );
+
+  const gpuPools = settings.gpuPools.map(
+    (pool) =>
+      new GpuNodePool(
+        pool.name,
+        {
+          project,
+          prefix,
+          labels,
+          cluster: { name: cluster.name, location: cluster.location, region, zones: settings.zones },
+          serviceAccount: cluster.nodeServiceAccountEmail,
+          machineType: pool.machineType,
+          accelerator: pool.accelerator,
+          autoscaling: pool.autoscaling,
+          capacity: pool.capacity,
+          zones: pool.zones,
+          compactPlacement: pool.compactPlacement,
+          workloadType: pool.workloadType,
+          shiftable: pool.shiftable,
+          diskSizeGb: pool.diskSizeGb,
+          imageStreaming: pool.imageStreaming,
+        },
+        { dependsOn: [cluster] },
+      ),
   );
 
   // The control plane reaches the cluster software's webhooks and aggregated APIs (private nodes:
   // GKE opens 443 and 10250 only); every Kubernetes object comes after it, through the provider.
-  const controlPlaneFirewall = new ControlPlaneFirewall("gke-control-plane", {
-    project,
-    prefix,
-    network: network.networkId,
-    masterCidr: settings.network.masterCidr,
-    nodeServiceAccount: cluster.nodeServiceAccountEmail,
-  }, { dependsOn: afterApis });
+  const controlPlaneFirewall = new ControlPlaneFirewall(
+    "gke-control-plane",
+    {
+      project,
+      prefix,
+      network: network.networkId,
+      masterCidr: settings.network.masterCidr,
+      nodeServiceAccount: cluster.nodeServiceAccountEmail,
+    },
+    { dependsOn: afterApis },
+  );
 
-  const provider = kubernetesProvider("k8s", {
-    kubeconfig: cluster.kubeconfig,
-    // The cluster's resource id: a new endpoint in the kubeconfig updates the provider instead of replacing every object.
-    clusterIdentifier: cluster.cluster.id,
-    target: settings.kubernetes.target,
-    yamlDirectory: settings.kubernetes.yamlDirectory,
-  }, { dependsOn: [cluster, controlPlaneFirewall] });
+  const provider = kubernetesProvider(
+    "k8s",
+    {
+      kubeconfig: cluster.kubeconfig,
+      // The cluster's resource id: a new endpoint in the kubeconfig updates the provider instead of replacing every object.
+      clusterIdentifier: cluster.cluster.id,
+      target: settings.kubernetes.target,
+      yamlDirectory: settings.kubernetes.yamlDirectory,
+    },
+    { dependsOn: [cluster, controlPlaneFirewall] },
+  );
 
   return { network, cluster, gpuPools, provider, controlPlaneFirewall };
 }

@@ -1,6 +1,11 @@
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
-import { type KubernetesServiceAccountRef, WORKLOAD_KINDS, type WorkloadKind, WorkloadIdentity } from "../../components/identity/workload-identity";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  type KubernetesServiceAccountRef,
+  WORKLOAD_KINDS,
+  WorkloadIdentity,
+  type WorkloadKind,
+} from "../../components/identity/workload-identity";
 import { MODEL_REGISTRY_KSA } from "../../components/registry/model-registry";
 import { type LayerContext, teamNamespace } from "./context";
 
@@ -30,7 +35,11 @@ export type WorkloadIdentities = Record<WorkloadKind, WorkloadIdentity>;
  * One Google service account per workload kind, impersonated by its Kubernetes service accounts;
  * the Workload Identity grants come after the cluster, which creates the identity pool.
  */
-export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[], cluster: pulumi.Resource): WorkloadIdentities {
+export function buildIdentities(
+  ctx: LayerContext,
+  afterApis: pulumi.Resource[],
+  cluster: pulumi.Resource,
+): WorkloadIdentities {
   const { project, prefix } = ctx;
   const ksas = (kind: WorkloadKind): KubernetesServiceAccountRef[] =>
     kind === "registry"
@@ -38,9 +47,18 @@ export function buildIdentities(ctx: LayerContext, afterApis: pulumi.Resource[],
       : ctx.settings.teams.map((team) => ({ namespace: teamNamespace(team.name), name: TEAM_SERVICE_ACCOUNTS[kind] }));
   const identities = Object.fromEntries(
     WORKLOAD_KINDS.map((kind) => {
-      const identity = new WorkloadIdentity(`${kind}-identity`, { project, prefix, kind, kubernetesServiceAccounts: ksas(kind), cluster }, { dependsOn: afterApis });
-      PROJECT_ROLES[kind].forEach((role) =>
-        new gcp.projects.IAMMember(`${kind}-${role.split("/")[1].replace(/\./g, "-")}`, { project, role, member: identity.member }, { parent: identity }),
+      const identity = new WorkloadIdentity(
+        `${kind}-identity`,
+        { project, prefix, kind, kubernetesServiceAccounts: ksas(kind), cluster },
+        { dependsOn: afterApis },
+      );
+      PROJECT_ROLES[kind].forEach(
+        (role) =>
+          new gcp.projects.IAMMember(
+            `${kind}-${role.split("/")[1].replace(/\./g, "-")}`,
+            { project, role, member: identity.member },
+            { parent: identity },
+          ),
       );
       return [kind, identity];
     }),

@@ -17,13 +17,23 @@ import type { Workloads } from "./workloads";
 export const OBSERVABILITY_APIS = ["billingbudgets.googleapis.com"] as const;
 
 /** Data services whose Data Access audit logs matter: who read the data and the secrets. */
-export const DATA_ACCESS_LOG_SERVICES = ["storage.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com", "bigquery.googleapis.com"];
+export const DATA_ACCESS_LOG_SERVICES = [
+  "storage.googleapis.com",
+  "secretmanager.googleapis.com",
+  "sqladmin.googleapis.com",
+  "bigquery.googleapis.com",
+];
 
 /**
  * Monitoring (Managed Prometheus or self-hosted), alerts, dashboards, Cloud Monitoring alert
  * policies, the budget, log retention and Data Access audit logs.
  */
-export function buildObservability(ctx: LayerContext, foundation: Foundation, workloads: Workloads, afterApis: pulumi.Resource[]) {
+export function buildObservability(
+  ctx: LayerContext,
+  foundation: Foundation,
+  workloads: Workloads,
+  afterApis: pulumi.Resource[],
+) {
   const { settings, project, region, labels } = ctx;
   const o = settings.observability;
   const pools = settings.gpuPools.map((pool) => ({
@@ -33,40 +43,75 @@ export function buildObservability(ctx: LayerContext, foundation: Foundation, wo
   }));
   const alerts = platformAlerts({ pools, thresholds: o.thresholds });
   const carbon = regionCarbon(region);
-  const dashboards = platformDashboards({ pools, pue: DATA_CENTRE_PUE, gridGco2PerKwh: carbon.gridGco2PerKwh, cfe: carbon.cfe });
+  const dashboards = platformDashboards({
+    pools,
+    pue: DATA_CENTRE_PUE,
+    gridGco2PerKwh: carbon.gridGco2PerKwh,
+    cfe: carbon.cfe,
+  });
 
   // Managed monitoring creates Cloud Monitoring dashboards too: they wait for the APIs (cnai-apply-order).
-  const k8s = { providers: { kubernetes: foundation.provider }, dependsOn: [...afterApis, workloads.kueue.chart, workloads.trainer.chart, workloads.kserve.ready] };
-  const monitoring = o.backend === "managed"
-    ? new ManagedMonitoring("monitoring", { project, labels, alerts, dashboards, queryFrontend: { prefix: ctx.prefix, cluster: foundation.cluster.cluster } }, k8s)
-    : new SelfHostedMonitoring("monitoring", {
-        labels, alerts, dashboards, retention: o.prometheus.retention, storageGi: o.prometheus.storageGi,
-        // dcgm-exporter's critical Pods: one per GPU node, each pool at its maximum plus a surge node.
-        criticalPods: settings.gpuPools.reduce((n, pool) => n + pool.autoscaling.max + 1, 0),
-      }, k8s);
+  const k8s = {
+    providers: { kubernetes: foundation.provider },
+    dependsOn: [...afterApis, workloads.kueue.chart, workloads.trainer.chart, workloads.kserve.ready],
+  };
+  const monitoring =
+    o.backend === "managed"
+      ? new ManagedMonitoring(
+          "monitoring",
+          {
+            project,
+            labels,
+            alerts,
+            dashboards,
+            queryFrontend: { prefix: ctx.prefix, cluster: foundation.cluster.cluster },
+          },
+          k8s,
+        )
+      : new SelfHostedMonitoring(
+          "monitoring",
+          {
+            labels,
+            alerts,
+            dashboards,
+            retention: o.prometheus.retention,
+            storageGi: o.prometheus.storageGi,
+            // dcgm-exporter's critical Pods: one per GPU node, each pool at its maximum plus a surge node.
+            criticalPods: settings.gpuPools.reduce((n, pool) => n + pool.autoscaling.max + 1, 0),
+          },
+          k8s,
+        );
 
   // Paging alerts reach Cloud Monitoring from Managed Prometheus; a self-hosted stack pages on GKE's system metrics.
   const paging = (o.backend === "managed" ? alerts : systemMetricAlerts(o.thresholds)).filter((a) => a.page);
-  const alerting = new CloudAlerting("alerting", {
-    project,
-    labels,
-    alerts: paging,
-    emails: o.notificationEmails,
-    channelIds: o.notificationChannels,
-  }, { dependsOn: afterApis });
+  const alerting = new CloudAlerting(
+    "alerting",
+    {
+      project,
+      labels,
+      alerts: paging,
+      emails: o.notificationEmails,
+      channelIds: o.notificationChannels,
+    },
+    { dependsOn: afterApis },
+  );
 
-  const guardrails = new ProjectGuardrails("guardrails", {
-    project,
-    projectNumber: projectNumber(project),
-    billingAccount: o.budget.billingAccount,
-    monthlyBudgetUsd: o.budget.monthlyUsd,
-    thresholds: o.budget.thresholds,
-    notificationChannels: alerting.channels,
-    logRetentionDays: o.logRetentionDays,
-    dataAccessLogServices: o.dataAccessLogs ? DATA_ACCESS_LOG_SERVICES : [],
-    // The budget's explicit provider deploys with the stack's credentials and impersonation too.
-    providerSettings: ctx.config.gcpProviderSettings,
-  }, { dependsOn: afterApis });
+  const guardrails = new ProjectGuardrails(
+    "guardrails",
+    {
+      project,
+      projectNumber: projectNumber(project),
+      billingAccount: o.budget.billingAccount,
+      monthlyBudgetUsd: o.budget.monthlyUsd,
+      thresholds: o.budget.thresholds,
+      notificationChannels: alerting.channels,
+      logRetentionDays: o.logRetentionDays,
+      dataAccessLogServices: o.dataAccessLogs ? DATA_ACCESS_LOG_SERVICES : [],
+      // The budget's explicit provider deploys with the stack's credentials and impersonation too.
+      providerSettings: ctx.config.gcpProviderSettings,
+    },
+    { dependsOn: afterApis },
+  );
 
   return { monitoring, alerting, guardrails, alerts, dashboards };
 }

@@ -1,6 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type CarbonTier, carbonTier } from "../../components/catalog/regions";
-import { type PoolTarget, allocatablePerNode, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
+import { IMAGES } from "../../components/catalog/software";
+import { allocatablePerNode, gpuResourcesPerNode, type PoolTarget } from "../../components/compute/gpu-pool-rules";
+import { queryFrontendUrl } from "../../components/observability/query-frontend";
+import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
 import { KServe } from "../../components/serving/kserve";
 import { HUGGINGFACE_GPU_IMAGE, ModelDeployment } from "../../components/serving/model-deployment";
 import { ServerlessInference } from "../../components/serving/serverless-inference";
@@ -8,14 +11,11 @@ import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
-import { IMAGES } from "../../components/catalog/software";
-import { queryFrontendUrl } from "../../components/observability/query-frontend";
-import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
+import { inBatches } from "./batches";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
 import type { WorkloadIdentities } from "./identity";
-import { inBatches } from "./batches";
 
 export const WORKLOAD_APIS = ["run.googleapis.com"] as const;
 
@@ -24,145 +24,213 @@ const SERVERLESS_PORT = 8080;
 
 /** Each GPU pool as workloads see it, with its size. */
 export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNodes: number }> {
-  return new Map(ctx.settings.gpuPools.map((pool) => {
-    const perNode = allocatablePerNode(pool);
-    return [pool.name, {
-      nodePool: `gpu-${pool.name}`,
-      accelerator: pool.accelerator.type,
-      gpusPerNode: gpuResourcesPerNode(pool),
-      cpu: perNode.cpu,
-      memoryGi: perNode.memoryGi,
-      maxNodes: pool.autoscaling.max,
-    }];
-  }));
+  return new Map(
+    ctx.settings.gpuPools.map((pool) => {
+      const perNode = allocatablePerNode(pool);
+      return [
+        pool.name,
+        {
+          nodePool: `gpu-${pool.name}`,
+          accelerator: pool.accelerator.type,
+          gpusPerNode: gpuResourcesPerNode(pool),
+          cpu: perNode.cpu,
+          memoryGi: perNode.memoryGi,
+          maxNodes: pool.autoscaling.max,
+        },
+      ];
+    }),
+  );
 }
 
 /**
  * Teams, training and serving on the cluster: team namespaces, Kueue with a flavor per GPU pool,
  * Kubeflow Trainer, KServe, the example training job and model, and Cloud Run GPU inference.
  */
-export async function buildWorkloads(ctx: LayerContext, foundation: Foundation, ids: WorkloadIdentities, data: Data, afterApis: pulumi.Resource[]) {
+export async function buildWorkloads(
+  ctx: LayerContext,
+  foundation: Foundation,
+  ids: WorkloadIdentities,
+  data: Data,
+  afterApis: pulumi.Resource[],
+) {
   const { settings, labels, region } = ctx;
   const k8s = { providers: { kubernetes: foundation.provider } };
   const tier: CarbonTier = carbonTier(region);
   const pools = poolTargets(ctx);
 
-  const teams = await inBatches(settings.teams, (team) =>
-    new TeamNamespace(`team-${team.name}`, {
-      labels,
-      team: team.name,
-      podSecurity: team.podSecurity,
-      quota: team.quota,
-      workloadIdentities: { training: ids.training.email, serving: ids.serving.email, pipelines: ids.pipelines.email },
-    }, k8s),
+  const teams = await inBatches(
+    settings.teams,
+    (team) =>
+      new TeamNamespace(
+        `team-${team.name}`,
+        {
+          labels,
+          team: team.name,
+          podSecurity: team.podSecurity,
+          quota: team.quota,
+          workloadIdentities: {
+            training: ids.training.email,
+            serving: ids.serving.email,
+            pipelines: ids.pipelines.email,
+          },
+        },
+        k8s,
+      ),
   );
   const teamOf = (name: string) => teams.find((t) => t.namespace === `team-${name}`)!;
 
-  const kueue = new Kueue("kueue", {
-    labels,
-    sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
-    // One flavor per pool; Kueue keeps inference pools out of the training queue and gates queued-provisioning pools.
-    flavors: ctx.settings.gpuPools.map((pool) => {
-      const p = pools.get(pool.name)!;
-      return {
-        nodePool: p.nodePool,
-        gpus: p.gpusPerNode * p.maxNodes,
-        cpu: p.cpu * p.maxNodes,
-        memoryGi: p.memoryGi * p.maxNodes,
-        workloadType: pool.workloadType,
-        queuedProvisioning: pool.capacity.type === "queued",
-      };
-    }),
-    teamNamespaces: teams.map((t) => t.namespace),
-    namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
-    pytorchJobs: true,
-  }, k8s);
+  const kueue = new Kueue(
+    "kueue",
+    {
+      labels,
+      sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
+      // One flavor per pool; Kueue keeps inference pools out of the training queue and gates queued-provisioning pools.
+      flavors: ctx.settings.gpuPools.map((pool) => {
+        const p = pools.get(pool.name)!;
+        return {
+          nodePool: p.nodePool,
+          gpus: p.gpusPerNode * p.maxNodes,
+          cpu: p.cpu * p.maxNodes,
+          memoryGi: p.memoryGi * p.maxNodes,
+          workloadType: pool.workloadType,
+          queuedProvisioning: pool.capacity.type === "queued",
+        };
+      }),
+      teamNamespaces: teams.map((t) => t.namespace),
+      namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
+      pytorchJobs: true,
+    },
+    k8s,
+  );
 
-  const trainer = new KubeflowTrainer("trainer", {
-    labels,
-    sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
-    legacyTrainingOperator: settings.training.legacyTrainingOperator,
-  }, k8s);
+  const trainer = new KubeflowTrainer(
+    "trainer",
+    {
+      labels,
+      sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
+      legacyTrainingOperator: settings.training.legacyTrainingOperator,
+    },
+    k8s,
+  );
 
-  const trainingJobs = await inBatches(settings.training.jobs, (job) =>
-    new TrainingJob(job.name, {
-        labels,
-        team: job.team,
-        namespace: teamOf(job.team).namespace,
-        kind: job.kind,
-        registry: data.registry.imagesHost,
-        image: `${data.registry.imagesHost}/${job.image}`,
-        command: job.command,
-        args: job.args,
-        nodes: job.nodes,
-        gpusPerNode: job.gpusPerNode,
-        pool: pools.get(job.pool)!,
-        priorityClass: job.priorityClass,
-        datasets: { bucket: data.storage.buckets["datasets-curated"].name, path: job.datasetsPath },
-        checkpoints: { bucket: data.storage.buckets.checkpoints.name, path: job.name },
-        carbonTier: tier,
-      }, { ...k8s, dependsOn: [kueue.chart, kueue.localQueues[teamOf(job.team).namespace], ...trainer.ready, ...teamOf(job.team).ready] }),
+  const trainingJobs = await inBatches(
+    settings.training.jobs,
+    (job) =>
+      new TrainingJob(
+        job.name,
+        {
+          labels,
+          team: job.team,
+          namespace: teamOf(job.team).namespace,
+          kind: job.kind,
+          registry: data.registry.imagesHost,
+          image: `${data.registry.imagesHost}/${job.image}`,
+          command: job.command,
+          args: job.args,
+          nodes: job.nodes,
+          gpusPerNode: job.gpusPerNode,
+          pool: pools.get(job.pool)!,
+          priorityClass: job.priorityClass,
+          datasets: { bucket: data.storage.buckets["datasets-curated"].name, path: job.datasetsPath },
+          checkpoints: { bucket: data.storage.buckets.checkpoints.name, path: job.name },
+          carbonTier: tier,
+        },
+        {
+          ...k8s,
+          dependsOn: [
+            kueue.chart,
+            kueue.localQueues[teamOf(job.team).namespace],
+            ...trainer.ready,
+            ...teamOf(job.team).ready,
+          ],
+        },
+      ),
   );
 
   const kserve = new KServe("kserve", { labels, mode: settings.serving.mode }, k8s);
-  const modelDeployments = await inBatches(settings.serving.models, (model) =>
-    new ModelDeployment(model.name, {
-        labels,
-        team: model.team,
-        namespace: teamOf(model.team).namespace,
-        mode: settings.serving.mode,
-        // The model server's image through the Docker Hub remote repository when the stack has one:
-        // scanned by Artifact Registry, pulled with the nodes' identity, off Docker Hub's anonymous limits.
-        image: data.registry.dockerHubHost ? `${data.registry.dockerHubHost}/${HUGGINGFACE_GPU_IMAGE}` : undefined,
-        storageUri: model.storage === "gcs"
-          ? data.storage.buckets.models.name.apply((bucket) => `gs://${bucket}/${model.path}`)
-          : `oci://${data.registry.modelsHost}/${model.path}`,
-        gpus: model.gpus,
-        pool: pools.get(model.pool)!,
-        minReplicas: model.minReplicas,
-        maxReplicas: model.maxReplicas,
-        scaleMetric: model.scaleMetric,
-        scaleTarget: model.scaleTarget,
-        canaryTrafficPercent: model.canaryTrafficPercent,
-        // KEDA reads vLLM's queue from the stack's Prometheus: in-cluster, or Managed Prometheus's query frontend.
-        metricsQueryUrl: settings.observability.backend === "managed" ? queryFrontendUrl(MONITORING_NAMESPACE) : SELF_HOSTED_QUERY_URL,
-        args: model.args,
-        carbonTier: tier,
-      }, { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] }),
+  const modelDeployments = await inBatches(
+    settings.serving.models,
+    (model) =>
+      new ModelDeployment(
+        model.name,
+        {
+          labels,
+          team: model.team,
+          namespace: teamOf(model.team).namespace,
+          mode: settings.serving.mode,
+          // The model server's image through the Docker Hub remote repository when the stack has one:
+          // scanned by Artifact Registry, pulled with the nodes' identity, off Docker Hub's anonymous limits.
+          image: data.registry.dockerHubHost ? `${data.registry.dockerHubHost}/${HUGGINGFACE_GPU_IMAGE}` : undefined,
+          storageUri:
+            model.storage === "gcs"
+              ? data.storage.buckets.models.name.apply((bucket) => `gs://${bucket}/${model.path}`)
+              : `oci://${data.registry.modelsHost}/${model.path}`,
+          gpus: model.gpus,
+          pool: pools.get(model.pool)!,
+          minReplicas: model.minReplicas,
+          maxReplicas: model.maxReplicas,
+          scaleMetric: model.scaleMetric,
+          scaleTarget: model.scaleTarget,
+          canaryTrafficPercent: model.canaryTrafficPercent,
+          // KEDA reads vLLM's queue from the stack's Prometheus: in-cluster, or Managed Prometheus's query frontend.
+          metricsQueryUrl:
+            settings.observability.backend === "managed"
+              ? queryFrontendUrl(MONITORING_NAMESPACE)
+              : SELF_HOSTED_QUERY_URL,
+          args: model.args,
+          carbonTier: tier,
+        },
+        { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] },
+      ),
   );
 
   const serverlessSettings = settings.serving.serverless;
   // vLLM from Docker Hub through the remote repository (or the team's image), serving the model
   // folder of the models bucket, mounted read-only at /models and read with the serving identity.
   const registry = serverlessSettings?.image ? data.registry.imagesHost : data.registry.dockerHubHost;
-  const serverless = serverlessSettings && registry
-    ? new ServerlessInference(serverlessSettings.name, {
-        project: ctx.project,
-        region,
-        prefix: ctx.prefix,
-        labels,
-        registry,
-        image: `${registry}/${serverlessSettings.image ?? IMAGES.vllmOpenAi.image}`,
-        serviceAccount: ids.serving.email,
-        models: { bucket: data.storage.buckets.models.name },
-        command: ["vllm", "serve"],
-        args: [`/models/${serverlessSettings.model}`, `--served-model-name=${serverlessSettings.name}`, `--port=${SERVERLESS_PORT}`, ...serverlessSettings.args],
-        port: SERVERLESS_PORT,
-        minInstances: serverlessSettings.minInstances,
-        maxInstances: serverlessSettings.maxInstances,
-        concurrency: serverlessSettings.concurrency,
-        ingress: serverlessSettings.ingress,
-        invokers: serverlessSettings.invokers,
-        // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
-        deployHealthCheck: serverlessSettings.deployHealthCheck,
-        deletionProtection: ctx.protect,
-        // The first revision starts at deploy: the image's repository and the models bucket's grant
-        // to the serving identity come first (cnai-apply-order).
-      }, { dependsOn: [...afterApis, data.storage.buckets.models, ...Object.values(data.registry.repositories).filter((r): r is NonNullable<typeof r> => r !== undefined)] })
-    : undefined;
+  const serverless =
+    serverlessSettings && registry
+      ? new ServerlessInference(
+          serverlessSettings.name,
+          {
+            project: ctx.project,
+            region,
+            prefix: ctx.prefix,
+            labels,
+            registry,
+            image: `${registry}/${serverlessSettings.image ?? IMAGES.vllmOpenAi.image}`,
+            serviceAccount: ids.serving.email,
+            models: { bucket: data.storage.buckets.models.name },
+            command: ["vllm", "serve"],
+            args: [
+              `/models/${serverlessSettings.model}`,
+              `--served-model-name=${serverlessSettings.name}`,
+              `--port=${SERVERLESS_PORT}`,
+              ...serverlessSettings.args,
+            ],
+            port: SERVERLESS_PORT,
+            minInstances: serverlessSettings.minInstances,
+            maxInstances: serverlessSettings.maxInstances,
+            concurrency: serverlessSettings.concurrency,
+            ingress: serverlessSettings.ingress,
+            invokers: serverlessSettings.invokers,
+            // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
+            deployHealthCheck: serverlessSettings.deployHealthCheck,
+            deletionProtection: ctx.protect,
+            // The first revision starts at deploy: the image's repository and the models bucket's grant
+            // to the serving identity come first (cnai-apply-order).
+          },
+          {
+            dependsOn: [
+              ...afterApis,
+              data.storage.buckets.models,
+              ...Object.values(data.registry.repositories).filter((r): r is NonNullable<typeof r> => r !== undefined),
+            ],
+          },
+        )
+      : undefined;
 
   return { teams, kueue, trainer, trainingJobs, kserve, modelDeployments, serverless };
 }
 
 export type Workloads = Awaited<ReturnType<typeof buildWorkloads>>;
-

@@ -1,11 +1,38 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
+import {
+  type AlertRule,
+  alertKey,
+  durationSeconds,
+  platformAlerts,
+  resolveThresholds,
+  ruleGroup,
+  systemMetricAlerts,
+} from "../../components/observability/alerts";
+import {
+  cloudMonitoringDashboard,
+  type Dashboard,
+  dashboardQueries,
+  grafanaDashboard,
+  platformDashboards,
+} from "../../components/observability/dashboards";
+import {
+  DCGM,
+  DRIFT_METRIC,
+  GKE_SYSTEM,
+  KUBE_STATE,
+  KUEUE,
+  objectNamespace,
+  VLLM,
+} from "../../components/observability/metrics";
 import { parser } from "../../scripts/lib/promql";
-import { type AlertRule, alertKey, durationSeconds, platformAlerts, resolveThresholds, ruleGroup, systemMetricAlerts } from "../../components/observability/alerts";
-import { type Dashboard, cloudMonitoringDashboard, dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
-import { DCGM, DRIFT_METRIC, GKE_SYSTEM, KUBE_STATE, KUEUE, VLLM, objectNamespace } from "../../components/observability/metrics";
 
 const POOLS = [{ nodePool: "gpu-l4", maxNodes: 4 }];
-const DASHBOARD_CONTEXT = { pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }], pue: 1.09, gridGco2PerKwh: 412.72, cfe: 0.87 };
+const DASHBOARD_CONTEXT = {
+  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
+  pue: 1.09,
+  gridGco2PerKwh: 412.72,
+  cfe: 0.87,
+};
 
 /** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
 function promqlErrors(expr: string): number[] {
@@ -57,10 +84,20 @@ describe("alerts and dashboards", () => {
     const alerts = platformAlerts({ pools: POOLS });
 
     it("holds the platform's alerts, in order, one GpuPoolAtMaximum per pool", () => {
-      assert.deepStrictEqual(alerts.map((a) => a.name), [
-        "GpuIdle", "GpuMemoryPressure", "GpuXidErrors", "GpuPoolAtMaximum",
-        "InferenceLatencyP99High", "InferenceErrorRateHigh", "InferenceQueueDepthHigh", "TrainingPendingTooLong", "ModelDriftHigh",
-      ]);
+      assert.deepStrictEqual(
+        alerts.map((a) => a.name),
+        [
+          "GpuIdle",
+          "GpuMemoryPressure",
+          "GpuXidErrors",
+          "GpuPoolAtMaximum",
+          "InferenceLatencyP99High",
+          "InferenceErrorRateHigh",
+          "InferenceQueueDepthHigh",
+          "TrainingPendingTooLong",
+          "ModelDriftHigh",
+        ],
+      );
     });
 
     it("gives every alert a severity, a Prometheus duration, a summary and a runbook", () => {
@@ -74,23 +111,39 @@ describe("alerts and dashboards", () => {
     });
 
     it("makes XID errors, p99 latency and error rate critical, and the rest warnings", () => {
-      assert.deepStrictEqual(alerts.filter((a) => a.severity === "critical").map((a) => a.name), ["GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"]);
+      assert.deepStrictEqual(
+        alerts.filter((a) => a.severity === "critical").map((a) => a.name),
+        ["GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"],
+      );
     });
 
     it("pages on idle GPUs, XID errors, p99 latency and error rate only", () => {
-      assert.deepStrictEqual(alerts.filter((a) => a.page).map((a) => a.name), ["GpuIdle", "GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"]);
+      assert.deepStrictEqual(
+        alerts.filter((a) => a.page).map((a) => a.name),
+        ["GpuIdle", "GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"],
+      );
     });
 
     it("resolves the thresholds to their documented defaults", () => {
       assert.deepStrictEqual(resolveThresholds(), {
-        gpuIdlePercent: 10, gpuIdleFor: "2h", gpuMemoryFraction: 0.95, latencyP99Seconds: 10, errorRate: 0.05, queueDepth: 20, pendingFor: "2h", drift: 0.2,
+        gpuIdlePercent: 10,
+        gpuIdleFor: "2h",
+        gpuMemoryFraction: 0.95,
+        latencyP99Seconds: 10,
+        errorRate: 0.05,
+        queueDepth: 20,
+        pendingFor: "2h",
+        drift: 0.2,
       });
       assert.deepStrictEqual(resolveThresholds({}), resolveThresholds());
     });
 
     it("GpuIdle: average DCGM utilisation over an hour under 10 % for 2h", () => {
       const a = byName(alerts, "GpuIdle");
-      assert.strictEqual(a.expr, `avg by (namespace, Hostname, gpu) (label_replace(avg_over_time(${DCGM.utilisation}[1h]), "namespace", "$1", "exported_namespace", "(.+)")) < 10`);
+      assert.strictEqual(
+        a.expr,
+        `avg by (namespace, Hostname, gpu) (label_replace(avg_over_time(${DCGM.utilisation}[1h]), "namespace", "$1", "exported_namespace", "(.+)")) < 10`,
+      );
       assert.strictEqual(a.for, "2h");
       assert.strictEqual(a.severity, "warning");
       assert.match(a.summary, /10 %/);
@@ -98,7 +151,10 @@ describe("alerts and dashboards", () => {
 
     it("GpuMemoryPressure: frame-buffer use over 0.95 for 15m", () => {
       const a = byName(alerts, "GpuMemoryPressure");
-      assert.strictEqual(a.expr, `max by (namespace, Hostname, gpu) (label_replace(${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree}), "namespace", "$1", "exported_namespace", "(.+)")) > 0.95`);
+      assert.strictEqual(
+        a.expr,
+        `max by (namespace, Hostname, gpu) (label_replace(${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree}), "namespace", "$1", "exported_namespace", "(.+)")) > 0.95`,
+      );
       assert.strictEqual(a.for, "15m");
       assert.match(a.summary, /95 %/);
     });
@@ -111,45 +167,84 @@ describe("alerts and dashboards", () => {
 
     it("GpuPoolAtMaximum: the pool's node count at its maxNodes, for 30m, one per pool, scoped to the pool", () => {
       const a = byName(alerts, "GpuPoolAtMaximum");
-      assert.strictEqual(a.expr, `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) >= 4`);
+      assert.strictEqual(
+        a.expr,
+        `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) >= 4`,
+      );
       assert.strictEqual(a.scope, "gpu-l4");
       assert.strictEqual(a.for, "30m");
       assert.strictEqual(a.severity, "warning");
       assert.match(a.summary, /gpu-l4/);
       assert.match(a.summary, /4 nodes/);
 
-      const two = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }, { nodePool: "gpu-h100", maxNodes: 2 }] }).filter((x) => x.name === "GpuPoolAtMaximum");
-      assert.deepStrictEqual(two.map((x) => x.expr), [
-        `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) >= 4`,
-        `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-h100"}) >= 2`,
-      ]);
-      assert.deepStrictEqual(two.map((x) => x.scope), ["gpu-l4", "gpu-h100"]);
-      assert.strictEqual(platformAlerts({ pools: [] }).filter((x) => x.name === "GpuPoolAtMaximum").length, 0, "no pools, no pool alerts");
+      const two = platformAlerts({
+        pools: [
+          { nodePool: "gpu-l4", maxNodes: 4 },
+          { nodePool: "gpu-h100", maxNodes: 2 },
+        ],
+      }).filter((x) => x.name === "GpuPoolAtMaximum");
+      assert.deepStrictEqual(
+        two.map((x) => x.expr),
+        [
+          `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) >= 4`,
+          `count by (label_cloud_google_com_gke_nodepool) (${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-h100"}) >= 2`,
+        ],
+      );
+      assert.deepStrictEqual(
+        two.map((x) => x.scope),
+        ["gpu-l4", "gpu-h100"],
+      );
+      assert.strictEqual(
+        platformAlerts({ pools: [] }).filter((x) => x.name === "GpuPoolAtMaximum").length,
+        0,
+        "no pools, no pool alerts",
+      );
       assert.strictEqual(platformAlerts({ pools: [] }).length, 8);
     });
 
     it("only the pool alerts have a scope; the others are told apart by name", () => {
-      const two = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }, { nodePool: "gpu-h100", maxNodes: 2 }] });
-      assert.deepStrictEqual(two.filter((a) => a.scope !== undefined).map((a) => [a.name, a.scope]), [["GpuPoolAtMaximum", "gpu-l4"], ["GpuPoolAtMaximum", "gpu-h100"]]);
+      const two = platformAlerts({
+        pools: [
+          { nodePool: "gpu-l4", maxNodes: 4 },
+          { nodePool: "gpu-h100", maxNodes: 2 },
+        ],
+      });
+      assert.deepStrictEqual(
+        two.filter((a) => a.scope !== undefined).map((a) => [a.name, a.scope]),
+        [
+          ["GpuPoolAtMaximum", "gpu-l4"],
+          ["GpuPoolAtMaximum", "gpu-h100"],
+        ],
+      );
       const keys = two.map(alertKey);
       assert.strictEqual(new Set(keys).size, keys.length, `keys are unique: ${keys.join(", ")}`);
     });
 
     it("reads the DCGM series' namespace as the workload's (objectNamespace) in GpuIdle and GpuMemoryPressure, not in GpuXidErrors", () => {
       assert.ok(byName(alerts, "GpuIdle").expr.includes(objectNamespace(`avg_over_time(${DCGM.utilisation}[1h])`)));
-      assert.ok(byName(alerts, "GpuMemoryPressure").expr.includes(objectNamespace(`${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`)));
+      assert.ok(
+        byName(alerts, "GpuMemoryPressure").expr.includes(
+          objectNamespace(`${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`),
+        ),
+      );
       assert.ok(!byName(alerts, "GpuXidErrors").expr.includes("label_replace"), "XID errors are by node and GPU");
     });
 
     it("InferenceLatencyP99High: vLLM e2e latency p99 over 10 s for 10m", () => {
       const a = byName(alerts, "InferenceLatencyP99High");
-      assert.strictEqual(a.expr, `histogram_quantile(0.99, sum by (namespace, model_name, le) (rate(${VLLM.latency}[5m]))) > 10`);
+      assert.strictEqual(
+        a.expr,
+        `histogram_quantile(0.99, sum by (namespace, model_name, le) (rate(${VLLM.latency}[5m]))) > 10`,
+      );
       assert.strictEqual(a.for, "10m");
     });
 
     it("InferenceErrorRateHigh: share of 5xx over 0.05 for 10m", () => {
       const a = byName(alerts, "InferenceErrorRateHigh");
-      assert.strictEqual(a.expr, `sum by (namespace) (rate(${VLLM.httpRequests}{status=~"5.."}[5m])) / sum by (namespace) (rate(${VLLM.httpRequests}[5m])) > 0.05`);
+      assert.strictEqual(
+        a.expr,
+        `sum by (namespace) (rate(${VLLM.httpRequests}{status=~"5.."}[5m])) / sum by (namespace) (rate(${VLLM.httpRequests}[5m])) > 0.05`,
+      );
       assert.strictEqual(a.for, "10m");
       assert.match(a.summary, /5 %/);
     });
@@ -176,12 +271,28 @@ describe("alerts and dashboards", () => {
     it("every expression parses as PromQL, with and without pools", () => {
       assertParses(alerts.map((a) => a.expr));
       assertParses(platformAlerts({ pools: [] }).map((a) => a.expr));
-      assertParses(platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }, { nodePool: "gpu-a100", maxNodes: 8 }] }).map((a) => a.expr));
+      assertParses(
+        platformAlerts({
+          pools: [
+            { nodePool: "gpu-l4", maxNodes: 4 },
+            { nodePool: "gpu-a100", maxNodes: 8 },
+          ],
+        }).map((a) => a.expr),
+      );
     });
   });
 
   describe("platformAlerts, thresholds", () => {
-    const thresholds = { gpuIdlePercent: 25, gpuIdleFor: "4h", gpuMemoryFraction: 0.9, latencyP99Seconds: 3, errorRate: 0.01, queueDepth: 50, pendingFor: "30m", drift: 0.35 };
+    const thresholds = {
+      gpuIdlePercent: 25,
+      gpuIdleFor: "4h",
+      gpuMemoryFraction: 0.9,
+      latencyP99Seconds: 3,
+      errorRate: 0.01,
+      queueDepth: 50,
+      pendingFor: "30m",
+      drift: 0.35,
+    };
     const alerts = platformAlerts({ pools: POOLS, thresholds });
 
     it("change the expressions", () => {
@@ -197,7 +308,15 @@ describe("alerts and dashboards", () => {
       const defaults = platformAlerts({ pools: POOLS });
       assert.strictEqual(byName(alerts, "GpuIdle").for, "4h");
       assert.strictEqual(byName(alerts, "TrainingPendingTooLong").for, "30m");
-      for (const name of ["GpuMemoryPressure", "GpuXidErrors", "GpuPoolAtMaximum", "InferenceLatencyP99High", "InferenceErrorRateHigh", "InferenceQueueDepthHigh", "ModelDriftHigh"]) {
+      for (const name of [
+        "GpuMemoryPressure",
+        "GpuXidErrors",
+        "GpuPoolAtMaximum",
+        "InferenceLatencyP99High",
+        "InferenceErrorRateHigh",
+        "InferenceQueueDepthHigh",
+        "ModelDriftHigh",
+      ]) {
         assert.strictEqual(byName(alerts, name).for, byName(defaults, name).for, name);
       }
     });
@@ -225,7 +344,10 @@ describe("alerts and dashboards", () => {
     const alerts = systemMetricAlerts();
 
     it("alerts on idle GPUs and GPU memory pressure, both paging warnings", () => {
-      assert.deepStrictEqual(alerts.map((a) => a.name), ["GpuIdle", "GpuMemoryPressure"]);
+      assert.deepStrictEqual(
+        alerts.map((a) => a.name),
+        ["GpuIdle", "GpuMemoryPressure"],
+      );
       for (const a of alerts) {
         assert.strictEqual(a.severity, "warning", a.name);
         assert.strictEqual(a.page, true, a.name);
@@ -239,8 +361,14 @@ describe("alerts and dashboards", () => {
         gpuMemoryUsed: "kubernetes_io:container_accelerator_memory_used",
         gpuMemoryTotal: "kubernetes_io:container_accelerator_memory_total",
       });
-      assert.strictEqual(byName(alerts, "GpuIdle").expr, `avg by (namespace_name, pod_name) (avg_over_time(${GKE_SYSTEM.gpuDutyCycle}[1h])) < 10`);
-      assert.strictEqual(byName(alerts, "GpuMemoryPressure").expr, `max by (namespace_name, pod_name) (${GKE_SYSTEM.gpuMemoryUsed} / ${GKE_SYSTEM.gpuMemoryTotal}) > 0.95`);
+      assert.strictEqual(
+        byName(alerts, "GpuIdle").expr,
+        `avg by (namespace_name, pod_name) (avg_over_time(${GKE_SYSTEM.gpuDutyCycle}[1h])) < 10`,
+      );
+      assert.strictEqual(
+        byName(alerts, "GpuMemoryPressure").expr,
+        `max by (namespace_name, pod_name) (${GKE_SYSTEM.gpuMemoryUsed} / ${GKE_SYSTEM.gpuMemoryTotal}) > 0.95`,
+      );
       for (const a of alerts) assert.ok(!a.expr.includes("DCGM_"), `${a.name} does not read DCGM`);
     });
 
@@ -266,8 +394,14 @@ describe("alerts and dashboards", () => {
     });
 
     it("is name-scope for an alert with one", () => {
-      assert.strictEqual(alertKey({ ...alert, name: "GpuPoolAtMaximum", scope: "gpu-h100-train" }), "GpuPoolAtMaximum-gpu-h100-train");
-      assert.strictEqual(alertKey(byName(platformAlerts({ pools: POOLS }), "GpuPoolAtMaximum")), "GpuPoolAtMaximum-gpu-l4");
+      assert.strictEqual(
+        alertKey({ ...alert, name: "GpuPoolAtMaximum", scope: "gpu-h100-train" }),
+        "GpuPoolAtMaximum-gpu-h100-train",
+      );
+      assert.strictEqual(
+        alertKey(byName(platformAlerts({ pools: POOLS }), "GpuPoolAtMaximum")),
+        "GpuPoolAtMaximum-gpu-l4",
+      );
     });
 
     it("ignores an empty scope", () => {
@@ -281,7 +415,10 @@ describe("alerts and dashboards", () => {
     });
 
     it("wraps any expression, which still parses", () => {
-      assertParses([objectNamespace(`${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`), `sum by (namespace) (${objectNamespace(DCGM.utilisation)})`]);
+      assertParses([
+        objectNamespace(`${DCGM.memoryUsed} / (${DCGM.memoryUsed} + ${DCGM.memoryFree})`),
+        `sum by (namespace) (${objectNamespace(DCGM.utilisation)})`,
+      ]);
     });
   });
 
@@ -295,12 +432,17 @@ describe("alerts and dashboards", () => {
 
     it("refuses what is not a single Prometheus duration, naming the forms allowed", () => {
       for (const bad of ["5 minutes", "1h30m", "", "10", "2w", "-1m", "1.5h"]) {
-        assert.throws(() => durationSeconds(bad), { message: `"${bad}" is not a Prometheus duration (90s, 15m, 2h, 1d)` }, bad);
+        assert.throws(
+          () => durationSeconds(bad),
+          { message: `"${bad}" is not a Prometheus duration (90s, 15m, 2h, 1d)` },
+          bad,
+        );
       }
     });
 
     it("reads every alert's duration", () => {
-      for (const a of [...platformAlerts({ pools: POOLS }), ...systemMetricAlerts()]) assert.doesNotThrow(() => durationSeconds(a.for), a.name);
+      for (const a of [...platformAlerts({ pools: POOLS }), ...systemMetricAlerts()])
+        assert.doesNotThrow(() => durationSeconds(a.for), a.name);
     });
   });
 
@@ -334,12 +476,15 @@ describe("alerts and dashboards", () => {
     const facility = `(sum(${DCGM.power}) / 1000) * 1.09`;
 
     it("has the GPU fleet, serving, training and cost-and-carbon dashboards", () => {
-      assert.deepStrictEqual(dashboards.map((d) => [d.uid, d.title]), [
-        ["cnai-gpu-fleet", "cnai · GPU fleet"],
-        ["cnai-serving", "cnai · Model serving"],
-        ["cnai-training", "cnai · Training"],
-        ["cnai-cost-carbon", "cnai · Cost and carbon"],
-      ]);
+      assert.deepStrictEqual(
+        dashboards.map((d) => [d.uid, d.title]),
+        [
+          ["cnai-gpu-fleet", "cnai · GPU fleet"],
+          ["cnai-serving", "cnai · Model serving"],
+          ["cnai-training", "cnai · Training"],
+          ["cnai-cost-carbon", "cnai · Cost and carbon"],
+        ],
+      );
       for (const d of dashboards) {
         for (const p of d.panels) {
           assert.ok(p.queries.length > 0, `${d.uid} ${p.title} has a query`);
@@ -350,63 +495,124 @@ describe("alerts and dashboards", () => {
 
     it("GPU fleet: utilisation by team and by pool, memory by team, power by pool, GPUs reporting", () => {
       const d = dashboard(dashboards, "cnai-gpu-fleet");
-      assert.deepStrictEqual(d.panels.map((p) => [p.title, p.unit]), [
-        ["GPU utilisation by team", "percent"],
-        ["GPU utilisation by pool", "percent"],
-        ["GPU memory used by team", "mebibytes"],
-        ["GPU power by pool", "watts"],
-        ["GPUs reporting", "short"],
-      ]);
+      assert.deepStrictEqual(
+        d.panels.map((p) => [p.title, p.unit]),
+        [
+          ["GPU utilisation by team", "percent"],
+          ["GPU utilisation by pool", "percent"],
+          ["GPU memory used by team", "mebibytes"],
+          ["GPU power by pool", "watts"],
+          ["GPUs reporting", "short"],
+        ],
+      );
       const join = `* on (Hostname) group_left (label_cloud_google_com_gke_nodepool) label_replace(${KUBE_STATE.nodeLabels}, "Hostname", "$1", "node", "(.*)")`;
-      assert.deepStrictEqual(panel(d, "GPU utilisation by team").queries, [{ expr: `avg by (namespace) (label_replace(${DCGM.utilisation}, "namespace", "$1", "exported_namespace", "(.+)"))`, legend: "{{namespace}}" }]);
-      assert.deepStrictEqual(panel(d, "GPU utilisation by pool").queries, [{ expr: `avg by (label_cloud_google_com_gke_nodepool) (${DCGM.utilisation} ${join})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }]);
-      assert.deepStrictEqual(panel(d, "GPU memory used by team").queries, [{ expr: `sum by (namespace) (label_replace(${DCGM.memoryUsed}, "namespace", "$1", "exported_namespace", "(.+)"))`, legend: "{{namespace}}" }]);
-      assert.deepStrictEqual(panel(d, "GPU power by pool").queries, [{ expr: `sum by (label_cloud_google_com_gke_nodepool) (${DCGM.power} ${join})`, legend: "{{label_cloud_google_com_gke_nodepool}}" }]);
-      assert.deepStrictEqual(panel(d, "GPUs reporting").queries, [{ expr: `count(${DCGM.utilisation})`, legend: "GPUs" }]);
+      assert.deepStrictEqual(panel(d, "GPU utilisation by team").queries, [
+        {
+          expr: `avg by (namespace) (label_replace(${DCGM.utilisation}, "namespace", "$1", "exported_namespace", "(.+)"))`,
+          legend: "{{namespace}}",
+        },
+      ]);
+      assert.deepStrictEqual(panel(d, "GPU utilisation by pool").queries, [
+        {
+          expr: `avg by (label_cloud_google_com_gke_nodepool) (${DCGM.utilisation} ${join})`,
+          legend: "{{label_cloud_google_com_gke_nodepool}}",
+        },
+      ]);
+      assert.deepStrictEqual(panel(d, "GPU memory used by team").queries, [
+        {
+          expr: `sum by (namespace) (label_replace(${DCGM.memoryUsed}, "namespace", "$1", "exported_namespace", "(.+)"))`,
+          legend: "{{namespace}}",
+        },
+      ]);
+      assert.deepStrictEqual(panel(d, "GPU power by pool").queries, [
+        {
+          expr: `sum by (label_cloud_google_com_gke_nodepool) (${DCGM.power} ${join})`,
+          legend: "{{label_cloud_google_com_gke_nodepool}}",
+        },
+      ]);
+      assert.deepStrictEqual(panel(d, "GPUs reporting").queries, [
+        { expr: `count(${DCGM.utilisation})`, legend: "GPUs" },
+      ]);
     });
 
     it("serving: latency p50 and p99, throughput, tokens per second and requests waiting, by model", () => {
       const d = dashboard(dashboards, "cnai-serving");
-      assert.deepStrictEqual(d.panels.map((p) => [p.title, p.unit]), [
-        ["Latency p50 and p99 by model", "seconds"],
-        ["Throughput by model", "reqps"],
-        ["Tokens per second by model", "tokensps"],
-        ["Requests waiting", "short"],
-      ]);
+      assert.deepStrictEqual(
+        d.panels.map((p) => [p.title, p.unit]),
+        [
+          ["Latency p50 and p99 by model", "seconds"],
+          ["Throughput by model", "reqps"],
+          ["Tokens per second by model", "tokensps"],
+          ["Requests waiting", "short"],
+        ],
+      );
       assert.deepStrictEqual(panel(d, "Latency p50 and p99 by model").queries, [
-        { expr: `histogram_quantile(0.5, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`, legend: "p50 {{model_name}}" },
-        { expr: `histogram_quantile(0.99, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`, legend: "p99 {{model_name}}" },
+        {
+          expr: `histogram_quantile(0.5, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`,
+          legend: "p50 {{model_name}}",
+        },
+        {
+          expr: `histogram_quantile(0.99, sum by (model_name, le) (rate(${VLLM.latency}[5m])))`,
+          legend: "p99 {{model_name}}",
+        },
       ]);
-      assert.deepStrictEqual(panel(d, "Throughput by model").queries, [{ expr: "sum by (model_name) (rate(vllm:e2e_request_latency_seconds_count[5m]))", legend: "{{model_name}}" }]);
-      assert.deepStrictEqual(panel(d, "Tokens per second by model").queries, [{ expr: `sum by (model_name) (rate(${VLLM.generationTokens}[5m]))`, legend: "{{model_name}}" }]);
-      assert.deepStrictEqual(panel(d, "Requests waiting").queries, [{ expr: `sum by (model_name) (${VLLM.waiting})`, legend: "{{model_name}}" }]);
+      assert.deepStrictEqual(panel(d, "Throughput by model").queries, [
+        { expr: "sum by (model_name) (rate(vllm:e2e_request_latency_seconds_count[5m]))", legend: "{{model_name}}" },
+      ]);
+      assert.deepStrictEqual(panel(d, "Tokens per second by model").queries, [
+        { expr: `sum by (model_name) (rate(${VLLM.generationTokens}[5m]))`, legend: "{{model_name}}" },
+      ]);
+      assert.deepStrictEqual(panel(d, "Requests waiting").queries, [
+        { expr: `sum by (model_name) (${VLLM.waiting})`, legend: "{{model_name}}" },
+      ]);
     });
 
     it("training: pending workloads, queue wait p90, admitted workloads and job durations", () => {
       const d = dashboard(dashboards, "cnai-training");
-      assert.deepStrictEqual(d.panels.map((p) => [p.title, p.unit]), [
-        ["Workloads pending in Kueue", "short"],
-        ["Queue wait p90", "seconds"],
-        ["Admitted workloads", "short"],
-        ["Job durations", "seconds"],
-      ]);
-      assert.strictEqual(panel(d, "Workloads pending in Kueue").queries[0].expr, `sum by (cluster_queue, status) (${KUEUE.pending})`);
-      assert.strictEqual(panel(d, "Queue wait p90").queries[0].expr, `histogram_quantile(0.9, sum by (cluster_queue, le) (rate(${KUEUE.admissionWait}[1h])))`);
-      assert.strictEqual(panel(d, "Admitted workloads").queries[0].expr, `sum by (cluster_queue) (${KUEUE.admittedActive})`);
-      assert.strictEqual(panel(d, "Job durations").queries[0].expr,
-        `max by (namespace, job_name) (label_replace(${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart}, "namespace", "$1", "exported_namespace", "(.+)"))`);
+      assert.deepStrictEqual(
+        d.panels.map((p) => [p.title, p.unit]),
+        [
+          ["Workloads pending in Kueue", "short"],
+          ["Queue wait p90", "seconds"],
+          ["Admitted workloads", "short"],
+          ["Job durations", "seconds"],
+        ],
+      );
+      assert.strictEqual(
+        panel(d, "Workloads pending in Kueue").queries[0].expr,
+        `sum by (cluster_queue, status) (${KUEUE.pending})`,
+      );
+      assert.strictEqual(
+        panel(d, "Queue wait p90").queries[0].expr,
+        `histogram_quantile(0.9, sum by (cluster_queue, le) (rate(${KUEUE.admissionWait}[1h])))`,
+      );
+      assert.strictEqual(
+        panel(d, "Admitted workloads").queries[0].expr,
+        `sum by (cluster_queue) (${KUEUE.admittedActive})`,
+      );
+      assert.strictEqual(
+        panel(d, "Job durations").queries[0].expr,
+        `max by (namespace, job_name) (label_replace(${KUBE_STATE.jobCompletion} - ${KUBE_STATE.jobStart}, "namespace", "$1", "exported_namespace", "(.+)"))`,
+      );
     });
 
     it("cost and carbon: power with the PUE, energy per day, emissions with the grid intensity and the CFE share", () => {
       const d = dashboard(dashboards, "cnai-cost-carbon");
-      assert.deepStrictEqual(d.panels.map((p) => [p.title, p.unit]), [
-        ["GPU power, with data-centre overhead", "kilowatts"],
-        ["Energy per day at the current draw", "kwh-per-day"],
-        ["Emissions (location-based, and net of carbon-free energy)", "kg-per-hour"],
-        ["GPU node cost", "usd-per-hour"],
+      assert.deepStrictEqual(
+        d.panels.map((p) => [p.title, p.unit]),
+        [
+          ["GPU power, with data-centre overhead", "kilowatts"],
+          ["Energy per day at the current draw", "kwh-per-day"],
+          ["Emissions (location-based, and net of carbon-free energy)", "kg-per-hour"],
+          ["GPU node cost", "usd-per-hour"],
+        ],
+      );
+      assert.deepStrictEqual(panel(d, "GPU power, with data-centre overhead").queries, [
+        { expr: facility, legend: "kW" },
       ]);
-      assert.deepStrictEqual(panel(d, "GPU power, with data-centre overhead").queries, [{ expr: facility, legend: "kW" }]);
-      assert.deepStrictEqual(panel(d, "Energy per day at the current draw").queries, [{ expr: `(${facility}) * 24`, legend: "kWh/day" }]);
+      assert.deepStrictEqual(panel(d, "Energy per day at the current draw").queries, [
+        { expr: `(${facility}) * 24`, legend: "kWh/day" },
+      ]);
       assert.deepStrictEqual(panel(d, "Emissions (location-based, and net of carbon-free energy)").queries, [
         { expr: `(${facility}) * 412.72 / 1000`, legend: "location-based" },
         { expr: `(${facility}) * 412.72 * 0.13 / 1000`, legend: "CFE-adjusted" },
@@ -415,26 +621,45 @@ describe("alerts and dashboards", () => {
 
     it("cost: each pool's node count (0 when it has none) times its hourly price, summed", () => {
       const one = panel(dashboard(dashboards, "cnai-cost-carbon"), "GPU node cost");
-      assert.deepStrictEqual(one.queries, [{ expr: `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85`, legend: "USD/h" }]);
+      assert.deepStrictEqual(one.queries, [
+        {
+          expr: `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85`,
+          legend: "USD/h",
+        },
+      ]);
 
-      const two = platformDashboards({ ...DASHBOARD_CONTEXT, pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }, { nodePool: "gpu-h100", nodeHourlyUsd: 88.49 }] });
-      assert.strictEqual(panel(dashboard(two, "cnai-cost-carbon"), "GPU node cost").queries[0].expr,
-        `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85 + (count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-h100"}) or vector(0)) * 88.49`);
+      const two = platformDashboards({
+        ...DASHBOARD_CONTEXT,
+        pools: [
+          { nodePool: "gpu-l4", nodeHourlyUsd: 0.85 },
+          { nodePool: "gpu-h100", nodeHourlyUsd: 88.49 },
+        ],
+      });
+      assert.strictEqual(
+        panel(dashboard(two, "cnai-cost-carbon"), "GPU node cost").queries[0].expr,
+        `(count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85 + (count(${KUBE_STATE.nodeLabels}{label_cloud_google_com_gke_nodepool="gpu-h100"}) or vector(0)) * 88.49`,
+      );
     });
 
     it("cost with no pools is vector(0)", () => {
       const none = platformDashboards({ ...DASHBOARD_CONTEXT, pools: [] });
-      assert.deepStrictEqual(panel(dashboard(none, "cnai-cost-carbon"), "GPU node cost").queries, [{ expr: "vector(0)", legend: "USD/h" }]);
+      assert.deepStrictEqual(panel(dashboard(none, "cnai-cost-carbon"), "GPU node cost").queries, [
+        { expr: "vector(0)", legend: "USD/h" },
+      ]);
       assertParses(dashboardQueries(none));
     });
 
     it("the constants of the context reach the queries (another region and PUE)", () => {
       const other = platformDashboards({ pools: [], pue: 1.1, gridGco2PerKwh: 35, cfe: 0.95 });
-      const emissions = panel(dashboard(other, "cnai-cost-carbon"), "Emissions (location-based, and net of carbon-free energy)").queries.map((q) => q.expr);
-      assert.deepStrictEqual(emissions, [
-        `((sum(${DCGM.power}) / 1000) * 1.1) * 35 / 1000`,
-        `((sum(${DCGM.power}) / 1000) * 1.1) * 35 * 0.05 / 1000`,
-      ], "1 - 0.95 is written 0.05, not 0.050000000000000044");
+      const emissions = panel(
+        dashboard(other, "cnai-cost-carbon"),
+        "Emissions (location-based, and net of carbon-free energy)",
+      ).queries.map((q) => q.expr);
+      assert.deepStrictEqual(
+        emissions,
+        [`((sum(${DCGM.power}) / 1000) * 1.1) * 35 / 1000`, `((sum(${DCGM.power}) / 1000) * 1.1) * 35 * 0.05 / 1000`],
+        "1 - 0.95 is written 0.05, not 0.050000000000000044",
+      );
     });
 
     it("dashboardQueries lists every query of every panel, in order", () => {
@@ -445,15 +670,38 @@ describe("alerts and dashboards", () => {
 
     it("every query parses as PromQL", () => {
       assertParses(dashboardQueries(dashboards));
-      assertParses(dashboardQueries(platformDashboards({ ...DASHBOARD_CONTEXT, pools: [{ nodePool: "a", nodeHourlyUsd: 1 }, { nodePool: "b", nodeHourlyUsd: 2.5 }] })));
+      assertParses(
+        dashboardQueries(
+          platformDashboards({
+            ...DASHBOARD_CONTEXT,
+            pools: [
+              { nodePool: "a", nodeHourlyUsd: 1 },
+              { nodePool: "b", nodeHourlyUsd: 2.5 },
+            ],
+          }),
+        ),
+      );
     });
   });
 
   describe("grafanaDashboard", () => {
     const source = dashboard(platformDashboards(DASHBOARD_CONTEXT), "cnai-serving");
     const rendered = grafanaDashboard(source) as {
-      uid: string; title: string; tags: string[]; schemaVersion: number; editable: boolean; time: unknown;
-      panels: Array<{ id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; datasource: unknown; fieldConfig: { defaults: { unit: string } }; targets: Array<{ refId: string; expr: string; legendFormat: string }> }>;
+      uid: string;
+      title: string;
+      tags: string[];
+      schemaVersion: number;
+      editable: boolean;
+      time: unknown;
+      panels: Array<{
+        id: number;
+        type: string;
+        title: string;
+        gridPos: { x: number; y: number; w: number; h: number };
+        datasource: unknown;
+        fieldConfig: { defaults: { unit: string } };
+        targets: Array<{ refId: string; expr: string; legendFormat: string }>;
+      }>;
     };
 
     it("renders a read-only Grafana dashboard (schema 39) with the uid and title, tagged cnai-platform, over the last 24h", () => {
@@ -478,17 +726,29 @@ describe("alerts and dashboards", () => {
 
     it("renders one target per query, refIds A, B, ..., with the legend", () => {
       rendered.panels.forEach((p, i) => {
-        assert.deepStrictEqual(p.targets, source.panels[i].queries.map((q, j) => ({ refId: "AB"[j], expr: q.expr, legendFormat: q.legend })));
+        assert.deepStrictEqual(
+          p.targets,
+          source.panels[i].queries.map((q, j) => ({ refId: "AB"[j], expr: q.expr, legendFormat: q.legend })),
+        );
       });
-      assert.deepStrictEqual(rendered.panels[0].targets.map((t) => t.refId), ["A", "B"]);
+      assert.deepStrictEqual(
+        rendered.panels[0].targets.map((t) => t.refId),
+        ["A", "B"],
+      );
     });
 
     it("maps the panel units to Grafana units", () => {
-      assert.deepStrictEqual(rendered.panels.map((p) => p.fieldConfig.defaults.unit), ["s", "reqps", "suffix: tok/s", "short"]);
+      assert.deepStrictEqual(
+        rendered.panels.map((p) => p.fieldConfig.defaults.unit),
+        ["s", "reqps", "suffix: tok/s", "short"],
+      );
     });
 
     it("maps every panel unit of every dashboard to a Grafana unit id, or a suffix where Grafana has none", () => {
-      const units = platformDashboards(DASHBOARD_CONTEXT).map((d) => [d.uid, (grafanaDashboard(d) as typeof rendered).panels.map((p) => p.fieldConfig.defaults.unit)]);
+      const units = platformDashboards(DASHBOARD_CONTEXT).map((d) => [
+        d.uid,
+        (grafanaDashboard(d) as typeof rendered).panels.map((p) => p.fieldConfig.defaults.unit),
+      ]);
       assert.deepStrictEqual(units, [
         ["cnai-gpu-fleet", ["percent", "percent", "mbytes", "watt", "short"]],
         ["cnai-serving", ["s", "reqps", "suffix: tok/s", "short"]],
@@ -506,7 +766,26 @@ describe("alerts and dashboards", () => {
     const source = dashboard(platformDashboards(DASHBOARD_CONTEXT), "cnai-cost-carbon");
     const rendered = cloudMonitoringDashboard(source) as {
       displayName: string;
-      mosaicLayout: { columns: number; tiles: Array<{ xPos: number; yPos: number; width: number; height: number; widget: { title: string; xyChart: { chartOptions: unknown; dataSets: Array<{ plotType: string; targetAxis: string; timeSeriesQuery: { prometheusQuery: string; unitOverride: string } }> } } }> };
+      mosaicLayout: {
+        columns: number;
+        tiles: Array<{
+          xPos: number;
+          yPos: number;
+          width: number;
+          height: number;
+          widget: {
+            title: string;
+            xyChart: {
+              chartOptions: unknown;
+              dataSets: Array<{
+                plotType: string;
+                targetAxis: string;
+                timeSeriesQuery: { prometheusQuery: string; unitOverride: string };
+              }>;
+            };
+          };
+        }>;
+      };
     };
 
     it("renders a mosaic of 48 columns with one 24x16 tile per panel, two a row, titled by the dashboard", () => {
@@ -523,17 +802,31 @@ describe("alerts and dashboards", () => {
     it("renders one line data set per query, a PromQL time series query", () => {
       const units = ["{kW}", "{kWh}/d", "{kg}/h", "{USD}/h"];
       rendered.mosaicLayout.tiles.forEach((t, i) => {
-        assert.deepStrictEqual(t.widget.xyChart.dataSets, source.panels[i].queries.map((q) => ({
-          plotType: "LINE", targetAxis: "Y1", timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: units[i] },
-        })));
+        assert.deepStrictEqual(
+          t.widget.xyChart.dataSets,
+          source.panels[i].queries.map((q) => ({
+            plotType: "LINE",
+            targetAxis: "Y1",
+            timeSeriesQuery: { prometheusQuery: q.expr, unitOverride: units[i] },
+          })),
+        );
       });
-      assert.strictEqual(rendered.mosaicLayout.tiles[2].widget.xyChart.dataSets.length, 2, "the emissions panel has two lines");
+      assert.strictEqual(
+        rendered.mosaicLayout.tiles[2].widget.xyChart.dataSets.length,
+        2,
+        "the emissions panel has two lines",
+      );
     });
 
     it("maps every panel unit of every dashboard to a Cloud Monitoring unit (UCUM, with {annotations} where it has none)", () => {
       const units = platformDashboards(DASHBOARD_CONTEXT).map((d) => {
         const json = cloudMonitoringDashboard(d) as typeof rendered;
-        return [d.uid, json.mosaicLayout.tiles.map((t) => [...new Set(t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.unitOverride))])];
+        return [
+          d.uid,
+          json.mosaicLayout.tiles.map((t) => [
+            ...new Set(t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.unitOverride)),
+          ]),
+        ];
       });
       assert.deepStrictEqual(units, [
         ["cnai-gpu-fleet", [["%"], ["%"], ["MiBy"], ["{W}"], ["1"]]],

@@ -1,7 +1,12 @@
-import * as assert from "assert";
-import { ArtifactRegistry, type ArtifactRegistryArgs, cleanupPolicies, resolveCleanup } from "../../components/registry/artifact-registry";
+import * as assert from "node:assert";
+import {
+  ArtifactRegistry,
+  type ArtifactRegistryArgs,
+  cleanupPolicies,
+  resolveCleanup,
+} from "../../components/registry/artifact-registry";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:registry:ArtifactRegistry";
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
@@ -18,7 +23,8 @@ const DEFAULT_CLEANUP = [
 ];
 
 /** Registrations arrive in no fixed order: compare by resource name. */
-const byName = <T extends { name: string }>(resources: T[]): T[] => [...resources].sort((a, b) => a.name.localeCompare(b.name));
+const byName = <T extends { name: string }>(resources: T[]): T[] =>
+  [...resources].sort((a, b) => a.name.localeCompare(b.name));
 
 function args(overrides: Partial<ArtifactRegistryArgs> = {}): ArtifactRegistryArgs {
   return { project: "acme-test", location: "us-central1", prefix: "cnai-test", labels: STACK_LABELS, ...overrides };
@@ -50,9 +56,17 @@ describe("ArtifactRegistry", () => {
 
     it("labels every repository with the governance labels (component artifact-registry)", async () => {
       for (const repo of all(await registry(), REPOSITORY)) {
-        assert.deepStrictEqual(input(repo, "labels"), {
-          env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "artifact-registry",
-        }, repo.name);
+        assert.deepStrictEqual(
+          input(repo, "labels"),
+          {
+            env: "test",
+            team: "ml-platform",
+            "cost-center": "cc-1",
+            "managed-by": "pulumi",
+            component: "artifact-registry",
+          },
+          repo.name,
+        );
       }
     });
 
@@ -66,7 +80,11 @@ describe("ArtifactRegistry", () => {
     it("scans images and models for vulnerabilities as the project does (INHERITED), not Python packages", async () => {
       const result = await registry();
       for (const name of ["ar-images", "ar-models"]) {
-        assert.deepStrictEqual(input(one(result, REPOSITORY, name), "vulnerabilityScanningConfig"), { enablementConfig: "INHERITED" }, name);
+        assert.deepStrictEqual(
+          input(one(result, REPOSITORY, name), "vulnerabilityScanningConfig"),
+          { enablementConfig: "INHERITED" },
+          name,
+        );
       }
       assert.strictEqual(input(one(result, REPOSITORY, "ar-packages"), "vulnerabilityScanningConfig"), undefined);
     });
@@ -81,7 +99,10 @@ describe("ArtifactRegistry", () => {
     it("has no remote caches, Google-managed encryption, no IAM members, nothing protected", async () => {
       const result = await registry();
       assert.strictEqual(all(result, REPOSITORY).filter((r) => input(r, "mode") === "REMOTE_REPOSITORY").length, 0);
-      assert.deepStrictEqual(byName(all(result, REPOSITORY)).map((r) => r.name), ["ar-images", "ar-models", "ar-packages"]);
+      assert.deepStrictEqual(
+        byName(all(result, REPOSITORY)).map((r) => r.name),
+        ["ar-images", "ar-models", "ar-packages"],
+      );
       for (const repo of all(result, REPOSITORY)) {
         assert.strictEqual(input(repo, "kmsKeyName"), undefined, repo.name);
         assert.strictEqual(repo.options.protect, false, repo.name);
@@ -124,24 +145,39 @@ describe("ArtifactRegistry", () => {
     it("remoteCaches adds pull-through caches of Docker Hub and PyPI", async () => {
       let component: ArtifactRegistry | undefined;
       const result = await run(() => (component = new ArtifactRegistry("ar", args({ remoteCaches: true }))));
-      assert.deepStrictEqual(byName(all(result, REPOSITORY)).map((r) => r.name), ["ar-docker-hub", "ar-images", "ar-models", "ar-packages", "ar-pypi"]);
+      assert.deepStrictEqual(
+        byName(all(result, REPOSITORY)).map((r) => r.name),
+        ["ar-docker-hub", "ar-images", "ar-models", "ar-packages", "ar-pypi"],
+      );
       const dockerHub = one(result, REPOSITORY, "ar-docker-hub");
       assert.strictEqual(input(dockerHub, "repositoryId"), "cnai-test-docker-hub");
       assert.strictEqual(input(dockerHub, "format"), "DOCKER");
       assert.strictEqual(input(dockerHub, "mode"), "REMOTE_REPOSITORY");
-      assert.deepStrictEqual(input(dockerHub, "remoteRepositoryConfig"), { description: "Docker Hub", dockerRepository: { publicRepository: "DOCKER_HUB" } });
+      assert.deepStrictEqual(input(dockerHub, "remoteRepositoryConfig"), {
+        description: "Docker Hub",
+        dockerRepository: { publicRepository: "DOCKER_HUB" },
+      });
       assert.deepStrictEqual(input(dockerHub, "vulnerabilityScanningConfig"), { enablementConfig: "INHERITED" });
       const pypi = one(result, REPOSITORY, "ar-pypi");
       assert.strictEqual(input(pypi, "repositoryId"), "cnai-test-pypi");
       assert.strictEqual(input(pypi, "format"), "PYTHON");
       assert.strictEqual(input(pypi, "mode"), "REMOTE_REPOSITORY");
-      assert.deepStrictEqual(input(pypi, "remoteRepositoryConfig"), { description: "PyPI", pythonRepository: { publicRepository: "PYPI" } });
+      assert.deepStrictEqual(input(pypi, "remoteRepositoryConfig"), {
+        description: "PyPI",
+        pythonRepository: { publicRepository: "PYPI" },
+      });
       for (const cache of [dockerHub, pypi]) {
         assert.strictEqual(input(cache, "location"), "us-central1", cache.name);
         assert.strictEqual(input(cache, "labels.component"), "artifact-registry", cache.name);
         assert.deepStrictEqual(input(cache, "cleanupPolicies"), DEFAULT_CLEANUP, cache.name);
       }
-      assert.deepStrictEqual(Object.keys(component!.repositories), ["images", "packages", "models", "docker-hub", "pypi"]);
+      assert.deepStrictEqual(Object.keys(component!.repositories), [
+        "images",
+        "packages",
+        "models",
+        "docker-hub",
+        "pypi",
+      ]);
     });
 
     it("kmsKeyName encrypts every repository, remote caches included", async () => {
@@ -151,13 +187,20 @@ describe("ArtifactRegistry", () => {
     });
 
     it("cleanup overrides the kept versions and the untagged age, and dryRun false deletes for real", async () => {
-      const repos = all(await registry({ cleanup: { keepRecentVersions: 3, deleteUntaggedAfterDays: 7, dryRun: false } }), REPOSITORY);
+      const repos = all(
+        await registry({ cleanup: { keepRecentVersions: 3, deleteUntaggedAfterDays: 7, dryRun: false } }),
+        REPOSITORY,
+      );
       for (const repo of repos) {
         assert.strictEqual(input(repo, "cleanupPolicyDryRun"), false, repo.name);
-        assert.deepStrictEqual(input(repo, "cleanupPolicies"), [
-          { id: "keep-most-recent", action: "KEEP", mostRecentVersions: { keepCount: 3 } },
-          { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } },
-        ], repo.name);
+        assert.deepStrictEqual(
+          input(repo, "cleanupPolicies"),
+          [
+            { id: "keep-most-recent", action: "KEEP", mostRecentVersions: { keepCount: 3 } },
+            { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } },
+          ],
+          repo.name,
+        );
       }
     });
 
@@ -193,7 +236,11 @@ describe("ArtifactRegistry", () => {
       const grants = all(await registry({ readers: [NODES], remoteCaches: true }), REPOSITORY_IAM);
       assert.strictEqual(grants.length, 5 * 1);
       assert.deepStrictEqual(grants.map((g) => input(g, "repository")).sort(), [
-        "cnai-test-docker-hub", "cnai-test-images", "cnai-test-models", "cnai-test-packages", "cnai-test-pypi",
+        "cnai-test-docker-hub",
+        "cnai-test-images",
+        "cnai-test-models",
+        "cnai-test-packages",
+        "cnai-test-pypi",
       ]);
     });
 
@@ -201,10 +248,19 @@ describe("ArtifactRegistry", () => {
       const result = await registry({ modelWriters: [MODEL_REGISTRY] });
       const writer = one(result, REPOSITORY_IAM, "ar-models-writer-0");
       assert.deepStrictEqual(writer.inputs, {
-        project: "acme-test", location: "us-central1", repository: "cnai-test-models", role: "roles/artifactregistry.writer", member: MODEL_REGISTRY,
+        project: "acme-test",
+        location: "us-central1",
+        repository: "cnai-test-models",
+        role: "roles/artifactregistry.writer",
+        member: MODEL_REGISTRY,
       });
       assert.strictEqual(all(result, REPOSITORY_IAM).length, 1);
-      assert.strictEqual(all(result, REPOSITORY_IAM).filter((g) => input(g, "role") === "roles/artifactregistry.writer" && input(g, "repository") !== "cnai-test-models").length, 0);
+      assert.strictEqual(
+        all(result, REPOSITORY_IAM).filter(
+          (g) => input(g, "role") === "roles/artifactregistry.writer" && input(g, "repository") !== "cnai-test-models",
+        ).length,
+        0,
+      );
     });
 
     it("protect sets Pulumi protect on every repository, not on IAM members", async () => {
@@ -225,9 +281,21 @@ describe("ArtifactRegistry", () => {
 
   describe("validation", () => {
     const cases: Array<[string, ArtifactRegistryArgs["cleanup"], RegExp]> = [
-      ["keeping 0 recent versions", { keepRecentVersions: 0 }, /cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 0\)/],
-      ["deleting untagged versions after 0 days", { deleteUntaggedAfterDays: 0 }, /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 0\)/],
-      ["deleting untagged versions after 1.5 days", { deleteUntaggedAfterDays: 1.5 }, /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 1\.5\)/],
+      [
+        "keeping 0 recent versions",
+        { keepRecentVersions: 0 },
+        /cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 0\)/,
+      ],
+      [
+        "deleting untagged versions after 0 days",
+        { deleteUntaggedAfterDays: 0 },
+        /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 0\)/,
+      ],
+      [
+        "deleting untagged versions after 1.5 days",
+        { deleteUntaggedAfterDays: 1.5 },
+        /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 1\.5\)/,
+      ],
     ];
     for (const [what, cleanup, message] of cases) {
       it(`refuses ${what}, naming the registry, and creates no repository`, async () => {
@@ -245,27 +313,61 @@ describe("ArtifactRegistry", () => {
 
   describe("resolveCleanup (pure)", () => {
     it("defaults: keep 10, delete untagged after 14 days, dry run", () => {
-      assert.deepStrictEqual(resolveCleanup("ar", undefined), { keepRecentVersions: 10, deleteUntaggedAfterDays: 14, dryRun: true });
-      assert.deepStrictEqual(resolveCleanup("ar", {}), { keepRecentVersions: 10, deleteUntaggedAfterDays: 14, dryRun: true });
+      assert.deepStrictEqual(resolveCleanup("ar", undefined), {
+        keepRecentVersions: 10,
+        deleteUntaggedAfterDays: 14,
+        dryRun: true,
+      });
+      assert.deepStrictEqual(resolveCleanup("ar", {}), {
+        keepRecentVersions: 10,
+        deleteUntaggedAfterDays: 14,
+        dryRun: true,
+      });
     });
 
     it("keeps what is given and fills in the rest", () => {
-      assert.deepStrictEqual(resolveCleanup("ar", { keepRecentVersions: 1 }), { keepRecentVersions: 1, deleteUntaggedAfterDays: 14, dryRun: true });
-      assert.deepStrictEqual(resolveCleanup("ar", { deleteUntaggedAfterDays: 1, dryRun: false }), { keepRecentVersions: 10, deleteUntaggedAfterDays: 1, dryRun: false });
+      assert.deepStrictEqual(resolveCleanup("ar", { keepRecentVersions: 1 }), {
+        keepRecentVersions: 1,
+        deleteUntaggedAfterDays: 14,
+        dryRun: true,
+      });
+      assert.deepStrictEqual(resolveCleanup("ar", { deleteUntaggedAfterDays: 1, dryRun: false }), {
+        keepRecentVersions: 10,
+        deleteUntaggedAfterDays: 1,
+        dryRun: false,
+      });
     });
 
     it("throws a ResourceError naming the registry for a non-whole or non-positive count", () => {
-      assert.throws(() => resolveCleanup("ar", { keepRecentVersions: 0 }), /ArtifactRegistry "ar": cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 0\)/);
-      assert.throws(() => resolveCleanup("ar", { keepRecentVersions: 2.5 }), /cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 2\.5\)/);
-      assert.throws(() => resolveCleanup("ar", { keepRecentVersions: -1 }), /cleanup\.keepRecentVersions .* \(got -1\)/);
-      assert.throws(() => resolveCleanup("ar", { deleteUntaggedAfterDays: 0 }), /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 0\)/);
-      assert.throws(() => resolveCleanup("ar", { deleteUntaggedAfterDays: 1.5 }), /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 1\.5\)/);
+      assert.throws(
+        () => resolveCleanup("ar", { keepRecentVersions: 0 }),
+        /ArtifactRegistry "ar": cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 0\)/,
+      );
+      assert.throws(
+        () => resolveCleanup("ar", { keepRecentVersions: 2.5 }),
+        /cleanup\.keepRecentVersions must be a whole number, at least 1 \(got 2\.5\)/,
+      );
+      assert.throws(
+        () => resolveCleanup("ar", { keepRecentVersions: -1 }),
+        /cleanup\.keepRecentVersions .* \(got -1\)/,
+      );
+      assert.throws(
+        () => resolveCleanup("ar", { deleteUntaggedAfterDays: 0 }),
+        /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 0\)/,
+      );
+      assert.throws(
+        () => resolveCleanup("ar", { deleteUntaggedAfterDays: 1.5 }),
+        /cleanup\.deleteUntaggedAfterDays must be a whole number, at least 1 \(got 1\.5\)/,
+      );
     });
   });
 
   describe("cleanupPolicies (pure)", () => {
     it("keeps the most recent versions and deletes untagged ones older than the age, in seconds", () => {
-      assert.deepStrictEqual(cleanupPolicies({ keepRecentVersions: 10, deleteUntaggedAfterDays: 14, dryRun: true }), DEFAULT_CLEANUP);
+      assert.deepStrictEqual(
+        cleanupPolicies({ keepRecentVersions: 10, deleteUntaggedAfterDays: 14, dryRun: true }),
+        DEFAULT_CLEANUP,
+      );
       assert.deepStrictEqual(cleanupPolicies({ keepRecentVersions: 1, deleteUntaggedAfterDays: 1, dryRun: false }), [
         { id: "keep-most-recent", action: "KEEP", mostRecentVersions: { keepCount: 1 } },
         { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "86400s" } },

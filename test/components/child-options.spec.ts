@@ -1,6 +1,6 @@
-import * as assert from "assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import { childOptions } from "../../components/child-options";
 import { all, one, run } from "../helpers/run";
 
@@ -8,7 +8,11 @@ class Pair extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:test:Pair", name, {}, opts);
     const first = new gcp.serviceaccount.Account(`${name}-a`, { accountId: `${name}-aaaa` }, childOptions(this, opts));
-    new gcp.serviceaccount.Account(`${name}-b`, { accountId: `${name}-bbbb` }, childOptions(this, opts, { dependsOn: [first], protect: true }));
+    new gcp.serviceaccount.Account(
+      `${name}-b`,
+      { accountId: `${name}-bbbb` },
+      childOptions(this, opts, { dependsOn: [first], protect: true }),
+    );
   }
 }
 
@@ -29,6 +33,9 @@ describe("childOptions", () => {
 
   it("adds nothing when the component has no dependencies", async () => {
     const result = await run(() => new Pair("solo"));
-    assert.ok(all(result, "gcp:serviceaccount/account:Account").find((r) => r.name === "solo-a")!.options.dependsOn.length === 0);
+    assert.ok(
+      all(result, "gcp:serviceaccount/account:Account").find((r) => r.name === "solo-a")!.options.dependsOn.length ===
+        0,
+    );
   });
 });

@@ -1,15 +1,31 @@
-import * as assert from "assert";
-import { parser } from "../../scripts/lib/promql";
-import { type AlertRule, alertKey, durationSeconds, platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
-import { CloudAlerting, type CloudAlertingArgs, IAM_CHANGE_FILTER } from "../../components/observability/cloud-alerting";
+import * as assert from "node:assert";
+import {
+  type AlertRule,
+  alertKey,
+  durationSeconds,
+  platformAlerts,
+  systemMetricAlerts,
+} from "../../components/observability/alerts";
+import {
+  CloudAlerting,
+  type CloudAlertingArgs,
+  IAM_CHANGE_FILTER,
+} from "../../components/observability/cloud-alerting";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { parser } from "../../scripts/lib/promql";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:CloudAlerting";
 const CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
 const POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 
-const GOVERNANCE = { env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "cloud-alerting" };
+const GOVERNANCE = {
+  env: "test",
+  team: "ml-platform",
+  "cost-center": "cc-1",
+  "managed-by": "pulumi",
+  component: "cloud-alerting",
+};
 const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
 const PAGING = ALERTS.filter((a) => a.page);
 const CHANNEL_ID = "projects/acme-test/notificationChannels/1234567890";
@@ -37,11 +53,21 @@ function promqlErrors(expr: string): number[] {
   return errors;
 }
 
-type PromqlCondition = { query: string; duration: string; evaluationInterval: string; alertRule: string; ruleGroup: string; labels: Record<string, string> };
+type PromqlCondition = {
+  query: string;
+  duration: string;
+  evaluationInterval: string;
+  alertRule: string;
+  ruleGroup: string;
+  labels: Record<string, string>;
+};
 
 const policy = (result: RunResult, alert: AlertRule) => one(result, POLICY, `alerting-${alertKey(alert)}`);
-const promqlCondition = (resource: { inputs: Record<string, unknown> }) => (input(resource as never, "conditions") as Array<{ conditionPrometheusQueryLanguage: PromqlCondition }>)[0].conditionPrometheusQueryLanguage;
-const channelEmails = (result: RunResult) => Object.fromEntries(all(result, CHANNEL).map((c) => [c.name, input(c, "labels.email_address")]));
+const promqlCondition = (resource: { inputs: Record<string, unknown> }) =>
+  (input(resource as never, "conditions") as Array<{ conditionPrometheusQueryLanguage: PromqlCondition }>)[0]
+    .conditionPrometheusQueryLanguage;
+const channelEmails = (result: RunResult) =>
+  Object.fromEntries(all(result, CHANNEL).map((c) => [c.name, input(c, "labels.email_address")]));
 
 describe("CloudAlerting", () => {
   describe("defaults", () => {
@@ -54,25 +80,40 @@ describe("CloudAlerting", () => {
 
     it("creates one PromQL alert policy per alert, and the IAM policy change alert", async () => {
       const result = await alerting();
-      assert.deepStrictEqual(all(result, POLICY).map((p) => p.name).sort(), [...PAGING.map((a) => `alerting-${a.name}`), "alerting-iam-policy-change"].sort());
-      assert.deepStrictEqual(PAGING.map((a) => a.name), ["GpuIdle", "GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"]);
+      assert.deepStrictEqual(
+        all(result, POLICY)
+          .map((p) => p.name)
+          .sort(),
+        [...PAGING.map((a) => `alerting-${a.name}`), "alerting-iam-policy-change"].sort(),
+      );
+      assert.deepStrictEqual(
+        PAGING.map((a) => a.name),
+        ["GpuIdle", "GpuXidErrors", "InferenceLatencyP99High", "InferenceErrorRateHigh"],
+      );
     });
 
     it("evaluates each alert's PromQL every 60s for its `for` duration, in seconds, as the rule group's alert with its severity label", async () => {
       const result = await alerting({ alerts: ALERTS });
       assert.strictEqual(all(result, POLICY).length, ALERTS.length + 1);
-      assert.ok(all(result, POLICY).some((p) => p.name === "alerting-GpuPoolAtMaximum-gpu-l4"), "a scoped alert's policy is named for its name and scope");
+      assert.ok(
+        all(result, POLICY).some((p) => p.name === "alerting-GpuPoolAtMaximum-gpu-l4"),
+        "a scoped alert's policy is named for its name and scope",
+      );
       for (const alert of ALERTS) {
         const p = policy(result, alert);
         assert.strictEqual((input(p, "conditions") as unknown[]).length, 1, alert.name);
-        assert.deepStrictEqual(promqlCondition(p), {
-          query: alert.expr,
-          duration: `${durationSeconds(alert.for)}s`,
-          evaluationInterval: "60s",
-          alertRule: alert.name,
-          ruleGroup: "cnai-platform",
-          labels: { severity: alert.severity },
-        }, alert.name);
+        assert.deepStrictEqual(
+          promqlCondition(p),
+          {
+            query: alert.expr,
+            duration: `${durationSeconds(alert.for)}s`,
+            evaluationInterval: "60s",
+            alertRule: alert.name,
+            ruleGroup: "cnai-platform",
+            labels: { severity: alert.severity },
+          },
+          alert.name,
+        );
         assert.strictEqual(input(p, "conditions.0.displayName"), alert.summary.slice(0, 100), alert.name);
         assert.ok((input(p, "conditions.0.displayName") as string).length <= 100);
       }
@@ -89,7 +130,11 @@ describe("CloudAlerting", () => {
     it("maps severity critical to CRITICAL and warning to WARNING", async () => {
       const result = await alerting({ alerts: ALERTS });
       for (const alert of ALERTS) {
-        assert.strictEqual(input(policy(result, alert), "severity"), alert.severity === "critical" ? "CRITICAL" : "WARNING", alert.name);
+        assert.strictEqual(
+          input(policy(result, alert), "severity"),
+          alert.severity === "critical" ? "CRITICAL" : "WARNING",
+          alert.name,
+        );
       }
       assert.strictEqual(input(one(result, POLICY, "alerting-GpuXidErrors"), "severity"), "CRITICAL");
       assert.strictEqual(input(one(result, POLICY, "alerting-GpuIdle"), "severity"), "WARNING");
@@ -117,26 +162,39 @@ describe("CloudAlerting", () => {
       assert.strictEqual(input(iam, "displayName"), "cnai test: IAM policy changed");
       assert.strictEqual(input(iam, "severity"), "WARNING");
       assert.strictEqual(input(iam, "combiner"), "OR");
-      assert.deepStrictEqual(input(iam, "conditions"), [{ displayName: "An IAM policy was set", conditionMatchedLog: { filter: IAM_CHANGE_FILTER } }]);
-      assert.deepStrictEqual(input(iam, "alertStrategy"), { notificationRateLimit: { period: "300s" }, autoClose: "1800s" });
+      assert.deepStrictEqual(input(iam, "conditions"), [
+        { displayName: "An IAM policy was set", conditionMatchedLog: { filter: IAM_CHANGE_FILTER } },
+      ]);
+      assert.deepStrictEqual(input(iam, "alertStrategy"), {
+        notificationRateLimit: { period: "300s" },
+        autoClose: "1800s",
+      });
       assert.strictEqual(input(iam, "documentation.mimeType"), "text/markdown");
       assert.match(input(iam, "documentation.content") as string, /\*\*Runbook\.\*\*/);
       assert.deepStrictEqual(input(iam, "userLabels"), GOVERNANCE);
     });
 
     it("IAM_CHANGE_FILTER matches SetIamPolicy calls in the Admin Activity log", () => {
-      assert.strictEqual(IAM_CHANGE_FILTER, 'protoPayload.methodName=("SetIamPolicy" OR "google.iam.admin.v1.SetIAMPolicy") AND logName:"cloudaudit.googleapis.com%2Factivity"');
+      assert.strictEqual(
+        IAM_CHANGE_FILTER,
+        'protoPayload.methodName=("SetIamPolicy" OR "google.iam.admin.v1.SetIAMPolicy") AND logName:"cloudaudit.googleapis.com%2Factivity"',
+      );
     });
 
     it("parents every policy and channel to the component", async () => {
       const result = await alerting({ emails: ["oncall@acme.example"] });
       const component = one(result, COMPONENT, "alerting");
-      for (const r of [...all(result, POLICY), ...all(result, CHANNEL)]) assert.strictEqual(r.parent, component.urn, r.name);
+      for (const r of [...all(result, POLICY), ...all(result, CHANNEL)])
+        assert.strictEqual(r.parent, component.urn, r.name);
     });
 
     it("every PromQL query parses", async () => {
-      const result = await alerting({ alerts: [...ALERTS, ...systemMetricAlerts().map((a) => ({ ...a, name: `System${a.name}` }))] });
-      const queries = all(result, POLICY).filter((p) => p.name !== "alerting-iam-policy-change").map((p) => promqlCondition(p).query);
+      const result = await alerting({
+        alerts: [...ALERTS, ...systemMetricAlerts().map((a) => ({ ...a, name: `System${a.name}` }))],
+      });
+      const queries = all(result, POLICY)
+        .filter((p) => p.name !== "alerting-iam-policy-change")
+        .map((p) => promqlCondition(p).query);
       assert.strictEqual(queries.length, ALERTS.length + 2);
       for (const query of queries) assert.deepStrictEqual(promqlErrors(query), [], `PromQL does not parse: ${query}`);
     });
@@ -181,7 +239,8 @@ describe("CloudAlerting", () => {
       const result = await alerting({ channelIds: [CHANNEL_ID, other] });
       assert.strictEqual(all(result, CHANNEL).length, 0);
       assert.deepStrictEqual(result.outputs.channels, [CHANNEL_ID, other]);
-      for (const p of all(result, POLICY)) assert.deepStrictEqual(input(p, "notificationChannels"), [CHANNEL_ID, other], p.name);
+      for (const p of all(result, POLICY))
+        assert.deepStrictEqual(input(p, "notificationChannels"), [CHANNEL_ID, other], p.name);
     });
 
     it("iamPolicyChanges false removes the IAM policy change alert and keeps the others", async () => {
@@ -191,10 +250,18 @@ describe("CloudAlerting", () => {
     });
 
     it("alerts of the same name and different scopes (two pools at maximum): one policy each, named and titled by the scope", async () => {
-      const pools = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }, { nodePool: "gpu-h100", maxNodes: 2 }] }).filter((a) => a.name === "GpuPoolAtMaximum");
+      const pools = platformAlerts({
+        pools: [
+          { nodePool: "gpu-l4", maxNodes: 4 },
+          { nodePool: "gpu-h100", maxNodes: 2 },
+        ],
+      }).filter((a) => a.name === "GpuPoolAtMaximum");
       assert.strictEqual(pools.length, 2);
       const result = await alerting({ alerts: pools, iamPolicyChanges: false });
-      assert.deepStrictEqual(all(result, POLICY).map((p) => p.name), ["alerting-GpuPoolAtMaximum-gpu-l4", "alerting-GpuPoolAtMaximum-gpu-h100"]);
+      assert.deepStrictEqual(
+        all(result, POLICY).map((p) => p.name),
+        ["alerting-GpuPoolAtMaximum-gpu-l4", "alerting-GpuPoolAtMaximum-gpu-h100"],
+      );
       const l4 = one(result, POLICY, "alerting-GpuPoolAtMaximum-gpu-l4");
       const h100 = one(result, POLICY, "alerting-GpuPoolAtMaximum-gpu-h100");
       assert.strictEqual(input(l4, "displayName"), "cnai test: GpuPoolAtMaximum (gpu-l4)");
@@ -208,23 +275,64 @@ describe("CloudAlerting", () => {
 
     it("no alerts: only the IAM policy change alert", async () => {
       const result = await alerting({ alerts: [] });
-      assert.deepStrictEqual(all(result, POLICY).map((p) => p.name), ["alerting-iam-policy-change"]);
+      assert.deepStrictEqual(
+        all(result, POLICY).map((p) => p.name),
+        ["alerting-iam-policy-change"],
+      );
     });
   });
 
   describe("validation", () => {
     const cases: Array<[string, Partial<CloudAlertingArgs>, string]> = [
-      ["an e-mail without a domain", { emails: ["oncall@acme.example", "oncall"] }, 'emails: "oncall" is not an e-mail address'],
-      ["an e-mail with a space", { emails: ["on call@acme.example"] }, 'emails: "on call@acme.example" is not an e-mail address'],
-      ["a bare channel number", { channelIds: ["1234567890"] }, 'channelIds: "1234567890" is not projects/<project>/notificationChannels/<id>'],
-      ["a channel id that is not a number", { channelIds: ["projects/acme-test/notificationChannels/oncall"] }, 'channelIds: "projects/acme-test/notificationChannels/oncall" is not projects/<project>/notificationChannels/<id>'],
+      [
+        "an e-mail without a domain",
+        { emails: ["oncall@acme.example", "oncall"] },
+        'emails: "oncall" is not an e-mail address',
+      ],
+      [
+        "an e-mail with a space",
+        { emails: ["on call@acme.example"] },
+        'emails: "on call@acme.example" is not an e-mail address',
+      ],
+      [
+        "a bare channel number",
+        { channelIds: ["1234567890"] },
+        'channelIds: "1234567890" is not projects/<project>/notificationChannels/<id>',
+      ],
+      [
+        "a channel id that is not a number",
+        { channelIds: ["projects/acme-test/notificationChannels/oncall"] },
+        'channelIds: "projects/acme-test/notificationChannels/oncall" is not projects/<project>/notificationChannels/<id>',
+      ],
     ];
-    const twoPools = (a: string, b: string) => platformAlerts({ pools: [{ nodePool: a, maxNodes: 4 }, { nodePool: b, maxNodes: 2 }] });
+    const twoPools = (a: string, b: string) =>
+      platformAlerts({
+        pools: [
+          { nodePool: a, maxNodes: 4 },
+          { nodePool: b, maxNodes: 2 },
+        ],
+      });
     cases.push(
-      ["an alert given twice", { alerts: [...PAGING, PAGING[0]], emails: ["oncall@acme.example"] }, "alerts: GpuIdle given more than once (name and scope must be unique)"],
-      ["an alert named like the built-in IAM policy alert", { alerts: [{ ...PAGING[0], name: "iam-policy-change" }] }, 'alerts: "iam-policy-change" is the name of the built-in IAM policy alert; name the alert otherwise'],
-      ["two pool alerts of the same pool", { alerts: twoPools("gpu-l4", "gpu-l4") }, "alerts: GpuPoolAtMaximum-gpu-l4 given more than once (name and scope must be unique)"],
-      ["several repeated alerts, each named once", { alerts: [...PAGING, ...PAGING, PAGING[0]] }, `alerts: ${PAGING.map((a) => a.name).join(", ")} given more than once (name and scope must be unique)`],
+      [
+        "an alert given twice",
+        { alerts: [...PAGING, PAGING[0]], emails: ["oncall@acme.example"] },
+        "alerts: GpuIdle given more than once (name and scope must be unique)",
+      ],
+      [
+        "an alert named like the built-in IAM policy alert",
+        { alerts: [{ ...PAGING[0], name: "iam-policy-change" }] },
+        'alerts: "iam-policy-change" is the name of the built-in IAM policy alert; name the alert otherwise',
+      ],
+      [
+        "two pool alerts of the same pool",
+        { alerts: twoPools("gpu-l4", "gpu-l4") },
+        "alerts: GpuPoolAtMaximum-gpu-l4 given more than once (name and scope must be unique)",
+      ],
+      [
+        "several repeated alerts, each named once",
+        { alerts: [...PAGING, ...PAGING, PAGING[0]] },
+        `alerts: ${PAGING.map((a) => a.name).join(", ")} given more than once (name and scope must be unique)`,
+      ],
     );
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}, and creates no channel or alert policy`, async () => {

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { ControlPlaneFirewall, type ControlPlaneFirewallArgs } from "../../components/network/control-plane-firewall";
 import { ProgramError } from "../../scripts/lib/engine";
 import { input, one, run } from "../helpers/run";
@@ -25,7 +25,9 @@ describe("ControlPlaneFirewall", () => {
     assert.strictEqual(input(rule, "network"), "projects/acme-test/global/networks/cnai-test-vpc");
     assert.strictEqual(input(rule, "direction"), "INGRESS");
     assert.deepStrictEqual(input(rule, "sourceRanges"), ["172.16.0.0/28"]);
-    assert.deepStrictEqual(input(rule, "targetServiceAccounts"), ["cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com"]);
+    assert.deepStrictEqual(input(rule, "targetServiceAccounts"), [
+      "cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com",
+    ]);
     assert.deepStrictEqual(input(rule, "allows"), [{ protocol: "tcp", ports: ["6443", "8082", "8443", "9443"] }]);
     assert.strictEqual(input(rule, "sourceTags"), undefined);
   });
@@ -38,10 +40,19 @@ describe("ControlPlaneFirewall", () => {
   for (const [what, overrides, message] of [
     ["no ports", { ports: [] }, /ControlPlaneFirewall "fw": ports: at least one port/],
     ["a port out of range", { ports: [70000] }, /ports: 70000 is not a TCP port \(1 to 65535\)/],
-    ["a control plane range that is not a /28", { masterCidr: "172.16.0.0/24" }, /masterCidr: expected the control plane's \/28 \(got 172\.16\.0\.0\/24\)/],
+    [
+      "a control plane range that is not a /28",
+      { masterCidr: "172.16.0.0/24" },
+      /masterCidr: expected the control plane's \/28 \(got 172\.16\.0\.0\/24\)/,
+    ],
   ] as const) {
     it(`refuses ${what}, and creates no rule`, async () => {
-      const error = await run(() => new ControlPlaneFirewall("fw", args(overrides as Partial<ControlPlaneFirewallArgs>))).then(() => undefined, (e) => e);
+      const error = await run(
+        () => new ControlPlaneFirewall("fw", args(overrides as Partial<ControlPlaneFirewallArgs>)),
+      ).then(
+        () => undefined,
+        (e) => e,
+      );
       assert.ok(error instanceof ProgramError, String(error));
       assert.match(error.message, message);
       assert.strictEqual(error.resources.filter((r: { type: string }) => r.type === FIREWALL).length, 0);

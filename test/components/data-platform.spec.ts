@@ -1,7 +1,15 @@
-import * as assert from "assert";
-import { DataPlatform, type DataPlatformArgs, EVENTS_SCHEMA, FEATURES_SCHEMA, MANAGED_TABLE_EXPIRATION_MS, qualityRules, resolveDataPlatformArgs } from "../../components/data/data-platform";
+import * as assert from "node:assert";
+import {
+  DataPlatform,
+  type DataPlatformArgs,
+  EVENTS_SCHEMA,
+  FEATURES_SCHEMA,
+  MANAGED_TABLE_EXPIRATION_MS,
+  qualityRules,
+  resolveDataPlatformArgs,
+} from "../../components/data/data-platform";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:data:DataPlatform";
 const DATASET = "gcp:bigquery/dataset:Dataset";
@@ -17,7 +25,13 @@ const SCAN_IAM = "gcp:dataplex/datascanIamMember:DatascanIamMember";
 
 const PUBSUB_AGENT = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
 const KEY = "projects/acme-test/locations/us-central1/keyRings/cnai-test/cryptoKeys/data";
-const GOVERNANCE = { env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "data-platform" };
+const GOVERNANCE = {
+  env: "test",
+  team: "ml-platform",
+  "cost-center": "cc-1",
+  "managed-by": "pulumi",
+  component: "data-platform",
+};
 
 function args(overrides: Partial<DataPlatformArgs> = {}): DataPlatformArgs {
   return {
@@ -35,7 +49,8 @@ function platform(overrides: Partial<DataPlatformArgs> = {}): Promise<RunResult>
 }
 
 /** Registrations arrive in no fixed order: compare by resource name. */
-const byName = <T extends { name: string }>(resources: T[]): T[] => [...resources].sort((a, b) => a.name.localeCompare(b.name));
+const byName = <T extends { name: string }>(resources: T[]): T[] =>
+  [...resources].sort((a, b) => a.name.localeCompare(b.name));
 
 const labelsOf = (r: { inputs: Record<string, unknown> }) => r.inputs.labels as Record<string, string>;
 
@@ -78,7 +93,10 @@ describe("DataPlatform", () => {
       assert.strictEqual(input(events, "datasetId"), "cnai_test_ml");
       assert.strictEqual(input(events, "project"), "acme-test");
       assert.strictEqual(input(events, "schema"), JSON.stringify(EVENTS_SCHEMA));
-      assert.deepStrictEqual(JSON.parse(input(events, "schema") as string).map((c: { name: string }) => c.name), ["subscription_name", "message_id", "publish_time", "data", "attributes"]);
+      assert.deepStrictEqual(
+        JSON.parse(input(events, "schema") as string).map((c: { name: string }) => c.name),
+        ["subscription_name", "message_id", "publish_time", "data", "attributes"],
+      );
       assert.deepStrictEqual(input(events, "timePartitioning"), { type: "DAY", field: "publish_time" });
       assert.strictEqual(input(events, "clusterings"), undefined);
     });
@@ -111,7 +129,11 @@ describe("DataPlatform", () => {
       for (const topic of [ingest, deadLetter]) {
         assert.strictEqual(input(topic, "project"), "acme-test");
         assert.strictEqual(input(topic, "messageRetentionDuration"), "604800s", topic.name);
-        assert.deepStrictEqual(input(topic, "messageStoragePolicy"), { allowedPersistenceRegions: ["us-central1"] }, topic.name);
+        assert.deepStrictEqual(
+          input(topic, "messageStoragePolicy"),
+          { allowedPersistenceRegions: ["us-central1"] },
+          topic.name,
+        );
         assert.strictEqual(input(topic, "kmsKeyName"), undefined, topic.name);
       }
     });
@@ -121,7 +143,10 @@ describe("DataPlatform", () => {
       assert.strictEqual(input(sub, "name"), "cnai-test-ingest-to-bigquery");
       assert.strictEqual(input(sub, "topic"), "projects/acme-test/topics/cnai-test-ingest");
       assert.deepStrictEqual(input(sub, "bigqueryConfig"), {
-        table: "acme-test.cnai_test_ml.events", writeMetadata: true, useTableSchema: false, dropUnknownFields: false,
+        table: "acme-test.cnai_test_ml.events",
+        writeMetadata: true,
+        useTableSchema: false,
+        dropUnknownFields: false,
       });
     });
 
@@ -129,7 +154,8 @@ describe("DataPlatform", () => {
       const result = await platform();
       const sub = one(result, SUBSCRIPTION, "ml-to-bigquery");
       assert.deepStrictEqual(input(sub, "deadLetterPolicy"), {
-        deadLetterTopic: "projects/acme-test/topics/cnai-test-ingest-dead-letter", maxDeliveryAttempts: 5,
+        deadLetterTopic: "projects/acme-test/topics/cnai-test-ingest-dead-letter",
+        maxDeliveryAttempts: 5,
       });
       assert.deepStrictEqual(input(sub, "retryPolicy"), { minimumBackoff: "10s", maximumBackoff: "600s" });
       const hold = one(result, SUBSCRIPTION, "ml-dead-letter-hold");
@@ -144,15 +170,25 @@ describe("DataPlatform", () => {
       const result = await platform();
       const tableGrant = one(result, TABLE_IAM, "ml-pubsub-writes-events");
       assert.deepStrictEqual(tableGrant.inputs, {
-        project: "acme-test", datasetId: "cnai_test_ml", tableId: "events", role: "roles/bigquery.dataEditor", member: PUBSUB_AGENT,
+        project: "acme-test",
+        datasetId: "cnai_test_ml",
+        tableId: "events",
+        role: "roles/bigquery.dataEditor",
+        member: PUBSUB_AGENT,
       });
       const deadLetters = one(result, TOPIC_IAM, "ml-pubsub-dead-letters");
       assert.deepStrictEqual(deadLetters.inputs, {
-        project: "acme-test", topic: "cnai-test-ingest-dead-letter", role: "roles/pubsub.publisher", member: PUBSUB_AGENT,
+        project: "acme-test",
+        topic: "cnai-test-ingest-dead-letter",
+        role: "roles/pubsub.publisher",
+        member: PUBSUB_AGENT,
       });
       const acks = one(result, SUBSCRIPTION_IAM, "ml-pubsub-acks-dead-letters");
       assert.deepStrictEqual(acks.inputs, {
-        project: "acme-test", subscription: "cnai-test-ingest-to-bigquery", role: "roles/pubsub.subscriber", member: PUBSUB_AGENT,
+        project: "acme-test",
+        subscription: "cnai-test-ingest-to-bigquery",
+        role: "roles/pubsub.subscriber",
+        member: PUBSUB_AGENT,
       });
     });
 
@@ -168,18 +204,23 @@ describe("DataPlatform", () => {
       assert.strictEqual(input(scan, "project"), "acme-test");
       assert.strictEqual(input(scan, "location"), "us-central1");
       assert.strictEqual(input(scan, "dataScanId"), "cnai-test-features-quality");
-      assert.deepStrictEqual(input(scan, "data"), { resource: "//bigquery.googleapis.com/projects/acme-test/datasets/cnai_test_ml/tables/features" });
+      assert.deepStrictEqual(input(scan, "data"), {
+        resource: "//bigquery.googleapis.com/projects/acme-test/datasets/cnai_test_ml/tables/features",
+      });
       assert.deepStrictEqual(input(scan, "executionSpec"), { trigger: { schedule: { cron: "TZ=UTC 0 4 * * *" } } });
       assert.strictEqual(input(scan, "dataQualitySpec.samplingPercent"), 100);
       assert.deepStrictEqual(input(scan, "dataQualitySpec.rules"), qualityRules([0, 1]));
       const rules = input(scan, "dataQualitySpec.rules") as Array<{ name: string; dimension: string }>;
-      assert.deepStrictEqual(rules.map((r) => [r.name, r.dimension]), [
-        ["row-id-present", "COMPLETENESS"],
-        ["row-id-unique", "UNIQUENESS"],
-        ["entity-id-present", "COMPLETENESS"],
-        ["label-in-range", "VALIDITY"],
-        ["no-future-rows", "VALIDITY"],
-      ]);
+      assert.deepStrictEqual(
+        rules.map((r) => [r.name, r.dimension]),
+        [
+          ["row-id-present", "COMPLETENESS"],
+          ["row-id-unique", "UNIQUENESS"],
+          ["entity-id-present", "COMPLETENESS"],
+          ["label-in-range", "VALIDITY"],
+          ["no-future-rows", "VALIDITY"],
+        ],
+      );
       assert.deepStrictEqual(input(scan, "dataQualitySpec.rules.3.rangeExpectation"), { minValue: "0", maxValue: "1" });
     });
 
@@ -188,7 +229,10 @@ describe("DataPlatform", () => {
       assert.strictEqual(all(result, DATASET_IAM).length, 0);
       assert.strictEqual(all(result, SCAN_IAM).length, 0);
       // Only the service agent's grant on the dead-letter topic.
-      assert.deepStrictEqual(all(result, TOPIC_IAM).map((r) => r.name), ["ml-pubsub-dead-letters"]);
+      assert.deepStrictEqual(
+        all(result, TOPIC_IAM).map((r) => r.name),
+        ["ml-pubsub-dead-letters"],
+      );
     });
 
     it("creates one dataset, two tables, two topics, two subscriptions, the service agent grants and the scan, all parented to the component", async () => {
@@ -197,14 +241,31 @@ describe("DataPlatform", () => {
       const children = result.resources.filter((r) => r.parent === component.urn);
       assert.deepStrictEqual(
         children.map((r) => r.type).sort(),
-        [DATASET, TABLE, TABLE, TOPIC, TOPIC, TABLE_IAM, SUBSCRIPTION, SUBSCRIPTION, TOPIC_IAM, SUBSCRIPTION_IAM, SCAN].sort(),
+        [
+          DATASET,
+          TABLE,
+          TABLE,
+          TOPIC,
+          TOPIC,
+          TABLE_IAM,
+          SUBSCRIPTION,
+          SUBSCRIPTION,
+          TOPIC_IAM,
+          SUBSCRIPTION_IAM,
+          SCAN,
+        ].sort(),
       );
       assert.strictEqual(result.resources.filter((r) => r.custom).length, children.length);
     });
 
     it("resolves defaults without creating anything (pure core)", () => {
       assert.deepStrictEqual(resolveDataPlatformArgs("ml", args()), {
-        classification: "internal", messageRetentionDays: 7, maxDeliveryAttempts: 5, schedule: "0 4 * * *", samplingPercent: 100, labelRange: [0, 1],
+        classification: "internal",
+        messageRetentionDays: 7,
+        maxDeliveryAttempts: 5,
+        schedule: "0 4 * * *",
+        samplingPercent: 100,
+        labelRange: [0, 1],
       });
     });
   });
@@ -247,16 +308,24 @@ describe("DataPlatform", () => {
 
     it("extra stack labels reach every labelled resource", async () => {
       const result = await platform({ labels: { ...STACK_LABELS, extra: { project_code: "p42" } } });
-      const labelled = [...all(result, DATASET), ...all(result, TABLE), ...all(result, TOPIC), ...all(result, SUBSCRIPTION), ...all(result, SCAN)];
+      const labelled = [
+        ...all(result, DATASET),
+        ...all(result, TABLE),
+        ...all(result, TOPIC),
+        ...all(result, SUBSCRIPTION),
+        ...all(result, SCAN),
+      ];
       assert.strictEqual(labelled.length, 8);
       for (const r of labelled) assert.strictEqual(labelsOf(r).project_code, "p42", r.name);
     });
 
     it("messageRetentionDays sets both topics' retention in seconds", async () => {
       const result = await platform({ messageRetentionDays: 31 });
-      for (const topic of all(result, TOPIC)) assert.strictEqual(input(topic, "messageRetentionDuration"), "2678400s", topic.name);
+      for (const topic of all(result, TOPIC))
+        assert.strictEqual(input(topic, "messageRetentionDuration"), "2678400s", topic.name);
       const one_ = await platform({ messageRetentionDays: 1 });
-      for (const topic of all(one_, TOPIC)) assert.strictEqual(input(topic, "messageRetentionDuration"), "86400s", topic.name);
+      for (const topic of all(one_, TOPIC))
+        assert.strictEqual(input(topic, "messageRetentionDuration"), "86400s", topic.name);
     });
 
     it("maxDeliveryAttempts sets the dead-letter policy", async () => {
@@ -265,26 +334,48 @@ describe("DataPlatform", () => {
     });
 
     it("quality schedule, sampling and label range reach the scan", async () => {
-      const scan = one(await platform({ quality: { schedule: "30 2 * * 1", samplingPercent: 10, labelRange: [-1, 5] } }), SCAN);
+      const scan = one(
+        await platform({ quality: { schedule: "30 2 * * 1", samplingPercent: 10, labelRange: [-1, 5] } }),
+        SCAN,
+      );
       assert.strictEqual(input(scan, "executionSpec.trigger.schedule.cron"), "TZ=UTC 30 2 * * 1");
       assert.strictEqual(input(scan, "dataQualitySpec.samplingPercent"), 10);
-      assert.deepStrictEqual(input(scan, "dataQualitySpec.rules.3.rangeExpectation"), { minValue: "-1", maxValue: "5" });
+      assert.deepStrictEqual(input(scan, "dataQualitySpec.rules.3.rangeExpectation"), {
+        minValue: "-1",
+        maxValue: "5",
+      });
       assert.deepStrictEqual(input(scan, "dataQualitySpec.rules"), qualityRules([-1, 5]));
     });
 
     it("owners steward the dataset (bigquery.dataOwner) and the scan (dataplex.dataScanAdmin)", async () => {
       const owners = ["group:ml-data@acme.com", "user:ana@acme.com"];
       const result = await platform({ owners });
-      const datasetOwners = byName(all(result, DATASET_IAM)).filter((r) => input(r, "role") === "roles/bigquery.dataOwner");
-      assert.deepStrictEqual(datasetOwners.map((r) => [r.name, input(r, "member"), input(r, "datasetId"), input(r, "project")]), [
-        ["ml-steward-group-ml-data-acme-com", "group:ml-data@acme.com", "cnai_test_ml", "acme-test"],
-        ["ml-steward-user-ana-acme-com", "user:ana@acme.com", "cnai_test_ml", "acme-test"],
-      ]);
+      const datasetOwners = byName(all(result, DATASET_IAM)).filter(
+        (r) => input(r, "role") === "roles/bigquery.dataOwner",
+      );
+      assert.deepStrictEqual(
+        datasetOwners.map((r) => [r.name, input(r, "member"), input(r, "datasetId"), input(r, "project")]),
+        [
+          ["ml-steward-group-ml-data-acme-com", "group:ml-data@acme.com", "cnai_test_ml", "acme-test"],
+          ["ml-steward-user-ana-acme-com", "user:ana@acme.com", "cnai_test_ml", "acme-test"],
+        ],
+      );
       const scanAdmins = byName(all(result, SCAN_IAM));
-      assert.deepStrictEqual(scanAdmins.map((r) => r.inputs), owners.map((member) => ({
-        project: "acme-test", location: "us-central1", dataScanId: "cnai-test-features-quality", role: "roles/dataplex.dataScanAdmin", member,
-      })));
-      assert.deepStrictEqual(scanAdmins.map((r) => r.name), ["ml-quality-steward-group-ml-data-acme-com", "ml-quality-steward-user-ana-acme-com"], "named by member: reordering replaces nothing");
+      assert.deepStrictEqual(
+        scanAdmins.map((r) => r.inputs),
+        owners.map((member) => ({
+          project: "acme-test",
+          location: "us-central1",
+          dataScanId: "cnai-test-features-quality",
+          role: "roles/dataplex.dataScanAdmin",
+          member,
+        })),
+      );
+      assert.deepStrictEqual(
+        scanAdmins.map((r) => r.name),
+        ["ml-quality-steward-group-ml-data-acme-com", "ml-quality-steward-user-ana-acme-com"],
+        "named by member: reordering replaces nothing",
+      );
     });
 
     it("readers get bigquery.dataViewer and writers bigquery.dataEditor on the dataset", async () => {
@@ -292,11 +383,26 @@ describe("DataPlatform", () => {
         readers: ["serviceAccount:train@acme-test.iam.gserviceaccount.com", "group:analysts@acme.com"],
         writers: ["serviceAccount:etl@acme-test.iam.gserviceaccount.com"],
       });
-      const grants = byName(all(result, DATASET_IAM)).map((r) => [r.name, input(r, "role"), input(r, "member"), input(r, "datasetId")]);
+      const grants = byName(all(result, DATASET_IAM)).map((r) => [
+        r.name,
+        input(r, "role"),
+        input(r, "member"),
+        input(r, "datasetId"),
+      ]);
       assert.deepStrictEqual(grants, [
-        ["ml-reader-0", "roles/bigquery.dataViewer", "serviceAccount:train@acme-test.iam.gserviceaccount.com", "cnai_test_ml"],
+        [
+          "ml-reader-0",
+          "roles/bigquery.dataViewer",
+          "serviceAccount:train@acme-test.iam.gserviceaccount.com",
+          "cnai_test_ml",
+        ],
         ["ml-reader-1", "roles/bigquery.dataViewer", "group:analysts@acme.com", "cnai_test_ml"],
-        ["ml-writer-0", "roles/bigquery.dataEditor", "serviceAccount:etl@acme-test.iam.gserviceaccount.com", "cnai_test_ml"],
+        [
+          "ml-writer-0",
+          "roles/bigquery.dataEditor",
+          "serviceAccount:etl@acme-test.iam.gserviceaccount.com",
+          "cnai_test_ml",
+        ],
       ]);
       assert.strictEqual(all(result, SCAN_IAM).length, 0);
     });
@@ -305,7 +411,10 @@ describe("DataPlatform", () => {
       const result = await platform({ publishers: ["serviceAccount:collector@acme-test.iam.gserviceaccount.com"] });
       const publisher = one(result, TOPIC_IAM, "ml-publisher-0");
       assert.deepStrictEqual(publisher.inputs, {
-        project: "acme-test", topic: "cnai-test-ingest", role: "roles/pubsub.publisher", member: "serviceAccount:collector@acme-test.iam.gserviceaccount.com",
+        project: "acme-test",
+        topic: "cnai-test-ingest",
+        role: "roles/pubsub.publisher",
+        member: "serviceAccount:collector@acme-test.iam.gserviceaccount.com",
       });
     });
 
@@ -320,20 +429,71 @@ describe("DataPlatform", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<DataPlatformArgs>, RegExp]> = [
-      ["confidential data without a customer-managed key", { classification: "confidential" },
-        /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/],
-      ["restricted data without a customer-managed key", { classification: "restricted" }, /restricted data needs a customer-managed key/],
-      ["a message retention of 0 days", { messageRetentionDays: 0 }, /messageRetentionDays must be a whole number from 1 to 31 \(got 0\)/],
-      ["a message retention of 32 days", { messageRetentionDays: 32 }, /messageRetentionDays must be a whole number from 1 to 31 \(got 32\)/],
-      ["4 delivery attempts", { maxDeliveryAttempts: 4 }, /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 4\)/],
-      ["a fractional number of delivery attempts", { maxDeliveryAttempts: 5.5 }, /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 5\.5\)/],
-      ["a four-field cron schedule", { quality: { schedule: "0 4 * *" } }, /quality\.schedule must be a five-field cron expression \(got "0 4 \* \*"\)/],
-      ["a sampling percent of 0", { quality: { samplingPercent: 0 } }, /quality\.samplingPercent must be in \(0, 100\] \(got 0\)/],
-      ["an inverted label range", { quality: { labelRange: [1, 0] } }, /quality\.labelRange must be \[min, max\] with min < max \(got \[1, 0\]\)/],
-      ["owner allUsers", { owners: ["allUsers"] }, /owners: allUsers would make the resource public; grant named principals only/],
-      ["a public reader", { readers: ["allAuthenticatedUsers"] }, /readers: allAuthenticatedUsers would make the resource public/],
-      ["an owner without a member prefix", { owners: ["ml-team@x.com"] }, /owners: "ml-team@x\.com" is not an IAM member \(user:, group:, serviceAccount:, domain:, principal: or principalSet:\)/],
-      ["a table expiration of 0 days", { tableExpirationDays: 0 }, /tableExpirationDays must be a whole number, at least 1 \(got 0\)/],
+      [
+        "confidential data without a customer-managed key",
+        { classification: "confidential" },
+        /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/,
+      ],
+      [
+        "restricted data without a customer-managed key",
+        { classification: "restricted" },
+        /restricted data needs a customer-managed key/,
+      ],
+      [
+        "a message retention of 0 days",
+        { messageRetentionDays: 0 },
+        /messageRetentionDays must be a whole number from 1 to 31 \(got 0\)/,
+      ],
+      [
+        "a message retention of 32 days",
+        { messageRetentionDays: 32 },
+        /messageRetentionDays must be a whole number from 1 to 31 \(got 32\)/,
+      ],
+      [
+        "4 delivery attempts",
+        { maxDeliveryAttempts: 4 },
+        /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 4\)/,
+      ],
+      [
+        "a fractional number of delivery attempts",
+        { maxDeliveryAttempts: 5.5 },
+        /maxDeliveryAttempts must be a whole number from 5 to 100 \(got 5\.5\)/,
+      ],
+      [
+        "a four-field cron schedule",
+        { quality: { schedule: "0 4 * *" } },
+        /quality\.schedule must be a five-field cron expression \(got "0 4 \* \*"\)/,
+      ],
+      [
+        "a sampling percent of 0",
+        { quality: { samplingPercent: 0 } },
+        /quality\.samplingPercent must be in \(0, 100\] \(got 0\)/,
+      ],
+      [
+        "an inverted label range",
+        { quality: { labelRange: [1, 0] } },
+        /quality\.labelRange must be \[min, max\] with min < max \(got \[1, 0\]\)/,
+      ],
+      [
+        "owner allUsers",
+        { owners: ["allUsers"] },
+        /owners: allUsers would make the resource public; grant named principals only/,
+      ],
+      [
+        "a public reader",
+        { readers: ["allAuthenticatedUsers"] },
+        /readers: allAuthenticatedUsers would make the resource public/,
+      ],
+      [
+        "an owner without a member prefix",
+        { owners: ["ml-team@x.com"] },
+        /owners: "ml-team@x\.com" is not an IAM member \(user:, group:, serviceAccount:, domain:, principal: or principalSet:\)/,
+      ],
+      [
+        "a table expiration of 0 days",
+        { tableExpirationDays: 0 },
+        /tableExpirationDays must be a whole number, at least 1 \(got 0\)/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}, naming the platform, and creates no dataset, topic or scan`, async () => {
@@ -342,15 +502,21 @@ describe("DataPlatform", () => {
           assert.match(error.message, /^DataPlatform "ml": /);
           assert.match(error.message, message);
           const created = error.resources.filter((r) => r.custom).map((r) => r.type);
-          for (const type of [DATASET, TABLE, TOPIC, SUBSCRIPTION, SCAN]) assert.ok(!created.includes(type), `created a ${type}`);
+          for (const type of [DATASET, TABLE, TOPIC, SUBSCRIPTION, SCAN])
+            assert.ok(!created.includes(type), `created a ${type}`);
           return true;
         });
       });
     }
 
     it("the pure core throws the same ResourceError", () => {
-      assert.throws(() => resolveDataPlatformArgs("ml", args({ classification: "confidential" })), /DataPlatform "ml": confidential data needs a customer-managed key/);
-      assert.doesNotThrow(() => resolveDataPlatformArgs("ml", args({ classification: "confidential", kmsKeyName: KEY })));
+      assert.throws(
+        () => resolveDataPlatformArgs("ml", args({ classification: "confidential" })),
+        /DataPlatform "ml": confidential data needs a customer-managed key/,
+      );
+      assert.doesNotThrow(() =>
+        resolveDataPlatformArgs("ml", args({ classification: "confidential", kmsKeyName: KEY })),
+      );
     });
   });
 
@@ -359,13 +525,24 @@ describe("DataPlatform", () => {
       assert.deepStrictEqual(qualityRules([0, 1]), [
         { name: "row-id-present", column: "row_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
         { name: "row-id-unique", column: "row_id", dimension: "UNIQUENESS", uniquenessExpectation: {} },
-        { name: "entity-id-present", column: "entity_id", dimension: "COMPLETENESS", threshold: 1, nonNullExpectation: {} },
         {
-          name: "label-in-range", column: "label", dimension: "VALIDITY", threshold: 0.99, ignoreNull: true,
+          name: "entity-id-present",
+          column: "entity_id",
+          dimension: "COMPLETENESS",
+          threshold: 1,
+          nonNullExpectation: {},
+        },
+        {
+          name: "label-in-range",
+          column: "label",
+          dimension: "VALIDITY",
+          threshold: 0.99,
+          ignoreNull: true,
           rangeExpectation: { minValue: "0", maxValue: "1" },
         },
         {
-          name: "no-future-rows", dimension: "VALIDITY",
+          name: "no-future-rows",
+          dimension: "VALIDITY",
           sqlAssertion: { sqlStatement: "SELECT row_id FROM ${data()} WHERE feature_timestamp > CURRENT_TIMESTAMP()" },
         },
       ]);

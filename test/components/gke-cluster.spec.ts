@@ -1,8 +1,13 @@
-import * as assert from "assert";
-import { GkeCluster, type GkeClusterArgs, SYSTEM_MONITORING_COMPONENTS, resolveGkeClusterArgs } from "../../components/compute/gke-cluster";
-import { ProgramError } from "../../scripts/lib/engine";
+import * as assert from "node:assert";
+import {
+  GkeCluster,
+  type GkeClusterArgs,
+  resolveGkeClusterArgs,
+  SYSTEM_MONITORING_COMPONENTS,
+} from "../../components/compute/gke-cluster";
+import type { ProgramError } from "../../scripts/lib/engine";
 import { SECRET, UNKNOWN } from "../../scripts/lib/wire-values";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const NODE_POOL = "gcp:container/nodePool:NodePool";
@@ -14,7 +19,11 @@ function args(overrides: Partial<GkeClusterArgs> = {}): GkeClusterArgs {
     prefix: "cnai-test",
     labels: STACK_LABELS,
     zones: ["us-central1-a", "us-central1-b", "us-central1-c"],
-    network: { network: "projects/acme-test/global/networks/vpc", subnetwork: "projects/acme-test/regions/us-central1/subnetworks/gke", masterCidr: "172.16.0.0/28" },
+    network: {
+      network: "projects/acme-test/global/networks/vpc",
+      subnetwork: "projects/acme-test/regions/us-central1/subnetworks/gke",
+      masterCidr: "172.16.0.0/28",
+    },
     ...overrides,
   };
 }
@@ -36,9 +45,14 @@ describe("GkeCluster", () => {
     it("has private nodes, a public endpoint restricted by IAM, no DNS endpoint from outside, no authorized networks", async () => {
       const c = one(await cluster(), CLUSTER);
       assert.deepStrictEqual(input(c, "privateClusterConfig"), {
-        enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: "172.16.0.0/28", masterGlobalAccessConfig: { enabled: true },
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: false,
+        masterIpv4CidrBlock: "172.16.0.0/28",
+        masterGlobalAccessConfig: { enabled: true },
       });
-      assert.deepStrictEqual(input(c, "controlPlaneEndpointsConfig"), { dnsEndpointConfig: { allowExternalTraffic: false } });
+      assert.deepStrictEqual(input(c, "controlPlaneEndpointsConfig"), {
+        dnsEndpointConfig: { allowExternalTraffic: false },
+      });
       assert.strictEqual(input(c, "masterAuthorizedNetworksConfig"), undefined);
     });
 
@@ -51,19 +65,36 @@ describe("GkeCluster", () => {
       assert.strictEqual(input(c, "enableLegacyAbac"), false);
       assert.deepStrictEqual(input(c, "masterAuth"), { clientCertificateConfig: { issueClientCertificate: false } });
       // GKE refuses VULNERABILITY_BASIC since the standard tier was shut down on 2025-07-31 (GKE deprecation notice).
-      assert.deepStrictEqual(input(c, "securityPostureConfig"), { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" });
+      assert.deepStrictEqual(input(c, "securityPostureConfig"), {
+        mode: "BASIC",
+        vulnerabilityMode: "VULNERABILITY_DISABLED",
+      });
     });
 
     it("takes Advanced Vulnerability Insights (GKE Enterprise) when asked", async () => {
       const c = one(await cluster({ vulnerabilityScanning: "enterprise" }), CLUSTER);
-      assert.deepStrictEqual(input(c, "securityPostureConfig"), { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_ENTERPRISE" });
+      assert.deepStrictEqual(input(c, "securityPostureConfig"), {
+        mode: "BASIC",
+        vulnerabilityMode: "VULNERABILITY_ENTERPRISE",
+      });
     });
 
     it("grants the node service account Service Usage Consumer on the project, which image streaming with a custom node account needs", async () => {
       const result = await cluster();
       const grant = one(result, "gcp:projects/iAMMember:IAMMember", "gke-nodes-image-streaming");
-      assert.deepStrictEqual([input(grant, "project"), input(grant, "role"), input(grant, "member")], ["acme-test", "roles/serviceusage.serviceUsageConsumer", "serviceAccount:cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com"]);
-      assert.strictEqual(all(await cluster({ imageStreaming: false }), "gcp:projects/iAMMember:IAMMember").length, 1, "only the default node role without image streaming");
+      assert.deepStrictEqual(
+        [input(grant, "project"), input(grant, "role"), input(grant, "member")],
+        [
+          "acme-test",
+          "roles/serviceusage.serviceUsageConsumer",
+          "serviceAccount:cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com",
+        ],
+      );
+      assert.strictEqual(
+        all(await cluster({ imageStreaming: false }), "gcp:projects/iAMMember:IAMMember").length,
+        1,
+        "only the default node role without image streaming",
+      );
     });
 
     it("protects against deletion and keeps Google-managed etcd encryption unless given a key", async () => {
@@ -74,7 +105,10 @@ describe("GkeCluster", () => {
 
     it("turns on Managed Prometheus, GCS FUSE CSI, cost allocation, the BALANCED autoscaler and a 03:00 UTC window", async () => {
       const c = one(await cluster(), CLUSTER);
-      assert.deepStrictEqual(input(c, "monitoringConfig"), { enableComponents: [...SYSTEM_MONITORING_COMPONENTS], managedPrometheus: { enabled: true } });
+      assert.deepStrictEqual(input(c, "monitoringConfig"), {
+        enableComponents: [...SYSTEM_MONITORING_COMPONENTS],
+        managedPrometheus: { enabled: true },
+      });
       assert.deepStrictEqual(input(c, "addonsConfig.gcsFuseCsiDriverConfig"), { enabled: true });
       assert.deepStrictEqual(input(c, "costManagementConfig"), { enabled: true });
       assert.deepStrictEqual(input(c, "clusterAutoscaling"), { autoscalingProfile: "BALANCED" });
@@ -84,8 +118,14 @@ describe("GkeCluster", () => {
     it("labels the cluster as platform compute, not shiftable, with the region's carbon tier", async () => {
       const c = one(await cluster(), CLUSTER);
       assert.deepStrictEqual(input(c, "resourceLabels"), {
-        env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "gke-cluster",
-        "workload-type": "platform", shiftable: "false", "carbon-tier": "low",
+        env: "test",
+        team: "ml-platform",
+        "cost-center": "cc-1",
+        "managed-by": "pulumi",
+        component: "gke-cluster",
+        "workload-type": "platform",
+        shiftable: "false",
+        "carbon-tier": "low",
       });
     });
 
@@ -97,7 +137,10 @@ describe("GkeCluster", () => {
       assert.strictEqual(input(role, "role"), "roles/container.defaultNodeServiceAccount");
       assert.strictEqual(input(role, "member"), "serviceAccount:cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com");
       const c = one(result, CLUSTER);
-      assert.strictEqual(input(c, "nodeConfig.serviceAccount"), "cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com");
+      assert.strictEqual(
+        input(c, "nodeConfig.serviceAccount"),
+        "cnai-test-gke-nodes@acme-test.iam.gserviceaccount.com",
+      );
       assert.ok(c.options.dependsOn.includes(role.urn), "the cluster waits for the node role");
       assert.deepStrictEqual(c.options.ignoreChanges, ["nodeConfig", "initialNodeCount"]);
     });
@@ -105,12 +148,19 @@ describe("GkeCluster", () => {
     it("runs a small hardened system pool: e2-standard-4, 1 to 3 nodes, on demand, 100 GB", async () => {
       const pool = one(await cluster(), NODE_POOL);
       assert.strictEqual(input(pool, "name"), "system");
-      assert.deepStrictEqual(input(pool, "autoscaling"), { totalMinNodeCount: 1, totalMaxNodeCount: 3, locationPolicy: "BALANCED" });
+      assert.deepStrictEqual(input(pool, "autoscaling"), {
+        totalMinNodeCount: 1,
+        totalMaxNodeCount: 3,
+        locationPolicy: "BALANCED",
+      });
       assert.strictEqual(input(pool, "nodeConfig.machineType"), "e2-standard-4");
       assert.strictEqual(input(pool, "nodeConfig.spot"), false);
       assert.strictEqual(input(pool, "nodeConfig.diskSizeGb"), 100);
       assert.deepStrictEqual(input(pool, "nodeConfig.workloadMetadataConfig"), { mode: "GKE_METADATA" });
-      assert.deepStrictEqual(input(pool, "nodeConfig.shieldedInstanceConfig"), { enableSecureBoot: true, enableIntegrityMonitoring: true });
+      assert.deepStrictEqual(input(pool, "nodeConfig.shieldedInstanceConfig"), {
+        enableSecureBoot: true,
+        enableIntegrityMonitoring: true,
+      });
       assert.deepStrictEqual(input(pool, "management"), { autoRepair: true, autoUpgrade: true });
     });
 
@@ -136,14 +186,20 @@ describe("GkeCluster", () => {
 
     it("private endpoint with authorized networks and the DNS endpoint for automation", async () => {
       const result = await run(() => {
-        const c = new GkeCluster("gke", args({ privateEndpoint: true, authorizedNetworks: [{ name: "corp", cidr: "10.0.0.0/8" }] }));
+        const c = new GkeCluster(
+          "gke",
+          args({ privateEndpoint: true, authorizedNetworks: [{ name: "corp", cidr: "10.0.0.0/8" }] }),
+        );
         return { endpoint: c.endpoint };
       });
       const c = one(result, CLUSTER);
       assert.strictEqual(input(c, "privateClusterConfig.enablePrivateEndpoint"), true);
-      assert.deepStrictEqual(input(c, "controlPlaneEndpointsConfig"), { dnsEndpointConfig: { allowExternalTraffic: true } });
+      assert.deepStrictEqual(input(c, "controlPlaneEndpointsConfig"), {
+        dnsEndpointConfig: { allowExternalTraffic: true },
+      });
       assert.deepStrictEqual(input(c, "masterAuthorizedNetworksConfig"), {
-        cidrBlocks: [{ cidrBlock: "10.0.0.0/8", displayName: "corp" }], gcpPublicCidrsAccessEnabled: false,
+        cidrBlocks: [{ cidrBlock: "10.0.0.0/8", displayName: "corp" }],
+        gcpPublicCidrsAccessEnabled: false,
       });
       assert.match(String(result.outputs.endpoint), /\.us-central1\.gke\.goog$/);
     });
@@ -154,7 +210,11 @@ describe("GkeCluster", () => {
       const c = one(await cluster({ privateEndpoint: true }), CLUSTER);
       assert.deepStrictEqual(input(c, "masterAuthorizedNetworksConfig"), { gcpPublicCidrsAccessEnabled: false });
       assert.strictEqual(input(c, "privateClusterConfig.enablePrivateEndpoint"), true);
-      assert.strictEqual(input(one(await cluster(), CLUSTER), "masterAuthorizedNetworksConfig"), undefined, "a public endpoint keeps IAM only");
+      assert.strictEqual(
+        input(one(await cluster(), CLUSTER), "masterAuthorizedNetworksConfig"),
+        undefined,
+        "a public endpoint keeps IAM only",
+      );
     });
 
     it("customer-managed key for Secrets in etcd", async () => {
@@ -164,22 +224,41 @@ describe("GkeCluster", () => {
     });
 
     it("release channel, deletion protection, autoscaling profile, window, monitoring, FUSE and cost allocation are settable", async () => {
-      const c = one(await cluster({
-        releaseChannel: "STABLE", deletionProtection: false, autoscalingProfile: "OPTIMIZE_UTILIZATION", maintenanceWindowStart: "22:30",
-        managedPrometheus: false, extraMonitoringComponents: ["DCGM"], gcsFuseCsiDriver: false, costAllocation: false,
-      }), CLUSTER);
+      const c = one(
+        await cluster({
+          releaseChannel: "STABLE",
+          deletionProtection: false,
+          autoscalingProfile: "OPTIMIZE_UTILIZATION",
+          maintenanceWindowStart: "22:30",
+          managedPrometheus: false,
+          extraMonitoringComponents: ["DCGM"],
+          gcsFuseCsiDriver: false,
+          costAllocation: false,
+        }),
+        CLUSTER,
+      );
       assert.deepStrictEqual(input(c, "releaseChannel"), { channel: "STABLE" });
       assert.strictEqual(input(c, "deletionProtection"), false);
       assert.deepStrictEqual(input(c, "clusterAutoscaling"), { autoscalingProfile: "OPTIMIZE_UTILIZATION" });
       assert.deepStrictEqual(input(c, "maintenancePolicy"), { dailyMaintenanceWindow: { startTime: "22:30" } });
-      assert.deepStrictEqual(input(c, "monitoringConfig"), { enableComponents: [...SYSTEM_MONITORING_COMPONENTS, "DCGM"], managedPrometheus: { enabled: false } });
+      assert.deepStrictEqual(input(c, "monitoringConfig"), {
+        enableComponents: [...SYSTEM_MONITORING_COMPONENTS, "DCGM"],
+        managedPrometheus: { enabled: false },
+      });
       assert.deepStrictEqual(input(c, "addonsConfig.gcsFuseCsiDriverConfig"), { enabled: false });
       assert.deepStrictEqual(input(c, "costManagementConfig"), { enabled: false });
     });
 
     it("system pool size, machine, spot and disk are settable", async () => {
-      const pool = one(await cluster({ systemPool: { machineType: "e2-standard-8", min: 3, max: 6, spot: true, diskSizeGb: 80 } }), NODE_POOL);
-      assert.deepStrictEqual(input(pool, "autoscaling"), { totalMinNodeCount: 3, totalMaxNodeCount: 6, locationPolicy: "BALANCED" });
+      const pool = one(
+        await cluster({ systemPool: { machineType: "e2-standard-8", min: 3, max: 6, spot: true, diskSizeGb: 80 } }),
+        NODE_POOL,
+      );
+      assert.deepStrictEqual(input(pool, "autoscaling"), {
+        totalMinNodeCount: 3,
+        totalMaxNodeCount: 6,
+        locationPolicy: "BALANCED",
+      });
       assert.strictEqual(input(pool, "initialNodeCount"), 1);
       assert.strictEqual(input(pool, "nodeConfig.machineType"), "e2-standard-8");
       assert.strictEqual(input(pool, "nodeConfig.spot"), true);
@@ -187,10 +266,13 @@ describe("GkeCluster", () => {
     });
 
     it("in preview, provider-computed outputs are unknown and nothing hangs", async () => {
-      const result = await run(() => {
-        const c = new GkeCluster("gke", args());
-        return { endpoint: c.endpoint, kubeconfig: c.kubeconfig, name: c.name };
-      }, { preview: true });
+      const result = await run(
+        () => {
+          const c = new GkeCluster("gke", args());
+          return { endpoint: c.endpoint, kubeconfig: c.kubeconfig, name: c.name };
+        },
+        { preview: true },
+      );
       assert.strictEqual(result.outputs.endpoint, UNKNOWN);
       assert.strictEqual(result.outputs.name, "cnai-test-gke", "inputs echo back in preview");
       assert.ok(result.outputs.kubeconfig === UNKNOWN || result.outputs.kubeconfig === SECRET);
@@ -200,10 +282,22 @@ describe("GkeCluster", () => {
   describe("validation", () => {
     const cases: Array<[string, Partial<GkeClusterArgs>, RegExp]> = [
       ["no zones", { zones: [] }, /zones: at least one zone/],
-      ["a zone outside the region", { zones: ["europe-west4-a"] }, /zones: europe-west4-a is not in region us-central1/],
+      [
+        "a zone outside the region",
+        { zones: ["europe-west4-a"] },
+        /zones: europe-west4-a is not in region us-central1/,
+      ],
       ["a system pool with min above max", { systemPool: { min: 4, max: 2 } }, /systemPool: min 4 and max 2/],
-      ["a malformed maintenance window", { maintenanceWindowStart: "3am" }, /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/],
-      ["a documentation range (RFC 5737) as the only way in", { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] }, /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/],
+      [
+        "a malformed maintenance window",
+        { maintenanceWindowStart: "3am" },
+        /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/,
+      ],
+      [
+        "a documentation range (RFC 5737) as the only way in",
+        { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] },
+        /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what} and creates no cluster`, async () => {

@@ -1,10 +1,16 @@
-import * as assert from "assert";
-import { GPU_TAINT, GpuNodePool, type GpuNodePoolArgs, bootDiskType, resolveGpuNodePoolArgs } from "../../components/compute/gpu-node-pool";
-import { NODE_HEADROOM, allocatablePerNode, gpusPerContainerLimit } from "../../components/compute/gpu-pool-rules";
+import * as assert from "node:assert";
 import { gkeAllocatable } from "../../components/catalog/gke-nodes";
 import { ACCELERATOR_TYPES, GPU_CATALOG } from "../../components/catalog/gpus";
+import {
+  bootDiskType,
+  GPU_TAINT,
+  GpuNodePool,
+  type GpuNodePoolArgs,
+  resolveGpuNodePoolArgs,
+} from "../../components/compute/gpu-node-pool";
+import { allocatablePerNode, gpusPerContainerLimit, NODE_HEADROOM } from "../../components/compute/gpu-pool-rules";
 import { ProgramError } from "../../scripts/lib/engine";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const NODE_POOL = "gcp:container/nodePool:NodePool";
 
@@ -13,7 +19,12 @@ function args(overrides: Partial<GpuNodePoolArgs> = {}): GpuNodePoolArgs {
     project: "acme-test",
     prefix: "cnai-test",
     labels: STACK_LABELS,
-    cluster: { name: "cnai-test-gke", location: "us-central1", region: "us-central1", zones: ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"] },
+    cluster: {
+      name: "cnai-test-gke",
+      location: "us-central1",
+      region: "us-central1",
+      zones: ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"],
+    },
     serviceAccount: "nodes@acme-test.iam.gserviceaccount.com",
     machineType: "g2-standard-8",
     accelerator: { type: "nvidia-l4" },
@@ -31,7 +42,11 @@ describe("GpuNodePool", () => {
   describe("defaults", () => {
     it("scales from zero (autoscaling.min 0) with total limits and the ANY location policy", async () => {
       const np = await pool();
-      assert.deepStrictEqual(input(np, "autoscaling"), { totalMinNodeCount: 0, totalMaxNodeCount: 3, locationPolicy: "ANY" });
+      assert.deepStrictEqual(input(np, "autoscaling"), {
+        totalMinNodeCount: 0,
+        totalMaxNodeCount: 3,
+        locationPolicy: "ANY",
+      });
       assert.strictEqual(input(np, "initialNodeCount"), 0);
     });
 
@@ -66,8 +81,14 @@ describe("GpuNodePool", () => {
     it("is a training pool, shiftable, with sustainability and governance labels", async () => {
       const np = await pool();
       assert.deepStrictEqual(input(np, "nodeConfig.resourceLabels"), {
-        env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "gpu-node-pool",
-        "workload-type": "training", shiftable: "true", "carbon-tier": "low",
+        env: "test",
+        team: "ml-platform",
+        "cost-center": "cc-1",
+        "managed-by": "pulumi",
+        component: "gpu-node-pool",
+        "workload-type": "training",
+        shiftable: "true",
+        "carbon-tier": "low",
       });
     });
 
@@ -75,14 +96,20 @@ describe("GpuNodePool", () => {
       const np = await pool();
       assert.deepStrictEqual(input(np, "nodeConfig.taints"), [GPU_TAINT]);
       assert.deepStrictEqual(input(np, "nodeConfig.labels"), {
-        "cnai.dev/gpu-pool": "train", "cnai.dev/accelerator": "nvidia-l4", "cnai.dev/workload-type": "training", "cnai.dev/capacity": "on-demand",
+        "cnai.dev/gpu-pool": "train",
+        "cnai.dev/accelerator": "nvidia-l4",
+        "cnai.dev/workload-type": "training",
+        "cnai.dev/capacity": "on-demand",
       });
     });
 
     it("hardens nodes: GKE metadata server, secure boot, integrity monitoring, no legacy metadata endpoints, auto-repair and auto-upgrade", async () => {
       const np = await pool();
       assert.deepStrictEqual(input(np, "nodeConfig.workloadMetadataConfig"), { mode: "GKE_METADATA" });
-      assert.deepStrictEqual(input(np, "nodeConfig.shieldedInstanceConfig"), { enableSecureBoot: true, enableIntegrityMonitoring: true });
+      assert.deepStrictEqual(input(np, "nodeConfig.shieldedInstanceConfig"), {
+        enableSecureBoot: true,
+        enableIntegrityMonitoring: true,
+      });
       assert.deepStrictEqual(input(np, "nodeConfig.metadata"), { "disable-legacy-endpoints": "true" });
       assert.deepStrictEqual(input(np, "management"), { autoRepair: true, autoUpgrade: true });
       assert.strictEqual(input(np, "nodeConfig.serviceAccount"), "nodes@acme-test.iam.gserviceaccount.com");
@@ -120,10 +147,16 @@ describe("GpuNodePool", () => {
 
     it("reservation capacity consumes any reservation, or a specific one by name", async () => {
       const any = await pool({ capacity: { type: "reservation", reservation: { affinity: "any" } } });
-      assert.deepStrictEqual(input(any, "nodeConfig.reservationAffinity"), { consumeReservationType: "ANY_RESERVATION" });
-      const specific = await pool({ capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } });
+      assert.deepStrictEqual(input(any, "nodeConfig.reservationAffinity"), {
+        consumeReservationType: "ANY_RESERVATION",
+      });
+      const specific = await pool({
+        capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } },
+      });
       assert.deepStrictEqual(input(specific, "nodeConfig.reservationAffinity"), {
-        consumeReservationType: "SPECIFIC_RESERVATION", key: "compute.googleapis.com/reservation-name", values: ["h100-res"],
+        consumeReservationType: "SPECIFIC_RESERVATION",
+        key: "compute.googleapis.com/reservation-name",
+        values: ["h100-res"],
       });
     });
 
@@ -144,42 +177,87 @@ describe("GpuNodePool", () => {
     });
 
     it("a specific reservation keeps the reservation's placement: no pool-level compact policy, or the reservation's own policy by name", async () => {
-      const reserved = { machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" as const }, zones: ["us-central1-a"], capacity: { type: "reservation" as const, reservation: { affinity: "specific" as const, name: "h100-res" } } };
+      const reserved = {
+        machineType: "a3-highgpu-8g",
+        accelerator: { type: "nvidia-h100-80gb" as const },
+        zones: ["us-central1-a"],
+        capacity: { type: "reservation" as const, reservation: { affinity: "specific" as const, name: "h100-res" } },
+      };
       assert.strictEqual(input(await pool(reserved), "placementPolicy"), undefined);
-      const named = await pool({ ...reserved, compactPlacement: true, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res", placementPolicy: "h100-res-compact" } } });
+      const named = await pool({
+        ...reserved,
+        compactPlacement: true,
+        capacity: {
+          type: "reservation",
+          reservation: { affinity: "specific", name: "h100-res", placementPolicy: "h100-res-compact" },
+        },
+      });
       assert.deepStrictEqual(input(named, "placementPolicy"), { type: "COMPACT", policyName: "h100-res-compact" });
     });
 
     it("compact placement in one zone", async () => {
-      const np = await pool({ machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true });
+      const np = await pool({
+        machineType: "a3-highgpu-8g",
+        accelerator: { type: "nvidia-h100-80gb" },
+        zones: ["us-central1-a"],
+        compactPlacement: true,
+      });
       assert.deepStrictEqual(input(np, "placementPolicy"), { type: "COMPACT" });
       assert.deepStrictEqual(input(np, "nodeLocations"), ["us-central1-a"]);
     });
 
     it("time-sharing and MPS share GPUs between containers", async () => {
-      const ts = await pool({ accelerator: { type: "nvidia-l4", sharing: { strategy: "TIME_SHARING", maxClientsPerGpu: 4 } } });
-      assert.deepStrictEqual(input(ts, "nodeConfig.guestAccelerators.0.gpuSharingConfig"), { gpuSharingStrategy: "TIME_SHARING", maxSharedClientsPerGpu: 4 });
+      const ts = await pool({
+        accelerator: { type: "nvidia-l4", sharing: { strategy: "TIME_SHARING", maxClientsPerGpu: 4 } },
+      });
+      assert.deepStrictEqual(input(ts, "nodeConfig.guestAccelerators.0.gpuSharingConfig"), {
+        gpuSharingStrategy: "TIME_SHARING",
+        maxSharedClientsPerGpu: 4,
+      });
       const mps = await pool({ accelerator: { type: "nvidia-l4", sharing: { strategy: "MPS", maxClientsPerGpu: 8 } } });
-      assert.deepStrictEqual(input(mps, "nodeConfig.guestAccelerators.0.gpuSharingConfig"), { gpuSharingStrategy: "MPS", maxSharedClientsPerGpu: 8 });
+      assert.deepStrictEqual(input(mps, "nodeConfig.guestAccelerators.0.gpuSharingConfig"), {
+        gpuSharingStrategy: "MPS",
+        maxSharedClientsPerGpu: 8,
+      });
     });
 
     it("MIG partitions on GPUs that have MIG", async () => {
-      const np = await pool({ machineType: "a2-highgpu-1g", accelerator: { type: "nvidia-tesla-a100", migPartitionSize: "1g.5gb" } });
+      const np = await pool({
+        machineType: "a2-highgpu-1g",
+        accelerator: { type: "nvidia-tesla-a100", migPartitionSize: "1g.5gb" },
+      });
       assert.strictEqual(input(np, "nodeConfig.guestAccelerators.0.gpuPartitionSize"), "1g.5gb");
     });
 
     it("LATEST or no driver installation", async () => {
       const latest = await pool({ accelerator: { type: "nvidia-l4", driverVersion: "LATEST" } });
-      assert.strictEqual(input(latest, "nodeConfig.guestAccelerators.0.gpuDriverInstallationConfig.gpuDriverVersion"), "LATEST");
+      assert.strictEqual(
+        input(latest, "nodeConfig.guestAccelerators.0.gpuDriverInstallationConfig.gpuDriverVersion"),
+        "LATEST",
+      );
       const none = await pool({ accelerator: { type: "nvidia-l4", driverVersion: "INSTALLATION_DISABLED" } });
-      assert.strictEqual(input(none, "nodeConfig.guestAccelerators.0.gpuDriverInstallationConfig.gpuDriverVersion"), "INSTALLATION_DISABLED");
+      assert.strictEqual(
+        input(none, "nodeConfig.guestAccelerators.0.gpuDriverInstallationConfig.gpuDriverVersion"),
+        "INSTALLATION_DISABLED",
+      );
     });
 
     it("inference pools are not shiftable unless said so; min nodes start warm", async () => {
-      const np = await pool({ workloadType: "inference", autoscaling: { min: 2, max: 4, locationPolicy: "BALANCED" }, zones: ["us-central1-a", "us-central1-b"] });
+      const np = await pool({
+        workloadType: "inference",
+        autoscaling: { min: 2, max: 4, locationPolicy: "BALANCED" },
+        zones: ["us-central1-a", "us-central1-b"],
+      });
       assert.strictEqual((input(np, "nodeConfig.resourceLabels") as Record<string, string>).shiftable, "false");
-      assert.strictEqual((input(np, "nodeConfig.resourceLabels") as Record<string, string>)["workload-type"], "inference");
-      assert.deepStrictEqual(input(np, "autoscaling"), { totalMinNodeCount: 2, totalMaxNodeCount: 4, locationPolicy: "BALANCED" });
+      assert.strictEqual(
+        (input(np, "nodeConfig.resourceLabels") as Record<string, string>)["workload-type"],
+        "inference",
+      );
+      assert.deepStrictEqual(input(np, "autoscaling"), {
+        totalMinNodeCount: 2,
+        totalMaxNodeCount: 4,
+        locationPolicy: "BALANCED",
+      });
       assert.strictEqual(input(np, "initialNodeCount"), 1);
       const shiftable = await pool({ workloadType: "inference", shiftable: true });
       assert.strictEqual((input(shiftable, "nodeConfig.resourceLabels") as Record<string, string>).shiftable, "true");
@@ -195,30 +273,85 @@ describe("GpuNodePool", () => {
     });
 
     it("carbon tier follows the region", async () => {
-      const result = await run(() => new GpuNodePool("train", args({
-        cluster: { name: "c", location: "us-east1", region: "us-east1", zones: ["us-east1-c"] },
-        machineType: "n1-standard-8",
-        accelerator: { type: "nvidia-tesla-t4" },
-      })));
-      assert.strictEqual((input(one(result, NODE_POOL), "nodeConfig.resourceLabels") as Record<string, string>)["carbon-tier"], "high");
+      const result = await run(
+        () =>
+          new GpuNodePool(
+            "train",
+            args({
+              cluster: { name: "c", location: "us-east1", region: "us-east1", zones: ["us-east1-c"] },
+              machineType: "n1-standard-8",
+              accelerator: { type: "nvidia-tesla-t4" },
+            }),
+          ),
+      );
+      assert.strictEqual(
+        (input(one(result, NODE_POOL), "nodeConfig.resourceLabels") as Record<string, string>)["carbon-tier"],
+        "high",
+      );
     });
   });
 
   describe("validation", () => {
     const cases: Array<[string, Partial<GpuNodePoolArgs>, RegExp]> = [
-      ["a machine type that does not carry the accelerator", { machineType: "a2-highgpu-1g" }, /machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4: g2-standard-4/],
-      ["a GPU count the machine type cannot hold", { machineType: "g2-standard-8", accelerator: { type: "nvidia-l4", count: 2 } }, /accelerator\.count: got 2; allowed: 1 for g2-standard-8/],
-      ["an attached GPU count N1 does not offer", { machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 3 } }, /accelerator\.count: got 3; allowed: 1 or 2 or 4/],
-      ["a zone that does not offer the accelerator", { zones: ["us-central1-f"] }, /zones\.0: got "us-central1-f"; allowed: a zone of us-central1 that offers nvidia-l4/],
-      ["MIG on a GPU without MIG", { accelerator: { type: "nvidia-l4", migPartitionSize: "1g.5gb" } }, /migPartitionSize: got "1g\.5gb"; allowed: nothing: nvidia-l4 has no MIG/],
-      ["min above max", { autoscaling: { min: 4, max: 2 } }, /autoscaling\.min: got 4; allowed: at most autoscaling\.max \(2\)/],
-      ["a reservation capacity without a reservation", { capacity: { type: "reservation" } }, /capacity\.reservation: got undefined; allowed: \{ affinity/],
-      ["queued capacity with warm nodes", { capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }, /autoscaling\.min: got 1; allowed: 0 for queued capacity/],
-      ["queued capacity balancing zones (GKE creates DWS pools with --location-policy=ANY)", { capacity: { type: "queued" }, autoscaling: { min: 0, max: 2, locationPolicy: "BALANCED" } }, /autoscaling\.locationPolicy: got "BALANCED"; allowed: ANY for queued capacity/],
-      ["compact placement over several zones", { compactPlacement: true }, /compactPlacement: got true; allowed: true only for a pool in one zone/],
+      [
+        "a machine type that does not carry the accelerator",
+        { machineType: "a2-highgpu-1g" },
+        /machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4: g2-standard-4/,
+      ],
+      [
+        "a GPU count the machine type cannot hold",
+        { machineType: "g2-standard-8", accelerator: { type: "nvidia-l4", count: 2 } },
+        /accelerator\.count: got 2; allowed: 1 for g2-standard-8/,
+      ],
+      [
+        "an attached GPU count N1 does not offer",
+        { machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 3 } },
+        /accelerator\.count: got 3; allowed: 1 or 2 or 4/,
+      ],
+      [
+        "a zone that does not offer the accelerator",
+        { zones: ["us-central1-f"] },
+        /zones\.0: got "us-central1-f"; allowed: a zone of us-central1 that offers nvidia-l4/,
+      ],
+      [
+        "MIG on a GPU without MIG",
+        { accelerator: { type: "nvidia-l4", migPartitionSize: "1g.5gb" } },
+        /migPartitionSize: got "1g\.5gb"; allowed: nothing: nvidia-l4 has no MIG/,
+      ],
+      [
+        "min above max",
+        { autoscaling: { min: 4, max: 2 } },
+        /autoscaling\.min: got 4; allowed: at most autoscaling\.max \(2\)/,
+      ],
+      [
+        "a reservation capacity without a reservation",
+        { capacity: { type: "reservation" } },
+        /capacity\.reservation: got undefined; allowed: \{ affinity/,
+      ],
+      [
+        "queued capacity with warm nodes",
+        { capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } },
+        /autoscaling\.min: got 1; allowed: 0 for queued capacity/,
+      ],
+      [
+        "queued capacity balancing zones (GKE creates DWS pools with --location-policy=ANY)",
+        { capacity: { type: "queued" }, autoscaling: { min: 0, max: 2, locationPolicy: "BALANCED" } },
+        /autoscaling\.locationPolicy: got "BALANCED"; allowed: ANY for queued capacity/,
+      ],
+      [
+        "compact placement over several zones",
+        { compactPlacement: true },
+        /compactPlacement: got true; allowed: true only for a pool in one zone/,
+      ],
       [
         "a self-made compact policy on a specific reservation (GKE would create a policy the reserved VMs do not match)",
-        { machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } },
+        {
+          machineType: "a3-highgpu-8g",
+          accelerator: { type: "nvidia-h100-80gb" },
+          zones: ["us-central1-a"],
+          compactPlacement: true,
+          capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } },
+        },
         /compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
       ],
     ];
@@ -242,8 +375,32 @@ describe("GpuNodePool", () => {
     it("resolves defaults without creating anything (pure core)", () => {
       const spec = resolveGpuNodePoolArgs("train", args());
       assert.deepStrictEqual(
-        { min: spec.min, max: spec.max, gpus: spec.gpusPerNode, driver: spec.driverVersion, capacity: spec.capacity.type, shiftable: spec.shiftable, workload: spec.workloadType, disk: spec.diskSizeGb, streaming: spec.imageStreaming, compact: spec.compactPlacement, policy: spec.locationPolicy },
-        { min: 0, max: 3, gpus: 1, driver: "DEFAULT", capacity: "on-demand", shiftable: true, workload: "training", disk: 200, streaming: true, compact: false, policy: "ANY" },
+        {
+          min: spec.min,
+          max: spec.max,
+          gpus: spec.gpusPerNode,
+          driver: spec.driverVersion,
+          capacity: spec.capacity.type,
+          shiftable: spec.shiftable,
+          workload: spec.workloadType,
+          disk: spec.diskSizeGb,
+          streaming: spec.imageStreaming,
+          compact: spec.compactPlacement,
+          policy: spec.locationPolicy,
+        },
+        {
+          min: 0,
+          max: 3,
+          gpus: 1,
+          driver: "DEFAULT",
+          capacity: "on-demand",
+          shiftable: true,
+          workload: "training",
+          disk: 200,
+          streaming: true,
+          compact: false,
+          policy: "ANY",
+        },
       );
     });
   });
@@ -253,20 +410,42 @@ describe("GpuNodePool", () => {
       // Regression: allocatablePerNode gave 27 GiB on a g2-standard-8 (85 % of 32 GiB) and 13 GiB on a
       // g2-standard-4, while GKE leaves 27.31 GiB and 12.87 GiB (plan-node-sizes; gkeAllocatable): a
       // model sized to the node never fit it beside Knative's queue-proxy (the simulation found it).
-      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" } }), { cpu: 7, memoryGi: 26 });
-      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-4", accelerator: { type: "nvidia-l4" } }), { cpu: 3, memoryGi: 11 });
+      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" } }), {
+        cpu: 7,
+        memoryGi: 26,
+      });
+      assert.deepStrictEqual(allocatablePerNode({ machineType: "g2-standard-4", accelerator: { type: "nvidia-l4" } }), {
+        cpu: 3,
+        memoryGi: 11,
+      });
       for (const type of ACCELERATOR_TYPES) {
         for (const [machineType, machine] of Object.entries(GPU_CATALOG[type].machineTypes)) {
           const sized = allocatablePerNode({ machineType, accelerator: { type } });
           const gke = gkeAllocatable(machine.vcpus, machine.memoryGb, false);
-          assert.ok((sized.cpu + NODE_HEADROOM.cpu) * 1000 <= gke.cpuMilli && (sized.memoryGi + NODE_HEADROOM.memoryGi) * 2 ** 30 <= gke.memoryBytes, `${machineType}: ${JSON.stringify(sized)} vs ${JSON.stringify(gke)}`);
+          assert.ok(
+            (sized.cpu + NODE_HEADROOM.cpu) * 1000 <= gke.cpuMilli &&
+              (sized.memoryGi + NODE_HEADROOM.memoryGi) * 2 ** 30 <= gke.memoryBytes,
+            `${machineType}: ${JSON.stringify(sized)} vs ${JSON.stringify(gke)}`,
+          );
         }
       }
     });
 
     it("lets a container ask for one shared GPU where GPUs are time-shared, or shared with MPS on a node of several GPUs (GKE concepts/timesharing-gpus)", () => {
-      const limit = (machineType: string, strategy?: "TIME_SHARING" | "MPS") => gpusPerContainerLimit({ machineType, accelerator: { type: "nvidia-l4", ...(strategy ? { sharing: { strategy, maxClientsPerGpu: 4 } } : {}) } });
-      assert.deepStrictEqual([limit("g2-standard-8"), limit("g2-standard-8", "TIME_SHARING"), limit("g2-standard-8", "MPS"), limit("g2-standard-24", "MPS")], [undefined, 1, undefined, 1]);
+      const limit = (machineType: string, strategy?: "TIME_SHARING" | "MPS") =>
+        gpusPerContainerLimit({
+          machineType,
+          accelerator: { type: "nvidia-l4", ...(strategy ? { sharing: { strategy, maxClientsPerGpu: 4 } } : {}) },
+        });
+      assert.deepStrictEqual(
+        [
+          limit("g2-standard-8"),
+          limit("g2-standard-8", "TIME_SHARING"),
+          limit("g2-standard-8", "MPS"),
+          limit("g2-standard-24", "MPS"),
+        ],
+        [undefined, 1, undefined, 1],
+      );
     });
   });
 

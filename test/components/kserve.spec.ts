@@ -1,10 +1,10 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
+import * as assert from "node:assert";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/software";
 import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:KServe";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -55,12 +55,25 @@ describe("KServe", () => {
 
     it("creates the cert-manager, kserve and keda namespaces, labelled, and no other", async () => {
       const result = await kserve();
-      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "keda", "kserve"]);
+      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), [
+        "cert-manager",
+        "keda",
+        "kserve",
+      ]);
       // KEDA's chart runs non-root, without capabilities, with RuntimeDefault seccomp (kedacore/charts v2.20.2 values.yaml).
-      assert.deepStrictEqual(namespaceNamed(result, "keda").inputs.metadata, { name: "keda", labels: { ...LABELS, ...psa("restricted") } });
+      assert.deepStrictEqual(namespaceNamed(result, "keda").inputs.metadata, {
+        name: "keda",
+        labels: { ...LABELS, ...psa("restricted") },
+      });
       // Pod Security: cert-manager's chart is restricted-compliant; the KServe controller gets baseline.
-      assert.deepStrictEqual(namespaceNamed(result, "cert-manager").inputs.metadata, { name: "cert-manager", labels: { ...LABELS, ...psa("restricted") } });
-      assert.deepStrictEqual(namespaceNamed(result, "kserve").inputs.metadata, { name: "kserve", labels: { ...LABELS, ...psa("baseline") } });
+      assert.deepStrictEqual(namespaceNamed(result, "cert-manager").inputs.metadata, {
+        name: "cert-manager",
+        labels: { ...LABELS, ...psa("restricted") },
+      });
+      assert.deepStrictEqual(namespaceNamed(result, "kserve").inputs.metadata, {
+        name: "kserve",
+        labels: { ...LABELS, ...psa("baseline") },
+      });
       assert.strictEqual(HELM_CHARTS.certManager.namespace, "cert-manager");
       assert.strictEqual(HELM_CHARTS.kserveCrd.namespace, "kserve");
     });
@@ -103,13 +116,19 @@ describe("KServe", () => {
       assert.strictEqual(input(resources, "name"), "kserve");
       assert.deepStrictEqual(input(resources, "values"), {
         kserve: {
-          controller: { deploymentMode: "Standard", gateway: { domain: "models.internal", disableIngressCreation: true, disableIstioVirtualHost: false } },
+          controller: {
+            deploymentMode: "Standard",
+            gateway: { domain: "models.internal", disableIngressCreation: true, disableIstioVirtualHost: false },
+          },
           storage: { enableModelcar: true },
         },
       });
       // KEDA first: KServe v0.20.0's controller watches ScaledObjects only if their CRD exists at start-up
       // (pkg/controller/v1beta1/inferenceservice/controller.go, SetupWithManager: IsCrdAvailable, else "won't watch").
-      assert.deepStrictEqual(sorted(resources.options.dependsOn), sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, chart(result, "keda").urn]));
+      assert.deepStrictEqual(
+        sorted(resources.options.dependsOn),
+        sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, chart(result, "keda").urn]),
+      );
     });
 
     it("installs kserve-runtime-configs with the serving runtimes enabled, after kserve, and `ready` is that chart", async () => {
@@ -126,8 +145,15 @@ describe("KServe", () => {
 
     it("installs KEDA 2.20.2 in Standard mode, before model servers (KServe's keda autoscaler class creates ScaledObjects)", async () => {
       const keda = chart(await kserve(), "keda");
-      assert.deepStrictEqual([input(keda, "chart"), input(keda, "version"), input(keda, "repositoryOpts"), input(keda, "namespace")], ["keda", "2.20.2", { repo: "https://kedacore.github.io/charts" }, "keda"]);
-      assert.strictEqual(all(await kserve({ mode: "Knative" }), CHART).filter((c) => c.name === "kserve-keda").length, 0, "Knative mode scales with Knative's autoscaler");
+      assert.deepStrictEqual(
+        [input(keda, "chart"), input(keda, "version"), input(keda, "repositoryOpts"), input(keda, "namespace")],
+        ["keda", "2.20.2", { repo: "https://kedacore.github.io/charts" }, "keda"],
+      );
+      assert.strictEqual(
+        all(await kserve({ mode: "Knative" }), CHART).filter((c) => c.name === "kserve-keda").length,
+        0,
+        "Knative mode scales with Knative's autoscaler",
+      );
     });
 
     it("pins the KServe charts to one version, v0.20.0", () => {
@@ -138,7 +164,13 @@ describe("KServe", () => {
 
     it("installs nothing of Knative in Standard mode: five charts (KEDA among them), no KnativeServing, no Knative namespaces", async () => {
       const result = await kserve();
-      assert.deepStrictEqual(sorted(all(result, CHART).map((c) => c.name)), ["kserve-cert-manager", "kserve-keda", "kserve-kserve", "kserve-kserve-crd", "kserve-kserve-runtime-configs"]);
+      assert.deepStrictEqual(sorted(all(result, CHART).map((c) => c.name)), [
+        "kserve-cert-manager",
+        "kserve-keda",
+        "kserve-kserve",
+        "kserve-kserve-crd",
+        "kserve-kserve-runtime-configs",
+      ]);
       assert.strictEqual(all(result, KNATIVE_SERVING).length, 0);
       assert.ok(!result.resources.some((r) => /knative/.test(r.name)), "no resource named for Knative");
     });
@@ -151,7 +183,10 @@ describe("KServe", () => {
       assert.strictEqual(objects.length, 8);
       for (const object of objects) {
         assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
-        assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+        assert.ok(
+          object.provider?.startsWith(`${provider.urn}::`),
+          `${object.name} uses the given provider (got ${object.provider})`,
+        );
       }
     });
 
@@ -166,7 +201,10 @@ describe("KServe", () => {
   describe("options", () => {
     it("domain sets the model servers' domain", async () => {
       const result = await kserve({ domain: "models.acme.example" });
-      assert.strictEqual(input(chart(result, "kserve"), "values.kserve.controller.gateway.domain"), "models.acme.example");
+      assert.strictEqual(
+        input(chart(result, "kserve"), "values.kserve.controller.gateway.domain"),
+        "models.acme.example",
+      );
     });
 
     it("mode Knative installs the Knative operator chart from its repository in knative-operator, after its namespace", async () => {
@@ -184,9 +222,17 @@ describe("KServe", () => {
 
     it("mode Knative adds the knative-operator and knative-serving namespaces, labelled", async () => {
       const result = await kserve({ mode: "Knative" });
-      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), ["cert-manager", "knative-operator", "knative-serving", "kserve"]);
+      assert.deepStrictEqual(sorted(all(result, NAMESPACE).map((ns) => String(input(ns, "metadata.name")))), [
+        "cert-manager",
+        "knative-operator",
+        "knative-serving",
+        "kserve",
+      ]);
       for (const name of ["knative-operator", "knative-serving"]) {
-        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, { name, labels: { ...LABELS, ...psa("baseline") } });
+        assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, {
+          name,
+          labels: { ...LABELS, ...psa("baseline") },
+        });
       }
     });
 
@@ -195,23 +241,45 @@ describe("KServe", () => {
       const serving = one(result, KNATIVE_SERVING);
       assert.strictEqual(input(serving, "apiVersion"), "operator.knative.dev/v1beta1");
       assert.strictEqual(input(serving, "kind"), "KnativeServing");
-      assert.deepStrictEqual(serving.inputs.metadata, { name: "knative-serving", namespace: "knative-serving", labels: LABELS });
+      assert.deepStrictEqual(serving.inputs.metadata, {
+        name: "knative-serving",
+        namespace: "knative-serving",
+        labels: LABELS,
+      });
       assert.strictEqual(input(serving, "spec.version"), KNATIVE_SERVING_VERSION);
       assert.strictEqual(KNATIVE_SERVING_VERSION, "1.21.1");
       assert.deepStrictEqual(input(serving, "spec.ingress"), { kourier: { enabled: true } });
-      assert.deepStrictEqual(input(serving, "spec.config.network"), { "ingress-class": "kourier.ingress.networking.knative.dev" });
-      assert.deepStrictEqual(input(serving, "spec.config.features"), {
-        "kubernetes.podspec-nodeselector": "enabled", "kubernetes.podspec-tolerations": "enabled", "kubernetes.podspec-affinity": "enabled",
-      }, "GPU model servers need node selectors and tolerations");
-      assert.deepStrictEqual(sorted(serving.options.dependsOn), sorted([chart(result, "knative-operator").urn, namespaceNamed(result, "knative-serving").urn]));
+      assert.deepStrictEqual(input(serving, "spec.config.network"), {
+        "ingress-class": "kourier.ingress.networking.knative.dev",
+      });
+      assert.deepStrictEqual(
+        input(serving, "spec.config.features"),
+        {
+          "kubernetes.podspec-nodeselector": "enabled",
+          "kubernetes.podspec-tolerations": "enabled",
+          "kubernetes.podspec-affinity": "enabled",
+        },
+        "GPU model servers need node selectors and tolerations",
+      );
+      assert.deepStrictEqual(
+        sorted(serving.options.dependsOn),
+        sorted([chart(result, "knative-operator").urn, namespaceNamed(result, "knative-serving").urn]),
+      );
     });
 
     it("mode Knative installs kserve-resources in Knative mode after cert-manager, the CRDs and the KnativeServing, and outputs the mode", async () => {
       const result = await kserve({ mode: "Knative" });
       const resources = chart(result, "kserve");
       assert.strictEqual(input(resources, "values.kserve.controller.deploymentMode"), "Knative");
-      assert.deepStrictEqual(input(resources, "values.kserve.controller.gateway"), { domain: "models.internal", disableIngressCreation: false, disableIstioVirtualHost: true }, "Kourier, not Istio");
-      assert.deepStrictEqual(sorted(resources.options.dependsOn), sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, one(result, KNATIVE_SERVING).urn]));
+      assert.deepStrictEqual(
+        input(resources, "values.kserve.controller.gateway"),
+        { domain: "models.internal", disableIngressCreation: false, disableIstioVirtualHost: true },
+        "Kourier, not Istio",
+      );
+      assert.deepStrictEqual(
+        sorted(resources.options.dependsOn),
+        sorted([chart(result, "cert-manager").urn, chart(result, "kserve-crd").urn, one(result, KNATIVE_SERVING).urn]),
+      );
       assert.deepStrictEqual(chart(result, "kserve-runtime-configs").options.dependsOn, [resources.urn]);
       assert.strictEqual(result.outputs.mode, "Knative");
       assert.strictEqual(result.outputs.ready, chart(result, "kserve-runtime-configs").urn);
@@ -229,12 +297,17 @@ describe("KServe", () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
         const before = new k8s.core.v1.Namespace("before", { metadata: { name: "before" } }, { provider });
-        new KServe("kserve", { labels: STACK_LABELS, mode: "Knative" }, { providers: { kubernetes: provider }, dependsOn: [before] });
+        new KServe(
+          "kserve",
+          { labels: STACK_LABELS, mode: "Knative" },
+          { providers: { kubernetes: provider }, dependsOn: [before] },
+        );
       });
       const before = one(result, NAMESPACE, "before");
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
       assert.strictEqual(children.length, 10, "four namespaces, five charts and the KnativeServing");
-      for (const child of children) assert.ok(child.options.dependsOn.includes(before.urn), `${child.name} waits for what the component waits for`);
+      for (const child of children)
+        assert.ok(child.options.dependsOn.includes(before.urn), `${child.name} waits for what the component waits for`);
     });
   });
 

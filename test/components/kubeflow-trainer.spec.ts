@@ -1,16 +1,20 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
+import * as assert from "node:assert";
 import { HELM_CHARTS, IMAGES, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
 import {
-  KubeflowTrainer, type KubeflowTrainerArgs, TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB,
+  KubeflowTrainer,
+  type KubeflowTrainerArgs,
+  TORCH_RUNTIME,
+  TRAINER_CONTAINER,
+  TRAINER_REPLICATED_JOB,
 } from "../../components/training/kubeflow-trainer";
-import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
+import { checkObjects, type KubernetesObject } from "../../scripts/lib/conformance";
 import type { RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:training:KubeflowTrainer";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -84,18 +88,23 @@ describe("KubeflowTrainer", () => {
       assert.strictEqual(metadata(runtime).name, "torch-distributed");
       assert.strictEqual(metadata(runtime).namespace, undefined, "cluster-scoped");
       assert.deepStrictEqual(input(runtime, "spec.mlPolicy"), { numNodes: 1, torch: {} });
-      assert.deepStrictEqual(input(runtime, "spec.template.spec.replicatedJobs"), [{
-        name: "node",
-        template: {
-          metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
-          spec: { template: { spec: { containers: [{ name: "node", image: IMAGES.torchRuntime.image }] } } },
+      assert.deepStrictEqual(input(runtime, "spec.template.spec.replicatedJobs"), [
+        {
+          name: "node",
+          template: {
+            metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
+            spec: { template: { spec: { containers: [{ name: "node", image: IMAGES.torchRuntime.image }] } } },
+          },
         },
-      }]);
+      ]);
     });
 
     it("runs the runtime's pinned PyTorch image", async () => {
       const runtime = one(await trainer(), RUNTIME);
-      assert.strictEqual(input(runtime, "spec.template.spec.replicatedJobs.0.template.spec.template.spec.containers.0.image"), IMAGES.torchRuntime.image);
+      assert.strictEqual(
+        input(runtime, "spec.template.spec.replicatedJobs.0.template.spec.template.spec.containers.0.image"),
+        IMAGES.torchRuntime.image,
+      );
       assert.match(IMAGES.torchRuntime.image, /^pytorch\/pytorch:\d+\.\d+\.\d+-cuda/);
     });
 
@@ -128,7 +137,10 @@ describe("KubeflowTrainer", () => {
       assert.strictEqual(objects.length, 3);
       for (const object of objects) {
         assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
-        assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+        assert.ok(
+          object.provider?.startsWith(`${provider.urn}::`),
+          `${object.name} uses the given provider (got ${object.provider})`,
+        );
       }
       assert.strictEqual(result.outputs.runtime, "torch-distributed");
     });
@@ -150,7 +162,10 @@ describe("KubeflowTrainer", () => {
       assert.strictEqual(input(directory, "directory"), TRAINING_OPERATOR_V1.kustomization);
       assert.match(TRAINING_OPERATOR_V1.kustomization, /\?ref=v1\.9\.\d+$/);
       assert.strictEqual(directory.parent, one(result, COMPONENT).urn);
-      assert.ok(directory.provider?.startsWith(`${one(result, PROVIDER).urn}::`), "the kustomization uses the given provider");
+      assert.ok(
+        directory.provider?.startsWith(`${one(result, PROVIDER).urn}::`),
+        "the kustomization uses the given provider",
+      );
     });
 
     it("legacyTrainingOperator: true keeps the chart and the runtime", async () => {
@@ -164,7 +179,10 @@ describe("KubeflowTrainer", () => {
     });
 
     it("the runtime's sustainability labels follow the args", async () => {
-      const runtime = one(await trainer({ sustainability: { workloadType: "training", shiftable: false, carbonTier: "medium" } }), RUNTIME);
+      const runtime = one(
+        await trainer({ sustainability: { workloadType: "training", shiftable: false, carbonTier: "medium" } }),
+        RUNTIME,
+      );
       const labels = metadata(runtime).labels as Record<string, string>;
       assert.strictEqual(labels["cnai.dev/shiftable"], "false");
       assert.strictEqual(labels["cnai.dev/carbon-tier"], "medium");
@@ -173,14 +191,24 @@ describe("KubeflowTrainer", () => {
     it("the component's dependsOn reaches every child", async () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap("before", { metadata: { name: "before", namespace: "default" } }, { provider });
-        new KubeflowTrainer("trainer", args({ legacyTrainingOperator: true }), { providers: { kubernetes: provider }, dependsOn: [before] });
+        const before = new k8s.core.v1.ConfigMap(
+          "before",
+          { metadata: { name: "before", namespace: "default" } },
+          { provider },
+        );
+        new KubeflowTrainer("trainer", args({ legacyTrainingOperator: true }), {
+          providers: { kubernetes: provider },
+          dependsOn: [before],
+        });
       });
       const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
       assert.strictEqual(children.length, 4);
       for (const object of children) {
-        assert.ok(object.options.dependsOn.includes(before.urn), `${object.name} waits for the component's dependencies`);
+        assert.ok(
+          object.options.dependsOn.includes(before.urn),
+          `${object.name} waits for the component's dependencies`,
+        );
       }
     });
   });

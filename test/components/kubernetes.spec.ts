@@ -1,9 +1,9 @@
-import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import { GkeCluster } from "../../components/compute/gke-cluster";
 import { kubernetesProvider } from "../../components/kubernetes/cluster-provider";
 import { gkeKubeconfig } from "../../components/kubernetes/kubeconfig";
-import { STACK_LABELS, input, one, run } from "../helpers/run";
+import { input, one, run, STACK_LABELS } from "../helpers/run";
 
 describe("Kubernetes provider", () => {
   it("builds a kubeconfig that runs gke-gcloud-auth-plugin and stores no credential", () => {
@@ -19,7 +19,13 @@ describe("Kubernetes provider", () => {
   });
 
   it("targets the cluster with server-side apply by default, the kubeconfig kept secret", async () => {
-    const result = await run(() => void kubernetesProvider("k8s", { kubeconfig: "apiVersion: v1", clusterIdentifier: "projects/p/locations/l/clusters/c" }));
+    const result = await run(
+      () =>
+        void kubernetesProvider("k8s", {
+          kubeconfig: "apiVersion: v1",
+          clusterIdentifier: "projects/p/locations/l/clusters/c",
+        }),
+    );
     const provider = one(result, "pulumi:providers:kubernetes");
     assert.strictEqual(input(provider, "kubeconfig"), "[secret]");
     assert.strictEqual(input(provider, "enableServerSideApply"), "true");
@@ -29,15 +35,25 @@ describe("Kubernetes provider", () => {
   it("is identified by the GKE cluster's id, which stays when the kubeconfig's endpoint changes (no replacement of every object)", async () => {
     // pulumi-kubernetes DiffConfig (provider/pkg/provider/provider.go): with clusterIdentifier set and
     // unchanged, a changed kubeconfig is an update; without it, a new server or CA replaces the provider.
-    const withEndpoint = (privateEndpoint: boolean) => run(() => {
-      const gke = new GkeCluster("gke", {
-        project: "acme-test", region: "us-central1", prefix: "cnai-test", labels: STACK_LABELS, zones: ["us-central1-a"],
-        network: { network: "projects/acme-test/global/networks/vpc", subnetwork: "projects/acme-test/regions/us-central1/subnetworks/gke", masterCidr: "172.16.0.0/28" },
-        privateEndpoint, authorizedNetworks: privateEndpoint ? [{ name: "corp", cidr: "10.0.0.0/8" }] : [],
+    const withEndpoint = (privateEndpoint: boolean) =>
+      run(() => {
+        const gke = new GkeCluster("gke", {
+          project: "acme-test",
+          region: "us-central1",
+          prefix: "cnai-test",
+          labels: STACK_LABELS,
+          zones: ["us-central1-a"],
+          network: {
+            network: "projects/acme-test/global/networks/vpc",
+            subnetwork: "projects/acme-test/regions/us-central1/subnetworks/gke",
+            masterCidr: "172.16.0.0/28",
+          },
+          privateEndpoint,
+          authorizedNetworks: privateEndpoint ? [{ name: "corp", cidr: "10.0.0.0/8" }] : [],
+        });
+        kubernetesProvider("k8s", { kubeconfig: gke.kubeconfig, clusterIdentifier: gke.cluster.id });
+        return { kubeconfig: pulumi.unsecret(gke.kubeconfig) };
       });
-      kubernetesProvider("k8s", { kubeconfig: gke.kubeconfig, clusterIdentifier: gke.cluster.id });
-      return { kubeconfig: pulumi.unsecret(gke.kubeconfig) };
-    });
     const [publicIp, dns] = [await withEndpoint(false), await withEndpoint(true)];
     const server = (r: typeof dns) => JSON.parse(String(r.outputs.kubeconfig)).clusters[0].cluster.server as string;
     assert.notStrictEqual(server(publicIp), server(dns), "the kubeconfig changes endpoint");
@@ -47,11 +63,22 @@ describe("Kubernetes provider", () => {
   });
 
   it("renders YAML to a directory for GitOps when asked", async () => {
-    const result = await run(() => void kubernetesProvider("k8s", { kubeconfig: "ignored", clusterIdentifier: "c", target: "yaml", yamlDirectory: "gitops/dev" }));
+    const result = await run(
+      () =>
+        void kubernetesProvider("k8s", {
+          kubeconfig: "ignored",
+          clusterIdentifier: "c",
+          target: "yaml",
+          yamlDirectory: "gitops/dev",
+        }),
+    );
     const provider = one(result, "pulumi:providers:kubernetes");
     assert.strictEqual(input(provider, "renderYamlToDirectory"), "gitops/dev");
     assert.strictEqual(input(provider, "kubeconfig"), undefined);
-    const fallback = one(await run(() => void kubernetesProvider("k8s", { kubeconfig: "x", clusterIdentifier: "c", target: "yaml" })), "pulumi:providers:kubernetes");
+    const fallback = one(
+      await run(() => void kubernetesProvider("k8s", { kubeconfig: "x", clusterIdentifier: "c", target: "yaml" })),
+      "pulumi:providers:kubernetes",
+    );
     assert.strictEqual(input(fallback, "renderYamlToDirectory"), "out/k8s-yaml");
   });
 });

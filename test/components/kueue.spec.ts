@@ -1,19 +1,28 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import { parse } from "yaml";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import {
-  type GpuFlavor, Kueue, type KueueArgs, LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL, kueueFrameworks, kueueManagerConfig, resolveKueueArgs,
+  type GpuFlavor,
+  Kueue,
+  type KueueArgs,
+  kueueFrameworks,
+  kueueManagerConfig,
+  LOCAL_QUEUE,
+  PRIORITY_CLASSES,
+  PRIORITY_LABEL,
+  QUEUE_LABEL,
+  resolveKueueArgs,
 } from "../../components/training/kueue";
-import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
+import { checkObjects, type KubernetesObject } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:training:Kueue";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -29,19 +38,40 @@ const QUEUE_TYPES = [COHORT, FLAVOR, CLUSTER_QUEUE, LOCAL_QUEUE_TYPE];
 
 const SUSTAINABILITY = { workloadType: "training", shiftable: true, carbonTier: "low" } as const;
 const PLATFORM_LABELS = kubernetesLabels("kueue");
-const CR_LABELS = { ...PLATFORM_LABELS, "cnai.dev/workload-type": "training", "cnai.dev/shiftable": "true", "cnai.dev/carbon-tier": "low" };
+const CR_LABELS = {
+  ...PLATFORM_LABELS,
+  "cnai.dev/workload-type": "training",
+  "cnai.dev/shiftable": "true",
+  "cnai.dev/carbon-tier": "low",
+};
 
 const H100: GpuFlavor = { nodePool: "gpu-h100", gpus: 16, cpu: 374, memoryGi: 3182 };
 const L4: GpuFlavor = { nodePool: "gpu-l4", gpus: 4, cpu: 30, memoryGi: 120 };
 
 /** The frameworks of the kueue chart's default manager config (kubernetes-sigs/kueue v0.19.2 charts/kueue/values.yaml). */
 const CHART_FRAMEWORKS = [
-  "batch/job", "kubeflow.org/mpijob", "ray.io/rayjob", "ray.io/rayservice", "ray.io/raycluster", "jobset.x-k8s.io/jobset",
-  "workload.codeflare.dev/appwrapper", "trainer.kubeflow.org/trainjob", "pod", "deployment", "statefulset", "leaderworkerset.x-k8s.io/leaderworkerset",
+  "batch/job",
+  "kubeflow.org/mpijob",
+  "ray.io/rayjob",
+  "ray.io/rayservice",
+  "ray.io/raycluster",
+  "jobset.x-k8s.io/jobset",
+  "workload.codeflare.dev/appwrapper",
+  "trainer.kubeflow.org/trainjob",
+  "pod",
+  "deployment",
+  "statefulset",
+  "leaderworkerset.x-k8s.io/leaderworkerset",
 ];
 
 function args(overrides: Partial<KueueArgs> = {}): KueueArgs {
-  return { labels: STACK_LABELS, sustainability: SUSTAINABILITY, flavors: [H100, L4], teamNamespaces: ["team-vision", "team-nlp"], ...overrides };
+  return {
+    labels: STACK_LABELS,
+    sustainability: SUSTAINABILITY,
+    flavors: [H100, L4],
+    teamNamespaces: ["team-vision", "team-nlp"],
+    ...overrides,
+  };
 }
 
 /** Runs Kueue with its own Kubernetes provider, passed as `providers`. */
@@ -57,10 +87,15 @@ const metadata = (resource: RecordedResource) => resource.inputs.metadata as Rec
 /** A custom resource by kind and Kubernetes name (and namespace), whatever its registration order. */
 function cr(result: RunResult, type: string, name: string, namespace?: string): RecordedResource {
   const found = all(result, type).filter((r) => metadata(r).name === name && metadata(r).namespace === namespace);
-  assert.strictEqual(found.length, 1, `expected one ${type} ${namespace ? `${namespace}/` : ""}${name}, found ${found.length}`);
+  assert.strictEqual(
+    found.length,
+    1,
+    `expected one ${type} ${namespace ? `${namespace}/` : ""}${name}, found ${found.length}`,
+  );
   return found[0];
 }
-const managerConfig = (chart: RecordedResource) => parse(String(input(chart, "values.managerConfig.controllerManagerConfigYaml"))) as Record<string, unknown>;
+const managerConfig = (chart: RecordedResource) =>
+  parse(String(input(chart, "values.managerConfig.controllerManagerConfigYaml"))) as Record<string, unknown>;
 const customResources = (result: RunResult) => result.resources.filter((r) => r.type.startsWith(`${KUEUE}:`));
 
 describe("Kueue", () => {
@@ -115,8 +150,12 @@ describe("Kueue", () => {
         leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
         controller: {
           groupKindConcurrency: {
-            "Job.batch": 5, Pod: 5, "Workload.kueue.x-k8s.io": 10, "LocalQueue.kueue.x-k8s.io": 5,
-            "ClusterQueue.kueue.x-k8s.io": 5, "ResourceFlavor.kueue.x-k8s.io": 1,
+            "Job.batch": 5,
+            Pod: 5,
+            "Workload.kueue.x-k8s.io": 10,
+            "LocalQueue.kueue.x-k8s.io": 5,
+            "ClusterQueue.kueue.x-k8s.io": 5,
+            "ResourceFlavor.kueue.x-k8s.io": 1,
           },
         },
         clientConnection: { qps: 300, burst: 500 },
@@ -126,12 +165,20 @@ describe("Kueue", () => {
     it("creates the three WorkloadPriorityClasses: cnai-high 1000, cnai-standard 500, cnai-low 100", async () => {
       const result = await kueue();
       assert.strictEqual(all(result, PRIORITY_CLASS).length, 3);
-      for (const [name, value] of [["cnai-high", 1000], ["cnai-standard", 500], ["cnai-low", 100]] as const) {
+      for (const [name, value] of [
+        ["cnai-high", 1000],
+        ["cnai-standard", 500],
+        ["cnai-low", 100],
+      ] as const) {
         const pc = cr(result, PRIORITY_CLASS, name);
         assert.strictEqual(input(pc, "value"), value, name);
         assert.strictEqual(input(pc, "description"), PRIORITY_CLASSES.find((p) => p.name === name)?.description);
         assert.ok(String(input(pc, "description")).length > 0);
-        assert.strictEqual(input(pc, "spec"), undefined, "a WorkloadPriorityClass has value and description at the top level");
+        assert.strictEqual(
+          input(pc, "spec"),
+          undefined,
+          "a WorkloadPriorityClass has value and description at the top level",
+        );
       }
     });
 
@@ -156,7 +203,9 @@ describe("Kueue", () => {
       assert.strictEqual(all(result, CLUSTER_QUEUE).length, 1);
       const queue = cr(result, CLUSTER_QUEUE, "gpu-workloads");
       assert.strictEqual(input(queue, "spec.cohortName"), "cnai");
-      assert.deepStrictEqual(input(queue, "spec.namespaceSelector"), { matchLabels: { "cnai.dev/component": "team-namespace" } });
+      assert.deepStrictEqual(input(queue, "spec.namespaceSelector"), {
+        matchLabels: { "cnai.dev/component": "team-namespace" },
+      });
       assert.strictEqual(input(queue, "spec.queueingStrategy"), "BestEffortFIFO");
       assert.deepStrictEqual(input(queue, "spec.preemption"), {
         withinClusterQueue: "LowerPriority",
@@ -168,33 +217,55 @@ describe("Kueue", () => {
     it("admits the namespaces TeamNamespace creates: its selector matches their labels", async () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const identities = { training: "t@acme-test.iam.gserviceaccount.com", serving: "s@acme-test.iam.gserviceaccount.com", pipelines: "p@acme-test.iam.gserviceaccount.com" };
-        const team = new TeamNamespace("vision", { labels: STACK_LABELS, team: "vision", workloadIdentities: identities }, { providers: { kubernetes: provider } });
+        const identities = {
+          training: "t@acme-test.iam.gserviceaccount.com",
+          serving: "s@acme-test.iam.gserviceaccount.com",
+          pipelines: "p@acme-test.iam.gserviceaccount.com",
+        };
+        const team = new TeamNamespace(
+          "vision",
+          { labels: STACK_LABELS, team: "vision", workloadIdentities: identities },
+          { providers: { kubernetes: provider } },
+        );
         new Kueue("kueue", args({ teamNamespaces: [team.namespace] }), { providers: { kubernetes: provider } });
       });
-      const selector = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.namespaceSelector.matchLabels") as Record<string, string>;
+      const selector = input(
+        cr(result, CLUSTER_QUEUE, "gpu-workloads"),
+        "spec.namespaceSelector.matchLabels",
+      ) as Record<string, string>;
       const teamNs = all(result, NAMESPACE).find((ns) => metadata(ns).name === "team-vision");
       assert.ok(teamNs, "the team namespace exists");
       const labels = metadata(teamNs).labels as Record<string, string>;
-      for (const [key, value] of Object.entries(selector)) assert.strictEqual(labels[key], value, `team-vision carries ${key}=${value}`);
+      for (const [key, value] of Object.entries(selector))
+        assert.strictEqual(labels[key], value, `team-vision carries ${key}=${value}`);
       cr(result, LOCAL_QUEUE_TYPE, "team-queue", "team-vision");
     });
 
     it("gives the ClusterQueue nominal quotas of cpu, memory and nvidia.com/gpu per flavor", async () => {
       const queue = cr(await kueue(), CLUSTER_QUEUE, "gpu-workloads");
-      assert.deepStrictEqual(input(queue, "spec.resourceGroups"), [{
-        coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
-        flavors: [
-          {
-            name: "gpu-h100",
-            resources: [{ name: "cpu", nominalQuota: "374" }, { name: "memory", nominalQuota: "3182Gi" }, { name: "nvidia.com/gpu", nominalQuota: "16" }],
-          },
-          {
-            name: "gpu-l4",
-            resources: [{ name: "cpu", nominalQuota: "30" }, { name: "memory", nominalQuota: "120Gi" }, { name: "nvidia.com/gpu", nominalQuota: "4" }],
-          },
-        ],
-      }]);
+      assert.deepStrictEqual(input(queue, "spec.resourceGroups"), [
+        {
+          coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
+          flavors: [
+            {
+              name: "gpu-h100",
+              resources: [
+                { name: "cpu", nominalQuota: "374" },
+                { name: "memory", nominalQuota: "3182Gi" },
+                { name: "nvidia.com/gpu", nominalQuota: "16" },
+              ],
+            },
+            {
+              name: "gpu-l4",
+              resources: [
+                { name: "cpu", nominalQuota: "30" },
+                { name: "memory", nominalQuota: "120Gi" },
+                { name: "nvidia.com/gpu", nominalQuota: "4" },
+              ],
+            },
+          ],
+        },
+      ]);
     });
 
     it("creates a LocalQueue team-queue into the ClusterQueue in each team namespace", async () => {
@@ -217,7 +288,11 @@ describe("Kueue", () => {
         assert.strictEqual(input(object, "apiVersion"), "kueue.x-k8s.io/v1beta2", object.name);
         assert.deepStrictEqual(metadata(object).labels, CR_LABELS, object.name);
         const namespaced = input(object, "kind") === "LocalQueue";
-        assert.strictEqual(metadata(object).namespace !== undefined, namespaced, `${object.name}: only LocalQueues are namespaced`);
+        assert.strictEqual(
+          metadata(object).namespace !== undefined,
+          namespaced,
+          `${object.name}: only LocalQueues are namespaced`,
+        );
       }
     });
 
@@ -228,7 +303,10 @@ describe("Kueue", () => {
       const component = one(result, COMPONENT, "kueue");
       for (const object of result.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
         assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
-        assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+        assert.ok(
+          object.provider?.startsWith(`${provider.urn}::`),
+          `${object.name} uses the given provider (got ${object.provider})`,
+        );
       }
       for (const object of customResources(result)) {
         assert.ok(object.options.dependsOn.includes(chart.urn), `${object.name} depends on the chart`);
@@ -244,13 +322,24 @@ describe("Kueue", () => {
     });
 
     it("resolves the documented defaults", () => {
-      assert.deepStrictEqual(resolveKueueArgs("kueue", args()), { cohort: "cnai", clusterQueue: "gpu-workloads", pytorchJobs: true });
+      assert.deepStrictEqual(resolveKueueArgs("kueue", args()), {
+        cohort: "cnai",
+        clusterQueue: "gpu-workloads",
+        pytorchJobs: true,
+      });
     });
 
     it("exports the labels jobs use to pick a queue and a priority", () => {
       assert.strictEqual(QUEUE_LABEL, "kueue.x-k8s.io/queue-name");
       assert.strictEqual(PRIORITY_LABEL, "kueue.x-k8s.io/priority-class");
-      assert.deepStrictEqual(PRIORITY_CLASSES.map((p) => [p.name, p.value]), [["cnai-high", 1000], ["cnai-standard", 500], ["cnai-low", 100]]);
+      assert.deepStrictEqual(
+        PRIORITY_CLASSES.map((p) => [p.name, p.value]),
+        [
+          ["cnai-high", 1000],
+          ["cnai-standard", 500],
+          ["cnai-low", 100],
+        ],
+      );
     });
   });
 
@@ -277,7 +366,9 @@ describe("Kueue", () => {
       const queue = cr(result, CLUSTER_QUEUE, "h100-queue");
       assert.strictEqual(input(queue, "spec.cohortName"), "research");
       for (const namespace of ["team-vision", "team-nlp"]) {
-        assert.deepStrictEqual(input(cr(result, LOCAL_QUEUE_TYPE, "team-queue", namespace), "spec"), { clusterQueue: "h100-queue" });
+        assert.deepStrictEqual(input(cr(result, LOCAL_QUEUE_TYPE, "team-queue", namespace), "spec"), {
+          clusterQueue: "h100-queue",
+        });
       }
       assert.strictEqual(result.outputs.clusterQueue, "h100-queue");
     });
@@ -298,12 +389,19 @@ describe("Kueue", () => {
     it("one flavor gives one flavor in the ClusterQueue", async () => {
       const result = await kueue({ flavors: [L4] });
       assert.strictEqual(all(result, FLAVOR).length, 1);
-      const flavors = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.resourceGroups.0.flavors") as Array<{ name: string }>;
-      assert.deepStrictEqual(flavors.map((f) => f.name), ["gpu-l4"]);
+      const flavors = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.resourceGroups.0.flavors") as Array<{
+        name: string;
+      }>;
+      assert.deepStrictEqual(
+        flavors.map((f) => f.name),
+        ["gpu-l4"],
+      );
     });
 
     it("the sustainability labels follow the args", async () => {
-      const result = await kueue({ sustainability: { workloadType: "training", shiftable: false, carbonTier: "high" } });
+      const result = await kueue({
+        sustainability: { workloadType: "training", shiftable: false, carbonTier: "high" },
+      });
       for (const object of customResources(result)) {
         const labels = metadata(object).labels as Record<string, string>;
         assert.strictEqual(labels["cnai.dev/shiftable"], "false", object.name);
@@ -314,19 +412,28 @@ describe("Kueue", () => {
     it("the component's dependsOn reaches every child", async () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap("before", { metadata: { name: "before", namespace: "default" } }, { provider });
+        const before = new k8s.core.v1.ConfigMap(
+          "before",
+          { metadata: { name: "before", namespace: "default" } },
+          { provider },
+        );
         new Kueue("kueue", args(), { providers: { kubernetes: provider }, dependsOn: [before] });
       });
       const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
       for (const object of result.resources.filter((r) => r.parent === one(result, COMPONENT).urn)) {
-        assert.ok(object.options.dependsOn.includes(before.urn), `${object.name} waits for the component's dependencies`);
+        assert.ok(
+          object.options.dependsOn.includes(before.urn),
+          `${object.name} waits for the component's dependencies`,
+        );
       }
     });
 
     it("keeps inference pools out of the ClusterQueue: a training job without a node selector cannot take serving capacity", async () => {
       const result = await kueue({ flavors: [H100, { ...L4, workloadType: "inference" }] });
       const queue = cr(result, CLUSTER_QUEUE, "gpu-workloads");
-      const flavors = (input(queue, "spec.resourceGroups") as Array<{ flavors: Array<{ name: string }> }>)[0].flavors.map((f) => f.name);
+      const flavors = (
+        input(queue, "spec.resourceGroups") as Array<{ flavors: Array<{ name: string }> }>
+      )[0].flavors.map((f) => f.name);
       assert.deepStrictEqual(flavors, ["gpu-h100"]);
       assert.strictEqual(all(result, FLAVOR).length, 1, "no flavor for the serving pool");
       const servingOnly = await kueue({ flavors: [{ ...L4, workloadType: "inference" }] });
@@ -337,7 +444,8 @@ describe("Kueue", () => {
     it("gates queued-provisioning flavors with Kueue's ProvisioningRequest admission check (GKE's queued-provisioning.gke.io class), validating against the CRDs", async function () {
       const result = await kueue({ flavors: [{ ...H100, queuedProvisioning: true }, L4] });
       assert.deepStrictEqual(input(cr(result, `${KUEUE}:ProvisioningRequestConfig`, "cnai-dws-queued"), "spec"), {
-        provisioningClassName: "queued-provisioning.gke.io", managedResources: ["nvidia.com/gpu"],
+        provisioningClassName: "queued-provisioning.gke.io",
+        managedResources: ["nvidia.com/gpu"],
       });
       assert.deepStrictEqual(input(cr(result, `${KUEUE}:AdmissionCheck`, "cnai-dws-queued"), "spec"), {
         controllerName: "kueue.x-k8s.io/provisioning-request",
@@ -351,8 +459,13 @@ describe("Kueue", () => {
         { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
         { key: "cloud.google.com/gke-queued", operator: "Equal", value: "true", effect: "NoSchedule" },
       ]);
-      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-l4"), "spec.tolerations"), [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
-      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));
+      assert.deepStrictEqual(input(cr(result, FLAVOR, "gpu-l4"), "spec.tolerations"), [
+        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+      ]);
+      const report = await checkObjects(
+        manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject),
+        crdIndex(this),
+      );
       assert.deepStrictEqual(report.problems, []);
       const none = await kueue();
       assert.strictEqual(all(none, `${KUEUE}:AdmissionCheck`).length, 0);
@@ -360,8 +473,16 @@ describe("Kueue", () => {
     });
 
     it("custom resources still validate with renamed queues and one flavor", async function () {
-      const result = await kueue({ cohort: "research", clusterQueue: "h100-queue", flavors: [H100], pytorchJobs: false });
-      const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(this));
+      const result = await kueue({
+        cohort: "research",
+        clusterQueue: "h100-queue",
+        flavors: [H100],
+        pytorchJobs: false,
+      });
+      const report = await checkObjects(
+        manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject),
+        crdIndex(this),
+      );
       assert.deepStrictEqual(report.problems, []);
     });
   });
@@ -372,29 +493,69 @@ describe("Kueue", () => {
         assert.ok(error instanceof ProgramError, "expected the program to fail");
         assert.match(error.message, /^Kueue "kueue": /);
         assert.match(error.message, message);
-        assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0, "no Kubernetes object or chart is created");
+        assert.strictEqual(
+          error.resources.filter((r) => r.type.startsWith("kubernetes:")).length,
+          0,
+          "no Kubernetes object or chart is created",
+        );
         return true;
       });
     };
 
-    it("refuses the same node pool twice", refuses({ flavors: [H100, { ...L4, nodePool: "gpu-h100" }] }, /flavors: node pool gpu-h100 appears twice/));
-    it("refuses negative GPUs", refuses({ flavors: [{ ...H100, gpus: -1 }] }, /flavors\[gpu-h100\]\.gpus must be a whole number, at least 0 \(got -1\)/));
-    it("refuses fractional GPUs", refuses({ flavors: [{ ...H100, gpus: 0.5 }] }, /flavors\[gpu-h100\]\.gpus must be a whole number, at least 0 \(got 0\.5\)/));
-    it("refuses negative CPUs", refuses({ flavors: [{ ...L4, cpu: -2 }] }, /flavors\[gpu-l4\]\.cpu must be a whole number, at least 0 \(got -2\)/));
-    it("refuses fractional memory", refuses({ flavors: [{ ...L4, memoryGi: 7.5 }] }, /flavors\[gpu-l4\]\.memoryGi must be a whole number, at least 0 \(got 7\.5\)/));
+    it(
+      "refuses the same node pool twice",
+      refuses({ flavors: [H100, { ...L4, nodePool: "gpu-h100" }] }, /flavors: node pool gpu-h100 appears twice/),
+    );
+    it(
+      "refuses negative GPUs",
+      refuses(
+        { flavors: [{ ...H100, gpus: -1 }] },
+        /flavors\[gpu-h100\]\.gpus must be a whole number, at least 0 \(got -1\)/,
+      ),
+    );
+    it(
+      "refuses fractional GPUs",
+      refuses(
+        { flavors: [{ ...H100, gpus: 0.5 }] },
+        /flavors\[gpu-h100\]\.gpus must be a whole number, at least 0 \(got 0\.5\)/,
+      ),
+    );
+    it(
+      "refuses negative CPUs",
+      refuses(
+        { flavors: [{ ...L4, cpu: -2 }] },
+        /flavors\[gpu-l4\]\.cpu must be a whole number, at least 0 \(got -2\)/,
+      ),
+    );
+    it(
+      "refuses fractional memory",
+      refuses(
+        { flavors: [{ ...L4, memoryGi: 7.5 }] },
+        /flavors\[gpu-l4\]\.memoryGi must be a whole number, at least 0 \(got 7\.5\)/,
+      ),
+    );
 
     it("accepts a flavor of zero GPUs (a pool scaled to nothing)", async () => {
       const result = await kueue({ flavors: [{ ...L4, gpus: 0 }] });
-      const resources = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.resourceGroups.0.flavors.0.resources") as Array<{ name: string; nominalQuota: string }>;
+      const resources = input(
+        cr(result, CLUSTER_QUEUE, "gpu-workloads"),
+        "spec.resourceGroups.0.flavors.0.resources",
+      ) as Array<{ name: string; nominalQuota: string }>;
       assert.strictEqual(resources.find((r) => r.name === "nvidia.com/gpu")?.nominalQuota, "0");
     });
 
     it("resolveKueueArgs throws a ResourceError naming the component, without a cluster", () => {
-      assert.throws(() => resolveKueueArgs("kueue", args({ flavors: [{ ...H100, cpu: Number.NaN }] })), (error: Error) => {
-        assert.ok(error instanceof pulumi.ResourceError);
-        assert.strictEqual(error.message, 'Kueue "kueue": flavors[gpu-h100].cpu must be a whole number, at least 0 (got NaN)');
-        return true;
-      });
+      assert.throws(
+        () => resolveKueueArgs("kueue", args({ flavors: [{ ...H100, cpu: Number.NaN }] })),
+        (error: Error) => {
+          assert.ok(error instanceof pulumi.ResourceError);
+          assert.strictEqual(
+            error.message,
+            'Kueue "kueue": flavors[gpu-h100].cpu must be a whole number, at least 0 (got NaN)',
+          );
+          return true;
+        },
+      );
     });
   });
 });

@@ -1,16 +1,27 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import { parser } from "../../scripts/lib/promql";
+import * as assert from "node:assert";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { podSecurityLabels } from "../../components/labels";
 import { platformAlerts } from "../../components/observability/alerts";
-import { cloudMonitoringDashboard, dashboardQueries, platformDashboards } from "../../components/observability/dashboards";
+import {
+  cloudMonitoringDashboard,
+  dashboardQueries,
+  platformDashboards,
+} from "../../components/observability/dashboards";
 import { ManagedMonitoring, type ManagedMonitoringArgs } from "../../components/observability/managed-monitoring";
-import { CONTROLLER_TARGETS, GMP_COLLECTOR, METRICS_READER, METRICS_TOKEN_SECRET, MODEL_SERVER_LABEL, MODEL_SERVER_PORT } from "../../components/observability/scrape-targets";
+import {
+  CONTROLLER_TARGETS,
+  GMP_COLLECTOR,
+  METRICS_READER,
+  METRICS_TOKEN_SECRET,
+  MODEL_SERVER_LABEL,
+  MODEL_SERVER_PORT,
+} from "../../components/observability/scrape-targets";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
+import { parser } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:ManagedMonitoring";
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
@@ -30,13 +41,22 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const LABELS = kubernetesLabels("managed-monitoring");
 
 const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
-const DASHBOARDS = platformDashboards({ pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }], pue: 1.09, gridGco2PerKwh: 412.72, cfe: 0.87 });
+const DASHBOARDS = platformDashboards({
+  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
+  pue: 1.09,
+  gridGco2PerKwh: 412.72,
+  cfe: 0.87,
+});
 
 /** Runs a ManagedMonitoring named "monitoring" with its own Kubernetes provider; outputs the number of dashboards. */
 function monitoring(overrides: Partial<ManagedMonitoringArgs> = {}): Promise<RunResult> {
   return run(() => {
     const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-    const mm = new ManagedMonitoring("monitoring", { project: "acme-test", labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS, ...overrides }, { providers: { kubernetes: provider } });
+    const mm = new ManagedMonitoring(
+      "monitoring",
+      { project: "acme-test", labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS, ...overrides },
+      { providers: { kubernetes: provider } },
+    );
     return { dashboards: mm.dashboards.map((d) => d.urn) };
   });
 }
@@ -54,17 +74,36 @@ function promqlErrors(expr: string): number[] {
   return errors;
 }
 
-type Rule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
-type CloudDashboard = { displayName: string; mosaicLayout: { tiles: Array<{ widget: { title: string; xyChart: { dataSets: Array<{ timeSeriesQuery: { prometheusQuery: string } }> } } }> } };
+type Rule = {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};
+type CloudDashboard = {
+  displayName: string;
+  mosaicLayout: {
+    tiles: Array<{
+      widget: { title: string; xyChart: { dataSets: Array<{ timeSeriesQuery: { prometheusQuery: string } }> } };
+    }>;
+  };
+};
 
-const rulesOf = (result: RunResult): Rule[] => (input(one(result, CLUSTER_RULES), "spec.groups") as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
-const dashboardJson = (resource: RecordedResource): CloudDashboard => JSON.parse(input(resource, "dashboardJson") as string);
+const rulesOf = (result: RunResult): Rule[] =>
+  (input(one(result, CLUSTER_RULES), "spec.groups") as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
+const dashboardJson = (resource: RecordedResource): CloudDashboard =>
+  JSON.parse(input(resource, "dashboardJson") as string);
 
 /** Every PromQL expression the run declares: alert rules and dashboard queries. */
 function promqlOf(result: RunResult): string[] {
   return [
     ...rulesOf(result).map((r) => r.expr),
-    ...all(result, DASHBOARD).flatMap((d) => dashboardJson(d).mosaicLayout.tiles.flatMap((t) => t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery))),
+    ...all(result, DASHBOARD).flatMap((d) =>
+      dashboardJson(d).mosaicLayout.tiles.flatMap((t) =>
+        t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery),
+      ),
+    ),
   ];
 }
 
@@ -77,9 +116,20 @@ describe("ManagedMonitoring", () => {
       assert.deepStrictEqual(input(policy, "spec"), {
         podSelector: { matchLabels: { "app.kubernetes.io/name": "gmp-frontend" } },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": HELM_CHARTS.keda.namespace } } }], ports: [{ protocol: "TCP", port: 9090 }] }],
+        ingress: [
+          {
+            from: [
+              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": HELM_CHARTS.keda.namespace } } },
+            ],
+            ports: [{ protocol: "TCP", port: 9090 }],
+          },
+        ],
       });
-      assert.strictEqual(all(await monitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0, "no frontend, no policy");
+      assert.strictEqual(
+        all(await monitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy").length,
+        0,
+        "no frontend, no policy",
+      );
     });
 
     it("creates the cnai-metrics-reader ClusterRole, allowed to GET /metrics and nothing else", async () => {
@@ -91,7 +141,13 @@ describe("ManagedMonitoring", () => {
     });
 
     it("scrapes the Kueue and Kubeflow Trainer controllers", () => {
-      assert.deepStrictEqual(CONTROLLER_TARGETS.map((t) => [t.name, t.namespace, t.port]), [["kueue", "kueue-system", "metrics"], ["kubeflow-trainer", "kubeflow-system", "metrics"]]);
+      assert.deepStrictEqual(
+        CONTROLLER_TARGETS.map((t) => [t.name, t.namespace, t.port]),
+        [
+          ["kueue", "kueue-system", "metrics"],
+          ["kubeflow-trainer", "kubeflow-system", "metrics"],
+        ],
+      );
     });
 
     it("per controller: a cnai-metrics-reader ServiceAccount in its namespace, without a mounted token", async () => {
@@ -99,7 +155,11 @@ describe("ManagedMonitoring", () => {
       assert.strictEqual(all(result, SERVICE_ACCOUNT).length, CONTROLLER_TARGETS.length);
       for (const target of CONTROLLER_TARGETS) {
         const sa = one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`);
-        assert.deepStrictEqual(sa.inputs.metadata, { name: METRICS_READER, namespace: target.namespace, labels: LABELS });
+        assert.deepStrictEqual(sa.inputs.metadata, {
+          name: METRICS_READER,
+          namespace: target.namespace,
+          labels: LABELS,
+        });
         assert.strictEqual(input(sa, "automountServiceAccountToken"), false);
       }
     });
@@ -111,9 +171,18 @@ describe("ManagedMonitoring", () => {
       for (const target of CONTROLLER_TARGETS) {
         const binding = one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`);
         assert.deepStrictEqual(binding.inputs.metadata, { name: `cnai-metrics-reader-${target.name}`, labels: LABELS });
-        assert.deepStrictEqual(input(binding, "roleRef"), { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: METRICS_READER });
-        assert.deepStrictEqual(input(binding, "subjects"), [{ kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace }]);
-        assert.deepStrictEqual(sorted(binding.options.dependsOn), sorted([role.urn, one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`).urn]));
+        assert.deepStrictEqual(input(binding, "roleRef"), {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: METRICS_READER,
+        });
+        assert.deepStrictEqual(input(binding, "subjects"), [
+          { kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace },
+        ]);
+        assert.deepStrictEqual(
+          sorted(binding.options.dependsOn),
+          sorted([role.urn, one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`).urn]),
+        );
       }
     });
 
@@ -123,13 +192,18 @@ describe("ManagedMonitoring", () => {
       for (const target of CONTROLLER_TARGETS) {
         const secret = one(result, SECRET, `monitoring-${target.name}-token`);
         assert.deepStrictEqual(secret.inputs.metadata, {
-          name: METRICS_TOKEN_SECRET, namespace: target.namespace, labels: LABELS, annotations: { "kubernetes.io/service-account.name": METRICS_READER },
+          name: METRICS_TOKEN_SECRET,
+          namespace: target.namespace,
+          labels: LABELS,
+          annotations: { "kubernetes.io/service-account.name": METRICS_READER },
         });
         assert.strictEqual(METRICS_TOKEN_SECRET, "cnai-metrics-reader-token");
         assert.strictEqual(input(secret, "type"), "kubernetes.io/service-account-token");
         assert.strictEqual(input(secret, "data"), undefined, "Kubernetes fills in the token");
         assert.strictEqual(input(secret, "stringData"), undefined);
-        assert.deepStrictEqual(secret.options.dependsOn, [one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`).urn]);
+        assert.deepStrictEqual(secret.options.dependsOn, [
+          one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`).urn,
+        ]);
       }
     });
 
@@ -138,7 +212,11 @@ describe("ManagedMonitoring", () => {
       assert.strictEqual(cpm.name, "monitoring-clusterpodmonitoring-cnai-model-servers");
       assert.strictEqual(input(cpm, "apiVersion"), "monitoring.googleapis.com/v1");
       assert.strictEqual(input(cpm, "kind"), "ClusterPodMonitoring");
-      assert.deepStrictEqual(cpm.inputs.metadata, { name: "cnai-model-servers", labels: LABELS }, "cluster-scoped: no namespace");
+      assert.deepStrictEqual(
+        cpm.inputs.metadata,
+        { name: "cnai-model-servers", labels: LABELS },
+        "cluster-scoped: no namespace",
+      );
       assert.strictEqual(MODEL_SERVER_LABEL, "serving.kserve.io/inferenceservice");
       assert.strictEqual(MODEL_SERVER_PORT, 8080);
       assert.deepStrictEqual(input(cpm, "spec"), {
@@ -146,33 +224,51 @@ describe("ManagedMonitoring", () => {
         endpoints: [{ port: 8080, path: "/metrics", interval: "30s" }],
         targetLabels: {
           metadata: ["pod", "container", "node"],
-          fromPod: [{ from: "serving.kserve.io/inferenceservice", to: "model" }, { from: "cnai.dev/team", to: "team" }],
+          fromPod: [
+            { from: "serving.kserve.io/inferenceservice", to: "model" },
+            { from: "cnai.dev/team", to: "team" },
+          ],
         },
       });
     });
 
     it("scrapes each controller over HTTPS with the bearer token from its Secret (PodMonitoring in its namespace), after the Secret", async () => {
       const result = await monitoring();
-      assert.strictEqual(all(result, POD_MONITORING).length, CONTROLLER_TARGETS.length + 1, "one per controller, and kube-state-metrics");
+      assert.strictEqual(
+        all(result, POD_MONITORING).length,
+        CONTROLLER_TARGETS.length + 1,
+        "one per controller, and kube-state-metrics",
+      );
       for (const target of CONTROLLER_TARGETS) {
         const pm = one(result, POD_MONITORING, `monitoring-podmonitoring-cnai-${target.name}`);
         assert.strictEqual(input(pm, "apiVersion"), "monitoring.googleapis.com/v1");
-        assert.deepStrictEqual(pm.inputs.metadata, { name: `cnai-${target.name}`, namespace: target.namespace, labels: LABELS });
+        assert.deepStrictEqual(pm.inputs.metadata, {
+          name: `cnai-${target.name}`,
+          namespace: target.namespace,
+          labels: LABELS,
+        });
         assert.deepStrictEqual(input(pm, "spec"), {
           selector: { matchLabels: { ...target.podLabels } },
-          endpoints: [{
-            port: "metrics",
-            scheme: "https",
-            interval: "30s",
-            tls: { insecureSkipVerify: true },
-            authorization: { type: "Bearer", credentials: { secret: { name: METRICS_TOKEN_SECRET, key: "token" } } },
-          }],
+          endpoints: [
+            {
+              port: "metrics",
+              scheme: "https",
+              interval: "30s",
+              tls: { insecureSkipVerify: true },
+              authorization: { type: "Bearer", credentials: { secret: { name: METRICS_TOKEN_SECRET, key: "token" } } },
+            },
+          ],
         });
         assert.deepStrictEqual(pm.options.dependsOn, [one(result, SECRET, `monitoring-${target.name}-token`).urn]);
       }
-      assert.deepStrictEqual(input(one(result, POD_MONITORING, "monitoring-podmonitoring-cnai-kueue"), "spec.selector.matchLabels"), {
-        "app.kubernetes.io/name": "kueue", "app.kubernetes.io/instance": "kueue", "control-plane": "controller-manager",
-      });
+      assert.deepStrictEqual(
+        input(one(result, POD_MONITORING, "monitoring-podmonitoring-cnai-kueue"), "spec.selector.matchLabels"),
+        {
+          "app.kubernetes.io/name": "kueue",
+          "app.kubernetes.io/instance": "kueue",
+          "control-plane": "controller-manager",
+        },
+      );
     });
 
     it("per controller: a Role in its namespace that reads the token Secret only (get, list, watch)", async () => {
@@ -180,8 +276,19 @@ describe("ManagedMonitoring", () => {
       assert.strictEqual(all(result, ROLE).length, CONTROLLER_TARGETS.length);
       for (const target of CONTROLLER_TARGETS) {
         const role = one(result, ROLE, `monitoring-${target.name}-token-read`);
-        assert.deepStrictEqual(role.inputs.metadata, { name: "cnai-metrics-reader-token-read", namespace: target.namespace, labels: LABELS });
-        assert.deepStrictEqual(input(role, "rules"), [{ apiGroups: [""], resources: ["secrets"], resourceNames: [METRICS_TOKEN_SECRET], verbs: ["get", "list", "watch"] }]);
+        assert.deepStrictEqual(role.inputs.metadata, {
+          name: "cnai-metrics-reader-token-read",
+          namespace: target.namespace,
+          labels: LABELS,
+        });
+        assert.deepStrictEqual(input(role, "rules"), [
+          {
+            apiGroups: [""],
+            resources: ["secrets"],
+            resourceNames: [METRICS_TOKEN_SECRET],
+            verbs: ["get", "list", "watch"],
+          },
+        ]);
       }
     });
 
@@ -191,10 +298,22 @@ describe("ManagedMonitoring", () => {
       assert.strictEqual(all(result, ROLE_BINDING).length, CONTROLLER_TARGETS.length);
       for (const target of CONTROLLER_TARGETS) {
         const binding = one(result, ROLE_BINDING, `monitoring-${target.name}-token-read`);
-        assert.deepStrictEqual(binding.inputs.metadata, { name: "cnai-metrics-reader-token-read", namespace: target.namespace, labels: LABELS });
-        assert.deepStrictEqual(input(binding, "roleRef"), { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "cnai-metrics-reader-token-read" });
-        assert.deepStrictEqual(input(binding, "subjects"), [{ kind: "ServiceAccount", name: "collector", namespace: "gmp-system" }]);
-        assert.deepStrictEqual(binding.options.dependsOn, [one(result, ROLE, `monitoring-${target.name}-token-read`).urn]);
+        assert.deepStrictEqual(binding.inputs.metadata, {
+          name: "cnai-metrics-reader-token-read",
+          namespace: target.namespace,
+          labels: LABELS,
+        });
+        assert.deepStrictEqual(input(binding, "roleRef"), {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "Role",
+          name: "cnai-metrics-reader-token-read",
+        });
+        assert.deepStrictEqual(input(binding, "subjects"), [
+          { kind: "ServiceAccount", name: "collector", namespace: "gmp-system" },
+        ]);
+        assert.deepStrictEqual(binding.options.dependsOn, [
+          one(result, ROLE, `monitoring-${target.name}-token-read`).urn,
+        ]);
       }
     });
 
@@ -224,7 +343,9 @@ describe("ManagedMonitoring", () => {
       assert.strictEqual(input(ksm, "chart"), "kube-state-metrics");
       assert.strictEqual(input(ksm, "version"), HELM_CHARTS.kubeStateMetrics.version);
       assert.strictEqual(input(ksm, "version"), "8.4.0");
-      assert.deepStrictEqual(input(ksm, "repositoryOpts"), { repo: "https://prometheus-community.github.io/helm-charts" });
+      assert.deepStrictEqual(input(ksm, "repositoryOpts"), {
+        repo: "https://prometheus-community.github.io/helm-charts",
+      });
       assert.deepStrictEqual(input(ksm, "repositoryOpts"), { repo: HELM_CHARTS.kubeStateMetrics.repo });
       assert.strictEqual(input(ksm, "namespace"), "monitoring");
       assert.strictEqual(input(ksm, "name"), "kube-state-metrics");
@@ -240,7 +361,10 @@ describe("ManagedMonitoring", () => {
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
         prometheus: { monitor: { enabled: false } },
       });
-      assert.ok(ALERTS.some((a) => a.expr.includes("label_cloud_google_com_gke_nodepool")), "the pool alerts join on the allow-listed label");
+      assert.ok(
+        ALERTS.some((a) => a.expr.includes("label_cloud_google_com_gke_nodepool")),
+        "the pool alerts join on the allow-listed label",
+      );
     });
 
     it("scrapes kube-state-metrics on its http port (PodMonitoring cnai-kube-state-metrics in monitoring), after the chart", async () => {
@@ -248,9 +372,18 @@ describe("ManagedMonitoring", () => {
       const pm = one(result, POD_MONITORING, "monitoring-podmonitoring-cnai-kube-state-metrics");
       assert.strictEqual(input(pm, "apiVersion"), "monitoring.googleapis.com/v1");
       assert.strictEqual(input(pm, "kind"), "PodMonitoring");
-      assert.deepStrictEqual(pm.inputs.metadata, { name: "cnai-kube-state-metrics", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(pm.inputs.metadata, {
+        name: "cnai-kube-state-metrics",
+        namespace: "monitoring",
+        labels: LABELS,
+      });
       assert.deepStrictEqual(input(pm, "spec"), {
-        selector: { matchLabels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": "kube-state-metrics" } },
+        selector: {
+          matchLabels: {
+            "app.kubernetes.io/name": "kube-state-metrics",
+            "app.kubernetes.io/instance": "kube-state-metrics",
+          },
+        },
         endpoints: [{ port: "http", interval: "30s" }],
       });
       assert.deepStrictEqual(pm.options.dependsOn, [one(result, CHART, "monitoring-kube-state-metrics").urn]);
@@ -275,7 +408,11 @@ describe("ManagedMonitoring", () => {
         assert.strictEqual(rule.labels.severity, alert.severity, alert.name);
         assert.deepStrictEqual(rule.annotations, { summary: alert.summary, runbook: alert.runbook }, alert.name);
       }
-      assert.ok(groups[0].rules.some((r) => r.alert === "GpuPoolAtMaximum" && r.expr.includes('"gpu-l4"') && r.expr.endsWith(">= 4")));
+      assert.ok(
+        groups[0].rules.some(
+          (r) => r.alert === "GpuPoolAtMaximum" && r.expr.includes('"gpu-l4"') && r.expr.endsWith(">= 4"),
+        ),
+      );
     });
 
     it("creates one Cloud Monitoring dashboard per dashboard, in the project, as the rendered JSON", async () => {
@@ -290,27 +427,60 @@ describe("ManagedMonitoring", () => {
         assert.strictEqual(json.mosaicLayout.tiles.length, d.panels.length);
         json.mosaicLayout.tiles.forEach((tile, i) => {
           assert.strictEqual(tile.widget.title, d.panels[i].title);
-          assert.deepStrictEqual(tile.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery), d.panels[i].queries.map((q) => q.expr), `${d.uid}: ${d.panels[i].title}`);
+          assert.deepStrictEqual(
+            tile.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery),
+            d.panels[i].queries.map((q) => q.expr),
+            `${d.uid}: ${d.panels[i].title}`,
+          );
         });
       }
-      assert.deepStrictEqual(sorted(result.outputs.dashboards as string[]), sorted(all(result, DASHBOARD).map((d) => d.urn)), "the component exposes its dashboards");
+      assert.deepStrictEqual(
+        sorted(result.outputs.dashboards as string[]),
+        sorted(all(result, DASHBOARD).map((d) => d.urn)),
+        "the component exposes its dashboards",
+      );
     });
 
     it("the cost-and-carbon dashboard carries the pool's price and the region's constants", async () => {
       const json = dashboardJson(one(await monitoring(), DASHBOARD, "monitoring-cnai-cost-carbon"));
-      const queries = json.mosaicLayout.tiles.flatMap((t) => t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery));
-      assert.ok(queries.includes('(count(kube_node_labels{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85'), queries.join("\n"));
-      assert.ok(queries.some((q) => q.includes("* 1.09") && q.includes("* 412.72 * 0.13 / 1000")), queries.join("\n"));
+      const queries = json.mosaicLayout.tiles.flatMap((t) =>
+        t.widget.xyChart.dataSets.map((s) => s.timeSeriesQuery.prometheusQuery),
+      );
+      assert.ok(
+        queries.includes('(count(kube_node_labels{label_cloud_google_com_gke_nodepool="gpu-l4"}) or vector(0)) * 0.85'),
+        queries.join("\n"),
+      );
+      assert.ok(
+        queries.some((q) => q.includes("* 1.09") && q.includes("* 412.72 * 0.13 / 1000")),
+        queries.join("\n"),
+      );
     });
 
     it("creates nothing beyond the RBAC, kube-state-metrics (namespace, chart, scrape config), the scrape configs, rules and dashboards", async () => {
       const result = await monitoring();
-      assert.strictEqual(all(result, NAMESPACE).length, 1, "only kube-state-metrics' namespace: GKE's managed collection runs in gmp-system");
+      assert.strictEqual(
+        all(result, NAMESPACE).length,
+        1,
+        "only kube-state-metrics' namespace: GKE's managed collection runs in gmp-system",
+      );
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
       const n = CONTROLLER_TARGETS.length;
       const count = (type: string) => children.filter((c) => c.type === type).length;
       assert.deepStrictEqual(
-        [CLUSTER_ROLE, SERVICE_ACCOUNT, CLUSTER_ROLE_BINDING, SECRET, ROLE, ROLE_BINDING, NAMESPACE, CHART, CLUSTER_POD_MONITORING, POD_MONITORING, CLUSTER_RULES, DASHBOARD].map(count),
+        [
+          CLUSTER_ROLE,
+          SERVICE_ACCOUNT,
+          CLUSTER_ROLE_BINDING,
+          SECRET,
+          ROLE,
+          ROLE_BINDING,
+          NAMESPACE,
+          CHART,
+          CLUSTER_POD_MONITORING,
+          POD_MONITORING,
+          CLUSTER_RULES,
+          DASHBOARD,
+        ].map(count),
         [1, n, n, n, n, n, 1, 1, 1, n + 1, 1, DASHBOARDS.length],
       );
       assert.strictEqual(children.length, 1 + 5 * n + 1 + 1 + 1 + n + 1 + 1 + DASHBOARDS.length);
@@ -322,7 +492,11 @@ describe("ManagedMonitoring", () => {
       const component = one(result, COMPONENT, "monitoring");
       for (const r of result.resources.filter((x) => x.type.startsWith("kubernetes:") || x.type === DASHBOARD)) {
         assert.strictEqual(r.parent, component.urn, `${r.name} is a child of the component`);
-        if (r.type.startsWith("kubernetes:")) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the given provider (got ${r.provider})`);
+        if (r.type.startsWith("kubernetes:"))
+          assert.ok(
+            r.provider?.startsWith(`${provider.urn}::`),
+            `${r.name} uses the given provider (got ${r.provider})`,
+          );
         else assert.ok(!r.provider?.startsWith(`${provider.urn}::`), `${r.name} is a GCP resource`);
       }
     });
@@ -330,8 +504,16 @@ describe("ManagedMonitoring", () => {
     it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async function () {
       const report = await conformance(this, await monitoring());
       assert.deepStrictEqual(report.problems, []);
-      assert.strictEqual(report.customResources, 3 + CONTROLLER_TARGETS.length, "ClusterPodMonitoring, ClusterRules, a PodMonitoring per controller and one for kube-state-metrics");
-      assert.strictEqual(report.coreObjects, 1 + 5 * CONTROLLER_TARGETS.length + 1, "the ClusterRole, per controller ServiceAccount, ClusterRoleBinding, Secret, Role and RoleBinding, and the namespace");
+      assert.strictEqual(
+        report.customResources,
+        3 + CONTROLLER_TARGETS.length,
+        "ClusterPodMonitoring, ClusterRules, a PodMonitoring per controller and one for kube-state-metrics",
+      );
+      assert.strictEqual(
+        report.coreObjects,
+        1 + 5 * CONTROLLER_TARGETS.length + 1,
+        "the ClusterRole, per controller ServiceAccount, ClusterRoleBinding, Secret, Role and RoleBinding, and the namespace",
+      );
     });
 
     it("every PromQL expression it declares parses: each alert rule and each dashboard query", async () => {
@@ -344,10 +526,16 @@ describe("ManagedMonitoring", () => {
   describe("options", () => {
     it("interval sets the scrape interval of the model servers, of every controller and of kube-state-metrics", async function () {
       const result = await monitoring({ interval: "1m" });
-      assert.deepStrictEqual(input(one(result, CLUSTER_POD_MONITORING), "spec.endpoints"), [{ port: 8080, path: "/metrics", interval: "1m" }]);
+      assert.deepStrictEqual(input(one(result, CLUSTER_POD_MONITORING), "spec.endpoints"), [
+        { port: 8080, path: "/metrics", interval: "1m" },
+      ]);
       assert.strictEqual(all(result, POD_MONITORING).length, CONTROLLER_TARGETS.length + 1);
       for (const pm of all(result, POD_MONITORING)) {
-        assert.deepStrictEqual((input(pm, "spec.endpoints") as Array<{ interval: string }>).map((e) => e.interval), ["1m"], pm.name);
+        assert.deepStrictEqual(
+          (input(pm, "spec.endpoints") as Array<{ interval: string }>).map((e) => e.interval),
+          ["1m"],
+          pm.name,
+        );
       }
       assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
@@ -359,7 +547,9 @@ describe("ManagedMonitoring", () => {
 
     it("no alerts and no dashboards: an empty rule group and no dashboards", async () => {
       const result = await monitoring({ alerts: [], dashboards: [] });
-      assert.deepStrictEqual(input(one(result, CLUSTER_RULES), "spec.groups"), [{ name: "cnai-platform", interval: "60s", rules: [] }]);
+      assert.deepStrictEqual(input(one(result, CLUSTER_RULES), "spec.groups"), [
+        { name: "cnai-platform", interval: "60s", rules: [] },
+      ]);
       assert.strictEqual(all(result, DASHBOARD).length, 0);
     });
 
@@ -367,22 +557,51 @@ describe("ManagedMonitoring", () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
         const before = new k8s.core.v1.Namespace("before", { metadata: { name: "before" } }, { provider });
-        new ManagedMonitoring("monitoring", { project: "acme-test", labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS }, { providers: { kubernetes: provider }, dependsOn: [before] });
+        new ManagedMonitoring(
+          "monitoring",
+          { project: "acme-test", labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS },
+          { providers: { kubernetes: provider }, dependsOn: [before] },
+        );
       });
       const before = one(result, NAMESPACE, "before").urn;
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
-      assert.strictEqual(children.length, 1 + 5 * CONTROLLER_TARGETS.length + 1 + 1 + 1 + CONTROLLER_TARGETS.length + 1 + 1 + DASHBOARDS.length);
-      for (const child of children) assert.ok(child.options.dependsOn.includes(before), `${child.name} waits for what the component waits for (got ${child.options.dependsOn.join(", ") || "nothing"})`);
+      assert.strictEqual(
+        children.length,
+        1 + 5 * CONTROLLER_TARGETS.length + 1 + 1 + 1 + CONTROLLER_TARGETS.length + 1 + 1 + DASHBOARDS.length,
+      );
+      for (const child of children)
+        assert.ok(
+          child.options.dependsOn.includes(before),
+          `${child.name} waits for what the component waits for (got ${child.options.dependsOn.join(", ") || "nothing"})`,
+        );
       const urn = (type: string, name: string) => one(result, type, name).urn;
       for (const target of CONTROLLER_TARGETS) {
         const sa = urn(SERVICE_ACCOUNT, `monitoring-${target.name}-reader`);
-        assert.deepStrictEqual(sorted(one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`).options.dependsOn), sorted([before, urn(CLUSTER_ROLE, "monitoring-metrics-reader"), sa]));
-        assert.deepStrictEqual(sorted(one(result, SECRET, `monitoring-${target.name}-token`).options.dependsOn), sorted([before, sa]));
-        assert.deepStrictEqual(sorted(one(result, ROLE_BINDING, `monitoring-${target.name}-token-read`).options.dependsOn), sorted([before, urn(ROLE, `monitoring-${target.name}-token-read`)]));
-        assert.deepStrictEqual(sorted(one(result, POD_MONITORING, `monitoring-podmonitoring-cnai-${target.name}`).options.dependsOn), sorted([before, urn(SECRET, `monitoring-${target.name}-token`)]));
+        assert.deepStrictEqual(
+          sorted(one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`).options.dependsOn),
+          sorted([before, urn(CLUSTER_ROLE, "monitoring-metrics-reader"), sa]),
+        );
+        assert.deepStrictEqual(
+          sorted(one(result, SECRET, `monitoring-${target.name}-token`).options.dependsOn),
+          sorted([before, sa]),
+        );
+        assert.deepStrictEqual(
+          sorted(one(result, ROLE_BINDING, `monitoring-${target.name}-token-read`).options.dependsOn),
+          sorted([before, urn(ROLE, `monitoring-${target.name}-token-read`)]),
+        );
+        assert.deepStrictEqual(
+          sorted(one(result, POD_MONITORING, `monitoring-podmonitoring-cnai-${target.name}`).options.dependsOn),
+          sorted([before, urn(SECRET, `monitoring-${target.name}-token`)]),
+        );
       }
-      assert.deepStrictEqual(sorted(one(result, CHART, "monitoring-kube-state-metrics").options.dependsOn), sorted([before, urn(NAMESPACE, "monitoring-ns")]));
-      assert.deepStrictEqual(sorted(one(result, POD_MONITORING, "monitoring-podmonitoring-cnai-kube-state-metrics").options.dependsOn), sorted([before, urn(CHART, "monitoring-kube-state-metrics")]));
+      assert.deepStrictEqual(
+        sorted(one(result, CHART, "monitoring-kube-state-metrics").options.dependsOn),
+        sorted([before, urn(NAMESPACE, "monitoring-ns")]),
+      );
+      assert.deepStrictEqual(
+        sorted(one(result, POD_MONITORING, "monitoring-podmonitoring-cnai-kube-state-metrics").options.dependsOn),
+        sorted([before, urn(CHART, "monitoring-kube-state-metrics")]),
+      );
       assert.deepStrictEqual(one(result, CLUSTER_ROLE).options.dependsOn, [before]);
     });
   });
@@ -391,7 +610,10 @@ describe("ManagedMonitoring", () => {
     it("refuses an interval that is not like 30s or 1m, and creates no scrape config, rule, RBAC object or dashboard", async () => {
       await assert.rejects(monitoring({ interval: "5 minutes" }), (error: ProgramError) => {
         assert.ok(error instanceof ProgramError, "expected the program to fail");
-        assert.strictEqual(error.message, 'ManagedMonitoring "monitoring": interval must be like 30s or 1m (got 5 minutes)');
+        assert.strictEqual(
+          error.message,
+          'ManagedMonitoring "monitoring": interval must be like 30s or 1m (got 5 minutes)',
+        );
         for (const type of [CLUSTER_POD_MONITORING, POD_MONITORING, CLUSTER_RULES, DASHBOARD]) {
           assert.strictEqual(error.resources.filter((r) => r.type === type).length, 0, type);
         }
@@ -402,7 +624,9 @@ describe("ManagedMonitoring", () => {
 
     for (const bad of ["1h", "30", "0.5m", "30S"]) {
       it(`refuses the interval ${JSON.stringify(bad)}`, async () => {
-        await assert.rejects(monitoring({ interval: bad }), { message: `ManagedMonitoring "monitoring": interval must be like 30s or 1m (got ${bad})` });
+        await assert.rejects(monitoring({ interval: bad }), {
+          message: `ManagedMonitoring "monitoring": interval must be like 30s or 1m (got ${bad})`,
+        });
       });
     }
   });

@@ -1,18 +1,23 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
-import { HUGGINGFACE_GPU_IMAGE, ModelDeployment, type ModelDeploymentArgs, resolveModelDeploymentArgs } from "../../components/serving/model-deployment";
-import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
+import {
+  HUGGINGFACE_GPU_IMAGE,
+  ModelDeployment,
+  type ModelDeploymentArgs,
+  resolveModelDeploymentArgs,
+} from "../../components/serving/model-deployment";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { checkObjects, type KubernetesObject } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { enforce, namespace, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
 import { planOf } from "../helpers/policy";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ModelDeployment";
 const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
@@ -40,10 +45,15 @@ function args(overrides: Partial<ModelDeploymentArgs> = {}): ModelDeploymentArgs
  * Runs a ModelDeployment with its own Kubernetes provider. Overrides may be a function, so that
  * Outputs they hold are made inside the run.
  */
-function deploy(overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {}, name = "llm"): Promise<RunResult> {
+function deploy(
+  overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {},
+  name = "llm",
+): Promise<RunResult> {
   return run(() => {
     const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-    const md = new ModelDeployment(name, args(typeof overrides === "function" ? overrides() : overrides), { providers: { kubernetes: provider } });
+    const md = new ModelDeployment(name, args(typeof overrides === "function" ? overrides() : overrides), {
+      providers: { kubernetes: provider },
+    });
     return { url: md.url };
   });
 }
@@ -51,13 +61,18 @@ function deploy(overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDe
 const isvcOf = (result: RunResult) => one(result, ISVC, "llm");
 const predictor = (isvc: RecordedResource) => input(isvc, "spec.predictor") as Record<string, unknown>;
 
-async function isvc(overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {}): Promise<RecordedResource> {
+async function isvc(
+  overrides: Partial<ModelDeploymentArgs> | (() => Partial<ModelDeploymentArgs>) = {},
+): Promise<RecordedResource> {
   return isvcOf(await deploy(overrides));
 }
 
 /** Validates every Kubernetes object of the run (here: InferenceServices) against the upstream CRDs. */
 async function assertConforms(test: Mocha.Context, result: RunResult): Promise<void> {
-  const report = await checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(test));
+  const report = await checkObjects(
+    manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject),
+    crdIndex(test),
+  );
   assert.deepStrictEqual(report.problems, []);
   assert.strictEqual(report.customResources, all(result, ISVC).length);
   assert.ok(report.customResources > 0, "an InferenceService was validated against its CRD");
@@ -82,7 +97,10 @@ describe("ModelDeployment", () => {
         "cnai.dev/shiftable": "false",
         "cnai.dev/carbon-tier": "low",
       });
-      assert.strictEqual(input(await isvc({ carbonTier: "high" }), "metadata.labels")?.["cnai.dev/carbon-tier" as never], "high");
+      assert.strictEqual(
+        input(await isvc({ carbonTier: "high" }), "metadata.labels")?.["cnai.dev/carbon-tier" as never],
+        "high",
+      );
     });
 
     it("annotates the deployment mode and the HPA autoscaler class in Standard mode", async () => {
@@ -95,30 +113,50 @@ describe("ModelDeployment", () => {
     it("scales a Standard-mode model server on vLLM's waiting requests through KEDA when given a Prometheus query API (GKE's advice for LLM inference; KServe v0.20.0 keda class)", async function () {
       const result = await deploy({ metricsQueryUrl: "http://kps-prometheus.monitoring.svc:9090" });
       const resource = isvcOf(result);
-      assert.strictEqual((input(resource, "metadata.annotations") as Record<string, string>)["serving.kserve.io/autoscalerClass"], "keda");
+      assert.strictEqual(
+        (input(resource, "metadata.annotations") as Record<string, string>)["serving.kserve.io/autoscalerClass"],
+        "keda",
+      );
       const spec = predictor(resource);
       assert.deepStrictEqual(spec.autoScaling, {
-        metrics: [{
-          type: "External",
-          external: {
-            metric: { backend: "prometheus", serverAddress: "http://kps-prometheus.monitoring.svc:9090", query: 'sum(vllm:num_requests_waiting{namespace="team-nlp",model="llm"})' },
-            target: { type: "Value", value: "10" },
+        metrics: [
+          {
+            type: "External",
+            external: {
+              metric: {
+                backend: "prometheus",
+                serverAddress: "http://kps-prometheus.monitoring.svc:9090",
+                query: 'sum(vllm:num_requests_waiting{namespace="team-nlp",model="llm"})',
+              },
+              target: { type: "Value", value: "10" },
+            },
           },
-        }],
+        ],
       });
       // KServe's webhook refuses scaleMetric with the keda class (validateScalingKedaCompExtension).
       assert.strictEqual(spec.scaleMetric, undefined);
       assert.strictEqual(spec.scaleTarget, undefined);
-      assert.strictEqual(input(one(await deploy({ metricsQueryUrl: "http://q:9090", scaleTarget: 4 }), ISVC, "llm"), "spec.predictor.autoScaling.metrics.0.external.target.value"), "4");
+      assert.strictEqual(
+        input(
+          one(await deploy({ metricsQueryUrl: "http://q:9090", scaleTarget: 4 }), ISVC, "llm"),
+          "spec.predictor.autoScaling.metrics.0.external.target.value",
+        ),
+        "4",
+      );
       await assertConforms(this, result);
     });
 
     it("refuses waiting-requests scaling without a Prometheus query API", async () => {
-      await assert.rejects(deploy({ scaleMetric: "waiting-requests" }), /scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from/);
+      await assert.rejects(
+        deploy({ scaleMetric: "waiting-requests" }),
+        /scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from/,
+      );
     });
 
     it("annotates the deployment mode and no autoscaler class in Knative mode", async () => {
-      assert.deepStrictEqual(input(await isvc({ mode: "Knative" }), "metadata.annotations"), { "serving.kserve.io/deploymentMode": "Knative" });
+      assert.deepStrictEqual(input(await isvc({ mode: "Knative" }), "metadata.annotations"), {
+        "serving.kserve.io/deploymentMode": "Knative",
+      });
     });
 
     it("runs 1 to 3 replicas, scaling on cpu at 70 % in Standard mode, with no canary", async () => {
@@ -142,7 +180,10 @@ describe("ModelDeployment", () => {
     it("runs as the serving service account, on the pool's nodes, tolerating the GPU taint", async () => {
       const p = predictor(await isvc());
       assert.strictEqual(p.serviceAccountName, "serving");
-      assert.deepStrictEqual(p.nodeSelector, { "cloud.google.com/gke-nodepool": "gpu-l4", "cloud.google.com/gke-accelerator": "nvidia-l4" });
+      assert.deepStrictEqual(p.nodeSelector, {
+        "cloud.google.com/gke-nodepool": "gpu-l4",
+        "cloud.google.com/gke-accelerator": "nvidia-l4",
+      });
       assert.deepStrictEqual(p.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     });
 
@@ -151,17 +192,44 @@ describe("ModelDeployment", () => {
       // Regression: without a Pod-level seccomp profile, Pod Security "restricted" refused the
       // predictor (the runtime's container and the storage initializer set none).
       const kserve = [
-        { type: "kubernetes:helm.sh/v4:Chart", name: "kserve", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve", name: "kserve", values: { kserve: { controller: { deploymentMode: "Standard" } } } } },
-        { type: "kubernetes:helm.sh/v4:Chart", name: "runtimes", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs", version: "v0.20.0", namespace: "kserve", name: "kserve-runtime-configs", values: { kserve: { servingruntime: { enabled: true } } } } },
+        {
+          type: "kubernetes:helm.sh/v4:Chart",
+          name: "kserve",
+          inputs: {
+            chart: "oci://ghcr.io/kserve/charts/kserve-resources",
+            version: "v0.20.0",
+            namespace: "kserve",
+            name: "kserve",
+            values: { kserve: { controller: { deploymentMode: "Standard" } } },
+          },
+        },
+        {
+          type: "kubernetes:helm.sh/v4:Chart",
+          name: "runtimes",
+          inputs: {
+            chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
+            version: "v0.20.0",
+            namespace: "kserve",
+            name: "kserve-runtime-configs",
+            values: { kserve: { servingruntime: { enabled: true } } },
+          },
+        },
         namespace("team-nlp", enforce("restricted")),
         nodePool("gpu-l4", { machineType: "g2-standard-24", gpus: { type: "nvidia-l4", count: 2 } }),
       ];
-      const simulate = async (storageUri: string) => analyzeWorkloads([...planFromRun(await deploy({ storageUri })).resources, ...planOf(kserve).resources]).workloads.find((w) => w.name === "llm")!;
+      const simulate = async (storageUri: string) =>
+        analyzeWorkloads([
+          ...planFromRun(await deploy({ storageUri })).resources,
+          ...planOf(kserve).resources,
+        ]).workloads.find((w) => w.name === "llm")!;
       const gcs = await simulate(GCS_URI);
       assert.deepStrictEqual(gcs.problems, []);
       assert.deepStrictEqual(gcs.pods[0].initContainers, ["storage-initializer"]);
       const oci = await simulate(OCI_URI);
-      assert.match(oci.problems[0].message, /^violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(containers "modelcar-init", "modelcar" must set/);
+      assert.match(
+        oci.problems[0].message,
+        /^violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(containers "modelcar-init", "modelcar" must set/,
+      );
     });
 
     it("serves a huggingface model with the kserve-huggingfaceserver runtime, the GPU image and no arguments", async () => {
@@ -178,7 +246,9 @@ describe("ModelDeployment", () => {
     });
 
     it("takes the storage URI as given: a gs:// Output (the models bucket's name, known later)", async () => {
-      const resource = await isvc(() => ({ storageUri: pulumi.output("cnai-test-models").apply((bucket) => `gs://${bucket}/mistral-7b`) }));
+      const resource = await isvc(() => ({
+        storageUri: pulumi.output("cnai-test-models").apply((bucket) => `gs://${bucket}/mistral-7b`),
+      }));
       assert.strictEqual(input(resource, "spec.predictor.model.storageUri"), "gs://cnai-test-models/mistral-7b");
     });
 
@@ -205,13 +275,33 @@ describe("ModelDeployment", () => {
       const result = await deploy();
       const resource = isvcOf(result);
       assert.strictEqual(resource.parent, one(result, COMPONENT, "llm").urn);
-      assert.ok(resource.provider?.startsWith(`${one(result, PROVIDER).urn}::`), `uses the given provider (got ${resource.provider})`);
+      assert.ok(
+        resource.provider?.startsWith(`${one(result, PROVIDER).urn}::`),
+        `uses the given provider (got ${resource.provider})`,
+      );
     });
 
     it("resolves the defaults in a pure function, by mode", () => {
-      const common = { modelFormat: "huggingface", runtime: "kserve-huggingfaceserver", image: HUGGINGFACE_GPU_IMAGE, resources: { cpu: 10, memoryGi: 40 }, minReplicas: 1, maxReplicas: 3, serviceAccount: "serving", shiftable: false };
-      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args()), { ...common, scaleMetric: "cpu", scaleTarget: 70 });
-      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ mode: "Knative" })), { ...common, scaleMetric: "concurrency", scaleTarget: 4 });
+      const common = {
+        modelFormat: "huggingface",
+        runtime: "kserve-huggingfaceserver",
+        image: HUGGINGFACE_GPU_IMAGE,
+        resources: { cpu: 10, memoryGi: 40 },
+        minReplicas: 1,
+        maxReplicas: 3,
+        serviceAccount: "serving",
+        shiftable: false,
+      };
+      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args()), {
+        ...common,
+        scaleMetric: "cpu",
+        scaleTarget: 70,
+      });
+      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ mode: "Knative" })), {
+        ...common,
+        scaleMetric: "concurrency",
+        scaleTarget: 4,
+      });
     });
 
     it("validates against the InferenceService CRD, in Standard and in Knative mode", async function () {
@@ -240,12 +330,18 @@ describe("ModelDeployment", () => {
     });
 
     it("resources replace the node share, for requests and limits alike", async () => {
-      assert.deepStrictEqual(input(await isvc({ resources: { cpu: 6, memoryGi: 24 } }), "spec.predictor.model.resources"), {
-        requests: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
-        limits: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
-      });
+      assert.deepStrictEqual(
+        input(await isvc({ resources: { cpu: 6, memoryGi: 24 } }), "spec.predictor.model.resources"),
+        {
+          requests: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
+          limits: { cpu: "6", memory: "24Gi", "nvidia.com/gpu": "1" },
+        },
+      );
       // The whole node is allowed.
-      assert.strictEqual(input(await isvc({ resources: { cpu: 21, memoryGi: 81 } }), "spec.predictor.model.resources.limits.cpu"), "21");
+      assert.strictEqual(
+        input(await isvc({ resources: { cpu: 21, memoryGi: 81 } }), "spec.predictor.model.resources.limits.cpu"),
+        "21",
+      );
     });
 
     it("minReplicas 0 scales to zero in Knative mode", async function () {
@@ -294,7 +390,10 @@ describe("ModelDeployment", () => {
     });
 
     it("shiftable: true labels the model server shiftable", async () => {
-      assert.strictEqual(input(await isvc({ shiftable: true }), "metadata.labels")?.["cnai.dev/shiftable" as never], "true");
+      assert.strictEqual(
+        input(await isvc({ shiftable: true }), "metadata.labels")?.["cnai.dev/shiftable" as never],
+        "true",
+      );
     });
 
     it("runtime, image and modelFormat override the Hugging Face defaults", async function () {
@@ -308,16 +407,23 @@ describe("ModelDeployment", () => {
   });
 
   describe("validation", () => {
-    const cases: Array<{ title: string; overrides: Partial<ModelDeploymentArgs>; name?: string; message: string | RegExp }> = [
+    const cases: Array<{
+      title: string;
+      overrides: Partial<ModelDeploymentArgs>;
+      name?: string;
+      message: string | RegExp;
+    }> = [
       {
         title: "a Hugging Face hub URI (hf://)",
         overrides: { storageUri: "hf://meta-llama/Llama-3.1-8B-Instruct" },
-        message: "storageUri hf://meta-llama/Llama-3.1-8B-Instruct must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+        message:
+          "storageUri hf://meta-llama/Llama-3.1-8B-Instruct must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
       },
       {
         title: "an S3 URI",
         overrides: { storageUri: "s3://models/llama" },
-        message: "storageUri s3://models/llama must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+        message:
+          "storageUri s3://models/llama must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
       },
       {
         title: "an oci:// URI without a tag",
@@ -327,7 +433,8 @@ describe("ModelDeployment", () => {
       {
         title: "an oci:// URI tagged :latest",
         overrides: { storageUri: "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest" },
-        message: "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest: pin a version; :latest moves",
+        message:
+          "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest: pin a version; :latest moves",
       },
       {
         title: "gpus 0",
@@ -342,7 +449,8 @@ describe("ModelDeployment", () => {
       {
         title: "minReplicas 0 in Standard mode",
         overrides: { minReplicas: 0 },
-        message: "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
+        message:
+          "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
       },
       {
         title: "maxReplicas below minReplicas",
@@ -352,12 +460,14 @@ describe("ModelDeployment", () => {
       {
         title: "scaleMetric concurrency in Standard mode",
         overrides: { scaleMetric: "concurrency" },
-        message: "scaleMetric concurrency needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
+        message:
+          "scaleMetric concurrency needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleMetric rps in Standard mode",
         overrides: { scaleMetric: "rps" },
-        message: "scaleMetric rps needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
+        message:
+          "scaleMetric rps needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
       },
       {
         title: "scaleTarget 0 for cpu",
@@ -406,23 +516,37 @@ describe("ModelDeployment", () => {
           return true;
         });
         // The same check, without running a program.
-        assert.throws(() => resolveModelDeploymentArgs(name, args(overrides)), (error: Error) => error.message === `ModelDeployment "${name}": ${message}`);
+        assert.throws(
+          () => resolveModelDeploymentArgs(name, args(overrides)),
+          (error: Error) => error.message === `ModelDeployment "${name}": ${message}`,
+        );
       });
     }
 
     it("accepts what the cases above refuse once in the right mode (concurrency, canary and minReplicas 0 in Knative)", () => {
-      assert.doesNotThrow(() => resolveModelDeploymentArgs("llm", args({ mode: "Knative", scaleMetric: "concurrency", canaryTrafficPercent: 10, minReplicas: 0 })));
+      assert.doesNotThrow(() =>
+        resolveModelDeploymentArgs(
+          "llm",
+          args({ mode: "Knative", scaleMetric: "concurrency", canaryTrafficPercent: 10, minReplicas: 0 }),
+        ),
+      );
     });
   });
 });
 
 describe("ModelDeployment mode and size rules", () => {
   it("refuses cpu or memory scaling in Knative mode (Knative scales on concurrency or rps)", async () => {
-    await assert.rejects(deploy({ mode: "Knative", scaleMetric: "cpu" }), /scaleMetric cpu is for Standard mode; Knative mode scales on concurrency or rps/);
+    await assert.rejects(
+      deploy({ mode: "Knative", scaleMetric: "cpu" }),
+      /scaleMetric cpu is for Standard mode; Knative mode scales on concurrency or rps/,
+    );
   });
 
   it("refuses resources without CPU or memory", async () => {
-    await assert.rejects(deploy({ resources: { cpu: 0, memoryGi: 8 } }), /resources must ask for some CPU and memory \(got 0 CPU, 8 GiB\)/);
+    await assert.rejects(
+      deploy({ resources: { cpu: 0, memoryGi: 8 } }),
+      /resources must ask for some CPU and memory \(got 0 CPU, 8 GiB\)/,
+    );
   });
 
   it("refuses names too long for <name>-predictor host names", async () => {

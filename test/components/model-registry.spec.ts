@@ -1,11 +1,16 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import { HELM_CHARTS, IMAGES } from "../../components/catalog/software";
-import { MODEL_REGISTRY_KSA, ModelRegistry, type ModelRegistryArgs, type ModelRegistryKind } from "../../components/registry/model-registry";
+import {
+  MODEL_REGISTRY_KSA,
+  ModelRegistry,
+  type ModelRegistryArgs,
+  type ModelRegistryKind,
+} from "../../components/registry/model-registry";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { SECRET } from "../../scripts/lib/wire-values";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
@@ -26,7 +31,13 @@ function args(kind: ModelRegistryKind, overrides: Partial<ModelRegistryArgs> = {
   return {
     labels: STACK_LABELS,
     kind,
-    database: { host: "10.30.0.5", port: 5432, databaseName: "registry", userName: "registry", password: pulumi.secret(PASSWORD) },
+    database: {
+      host: "10.30.0.5",
+      port: 5432,
+      databaseName: "registry",
+      userName: "registry",
+      password: pulumi.secret(PASSWORD),
+    },
     modelsBucket: "cnai-test-models",
     serviceAccountEmail: GSA,
     ...overrides,
@@ -34,10 +45,18 @@ function args(kind: ModelRegistryKind, overrides: Partial<ModelRegistryArgs> = {
 }
 
 /** Runs a ModelRegistry with its own Kubernetes provider, passed as `providers` or as `provider`. */
-function registry(kind: ModelRegistryKind, overrides: Partial<ModelRegistryArgs> = {}, via: "providers" | "provider" = "providers"): Promise<RunResult> {
+function registry(
+  kind: ModelRegistryKind,
+  overrides: Partial<ModelRegistryArgs> = {},
+  via: "providers" | "provider" = "providers",
+): Promise<RunResult> {
   return run(() => {
     const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-    const mr = new ModelRegistry("mr", args(kind, overrides), via === "providers" ? { providers: { kubernetes: provider } } : { provider });
+    const mr = new ModelRegistry(
+      "mr",
+      args(kind, overrides),
+      via === "providers" ? { providers: { kubernetes: provider } } : { provider },
+    );
     return { url: mr.url, namespace: mr.namespace };
   });
 }
@@ -64,7 +83,10 @@ describe("ModelRegistry", () => {
       it("runs as the model-registry service account, bound to the Google service account, without a mounted token", async () => {
         const sa = one(await registry(kind), SERVICE_ACCOUNT);
         assert.deepStrictEqual(sa.inputs.metadata, {
-          name: MODEL_REGISTRY_KSA, namespace: "model-registry", labels: LABELS, annotations: { "iam.gke.io/gcp-service-account": GSA },
+          name: MODEL_REGISTRY_KSA,
+          namespace: "model-registry",
+          labels: LABELS,
+          annotations: { "iam.gke.io/gcp-service-account": GSA },
         });
         assert.strictEqual(MODEL_REGISTRY_KSA, "model-registry");
         assert.strictEqual(input(sa, "automountServiceAccountToken"), false);
@@ -72,7 +94,11 @@ describe("ModelRegistry", () => {
 
       it("keeps the database credentials in the model-registry-db Secret, recorded only as [secret]", async () => {
         const secret = one(await registry(kind), SECRET_TYPE);
-        assert.deepStrictEqual(secret.inputs.metadata, { name: "model-registry-db", namespace: "model-registry", labels: LABELS });
+        assert.deepStrictEqual(secret.inputs.metadata, {
+          name: "model-registry-db",
+          namespace: "model-registry",
+          labels: LABELS,
+        });
         assert.strictEqual(input(secret, "type"), "Opaque");
         assert.strictEqual(input(secret, "stringData"), SECRET);
         assert.strictEqual(input(secret, "data"), undefined);
@@ -93,7 +119,10 @@ describe("ModelRegistry", () => {
         assert.ok(objects.length >= 4);
         for (const object of objects) {
           assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
-          assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+          assert.ok(
+            object.provider?.startsWith(`${provider.urn}::`),
+            `${object.name} uses the given provider (got ${object.provider})`,
+          );
           if (object !== ns) {
             assert.ok(object.options.dependsOn.includes(ns.urn), `${object.name} waits for the namespace`);
             const namespace = object.type === CHART ? input(object, "namespace") : metadata(object).namespace;
@@ -106,7 +135,10 @@ describe("ModelRegistry", () => {
         const result = await registry(kind, {}, "provider");
         const provider = one(result, PROVIDER);
         for (const object of result.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
-          assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+          assert.ok(
+            object.provider?.startsWith(`${provider.urn}::`),
+            `${object.name} uses the given provider (got ${object.provider})`,
+          );
         }
       });
     });
@@ -129,16 +161,25 @@ describe("ModelRegistry", () => {
         databaseMigration: true,
         databaseConnectionCheck: true,
         postgres: { enabled: true, host: "10.30.0.5", port: 5432, database: "registry" },
-        existingDatabaseSecret: { name: "model-registry-db", usernameKey: "POSTGRES_USER", passwordKey: "POSTGRES_PASSWORD" },
+        existingDatabaseSecret: {
+          name: "model-registry-db",
+          usernameKey: "POSTGRES_USER",
+          passwordKey: "POSTGRES_PASSWORD",
+        },
       });
       assert.deepStrictEqual(input(chart, "values.postgresql"), { enabled: false });
     });
 
     it("stores artifacts under gs://<models bucket>/mlflow, runs as the model-registry service account, with resource requests and limits", async () => {
       const chart = one(await registry("mlflow"), CHART);
-      assert.deepStrictEqual(input(chart, "values.artifactRoot"), { gcs: { enabled: true, bucket: "cnai-test-models", path: "mlflow" } });
+      assert.deepStrictEqual(input(chart, "values.artifactRoot"), {
+        gcs: { enabled: true, bucket: "cnai-test-models", path: "mlflow" },
+      });
       assert.deepStrictEqual(input(chart, "values.serviceAccount"), { create: false, name: "model-registry" });
-      assert.deepStrictEqual(input(chart, "values.resources"), { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+      assert.deepStrictEqual(input(chart, "values.resources"), {
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+      });
       assert.strictEqual(input(chart, "values.replicaCount"), 1);
     });
 
@@ -146,20 +187,33 @@ describe("ModelRegistry", () => {
       const result = await registry("mlflow");
       assert.strictEqual(result.outputs.url, "http://mlflow.model-registry.svc.cluster.local");
       assert.strictEqual(result.outputs.namespace, "model-registry");
-      for (const type of [DEPLOYMENT, SERVICE, CONFIG_MAP]) assert.strictEqual(all(result, type).length, 0, `no ${type}`);
+      for (const type of [DEPLOYMENT, SERVICE, CONFIG_MAP])
+        assert.strictEqual(all(result, type).length, 0, `no ${type}`);
     });
   });
 
   describe("defaults, kubeflow", () => {
     it("puts the database's host, port and name in the model-registry-db-parameters ConfigMap", async () => {
       const cm = one(await registry("kubeflow"), CONFIG_MAP);
-      assert.deepStrictEqual(cm.inputs.metadata, { name: "model-registry-db-parameters", namespace: "model-registry", labels: LABELS });
-      assert.deepStrictEqual(input(cm, "data"), { POSTGRES_HOST: "10.30.0.5", POSTGRES_PORT: "5432", POSTGRES_DB: "registry" });
+      assert.deepStrictEqual(cm.inputs.metadata, {
+        name: "model-registry-db-parameters",
+        namespace: "model-registry",
+        labels: LABELS,
+      });
+      assert.deepStrictEqual(input(cm, "data"), {
+        POSTGRES_HOST: "10.30.0.5",
+        POSTGRES_PORT: "5432",
+        POSTGRES_DB: "registry",
+      });
     });
 
     it("runs one model registry server as the model-registry service account", async () => {
       const deployment = one(await registry("kubeflow"), DEPLOYMENT);
-      assert.deepStrictEqual(deployment.inputs.metadata, { name: "model-registry-deployment", namespace: "model-registry", labels: { ...LABELS, ...SELECTOR } });
+      assert.deepStrictEqual(deployment.inputs.metadata, {
+        name: "model-registry-deployment",
+        namespace: "model-registry",
+        labels: { ...LABELS, ...SELECTOR },
+      });
       assert.strictEqual(input(deployment, "spec.replicas"), 1);
       assert.deepStrictEqual(input(deployment, "spec.selector"), { matchLabels: SELECTOR });
       assert.deepStrictEqual(input(deployment, "spec.template.metadata.labels"), { ...LABELS, ...SELECTOR });
@@ -174,35 +228,68 @@ describe("ModelRegistry", () => {
       assert.strictEqual(container.image, IMAGES.modelRegistryServer.image);
       assert.deepStrictEqual(container.command, ["/model-registry", "proxy"]);
       const containerArgs = container.args as string[];
-      assert.deepStrictEqual(containerArgs.slice(0, 4), ["--hostname=0.0.0.0", "--port=8080", "--datastore-type=embedmd", "--embedmd-database-type=postgres"]);
-      assert.strictEqual(containerArgs[4],
-        "--embedmd-database-dsn=postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):$(POSTGRES_PORT)/$(POSTGRES_DB)?sslmode=require");
+      assert.deepStrictEqual(containerArgs.slice(0, 4), [
+        "--hostname=0.0.0.0",
+        "--port=8080",
+        "--datastore-type=embedmd",
+        "--embedmd-database-type=postgres",
+      ]);
+      assert.strictEqual(
+        containerArgs[4],
+        "--embedmd-database-dsn=postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@$(POSTGRES_HOST):$(POSTGRES_PORT)/$(POSTGRES_DB)?sslmode=require",
+      );
       assert.strictEqual(containerArgs.length, 5);
-      assert.ok(!containerArgs.some((a) => a.includes("sslmode=disable")), "Cloud SQL only accepts encrypted connections");
+      assert.ok(
+        !containerArgs.some((a) => a.includes("sslmode=disable")),
+        "Cloud SQL only accepts encrypted connections",
+      );
     });
 
     it("takes the connection settings from the ConfigMap and the Secret, and serves on port 8080 with probes and resource limits", async () => {
       const deployment = one(await registry("kubeflow"), DEPLOYMENT);
       const container = input(deployment, "spec.template.spec.containers.0") as Record<string, unknown>;
-      assert.deepStrictEqual(container.envFrom, [{ configMapRef: { name: "model-registry-db-parameters" } }, { secretRef: { name: "model-registry-db" } }]);
+      assert.deepStrictEqual(container.envFrom, [
+        { configMapRef: { name: "model-registry-db-parameters" } },
+        { secretRef: { name: "model-registry-db" } },
+      ]);
       assert.strictEqual(container.env, undefined, "no credential inlined as an env value");
       assert.deepStrictEqual(container.ports, [{ name: "http-api", containerPort: 8080, protocol: "TCP" }]);
-      assert.deepStrictEqual(container.livenessProbe, { httpGet: { path: "/readyz/isDirty", port: "http-api" }, initialDelaySeconds: 30, periodSeconds: 15 });
-      assert.deepStrictEqual(container.readinessProbe, { httpGet: { path: "/readyz/health", port: "http-api" }, periodSeconds: 10 });
-      assert.deepStrictEqual(container.resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+      assert.deepStrictEqual(container.livenessProbe, {
+        httpGet: { path: "/readyz/isDirty", port: "http-api" },
+        initialDelaySeconds: 30,
+        periodSeconds: 15,
+      });
+      assert.deepStrictEqual(container.readinessProbe, {
+        httpGet: { path: "/readyz/health", port: "http-api" },
+        periodSeconds: 10,
+      });
+      assert.deepStrictEqual(container.resources, {
+        requests: { cpu: "100m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "512Mi" },
+      });
     });
 
     it("meets the restricted Pod Security profile: non-root, RuntimeDefault seccomp, no privilege escalation, no capabilities, read-only root", async () => {
       const deployment = one(await registry("kubeflow"), DEPLOYMENT);
-      assert.deepStrictEqual(input(deployment, "spec.template.spec.securityContext"), { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      assert.deepStrictEqual(input(deployment, "spec.template.spec.securityContext"), {
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
       assert.deepStrictEqual(input(deployment, "spec.template.spec.containers.0.securityContext"), {
-        allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] },
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
       });
     });
 
     it("exposes the server as model-registry-service on port 8080", async () => {
       const service = one(await registry("kubeflow"), SERVICE);
-      assert.deepStrictEqual(service.inputs.metadata, { name: "model-registry-service", namespace: "model-registry", labels: { ...LABELS, ...SELECTOR } });
+      assert.deepStrictEqual(service.inputs.metadata, {
+        name: "model-registry-service",
+        namespace: "model-registry",
+        labels: { ...LABELS, ...SELECTOR },
+      });
       assert.deepStrictEqual(input(service, "spec"), {
         type: "ClusterIP",
         selector: SELECTOR,
@@ -245,7 +332,10 @@ describe("ModelRegistry", () => {
   describe("validation", () => {
     it("refuses a namespace Kubernetes would reject, and creates no Kubernetes object", async () => {
       await assert.rejects(registry("kubeflow", { namespace: "Team_A" }), (error: ProgramError) => {
-        assert.match(error.message, /^ModelRegistry "mr": namespace "Team_A" is not a Kubernetes namespace; allowed: lower-case letters, digits and '-'/);
+        assert.match(
+          error.message,
+          /^ModelRegistry "mr": namespace "Team_A" is not a Kubernetes namespace; allowed: lower-case letters, digits and '-'/,
+        );
         assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0);
         return true;
       });

@@ -1,10 +1,14 @@
-import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { PostgresDatabase, type PostgresDatabaseArgs, resolvePostgresDatabaseArgs } from "../../components/data/postgres-database";
+import * as assert from "node:assert";
+import {
+  PostgresDatabase,
+  type PostgresDatabaseArgs,
+  resolvePostgresDatabaseArgs,
+} from "../../components/data/postgres-database";
 import { ProgramError } from "../../scripts/lib/engine";
 import { Hasher } from "../../scripts/lib/synthesize";
 import { SECRET } from "../../scripts/lib/wire-values";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
 const DATABASE = "gcp:sql/database:Database";
@@ -59,7 +63,11 @@ describe("PostgresDatabase", () => {
 
     it("has a private IP only, in the given network, and accepts encrypted connections only", async () => {
       const db = await instance();
-      assert.deepStrictEqual(input(db, "settings.ipConfiguration"), { ipv4Enabled: false, privateNetwork: NETWORK, sslMode: "ENCRYPTED_ONLY" });
+      assert.deepStrictEqual(input(db, "settings.ipConfiguration"), {
+        ipv4Enabled: false,
+        privateNetwork: NETWORK,
+        sslMode: "ENCRYPTED_ONLY",
+      });
     });
 
     it("backs up daily at 02:00 and keeps 7 backups (by count), without point-in-time recovery", async () => {
@@ -82,9 +90,19 @@ describe("PostgresDatabase", () => {
     it("has a maintenance window, query insights without client addresses, a password policy and slow-query logging", async () => {
       const db = await instance();
       assert.deepStrictEqual(input(db, "settings.maintenanceWindow"), { day: 7, hour: 3, updateTrack: "stable" });
-      assert.deepStrictEqual(input(db, "settings.insightsConfig"), { queryInsightsEnabled: true, recordApplicationTags: true, recordClientAddress: false });
-      assert.deepStrictEqual(input(db, "settings.passwordValidationPolicy"), { enablePasswordPolicy: true, minLength: 16, disallowUsernameSubstring: true });
-      assert.deepStrictEqual(input(db, "settings.databaseFlags"), [{ name: "log_min_duration_statement", value: "1000" }]);
+      assert.deepStrictEqual(input(db, "settings.insightsConfig"), {
+        queryInsightsEnabled: true,
+        recordApplicationTags: true,
+        recordClientAddress: false,
+      });
+      assert.deepStrictEqual(input(db, "settings.passwordValidationPolicy"), {
+        enablePasswordPolicy: true,
+        minLength: 16,
+        disallowUsernameSubstring: true,
+      });
+      assert.deepStrictEqual(input(db, "settings.databaseFlags"), [
+        { name: "log_min_duration_statement", value: "1000" },
+      ]);
     });
 
     it("uses Google-managed encryption unless given a key", async () => {
@@ -95,7 +113,11 @@ describe("PostgresDatabase", () => {
     it("labels the instance as internal data of the postgres-database component", async () => {
       const db = await instance();
       assert.deepStrictEqual(input(db, "settings.userLabels"), {
-        env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "postgres-database",
+        env: "test",
+        team: "ml-platform",
+        "cost-center": "cc-1",
+        "managed-by": "pulumi",
+        component: "postgres-database",
         "data-classification": "internal",
       });
     });
@@ -103,7 +125,11 @@ describe("PostgresDatabase", () => {
     it("creates one database and one user, both named registry, on the instance", async () => {
       const result = await database();
       const db = one(result, DATABASE);
-      assert.deepStrictEqual(db.inputs, { project: "acme-test", instance: "cnai-test-model-registry", name: "registry" });
+      assert.deepStrictEqual(db.inputs, {
+        project: "acme-test",
+        instance: "cnai-test-model-registry",
+        name: "registry",
+      });
       const user = one(result, USER);
       assert.strictEqual(input(user, "name"), "registry");
       assert.strictEqual(input(user, "instance"), "cnai-test-model-registry");
@@ -121,10 +147,20 @@ describe("PostgresDatabase", () => {
       const secret = one(result, SECRET_TYPE);
       assert.strictEqual(input(secret, "project"), "acme-test");
       assert.strictEqual(input(secret, "secretId"), "cnai-test-model-registry-db-password");
-      assert.deepStrictEqual(input(secret, "replication"), { userManaged: { replicas: [{ location: "us-central1" }] } });
-      assert.strictEqual(input(secret, "replication.userManaged.replicas.0.customerManagedEncryption"), undefined, "no CMEK by default");
+      assert.deepStrictEqual(input(secret, "replication"), {
+        userManaged: { replicas: [{ location: "us-central1" }] },
+      });
+      assert.strictEqual(
+        input(secret, "replication.userManaged.replicas.0.customerManagedEncryption"),
+        undefined,
+        "no CMEK by default",
+      );
       assert.deepStrictEqual(input(secret, "labels"), {
-        env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "postgres-database",
+        env: "test",
+        team: "ml-platform",
+        "cost-center": "cc-1",
+        "managed-by": "pulumi",
+        component: "postgres-database",
       });
       const version = one(result, SECRET_VERSION);
       assert.strictEqual(input(version, "secretData"), SECRET);
@@ -153,7 +189,13 @@ describe("PostgresDatabase", () => {
     it("exports the instance's private IP and port 5432", async () => {
       const result = await run(() => {
         const db = new PostgresDatabase("db", args());
-        return { host: db.host, port: db.port, connectionName: db.connectionName, databaseName: db.databaseName, userName: db.userName };
+        return {
+          host: db.host,
+          port: db.port,
+          connectionName: db.connectionName,
+          databaseName: db.databaseName,
+          userName: db.userName,
+        };
       });
       assert.match(String(result.outputs.host), /^10\.30\.\d+\.\d+$/);
       assert.strictEqual(result.outputs.port, 5432);
@@ -202,7 +244,10 @@ describe("PostgresDatabase", () => {
 
     it("the number of retained backups", async () => {
       const db = await instance({ retainedBackups: 30 });
-      assert.deepStrictEqual(input(db, "settings.backupConfiguration.backupRetentionSettings"), { retainedBackups: 30, retentionUnit: "COUNT" });
+      assert.deepStrictEqual(input(db, "settings.backupConfiguration.backupRetentionSettings"), {
+        retainedBackups: 30,
+        retentionUnit: "COUNT",
+      });
     });
 
     it("deletion protection can be turned off, in both places", async () => {
@@ -221,7 +266,10 @@ describe("PostgresDatabase", () => {
 
     it("confidential data with a key is labelled confidential", async () => {
       const db = await instance({ classification: "confidential", kmsKeyName: KEY });
-      assert.strictEqual((input(db, "settings.userLabels") as Record<string, string>)["data-classification"], "confidential");
+      assert.strictEqual(
+        (input(db, "settings.userLabels") as Record<string, string>)["data-classification"],
+        "confidential",
+      );
       assert.strictEqual(input(db, "encryptionKeyName"), KEY);
     });
 
@@ -235,10 +283,13 @@ describe("PostgresDatabase", () => {
       const members = ["serviceAccount:registry@acme-test.iam.gserviceaccount.com", "group:dba@example.com"];
       const result = await database({ secretAccessors: members });
       const accessors = all(result, SECRET_ACCESSOR);
-      assert.deepStrictEqual(accessors.map((a) => [input(a, "project"), input(a, "secretId"), input(a, "role"), input(a, "member")]), [
-        ["acme-test", "cnai-test-model-registry-db-password", "roles/secretmanager.secretAccessor", members[0]],
-        ["acme-test", "cnai-test-model-registry-db-password", "roles/secretmanager.secretAccessor", members[1]],
-      ]);
+      assert.deepStrictEqual(
+        accessors.map((a) => [input(a, "project"), input(a, "secretId"), input(a, "role"), input(a, "member")]),
+        [
+          ["acme-test", "cnai-test-model-registry-db-password", "roles/secretmanager.secretAccessor", members[0]],
+          ["acme-test", "cnai-test-model-registry-db-password", "roles/secretmanager.secretAccessor", members[1]],
+        ],
+      );
     });
 
     it("protect guards the instance, the database and the secret", async () => {
@@ -251,19 +302,54 @@ describe("PostgresDatabase", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<PostgresDatabaseArgs>, RegExp]> = [
-      ["confidential data without a customer-managed key", { classification: "confidential" },
-        /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/],
-      ["a Compute Engine machine type as the tier", { tier: "n1-standard-1" }, /tier: n1-standard-1 is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> \(db-custom-2-7680\), db-g1-small or db-f1-micro/],
-      ["an Enterprise Plus tier", { tier: "db-perf-optimized-N-4" }, /tier: db-perf-optimized-N-4 is not an Enterprise-edition tier/],
-      ["an odd vCPU count", { tier: "db-custom-3-7680" }, /tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/],
-      ["memory outside 0.9-6.5 GiB per vCPU", { tier: "db-custom-2-16384" }, /tier: db-custom-2-16384 has 16384 MiB for 2 vCPUs; allowed: 2048 to 13312 MiB/],
-      ["memory not in 256 MiB steps", { tier: "db-custom-2-4000" }, /tier: db-custom-2-4000 has 4000 MiB; memory must be a multiple of 256 MiB/],
-      ["a public secret accessor", { secretAccessors: ["allUsers"] }, /secretAccessors: allUsers would make the resource public/],
+      [
+        "confidential data without a customer-managed key",
+        { classification: "confidential" },
+        /confidential data needs a customer-managed key\. Either set kmsKeyName, or classify the data as internal or public/,
+      ],
+      [
+        "a Compute Engine machine type as the tier",
+        { tier: "n1-standard-1" },
+        /tier: n1-standard-1 is not an Enterprise-edition tier; use db-custom-<vCPUs>-<MiB> \(db-custom-2-7680\), db-g1-small or db-f1-micro/,
+      ],
+      [
+        "an Enterprise Plus tier",
+        { tier: "db-perf-optimized-N-4" },
+        /tier: db-perf-optimized-N-4 is not an Enterprise-edition tier/,
+      ],
+      [
+        "an odd vCPU count",
+        { tier: "db-custom-3-7680" },
+        /tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/,
+      ],
+      [
+        "memory outside 0.9-6.5 GiB per vCPU",
+        { tier: "db-custom-2-16384" },
+        /tier: db-custom-2-16384 has 16384 MiB for 2 vCPUs; allowed: 2048 to 13312 MiB/,
+      ],
+      [
+        "memory not in 256 MiB steps",
+        { tier: "db-custom-2-4000" },
+        /tier: db-custom-2-4000 has 4000 MiB; memory must be a multiple of 256 MiB/,
+      ],
+      [
+        "a public secret accessor",
+        { secretAccessors: ["allUsers"] },
+        /secretAccessors: allUsers would make the resource public/,
+      ],
       ["a disk under 10 GB", { diskSizeGb: 5 }, /diskSizeGb must be a whole number, at least 10 \(got 5\)/],
       ["no retained backups", { retainedBackups: 0 }, /retainedBackups must be from 1 to 365 \(got 0\)/],
       ["more than 365 retained backups", { retainedBackups: 366 }, /retainedBackups must be from 1 to 365 \(got 366\)/],
-      ["a database name with upper-case letters", { databaseName: "Bad-Name" }, /databaseName must be a lower-case identifier \(got Bad-Name\)/],
-      ["a user name that starts with a digit", { userName: "1user" }, /userName must be a lower-case identifier \(got 1user\)/],
+      [
+        "a database name with upper-case letters",
+        { databaseName: "Bad-Name" },
+        /databaseName must be a lower-case identifier \(got Bad-Name\)/,
+      ],
+      [
+        "a user name that starts with a digit",
+        { userName: "1user" },
+        /userName must be a lower-case identifier \(got 1user\)/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(`refuses ${what}, naming the database, and creates nothing`, async () => {

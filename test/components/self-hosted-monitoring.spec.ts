@@ -1,23 +1,33 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parser } from "../../scripts/lib/promql";
+import * as assert from "node:assert";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { GPU_TAINT } from "../../components/compute/gpu-node-pool";
 import { podSecurityLabels } from "../../components/labels";
 import { platformAlerts } from "../../components/observability/alerts";
 import { dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
-import { CONTROLLER_TARGETS, METRICS_READER, METRICS_TOKEN_SECRET } from "../../components/observability/scrape-targets";
-import { KPS_RELEASE, MONITORING_NAMESPACE, SelfHostedMonitoring, type SelfHostedMonitoringArgs, resolveSelfHostedMonitoringArgs } from "../../components/observability/self-hosted-monitoring";
+import {
+  CONTROLLER_TARGETS,
+  METRICS_READER,
+  METRICS_TOKEN_SECRET,
+} from "../../components/observability/scrape-targets";
+import {
+  KPS_RELEASE,
+  MONITORING_NAMESPACE,
+  resolveSelfHostedMonitoringArgs,
+  SelfHostedMonitoring,
+  type SelfHostedMonitoringArgs,
+} from "../../components/observability/self-hosted-monitoring";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
+import { planFromRun } from "../../scripts/lib/plan-document";
+import { parser } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
-import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
-import { planFromRun } from "../../scripts/lib/plan-document";
 import { nodePool } from "../analysis/workloads/fixtures";
 import { conformance } from "../helpers/conformance";
 import { planOf } from "../helpers/policy";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:SelfHostedMonitoring";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -38,7 +48,12 @@ const QUOTA = "kubernetes:core/v1:ResourceQuota";
 const LABELS = kubernetesLabels("self-hosted-monitoring");
 
 const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
-const DASHBOARDS = platformDashboards({ pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }], pue: 1.09, gridGco2PerKwh: 412.72, cfe: 0.87 });
+const DASHBOARDS = platformDashboards({
+  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
+  pue: 1.09,
+  gridGco2PerKwh: 412.72,
+  cfe: 0.87,
+});
 
 function args(overrides: Partial<SelfHostedMonitoringArgs> = {}): SelfHostedMonitoringArgs {
   return { labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS, ...overrides };
@@ -66,12 +81,29 @@ function promqlErrors(expr: string): number[] {
   return errors;
 }
 
-type Rule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
-type GrafanaJson = { uid: string; title: string; panels: Array<{ title: string; datasource: unknown; targets: Array<{ refId: string; expr: string; legendFormat: string }> }> };
+type Rule = {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};
+type GrafanaJson = {
+  uid: string;
+  title: string;
+  panels: Array<{
+    title: string;
+    datasource: unknown;
+    targets: Array<{ refId: string; expr: string; legendFormat: string }>;
+  }>;
+};
 
-const chart = (result: RunResult, name: "kube-prometheus-stack" | "dcgm-exporter") => one(result, CHART, `monitoring-${name}`);
-const podMonitor = (result: RunResult, namespace: string, name: string) => one(result, POD_MONITOR, `monitoring-podmonitor-${namespace}-${name}`);
-const rulesOf = (result: RunResult): Rule[] => (input(one(result, PROMETHEUS_RULE), "spec.groups") as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
+const chart = (result: RunResult, name: "kube-prometheus-stack" | "dcgm-exporter") =>
+  one(result, CHART, `monitoring-${name}`);
+const podMonitor = (result: RunResult, namespace: string, name: string) =>
+  one(result, POD_MONITOR, `monitoring-podmonitor-${namespace}-${name}`);
+const rulesOf = (result: RunResult): Rule[] =>
+  (input(one(result, PROMETHEUS_RULE), "spec.groups") as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
 const dashboardJson = (configMap: RecordedResource): GrafanaJson => {
   const data = input(configMap, "data") as Record<string, string>;
   assert.strictEqual(Object.keys(data).length, 1, `${configMap.name} holds one dashboard`);
@@ -115,12 +147,20 @@ describe("SelfHostedMonitoring", () => {
     it("keeps the Grafana admin credentials in the grafana-admin Secret, recorded only as [secret], after the namespace", async () => {
       const result = await monitoring();
       const secret = one(result, SECRET_TYPE, "monitoring-grafana-admin");
-      assert.deepStrictEqual(secret.inputs.metadata, { name: "grafana-admin", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(secret.inputs.metadata, {
+        name: "grafana-admin",
+        namespace: "monitoring",
+        labels: LABELS,
+      });
       assert.strictEqual(input(secret, "type"), "Opaque");
       assert.strictEqual(input(secret, "stringData"), SECRET);
       assert.strictEqual(input(secret, "data"), undefined);
       assert.deepStrictEqual(secret.options.dependsOn, [one(result, NAMESPACE).urn]);
-      assert.deepStrictEqual(secret.propertyDependencies.stringData, [one(result, PASSWORD).urn], "the password comes from the RandomPassword");
+      assert.deepStrictEqual(
+        secret.propertyDependencies.stringData,
+        [one(result, PASSWORD).urn],
+        "the password comes from the RandomPassword",
+      );
     });
 
     it("installs kube-prometheus-stack from its repository as release kps in monitoring, after the namespace and the Secret", async () => {
@@ -131,11 +171,16 @@ describe("SelfHostedMonitoring", () => {
       assert.strictEqual(input(kps, "chart"), "kube-prometheus-stack");
       assert.strictEqual(input(kps, "version"), HELM_CHARTS.kubePrometheusStack.version);
       assert.deepStrictEqual(input(kps, "repositoryOpts"), { repo: HELM_CHARTS.kubePrometheusStack.repo });
-      assert.deepStrictEqual(input(kps, "repositoryOpts"), { repo: "https://prometheus-community.github.io/helm-charts" });
+      assert.deepStrictEqual(input(kps, "repositoryOpts"), {
+        repo: "https://prometheus-community.github.io/helm-charts",
+      });
       assert.strictEqual(input(kps, "namespace"), "monitoring");
       assert.strictEqual(input(kps, "name"), "kps");
       assert.strictEqual(KPS_RELEASE, "kps");
-      assert.deepStrictEqual(sorted(kps.options.dependsOn), sorted([one(result, NAMESPACE).urn, one(result, SECRET_TYPE, "monitoring-grafana-admin").urn]));
+      assert.deepStrictEqual(
+        sorted(kps.options.dependsOn),
+        sorted([one(result, NAMESPACE).urn, one(result, SECRET_TYPE, "monitoring-grafana-admin").urn]),
+      );
     });
 
     it("configures kube-prometheus-stack: every monitor and rule selected, 15d retention on 50Gi standard-rwo, no control-plane scraping, node pool labels, Grafana from the Secret with the dashboard sidecar", async () => {
@@ -150,7 +195,13 @@ describe("SelfHostedMonitoring", () => {
             probeSelectorNilUsesHelmValues: false,
             retention: "15d",
             storageSpec: {
-              volumeClaimTemplate: { spec: { storageClassName: "standard-rwo", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } },
+              volumeClaimTemplate: {
+                spec: {
+                  storageClassName: "standard-rwo",
+                  accessModes: ["ReadWriteOnce"],
+                  resources: { requests: { storage: "50Gi" } },
+                },
+              },
             },
           },
         },
@@ -160,17 +211,24 @@ describe("SelfHostedMonitoring", () => {
         kubeProxy: { enabled: false },
         coreDns: { enabled: false },
         kubeDns: { enabled: true },
-        "kube-state-metrics": { metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"] },
+        "kube-state-metrics": {
+          metricLabelsAllowlist: ["nodes=[cloud.google.com/gke-nodepool,cloud.google.com/gke-accelerator]"],
+        },
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
-          sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
+          sidecar: {
+            dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+          },
         },
       });
     });
 
     it("scrapes GKE's kube-dns (10054/10055) instead of a CoreDNS GKE does not run (kube-prometheus-stack 88.5.3 enables coreDns by default)", async () => {
       const kps = chart(await monitoring(), "kube-prometheus-stack");
-      assert.deepStrictEqual([input(kps, "values.coreDns.enabled"), input(kps, "values.kubeDns.enabled")], [false, true]);
+      assert.deepStrictEqual(
+        [input(kps, "values.coreDns.enabled"), input(kps, "values.kubeDns.enabled")],
+        [false, true],
+      );
     });
 
     it("matches Pods to GPUs by device name, as GKE's device plugin names them (Google's reference dcgm-exporter manifest), privileged to see /dev/nvidia*", async () => {
@@ -185,7 +243,8 @@ describe("SelfHostedMonitoring", () => {
 
     it("allow-lists the node pool label that the pool alerts and dashboards join on (label_cloud_google_com_gke_nodepool)", async () => {
       const kps = chart(await monitoring(), "kube-prometheus-stack");
-      const allowlist = (input(kps, "values.kube-state-metrics") as { metricLabelsAllowlist: string[] }).metricLabelsAllowlist;
+      const allowlist = (input(kps, "values.kube-state-metrics") as { metricLabelsAllowlist: string[] })
+        .metricLabelsAllowlist;
       assert.ok(allowlist.some((entry) => /^nodes=\[.*cloud\.google\.com\/gke-nodepool.*\]$/.test(entry)));
       assert.ok(ALERTS.some((a) => a.expr.includes("label_cloud_google_com_gke_nodepool")));
     });
@@ -199,36 +258,68 @@ describe("SelfHostedMonitoring", () => {
       assert.deepStrictEqual(input(dcgm, "repositoryOpts"), { repo: HELM_CHARTS.dcgmExporter.repo });
       assert.strictEqual(input(dcgm, "namespace"), "monitoring");
       assert.strictEqual(input(dcgm, "name"), "dcgm-exporter");
-      assert.deepStrictEqual(dcgm.options.dependsOn, [chart(result, "kube-prometheus-stack").urn, one(result, QUOTA, "monitoring-critical-pods").urn]);
+      assert.deepStrictEqual(dcgm.options.dependsOn, [
+        chart(result, "kube-prometheus-stack").urn,
+        one(result, QUOTA, "monitoring-critical-pods").urn,
+      ]);
     });
 
     it("admits dcgm-exporter's system-node-critical Pods with a ResourceQuota scoped to the critical priority classes (GKE admits them nowhere else but kube-system)", async () => {
       const result = await monitoring({ criticalPods: 6 });
       const quota = one(result, QUOTA, "monitoring-critical-pods");
-      assert.deepStrictEqual(input(quota, "metadata"), { name: "critical-pods", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(input(quota, "metadata"), {
+        name: "critical-pods",
+        namespace: "monitoring",
+        labels: LABELS,
+      });
       assert.deepStrictEqual(input(quota, "spec"), {
         hard: { pods: "6" },
-        scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] },
+        scopeSelector: {
+          matchExpressions: [
+            { scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] },
+          ],
+        },
       });
       // Regression: without the quota GKE refused every exporter Pod ("insufficient quota to match
       // these scopes"); the simulation admits them now, one per GPU node of a 4-node GPU pool.
-      const gpuPool = planOf([nodePool("gpu-l4", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 }, max: 4 }), nodePool("system", { machineType: "e2-standard-4" })]).resources;
+      const gpuPool = planOf([
+        nodePool("gpu-l4", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 }, max: 4 }),
+        nodePool("system", { machineType: "e2-standard-4" }),
+      ]).resources;
       const section = analyzeWorkloads([...planFromRun(result).resources, ...gpuPool]);
       const exporter = section.workloads.find((w) => w.name === "dcgm-exporter")!;
       assert.deepStrictEqual(exporter.problems, []);
       assert.deepStrictEqual([exporter.pods[0].count, exporter.pods[0].pools], [4, ["gpu-l4"]]);
-      const tooFew = analyzeWorkloads([...planFromRun(await monitoring({ criticalPods: 3 })).resources, ...gpuPool]).workloads.find((w) => w.name === "dcgm-exporter")!;
-      assert.match(tooFew.problems[0].message, /^exceeded quota: critical-pods, requested: pods=4, used: pods=0, limited: pods=3 \(3 of 4 Pods fit\)/);
+      const tooFew = analyzeWorkloads([
+        ...planFromRun(await monitoring({ criticalPods: 3 })).resources,
+        ...gpuPool,
+      ]).workloads.find((w) => w.name === "dcgm-exporter")!;
+      assert.match(
+        tooFew.problems[0].message,
+        /^exceeded quota: critical-pods, requested: pods=4, used: pods=0, limited: pods=3 \(3 of 4 Pods fit\)/,
+      );
     });
 
     it("runs dcgm-exporter on GPU nodes only, tolerating the GPU taint, with GKE's COS driver mounted and the metrics list kept, monitored every 30s with its own labels honoured", async () => {
       const dcgm = chart(await monitoring(), "dcgm-exporter");
       assert.deepStrictEqual(input(dcgm, "values"), {
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "cloud.google.com/gke-accelerator", operator: "Exists" }] }] } } },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "cloud.google.com/gke-accelerator", operator: "Exists" }] },
+              ],
+            },
+          },
+        },
         tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
         extraHostVolumes: [{ name: "nvidia-install-dir-host", hostPath: "/home/kubernetes/bin/nvidia" }],
         extraVolumeMounts: [
-          { name: "exporter-metrics-volume", mountPath: "/etc/dcgm-exporter/default-counters.csv", subPath: "default-counters.csv" },
+          {
+            name: "exporter-metrics-volume",
+            mountPath: "/etc/dcgm-exporter/default-counters.csv",
+            subPath: "default-counters.csv",
+          },
           { name: "nvidia-install-dir-host", mountPath: "/usr/local/nvidia", readOnly: true },
         ],
         extraEnv: [
@@ -238,10 +329,17 @@ describe("SelfHostedMonitoring", () => {
         securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, runAsUser: 0 },
         serviceMonitor: { enabled: true, interval: "30s", honorLabels: true },
       });
-      assert.strictEqual(input(dcgm, "values.serviceMonitor.honorLabels"), true, "namespace stays the workload's, not monitoring");
+      assert.strictEqual(
+        input(dcgm, "values.serviceMonitor.honorLabels"),
+        true,
+        "namespace stays the workload's, not monitoring",
+      );
       assert.strictEqual(GPU_TAINT.key, "nvidia.com/gpu");
       const mounts = input(dcgm, "values.extraVolumeMounts") as Array<{ name: string }>;
-      assert.ok(mounts.some((m) => m.name === "exporter-metrics-volume"), "overriding extraVolumeMounts keeps the chart's own metrics list mount");
+      assert.ok(
+        mounts.some((m) => m.name === "exporter-metrics-volume"),
+        "overriding extraVolumeMounts keeps the chart's own metrics list mount",
+      );
     });
 
     it("scrapes every model server Pod in any namespace on 8080 /metrics every 30s, relabelled to model and team (PodMonitor cnai-model-servers)", async () => {
@@ -249,19 +347,28 @@ describe("SelfHostedMonitoring", () => {
       const pm = podMonitor(result, "monitoring", "cnai-model-servers");
       assert.strictEqual(input(pm, "apiVersion"), "monitoring.coreos.com/v1");
       assert.strictEqual(input(pm, "kind"), "PodMonitor");
-      assert.deepStrictEqual(pm.inputs.metadata, { name: "cnai-model-servers", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(pm.inputs.metadata, {
+        name: "cnai-model-servers",
+        namespace: "monitoring",
+        labels: LABELS,
+      });
       assert.deepStrictEqual(input(pm, "spec"), {
         namespaceSelector: { any: true },
         selector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
-        podMetricsEndpoints: [{
-          portNumber: 8080,
-          path: "/metrics",
-          interval: "30s",
-          relabelings: [
-            { sourceLabels: ["__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"], targetLabel: "model" },
-            { sourceLabels: ["__meta_kubernetes_pod_label_cnai_dev_team"], targetLabel: "team" },
-          ],
-        }],
+        podMetricsEndpoints: [
+          {
+            portNumber: 8080,
+            path: "/metrics",
+            interval: "30s",
+            relabelings: [
+              {
+                sourceLabels: ["__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"],
+                targetLabel: "model",
+              },
+              { sourceLabels: ["__meta_kubernetes_pod_label_cnai_dev_team"], targetLabel: "team" },
+            ],
+          },
+        ],
       });
       assert.deepStrictEqual(pm.options.dependsOn, [chart(result, "kube-prometheus-stack").urn]);
     });
@@ -270,18 +377,30 @@ describe("SelfHostedMonitoring", () => {
       const result = await monitoring();
       for (const target of CONTROLLER_TARGETS) {
         const pm = podMonitor(result, target.namespace, `cnai-${target.name}`);
-        assert.deepStrictEqual(pm.inputs.metadata, { name: `cnai-${target.name}`, namespace: target.namespace, labels: LABELS });
+        assert.deepStrictEqual(pm.inputs.metadata, {
+          name: `cnai-${target.name}`,
+          namespace: target.namespace,
+          labels: LABELS,
+        });
         assert.deepStrictEqual(input(pm, "spec"), {
           selector: { matchLabels: { ...target.podLabels } },
-          podMetricsEndpoints: [{
-            port: "metrics",
-            scheme: "https",
-            interval: "30s",
-            tlsConfig: { insecureSkipVerify: true },
-            authorization: { type: "Bearer", credentials: { name: METRICS_TOKEN_SECRET, key: "token" } },
-          }],
+          podMetricsEndpoints: [
+            {
+              port: "metrics",
+              scheme: "https",
+              interval: "30s",
+              tlsConfig: { insecureSkipVerify: true },
+              authorization: { type: "Bearer", credentials: { name: METRICS_TOKEN_SECRET, key: "token" } },
+            },
+          ],
         });
-        assert.deepStrictEqual(sorted(pm.options.dependsOn), sorted([chart(result, "kube-prometheus-stack").urn, one(result, SECRET_TYPE, `monitoring-${target.name}-token`).urn]));
+        assert.deepStrictEqual(
+          sorted(pm.options.dependsOn),
+          sorted([
+            chart(result, "kube-prometheus-stack").urn,
+            one(result, SECRET_TYPE, `monitoring-${target.name}-token`).urn,
+          ]),
+        );
       }
       assert.strictEqual(all(result, POD_MONITOR).length, 1 + CONTROLLER_TARGETS.length);
     });
@@ -293,13 +412,26 @@ describe("SelfHostedMonitoring", () => {
       assert.deepStrictEqual(input(role, "rules"), [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
       for (const target of CONTROLLER_TARGETS) {
         const sa = one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`);
-        assert.deepStrictEqual(sa.inputs.metadata, { name: METRICS_READER, namespace: target.namespace, labels: LABELS });
+        assert.deepStrictEqual(sa.inputs.metadata, {
+          name: METRICS_READER,
+          namespace: target.namespace,
+          labels: LABELS,
+        });
         const binding = one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`);
-        assert.deepStrictEqual(input(binding, "subjects"), [{ kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace }]);
-        assert.deepStrictEqual(input(binding, "roleRef"), { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: METRICS_READER });
+        assert.deepStrictEqual(input(binding, "subjects"), [
+          { kind: "ServiceAccount", name: METRICS_READER, namespace: target.namespace },
+        ]);
+        assert.deepStrictEqual(input(binding, "roleRef"), {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: METRICS_READER,
+        });
         const token = one(result, SECRET_TYPE, `monitoring-${target.name}-token`);
         assert.deepStrictEqual(token.inputs.metadata, {
-          name: METRICS_TOKEN_SECRET, namespace: target.namespace, labels: LABELS, annotations: { "kubernetes.io/service-account.name": METRICS_READER },
+          name: METRICS_TOKEN_SECRET,
+          namespace: target.namespace,
+          labels: LABELS,
+          annotations: { "kubernetes.io/service-account.name": METRICS_READER },
         });
         assert.strictEqual(input(token, "type"), "kubernetes.io/service-account-token");
         assert.deepStrictEqual(token.options.dependsOn, [sa.urn]);
@@ -318,15 +450,26 @@ describe("SelfHostedMonitoring", () => {
       const rule = one(result, PROMETHEUS_RULE);
       assert.strictEqual(rule.name, "monitoring-prometheusrule-monitoring-cnai-platform-alerts");
       assert.strictEqual(input(rule, "apiVersion"), "monitoring.coreos.com/v1");
-      assert.deepStrictEqual(rule.inputs.metadata, { name: "cnai-platform-alerts", namespace: "monitoring", labels: LABELS });
+      assert.deepStrictEqual(rule.inputs.metadata, {
+        name: "cnai-platform-alerts",
+        namespace: "monitoring",
+        labels: LABELS,
+      });
       const groups = input(rule, "spec.groups") as Array<{ name: string; interval: string; rules: Rule[] }>;
-      assert.deepStrictEqual(groups.map((g) => [g.name, g.interval]), [["cnai-platform", "60s"]]);
+      assert.deepStrictEqual(
+        groups.map((g) => [g.name, g.interval]),
+        [["cnai-platform", "60s"]],
+      );
       assert.strictEqual(groups[0].rules.length, ALERTS.length);
       for (const alert of ALERTS) {
         const r = groups[0].rules.find((x) => x.alert === alert.name);
         assert.ok(r, `a rule for ${alert.name}`);
         assert.deepStrictEqual(r, {
-          alert: alert.name, expr: alert.expr, for: alert.for, labels: { severity: alert.severity, platform: "cnai" }, annotations: { summary: alert.summary, runbook: alert.runbook },
+          alert: alert.name,
+          expr: alert.expr,
+          for: alert.for,
+          labels: { severity: alert.severity, platform: "cnai" },
+          annotations: { summary: alert.summary, runbook: alert.runbook },
         });
       }
       assert.deepStrictEqual(rule.options.dependsOn, [chart(result, "kube-prometheus-stack").urn]);
@@ -337,7 +480,11 @@ describe("SelfHostedMonitoring", () => {
       assert.strictEqual(all(result, CONFIG_MAP).length, DASHBOARDS.length);
       for (const d of DASHBOARDS) {
         const cm = one(result, CONFIG_MAP, `monitoring-dashboard-${d.uid}`);
-        assert.deepStrictEqual(cm.inputs.metadata, { name: `dashboard-${d.uid}`, namespace: "monitoring", labels: { ...LABELS, grafana_dashboard: "1" } });
+        assert.deepStrictEqual(cm.inputs.metadata, {
+          name: `dashboard-${d.uid}`,
+          namespace: "monitoring",
+          labels: { ...LABELS, grafana_dashboard: "1" },
+        });
         assert.deepStrictEqual(Object.keys(input(cm, "data") as object), [`${d.uid}.json`]);
         assert.deepStrictEqual(cm.options.dependsOn, [chart(result, "kube-prometheus-stack").urn]);
       }
@@ -354,7 +501,11 @@ describe("SelfHostedMonitoring", () => {
         json.panels.forEach((p, i) => {
           assert.strictEqual(p.title, d.panels[i].title);
           assert.deepStrictEqual(p.datasource, { type: "prometheus", uid: "prometheus" });
-          assert.deepStrictEqual(p.targets.map((t) => [t.expr, t.legendFormat]), d.panels[i].queries.map((q) => [q.expr, q.legend]), `${d.uid}: ${p.title}`);
+          assert.deepStrictEqual(
+            p.targets.map((t) => [t.expr, t.legendFormat]),
+            d.panels[i].queries.map((q) => [q.expr, q.legend]),
+            `${d.uid}: ${p.title}`,
+          );
         });
       }
     });
@@ -364,16 +515,29 @@ describe("SelfHostedMonitoring", () => {
       const provider = one(result, PROVIDER);
       const component = one(result, COMPONENT, "monitoring");
       const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      assert.strictEqual(objects.length, 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length);
-      for (const r of [...objects, one(result, PASSWORD)]) assert.strictEqual(r.parent, component.urn, `${r.name} is a child of the component`);
-      for (const r of objects) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the given provider (got ${r.provider})`);
+      assert.strictEqual(
+        objects.length,
+        1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length,
+      );
+      for (const r of [...objects, one(result, PASSWORD)])
+        assert.strictEqual(r.parent, component.urn, `${r.name} is a child of the component`);
+      for (const r of objects)
+        assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the given provider (got ${r.provider})`);
     });
 
     it("declares objects that conform to the upstream CRDs and the Kubernetes schemas", async function () {
       const report = await conformance(this, await monitoring());
       assert.deepStrictEqual(report.problems, []);
-      assert.strictEqual(report.customResources, 1 + CONTROLLER_TARGETS.length + 1, "the PodMonitors and the PrometheusRule");
-      assert.strictEqual(report.coreObjects, 1 + 1 + 1 + DASHBOARDS.length + 1 + 3 * CONTROLLER_TARGETS.length, "namespace, critical-pods quota, Grafana Secret, dashboards, ClusterRole and the per-controller RBAC");
+      assert.strictEqual(
+        report.customResources,
+        1 + CONTROLLER_TARGETS.length + 1,
+        "the PodMonitors and the PrometheusRule",
+      );
+      assert.strictEqual(
+        report.coreObjects,
+        1 + 1 + 1 + DASHBOARDS.length + 1 + 3 * CONTROLLER_TARGETS.length,
+        "namespace, critical-pods quota, Grafana Secret, dashboards, ClusterRole and the per-controller RBAC",
+      );
     });
 
     it("every PromQL expression it declares parses: each alert rule and each Grafana target", async () => {
@@ -383,7 +547,12 @@ describe("SelfHostedMonitoring", () => {
     });
 
     it("resolves the documented defaults: 15d retention, 50 GiB, 30s, 100 critical Pods", () => {
-      assert.deepStrictEqual(resolveSelfHostedMonitoringArgs("monitoring", args()), { retention: "15d", storageGi: 50, interval: "30s", criticalPods: 100 });
+      assert.deepStrictEqual(resolveSelfHostedMonitoringArgs("monitoring", args()), {
+        retention: "15d",
+        storageGi: 50,
+        interval: "30s",
+        criticalPods: 100,
+      });
     });
   });
 
@@ -391,7 +560,10 @@ describe("SelfHostedMonitoring", () => {
     it("retention and storageGi size Prometheus", async () => {
       const kps = chart(await monitoring({ retention: "30d", storageGi: 200 }), "kube-prometheus-stack");
       assert.strictEqual(input(kps, "values.prometheus.prometheusSpec.retention"), "30d");
-      assert.strictEqual(input(kps, "values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"), "200Gi");
+      assert.strictEqual(
+        input(kps, "values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"),
+        "200Gi",
+      );
     });
 
     it("retention takes hours, days, weeks and years; storageGi its minimum of 10", () => {
@@ -407,7 +579,11 @@ describe("SelfHostedMonitoring", () => {
       const monitors = all(result, POD_MONITOR);
       assert.strictEqual(monitors.length, 1 + CONTROLLER_TARGETS.length);
       for (const pm of monitors) {
-        assert.deepStrictEqual((input(pm, "spec.podMetricsEndpoints") as Array<{ interval: string }>).map((e) => e.interval), ["1m"], pm.name);
+        assert.deepStrictEqual(
+          (input(pm, "spec.podMetricsEndpoints") as Array<{ interval: string }>).map((e) => e.interval),
+          ["1m"],
+          pm.name,
+        );
       }
       assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
@@ -420,13 +596,27 @@ describe("SelfHostedMonitoring", () => {
       });
       const before = one(result, NAMESPACE, "before").urn;
       const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
-      assert.strictEqual(children.length, 1 + 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length, "namespace, quota, password, Secret, charts, the RBAC, monitors, rule and dashboards");
-      for (const child of children) assert.ok(child.options.dependsOn.includes(before), `${child.name} waits for what the component waits for (got ${child.options.dependsOn.join(", ") || "nothing"})`);
+      assert.strictEqual(
+        children.length,
+        1 + 1 + 1 + 1 + 2 + 1 + 3 * CONTROLLER_TARGETS.length + 1 + CONTROLLER_TARGETS.length + 1 + DASHBOARDS.length,
+        "namespace, quota, password, Secret, charts, the RBAC, monitors, rule and dashboards",
+      );
+      for (const child of children)
+        assert.ok(
+          child.options.dependsOn.includes(before),
+          `${child.name} waits for what the component waits for (got ${child.options.dependsOn.join(", ") || "nothing"})`,
+        );
       const role = one(result, CLUSTER_ROLE).urn;
       for (const target of CONTROLLER_TARGETS) {
         const sa = one(result, SERVICE_ACCOUNT, `monitoring-${target.name}-reader`).urn;
-        assert.deepStrictEqual(sorted(one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`).options.dependsOn), sorted([before, role, sa]));
-        assert.deepStrictEqual(sorted(one(result, SECRET_TYPE, `monitoring-${target.name}-token`).options.dependsOn), sorted([before, sa]));
+        assert.deepStrictEqual(
+          sorted(one(result, CLUSTER_ROLE_BINDING, `monitoring-${target.name}-reader`).options.dependsOn),
+          sorted([before, role, sa]),
+        );
+        assert.deepStrictEqual(
+          sorted(one(result, SECRET_TYPE, `monitoring-${target.name}-token`).options.dependsOn),
+          sorted([before, sa]),
+        );
       }
       assert.deepStrictEqual(one(result, CLUSTER_ROLE).options.dependsOn, [before]);
     });
@@ -434,11 +624,23 @@ describe("SelfHostedMonitoring", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<SelfHostedMonitoringArgs>, string]> = [
-      ["a retention that is not a Prometheus duration", { retention: "two weeks" }, "retention must be a Prometheus duration such as 15d (got two weeks)"],
+      [
+        "a retention that is not a Prometheus duration",
+        { retention: "two weeks" },
+        "retention must be a Prometheus duration such as 15d (got two weeks)",
+      ],
       ["a volume under 10 GiB", { storageGi: 5 }, "storageGi must be a whole number, at least 10 (got 5)"],
       ["a fractional volume", { storageGi: 10.5 }, "storageGi must be a whole number, at least 10 (got 10.5)"],
-      ["an interval that is not like 30s or 1m", { interval: "30 seconds" }, "interval must be like 30s or 1m (got 30 seconds)"],
-      ["a negative critical Pod count", { criticalPods: -1 }, "criticalPods must be a whole number, at least 0 (got -1)"],
+      [
+        "an interval that is not like 30s or 1m",
+        { interval: "30 seconds" },
+        "interval must be like 30s or 1m (got 30 seconds)",
+      ],
+      [
+        "a negative critical Pod count",
+        { criticalPods: -1 },
+        "criticalPods must be a whole number, at least 0 (got -1)",
+      ],
     ];
 
     for (const [what, overrides, message] of cases) {
@@ -455,11 +657,14 @@ describe("SelfHostedMonitoring", () => {
       });
 
       it(`resolveSelfHostedMonitoringArgs refuses ${what} with a ResourceError`, () => {
-        assert.throws(() => resolveSelfHostedMonitoringArgs("monitoring", args(overrides)), (error: Error) => {
-          assert.ok(error instanceof pulumi.ResourceError);
-          assert.strictEqual(error.message, `SelfHostedMonitoring "monitoring": ${message}`);
-          return true;
-        });
+        assert.throws(
+          () => resolveSelfHostedMonitoringArgs("monitoring", args(overrides)),
+          (error: Error) => {
+            assert.ok(error instanceof pulumi.ResourceError);
+            assert.strictEqual(error.message, `SelfHostedMonitoring "monitoring": ${message}`);
+            return true;
+          },
+        );
       });
     }
   });

@@ -1,10 +1,15 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { CLOUD_RUN_GPU_REGIONS } from "../../components/catalog/cloud-run-gpu";
 import type { Region } from "../../components/catalog/regions";
-import { CLOUD_RUN_INGRESS, ServerlessInference, type ServerlessInferenceArgs, resolveServerlessInferenceArgs } from "../../components/serving/serverless-inference";
+import {
+  CLOUD_RUN_INGRESS,
+  resolveServerlessInferenceArgs,
+  ServerlessInference,
+  type ServerlessInferenceArgs,
+} from "../../components/serving/serverless-inference";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { STACK_LABELS, all, input, one, run } from "../helpers/run";
+import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:ServerlessInference";
 const SERVICE = "gcp:cloudrunv2/service:Service";
@@ -72,8 +77,14 @@ describe("ServerlessInference", () => {
 
     it("carries the governance and sustainability labels: inference, not shiftable, the region's carbon tier", async () => {
       assert.deepStrictEqual(input(await service(), "labels"), {
-        env: "test", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi", component: "serverless-inference",
-        "workload-type": "inference", shiftable: "false", "carbon-tier": "low",
+        env: "test",
+        team: "ml-platform",
+        "cost-center": "cc-1",
+        "managed-by": "pulumi",
+        component: "serverless-inference",
+        "workload-type": "inference",
+        shiftable: "false",
+        "carbon-tier": "low",
       });
     });
 
@@ -107,7 +118,11 @@ describe("ServerlessInference", () => {
 
     it("waits for the model to load: an HTTP startup probe on vLLM's /health every 10 s, for up to 1800 s (Cloud Run's limit with a GPU)", async () => {
       assert.deepStrictEqual(container(await service()).startupProbe, {
-        httpGet: { path: "/health", port: 8080 }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 180,
+        httpGet: { path: "/health", port: 8080 },
+        initialDelaySeconds: 0,
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 180,
       });
     });
 
@@ -127,8 +142,18 @@ describe("ServerlessInference", () => {
 
     it("resolves the defaults in a pure function", () => {
       assert.deepStrictEqual(resolveServerlessInferenceArgs("chat", args()), {
-        accelerator: "nvidia-l4", cpu: 8, memoryGi: 32, minInstances: 0, maxInstances: 3, concurrency: 4, ingress: "internal", port: 8080,
-        healthPath: "/health", startupTimeoutSeconds: 1800, modelsMountPath: "/models", deployHealthCheck: false,
+        accelerator: "nvidia-l4",
+        cpu: 8,
+        memoryGi: 32,
+        minInstances: 0,
+        maxInstances: 3,
+        concurrency: 4,
+        ingress: "internal",
+        port: 8080,
+        healthPath: "/health",
+        startupTimeoutSeconds: 1800,
+        modelsMountPath: "/models",
+        deployHealthCheck: false,
       });
     });
 
@@ -141,7 +166,10 @@ describe("ServerlessInference", () => {
     it("gives the provider time for the image pull and the whole startup window, beyond its 20-minute default", async () => {
       // magic-modules mmv1/products/cloudrunv2/Service.yaml: insert_minutes 20, update_minutes 20; the startup window alone is up to 30 minutes.
       assert.deepStrictEqual((await service()).options.customTimeouts, { create: "45m", update: "45m" });
-      assert.deepStrictEqual((await service({ startupTimeoutSeconds: 600 })).options.customTimeouts, { create: "25m", update: "25m" });
+      assert.deepStrictEqual((await service({ startupTimeoutSeconds: 600 })).options.customTimeouts, {
+        create: "25m",
+        update: "25m",
+      });
     });
   });
 
@@ -153,14 +181,23 @@ describe("ServerlessInference", () => {
       const component = one(result, COMPONENT, "chat");
       for (const member of members) {
         const grant = invokerFor(result, member);
-        assert.deepStrictEqual(grant.inputs, { project: "acme-test", location: "us-central1", name: "cnai-test-chat", role: "roles/run.invoker", member });
+        assert.deepStrictEqual(grant.inputs, {
+          project: "acme-test",
+          location: "us-central1",
+          name: "cnai-test-chat",
+          role: "roles/run.invoker",
+          member,
+        });
         assert.strictEqual(grant.parent, component.urn);
       }
     });
 
     it("ingress all and internal-and-cloud-load-balancing map to the Cloud Run values", async () => {
       assert.strictEqual(input(await service({ ingress: "all" }), "ingress"), "INGRESS_TRAFFIC_ALL");
-      assert.strictEqual(input(await service({ ingress: "internal-and-cloud-load-balancing" }), "ingress"), "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+      assert.strictEqual(
+        input(await service({ ingress: "internal-and-cloud-load-balancing" }), "ingress"),
+        "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+      );
       assert.deepStrictEqual(CLOUD_RUN_INGRESS, {
         all: "INGRESS_TRAFFIC_ALL",
         internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
@@ -169,7 +206,10 @@ describe("ServerlessInference", () => {
     });
 
     it("minInstances and maxInstances set the scaling bounds (one instance kept warm)", async () => {
-      assert.deepStrictEqual(input(await service({ minInstances: 1, maxInstances: 5 }), "template.scaling"), { minInstanceCount: 1, maxInstanceCount: 5 });
+      assert.deepStrictEqual(input(await service({ minInstances: 1, maxInstances: 5 }), "template.scaling"), {
+        minInstanceCount: 1,
+        maxInstanceCount: 5,
+      });
     });
 
     it("concurrency sets the requests an instance serves at once", async () => {
@@ -208,17 +248,30 @@ describe("ServerlessInference", () => {
     });
 
     it("models mounts the bucket read-only as a Cloud Storage volume (read with the service identity) at /models, so the server finds the model at start-up", async () => {
-      const svc = await service({ models: { bucket: "acme-test-cnai-test-models" }, command: ["vllm", "serve"], args: ["/models/chat/v1"] });
+      const svc = await service({
+        models: { bucket: "acme-test-cnai-test-models" },
+        command: ["vllm", "serve"],
+        args: ["/models/chat/v1"],
+      });
       // implicit-dirs: folders uploaded without placeholder objects are visible (gcsfuse docs/semantics.md, "Implicit directories").
-      assert.deepStrictEqual(input(svc, "template.volumes"), [{ name: "models", gcs: { bucket: "acme-test-cnai-test-models", readOnly: true, mountOptions: ["implicit-dirs"] } }]);
+      assert.deepStrictEqual(input(svc, "template.volumes"), [
+        {
+          name: "models",
+          gcs: { bucket: "acme-test-cnai-test-models", readOnly: true, mountOptions: ["implicit-dirs"] },
+        },
+      ]);
       assert.deepStrictEqual(container(svc).volumeMounts, [{ name: "models", mountPath: "/models" }]);
       assert.deepStrictEqual(container(svc).commands, ["vllm", "serve"]);
       assert.strictEqual(input(svc, "template.serviceAccount"), SERVING_SA);
     });
 
     it("startupTimeoutSeconds and healthPath shape the probe", async () => {
-      const probe = container(await service({ startupTimeoutSeconds: 600, healthPath: "/ready" })).startupProbe as Record<string, unknown>;
-      assert.deepStrictEqual([probe.httpGet, probe.failureThreshold, probe.periodSeconds], [{ path: "/ready", port: 8080 }, 60, 10]);
+      const probe = container(await service({ startupTimeoutSeconds: 600, healthPath: "/ready" }))
+        .startupProbe as Record<string, unknown>;
+      assert.deepStrictEqual(
+        [probe.httpGet, probe.failureThreshold, probe.periodSeconds],
+        [{ path: "/ready", port: 8080 }, 60, 10],
+      );
     });
 
     it("an image pinned by digest, and a registry given with a trailing slash, are accepted", async () => {
@@ -232,7 +285,11 @@ describe("ServerlessInference", () => {
       const physical = String(input(svc, "name"));
       assert.ok(physical.length <= 49, `${physical} has at most 49 characters`);
       assert.match(physical, /^cnai-test-a-very-long-.*-[0-9a-f]{6}$/);
-      assert.strictEqual(input(one(await serverless({}, name), SERVICE, name), "name"), physical, "the same name on every run");
+      assert.strictEqual(
+        input(one(await serverless({}, name), SERVICE, name), "name"),
+        physical,
+        "the same name on every run",
+      );
     });
   });
 
@@ -242,7 +299,8 @@ describe("ServerlessInference", () => {
       {
         title: "a region without Cloud Run GPUs (us-east1), listing the regions and suggesting ModelDeployment",
         overrides: { region: "us-east1" as Region },
-        message: "Cloud Run offers nvidia-l4 GPUs in asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4, not in us-east1. Either deploy to one of those regions, or serve on the cluster (ModelDeployment)",
+        message:
+          "Cloud Run offers nvidia-l4 GPUs in asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4, not in us-east1. Either deploy to one of those regions, or serve on the cluster (ModelDeployment)",
       },
       {
         title: "an image from another registry",
@@ -277,7 +335,8 @@ describe("ServerlessInference", () => {
       {
         title: "a startup window above Cloud Run's 1800 s with a GPU",
         overrides: { startupTimeoutSeconds: 3600 },
-        message: "startupTimeoutSeconds must be a whole number from 10 to 1800, Cloud Run's limit with a GPU (got 3600)",
+        message:
+          "startupTimeoutSeconds must be a whole number from 10 to 1800, Cloud Run's limit with a GPU (got 3600)",
       },
       {
         title: "maxInstances below minInstances",
@@ -300,39 +359,58 @@ describe("ServerlessInference", () => {
           assert.strictEqual(error.resources.filter(refused(INVOKER)).length, 0);
           return true;
         });
-        assert.throws(() => resolveServerlessInferenceArgs("chat", args(overrides)), (error: Error) => error.message === `ServerlessInference "chat": ${message}`);
+        assert.throws(
+          () => resolveServerlessInferenceArgs("chat", args(overrides)),
+          (error: Error) => error.message === `ServerlessInference "chat": ${message}`,
+        );
       });
     }
 
     for (const member of ["allUsers", "allAuthenticatedUsers"]) {
       it(`refuses ${member} as an invoker (it would make the service public), and creates no service or grant`, async () => {
-        await assert.rejects(serverless({ ingress: "all", invokers: ["group:ml-users@acme.example", member] }), (error: ProgramError) => {
-          assert.ok(error instanceof ProgramError, "expected the program to fail");
-          assert.strictEqual(error.message, `ServerlessInference "chat": invokers: ${member} would make the resource public; grant named principals only`);
-          assert.strictEqual(error.resources.filter(refused(SERVICE)).length, 0);
-          assert.strictEqual(error.resources.filter(refused(INVOKER)).length, 0);
-          return true;
-        });
+        await assert.rejects(
+          serverless({ ingress: "all", invokers: ["group:ml-users@acme.example", member] }),
+          (error: ProgramError) => {
+            assert.ok(error instanceof ProgramError, "expected the program to fail");
+            assert.strictEqual(
+              error.message,
+              `ServerlessInference "chat": invokers: ${member} would make the resource public; grant named principals only`,
+            );
+            assert.strictEqual(error.resources.filter(refused(SERVICE)).length, 0);
+            assert.strictEqual(error.resources.filter(refused(INVOKER)).length, 0);
+            return true;
+          },
+        );
       });
     }
 
     it("refuses an invoker that is not an IAM member", async () => {
       await assert.rejects(serverless({ invokers: ["alice@acme.example"] }), (error: ProgramError) => {
-        assert.match(error.message, /^ServerlessInference "chat": invokers: "alice@acme\.example" is not an IAM member \(user:, group:, serviceAccount:, domain:, principal: or principalSet:\)$/);
+        assert.match(
+          error.message,
+          /^ServerlessInference "chat": invokers: "alice@acme\.example" is not an IAM member \(user:, group:, serviceAccount:, domain:, principal: or principalSet:\)$/,
+        );
         assert.strictEqual(error.resources.filter(refused(SERVICE)).length, 0);
         return true;
       });
     });
 
     it("the regions in the message are the catalog's", () => {
-      assert.deepStrictEqual([...CLOUD_RUN_GPU_REGIONS["nvidia-l4"]], ["asia-southeast1", "asia-south1", "europe-west1", "europe-west4", "us-central1", "us-east4"]);
+      assert.deepStrictEqual(
+        [...CLOUD_RUN_GPU_REGIONS["nvidia-l4"]],
+        ["asia-southeast1", "asia-south1", "europe-west1", "europe-west4", "us-central1", "us-east4"],
+      );
     });
   });
 });
 
 describe("ServerlessInference limits", () => {
   const refused: Array<[string, Partial<ServerlessInferenceArgs>, RegExp]> = [
-    ["more than 8 CPU", { cpu: 9 }, /a Cloud Run instance has whole CPUs up to 8 and whole GiB up to 32 \(got 9 CPU, 32 GiB\)/],
+    [
+      "more than 8 CPU",
+      { cpu: 9 },
+      /a Cloud Run instance has whole CPUs up to 8 and whole GiB up to 32 \(got 9 CPU, 32 GiB\)/,
+    ],
     ["more than 32 GiB", { memoryGi: 64 }, /whole GiB up to 32 \(got 8 CPU, 64 GiB\)/],
     ["a fractional CPU", { cpu: 4.5 }, /whole CPUs up to 8/],
     ["port 0", { port: 0 }, /port must be from 1 to 65535 \(got 0\)/],
@@ -346,7 +424,10 @@ describe("ServerlessInference limits", () => {
   it("names invoker grants by member, so reordering the list replaces no grant", async () => {
     const a = await serverless({ invokers: ["group:a@acme.com", "user:b@acme.com"] });
     const b = await serverless({ invokers: ["user:b@acme.com", "group:a@acme.com"] });
-    const names = (r: RunResult) => all(r, INVOKER).map((m) => m.name).sort();
+    const names = (r: RunResult) =>
+      all(r, INVOKER)
+        .map((m) => m.name)
+        .sort();
     assert.deepStrictEqual(names(a), ["chat-invoker-group-a-acme-com", "chat-invoker-user-b-acme-com"]);
     assert.deepStrictEqual(names(b), names(a));
   });

@@ -1,19 +1,26 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import {
-  GKE_METADATA, GOOGLE_LB_RANGES, INFERENCE_POD_LABEL, NODE_LOCAL_DNS, TeamNamespace, type TeamNamespaceArgs, networkPolicies, resolveTeamNamespaceArgs,
+  GKE_METADATA,
+  GOOGLE_LB_RANGES,
+  INFERENCE_POD_LABEL,
+  NODE_LOCAL_DNS,
+  networkPolicies,
+  resolveTeamNamespaceArgs,
+  TeamNamespace,
+  type TeamNamespaceArgs,
 } from "../../components/tenancy/team-namespace";
-import { type KubernetesObject, checkObjects } from "../../scripts/lib/conformance";
+import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
+import { checkObjects, type KubernetesObject } from "../../scripts/lib/conformance";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { container, deployment, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
 import { planOf } from "../helpers/policy";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:tenancy:TeamNamespace";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -33,8 +40,14 @@ const IDENTITIES = {
 const LABELS = kubernetesLabels("team-namespace", "vision");
 
 const POLICY_NAMES = [
-  "default-deny", "allow-same-namespace", "allow-dns", "allow-gke-metadata", "allow-https-egress",
-  "allow-platform-services", "allow-metrics-scraping", "allow-model-serving",
+  "default-deny",
+  "allow-same-namespace",
+  "allow-dns",
+  "allow-gke-metadata",
+  "allow-https-egress",
+  "allow-platform-services",
+  "allow-metrics-scraping",
+  "allow-model-serving",
 ];
 
 function args(overrides: Partial<TeamNamespaceArgs> = {}): TeamNamespaceArgs {
@@ -53,7 +66,9 @@ function team(overrides: Partial<TeamNamespaceArgs> = {}): Promise<RunResult> {
 const metadata = (resource: RecordedResource) => resource.inputs.metadata as Record<string, unknown>;
 /** A NetworkPolicy by its Kubernetes name (registrations arrive in no fixed order). */
 const policy = (result: RunResult, name: string) => one(result, NETWORK_POLICY, `vision-${name}`);
-const namespacesIn = (names: string[]) => ({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } });
+const namespacesIn = (names: string[]) => ({
+  namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] },
+});
 
 describe("TeamNamespace", () => {
   describe("defaults", () => {
@@ -79,7 +94,10 @@ describe("TeamNamespace", () => {
       for (const ksa of ["training", "serving", "pipelines"] as const) {
         const sa = one(result, SERVICE_ACCOUNT, `vision-${ksa}`);
         assert.deepStrictEqual(sa.inputs.metadata, {
-          name: ksa, namespace: "team-vision", labels: LABELS, annotations: { "iam.gke.io/gcp-service-account": IDENTITIES[ksa] },
+          name: ksa,
+          namespace: "team-vision",
+          labels: LABELS,
+          annotations: { "iam.gke.io/gcp-service-account": IDENTITIES[ksa] },
         });
         assert.strictEqual(input(sa, "automountServiceAccountToken"), false, `${ksa} does not mount a token`);
       }
@@ -92,7 +110,11 @@ describe("TeamNamespace", () => {
         component = new TeamNamespace("vision", args(), { providers: { kubernetes: provider } });
       });
       assert.strictEqual(component?.namespace, "team-vision");
-      assert.deepStrictEqual(component?.serviceAccounts, { training: "training", serving: "serving", pipelines: "pipelines" });
+      assert.deepStrictEqual(component?.serviceAccounts, {
+        training: "training",
+        serving: "serving",
+        pipelines: "pipelines",
+      });
     });
 
     it("caps the team with a ResourceQuota: 8 GPUs (requests.nvidia.com/gpu), 64 CPUs, 256Gi, 200 pods, no load balancers or node ports", async () => {
@@ -112,11 +134,13 @@ describe("TeamNamespace", () => {
     it("sets container defaults with a LimitRange (2Gi memory limit, 250m / 512Mi request), no CPU limit and no GPU bound, which the quota holds", async () => {
       const limits = one(await team(), LIMIT_RANGE);
       assert.deepStrictEqual(limits.inputs.metadata, { name: "team-limits", namespace: "team-vision", labels: LABELS });
-      assert.deepStrictEqual(input(limits, "spec.limits"), [{
-        type: "Container",
-        default: { memory: "2Gi" },
-        defaultRequest: { cpu: "250m", memory: "512Mi" },
-      }]);
+      assert.deepStrictEqual(input(limits, "spec.limits"), [
+        {
+          type: "Container",
+          default: { memory: "2Gi" },
+          defaultRequest: { cpu: "250m", memory: "512Mi" },
+        },
+      ]);
     });
 
     it("admits a container that asks for 2 CPUs and states no limit: no default CPU limit below its request", async () => {
@@ -125,7 +149,10 @@ describe("TeamNamespace", () => {
       // ValidateResourceRequirements: "must be less than or equal to cpu limit of 1").
       const section = analyzeWorkloads([
         ...planFromRun(await team()).resources,
-        ...planOf([nodePool("system", { machineType: "e2-standard-8" }), deployment("team-vision", "etl", { containers: [container({ requests: { cpu: "2", memory: "1Gi" } })] })]).resources,
+        ...planOf([
+          nodePool("system", { machineType: "e2-standard-8" }),
+          deployment("team-vision", "etl", { containers: [container({ requests: { cpu: "2", memory: "1Gi" } })] }),
+        ]).resources,
       ]);
       const etl = section.workloads.find((w) => w.name === "etl")!;
       assert.deepStrictEqual(etl.problems, []);
@@ -133,9 +160,15 @@ describe("TeamNamespace", () => {
       // Memory above the default limit still needs its own limit, and the simulation says so.
       const big = analyzeWorkloads([
         ...planFromRun(await team()).resources,
-        ...planOf([nodePool("system", { machineType: "e2-standard-8" }), deployment("team-vision", "big", { containers: [container({ requests: { cpu: "1", memory: "8Gi" } })] })]).resources,
+        ...planOf([
+          nodePool("system", { machineType: "e2-standard-8" }),
+          deployment("team-vision", "big", { containers: [container({ requests: { cpu: "1", memory: "8Gi" } })] }),
+        ]).resources,
       ]).workloads.find((w) => w.name === "big")!;
-      assert.match(big.problems[0].message, /must be less than or equal to memory limit of 2Gi \(LimitRange team-limits gave container app its default memory limit of 2Gi\)/);
+      assert.match(
+        big.problems[0].message,
+        /must be less than or equal to memory limit of 2Gi \(LimitRange team-limits gave container app its default memory limit of 2Gi\)/,
+      );
     });
 
     it("admits CPU-only Pods and injected sidecars without GPUs: the API server would turn a GPU max without default into every container's GPU request", async () => {
@@ -147,7 +180,12 @@ describe("TeamNamespace", () => {
         ...plan.resources,
         ...planOf([
           nodePool("system", { machineType: "e2-standard-8" }),
-          deployment("team-vision", "etl", { containers: [container({ requests: { cpu: "1" } })] }, { annotations: { "gke-gcsfuse/volumes": "true" } }),
+          deployment(
+            "team-vision",
+            "etl",
+            { containers: [container({ requests: { cpu: "1" } })] },
+            { annotations: { "gke-gcsfuse/volumes": "true" } },
+          ),
         ]).resources,
       ]);
       const etl = section.workloads.find((w) => w.name === "etl")!;
@@ -169,7 +207,10 @@ describe("TeamNamespace", () => {
     });
 
     it("default-deny selects every Pod and denies ingress and egress", async () => {
-      assert.deepStrictEqual(input(policy(await team(), "default-deny"), "spec"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      assert.deepStrictEqual(input(policy(await team(), "default-deny"), "spec"), {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+      });
     });
 
     it("allow-same-namespace lets Pods of the namespace talk to each other both ways", async () => {
@@ -186,18 +227,26 @@ describe("TeamNamespace", () => {
       assert.deepStrictEqual(input(policy(await team(), "allow-dns"), "spec"), {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{
-          to: [
-            { ...namespacesIn(["kube-system"]), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
-            { ipBlock: { cidr: "169.254.20.10/32" } },
-          ],
-          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-        }],
+        egress: [
+          {
+            to: [
+              { ...namespacesIn(["kube-system"]), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+              { ipBlock: { cidr: "169.254.20.10/32" } },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
       });
     });
 
     it("allow-gke-metadata allows the GKE metadata server: 169.254.169.254:80 and 169.254.169.252:988 (Workload Identity)", async () => {
-      assert.deepStrictEqual(GKE_METADATA, [{ cidr: "169.254.169.254/32", port: 80 }, { cidr: "169.254.169.252/32", port: 988 }]);
+      assert.deepStrictEqual(GKE_METADATA, [
+        { cidr: "169.254.169.254/32", port: 80 },
+        { cidr: "169.254.169.252/32", port: 988 },
+      ]);
       assert.deepStrictEqual(input(policy(await team(), "allow-gke-metadata"), "spec"), {
         podSelector: {},
         policyTypes: ["Egress"],
@@ -220,7 +269,15 @@ describe("TeamNamespace", () => {
       assert.deepStrictEqual(input(policy(await team(), "allow-platform-services"), "spec"), {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [namespacesIn(["model-registry"])], ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 5000 }] }],
+        egress: [
+          {
+            to: [namespacesIn(["model-registry"])],
+            ports: [
+              { protocol: "TCP", port: 8080 },
+              { protocol: "TCP", port: 5000 },
+            ],
+          },
+        ],
       });
     });
 
@@ -238,13 +295,15 @@ describe("TeamNamespace", () => {
       assert.deepStrictEqual(input(policy(await team(), "allow-model-serving"), "spec"), {
         podSelector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
         policyTypes: ["Ingress"],
-        ingress: [{
-          from: [
-            namespacesIn(["kserve", "knative-serving", "kourier-system", "istio-system"]),
-            { ipBlock: { cidr: "35.191.0.0/16" } },
-            { ipBlock: { cidr: "130.211.0.0/22" } },
-          ],
-        }],
+        ingress: [
+          {
+            from: [
+              namespacesIn(["kserve", "knative-serving", "kourier-system", "istio-system"]),
+              { ipBlock: { cidr: "35.191.0.0/16" } },
+              { ipBlock: { cidr: "130.211.0.0/22" } },
+            ],
+          },
+        ],
       });
     });
 
@@ -269,7 +328,10 @@ describe("TeamNamespace", () => {
       assert.strictEqual(objects.length, 1 + 3 + 1 + 1 + 8);
       for (const object of objects) {
         assert.strictEqual(object.parent, component.urn, `${object.name} is a child of the component`);
-        assert.ok(object.provider?.startsWith(`${provider.urn}::`), `${object.name} uses the given provider (got ${object.provider})`);
+        assert.ok(
+          object.provider?.startsWith(`${provider.urn}::`),
+          `${object.name} uses the given provider (got ${object.provider})`,
+        );
         if (object === ns) continue;
         assert.ok(object.options.dependsOn.includes(ns.urn), `${object.name} waits for the namespace`);
         assert.strictEqual(metadata(object).namespace, "team-vision", `${object.name} is in the namespace`);
@@ -296,7 +358,10 @@ describe("TeamNamespace", () => {
 
     it("networkPolicies lists the eight policies, default-deny first", () => {
       const policies = networkPolicies(resolveTeamNamespaceArgs("vision", args()));
-      assert.deepStrictEqual(policies.map((p) => p.name), POLICY_NAMES);
+      assert.deepStrictEqual(
+        policies.map((p) => p.name),
+        POLICY_NAMES,
+      );
     });
   });
 
@@ -333,13 +398,19 @@ describe("TeamNamespace", () => {
 
     it("a large GPU quota is the team's only GPU bound", async () => {
       const result = await team({ quota: { gpus: 64 } });
-      assert.strictEqual((input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"], "64");
+      assert.strictEqual(
+        (input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"],
+        "64",
+      );
       assert.strictEqual(input(one(result, LIMIT_RANGE), "spec.limits.0.max"), undefined);
     });
 
     it("a zero GPU quota is allowed: no GPUs at all for the team", async () => {
       const result = await team({ quota: { gpus: 0 } });
-      assert.strictEqual((input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"], "0");
+      assert.strictEqual(
+        (input(one(result, QUOTA), "spec.hard") as Record<string, string>)["requests.nvidia.com/gpu"],
+        "0",
+      );
       // The quota alone keeps GPUs out (ResourceQuota admission), and CPU Pods keep running.
       const section = analyzeWorkloads([
         ...planFromRun(result).resources,
@@ -347,11 +418,16 @@ describe("TeamNamespace", () => {
           nodePool("system", { machineType: "e2-standard-8" }),
           nodePool("gpu", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 } }),
           deployment("team-vision", "cpu", { containers: [container({ requests: { cpu: "1" } })] }),
-          deployment("team-vision", "gpu", { containers: [container({ requests: { cpu: "1" }, limits: { "nvidia.com/gpu": "1" } })] }),
+          deployment("team-vision", "gpu", {
+            containers: [container({ requests: { cpu: "1" }, limits: { "nvidia.com/gpu": "1" } })],
+          }),
         ]).resources,
       ]);
       assert.strictEqual(section.workloads.find((w) => w.name === "cpu")!.status, "runnable");
-      assert.match(section.workloads.find((w) => w.name === "gpu")!.problems[0].message, /^exceeded quota: team-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=0, limited: requests\.nvidia\.com\/gpu=0$/);
+      assert.match(
+        section.workloads.find((w) => w.name === "gpu")!.problems[0].message,
+        /^exceeded quota: team-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=0, limited: requests\.nvidia\.com\/gpu=0$/,
+      );
     });
 
     it("monitoringNamespaces changes who may scrape metrics", async () => {
@@ -361,18 +437,36 @@ describe("TeamNamespace", () => {
 
     it("servingIngressNamespaces changes who may call model servers; the Google load balancer ranges stay", async () => {
       const p = policy(await team({ servingIngressNamespaces: ["gateway"] }), "allow-model-serving");
-      assert.deepStrictEqual(input(p, "spec.ingress"), [{
-        from: [namespacesIn(["gateway"]), { ipBlock: { cidr: "35.191.0.0/16" } }, { ipBlock: { cidr: "130.211.0.0/22" } }],
-      }]);
+      assert.deepStrictEqual(input(p, "spec.ingress"), [
+        {
+          from: [
+            namespacesIn(["gateway"]),
+            { ipBlock: { cidr: "35.191.0.0/16" } },
+            { ipBlock: { cidr: "130.211.0.0/22" } },
+          ],
+        },
+      ]);
     });
 
     it("platformServices gives one egress rule per service namespace, with its ports", async () => {
-      const p = policy(await team({
-        platformServices: [{ namespace: "model-registry", ports: [8080] }, { namespace: "feature-store", ports: [6566, 443] }],
-      }), "allow-platform-services");
+      const p = policy(
+        await team({
+          platformServices: [
+            { namespace: "model-registry", ports: [8080] },
+            { namespace: "feature-store", ports: [6566, 443] },
+          ],
+        }),
+        "allow-platform-services",
+      );
       assert.deepStrictEqual(input(p, "spec.egress"), [
         { to: [namespacesIn(["model-registry"])], ports: [{ protocol: "TCP", port: 8080 }] },
-        { to: [namespacesIn(["feature-store"])], ports: [{ protocol: "TCP", port: 6566 }, { protocol: "TCP", port: 443 }] },
+        {
+          to: [namespacesIn(["feature-store"])],
+          ports: [
+            { protocol: "TCP", port: 6566 },
+            { protocol: "TCP", port: 443 },
+          ],
+        },
       ]);
     });
 
@@ -381,28 +475,55 @@ describe("TeamNamespace", () => {
         team(),
         team({ monitoringNamespaces: ["prometheus"], servingIngressNamespaces: ["gateway"], platformServices: [] }),
       ]);
-      for (const name of ["default-deny", "allow-same-namespace", "allow-dns", "allow-gke-metadata", "allow-https-egress"]) {
+      for (const name of [
+        "default-deny",
+        "allow-same-namespace",
+        "allow-dns",
+        "allow-gke-metadata",
+        "allow-https-egress",
+      ]) {
         assert.deepStrictEqual(input(policy(changed, name), "spec"), input(policy(plain, name), "spec"), name);
       }
     });
 
     it("Workload Identity bindings take Outputs", async () => {
       const result = await team({
-        workloadIdentities: { training: pulumi.output("t@acme-test.iam.gserviceaccount.com"), serving: "s@acme-test.iam.gserviceaccount.com", pipelines: pulumi.output("p@acme-test.iam.gserviceaccount.com") },
+        workloadIdentities: {
+          training: pulumi.output("t@acme-test.iam.gserviceaccount.com"),
+          serving: "s@acme-test.iam.gserviceaccount.com",
+          pipelines: pulumi.output("p@acme-test.iam.gserviceaccount.com"),
+        },
       });
-      assert.strictEqual(input(one(result, SERVICE_ACCOUNT, "vision-training"), "metadata.annotations")?.["iam.gke.io/gcp-service-account" as never], "t@acme-test.iam.gserviceaccount.com");
-      assert.strictEqual(input(one(result, SERVICE_ACCOUNT, "vision-pipelines"), "metadata.annotations")?.["iam.gke.io/gcp-service-account" as never], "p@acme-test.iam.gserviceaccount.com");
+      assert.strictEqual(
+        input(one(result, SERVICE_ACCOUNT, "vision-training"), "metadata.annotations")?.[
+          "iam.gke.io/gcp-service-account" as never
+        ],
+        "t@acme-test.iam.gserviceaccount.com",
+      );
+      assert.strictEqual(
+        input(one(result, SERVICE_ACCOUNT, "vision-pipelines"), "metadata.annotations")?.[
+          "iam.gke.io/gcp-service-account" as never
+        ],
+        "p@acme-test.iam.gserviceaccount.com",
+      );
     });
 
     it("the component's dependsOn reaches every child", async () => {
       const result = await run(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap("before", { metadata: { name: "before", namespace: "default" } }, { provider });
+        const before = new k8s.core.v1.ConfigMap(
+          "before",
+          { metadata: { name: "before", namespace: "default" } },
+          { provider },
+        );
         new TeamNamespace("vision", args(), { providers: { kubernetes: provider }, dependsOn: [before] });
       });
       const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
       for (const object of result.resources.filter((r) => r.parent === one(result, COMPONENT).urn)) {
-        assert.ok(object.options.dependsOn.includes(before.urn), `${object.name} waits for the component's dependencies`);
+        assert.ok(
+          object.options.dependsOn.includes(before.urn),
+          `${object.name} waits for the component's dependencies`,
+        );
       }
     });
   });
@@ -413,34 +534,71 @@ describe("TeamNamespace", () => {
         assert.ok(error instanceof ProgramError, "expected the program to fail");
         assert.match(error.message, /^TeamNamespace "vision": /);
         assert.match(error.message, message);
-        assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0, "no Kubernetes object is created");
+        assert.strictEqual(
+          error.resources.filter((r) => r.type.startsWith("kubernetes:")).length,
+          0,
+          "no Kubernetes object is created",
+        );
         assert.strictEqual(error.resources.filter((r) => r.type === NAMESPACE).length, 0);
         return true;
       });
     };
 
-    it("refuses a team name with upper case or underscores", refuses({ team: "Team_A" }, /team "Team_A" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit \(its namespace is team-<name>\)/));
-    it("refuses a team name that starts with a digit", refuses({ team: "1team" }, /team "1team" must be a lower-case name/));
+    it(
+      "refuses a team name with upper case or underscores",
+      refuses(
+        { team: "Team_A" },
+        /team "Team_A" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit \(its namespace is team-<name>\)/,
+      ),
+    );
+    it(
+      "refuses a team name that starts with a digit",
+      refuses({ team: "1team" }, /team "1team" must be a lower-case name/),
+    );
     it("refuses an empty team name", refuses({ team: "" }, /team "" must be a lower-case name/));
-    it("refuses a team name ending in a hyphen (namespace team-<name>- would be invalid)", refuses({ team: "ab-" }, /team "ab-" must be a lower-case name/));
-    it("refuses a team name over 30 characters", refuses({ team: "a".repeat(31) }, /must be a lower-case name of at most 30 characters/));
+    it(
+      "refuses a team name ending in a hyphen (namespace team-<name>- would be invalid)",
+      refuses({ team: "ab-" }, /team "ab-" must be a lower-case name/),
+    );
+    it(
+      "refuses a team name over 30 characters",
+      refuses({ team: "a".repeat(31) }, /must be a lower-case name of at most 30 characters/),
+    );
 
     it("accepts a team name of exactly 30 characters", async () => {
       const result = await team({ team: "a".repeat(30) });
       assert.strictEqual(metadata(one(result, NAMESPACE)).name, `team-${"a".repeat(30)}`);
     });
 
-    it("refuses a negative GPU quota", refuses({ quota: { gpus: -1 } }, /quota\.gpus must be a whole number, at least 0 \(got -1\)/));
-    it("refuses a fractional CPU quota", refuses({ quota: { cpu: 1.5 } }, /quota\.cpu must be a whole number, at least 0 \(got 1\.5\)/));
-    it("refuses a fractional memory quota", refuses({ quota: { memoryGi: 0.5 } }, /quota\.memoryGi must be a whole number, at least 0 \(got 0\.5\)/));
-    it("refuses a negative pod quota", refuses({ quota: { pods: -10 } }, /quota\.pods must be a whole number, at least 0 \(got -10\)/));
+    it(
+      "refuses a negative GPU quota",
+      refuses({ quota: { gpus: -1 } }, /quota\.gpus must be a whole number, at least 0 \(got -1\)/),
+    );
+    it(
+      "refuses a fractional CPU quota",
+      refuses({ quota: { cpu: 1.5 } }, /quota\.cpu must be a whole number, at least 0 \(got 1\.5\)/),
+    );
+    it(
+      "refuses a fractional memory quota",
+      refuses({ quota: { memoryGi: 0.5 } }, /quota\.memoryGi must be a whole number, at least 0 \(got 0\.5\)/),
+    );
+    it(
+      "refuses a negative pod quota",
+      refuses({ quota: { pods: -10 } }, /quota\.pods must be a whole number, at least 0 \(got -10\)/),
+    );
 
     it("resolveTeamNamespaceArgs throws a ResourceError naming the component, without a cluster", () => {
-      assert.throws(() => resolveTeamNamespaceArgs("vision", args({ quota: { gpus: 2.5 } })), (error: Error) => {
-        assert.ok(error instanceof pulumi.ResourceError);
-        assert.strictEqual(error.message, 'TeamNamespace "vision": quota.gpus must be a whole number, at least 0 (got 2.5)');
-        return true;
-      });
+      assert.throws(
+        () => resolveTeamNamespaceArgs("vision", args({ quota: { gpus: 2.5 } })),
+        (error: Error) => {
+          assert.ok(error instanceof pulumi.ResourceError);
+          assert.strictEqual(
+            error.message,
+            'TeamNamespace "vision": quota.gpus must be a whole number, at least 0 (got 2.5)',
+          );
+          return true;
+        },
+      );
     });
   });
 });

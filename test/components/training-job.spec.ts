@@ -1,14 +1,20 @@
-import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
 import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB } from "../../components/training/kubeflow-trainer";
 import { LOCAL_QUEUE, PRIORITY_CLASSES } from "../../components/training/kueue";
-import { CHECKPOINTS_MOUNT, DATASETS_MOUNT, TrainingJob, type TrainingJobArgs, resolveTrainingJobArgs } from "../../components/training/training-job";
+import {
+  CHECKPOINTS_MOUNT,
+  DATASETS_MOUNT,
+  resolveTrainingJobArgs,
+  TrainingJob,
+  type TrainingJobArgs,
+} from "../../components/training/training-job";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
-import { STACK_LABELS, all, input, one, run, kubernetesLabels } from "../helpers/run";
+import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:training:TrainingJob";
 const TRAIN_JOB = "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob";
@@ -17,7 +23,13 @@ const PROVIDER = "pulumi:providers:kubernetes";
 
 const REGISTRY = "us-central1-docker.pkg.dev/acme-test/cnai-test-images";
 const IMAGE = `${REGISTRY}/llm-train:1.4.2`;
-const POOL: PoolTarget = { nodePool: "gpu-h100", accelerator: "nvidia-h100-80gb", gpusPerNode: 8, cpu: 187, memoryGi: 1591 };
+const POOL: PoolTarget = {
+  nodePool: "gpu-h100",
+  accelerator: "nvidia-h100-80gb",
+  gpusPerNode: 8,
+  cpu: 187,
+  memoryGi: 1591,
+};
 
 function args(overrides: Partial<TrainingJobArgs> = {}): TrainingJobArgs {
   return {
@@ -43,7 +55,10 @@ const metadata = (resource: RecordedResource) => resource.inputs.metadata as Rec
 const labelsOf = (resource: RecordedResource) => metadata(resource).labels as Record<string, string>;
 /** The Pod template the TrainJob's runtime patch applies to the trainer's replicated job. */
 const patchedPod = (trainJob: RecordedResource) =>
-  input(trainJob, "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs.0.template.spec.template") as {
+  input(
+    trainJob,
+    "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs.0.template.spec.template",
+  ) as {
     metadata: { annotations: Record<string, string> };
     spec: Record<string, unknown> & { containers: Array<Record<string, unknown>>; volumes: object[] };
   };
@@ -55,8 +70,17 @@ const replicaPod = (pytorchJob: RecordedResource, replica: "Master" | "Worker") 
   };
 
 const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
-const NODE_SELECTOR = { "cloud.google.com/gke-nodepool": "gpu-h100", "cloud.google.com/gke-accelerator": "nvidia-h100-80gb" };
-const POD_SECURITY = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } };
+const NODE_SELECTOR = {
+  "cloud.google.com/gke-nodepool": "gpu-h100",
+  "cloud.google.com/gke-accelerator": "nvidia-h100-80gb",
+};
+const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: "RuntimeDefault" },
+};
 const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 /** Half of an 8-GPU H100 node: floor(187 / 2) CPUs and floor(1591 / 2) GiB. */
 const HALF_NODE = {
@@ -78,7 +102,9 @@ describe("TrainingJob", () => {
 
     it("runs on the torch-distributed ClusterTrainingRuntime", async () => {
       assert.deepStrictEqual(input(one(await job(), TRAIN_JOB), "spec.runtimeRef"), {
-        apiGroup: "trainer.kubeflow.org", kind: "ClusterTrainingRuntime", name: "torch-distributed",
+        apiGroup: "trainer.kubeflow.org",
+        kind: "ClusterTrainingRuntime",
+        name: "torch-distributed",
       });
     });
 
@@ -111,7 +137,10 @@ describe("TrainingJob", () => {
 
     it("never asks less than 1 CPU and 1 GiB", () => {
       const tiny: PoolTarget = { nodePool: "gpu-l4", accelerator: "nvidia-l4", gpusPerNode: 8, cpu: 4, memoryGi: 4 };
-      assert.deepStrictEqual(resolveTrainingJobArgs("tiny", args({ pool: tiny, gpusPerNode: 1 })).resources, { cpu: 1, memoryGi: 1 });
+      assert.deepStrictEqual(resolveTrainingJobArgs("tiny", args({ pool: tiny, gpusPerNode: 1 })).resources, {
+        cpu: 1,
+        memoryGi: 1,
+      });
     });
 
     it("labels the job: governance with the team, sustainability (training, shiftable, the carbon tier), the team-queue LocalQueue and cnai-standard priority", async () => {
@@ -130,8 +159,14 @@ describe("TrainingJob", () => {
       const patches = input(trainJob, "spec.runtimePatches") as Array<{ manager: string }>;
       assert.strictEqual(patches.length, 1);
       assert.strictEqual(patches[0].manager, "cnai.dev/training-job");
-      const replicatedJobs = input(trainJob, "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs") as Array<{ name: string }>;
-      assert.deepStrictEqual(replicatedJobs.map((r) => r.name), ["node"]);
+      const replicatedJobs = input(
+        trainJob,
+        "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs",
+      ) as Array<{ name: string }>;
+      assert.deepStrictEqual(
+        replicatedJobs.map((r) => r.name),
+        ["node"],
+      );
     });
 
     it("runs the Pods as the training service account on the pool's nodes (node pool and accelerator), tolerating the GPU taint", async () => {
@@ -144,7 +179,9 @@ describe("TrainingJob", () => {
     it("runs non-root with RuntimeDefault seccomp, and the node container without privilege escalation or capabilities", async () => {
       const pod = patchedPod(one(await job(), TRAIN_JOB));
       assert.deepStrictEqual(pod.spec.securityContext, POD_SECURITY);
-      assert.deepStrictEqual(pod.spec.containers, [{ name: "node", volumeMounts: [], securityContext: CONTAINER_SECURITY }]);
+      assert.deepStrictEqual(pod.spec.containers, [
+        { name: "node", volumeMounts: [], securityContext: CONTAINER_SECURITY },
+      ]);
     });
 
     it("mounts nothing and asks no GCS FUSE sidecar without datasets or checkpoints", async () => {
@@ -168,7 +205,10 @@ describe("TrainingJob", () => {
       assert.strictEqual(labelsOf(trainJob)["kueue.x-k8s.io/queue-name"], LOCAL_QUEUE);
       assert.ok(PRIORITY_CLASSES.some((p) => p.name === labelsOf(trainJob)["kueue.x-k8s.io/priority-class"]));
       assert.strictEqual(input(trainJob, "spec.runtimeRef.name"), TORCH_RUNTIME);
-      assert.strictEqual(input(trainJob, "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs.0.name"), TRAINER_REPLICATED_JOB);
+      assert.strictEqual(
+        input(trainJob, "spec.runtimePatches.0.trainingRuntimeSpec.template.spec.replicatedJobs.0.name"),
+        TRAINER_REPLICATED_JOB,
+      );
       assert.strictEqual(patchedPod(trainJob).spec.containers[0].name, TRAINER_CONTAINER);
     });
 
@@ -194,41 +234,66 @@ describe("TrainingJob", () => {
 
   describe("options", () => {
     it("datasets mount a bucket folder read-only at /data through the GCS FUSE CSI driver, with the sidecar annotation", async () => {
-      const pod = patchedPod(one(await job({ datasets: { bucket: "cnai-test-datasets", path: "imagenet" } }), TRAIN_JOB));
+      const pod = patchedPod(
+        one(await job({ datasets: { bucket: "cnai-test-datasets", path: "imagenet" } }), TRAIN_JOB),
+      );
       assert.strictEqual(DATASETS_MOUNT, "/data");
-      assert.deepStrictEqual(pod.spec.volumes, [{
-        name: "datasets",
-        csi: {
-          driver: "gcsfuse.csi.storage.gke.io",
-          readOnly: true,
-          volumeAttributes: { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs,only-dir=imagenet" },
+      assert.deepStrictEqual(pod.spec.volumes, [
+        {
+          name: "datasets",
+          csi: {
+            driver: "gcsfuse.csi.storage.gke.io",
+            readOnly: true,
+            volumeAttributes: { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs,only-dir=imagenet" },
+          },
         },
-      }]);
-      assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [{ name: "datasets", mountPath: "/data", readOnly: true }]);
+      ]);
+      assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
+        { name: "datasets", mountPath: "/data", readOnly: true },
+      ]);
       assert.deepStrictEqual(pod.metadata.annotations, { "gke-gcsfuse/volumes": "true" });
     });
 
     it("checkpoints mount a whole bucket read-write at /checkpoints", async () => {
       const pod = patchedPod(one(await job({ checkpoints: { bucket: "cnai-test-checkpoints" } }), TRAIN_JOB));
       assert.strictEqual(CHECKPOINTS_MOUNT, "/checkpoints");
-      assert.deepStrictEqual(pod.spec.volumes, [{
-        name: "checkpoints",
-        csi: { driver: "gcsfuse.csi.storage.gke.io", readOnly: false, volumeAttributes: { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs" } },
-      }]);
-      assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [{ name: "checkpoints", mountPath: "/checkpoints", readOnly: false }]);
+      assert.deepStrictEqual(pod.spec.volumes, [
+        {
+          name: "checkpoints",
+          csi: {
+            driver: "gcsfuse.csi.storage.gke.io",
+            readOnly: false,
+            volumeAttributes: { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs" },
+          },
+        },
+      ]);
+      assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
+        { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
+      ]);
       assert.deepStrictEqual(pod.metadata.annotations, { "gke-gcsfuse/volumes": "true" });
     });
 
     it("datasets and checkpoints together: two volumes, two mounts, the bucket names taken from Outputs", async () => {
-      const pod = patchedPod(one(await job({
-        datasets: { bucket: pulumi.output("cnai-test-datasets") },
-        checkpoints: { bucket: pulumi.output("cnai-test-checkpoints"), path: "llm-finetune" },
-      }), TRAIN_JOB));
-      assert.deepStrictEqual(pod.spec.volumes.map((v) => (v as { name: string }).name), ["datasets", "checkpoints"]);
-      assert.deepStrictEqual(pod.spec.volumes.map((v) => (v as { csi: { volumeAttributes: object } }).csi.volumeAttributes), [
-        { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs" },
-        { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs,only-dir=llm-finetune" },
-      ]);
+      const pod = patchedPod(
+        one(
+          await job({
+            datasets: { bucket: pulumi.output("cnai-test-datasets") },
+            checkpoints: { bucket: pulumi.output("cnai-test-checkpoints"), path: "llm-finetune" },
+          }),
+          TRAIN_JOB,
+        ),
+      );
+      assert.deepStrictEqual(
+        pod.spec.volumes.map((v) => (v as { name: string }).name),
+        ["datasets", "checkpoints"],
+      );
+      assert.deepStrictEqual(
+        pod.spec.volumes.map((v) => (v as { csi: { volumeAttributes: object } }).csi.volumeAttributes),
+        [
+          { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs" },
+          { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs,only-dir=llm-finetune" },
+        ],
+      );
       assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
         { name: "datasets", mountPath: "/data", readOnly: true },
         { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
@@ -242,14 +307,20 @@ describe("TrainingJob", () => {
     });
 
     it("explicit resources replace the node share", async () => {
-      assert.deepStrictEqual(input(one(await job({ resources: { cpu: 40, memoryGi: 300 } }), TRAIN_JOB), "spec.trainer.resourcesPerNode"), {
-        requests: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
-        limits: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
-      });
+      assert.deepStrictEqual(
+        input(one(await job({ resources: { cpu: 40, memoryGi: 300 } }), TRAIN_JOB), "spec.trainer.resourcesPerNode"),
+        {
+          requests: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
+          limits: { cpu: "40", memory: "300Gi", "nvidia.com/gpu": "4" },
+        },
+      );
     });
 
     it("resources may take the whole node", async () => {
-      const resources = input(one(await job({ resources: { cpu: 187, memoryGi: 1591 } }), TRAIN_JOB), "spec.trainer.resourcesPerNode.requests") as Record<string, string>;
+      const resources = input(
+        one(await job({ resources: { cpu: 187, memoryGi: 1591 } }), TRAIN_JOB),
+        "spec.trainer.resourcesPerNode.requests",
+      ) as Record<string, string>;
       assert.strictEqual(resources.cpu, "187");
       assert.strictEqual(resources.memory, "1591Gi");
     });
@@ -258,11 +329,17 @@ describe("TrainingJob", () => {
       const labels = labelsOf(one(await job({ queue: "research-queue", priorityClass: "cnai-high" }), TRAIN_JOB));
       assert.strictEqual(labels["kueue.x-k8s.io/queue-name"], "research-queue");
       assert.strictEqual(labels["kueue.x-k8s.io/priority-class"], "cnai-high");
-      assert.strictEqual(labelsOf(one(await job({ priorityClass: "cnai-low" }), TRAIN_JOB))["kueue.x-k8s.io/priority-class"], "cnai-low");
+      assert.strictEqual(
+        labelsOf(one(await job({ priorityClass: "cnai-low" }), TRAIN_JOB))["kueue.x-k8s.io/priority-class"],
+        "cnai-low",
+      );
     });
 
     it("serviceAccount runs the Pods as another service account", async () => {
-      assert.strictEqual(patchedPod(one(await job({ serviceAccount: "pipelines" }), TRAIN_JOB)).spec.serviceAccountName, "pipelines");
+      assert.strictEqual(
+        patchedPod(one(await job({ serviceAccount: "pipelines" }), TRAIN_JOB)).spec.serviceAccountName,
+        "pipelines",
+      );
     });
 
     it("shiftable: false and the carbon tier set the sustainability labels", async () => {
@@ -273,7 +350,10 @@ describe("TrainingJob", () => {
     });
 
     it("runtime picks another ClusterTrainingRuntime", async () => {
-      assert.strictEqual(input(one(await job({ runtime: "torch-distributed-with-cache" }), TRAIN_JOB), "spec.runtimeRef.name"), "torch-distributed-with-cache");
+      assert.strictEqual(
+        input(one(await job({ runtime: "torch-distributed-with-cache" }), TRAIN_JOB), "spec.runtimeRef.name"),
+        "torch-distributed-with-cache",
+      );
     });
 
     it("an image by digest is accepted", async () => {
@@ -295,8 +375,14 @@ describe("TrainingJob", () => {
 
     it("a TrainJob with every option validates against the upstream CRD", async function () {
       const result = await job({
-        nodes: 4, resources: { cpu: 40, memoryGi: 300 }, queue: "research-queue", priorityClass: "cnai-high", serviceAccount: "pipelines", shiftable: false,
-        datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" },
+        nodes: 4,
+        resources: { cpu: 40, memoryGi: 300 },
+        queue: "research-queue",
+        priorityClass: "cnai-high",
+        serviceAccount: "pipelines",
+        shiftable: false,
+        datasets: { bucket: "cnai-test-datasets", path: "imagenet" },
+        checkpoints: { bucket: "cnai-test-checkpoints" },
       });
       assert.deepStrictEqual((await conformance(this, result)).problems, []);
     });
@@ -323,7 +409,10 @@ describe("TrainingJob", () => {
 
       it("a single node is a Master (1 replica) and no Worker", async () => {
         const pytorchJob = one(await pytorch(), PYTORCH_JOB);
-        const replicas = input(pytorchJob, "spec.pytorchReplicaSpecs") as Record<string, { replicas: number; restartPolicy: string }>;
+        const replicas = input(pytorchJob, "spec.pytorchReplicaSpecs") as Record<
+          string,
+          { replicas: number; restartPolicy: string }
+        >;
         assert.deepStrictEqual(Object.keys(replicas), ["Master"]);
         assert.strictEqual(replicas.Master.replicas, 1);
         assert.strictEqual(replicas.Master.restartPolicy, "OnFailure");
@@ -339,15 +428,17 @@ describe("TrainingJob", () => {
 
       it("runs the image in the pytorch container with command, args, resources and security context", async () => {
         const pod = replicaPod(one(await pytorch(), PYTORCH_JOB), "Master");
-        assert.deepStrictEqual(pod.spec.containers, [{
-          name: "pytorch",
-          image: IMAGE,
-          command: ["torchrun", "train.py"],
-          args: ["--epochs", "3"],
-          resources: HALF_NODE,
-          volumeMounts: [],
-          securityContext: CONTAINER_SECURITY,
-        }]);
+        assert.deepStrictEqual(pod.spec.containers, [
+          {
+            name: "pytorch",
+            image: IMAGE,
+            command: ["torchrun", "train.py"],
+            args: ["--epochs", "3"],
+            resources: HALF_NODE,
+            volumeMounts: [],
+            securityContext: CONTAINER_SECURITY,
+          },
+        ]);
       });
 
       it("places and secures the Pods like a TrainJob: service account, node selector, GPU toleration, non-root", async () => {
@@ -361,15 +452,30 @@ describe("TrainingJob", () => {
       });
 
       it("mounts datasets and checkpoints through GCS FUSE on every replica", async () => {
-        const pytorchJob = one(await pytorch({ nodes: 2, datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" } }), PYTORCH_JOB);
+        const pytorchJob = one(
+          await pytorch({
+            nodes: 2,
+            datasets: { bucket: "cnai-test-datasets", path: "imagenet" },
+            checkpoints: { bucket: "cnai-test-checkpoints" },
+          }),
+          PYTORCH_JOB,
+        );
         for (const replica of ["Master", "Worker"] as const) {
           const pod = replicaPod(pytorchJob, replica);
           assert.deepStrictEqual(pod.metadata.annotations, { "gke-gcsfuse/volumes": "true" }, replica);
-          assert.deepStrictEqual(pod.spec.volumes.map((v) => (v as { name: string; csi: { readOnly: boolean } }).csi.readOnly), [true, false], replica);
-          assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
-            { name: "datasets", mountPath: "/data", readOnly: true },
-            { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
-          ], replica);
+          assert.deepStrictEqual(
+            pod.spec.volumes.map((v) => (v as { name: string; csi: { readOnly: boolean } }).csi.readOnly),
+            [true, false],
+            replica,
+          );
+          assert.deepStrictEqual(
+            pod.spec.containers[0].volumeMounts,
+            [
+              { name: "datasets", mountPath: "/data", readOnly: true },
+              { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
+            ],
+            replica,
+          );
         }
       });
 
@@ -377,62 +483,134 @@ describe("TrainingJob", () => {
         const single = await conformance(this, await pytorch());
         assert.deepStrictEqual(single.problems, []);
         assert.strictEqual(single.customResources, 1);
-        const multi = await conformance(this, await pytorch({ nodes: 4, datasets: { bucket: "cnai-test-datasets", path: "imagenet" }, checkpoints: { bucket: "cnai-test-checkpoints" } }));
+        const multi = await conformance(
+          this,
+          await pytorch({
+            nodes: 4,
+            datasets: { bucket: "cnai-test-datasets", path: "imagenet" },
+            checkpoints: { bucket: "cnai-test-checkpoints" },
+          }),
+        );
         assert.deepStrictEqual(multi.problems, []);
       });
     });
   });
 
   describe("validation", () => {
-    const refuses = (overrides: Partial<TrainingJobArgs>, message: RegExp, name = "llm-finetune") => async () => {
-      await assert.rejects(job(overrides, name), (error: ProgramError) => {
-        assert.ok(error instanceof ProgramError, "expected the program to fail");
-        assert.ok(error.message.startsWith(`TrainingJob "${name}": `), error.message);
-        assert.match(error.message, message);
-        assert.strictEqual(error.resources.filter((r) => r.type === TRAIN_JOB || r.type === PYTORCH_JOB).length, 0, "no job is created");
-        assert.strictEqual(error.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0, "no Kubernetes object is created");
-        return true;
-      });
-    };
+    const refuses =
+      (overrides: Partial<TrainingJobArgs>, message: RegExp, name = "llm-finetune") =>
+      async () => {
+        await assert.rejects(job(overrides, name), (error: ProgramError) => {
+          assert.ok(error instanceof ProgramError, "expected the program to fail");
+          assert.ok(error.message.startsWith(`TrainingJob "${name}": `), error.message);
+          assert.match(error.message, message);
+          assert.strictEqual(
+            error.resources.filter((r) => r.type === TRAIN_JOB || r.type === PYTORCH_JOB).length,
+            0,
+            "no job is created",
+          );
+          assert.strictEqual(
+            error.resources.filter((r) => r.type.startsWith("kubernetes:")).length,
+            0,
+            "no Kubernetes object is created",
+          );
+          return true;
+        });
+      };
 
-    it("refuses an image from another registry", refuses(
-      { image: "docker.io/pytorch/pytorch:2.5.0" },
-      /image docker\.io\/pytorch\/pytorch:2\.5\.0 must come from the project's registry us-central1-docker\.pkg\.dev\/acme-test\/cnai-test-images\//,
-    ));
-    it("refuses an image from a repository whose name only starts like the registry's", refuses(
-      { image: `${REGISTRY}-public/llm-train:1.0` },
-      /must come from the project's registry/,
-    ));
-    it("refuses an untagged image", refuses({ image: `${REGISTRY}/llm-train` }, /image .*\/llm-train needs a tag or digest/));
-    it("refuses :latest", refuses({ image: `${REGISTRY}/llm-train:latest` }, /image .*\/llm-train:latest: pin a version; :latest moves/));
+    it(
+      "refuses an image from another registry",
+      refuses(
+        { image: "docker.io/pytorch/pytorch:2.5.0" },
+        /image docker\.io\/pytorch\/pytorch:2\.5\.0 must come from the project's registry us-central1-docker\.pkg\.dev\/acme-test\/cnai-test-images\//,
+      ),
+    );
+    it(
+      "refuses an image from a repository whose name only starts like the registry's",
+      refuses({ image: `${REGISTRY}-public/llm-train:1.0` }, /must come from the project's registry/),
+    );
+    it(
+      "refuses an untagged image",
+      refuses({ image: `${REGISTRY}/llm-train` }, /image .*\/llm-train needs a tag or digest/),
+    );
+    it(
+      "refuses :latest",
+      refuses({ image: `${REGISTRY}/llm-train:latest` }, /image .*\/llm-train:latest: pin a version; :latest moves/),
+    );
     it("refuses an empty command", refuses({ command: [] }, /command must not be empty/));
     it("refuses nodes 0", refuses({ nodes: 0 }, /nodes must be a whole number, at least 1 \(got 0\)/));
     it("refuses fractional nodes", refuses({ nodes: 1.5 }, /nodes must be a whole number, at least 1 \(got 1\.5\)/));
-    it("refuses gpusPerNode 0", refuses({ gpusPerNode: 0 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 0\)/));
-    it("refuses more GPUs per node than the pool's nodes have", refuses({ gpusPerNode: 9 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 9\)/));
-    it("refuses more CPU than a node leaves for Pods", refuses(
-      { resources: { cpu: 188, memoryGi: 100 } },
-      /resources 188 CPU \/ 100 GiB exceed what a node of gpu-h100 leaves for Pods \(187 CPU \/ 1591 GiB\)/,
-    ));
-    it("refuses more memory than a node leaves for Pods", refuses({ resources: { cpu: 10, memoryGi: 1592 } }, /resources 10 CPU \/ 1592 GiB exceed what a node of gpu-h100/));
-    it("refuses resources of no CPU", refuses({ resources: { cpu: 0, memoryGi: 100 } }, /resources must ask for some CPU and memory \(got 0 CPU, 100 GiB\)/));
-    it("refuses negative memory", refuses({ resources: { cpu: 8, memoryGi: -1 } }, /resources must ask for some CPU and memory \(got 8 CPU, -1 GiB\)/));
-    it("refuses an unknown priority class, listing the allowed ones", refuses(
-      { priorityClass: "urgent" },
-      /priorityClass urgent is not one of cnai-high, cnai-standard, cnai-low/,
-    ));
-    it("refuses a runtime with kind PyTorchJob", refuses({ kind: "PyTorchJob", runtime: "torch-distributed" }, /runtime applies to TrainJobs only/));
-    it("refuses a name Kubernetes would reject", refuses({}, /the name must be a DNS label starting with a letter: lower-case letters, digits and '-'/, "LLM_Finetune"));
-    it("refuses a name starting with a digit (TrainJob's CRD rule)", refuses({}, /the name must be a DNS label starting with a letter/, "9job"));
+    it(
+      "refuses gpusPerNode 0",
+      refuses({ gpusPerNode: 0 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 0\)/),
+    );
+    it(
+      "refuses more GPUs per node than the pool's nodes have",
+      refuses({ gpusPerNode: 9 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 9\)/),
+    );
+    it(
+      "refuses more CPU than a node leaves for Pods",
+      refuses(
+        { resources: { cpu: 188, memoryGi: 100 } },
+        /resources 188 CPU \/ 100 GiB exceed what a node of gpu-h100 leaves for Pods \(187 CPU \/ 1591 GiB\)/,
+      ),
+    );
+    it(
+      "refuses more memory than a node leaves for Pods",
+      refuses(
+        { resources: { cpu: 10, memoryGi: 1592 } },
+        /resources 10 CPU \/ 1592 GiB exceed what a node of gpu-h100/,
+      ),
+    );
+    it(
+      "refuses resources of no CPU",
+      refuses(
+        { resources: { cpu: 0, memoryGi: 100 } },
+        /resources must ask for some CPU and memory \(got 0 CPU, 100 GiB\)/,
+      ),
+    );
+    it(
+      "refuses negative memory",
+      refuses(
+        { resources: { cpu: 8, memoryGi: -1 } },
+        /resources must ask for some CPU and memory \(got 8 CPU, -1 GiB\)/,
+      ),
+    );
+    it(
+      "refuses an unknown priority class, listing the allowed ones",
+      refuses({ priorityClass: "urgent" }, /priorityClass urgent is not one of cnai-high, cnai-standard, cnai-low/),
+    );
+    it(
+      "refuses a runtime with kind PyTorchJob",
+      refuses({ kind: "PyTorchJob", runtime: "torch-distributed" }, /runtime applies to TrainJobs only/),
+    );
+    it(
+      "refuses a name Kubernetes would reject",
+      refuses(
+        {},
+        /the name must be a DNS label starting with a letter: lower-case letters, digits and '-'/,
+        "LLM_Finetune",
+      ),
+    );
+    it(
+      "refuses a name starting with a digit (TrainJob's CRD rule)",
+      refuses({}, /the name must be a DNS label starting with a letter/, "9job"),
+    );
     it("refuses an empty runtime name", refuses({ runtime: "" }, /runtime "" is not a ClusterTrainingRuntime name/));
     it("refuses a name over 63 characters", refuses({}, /the name must be a DNS label/, "a".repeat(64)));
 
     it("resolveTrainingJobArgs throws a ResourceError naming the job, without a cluster", () => {
-      assert.throws(() => resolveTrainingJobArgs("llm-finetune", args({ gpusPerNode: 16 })), (error: Error) => {
-        assert.ok(error instanceof pulumi.ResourceError);
-        assert.strictEqual(error.message, 'TrainingJob "llm-finetune": gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers (got 16)');
-        return true;
-      });
+      assert.throws(
+        () => resolveTrainingJobArgs("llm-finetune", args({ gpusPerNode: 16 })),
+        (error: Error) => {
+          assert.ok(error instanceof pulumi.ResourceError);
+          assert.strictEqual(
+            error.message,
+            'TrainingJob "llm-finetune": gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers (got 16)',
+          );
+          return true;
+        },
+      );
     });
   });
 });

@@ -1,6 +1,11 @@
-import * as assert from "assert";
 import * as gcp from "@pulumi/gcp";
-import { WORKLOAD_KINDS, WorkloadIdentity, type WorkloadIdentityArgs, workloadIdentityMember } from "../../components/identity/workload-identity";
+import * as assert from "node:assert";
+import {
+  WORKLOAD_KINDS,
+  WorkloadIdentity,
+  type WorkloadIdentityArgs,
+  workloadIdentityMember,
+} from "../../components/identity/workload-identity";
 import { ProgramError } from "../../scripts/lib/engine";
 import { all, input, one, run } from "../helpers/run";
 
@@ -15,7 +20,10 @@ function args(overrides: Partial<WorkloadIdentityArgs> = {}): WorkloadIdentityAr
     project: "acme-test",
     prefix: "cnai-test",
     kind: "training",
-    kubernetesServiceAccounts: [{ namespace: "team-a", name: "training" }, { namespace: "team-b", name: "training" }],
+    kubernetesServiceAccounts: [
+      { namespace: "team-a", name: "training" },
+      { namespace: "team-b", name: "training" },
+    ],
     cluster: "existing",
     ...overrides,
   };
@@ -29,7 +37,8 @@ function identity(overrides: Partial<WorkloadIdentityArgs> = {}) {
 }
 
 /** Every IAM grant of any kind the run registered. */
-const iamGrants = <T extends { type: string }>(resources: T[]): T[] => resources.filter((r) => /IAM(Member|Binding|Policy)$/.test(r.type));
+const iamGrants = <T extends { type: string }>(resources: T[]): T[] =>
+  resources.filter((r) => /IAM(Member|Binding|Policy)$/.test(r.type));
 
 describe("WorkloadIdentity", () => {
   describe("defaults", () => {
@@ -38,29 +47,51 @@ describe("WorkloadIdentity", () => {
       assert.strictEqual(input(sa, "accountId"), "cnai-test-training");
       assert.strictEqual(input(sa, "project"), "acme-test");
       assert.strictEqual(input(sa, "displayName"), "training workloads (cnai-test)");
-      assert.strictEqual(input(sa, "description"), "Workload Identity for training Pods: team-a/training, team-b/training");
+      assert.strictEqual(
+        input(sa, "description"),
+        "Workload Identity for training Pods: team-a/training, team-b/training",
+      );
     });
 
     it("lets each Kubernetes service account impersonate it: one workloadIdentityUser binding per KSA, on the account", async () => {
       const result = await identity();
       const bindings = all(result, WI_MEMBER);
-      assert.deepStrictEqual(bindings.map((b) => b.inputs), [
-        { serviceAccountId: ACCOUNT_NAME, role: "roles/iam.workloadIdentityUser", member: "serviceAccount:acme-test.svc.id.goog[team-a/training]" },
-        { serviceAccountId: ACCOUNT_NAME, role: "roles/iam.workloadIdentityUser", member: "serviceAccount:acme-test.svc.id.goog[team-b/training]" },
-      ]);
+      assert.deepStrictEqual(
+        bindings.map((b) => b.inputs),
+        [
+          {
+            serviceAccountId: ACCOUNT_NAME,
+            role: "roles/iam.workloadIdentityUser",
+            member: "serviceAccount:acme-test.svc.id.goog[team-a/training]",
+          },
+          {
+            serviceAccountId: ACCOUNT_NAME,
+            role: "roles/iam.workloadIdentityUser",
+            member: "serviceAccount:acme-test.svc.id.goog[team-b/training]",
+          },
+        ],
+      );
       const account = one(result, ACCOUNT);
       for (const binding of bindings) {
-        assert.deepStrictEqual(binding.propertyDependencies.serviceAccountId, [account.urn], "the binding takes the account's name output");
+        assert.deepStrictEqual(
+          binding.propertyDependencies.serviceAccountId,
+          [account.urn],
+          "the binding takes the account's name output",
+        );
       }
     });
 
-    it("creates the Workload Identity grants after the cluster that creates the identity pool (\"Identity Pool does not exist\" otherwise)", async () => {
+    it('creates the Workload Identity grants after the cluster that creates the identity pool ("Identity Pool does not exist" otherwise)', async () => {
       const result = await run(() => {
-        const cluster = new gcp.container.Cluster("gke", { location: "us-central1", workloadIdentityConfig: { workloadPool: "acme-test.svc.id.goog" } });
+        const cluster = new gcp.container.Cluster("gke", {
+          location: "us-central1",
+          workloadIdentityConfig: { workloadPool: "acme-test.svc.id.goog" },
+        });
         new WorkloadIdentity("wi", args({ cluster }));
       });
       const clusterUrn = one(result, "gcp:container/cluster:Cluster").urn;
-      for (const binding of all(result, WI_MEMBER)) assert.ok(binding.options.dependsOn.includes(clusterUrn), binding.urn);
+      for (const binding of all(result, WI_MEMBER))
+        assert.ok(binding.options.dependsOn.includes(clusterUrn), binding.urn);
       assert.ok(!one(result, ACCOUNT).options.dependsOn.includes(clusterUrn), "the account itself need not wait");
     });
 
@@ -108,18 +139,37 @@ describe("WorkloadIdentity", () => {
     });
 
     it("workloadIdentityMember names a KSA the way GKE Workload Identity does", () => {
-      assert.strictEqual(workloadIdentityMember("acme-test", { namespace: "model-registry", name: "model-registry" }),
-        "serviceAccount:acme-test.svc.id.goog[model-registry/model-registry]");
-      assert.strictEqual(workloadIdentityMember("other-proj", { namespace: "team-a", name: "serving.v1" }),
-        "serviceAccount:other-proj.svc.id.goog[team-a/serving.v1]");
+      assert.strictEqual(
+        workloadIdentityMember("acme-test", { namespace: "model-registry", name: "model-registry" }),
+        "serviceAccount:acme-test.svc.id.goog[model-registry/model-registry]",
+      );
+      assert.strictEqual(
+        workloadIdentityMember("other-proj", { namespace: "team-a", name: "serving.v1" }),
+        "serviceAccount:other-proj.svc.id.goog[team-a/serving.v1]",
+      );
     });
   });
 
   describe("validation", () => {
     const cases: Array<[string, WorkloadIdentityArgs["kubernetesServiceAccounts"], RegExp]> = [
-      ["an invalid namespace", [{ namespace: "Team_A", name: "training" }], /Team_A\/training is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/],
-      ["an invalid service account name", [{ namespace: "team-a", name: "Training_SA" }], /team-a\/Training_SA is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/],
-      ["one invalid entry among valid ones", [{ namespace: "team-a", name: "training" }, { namespace: "-team-b", name: "training" }], /-team-b\/training is not a Kubernetes namespace/],
+      [
+        "an invalid namespace",
+        [{ namespace: "Team_A", name: "training" }],
+        /Team_A\/training is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/,
+      ],
+      [
+        "an invalid service account name",
+        [{ namespace: "team-a", name: "Training_SA" }],
+        /team-a\/Training_SA is not a Kubernetes namespace\/name; allowed: lower-case letters, digits and '-'/,
+      ],
+      [
+        "one invalid entry among valid ones",
+        [
+          { namespace: "team-a", name: "training" },
+          { namespace: "-team-b", name: "training" },
+        ],
+        /-team-b\/training is not a Kubernetes namespace/,
+      ],
     ];
     for (const [what, kubernetesServiceAccounts, message] of cases) {
       it(`refuses ${what}, naming the identity, and creates no service account or binding`, async () => {

@@ -1,10 +1,10 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../scripts/plan";
-import { ROOT, captureOutput } from "../helpers/run";
+import { captureOutput, ROOT } from "../helpers/run";
 
 /**
  * Bad stack files through the real `plan` command: each exits 2 with one line that names the stack
@@ -21,12 +21,26 @@ const GOOD: Config = {
   "cnai-platform:zones": ["us-central1-a"],
   "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
   "cnai-platform:gpuPools": [
-    { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" },
-    { name: "train", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "training" },
+    {
+      name: "l4",
+      machineType: "g2-standard-8",
+      accelerator: { type: "nvidia-l4" },
+      autoscaling: { max: 2 },
+      workloadType: "inference",
+    },
+    {
+      name: "train",
+      machineType: "g2-standard-8",
+      accelerator: { type: "nvidia-l4" },
+      autoscaling: { max: 2 },
+      workloadType: "training",
+    },
   ],
 };
 
-const pool = (changes: Config) => ({ "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }] });
+const pool = (changes: Config) => ({
+  "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }],
+});
 
 interface Case {
   what: string;
@@ -39,72 +53,296 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { what: "an unknown top-level key (a typo)", config: { "cnai-platform:gpuPool": [] }, expect: /cnai-platform:gpuPool: unknown key; allowed: one of profile, prefix, team, costCenter/ },
-  { what: "an unknown nested key", config: { "cnai-platform:cluster": { relaseChannel: "STABLE" } }, expect: /cnai-platform:cluster\.relaseChannel: unknown key; allowed: one of location, releaseChannel/ },
-  { what: "an unknown key in a GPU pool", config: pool({ accelerator: { typ: "nvidia-l4" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.typ: unknown key; allowed: one of type, count/ },
-  { what: "a string where a number belongs", config: pool({ autoscaling: { max: "two" } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got "two"; allowed: an integer from 1 to 1000/ },
-  { what: "a string where a boolean belongs", config: { "cnai-platform:cluster": { privateEndpoint: "yes" } }, expect: /cnai-platform:cluster\.privateEndpoint: got "yes"; allowed: true or false/ },
-  { what: "a fractional GPU count", config: pool({ accelerator: { type: "nvidia-l4", count: 1.5 } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 1\.5; allowed: an integer from 1 to 16/ },
-  { what: "a pool maximum of zero", config: pool({ autoscaling: { max: 0 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/ },
-  { what: "a system pool above its range", config: { "cnai-platform:cluster": { systemPool: { max: 500 } } }, expect: /cnai-platform:cluster\.systemPool\.max: got 500; allowed: an integer from 1 to 100/ },
-  { what: "a GPU pool minimum above its maximum", config: pool({ autoscaling: { min: 3, max: 2 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 3; allowed: at most autoscaling\.max \(2\)/ },
-  { what: "a system pool minimum above its maximum", config: { "cnai-platform:cluster": { systemPool: { min: 4, max: 2 } } }, expect: /cnai-platform:cluster\.systemPool\.min: got 4; allowed: at most cluster\.systemPool\.max \(2\)/ },
-  { what: "an unknown accelerator", config: pool({ accelerator: { type: "nvidia-l5" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l5"; allowed: one of "nvidia-tesla-t4", "nvidia-l4"/ },
-  { what: "a machine type that does not carry the accelerator", config: pool({ machineType: "a2-highgpu-1g" }), expect: /cnai-platform:gpuPools\[0\]\.machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4: g2-standard-4/ },
-  { what: "a GPU count the machine type cannot hold", config: pool({ accelerator: { type: "nvidia-l4", count: 4 } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 4; allowed: 1 for g2-standard-8/ },
-  { what: "an unknown region", config: { "gcp:region": "mars-east1" }, expect: /gcp:region: got "mars-east1"; allowed: a Google Cloud region: africa-south1/ },
-  { what: "an unknown zone", config: { "cnai-platform:zones": ["us-central1-z"] }, expect: /cnai-platform:zones\[0\]: got "us-central1-z"; allowed: a zone of us-central1: us-central1-a, us-central1-b, us-central1-c, us-central1-f/ },
-  { what: "a pool zone that does not offer the accelerator", config: pool({ zones: ["us-central1-f"] }), expect: /cnai-platform:gpuPools\[0\]\.zones\[0\]: got "us-central1-f"; allowed: a zone of us-central1 that offers nvidia-l4: us-central1-a, us-central1-b, us-central1-c/ },
-  { what: "cluster zones where the accelerator is not offered", config: { "cnai-platform:zones": ["us-central1-f"] }, expect: /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l4"; allowed: an accelerator offered in the cluster zones \(us-central1-f\)/ },
-  { what: "a team that is not a label value", config: { "cnai-platform:team": "ML Team" }, expect: /cnai-platform:team: got "ML Team"; allowed: a GCP label value: lower-case letters/ },
-  { what: "a cost center that is not a label value", config: { "cnai-platform:costCenter": "CC/1001" }, expect: /cnai-platform:costCenter: got "CC\/1001"; allowed: a GCP label value/ },
-  { what: "a malformed label key", config: { "cnai-platform:labels": { Owner: "sre" } }, expect: /cnai-platform:labels\.Owner: got "Owner"; allowed: a GCP label key/ },
-  { what: "a malformed label value", config: { "cnai-platform:labels": { owner: "SRE Team" } }, expect: /cnai-platform:labels\.owner: got "SRE Team"; allowed: a GCP label value/ },
-  { what: "a label the blueprint sets itself", config: { "cnai-platform:labels": { env: "production" } }, expect: /cnai-platform:labels\.env: got "env"; allowed: a label key other than the ones the blueprint sets/ },
-  { what: "a CIDR with an impossible prefix", config: { "cnai-platform:network": { subnetCidr: "10.10.0.0/33" } }, expect: /cnai-platform:network\.subnetCidr: got "10\.10\.0\.0\/33"; allowed: the node subnet range as an IPv4 CIDR block/ },
-  { what: "a control plane range that is not a /28", config: { "cnai-platform:network": { masterCidr: "172.16.0.0/24" } }, expect: /cnai-platform:network\.masterCidr: got "172\.16\.0\.0\/24"; allowed: a \/28 block for the control plane/ },
-  { what: "a malformed project id", config: { "gcp:project": "Acme_Dev" }, expect: /gcp:project: got "Acme_Dev"; allowed: a GCP project id/ },
-  { what: "a missing project", remove: ["gcp:project"], expect: /gcp:project: got nothing \(the key is missing\); allowed: a string/ },
-  { what: "a missing team", remove: ["cnai-platform:team"], expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a string/ },
-  { what: "a missing budget", remove: ["cnai-platform:observability"], expect: /cnai-platform:observability\.budget: got nothing \(the key is missing\); allowed: a mapping with keys billingAccount, monthlyUsd, thresholds/ },
-  { what: "a malformed billing account", config: { "cnai-platform:observability": { budget: { billingAccount: "01a2b3-c4d5e6-f7a8b9", monthlyUsd: 10 } } }, expect: /cnai-platform:observability\.budget\.billingAccount: got "01a2b3-c4d5e6-f7a8b9"; allowed: a billing account id/ },
-  { what: "an unknown release channel", config: { "cnai-platform:cluster": { releaseChannel: "FAST" } }, expect: /cnai-platform:cluster\.releaseChannel: got "FAST"; allowed: one of "RAPID", "REGULAR", "STABLE"/ },
-  { what: "reservation capacity without a reservation", config: pool({ capacity: { type: "reservation" } }), expect: /cnai-platform:gpuPools\[0\]\.capacity\.reservation: got nothing \(the key is missing\); allowed: \{ affinity: any \| specific, name \} when capacity\.type is reservation/ },
-  { what: "queued capacity with warm nodes", config: pool({ capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 1; allowed: 0 for queued capacity/ },
-  { what: "flex-start capacity balancing zones (GKE creates DWS pools with --location-policy=ANY)", config: pool({ capacity: { type: "flex-start" }, autoscaling: { min: 0, max: 2, locationPolicy: "BALANCED" } }), expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.locationPolicy: got "BALANCED"; allowed: ANY for flex-start capacity/ },
-  { what: "MIG partitions on a GPU without MIG", config: pool({ accelerator: { type: "nvidia-l4", migPartitionSize: "1g.5gb" } }), expect: /cnai-platform:gpuPools\[0\]\.accelerator\.migPartitionSize: got "1g\.5gb"; allowed: nothing: nvidia-l4 has no MIG/ },
-  { what: "two GPU pools with one name", config: { "cnai-platform:gpuPools": [(GOOD["cnai-platform:gpuPools"] as Config[])[0], (GOOD["cnai-platform:gpuPools"] as Config[])[0]] }, expect: /cnai-platform:gpuPools\[1\]\.name: got "l4"; allowed: a name no other GPU pool uses/ },
-  { what: "an unknown profile", config: { "cnai-platform:profile": "production" }, expect: /cnai-platform:profile: got "production"; allowed: one of "dev", "staging", "prod"/ },
-  { what: "a fork that names no profile", stack: "research", expect: /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/ },
+  {
+    what: "an unknown top-level key (a typo)",
+    config: { "cnai-platform:gpuPool": [] },
+    expect: /cnai-platform:gpuPool: unknown key; allowed: one of profile, prefix, team, costCenter/,
+  },
+  {
+    what: "an unknown nested key",
+    config: { "cnai-platform:cluster": { relaseChannel: "STABLE" } },
+    expect: /cnai-platform:cluster\.relaseChannel: unknown key; allowed: one of location, releaseChannel/,
+  },
+  {
+    what: "an unknown key in a GPU pool",
+    config: pool({ accelerator: { typ: "nvidia-l4" } }),
+    expect: /cnai-platform:gpuPools\[0\]\.accelerator\.typ: unknown key; allowed: one of type, count/,
+  },
+  {
+    what: "a string where a number belongs",
+    config: pool({ autoscaling: { max: "two" } }),
+    expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got "two"; allowed: an integer from 1 to 1000/,
+  },
+  {
+    what: "a string where a boolean belongs",
+    config: { "cnai-platform:cluster": { privateEndpoint: "yes" } },
+    expect: /cnai-platform:cluster\.privateEndpoint: got "yes"; allowed: true or false/,
+  },
+  {
+    what: "a fractional GPU count",
+    config: pool({ accelerator: { type: "nvidia-l4", count: 1.5 } }),
+    expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 1\.5; allowed: an integer from 1 to 16/,
+  },
+  {
+    what: "a pool maximum of zero",
+    config: pool({ autoscaling: { max: 0 } }),
+    expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/,
+  },
+  {
+    what: "a system pool above its range",
+    config: { "cnai-platform:cluster": { systemPool: { max: 500 } } },
+    expect: /cnai-platform:cluster\.systemPool\.max: got 500; allowed: an integer from 1 to 100/,
+  },
+  {
+    what: "a GPU pool minimum above its maximum",
+    config: pool({ autoscaling: { min: 3, max: 2 } }),
+    expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 3; allowed: at most autoscaling\.max \(2\)/,
+  },
+  {
+    what: "a system pool minimum above its maximum",
+    config: { "cnai-platform:cluster": { systemPool: { min: 4, max: 2 } } },
+    expect: /cnai-platform:cluster\.systemPool\.min: got 4; allowed: at most cluster\.systemPool\.max \(2\)/,
+  },
+  {
+    what: "an unknown accelerator",
+    config: pool({ accelerator: { type: "nvidia-l5" } }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l5"; allowed: one of "nvidia-tesla-t4", "nvidia-l4"/,
+  },
+  {
+    what: "a machine type that does not carry the accelerator",
+    config: pool({ machineType: "a2-highgpu-1g" }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4: g2-standard-4/,
+  },
+  {
+    what: "a GPU count the machine type cannot hold",
+    config: pool({ accelerator: { type: "nvidia-l4", count: 4 } }),
+    expect: /cnai-platform:gpuPools\[0\]\.accelerator\.count: got 4; allowed: 1 for g2-standard-8/,
+  },
+  {
+    what: "an unknown region",
+    config: { "gcp:region": "mars-east1" },
+    expect: /gcp:region: got "mars-east1"; allowed: a Google Cloud region: africa-south1/,
+  },
+  {
+    what: "an unknown zone",
+    config: { "cnai-platform:zones": ["us-central1-z"] },
+    expect:
+      /cnai-platform:zones\[0\]: got "us-central1-z"; allowed: a zone of us-central1: us-central1-a, us-central1-b, us-central1-c, us-central1-f/,
+  },
+  {
+    what: "a pool zone that does not offer the accelerator",
+    config: pool({ zones: ["us-central1-f"] }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.zones\[0\]: got "us-central1-f"; allowed: a zone of us-central1 that offers nvidia-l4: us-central1-a, us-central1-b, us-central1-c/,
+  },
+  {
+    what: "cluster zones where the accelerator is not offered",
+    config: { "cnai-platform:zones": ["us-central1-f"] },
+    expect:
+      /cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l4"; allowed: an accelerator offered in the cluster zones \(us-central1-f\)/,
+  },
+  {
+    what: "a team that is not a label value",
+    config: { "cnai-platform:team": "ML Team" },
+    expect: /cnai-platform:team: got "ML Team"; allowed: a GCP label value: lower-case letters/,
+  },
+  {
+    what: "a cost center that is not a label value",
+    config: { "cnai-platform:costCenter": "CC/1001" },
+    expect: /cnai-platform:costCenter: got "CC\/1001"; allowed: a GCP label value/,
+  },
+  {
+    what: "a malformed label key",
+    config: { "cnai-platform:labels": { Owner: "sre" } },
+    expect: /cnai-platform:labels\.Owner: got "Owner"; allowed: a GCP label key/,
+  },
+  {
+    what: "a malformed label value",
+    config: { "cnai-platform:labels": { owner: "SRE Team" } },
+    expect: /cnai-platform:labels\.owner: got "SRE Team"; allowed: a GCP label value/,
+  },
+  {
+    what: "a label the blueprint sets itself",
+    config: { "cnai-platform:labels": { env: "production" } },
+    expect: /cnai-platform:labels\.env: got "env"; allowed: a label key other than the ones the blueprint sets/,
+  },
+  {
+    what: "a CIDR with an impossible prefix",
+    config: { "cnai-platform:network": { subnetCidr: "10.10.0.0/33" } },
+    expect:
+      /cnai-platform:network\.subnetCidr: got "10\.10\.0\.0\/33"; allowed: the node subnet range as an IPv4 CIDR block/,
+  },
+  {
+    what: "a control plane range that is not a /28",
+    config: { "cnai-platform:network": { masterCidr: "172.16.0.0/24" } },
+    expect: /cnai-platform:network\.masterCidr: got "172\.16\.0\.0\/24"; allowed: a \/28 block for the control plane/,
+  },
+  {
+    what: "a malformed project id",
+    config: { "gcp:project": "Acme_Dev" },
+    expect: /gcp:project: got "Acme_Dev"; allowed: a GCP project id/,
+  },
+  {
+    what: "a missing project",
+    remove: ["gcp:project"],
+    expect: /gcp:project: got nothing \(the key is missing\); allowed: a string/,
+  },
+  {
+    what: "a missing team",
+    remove: ["cnai-platform:team"],
+    expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a string/,
+  },
+  {
+    what: "a missing budget",
+    remove: ["cnai-platform:observability"],
+    expect:
+      /cnai-platform:observability\.budget: got nothing \(the key is missing\); allowed: a mapping with keys billingAccount, monthlyUsd, thresholds/,
+  },
+  {
+    what: "a malformed billing account",
+    config: { "cnai-platform:observability": { budget: { billingAccount: "01a2b3-c4d5e6-f7a8b9", monthlyUsd: 10 } } },
+    expect:
+      /cnai-platform:observability\.budget\.billingAccount: got "01a2b3-c4d5e6-f7a8b9"; allowed: a billing account id/,
+  },
+  {
+    what: "an unknown release channel",
+    config: { "cnai-platform:cluster": { releaseChannel: "FAST" } },
+    expect: /cnai-platform:cluster\.releaseChannel: got "FAST"; allowed: one of "RAPID", "REGULAR", "STABLE"/,
+  },
+  {
+    what: "reservation capacity without a reservation",
+    config: pool({ capacity: { type: "reservation" } }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.capacity\.reservation: got nothing \(the key is missing\); allowed: \{ affinity: any \| specific, name \} when capacity\.type is reservation/,
+  },
+  {
+    what: "queued capacity with warm nodes",
+    config: pool({ capacity: { type: "queued" }, autoscaling: { min: 1, max: 2 } }),
+    expect: /cnai-platform:gpuPools\[0\]\.autoscaling\.min: got 1; allowed: 0 for queued capacity/,
+  },
+  {
+    what: "flex-start capacity balancing zones (GKE creates DWS pools with --location-policy=ANY)",
+    config: pool({ capacity: { type: "flex-start" }, autoscaling: { min: 0, max: 2, locationPolicy: "BALANCED" } }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.autoscaling\.locationPolicy: got "BALANCED"; allowed: ANY for flex-start capacity/,
+  },
+  {
+    what: "MIG partitions on a GPU without MIG",
+    config: pool({ accelerator: { type: "nvidia-l4", migPartitionSize: "1g.5gb" } }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.accelerator\.migPartitionSize: got "1g\.5gb"; allowed: nothing: nvidia-l4 has no MIG/,
+  },
+  {
+    what: "two GPU pools with one name",
+    config: {
+      "cnai-platform:gpuPools": [
+        (GOOD["cnai-platform:gpuPools"] as Config[])[0],
+        (GOOD["cnai-platform:gpuPools"] as Config[])[0],
+      ],
+    },
+    expect: /cnai-platform:gpuPools\[1\]\.name: got "l4"; allowed: a name no other GPU pool uses/,
+  },
+  {
+    what: "an unknown profile",
+    config: { "cnai-platform:profile": "production" },
+    expect: /cnai-platform:profile: got "production"; allowed: one of "dev", "staging", "prod"/,
+  },
+  {
+    what: "a fork that names no profile",
+    stack: "research",
+    expect:
+      /stacks\/Pulumi\.research\.yaml: cnai-platform:profile: got nothing \(the key is missing\); allowed: one of "dev", "staging", "prod" \(required for a stack not named after a profile\)/,
+  },
   {
     what: "an example job for a team the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ghosts", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          { name: "j", team: "ghosts", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 },
+        ],
+      },
+    },
     expect: /cnai-platform:training\.jobs\[0\]\.team: got "ghosts"; allowed: one of the stack's teams: ml-platform/,
   },
   {
     what: "an example job on a pool the stack does not have",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          { name: "j", team: "ml-platform", pool: "h100", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 },
+        ],
+      },
+    },
     expect: /cnai-platform:training\.jobs\[0\]\.pool: got "h100"; allowed: one of the stack's GPU pools: l4, train/,
   },
   {
     what: "a PyTorchJob without the legacy Training Operator",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", kind: "PyTorchJob", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            kind: "PyTorchJob",
+            image: "trainer:1.0.0",
+            command: ["python"],
+            gpusPerNode: 1,
+          },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.kind: got "PyTorchJob"; allowed: TrainJob, or PyTorchJob with training\.legacyTrainingOperator: true/,
   },
   {
     what: "an image that floats on :latest",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:latest", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            image: "trainer:latest",
+            command: ["python"],
+            gpusPerNode: 1,
+          },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.image: got "trainer:latest"; allowed: <image>:<tag> in the project's images repository, with a pinned tag \(not latest\)/,
   },
   {
     what: "scale to zero in Standard serving mode",
-    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", minReplicas: 0 }] } },
-    expect: /cnai-platform:serving\.models\[0\]\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", minReplicas: 0 }],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
   },
   {
     what: "a canary split in Standard serving mode",
-    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", canaryTrafficPercent: 10 }] } },
-    expect: /cnai-platform:serving\.models\[0\]\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [
+          { name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", canaryTrafficPercent: 10 },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
   },
   {
     what: "an unknown serving mode",
@@ -113,8 +351,14 @@ const CASES: Case[] = [
   },
   {
     what: "Cloud Run GPUs in a region that does not offer them",
-    config: { "gcp:region": "us-east1", "cnai-platform:zones": ["us-east1-c"], ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }), "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0", model: "chat/v1" } } },
-    expect: /cnai-platform:serving\.serverless: got "us-east1"; allowed: a stack in a region with Cloud Run GPUs \(asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4\)/,
+    config: {
+      "gcp:region": "us-east1",
+      "cnai-platform:zones": ["us-east1-c"],
+      ...pool({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4" } }),
+      "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", image: "vllm:1.0.0", model: "chat/v1" } },
+    },
+    expect:
+      /cnai-platform:serving\.serverless: got "us-east1"; allowed: a stack in a region with Cloud Run GPUs \(asia-southeast1, asia-south1, europe-west1, europe-west4, us-central1, us-east4\)/,
   },
   {
     what: "a team quota that is not a number",
@@ -124,47 +368,108 @@ const CASES: Case[] = [
   {
     what: "a Cloud SQL tier that does not exist",
     config: { "cnai-platform:modelRegistry": { database: { tier: "db-custom-3-7680" } } },
-    expect: /cnai-platform:modelRegistry\.database\.tier: got "db-custom-3-7680"; allowed: an Enterprise-edition Cloud SQL tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/,
+    expect:
+      /cnai-platform:modelRegistry\.database\.tier: got "db-custom-3-7680"; allowed: an Enterprise-edition Cloud SQL tier: db-custom-3-7680 has 3 vCPUs; allowed: 1 or an even number up to 96/,
   },
   {
     what: "force destroy outside dev",
     stack: "prod",
     config: { "cnai-platform:storage": { forceDestroy: true } },
-    expect: /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is prod\)/,
+    expect:
+      /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is prod\)/,
   },
   {
     what: "overlapping network ranges",
     config: { "cnai-platform:network": { servicesCidr: "10.10.4.0/22" } },
-    expect: /cnai-platform:network\.servicesCidr: got "10\.10\.4\.0\/22"; allowed: a range that does not overlap network\.subnetCidr \(10\.10\.0\.0\/20\)/,
+    expect:
+      /cnai-platform:network\.servicesCidr: got "10\.10\.4\.0\/22"; allowed: a range that does not overlap network\.subnetCidr \(10\.10\.0\.0\/20\)/,
   },
   {
     what: "an example job larger than its team's quota",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], nodes: 9, gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on train needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            image: "trainer:1.0.0",
+            command: ["python"],
+            nodes: 9,
+            gpusPerNode: 1,
+          },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.nodes: got 9; allowed: a size within team ml-platform's quota: 9 x 1 GPU on train needs gpus 9 > teams\[\]\.quota\.gpus 8; raise the quota or shrink the workload/,
   },
   {
     // Regression: the dev stack's time-shared L4 pool took a model asking for 2 GPUs, which GKE's kubelet
     // refuses (GKE concepts/timesharing-gpus: one time-shared GPU per container; UnexpectedAdmissionError).
     what: "a model asking for 2 GPUs on a time-shared pool",
     config: {
-      "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], accelerator: { type: "nvidia-l4", sharing: { strategy: "TIME_SHARING", maxClientsPerGpu: 4 } } }, (GOOD["cnai-platform:gpuPools"] as Config[])[1]],
-      "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", gpus: 2, maxReplicas: 1 }] },
+      "cnai-platform:gpuPools": [
+        {
+          ...(GOOD["cnai-platform:gpuPools"] as Config[])[0],
+          accelerator: { type: "nvidia-l4", sharing: { strategy: "TIME_SHARING", maxClientsPerGpu: 4 } },
+        },
+        (GOOD["cnai-platform:gpuPools"] as Config[])[1],
+      ],
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", gpus: 2, maxReplicas: 1 }],
+      },
     },
-    expect: /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: at most 1 on l4, whose GPUs are shared \(TIME_SHARING\): GKE refuses a container asking for more than one shared GPU/,
+    expect:
+      /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: at most 1 on l4, whose GPUs are shared \(TIME_SHARING\): GKE refuses a container asking for more than one shared GPU/,
   },
   {
     what: "a team name that would make an invalid namespace",
     config: { "cnai-platform:teams": [{ name: "ml-" }] },
-    expect: /cnai-platform:teams\[0\]\.name: got "ml-"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit/,
+    expect:
+      /cnai-platform:teams\[0\]\.name: got "ml-"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit/,
   },
   {
     what: "two jobs of the same name",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }, { name: "j", team: "ml-platform", pool: "train", image: "trainer:1.0.1", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[1\]\.name: got "j"; allowed: a name no other job has \(training\.jobs\[0\] is j\)/,
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            image: "trainer:1.0.0",
+            command: ["python"],
+            gpusPerNode: 1,
+          },
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            image: "trainer:1.0.1",
+            command: ["python"],
+            gpusPerNode: 1,
+          },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[1\]\.name: got "j"; allowed: a name no other job has \(training\.jobs\[0\] is j\)/,
   },
   {
     what: "a second model on a pool the stack does not have",
-    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" }, { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" }] } },
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [
+          { name: "a", team: "ml-platform", pool: "l4", storage: "gcs", path: "a/v1" },
+          { name: "b", team: "ml-platform", pool: "t4", storage: "gcs", path: "b/v1" },
+        ],
+      },
+    },
     expect: /cnai-platform:serving\.models\[1\]\.pool: got "t4"; allowed: one of the stack's GPU pools: l4, train/,
   },
   // Google's own rules and what a first `pulumi up` needs (issue 13).
@@ -172,43 +477,84 @@ const CASES: Case[] = [
     what: "a retention policy on versioned raw data (Cloud Storage refuses both on one bucket)",
     stack: "prod",
     config: { "cnai-platform:storage": { rawRetentionDays: 30 } },
-    expect: /cnai-platform:storage\.rawRetentionDays: got 30; allowed: nothing while storage\.rawVersioning is true: a retention policy together with Object Versioning, which Cloud Storage refuses on one bucket/,
+    expect:
+      /cnai-platform:storage\.rawRetentionDays: got 30; allowed: nothing while storage\.rawVersioning is true: a retention policy together with Object Versioning, which Cloud Storage refuses on one bucket/,
   },
   {
     what: "a documentation range (RFC 5737) as an authorized network",
     config: { "cnai-platform:cluster": { masterAuthorizedNetworks: [{ name: "corp-vpn", cidr: "203.0.113.0/24" }] } },
-    expect: /cnai-platform:cluster\.masterAuthorizedNetworks\[0\]\.cidr: got "203\.0\.113\.0\/24"; allowed: a range your administrators or CI connect from; 203\.0\.113\.0\/24 is in the documentation range 203\.0\.113\.0\/24 \(RFC 5737\)/,
+    expect:
+      /cnai-platform:cluster\.masterAuthorizedNetworks\[0\]\.cidr: got "203\.0\.113\.0\/24"; allowed: a range your administrators or CI connect from; 203\.0\.113\.0\/24 is in the documentation range 203\.0\.113\.0\/24 \(RFC 5737\)/,
   },
   {
     what: "a self-made compact placement on a specific reservation",
     stack: "prod",
-    config: { "cnai-platform:gpuPools": [{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], compactPlacement: true, autoscaling: { max: 2 }, capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } } }] },
-    expect: /cnai-platform:gpuPools\[0\]\.compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
+    config: {
+      "cnai-platform:gpuPools": [
+        {
+          name: "h100",
+          machineType: "a3-highgpu-8g",
+          accelerator: { type: "nvidia-h100-80gb" },
+          zones: ["us-central1-a"],
+          compactPlacement: true,
+          autoscaling: { max: 2 },
+          capacity: { type: "reservation", reservation: { affinity: "specific", name: "h100-res" } },
+        },
+      ],
+    },
+    expect:
+      /cnai-platform:gpuPools\[0\]\.compactPlacement: got true; allowed: false with a specific reservation: the reservation's VMs keep the reservation's placement/,
   },
   {
     what: "Cloud Run's vLLM image without the Docker Hub remote repository",
     config: { "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1" } } },
-    expect: /cnai-platform:serving\.serverless\.image: got nothing \(the key is missing\); allowed: an image of the project's images repository \(<name>:<tag>\), or artifactRegistry\.remoteCaches: true so vLLM's vllm\/vllm-openai:v0\.11\.0 comes through the Docker Hub remote repository/,
+    expect:
+      /cnai-platform:serving\.serverless\.image: got nothing \(the key is missing\); allowed: an image of the project's images repository \(<name>:<tag>\), or artifactRegistry\.remoteCaches: true so vLLM's vllm\/vllm-openai:v0\.11\.0 comes through the Docker Hub remote repository/,
   },
   {
     what: "a Cloud Run --model argument besides serving.serverless.model",
-    config: { "cnai-platform:artifactRegistry": { remoteCaches: true }, "cnai-platform:serving": { mode: "Standard", serverless: { name: "s", model: "chat/v1", args: ["--model=/models/other"] } } },
-    expect: /cnai-platform:serving\.serverless\.args: got \["--model=\/models\/other"\]; allowed: server arguments other than --model and --port/,
+    config: {
+      "cnai-platform:artifactRegistry": { remoteCaches: true },
+      "cnai-platform:serving": {
+        mode: "Standard",
+        serverless: { name: "s", model: "chat/v1", args: ["--model=/models/other"] },
+      },
+    },
+    expect:
+      /cnai-platform:serving\.serverless\.args: got \["--model=\/models\/other"\]; allowed: server arguments other than --model and --port/,
   },
   {
     what: "a training job on a serving pool (training and serving capacity are kept apart by queue)",
-    config: { "cnai-platform:training": { legacyTrainingOperator: false, jobs: [{ name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 }] } },
-    expect: /cnai-platform:training\.jobs\[0\]\.pool: got "l4"; allowed: a training or data pool \(l4 is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity\): train/,
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          { name: "j", team: "ml-platform", pool: "l4", image: "trainer:1.0.0", command: ["python"], gpusPerNode: 1 },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.pool: got "l4"; allowed: a training or data pool \(l4 is an inference pool, kept out of Kueue's training queue so jobs cannot take serving capacity\): train/,
   },
   {
     what: "a model on a training pool",
-    config: { "cnai-platform:serving": { mode: "Standard", models: [{ name: "m", team: "ml-platform", pool: "train", storage: "gcs", path: "m/v1" }] } },
-    expect: /cnai-platform:serving\.models\[0\]\.pool: got "train"; allowed: an inference pool \(train is a training pool, whose capacity Kueue gives to training jobs\)/,
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ name: "m", team: "ml-platform", pool: "train", storage: "gcs", path: "m/v1" }],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.pool: got "train"; allowed: an inference pool \(train is a training pool, whose capacity Kueue gives to training jobs\)/,
   },
-  { what: "a YAML syntax error", raw: "config:\n  gcp:project: acme\n   bad-indent: [\n", expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/ },
+  {
+    what: "a YAML syntax error",
+    raw: "config:\n  gcp:project: acme\n   bad-indent: [\n",
+    expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/,
+  },
 ];
 
-describe("bad stack configuration", function () {
+describe("bad stack configuration", () => {
   let project: string;
 
   before(() => {
@@ -216,7 +562,12 @@ describe("bad stack configuration", function () {
     fs.mkdirSync(path.join(project, "stacks"));
     fs.writeFileSync(
       path.join(project, "Pulumi.yaml"),
-      stringify({ name: "cnai-platform", runtime: "nodejs", main: path.join(ROOT, "stacks", "index.ts"), stackConfigDir: "stacks" }),
+      stringify({
+        name: "cnai-platform",
+        runtime: "nodejs",
+        main: path.join(ROOT, "stacks", "index.ts"),
+        stackConfigDir: "stacks",
+      }),
     );
   });
   after(() => fs.rmSync(project, { recursive: true, force: true }));
@@ -232,7 +583,9 @@ describe("bad stack configuration", function () {
       fs.writeFileSync(file, c.raw ?? stringify({ config }));
       const out = path.join(project, "out", stack);
       try {
-        const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--root", project, "--out", out]));
+        const { result, stdout, stderr } = await captureOutput(() =>
+          main(["--stack", stack, "--root", project, "--out", out]),
+        );
         assert.strictEqual(result, 2, `exit status (stderr: ${stderr})`);
         assert.strictEqual(stdout, "");
         assert.match(stderr, new RegExp(`stacks/Pulumi\\.${stack}\\.yaml`));
@@ -247,9 +600,16 @@ describe("bad stack configuration", function () {
 
   it("reports every problem of a file at once, one line each", async () => {
     const stack = "dev";
-    const config = { ...GOOD, "cnai-platform:team": "ML", "cnai-platform:colour": "red", ...pool({ autoscaling: { max: -1 } }) };
+    const config = {
+      ...GOOD,
+      "cnai-platform:team": "ML",
+      "cnai-platform:colour": "red",
+      ...pool({ autoscaling: { max: -1 } }),
+    };
     fs.writeFileSync(path.join(project, "stacks", `Pulumi.${stack}.yaml`), stringify({ config }));
-    const { result, stderr } = await captureOutput(() => main(["--stack", stack, "--root", project, "--out", path.join(project, "out", stack)]));
+    const { result, stderr } = await captureOutput(() =>
+      main(["--stack", stack, "--root", project, "--out", path.join(project, "out", stack)]),
+    );
     assert.strictEqual(result, 2);
     assert.match(stderr, /\(3 problems\); nothing was created:/);
     assert.match(stderr, /cnai-platform:team: got "ML"/);
@@ -258,7 +618,9 @@ describe("bad stack configuration", function () {
   });
 
   it("names a missing stack file and the stacks that exist", async () => {
-    const { result, stderr } = await captureOutput(() => main(["--stack", "qa", "--root", ROOT, "--out", path.join(project, "out", "qa")]));
+    const { result, stderr } = await captureOutput(() =>
+      main(["--stack", "qa", "--root", ROOT, "--out", path.join(project, "out", "qa")]),
+    );
     assert.strictEqual(result, 2);
     assert.match(stderr, /no stack file stacks\/Pulumi\.qa\.yaml for stack "qa"; stacks: dev, prod, staging/);
   });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { resolveConfig } from "../../stacks/config/load";
 import { defaultPrefix } from "../../stacks/config/profiles";
 
@@ -7,7 +7,9 @@ const minimal = (extra: Record<string, string> = {}) => ({
   "gcp:region": "us-central1",
   "cnai-platform:team": "ml",
   "cnai-platform:costCenter": "cc-1",
-  "cnai-platform:observability": JSON.stringify({ budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
+  "cnai-platform:observability": JSON.stringify({
+    budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+  }),
   ...extra,
 });
 
@@ -20,10 +22,28 @@ describe("environment profiles", () => {
     assert.strictEqual(profile, "dev");
     assert.deepStrictEqual(settings.zones, ["us-central1-a"]);
     assert.deepStrictEqual(
-      { location: settings.cluster.location, channel: settings.cluster.releaseChannel, protection: settings.cluster.deletionProtection, autoscaler: settings.cluster.autoscalingProfile, privateEndpoint: settings.cluster.privateEndpoint },
-      { location: "zonal", channel: "REGULAR", protection: false, autoscaler: "OPTIMIZE_UTILIZATION", privateEndpoint: false },
+      {
+        location: settings.cluster.location,
+        channel: settings.cluster.releaseChannel,
+        protection: settings.cluster.deletionProtection,
+        autoscaler: settings.cluster.autoscalingProfile,
+        privateEndpoint: settings.cluster.privateEndpoint,
+      },
+      {
+        location: "zonal",
+        channel: "REGULAR",
+        protection: false,
+        autoscaler: "OPTIMIZE_UTILIZATION",
+        privateEndpoint: false,
+      },
     );
-    assert.deepStrictEqual(settings.cluster.systemPool, { machineType: "e2-standard-4", min: 1, max: 3, spot: true, diskSizeGb: 50 });
+    assert.deepStrictEqual(settings.cluster.systemPool, {
+      machineType: "e2-standard-4",
+      min: 1,
+      max: 3,
+      spot: true,
+      diskSizeGb: 50,
+    });
     assert.deepStrictEqual(settings.encryption, { customerManagedKeys: false, keyRotationDays: 90 });
     assert.strictEqual(settings.prefix, "cnai-dev");
   });
@@ -31,30 +51,53 @@ describe("environment profiles", () => {
   it("staging: regional over three zones, deletion protection, on-demand system pool", () => {
     const { settings } = settingsOf("staging");
     assert.deepStrictEqual(settings.zones, ["us-central1-a", "us-central1-b", "us-central1-c"]);
-    assert.deepStrictEqual([settings.cluster.location, settings.cluster.deletionProtection, settings.cluster.systemPool.spot], ["regional", true, false]);
+    assert.deepStrictEqual(
+      [settings.cluster.location, settings.cluster.deletionProtection, settings.cluster.systemPool.spot],
+      ["regional", true, false],
+    );
     assert.strictEqual(settings.encryption.customerManagedKeys, false);
   });
 
   it("prod: regional, STABLE, deletion protection, customer-managed keys, a larger on-demand system pool", () => {
     const { settings } = settingsOf("prod");
     assert.deepStrictEqual(
-      [settings.cluster.location, settings.cluster.releaseChannel, settings.cluster.deletionProtection, settings.encryption.customerManagedKeys],
+      [
+        settings.cluster.location,
+        settings.cluster.releaseChannel,
+        settings.cluster.deletionProtection,
+        settings.encryption.customerManagedKeys,
+      ],
       ["regional", "STABLE", true, true],
     );
-    assert.deepStrictEqual(settings.cluster.systemPool, { machineType: "e2-standard-8", min: 3, max: 6, spot: false, diskSizeGb: 100 });
+    assert.deepStrictEqual(settings.cluster.systemPool, {
+      machineType: "e2-standard-8",
+      min: 3,
+      max: 6,
+      spot: false,
+      diskSizeGb: 100,
+    });
   });
 
   it("GPU pools get their profile's capacity (spot outside prod, on demand in prod) and the schema's defaults", () => {
-    const pools = JSON.stringify([{ name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 } }]);
+    const pools = JSON.stringify([
+      { name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 } },
+    ]);
     const dev = settingsOf("dev", { "cnai-platform:gpuPools": pools }).settings.gpuPools[0];
     assert.deepStrictEqual(dev, {
-      name: "l4", machineType: "g2-standard-8",
+      name: "l4",
+      machineType: "g2-standard-8",
       accelerator: { type: "nvidia-l4", driverVersion: "DEFAULT" },
       autoscaling: { min: 0, max: 2, locationPolicy: "ANY" },
       capacity: { type: "spot" },
-      compactPlacement: false, workloadType: "training", diskSizeGb: 200, imageStreaming: true,
+      compactPlacement: false,
+      workloadType: "training",
+      diskSizeGb: 200,
+      imageStreaming: true,
     });
-    assert.strictEqual(settingsOf("prod", { "cnai-platform:gpuPools": pools }).settings.gpuPools[0].capacity.type, "on-demand");
+    assert.strictEqual(
+      settingsOf("prod", { "cnai-platform:gpuPools": pools }).settings.gpuPools[0].capacity.type,
+      "on-demand",
+    );
   });
 
   it("a fork picks its profile by name and overrides only what it sets; lists replace, mappings merge", () => {
@@ -70,7 +113,13 @@ describe("environment profiles", () => {
     });
     assert.deepStrictEqual([stack, profile, settings.prefix], ["research-eu", "prod", "cnai-research-eu"]);
     assert.strictEqual(settings.cluster.releaseChannel, "REGULAR");
-    assert.deepStrictEqual(settings.cluster.systemPool, { machineType: "e2-standard-8", min: 3, max: 4, spot: false, diskSizeGb: 100 });
+    assert.deepStrictEqual(settings.cluster.systemPool, {
+      machineType: "e2-standard-8",
+      min: 3,
+      max: 4,
+      spot: false,
+      diskSizeGb: 100,
+    });
     assert.deepStrictEqual(settings.zones, ["europe-north1-b"]);
     assert.strictEqual(settings.cluster.deletionProtection, true);
   });
@@ -82,7 +131,10 @@ describe("environment profiles", () => {
   });
 
   it("reads scalar config as the CLI passes it: text for strings, JSON for numbers and booleans in mappings", () => {
-    const { settings } = settingsOf("dev", { "cnai-platform:costCenter": "1001", "cnai-platform:encryption": '{"customerManagedKeys":true,"keyRotationDays":30}' });
+    const { settings } = settingsOf("dev", {
+      "cnai-platform:costCenter": "1001",
+      "cnai-platform:encryption": '{"customerManagedKeys":true,"keyRotationDays":30}',
+    });
     assert.strictEqual(settings.costCenter, "1001");
     assert.deepStrictEqual(settings.encryption, { customerManagedKeys: true, keyRotationDays: 30 });
   });

@@ -1,9 +1,19 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
-import { type CrdIndex, type KubernetesObject, LazyValidators, checkObjects, closeSchema, conformanceCrdDir, crdSearchPath, loadCrds, untranslatedPatterns } from "../../scripts/lib/conformance";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ensureCrds } from "../../scripts/ensure-crds";
+import {
+  type CrdIndex,
+  checkObjects,
+  closeSchema,
+  conformanceCrdDir,
+  crdSearchPath,
+  type KubernetesObject,
+  LazyValidators,
+  loadCrds,
+  untranslatedPatterns,
+} from "../../scripts/lib/conformance";
+import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
 import { DiskCache } from "../../scripts/lib/disk-cache";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -17,7 +27,7 @@ import { stackRun } from "../helpers/stacks";
  * $CNAI_CRD_DIR, .cache/crds (npm run fetch-crds) or ../shared/fixtures/crds. Outside CI the suite
  * skips when there are none; in CI (CI=true) that is a failure.
  */
-describe("conformance", function () {
+describe("conformance", () => {
   let crds: CrdIndex;
   let CRD_DIR: string;
 
@@ -29,11 +39,21 @@ describe("conformance", function () {
   });
 
   it("has a schema for every pinned CRD, and the download table names exactly the CRD files present", () => {
-    const files = fs.readdirSync(CRD_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = fs
+      .readdirSync(CRD_DIR)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
     assert.deepStrictEqual(CRD_SOURCES.flatMap((s) => s.files).sort(), files);
-    assert.strictEqual(crdUrl(CRD_SOURCES[0], CRD_SOURCES[0].files[0]), "https://raw.githubusercontent.com/kserve/kserve/v0.20.0/config/crd/full/serving.kserve.io_inferenceservices.yaml");
+    assert.strictEqual(
+      crdUrl(CRD_SOURCES[0], CRD_SOURCES[0].files[0]),
+      "https://raw.githubusercontent.com/kserve/kserve/v0.20.0/config/crd/full/serving.kserve.io_inferenceservices.yaml",
+    );
     assert.ok(crds.validators.size >= 22, `${crds.validators.size} served versions`);
-    assert.deepStrictEqual(crds.validators.untranslatablePatterns(), [], "every CRD pattern compiles as a JavaScript regular expression");
+    assert.deepStrictEqual(
+      crds.validators.untranslatablePatterns(),
+      [],
+      "every CRD pattern compiles as a JavaScript regular expression",
+    );
     assert.deepStrictEqual(untranslatedPatterns, [], "and none failed in the validators compiled so far");
   });
 
@@ -46,7 +66,19 @@ describe("conformance", function () {
       assert.ok(report.coreObjects >= 30, `${report.coreObjects} core objects`);
       assert.strictEqual(report.customResources + report.coreObjects, objects.length);
       const kinds = new Set(objects.map((o) => o.kind));
-      for (const kind of ["TrainJob", "ClusterTrainingRuntime", "InferenceService", "ClusterQueue", "LocalQueue", "ResourceFlavor", "WorkloadPriorityClass", "Cohort", "NetworkPolicy", "ResourceQuota", "LimitRange"]) {
+      for (const kind of [
+        "TrainJob",
+        "ClusterTrainingRuntime",
+        "InferenceService",
+        "ClusterQueue",
+        "LocalQueue",
+        "ResourceFlavor",
+        "WorkloadPriorityClass",
+        "Cohort",
+        "NetworkPolicy",
+        "ResourceQuota",
+        "LimitRange",
+      ]) {
         if (stack === "dev" && kind === "TrainJob") continue;
         assert.ok(kinds.has(kind), `${stack} declares a ${kind}`);
       }
@@ -55,40 +87,89 @@ describe("conformance", function () {
   }
 
   describe("the validator fails what Kubernetes would prune or refuse", () => {
-    const check = (object: KubernetesObject) => checkObjects([object], crds).then((r) => r.problems.map((p) => `${p.path} ${p.message}`));
+    const check = (object: KubernetesObject) =>
+      checkObjects([object], crds).then((r) => r.problems.map((p) => `${p.path} ${p.message}`));
 
     it("a misspelled field of a custom resource", async () => {
       assert.deepStrictEqual(
-        await check({ apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: "q", namespace: "team-a" }, spec: { clusterQeue: "gpu" } }),
+        await check({
+          apiVersion: "kueue.x-k8s.io/v1beta2",
+          kind: "LocalQueue",
+          metadata: { name: "q", namespace: "team-a" },
+          spec: { clusterQeue: "gpu" },
+        }),
         ['/spec unknown field "clusterQeue"'],
       );
     });
 
     it("a wrong type, a missing required field, a malformed quantity", async () => {
       const problems = await check({
-        apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ClusterQueue", metadata: { name: "q" },
-        spec: { resourceGroups: [{ coveredResources: ["cpu"], flavors: [{ name: "f", resources: [{ name: "cpu", nominalQuota: "lots" }] }] }], cohortName: 5 },
+        apiVersion: "kueue.x-k8s.io/v1beta2",
+        kind: "ClusterQueue",
+        metadata: { name: "q" },
+        spec: {
+          resourceGroups: [
+            { coveredResources: ["cpu"], flavors: [{ name: "f", resources: [{ name: "cpu", nominalQuota: "lots" }] }] },
+          ],
+          cohortName: 5,
+        },
       });
-      assert.ok(problems.some((p) => p.startsWith("/spec/cohortName must be string")), problems.join("\n"));
-      assert.ok(problems.some((p) => p.includes("nominalQuota must match pattern")), problems.join("\n"));
-      const required = await check({ apiVersion: "trainer.kubeflow.org/v1alpha1", kind: "TrainJob", metadata: { name: "j", namespace: "n" }, spec: {} });
-      assert.ok(required.some((p) => p.includes("must have required property 'runtimeRef'")), required.join("\n"));
+      assert.ok(
+        problems.some((p) => p.startsWith("/spec/cohortName must be string")),
+        problems.join("\n"),
+      );
+      assert.ok(
+        problems.some((p) => p.includes("nominalQuota must match pattern")),
+        problems.join("\n"),
+      );
+      const required = await check({
+        apiVersion: "trainer.kubeflow.org/v1alpha1",
+        kind: "TrainJob",
+        metadata: { name: "j", namespace: "n" },
+        spec: {},
+      });
+      assert.ok(
+        required.some((p) => p.includes("must have required property 'runtimeRef'")),
+        required.join("\n"),
+      );
     });
 
     it("a version the CRD does not serve, and a group with no CRD", async () => {
-      assert.match((await check({ apiVersion: "kueue.x-k8s.io/v1alpha9", kind: "LocalQueue", metadata: { name: "q", namespace: "n" } }))[0], /no served version v1alpha9 of LocalQueue/);
-      assert.match((await check({ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "n" } }))[0], /no schema: widgets\.example\.com\/v1 .*npm run fetch-crds/);
+      assert.match(
+        (
+          await check({
+            apiVersion: "kueue.x-k8s.io/v1alpha9",
+            kind: "LocalQueue",
+            metadata: { name: "q", namespace: "n" },
+          })
+        )[0],
+        /no served version v1alpha9 of LocalQueue/,
+      );
+      assert.match(
+        (
+          await check({ apiVersion: "widgets.example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "n" } })
+        )[0],
+        /no schema: widgets\.example\.com\/v1 .*npm run fetch-crds/,
+      );
     });
 
     it("core objects: a wrong type, and names and labels Kubernetes refuses", async () => {
       const problems = await check({
-        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "Bad_Name", namespace: "n", labels: { "a/b/c": "x", ok: "not ok!" } },
-        spec: { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: "http" }] }] } } },
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "Bad_Name", namespace: "n", labels: { "a/b/c": "x", ok: "not ok!" } },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: { spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: "http" }] }] } },
+        },
       });
       assert.ok(problems.includes('/metadata/name "Bad_Name" is not a DNS subdomain name'), problems.join("\n"));
       assert.ok(problems.includes('/metadata/labels/a/b/c "a/b/c" is not a valid label key'), problems.join("\n"));
       assert.ok(problems.includes('/metadata/labels/ok "not ok!" is not a valid label value'), problems.join("\n"));
-      assert.ok(problems.some((p) => p.startsWith("/spec/template/spec/containers/0/ports/0/containerPort must be integer")), problems.join("\n"));
+      assert.ok(
+        problems.some((p) => p.startsWith("/spec/template/spec/containers/0/ports/0/containerPort must be integer")),
+        problems.join("\n"),
+      );
     });
 
     it("closes objects that list properties, but not maps or objects that keep unknown fields", () => {
@@ -109,10 +190,21 @@ describe("conformance", function () {
 });
 
 describe("compiled CRD validators on disk", () => {
-  const crd = (source: string) => new Map([["example.dev/v1/Widget", {
-    source,
-    schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "string", pattern: "(?i)^(small|large)$" } } } } },
-  }]]);
+  const crd = (source: string) =>
+    new Map([
+      [
+        "example.dev/v1/Widget",
+        {
+          source,
+          schema: {
+            type: "object",
+            properties: {
+              spec: { type: "object", properties: { size: { type: "string", pattern: "(?i)^(small|large)$" } } },
+            },
+          },
+        },
+      ],
+    ]);
   const errors = (validators: LazyValidators, object: unknown) => {
     const validate = validators.get("example.dev/v1/Widget")!;
     return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`);
@@ -128,13 +220,27 @@ describe("compiled CRD validators on disk", () => {
 
     const file = fresh.cacheFile("example.dev/v1/Widget")!;
     assert.ok(file.startsWith(path.join(ROOT, "node_modules", ".cache", "cnai-crd-validators")), file);
-    assert.ok(fs.readFileSync(file, "utf8").includes('"(?i)^(small|large)$"'), "the compiled validator was written to the cache");
+    assert.ok(
+      fs.readFileSync(file, "utf8").includes('"(?i)^(small|large)$"'),
+      "the compiled validator was written to the cache",
+    );
     try {
       assert.deepStrictEqual(errors(new LazyValidators(crd(source)), wrong), expected);
       assert.deepStrictEqual(errors(new LazyValidators(crd(source)), { spec: { size: "LARGE" } }), []);
-      fs.writeFileSync(file, 'module.exports = function validate() { validate.errors = [{ instancePath: "/from-disk", keyword: "sentinel" }]; return false; };');
-      assert.deepStrictEqual(errors(new LazyValidators(crd(source)), {}), ["/from-disk sentinel"], "a second process loads the cached code instead of compiling");
-      assert.deepStrictEqual(errors(new LazyValidators(crd(`${source}-changed`)), {}), [], "another source compiles anew");
+      fs.writeFileSync(
+        file,
+        'module.exports = function validate() { validate.errors = [{ instancePath: "/from-disk", keyword: "sentinel" }]; return false; };',
+      );
+      assert.deepStrictEqual(
+        errors(new LazyValidators(crd(source)), {}),
+        ["/from-disk sentinel"],
+        "a second process loads the cached code instead of compiling",
+      );
+      assert.deepStrictEqual(
+        errors(new LazyValidators(crd(`${source}-changed`)), {}),
+        [],
+        "another source compiles anew",
+      );
     } finally {
       fs.rmSync(file, { force: true });
     }
@@ -150,11 +256,15 @@ describe("compiled CRD validators on disk", () => {
 });
 
 describe("conformance without CRDs", () => {
-  const empty = fs.mkdtempSync(path.join(require("os").tmpdir(), "cnai-no-crds-"));
+  const empty = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "cnai-no-crds-"));
   after(() => fs.rmSync(empty, { recursive: true, force: true }));
 
   it("looks in CNAI_CRD_DIR, then where the download script writes, then the shared fixtures", () => {
-    assert.deepStrictEqual(crdSearchPath("/repo", { CNAI_CRD_DIR: "/custom/crds" }), ["/custom/crds", "/repo/.cache/crds", path.resolve("/repo/../shared/fixtures/crds")]);
+    assert.deepStrictEqual(crdSearchPath("/repo", { CNAI_CRD_DIR: "/custom/crds" }), [
+      "/custom/crds",
+      "/repo/.cache/crds",
+      path.resolve("/repo/../shared/fixtures/crds"),
+    ]);
   });
 
   it("npm test's pretest downloads nothing when CRDs are found", async () => {
@@ -167,7 +277,10 @@ describe("conformance without CRDs", () => {
 
   it("fails in CI instead of skipping, and skips with the reason elsewhere", () => {
     const root = path.join(empty, "repo");
-    assert.throws(() => conformanceCrdDir(root, { CI: "true" }), /conformance: no CRDs in .*run npm run fetch-crds or set CNAI_CRD_DIR/);
+    assert.throws(
+      () => conformanceCrdDir(root, { CI: "true" }),
+      /conformance: no CRDs in .*run npm run fetch-crds or set CNAI_CRD_DIR/,
+    );
     assert.match((conformanceCrdDir(root, {}) as { skip: string }).skip, /no CRDs in /);
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { analyzerResources, goDurationSeconds } from "../../scripts/lib/crossguard/analyzer-resource";
 import { UNKNOWN_SENTINEL } from "../../scripts/lib/wire-values";
 import { planOf, urnOf } from "../helpers/policy";
@@ -18,7 +18,15 @@ describe("analyzer resources: what the engine sends a pack", () => {
       name: "b",
       parent,
       inputs: { name: "[unknown]", labels: { env: "dev" }, lifecycleRules: [{ action: { type: "[unknown]" } }] },
-      options: { protect: true, retainOnDelete: true, deleteBeforeReplace: true, ignoreChanges: ["labels"], dependsOn: [parent], aliases: [{ spec: { name: "old" } }], additionalSecretOutputs: ["x"] },
+      options: {
+        protect: true,
+        retainOnDelete: true,
+        deleteBeforeReplace: true,
+        ignoreChanges: ["labels"],
+        dependsOn: [parent],
+        aliases: [{ spec: { name: "old" } }],
+        additionalSecretOutputs: ["x"],
+      },
       propertyDependencies: { labels: [], name: [parent] },
     },
   ]);
@@ -26,7 +34,11 @@ describe("analyzer resources: what the engine sends a pack", () => {
   const [, component, bucket] = analyzerResources(plan);
 
   it("sends the inputs with the wire's unknown sentinel for values unknown in preview", () => {
-    assert.deepStrictEqual(bucket.properties, { name: UNKNOWN_SENTINEL, labels: { env: "dev" }, lifecycleRules: [{ action: { type: UNKNOWN_SENTINEL } }] });
+    assert.deepStrictEqual(bucket.properties, {
+      name: UNKNOWN_SENTINEL,
+      labels: { env: "dev" },
+      lifecycleRules: [{ action: { type: UNKNOWN_SENTINEL } }],
+    });
   });
 
   it("sends protect, ignoreChanges, deleteBeforeReplace when set, additional secret outputs, zero timeouts and the parent; no retainOnDelete, and no aliases for a new stack", () => {
@@ -43,14 +55,40 @@ describe("analyzer resources: what the engine sends a pack", () => {
   });
 
   it("sends the customTimeouts option in seconds, as the resource monitor parses the SDK's Go durations (time.ParseDuration)", () => {
-    const timed = planOf([{ type: "gcp:cloudrunv2/service:Service", name: "run", inputs: {}, options: { customTimeouts: { create: "45m", update: "1h30m", delete: "1.5s" } } }]);
-    assert.deepStrictEqual(analyzerResources(timed)[0].options.customTimeouts, { create: 2700, update: 5400, delete: 1.5, read: 0 });
-    assert.deepStrictEqual([goDurationSeconds("300ms"), goDurationSeconds("2h"), goDurationSeconds("-90s"), goDurationSeconds("0"), goDurationSeconds(undefined)], [0.3, 7200, -90, 0, 0]);
+    const timed = planOf([
+      {
+        type: "gcp:cloudrunv2/service:Service",
+        name: "run",
+        inputs: {},
+        options: { customTimeouts: { create: "45m", update: "1h30m", delete: "1.5s" } },
+      },
+    ]);
+    assert.deepStrictEqual(analyzerResources(timed)[0].options.customTimeouts, {
+      create: 2700,
+      update: 5400,
+      delete: 1.5,
+      read: 0,
+    });
+    assert.deepStrictEqual(
+      [
+        goDurationSeconds("300ms"),
+        goDurationSeconds("2h"),
+        goDurationSeconds("-90s"),
+        goDurationSeconds("0"),
+        goDurationSeconds(undefined),
+      ],
+      [0.3, 7200, -90, 0, 0],
+    );
     assert.throws(() => goDurationSeconds("45 minutes"), /unable to parse customTimeout Value 45 minutes/);
   });
 
   it("sends the provider the reference names, with its inputs", () => {
-    assert.deepStrictEqual(bucket.provider, { urn: provider, type: "pulumi:providers:kubernetes", name: "k8s", properties: { kubeconfig: "[secret]" } });
+    assert.deepStrictEqual(bucket.provider, {
+      urn: provider,
+      type: "pulumi:providers:kubernetes",
+      name: "k8s",
+      properties: { kubeconfig: "[secret]" },
+    });
     assert.strictEqual(component.provider, undefined);
   });
 

@@ -1,15 +1,20 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { PACKS } from "../../policies/lib/packs";
 import { cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
 import { type Plan, type PolicyViolation, planFromRun } from "../../scripts/lib/plan-document";
 import { checkPlan, readStackPolicyConfig } from "../../scripts/lib/policy-check";
-import { type ServedPack, analyzerInfoOf, evaluatePolicies, reconcilePolicyConfig } from "../../scripts/lib/policy-engine";
+import {
+  analyzerInfoOf,
+  evaluatePolicies,
+  reconcilePolicyConfig,
+  type ServedPack,
+} from "../../scripts/lib/policy-engine";
 import { brokenPlans } from "../helpers/broken-plans";
 import { hostCpuSeconds, packHost } from "../helpers/crossguard-host";
-import { type PackArgument, hostViolations, sortedViolations, stackPackArguments } from "../helpers/crossguard-parity";
+import { hostViolations, type PackArgument, sortedViolations, stackPackArguments } from "../helpers/crossguard-parity";
 import { ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
@@ -40,12 +45,22 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
   before(async () => {
     const begun = Date.now();
     const hosts = await Promise.all(PACKS.map((pack) => packHost(path.join(ROOT, "policies", pack.dir))));
-    startup = { ms: Date.now() - begun, packs: hosts.map((h, i) => ({ pack: PACKS[i].name, ms: h.startupMs, cpu: hostCpuSeconds(h) })) };
+    startup = {
+      ms: Date.now() - begun,
+      packs: hosts.map((h, i) => ({ pack: PACKS[i].name, ms: h.startupMs, cpu: hostCpuSeconds(h) })),
+    };
   });
 
   after(async () => {
     const used = process.cpuUsage(cpuAtStart);
-    const hostsCpu = (await Promise.all([...PACKS.map((p) => path.join(ROOT, "policies", p.dir)), path.join(ROOT, "test", "fixtures", "probe-pack")].map(packHost))).map(hostCpuSeconds);
+    const hostsCpu = (
+      await Promise.all(
+        [
+          ...PACKS.map((p) => path.join(ROOT, "policies", p.dir)),
+          path.join(ROOT, "test", "fixtures", "probe-pack"),
+        ].map(packHost),
+      )
+    ).map(hostCpuSeconds);
     const seconds = (n: number | undefined) => (n === undefined ? "?" : n.toFixed(1));
     const out = path.join(ROOT, "out", "crossguard");
     fs.mkdirSync(out, { recursive: true });
@@ -53,7 +68,10 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     const lines = [
       "| plan | resources | offline (mandatory / advisory) | host (mandatory / advisory) | differences | host s |",
       "|---|---:|---|---|---:|---:|",
-      ...rows.map((r) => `| ${r.plan} | ${r.resources} | ${r.offline.length} (${count(r.offline, "mandatory")} / ${count(r.offline, "advisory")}) | ${r.host.length} (${count(r.host, "mandatory")} / ${count(r.host, "advisory")}) | ${differences(r.offline, r.host)} | ${r.seconds.toFixed(2)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.plan} | ${r.resources} | ${r.offline.length} (${count(r.offline, "mandatory")} / ${count(r.offline, "advisory")}) | ${r.host.length} (${count(r.host, "mandatory")} / ${count(r.host, "advisory")}) | ${differences(r.offline, r.host)} | ${r.seconds.toFixed(2)} |`,
+      ),
       "",
       `Pack start-up under the host (ts-node type-check included), both at once: ${(startup.ms / 1000).toFixed(1)} s wall (${startup.packs.map((p) => `${p.pack} ${(p.ms / 1000).toFixed(1)} s, ${seconds(p.cpu)} s CPU`).join("; ")}).`,
       `This spec: ${((Date.now() - started) / 1000).toFixed(1)} s wall; CPU ${((used.user + used.system) / 1e6).toFixed(1)} s in the test process (shipped plans included when not cached) and ${seconds(hostsCpu.reduce<number | undefined>((a, b) => (a === undefined || b === undefined ? undefined : a + b), 0))} s in the three packs (governance, sustainability, probe: ${hostsCpu.map(seconds).join(", ")}).`,
@@ -65,17 +83,33 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
   it("starts each pack as the CLI does (ts-node type-checking it with the pack folder's tsconfig.json): Handshake unimplemented (accepted), and GetAnalyzerInfo matches the pack definitions the offline engine uses", async () => {
     for (const pack of PACKS) {
       const host = await packHost(path.join(ROOT, "policies", pack.dir));
-      assert.strictEqual(host.handshakeCode, 12, "UNIMPLEMENTED: the Node.js policy server has no Handshake; the CLI carries on (analyzer_plugin.go)");
+      assert.strictEqual(
+        host.handshakeCode,
+        12,
+        "UNIMPLEMENTED: the Node.js policy server has no Handshake; the CLI carries on (analyzer_plugin.go)",
+      );
       // Same info in, same config out: the offline engine reconciles from analyzerInfoOf(pack).
       assert.deepStrictEqual(host.info, analyzerInfoOf(pack));
     }
   });
 
-  const compare = async (name: string, plan: Plan, args: readonly PackArgument[], offlineConfigs: ReturnType<typeof readStackPolicyConfig>, preview: boolean) => {
+  const compare = async (
+    name: string,
+    plan: Plan,
+    args: readonly PackArgument[],
+    offlineConfigs: ReturnType<typeof readStackPolicyConfig>,
+    preview: boolean,
+  ) => {
     const offline = (await checkPlan(plan, offlineConfigs)).plan.policy.violations;
     const begun = Date.now();
     const host = await hostViolations(plan, args, preview);
-    rows.push({ plan: name, resources: plan.resources.length, offline, host: host.violations, seconds: (Date.now() - begun) / 1000 });
+    rows.push({
+      plan: name,
+      resources: plan.resources.length,
+      offline,
+      host: host.violations,
+      seconds: (Date.now() - begun) / 1000,
+    });
     assert.deepStrictEqual(sortedViolations(host.violations), sortedViolations(offline));
     return offline;
   };
@@ -84,8 +118,18 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     for (const preview of [false, true]) {
       it(`${stack}${preview ? " (preview)" : ""}: every resource and the stack, with policies/config/${stack}/*.json`, async () => {
         const plan = planFromRun(await stackRun(stack, preview));
-        const offline = await compare(`${stack}${preview ? " (preview)" : ""}`, plan, stackPackArguments(stack), readStackPolicyConfig(ROOT, stack), preview);
-        assert.deepStrictEqual(offline.filter((v) => v.enforcementLevel === "mandatory"), [], "the shipped stacks pass");
+        const offline = await compare(
+          `${stack}${preview ? " (preview)" : ""}`,
+          plan,
+          stackPackArguments(stack),
+          readStackPolicyConfig(ROOT, stack),
+          preview,
+        );
+        assert.deepStrictEqual(
+          offline.filter((v) => v.enforcementLevel === "mandatory"),
+          [],
+          "the shipped stacks pass",
+        );
       });
     }
   }
@@ -93,7 +137,10 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
   it("a probe pack reports the same arguments from both: every field, option, provider, property, config and stack link a policy receives", async () => {
     const dir = path.join(ROOT, "test", "fixtures", "probe-pack");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const probe = { ...require(path.join(dir, "policies.js")).PROBE, version: JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version } as ServedPack;
+    const probe = {
+      ...require(path.join(dir, "policies.js")).PROBE,
+      version: JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version,
+    } as ServedPack;
     const host = await packHost(dir);
     assert.deepStrictEqual(host.info, analyzerInfoOf(probe));
     // One mode: the broken plans cover values unknown in preview.
@@ -101,37 +148,79 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     const config = reconcilePolicyConfig(probe, {}, "probe.json");
     const offline = (await evaluatePolicies(plan, [probe], new Map([[probe.name, config]]))).violations;
     const begun = Date.now();
-    const fromHost = await hostViolations(plan, [{ pack: { dir: "probe-pack", name: probe.name }, packPath: "test/fixtures/probe-pack" }], false);
-    rows.push({ plan: "probe pack, prod", resources: plan.resources.length, offline, host: fromHost.violations, seconds: (Date.now() - begun) / 1000 });
+    const fromHost = await hostViolations(
+      plan,
+      [{ pack: { dir: "probe-pack", name: probe.name }, packPath: "test/fixtures/probe-pack" }],
+      false,
+    );
+    rows.push({
+      plan: "probe pack, prod",
+      resources: plan.resources.length,
+      offline,
+      host: fromHost.violations,
+      seconds: (Date.now() - begun) / 1000,
+    });
     assert.deepStrictEqual(sortedViolations(fromHost.violations), sortedViolations(offline));
-    const seen = offline.filter((v) => v.policy === "probe-args" && v.message.startsWith(`${v.description}\n{`)).map((v) => JSON.parse(v.message.slice(v.description!.length + 1)));
-    assert.ok(offline.some((v) => v.policy === "probe-args" && v.message === "object form" && v.urn?.endsWith("::cnai-platform-prod")), "an object report is taken as is, at the analyzed resource");
+    const seen = offline
+      .filter((v) => v.policy === "probe-args" && v.message.startsWith(`${v.description}\n{`))
+      .map((v) => JSON.parse(v.message.slice(v.description!.length + 1)));
+    assert.ok(
+      offline.some(
+        (v) => v.policy === "probe-args" && v.message === "object form" && v.urn?.endsWith("::cnai-platform-prod"),
+      ),
+      "an object report is taken as is, at the analyzed resource",
+    );
     assert.ok(seen.length > 100, `${seen.length} resources described`);
     for (const args of seen) {
-      assert.deepStrictEqual(args.keys.filter((k: string) => k !== "provider"), ["asType", "getConfig", "isType", "name", "notApplicable", "opts", "props", "stackTags", "type", "urn"]);
+      assert.deepStrictEqual(
+        args.keys.filter((k: string) => k !== "provider"),
+        ["asType", "getConfig", "isType", "name", "notApplicable", "opts", "props", "stackTags", "type", "urn"],
+      );
       assert.ok(!("retainOnDelete" in args.opts), "retainOnDelete is not in the Analyzer protocol");
       assert.ok(!("scribbled" in args.props), "each validation reads its own copy of the properties");
     }
     const ring = seen.find((a) => a.type === "gcp:kms/keyRing:KeyRing");
-    assert.deepStrictEqual(ring.optKeys, ["additionalSecretOutputs", "aliases", "customTimeouts", "ignoreChanges", "parent", "protect"]);
-    assert.ok(seen.some((a) => a.provider?.type === "pulumi:providers:kubernetes"), "Kubernetes objects carry their explicit provider");
-    assert.ok(offline.some((v) => v.policy === "probe-stack" && v.urn === null && v.message === "Reports what a stack policy receives.\na URN outside the plan"), "a stack finding naming no resource of the plan is the stack's");
+    assert.deepStrictEqual(ring.optKeys, [
+      "additionalSecretOutputs",
+      "aliases",
+      "customTimeouts",
+      "ignoreChanges",
+      "parent",
+      "protect",
+    ]);
+    assert.ok(
+      seen.some((a) => a.provider?.type === "pulumi:providers:kubernetes"),
+      "Kubernetes objects carry their explicit provider",
+    );
+    assert.ok(
+      offline.some(
+        (v) =>
+          v.policy === "probe-stack" &&
+          v.urn === null &&
+          v.message === "Reports what a stack policy receives.\na URN outside the plan",
+      ),
+      "a stack finding naming no resource of the plan is the stack's",
+    );
   });
 
   it("deliberately broken plans: the same violations, levels and messages, and each case breaks what it means to", async () => {
     for (const broken of await brokenPlans()) {
       const args = stackPackArguments(broken.stack).map((arg) => {
         const replacement = broken.configs?.[arg.pack.dir];
-        return replacement ? { ...arg, config: { path: `${broken.name}/${arg.pack.dir}.json`, text: JSON.stringify(replacement) } } : arg;
+        return replacement
+          ? { ...arg, config: { path: `${broken.name}/${arg.pack.dir}.json`, text: JSON.stringify(replacement) } }
+          : arg;
       });
       const configs = readStackPolicyConfig(ROOT, broken.stack);
       for (const pack of PACKS) {
         const replacement = broken.configs?.[pack.dir];
-        if (replacement) configs.set(pack.name, reconcilePolicyConfig(pack, replacement, `${broken.name}/${pack.dir}.json`));
+        if (replacement)
+          configs.set(pack.name, reconcilePolicyConfig(pack, replacement, `${broken.name}/${pack.dir}.json`));
       }
       const offline = await compare(broken.name, broken.plan, args, configs, broken.preview);
       const reported = new Set(offline.map((v) => v.policy));
-      for (const policy of broken.expectPolicies) assert.ok(reported.has(policy), `${broken.name}: ${policy} reports (${[...reported].join(", ")})`);
+      for (const policy of broken.expectPolicies)
+        assert.ok(reported.has(policy), `${broken.name}: ${policy} reports (${[...reported].join(", ")})`);
     }
   });
 
@@ -146,9 +235,19 @@ describe("CrossGuard parity: the real host and the offline engine report the sam
     }
     for (const { where, text } of commands) {
       for (const stack of STACKS) {
-        const line = text.replace(/\$\{\{ (matrix|inputs)\.stack \}\}/g, stack).replace(/\/dev\//g, `/${stack}/`).replace(/\\"/g, "\"").replace(/\\\\\n/g, " ");
-        const pairs = [...line.matchAll(/--policy-pack "?([^\s"]+)"? --policy-pack-config "?([^\s"]+)"?/g)].map((m) => ({ packPath: m[1], configPath: m[2] }));
-        assert.deepStrictEqual(pairs.map((p) => p.packPath), PACKS.map((p) => `policies/${p.dir}`), `${where}: one --policy-pack per pack, each with its config`);
+        const line = text
+          .replace(/\$\{\{ (matrix|inputs)\.stack \}\}/g, stack)
+          .replace(/\/dev\//g, `/${stack}/`)
+          .replace(/\\"/g, '"')
+          .replace(/\\\\\n/g, " ");
+        const pairs = [...line.matchAll(/--policy-pack "?([^\s"]+)"? --policy-pack-config "?([^\s"]+)"?/g)].map(
+          (m) => ({ packPath: m[1], configPath: m[2] }),
+        );
+        assert.deepStrictEqual(
+          pairs.map((p) => p.packPath),
+          PACKS.map((p) => `policies/${p.dir}`),
+          `${where}: one --policy-pack per pack, each with its config`,
+        );
         for (const pair of pairs) {
           const host = await packHost(path.join(ROOT, pair.packPath));
           const text = fs.readFileSync(path.join(ROOT, pair.configPath), "utf8");

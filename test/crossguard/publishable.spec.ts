@@ -1,12 +1,18 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { PACKS } from "../../policies/lib/packs";
 import { analyzerResources } from "../../scripts/lib/crossguard/analyzer-resource";
 import { cliConfigureLocalPack } from "../../scripts/lib/crossguard/config";
-import { spawnSync } from "child_process";
-import { HOST_RUNTIME, PACK_META_FILES, buildPack, selfContainmentProblems, typesPackageOf } from "../../scripts/lib/pack-build";
+import {
+  buildPack,
+  HOST_RUNTIME,
+  PACK_META_FILES,
+  selfContainmentProblems,
+  typesPackageOf,
+} from "../../scripts/lib/pack-build";
 import { readStackPolicyConfig } from "../../scripts/lib/policy-check";
 import { analyzerInfoOf, evaluatePolicies } from "../../scripts/lib/policy-engine";
 import { HostStartError, startPackHost } from "../helpers/crossguard-host";
@@ -43,11 +49,22 @@ describe("publishable policy packs", function () {
     it(`builds ${pack.dir} self-contained: its files at their repository paths, byte for byte, and a package.json with exact versions of what it imports and what the host needs`, () => {
       const built = buildPack(ROOT, pack, out);
       const files = new Set(built.closure.files);
-      for (const file of ["index.ts", "pack.ts", ...fs.readdirSync(path.join(ROOT, "policies", pack.dir, "policies")).map((f) => `policies/${f}`)]) {
+      for (const file of [
+        "index.ts",
+        "pack.ts",
+        ...fs.readdirSync(path.join(ROOT, "policies", pack.dir, "policies")).map((f) => `policies/${f}`),
+      ]) {
         assert.ok(files.has(path.join("policies", pack.dir, file)), `${pack.dir}: ${file}`);
       }
-      for (const file of files) assert.ok(fs.readFileSync(path.join(built.dir, file)).equals(fs.readFileSync(path.join(ROOT, file))), file);
-      for (const file of PACK_META_FILES) assert.ok(fs.readFileSync(path.join(built.dir, file)).equals(fs.readFileSync(path.join(ROOT, "policies", pack.dir, file))), file);
+      for (const file of files)
+        assert.ok(fs.readFileSync(path.join(built.dir, file)).equals(fs.readFileSync(path.join(ROOT, file))), file);
+      for (const file of PACK_META_FILES)
+        assert.ok(
+          fs
+            .readFileSync(path.join(built.dir, file))
+            .equals(fs.readFileSync(path.join(ROOT, "policies", pack.dir, file))),
+          file,
+        );
       const manifest = JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8"));
       assert.strictEqual(manifest.main, `policies/${pack.dir}/index.ts`);
       assert.strictEqual(manifest.version, pack.version, "PolicyPack reports package.json's version");
@@ -56,7 +73,8 @@ describe("publishable policy packs", function () {
       const expected = [...new Set([...imported, ...imported.flatMap((name) => typesPackageOf(ROOT, name))])].sort();
       assert.deepStrictEqual(Object.keys(manifest.dependencies), expected);
       assert.ok(built.closure.packages.includes("@pulumi/policy"));
-      for (const name of expected) assert.strictEqual(manifest.dependencies[name], rootVersions[name], `${name} at the root's exact version`);
+      for (const name of expected)
+        assert.strictEqual(manifest.dependencies[name], rootVersions[name], `${name} at the root's exact version`);
       assert.deepStrictEqual(selfContainmentProblems(built.dir), []);
     });
   }
@@ -71,8 +89,15 @@ describe("publishable policy packs", function () {
     it(`a built ${pack.dir} pack type-checks alone, with its own tsconfig.json and only its declared dependencies`, () => {
       const built = buildPack(ROOT, pack, outside(`cnai-typecheck-${pack.dir}-`));
       temporary.push(path.dirname(built.dir));
-      linkDependencies(built.dir, Object.keys(JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8")).dependencies));
-      const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript-native", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"], { cwd: built.dir, encoding: "utf8" });
+      linkDependencies(
+        built.dir,
+        Object.keys(JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8")).dependencies),
+      );
+      const tsc = spawnSync(
+        process.execPath,
+        [path.join(ROOT, "node_modules", "typescript-native", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"],
+        { cwd: built.dir, encoding: "utf8" },
+      );
       assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr);
     });
   }
@@ -82,9 +107,14 @@ describe("publishable policy packs", function () {
     temporary.push(path.dirname(built.dir));
     const policyFile = path.join(built.dir, "policies", "lib", "policy.ts");
     fs.appendFileSync(policyFile, '\nimport "left-pad";\n');
-    assert.deepStrictEqual(selfContainmentProblems(built.dir), ["imports left-pad, which package.json does not declare"]);
+    assert.deepStrictEqual(selfContainmentProblems(built.dir), [
+      "imports left-pad, which package.json does not declare",
+    ]);
     fs.rmSync(path.join(built.dir, "policies", "lib", "resources.ts"));
-    assert.match(selfContainmentProblems(built.dir).join("\n"), /^policies\/[a-z/-]+\.ts: cannot resolve "(\.\.?\/)+(lib\/)?resources"$/);
+    assert.match(
+      selfContainmentProblems(built.dir).join("\n"),
+      /^policies\/[a-z/-]+\.ts: cannot resolve "(\.\.?\/)+(lib\/)?resources"$/,
+    );
   });
 
   it("loads a built pack copied alone, with only its declared dependencies, under the real host, and it enforces its policies as the offline engine does", async () => {
@@ -104,16 +134,27 @@ describe("publishable policy packs", function () {
     try {
       assert.deepStrictEqual(host.info, analyzerInfoOf(pack));
       const file = path.join("policies", "config", "prod", `${pack.dir}.json`);
-      const request = cliConfigureLocalPack(host.info, alone, { path: file, text: fs.readFileSync(path.join(ROOT, file), "utf8") });
+      const request = cliConfigureLocalPack(host.info, alone, {
+        path: file,
+        text: fs.readFileSync(path.join(ROOT, file), "utf8"),
+      });
       await host.configure(request);
       // A bucket without labels, lifecycle rules or public-access prevention breaks policies of both packs.
-      const plan = planOf([{ type: "gcp:storage/bucket:Bucket", name: "raw", inputs: { location: "US", labels: { env: "prod" } } }]);
+      const plan = planOf([
+        { type: "gcp:storage/bucket:Bucket", name: "raw", inputs: { location: "US", labels: { env: "prod" } } },
+      ]);
       const [resource] = analyzerResources(plan);
       const fromHost = [...(await host.analyze(resource)), ...(await host.analyzeStack([resource]))];
       const offline = (await evaluatePolicies(plan, [pack], readStackPolicyConfig(ROOT, "prod", [pack]))).violations;
       const sorted = (rows: string[][]) => rows.map((r) => JSON.stringify(r)).sort();
-      assert.deepStrictEqual(sorted(fromHost.map((d) => [d.policyName, d.enforcementLevel, d.message])), sorted(offline.map((v) => [v.policy, v.enforcementLevel, v.message])));
-      assert.ok(fromHost.length > 0 && fromHost.every((d) => d.enforcementLevel === "mandatory"), JSON.stringify(fromHost));
+      assert.deepStrictEqual(
+        sorted(fromHost.map((d) => [d.policyName, d.enforcementLevel, d.message])),
+        sorted(offline.map((v) => [v.policy, v.enforcementLevel, v.message])),
+      );
+      assert.ok(
+        fromHost.length > 0 && fromHost.every((d) => d.enforcementLevel === "mandatory"),
+        JSON.stringify(fromHost),
+      );
     } finally {
       host.close();
     }
@@ -123,13 +164,19 @@ describe("publishable policy packs", function () {
     const dir = outside("cnai-pack-typeerror-");
     temporary.push(dir);
     fs.copyFileSync(path.join(ROOT, "policies", "governance", "tsconfig.json"), path.join(dir, "tsconfig.json"));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "typeerror", version: "0.0.1", main: "index.ts" }));
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "typeerror", version: "0.0.1", main: "index.ts" }),
+    );
     // The repository's tsconfig.json has mocha's types; a pack's has none, as a published pack has none.
     fs.writeFileSync(path.join(dir, "index.ts"), 'describe("a mocha global", () => undefined);\n');
     linkDependencies(dir, HOST_RUNTIME);
     await assert.rejects(startPackHost(dir), (error: unknown) => {
       assert.ok(error instanceof HostStartError, String(error));
-      assert.match(error.stderr, /TSError: ⨯ Unable to compile TypeScript:\nindex\.ts\(1,1\): error TS2593: Cannot find name 'describe'/);
+      assert.match(
+        error.stderr,
+        /TSError: ⨯ Unable to compile TypeScript:\nindex\.ts\(1,1\): error TS2593: Cannot find name 'describe'/,
+      );
       return true;
     });
   });

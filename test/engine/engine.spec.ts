@@ -1,13 +1,13 @@
-import * as assert from "assert";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../stacks/config/errors";
-import { resolveConfig } from "../../stacks/config/load";
-import { ProgramError, isUserError, runStack } from "../../scripts/lib/engine";
+import * as assert from "node:assert";
+import { isUserError, ProgramError, runStack } from "../../scripts/lib/engine";
 import { engineUrn } from "../../scripts/lib/recording-monitor";
 import { SECRET, UNKNOWN } from "../../scripts/lib/wire-values";
-import { ROOT, input, one, run } from "../helpers/run";
+import { ConfigError } from "../../stacks/config/errors";
+import { resolveConfig } from "../../stacks/config/load";
+import { input, one, ROOT, run } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 describe("offline engine", () => {
@@ -45,13 +45,24 @@ describe("offline engine", () => {
       assert.deepStrictEqual(
         { ...second.options, aliases: undefined },
         {
-          protect: true, retainOnDelete: true, deleteBeforeReplace: true, ignoreChanges: ["displayName"],
-          dependsOn: [], aliases: undefined, additionalSecretOutputs: ["email"], replaceOnChanges: ["accountId"], deletedWith: null,
-          replaceWith: [first.urn], customTimeouts: { create: "45m", update: "30m" },
+          protect: true,
+          retainOnDelete: true,
+          deleteBeforeReplace: true,
+          ignoreChanges: ["displayName"],
+          dependsOn: [],
+          aliases: undefined,
+          additionalSecretOutputs: ["email"],
+          replaceOnChanges: ["accountId"],
+          deletedWith: null,
+          replaceWith: [first.urn],
+          customTimeouts: { create: "45m", update: "30m" },
         },
       );
       assert.strictEqual(first.options.customTimeouts, null, "no customTimeouts: the provider's defaults");
-      assert.ok(JSON.stringify(second.options.aliases).includes('"name":"old-second"'), JSON.stringify(second.options.aliases));
+      assert.ok(
+        JSON.stringify(second.options.aliases).includes('"name":"old-second"'),
+        JSON.stringify(second.options.aliases),
+      );
       // first is both an input dependency and an explicit one; the plan lists inputs' sources separately.
       assert.deepStrictEqual(second.propertyDependencies.description, [first.urn]);
       assert.strictEqual(input(second, "description"), "first-sa@acme-test.iam.gserviceaccount.com");
@@ -62,12 +73,17 @@ describe("offline engine", () => {
         const a = new gcp.serviceaccount.Account("a", { accountId: "a-account" });
         new gcp.serviceaccount.Account("b", { accountId: "b-account" }, { dependsOn: [a] });
       });
-      assert.deepStrictEqual(one(result, "gcp:serviceaccount/account:Account", "b").options.dependsOn, [one(result, "gcp:serviceaccount/account:Account", "a").urn]);
+      assert.deepStrictEqual(one(result, "gcp:serviceaccount/account:Account", "b").options.dependsOn, [
+        one(result, "gcp:serviceaccount/account:Account", "a").urn,
+      ]);
     });
 
     it("forms URNs as the engine does: parent type chain, without the root stack type", () => {
       const stackUrn = "urn:pulumi:dev::cnai-platform::pulumi:pulumi:Stack::cnai-platform-dev";
-      assert.strictEqual(engineUrn("dev", "cnai-platform", stackUrn, "cnai:x:A", "a"), "urn:pulumi:dev::cnai-platform::cnai:x:A::a");
+      assert.strictEqual(
+        engineUrn("dev", "cnai-platform", stackUrn, "cnai:x:A", "a"),
+        "urn:pulumi:dev::cnai-platform::cnai:x:A::a",
+      );
       assert.strictEqual(
         engineUrn("dev", "cnai-platform", "urn:pulumi:dev::cnai-platform::cnai:x:A::a", "gcp:y:B", "b"),
         "urn:pulumi:dev::cnai-platform::cnai:x:A$gcp:y:B::b",
@@ -76,7 +92,10 @@ describe("offline engine", () => {
 
     it("writes secrets as [secret] in inputs and outputs", async () => {
       const result = await run(() => {
-        const sa = new gcp.serviceaccount.Account("sa", { accountId: "sa-account", description: pulumi.secret("hush") });
+        const sa = new gcp.serviceaccount.Account("sa", {
+          accountId: "sa-account",
+          description: pulumi.secret("hush"),
+        });
         return { secret: pulumi.secret("s3cr3t"), derived: sa.description, plain: "visible" };
       });
       assert.strictEqual(input(one(result, "gcp:serviceaccount/account:Account"), "description"), SECRET);
@@ -89,7 +108,12 @@ describe("offline engine", () => {
     const program = () => {
       const sa = new gcp.serviceaccount.Account("sa", { accountId: "runner" });
       const net = new gcp.compute.Network("net", { name: "vpc", autoCreateSubnetworks: false });
-      new gcp.compute.Subnetwork("subnet", { name: "sub", network: net.id, ipCidrRange: "10.0.0.0/20", region: "us-central1" });
+      new gcp.compute.Subnetwork("subnet", {
+        name: "sub",
+        network: net.id,
+        ipCidrRange: "10.0.0.0/20",
+        region: "us-central1",
+      });
       return { email: sa.email, accountId: sa.accountId, networkLink: net.selfLink };
     };
 
@@ -100,7 +124,10 @@ describe("offline engine", () => {
         accountId: "runner",
         networkLink: "https://www.googleapis.com/compute/v1/projects/acme-test/global/networks/vpc",
       });
-      assert.strictEqual(input(one(result, "gcp:compute/subnetwork:Subnetwork"), "network"), "projects/acme-test/global/networks/vpc");
+      assert.strictEqual(
+        input(one(result, "gcp:compute/subnetwork:Subnetwork"), "network"),
+        "projects/acme-test/global/networks/vpc",
+      );
     });
 
     it("preview leaves provider-computed outputs unknown, as a first pulumi preview does", async () => {
@@ -110,11 +137,17 @@ describe("offline engine", () => {
     });
 
     it("gives providers ids in previews, so their resources have a provider reference", async () => {
-      const result = await run(() => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-        new k8s.core.v1.Namespace("ns", { metadata: { name: "team-a" } }, { provider });
-      }, { preview: true });
-      assert.match(String(one(result, "kubernetes:core/v1:Namespace").provider), /::pulumi:providers:kubernetes::k8s::[0-9a-f]{8}-/);
+      const result = await run(
+        () => {
+          const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+          new k8s.core.v1.Namespace("ns", { metadata: { name: "team-a" } }, { provider });
+        },
+        { preview: true },
+      );
+      assert.match(
+        String(one(result, "kubernetes:core/v1:Namespace").provider),
+        /::pulumi:providers:kubernetes::k8s::[0-9a-f]{8}-/,
+      );
     });
   });
 
@@ -125,7 +158,8 @@ describe("offline engine", () => {
           const c = new pulumi.ComponentResource("cnai:test:C", "c");
           throw new pulumi.ResourceError('C "c": size: got 3; allowed: 1 or 2', c);
         }),
-        (error: ProgramError) => error instanceof ProgramError && isUserError(error.cause) && /size: got 3/.test(error.message),
+        (error: ProgramError) =>
+          error instanceof ProgramError && isUserError(error.cause) && /size: got 3/.test(error.message),
       );
     });
 
@@ -151,8 +185,14 @@ describe("offline engine", () => {
           assert.ok(error instanceof ProgramError, "expected the program to fail");
           const urn = "urn:pulumi:test::cnai-platform::gcp:serviceaccount/account:Account::twice";
           // The SDK prefixes the monitor's error with the registration that failed.
-          assert.ok(error.message.endsWith(`: Duplicate resource URN '${urn}'; try giving it a unique name`), error.message);
-          assert.match(error.message, /^failed to register new resource twice \[gcp:serviceaccount\/account:Account\]: /);
+          assert.ok(
+            error.message.endsWith(`: Duplicate resource URN '${urn}'; try giving it a unique name`),
+            error.message,
+          );
+          assert.match(
+            error.message,
+            /^failed to register new resource twice \[gcp:serviceaccount\/account:Account\]: /,
+          );
           const recorded = error.resources.filter((r) => r.urn === urn);
           assert.strictEqual(recorded.length, 1, "the second registration is not recorded");
           assert.strictEqual(input(recorded[0], "accountId"), "first-sa");
@@ -185,7 +225,12 @@ describe("offline engine", () => {
         runStack({
           root: ROOT,
           stack: "dev",
-          preflight: (config) => void resolveConfig({ stack: "dev", file: config.file, values: { ...config.values, "cnai-platform:team": "Bad Team" } }),
+          preflight: (config) =>
+            void resolveConfig({
+              stack: "dev",
+              file: config.file,
+              values: { ...config.values, "cnai-platform:team": "Bad Team" },
+            }),
           program: () => {
             ran = true;
           },
@@ -196,12 +241,24 @@ describe("offline engine", () => {
     });
 
     it("registers nothing but the root stack when the program itself finds a config error", async () => {
-      const values = { "gcp:project": "acme-ml-dev", "gcp:region": "us-central1", "cnai-platform:team": "ml", "cnai-platform:costCenter": "cc", "cnai-platform:gpuPools": "[{\"name\":\"x\"}]" };
+      const values = {
+        "gcp:project": "acme-ml-dev",
+        "gcp:region": "us-central1",
+        "cnai-platform:team": "ml",
+        "cnai-platform:costCenter": "cc",
+        "cnai-platform:gpuPools": '[{"name":"x"}]',
+      };
       await assert.rejects(
-        run(() => require("../../stacks/platform").buildPlatform(require("../../stacks/config/load").loadConfig()), { stack: "dev", config: values }),
+        run(() => require("../../stacks/platform").buildPlatform(require("../../stacks/config/load").loadConfig()), {
+          stack: "dev",
+          config: values,
+        }),
         (error: ProgramError) => {
           assert.ok(ConfigError.isConfigError(error.cause));
-          assert.deepStrictEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+          assert.deepStrictEqual(
+            error.resources.map((r) => r.type),
+            ["pulumi:pulumi:Stack"],
+          );
           return true;
         },
       );
@@ -211,7 +268,9 @@ describe("offline engine", () => {
   describe("the SDK's stacks", () => {
     it("its promise wrapper keeps each promise's context and leak tracking but formats no stack offline", async () => {
       await run(() => new gcp.storage.Bucket("b", { location: "US" }));
-      const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T> };
+      const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+        debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T>;
+      };
       let release!: () => void;
       const pending = new Promise<void>((resolve) => (release = resolve));
       const wrapped = debuggable.debuggablePromise(pending, "a test promise");
@@ -220,7 +279,9 @@ describe("offline engine", () => {
       assert.strictEqual(fields._debugStackTrace, "Error", "no frames were captured or formatted");
       assert.ok(Error.stackTraceLimit > 0, "the stack limit is restored for everything else");
       assert.ok(new Error("x").stack!.split("\n").length > 1);
-      const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } }).getStore();
+      const store = (
+        require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } }
+      ).getStore();
       assert.ok(store.leakCandidates.has(pending), "a pending promise is a leak candidate");
       release();
       await wrapped;
@@ -238,7 +299,10 @@ describe("offline engine", () => {
     });
 
     it("runs different stacks concurrently without mixing them", async () => {
-      const [dev, prod] = await Promise.all([runStack({ root: ROOT, stack: "dev" }), runStack({ root: ROOT, stack: "prod" })]);
+      const [dev, prod] = await Promise.all([
+        runStack({ root: ROOT, stack: "dev" }),
+        runStack({ root: ROOT, stack: "prod" }),
+      ]);
       assert.ok(dev.resources.every((r) => r.urn.startsWith("urn:pulumi:dev::")));
       assert.ok(prod.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::")));
       const alone = await stackRun("prod");

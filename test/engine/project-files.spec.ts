@@ -1,7 +1,7 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { listStacks, readProjectFile, readStackConfigFile } from "../../scripts/lib/project-files";
 import { ROOT } from "../helpers/run";
 
@@ -22,7 +22,10 @@ describe("project and stack files", () => {
   });
 
   it("reads stack config as the CLI passes it: project namespace added, objects as JSON, scalars as text, secure values secret", () => {
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nstackConfigDir: stacks\nconfig:\n  region:\n    default: eu\n  gcp:zone: europe-west4-a\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: demo\nruntime: nodejs\nstackConfigDir: stacks\nconfig:\n  region:\n    default: eu\n  gcp:zone: europe-west4-a\n",
+    );
     fs.writeFileSync(
       path.join(dir, "stacks", "Pulumi.qa.yaml"),
       "config:\n  team: ml\n  demo:size: 3\n  demo:on: true\n  demo:pools:\n    - name: a\n  demo:password:\n    secure: v1:abc\n  demo:nested:\n    token:\n      secure: v1:def\n",
@@ -46,7 +49,10 @@ describe("project and stack files", () => {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nstackConfigDir: stacks\n");
     const project = readProjectFile(dir);
     assert.throws(() => readStackConfigFile(project, "../etc"), /invalid stack name "\.\.\/etc"/);
-    assert.throws(() => readStackConfigFile(project, "nope"), /no stack file stacks\/Pulumi\.nope\.yaml for stack "nope"; stacks: none/);
+    assert.throws(
+      () => readStackConfigFile(project, "nope"),
+      /no stack file stacks\/Pulumi\.nope\.yaml for stack "nope"; stacks: none/,
+    );
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.list.yaml"), "config:\n  - a\n");
     assert.throws(() => readStackConfigFile(project, "list"), /stacks\/Pulumi\.list\.yaml: config: must be a mapping/);
     fs.writeFileSync(path.join(dir, "stacks", "Pulumi.dup.yaml"), "config:\n  a: 1\n  a: 2\n");

@@ -1,11 +1,11 @@
-import * as assert from "assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramError, UnsupportedOffline, isUserError } from "../../scripts/lib/engine";
+import * as assert from "node:assert";
+import { isUserError, ProgramError, UnsupportedOffline } from "../../scripts/lib/engine";
 import { MONITOR_FEATURES } from "../../scripts/lib/monitor-features";
-import { SDK_RANGE, SDK_SEAM, WIRE_CONSTANTS, sdkSeamProblems, sdkVersion } from "../../scripts/lib/sdk-seam";
+import { SDK_RANGE, SDK_SEAM, sdkSeamProblems, sdkVersion, WIRE_CONSTANTS } from "../../scripts/lib/sdk-seam";
 import * as wire from "../../scripts/lib/wire-values";
-import { SECRET, UNKNOWN, plainValue } from "../../scripts/lib/wire-values";
+import { plainValue, SECRET, UNKNOWN } from "../../scripts/lib/wire-values";
 import { input, one, run } from "../helpers/run";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,7 +27,11 @@ function everyPath() {
   const bucket = new gcp.storage.Bucket("b", { location: "US", labels: { note: pulumi.secret("hush") } }, { parent });
   const projectInfo = gcp.organizations.getProjectOutput({});
   parent.done({ bucket: bucket.name });
-  return { number: projectInfo.number, url: bucket.url, urn: pulumi.createUrn("b", "gcp:storage/bucket:Bucket", parent) };
+  return {
+    number: projectInfo.number,
+    url: bucket.url,
+    urn: pulumi.createUrn("b", "gcp:storage/bucket:Bucket", parent),
+  };
 }
 
 /** Wraps obj[method] to count calls, keeping the function's own marks (the engine's patches are idempotent by them). */
@@ -39,7 +43,8 @@ function counting(target: object, method: string): { calls: () => number; restor
     calls++;
     return original.apply(this, args);
   };
-  for (const key of Object.getOwnPropertySymbols(original)) (wrapped as unknown as Record<symbol, unknown>)[key] = (original as unknown as Record<symbol, unknown>)[key];
+  for (const key of Object.getOwnPropertySymbols(original))
+    (wrapped as unknown as Record<symbol, unknown>)[key] = (original as unknown as Record<symbol, unknown>)[key];
   holder[method] = wrapped;
   return { calls: () => calls, restore: () => (holder[method] = original) };
 }
@@ -50,7 +55,10 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
   });
 
   it("an SDK outside the range is refused, naming the range", () => {
-    assert.match(sdkSeamProblems("3.248.0")[0], /@pulumi\/pulumi 3\.248\.0 is outside the range the offline engine supports \(>= 3\.261\.0, < 4\.0\.0\)/);
+    assert.match(
+      sdkSeamProblems("3.248.0")[0],
+      /@pulumi\/pulumi 3\.248\.0 is outside the range the offline engine supports \(>= 3\.261\.0, < 4\.0\.0\)/,
+    );
     assert.match(sdkSeamProblems("4.0.0")[0], /outside the range/);
     assert.deepStrictEqual(sdkSeamProblems(SDK_RANGE.min), []);
   });
@@ -92,12 +100,18 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
   it("URNs are formed as the SDK's createUrn forms them (the engine's rule)", async () => {
     const result = await run(everyPath);
     assert.strictEqual(result.outputs.urn, one(result, "gcp:storage/bucket:Bucket").urn);
-    assert.strictEqual(result.outputs.urn, "urn:pulumi:test::cnai-platform::cnai:test:Parent$gcp:storage/bucket:Bucket::b");
+    assert.strictEqual(
+      result.outputs.urn,
+      "urn:pulumi:test::cnai-platform::cnai:test:Parent$gcp:storage/bucket:Bucket::b",
+    );
   });
 
   describe("TypeScript on first use (scripts/lib/defer-typescript.js)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const deferral = require("../../scripts/lib/defer-typescript.js") as { deferred: string | undefined; loaded(): boolean };
+    const deferral = require("../../scripts/lib/defer-typescript.js") as {
+      deferred: string | undefined;
+      loaded(): boolean;
+    };
 
     it("a run never loads the compiler the SDK imports for function serialization", async () => {
       await run(everyPath);
@@ -115,9 +129,14 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
   it("waits for registrations made late, inside an apply", async () => {
     const result = await run(() => {
       const first = new gcp.serviceaccount.Account("first", { accountId: "first-sa" });
-      first.email.apply((email) => new gcp.serviceaccount.Account("late", { accountId: "late-sa", description: email }));
+      first.email.apply(
+        (email) => new gcp.serviceaccount.Account("late", { accountId: "late-sa", description: email }),
+      );
     });
-    assert.strictEqual(input(one(result, "gcp:serviceaccount/account:Account", "late"), "description"), "first-sa@acme-test.iam.gserviceaccount.com");
+    assert.strictEqual(
+      input(one(result, "gcp:serviceaccount/account:Account", "late"), "description"),
+      "first-sa@acme-test.iam.gserviceaccount.com",
+    );
   });
 
   describe("features (scripts/lib/monitor-features.ts)", () => {
@@ -131,17 +150,42 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
       assert.strictEqual(seen.supportsResourceReferences, true);
       assert.strictEqual(seen.supportsAliasSpecs, true);
       assert.strictEqual(seen.supportsDeletedWith, true);
-      for (const flag of ["supportsTransforms", "supportsInvokeTransforms", "supportsResourceHooks", "supportsErrorHooks", "supportsStateMigrations", "supportsOutputValues"]) {
+      for (const flag of [
+        "supportsTransforms",
+        "supportsInvokeTransforms",
+        "supportsResourceHooks",
+        "supportsErrorHooks",
+        "supportsStateMigrations",
+        "supportsOutputValues",
+      ]) {
         assert.strictEqual(seen[flag], false, flag);
       }
     });
 
     it("every feature the SDK knows is either announced or refused on purpose", () => {
-      const known = Object.keys((require("@pulumi/pulumi/proto/resource_pb") as { ResourceMonitorFeature: Record<string, number> }).ResourceMonitorFeature);
+      const known = Object.keys(
+        (require("@pulumi/pulumi/proto/resource_pb") as { ResourceMonitorFeature: Record<string, number> })
+          .ResourceMonitorFeature,
+      );
       const listed = new Set(MONITOR_FEATURES.map((f) => `RESOURCE_MONITOR_FEATURE_${f.feature}`));
-      for (const f of MONITOR_FEATURES) assert.ok(known.includes(`RESOURCE_MONITOR_FEATURE_${f.feature}`), `${f.feature} is a feature of this SDK`);
+      for (const f of MONITOR_FEATURES)
+        assert.ok(known.includes(`RESOURCE_MONITOR_FEATURE_${f.feature}`), `${f.feature} is a feature of this SDK`);
       // Features the SDK gates on (runtime/settings.ts awaitFeatureSupport sets a store flag for each).
-      for (const gated of ["SECRETS", "RESOURCE_REFERENCES", "OUTPUT_VALUES", "DELETED_WITH", "REPLACE_WITH", "ALIAS_SPECS", "TRANSFORMS", "INVOKE_TRANSFORMS", "PARAMETERIZATION", "RESOURCE_HOOKS", "ERROR_HOOKS", "INVOKE_DEPENDS_ON", "STATE_MIGRATIONS"]) {
+      for (const gated of [
+        "SECRETS",
+        "RESOURCE_REFERENCES",
+        "OUTPUT_VALUES",
+        "DELETED_WITH",
+        "REPLACE_WITH",
+        "ALIAS_SPECS",
+        "TRANSFORMS",
+        "INVOKE_TRANSFORMS",
+        "PARAMETERIZATION",
+        "RESOURCE_HOOKS",
+        "ERROR_HOOKS",
+        "INVOKE_DEPENDS_ON",
+        "STATE_MIGRATIONS",
+      ]) {
         assert.ok(listed.has(`RESOURCE_MONITOR_FEATURE_${gated}`), `${gated} has an offline answer`);
       }
     });
@@ -162,11 +206,16 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
         pulumi.runtime.registerResourceTransform(() => undefined);
         new gcp.storage.Bucket("b", { location: "US" });
       });
-      assert.match(message, /^offline plan: the program registers a resource or invoke transform .*cannot run transforms: they run inside the Pulumi engine/);
+      assert.match(
+        message,
+        /^offline plan: the program registers a resource or invoke transform .*cannot run transforms: they run inside the Pulumi engine/,
+      );
     });
 
     it("a resource's transforms option, likewise", async () => {
-      const message = await refused(() => new gcp.storage.Bucket("b", { location: "US" }, { transforms: [() => undefined] }));
+      const message = await refused(
+        () => new gcp.storage.Bucket("b", { location: "US" }, { transforms: [() => undefined] }),
+      );
       assert.match(message, /cannot run transforms/);
     });
 
@@ -192,7 +241,11 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
         const result = await run(
           () => {
             const first = new gcp.serviceaccount.Account("first", { accountId: "first-sa" });
-            new gcp.serviceaccount.Account("second", { accountId: "second-sa", description: pulumi.secret(first.email), displayName: pulumi.secret("known") });
+            new gcp.serviceaccount.Account("second", {
+              accountId: "second-sa",
+              description: pulumi.secret(first.email),
+              displayName: pulumi.secret("known"),
+            });
             new gcp.serviceaccount.Account("third", { accountId: "third-sa", description: first.email });
           },
           { preview },
@@ -201,7 +254,10 @@ describe("the offline engine's seam with the Pulumi SDK (scripts/lib/sdk-seam.ts
         assert.strictEqual(input(second, "description"), SECRET);
         assert.strictEqual(input(second, "displayName"), SECRET);
         const third = one(result, "gcp:serviceaccount/account:Account", "third");
-        assert.strictEqual(input(third, "description"), preview ? UNKNOWN : "first-sa@acme-test.iam.gserviceaccount.com");
+        assert.strictEqual(
+          input(third, "description"),
+          preview ? UNKNOWN : "first-sa@acme-test.iam.gserviceaccount.com",
+        );
       });
     }
   });

@@ -1,8 +1,8 @@
-import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ROOT } from "../helpers/run";
 
 /** scripts/ts-register.js: transpile-only loading with a content-addressed cache. */
@@ -17,12 +17,20 @@ describe("TypeScript loader", function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = (file: string, env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "ts-register.js"), file], { cwd: dir, encoding: "utf8", env: { ...process.env, CNAI_TS_CACHE: cache, ...env } });
-  const cached = () => (fs.existsSync(cache) ? fs.readdirSync(cache).flatMap((d) => fs.readdirSync(path.join(cache, d))) : []);
+    spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "ts-register.js"), file], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CNAI_TS_CACHE: cache, ...env },
+    });
+  const cached = () =>
+    fs.existsSync(cache) ? fs.readdirSync(cache).flatMap((d) => fs.readdirSync(path.join(cache, d))) : [];
 
   it("runs TypeScript without type-checking, caches each file once, and reuses it unchanged", () => {
     const file = path.join(dir, "main.ts");
-    fs.writeFileSync(file, 'const n: number = "not a number" as unknown as number;\nexport const x: string = String(n);\nconsole.log(`ran ${x}`);\n');
+    fs.writeFileSync(
+      file,
+      'const n: number = "not a number" as unknown as number;\nexport const x: string = String(n);\nconsole.log(`ran ${x}`);\n',
+    );
     assert.strictEqual(run(file).stdout, "ran not a number\n");
     assert.strictEqual(cached().length, 1);
     assert.strictEqual(run(file).stdout, "ran not a number\n");
@@ -43,11 +51,18 @@ describe("TypeScript loader", function () {
 
   it("maps stack traces to TypeScript lines with diagnostics on, and writes no cache with CNAI_TS_CACHE=off", () => {
     const file = path.join(dir, "throws.ts");
-    fs.writeFileSync(file, "interface A {\n  a: number;\n}\nconst value: A = { a: 1 };\nthrow new Error(`boom ${value.a}`);\n");
+    fs.writeFileSync(
+      file,
+      "interface A {\n  a: number;\n}\nconst value: A = { a: 1 };\nthrow new Error(`boom ${value.a}`);\n",
+    );
     const mapped = run(file, { CNAI_DIAGNOSTICS: "1" });
     assert.match(mapped.stderr, /throws\.ts:5:7/);
     fs.rmSync(cache, { recursive: true, force: true });
-    const off = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "ts-register.js"), file], { cwd: dir, encoding: "utf8", env: { ...process.env, CNAI_TS_CACHE: "off" } });
+    const off = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "ts-register.js"), file], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CNAI_TS_CACHE: "off" },
+    });
     assert.match(off.stderr, /boom 1/);
     assert.ok(!fs.existsSync(cache));
   });

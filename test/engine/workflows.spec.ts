@@ -1,6 +1,6 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
 import { ROOT } from "../helpers/run";
@@ -18,7 +18,10 @@ describe("GitHub workflows", () => {
     assert.deepStrictEqual(pr.permissions, { contents: "read" });
     assert.deepStrictEqual([...pr.jobs.plan.strategy.matrix.stack].sort(), stacks);
     const steps = JSON.stringify(pr.jobs.plan.steps);
-    assert.match(steps, /npm run plan -- --stack \\"\$\{\{ matrix\.stack \}\}\\" --out \\"out\/\$\{\{ matrix\.stack \}\}\\" --format sarif/);
+    assert.match(
+      steps,
+      /npm run plan -- --stack \\"\$\{\{ matrix\.stack \}\}\\" --out \\"out\/\$\{\{ matrix\.stack \}\}\\" --format sarif/,
+    );
     assert.ok(!/secrets\./.test(JSON.stringify(pr.jobs.plan)), "the plan job needs no secrets (forks)");
     assert.ok(pr.jobs.test.steps.some((s: { run?: string }) => s.run === ".ci/run"));
     assert.match(pr.jobs.preview.if, /head\.repo\.full_name == github\.repository/);
@@ -40,13 +43,21 @@ describe("GitHub workflows", () => {
     assert.strictEqual(deploy.jobs.prod.needs, "staging");
     const up = JSON.stringify(workflow("pulumi-up.yml").jobs.up.steps);
     for (const pack of ["governance", "sustainability"]) {
-      assert.match(up, new RegExp(`--policy-pack policies/${pack} --policy-pack-config \\\\"policies/config/\\$\\{\\{ inputs\\.stack \\}\\}/${pack}\\.json\\\\"`));
+      assert.match(
+        up,
+        new RegExp(
+          `--policy-pack policies/${pack} --policy-pack-config \\\\"policies/config/\\$\\{\\{ inputs\\.stack \\}\\}/${pack}\\.json\\\\"`,
+        ),
+      );
     }
     assert.strictEqual(workflow("pulumi-up.yml").jobs.up.environment, "${{ inputs.stack }}");
   });
 
   it("every npm script a workflow runs exists", () => {
-    const text = fs.readdirSync(path.join(ROOT, ".github", "workflows")).map((f) => fs.readFileSync(path.join(ROOT, ".github", "workflows", f), "utf8")).join("\n");
+    const text = fs
+      .readdirSync(path.join(ROOT, ".github", "workflows"))
+      .map((f) => fs.readFileSync(path.join(ROOT, ".github", "workflows", f), "utf8"))
+      .join("\n");
     for (const [, script] of text.matchAll(/npm run ([a-z-]+)/g)) assert.ok(scripts[script], `npm run ${script}`);
   });
 });

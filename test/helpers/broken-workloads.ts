@@ -14,8 +14,16 @@ export const BROKEN_WORKLOADS: ReadonlyArray<{ name: string; expect: RegExp }> =
   { name: "gang-too-big", expect: /the gang needs all 6 Pods at once/ },
   { name: "quota-too-small", expect: /exceeded quota: tiny-quota, requested: requests\.cpu=1/ },
   { name: "privileged-agent", expect: /violates PodSecurity "restricted:latest": privileged/ },
-  { name: "cpu-batch", expect: /LimitRange gpu-max sets max nvidia\.com\/gpu 4 without a default, .* container app nvidia\.com\/gpu 4, which it does not ask for/ },
-  { name: "critical-agent", expect: /insufficient quota to match these scopes: \[\{PriorityClass In \[system-node-critical system-cluster-critical\]\}\]/ },
+  {
+    name: "cpu-batch",
+    expect:
+      /LimitRange gpu-max sets max nvidia\.com\/gpu 4 without a default, .* container app nvidia\.com\/gpu 4, which it does not ask for/,
+  },
+  {
+    name: "critical-agent",
+    expect:
+      /insufficient quota to match these scopes: \[\{PriorityClass In \[system-node-critical system-cluster-critical\]\}\]/,
+  },
   { name: "lost-queue", expect: /LocalQueue research-queue doesn't exist in namespace team-vision/ },
 ];
 
@@ -27,10 +35,21 @@ const resource = (stack: string, type: string, name: string, inputs: Props): Pla
   provider: null,
   custom: true,
   inputs,
-  options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [], aliases: [], additionalSecretOutputs: [] },
+  options: {
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    dependsOn: [],
+    aliases: [],
+    additionalSecretOutputs: [],
+  },
 });
 
-const app = (resources: Props = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } }, securityContext?: Props) => ({
+const app = (
+  resources: Props = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } },
+  securityContext?: Props,
+) => ({
   name: "app",
   image: "us-central1-docker.pkg.dev/acme-ml-prod/cnai-prod-images/app:1.0.0",
   resources,
@@ -43,11 +62,21 @@ function deployment(stack: string, namespace: string, name: string, spec: Props,
     apiVersion,
     kind,
     metadata: { name, namespace },
-    spec: { ...(kind === "Deployment" ? { replicas: 1 } : {}), selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
+    spec: {
+      ...(kind === "Deployment" ? { replicas: 1 } : {}),
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec },
+    },
   });
 }
 
-function trainJob(stack: string, namespace: string, name: string, queue: string | undefined, numNodes: number): PlanResource {
+function trainJob(
+  stack: string,
+  namespace: string,
+  name: string,
+  queue: string | undefined,
+  numNodes: number,
+): PlanResource {
   return resource(stack, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob", name, {
     apiVersion: "trainer.kubeflow.org/v1alpha1",
     kind: "TrainJob",
@@ -57,12 +86,37 @@ function trainJob(stack: string, namespace: string, name: string, queue: string 
       trainer: {
         image: "us-central1-docker.pkg.dev/acme-ml-prod/cnai-prod-images/train:1.0.0",
         numNodes,
-        resourcesPerNode: { requests: { cpu: "100", memory: "1000Gi", "nvidia.com/gpu": "8" }, limits: { cpu: "100", memory: "1000Gi", "nvidia.com/gpu": "8" } },
+        resourcesPerNode: {
+          requests: { cpu: "100", memory: "1000Gi", "nvidia.com/gpu": "8" },
+          limits: { cpu: "100", memory: "1000Gi", "nvidia.com/gpu": "8" },
+        },
       },
-      runtimePatches: [{
-        manager: "test",
-        trainingRuntimeSpec: { template: { spec: { replicatedJobs: [{ name: "node", template: { spec: { template: { spec: { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-h100-train" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] } } } } }] } } },
-      }],
+      runtimePatches: [
+        {
+          manager: "test",
+          trainingRuntimeSpec: {
+            template: {
+              spec: {
+                replicatedJobs: [
+                  {
+                    name: "node",
+                    template: {
+                      spec: {
+                        template: {
+                          spec: {
+                            nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-h100-train" },
+                            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+                          },
+                        },
+                      },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      ],
     },
   });
 }
@@ -70,22 +124,52 @@ function trainJob(stack: string, namespace: string, name: string, queue: string 
 /** The broken workloads (and the namespace, quota and LimitRange two of them need) as plan resources of `stack`. */
 export function brokenWorkloads(stack: string): PlanResource[] {
   return [
-    deployment(stack, "team-nlp", "no-toleration", { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-l4-serve" }, containers: [app()] }),
-    deployment(stack, "team-nlp", "selector-no-pool", { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-a100-serve" }, containers: [app()] }),
+    deployment(stack, "team-nlp", "no-toleration", {
+      nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-l4-serve" },
+      containers: [app()],
+    }),
+    deployment(stack, "team-nlp", "selector-no-pool", {
+      nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-a100-serve" },
+      containers: [app()],
+    }),
     // In the default namespace: no quota there to refuse it first.
-    deployment(stack, "default", "too-big", { containers: [app({ requests: { cpu: "300", memory: "1Gi" }, limits: { memory: "1Gi" } })] }),
+    deployment(stack, "default", "too-big", {
+      containers: [app({ requests: { cpu: "300", memory: "1Gi" }, limits: { memory: "1Gi" } })],
+    }),
     // Unqueued, where no quota refuses it first: the scheduler alone must see it never starts.
     trainJob(stack, "default", "gang-too-big", undefined, 6),
-    resource(stack, "kubernetes:core/v1:Namespace", "team-tiny-ns", { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-tiny", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } }),
-    resource(stack, "kubernetes:core/v1:ResourceQuota", "team-tiny-quota", { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "tiny-quota", namespace: "team-tiny" }, spec: { hard: { "requests.cpu": "500m" } } }),
+    resource(stack, "kubernetes:core/v1:Namespace", "team-tiny-ns", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "team-tiny", labels: { "pod-security.kubernetes.io/enforce": "baseline" } },
+    }),
+    resource(stack, "kubernetes:core/v1:ResourceQuota", "team-tiny-quota", {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "tiny-quota", namespace: "team-tiny" },
+      spec: { hard: { "requests.cpu": "500m" } },
+    }),
     deployment(stack, "team-tiny", "quota-too-small", { containers: [app()] }),
     deployment(stack, "model-registry", "privileged-agent", {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [app(undefined, { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } })],
+      containers: [
+        app(undefined, { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }),
+      ],
     }),
-    resource(stack, "kubernetes:core/v1:LimitRange", "team-vision-gpu-max", { apiVersion: "v1", kind: "LimitRange", metadata: { name: "gpu-max", namespace: "team-vision" }, spec: { limits: [{ type: "Container", max: { "nvidia.com/gpu": "4" } }] } }),
+    resource(stack, "kubernetes:core/v1:LimitRange", "team-vision-gpu-max", {
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "gpu-max", namespace: "team-vision" },
+      spec: { limits: [{ type: "Container", max: { "nvidia.com/gpu": "4" } }] },
+    }),
     deployment(stack, "team-vision", "cpu-batch", { containers: [app()] }),
-    deployment(stack, "team-vision", "critical-agent", { priorityClassName: "system-cluster-critical", containers: [app()] }, "DaemonSet"),
+    deployment(
+      stack,
+      "team-vision",
+      "critical-agent",
+      { priorityClassName: "system-cluster-critical", containers: [app()] },
+      "DaemonSet",
+    ),
     trainJob(stack, "team-vision", "lost-queue", "research-queue", 1),
   ];
 }

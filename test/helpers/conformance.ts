@@ -1,4 +1,11 @@
-import { type CrdIndex, type ConformanceReport, type KubernetesObject, checkObjects, conformanceCrdDir, loadCrds } from "../../scripts/lib/conformance";
+import {
+  type ConformanceReport,
+  type CrdIndex,
+  checkObjects,
+  conformanceCrdDir,
+  type KubernetesObject,
+  loadCrds,
+} from "../../scripts/lib/conformance";
 import type { RunResult } from "../../scripts/lib/engine";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -17,5 +24,8 @@ export function crdIndex(test: Mocha.Context): CrdIndex {
 
 /** Validates every Kubernetes object of a run against the upstream CRDs and the Kubernetes schemas. */
 export function conformance(test: Mocha.Context, result: RunResult): Promise<ConformanceReport> {
-  return checkObjects(manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject), crdIndex(test));
+  return checkObjects(
+    manifestsOf(planFromRun(result)).map((m) => m.object as KubernetesObject),
+    crdIndex(test),
+  );
 }

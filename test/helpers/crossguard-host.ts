@@ -1,8 +1,13 @@
-import { type ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { AnalyzerResource } from "../../scripts/lib/crossguard/analyzer-resource";
-import type { AnalyzerInfo, AnalyzerPolicyConfig, ConfigureEntry, EnforcementLevel } from "../../scripts/lib/crossguard/config";
+import type {
+  AnalyzerInfo,
+  AnalyzerPolicyConfig,
+  ConfigureEntry,
+  EnforcementLevel,
+} from "../../scripts/lib/crossguard/config";
 import type { Diagnostic } from "../../scripts/lib/crossguard/policy-server";
 
 /**
@@ -50,7 +55,12 @@ const LEVELS: Record<number, EnforcementLevel> = {
   [pb.EnforcementLevel.REMEDIATE]: "remediate",
   [pb.EnforcementLevel.DISABLED]: "disabled",
 };
-const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: pb.EnforcementLevel.ADVISORY, mandatory: pb.EnforcementLevel.MANDATORY, remediate: pb.EnforcementLevel.REMEDIATE, disabled: pb.EnforcementLevel.DISABLED };
+const LEVEL_CODES: Record<EnforcementLevel, number> = {
+  advisory: pb.EnforcementLevel.ADVISORY,
+  mandatory: pb.EnforcementLevel.MANDATORY,
+  remediate: pb.EnforcementLevel.REMEDIATE,
+  disabled: pb.EnforcementLevel.DISABLED,
+};
 
 export interface StackContext {
   readonly project: string;
@@ -75,7 +85,11 @@ export interface PackHost {
 
 /** The host failed to start: its exit code and what it printed (a TSError, a missing module...). */
 export class HostStartError extends Error {
-  constructor(message: string, readonly code: number | null, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
     super(message);
     this.name = "HostStartError";
   }
@@ -95,7 +109,11 @@ export async function startPackHost(dir: string, timeoutMs = 120_000): Promise<P
   const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !TS_NODE_ENV.test(key)));
   const begun = Date.now();
-  const child = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, packDir], {
+    cwd: packDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   started.add(child);
   child.on("exit", () => started.delete(child));
   const port = await new Promise<number>((resolve, reject) => {
@@ -116,7 +134,13 @@ export async function startPackHost(dir: string, timeoutMs = 120_000): Promise<P
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new HostStartError(`${dir}: the policy pack exited with code ${code} before serving\n${stderr}${stdout}`, code, `${stderr}${stdout}`));
+      reject(
+        new HostStartError(
+          `${dir}: the policy pack exited with code ${code} before serving\n${stderr}${stdout}`,
+          code,
+          `${stderr}${stdout}`,
+        ),
+      );
     });
   });
   const startupMs = Date.now() - begun;
@@ -129,13 +153,18 @@ export async function startPackHost(dir: string, timeoutMs = 120_000): Promise<P
     "grpc.max_send_message_length": 1024 * 1024 * 400,
   });
   const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+    new Promise((resolve, reject) =>
+      client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))),
+    );
 
   const handshake = new pb.AnalyzerHandshakeRequest();
   handshake.setEngineAddress(ENGINE_ADDRESS);
   handshake.setRootDirectory(packDir);
   handshake.setProgramDirectory(packDir);
-  const handshakeCode = await call("handshake", handshake).then(() => 0, (error: { code?: number }) => error.code ?? -1);
+  const handshakeCode = await call("handshake", handshake).then(
+    () => 0,
+    (error: { code?: number }) => error.code ?? -1,
+  );
   const info = analyzerInfoFrom(await call("getAnalyzerInfo", new Empty()));
 
   return {
@@ -202,7 +231,10 @@ export function packHost(dir: string): Promise<PackHost> {
 function analyzerInfoFrom(message: any): AnalyzerInfo {
   const initialConfig = new Map<string, AnalyzerPolicyConfig>();
   message.getInitialconfigMap().forEach((config: any, name: string) => {
-    initialConfig.set(name, { enforcementLevel: LEVELS[config.getEnforcementlevel()] ?? "", properties: config.hasProperties() ? config.getProperties().toJavaScript() : null });
+    initialConfig.set(name, {
+      enforcementLevel: LEVELS[config.getEnforcementlevel()] ?? "",
+      properties: config.hasProperties() ? config.getProperties().toJavaScript() : null,
+    });
   });
   return {
     name: message.getName(),
@@ -212,7 +244,12 @@ function analyzerInfoFrom(message: any): AnalyzerInfo {
       name: policy.getName(),
       enforcementLevel: LEVELS[policy.getEnforcementlevel()],
       ...(policy.hasConfigschema()
-        ? { configSchema: { properties: policy.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: policy.getConfigschema().getRequiredList() } }
+        ? {
+            configSchema: {
+              properties: policy.getConfigschema().getProperties()?.toJavaScript() ?? {},
+              required: policy.getConfigschema().getRequiredList(),
+            },
+          }
         : {}),
     })),
     ...(initialConfig.size ? { initialConfig } : {}),
@@ -250,7 +287,10 @@ function providerMessage(resource: AnalyzerResource): any {
 }
 
 /** The fields an AnalyzeRequest and an AnalyzerResource share (analyzer_plugin.go Analyze, AnalyzeStack). */
-function withResourceFields<T extends Record<string, (value: any) => unknown>>(message: T, resource: AnalyzerResource): T {
+function withResourceFields<T extends Record<string, (value: any) => unknown>>(
+  message: T,
+  resource: AnalyzerResource,
+): T {
   message.setUrn(resource.urn);
   message.setType(resource.type);
   message.setName(resource.name);

@@ -1,9 +1,9 @@
-import * as assert from "assert";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
+import * as path from "node:path";
+import type { StackLabels } from "../../components/labels";
 import { type RunResult, runProgram } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
-import type { StackLabels } from "../../components/labels";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -22,7 +22,10 @@ export function kubernetesLabels(component: string, team = "ml-platform"): Recor
 }
 
 /** Runs a program (a few components) under the offline engine. */
-export function run(program: () => unknown, options: { preview?: boolean; stack?: string; config?: Record<string, string> } = {}): Promise<RunResult> {
+export function run(
+  program: () => unknown,
+  options: { preview?: boolean; stack?: string; config?: Record<string, string> } = {},
+): Promise<RunResult> {
   return runProgram({
     project: "cnai-platform",
     stack: options.stack ?? "test",
@@ -39,7 +42,15 @@ export function run(program: () => unknown, options: { preview?: boolean; stack?
 /** The one resource of a type (and name), failing the test if there is not exactly one. */
 export function one(result: RunResult, type: string, name?: string): RecordedResource {
   const found = all(result, type).filter((r) => name === undefined || r.name === name);
-  assert.strictEqual(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} (of that type: ${all(result, type).map((r) => r.name).join(", ") || "none"})`);
+  assert.strictEqual(
+    found.length,
+    1,
+    `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length} (of that type: ${
+      all(result, type)
+        .map((r) => r.name)
+        .join(", ") || "none"
+    })`,
+  );
   return found[0];
 }
 
@@ -49,7 +60,9 @@ export function all(result: RunResult, type: string): RecordedResource[] {
 
 /** A nested input by dotted path (`nodeConfig.guestAccelerators.0.count`). */
 export function input(resource: RecordedResource, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource.inputs);
+  return dotted
+    .split(".")
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource.inputs);
 }
 
 /** Captures what a function writes to stdout and stderr. */
@@ -58,8 +71,12 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
   const err: string[] = [];
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    out.push(String(chunk)), true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    err.push(String(chunk)), true
+  )) as typeof process.stderr.write;
   try {
     const result = await fn();
     return { result, stdout: out.join(""), stderr: err.join("") };

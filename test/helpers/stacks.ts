@@ -1,5 +1,5 @@
-import { resolveConfig } from "../../stacks/config/load";
 import { type RunResult, runStack } from "../../scripts/lib/engine";
+import { resolveConfig } from "../../stacks/config/load";
 import { ROOT } from "./run";
 
 const cache = new Map<string, Promise<RunResult>>();
@@ -11,12 +11,15 @@ const cache = new Map<string, Promise<RunResult>>();
 export function stackRun(stack: string, preview = false): Promise<RunResult> {
   const key = `${stack}:${preview}`;
   if (!cache.has(key)) {
-    cache.set(key, runStack({
-      root: ROOT,
-      stack,
-      preview,
-      preflight: (config) => void resolveConfig({ stack, file: config.file, values: config.values }),
-    }));
+    cache.set(
+      key,
+      runStack({
+        root: ROOT,
+        stack,
+        preview,
+        preflight: (config) => void resolveConfig({ stack, file: config.file, values: config.values }),
+      }),
+    );
   }
   return cache.get(key)!;
 }

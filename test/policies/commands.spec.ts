@@ -1,16 +1,16 @@
-import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { PACKS } from "../../policies/lib/packs";
 import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
 import { main as policy } from "../../scripts/policy";
 import { misconfiguredProd } from "../helpers/broken-plans";
 import { BROKEN_WORKLOADS, brokenWorkloads } from "../helpers/broken-workloads";
-import { planOf } from "../helpers/policy";
 import { planSchemaErrors } from "../helpers/plan-schema";
-import { ROOT, captureOutput } from "../helpers/run";
+import { planOf } from "../helpers/policy";
+import { captureOutput, ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 /**
@@ -35,7 +35,10 @@ describe("npm run policy", function () {
     const out = path.join(dir, "out-prod");
     const { result, stdout } = await run("--plan", input, "--stack", "prod", "--out", out);
     assert.strictEqual(result, 0, stdout);
-    assert.match(stdout, /policy: stack prod: \d+ resources, \d+ resource checks by cnai-governance, cnai-sustainability: 0 policy violations \(0 mandatory\)/);
+    assert.match(
+      stdout,
+      /policy: stack prod: \d+ resources, \d+ resource checks by cnai-governance, cnai-sustainability: 0 policy violations \(0 mandatory\)/,
+    );
     const written = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     assert.deepStrictEqual(planSchemaErrors(written), []);
     assert.deepStrictEqual(written.policy, { packs: ["cnai-governance", "cnai-sustainability"], violations: [] });
@@ -50,13 +53,20 @@ describe("npm run policy", function () {
     assert.match(stdout, /mandatory\s+bucket-security\s+BucketIAMMember models-public\s+.*allUsers/);
     assert.match(stdout, /mandatory\s+iam-least-privilege\s+BucketIAMMember models-public\s+.*allUsers/);
     assert.match(stdout, /mandatory\s+stateful-protected\s+DatabaseInstance registry-db\s+/);
-    assert.match(stdout, /policy: stack prod: \d+ resources, \d+ resource checks by .*: 4 policy violations \(4 mandatory\)/);
+    assert.match(
+      stdout,
+      /policy: stack prod: \d+ resources, \d+ resource checks by .*: 4 policy violations \(4 mandatory\)/,
+    );
   });
 
   it("as a user runs it: npm run policy exits 1 on that plan, and --format sarif writes policy.sarif", async () => {
     const input = write("bad-prod-cli.json", await misconfiguredProd());
     const out = path.join(dir, "out-cli");
-    const result = spawnSync("npm", ["run", "-s", "policy", "--", "--plan", input, "--stack", "prod", "--out", out, "--format", "sarif"], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(
+      "npm",
+      ["run", "-s", "policy", "--", "--plan", input, "--stack", "prod", "--out", out, "--format", "sarif"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.strictEqual(result.status, 1, result.stderr);
     assert.match(result.stdout, /: 4 policy violations \(4 mandatory\)/);
     assert.match(result.stdout, /policy: wrote .*\{plan\.json,report\.md,policy\.sarif\}/);
@@ -68,23 +78,37 @@ describe("npm run policy", function () {
     // The prod stack, with a policy config that keeps inference scale-to-zero on: prod's
     // Standard-mode InferenceService keeps warm replicas, a mandatory violation.
     const root = fs.mkdtempSync(path.join(dir, "strict-prod-"));
-    fs.writeFileSync(path.join(root, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: ${path.join(ROOT, "stacks")}\n`);
-    fs.cpSync(path.join(ROOT, "policies", "config", "prod"), path.join(root, "policies", "config", "prod"), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, "Pulumi.yaml"),
+      `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: ${path.join(ROOT, "stacks")}\n`,
+    );
+    fs.cpSync(path.join(ROOT, "policies", "config", "prod"), path.join(root, "policies", "config", "prod"), {
+      recursive: true,
+    });
     const sustainability = path.join(root, "policies", "config", "prod", "sustainability.json");
     const config = JSON.parse(fs.readFileSync(sustainability, "utf8"));
     delete config["cnai-inference-scale-to-zero"];
     fs.writeFileSync(sustainability, JSON.stringify(config));
     const out = path.join(root, "out");
-    const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "prod", "--root", root, "--out", out, "--format", "sarif"], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(
+      "npm",
+      ["run", "-s", "plan", "--", "--stack", "prod", "--root", root, "--out", out, "--format", "sarif"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.strictEqual(result.status, 1, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /mandatory\s+inference-scale-to-zero\s+InferenceService chat-7b\s+/);
     assert.match(result.stdout, /1 policy violation \(1 mandatory\)/);
     const sarif = JSON.parse(fs.readFileSync(path.join(out, "policy.sarif"), "utf8"));
-    assert.deepStrictEqual(sarif.runs[0].results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [["cnai-inference-scale-to-zero", "error"]]);
+    assert.deepStrictEqual(
+      sarif.runs[0].results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]),
+      [["cnai-inference-scale-to-zero", "error"]],
+    );
   });
 
   it("accepts a plan without a policy section (what it computes), and counts one violation in the singular", async () => {
-    const { policy: _ignored, ...bare } = planOf([{ type: "gcp:kms/keyRing:KeyRing", name: "ring", inputs: { name: "ring", location: "us-central1" } }]);
+    const { policy: _ignored, ...bare } = planOf([
+      { type: "gcp:kms/keyRing:KeyRing", name: "ring", inputs: { name: "ring", location: "us-central1" } },
+    ]);
     void _ignored;
     const { result, stdout, stderr } = await run("--plan", write("no-policy.json", bare), "--stack", "prod");
     assert.strictEqual(result, 1, stderr);
@@ -97,7 +121,12 @@ describe("npm run policy", function () {
     const out = path.join(dir, "out-long");
     const cut = await run("--plan", input, "--stack", "prod", "--out", out);
     assert.match(cut.stdout, /\.\.\.\n/);
-    assert.match(cut.stdout, new RegExp(`policy: messages cut to fit; whole messages in ${path.relative(process.cwd(), path.join(out, "report.md")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, or with --verbose`));
+    assert.match(
+      cut.stdout,
+      new RegExp(
+        `policy: messages cut to fit; whole messages in ${path.relative(process.cwd(), path.join(out, "report.md")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, or with --verbose`,
+      ),
+    );
     const report = fs.readFileSync(path.join(out, "report.md"), "utf8");
     const whole = await run("--plan", input, "--stack", "prod", "--verbose");
     assert.doesNotMatch(whole.stdout, /messages cut to fit/);
@@ -105,7 +134,10 @@ describe("npm run policy", function () {
     for (const v of plan.policy.violations) {
       const cause = v.message.slice(v.description!.length + 1);
       assert.ok(whole.stdout.includes(cause.replace(/\s+/g, " ")), `whole in the table: ${cause}`);
-      assert.ok(whole.stdout.includes(`\n${v.policy}: ${v.description}\n`), `the description CrossGuard's message starts with: ${v.policy}`);
+      assert.ok(
+        whole.stdout.includes(`\n${v.policy}: ${v.description}\n`),
+        `the description CrossGuard's message starts with: ${v.policy}`,
+      );
       assert.ok(report.includes(cause.replace(/\|/g, "\\|")), `whole in report.md: ${cause}`);
     }
   });
@@ -114,43 +146,83 @@ describe("npm run policy", function () {
     const plan = structuredClone(planFromRun(await stackRun("prod")));
     plan.resources.push(...brokenWorkloads("prod"));
     const out = path.join(dir, "out-broken-workloads");
-    const result = spawnSync("npm", ["run", "-s", "policy", "--", "--plan", write("broken-workloads.json", plan), "--stack", "prod", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(
+      "npm",
+      ["run", "-s", "policy", "--", "--plan", write("broken-workloads.json", plan), "--stack", "prod", "--out", out],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.strictEqual(result.status, 1, result.stderr);
-    for (const { name } of BROKEN_WORKLOADS) assert.match(result.stdout, new RegExp(`mandatory\\s+workloads-runnable\\s+\\S+ ${name}\\s`), name);
+    for (const { name } of BROKEN_WORKLOADS)
+      assert.match(result.stdout, new RegExp(`mandatory\\s+workloads-runnable\\s+\\S+ ${name}\\s`), name);
     const written = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as Plan;
     assert.deepStrictEqual(planSchemaErrors(written), []);
     for (const { name, expect } of BROKEN_WORKLOADS) {
-      const messages = written.policy.violations.filter((v) => v.policy === "cnai-workloads-runnable" && v.urn?.endsWith(`::${name}`)).map((v) => v.message);
-      assert.ok(messages.some((m) => expect.test(m) && /\. Fix: /.test(m)), `${name}: ${messages.join(" | ")}`);
-      assert.notStrictEqual(written.workloads!.workloads.find((w) => w.urn.endsWith(`::${name}`))!.status, "runnable", name);
+      const messages = written.policy.violations
+        .filter((v) => v.policy === "cnai-workloads-runnable" && v.urn?.endsWith(`::${name}`))
+        .map((v) => v.message);
+      assert.ok(
+        messages.some((m) => expect.test(m) && /\. Fix: /.test(m)),
+        `${name}: ${messages.join(" | ")}`,
+      );
+      assert.notStrictEqual(
+        written.workloads!.workloads.find((w) => w.urn.endsWith(`::${name}`))!.status,
+        "runnable",
+        name,
+      );
     }
-    const others = written.policy.violations.filter((v) => v.policy === "cnai-workloads-runnable" && !BROKEN_WORKLOADS.some((b) => v.urn?.endsWith(`::${b.name}`)));
+    const others = written.policy.violations.filter(
+      (v) => v.policy === "cnai-workloads-runnable" && !BROKEN_WORKLOADS.some((b) => v.urn?.endsWith(`::${b.name}`)),
+    );
     assert.deepStrictEqual(others, [], "the shipped workloads still run");
   });
 
   it("checks a plan from another program, here at the dev stack's advisory levels (exit 0)", async () => {
-    const foreign = planOf([{ type: "gcp:storage/bucket:Bucket", name: "scratch", inputs: { location: "EU", labels: { team: "x" } } }]);
+    const foreign = planOf([
+      { type: "gcp:storage/bucket:Bucket", name: "scratch", inputs: { location: "EU", labels: { team: "x" } } },
+    ]);
     const out = path.join(dir, "out-foreign");
     const { result, stdout } = await run("--plan", write("foreign.json", foreign), "--stack", "dev", "--out", out);
     assert.strictEqual(result, 0);
     const written = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as Plan;
     assert.strictEqual(written.stack, "policytest", "the plan keeps its own stack name");
-    assert.match(stdout, /policy: stack dev \(a plan of stack policytest\): 1 resource, /, "the summary names the stack asked for");
+    assert.match(
+      stdout,
+      /policy: stack dev \(a plan of stack policytest\): 1 resource, /,
+      "the summary names the stack asked for",
+    );
     const policies = new Set(written.policy.violations.map((v) => v.policy));
-    for (const expected of ["cnai-required-labels", "cnai-bucket-security", "cnai-bucket-lifecycle", "cnai-data-classification"]) assert.ok(policies.has(expected), `${expected} in ${[...policies]}`);
+    for (const expected of [
+      "cnai-required-labels",
+      "cnai-bucket-security",
+      "cnai-bucket-lifecycle",
+      "cnai-data-classification",
+    ])
+      assert.ok(policies.has(expected), `${expected} in ${[...policies]}`);
     assert.ok(written.policy.violations.every((v) => v.enforcementLevel === "advisory"));
     assert.match(stdout, /advisory\s+required-labels\s+Bucket scratch/);
   });
 
   it("--format sarif: a rule per policy, a result per violation, mandatory as error, located at the stack file", async () => {
     const out = path.join(dir, "out-sarif");
-    const { result } = await run("--plan", write("bad-prod-sarif.json", await misconfiguredProd()), "--stack", "prod", "--out", out, "--format", "sarif");
+    const { result } = await run(
+      "--plan",
+      write("bad-prod-sarif.json", await misconfiguredProd()),
+      "--stack",
+      "prod",
+      "--out",
+      out,
+      "--format",
+      "sarif",
+    );
     assert.strictEqual(result, 1);
     const sarif = JSON.parse(fs.readFileSync(path.join(out, "policy.sarif"), "utf8"));
     const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as Plan;
     assert.strictEqual(sarif.version, "2.1.0");
     const [runResult] = sarif.runs;
-    assert.deepStrictEqual(runResult.tool.driver.rules.map((r: { id: string }) => r.id), PACKS.flatMap((p) => p.policies.map((x) => x.name)));
+    assert.deepStrictEqual(
+      runResult.tool.driver.rules.map((r: { id: string }) => r.id),
+      PACKS.flatMap((p) => p.policies.map((x) => x.name)),
+    );
     assert.strictEqual(runResult.results.length, plan.policy.violations.length);
     // Each rule's default level is its level in the stack's config (prod: all mandatory, two disabled).
     const rule = (id: string) => runResult.tool.driver.rules.find((r: { id: string }) => r.id === id);
@@ -161,7 +233,10 @@ describe("npm run policy", function () {
       assert.strictEqual(r.ruleId, v.policy);
       assert.strictEqual(runResult.tool.driver.rules[r.ruleIndex].id, v.policy);
       // OASIS SARIF 2.1.0 result.level: a mandatory finding blocks (error), an advisory one warns.
-      assert.strictEqual(r.level, { mandatory: "error", advisory: "warning" }[v.enforcementLevel as "mandatory" | "advisory"]);
+      assert.strictEqual(
+        r.level,
+        { mandatory: "error", advisory: "warning" }[v.enforcementLevel as "mandatory" | "advisory"],
+      );
       assert.strictEqual(r.locations[0].physicalLocation.artifactLocation.uri, "stacks/Pulumi.prod.yaml");
       assert.strictEqual(r.locations[0].logicalLocations[0].fullyQualifiedName, v.urn ?? "stack prod");
     }
@@ -170,9 +245,18 @@ describe("npm run policy", function () {
   it("exits 2 with a clear message for a missing or invalid plan, an unknown stack's config, a bad format, and a bad policy config", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["--plan", path.join(dir, "nope.json"), "--stack", "dev"], /--plan .*nope\.json: no such file/],
-      [["--plan", write("not-a-plan.json", { resources: "x" }), "--stack", "dev"], /not a plan\.json of the contract \(scripts\/lib\/plan\.schema\.json\): .*must have required property 'project'/],
-      [["--plan", write("ok.json", planOf([])), "--stack", "qa"], /policies\/config\/qa\/governance\.json: no policy config for stack qa; create it/],
-      [["--plan", write("ok2.json", planOf([])), "--stack", "dev", "--format", "html"], /--format: got "html"; allowed: json or sarif/],
+      [
+        ["--plan", write("not-a-plan.json", { resources: "x" }), "--stack", "dev"],
+        /not a plan\.json of the contract \(scripts\/lib\/plan\.schema\.json\): .*must have required property 'project'/,
+      ],
+      [
+        ["--plan", write("ok.json", planOf([])), "--stack", "qa"],
+        /policies\/config\/qa\/governance\.json: no policy config for stack qa; create it/,
+      ],
+      [
+        ["--plan", write("ok2.json", planOf([])), "--stack", "dev", "--format", "html"],
+        /--format: got "html"; allowed: json or sarif/,
+      ],
       [["--stack", "dev"], /--plan is required/],
     ];
     for (const [args, expected] of cases) {
@@ -183,12 +267,32 @@ describe("npm run policy", function () {
     }
     const root = fs.mkdtempSync(path.join(dir, "root-"));
     fs.mkdirSync(path.join(root, "policies", "config", "dev"), { recursive: true });
-    fs.writeFileSync(path.join(root, "policies", "config", "dev", "governance.json"), JSON.stringify({ all: "advisory", "cnai-required-label": "mandatory", "cnai-gpu-and-carbon-caps": { maxGpus: 4 } }));
-    fs.writeFileSync(path.join(root, "policies", "config", "dev", "sustainability.json"), JSON.stringify({ all: "advisory", "cnai-gpu-and-carbon-caps": { maxGpus: -1 } }));
+    fs.writeFileSync(
+      path.join(root, "policies", "config", "dev", "governance.json"),
+      JSON.stringify({
+        all: "advisory",
+        "cnai-required-label": "mandatory",
+        "cnai-gpu-and-carbon-caps": { maxGpus: 4 },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(root, "policies", "config", "dev", "sustainability.json"),
+      JSON.stringify({ all: "advisory", "cnai-gpu-and-carbon-caps": { maxGpus: -1 } }),
+    );
     const { result, stderr } = await run("--plan", write("ok3.json", planOf([])), "--stack", "dev", "--root", root);
     assert.strictEqual(result, 2);
-    assert.match(stderr, /policies\/config\/dev\/governance\.json: cnai-required-label: not a policy of cnai-governance; allowed: all, cnai-required-labels/);
-    assert.match(stderr, /policies\/config\/dev\/governance\.json: cnai-gpu-and-carbon-caps: not a policy of cnai-governance/, "an entry in the other pack's file");
-    assert.match(stderr, /policies\/config\/dev\/sustainability\.json: cnai-gpu-and-carbon-caps\.maxGpus: got -1; allowed: an integer >= 0/);
+    assert.match(
+      stderr,
+      /policies\/config\/dev\/governance\.json: cnai-required-label: not a policy of cnai-governance; allowed: all, cnai-required-labels/,
+    );
+    assert.match(
+      stderr,
+      /policies\/config\/dev\/governance\.json: cnai-gpu-and-carbon-caps: not a policy of cnai-governance/,
+      "an entry in the other pack's file",
+    );
+    assert.match(
+      stderr,
+      /policies\/config\/dev\/sustainability\.json: cnai-gpu-and-carbon-caps\.maxGpus: got -1; allowed: an integer >= 0/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { RunResult } from "../../scripts/lib/engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
@@ -14,9 +14,25 @@ function grants(run: RunResult) {
   return run.resources
     .filter((r) => r.custom && /IAM(Member|Binding)|Iam(Member|Binding)/i.test(r.type.split(":")[2] ?? ""))
     .map((r) => {
-      const on = ["bucket", "repository", "topic", "subscription", "secretId", "dataScanId", "cryptoKeyId", "serviceAccountId", "tableId", "datasetId", "project"]
-        .find((key) => typeof r.inputs[key] === "string");
-      return { type: r.type, role: String(r.inputs.role), member: String(r.inputs.member), on: on ? `${on}=${r.inputs[on]}` : "?" };
+      const on = [
+        "bucket",
+        "repository",
+        "topic",
+        "subscription",
+        "secretId",
+        "dataScanId",
+        "cryptoKeyId",
+        "serviceAccountId",
+        "tableId",
+        "datasetId",
+        "project",
+      ].find((key) => typeof r.inputs[key] === "string");
+      return {
+        type: r.type,
+        role: String(r.inputs.role),
+        member: String(r.inputs.member),
+        on: on ? `${on}=${r.inputs[on]}` : "?",
+      };
     });
 }
 
@@ -48,8 +64,14 @@ describe("data governance of the shipped stacks", () => {
           }
           // Unknown in preview (the password is generated on apply) and secret: the contract says [secret].
           assert.strictEqual(input(one(run, "gcp:sql/user:User"), "password"), "[secret]");
-          assert.strictEqual(input(one(run, "gcp:secretmanager/secretVersion:SecretVersion"), "secretData"), "[secret]");
-          assert.strictEqual(input(one(run, "kubernetes:core/v1:Secret", "model-registry-db"), "stringData"), "[secret]");
+          assert.strictEqual(
+            input(one(run, "gcp:secretmanager/secretVersion:SecretVersion"), "secretData"),
+            "[secret]",
+          );
+          assert.strictEqual(
+            input(one(run, "kubernetes:core/v1:Secret", "model-registry-db"), "stringData"),
+            "[secret]",
+          );
           assert.ok(!/password/i.test(JSON.stringify(run.outputs)), "no password among the outputs");
         });
       }
@@ -57,7 +79,11 @@ describe("data governance of the shipped stacks", () => {
 
     it("the MLflow chart gets the password from the Kubernetes Secret, never in its values", async () => {
       const chart = one(await planOf("dev"), "kubernetes:helm.sh/v4:Chart", "model-registry-mlflow");
-      assert.deepStrictEqual(input(chart, "values.backendStore.existingDatabaseSecret"), { name: "model-registry-db", usernameKey: "POSTGRES_USER", passwordKey: "POSTGRES_PASSWORD" });
+      assert.deepStrictEqual(input(chart, "values.backendStore.existingDatabaseSecret"), {
+        name: "model-registry-db",
+        usernameKey: "POSTGRES_USER",
+        passwordKey: "POSTGRES_PASSWORD",
+      });
       assert.ok(!JSON.stringify(chart.inputs).includes("[secret]"), "values are not secret, so they carry no secret");
     });
   });
@@ -72,17 +98,26 @@ describe("data governance of the shipped stacks", () => {
       const sql = one(run, "gcp:sql/databaseInstance:DatabaseInstance");
       assert.strictEqual(input(sql, "deletionProtection"), true);
       assert.strictEqual(input(sql, "settings.deletionProtectionEnabled"), true);
-      for (const table of all(run, "gcp:bigquery/table:Table")) assert.strictEqual(input(table, "deletionProtection"), true);
+      for (const table of all(run, "gcp:bigquery/table:Table"))
+        assert.strictEqual(input(table, "deletionProtection"), true);
     });
 
     it("dev protects nothing and may force-destroy buckets and datasets; only dev may", async () => {
       for (const stack of STACKS) {
         const run = await planOf(stack);
         const dev = stack === "dev";
-        for (const b of all(run, "gcp:storage/bucket:Bucket")) assert.strictEqual(input(b, "forceDestroy"), dev, `${stack} ${b.name}`);
+        for (const b of all(run, "gcp:storage/bucket:Bucket"))
+          assert.strictEqual(input(b, "forceDestroy"), dev, `${stack} ${b.name}`);
         assert.strictEqual(input(one(run, "gcp:bigquery/dataset:Dataset"), "deleteContentsOnDestroy"), dev);
-        assert.strictEqual(input(one(run, "gcp:bigquery/dataset:Dataset"), "defaultTableExpirationMs"), dev ? 30 * 86_400_000 : undefined);
-        if (dev) assert.ok(run.resources.every((r) => !r.options.protect), "nothing protected in dev");
+        assert.strictEqual(
+          input(one(run, "gcp:bigquery/dataset:Dataset"), "defaultTableExpirationMs"),
+          dev ? 30 * 86_400_000 : undefined,
+        );
+        if (dev)
+          assert.ok(
+            run.resources.every((r) => !r.options.protect),
+            "nothing protected in dev",
+          );
       }
     });
   });
@@ -95,7 +130,8 @@ describe("data governance of the shipped stacks", () => {
         for (const b of all(run, "gcp:storage/bucket:Bucket")) {
           const classification = (input(b, "labels") as Record<string, string>)["data-classification"];
           const encrypted = input(b, "encryption") !== undefined;
-          if (["confidential", "restricted"].includes(classification) || stack === "prod") assert.ok(encrypted, `${stack} ${b.name} (${classification}) is encrypted`);
+          if (["confidential", "restricted"].includes(classification) || stack === "prod")
+            assert.ok(encrypted, `${stack} ${b.name} (${classification}) is encrypted`);
           else assert.ok(!encrypted, `${stack} ${b.name} uses Google-managed keys`);
         }
         if (stack === "dev") assert.strictEqual(keys.length, 0, "dev has no confidential data and no key");
@@ -106,11 +142,28 @@ describe("data governance of the shipped stacks", () => {
       assert.ok(all(prod, "gcp:pubsub/topic:Topic").every((t) => input(t, "kmsKeyName")));
       assert.ok(input(one(prod, "gcp:sql/databaseInstance:DatabaseInstance"), "encryptionKeyName"));
       assert.ok(all(prod, "gcp:artifactregistry/repository:Repository").every((r) => input(r, "kmsKeyName")));
-      assert.ok(input(one(prod, "gcp:secretmanager/secret:Secret"), "replication.userManaged.replicas.0.customerManagedEncryption.kmsKeyName"));
-      const agents = all(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").filter((m) => m.name.startsWith("data-user")).map((m) => String(input(m, "member")));
-      for (const domain of ["gs-project-accounts", "bigquery-encryption", "gcp-sa-pubsub", "gcp-sa-secretmanager", "gcp-sa-cloud-sql", "gcp-sa-artifactregistry"]) {
+      assert.ok(
+        input(
+          one(prod, "gcp:secretmanager/secret:Secret"),
+          "replication.userManaged.replicas.0.customerManagedEncryption.kmsKeyName",
+        ),
+      );
+      const agents = all(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+        .filter((m) => m.name.startsWith("data-user"))
+        .map((m) => String(input(m, "member")));
+      for (const domain of [
+        "gs-project-accounts",
+        "bigquery-encryption",
+        "gcp-sa-pubsub",
+        "gcp-sa-secretmanager",
+        "gcp-sa-cloud-sql",
+        "gcp-sa-artifactregistry",
+      ]) {
         // Cloud SQL's agent is service-N@gcp-sa-cloud-sql (Google Cloud IAM "Service agents"), not gcp-sa-sqladmin.
-        assert.ok(agents.some((a) => a.includes(`@${domain}.`)), `the ${domain} service agent may use the data key`);
+        assert.ok(
+          agents.some((a) => a.includes(`@${domain}.`)),
+          `the ${domain} service agent may use the data key`,
+        );
       }
     });
   });
@@ -121,7 +174,10 @@ describe("data governance of the shipped stacks", () => {
         const found = grants(await planOf(stack));
         assert.ok(found.length > 20);
         for (const g of found) {
-          assert.ok(!["roles/owner", "roles/editor", "roles/viewer"].includes(g.role), `${stack}: ${g.role} on ${g.on}`);
+          assert.ok(
+            !["roles/owner", "roles/editor", "roles/viewer"].includes(g.role),
+            `${stack}: ${g.role} on ${g.on}`,
+          );
           assert.ok(!/^(allUsers|allAuthenticatedUsers)$/.test(g.member), `${stack}: public member on ${g.on}`);
         }
       }
@@ -132,50 +188,94 @@ describe("data governance of the shipped stacks", () => {
       const found = grants(run);
       const email = (kind: string) => `serviceAccount:cnai-dev-${kind}@acme-ml-dev.iam.gserviceaccount.com`;
       const rolesOf = (kind: string) =>
-        found.filter((g) => g.member === email(kind) && !g.type.startsWith("gcp:artifactregistry")).map((g) => `${g.role} ${g.on}`).sort();
+        found
+          .filter((g) => g.member === email(kind) && !g.type.startsWith("gcp:artifactregistry"))
+          .map((g) => `${g.role} ${g.on}`)
+          .sort();
       const bucket = (purpose: string) => `bucket=acme-ml-dev-cnai-dev-${purpose}`;
       assert.deepStrictEqual(rolesOf("serving"), [`roles/storage.objectViewer ${bucket("models")}`]);
-      assert.deepStrictEqual(rolesOf("training"), [
-        "roles/bigquery.dataViewer datasetId=cnai_dev_ml",
-        "roles/bigquery.jobUser project=acme-ml-dev",
-        `roles/storage.objectCreator ${bucket("models")}`,
-        `roles/storage.objectUser ${bucket("checkpoints")}`,
-        `roles/storage.objectViewer ${bucket("datasets-curated")}`,
-        `roles/storage.objectViewer ${bucket("datasets-raw")}`,
-      ].sort());
-      assert.deepStrictEqual(rolesOf("pipelines"), [
-        "roles/bigquery.dataEditor datasetId=cnai_dev_ml",
-        "roles/bigquery.jobUser project=acme-ml-dev",
-        "roles/pubsub.publisher topic=cnai-dev-ingest",
-        `roles/storage.objectCreator ${bucket("models")}`,
-        `roles/storage.objectUser ${bucket("datasets-curated")}`,
-        `roles/storage.objectUser ${bucket("datasets-raw")}`,
-      ].sort());
-      assert.deepStrictEqual(rolesOf("registry"), [
-        `roles/secretmanager.secretAccessor secretId=cnai-dev-model-registry-db-password`,
-        `roles/storage.objectUser ${bucket("models")}`,
-      ].sort());
+      assert.deepStrictEqual(
+        rolesOf("training"),
+        [
+          "roles/bigquery.dataViewer datasetId=cnai_dev_ml",
+          "roles/bigquery.jobUser project=acme-ml-dev",
+          `roles/storage.objectCreator ${bucket("models")}`,
+          `roles/storage.objectUser ${bucket("checkpoints")}`,
+          `roles/storage.objectViewer ${bucket("datasets-curated")}`,
+          `roles/storage.objectViewer ${bucket("datasets-raw")}`,
+        ].sort(),
+      );
+      assert.deepStrictEqual(
+        rolesOf("pipelines"),
+        [
+          "roles/bigquery.dataEditor datasetId=cnai_dev_ml",
+          "roles/bigquery.jobUser project=acme-ml-dev",
+          "roles/pubsub.publisher topic=cnai-dev-ingest",
+          `roles/storage.objectCreator ${bucket("models")}`,
+          `roles/storage.objectUser ${bucket("datasets-curated")}`,
+          `roles/storage.objectUser ${bucket("datasets-raw")}`,
+        ].sort(),
+      );
+      assert.deepStrictEqual(
+        rolesOf("registry"),
+        [
+          `roles/secretmanager.secretAccessor secretId=cnai-dev-model-registry-db-password`,
+          `roles/storage.objectUser ${bucket("models")}`,
+        ].sort(),
+      );
       // Artifact Registry: every workload and the nodes pull; only the registry pushes model artifacts.
       const ar = found.filter((g) => g.type.startsWith("gcp:artifactregistry"));
-      assert.deepStrictEqual([...new Set(ar.filter((g) => g.role === "roles/artifactregistry.writer").map((g) => `${g.member} ${g.on}`))], [`${email("registry")} repository=cnai-dev-models`]);
+      assert.deepStrictEqual(
+        [...new Set(ar.filter((g) => g.role === "roles/artifactregistry.writer").map((g) => `${g.member} ${g.on}`))],
+        [`${email("registry")} repository=cnai-dev-models`],
+      );
       assert.deepStrictEqual(
         [...new Set(ar.filter((g) => g.role === "roles/artifactregistry.reader").map((g) => g.member))].sort(),
-        [email("training"), email("serving"), email("pipelines"), "serviceAccount:cnai-dev-gke-nodes@acme-ml-dev.iam.gserviceaccount.com"].sort(),
+        [
+          email("training"),
+          email("serving"),
+          email("pipelines"),
+          "serviceAccount:cnai-dev-gke-nodes@acme-ml-dev.iam.gserviceaccount.com",
+        ].sort(),
       );
     });
 
     it("binds each workload identity to its Kubernetes service accounts in every team namespace", async () => {
       const run = await planOf("prod");
-      const bindings = all(run, "gcp:serviceaccount/iAMMember:IAMMember").map((b) => [String(input(b, "serviceAccountId")).split("/").pop(), input(b, "role"), input(b, "member")]);
+      const bindings = all(run, "gcp:serviceaccount/iAMMember:IAMMember").map((b) => [
+        String(input(b, "serviceAccountId")).split("/").pop(),
+        input(b, "role"),
+        input(b, "member"),
+      ]);
       const member = (ns: string, ksa: string) => `serviceAccount:acme-ml-prod.svc.id.goog[${ns}/${ksa}]`;
       for (const team of ["ml-platform", "vision", "nlp"]) {
         for (const kind of ["training", "serving", "pipelines"]) {
-          assert.ok(bindings.some(([sa, role, m]) => sa === `cnai-prod-${kind}@acme-ml-prod.iam.gserviceaccount.com` && role === "roles/iam.workloadIdentityUser" && m === member(`team-${team}`, kind)), `${team}/${kind}`);
+          assert.ok(
+            bindings.some(
+              ([sa, role, m]) =>
+                sa === `cnai-prod-${kind}@acme-ml-prod.iam.gserviceaccount.com` &&
+                role === "roles/iam.workloadIdentityUser" &&
+                m === member(`team-${team}`, kind),
+            ),
+            `${team}/${kind}`,
+          );
         }
       }
-      assert.ok(bindings.some(([sa, , m]) => sa === "cnai-prod-registry@acme-ml-prod.iam.gserviceaccount.com" && m === member("model-registry", "model-registry")));
+      assert.ok(
+        bindings.some(
+          ([sa, , m]) =>
+            sa === "cnai-prod-registry@acme-ml-prod.iam.gserviceaccount.com" &&
+            m === member("model-registry", "model-registry"),
+        ),
+      );
       // Managed Prometheus's query frontend reads Cloud Monitoring for KEDA as its own identity.
-      assert.ok(bindings.some(([sa, , m]) => sa === "cnai-prod-metrics-query@acme-ml-prod.iam.gserviceaccount.com" && m === member("monitoring", "gmp-frontend")));
+      assert.ok(
+        bindings.some(
+          ([sa, , m]) =>
+            sa === "cnai-prod-metrics-query@acme-ml-prod.iam.gserviceaccount.com" &&
+            m === member("monitoring", "gmp-frontend"),
+        ),
+      );
       assert.strictEqual(bindings.length, 3 * 3 + 1 + 1);
     });
 
@@ -191,19 +291,37 @@ describe("data governance of the shipped stacks", () => {
   describe("per-stack differences", () => {
     it("dev runs MLflow on a small database; staging and prod run Kubeflow Model Registry; prod's database is HA with point-in-time recovery", async () => {
       const dev = await planOf("dev");
-      assert.strictEqual(all(dev, "kubernetes:helm.sh/v4:Chart").filter((c) => c.name === "model-registry-mlflow").length, 1);
+      assert.strictEqual(
+        all(dev, "kubernetes:helm.sh/v4:Chart").filter((c) => c.name === "model-registry-mlflow").length,
+        1,
+      );
       assert.strictEqual(input(one(dev, "gcp:sql/databaseInstance:DatabaseInstance"), "settings.tier"), "db-g1-small");
       for (const stack of ["staging", "prod"]) {
         const run = await planOf(stack);
-        assert.strictEqual(all(run, "kubernetes:helm.sh/v4:Chart").filter((c) => c.name === "model-registry-mlflow").length, 0);
-        assert.strictEqual(input(one(run, "kubernetes:apps/v1:Deployment", "model-registry-server"), "metadata.name"), "model-registry-deployment");
+        assert.strictEqual(
+          all(run, "kubernetes:helm.sh/v4:Chart").filter((c) => c.name === "model-registry-mlflow").length,
+          0,
+        );
+        assert.strictEqual(
+          input(one(run, "kubernetes:apps/v1:Deployment", "model-registry-server"), "metadata.name"),
+          "model-registry-deployment",
+        );
       }
       const sql = one(await planOf("prod"), "gcp:sql/databaseInstance:DatabaseInstance");
       assert.deepStrictEqual(
-        [input(sql, "settings.availabilityType"), input(sql, "settings.backupConfiguration.pointInTimeRecoveryEnabled"), input(sql, "settings.ipConfiguration.ipv4Enabled")],
+        [
+          input(sql, "settings.availabilityType"),
+          input(sql, "settings.backupConfiguration.pointInTimeRecoveryEnabled"),
+          input(sql, "settings.ipConfiguration.ipv4Enabled"),
+        ],
         ["REGIONAL", true, false],
       );
-      assert.ok(one(await planOf("prod"), "gcp:sql/databaseInstance:DatabaseInstance").options.dependsOn.some((u) => u.endsWith("::network-psa")), "after private services access");
+      assert.ok(
+        one(await planOf("prod"), "gcp:sql/databaseInstance:DatabaseInstance").options.dependsOn.some((u) =>
+          u.endsWith("::network-psa"),
+        ),
+        "after private services access",
+      );
     });
 
     it("Artifact Registry: cleanup only reports outside prod, tags are immutable in prod, scanning is on, caches everywhere (Cloud Run's vLLM comes through the Docker Hub cache; the dev stack turns it on)", async () => {
@@ -213,7 +331,10 @@ describe("data governance of the shipped stacks", () => {
         assert.strictEqual(input(images, "cleanupPolicyDryRun"), stack !== "prod");
         assert.strictEqual(input(images, "dockerConfig.immutableTags"), stack === "prod");
         assert.deepStrictEqual(input(images, "vulnerabilityScanningConfig"), { enablementConfig: "INHERITED" });
-        assert.ok(repos.some((r) => r.name === "artifacts-docker-hub"), stack);
+        assert.ok(
+          repos.some((r) => r.name === "artifacts-docker-hub"),
+          stack,
+        );
       }
     });
   });

@@ -1,9 +1,15 @@
-import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { COMPUTE_TYPES, DATA_STORE_TYPES, LABEL_FIELDS, UNLABELLED_TYPES, labelsOf } from "../../components/catalog/label-fields";
+import * as assert from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  COMPUTE_TYPES,
+  DATA_STORE_TYPES,
+  LABEL_FIELDS,
+  labelsOf,
+  UNLABELLED_TYPES,
+} from "../../components/catalog/label-fields";
 import { carbonTier, isRegion } from "../../components/catalog/regions";
 import { labelSyntaxProblems } from "../../components/labels";
 import type { RunResult } from "../../scripts/lib/engine";
@@ -11,7 +17,7 @@ import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
 import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
 import { UNKNOWN } from "../../scripts/lib/wire-values";
 import { planSchemaErrors } from "../helpers/plan-schema";
-import { ROOT, input, one } from "../helpers/run";
+import { input, one, ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 const STACKS = listStacks(readProjectFile(ROOT));
@@ -45,7 +51,10 @@ describe("shipped stacks", () => {
         const region = String(update.outputs.region);
         assert.ok(isRegion(region));
         for (const r of update.resources.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
-          assert.ok(r.type in LABEL_FIELDS || UNLABELLED_TYPES.includes(r.type), `${r.type} is classified in components/catalog/label-fields.ts`);
+          assert.ok(
+            r.type in LABEL_FIELDS || UNLABELLED_TYPES.includes(r.type),
+            `${r.type} is classified in components/catalog/label-fields.ts`,
+          );
           const labels = labelsOf(r.type, r.inputs) as Record<string, string> | undefined;
           if (!(r.type in LABEL_FIELDS)) continue;
           assert.ok(labels, `${r.urn} has labels`);
@@ -54,7 +63,10 @@ describe("shipped stacks", () => {
           assert.strictEqual(labels["managed-by"], "pulumi", r.urn);
           for (const key of ["team", "cost-center", "component"]) assert.ok(labels[key], `${r.urn} has ${key}`);
           if (DATA_STORE_TYPES.includes(r.type)) {
-            assert.ok(["public", "internal", "confidential", "restricted"].includes(labels["data-classification"]), `${r.urn} data-classification`);
+            assert.ok(
+              ["public", "internal", "confidential", "restricted"].includes(labels["data-classification"]),
+              `${r.urn} data-classification`,
+            );
           }
           if (COMPUTE_TYPES.includes(r.type)) {
             assert.ok(["training", "inference", "data", "platform"].includes(labels["workload-type"]), r.urn);
@@ -69,9 +81,19 @@ describe("shipped stacks", () => {
         const { update, preview } = await planOf(stack);
         const cluster = update.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
         const provider = update.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
-        assert.strictEqual(provider.inputs.clusterIdentifier, `projects/${cluster.inputs.project}/locations/${cluster.inputs.location}/clusters/${cluster.inputs.name}`);
-        assert.ok(provider.propertyDependencies?.clusterIdentifier?.includes(cluster.urn), "taken from the cluster's output");
-        assert.strictEqual(preview.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.clusterIdentifier, UNKNOWN, "unknown until the cluster exists");
+        assert.strictEqual(
+          provider.inputs.clusterIdentifier,
+          `projects/${cluster.inputs.project}/locations/${cluster.inputs.location}/clusters/${cluster.inputs.name}`,
+        );
+        assert.ok(
+          provider.propertyDependencies?.clusterIdentifier?.includes(cluster.urn),
+          "taken from the cluster's output",
+        );
+        assert.strictEqual(
+          preview.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.clusterIdentifier,
+          UNKNOWN,
+          "unknown until the cluster exists",
+        );
       });
 
       it("opens the charts' webhook and metrics API ports from the control plane range before any Kubernetes object, whose provider waits for the rule", async () => {
@@ -80,20 +102,30 @@ describe("shipped stacks", () => {
         const cluster = update.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
         assert.strictEqual((cluster.inputs.privateClusterConfig as Record<string, unknown>).enablePrivateNodes, true);
         const rule = update.resources.find((r) => r.type === "gcp:compute/firewall:Firewall")!;
-        assert.deepStrictEqual(rule.inputs.sourceRanges, [(cluster.inputs.privateClusterConfig as Record<string, unknown>).masterIpv4CidrBlock]);
+        assert.deepStrictEqual(rule.inputs.sourceRanges, [
+          (cluster.inputs.privateClusterConfig as Record<string, unknown>).masterIpv4CidrBlock,
+        ]);
         assert.deepStrictEqual(rule.inputs.allows, [{ protocol: "tcp", ports: ["6443", "8082", "8443", "9443"] }]);
         const provider = update.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
         assert.ok(provider.options.dependsOn.includes(rule.urn), "the Kubernetes provider depends on the rule");
-        assert.ok(update.resources.filter((r) => r.type.startsWith("kubernetes:")).every((r) => r.provider?.startsWith(`${provider.urn}::`)), "every Kubernetes object uses that provider");
+        assert.ok(
+          update.resources
+            .filter((r) => r.type.startsWith("kubernetes:"))
+            .every((r) => r.provider?.startsWith(`${provider.urn}::`)),
+          "every Kubernetes object uses that provider",
+        );
       });
 
       it("keeps derived names within GCP's limits", async () => {
         const { update } = await planOf(stack);
         for (const r of update.resources) {
           const name = r.inputs.name;
-          if (r.type === "gcp:container/cluster:Cluster" || r.type === "gcp:container/nodePool:NodePool") assert.ok(String(name).length <= 40, `${name}`);
-          if (r.type === "gcp:serviceaccount/account:Account") assert.match(String(r.inputs.accountId), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
-          if (typeof name === "string" && r.type.startsWith("gcp:compute/")) assert.match(name, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+          if (r.type === "gcp:container/cluster:Cluster" || r.type === "gcp:container/nodePool:NodePool")
+            assert.ok(String(name).length <= 40, `${name}`);
+          if (r.type === "gcp:serviceaccount/account:Account")
+            assert.match(String(r.inputs.accountId), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+          if (typeof name === "string" && r.type.startsWith("gcp:compute/"))
+            assert.match(name, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
         }
       });
     });
@@ -106,18 +138,28 @@ describe("shipped stacks", () => {
     assert.strictEqual(input(cluster, "deletionProtection"), false);
     assert.deepStrictEqual(input(cluster, "databaseEncryption"), { state: "DECRYPTED" });
     const pools = run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool");
-    assert.ok(pools.every((p) => input(p, "nodeConfig.spot") === true), "system and GPU pools on spot");
-    assert.ok(pools.filter((p) => input(p, "name") !== "system").every((p) => input(p, "autoscaling.totalMinNodeCount") === 0));
+    assert.ok(
+      pools.every((p) => input(p, "nodeConfig.spot") === true),
+      "system and GPU pools on spot",
+    );
+    assert.ok(
+      pools.filter((p) => input(p, "name") !== "system").every((p) => input(p, "autoscaling.totalMinNodeCount") === 0),
+    );
     assert.ok(run.resources.every((r) => !r.options.protect));
   });
 
   it("staging: regional, GPU pools scale to zero, DWS flex-start and MIG exercised", async () => {
     const { run } = await planOf("staging");
     assert.strictEqual(input(one(run, "gcp:container/cluster:Cluster"), "location"), "europe-west4");
-    const pools = run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool" && input(r, "name") !== "system");
+    const pools = run.resources.filter(
+      (r) => r.type === "gcp:container/nodePool:NodePool" && input(r, "name") !== "system",
+    );
     assert.ok(pools.every((p) => input(p, "autoscaling.totalMinNodeCount") === 0));
     assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-flex"), "nodeConfig.flexStart"), true);
-    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "a100-mig"), "nodeConfig.guestAccelerators.0.gpuPartitionSize"), "3g.20gb");
+    assert.strictEqual(
+      input(one(run, "gcp:container/nodePool:NodePool", "a100-mig"), "nodeConfig.guestAccelerators.0.gpuPartitionSize"),
+      "3g.20gb",
+    );
   });
 
   it("prod: regional, private endpoint, deletion protection, customer-managed key, on-demand and reserved GPUs, cluster protected", async () => {
@@ -127,11 +169,21 @@ describe("shipped stacks", () => {
     assert.strictEqual(input(cluster, "deletionProtection"), true);
     assert.strictEqual(input(cluster, "privateClusterConfig.enablePrivateEndpoint"), true);
     assert.strictEqual(input(cluster, "databaseEncryption.state"), "ENCRYPTED");
-    assert.strictEqual(input(cluster, "databaseEncryption.keyName"), input(one(run, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key"), "keyRing") + "/cryptoKeys/cnai-prod-gke-secrets-key");
+    assert.strictEqual(
+      input(cluster, "databaseEncryption.keyName"),
+      input(one(run, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key"), "keyRing") +
+        "/cryptoKeys/cnai-prod-gke-secrets-key",
+    );
     assert.strictEqual(cluster.options.protect, true);
     assert.strictEqual(one(run, "gcp:kms/cryptoKey:CryptoKey", "gke-secrets-key").options.protect, true);
     assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "l4-serve"), "nodeConfig.spot"), false);
-    assert.strictEqual(input(one(run, "gcp:container/nodePool:NodePool", "h100-train"), "nodeConfig.reservationAffinity.consumeReservationType"), "SPECIFIC_RESERVATION");
+    assert.strictEqual(
+      input(
+        one(run, "gcp:container/nodePool:NodePool", "h100-train"),
+        "nodeConfig.reservationAffinity.consumeReservationType",
+      ),
+      "SPECIFIC_RESERVATION",
+    );
     assert.match(String(run.outputs.clusterEndpoint), /\.gke\.goog$/, "kubeconfig uses the DNS endpoint");
   });
 
@@ -142,7 +194,10 @@ describe("shipped stacks", () => {
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 
     it("exits 0 and writes plan.json, report.md and manifests/", () => {
-      const stdout = execFileSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--out", out], { cwd: ROOT, encoding: "utf8" });
+      const stdout = execFileSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       assert.match(stdout, /plan: stack dev: \d+ resources/);
       assert.deepStrictEqual(fs.readdirSync(out).sort(), ["manifests", "plan.json", "report.md"]);
       assert.deepStrictEqual(planSchemaErrors(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"))), []);
@@ -152,11 +207,23 @@ describe("shipped stacks", () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-cli-bad-"));
       try {
         fs.mkdirSync(path.join(root, "stacks"));
-        fs.writeFileSync(path.join(root, "Pulumi.yaml"), `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`);
-        fs.writeFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"));
-        const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--root", root], { cwd: ROOT, encoding: "utf8" });
+        fs.writeFileSync(
+          path.join(root, "Pulumi.yaml"),
+          `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`,
+        );
+        fs.writeFileSync(
+          path.join(root, "stacks", "Pulumi.dev.yaml"),
+          fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"),
+        );
+        const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--root", root], {
+          cwd: ROOT,
+          encoding: "utf8",
+        });
         assert.strictEqual(result.status, 2, result.stderr);
-        assert.match(result.stderr, /stacks\/Pulumi\.dev\.yaml: cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/);
+        assert.match(
+          result.stderr,
+          /stacks\/Pulumi\.dev\.yaml: cnai-platform:gpuPools\[0\]\.autoscaling\.max: got 0; allowed: an integer from 1 to 1000/,
+        );
         assert.doesNotMatch(result.stderr, /^\s+at /m);
         assert.ok(!fs.existsSync(path.join(root, "out")), "nothing written");
       } finally {

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
 import { planFromRun } from "../../scripts/lib/plan-document";
@@ -19,14 +19,24 @@ async function landing(stack: string): Promise<string[]> {
   const { workloads } = await simulation(stack);
   return workloads
     .filter((w) => w.namespace.startsWith("team-") || w.kind === "DaemonSet")
-    .flatMap((w) => w.pods.map((p) => `${w.kind} ${w.name}/${p.name} ×${p.count} → ${p.placement ? `${p.placement.pool} (${p.placement.nodes})` : p.pools.join("+")}`));
+    .flatMap((w) =>
+      w.pods.map(
+        (p) =>
+          `${w.kind} ${w.name}/${p.name} ×${p.count} → ${p.placement ? `${p.placement.pool} (${p.placement.nodes})` : p.pools.join("+")}`,
+      ),
+    );
 }
 
 describe("shipped stacks: would every workload run?", () => {
   for (const stack of ["dev", "staging", "prod"]) {
     it(`${stack}: every workload is admitted and fits a node pool at its maximum size`, async () => {
       const section = await simulation(stack);
-      const failing = section.workloads.filter((w) => w.status !== "runnable").map((w) => `${w.kind} ${w.namespace}/${w.name}: ${w.status} ${JSON.stringify(w.problems.map((p) => p.message))} ${w.notes.join(" ")}`);
+      const failing = section.workloads
+        .filter((w) => w.status !== "runnable")
+        .map(
+          (w) =>
+            `${w.kind} ${w.namespace}/${w.name}: ${w.status} ${JSON.stringify(w.problems.map((p) => p.message))} ${w.notes.join(" ")}`,
+        );
       assert.deepStrictEqual(failing, []);
       assert.strictEqual(section.summary.runnable, section.workloads.length);
       assert.ok(section.workloads.length >= 12, `${section.workloads.length} workloads`);
@@ -34,7 +44,10 @@ describe("shipped stacks: would every workload run?", () => {
 
     it(`${stack}: in preview too, nothing it needs is unknown`, async () => {
       const section = await simulation(stack, true);
-      assert.deepStrictEqual(section.workloads.filter((w) => w.status !== "runnable").map((w) => w.name), []);
+      assert.deepStrictEqual(
+        section.workloads.filter((w) => w.status !== "runnable").map((w) => w.name),
+        [],
+      );
     });
   }
 
@@ -46,8 +59,16 @@ describe("shipped stacks: would every workload run?", () => {
       "DaemonSet kps-prometheus-node-exporter/kps-prometheus-node-exporter ×7 → system+gpu-l4-dev+gpu-l4-train",
     ]);
     const job = (await simulation("dev")).workloads.find((w) => w.name === "llm-finetune")!;
-    assert.deepStrictEqual(job.queue, { localQueue: "team-queue", clusterQueue: "gpu-workloads", flavors: { Master: "gpu-l4-train" } });
-    assert.deepStrictEqual(job.pods[0].initContainers, ["gke-gcsfuse-sidecar"], "GKE's GCS FUSE sidecar for the datasets and checkpoints buckets");
+    assert.deepStrictEqual(job.queue, {
+      localQueue: "team-queue",
+      clusterQueue: "gpu-workloads",
+      flavors: { Master: "gpu-l4-train" },
+    });
+    assert.deepStrictEqual(
+      job.pods[0].initContainers,
+      ["gke-gcsfuse-sidecar"],
+      "GKE's GCS FUSE sidecar for the datasets and checkpoints buckets",
+    );
   });
 
   it("staging: the model on the L4 serving pool with KServe's storage initializer, the TrainJob on two flex-start H100 nodes", async () => {
@@ -65,7 +86,10 @@ describe("shipped stacks: would every workload run?", () => {
       "TrainJob llm-finetune-weekly/node ×2 → gpu-h100-train (2)",
     ]);
     const model = (await simulation("prod")).workloads.find((w) => w.name === "chat-7b")!;
-    assert.deepStrictEqual([model.pods[0].containers, model.pods[0].initContainers], [["kserve-container", "modelcar"], ["modelcar-init"]]);
+    assert.deepStrictEqual(
+      [model.pods[0].containers, model.pods[0].initContainers],
+      [["kserve-container", "modelcar"], ["modelcar-init"]],
+    );
   });
 
   it("a fork serving in Knative mode, one model in a restricted team: the Knative operator's Pods and the queue-proxy, admitted at restricted", async () => {
@@ -76,21 +100,51 @@ describe("shipped stacks: would every workload run?", () => {
         "gcp:region": "us-central1",
         "cnai-platform:team": "ml-platform",
         "cnai-platform:costCenter": "cc-1",
-        "cnai-platform:observability": JSON.stringify({ backend: "managed", budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
-        "cnai-platform:gpuPools": JSON.stringify([{ name: "l4", machineType: "g2-standard-8", accelerator: { type: "nvidia-l4" }, autoscaling: { max: 2 }, workloadType: "inference" }]),
+        "cnai-platform:observability": JSON.stringify({
+          backend: "managed",
+          budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+        }),
+        "cnai-platform:gpuPools": JSON.stringify([
+          {
+            name: "l4",
+            machineType: "g2-standard-8",
+            accelerator: { type: "nvidia-l4" },
+            autoscaling: { max: 2 },
+            workloadType: "inference",
+          },
+        ]),
         "cnai-platform:teams": JSON.stringify([{ name: "ml-platform" }, { name: "secure", podSecurity: "restricted" }]),
         "cnai-platform:serving": JSON.stringify({
           mode: "Knative",
           models: [
-            { name: "chat", team: "ml-platform", pool: "l4", storage: "gcs", path: "chat/v1", minReplicas: 0, maxReplicas: 2 },
-            { name: "locked", team: "secure", pool: "l4", storage: "gcs", path: "chat/v1", minReplicas: 0, maxReplicas: 1 },
+            {
+              name: "chat",
+              team: "ml-platform",
+              pool: "l4",
+              storage: "gcs",
+              path: "chat/v1",
+              minReplicas: 0,
+              maxReplicas: 2,
+            },
+            {
+              name: "locked",
+              team: "secure",
+              pool: "l4",
+              storage: "gcs",
+              path: "chat/v1",
+              minReplicas: 0,
+              maxReplicas: 1,
+            },
           ],
         }),
       },
     });
     const section = analyzeWorkloads(planFromRun(result).resources);
     const byName = (name: string) => section.workloads.find((w) => w.name === name)!;
-    assert.deepStrictEqual(["knative-operator", "operator-webhook"].map((n) => byName(n).status), ["runnable", "runnable"]);
+    assert.deepStrictEqual(
+      ["knative-operator", "operator-webhook"].map((n) => byName(n).status),
+      ["runnable", "runnable"],
+    );
     const chat = byName("chat");
     assert.deepStrictEqual(chat.problems, []);
     assert.strictEqual(chat.status, "runnable");
@@ -100,7 +154,10 @@ describe("shipped stacks: would every workload run?", () => {
     // and Knative 1.21's queue-proxy meets "restricted" on its own: the restricted team's model runs.
     const locked = byName("locked");
     assert.deepStrictEqual([locked.status, locked.problems], ["runnable", []]);
-    assert.deepStrictEqual([locked.pods[0].containers, locked.pods[0].initContainers], [["kserve-container", "queue-proxy"], ["storage-initializer"]]);
+    assert.deepStrictEqual(
+      [locked.pods[0].containers, locked.pods[0].initContainers],
+      [["kserve-container", "queue-proxy"], ["storage-initializer"]],
+    );
   });
 
   it("a fork with queued capacity: the TrainJob's Pods get the gke-queued toleration from the Kueue flavor, and run", async () => {
@@ -111,16 +168,46 @@ describe("shipped stacks: would every workload run?", () => {
         "gcp:region": "us-central1",
         "cnai-platform:team": "ml-platform",
         "cnai-platform:costCenter": "cc-1",
-        "cnai-platform:observability": JSON.stringify({ backend: "managed", budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } }),
-        "cnai-platform:gpuPools": JSON.stringify([{ name: "h100", machineType: "a3-highgpu-8g", accelerator: { type: "nvidia-h100-80gb" }, zones: ["us-central1-a"], autoscaling: { max: 2 }, capacity: { type: "queued" }, workloadType: "training" }]),
-        "cnai-platform:teams": JSON.stringify([{ name: "ml-platform", quota: { gpus: 16, cpu: 400, memoryGi: 3600, pods: 50 } }]),
-        "cnai-platform:training": JSON.stringify({ jobs: [{ name: "pretrain", team: "ml-platform", pool: "h100", image: "llm:1.0.0", command: ["torchrun", "/app/train.py"], nodes: 2, gpusPerNode: 8 }] }),
+        "cnai-platform:observability": JSON.stringify({
+          backend: "managed",
+          budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+        }),
+        "cnai-platform:gpuPools": JSON.stringify([
+          {
+            name: "h100",
+            machineType: "a3-highgpu-8g",
+            accelerator: { type: "nvidia-h100-80gb" },
+            zones: ["us-central1-a"],
+            autoscaling: { max: 2 },
+            capacity: { type: "queued" },
+            workloadType: "training",
+          },
+        ]),
+        "cnai-platform:teams": JSON.stringify([
+          { name: "ml-platform", quota: { gpus: 16, cpu: 400, memoryGi: 3600, pods: 50 } },
+        ]),
+        "cnai-platform:training": JSON.stringify({
+          jobs: [
+            {
+              name: "pretrain",
+              team: "ml-platform",
+              pool: "h100",
+              image: "llm:1.0.0",
+              command: ["torchrun", "/app/train.py"],
+              nodes: 2,
+              gpusPerNode: 8,
+            },
+          ],
+        }),
       },
     });
     const job = analyzeWorkloads(planFromRun(result).resources).workloads.find((w) => w.name === "pretrain")!;
     // Regression: the flavor tolerated only nvidia.com/gpu, so the admitted Pods could never land on
     // the queued nodes' cloud.google.com/gke-queued=true:NoSchedule taint.
     assert.deepStrictEqual([job.status, job.problems], ["runnable", []]);
-    assert.strictEqual(`${job.pods[0].name} ×${job.pods[0].count} → ${job.pods[0].placement?.pool} (${job.pods[0].placement?.nodes})`, "node ×2 → gpu-h100 (2)");
+    assert.strictEqual(
+      `${job.pods[0].name} ×${job.pods[0].count} → ${job.pods[0].placement?.pool} (${job.pods[0].placement?.nodes})`,
+      "node ×2 → gpu-h100 (2)",
+    );
   });
 });

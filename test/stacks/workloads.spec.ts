@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { migInstancesPerGpu } from "../../components/catalog/mig-profiles";
 import { carbonTier } from "../../components/catalog/regions";
 import { HELM_CHARTS, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
@@ -7,10 +7,26 @@ import { all, input, one } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
 const STACKS = ["dev", "staging", "prod"] as const;
-const TRAINING_KINDS = ["TrainJob", "PyTorchJob", "ClusterTrainingRuntime", "ClusterQueue", "LocalQueue", "ResourceFlavor", "WorkloadPriorityClass", "Cohort"];
+const TRAINING_KINDS = [
+  "TrainJob",
+  "PyTorchJob",
+  "ClusterTrainingRuntime",
+  "ClusterQueue",
+  "LocalQueue",
+  "ResourceFlavor",
+  "WorkloadPriorityClass",
+  "Cohort",
+];
 const SERVING_KINDS = ["InferenceService"];
 
-const customResources = (resources: RecordedResource[]) => resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom && typeof r.inputs.kind === "string" && !["v1", "apps/v1", "networking.k8s.io/v1"].includes(String(r.inputs.apiVersion)));
+const customResources = (resources: RecordedResource[]) =>
+  resources.filter(
+    (r) =>
+      r.type.startsWith("kubernetes:") &&
+      r.custom &&
+      typeof r.inputs.kind === "string" &&
+      !["v1", "apps/v1", "networking.k8s.io/v1"].includes(String(r.inputs.apiVersion)),
+  );
 const labels = (r: RecordedResource) => (input(r, "metadata.labels") ?? {}) as Record<string, string>;
 
 describe("training and serving in the shipped stacks", () => {
@@ -20,45 +36,91 @@ describe("training and serving in the shipped stacks", () => {
         const run = await stackRun(stack);
         const chart = (name: string) => one(run, "kubernetes:helm.sh/v4:Chart", name);
         const pinned = [
-          ["kueue-chart", HELM_CHARTS.kueue], ["trainer-chart", HELM_CHARTS.kubeflowTrainer], ["kserve-cert-manager", HELM_CHARTS.certManager],
-          ["kserve-kserve-crd", HELM_CHARTS.kserveCrd], ["kserve-kserve", HELM_CHARTS.kserveResources], ["kserve-kserve-runtime-configs", HELM_CHARTS.kserveRuntimeConfigs],
+          ["kueue-chart", HELM_CHARTS.kueue],
+          ["trainer-chart", HELM_CHARTS.kubeflowTrainer],
+          ["kserve-cert-manager", HELM_CHARTS.certManager],
+          ["kserve-kserve-crd", HELM_CHARTS.kserveCrd],
+          ["kserve-kserve", HELM_CHARTS.kserveResources],
+          ["kserve-kserve-runtime-configs", HELM_CHARTS.kserveRuntimeConfigs],
         ] as const;
         for (const [name, ref] of pinned) {
-          assert.deepStrictEqual([input(chart(name), "chart"), input(chart(name), "version"), input(chart(name), "namespace")], [ref.chart, ref.version, ref.namespace], name);
+          assert.deepStrictEqual(
+            [input(chart(name), "chart"), input(chart(name), "version"), input(chart(name), "namespace")],
+            [ref.chart, ref.version, ref.namespace],
+            name,
+          );
         }
         assert.strictEqual(input(chart("kserve-kserve"), "values.kserve.controller.deploymentMode"), "Standard");
         const kserveDeps = chart("kserve-kserve").options.dependsOn;
-        assert.ok(kserveDeps.includes(chart("kserve-cert-manager").urn) && kserveDeps.includes(chart("kserve-kserve-crd").urn), "KServe after cert-manager and its CRDs");
+        assert.ok(
+          kserveDeps.includes(chart("kserve-cert-manager").urn) && kserveDeps.includes(chart("kserve-kserve-crd").urn),
+          "KServe after cert-manager and its CRDs",
+        );
         assert.ok(chart("kserve-kserve-runtime-configs").options.dependsOn.includes(chart("kserve-kserve").urn));
         const legacy = all(run, "kubernetes:kustomize/v2:Directory");
-        assert.deepStrictEqual(legacy.map((d) => input(d, "directory")), stack === "dev" ? [TRAINING_OPERATOR_V1.kustomization] : []);
+        assert.deepStrictEqual(
+          legacy.map((d) => input(d, "directory")),
+          stack === "dev" ? [TRAINING_OPERATOR_V1.kustomization] : [],
+        );
       });
 
       it("gives Kueue a flavor per training or data pool (serving pools kept out) sized to the pool's maximum, one ClusterQueue in a cohort, and a LocalQueue per team", async () => {
         const run = await stackRun(stack);
-        const pools = all(run, "gcp:container/nodePool:NodePool")
-          .filter((p) => (input(p, "nodeConfig.labels") as Record<string, string> | undefined)?.["cnai.dev/workload-type"] !== undefined);
-        const training = pools.filter((p) => (input(p, "nodeConfig.labels") as Record<string, string>)["cnai.dev/workload-type"] !== "inference");
-        assert.ok(training.length > 0 && training.length < pools.length, "every shipped stack has training and serving pools");
+        const pools = all(run, "gcp:container/nodePool:NodePool").filter(
+          (p) =>
+            (input(p, "nodeConfig.labels") as Record<string, string> | undefined)?.["cnai.dev/workload-type"] !==
+            undefined,
+        );
+        const training = pools.filter(
+          (p) => (input(p, "nodeConfig.labels") as Record<string, string>)["cnai.dev/workload-type"] !== "inference",
+        );
+        assert.ok(
+          training.length > 0 && training.length < pools.length,
+          "every shipped stack has training and serving pools",
+        );
         const flavors = all(run, "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor");
-        assert.deepStrictEqual(flavors.map((f) => input(f, "metadata.name")).sort(), training.map((p) => `gpu-${p.name}`).sort());
+        assert.deepStrictEqual(
+          flavors.map((f) => input(f, "metadata.name")).sort(),
+          training.map((p) => `gpu-${p.name}`).sort(),
+        );
         const cq = one(run, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue");
         assert.strictEqual(input(cq, "spec.cohortName"), "cnai");
         assert.strictEqual(all(run, "kubernetes:kueue.x-k8s.io/v1beta2:Cohort").length, 1);
-        const quota = (input(cq, "spec.resourceGroups.0.flavors") as Array<{ name: string; resources: Array<{ name: string; nominalQuota: string }> }>);
+        const quota = input(cq, "spec.resourceGroups.0.flavors") as Array<{
+          name: string;
+          resources: Array<{ name: string; nominalQuota: string }>;
+        }>;
         for (const flavor of quota) {
           const pool = one(run, "gcp:container/nodePool:NodePool", flavor.name.replace(/^gpu-/, ""));
           const nodes = Number(input(pool, "autoscaling.totalMaxNodeCount"));
           const gpus = Number(input(pool, "nodeConfig.guestAccelerators.0.count"));
-          const sharing = Number(input(pool, "nodeConfig.guestAccelerators.0.gpuSharingConfig.maxSharedClientsPerGpu") ?? 1);
+          const sharing = Number(
+            input(pool, "nodeConfig.guestAccelerators.0.gpuSharingConfig.maxSharedClientsPerGpu") ?? 1,
+          );
           const mig = input(pool, "nodeConfig.guestAccelerators.0.gpuPartitionSize") as string | undefined;
           const accelerator = String(input(pool, "nodeConfig.guestAccelerators.0.type"));
           const perGpu = mig ? migInstancesPerGpu(accelerator, mig)! : 1;
-          assert.strictEqual(flavor.resources.find((r) => r.name === "nvidia.com/gpu")!.nominalQuota, String(nodes * gpus * sharing * perGpu), flavor.name);
+          assert.strictEqual(
+            flavor.resources.find((r) => r.name === "nvidia.com/gpu")!.nominalQuota,
+            String(nodes * gpus * sharing * perGpu),
+            flavor.name,
+          );
         }
-        const teams = all(run, "cnai:tenancy:TeamNamespace").map((t) => `team-${t.name.replace(/^team-/, "")}`).sort();
-        assert.deepStrictEqual(all(run, "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue").map((q) => input(q, "metadata.namespace")).sort(), teams);
-        assert.deepStrictEqual(all(run, "kubernetes:kueue.x-k8s.io/v1beta2:WorkloadPriorityClass").map((p) => input(p, "metadata.name")).sort(), ["cnai-high", "cnai-low", "cnai-standard"]);
+        const teams = all(run, "cnai:tenancy:TeamNamespace")
+          .map((t) => `team-${t.name.replace(/^team-/, "")}`)
+          .sort();
+        assert.deepStrictEqual(
+          all(run, "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue")
+            .map((q) => input(q, "metadata.namespace"))
+            .sort(),
+          teams,
+        );
+        assert.deepStrictEqual(
+          all(run, "kubernetes:kueue.x-k8s.io/v1beta2:WorkloadPriorityClass")
+            .map((p) => input(p, "metadata.name"))
+            .sort(),
+          ["cnai-high", "cnai-low", "cnai-standard"],
+        );
       });
 
       it("declares the example training job on its pool and queue, with datasets read-only and checkpoints read-write", async () => {
@@ -68,10 +130,26 @@ describe("training and serving in the shipped stacks", () => {
         assert.strictEqual(labels(job)["kueue.x-k8s.io/queue-name"], "team-queue");
         const text = JSON.stringify(job.inputs);
         const bucket = (purpose: string) => `acme-ml-${stack}-cnai-${stack}-${purpose}`;
-        assert.ok(text.includes(`"bucketName":"${bucket("datasets-curated")}"`) && text.includes(`"bucketName":"${bucket("checkpoints")}"`), "mounts the curated datasets and checkpoints buckets");
+        assert.ok(
+          text.includes(`"bucketName":"${bucket("datasets-curated")}"`) &&
+            text.includes(`"bucketName":"${bucket("checkpoints")}"`),
+          "mounts the curated datasets and checkpoints buckets",
+        );
         assert.match(text, /\{"mountPath":"\/data","name":"datasets","readOnly":true\}/, "datasets read-only");
-        assert.match(text, /\{"mountPath":"\/checkpoints","name":"checkpoints","readOnly":false\}/, "checkpoints read-write");
-        assert.ok(text.includes(`us-central1-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-images/`.replace("us-central1", stack === "staging" ? "europe-west4" : "us-central1")), "image from the project's registry");
+        assert.match(
+          text,
+          /\{"mountPath":"\/checkpoints","name":"checkpoints","readOnly":false\}/,
+          "checkpoints read-write",
+        );
+        assert.ok(
+          text.includes(
+            `us-central1-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-images/`.replace(
+              "us-central1",
+              stack === "staging" ? "europe-west4" : "us-central1",
+            ),
+          ),
+          "image from the project's registry",
+        );
         assert.ok(text.includes('"serviceAccountName":"training"'));
       });
 
@@ -79,7 +157,8 @@ describe("training and serving in the shipped stacks", () => {
         const run = await stackRun(stack);
         const isvc = one(run, "kubernetes:serving.kserve.io/v1beta1:InferenceService");
         const uri = String(input(isvc, "spec.predictor.model.storageUri"));
-        if (stack === "prod") assert.match(uri, /^oci:\/\/us-central1-docker\.pkg\.dev\/acme-ml-prod\/cnai-prod-models\/chat-7b:3\.0\.2$/);
+        if (stack === "prod")
+          assert.match(uri, /^oci:\/\/us-central1-docker\.pkg\.dev\/acme-ml-prod\/cnai-prod-models\/chat-7b:3\.0\.2$/);
         else assert.match(uri, new RegExp(`^gs://acme-ml-${stack}-cnai-${stack}-models/`));
         assert.strictEqual(input(isvc, "spec.predictor.serviceAccountName"), "serving");
         const selector = input(isvc, "spec.predictor.nodeSelector") as Record<string, string>;
@@ -94,15 +173,24 @@ describe("training and serving in the shipped stacks", () => {
         assert.deepStrictEqual(input(service, "template.nodeSelector"), { accelerator: "nvidia-l4" });
         assert.strictEqual(input(service, "template.scaling.minInstanceCount"), 0);
         assert.strictEqual(input(service, "template.containers.0.resources.cpuIdle"), false);
-        assert.strictEqual((input(service, "template.containers.0.resources.limits") as Record<string, string>)["nvidia.com/gpu"], "1");
+        assert.strictEqual(
+          (input(service, "template.containers.0.resources.limits") as Record<string, string>)["nvidia.com/gpu"],
+          "1",
+        );
         assert.match(String(input(service, "template.serviceAccount")), new RegExp(`^cnai-${stack}-serving@`));
-        assert.ok(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").every((m) => input(m, "role") === "roles/run.invoker" && String(input(m, "member")).startsWith("group:")));
+        assert.ok(
+          all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").every(
+            (m) => input(m, "role") === "roles/run.invoker" && String(input(m, "member")).startsWith("group:"),
+          ),
+        );
       });
 
       it("labels every training and serving custom resource with the team and the sustainability labels", async () => {
         const run = await stackRun(stack);
         const region = String(run.outputs.region);
-        const crs = customResources(run.resources).filter((r) => [...TRAINING_KINDS, ...SERVING_KINDS].includes(String(r.inputs.kind)));
+        const crs = customResources(run.resources).filter((r) =>
+          [...TRAINING_KINDS, ...SERVING_KINDS].includes(String(r.inputs.kind)),
+        );
         assert.ok(crs.length >= 10);
         for (const cr of crs) {
           const l = labels(cr);
@@ -120,7 +208,11 @@ describe("training and serving in the shipped stacks", () => {
         const services = customResources(run.resources).filter((r) => r.inputs.kind === "InferenceService");
         assert.ok(services.length >= 1);
         for (const isvc of services) {
-          assert.strictEqual((isvc.inputs as any).spec.predictor.model.image, `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/kserve/huggingfaceserver:v0.20.0-gpu`, isvc.urn);
+          assert.strictEqual(
+            (isvc.inputs as any).spec.predictor.model.image,
+            `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/kserve/huggingfaceserver:v0.20.0-gpu`,
+            isvc.urn,
+          );
         }
       });
 
@@ -128,10 +220,15 @@ describe("training and serving in the shipped stacks", () => {
         const run = await stackRun(stack);
         const service = one(run, "gcp:cloudrunv2/service:Service", "chat-serverless");
         const models = one(run, "gcp:storage/bucket:Bucket", "storage-models");
-        assert.deepStrictEqual(input(service, "template.volumes"), [{ name: "models", gcs: { bucket: input(models, "name"), readOnly: true, mountOptions: ["implicit-dirs"] } }]);
+        assert.deepStrictEqual(input(service, "template.volumes"), [
+          { name: "models", gcs: { bucket: input(models, "name"), readOnly: true, mountOptions: ["implicit-dirs"] } },
+        ]);
         const container = (input(service, "template.containers") as Array<Record<string, any>>)[0];
         const region = stack === "staging" ? "europe-west4" : "us-central1";
-        assert.strictEqual(container.image, `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/vllm/vllm-openai:v0.11.0`);
+        assert.strictEqual(
+          container.image,
+          `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/vllm/vllm-openai:v0.11.0`,
+        );
         assert.deepStrictEqual(container.commands, ["vllm", "serve"]);
         assert.match(container.args[0], /^\/models\/chat-[a-z0-9-]+\/v\d+$/);
         assert.deepStrictEqual(container.volumeMounts, [{ name: "models", mountPath: "/models" }]);
@@ -142,9 +239,21 @@ describe("training and serving in the shipped stacks", () => {
         assert.strictEqual(input(service, "template.healthCheckDisabled"), true);
         assert.deepStrictEqual(service.options.customTimeouts, { create: "45m", update: "45m" });
         // Instances start from the bucket with the serving identity, from the repository: both come first.
-        const grant = all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").find((g) => g.parent === models.parent && input(g, "member") === `serviceAccount:${input(service, "template.serviceAccount")}`);
-        assert.ok(grant && service.options.dependsOn.includes(grant.urn), "after the models bucket's grant to the serving identity");
-        assert.ok(service.options.dependsOn.includes(one(run, "gcp:artifactregistry/repository:Repository", "artifacts-docker-hub").urn), "after the Docker Hub remote repository");
+        const grant = all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").find(
+          (g) =>
+            g.parent === models.parent &&
+            input(g, "member") === `serviceAccount:${input(service, "template.serviceAccount")}`,
+        );
+        assert.ok(
+          grant && service.options.dependsOn.includes(grant.urn),
+          "after the models bucket's grant to the serving identity",
+        );
+        assert.ok(
+          service.options.dependsOn.includes(
+            one(run, "gcp:artifactregistry/repository:Repository", "artifacts-docker-hub").urn,
+          ),
+          "after the Docker Hub remote repository",
+        );
       });
 
       it("reaches its control plane through the DNS-based endpoint, with no documentation ranges as authorized networks", async () => {
@@ -153,16 +262,25 @@ describe("training and serving in the shipped stacks", () => {
         assert.strictEqual(input(cluster, "privateClusterConfig.enablePrivateEndpoint"), true);
         assert.strictEqual(input(cluster, "controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic"), true);
         // No placeholder range: authorized networks on, with none (the DNS endpoint is guarded by IAM).
-        assert.deepStrictEqual(input(cluster, "masterAuthorizedNetworksConfig"), { gcpPublicCidrsAccessEnabled: false });
+        assert.deepStrictEqual(input(cluster, "masterAuthorizedNetworksConfig"), {
+          gcpPublicCidrsAccessEnabled: false,
+        });
       });
 
       it("gives each team a namespace with its service accounts bound to the workload identities", async () => {
         const run = await stackRun(stack);
-        for (const ksa of all(run, "kubernetes:core/v1:ServiceAccount").filter((s) => String(input(s, "metadata.namespace")).startsWith("team-"))) {
+        for (const ksa of all(run, "kubernetes:core/v1:ServiceAccount").filter((s) =>
+          String(input(s, "metadata.namespace")).startsWith("team-"),
+        )) {
           const name = String(input(ksa, "metadata.name"));
-          assert.strictEqual((input(ksa, "metadata.annotations") as Record<string, string>)["iam.gke.io/gcp-service-account"], `cnai-${stack}-${name}@acme-ml-${stack}.iam.gserviceaccount.com`);
+          assert.strictEqual(
+            (input(ksa, "metadata.annotations") as Record<string, string>)["iam.gke.io/gcp-service-account"],
+            `cnai-${stack}-${name}@acme-ml-${stack}.iam.gserviceaccount.com`,
+          );
         }
-        const teams = all(run, "kubernetes:core/v1:Namespace").filter((n) => String(input(n, "metadata.name")).startsWith("team-"));
+        const teams = all(run, "kubernetes:core/v1:Namespace").filter((n) =>
+          String(input(n, "metadata.name")).startsWith("team-"),
+        );
         assert.ok(teams.length >= 2);
         for (const ns of teams) assert.strictEqual(labels(ns)["pod-security.kubernetes.io/enforce"], "baseline");
       });

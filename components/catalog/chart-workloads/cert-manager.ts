@@ -1,10 +1,19 @@
 import { type ChartFacts, type ChartWorkloadFact, coalesce, nonEmpty } from "./types";
 
-const SOURCE = "cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/values.yaml and templates/{deployment,webhook-deployment,cainjector-deployment,startupapicheck-job}.yaml";
+const SOURCE =
+  "cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/values.yaml and templates/{deployment,webhook-deployment,cainjector-deployment,startupapicheck-job}.yaml";
 
 const POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
 const CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true };
-const COMPONENT = { replicaCount: 1, resources: {}, securityContext: POD, containerSecurityContext: CONTAINER, nodeSelector: { "kubernetes.io/os": "linux" }, tolerations: [] as unknown[], enabled: true };
+const COMPONENT = {
+  replicaCount: 1,
+  resources: {},
+  securityContext: POD,
+  containerSecurityContext: CONTAINER,
+  nodeSelector: { "kubernetes.io/os": "linux" },
+  tolerations: [] as unknown[],
+  enabled: true,
+};
 
 /** cert-manager v1.19.2: controller, webhook, cainjector and the startupapicheck Job, all restricted-compliant. */
 export const CERT_MANAGER: ChartFacts = {
@@ -20,7 +29,10 @@ export const CERT_MANAGER: ChartFacts = {
     ];
     const out: ChartWorkloadFact[] = [];
     for (const [name, kind, container, given] of components) {
-      const v = coalesce(COMPONENT, given && typeof given === "object" ? pick(given as Record<string, unknown>) : undefined);
+      const v = coalesce(
+        COMPONENT,
+        given && typeof given === "object" ? pick(given as Record<string, unknown>) : undefined,
+      );
       if (v.enabled === false) continue;
       out.push({
         kind,
@@ -33,7 +45,13 @@ export const CERT_MANAGER: ChartFacts = {
             ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
             ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
             ...(kind === "Job" ? { restartPolicy: "OnFailure" } : {}),
-            containers: [{ name: container, securityContext: v.containerSecurityContext, ...(nonEmpty(v.resources) ? { resources: v.resources } : {}) }],
+            containers: [
+              {
+                name: container,
+                securityContext: v.containerSecurityContext,
+                ...(nonEmpty(v.resources) ? { resources: v.resources } : {}),
+              },
+            ],
           },
         },
       });
@@ -44,6 +62,14 @@ export const CERT_MANAGER: ChartFacts = {
 
 /** The keys a component's Pod reads (the controller's are top-level, next to the others' maps). */
 function pick(values: Record<string, unknown>): Record<string, unknown> {
-  const keys = ["replicaCount", "resources", "securityContext", "containerSecurityContext", "nodeSelector", "tolerations", "enabled"];
+  const keys = [
+    "replicaCount",
+    "resources",
+    "securityContext",
+    "containerSecurityContext",
+    "nodeSelector",
+    "tolerations",
+    "enabled",
+  ];
   return Object.fromEntries(Object.entries(values).filter(([k]) => keys.includes(k)));
 }

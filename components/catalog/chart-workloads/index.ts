@@ -15,7 +15,18 @@ export type { ChartFacts, ChartRelease, ChartWorkloadFact, KustomizationFacts } 
 
 /** Facts for the charts the blueprint pins (components/catalog/software.ts), by chart name and version. */
 export const CHART_FACTS: readonly ChartFacts[] = [
-  CERT_MANAGER, DCGM_EXPORTER, KEDA, KNATIVE_OPERATOR, KSERVE_CRD, KSERVE_RESOURCES, KSERVE_RUNTIME_CONFIGS, KUBE_PROMETHEUS_STACK, KUBE_STATE_METRICS, KUBEFLOW_TRAINER, KUEUE, MLFLOW,
+  CERT_MANAGER,
+  DCGM_EXPORTER,
+  KEDA,
+  KNATIVE_OPERATOR,
+  KSERVE_CRD,
+  KSERVE_RESOURCES,
+  KSERVE_RUNTIME_CONFIGS,
+  KUBE_PROMETHEUS_STACK,
+  KUBE_STATE_METRICS,
+  KUBEFLOW_TRAINER,
+  KUEUE,
+  MLFLOW,
 ];
 
 export const KUSTOMIZATION_FACTS: readonly KustomizationFacts[] = [TRAINING_OPERATOR_V1_9_4];

@@ -1,15 +1,40 @@
-import { type ChartFacts, type ChartWorkloadFact, type Values, coalesce, nonEmpty } from "./types";
+import { type ChartFacts, type ChartWorkloadFact, coalesce, nonEmpty, type Values } from "./types";
 
-const SOURCE = "kedacore/charts tag v2.20.2, keda/values.yaml and templates/{manager,metrics-server,webhooks}/deployment.yaml";
+const SOURCE =
+  "kedacore/charts tag v2.20.2, keda/values.yaml and templates/{manager,metrics-server,webhooks}/deployment.yaml";
 
 const RESOURCES = { limits: { cpu: "1", memory: "1000Mi" }, requests: { cpu: "100m", memory: "100Mi" } };
-const CONTAINER = { capabilities: { drop: ["ALL"] }, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, seccompProfile: { type: "RuntimeDefault" } };
+const CONTAINER = {
+  capabilities: { drop: ["ALL"] },
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  seccompProfile: { type: "RuntimeDefault" },
+};
 const POD = { runAsNonRoot: true };
 
 const DEFAULTS = {
-  operator: { name: "keda-operator", replicaCount: 1, useHostNetwork: false, nodeSelector: {}, tolerations: [] as unknown[] },
-  metricsServer: { enabled: true, replicaCount: 1, useHostNetwork: false, nodeSelector: {}, tolerations: [] as unknown[] },
-  webhooks: { enabled: true, name: "keda-admission-webhooks", replicaCount: 1, useHostNetwork: false, nodeSelector: {}, tolerations: [] as unknown[] },
+  operator: {
+    name: "keda-operator",
+    replicaCount: 1,
+    useHostNetwork: false,
+    nodeSelector: {},
+    tolerations: [] as unknown[],
+  },
+  metricsServer: {
+    enabled: true,
+    replicaCount: 1,
+    useHostNetwork: false,
+    nodeSelector: {},
+    tolerations: [] as unknown[],
+  },
+  webhooks: {
+    enabled: true,
+    name: "keda-admission-webhooks",
+    replicaCount: 1,
+    useHostNetwork: false,
+    nodeSelector: {},
+    tolerations: [] as unknown[],
+  },
   resources: { operator: RESOURCES, metricServer: RESOURCES, webhooks: RESOURCES } as Values,
   securityContext: { operator: CONTAINER, metricServer: CONTAINER, webhooks: CONTAINER } as Values,
   podSecurityContext: { operator: POD, metricServer: POD, webhooks: POD } as Values,
@@ -32,21 +57,35 @@ export const KEDA: ChartFacts = {
   source: SOURCE,
   workloads(release) {
     const v = coalesce(DEFAULTS, release.values);
-    const components: Array<{ name: string; key: "operator" | "metricServer" | "webhooks"; c: Values; enabled: boolean }> = [
+    const components: Array<{
+      name: string;
+      key: "operator" | "metricServer" | "webhooks";
+      c: Values;
+      enabled: boolean;
+    }> = [
       { name: v.operator.name, key: "operator", c: v.operator, enabled: true },
-      { name: `${v.operator.name}-metrics-apiserver`, key: "metricServer", c: v.metricsServer, enabled: v.metricsServer.enabled !== false },
+      {
+        name: `${v.operator.name}-metrics-apiserver`,
+        key: "metricServer",
+        c: v.metricsServer,
+        enabled: v.metricsServer.enabled !== false,
+      },
       { name: v.webhooks.name, key: "webhooks", c: v.webhooks, enabled: v.webhooks.enabled !== false },
     ];
     const out: ChartWorkloadFact[] = [];
     for (const { name, key, c, enabled } of components) {
       if (!enabled) continue;
-      const perComponent = (map: Values) => (nonEmpty(map[key]) ?? map);
+      const perComponent = (map: Values) => nonEmpty(map[key]) ?? map;
       const nodeSelector: Record<string, string> = {
         "kubernetes.io/os": "linux",
         ...(nonEmpty(c.nodeSelector) ?? nonEmpty(v.nodeSelector) ?? {}),
-        ...(key === "operator" && v.podIdentity?.gcp?.enabled === true ? { "iam.gke.io/gke-metadata-server-enabled": "true" } : {}),
+        ...(key === "operator" && v.podIdentity?.gcp?.enabled === true
+          ? { "iam.gke.io/gke-metadata-server-enabled": "true" }
+          : {}),
       };
-      const tolerations = (Array.isArray(c.tolerations) && c.tolerations.length ? c.tolerations : v.tolerations) as unknown[];
+      const tolerations = (
+        Array.isArray(c.tolerations) && c.tolerations.length ? c.tolerations : v.tolerations
+      ) as unknown[];
       out.push({
         kind: "Deployment",
         name,
@@ -59,7 +98,9 @@ export const KEDA: ChartFacts = {
             nodeSelector,
             ...(tolerations.length ? { tolerations } : {}),
             securityContext: perComponent(v.podSecurityContext),
-            containers: [{ name, securityContext: perComponent(v.securityContext), resources: perComponent(v.resources) }],
+            containers: [
+              { name, securityContext: perComponent(v.securityContext), resources: perComponent(v.resources) },
+            ],
           },
         },
       });

@@ -1,12 +1,24 @@
 import { type ChartFacts, type ChartWorkloadFact, coalesce, nonEmpty } from "./types";
 
-const SOURCE = "knative/operator tag knative-v1.21.1, config/charts/knative-operator/values.yaml and templates/operator.yaml";
+const SOURCE =
+  "knative/operator tag knative-v1.21.1, config/charts/knative-operator/values.yaml and templates/operator.yaml";
 
 const CONTAINER = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true };
-const COMPONENT = { affinity: {}, tolerations: [] as unknown[], securityContext: undefined as Record<string, unknown> | undefined, containerSecurityContext: CONTAINER };
+const COMPONENT = {
+  affinity: {},
+  tolerations: [] as unknown[],
+  securityContext: undefined as Record<string, unknown> | undefined,
+  containerSecurityContext: CONTAINER,
+};
 const DEFAULTS = {
-  knative_operator: { ...COMPONENT, resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "1000m", memory: "1000Mi" } } },
-  operator_webhook: { ...COMPONENT, resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "500Mi" } } },
+  knative_operator: {
+    ...COMPONENT,
+    resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "1000m", memory: "1000Mi" } },
+  },
+  operator_webhook: {
+    ...COMPONENT,
+    resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "500Mi" } },
+  },
 };
 
 /**
@@ -35,7 +47,13 @@ export const KNATIVE_OPERATOR: ChartFacts = {
             ...(nonEmpty(c.affinity) ? { affinity: c.affinity } : {}),
             ...(c.tolerations.length ? { tolerations: c.tolerations } : {}),
             ...(nonEmpty(c.securityContext) ? { securityContext: c.securityContext } : {}),
-            containers: [{ name, resources: c.resources, securityContext: { ...c.containerSecurityContext, capabilities: { drop: ["ALL"] } } }],
+            containers: [
+              {
+                name,
+                resources: c.resources,
+                securityContext: { ...c.containerSecurityContext, capabilities: { drop: ["ALL"] } },
+              },
+            ],
           },
         },
       };

@@ -2,8 +2,10 @@ import { kubeStateMetricsWorkload } from "./kube-state-metrics";
 import { type ChartFacts, type ChartWorkloadFact, coalesce, nonEmpty, valueAt } from "./types";
 
 const KPS = "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack";
-const NODE_EXPORTER = "prometheus-community/helm-charts tag prometheus-node-exporter-4.56.1 (the subchart kube-prometheus-stack 88.5.3 pins), charts/prometheus-node-exporter/values.yaml and templates/daemonset.yaml";
-const GRAFANA = "grafana-community/helm-charts tag grafana-12.11.1 (the subchart kube-prometheus-stack 88.5.3 pins), charts/grafana/values.yaml";
+const NODE_EXPORTER =
+  "prometheus-community/helm-charts tag prometheus-node-exporter-4.56.1 (the subchart kube-prometheus-stack 88.5.3 pins), charts/prometheus-node-exporter/values.yaml and templates/daemonset.yaml";
+const GRAFANA =
+  "grafana-community/helm-charts tag grafana-12.11.1 (the subchart kube-prometheus-stack 88.5.3 pins), charts/grafana/values.yaml";
 
 const OPERATOR_DEFAULTS = {
   enabled: true,
@@ -11,18 +13,45 @@ const OPERATOR_DEFAULTS = {
   priorityClassName: "",
   nodeSelector: {},
   tolerations: [] as unknown[],
-  securityContext: { fsGroup: 65534, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },
-  containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+  securityContext: {
+    fsGroup: 65534,
+    runAsGroup: 65534,
+    runAsNonRoot: true,
+    runAsUser: 65534,
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+  containerSecurityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  },
   admissionWebhooks: {
     enabled: true,
     patch: {
       enabled: true,
       resources: {},
       priorityClassName: "",
-      securityContext: { runAsGroup: 2000, runAsNonRoot: true, runAsUser: 2000, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsGroup: 2000,
+        runAsNonRoot: true,
+        runAsUser: 2000,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
     },
-    createSecretJob: { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } } },
-    patchWebhookJob: { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } } },
+    createSecretJob: {
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      },
+    },
+    patchWebhookJob: {
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      },
+    },
   },
 };
 
@@ -45,8 +74,22 @@ const GRAFANA_DEFAULTS = {
   replicas: 1,
   resources: {},
   securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
-  containerSecurityContext: { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
-  sidecar: { resources: {}, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } }, dashboards: { enabled: true }, datasources: { enabled: true } },
+  containerSecurityContext: {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+  sidecar: {
+    resources: {},
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    dashboards: { enabled: true },
+    datasources: { enabled: true },
+  },
   nodeSelector: {},
   tolerations: [] as unknown[],
 };
@@ -81,24 +124,55 @@ export const KUBE_PROMETHEUS_STACK: ChartFacts = {
         name: `${full}-operator`,
         replicas: 1,
         source: `${KPS}/values.yaml (prometheusOperator), templates/prometheus-operator/deployment.yaml`,
-        template: { spec: { ...placement(op), ...(nonEmpty(op.securityContext) ? { securityContext: op.securityContext } : {}), containers: [{ name: "kube-prometheus-stack", securityContext: op.containerSecurityContext, ...withResources(op.resources) }] } },
+        template: {
+          spec: {
+            ...placement(op),
+            ...(nonEmpty(op.securityContext) ? { securityContext: op.securityContext } : {}),
+            containers: [
+              {
+                name: "kube-prometheus-stack",
+                securityContext: op.containerSecurityContext,
+                ...withResources(op.resources),
+              },
+            ],
+          },
+        },
       });
       const hooks = op.admissionWebhooks;
       if (hooks.enabled && hooks.patch.enabled) {
-        for (const [job, container] of [["admission-create", hooks.createSecretJob], ["admission-patch", hooks.patchWebhookJob]] as const) {
+        for (const [job, container] of [
+          ["admission-create", hooks.createSecretJob],
+          ["admission-patch", hooks.patchWebhookJob],
+        ] as const) {
           out.push({
             kind: "Job",
             name: `${full}-${job}`,
             replicas: 1,
             source: `${KPS}/values.yaml (prometheusOperator.admissionWebhooks.patch), templates/prometheus-operator/admission-webhooks/job-patch/`,
-            template: { spec: { ...placement(hooks.patch), securityContext: hooks.patch.securityContext, restartPolicy: "OnFailure", containers: [{ name: "create", securityContext: container.securityContext, ...withResources(hooks.patch.resources) }] } },
+            template: {
+              spec: {
+                ...placement(hooks.patch),
+                securityContext: hooks.patch.securityContext,
+                restartPolicy: "OnFailure",
+                containers: [
+                  {
+                    name: "create",
+                    securityContext: container.securityContext,
+                    ...withResources(hooks.patch.resources),
+                  },
+                ],
+              },
+            },
           });
         }
       }
     }
     const grafana = coalesce(GRAFANA_DEFAULTS, release.values.grafana);
     if (grafana.enabled) {
-      const sidecars = [grafana.sidecar.dashboards.enabled && "grafana-sc-dashboard", grafana.sidecar.datasources.enabled && "grafana-sc-datasources"].filter(Boolean) as string[];
+      const sidecars = [
+        grafana.sidecar.dashboards.enabled && "grafana-sc-dashboard",
+        grafana.sidecar.datasources.enabled && "grafana-sc-datasources",
+      ].filter(Boolean) as string[];
       out.push({
         kind: "Deployment",
         name: `${release.name}-grafana`,
@@ -109,15 +183,28 @@ export const KUBE_PROMETHEUS_STACK: ChartFacts = {
             ...placement(grafana),
             securityContext: grafana.securityContext,
             containers: [
-              ...sidecars.map((name) => ({ name, securityContext: grafana.sidecar.securityContext, ...withResources(grafana.sidecar.resources) })),
-              { name: "grafana", securityContext: grafana.containerSecurityContext, ...withResources(grafana.resources) },
+              ...sidecars.map((name) => ({
+                name,
+                securityContext: grafana.sidecar.securityContext,
+                ...withResources(grafana.sidecar.resources),
+              })),
+              {
+                name: "grafana",
+                securityContext: grafana.containerSecurityContext,
+                ...withResources(grafana.resources),
+              },
             ],
           },
         },
       });
     }
     if (valueAt(release.values, "kubeStateMetrics.enabled") !== false) {
-      out.push(kubeStateMetricsWorkload({ ...release, values: release.values["kube-state-metrics"] ?? {} }, `${release.name}-kube-state-metrics`));
+      out.push(
+        kubeStateMetricsWorkload(
+          { ...release, values: release.values["kube-state-metrics"] ?? {} },
+          `${release.name}-kube-state-metrics`,
+        ),
+      );
     }
     const ne = coalesce(NODE_EXPORTER_DEFAULTS, release.values["prometheus-node-exporter"]);
     if (valueAt(release.values, "nodeExporter.enabled") !== false) {
@@ -138,7 +225,9 @@ export const KUBE_PROMETHEUS_STACK: ChartFacts = {
               { name: "sys", hostPath: { path: "/sys" } },
               ...(ne.hostRootFsMount.enabled ? [{ name: "root", hostPath: { path: "/" } }] : []),
             ],
-            containers: [{ name: "node-exporter", securityContext: ne.containerSecurityContext, ...withResources(ne.resources) }],
+            containers: [
+              { name: "node-exporter", securityContext: ne.containerSecurityContext, ...withResources(ne.resources) },
+            ],
           },
         },
       });

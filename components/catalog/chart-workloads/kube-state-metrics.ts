@@ -1,12 +1,24 @@
 import { type ChartFacts, type ChartRelease, type ChartWorkloadFact, coalesce, fullname, nonEmpty } from "./types";
 
-const SOURCE = "prometheus-community/helm-charts tag kube-state-metrics-8.4.0, charts/kube-state-metrics/values.yaml and templates/deployment.yaml";
+const SOURCE =
+  "prometheus-community/helm-charts tag kube-state-metrics-8.4.0, charts/kube-state-metrics/values.yaml and templates/deployment.yaml";
 
 /** charts/kube-state-metrics/values.yaml at 8.4.0. */
 const DEFAULTS = {
   replicas: 1,
-  securityContext: { enabled: true, runAsGroup: 65534, runAsUser: 65534, fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-  containerSecurityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  securityContext: {
+    enabled: true,
+    runAsGroup: 65534,
+    runAsUser: 65534,
+    fsGroup: 65534,
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+  containerSecurityContext: {
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  },
   resources: {},
   nodeSelector: {},
   tolerations: [] as unknown[],
@@ -30,7 +42,13 @@ export function kubeStateMetricsWorkload(release: ChartRelease, name: string): C
         ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
         ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
         ...(nonEmpty(v.affinity) ? { affinity: v.affinity } : {}),
-        containers: [{ name: "kube-state-metrics", securityContext: v.containerSecurityContext, ...(nonEmpty(v.resources) ? { resources: v.resources } : {}) }],
+        containers: [
+          {
+            name: "kube-state-metrics",
+            securityContext: v.containerSecurityContext,
+            ...(nonEmpty(v.resources) ? { resources: v.resources } : {}),
+          },
+        ],
       },
     },
   };

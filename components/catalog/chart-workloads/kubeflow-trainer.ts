@@ -1,14 +1,21 @@
 import { type ChartFacts, type ChartWorkloadFact, coalesce, nonEmpty } from "./types";
 
-const TRAINER = "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/values.yaml (manager) and templates/manager/deployment.yaml";
-const JOBSET = "kubernetes-sigs/jobset tag v0.12.0 (the chart kubeflow-trainer 2.3.0 depends on), charts/jobset/values.yaml (controller) and templates/controller/deployment.yaml";
+const TRAINER =
+  "kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer/values.yaml (manager) and templates/manager/deployment.yaml";
+const JOBSET =
+  "kubernetes-sigs/jobset tag v0.12.0 (the chart kubeflow-trainer 2.3.0 depends on), charts/jobset/values.yaml (controller) and templates/controller/deployment.yaml";
 
 const MANAGER = {
   replicas: 1,
   resources: {},
   nodeSelector: {},
   tolerations: [] as unknown[],
-  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
 };
 
 const JOBSET_CONTROLLER = {
@@ -32,19 +39,27 @@ export const KUBEFLOW_TRAINER: ChartFacts = {
   source: TRAINER,
   workloads(release) {
     const m = coalesce(MANAGER, release.values.manager);
-    const out: ChartWorkloadFact[] = [{
-      kind: "Deployment",
-      name: "kubeflow-trainer-controller-manager",
-      replicas: Number(m.replicas),
-      source: TRAINER,
-      template: {
-        spec: {
-          ...(nonEmpty(m.nodeSelector) ? { nodeSelector: m.nodeSelector } : {}),
-          ...(m.tolerations.length ? { tolerations: m.tolerations } : {}),
-          containers: [{ name: "manager", securityContext: m.securityContext, ...(nonEmpty(m.resources) ? { resources: m.resources } : {}) }],
+    const out: ChartWorkloadFact[] = [
+      {
+        kind: "Deployment",
+        name: "kubeflow-trainer-controller-manager",
+        replicas: Number(m.replicas),
+        source: TRAINER,
+        template: {
+          spec: {
+            ...(nonEmpty(m.nodeSelector) ? { nodeSelector: m.nodeSelector } : {}),
+            ...(m.tolerations.length ? { tolerations: m.tolerations } : {}),
+            containers: [
+              {
+                name: "manager",
+                securityContext: m.securityContext,
+                ...(nonEmpty(m.resources) ? { resources: m.resources } : {}),
+              },
+            ],
+          },
         },
       },
-    }];
+    ];
     if (release.values.jobset?.install !== false) {
       const j = coalesce(JOBSET_CONTROLLER, release.values.jobset?.controller);
       out.push({

@@ -1,6 +1,7 @@
 import { type ChartFacts, coalesce, nonEmpty } from "./types";
 
-const SOURCE = "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/values.yaml (controllerManager) and templates/manager/manager.yaml";
+const SOURCE =
+  "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/values.yaml (controllerManager) and templates/manager/manager.yaml";
 
 const DEFAULTS = {
   replicas: 1,
@@ -9,7 +10,11 @@ const DEFAULTS = {
     priorityClassName: undefined as string | undefined,
     resources: { limits: { cpu: "2", memory: "512Mi" }, requests: { cpu: "500m", memory: "512Mi" } },
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-    containerSecurityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    containerSecurityContext: {
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    },
   },
   nodeSelector: {},
   tolerations: [] as unknown[],
@@ -22,21 +27,25 @@ export const KUEUE: ChartFacts = {
   source: SOURCE,
   workloads(release) {
     const v = coalesce(DEFAULTS, release.values.controllerManager);
-    return [{
-      kind: "Deployment",
-      name: "kueue-controller-manager",
-      replicas: Number(v.replicas),
-      source: SOURCE,
-      template: {
-        spec: {
-          ...(v.manager.priorityClassName ? { priorityClassName: v.manager.priorityClassName } : {}),
-          ...(v.hostNetwork ? { hostNetwork: true } : {}),
-          ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
-          ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
-          securityContext: v.manager.podSecurityContext,
-          containers: [{ name: "manager", securityContext: v.manager.containerSecurityContext, resources: v.manager.resources }],
+    return [
+      {
+        kind: "Deployment",
+        name: "kueue-controller-manager",
+        replicas: Number(v.replicas),
+        source: SOURCE,
+        template: {
+          spec: {
+            ...(v.manager.priorityClassName ? { priorityClassName: v.manager.priorityClassName } : {}),
+            ...(v.hostNetwork ? { hostNetwork: true } : {}),
+            ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
+            ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
+            securityContext: v.manager.podSecurityContext,
+            containers: [
+              { name: "manager", securityContext: v.manager.containerSecurityContext, resources: v.manager.resources },
+            ],
+          },
         },
       },
-    }];
+    ];
   },
 };

@@ -1,11 +1,19 @@
 import { type ChartFacts, coalesce, nonEmpty } from "./types";
 
-const SOURCE = "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow/values.yaml and templates/deployment.yaml";
+const SOURCE =
+  "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow/values.yaml and templates/deployment.yaml";
 
 const DEFAULTS = {
   replicaCount: 1,
   podSecurityContext: { fsGroup: 1001, fsGroupChangePolicy: "OnRootMismatch" },
-  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, privileged: false, runAsUser: 1001 },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    privileged: false,
+    runAsUser: 1001,
+  },
   resources: {},
   nodeSelector: {},
   tolerations: [] as unknown[],
@@ -26,24 +34,42 @@ export const MLFLOW: ChartFacts = {
     const v = coalesce(DEFAULTS, release.values);
     const database = v.backendStore.postgres?.enabled === true;
     const initContainers = [
-      ...(database && v.backendStore.databaseConnectionCheck ? [{ name: "dbchecker", securityContext: v.securityContext }] : []),
-      ...(database && v.backendStore.databaseMigration ? [{ name: "mlflow-db-migration", securityContext: v.securityContext, ...(nonEmpty(v.resources) ? { resources: v.resources } : {}) }] : []),
+      ...(database && v.backendStore.databaseConnectionCheck
+        ? [{ name: "dbchecker", securityContext: v.securityContext }]
+        : []),
+      ...(database && v.backendStore.databaseMigration
+        ? [
+            {
+              name: "mlflow-db-migration",
+              securityContext: v.securityContext,
+              ...(nonEmpty(v.resources) ? { resources: v.resources } : {}),
+            },
+          ]
+        : []),
     ];
-    return [{
-      kind: "Deployment",
-      name: release.name.includes("mlflow") ? release.name : `${release.name}-mlflow`,
-      replicas: Number(v.replicaCount),
-      source: SOURCE,
-      template: {
-        spec: {
-          securityContext: v.podSecurityContext,
-          ...(v.priorityClassName ? { priorityClassName: v.priorityClassName } : {}),
-          ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
-          ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
-          ...(initContainers.length ? { initContainers } : {}),
-          containers: [{ name: "mlflow", securityContext: v.securityContext, ...(nonEmpty(v.resources) ? { resources: v.resources } : {}) }],
+    return [
+      {
+        kind: "Deployment",
+        name: release.name.includes("mlflow") ? release.name : `${release.name}-mlflow`,
+        replicas: Number(v.replicaCount),
+        source: SOURCE,
+        template: {
+          spec: {
+            securityContext: v.podSecurityContext,
+            ...(v.priorityClassName ? { priorityClassName: v.priorityClassName } : {}),
+            ...(nonEmpty(v.nodeSelector) ? { nodeSelector: v.nodeSelector } : {}),
+            ...(v.tolerations.length ? { tolerations: v.tolerations } : {}),
+            ...(initContainers.length ? { initContainers } : {}),
+            containers: [
+              {
+                name: "mlflow",
+                securityContext: v.securityContext,
+                ...(nonEmpty(v.resources) ? { resources: v.resources } : {}),
+              },
+            ],
+          },
         },
       },
-    }];
+    ];
   },
 };

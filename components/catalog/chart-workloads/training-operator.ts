@@ -1,6 +1,7 @@
 import type { KustomizationFacts } from "./types";
 
-const SOURCE = "kubeflow/trainer (was training-operator) tag v1.9.4, manifests/overlays/standalone/{kustomization,namespace}.yaml and manifests/base/deployment.yaml";
+const SOURCE =
+  "kubeflow/trainer (was training-operator) tag v1.9.4, manifests/overlays/standalone/{kustomization,namespace}.yaml and manifests/base/deployment.yaml";
 
 /**
  * The Kubeflow Training Operator v1.9.4 standalone kustomization: the `kubeflow` namespace (created
@@ -12,20 +13,22 @@ export const TRAINING_OPERATOR_V1_9_4: KustomizationFacts = {
   ref: "v1.9.4",
   source: SOURCE,
   namespaces: [{ name: "kubeflow", labels: {} }],
-  workloads: () => [{
-    kind: "Deployment",
-    name: "training-operator",
-    replicas: 1,
-    source: SOURCE,
-    template: {
-      metadata: { annotations: { "sidecar.istio.io/inject": "false" } },
-      spec: {
-        serviceAccountName: "training-operator",
-        volumes: [{ name: "cert", secret: { secretName: "training-operator-webhook-cert", defaultMode: 420 } }],
-        containers: [{ name: "training-operator", securityContext: { allowPrivilegeEscalation: false } }],
+  workloads: () => [
+    {
+      kind: "Deployment",
+      name: "training-operator",
+      replicas: 1,
+      source: SOURCE,
+      template: {
+        metadata: { annotations: { "sidecar.istio.io/inject": "false" } },
+        spec: {
+          serviceAccountName: "training-operator",
+          volumes: [{ name: "cert", secret: { secretName: "training-operator-webhook-cert", defaultMode: 420 } }],
+          containers: [{ name: "training-operator", securityContext: { allowPrivilegeEscalation: false } }],
+        },
       },
     },
-  }],
+  ],
 };
 
 /**

@@ -20,7 +20,10 @@ export interface ChartWorkloadFact {
   readonly name: string;
   /** Pods at once (DaemonSets: 1 per matching node). */
   readonly replicas: number;
-  readonly template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Values };
+  readonly template: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec: Values;
+  };
   /** The chart files the template was read from. */
   readonly source: string;
 }
@@ -70,7 +73,8 @@ export function valueAt(values: Values, path: string): any {
 }
 
 /** A non-empty map, or undefined (Helm's `{{- with }}` skips empty maps). */
-export const nonEmpty = (value: unknown): Values | undefined => (isMap(value) && Object.keys(value).length ? value : undefined);
+export const nonEmpty = (value: unknown): Values | undefined =>
+  isMap(value) && Object.keys(value).length ? value : undefined;
 
 /**
  * The `<chart>.fullname` helper most charts share (helm create's _helpers.tpl): fullnameOverride,

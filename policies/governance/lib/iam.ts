@@ -4,12 +4,18 @@ import { rawAt } from "./values";
  * IAM members that mean "anyone": on the internet (allUsers), or with any Google account
  * (allAuthenticatedUsers), and their principal-identifier forms.
  */
-export const PUBLIC_MEMBERS: readonly string[] = ["allUsers", "allAuthenticatedUsers", "principalSet://goog/public:all"];
+export const PUBLIC_MEMBERS: readonly string[] = [
+  "allUsers",
+  "allAuthenticatedUsers",
+  "principalSet://goog/public:all",
+];
 
-export const isPublicMember = (member: unknown): boolean => typeof member === "string" && PUBLIC_MEMBERS.includes(member.trim());
+export const isPublicMember = (member: unknown): boolean =>
+  typeof member === "string" && PUBLIC_MEMBERS.includes(member.trim());
 
 /** IAM resource types of every service (`*IamMember`, `*IAMBinding`, `*IAMPolicy`), matched by class name. */
-export const isIamType = (type: string): boolean => type.startsWith("gcp:") && /(iam)(member|binding|policy)$/i.test(type.slice(type.lastIndexOf(":") + 1));
+export const isIamType = (type: string): boolean =>
+  type.startsWith("gcp:") && /(iam)(member|binding|policy)$/i.test(type.slice(type.lastIndexOf(":") + 1));
 
 export interface Grant {
   role: string;
@@ -35,7 +41,11 @@ export function grantsOf(props: Record<string, any>): { grants: Grant[]; problem
     }
     const bindings = Array.isArray(policy?.bindings) ? policy.bindings : [];
     return {
-      grants: bindings.map((b: any, i: number) => ({ role: String(b?.role ?? ""), members: Array.isArray(b?.members) ? b.members.map(String) : [], where: `policyData.bindings[${i}]` })),
+      grants: bindings.map((b: any, i: number) => ({
+        role: String(b?.role ?? ""),
+        members: Array.isArray(b?.members) ? b.members.map(String) : [],
+        where: `policyData.bindings[${i}]`,
+      })),
     };
   }
   const role = String(rawAt(props, "role") ?? "");

@@ -1,4 +1,4 @@
-import { type Props, at } from "../../lib/resources";
+import { at, type Props } from "../../lib/resources";
 
 /** A container image reference, parsed (distribution/reference grammar, simplified). */
 export interface ImageRef {
@@ -27,7 +27,12 @@ export function parseImage(image: string): ImageRef {
   } else {
     repository = parts.length === 1 ? `docker.io/library/${name}` : `docker.io/${name}`;
   }
-  return { repository, tag, digest, normalized: `${repository}${tag !== undefined ? `:${tag}` : ""}${digest ? `@${digest}` : ""}` };
+  return {
+    repository,
+    tag,
+    digest,
+    normalized: `${repository}${tag !== undefined ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`,
+  };
 }
 
 /**
@@ -37,7 +42,10 @@ export function parseImage(image: string): ImageRef {
  */
 export function underPrefix(image: ImageRef, prefix: string): boolean {
   const normalized = normalizePrefix(prefix);
-  const pattern = normalized.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*");
+  const pattern = normalized
+    .split("*")
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[^/]*");
   const boundary = normalized.endsWith("/") ? "" : "(?:$|[/:@])";
   return new RegExp(`^${pattern}${boundary}`).test(image.normalized);
 }

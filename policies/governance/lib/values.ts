@@ -1,4 +1,4 @@
-import { type Props, at } from "../../lib/resources";
+import { at, type Props } from "../../lib/resources";
 
 /**
  * Whether a resource input is set, for checks that only need to know it is there (a KMS key name, a

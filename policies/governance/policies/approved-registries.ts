@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../../lib/policy";
-import { type Props, containersOf, isKubernetes } from "../../lib/resources";
+import { containersOf, isKubernetes, type Props } from "../../lib/resources";
 import { CLOUD_RUN_TYPES, cloudRunContainers, parseImage, underPrefix } from "../lib/images";
 
 export interface ApprovedRegistriesConfig {
@@ -39,10 +39,14 @@ export const approvedRegistries = resourcePolicy<ApprovedRegistriesConfig>({
       }
       const ref = parseImage(image);
       if (!config.registries.some((prefix) => underPrefix(ref, prefix))) {
-        report(`${path} image ${image} (${ref.repository}) is not from an approved registry (${config.registries.join(", ")}). Push or mirror it to one, or add its registry to the policy config's registries.`);
+        report(
+          `${path} image ${image} (${ref.repository}) is not from an approved registry (${config.registries.join(", ")}). Push or mirror it to one, or add its registry to the policy config's registries.`,
+        );
       }
       if (!ref.digest && (ref.tag === undefined || ref.tag.toLowerCase() === "latest")) {
-        report(`${path} image ${image} ${ref.tag === undefined ? "has no tag, which means latest" : "uses the latest tag"}: it changes under running workloads. Pin a version tag or a digest (@sha256:...).`);
+        report(
+          `${path} image ${image} ${ref.tag === undefined ? "has no tag, which means latest" : "uses the latest tag"}: it changes under running workloads. Pin a version tag or a digest (@sha256:...).`,
+        );
       }
     }
   },

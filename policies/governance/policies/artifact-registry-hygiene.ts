@@ -34,16 +34,29 @@ export const artifactRegistryHygiene = resourcePolicy<ArtifactRegistryHygieneCon
     if (mode !== "VIRTUAL_REPOSITORY") {
       const policies = at(p, "cleanupPolicies");
       if (!Array.isArray(policies) || policies.length === 0) {
-        report("No cleanupPolicies: untagged and old versions are kept, and paid for, forever. Add a DELETE policy for untagged versions and a KEEP policy for the most recent ones.");
+        report(
+          "No cleanupPolicies: untagged and old versions are kept, and paid for, forever. Add a DELETE policy for untagged versions and a KEEP policy for the most recent ones.",
+        );
       } else if (at(p, "cleanupPolicyDryRun") === true && !config.allowCleanupDryRun) {
-        report("cleanupPolicyDryRun is true: the cleanup policies only log what they would delete. Set cleanupPolicyDryRun: false once they are reviewed (the stack's artifactRegistry.cleanupDryRun), or allow dry runs in this stack's policy config (allowCleanupDryRun).");
+        report(
+          "cleanupPolicyDryRun is true: the cleanup policies only log what they would delete. Set cleanupPolicyDryRun: false once they are reviewed (the stack's artifactRegistry.cleanupDryRun), or allow dry runs in this stack's policy config (allowCleanupDryRun).",
+        );
       }
     }
     if (docker && at(p, "vulnerabilityScanningConfig.enablementConfig") === "DISABLED") {
-      report("vulnerabilityScanningConfig.enablementConfig is DISABLED: pushed images are not scanned for known vulnerabilities. Set it to INHERITED.");
+      report(
+        "vulnerabilityScanningConfig.enablementConfig is DISABLED: pushed images are not scanned for known vulnerabilities. Set it to INHERITED.",
+      );
     }
-    if (config.requireImmutableTags && docker && mode === "STANDARD_REPOSITORY" && at(p, "dockerConfig.immutableTags") !== true) {
-      report("Docker tags are mutable (dockerConfig.immutableTags is not true): a pushed tag can later point at another image. Set dockerConfig.immutableTags: true, and push a new tag per build.");
+    if (
+      config.requireImmutableTags &&
+      docker &&
+      mode === "STANDARD_REPOSITORY" &&
+      at(p, "dockerConfig.immutableTags") !== true
+    ) {
+      report(
+        "Docker tags are mutable (dockerConfig.immutableTags is not true): a pushed tag can later point at another image. Set dockerConfig.immutableTags: true, and push a new tag per build.",
+      );
     }
   },
 });

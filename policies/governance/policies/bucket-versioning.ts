@@ -28,12 +28,17 @@ export const bucketVersioning = resourcePolicy<BucketVersioningConfig>({
   },
   types: [BUCKET],
   validate: (args, report, config) => {
-    const purpose = (gcpLabels(args.type, args.props) ?? {})[config.label];
+    const purpose = gcpLabels(args.type, args.props)?.[config.label];
     if (purpose === undefined || !config.purposes.includes(purpose)) return;
     // A retention policy protects the objects instead (no delete or replace while young); Cloud
     // Storage refuses it together with versioning (components/catalog/gcp-api-rules.ts).
-    if (at(args.props, "versioning.enabled") !== true && at(args.props, "retentionPolicy.retentionPeriod") === undefined) {
-      report(`A ${purpose} bucket without object versioning or a retention policy: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions, or a retention policy (DataBucket's retentionDays).`);
+    if (
+      at(args.props, "versioning.enabled") !== true &&
+      at(args.props, "retentionPolicy.retentionPeriod") === undefined
+    ) {
+      report(
+        `A ${purpose} bucket without object versioning or a retention policy: an overwrite or delete is final. Set versioning.enabled: true (DataBucket's versioning argument), with a lifecycle rule that expires old versions, or a retention policy (DataBucket's retentionDays).`,
+      );
     }
   },
 });

@@ -1,6 +1,6 @@
 import { DATA_STORE_TYPES, LABEL_FIELDS } from "../../../components/catalog/label-fields";
 import { stackPolicy } from "../../lib/policy";
-import { type Props, at } from "../../lib/resources";
+import { at, type Props } from "../../lib/resources";
 import { isSet } from "../lib/values";
 
 export interface DataClassificationConfig {
@@ -50,7 +50,12 @@ export const dataClassification = stackPolicy<DataClassificationConfig>({
     "is encrypted with a customer-managed Cloud KMS key: the label tells readers and access reviews how sensitive the data is, and a key the " +
     "organisation controls can be rotated, audited and revoked, which Google-managed encryption cannot.",
   config: {
-    classifications: { type: "array", items: { type: "string" }, minItems: 1, default: ["public", "internal", "confidential", "restricted"] },
+    classifications: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      default: ["public", "internal", "confidential", "restricted"],
+    },
     cmekClassifications: { type: "array", items: { type: "string" }, default: ["confidential", "restricted"] },
     types: { type: "array", items: { type: "string" }, default: [...DATA_STORE_TYPES] },
   },
@@ -64,14 +69,21 @@ export const dataClassification = stackPolicy<DataClassificationConfig>({
     }
     const datasets = stores.filter((s) => s.type === DATASET);
     for (const store of stores) {
-      const field = LABEL_FIELDS[store.type] ?? GENERIC_LABEL_FIELDS.find((f) => store.props[f] !== undefined) ?? "labels";
-      const value = (labelsOf(store.type, store.props) ?? {})[LABEL];
+      const field =
+        LABEL_FIELDS[store.type] ?? GENERIC_LABEL_FIELDS.find((f) => store.props[f] !== undefined) ?? "labels";
+      const value = labelsOf(store.type, store.props)?.[LABEL];
       if (value === undefined || value === "") {
-        report(`${field} lacks ${LABEL}. Set it to one of ${config.classifications.join(", ")} (the components' classification argument sets it).`, store.urn);
+        report(
+          `${field} lacks ${LABEL}. Set it to one of ${config.classifications.join(", ")} (the components' classification argument sets it).`,
+          store.urn,
+        );
         continue;
       }
       if (!config.classifications.includes(String(value))) {
-        report(`${field}.${LABEL} is "${String(value)}"; allowed: ${config.classifications.join(", ")}. Use one of them.`, store.urn);
+        report(
+          `${field}.${LABEL} is "${String(value)}"; allowed: ${config.classifications.join(", ")}. Use one of them.`,
+          store.urn,
+        );
         continue;
       }
       if (!config.cmekClassifications.includes(String(value))) continue;
@@ -83,10 +95,16 @@ export const dataClassification = stackPolicy<DataClassificationConfig>({
         const where = dataset
           ? `its dataset ${dataset.name} has no default key (defaultEncryptionConfiguration.kmsKeyName)`
           : `its dataset ${String(store.props.datasetId)} is not in this stack, so its default key cannot be checked`;
-        report(`${value} table without a customer-managed key: encryptionConfiguration.kmsKeyName is not set and ${where}. Set the table's key, or the dataset's default key.`, store.urn);
+        report(
+          `${value} table without a customer-managed key: encryptionConfiguration.kmsKeyName is not set and ${where}. Set the table's key, or the dataset's default key.`,
+          store.urn,
+        );
         continue;
       }
-      report(`${value} data without a customer-managed key: set ${fields[0]} to a Cloud KMS key (the components' kmsKeyName argument), or lower the classification if the data allows it.`, store.urn);
+      report(
+        `${value} data without a customer-managed key: set ${fields[0]} to a Cloud KMS key (the components' kmsKeyName argument), or lower the classification if the data allows it.`,
+        store.urn,
+      );
     }
   },
 });

@@ -27,19 +27,29 @@ export const deletionProtection = resourcePolicy<object>({
     const p = args.props;
     switch (args.type) {
       case BUCKET:
-        if (flag(p, "forceDestroy", false)) report("forceDestroy is true: deleting the bucket deletes every object in it. Set forceDestroy: false (DataBucket's forceDestroy argument).");
+        if (flag(p, "forceDestroy", false))
+          report(
+            "forceDestroy is true: deleting the bucket deletes every object in it. Set forceDestroy: false (DataBucket's forceDestroy argument).",
+          );
         return;
       case DATASET:
-        if (flag(p, "deleteContentsOnDestroy", false)) report("deleteContentsOnDestroy is true: deleting the dataset deletes its tables. Set it to false.");
+        if (flag(p, "deleteContentsOnDestroy", false))
+          report("deleteContentsOnDestroy is true: deleting the dataset deletes its tables. Set it to false.");
         return;
       case SQL:
-        if (!flag(p, "deletionProtection", true)) report("deletionProtection is false: Pulumi may delete or replace the instance and its data. Remove it or set it to true.");
+        if (!flag(p, "deletionProtection", true))
+          report(
+            "deletionProtection is false: Pulumi may delete or replace the instance and its data. Remove it or set it to true.",
+          );
         if (!flag(p, "settings.deletionProtectionEnabled", false)) {
-          report("settings.deletionProtectionEnabled is not true: the instance can be deleted from the console or gcloud. Set it to true (PostgresDatabase's deletionProtection argument).");
+          report(
+            "settings.deletionProtectionEnabled is not true: the instance can be deleted from the console or gcloud. Set it to true (PostgresDatabase's deletionProtection argument).",
+          );
         }
         return;
       default:
-        if (!flag(p, "deletionProtection", true)) report("deletionProtection is false: Pulumi may delete or replace it. Remove the setting or set it to true.");
+        if (!flag(p, "deletionProtection", true))
+          report("deletionProtection is false: Pulumi may delete or replace it. Remove the setting or set it to true.");
     }
   },
 });

@@ -1,5 +1,5 @@
+import { apiRuleProblems, GCP_API_RULES } from "../../../components/catalog/gcp-api-rules";
 import { resourcePolicy } from "../../lib/policy";
-import { GCP_API_RULES, apiRuleProblems } from "../../../components/catalog/gcp-api-rules";
 
 /**
  * The cross-field rules of Google's APIs in components/catalog/gcp-api-rules.ts, for plans of any

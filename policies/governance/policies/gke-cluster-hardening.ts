@@ -24,27 +24,41 @@ export const gkeClusterHardening = resourcePolicy<object>({
     const p = args.props;
     const autopilot = at(p, "enableAutopilot") === true;
     if (at(p, "privateClusterConfig.enablePrivateNodes") !== true) {
-      report("Nodes have public IPs: privateClusterConfig.enablePrivateNodes is not true. Set it (GkeCluster's private nodes default), with Cloud NAT for egress.");
+      report(
+        "Nodes have public IPs: privateClusterConfig.enablePrivateNodes is not true. Set it (GkeCluster's private nodes default), with Cloud NAT for egress.",
+      );
     }
     const channel = at(p, "releaseChannel.channel");
     if (channel === undefined || channel === "UNSPECIFIED") {
-      report(`releaseChannel.channel is ${channel ?? "not set"}: upgrades are not on a known schedule. Set it to RAPID, REGULAR or STABLE (STABLE for prod).`);
+      report(
+        `releaseChannel.channel is ${channel ?? "not set"}: upgrades are not on a known schedule. Set it to RAPID, REGULAR or STABLE (STABLE for prod).`,
+      );
     }
-    if (flag(p, "enableLegacyAbac", false)) report("enableLegacyAbac is true: ABAC grants bypass RBAC. Set enableLegacyAbac: false.");
+    if (flag(p, "enableLegacyAbac", false))
+      report("enableLegacyAbac is true: ABAC grants bypass RBAC. Set enableLegacyAbac: false.");
     if (isSet(p, "masterAuth.username") || isSet(p, "masterAuth.password")) {
-      report("masterAuth sets a basic-auth username or password, a static credential to the API server. Remove them; use Google identities (gke-gcloud-auth-plugin).");
+      report(
+        "masterAuth sets a basic-auth username or password, a static credential to the API server. Remove them; use Google identities (gke-gcloud-auth-plugin).",
+      );
     }
     if (flag(p, "masterAuth.clientCertificateConfig.issueClientCertificate", false)) {
-      report("masterAuth.clientCertificateConfig.issueClientCertificate is true: a long-lived admin certificate that cannot be revoked. Set it to false.");
+      report(
+        "masterAuth.clientCertificateConfig.issueClientCertificate is true: a long-lived admin certificate that cannot be revoked. Set it to false.",
+      );
     }
     if (autopilot) return;
     if (!isSet(p, "workloadIdentityConfig.workloadPool")) {
-      report("No Workload Identity pool (workloadIdentityConfig.workloadPool): Pods would use the node's service account. Set it to \"<project>.svc.id.goog\".");
+      report(
+        'No Workload Identity pool (workloadIdentityConfig.workloadPool): Pods would use the node\'s service account. Set it to "<project>.svc.id.goog".',
+      );
     }
-    if (!flag(p, "enableShieldedNodes", true)) report("enableShieldedNodes is false: node boot integrity is not verified. Remove it or set it to true.");
+    if (!flag(p, "enableShieldedNodes", true))
+      report("enableShieldedNodes is false: node boot integrity is not verified. Remove it or set it to true.");
     const dataplaneV2 = at(p, "datapathProvider") === "ADVANCED_DATAPATH";
     if (!dataplaneV2 && at(p, "networkPolicy.enabled") !== true) {
-      report("NetworkPolicies are not enforced: neither Dataplane V2 (datapathProvider: ADVANCED_DATAPATH) nor networkPolicy.enabled. Use Dataplane V2 (GkeCluster's default).");
+      report(
+        "NetworkPolicies are not enforced: neither Dataplane V2 (datapathProvider: ADVANCED_DATAPATH) nor networkPolicy.enabled. Use Dataplane V2 (GkeCluster's default).",
+      );
     }
   },
 });

@@ -33,18 +33,28 @@ export const inferenceBoundedReplicas = resourcePolicy<InferenceBoundedReplicasC
       const max = Number(predictor.maxReplicas ?? 0);
       const min = Number(predictor.minReplicas ?? 1);
       if (!(max > 0)) {
-        report(`spec.predictor.maxReplicas is not set: the predictor can scale without bound. Set it (at most ${config.maxReplicas}).`);
+        report(
+          `spec.predictor.maxReplicas is not set: the predictor can scale without bound. Set it (at most ${config.maxReplicas}).`,
+        );
       } else {
-        if (max < min) report(`spec.predictor.maxReplicas ${max} is below minReplicas ${min}. Set maxReplicas to at least ${min}.`);
-        if (max > config.maxReplicas) report(`spec.predictor.maxReplicas ${max} is above the ceiling of ${config.maxReplicas}. Lower it, or raise maxReplicas in the policy config with the budget owner's approval.`);
+        if (max < min)
+          report(`spec.predictor.maxReplicas ${max} is below minReplicas ${min}. Set maxReplicas to at least ${min}.`);
+        if (max > config.maxReplicas)
+          report(
+            `spec.predictor.maxReplicas ${max} is above the ceiling of ${config.maxReplicas}. Lower it, or raise maxReplicas in the policy config with the budget owner's approval.`,
+          );
       }
       return;
     }
     const max = at(args.props, "template.scaling.maxInstanceCount") ?? at(args.props, "scaling.maxInstanceCount");
     if (max === undefined || max === null) {
-      report(`template.scaling.maxInstanceCount is not set: the service scales to the platform default. Set it (at most ${config.maxInstances}).`);
+      report(
+        `template.scaling.maxInstanceCount is not set: the service scales to the platform default. Set it (at most ${config.maxInstances}).`,
+      );
     } else if (Number(max) > config.maxInstances) {
-      report(`template.scaling.maxInstanceCount ${max} is above the ceiling of ${config.maxInstances}. Lower it, or raise maxInstances in the policy config with approval.`);
+      report(
+        `template.scaling.maxInstanceCount ${max} is above the ceiling of ${config.maxInstances}. Lower it, or raise maxInstances in the policy config with approval.`,
+      );
     }
   },
 });

@@ -22,15 +22,24 @@ export const namespacePodSecurity = resourcePolicy<NamespacePodSecurityConfig>({
     "rejects privileged, host-access and root Pods in them, including Pods that Helm charts and operators create, which no policy on the " +
     "program's inputs can see.",
   config: {
-    levels: { type: "array", items: { type: "string", enum: LEVELS }, minItems: 1, default: ["baseline", "restricted"] },
+    levels: {
+      type: "array",
+      items: { type: "string", enum: LEVELS },
+      minItems: 1,
+      default: ["baseline", "restricted"],
+    },
   },
   types: [NAMESPACE],
   validate: (args, report, config) => {
     const level = k8sLabels(args.props)[ENFORCE];
     if (level === undefined || level === "") {
-      report(`No ${ENFORCE} label: the namespace admits any Pod (the cluster default is privileged). Label it with one of ${config.levels.join(", ")} (podSecurityLabels() in components/labels.ts).`);
+      report(
+        `No ${ENFORCE} label: the namespace admits any Pod (the cluster default is privileged). Label it with one of ${config.levels.join(", ")} (podSecurityLabels() in components/labels.ts).`,
+      );
     } else if (!config.levels.includes(level)) {
-      report(`${ENFORCE} is "${level}"; allowed: ${config.levels.join(", ")}. Use ${config.levels.join(" or ")}, or, if its Pods truly need host access, exempt the namespace in the policy config with the reason.`);
+      report(
+        `${ENFORCE} is "${level}"; allowed: ${config.levels.join(", ")}. Use ${config.levels.join(" or ")}, or, if its Pods truly need host access, exempt the namespace in the policy config with the reason.`,
+      );
     }
   },
 });

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../../lib/policy";
-import { type Props, at, containersOf, isKubernetes, kindOf } from "../../lib/resources";
+import { at, containersOf, isKubernetes, kindOf, type Props } from "../../lib/resources";
 import { CLOUD_RUN_TYPES, cloudRunContainers } from "../lib/images";
 import { rawAt } from "../lib/values";
 
@@ -27,7 +27,10 @@ export const noPlaintextSecrets = resourcePolicy<NoPlaintextSecretsConfig>({
     "Passwords, tokens and keys reach workloads through secret references, never as literal env values, Helm values or ConfigMap data: " +
     "literals are readable by anyone who can read the Pod, release or ConfigMap, appear in logs and diffs, and cannot be rotated without a redeploy.",
   config: {
-    secretNames: { type: "string", default: "password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential" },
+    secretNames: {
+      type: "string",
+      default: "password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential",
+    },
     referenceNames: {
       type: "string",
       default:
@@ -38,23 +41,33 @@ export const noPlaintextSecrets = resourcePolicy<NoPlaintextSecretsConfig>({
   validate: (args, report, config) => {
     const secret = new RegExp(config.secretNames, "i");
     const reference = new RegExp(config.referenceNames, "i");
-    const looksSecret = (name: unknown): boolean => typeof name === "string" && secret.test(name) && !reference.test(name);
+    const looksSecret = (name: unknown): boolean =>
+      typeof name === "string" && secret.test(name) && !reference.test(name);
     const literal = (value: unknown): boolean => typeof value === "string" && value !== "";
 
     if (HELM_TYPES.includes(args.type)) {
       const values = rawAt(args.props, "values");
       for (const [path, key, value] of walk(values, "values")) {
-        if (looksSecret(key) && literal(value)) report(`${path} is a literal ${key}. Put it in a Secret (or Secret Manager) and pass the chart its reference (existingSecret, secretName, ...).`);
+        if (looksSecret(key) && literal(value))
+          report(
+            `${path} is a literal ${key}. Put it in a Secret (or Secret Manager) and pass the chart its reference (existingSecret, secretName, ...).`,
+          );
       }
       for (const [path, entry] of envEntries(values, "values")) {
-        if (looksSecret(entry.name) && literal(entry.value)) report(`${path} sets ${entry.name} as a literal value. Use valueFrom.secretKeyRef (or the chart's secret option).`);
+        if (looksSecret(entry.name) && literal(entry.value))
+          report(
+            `${path} sets ${entry.name} as a literal value. Use valueFrom.secretKeyRef (or the chart's secret option).`,
+          );
       }
       return;
     }
     if (isKubernetes(args.type) && kindOf(args.type) === "ConfigMap") {
       for (const field of ["data", "binaryData"]) {
         for (const key of Object.keys(at(args.props, field) ?? {})) {
-          if (looksSecret(key)) report(`ConfigMap ${field} key ${key} looks like a secret; ConfigMaps are not access-controlled or encrypted as Secrets are. Move it to a Secret.`);
+          if (looksSecret(key))
+            report(
+              `ConfigMap ${field} key ${key} looks like a secret; ConfigMaps are not access-controlled or encrypted as Secrets are. Move it to a Secret.`,
+            );
         }
       }
       return;
@@ -63,7 +76,9 @@ export const noPlaintextSecrets = resourcePolicy<NoPlaintextSecretsConfig>({
       for (const { path, container } of containersOf(args.type, args.props)) {
         ((rawAt(container, "env") ?? []) as Props[]).forEach((env, i) => {
           if (looksSecret(env.name) && literal(env.value)) {
-            report(`${path}.env.${i} sets ${env.name} as a literal value. Use valueFrom.secretKeyRef to a Kubernetes Secret (synced from Secret Manager).`);
+            report(
+              `${path}.env.${i} sets ${env.name} as a literal value. Use valueFrom.secretKeyRef to a Kubernetes Secret (synced from Secret Manager).`,
+            );
           }
         });
       }
@@ -73,7 +88,9 @@ export const noPlaintextSecrets = resourcePolicy<NoPlaintextSecretsConfig>({
       for (const { path, container } of cloudRunContainers(args.type, args.props)) {
         ((rawAt(container, "envs") ?? []) as Props[]).forEach((env, i) => {
           if (looksSecret(env.name) && literal(env.value)) {
-            report(`${path}.envs.${i} sets ${env.name} as a literal value. Use valueSource.secretKeyRef to a Secret Manager secret.`);
+            report(
+              `${path}.envs.${i} sets ${env.name} as a literal value. Use valueSource.secretKeyRef to a Secret Manager secret.`,
+            );
           }
         });
       }
@@ -99,7 +116,8 @@ function* envEntries(value: unknown, path: string): Generator<[string, { name: u
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i] as Props | undefined;
-      if (item && typeof item === "object" && !Array.isArray(item) && typeof item.name === "string" && "value" in item) yield [`${path}.${i}`, { name: item.name, value: item.value }];
+      if (item && typeof item === "object" && !Array.isArray(item) && typeof item.name === "string" && "value" in item)
+        yield [`${path}.${i}`, { name: item.name, value: item.value }];
       else yield* envEntries(item, `${path}.${i}`);
     }
   } else if (value && typeof value === "object") {

@@ -29,18 +29,30 @@ export const nodePoolHardening = resourcePolicy<object>({
     const where = args.type === CLUSTER ? "default node pool: " : "";
     const mode = at(p, "nodeConfig.workloadMetadataConfig.mode");
     if (mode !== "GKE_METADATA") {
-      report(`${where}nodeConfig.workloadMetadataConfig.mode is ${mode ?? "not set"}: Pods may reach the node's credentials through the metadata server. Set it to GKE_METADATA.`);
+      report(
+        `${where}nodeConfig.workloadMetadataConfig.mode is ${mode ?? "not set"}: Pods may reach the node's credentials through the metadata server. Set it to GKE_METADATA.`,
+      );
     }
     // An account unknown during preview is one the stack creates: not a default account.
     const account = isSet(p, "nodeConfig.serviceAccount") ? rawAt(p, "nodeConfig.serviceAccount") : undefined;
     if (account === undefined || account === "default" || DEFAULT_COMPUTE_SA.test(String(account))) {
-      report(`${where}nodes run as ${account === undefined ? "the Compute Engine default service account (nodeConfig.serviceAccount not set)" : account}, which usually holds Editor on the project. Set nodeConfig.serviceAccount to a dedicated account with roles/container.defaultNodeServiceAccount.`);
+      report(
+        `${where}nodes run as ${account === undefined ? "the Compute Engine default service account (nodeConfig.serviceAccount not set)" : account}, which usually holds Editor on the project. Set nodeConfig.serviceAccount to a dedicated account with roles/container.defaultNodeServiceAccount.`,
+      );
     }
     const dws = at(p, "queuedProvisioning.enabled") === true || at(p, "nodeConfig.flexStart") === true;
-    if (!flag(p, "management.autoRepair", true) && !dws) report(`${where}management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning and flex-start pools may turn it off).`);
-    if (!flag(p, "management.autoUpgrade", true)) report(`${where}management.autoUpgrade is false: nodes miss security patches and drift from the control plane. Set it to true.`);
+    if (!flag(p, "management.autoRepair", true) && !dws)
+      report(
+        `${where}management.autoRepair is false: unhealthy nodes stay in service. Set it to true (only queued-provisioning and flex-start pools may turn it off).`,
+      );
+    if (!flag(p, "management.autoUpgrade", true))
+      report(
+        `${where}management.autoUpgrade is false: nodes miss security patches and drift from the control plane. Set it to true.`,
+      );
     if (at(p, "nodeConfig.shieldedInstanceConfig.enableSecureBoot") !== true) {
-      report(`${where}nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true: unsigned boot components and kernel modules can load. Set it to true.`);
+      report(
+        `${where}nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true: unsigned boot components and kernel modules can load. Set it to true.`,
+      );
     }
   },
 });

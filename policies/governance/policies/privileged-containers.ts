@@ -29,25 +29,36 @@ export const privilegedContainers = resourcePolicy<PrivilegedContainersConfig>({
     const allowed = config.allowedCapabilities.map(normalizeCapability);
     for (const pod of podSpecsOf(args.type, args.props)) {
       for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
-        if (at(pod.spec, field) === true) report(`${pod.path}.${field} is true: the Pod shares the node's ${field.slice(4)} namespace. Remove it.`);
+        if (at(pod.spec, field) === true)
+          report(`${pod.path}.${field} is true: the Pod shares the node's ${field.slice(4)} namespace. Remove it.`);
       }
       ((at(pod.spec, "volumes") ?? []) as Record<string, any>[]).forEach((volume, i) => {
         if (volume?.hostPath !== undefined) {
-          report(`${pod.path}.volumes.${i} (${volume.name ?? "unnamed"}) mounts host path ${at(volume, "hostPath.path") ?? ""}: the container can read or change the node. Use a PersistentVolumeClaim, emptyDir, a CSI volume or a ConfigMap.`);
+          report(
+            `${pod.path}.volumes.${i} (${volume.name ?? "unnamed"}) mounts host path ${at(volume, "hostPath.path") ?? ""}: the container can read or change the node. Use a PersistentVolumeClaim, emptyDir, a CSI volume or a ConfigMap.`,
+          );
         }
       });
     }
     for (const { path, container } of containersOf(args.type, args.props)) {
       const name = container.name ?? "unnamed";
       if (at(container, "securityContext.privileged") === true) {
-        report(`${path} (${name}) is privileged: it has every capability and the node's devices. Remove securityContext.privileged (GPUs are exposed through the nvidia.com/gpu resource, not privilege).`);
+        report(
+          `${path} (${name}) is privileged: it has every capability and the node's devices. Remove securityContext.privileged (GPUs are exposed through the nvidia.com/gpu resource, not privilege).`,
+        );
       }
       if (at(container, "securityContext.allowPrivilegeEscalation") === true) {
-        report(`${path} (${name}) sets allowPrivilegeEscalation: true, so setuid binaries can gain root. Set it to false.`);
+        report(
+          `${path} (${name}) sets allowPrivilegeEscalation: true, so setuid binaries can gain root. Set it to false.`,
+        );
       }
-      const added = ((at(container, "securityContext.capabilities.add") ?? []) as unknown[]).map(normalizeCapability).filter((c) => !allowed.includes(c));
+      const added = ((at(container, "securityContext.capabilities.add") ?? []) as unknown[])
+        .map(normalizeCapability)
+        .filter((c) => !allowed.includes(c));
       if (added.length) {
-        report(`${path} (${name}) adds capabilities ${added.join(", ")} (allowed: ${allowed.join(", ") || "none"}). Drop them, or exempt the resource in the policy config with the reason.`);
+        report(
+          `${path} (${name}) adds capabilities ${added.join(", ")} (allowed: ${allowed.join(", ") || "none"}). Drop them, or exempt the resource in the policy config with the reason.`,
+        );
       }
     }
   },

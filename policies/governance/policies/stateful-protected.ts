@@ -41,11 +41,17 @@ export const statefulProtected = resourcePolicy<StatefulProtectedConfig>({
   validate: (args, report, config) => {
     if (!config.types.includes(args.type)) return;
     if (args.opts.protect !== true) {
-      report("protect is not set, so a rename, a replacement or a destroy deletes it. Set protect: true in its resource options (the components' protect argument).");
+      report(
+        "protect is not set, so a rename, a replacement or a destroy deletes it. Set protect: true in its resource options (the components' protect argument).",
+      );
     }
     if (args.type === SQL) {
-      if (!flag(args.props, "deletionProtection", true)) report("deletionProtection is false on a Cloud SQL instance. Remove it or set it to true.");
-      if (!flag(args.props, "settings.deletionProtectionEnabled", false)) report("settings.deletionProtectionEnabled is not true: the instance can be deleted outside Pulumi. Set it to true.");
+      if (!flag(args.props, "deletionProtection", true))
+        report("deletionProtection is false on a Cloud SQL instance. Remove it or set it to true.");
+      if (!flag(args.props, "settings.deletionProtectionEnabled", false))
+        report(
+          "settings.deletionProtectionEnabled is not true: the instance can be deleted outside Pulumi. Set it to true.",
+        );
     }
   },
 });

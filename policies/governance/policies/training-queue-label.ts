@@ -24,7 +24,11 @@ export const trainingQueueLabel = resourcePolicy<TrainingQueueLabelConfig>({
     "quota, in priority order, and suspends them until capacity exists; without it a job bypasses quotas and fair sharing (or, with " +
     "manageJobsWithoutQueueName, is never admitted).",
   config: {
-    kinds: { type: "array", items: { type: "string" }, default: ["TrainJob", "PyTorchJob", "TFJob", "MPIJob", "JAXJob", "XGBoostJob", "PaddleJob", "JobSet", "RayJob"] },
+    kinds: {
+      type: "array",
+      items: { type: "string" },
+      default: ["TrainJob", "PyTorchJob", "TFJob", "MPIJob", "JAXJob", "XGBoostJob", "PaddleJob", "JobSet", "RayJob"],
+    },
     namespaces: { type: "array", items: { type: "string" }, default: [] },
   },
   validate: (args, report, config) => {
@@ -33,7 +37,9 @@ export const trainingQueueLabel = resourcePolicy<TrainingQueueLabelConfig>({
     if (config.namespaces.length && !config.namespaces.some((prefix) => namespace.startsWith(prefix))) return;
     const queue = k8sLabels(args.props)[QUEUE_LABEL];
     if (queue === undefined || queue === "") {
-      report(`${kindOf(args.type)} in ${namespace} has no ${QUEUE_LABEL} label, so Kueue does not queue it against the team's quota. Add the label with the namespace's LocalQueue (TrainingJob sets it from the queue argument).`);
+      report(
+        `${kindOf(args.type)} in ${namespace} has no ${QUEUE_LABEL} label, so Kueue does not queue it against the team's quota. Add the label with the namespace's LocalQueue (TrainingJob sets it from the queue argument).`,
+      );
     }
   },
 });

@@ -19,8 +19,12 @@ const VERDICT: Readonly<Record<string, string>> = {
 
 export function runnableMessage(workload: WorkloadReport, problem: Problem): string {
   // A workload with one Pod template (a Deployment, a chart's DaemonSet) names no Pod set.
-  const single = workload.pods.length <= 1 && (problem.pod === undefined || problem.pod === workload.kind.toLowerCase() || problem.pod === workload.name);
-  const subject = single ? `the Pods of ${workload.kind} ${workload.namespace}/${workload.name}` : `Pod ${problem.pod ?? "(all)"} of ${workload.kind} ${workload.namespace}/${workload.name}`;
+  const single =
+    workload.pods.length <= 1 &&
+    (problem.pod === undefined || problem.pod === workload.kind.toLowerCase() || problem.pod === workload.name);
+  const subject = single
+    ? `the Pods of ${workload.kind} ${workload.namespace}/${workload.name}`
+    : `Pod ${problem.pod ?? "(all)"} of ${workload.kind} ${workload.namespace}/${workload.name}`;
   const origin = workload.source === "declared" ? "" : ` (${workload.source})`;
   return `${subject}${origin} would ${VERDICT[problem.step] ?? "not run"} (${problem.step}): ${problem.message}. Fix: ${problem.fix}. Rule: ${problem.source}.`;
 }
@@ -40,7 +44,9 @@ export const workloadsRunnable = stackPolicy({
     "ResourceQuota with GKE's critical-class rule, Pod Security) and fit a node pool at its maximum size. Objects that validate " +
     "against their schema can still never run; this finds them in the plan instead of on the cluster.",
   validate: (args, report) => {
-    const analysis = analyzeWorkloads(args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.props })));
+    const analysis = analyzeWorkloads(
+      args.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.props })),
+    );
     for (const workload of analysis.workloads) {
       for (const problem of workload.problems) report(runnableMessage(workload, problem), workload.urn);
     }

@@ -17,9 +17,22 @@ export const gpuAndCarbonCaps = stackPolicy<CapsConfig>({
     "A stack's GPU count and estimated monthly CO2e at full scale stay within the caps its policy config sets: " +
     "a cap turns a budget for capacity and emissions into a check on every change, instead of a surprise on the bill.",
   config: {
-    maxGpus: { type: "integer", minimum: 0, description: "Most GPUs the stack may reach with every pool at its maximum." },
-    maxCo2eKgPerMonth: { type: "number", minimum: 0, description: "Most estimated location-based CO2e per month, kg, at maximum." },
-    pue: { type: "number", minimum: 1, maximum: 3, description: "Data-centre PUE for the estimate (default 1.09, Google's fleet average)." },
+    maxGpus: {
+      type: "integer",
+      minimum: 0,
+      description: "Most GPUs the stack may reach with every pool at its maximum.",
+    },
+    maxCo2eKgPerMonth: {
+      type: "number",
+      minimum: 0,
+      description: "Most estimated location-based CO2e per month, kg, at maximum.",
+    },
+    pue: {
+      type: "number",
+      minimum: 1,
+      maximum: 3,
+      description: "Data-centre PUE for the estimate (default 1.09, Google's fleet average).",
+    },
     prices: {
       type: "object",
       description: "Hourly USD prices by machine type, replacing the built-in table (components/catalog/prices.ts).",
@@ -32,7 +45,10 @@ export const gpuAndCarbonCaps = stackPolicy<CapsConfig>({
     },
   },
   validate: (args, report, config) => {
-    const estimate = estimatePlan(args.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.props })), { pue: config.pue, prices: config.prices });
+    const estimate = estimatePlan(
+      args.resources.map((r) => ({ urn: r.urn, type: r.type, props: r.props })),
+      { pue: config.pue, prices: config.prices },
+    );
     if (config.maxGpus !== undefined && estimate.gpus.max > config.maxGpus) {
       report(
         `At maximum scale the stack reaches ${estimate.gpus.max} GPUs; the cap is ${config.maxGpus}. ` +

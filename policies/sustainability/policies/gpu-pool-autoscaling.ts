@@ -1,4 +1,4 @@
-import { NODE_POOL, gpusPerNode, isGpuNodePool, nodeRange, zonesOf } from "../../lib/gpu";
+import { gpusPerNode, isGpuNodePool, NODE_POOL, nodeRange, zonesOf } from "../../lib/gpu";
 import { resourcePolicy } from "../../lib/policy";
 import { at } from "../../lib/resources";
 
@@ -14,7 +14,12 @@ export const gpuPoolAutoscaling = resourcePolicy<GpuPoolAutoscalingConfig>({
     "an hour whether or not a Pod uses it, so nodes should exist only while work is scheduled, and the maximum bounds the bill.",
   types: [NODE_POOL],
   config: {
-    requireScaleToZero: { type: "boolean", default: true, description: "Require an autoscaling minimum of 0 nodes (false where warm GPU capacity is wanted, e.g. prod serving)." },
+    requireScaleToZero: {
+      type: "boolean",
+      default: true,
+      description:
+        "Require an autoscaling minimum of 0 nodes (false where warm GPU capacity is wanted, e.g. prod serving).",
+    },
   },
   validate: (args, report, config) => {
     if (!isGpuNodePool(args.type, args.props)) return;
@@ -30,11 +35,19 @@ export const gpuPoolAutoscaling = resourcePolicy<GpuPoolAutoscalingConfig>({
       return;
     }
     if (!(range.max > 0)) {
-      const field = autoscaling.totalMaxNodeCount !== undefined || autoscaling.totalMinNodeCount !== undefined ? "totalMaxNodeCount" : "maxNodeCount";
-      report(`GPU node pool autoscaling has no maximum above 0 (${field} is ${JSON.stringify(autoscaling[field] ?? null)}). Set autoscaling.max in the stack's gpuPools entry to the most nodes the pool may reach.`);
+      const field =
+        autoscaling.totalMaxNodeCount !== undefined || autoscaling.totalMinNodeCount !== undefined
+          ? "totalMaxNodeCount"
+          : "maxNodeCount";
+      report(
+        `GPU node pool autoscaling has no maximum above 0 (${field} is ${JSON.stringify(autoscaling[field] ?? null)}). Set autoscaling.max in the stack's gpuPools entry to the most nodes the pool may reach.`,
+      );
     }
     if (config.requireScaleToZero && range.min > 0) {
-      const perZone = autoscaling.totalMinNodeCount === undefined && autoscaling.minNodeCount !== undefined ? ` (minNodeCount ${autoscaling.minNodeCount} per zone × ${zones} zones)` : "";
+      const perZone =
+        autoscaling.totalMinNodeCount === undefined && autoscaling.minNodeCount !== undefined
+          ? ` (minNodeCount ${autoscaling.minNodeCount} per zone × ${zones} zones)`
+          : "";
       report(
         `GPU node pool keeps ${count(range.min, "node")}${perZone} and ${count(range.min * perNode, "GPU")} running when idle. ` +
           `Set autoscaling.min to 0 so the autoscaler removes idle GPU nodes, or, where warm capacity is required (prod serving), set requireScaleToZero false in the stack's policy config.`,

@@ -16,7 +16,8 @@ const RULE_TYPES = [
 ];
 
 /** A PromQL expression that fires when a utilisation metric drops below something. */
-const firesWhenLow = (expr: string, metrics: string[]): boolean => metrics.some((m) => expr.includes(m)) && expr.includes("<");
+const firesWhenLow = (expr: string, metrics: string[]): boolean =>
+  metrics.some((m) => expr.includes(m)) && expr.includes("<");
 
 export const idleGpuAlert = stackPolicy<IdleGpuAlertConfig>({
   name: "cnai-idle-gpu-alert",
@@ -27,7 +28,12 @@ export const idleGpuAlert = stackPolicy<IdleGpuAlertConfig>({
     metrics: {
       type: "array",
       items: { type: "string" },
-      default: ["DCGM_FI_DEV_GPU_UTIL", "kubernetes_io:container_accelerator_duty_cycle", "kubernetes.io/container/accelerator/duty_cycle", "kubernetes.io/node/accelerator/duty_cycle"],
+      default: [
+        "DCGM_FI_DEV_GPU_UTIL",
+        "kubernetes_io:container_accelerator_duty_cycle",
+        "kubernetes.io/container/accelerator/duty_cycle",
+        "kubernetes.io/node/accelerator/duty_cycle",
+      ],
     },
   },
   validate: (args, report, config) => {
@@ -39,12 +45,16 @@ export const idleGpuAlert = stackPolicy<IdleGpuAlertConfig>({
       .filter((rule) => rule.alert && typeof rule.expr === "string" && firesWhenLow(rule.expr, config.metrics));
     const policies = args.resources
       .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
-      .flatMap((r) => ((r.props.conditions ?? []) as any[]))
+      .flatMap((r) => (r.props.conditions ?? []) as any[])
       .filter((c) => {
         const query = c.conditionPrometheusQueryLanguage?.query;
         if (typeof query === "string") return firesWhenLow(query, config.metrics);
         const threshold = c.conditionThreshold;
-        return typeof threshold?.filter === "string" && config.metrics.some((m) => threshold.filter.includes(m)) && threshold.comparison === "COMPARISON_LT";
+        return (
+          typeof threshold?.filter === "string" &&
+          config.metrics.some((m) => threshold.filter.includes(m)) &&
+          threshold.comparison === "COMPARISON_LT"
+        );
       });
     if (!ruleAlerts.length && !policies.length) {
       report(

@@ -39,10 +39,14 @@ export const inferenceScaleToZero = resourcePolicy<Record<string, never>>({
       const scaling = at(args.props, path);
       const min = scaling?.minInstanceCount;
       if (min !== undefined && min !== null && Number(min) > 0) {
-        report(`${path}.minInstanceCount is ${min}: ${Number(min) === 1 ? "1 instance stays" : `${min} instances stay`} up (and are billed) when no requests arrive. Set it to 0 (serverless.minInstances: 0 in the stack file) and let Cloud Run start instances on demand.`);
+        report(
+          `${path}.minInstanceCount is ${min}: ${Number(min) === 1 ? "1 instance stays" : `${min} instances stay`} up (and are billed) when no requests arrive. Set it to 0 (serverless.minInstances: 0 in the stack file) and let Cloud Run start instances on demand.`,
+        );
       }
       if (scaling?.scalingMode === "MANUAL" && Number(scaling.manualInstanceCount ?? 0) > 0) {
-        report(`${path}.scalingMode is MANUAL with manualInstanceCount ${scaling.manualInstanceCount}: those instances run whether or not requests arrive. Use AUTOMATIC scaling with minInstanceCount 0.`);
+        report(
+          `${path}.scalingMode is MANUAL with manualInstanceCount ${scaling.manualInstanceCount}: those instances run whether or not requests arrive. Use AUTOMATIC scaling with minInstanceCount 0.`,
+        );
       }
     }
   },

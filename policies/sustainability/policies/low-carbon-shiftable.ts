@@ -1,10 +1,20 @@
 import { CLOUD_RUN_GPU_REGIONS } from "../../../components/catalog/cloud-run-gpu";
 import { GPU_CATALOG, isAcceleratorType } from "../../../components/catalog/gpus";
-import { LOW_CARBON_MAX_GRID_GCO2_PER_KWH, LOW_CARBON_MIN_CFE, REGIONS, type Region, type RegionCarbon, isRegion, regionCarbon, regionOfZone, zonesOf as regionZones } from "../../../components/catalog/regions";
-import { CLOUD_RUN_SERVICE, NODE_POOL, acceleratorOf, isGpuNodePool } from "../../lib/gpu";
+import { distanceKm } from "../../../components/catalog/region-locations";
+import {
+  isRegion,
+  LOW_CARBON_MAX_GRID_GCO2_PER_KWH,
+  LOW_CARBON_MIN_CFE,
+  REGIONS,
+  type Region,
+  type RegionCarbon,
+  regionCarbon,
+  regionOfZone,
+  zonesOf as regionZones,
+} from "../../../components/catalog/regions";
+import { acceleratorOf, CLOUD_RUN_SERVICE, isGpuNodePool, NODE_POOL } from "../../lib/gpu";
 import { resourcePolicy } from "../../lib/policy";
 import { at, gcpLabels, regionOfLocation } from "../../lib/resources";
-import { distanceKm } from "../../../components/catalog/region-locations";
 import { isShiftable } from "../lib/workload";
 
 export interface LowCarbonShiftableConfig {
@@ -17,8 +27,13 @@ export interface LowCarbonShiftableConfig {
 }
 
 /** Whether a region meets the configured criteria (the defaults are Google's "Low CO2" criterion, the `low` carbon tier). */
-export function meetsCriteria(data: Pick<RegionCarbon, "cfe" | "gridGco2PerKwh">, config: Pick<LowCarbonShiftableConfig, "minCfe" | "maxGridGco2PerKwh">): boolean {
-  const cfeOk = Number.isFinite(data.cfe) ? data.cfe >= config.minCfe : data.gridGco2PerKwh <= (config.maxGridGco2PerKwh ?? LOW_CARBON_MAX_GRID_GCO2_PER_KWH);
+export function meetsCriteria(
+  data: Pick<RegionCarbon, "cfe" | "gridGco2PerKwh">,
+  config: Pick<LowCarbonShiftableConfig, "minCfe" | "maxGridGco2PerKwh">,
+): boolean {
+  const cfeOk = Number.isFinite(data.cfe)
+    ? data.cfe >= config.minCfe
+    : data.gridGco2PerKwh <= (config.maxGridGco2PerKwh ?? LOW_CARBON_MAX_GRID_GCO2_PER_KWH);
   const gridOk = config.maxGridGco2PerKwh === undefined || data.gridGco2PerKwh <= config.maxGridGco2PerKwh;
   return cfeOk && gridOk;
 }
@@ -28,13 +43,29 @@ export const lowCarbonShiftable = resourcePolicy<LowCarbonShiftableConfig>({
   description:
     "Shiftable GPU work (GPU node pools whose work is shiftable, Cloud Run services labelled shiftable=true) runs in a low-carbon region: " +
     "work that can move should move to where the grid is clean, since a GPU's emissions scale with the grid's intensity, which differs " +
-    "more than tenfold between Google Cloud regions. Low-carbon means Google's \"Low CO2\" criterion by default (carbon-free energy of at least 75 %, " +
+    'more than tenfold between Google Cloud regions. Low-carbon means Google\'s "Low CO2" criterion by default (carbon-free energy of at least 75 %, ' +
     "or a grid of at most 200 gCO2eq/kWh where CFE is unknown); minCfe and maxGridGco2PerKwh tighten or relax it.",
   types: [NODE_POOL, CLOUD_RUN_SERVICE],
   config: {
-    minCfe: { type: "number", minimum: 0, maximum: 1, default: LOW_CARBON_MIN_CFE, description: "Least carbon-free energy share (0-1); 0 leaves only the grid criterion." },
-    maxGridGco2PerKwh: { type: "number", minimum: 0, description: "Most grid carbon intensity, gCO2eq/kWh, checked in addition to minCfe when set." },
-    suggestions: { type: "integer", minimum: 0, maximum: 10, default: 3, description: "How many of the nearest compliant regions a violation names." },
+    minCfe: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      default: LOW_CARBON_MIN_CFE,
+      description: "Least carbon-free energy share (0-1); 0 leaves only the grid criterion.",
+    },
+    maxGridGco2PerKwh: {
+      type: "number",
+      minimum: 0,
+      description: "Most grid carbon intensity, gCO2eq/kWh, checked in addition to minCfe when set.",
+    },
+    suggestions: {
+      type: "integer",
+      minimum: 0,
+      maximum: 10,
+      default: 3,
+      description: "How many of the nearest compliant regions a violation names.",
+    },
   },
   validate: (args, report, config) => {
     const labels = gcpLabels(args.type, args.props);
@@ -46,7 +77,11 @@ export const lowCarbonShiftable = resourcePolicy<LowCarbonShiftableConfig>({
       const accelerator = acceleratorOf(args.props);
       what = "GPU node pool";
       if (accelerator && isAcceleratorType(accelerator)) {
-        candidates = [...new Set(GPU_CATALOG[accelerator].zones.map((z) => regionOfZone(z)).filter((r): r is Region => r !== undefined))];
+        candidates = [
+          ...new Set(
+            GPU_CATALOG[accelerator].zones.map((z) => regionOfZone(z)).filter((r): r is Region => r !== undefined),
+          ),
+        ];
         offering = ` offering ${accelerator}`;
       }
     } else {
@@ -61,7 +96,9 @@ export const lowCarbonShiftable = resourcePolicy<LowCarbonShiftableConfig>({
     const location = at(args.props, "location");
     const region = regionOfLocation(location);
     if (!region || !isRegion(region)) {
-      report(`${what} runs shiftable work in ${String(location)}, which is not a region with carbon data, so its carbon cannot be checked. Use a Google Cloud region, or add its data to components/catalog/region-carbon.ts.`);
+      report(
+        `${what} runs shiftable work in ${String(location)}, which is not a region with carbon data, so its carbon cannot be checked. Use a Google Cloud region, or add its data to components/catalog/region-carbon.ts.`,
+      );
       return;
     }
     const data = regionCarbon(region);
@@ -96,6 +133,9 @@ function criteria(config: Pick<LowCarbonShiftableConfig, "minCfe" | "maxGridGco2
 /** Compliant regions among the candidates (open to use: with zones), nearest first. */
 function compliantRegions(from: Region, candidates: readonly string[], config: LowCarbonShiftableConfig): Region[] {
   return candidates
-    .filter((r): r is Region => isRegion(r) && r !== from && regionZones(r).length > 0 && meetsCriteria(regionCarbon(r), config))
+    .filter(
+      (r): r is Region =>
+        isRegion(r) && r !== from && regionZones(r).length > 0 && meetsCriteria(regionCarbon(r), config),
+    )
     .sort((a, b) => distanceKm(from, a) - distanceKm(from, b));
 }

@@ -1,4 +1,4 @@
-import { type Capacity, NODE_POOL, capacityOf, isGpuNodePool } from "../../lib/gpu";
+import { type Capacity, capacityOf, isGpuNodePool, NODE_POOL } from "../../lib/gpu";
 import { resourcePolicy } from "../../lib/policy";
 import { gcpLabels } from "../../lib/resources";
 import { isShiftable } from "../lib/workload";
@@ -33,7 +33,10 @@ export const shiftableGpuCapacity = resourcePolicy<ShiftableGpuCapacityConfig>({
     if (!isShiftable(labels)) return;
     const capacity = capacityOf(args.props);
     if (config.capacities.includes(capacity)) return;
-    const why = labels?.shiftable === "true" ? "shiftable=true" : `workload-type=${String(labels?.["workload-type"])} (no shiftable label)`;
+    const why =
+      labels?.shiftable === "true"
+        ? "shiftable=true"
+        : `workload-type=${String(labels?.["workload-type"])} (no shiftable label)`;
     report(
       `GPU node pool runs shiftable work (${why}) on ${capacity} capacity. ` +
         `Set capacity.type to ${config.capacities.join(", ")} in the stack's gpuPools entry, or, if the work has a deadline and cannot wait or be preempted, set shiftable: false on the pool.`,

@@ -1,5 +1,5 @@
 import type { Plan, PlanResource } from "../plan-document";
-import { UNKNOWN, UNKNOWN_SENTINEL, type PlainValue } from "../wire-values";
+import { type PlainValue, UNKNOWN, UNKNOWN_SENTINEL } from "../wire-values";
 
 /**
  * What the Pulumi engine sends a policy pack for each resource of a plan: pulumirpc.AnalyzerResource
@@ -32,7 +32,12 @@ export interface AnalyzerResourceOptions {
   readonly deleteBeforeReplace?: boolean;
   readonly additionalSecretOutputs: readonly string[];
   readonly aliases: readonly string[];
-  readonly customTimeouts: { readonly create: number; readonly update: number; readonly delete: number; readonly read: number };
+  readonly customTimeouts: {
+    readonly create: number;
+    readonly update: number;
+    readonly delete: number;
+    readonly read: number;
+  };
   /** "" for the root stack. */
   readonly parent: string;
 }
@@ -63,10 +68,24 @@ const NO_TIMEOUTS = Object.freeze({ create: 0, update: 0, delete: 0, read: 0 });
 /** The customTimeouts option in seconds (the SDK sends no read timeout). */
 function timeoutsOf(timeouts: PlanResource["options"]["customTimeouts"]): AnalyzerResourceOptions["customTimeouts"] {
   if (!timeouts) return NO_TIMEOUTS;
-  return { create: goDurationSeconds(timeouts.create), update: goDurationSeconds(timeouts.update), delete: goDurationSeconds(timeouts.delete), read: 0 };
+  return {
+    create: goDurationSeconds(timeouts.create),
+    update: goDurationSeconds(timeouts.update),
+    delete: goDurationSeconds(timeouts.delete),
+    read: 0,
+  };
 }
 
-const GO_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const GO_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-9,
+  us: 1e-6,
+  "\u00b5s": 1e-6,
+  "\u03bcs": 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
 
 /** Go's time.ParseDuration ("1h30m", "1.5h", "-90s", "0") in seconds; undefined or "" is 0. */
 export function goDurationSeconds(duration: string | undefined): number {
@@ -75,7 +94,8 @@ export function goDurationSeconds(duration: string | undefined): number {
   if (duration === "0" || duration === "+0" || duration === "-0") return 0;
   if (!match) throw new Error(`unable to parse customTimeout Value ${duration}`);
   let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gu)) total += Number(amount) * GO_UNITS[unit];
+  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gu))
+    total += Number(amount) * GO_UNITS[unit];
   return match[1] === "-" ? -total : total;
 }
 
@@ -87,11 +107,19 @@ export function analyzerResources(plan: Pick<Plan, "resources">): AnalyzerResour
     if (!resource.provider) return undefined;
     const cut = resource.provider.lastIndexOf("::");
     const provider = byUrn.get(cut > 0 ? resource.provider.slice(0, cut) : resource.provider);
-    return provider && { urn: provider.urn, type: provider.type, name: provider.name, properties: wireValues(provider.inputs) };
+    return (
+      provider && {
+        urn: provider.urn,
+        type: provider.type,
+        name: provider.name,
+        properties: wireValues(provider.inputs),
+      }
+    );
   };
   return plan.resources.map((resource) => {
     const propertyDependencies: Record<string, string[]> = {};
-    for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) if (urns.length) propertyDependencies[key] = [...urns];
+    for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {}))
+      if (urns.length) propertyDependencies[key] = [...urns];
     const provider = providerOf(resource);
     return {
       urn: resource.urn,
@@ -109,7 +137,9 @@ export function analyzerResources(plan: Pick<Plan, "resources">): AnalyzerResour
       },
       ...(provider ? { provider } : {}),
       parent: resource.parent ?? "",
-      dependencies: [...new Set([...resource.options.dependsOn, ...Object.values(resource.propertyDependencies ?? {}).flat()])],
+      dependencies: [
+        ...new Set([...resource.options.dependsOn, ...Object.values(resource.propertyDependencies ?? {}).flat()]),
+      ],
       propertyDependencies,
     };
   });

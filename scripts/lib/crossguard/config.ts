@@ -30,7 +30,8 @@ export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabl
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
 
 /** sdk/go/common/apitype/policy.go EnforcementLevel.IsValid. */
-export const isValidLevel = (value: unknown): value is EnforcementLevel => (ENFORCEMENT_LEVELS as readonly unknown[]).includes(value);
+export const isValidLevel = (value: unknown): value is EnforcementLevel =>
+  (ENFORCEMENT_LEVELS as readonly unknown[]).includes(value);
 
 /** plugin.AnalyzerPolicyConfig: a level ("" when none was given) and properties (null when none). */
 export interface AnalyzerPolicyConfig {
@@ -43,7 +44,10 @@ export interface AnalyzerPolicyInfo {
   readonly name: string;
   /** The policy's own level, or the pack's (the policy server fills it in, protoutil.ts makeAnalyzerInfo). */
   readonly enforcementLevel: EnforcementLevel;
-  readonly configSchema?: { readonly properties?: Record<string, Record<string, unknown>>; readonly required?: readonly string[] };
+  readonly configSchema?: {
+    readonly properties?: Record<string, Record<string, unknown>>;
+    readonly required?: readonly string[];
+  };
 }
 
 export interface AnalyzerInfo {
@@ -80,14 +84,19 @@ export function parsePolicyPackConfig(text: string): ParsedPolicyConfig {
   }
   // encoding/json leaves the map nil for a JSON null, and refuses any other non-object.
   if (parsed === null) return { config, environments: [] };
-  if (!isObject(parsed)) throw new CliPolicyConfigError(`json: cannot unmarshal ${goKind(parsed)} into Go value of type map[string]interface {}`);
+  if (!isObject(parsed))
+    throw new CliPolicyConfigError(
+      `json: cannot unmarshal ${goKind(parsed)} into Go value of type map[string]interface {}`,
+    );
   const entries = { ...parsed };
   const environments: string[] = [];
   if ("environments" in entries) {
     const envs = entries.environments;
-    if (!Array.isArray(envs)) throw new CliPolicyConfigError(`"environments" must be an array of strings, got ${goKind(envs)}`);
+    if (!Array.isArray(envs))
+      throw new CliPolicyConfigError(`"environments" must be an array of strings, got ${goKind(envs)}`);
     envs.forEach((env, i) => {
-      if (typeof env !== "string") throw new CliPolicyConfigError(`"environments[${i}]" must be a string, got ${goKind(env)}`);
+      if (typeof env !== "string")
+        throw new CliPolicyConfigError(`"environments[${i}]" must be a string, got ${goKind(env)}`);
       environments.push(env);
     });
     delete entries.environments;
@@ -96,20 +105,31 @@ export function parsePolicyPackConfig(text: string): ParsedPolicyConfig {
     let enforcementLevel: EnforcementLevel | "" = "";
     let properties: Record<string, unknown> | null = null;
     if (typeof value === "string") {
-      if (!isValidLevel(value)) throw new CliPolicyConfigError(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
+      if (!isValidLevel(value))
+        throw new CliPolicyConfigError(
+          `parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`,
+        );
       enforcementLevel = value;
     } else if (isObject(value)) {
       const rest = { ...value };
       if ("enforcementLevel" in rest) {
         const level = rest.enforcementLevel;
-        if (typeof level !== "string") throw new CliPolicyConfigError(`parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level; must be a string`);
-        if (!isValidLevel(level)) throw new CliPolicyConfigError(`parsing enforcement level for "${key}": "${level}" is not a valid enforcement level`);
+        if (typeof level !== "string")
+          throw new CliPolicyConfigError(
+            `parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level; must be a string`,
+          );
+        if (!isValidLevel(level))
+          throw new CliPolicyConfigError(
+            `parsing enforcement level for "${key}": "${level}" is not a valid enforcement level`,
+          );
         enforcementLevel = level;
         delete rest.enforcementLevel;
       }
       if (Object.keys(rest).length > 0) properties = rest;
     } else {
-      throw new CliPolicyConfigError(`parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+      throw new CliPolicyConfigError(
+        `parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`,
+      );
     }
     // "Don't bother including empty configs."
     if (enforcementLevel === "" && properties === null) continue;
@@ -132,17 +152,22 @@ function configWithDefaults(policies: readonly AnalyzerPolicyInfo[]): Map<string
 }
 
 /** config.go applyConfig. */
-function applyConfig(result: Map<string, AnalyzerPolicyConfig>, apply: ReadonlyMap<string, AnalyzerPolicyConfig>): Map<string, AnalyzerPolicyConfig> {
+function applyConfig(
+  result: Map<string, AnalyzerPolicyConfig>,
+  apply: ReadonlyMap<string, AnalyzerPolicyConfig>,
+): Map<string, AnalyzerPolicyConfig> {
   const all = apply.get("all");
   if (all && isValidLevel(all.enforcementLevel)) {
-    for (const [name, entry] of result) result.set(name, { enforcementLevel: all.enforcementLevel, properties: entry.properties });
+    for (const [name, entry] of result)
+      result.set(name, { enforcementLevel: all.enforcementLevel, properties: entry.properties });
   }
   for (const [name, given] of apply) {
     const existing = result.get(name);
     let enforcementLevel = existing?.enforcementLevel ?? "";
     let properties = existing?.properties ?? null;
     if (isValidLevel(given.enforcementLevel)) enforcementLevel = given.enforcementLevel;
-    if (given.properties && Object.keys(given.properties).length > 0) properties = { ...(properties ?? {}), ...given.properties };
+    if (given.properties && Object.keys(given.properties).length > 0)
+      properties = { ...(properties ?? {}), ...given.properties };
     result.set(name, { enforcementLevel, properties });
   }
   return result;
@@ -157,12 +182,16 @@ export interface ConfigValidationError {
 }
 
 /** config.go validatePolicyPackConfig, with convertSchema's `{type: object, properties, required}`. */
-export function validatePolicyPackConfig(policies: readonly AnalyzerPolicyInfo[], config: ReadonlyMap<string, AnalyzerPolicyConfig>): ConfigValidationError[] {
+export function validatePolicyPackConfig(
+  policies: readonly AnalyzerPolicyInfo[],
+  config: ReadonlyMap<string, AnalyzerPolicyConfig>,
+): ConfigValidationError[] {
   const errors: ConfigValidationError[] = [];
   for (const policy of policies) {
     if (!policy.configSchema) continue;
     const schema: Record<string, unknown> = { type: "object" };
-    if (Object.keys(policy.configSchema.properties ?? {}).length > 0) schema.properties = policy.configSchema.properties;
+    if (Object.keys(policy.configSchema.properties ?? {}).length > 0)
+      schema.properties = policy.configSchema.properties;
     if ((policy.configSchema.required ?? []).length > 0) schema.required = [...policy.configSchema.required!];
     for (const problem of schemaProblems(schema, config.get(policy.name)?.properties ?? {})) {
       errors.push({ policy: policy.name, path: problem.path, value: problem.value, allowed: problem.allowed });
@@ -200,8 +229,12 @@ export interface ConfigureEntry {
 export function configureRequest(config: ReadonlyMap<string, AnalyzerPolicyConfig>): Map<string, ConfigureEntry> {
   const request = new Map<string, ConfigureEntry>();
   for (const [name, entry] of config) {
-    if (!isValidLevel(entry.enforcementLevel)) throw new CliPolicyConfigError(`invalid enforcement level ${JSON.stringify(entry.enforcementLevel)}`);
-    request.set(name, { enforcementLevel: entry.enforcementLevel, properties: structuredClone(entry.properties ?? {}) });
+    if (!isValidLevel(entry.enforcementLevel))
+      throw new CliPolicyConfigError(`invalid enforcement level ${JSON.stringify(entry.enforcementLevel)}`);
+    request.set(name, {
+      enforcementLevel: entry.enforcementLevel,
+      properties: structuredClone(entry.properties ?? {}),
+    });
   }
   return request;
 }
@@ -217,11 +250,18 @@ export interface PolicyConfigFileText {
  * <packPath> --policy-pack-config <file>`): parse, reconcile with the pack's info, validate,
  * Configure. Returns the Configure request, or throws what the CLI stops with.
  */
-export function cliConfigureLocalPack(info: AnalyzerInfo, packPath: string, file: PolicyConfigFileText | undefined): Map<string, ConfigureEntry> {
+export function cliConfigureLocalPack(
+  info: AnalyzerInfo,
+  packPath: string,
+  file: PolicyConfigFileText | undefined,
+): Map<string, ConfigureEntry> {
   let fromFile: Map<string, AnalyzerPolicyConfig> | undefined;
   if (file) {
     const parsed = parsePolicyPackConfig(file.text);
-    if (parsed.environments.length) throw new CliPolicyConfigError(`policy pack at "${packPath}" specifies ESC environments but the current backend does not support them`);
+    if (parsed.environments.length)
+      throw new CliPolicyConfigError(
+        `policy pack at "${packPath}" specifies ESC environments but the current backend does not support them`,
+      );
     fromFile = parsed.config;
   }
   if (!info.supportsConfig) {
@@ -230,13 +270,20 @@ export function cliConfigureLocalPack(info: AnalyzerInfo, packPath: string, file
   }
   const { config, validationErrors } = reconcilePolicyPackConfig(info.policies, info.initialConfig, fromFile);
   if (validationErrors.length) {
-    const lines = validationErrors.map((e) => `validating policy config: ${info.name} ${info.version}  ${e.policy}: ${e.path || "(root)"}: ${describeValue(e.value)}; allowed: ${e.allowed}`).sort();
+    const lines = validationErrors
+      .map(
+        (e) =>
+          `validating policy config: ${info.name} ${info.version}  ${e.policy}: ${e.path || "(root)"}: ${describeValue(e.value)}; allowed: ${e.allowed}`,
+      )
+      .sort();
     throw new CliPolicyConfigError(`${lines.join("\n")}\nvalidating policy config`);
   }
   try {
     return configureRequest(config!);
   } catch (error) {
-    throw new CliPolicyConfigError(`configuring policy pack "${info.name}" at "${packPath}": ${(error as Error).message}`);
+    throw new CliPolicyConfigError(
+      `configuring policy pack "${info.name}" at "${packPath}": ${(error as Error).message}`,
+    );
   }
 }
 

@@ -38,7 +38,10 @@ export interface Diagnostic {
 
 /** The request failed: a policy threw (the CLI stops the preview with this error). */
 export class PolicyRequestError extends Error {
-  constructor(message: string, readonly cause: unknown) {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+  ) {
     super(message);
     this.name = "PolicyRequestError";
   }
@@ -47,7 +50,9 @@ export class PolicyRequestError extends Error {
 export type PackConfig = ReadonlyMap<string, ConfigureEntry>;
 
 const levelOf = (pack: ServedPack, policy: CnaiPolicy, config: PackConfig): EnforcementLevel =>
-  (config.get(policy.name)?.enforcementLevel || (policy as { enforcementLevel?: EnforcementLevel }).enforcementLevel || pack.enforcementLevel) as EnforcementLevel;
+  (config.get(policy.name)?.enforcementLevel ||
+    (policy as { enforcementLevel?: EnforcementLevel }).enforcementLevel ||
+    pack.enforcementLevel) as EnforcementLevel;
 
 /** policy.ts getPulumiType. */
 const pulumiTypeOf = (value: unknown): string | undefined => {
@@ -118,7 +123,11 @@ function resourceOptions(resource: AnalyzerResource, lists: OptionLists): Record
     protect: options.protect,
     ignoreChanges: lists.ignoreChanges,
     aliases: lists.aliases,
-    customTimeouts: { createSeconds: options.customTimeouts.create, updateSeconds: options.customTimeouts.update, deleteSeconds: options.customTimeouts.delete },
+    customTimeouts: {
+      createSeconds: options.customTimeouts.create,
+      updateSeconds: options.customTimeouts.update,
+      deleteSeconds: options.customTimeouts.delete,
+    },
     additionalSecretOutputs: lists.additionalSecretOutputs,
   };
   if (options.deleteBeforeReplace !== undefined) result.deleteBeforeReplace = options.deleteBeforeReplace;
@@ -143,7 +152,13 @@ const getConfigOf = (config: PackConfig, policy: string) => () => {
 function reporter(pack: ServedPack, policy: CnaiPolicy, level: EnforcementLevel, diagnostics: Diagnostic[]) {
   return (message: unknown, urn?: string) => {
     if (typeof message === "object" && message !== null) {
-      const info = message as { name?: string; message?: string; description?: string; urn?: string; enforcementLevel?: EnforcementLevel };
+      const info = message as {
+        name?: string;
+        message?: string;
+        description?: string;
+        urn?: string;
+        enforcementLevel?: EnforcementLevel;
+      };
       diagnostics.push({
         policyName: info.name || policy.name,
         policyPackName: pack.name,
@@ -180,7 +195,10 @@ function handle(error: unknown, pack: ServedPack, policy: CnaiPolicy, diagnostic
       enforcementLevel: "advisory",
     });
   } else if (!(error instanceof NotApplicableError)) {
-    throw new PolicyRequestError(`Error validating ${what} with ${from}: ${(error as Error)?.message ?? String(error)}`, error);
+    throw new PolicyRequestError(
+      `Error validating ${what} with ${from}: ${(error as Error)?.message ?? String(error)}`,
+      error,
+    );
   }
 }
 
@@ -192,14 +210,20 @@ export interface AnalyzeCounts {
 type Validation = (args: never, report: never) => unknown;
 
 /** Awaits what a policy returned only when it is a promise (most policies are synchronous). */
-const settle = (result: unknown): unknown => (result && typeof (result as { then?: unknown }).then === "function" ? result : undefined);
+const settle = (result: unknown): unknown =>
+  result && typeof (result as { then?: unknown }).then === "function" ? result : undefined;
 
 /**
  * A resource policy's arguments for one validation, as server.ts makeAnalyzeRpcFun builds them: a
  * plain object, with its own copy of the properties (deserializeProperties for each validation,
  * so what one policy writes into them no other sees) behind the unknown-checking proxy.
  */
-function resourceArgs(resource: AnalyzerResource, lists: OptionLists, isType: (cls: unknown) => boolean, getConfig: () => Record<string, unknown>): Record<string, unknown> {
+function resourceArgs(
+  resource: AnalyzerResource,
+  lists: OptionLists,
+  isType: (cls: unknown) => boolean,
+  getConfig: () => Record<string, unknown>,
+): Record<string, unknown> {
   const props = readProperties(resource.properties);
   const args: Record<string, unknown> = {
     type: resource.type,
@@ -221,7 +245,13 @@ function resourceArgs(resource: AnalyzerResource, lists: OptionLists, isType: (c
 export interface PreparedPack {
   readonly pack: ServedPack;
   readonly config: PackConfig;
-  readonly resourcePolicies: ReadonlyArray<{ policy: CnaiPolicy; level: EnforcementLevel; validations: Validation[]; type?: string; getConfig: () => Record<string, unknown> }>;
+  readonly resourcePolicies: ReadonlyArray<{
+    policy: CnaiPolicy;
+    level: EnforcementLevel;
+    validations: Validation[];
+    type?: string;
+    getConfig: () => Record<string, unknown>;
+  }>;
 }
 
 export function preparePack(pack: ServedPack, config: PackConfig): PreparedPack {
@@ -232,13 +262,23 @@ export function preparePack(pack: ServedPack, config: PackConfig): PreparedPack 
     if (level === "remediate") level = "mandatory";
     const single = !Array.isArray(policy.validateResource);
     const validations = (single ? [policy.validateResource] : policy.validateResource) as Validation[];
-    resourcePolicies.push({ policy, level, validations, type: single ? pulumiTypeOf(policy.validateResource) : undefined, getConfig: getConfigOf(config, policy.name) });
+    resourcePolicies.push({
+      policy,
+      level,
+      validations,
+      type: single ? pulumiTypeOf(policy.validateResource) : undefined,
+      getConfig: getConfigOf(config, policy.name),
+    });
   }
   return { pack, config, resourcePolicies };
 }
 
 /** server.ts makeAnalyzeRpcFun: one resource through every resource policy of the pack. */
-export async function analyze(prepared: PreparedPack, resource: AnalyzerResource, counts?: AnalyzeCounts): Promise<Diagnostic[]> {
+export async function analyze(
+  prepared: PreparedPack,
+  resource: AnalyzerResource,
+  counts?: AnalyzeCounts,
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const { pack } = prepared;
   // One isType per resource: the server makes one per validation, which no policy can tell apart.
@@ -261,7 +301,11 @@ export async function analyze(prepared: PreparedPack, resource: AnalyzerResource
 }
 
 /** server.ts makeAnalyzeStackRpcFun: every stack policy of the pack over all resources. */
-export async function analyzeStack(pack: ServedPack, config: PackConfig, resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+export async function analyzeStack(
+  pack: ServedPack,
+  config: PackConfig,
+  resources: readonly AnalyzerResource[],
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const lists = resources.map(optionLists);
   for (const policy of pack.policies) {
@@ -295,10 +339,17 @@ export async function analyzeStack(pack: ServedPack, config: PackConfig, resourc
         if (r.parent && byUrn.has(r.parent)) resource.parent = byUrn.get(r.parent);
         resource.dependencies = r.dependencies.map((d) => byUrn.get(d)).filter(Boolean);
         for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-          (resource.propertyDependencies as Record<string, unknown>)[key] = urns.map((d) => byUrn.get(d)).filter(Boolean);
+          (resource.propertyDependencies as Record<string, unknown>)[key] = urns
+            .map((d) => byUrn.get(d))
+            .filter(Boolean);
         }
       });
-      const args = { resources: linked, getConfig: getConfigOf(config, policy.name), stackTags: NO_TAGS, notApplicable: throwNotApplicable };
+      const args = {
+        resources: linked,
+        getConfig: getConfigOf(config, policy.name),
+        stackTags: NO_TAGS,
+        notApplicable: throwNotApplicable,
+      };
       await policy.validateStack(args as never, report as never);
     } catch (error) {
       handle(error, pack, policy, diagnostics, "the stack");

@@ -1,6 +1,6 @@
 import { analyzeWorkloads } from "../../../policies/lib/analysis/workloads";
 import type { WorkloadReport, WorkloadsSection } from "../../../policies/lib/analysis/workloads/model";
-import { type TestResource, planOf } from "../../helpers/policy";
+import { planOf, type TestResource } from "../../helpers/policy";
 
 /**
  * Small clusters for the workload simulation's specs: namespaces, quotas, LimitRanges, node pools
@@ -32,21 +32,50 @@ export const K8S = {
 export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
 
 export function namespace(name: string, labels: Record<string, string> = {}): TestResource {
-  return { type: K8S.namespace, name: `${name}-ns`, inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } } };
+  return {
+    type: K8S.namespace,
+    name: `${name}-ns`,
+    inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+  };
 }
 
-export const enforce = (level: string) => ({ "pod-security.kubernetes.io/enforce": level, "pod-security.kubernetes.io/enforce-version": "latest" });
+export const enforce = (level: string) => ({
+  "pod-security.kubernetes.io/enforce": level,
+  "pod-security.kubernetes.io/enforce-version": "latest",
+});
 
 export function limitRange(ns: string, limits: Props[], name = "limits"): TestResource {
-  return { type: K8S.limitRange, name: `${ns}-${name}`, inputs: { apiVersion: "v1", kind: "LimitRange", metadata: { name, namespace: ns }, spec: { limits } } };
+  return {
+    type: K8S.limitRange,
+    name: `${ns}-${name}`,
+    inputs: { apiVersion: "v1", kind: "LimitRange", metadata: { name, namespace: ns }, spec: { limits } },
+  };
 }
 
 export function quota(ns: string, spec: Props, name = "quota"): TestResource {
-  return { type: K8S.quota, name: `${ns}-${name}`, inputs: { apiVersion: "v1", kind: "ResourceQuota", metadata: { name, namespace: ns }, spec } };
+  return {
+    type: K8S.quota,
+    name: `${ns}-${name}`,
+    inputs: { apiVersion: "v1", kind: "ResourceQuota", metadata: { name, namespace: ns }, spec },
+  };
 }
 
 /** A node pool as components/compute/gpu-node-pool.ts and gke-cluster.ts declare one. */
-export function nodePool(name: string, options: { machineType?: string; gpus?: { type: string; count: number; partition?: string; sharing?: Props }; max?: number; spot?: boolean; taints?: Props[]; labels?: Record<string, string>; queued?: boolean; streaming?: boolean; zones?: string[]; metadataServer?: boolean } = {}): TestResource {
+export function nodePool(
+  name: string,
+  options: {
+    machineType?: string;
+    gpus?: { type: string; count: number; partition?: string; sharing?: Props };
+    max?: number;
+    spot?: boolean;
+    taints?: Props[];
+    labels?: Record<string, string>;
+    queued?: boolean;
+    streaming?: boolean;
+    zones?: string[];
+    metadataServer?: boolean;
+  } = {},
+): TestResource {
   const gpu = options.gpus;
   return {
     type: K8S.nodePool,
@@ -64,7 +93,19 @@ export function nodePool(name: string, options: { machineType?: string; gpus?: {
         ...(options.streaming ? { gcfsConfig: { enabled: true } } : {}),
         ...(options.metadataServer ? { workloadMetadataConfig: { mode: "GKE_METADATA" } } : {}),
         ...(options.spot ? { spot: true } : {}),
-        ...(gpu ? { guestAccelerators: [{ type: gpu.type, count: gpu.count, gpuPartitionSize: gpu.partition, gpuSharingConfig: gpu.sharing, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }] } : {}),
+        ...(gpu
+          ? {
+              guestAccelerators: [
+                {
+                  type: gpu.type,
+                  count: gpu.count,
+                  gpuPartitionSize: gpu.partition,
+                  gpuSharingConfig: gpu.sharing,
+                  gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
+                },
+              ],
+            }
+          : {}),
         ...(options.taints ? { taints: options.taints } : {}),
         ...(options.labels ? { labels: options.labels } : {}),
       },
@@ -83,13 +124,25 @@ export function container(options: ContainerOptions = {}): Props {
   return {
     name: options.name ?? "app",
     image: "us-central1-docker.pkg.dev/acme/images/app:1.0.0",
-    ...(options.requests || options.limits ? { resources: { ...(options.requests ? { requests: options.requests } : {}), ...(options.limits ? { limits: options.limits } : {}) } } : {}),
+    ...(options.requests || options.limits
+      ? {
+          resources: {
+            ...(options.requests ? { requests: options.requests } : {}),
+            ...(options.limits ? { limits: options.limits } : {}),
+          },
+        }
+      : {}),
     ...(options.securityContext ? { securityContext: options.securityContext } : {}),
   };
 }
 
 /** A Deployment whose Pod template has this spec. */
-export function deployment(ns: string, name: string, podSpec: Props, options: { replicas?: number; labels?: Record<string, string>; annotations?: Record<string, string> } = {}): TestResource {
+export function deployment(
+  ns: string,
+  name: string,
+  podSpec: Props,
+  options: { replicas?: number; labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): TestResource {
   return {
     type: K8S.deployment,
     name,
@@ -97,23 +150,65 @@ export function deployment(ns: string, name: string, podSpec: Props, options: { 
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name, namespace: ns, ...(options.labels ? { labels: options.labels } : {}) },
-      spec: { replicas: options.replicas ?? 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name }, annotations: options.annotations ?? {} }, spec: podSpec } },
+      spec: {
+        replicas: options.replicas ?? 1,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name }, annotations: options.annotations ?? {} }, spec: podSpec },
+      },
     },
   };
 }
 
 export function daemonSet(ns: string, name: string, podSpec: Props): TestResource {
-  return { type: K8S.daemonSet, name, inputs: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec } } } };
+  return {
+    type: K8S.daemonSet,
+    name,
+    inputs: {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name, namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: podSpec },
+      },
+    },
+  };
 }
 
 /** Kueue objects for one flavor per node pool, a ClusterQueue over them and a LocalQueue per namespace. */
-export function kueue(options: { flavors: Array<{ pool: string; quota: Record<string, string>; taints?: Props[] }>; namespaces: string[]; namespaceSelector?: Props | null; queue?: string }): TestResource[] {
-  const chart: TestResource = { type: K8S.chart, name: "kueue-chart", inputs: { chart: "oci://registry.k8s.io/kueue/charts/kueue", version: "0.19.2", namespace: "kueue-system", name: "kueue", values: {} } };
-  const flavors = options.flavors.map((f): TestResource => ({
-    type: K8S.flavor,
-    name: `flavor-${f.pool}`,
-    inputs: { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ResourceFlavor", metadata: { name: f.pool }, spec: { nodeLabels: { "cloud.google.com/gke-nodepool": f.pool }, tolerations: [GPU_TOLERATION], ...(f.taints ? { nodeTaints: f.taints } : {}) } },
-  }));
+export function kueue(options: {
+  flavors: Array<{ pool: string; quota: Record<string, string>; taints?: Props[] }>;
+  namespaces: string[];
+  namespaceSelector?: Props | null;
+  queue?: string;
+}): TestResource[] {
+  const chart: TestResource = {
+    type: K8S.chart,
+    name: "kueue-chart",
+    inputs: {
+      chart: "oci://registry.k8s.io/kueue/charts/kueue",
+      version: "0.19.2",
+      namespace: "kueue-system",
+      name: "kueue",
+      values: {},
+    },
+  };
+  const flavors = options.flavors.map(
+    (f): TestResource => ({
+      type: K8S.flavor,
+      name: `flavor-${f.pool}`,
+      inputs: {
+        apiVersion: "kueue.x-k8s.io/v1beta2",
+        kind: "ResourceFlavor",
+        metadata: { name: f.pool },
+        spec: {
+          nodeLabels: { "cloud.google.com/gke-nodepool": f.pool },
+          tolerations: [GPU_TOLERATION],
+          ...(f.taints ? { nodeTaints: f.taints } : {}),
+        },
+      },
+    }),
+  );
   const covered = [...new Set(options.flavors.flatMap((f) => Object.keys(f.quota)))];
   const cq: TestResource = {
     type: K8S.clusterQueue,
@@ -124,11 +219,30 @@ export function kueue(options: { flavors: Array<{ pool: string; quota: Record<st
       metadata: { name: "gpu-workloads" },
       spec: {
         ...(options.namespaceSelector === null ? {} : { namespaceSelector: options.namespaceSelector ?? {} }),
-        resourceGroups: [{ coveredResources: covered, flavors: options.flavors.map((f) => ({ name: f.pool, resources: Object.entries(f.quota).map(([name, nominalQuota]) => ({ name, nominalQuota })) })) }],
+        resourceGroups: [
+          {
+            coveredResources: covered,
+            flavors: options.flavors.map((f) => ({
+              name: f.pool,
+              resources: Object.entries(f.quota).map(([name, nominalQuota]) => ({ name, nominalQuota })),
+            })),
+          },
+        ],
       },
     },
   };
-  const local = options.namespaces.map((ns): TestResource => ({ type: K8S.localQueue, name: `lq-${ns}`, inputs: { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: options.queue ?? "team-queue", namespace: ns }, spec: { clusterQueue: "gpu-workloads" } } }));
+  const local = options.namespaces.map(
+    (ns): TestResource => ({
+      type: K8S.localQueue,
+      name: `lq-${ns}`,
+      inputs: {
+        apiVersion: "kueue.x-k8s.io/v1beta2",
+        kind: "LocalQueue",
+        metadata: { name: options.queue ?? "team-queue", namespace: ns },
+        spec: { clusterQueue: "gpu-workloads" },
+      },
+    }),
+  );
   return [chart, ...flavors, cq, ...local];
 }
 
@@ -157,31 +271,67 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NO_
 /** A cluster of an e2-standard-8 system pool (at most 3 nodes) and a one-L4 g2-standard-12 pool (at most 2), with these objects. */
 export const twoPools = (...extra: TestResource[]): TestResource[] => [
   nodePool("system", { machineType: "e2-standard-8", max: 3 }),
-  nodePool("gpu-l4", { machineType: "g2-standard-12", gpus: { type: "nvidia-l4", count: 1 }, max: 2, taints: [GPU_TAINT] }),
+  nodePool("gpu-l4", {
+    machineType: "g2-standard-12",
+    gpus: { type: "nvidia-l4", count: 1 },
+    max: 2,
+    taints: [GPU_TAINT],
+  }),
   ...extra,
 ];
 
 /** A native sidecar (an init container with restartPolicy Always). */
-export const sidecar = (name: string, resources: Props): Props => ({ name, image: "sidecar:1", restartPolicy: "Always", resources });
+export const sidecar = (name: string, resources: Props): Props => ({
+  name,
+  image: "sidecar:1",
+  restartPolicy: "Always",
+  resources,
+});
 
 /** A Job of `parallelism` Pods with this Pod spec. */
-export function job(ns: string, name: string, podSpec: Props, labels: Record<string, string> = {}, parallelism = 1): TestResource {
+export function job(
+  ns: string,
+  name: string,
+  podSpec: Props,
+  labels: Record<string, string> = {},
+  parallelism = 1,
+): TestResource {
   return {
     type: K8S.job,
     name,
-    inputs: { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace: ns, labels }, spec: { parallelism, completions: parallelism, template: { spec: { restartPolicy: "Never", ...podSpec } } } },
+    inputs: {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace: ns, labels },
+      spec: { parallelism, completions: parallelism, template: { spec: { restartPolicy: "Never", ...podSpec } } },
+    },
   };
 }
 
 /** The KServe v0.20.0 controller in Standard mode. */
-export const kserveStandard: TestResource = { type: K8S.chart, name: "kserve", inputs: { chart: "oci://ghcr.io/kserve/charts/kserve-resources", version: "v0.20.0", namespace: "kserve", name: "kserve", values: { kserve: { controller: { deploymentMode: "Standard" } } } } };
+export const kserveStandard: TestResource = {
+  type: K8S.chart,
+  name: "kserve",
+  inputs: {
+    chart: "oci://ghcr.io/kserve/charts/kserve-resources",
+    version: "v0.20.0",
+    namespace: "kserve",
+    name: "kserve",
+    values: { kserve: { controller: { deploymentMode: "Standard" } } },
+  },
+};
 
 /** A namespaced ServingRuntime that auto-selects model format `custom`. */
 export function servingRuntime(name: string, ns: string, spec: Props): TestResource {
   return {
     type: "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime",
     name: `sr-${name}`,
-    inputs: { apiVersion: "serving.kserve.io/v1alpha1", kind: "ServingRuntime", metadata: { name, namespace: ns }, spec: { supportedModelFormats: [{ name: "custom", autoSelect: true }], ...spec } },
+    inputs: {
+      apiVersion: "serving.kserve.io/v1alpha1",
+      kind: "ServingRuntime",
+      metadata: { name, namespace: ns },
+      spec: { supportedModelFormats: [{ name: "custom", autoSelect: true }], ...spec },
+    },
   };
 }
 
@@ -190,6 +340,11 @@ export function modelIsvc(name: string, ns: string, model: Props): TestResource 
   return {
     type: K8S.inferenceService,
     name,
-    inputs: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name, namespace: ns }, spec: { predictor: { minReplicas: 1, model: { modelFormat: { name: "custom" }, ...model } } } },
+    inputs: {
+      apiVersion: "serving.kserve.io/v1beta1",
+      kind: "InferenceService",
+      metadata: { name, namespace: ns },
+      spec: { predictor: { minReplicas: 1, model: { modelFormat: { name: "custom" }, ...model } } },
+    },
   };
 }

@@ -1,6 +1,16 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { TestResource } from "../../helpers/policy";
-import { RESTRICTED_CONTAINER, RESTRICTED_POD, container, deployment, namespace, problems, simulate, twoPools, workload } from "./fixtures";
+import {
+  container,
+  deployment,
+  namespace,
+  problems,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
+  simulate,
+  twoPools,
+  workload,
+} from "./fixtures";
 
 /**
  * Pod Security Admission's labels and versions. Sources (kubernetes/pod-security-admission, tags
@@ -9,21 +19,42 @@ import { RESTRICTED_CONTAINER, RESTRICTED_POD, container, deployment, namespace,
  * policy/check_sysctls.go, check_hostProbesAndhostLifecycle.go, check_runAsNonRoot.go,
  * check_runAsUser.go, check_procMount_*.go, policy/helpers.go (relaxPolicyForUserNamespacePods).
  */
-const psa = (level: string, version?: string) => ({ "pod-security.kubernetes.io/enforce": level, ...(version ? { "pod-security.kubernetes.io/enforce-version": version } : {}) });
+const psa = (level: string, version?: string) => ({
+  "pod-security.kubernetes.io/enforce": level,
+  ...(version ? { "pod-security.kubernetes.io/enforce-version": version } : {}),
+});
 /** A GKE cluster pinned to a minor version (minMasterVersion), so `latest` means that version. */
-const gkeCluster = (minor: number): TestResource => ({ type: "gcp:container/cluster:Cluster", name: "gke", inputs: { name: "gke", location: "us-central1", minMasterVersion: `1.${minor}`, removeDefaultNodePool: true } });
-const run = (labels: Record<string, string>, spec: object, ...extra: TestResource[]) => workload(simulate([...twoPools(namespace("team", labels), deployment("team", "app", spec)), ...extra]), "app");
+const gkeCluster = (minor: number): TestResource => ({
+  type: "gcp:container/cluster:Cluster",
+  name: "gke",
+  inputs: { name: "gke", location: "us-central1", minMasterVersion: `1.${minor}`, removeDefaultNodePool: true },
+});
+const run = (labels: Record<string, string>, spec: object, ...extra: TestResource[]) =>
+  workload(simulate([...twoPools(namespace("team", labels), deployment("team", "app", spec)), ...extra]), "app");
 
-const keepalive = { securityContext: { sysctls: [{ name: "net.ipv4.tcp_keepalive_time", value: "600" }] }, containers: [container()] };
-const probeHost = { containers: [{ ...container(), readinessProbe: { httpGet: { host: "10.0.0.1", port: 8080, path: "/" } } }] };
-const userNamespaceRoot = { hostUsers: false, securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsUser: 0 }, containers: [container({ securityContext: RESTRICTED_CONTAINER })] };
+const keepalive = {
+  securityContext: { sysctls: [{ name: "net.ipv4.tcp_keepalive_time", value: "600" }] },
+  containers: [container()],
+};
+const probeHost = {
+  containers: [{ ...container(), readinessProbe: { httpGet: { host: "10.0.0.1", port: 8080, path: "/" } } }],
+};
+const userNamespaceRoot = {
+  hostUsers: false,
+  securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsUser: 0 },
+  containers: [container({ securityContext: RESTRICTED_CONTAINER })],
+};
 
 describe("workload simulation: Pod Security Admission labels and versions (kubernetes/pod-security-admission)", () => {
   describe("invalid labels refuse the Namespace on create (api/helpers.go ParseLevel, ParseVersion; admission.go ValidateNamespace)", () => {
     it("refuses a Namespace whose enforce level is not a level, and every workload in it", () => {
-      const section = simulate(twoPools(namespace("team", psa("Restricted")), deployment("team", "app", { containers: [container()] })));
+      const section = simulate(
+        twoPools(namespace("team", psa("Restricted")), deployment("team", "app", { containers: [container()] })),
+      );
       const ns = section.workloads.find((w) => w.kind === "Namespace")!;
-      assert.deepStrictEqual(problems(ns), ['PodSecurity: Namespace "team" is refused: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "Restricted": must be one of privileged, baseline, restricted']);
+      assert.deepStrictEqual(problems(ns), [
+        'PodSecurity: Namespace "team" is refused: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "Restricted": must be one of privileged, baseline, restricted',
+      ]);
       const app = workload(section, "app");
       assert.strictEqual(app.status, "refused");
       assert.match(problems(app)[0], /^NamespaceLifecycle: namespaces "team" not found: Namespace "team" is refused/);
@@ -31,7 +62,10 @@ describe("workload simulation: Pod Security Admission labels and versions (kuber
 
     it("refuses an enforce-version without the v, and a warn level that is not a level; admits v1.30 and latest", () => {
       assert.strictEqual(run(psa("baseline", "1.30"), { containers: [container()] }).status, "refused");
-      assert.strictEqual(run({ "pod-security.kubernetes.io/warn": "strict" }, { containers: [container()] }).status, "refused");
+      assert.strictEqual(
+        run({ "pod-security.kubernetes.io/warn": "strict" }, { containers: [container()] }).status,
+        "refused",
+      );
       assert.strictEqual(run(psa("baseline", "v1.30"), { containers: [container()] }).status, "runnable");
       assert.strictEqual(run(psa("baseline", "latest"), { containers: [container()] }).status, "runnable");
     });
@@ -39,7 +73,9 @@ describe("workload simulation: Pod Security Admission labels and versions (kuber
 
   describe("the checks of the enforce-version (policy/registry.go; each check's versions)", () => {
     it("refuses net.ipv4.tcp_keepalive_time before v1.29 and allows it from v1.29 (check_sysctls.go sysctlsAllowedV1Dot29)", () => {
-      assert.deepStrictEqual(problems(run(psa("baseline", "v1.28"), keepalive)), ['PodSecurity: violates PodSecurity "baseline:v1.28": forbidden sysctls (net.ipv4.tcp_keepalive_time)']);
+      assert.deepStrictEqual(problems(run(psa("baseline", "v1.28"), keepalive)), [
+        'PodSecurity: violates PodSecurity "baseline:v1.28": forbidden sysctls (net.ipv4.tcp_keepalive_time)',
+      ]);
       assert.strictEqual(run(psa("baseline", "v1.29"), keepalive).status, "runnable");
     });
 
@@ -59,14 +95,32 @@ describe("workload simulation: Pod Security Admission labels and versions (kuber
 
   describe("user namespaces (hostUsers: false) relax runAsNonRoot and runAsUser only at policy v1.35 (check_runAsNonRoot.go runAsNonRoot1_35; v0.34 helpers.go gated the relaxation on an alpha feature)", () => {
     it("refuses a user-namespaced root Pod at restricted v1.34, and on a 1.34 cluster at latest", () => {
-      assert.match(problems(run(psa("restricted", "v1.34"), userNamespaceRoot))[0], /runAsUser=0 \(pod must not set runAsUser=0\)/);
+      assert.match(
+        problems(run(psa("restricted", "v1.34"), userNamespaceRoot))[0],
+        /runAsUser=0 \(pod must not set runAsUser=0\)/,
+      );
       assert.strictEqual(run(psa("restricted", "latest"), userNamespaceRoot, gkeCluster(34)).status, "refused");
     });
 
     it("admits it at restricted v1.35 on a 1.35 cluster, and still refuses a user-namespaced Pod's procMount at restricted (check_procMount_restricted.go)", () => {
-      assert.strictEqual(run(psa("restricted", "v1.35"), { ...userNamespaceRoot, securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsUser: 0 } }, gkeCluster(35)).status, "runnable");
-      const unmasked = { hostUsers: false, securityContext: RESTRICTED_POD, containers: [container({ securityContext: { ...RESTRICTED_CONTAINER, procMount: "Unmasked" } })] };
-      assert.strictEqual(run(psa("baseline", "v1.35"), unmasked, gkeCluster(35)).status, "runnable", "baseline relaxes procMount for user namespaces at v1.35");
+      assert.strictEqual(
+        run(
+          psa("restricted", "v1.35"),
+          { ...userNamespaceRoot, securityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsUser: 0 } },
+          gkeCluster(35),
+        ).status,
+        "runnable",
+      );
+      const unmasked = {
+        hostUsers: false,
+        securityContext: RESTRICTED_POD,
+        containers: [container({ securityContext: { ...RESTRICTED_CONTAINER, procMount: "Unmasked" } })],
+      };
+      assert.strictEqual(
+        run(psa("baseline", "v1.35"), unmasked, gkeCluster(35)).status,
+        "runnable",
+        "baseline relaxes procMount for user namespaces at v1.35",
+      );
       assert.match(problems(run(psa("restricted", "v1.35"), unmasked, gkeCluster(35)))[0], /procMount/);
     });
   });

@@ -1,11 +1,11 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { applyOrder } from "../../../policies/governance/policies/apply-order";
 import { ApplyGraph, nodesFromPlan } from "../../../policies/lib/analysis/apply-order/graph";
-import { evaluatePolicies } from "../../../scripts/lib/policy-engine";
-import { readStackPolicyConfig } from "../../../scripts/lib/policy-check";
-import { planFromRun } from "../../../scripts/lib/plan-document";
 import { PACKS } from "../../../policies/lib/packs";
-import { type TestResource, messagesOf, planOf, urnOf } from "../../helpers/policy";
+import { planFromRun } from "../../../scripts/lib/plan-document";
+import { readStackPolicyConfig } from "../../../scripts/lib/policy-check";
+import { evaluatePolicies } from "../../../scripts/lib/policy-engine";
+import { messagesOf, planOf, type TestResource, urnOf } from "../../helpers/policy";
 import { ROOT } from "../../helpers/run";
 import { stackRun } from "../../helpers/stacks";
 
@@ -14,15 +14,28 @@ const CLUSTER = "gcp:container/cluster:Cluster";
 const WI = "gcp:serviceaccount/iAMMember:IAMMember";
 const COMPONENT = "cnai:identity:WorkloadIdentity";
 
-const api = (service: string): TestResource => ({ type: SERVICE, name: service.split(".")[0], inputs: { project: "p", service } });
+const api = (service: string): TestResource => ({
+  type: SERVICE,
+  name: service.split(".")[0],
+  inputs: { project: "p", service },
+});
 const after = (...deps: TestResource[]) => ({ dependsOn: deps.map((d) => urnOf(d.type, d.name!)) });
 const CONTAINER = api("container.googleapis.com");
 const IAM = api("iam.googleapis.com");
-const cluster: TestResource = { type: CLUSTER, name: "gke", inputs: { project: "p", workloadIdentityConfig: { workloadPool: "p.svc.id.goog" } }, options: after(CONTAINER) };
+const cluster: TestResource = {
+  type: CLUSTER,
+  name: "gke",
+  inputs: { project: "p", workloadIdentityConfig: { workloadPool: "p.svc.id.goog" } },
+  options: after(CONTAINER),
+};
 const member = (options: TestResource["options"], parent?: string): TestResource => ({
   type: WI,
   name: "wi-0",
-  inputs: { serviceAccountId: "projects/p/serviceAccounts/t@p.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p.svc.id.goog[team-a/training]" },
+  inputs: {
+    serviceAccountId: "projects/p/serviceAccounts/t@p.iam.gserviceaccount.com",
+    role: "roles/iam.workloadIdentityUser",
+    member: "serviceAccount:p.svc.id.goog[team-a/training]",
+  },
   options,
   parent,
 });
@@ -35,16 +48,36 @@ describe("policy cnai-apply-order", () => {
   it("flags a Workload Identity grant that does not depend on the cluster that creates its identity pool", async () => {
     const messages = await messagesOf(applyOrder, [CONTAINER, IAM, cluster, member(after(IAM))]);
     assert.strictEqual(messages.length, 1);
-    assert.match(messages[0], /^wi-0 grants serviceAccount:p\.svc\.id\.goog\[team-a\/training\], whose identity pool p\.svc\.id\.goog exists only once gke is created, but does not depend on it\. Make the grant depend on the cluster/);
+    assert.match(
+      messages[0],
+      /^wi-0 grants serviceAccount:p\.svc\.id\.goog\[team-a\/training\], whose identity pool p\.svc\.id\.goog exists only once gke is created, but does not depend on it\. Make the grant depend on the cluster/,
+    );
   });
 
   it("follows parents: a grant inside a component that waits for the cluster is ordered after it (the SDK awaits the parent's registration)", async () => {
-    const component: TestResource = { type: COMPONENT, name: "training-identity", inputs: {}, options: after(IAM, cluster) };
-    assert.deepStrictEqual(await messagesOf(applyOrder, [CONTAINER, IAM, cluster, component, member({}, urnOf(COMPONENT, "training-identity"))]), []);
+    const component: TestResource = {
+      type: COMPONENT,
+      name: "training-identity",
+      inputs: {},
+      options: after(IAM, cluster),
+    };
+    assert.deepStrictEqual(
+      await messagesOf(applyOrder, [
+        CONTAINER,
+        IAM,
+        cluster,
+        component,
+        member({}, urnOf(COMPONENT, "training-identity")),
+      ]),
+      [],
+    );
   });
 
   it("follows input dependencies (propertyDependencies) as well as dependsOn", async () => {
-    const grant = { ...member({}), propertyDependencies: { member: [urnOf(CLUSTER, "gke")], serviceAccountId: [urnOf(SERVICE, "iam")] } };
+    const grant = {
+      ...member({}),
+      propertyDependencies: { member: [urnOf(CLUSTER, "gke")], serviceAccountId: [urnOf(SERVICE, "iam")] },
+    };
     assert.deepStrictEqual(await messagesOf(applyOrder, [CONTAINER, IAM, cluster, grant]), []);
   });
 
@@ -52,29 +85,53 @@ describe("policy cnai-apply-order", () => {
     const early: TestResource = { type: CLUSTER, name: "gke", inputs: { project: "p" } };
     const pubsubless: TestResource = { type: "gcp:pubsub/topic:Topic", name: "events", inputs: { project: "p" } };
     const messages = await messagesOf(applyOrder, [CONTAINER, early, pubsubless]);
-    assert.deepStrictEqual(messages.map((m) => m.split(". ")[0]), [
-      "gke (gcp:container/cluster:Cluster) calls container.googleapis.com but does not wait for container, which enables it",
-      "events (gcp:pubsub/topic:Topic) calls pubsub.googleapis.com, which the plan does not enable in p",
-    ]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(". ")[0]),
+      [
+        "gke (gcp:container/cluster:Cluster) calls container.googleapis.com but does not wait for container, which enables it",
+        "events (gcp:pubsub/topic:Topic) calls pubsub.googleapis.com, which the plan does not enable in p",
+      ],
+    );
   });
 
   it("leaves APIs alone in a plan that enables none (they may be enabled outside the program)", async () => {
-    assert.deepStrictEqual(await messagesOf(applyOrder, [{ type: CLUSTER, name: "gke", inputs: { project: "p" } }]), []);
+    assert.deepStrictEqual(
+      await messagesOf(applyOrder, [{ type: CLUSTER, name: "gke", inputs: { project: "p" } }]),
+      [],
+    );
   });
 
   it("needs the Container File System API and the node account's Service Usage Consumer grant before an image-streaming pool", async () => {
     const pool = (options: TestResource["options"]): TestResource => ({
-      type: "gcp:container/nodePool:NodePool", name: "gpu", inputs: { project: "p", nodeConfig: { gcfsConfig: { enabled: true }, serviceAccount: "nodes@p.iam.gserviceaccount.com" } }, options,
+      type: "gcp:container/nodePool:NodePool",
+      name: "gpu",
+      inputs: {
+        project: "p",
+        nodeConfig: { gcfsConfig: { enabled: true }, serviceAccount: "nodes@p.iam.gserviceaccount.com" },
+      },
+      options,
     });
     const CRM = api("cloudresourcemanager.googleapis.com");
     const FS = api("containerfilesystem.googleapis.com");
-    const grant: TestResource = { type: "gcp:projects/iAMMember:IAMMember", name: "consumer", inputs: { project: "p", role: "roles/serviceusage.serviceUsageConsumer", member: "serviceAccount:nodes@p.iam.gserviceaccount.com" }, options: after(CRM) };
-    assert.deepStrictEqual(await messagesOf(applyOrder, [CONTAINER, CRM, FS, grant, pool(after(CONTAINER, FS, grant))]), []);
+    const grant: TestResource = {
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "consumer",
+      inputs: {
+        project: "p",
+        role: "roles/serviceusage.serviceUsageConsumer",
+        member: "serviceAccount:nodes@p.iam.gserviceaccount.com",
+      },
+      options: after(CRM),
+    };
+    assert.deepStrictEqual(
+      await messagesOf(applyOrder, [CONTAINER, CRM, FS, grant, pool(after(CONTAINER, FS, grant))]),
+      [],
+    );
     const missing = await messagesOf(applyOrder, [CONTAINER, CRM, pool(after(CONTAINER))]);
-    assert.deepStrictEqual(missing.map((m) => m.split(" (")[0].split(",")[0]), [
-      "gpu",
-      "gpu streams images",
-    ]);
+    assert.deepStrictEqual(
+      missing.map((m) => m.split(" (")[0].split(",")[0]),
+      ["gpu", "gpu streams images"],
+    );
     assert.match(missing[0], /calls containerfilesystem\.googleapis\.com, which the plan does not enable in p/);
     assert.match(missing[1], /which the plan does not grant roles\/serviceusage\.serviceUsageConsumer/);
   });
@@ -82,46 +139,106 @@ describe("policy cnai-apply-order", () => {
   it("needs the KMS key's grant to the service agent before a resource encrypted with it", async () => {
     const key: TestResource = { type: "gcp:kms/cryptoKey:CryptoKey", name: "key", inputs: { name: "k" } };
     const grant: TestResource = {
-      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", name: "key-user", inputs: { cryptoKeyId: "[unknown]", role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: "serviceAccount:service-1@gs-project-accounts.iam.gserviceaccount.com" },
+      type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      name: "key-user",
+      inputs: {
+        cryptoKeyId: "[unknown]",
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: "serviceAccount:service-1@gs-project-accounts.iam.gserviceaccount.com",
+      },
       propertyDependencies: { cryptoKeyId: [urnOf("gcp:kms/cryptoKey:CryptoKey", "key")] },
     };
     const bucket = (options: TestResource["options"]): TestResource => ({
-      type: "gcp:storage/bucket:Bucket", name: "raw", inputs: { encryption: { defaultKmsKeyName: "[unknown]" } }, options,
+      type: "gcp:storage/bucket:Bucket",
+      name: "raw",
+      inputs: { encryption: { defaultKmsKeyName: "[unknown]" } },
+      options,
       propertyDependencies: { encryption: [urnOf("gcp:kms/cryptoKey:CryptoKey", "key")] },
     });
     assert.deepStrictEqual(await messagesOf(applyOrder, [key, grant, bucket(after(grant))]), []);
     const [early] = await messagesOf(applyOrder, [key, grant, bucket({})]);
-    assert.match(early, /^raw encrypts with a key whose grant to the gs-project-accounts service agent \(key-user\) is not created before it\./);
+    assert.match(
+      early,
+      /^raw encrypts with a key whose grant to the gs-project-accounts service agent \(key-user\) is not created before it\./,
+    );
     const [none] = await messagesOf(applyOrder, [key, bucket({})]);
-    assert.match(none, /^raw encrypts with a key of the plan, but no grant of roles\/cloudkms\.cryptoKeyEncrypterDecrypter on that key \(or its key ring, or project\) to the gs-project-accounts service agent is in the plan\./);
+    assert.match(
+      none,
+      /^raw encrypts with a key of the plan, but no grant of roles\/cloudkms\.cryptoKeyEncrypterDecrypter on that key \(or its key ring, or project\) to the gs-project-accounts service agent is in the plan\./,
+    );
   });
 
   it("needs the service networking connection before a private-IP Cloud SQL instance", async () => {
     const network = "projects/p/global/networks/vpc";
-    const connection: TestResource = { type: "gcp:servicenetworking/connection:Connection", name: "psa", inputs: { network } };
-    const sql = (options: TestResource["options"]): TestResource => ({ type: "gcp:sql/databaseInstance:DatabaseInstance", name: "db", inputs: { settings: { ipConfiguration: { privateNetwork: network } } }, options });
+    const connection: TestResource = {
+      type: "gcp:servicenetworking/connection:Connection",
+      name: "psa",
+      inputs: { network },
+    };
+    const sql = (options: TestResource["options"]): TestResource => ({
+      type: "gcp:sql/databaseInstance:DatabaseInstance",
+      name: "db",
+      inputs: { settings: { ipConfiguration: { privateNetwork: network } } },
+      options,
+    });
     assert.deepStrictEqual(await messagesOf(applyOrder, [connection, sql(after(connection))]), []);
     const [message] = await messagesOf(applyOrder, [connection, sql({})]);
-    assert.match(message, /^db takes a private IP on a network whose service networking connection \(psa\) is not created before it\./);
+    assert.match(
+      message,
+      /^db takes a private IP on a network whose service networking connection \(psa\) is not created before it\./,
+    );
   });
 
   it("needs the bucket's grant to the service identity before a Cloud Run service that mounts it, and the image's repository first", async () => {
-    const grant: TestResource = { type: "gcp:storage/bucketIAMMember:BucketIAMMember", name: "models-reader", inputs: { bucket: "models", role: "roles/storage.objectViewer", member: "serviceAccount:serving@p.iam.gserviceaccount.com" } };
-    const repo: TestResource = { type: "gcp:artifactregistry/repository:Repository", name: "docker-hub", inputs: { project: "p", location: "us-central1", repositoryId: "hub" } };
+    const grant: TestResource = {
+      type: "gcp:storage/bucketIAMMember:BucketIAMMember",
+      name: "models-reader",
+      inputs: {
+        bucket: "models",
+        role: "roles/storage.objectViewer",
+        member: "serviceAccount:serving@p.iam.gserviceaccount.com",
+      },
+    };
+    const repo: TestResource = {
+      type: "gcp:artifactregistry/repository:Repository",
+      name: "docker-hub",
+      inputs: { project: "p", location: "us-central1", repositoryId: "hub" },
+    };
     const run = (options: TestResource["options"]): TestResource => ({
-      type: "gcp:cloudrunv2/service:Service", name: "chat", options,
-      inputs: { template: { serviceAccount: "serving@p.iam.gserviceaccount.com", volumes: [{ name: "models", gcs: { bucket: "models", readOnly: true } }], containers: [{ image: "us-central1-docker.pkg.dev/p/hub/vllm/vllm-openai:v0.11.0" }] } },
+      type: "gcp:cloudrunv2/service:Service",
+      name: "chat",
+      options,
+      inputs: {
+        template: {
+          serviceAccount: "serving@p.iam.gserviceaccount.com",
+          volumes: [{ name: "models", gcs: { bucket: "models", readOnly: true } }],
+          containers: [{ image: "us-central1-docker.pkg.dev/p/hub/vllm/vllm-openai:v0.11.0" }],
+        },
+      },
     });
     assert.deepStrictEqual(await messagesOf(applyOrder, [grant, repo, run(after(grant, repo))]), []);
     const messages = await messagesOf(applyOrder, [grant, repo, run({})]);
-    assert.deepStrictEqual(messages.map((m) => m.split(" ").slice(0, 2).join(" ")), ["chat mounts", "chat runs"]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(" ").slice(0, 2).join(" ")),
+      ["chat mounts", "chat runs"],
+    );
   });
 
   it("orders through the graph transitively and survives a dependency cycle", () => {
     const nodes = nodesFromPlan(planOf([CONTAINER, cluster, { ...member(after(cluster)), name: "a" }]).resources);
     const graph = new ApplyGraph(nodes);
-    assert.ok(graph.isBefore(urnOf(SERVICE, "container"), urnOf(WI, "a")), "the API before the grant, through the cluster");
-    const cyclic = new ApplyGraph(nodesFromPlan(planOf([{ type: CLUSTER, name: "x", inputs: {}, options: { dependsOn: [urnOf(CLUSTER, "y")] } }, { type: CLUSTER, name: "y", inputs: {}, options: { dependsOn: [urnOf(CLUSTER, "x")] } }]).resources));
+    assert.ok(
+      graph.isBefore(urnOf(SERVICE, "container"), urnOf(WI, "a")),
+      "the API before the grant, through the cluster",
+    );
+    const cyclic = new ApplyGraph(
+      nodesFromPlan(
+        planOf([
+          { type: CLUSTER, name: "x", inputs: {}, options: { dependsOn: [urnOf(CLUSTER, "y")] } },
+          { type: CLUSTER, name: "y", inputs: {}, options: { dependsOn: [urnOf(CLUSTER, "x")] } },
+        ]).resources,
+      ),
+    );
     assert.ok(cyclic.isBefore(urnOf(CLUSTER, "y"), urnOf(CLUSTER, "x")));
   });
 
@@ -132,7 +249,10 @@ describe("policy cnai-apply-order", () => {
           const plan = planFromRun(await stackRun(stack, preview));
           const config = readStackPolicyConfig(ROOT, stack);
           const { violations } = await evaluatePolicies(plan, PACKS, config);
-          assert.deepStrictEqual(violations.filter((v) => v.policy === "cnai-apply-order" || v.policy === "cnai-gcp-api-rules"), []);
+          assert.deepStrictEqual(
+            violations.filter((v) => v.policy === "cnai-apply-order" || v.policy === "cnai-gcp-api-rules"),
+            [],
+          );
         });
       }
     }
@@ -151,8 +271,18 @@ describe("policy cnai-apply-order", () => {
       // which waits for the Kubernetes provider, which waits for the cluster (provider edges, graph.ts).
       const stillOrdered = grants.filter((g) => g.urn.includes("cnai:observability:ManagedMonitoring$"));
       assert.strictEqual(stillOrdered.length, 1);
-      assert.deepStrictEqual(flagged.map((v) => v.urn).sort(), grants.filter((g) => !stillOrdered.includes(g)).map((g) => g.urn).sort());
-      assert.ok(flagged.every((v) => v.enforcementLevel === "mandatory" && /identity pool acme-ml-prod\.svc\.id\.goog/.test(v.message)));
+      assert.deepStrictEqual(
+        flagged.map((v) => v.urn).sort(),
+        grants
+          .filter((g) => !stillOrdered.includes(g))
+          .map((g) => g.urn)
+          .sort(),
+      );
+      assert.ok(
+        flagged.every(
+          (v) => v.enforcementLevel === "mandatory" && /identity pool acme-ml-prod\.svc\.id\.goog/.test(v.message),
+        ),
+      );
     });
   });
 });

@@ -1,14 +1,22 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { parseImage, underPrefix } from "../../../policies/governance/lib/images";
 import { approvedRegistries } from "../../../policies/governance/policies/approved-registries";
 import { messagesOf } from "../../helpers/policy";
 
 /** A training runtime's (or runtime patch's) `template.spec.replicatedJobs` with one Pod spec. */
-const replicated = (spec: Record<string, unknown>) => ({ template: { spec: { replicatedJobs: [{ name: "node", template: { spec: { template: { spec } } } }] } } });
+const replicated = (spec: Record<string, unknown>) => ({
+  template: { spec: { replicatedJobs: [{ name: "node", template: { spec: { template: { spec } } } }] } },
+});
 const AR = "us-central1-docker.pkg.dev/acme/images";
 const deployment = (...images: (string | undefined)[]) => ({
   type: "kubernetes:apps/v1:Deployment",
-  inputs: { spec: { template: { spec: { containers: images.map((image, i) => ({ name: `c${i}`, ...(image === undefined ? {} : { image }) })) } } } },
+  inputs: {
+    spec: {
+      template: {
+        spec: { containers: images.map((image, i) => ({ name: `c${i}`, ...(image === undefined ? {} : { image }) })) },
+      },
+    },
+  },
 });
 
 describe("policy cnai-approved-registries", () => {
@@ -16,7 +24,12 @@ describe("policy cnai-approved-registries", () => {
     assert.strictEqual(parseImage("nginx").normalized, "docker.io/library/nginx");
     assert.strictEqual(parseImage("pytorch/pytorch:2.5").normalized, "docker.io/pytorch/pytorch:2.5");
     assert.strictEqual(parseImage("index.docker.io/nginx:1.27").normalized, "docker.io/library/nginx:1.27");
-    assert.deepStrictEqual(parseImage("localhost:5000/app@sha256:abc"), { repository: "localhost:5000/app", tag: undefined, digest: "sha256:abc", normalized: "localhost:5000/app@sha256:abc" });
+    assert.deepStrictEqual(parseImage("localhost:5000/app@sha256:abc"), {
+      repository: "localhost:5000/app",
+      tag: undefined,
+      digest: "sha256:abc",
+      normalized: "localhost:5000/app@sha256:abc",
+    });
     assert.strictEqual(parseImage(`${AR}/train:1.0`).tag, "1.0");
   });
 
@@ -30,7 +43,10 @@ describe("policy cnai-approved-registries", () => {
   });
 
   it("passes Artifact Registry images with a tag or a digest (the default registries)", async () => {
-    assert.deepStrictEqual(await messagesOf(approvedRegistries, [deployment(`${AR}/train:1.0`, `${AR}/serve@sha256:0123`)]), []);
+    assert.deepStrictEqual(
+      await messagesOf(approvedRegistries, [deployment(`${AR}/train:1.0`, `${AR}/serve@sha256:0123`)]),
+      [],
+    );
   });
 
   it("rejects an image from an unapproved registry, showing the normalised name", async () => {
@@ -50,32 +66,62 @@ describe("policy cnai-approved-registries", () => {
   });
 
   it("checks templates, TrainJob trainers, InferenceService models and Cloud Run; skips patches without an image", async () => {
-    const runtime = { type: "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime", inputs: { spec: replicated({ containers: [{ name: "node", image: "pytorch/pytorch:2" }] }) } };
+    const runtime = {
+      type: "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime",
+      inputs: { spec: replicated({ containers: [{ name: "node", image: "pytorch/pytorch:2" }] }) },
+    };
     const trainJob = {
       type: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob",
-      inputs: { spec: { trainer: { image: "ghcr.io/acme/train:1" }, runtimePatches: [{ trainingRuntimeSpec: replicated({ containers: [{ name: "node" }] }) }] } },
+      inputs: {
+        spec: {
+          trainer: { image: "ghcr.io/acme/train:1" },
+          runtimePatches: [{ trainingRuntimeSpec: replicated({ containers: [{ name: "node" }] }) }],
+        },
+      },
     };
-    const isvc = { type: "kubernetes:serving.kserve.io/v1beta1:InferenceService", inputs: { spec: { predictor: { model: { image: "kserve/huggingfaceserver:v0.20.0" } } } } };
-    const run = { type: "gcp:cloudrunv2/service:Service", inputs: { template: { containers: [{ image: "docker.io/vllm/vllm-openai:latest" }] } } };
+    const isvc = {
+      type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+      inputs: { spec: { predictor: { model: { image: "kserve/huggingfaceserver:v0.20.0" } } } },
+    };
+    const run = {
+      type: "gcp:cloudrunv2/service:Service",
+      inputs: { template: { containers: [{ image: "docker.io/vllm/vllm-openai:latest" }] } },
+    };
     const messages = await messagesOf(approvedRegistries, [runtime, trainJob, isvc, run]);
-    assert.deepStrictEqual(messages.map((m) => m.split(" image ")[0]), [
-      "spec.template.spec.replicatedJobs.0.template.spec.template.spec.containers.0",
-      "spec.trainer",
-      "spec.predictor.model",
-      "template.containers.0",
-      "template.containers.0",
-    ]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(" image ")[0]),
+      [
+        "spec.template.spec.replicatedJobs.0.template.spec.template.spec.containers.0",
+        "spec.trainer",
+        "spec.predictor.model",
+        "template.containers.0",
+        "template.containers.0",
+      ],
+    );
   });
 
   it("reports a container with no image", async () => {
     const [message] = await messagesOf(approvedRegistries, [deployment(undefined)]);
-    assert.strictEqual(message, "spec.template.spec.containers.0 has no image. Set one from an approved registry, with a tag or digest.");
+    assert.strictEqual(
+      message,
+      "spec.template.spec.containers.0 has no image. Set one from an approved registry, with a tag or digest.",
+    );
   });
 
   it("takes the registries from config, Docker Hub names included", async () => {
     const registries = ["us-central1-docker.pkg.dev/acme/", "docker.io/pytorch/", "ghcr.io/kubeflow/"];
-    const resources = [deployment(`${AR}/train:1`, "pytorch/pytorch:2.5", "ghcr.io/kubeflow/model-registry/server:v0.2.22", "us-central1-docker.pkg.dev/other/x:1")];
+    const resources = [
+      deployment(
+        `${AR}/train:1`,
+        "pytorch/pytorch:2.5",
+        "ghcr.io/kubeflow/model-registry/server:v0.2.22",
+        "us-central1-docker.pkg.dev/other/x:1",
+      ),
+    ];
     const messages = await messagesOf(approvedRegistries, resources, { registries });
-    assert.deepStrictEqual(messages.map((m) => m.split(" ")[2]), ["us-central1-docker.pkg.dev/other/x:1"]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(" ")[2]),
+      ["us-central1-docker.pkg.dev/other/x:1"],
+    );
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { deletionProtection } from "../../../policies/governance/policies/deletion-protection";
 import { messagesOf, violationsOf } from "../../helpers/policy";
 
@@ -22,9 +22,16 @@ describe("policy cnai-deletion-protection", () => {
   });
 
   it("reports deletionProtection: false on clusters, tables, Cloud Run services and jobs", async () => {
-    const messages = await messagesOf(deletionProtection, [CLUSTER, TABLE, RUN, "gcp:cloudrunv2/job:Job"].map((t) => r(t, { deletionProtection: false })));
+    const messages = await messagesOf(
+      deletionProtection,
+      [CLUSTER, TABLE, RUN, "gcp:cloudrunv2/job:Job"].map((t) => r(t, { deletionProtection: false })),
+    );
     assert.strictEqual(messages.length, 4);
-    for (const m of messages) assert.strictEqual(m, "deletionProtection is false: Pulumi may delete or replace it. Remove the setting or set it to true.");
+    for (const m of messages)
+      assert.strictEqual(
+        m,
+        "deletionProtection is false: Pulumi may delete or replace it. Remove the setting or set it to true.",
+      );
   });
 
   it("requires both Cloud SQL flags: deletionProtection (Pulumi) and settings.deletionProtectionEnabled (API, absent is false)", async () => {
@@ -35,12 +42,18 @@ describe("policy cnai-deletion-protection", () => {
   });
 
   it("rejects forceDestroy on buckets and deleteContentsOnDestroy on datasets", async () => {
-    const messages = await messagesOf(deletionProtection, [r("gcp:storage/bucket:Bucket", { forceDestroy: true }), r("gcp:bigquery/dataset:Dataset", { deleteContentsOnDestroy: true })]);
+    const messages = await messagesOf(deletionProtection, [
+      r("gcp:storage/bucket:Bucket", { forceDestroy: true }),
+      r("gcp:bigquery/dataset:Dataset", { deleteContentsOnDestroy: true }),
+    ]);
     assert.match(messages[0], /^forceDestroy is true: deleting the bucket deletes every object in it/);
     assert.match(messages[1], /^deleteContentsOnDestroy is true: deleting the dataset deletes its tables/);
   });
 
   it("is turned off per stack by its level (dev and staging disable it)", async () => {
-    assert.deepStrictEqual(await violationsOf(deletionProtection, [r(CLUSTER, { deletionProtection: false })], "disabled"), []);
+    assert.deepStrictEqual(
+      await violationsOf(deletionProtection, [r(CLUSTER, { deletionProtection: false })], "disabled"),
+      [],
+    );
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { gkeClusterHardening } from "../../../policies/governance/policies/gke-cluster-hardening";
 import { messagesOf } from "../../helpers/policy";
 
@@ -13,32 +13,50 @@ const cluster = (inputs: Record<string, unknown>) => ({ type: "gcp:container/clu
 describe("policy cnai-gke-cluster-hardening", () => {
   it("passes a hardened cluster, relying on the defaults for Shielded Nodes, ABAC and client certificates", async () => {
     assert.deepStrictEqual(await messagesOf(gkeClusterHardening, [cluster(HARDENED)]), []);
-    const explicit = { ...HARDENED, enableShieldedNodes: true, enableLegacyAbac: false, masterAuth: { clientCertificateConfig: { issueClientCertificate: false } } };
+    const explicit = {
+      ...HARDENED,
+      enableShieldedNodes: true,
+      enableLegacyAbac: false,
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+    };
     assert.deepStrictEqual(await messagesOf(gkeClusterHardening, [cluster(explicit)]), []);
   });
 
   it("accepts networkPolicy.enabled instead of Dataplane V2, and a workload pool unknown during preview", async () => {
     const { datapathProvider, ...rest } = HARDENED;
     void datapathProvider;
-    assert.deepStrictEqual(await messagesOf(gkeClusterHardening, [cluster({ ...rest, networkPolicy: { enabled: true }, workloadIdentityConfig: { workloadPool: "[unknown]" } })]), []);
+    assert.deepStrictEqual(
+      await messagesOf(gkeClusterHardening, [
+        cluster({ ...rest, networkPolicy: { enabled: true }, workloadIdentityConfig: { workloadPool: "[unknown]" } }),
+      ]),
+      [],
+    );
   });
 
   it("reports each missing hardening with what to set", async () => {
     const messages = await messagesOf(gkeClusterHardening, [cluster({ enableShieldedNodes: false })]);
-    assert.deepStrictEqual(messages.map((m) => m.split(":")[0]), [
-      "Nodes have public IPs",
-      "releaseChannel.channel is not set",
-      "No Workload Identity pool (workloadIdentityConfig.workloadPool)",
-      "enableShieldedNodes is false",
-      "NetworkPolicies are not enforced",
-    ]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(":")[0]),
+      [
+        "Nodes have public IPs",
+        "releaseChannel.channel is not set",
+        "No Workload Identity pool (workloadIdentityConfig.workloadPool)",
+        "enableShieldedNodes is false",
+        "NetworkPolicies are not enforced",
+      ],
+    );
     assert.match(messages[1], /Set it to RAPID, REGULAR or STABLE/);
     assert.match(messages[4], /Use Dataplane V2/);
   });
 
   it("rejects the UNSPECIFIED channel, legacy ABAC, basic auth and client certificates", async () => {
     const messages = await messagesOf(gkeClusterHardening, [
-      cluster({ ...HARDENED, releaseChannel: { channel: "UNSPECIFIED" }, enableLegacyAbac: true, masterAuth: { username: "admin", password: "x", clientCertificateConfig: { issueClientCertificate: true } } }),
+      cluster({
+        ...HARDENED,
+        releaseChannel: { channel: "UNSPECIFIED" },
+        enableLegacyAbac: true,
+        masterAuth: { username: "admin", password: "x", clientCertificateConfig: { issueClientCertificate: true } },
+      }),
     ]);
     assert.deepStrictEqual(messages, [
       "releaseChannel.channel is UNSPECIFIED: upgrades are not on a known schedule. Set it to RAPID, REGULAR or STABLE (STABLE for prod).",
@@ -49,7 +67,12 @@ describe("policy cnai-gke-cluster-hardening", () => {
   });
 
   it("checks only private nodes, channel and auth on Autopilot (GKE enforces the rest)", async () => {
-    const messages = await messagesOf(gkeClusterHardening, [cluster({ enableAutopilot: true, releaseChannel: { channel: "REGULAR" } })]);
-    assert.deepStrictEqual(messages.map((m) => m.split(":")[0]), ["Nodes have public IPs"]);
+    const messages = await messagesOf(gkeClusterHardening, [
+      cluster({ enableAutopilot: true, releaseChannel: { channel: "REGULAR" } }),
+    ]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(":")[0]),
+      ["Nodes have public IPs"],
+    );
   });
 });

@@ -1,13 +1,24 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { inferenceBoundedReplicas } from "../../../policies/governance/policies/inference-bounded-replicas";
 import { messagesOf } from "../../helpers/policy";
 
-const isvc = (predictor: Record<string, unknown>) => ({ type: "kubernetes:serving.kserve.io/v1beta1:InferenceService", inputs: { spec: { predictor: { model: { image: "x:1" }, ...predictor } } } });
-const run = (inputs: Record<string, unknown>) => ({ type: "gcp:cloudrunv2/service:Service", inputs: { template: { containers: [{ image: "x:1" }] }, ...inputs } });
+const isvc = (predictor: Record<string, unknown>) => ({
+  type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+  inputs: { spec: { predictor: { model: { image: "x:1" }, ...predictor } } },
+});
+const run = (inputs: Record<string, unknown>) => ({
+  type: "gcp:cloudrunv2/service:Service",
+  inputs: { template: { containers: [{ image: "x:1" }] }, ...inputs },
+});
 
 describe("policy cnai-inference-bounded-replicas", () => {
   it("passes bounded predictors and Cloud Run services", async () => {
-    const resources = [isvc({ minReplicas: 1, maxReplicas: 4 }), isvc({ maxReplicas: 20 }), run({ template: { scaling: { maxInstanceCount: 3 } } }), run({ scaling: { maxInstanceCount: 100 } })];
+    const resources = [
+      isvc({ minReplicas: 1, maxReplicas: 4 }),
+      isvc({ maxReplicas: 20 }),
+      run({ template: { scaling: { maxInstanceCount: 3 } } }),
+      run({ scaling: { maxInstanceCount: 100 } }),
+    ];
     assert.deepStrictEqual(await messagesOf(inferenceBoundedReplicas, resources), []);
   });
 
@@ -20,7 +31,10 @@ describe("policy cnai-inference-bounded-replicas", () => {
   });
 
   it("rejects maxReplicas below minReplicas or above the ceiling", async () => {
-    const messages = await messagesOf(inferenceBoundedReplicas, [isvc({ minReplicas: 3, maxReplicas: 2 }), isvc({ maxReplicas: 50 })]);
+    const messages = await messagesOf(inferenceBoundedReplicas, [
+      isvc({ minReplicas: 3, maxReplicas: 2 }),
+      isvc({ maxReplicas: 50 }),
+    ]);
     assert.deepStrictEqual(messages, [
       "spec.predictor.maxReplicas 2 is below minReplicas 3. Set maxReplicas to at least 3.",
       "spec.predictor.maxReplicas 50 is above the ceiling of 20. Lower it, or raise maxReplicas in the policy config with the budget owner's approval.",
@@ -28,13 +42,23 @@ describe("policy cnai-inference-bounded-replicas", () => {
   });
 
   it("requires a Cloud Run instance ceiling within maxInstances", async () => {
-    const messages = await messagesOf(inferenceBoundedReplicas, [run({}), run({ template: { scaling: { maxInstanceCount: 500 } } })]);
-    assert.match(messages[0], /^template\.scaling\.maxInstanceCount is not set: the service scales to the platform default\. Set it \(at most 100\)\.$/);
+    const messages = await messagesOf(inferenceBoundedReplicas, [
+      run({}),
+      run({ template: { scaling: { maxInstanceCount: 500 } } }),
+    ]);
+    assert.match(
+      messages[0],
+      /^template\.scaling\.maxInstanceCount is not set: the service scales to the platform default\. Set it \(at most 100\)\.$/,
+    );
     assert.match(messages[1], /^template\.scaling\.maxInstanceCount 500 is above the ceiling of 100/);
   });
 
   it("takes both ceilings from config", async () => {
-    const messages = await messagesOf(inferenceBoundedReplicas, [isvc({ maxReplicas: 4 }), run({ template: { scaling: { maxInstanceCount: 3 } } })], { maxReplicas: 2, maxInstances: 2 });
+    const messages = await messagesOf(
+      inferenceBoundedReplicas,
+      [isvc({ maxReplicas: 4 }), run({ template: { scaling: { maxInstanceCount: 3 } } })],
+      { maxReplicas: 2, maxInstances: 2 },
+    );
     assert.strictEqual(messages.length, 2);
     assert.match(messages[0], /ceiling of 2/);
   });

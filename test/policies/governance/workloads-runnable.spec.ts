@@ -1,55 +1,129 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { workloadsRunnable } from "../../../policies/governance/policies/workloads-runnable";
-import { type TestResource, urnOf, violationsOf } from "../../helpers/policy";
 import { causeOf } from "../../../scripts/lib/policy-engine";
-import { K8S, container, daemonSet, deployment, enforce, namespace, nodePool, quota } from "../../analysis/workloads/fixtures";
+import {
+  container,
+  daemonSet,
+  deployment,
+  enforce,
+  K8S,
+  namespace,
+  nodePool,
+  quota,
+} from "../../analysis/workloads/fixtures";
+import { type TestResource, urnOf, violationsOf } from "../../helpers/policy";
 
 const pools: TestResource[] = [
   nodePool("system", { machineType: "e2-standard-8", max: 3 }),
-  nodePool("gpu-l4", { machineType: "g2-standard-12", gpus: { type: "nvidia-l4", count: 1 }, max: 2, taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }] }),
+  nodePool("gpu-l4", {
+    machineType: "g2-standard-12",
+    gpus: { type: "nvidia-l4", count: 1 },
+    max: 2,
+    taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
+  }),
   namespace("team", enforce("baseline")),
 ];
 
 describe("cnai-workloads-runnable", () => {
   it("passes workloads that would be admitted and scheduled", async () => {
-    assert.deepStrictEqual(await violationsOf(workloadsRunnable, [
-      ...pools,
-      deployment("team", "web", { containers: [container({ requests: { cpu: "1", memory: "1Gi" } })] }, { replicas: 2 }),
-      deployment("team", "server", { containers: [container({ requests: { cpu: "4" }, limits: { "nvidia.com/gpu": "1" } })] }),
-    ]), []);
+    assert.deepStrictEqual(
+      await violationsOf(workloadsRunnable, [
+        ...pools,
+        deployment(
+          "team",
+          "web",
+          { containers: [container({ requests: { cpu: "1", memory: "1Gi" } })] },
+          { replicas: 2 },
+        ),
+        deployment("team", "server", {
+          containers: [container({ requests: { cpu: "4" }, limits: { "nvidia.com/gpu": "1" } })],
+        }),
+      ]),
+      [],
+    );
   });
 
   it("reports each workload whose Pods would be refused or never scheduled, by its URN, with the Pod, the reason and the fix", async () => {
     const violations = await violationsOf(workloadsRunnable, [
       ...pools,
-      deployment("team", "no-toleration", { nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-l4" }, containers: [container()] }),
+      deployment("team", "no-toleration", {
+        nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-l4" },
+        containers: [container()],
+      }),
       deployment("team", "host", { hostNetwork: true, containers: [container()] }),
       quota("team", { hard: { "requests.nvidia.com/gpu": "1" } }),
       deployment("team", "two-gpus", { containers: [container({ limits: { "nvidia.com/gpu": "2" } })] }),
     ]);
-    assert.deepStrictEqual(violations.map((v) => v.urn), [K8S.deployment, K8S.deployment, K8S.deployment].map((t, i) => urnOf(t, ["no-toleration", "host", "two-gpus"][i])));
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [K8S.deployment, K8S.deployment, K8S.deployment].map((t, i) =>
+        urnOf(t, ["no-toleration", "host", "two-gpus"][i]),
+      ),
+    );
     const [toleration, host, gpus] = violations.map(causeOf);
-    assert.match(toleration, /^the Pods of Deployment team\/no-toleration would never be scheduled \(Scheduler\): 0\/2 node pools can run it: .*untolerated taint nvidia\.com\/gpu=present:NoSchedule\. Fix: add a toleration for the taint of gpu-l4.*\. Rule: kubernetes pkg\/scheduler/);
-    assert.match(host, /^the Pods of Deployment team\/host would be refused \(PodSecurity\): violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)\. Fix: remove hostNetwork/);
-    assert.match(gpus, /would be refused \(ResourceQuota\): exceeded quota: quota, requested: requests\.nvidia\.com\/gpu=2.*Fix: raise requests\.nvidia\.com\/gpu of ResourceQuota quota in team/);
+    assert.match(
+      toleration,
+      /^the Pods of Deployment team\/no-toleration would never be scheduled \(Scheduler\): 0\/2 node pools can run it: .*untolerated taint nvidia\.com\/gpu=present:NoSchedule\. Fix: add a toleration for the taint of gpu-l4.*\. Rule: kubernetes pkg\/scheduler/,
+    );
+    assert.match(
+      host,
+      /^the Pods of Deployment team\/host would be refused \(PodSecurity\): violates PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)\. Fix: remove hostNetwork/,
+    );
+    assert.match(
+      gpus,
+      /would be refused \(ResourceQuota\): exceeded quota: quota, requested: requests\.nvidia\.com\/gpu=2.*Fix: raise requests\.nvidia\.com\/gpu of ResourceQuota quota in team/,
+    );
   });
 
   it("reports a chart's workloads on the chart's URN, naming the chart version its facts come from", async () => {
     const dcgm: TestResource = {
-      type: K8S.chart, name: "dcgm",
-      inputs: { chart: "dcgm-exporter", version: "4.8.1", namespace: "monitoring", name: "dcgm-exporter", values: { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] } },
+      type: K8S.chart,
+      name: "dcgm",
+      inputs: {
+        chart: "dcgm-exporter",
+        version: "4.8.1",
+        namespace: "monitoring",
+        name: "dcgm-exporter",
+        values: { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] },
+      },
     };
-    const violations = await violationsOf(workloadsRunnable, [...pools, namespace("monitoring", enforce("privileged")), dcgm]);
+    const violations = await violationsOf(workloadsRunnable, [
+      ...pools,
+      namespace("monitoring", enforce("privileged")),
+      dcgm,
+    ]);
     assert.strictEqual(violations.length, 1);
     assert.strictEqual(violations[0].urn, urnOf(K8S.chart, "dcgm"));
-    assert.match(causeOf(violations[0]), /^the Pods of DaemonSet monitoring\/dcgm-exporter \(chart dcgm-exporter 4\.8\.1\) would be refused \(ResourceQuota\): insufficient quota to match these scopes/);
-    const scoped = quota("monitoring", { hard: { pods: "10" }, scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] } }, "critical-pods");
-    assert.deepStrictEqual(await violationsOf(workloadsRunnable, [...pools, namespace("monitoring", enforce("privileged")), scoped, dcgm]), []);
+    assert.match(
+      causeOf(violations[0]),
+      /^the Pods of DaemonSet monitoring\/dcgm-exporter \(chart dcgm-exporter 4\.8\.1\) would be refused \(ResourceQuota\): insufficient quota to match these scopes/,
+    );
+    const scoped = quota(
+      "monitoring",
+      {
+        hard: { pods: "10" },
+        scopeSelector: {
+          matchExpressions: [
+            { scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] },
+          ],
+        },
+      },
+      "critical-pods",
+    );
+    assert.deepStrictEqual(
+      await violationsOf(workloadsRunnable, [...pools, namespace("monitoring", enforce("privileged")), scoped, dcgm]),
+      [],
+    );
   });
 
   it("drops an exempted workload, and runs at the config's level", async () => {
     const broken = [...pools, daemonSet("team", "agent", { priorityClassName: "missing", containers: [container()] })];
-    const exempt = { enforcementLevel: "advisory", exemptions: [{ urn: urnOf(K8S.daemonSet, "agent"), reason: "the agent's PriorityClass comes from another program" }] };
+    const exempt = {
+      enforcementLevel: "advisory",
+      exemptions: [
+        { urn: urnOf(K8S.daemonSet, "agent"), reason: "the agent's PriorityClass comes from another program" },
+      ],
+    };
     assert.deepStrictEqual(await violationsOf(workloadsRunnable, broken, exempt), []);
     const [violation] = await violationsOf(workloadsRunnable, broken, "advisory");
     assert.strictEqual(violation.enforcementLevel, "advisory");
@@ -58,10 +132,23 @@ describe("cnai-workloads-runnable", () => {
 
   it("checks what it can during preview: a workload reading a value unknown until apply is left for later, not failed", async () => {
     const model: TestResource = {
-      type: K8S.inferenceService, name: "chat",
-      inputs: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "chat", namespace: "team" }, spec: { predictor: { model: { modelFormat: { name: "huggingface" }, storageUri: "[unknown]" } } } },
+      type: K8S.inferenceService,
+      name: "chat",
+      inputs: {
+        apiVersion: "serving.kserve.io/v1beta1",
+        kind: "InferenceService",
+        metadata: { name: "chat", namespace: "team" },
+        spec: { predictor: { model: { modelFormat: { name: "huggingface" }, storageUri: "[unknown]" } } },
+      },
     };
-    const violations = await violationsOf(workloadsRunnable, [...pools, model, deployment("team", "host", { hostNetwork: true, containers: [container()] })]);
-    assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(K8S.deployment, "host")]);
+    const violations = await violationsOf(workloadsRunnable, [
+      ...pools,
+      model,
+      deployment("team", "host", { hostNetwork: true, containers: [container()] }),
+    ]);
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [urnOf(K8S.deployment, "host")],
+    );
   });
 });

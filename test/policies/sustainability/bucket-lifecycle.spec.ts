@@ -1,7 +1,7 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { bucketLifecycle } from "../../../policies/sustainability/policies/bucket-lifecycle";
-import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
 import { causeOf } from "../../../scripts/lib/policy-engine";
+import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
 import { BUCKET, bucket } from "./fixtures";
 
 describe("policy cnai-bucket-lifecycle", () => {
@@ -12,8 +12,14 @@ describe("policy cnai-bucket-lifecycle", () => {
 
   it("reports a bucket without lifecycle rules, or with an empty list, and says how to add them", async () => {
     const violations = await violationsOf(bucketLifecycle, [bucket(undefined, "none"), bucket([], "empty")]);
-    assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(BUCKET, "none"), urnOf(BUCKET, "empty")]);
-    assert.match(causeOf(violations[0]), /^Bucket has no lifecycle rule, so every object and noncurrent version is kept, and billed, forever\. Add lifecycleRules: delete old or noncurrent objects/);
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [urnOf(BUCKET, "none"), urnOf(BUCKET, "empty")],
+    );
+    assert.match(
+      causeOf(violations[0]),
+      /^Bucket has no lifecycle rule, so every object and noncurrent version is kept, and billed, forever\. Add lifecycleRules: delete old or noncurrent objects/,
+    );
     assert.match(causeOf(violations[0]), /SetStorageClass/);
   });
 
@@ -25,7 +31,9 @@ describe("policy cnai-bucket-lifecycle", () => {
   it("reports at the configured level, and skips exempted buckets", async () => {
     const [violation] = await violationsOf(bucketLifecycle, [bucket(undefined, "audit")], "advisory");
     assert.strictEqual(violation.enforcementLevel, "advisory");
-    const exemptions = [{ urn: urnOf(BUCKET, "audit"), reason: "audit logs kept under a retention policy, never deleted" }];
+    const exemptions = [
+      { urn: urnOf(BUCKET, "audit"), reason: "audit logs kept under a retention policy, never deleted" },
+    ];
     assert.deepStrictEqual(await violationsOf(bucketLifecycle, [bucket(undefined, "audit")], { exemptions }), []);
   });
 });

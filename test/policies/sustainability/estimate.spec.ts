@@ -1,17 +1,28 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { estimatePlan } from "../../../policies/lib/estimate";
-import { cloudRun, pool } from "./fixtures";
 import type { TestResource } from "../../helpers/policy";
+import { cloudRun, pool } from "./fixtures";
 
 /** estimatePlan's input from the test fixtures. */
-const input = (...resources: TestResource[]) => resources.map((r, i) => ({ urn: `urn:pulumi:t::cnai-platform::${r.type}::${r.name ?? i}`, type: r.type, props: r.inputs as Record<string, any> }));
+const input = (...resources: TestResource[]) =>
+  resources.map((r, i) => ({
+    urn: `urn:pulumi:t::cnai-platform::${r.type}::${r.name ?? i}`,
+    type: r.type,
+    props: r.inputs as Record<string, any>,
+  }));
 
 /**
  * The reference pool, figures by hand: g2-standard-24 carries 2 NVIDIA L4 (72 W each); us-central1's grid is
  * 412.72 gCO2eq/kWh with 87 % CFE; on demand it costs $2.000833 an hour, Spot $1.200136; a month is 730 h; PUE 1.09.
  */
 const reference = (options: Parameters<typeof pool>[0] = {}) =>
-  pool({ name: "ref", machineType: "g2-standard-24", accelerator: { type: "nvidia-l4", count: 2 }, autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 3 }, ...options });
+  pool({
+    name: "ref",
+    machineType: "g2-standard-24",
+    accelerator: { type: "nvidia-l4", count: 2 },
+    autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 3 },
+    ...options,
+  });
 
 describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
   it("computes GPUs, energy, CO2e (location-based and CFE-adjusted) and cost of an on-demand pool", () => {
@@ -26,10 +37,16 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     // 3 nodes × $2.000833 × 730 h = $4,381.82; 1 node: $1,460.61
     assert.deepStrictEqual(e.costUsdPerMonth, { idle: 1460.61, max: 4381.82 });
     assert.deepStrictEqual(e.unpriced, []);
-    assert.deepStrictEqual(e.lines.map((l) => [l.kind, l.region, l.accelerator, l.capacity, l.gpus, l.costUsdPerMonth]), [
-      ["node-pool", "us-central1", "nvidia-l4", "on-demand", { idle: 2, max: 6 }, { idle: 1460.61, max: 4381.82 }],
-    ]);
-    assert.deepStrictEqual(e.method, { hoursPerMonth: 730, pue: 1.09, priceTable: "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15", carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)" });
+    assert.deepStrictEqual(
+      e.lines.map((l) => [l.kind, l.region, l.accelerator, l.capacity, l.gpus, l.costUsdPerMonth]),
+      [["node-pool", "us-central1", "nvidia-l4", "on-demand", { idle: 2, max: 6 }, { idle: 1460.61, max: 4381.82 }]],
+    );
+    assert.deepStrictEqual(e.method, {
+      hoursPerMonth: 730,
+      pue: 1.09,
+      priceTable: "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15",
+      carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)",
+    });
   });
 
   it("prices a Spot pool at the Spot price", () => {
@@ -41,10 +58,15 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
 
   it("multiplies per-zone autoscaling limits by the zones: node locations, else 3 for a region, 1 for a zone", () => {
     const perZone = { minNodeCount: 0, maxNodeCount: 2 };
-    const twoZones = estimatePlan(input(reference({ autoscaling: perZone, nodeLocations: ["us-central1-a", "us-central1-b"] })));
+    const twoZones = estimatePlan(
+      input(reference({ autoscaling: perZone, nodeLocations: ["us-central1-a", "us-central1-b"] })),
+    );
     assert.deepStrictEqual(twoZones.gpus, { idle: 0, max: 8 });
     assert.deepStrictEqual(estimatePlan(input(reference({ autoscaling: perZone }))).gpus, { idle: 0, max: 12 });
-    assert.deepStrictEqual(estimatePlan(input(reference({ autoscaling: perZone, location: "us-central1-a" }))).gpus, { idle: 0, max: 4 });
+    assert.deepStrictEqual(estimatePlan(input(reference({ autoscaling: perZone, location: "us-central1-a" }))).gpus, {
+      idle: 0,
+      max: 4,
+    });
   });
 
   it("counts a fixed node count (per zone) at both idle and max", () => {
@@ -55,13 +77,23 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
   });
 
   it("prices an N1 machine with attached T4s from host and GPU prices", () => {
-    const t4 = pool({ name: "t4", machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 1 }, autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 1 } });
+    const t4 = pool({
+      name: "t4",
+      machineType: "n1-standard-8",
+      accelerator: { type: "nvidia-tesla-t4", count: 1 },
+      autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 1 },
+    });
     // host 8 × $0.031611 + 30 GiB × $0.004237 = $0.379998, plus one T4 at $0.35: $0.729998 × 730 = $532.90
     assert.deepStrictEqual(estimatePlan(input(t4)).costUsdPerMonth, { idle: 532.9, max: 532.9 });
   });
 
   it("counts machine types the price table lacks in GPUs and energy, lists them as unpriced, and leaves their cost out", () => {
-    const b200 = pool({ name: "b200", machineType: "a4-highgpu-8g", accelerator: null, autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 1 } });
+    const b200 = pool({
+      name: "b200",
+      machineType: "a4-highgpu-8g",
+      accelerator: null,
+      autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 1 },
+    });
     const e = estimatePlan(input(b200, reference()));
     assert.deepStrictEqual(e.unpriced, ["a4-highgpu-8g (b200)"]);
     assert.deepStrictEqual(e.gpus, { idle: 2, max: 14 });
@@ -72,10 +104,21 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
   });
 
   it("replaces table prices with the configured ones, and says so in the method", () => {
-    const e = estimatePlan(input(reference(), reference({ name: "spot", spot: true })), { prices: { "g2-standard-24": { onDemand: 1, spot: 0.5 } } });
+    const e = estimatePlan(input(reference(), reference({ name: "spot", spot: true })), {
+      prices: { "g2-standard-24": { onDemand: 1, spot: 0.5 } },
+    });
     // on demand 3 × $1 × 730 = $2,190; Spot 3 × $0.5 × 730 = $1,095
-    assert.deepStrictEqual(e.lines.map((l) => l.costUsdPerMonth), [{ idle: 730, max: 2190 }, { idle: 365, max: 1095 }]);
-    assert.strictEqual(e.method.priceTable, "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15, 1 overridden in config");
+    assert.deepStrictEqual(
+      e.lines.map((l) => l.costUsdPerMonth),
+      [
+        { idle: 730, max: 2190 },
+        { idle: 365, max: 1095 },
+      ],
+    );
+    assert.strictEqual(
+      e.method.priceTable,
+      "us-central1 list prices of 2026-08-20, Cloud Run GPU instances (Tier 1) of 2026-04-15, 1 overridden in config",
+    );
   });
 
   it("applies the configured PUE to energy and carbon, not to cost", () => {
@@ -88,7 +131,11 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
   });
 
   it("counts Cloud Run GPU instances from min to max instances, priced from Cloud Run's list price (instance-based, Tier 1)", () => {
-    const e = estimatePlan(input(cloudRun({ name: "chat", location: "europe-west4", scaling: { minInstanceCount: 1, maxInstanceCount: 3 } })));
+    const e = estimatePlan(
+      input(
+        cloudRun({ name: "chat", location: "europe-west4", scaling: { minInstanceCount: 1, maxInstanceCount: 3 } }),
+      ),
+    );
     assert.deepStrictEqual(e.gpus, { idle: 1, max: 3 });
     // 3 × 0.072 × 730 × 1.09 = 171.8712 kWh; × 208.81 g = 35.89 kg; × (1 − 0.83) = 6.10 kg
     assert.deepStrictEqual(e.energyKwhPerMonth.max, 171.9);
@@ -97,13 +144,22 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     assert.deepStrictEqual(e.unpriced, []);
     // Cloud Run pricing, instance-based billing, Tier 1: 8 vCPU × $0.000018 + 32 GiB × $0.000002 + 1 L4 × $0.0001867 per second
     // = $0.0003947/s = $1.42092/h; × 730 h = $1,037.27 per instance-month (1 min, 3 max: $3,111.81).
-    assert.deepStrictEqual([e.lines[0].kind, e.lines[0].region, e.lines[0].costUsdPerMonth], ["cloud-run", "europe-west4", { idle: 1037.27, max: 3111.81 }]);
+    assert.deepStrictEqual(
+      [e.lines[0].kind, e.lines[0].region, e.lines[0].costUsdPerMonth],
+      ["cloud-run", "europe-west4", { idle: 1037.27, max: 3111.81 }],
+    );
   });
 
   it("leaves Cloud Run instances in a Tier 2 region unpriced, naming the tier, rather than pricing them at Tier 1 rates", () => {
     // Cloud Run pricing: asia-southeast1 and asia-south1 are Tier 2 regions, which cost more than the Tier 1 table.
-    const e = estimatePlan(input(cloudRun({ name: "chat", location: "asia-southeast1", scaling: { minInstanceCount: 0, maxInstanceCount: 2 } })));
-    assert.deepStrictEqual(e.unpriced, ["Cloud Run nvidia-l4 instances (chat, asia-southeast1 is a Tier 2 region: the table has Tier 1 prices only)"]);
+    const e = estimatePlan(
+      input(
+        cloudRun({ name: "chat", location: "asia-southeast1", scaling: { minInstanceCount: 0, maxInstanceCount: 2 } }),
+      ),
+    );
+    assert.deepStrictEqual(e.unpriced, [
+      "Cloud Run nvidia-l4 instances (chat, asia-southeast1 is a Tier 2 region: the table has Tier 1 prices only)",
+    ]);
     assert.strictEqual(e.lines[0].costUsdPerMonth, null);
     assert.deepStrictEqual(e.gpus, { idle: 0, max: 2 }, "GPUs and energy still counted");
   });
@@ -119,7 +175,10 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     assert.deepStrictEqual(byMax.costUsdPerMonth, { idle: 4381.82, max: 4381.82 });
     assert.deepStrictEqual(byMax.gpus, { idle: 2, max: 6 });
     // A reservation of 2 VMs: 2 × $2.000833 × 730 = $2,921.22 idle.
-    assert.deepStrictEqual(estimatePlan(input(reserved({ "cnai.dev/reserved-vms": "2" }))).costUsdPerMonth, { idle: 2921.22, max: 4381.82 });
+    assert.deepStrictEqual(estimatePlan(input(reserved({ "cnai.dev/reserved-vms": "2" }))).costUsdPerMonth, {
+      idle: 2921.22,
+      max: 4381.82,
+    });
   });
 
   it("leaves out CPU pools and Cloud Run services without GPUs, and carbon where the region has no data", () => {

@@ -11,7 +11,11 @@ export const BUCKET = "gcp:storage/bucket:Bucket";
 
 export const GOVERNANCE = { env: "dev", team: "ml-platform", "cost-center": "cc-1", "managed-by": "pulumi" };
 
-export function sustainability(workloadType: string, shiftable: boolean | string, carbonTier: string): Record<string, string> {
+export function sustainability(
+  workloadType: string,
+  shiftable: boolean | string,
+  carbonTier: string,
+): Record<string, string> {
   return { "workload-type": workloadType, shiftable: String(shiftable), "carbon-tier": carbonTier };
 }
 
@@ -40,16 +44,34 @@ export function pool(options: PoolOptions = {}): TestResource {
       cluster: "cnai-dev-gke",
       location: options.location ?? "us-central1",
       ...(options.nodeLocations ? { nodeLocations: options.nodeLocations } : {}),
-      ...(options.autoscaling === null ? {} : { autoscaling: options.autoscaling ?? { totalMinNodeCount: 0, totalMaxNodeCount: 4, locationPolicy: "ANY" } }),
+      ...(options.autoscaling === null
+        ? {}
+        : {
+            autoscaling: options.autoscaling ?? { totalMinNodeCount: 0, totalMaxNodeCount: 4, locationPolicy: "ANY" },
+          }),
       ...(options.nodeCount !== undefined ? { nodeCount: options.nodeCount } : {}),
       ...(options.queued ? { queuedProvisioning: { enabled: true } } : {}),
       nodeConfig: {
         machineType: options.machineType ?? "g2-standard-12",
-        ...(accelerator ? { guestAccelerators: [{ ...accelerator, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }] } : {}),
+        ...(accelerator
+          ? { guestAccelerators: [{ ...accelerator, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }] }
+          : {}),
         spot: options.spot ?? false,
         ...(options.flexStart || options.queued ? { flexStart: true } : {}),
-        ...(options.reservation ? { reservationAffinity: { consumeReservationType: "SPECIFIC_RESERVATION", key: "compute.googleapis.com/reservation-name", values: ["r1"] } } : {}),
-        resourceLabels: options.labels ?? { ...GOVERNANCE, component: "gpu-node-pool", ...sustainability("training", true, "low") },
+        ...(options.reservation
+          ? {
+              reservationAffinity: {
+                consumeReservationType: "SPECIFIC_RESERVATION",
+                key: "compute.googleapis.com/reservation-name",
+                values: ["r1"],
+              },
+            }
+          : {}),
+        resourceLabels: options.labels ?? {
+          ...GOVERNANCE,
+          component: "gpu-node-pool",
+          ...sustainability("training", true, "low"),
+        },
       },
     },
   };
@@ -72,20 +94,39 @@ export function cloudRun(options: CloudRunOptions = {}): TestResource {
     name: options.name ?? "serverless",
     inputs: {
       location: options.location ?? "us-central1",
-      labels: options.labels ?? { ...GOVERNANCE, component: "serverless-inference", ...sustainability("inference", false, "low") },
+      labels: options.labels ?? {
+        ...GOVERNANCE,
+        component: "serverless-inference",
+        ...sustainability("inference", false, "low"),
+      },
       ...(options.serviceScaling ? { scaling: options.serviceScaling } : {}),
       template: {
-        containers: [{ image: "vllm", resources: { limits: { cpu: "8", memory: "32Gi", ...(gpus ? { "nvidia.com/gpu": String(gpus) } : {}) } } }],
+        containers: [
+          {
+            image: "vllm",
+            resources: { limits: { cpu: "8", memory: "32Gi", ...(gpus ? { "nvidia.com/gpu": String(gpus) } : {}) } },
+          },
+        ],
         ...(gpus ? { nodeSelector: { accelerator: "nvidia-l4" } } : {}),
-        ...(options.scaling === null ? {} : { scaling: options.scaling ?? { minInstanceCount: 0, maxInstanceCount: 2 } }),
+        ...(options.scaling === null
+          ? {}
+          : { scaling: options.scaling ?? { minInstanceCount: 0, maxInstanceCount: 2 } }),
       },
     },
   };
 }
 
 /** Kubernetes metadata labels with the cnai.dev/ sustainability set. */
-export function k8sSustainability(workloadType: string, shiftable: boolean | string, carbonTier: string): Record<string, string> {
-  return { "cnai.dev/workload-type": workloadType, "cnai.dev/shiftable": String(shiftable), "cnai.dev/carbon-tier": carbonTier };
+export function k8sSustainability(
+  workloadType: string,
+  shiftable: boolean | string,
+  carbonTier: string,
+): Record<string, string> {
+  return {
+    "cnai.dev/workload-type": workloadType,
+    "cnai.dev/shiftable": String(shiftable),
+    "cnai.dev/carbon-tier": carbonTier,
+  };
 }
 
 export interface InferenceServiceOptions {
@@ -112,7 +153,11 @@ export function inferenceService(options: InferenceServiceOptions = {}): TestRes
         labels: options.labels ?? k8sSustainability("inference", false, "low"),
       },
       spec: {
-        predictor: options.predictor ?? { minReplicas: 1, maxReplicas: 2, model: { modelFormat: { name: "huggingface" }, resources: { limits: { "nvidia.com/gpu": "1" } } } },
+        predictor: options.predictor ?? {
+          minReplicas: 1,
+          maxReplicas: 2,
+          model: { modelFormat: { name: "huggingface" }, resources: { limits: { "nvidia.com/gpu": "1" } } },
+        },
         ...(options.transformer ? { transformer: options.transformer } : {}),
       },
     },
@@ -124,5 +169,13 @@ export function trainJob(labels: Record<string, string>, type = TRAIN_JOB, name 
 }
 
 export function bucket(lifecycleRules?: unknown, name = "bucket"): TestResource {
-  return { type: BUCKET, name, inputs: { location: "US", labels: { ...GOVERNANCE, component: "data-bucket" }, ...(lifecycleRules === undefined ? {} : { lifecycleRules }) } };
+  return {
+    type: BUCKET,
+    name,
+    inputs: {
+      location: "US",
+      labels: { ...GOVERNANCE, component: "data-bucket" },
+      ...(lifecycleRules === undefined ? {} : { lifecycleRules }),
+    },
+  };
 }

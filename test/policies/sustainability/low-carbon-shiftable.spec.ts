@@ -1,9 +1,9 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
+import { distanceKm, REGION_COORDINATES } from "../../../components/catalog/region-locations";
 import { carbonTier, REGIONS, regionCarbon } from "../../../components/catalog/regions";
-import { REGION_COORDINATES, distanceKm } from "../../../components/catalog/region-locations";
 import { lowCarbonShiftable, meetsCriteria } from "../../../policies/sustainability/policies/low-carbon-shiftable";
 import { messagesOf, urnOf, violationsOf } from "../../helpers/policy";
-import { CLOUD_RUN, GOVERNANCE, NODE_POOL, cloudRun, pool, sustainability } from "./fixtures";
+import { CLOUD_RUN, cloudRun, GOVERNANCE, NODE_POOL, pool, sustainability } from "./fixtures";
 
 const shiftable = (tier = "low") => sustainability("training", true, tier);
 
@@ -12,9 +12,17 @@ describe("policy cnai-low-carbon-shiftable", () => {
     for (const region of REGIONS) {
       assert.strictEqual(meetsCriteria(regionCarbon(region), { minCfe: 0.75 }), carbonTier(region) === "low", region);
     }
-    assert.strictEqual(meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 150 }, { minCfe: 0.75 }), true, "CFE unknown: grid <= 200 qualifies");
+    assert.strictEqual(
+      meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 150 }, { minCfe: 0.75 }),
+      true,
+      "CFE unknown: grid <= 200 qualifies",
+    );
     assert.strictEqual(meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 250 }, { minCfe: 0.75 }), false);
-    assert.strictEqual(meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 150 }, { minCfe: 0.75, maxGridGco2PerKwh: 100 }), false, "CFE unknown: the configured grid cap applies");
+    assert.strictEqual(
+      meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 150 }, { minCfe: 0.75, maxGridGco2PerKwh: 100 }),
+      false,
+      "CFE unknown: the configured grid cap applies",
+    );
   });
 
   it("passes shiftable GPU pools and shiftable Cloud Run services in low-carbon regions", async () => {
@@ -30,7 +38,13 @@ describe("policy cnai-low-carbon-shiftable", () => {
     const resources = [
       pool({ name: "serve", location: "us-east1", labels: sustainability("inference", false, "high") }),
       pool({ name: "deadline", location: "us-east1", labels: sustainability("training", false, "high") }),
-      pool({ name: "cpu", location: "us-east1", accelerator: null, machineType: "e2-standard-4", labels: shiftable("high") }),
+      pool({
+        name: "cpu",
+        location: "us-east1",
+        accelerator: null,
+        machineType: "e2-standard-4",
+        labels: shiftable("high"),
+      }),
       cloudRun({ location: "us-east1", labels: sustainability("inference", false, "high") }),
       cloudRun({ name: "unlabelled", location: "us-east1", labels: { ...GOVERNANCE, "workload-type": "training" } }),
     ];
@@ -53,52 +67,88 @@ describe("policy cnai-low-carbon-shiftable", () => {
   });
 
   it("treats a training pool without a shiftable label as shiftable, and maps a zone to its region", async () => {
-    const [message] = await messagesOf(lowCarbonShiftable, [pool({ location: "us-east4-a", labels: { ...GOVERNANCE, "workload-type": "training" } })]);
-    assert.match(message, /^GPU node pool runs shiftable work in us-east4 \(Northern Virginia: 62 % carbon-free energy, 323\.05 gCO2eq\/kWh\)/);
+    const [message] = await messagesOf(lowCarbonShiftable, [
+      pool({ location: "us-east4-a", labels: { ...GOVERNANCE, "workload-type": "training" } }),
+    ]);
+    assert.match(
+      message,
+      /^GPU node pool runs shiftable work in us-east4 \(Northern Virginia: 62 % carbon-free energy, 323\.05 gCO2eq\/kWh\)/,
+    );
   });
 
   it("suggests Cloud Run GPU regions for a Cloud Run GPU service, and any region for one without GPUs", async () => {
     const labels = sustainability("inference", true, "high");
     const [gpu] = await messagesOf(lowCarbonShiftable, [cloudRun({ location: "us-east1", labels })]);
-    assert.match(gpu, /Run it in a low-carbon region offering Cloud Run nvidia-l4, nearest first: us-central1 \(Iowa[^;]*; europe-west1 \(Belgium[^;]*; europe-west4 \(Eemshaven[^;]*~6900 km away\. Set the service's location/);
+    assert.match(
+      gpu,
+      /Run it in a low-carbon region offering Cloud Run nvidia-l4, nearest first: us-central1 \(Iowa[^;]*; europe-west1 \(Belgium[^;]*; europe-west4 \(Eemshaven[^;]*~6900 km away\. Set the service's location/,
+    );
     const [cpu] = await messagesOf(lowCarbonShiftable, [cloudRun({ location: "us-east1", labels, gpus: 0 })]);
-    assert.match(cpu, /Run it in a low-carbon region, nearest first: northamerica-northeast2 \(Toronto[^;]*~1200 km away; northamerica-northeast1 \(Montréal[^;]*~1500 km away; us-south1 \(Dallas/);
+    assert.match(
+      cpu,
+      /Run it in a low-carbon region, nearest first: northamerica-northeast2 \(Toronto[^;]*~1200 km away; northamerica-northeast1 \(Montréal[^;]*~1500 km away; us-south1 \(Dallas/,
+    );
   });
 
   it("applies minCfe and maxGridGco2PerKwh from config", async () => {
     const iowa = pool({ name: "iowa", location: "us-central1", labels: shiftable() });
     const eemshaven = pool({ name: "eemshaven", location: "europe-west4", labels: shiftable() });
     const oregon = pool({ name: "oregon", location: "us-west1", labels: shiftable() });
-    const urns = async (config: object) => (await violationsOf(lowCarbonShiftable, [iowa, eemshaven, oregon], config)).map((v) => v.urn!.split("::").pop());
+    const urns = async (config: object) =>
+      (await violationsOf(lowCarbonShiftable, [iowa, eemshaven, oregon], config)).map((v) => v.urn!.split("::").pop());
     assert.deepStrictEqual(await urns({ minCfe: 0.85 }), ["eemshaven"]);
     assert.deepStrictEqual(await urns({ maxGridGco2PerKwh: 250 }), ["iowa"]);
     assert.deepStrictEqual(await urns({ minCfe: 0, maxGridGco2PerKwh: 100 }), ["iowa", "eemshaven"]);
     const [message] = await messagesOf(lowCarbonShiftable, [iowa], { maxGridGco2PerKwh: 100 });
-    assert.match(message, /does not meet the low-carbon criteria \(carbon-free energy >= 75 % and grid <= 100 gCO2eq\/kWh\)\. Run it in a low-carbon region offering nvidia-l4, nearest first: us-west1 \(Oregon/);
+    assert.match(
+      message,
+      /does not meet the low-carbon criteria \(carbon-free energy >= 75 % and grid <= 100 gCO2eq\/kWh\)\. Run it in a low-carbon region offering nvidia-l4, nearest first: us-west1 \(Oregon/,
+    );
   });
 
   it("says so when no region offering the GPU meets the criteria, and names no regions when suggestions is 0", async () => {
-    const [none] = await messagesOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], { minCfe: 0.99 });
+    const [none] = await messagesOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], {
+      minCfe: 0.99,
+    });
     assert.match(none, /No region offering nvidia-l4 meets these criteria: relax them in the policy config/);
-    const [count] = await messagesOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], { suggestions: 0 });
+    const [count] = await messagesOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], {
+      suggestions: 0,
+    });
     assert.match(count, /Run it in a low-carbon region offering nvidia-l4 \(4 qualify\)\./);
   });
 
   it("reports a location without carbon data", async () => {
-    const violations = await violationsOf(lowCarbonShiftable, [cloudRun({ location: "mars-north1", labels: sustainability("inference", true, "low") })]);
-    assert.deepStrictEqual(violations.map((v) => v.urn), [urnOf(CLOUD_RUN, "serverless")]);
+    const violations = await violationsOf(lowCarbonShiftable, [
+      cloudRun({ location: "mars-north1", labels: sustainability("inference", true, "low") }),
+    ]);
+    assert.deepStrictEqual(
+      violations.map((v) => v.urn),
+      [urnOf(CLOUD_RUN, "serverless")],
+    );
     assert.match(violations[0].message, /runs shiftable work in mars-north1, which is not a region with carbon data/);
   });
 
   it("rejects criteria outside their range, and skips exempted resources", async () => {
-    await assert.rejects(violationsOf(lowCarbonShiftable, [], { minCfe: 75 }), /cnai-low-carbon-shiftable\.minCfe: got 75; allowed: a number <= 1/);
+    await assert.rejects(
+      violationsOf(lowCarbonShiftable, [], { minCfe: 75 }),
+      /cnai-low-carbon-shiftable\.minCfe: got 75; allowed: a number <= 1/,
+    );
     const exemptions = [{ urn: urnOf(NODE_POOL, "pool"), reason: "data residency keeps this pool in South Carolina" }];
-    assert.deepStrictEqual(await violationsOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], { exemptions }), []);
+    assert.deepStrictEqual(
+      await violationsOf(lowCarbonShiftable, [pool({ location: "us-east1", labels: shiftable("high") })], {
+        exemptions,
+      }),
+      [],
+    );
   });
 
   it("has coordinates for every region, and measures distances that are plausible", () => {
     assert.deepStrictEqual(Object.keys(REGION_COORDINATES).sort(), [...REGIONS].sort());
-    assert.strictEqual(Math.round(distanceKm("europe-west2", "europe-west9") / 10) * 10, 340, "London to Paris is about 340 km");
+    assert.strictEqual(
+      Math.round(distanceKm("europe-west2", "europe-west9") / 10) * 10,
+      340,
+      "London to Paris is about 340 km",
+    );
     assert.strictEqual(distanceKm("us-central1", "us-central1"), 0);
   });
 });

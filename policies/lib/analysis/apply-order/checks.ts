@@ -1,11 +1,12 @@
-import type { PlanNode } from "./graph";
 import { checkApis } from "./apis";
 import { checkCloudRun } from "./cloud-run";
 import { type ApplyOrderFinding, CheckContext } from "./context";
 import { checkData } from "./data";
+import type { PlanNode } from "./graph";
 import { checkIdentities } from "./identities";
 import { checkKubernetes } from "./kubernetes";
 
+export { grantedMembers } from "./context";
 /**
  * The apply-order checks: for each resource of a plan, the prerequisites of
  * components/catalog/apply-prerequisites.ts that the plan itself creates, and whether each is
@@ -15,7 +16,6 @@ import { checkKubernetes } from "./kubernetes";
  * Pulumi runtime import.
  */
 export type { ApplyOrderFinding };
-export { grantedMembers } from "./context";
 
 export function applyOrderFindings(nodes: readonly PlanNode[]): ApplyOrderFinding[] {
   const ctx = new CheckContext(nodes);

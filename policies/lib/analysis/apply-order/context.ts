@@ -1,5 +1,5 @@
 import { APPLY_ORDER_RULES, type ApplyOrderRuleId } from "../../../../components/catalog/apply-prerequisites";
-import { ApplyGraph, type PlanNode, known, read } from "./graph";
+import { ApplyGraph, known, type PlanNode, read } from "./graph";
 
 /**
  * What every apply-order check shares: the plan's graph, a way to report a finding with the rule's
@@ -59,7 +59,10 @@ export function grantedMembers(node: PlanNode): string[] {
   if (!/IAM|Iam/.test(node.type)) return [];
   const one = known(read(node.props, "member"));
   const many = read(node.props, "members");
-  return [...(one ? [one] : []), ...(Array.isArray(many) ? many.map(known).filter((m): m is string => m !== undefined) : [])];
+  return [
+    ...(one ? [one] : []),
+    ...(Array.isArray(many) ? many.map(known).filter((m): m is string => m !== undefined) : []),
+  ];
 }
 
 /** Whether a grant names this member, or names one unknown during preview (which may be it). */

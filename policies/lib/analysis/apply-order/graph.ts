@@ -60,22 +60,26 @@ export function known(value: unknown): string | undefined {
 }
 
 /** The resources of a CrossGuard stack policy (`StackValidationArgs.resources`) as plan nodes. */
-export function nodesFromPolicyResources(resources: ReadonlyArray<{
-  urn: string;
-  type: string;
-  props: Record<string, unknown>;
-  parent?: { urn: string };
-  dependencies?: ReadonlyArray<{ urn: string }>;
-  propertyDependencies?: Readonly<Record<string, ReadonlyArray<{ urn: string }>>>;
-  provider?: { urn: string };
-}>): PlanNode[] {
+export function nodesFromPolicyResources(
+  resources: ReadonlyArray<{
+    urn: string;
+    type: string;
+    props: Record<string, unknown>;
+    parent?: { urn: string };
+    dependencies?: ReadonlyArray<{ urn: string }>;
+    propertyDependencies?: Readonly<Record<string, ReadonlyArray<{ urn: string }>>>;
+    provider?: { urn: string };
+  }>,
+): PlanNode[] {
   return resources.map((r) => ({
     urn: r.urn,
     type: r.type,
     props: r.props,
     parent: r.parent?.urn,
     dependencies: (r.dependencies ?? []).map((d) => d.urn),
-    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => d.urn)])),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map((d) => d.urn)]),
+    ),
     provider: r.provider?.urn,
   }));
 }
@@ -86,15 +90,17 @@ export function providerUrnOf(reference: string | null | undefined): string | un
 }
 
 /** plan.json resources as plan nodes (dependencies: dependsOn plus every property dependency). */
-export function nodesFromPlan(resources: ReadonlyArray<{
-  urn: string;
-  type: string;
-  inputs: Record<string, unknown>;
-  parent: string | null;
-  options: { dependsOn: readonly string[] };
-  propertyDependencies?: Readonly<Record<string, readonly string[]>>;
-  provider?: string | null;
-}>): PlanNode[] {
+export function nodesFromPlan(
+  resources: ReadonlyArray<{
+    urn: string;
+    type: string;
+    inputs: Record<string, unknown>;
+    parent: string | null;
+    options: { dependsOn: readonly string[] };
+    propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    provider?: string | null;
+  }>,
+): PlanNode[] {
   return resources.map((r) => ({
     urn: r.urn,
     type: r.type,
@@ -159,6 +165,10 @@ export class ApplyGraph {
   private directPredecessors(urn: string): string[] {
     const node = this.byUrn.get(urn);
     if (!node) return [];
-    return [...node.dependencies, ...(node.parent ? [node.parent] : []), ...(node.provider ? [node.provider] : [])].filter((d) => d !== urn && this.byUrn.has(d));
+    return [
+      ...node.dependencies,
+      ...(node.parent ? [node.parent] : []),
+      ...(node.provider ? [node.provider] : []),
+    ].filter((d) => d !== urn && this.byUrn.has(d));
   }
 }

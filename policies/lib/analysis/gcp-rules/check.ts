@@ -8,6 +8,8 @@ export interface GcpRuleFinding extends ApiRuleProblem {
   readonly urn: string;
 }
 
-export function gcpRuleFindings(resources: ReadonlyArray<{ urn: string; type: string; props: Readonly<Record<string, unknown>> }>): GcpRuleFinding[] {
+export function gcpRuleFindings(
+  resources: ReadonlyArray<{ urn: string; type: string; props: Readonly<Record<string, unknown>> }>,
+): GcpRuleFinding[] {
   return resources.flatMap((r) => apiRuleProblems(r.type, r.props).map((problem) => ({ ...problem, urn: r.urn })));
 }

@@ -36,12 +36,16 @@ const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Repli
 
 export const isChart = (type: string): boolean => /^kubernetes:helm\.sh\/v\d+:(Chart|Release)$/.test(type);
 export const isKustomization = (type: string): boolean => /^kubernetes:kustomize\/v\d+:Directory$/.test(type);
-const isKubernetesObject = (type: string): boolean => type.startsWith("kubernetes:") && !/^kubernetes:(helm\.sh|kustomize|yaml)\//.test(type) && !type.startsWith("pulumi:providers:");
+const isKubernetesObject = (type: string): boolean =>
+  type.startsWith("kubernetes:") &&
+  !/^kubernetes:(helm\.sh|kustomize|yaml)\//.test(type) &&
+  !type.startsWith("pulumi:providers:");
 
 /** The URN of a resource's parent: plan.json gives it as a string, CrossGuard as the parent resource. */
 function parentUrn(parent: unknown): string | undefined {
   if (typeof parent === "string") return parent;
-  if (parent && typeof parent === "object" && typeof (parent as { urn?: unknown }).urn === "string") return (parent as { urn: string }).urn;
+  if (parent && typeof parent === "object" && typeof (parent as { urn?: unknown }).urn === "string")
+    return (parent as { urn: string }).urn;
   return undefined;
 }
 
@@ -55,9 +59,16 @@ export function indexCluster(resources: readonly AnalysisResource[]): ClusterInd
   const clusters: PlanObject[] = [];
   for (const resource of resources) {
     const props = (resource.props ?? resource.inputs ?? {}) as Props;
-    let object: PlanObject = { urn: resource.urn, type: resource.type, name: resource.name ?? resource.urn.split("::").pop()!, parent: parentUrn(resource.parent), props };
+    let object: PlanObject = {
+      urn: resource.urn,
+      type: resource.type,
+      name: resource.name ?? resource.urn.split("::").pop()!,
+      parent: parentUrn(resource.parent),
+      props,
+    };
     if (isKubernetesObject(resource.type)) {
-      const kind = typeof props.kind === "string" ? props.kind : resource.type.slice(resource.type.lastIndexOf(":") + 1);
+      const kind =
+        typeof props.kind === "string" ? props.kind : resource.type.slice(resource.type.lastIndexOf(":") + 1);
       const namespace = typeof props.metadata?.namespace === "string" ? props.metadata.namespace : undefined;
       const objectName = typeof props.metadata?.name === "string" ? props.metadata.name : object.name;
       object = { ...object, kind, namespace, objectName };
@@ -75,7 +86,8 @@ export function indexCluster(resources: readonly AnalysisResource[]): ClusterInd
   const renderedParents = new Set<string>();
   for (const object of objects) {
     if (!object.kind || !WORKLOAD_KINDS.has(object.kind)) continue;
-    for (let parent = object.parent, depth = 0; parent && depth < 32; parent = byUrn.get(parent)?.parent, depth++) renderedParents.add(parent);
+    for (let parent = object.parent, depth = 0; parent && depth < 32; parent = byUrn.get(parent)?.parent, depth++)
+      renderedParents.add(parent);
   }
   return { objects, byUrn, kinds, charts, kustomizations, nodePools, clusters, renderedParents };
 }
@@ -86,7 +98,12 @@ export function objectsOf(index: ClusterIndex, kind: string): PlanObject[] {
 }
 
 /** One Kubernetes object by kind, namespace (omit for cluster-scoped) and name. */
-export function objectNamed(index: ClusterIndex, kind: string, name: string, namespace?: string): PlanObject | undefined {
+export function objectNamed(
+  index: ClusterIndex,
+  kind: string,
+  name: string,
+  namespace?: string,
+): PlanObject | undefined {
   return index.kinds.get(kind)?.get(`${namespace ?? ""}/${name}`);
 }
 
@@ -97,5 +114,12 @@ export function objectsIn(index: ClusterIndex, kind: string, namespace: string):
 
 /** The chart releases whose chart name (last segment of its reference) is one of these. */
 export function chartsNamed(index: ClusterIndex, ...names: string[]): PlanObject[] {
-  return index.charts.filter((c) => names.includes(String(c.props.chart ?? "").replace(/\/+$/, "").split("/").pop() ?? ""));
+  return index.charts.filter((c) =>
+    names.includes(
+      String(c.props.chart ?? "")
+        .replace(/\/+$/, "")
+        .split("/")
+        .pop() ?? "",
+    ),
+  );
 }

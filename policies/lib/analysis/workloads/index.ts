@@ -1,30 +1,63 @@
 import { addExtendedResourceTolerations } from "./admission/extended-resources";
-import { type KueueOutcome, admitKueue } from "./admission/kueue";
-import { type LimitRangerDefault, applyLimitRangeDefaults, defaultRequestsToLimits, explainDefault, storedLimits, validateLimitRanges } from "./admission/limit-range";
+import { admitKueue, type KueueOutcome } from "./admission/kueue";
+import {
+  applyLimitRangeDefaults,
+  defaultRequestsToLimits,
+  explainDefault,
+  type LimitRangerDefault,
+  storedLimits,
+  validateLimitRanges,
+} from "./admission/limit-range";
 import { namespaceFacts, namespaceOf } from "./admission/namespaces";
 import { admitObject, defaultStorageClass } from "./admission/object-quota";
 import { admitPodSecurity, enforcedLevel, podSecurityLabelErrors, refusedNamespace } from "./admission/pod-security";
 import { admitPriority, priorityClasses } from "./admission/priority";
-import { type QuotaUsage, admitQuota } from "./admission/resource-quota";
+import { admitQuota, type QuotaUsage } from "./admission/resource-quota";
 import { admitRuntimeClass, runtimeClasses } from "./admission/runtime-class";
 import { validatePodResources } from "./admission/validation";
 import { indexCluster } from "./cluster";
 import { clusterVersion } from "./cluster-version";
 import { deriveWorkloads } from "./derive";
 import { injectGcsFuseSidecar } from "./derive/gcsfuse";
-import type { AnalysisResource, PodGroup, PodReport, PoolReport, Problem, Workload, WorkloadReport, WorkloadStatus, WorkloadsSection } from "./model";
+import type {
+  AnalysisResource,
+  PodGroup,
+  PodReport,
+  PoolReport,
+  Problem,
+  Workload,
+  WorkloadReport,
+  WorkloadStatus,
+  WorkloadsSection,
+} from "./model";
 import { defaultPodLevelRequests } from "./pod-resources";
 import { type Amounts, addAmounts, formatAmount } from "./quantity";
-import { type NodeShape, nodeShapes } from "./scheduling/node-shapes";
 import { usesMatchFields } from "./scheduling/matching";
-import { type GroupPlacement, type PoolOverhead, daemonPools, placeDaemon, placeWorkload, podDemand, podsThatFit } from "./scheduling/placement";
+import { type NodeShape, nodeShapes } from "./scheduling/node-shapes";
+import {
+  daemonPools,
+  type GroupPlacement,
+  type PoolOverhead,
+  placeDaemon,
+  placeWorkload,
+  podDemand,
+  podsThatFit,
+} from "./scheduling/placement";
 import { hostPorts } from "./scheduling/pod-spread";
 
 export type { AnalysisResource, Problem, Workload, WorkloadReport, WorkloadsSection } from "./model";
 
 /** Namespaces that exist in every cluster (kube-apiserver creates them). */
 const SYSTEM_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
-const API_STEPS = new Set(["NamespaceLifecycle", "Priority", "RuntimeClass", "LimitRanger", "Validation", "PodSecurity", "ResourceQuota"]);
+const API_STEPS = new Set([
+  "NamespaceLifecycle",
+  "Priority",
+  "RuntimeClass",
+  "LimitRanger",
+  "Validation",
+  "PodSecurity",
+  "ResourceQuota",
+]);
 
 interface GroupState {
   admitted: boolean;
@@ -57,7 +90,11 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const classes = priorityClasses(index);
   const runtimes = runtimeClasses(index);
   const { shapes, unreadable } = nodeShapes(index);
-  const states: State[] = deriveWorkloads(index).map((workload) => ({ workload, problems: [...workload.problems], groups: new Map() }));
+  const states: State[] = deriveWorkloads(index).map((workload) => ({
+    workload,
+    problems: [...workload.problems],
+    groups: new Map(),
+  }));
   // A Namespace whose Pod Security labels do not parse is refused on create (admission.go ValidateNamespace).
   const refusedNamespaces = new Map<string, ReturnType<typeof refusedNamespace>>();
   for (const namespace of namespaces.values()) {
@@ -74,7 +111,9 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     for (const group of workload.groups) {
       if (group.pod.spec.resources !== undefined && !cluster.podLevelResources) {
         delete group.pod.spec.resources;
-        workload.notes.push(`${group.name}: Pod-level spec.resources dropped: the PodLevelResources feature is off at Kubernetes 1.${cluster.minor}`);
+        workload.notes.push(
+          `${group.name}: Pod-level spec.resources dropped: the PodLevelResources feature is off at Kubernetes 1.${cluster.minor}`,
+        );
       }
     }
     state.kueue = admitKueue(workload, index, namespace.labels, limits, runtimes);
@@ -93,9 +132,21 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
         g.admitted = false;
       };
       if (refused) {
-        fail({ pod: group.name, step: "NamespaceLifecycle", message: `namespaces "${namespace.name}" not found: ${refused.message}`, fix: refused.fix, source: `kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go; ${refused.source}` });
+        fail({
+          pod: group.name,
+          step: "NamespaceLifecycle",
+          message: `namespaces "${namespace.name}" not found: ${refused.message}`,
+          fix: refused.fix,
+          source: `kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go; ${refused.source}`,
+        });
       } else if (!namespace.declared && !SYSTEM_NAMESPACES.has(namespace.name)) {
-        fail({ pod: group.name, step: "NamespaceLifecycle", message: `namespaces "${namespace.name}" not found`, fix: `declare namespace ${namespace.name} before its workloads`, source: "kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go" });
+        fail({
+          pod: group.name,
+          step: "NamespaceLifecycle",
+          message: `namespaces "${namespace.name}" not found`,
+          fix: `declare namespace ${namespace.name} before its workloads`,
+          source: "kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go",
+        });
       }
       fail(admitPriority(group.pod, classes, group.name));
       g.steps.push("Priority");
@@ -106,10 +157,17 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       g.defaults = applyLimitRangeDefaults(group.pod, limits);
       for (const d of g.defaults.filter((x) => x.derivedFrom === "max" && x.field === "request")) {
         const why = explainDefault(d);
-        state.problems.push({ pod: group.name, step: "LimitRanger defaults", message: `${why.message}, which it does not ask for and holds while it runs`, fix: why.fix, source: why.source });
+        state.problems.push({
+          pod: group.name,
+          step: "LimitRanger defaults",
+          message: `${why.message}, which it does not ask for and holds while it runs`,
+          fix: why.fix,
+          source: why.source,
+        });
       }
       const tolerations = addExtendedResourceTolerations(group.pod);
-      if (tolerations.length) group.injected.push(`toleration for ${tolerations.join(", ")} (ExtendedResourceToleration)`);
+      if (tolerations.length)
+        group.injected.push(`toleration for ${tolerations.join(", ")} (ExtendedResourceToleration)`);
       // Object validation of the mutated Pod, before the validating admission plugins.
       for (const problem of validatePodResources(group.pod, group.name, g.defaults)) fail(problem);
       g.steps.push("Validation");
@@ -132,7 +190,9 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     for (const group of workload.groups) {
       const g = state.groups.get(group)!;
       if (group.daemon) g.daemonPools = daemonPools(group, shapes).map((s) => s.pool);
-      const count = group.daemon ? shapes.filter((s) => g.daemonPools.includes(s.pool)).reduce((n, s) => n + s.maxNodes, 0) : group.count;
+      const count = group.daemon
+        ? shapes.filter((s) => g.daemonPools.includes(s.pool)).reduce((n, s) => n + s.maxNodes, 0)
+        : group.count;
       if (count === 0) continue;
       const quota = admitQuota(group.pod, count, namespace, scratch, group.name);
       for (const problem of quota.problems) state.problems.push(problem);
@@ -147,7 +207,22 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const storageClass = defaultStorageClass(index);
   for (const [name, refused] of refusedNamespaces) {
     const urn = namespaceOf(namespaces, name).urn ?? name;
-    extra.push({ workload: { urn, kind: "Namespace", name, namespace: name, source: "declared", controller: "kube-apiserver", gang: false, groups: [], notes: [], problems: [] }, problems: [{ step: "PodSecurity", ...refused }], groups: new Map() });
+    extra.push({
+      workload: {
+        urn,
+        kind: "Namespace",
+        name,
+        namespace: name,
+        source: "declared",
+        controller: "kube-apiserver",
+        gang: false,
+        groups: [],
+        notes: [],
+        problems: [],
+      },
+      problems: [{ step: "PodSecurity", ...refused }],
+      groups: new Map(),
+    });
   }
   for (const object of index.objects) {
     if (!object.kind || object.namespace === undefined) continue;
@@ -155,7 +230,23 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     if (!problems.length) continue;
     const owner = states.find((st) => st.workload.urn === object.urn);
     if (owner) owner.problems.push(...problems);
-    else extra.push({ workload: { urn: object.urn, kind: object.kind, name: object.objectName ?? object.name, namespace: object.namespace, source: "declared", controller: "kube-apiserver", gang: false, groups: [], notes: [], problems: [] }, problems, groups: new Map() });
+    else
+      extra.push({
+        workload: {
+          urn: object.urn,
+          kind: object.kind,
+          name: object.objectName ?? object.name,
+          namespace: object.namespace,
+          source: "declared",
+          controller: "kube-apiserver",
+          gang: false,
+          groups: [],
+          notes: [],
+          problems: [],
+        },
+        problems,
+        groups: new Map(),
+      });
   }
   states.push(...extra);
 
@@ -178,7 +269,9 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     const { workload } = state;
     if (workload.unchecked) continue;
     if (unreadable.length) {
-      workload.notes.push(`scheduling not checked: node pools have values unknown until apply (${unreadable.join("; ")})`);
+      workload.notes.push(
+        `scheduling not checked: node pools have values unknown until apply (${unreadable.join("; ")})`,
+      );
       continue;
     }
     if (!shapes.length) {
@@ -191,19 +284,33 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
     }
     const admittedGroups = workload.groups.filter((group) => state.groups.get(group)!.admitted);
     for (const group of admittedGroups.filter((gr) => gr.daemon)) {
-      const others = (pool: string) => daemons.filter((d) => d.group !== group && d.pools.includes(pool)).reduce((sum, d) => addAmounts(sum, withoutPods(podDemand(d.group.pod.spec))), {} as Amounts);
+      const others = (pool: string) =>
+        daemons
+          .filter((d) => d.group !== group && d.pools.includes(pool))
+          .reduce((sum, d) => addAmounts(sum, withoutPods(podDemand(d.group.pod.spec))), {} as Amounts);
       const placed = placeDaemon(group, shapes, others);
       state.problems.push(...placed.problems);
       if (!placed.pools.length) workload.notes.push(`${group.name}: no node pool's nodes match it, so it runs no Pods`);
     }
-    const { placements, problems } = placeWorkload(admittedGroups.filter((gr) => !gr.daemon), shapes, poolOverhead, workload.gang);
+    const { placements, problems } = placeWorkload(
+      admittedGroups.filter((gr) => !gr.daemon),
+      shapes,
+      poolOverhead,
+      workload.gang,
+    );
     state.problems.push(...problems);
     for (const placement of placements) state.groups.get(placement.group)!.placement = placement;
     for (const group of admittedGroups) {
-      if (usesMatchFields(group.pod.spec)) workload.notes.push(`${group.name}: its required node affinity names nodes by field (matchFields), which the plan cannot know: taken as met`);
+      if (usesMatchFields(group.pod.spec))
+        workload.notes.push(
+          `${group.name}: its required node affinity names nodes by field (matchFields), which the plan cannot know: taken as met`,
+        );
       if (!group.maxCount || group.maxCount <= group.count) continue;
       const room = podsThatFit(group, shapes, poolOverhead, group.maxCount);
-      if (room < group.maxCount) workload.notes.push(`${group.name}: the autoscaler may ask for ${group.maxCount} Pods, but the pools at their maximum size hold ${room}`);
+      if (room < group.maxCount)
+        workload.notes.push(
+          `${group.name}: the autoscaler may ask for ${group.maxCount} Pods, but the pools at their maximum size hold ${room}`,
+        );
     }
   }
 
@@ -212,7 +319,15 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
   const count = (status: WorkloadStatus) => workloads.filter((w) => w.status === status).length;
   return {
     cluster: { version: `1.${cluster.minor}`, source: cluster.source },
-    summary: { workloads: workloads.length, runnable: count("runnable"), refused: count("refused"), notAdmitted: count("not-admitted"), unschedulable: count("unschedulable"), misallocated: count("misallocated"), unchecked: count("unchecked") },
+    summary: {
+      workloads: workloads.length,
+      runnable: count("runnable"),
+      refused: count("refused"),
+      notAdmitted: count("not-admitted"),
+      unschedulable: count("unschedulable"),
+      misallocated: count("misallocated"),
+      unchecked: count("unchecked"),
+    },
     pools: shapes.map((shape) => poolReport(shape, overhead.get(shape.pool) ?? {})),
     workloads,
   };
@@ -228,10 +343,17 @@ function explainDefaults(state: State): void {
   state.problems = state.problems.map((problem) => {
     if (problem.pod === undefined || !["ResourceQuota", "Scheduler", "Kueue"].includes(problem.step)) return problem;
     const group = state.workload.groups.find((g) => g.name === problem.pod);
-    const derived = group ? state.groups.get(group)?.defaults.find((d) => d.derivedFrom === "max" && problem.message.includes(d.resource)) : undefined;
+    const derived = group
+      ? state.groups.get(group)?.defaults.find((d) => d.derivedFrom === "max" && problem.message.includes(d.resource))
+      : undefined;
     if (!derived) return problem;
     const why = explainDefault(derived);
-    return { ...problem, message: `${problem.message}. Cause: ${why.message}`, fix: why.fix, source: `${problem.source}; ${why.source}` };
+    return {
+      ...problem,
+      message: `${problem.message}. Cause: ${why.message}`,
+      fix: why.fix,
+      source: `${problem.source}; ${why.source}`,
+    };
   });
 }
 
@@ -256,7 +378,9 @@ function report(state: State, shapes: readonly NodeShape[]): WorkloadReport {
     const landed = placement ? Object.entries(placement.nodes).find(([, nodes]) => nodes > 0) : undefined;
     return {
       name: group.name,
-      count: group.daemon ? shapes.filter((s) => g?.daemonPools.includes(s.pool)).reduce((n, s) => n + s.maxNodes, 0) : group.count,
+      count: group.daemon
+        ? shapes.filter((s) => g?.daemonPools.includes(s.pool)).reduce((n, s) => n + s.maxNodes, 0)
+        : group.count,
       containers: (group.pod.spec.containers ?? []).map((c: { name: string }) => c.name),
       initContainers: (group.pod.spec.initContainers ?? []).map((c: { name: string }) => c.name),
       injected: [...group.injected],
@@ -276,7 +400,15 @@ function report(state: State, shapes: readonly NodeShape[]): WorkloadReport {
     controller: workload.controller,
     gang: workload.gang,
     status: statusOf(state),
-    ...(workload.queue ? { queue: { localQueue: workload.queue, ...(state.kueue?.clusterQueue ? { clusterQueue: state.kueue.clusterQueue } : {}), flavors: state.kueue?.flavors ?? {} } } : {}),
+    ...(workload.queue
+      ? {
+          queue: {
+            localQueue: workload.queue,
+            ...(state.kueue?.clusterQueue ? { clusterQueue: state.kueue.clusterQueue } : {}),
+            flavors: state.kueue?.flavors ?? {},
+          },
+        }
+      : {}),
     pods,
     problems: state.problems,
     notes: workload.unchecked ? [workload.unchecked, ...workload.notes] : workload.notes,
@@ -284,7 +416,8 @@ function report(state: State, shapes: readonly NodeShape[]): WorkloadReport {
 }
 
 function poolReport(shape: NodeShape, daemonSets: Amounts): PoolReport {
-  const format = (amounts: Amounts) => Object.fromEntries(Object.entries(amounts).map(([r, v]) => [r, formatAmount(r, v)]));
+  const format = (amounts: Amounts) =>
+    Object.fromEntries(Object.entries(amounts).map(([r, v]) => [r, formatAmount(r, v)]));
   return {
     name: shape.pool,
     machineType: shape.machineType,

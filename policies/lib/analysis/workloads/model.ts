@@ -126,7 +126,15 @@ export interface WorkloadsSection {
   /** The Kubernetes version the simulation assumes (version-gated admission: Pod Security's checks, Pod-level resources), and why. */
   cluster?: { version: string; source: string };
   /** Workloads checked, and how many would run. */
-  summary: { workloads: number; runnable: number; refused: number; notAdmitted: number; unschedulable: number; misallocated: number; unchecked: number };
+  summary: {
+    workloads: number;
+    runnable: number;
+    refused: number;
+    notAdmitted: number;
+    unschedulable: number;
+    misallocated: number;
+    unchecked: number;
+  };
   pools: PoolReport[];
   workloads: WorkloadReport[];
 }

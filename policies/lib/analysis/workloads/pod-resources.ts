@@ -2,13 +2,15 @@ import type { Props } from "./model";
 import { type Amounts, addAmounts, amountsOf, formatAmount, maxAmounts } from "./quantity";
 
 /** A container's requests or limits as amounts. */
-export const containerAmounts = (container: Props, field: "requests" | "limits"): Amounts => amountsOf(container?.resources?.[field]);
+export const containerAmounts = (container: Props, field: "requests" | "limits"): Amounts =>
+  amountsOf(container?.resources?.[field]);
 
 /** Whether an init container is a sidecar (a restartable init container: restartPolicy Always). */
 export const isSidecar = (container: Props): boolean => container?.restartPolicy === "Always";
 
 export const containersOf = (spec: Props): Props[] => (Array.isArray(spec?.containers) ? spec.containers : []);
-export const initContainersOf = (spec: Props): Props[] => (Array.isArray(spec?.initContainers) ? spec.initContainers : []);
+export const initContainersOf = (spec: Props): Props[] =>
+  Array.isArray(spec?.initContainers) ? spec.initContainers : [];
 
 /** The resources a Pod's own `spec.resources` may set (component-helpers resource/helpers.go supportedPodLevelResources). */
 export const POD_LEVEL_RESOURCES = ["cpu", "memory"] as const;
@@ -41,7 +43,8 @@ export function podAmounts(spec: Props, field: "requests" | "limits", withOverhe
   }
   maxAmounts(total, initPeak);
   const podLevel = amountsOf(spec?.resources?.[field]);
-  for (const resource of POD_LEVEL_RESOURCES) if (podLevel[resource] !== undefined) total[resource] = podLevel[resource];
+  for (const resource of POD_LEVEL_RESOURCES)
+    if (podLevel[resource] !== undefined) total[resource] = podLevel[resource];
   if (withOverhead) {
     for (const [resource, amount] of Object.entries(amountsOf(spec?.overhead))) {
       if (field === "requests" || total[resource] !== undefined) total[resource] = (total[resource] ?? 0) + amount;
@@ -74,5 +77,10 @@ export const allContainers = (spec: Props): Props[] => [...initContainersOf(spec
 
 /** The extended resources (not cpu, memory, ephemeral-storage, hugepages) a container asks for. */
 export function isExtendedResource(name: string): boolean {
-  return !["cpu", "memory", "ephemeral-storage", "storage"].includes(name) && !name.startsWith("hugepages-") && !name.startsWith("kubernetes.io/") && name.includes("/");
+  return (
+    !["cpu", "memory", "ephemeral-storage", "storage"].includes(name) &&
+    !name.startsWith("hugepages-") &&
+    !name.startsWith("kubernetes.io/") &&
+    name.includes("/")
+  );
 }

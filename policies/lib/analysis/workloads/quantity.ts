@@ -6,8 +6,26 @@
  * `cpu` (and its `requests.`/`limits.` forms), whole units for everything else (bytes, devices),
  * rounded up as Quantity.MilliValue() and Quantity.Value() round.
  */
-const BINARY: Readonly<Record<string, number>> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Readonly<Record<string, number>> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Readonly<Record<string, number>> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 const PATTERN = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 /** The quantity as a number of base units (cores, bytes, devices); undefined when it does not parse. */
@@ -23,7 +41,8 @@ export function parseQuantity(value: unknown): number | undefined {
 }
 
 /** Whether a resource is counted in millicores (CPU) rather than whole units. */
-export const isMilliResource = (name: string): boolean => name === "cpu" || name === "requests.cpu" || name === "limits.cpu";
+export const isMilliResource = (name: string): boolean =>
+  name === "cpu" || name === "requests.cpu" || name === "limits.cpu";
 
 /** The quantity in the unit its resource is compared in (see above); undefined when it does not parse. */
 export function amountOf(name: string, value: unknown): number | undefined {
@@ -37,7 +56,11 @@ export function amountOf(name: string, value: unknown): number | undefined {
 export function formatAmount(name: string, amount: number): string {
   if (isMilliResource(name)) return amount % 1000 === 0 ? String(amount / 1000) : `${amount}m`;
   if (isByteResource(name)) {
-    for (const [suffix, size] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20]] as const) {
+    for (const [suffix, size] of [
+      ["Ti", 2 ** 40],
+      ["Gi", 2 ** 30],
+      ["Mi", 2 ** 20],
+    ] as const) {
       if (amount >= size && amount % size === 0) return `${amount / size}${suffix}`;
     }
     if (amount >= 2 ** 30) return `${(amount / 2 ** 30).toFixed(2)}Gi`;
@@ -47,7 +70,8 @@ export function formatAmount(name: string, amount: number): string {
   return String(amount);
 }
 
-const isByteResource = (name: string): boolean => /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || /(^|\.)hugepages-/.test(name);
+const isByteResource = (name: string): boolean =>
+  /(^|\.)(memory|ephemeral-storage|storage)$/.test(name) || /(^|\.)hugepages-/.test(name);
 
 /** Resource amounts by resource name. */
 export type Amounts = Record<string, number>;
@@ -75,7 +99,11 @@ export function maxAmounts(into: Amounts, other: Amounts): Amounts {
 
 /** `cpu=1500m, memory=40Gi`, for messages: cpu, memory and storage first, Pods last. */
 export function describeAmounts(amounts: Amounts, names: readonly string[] = Object.keys(amounts)): string {
-  return [...names].filter((n) => amounts[n] !== undefined).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((n) => `${n}=${formatAmount(n, amounts[n])}`).join(", ");
+  return [...names]
+    .filter((n) => amounts[n] !== undefined)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((n) => `${n}=${formatAmount(n, amounts[n])}`)
+    .join(", ");
 }
 
 const ORDER = ["cpu", "memory", "ephemeral-storage"];

@@ -10,12 +10,18 @@ import { allContainers, isExtendedResource } from "../pod-resources";
 export function addExtendedResourceTolerations(pod: PodObject): string[] {
   const resources = new Set<string>();
   for (const container of allContainers(pod.spec)) {
-    for (const name of Object.keys(container.resources?.requests ?? {})) if (isExtendedResource(name)) resources.add(name);
+    for (const name of Object.keys(container.resources?.requests ?? {}))
+      if (isExtendedResource(name)) resources.add(name);
   }
   const added: string[] = [];
   for (const resource of [...resources].sort()) {
     const tolerations: Props[] = (pod.spec.tolerations ??= []);
-    const present = tolerations.some((t) => t?.key === resource && t?.operator === "Exists" && (t?.effect === "NoSchedule" || t?.effect === undefined || t?.effect === ""));
+    const present = tolerations.some(
+      (t) =>
+        t?.key === resource &&
+        t?.operator === "Exists" &&
+        (t?.effect === "NoSchedule" || t?.effect === undefined || t?.effect === ""),
+    );
     if (present) continue;
     tolerations.push({ key: resource, operator: "Exists", effect: "NoSchedule" });
     added.push(resource);

@@ -26,7 +26,20 @@ const FRAMEWORKS: Readonly<Record<string, string>> = {
 };
 
 /** The frameworks Kueue 0.19.2's chart enables by default (charts/kueue/values.yaml, controllerManagerConfigYaml). */
-const CHART_DEFAULT_FRAMEWORKS = ["batch/job", "kubeflow.org/mpijob", "ray.io/rayjob", "ray.io/rayservice", "ray.io/raycluster", "jobset.x-k8s.io/jobset", "workload.codeflare.dev/appwrapper", "trainer.kubeflow.org/trainjob", "pod", "deployment", "statefulset", "leaderworkerset.x-k8s.io/leaderworkerset"];
+const CHART_DEFAULT_FRAMEWORKS = [
+  "batch/job",
+  "kubeflow.org/mpijob",
+  "ray.io/rayjob",
+  "ray.io/rayservice",
+  "ray.io/raycluster",
+  "jobset.x-k8s.io/jobset",
+  "workload.codeflare.dev/appwrapper",
+  "trainer.kubeflow.org/trainjob",
+  "pod",
+  "deployment",
+  "statefulset",
+  "leaderworkerset.x-k8s.io/leaderworkerset",
+];
 
 export interface KueueOutcome {
   /** Whether Kueue holds the workload until it admits it. */
@@ -61,8 +74,17 @@ function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
       }
     }
     const listed = parsed?.integrations?.frameworks;
-    const frameworks = parsed === undefined ? CHART_DEFAULT_FRAMEWORKS : Array.isArray(listed) ? listed.map(String) : [];
-    const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", String(parsed?.namespace ?? "kueue-system")] }] };
+    const frameworks =
+      parsed === undefined ? CHART_DEFAULT_FRAMEWORKS : Array.isArray(listed) ? listed.map(String) : [];
+    const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? {
+      matchExpressions: [
+        {
+          key: "kubernetes.io/metadata.name",
+          operator: "NotIn",
+          values: ["kube-system", String(parsed?.namespace ?? "kueue-system")],
+        },
+      ],
+    };
     config = { frameworks, managedNamespaces };
   }
   configOf.set(index, config);
@@ -79,7 +101,12 @@ const DEFAULT_LOCAL_QUEUE = "default";
  * ApplyDefaultLocalQueueWithManagedJobsNamespaceSelector, called by each integration's webhook;
  * GA, no feature gate, in v0.19). Plain Pods are not defaulted (pkg/controller/jobs/pod/pod_webhook.go).
  */
-function defaultQueue(workload: Workload, index: ClusterIndex, config: KueueConfig, namespaceLabels: Record<string, string>): string | undefined {
+function defaultQueue(
+  workload: Workload,
+  index: ClusterIndex,
+  config: KueueConfig,
+  namespaceLabels: Record<string, string>,
+): string | undefined {
   if (workload.queue || workload.kind === "Pod") return undefined;
   const framework = FRAMEWORKS[workload.kind];
   if (!framework || !config.frameworks.includes(framework)) return undefined;
@@ -100,13 +127,26 @@ function defaultQueue(workload: Workload, index: ClusterIndex, config: KueueConf
  * creation, so they do not count. On admission Kueue adds the flavor's node labels and tolerations
  * to the Pod templates (pkg/podset/podset.go Merge).
  */
-export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLabels: Record<string, string>, limits: readonly StoredLimit[], classes: ReadonlyMap<string, RuntimeClassFacts> = new Map()): KueueOutcome {
-  const outcome = { managed: false, problems: [] as Problem[], notes: [] as string[], flavors: {} as Record<string, string> } as { -readonly [K in keyof KueueOutcome]: KueueOutcome[K] };
+export function admitKueue(
+  workload: Workload,
+  index: ClusterIndex,
+  namespaceLabels: Record<string, string>,
+  limits: readonly StoredLimit[],
+  classes: ReadonlyMap<string, RuntimeClassFacts> = new Map(),
+): KueueOutcome {
+  const outcome = {
+    managed: false,
+    problems: [] as Problem[],
+    notes: [] as string[],
+    flavors: {} as Record<string, string>,
+  } as { -readonly [K in keyof KueueOutcome]: KueueOutcome[K] };
   const config = kueueConfig(index);
   const defaulted = config ? defaultQueue(workload, index, config, namespaceLabels) : undefined;
   if (defaulted) {
     workload.queue = defaulted;
-    outcome.notes.push(`names no LocalQueue: Kueue's webhook sends it to LocalQueue ${defaulted}, which namespace ${workload.namespace} has (pkg/controller/jobframework/defaults.go)`);
+    outcome.notes.push(
+      `names no LocalQueue: Kueue's webhook sends it to LocalQueue ${defaulted}, which namespace ${workload.namespace} has (pkg/controller/jobframework/defaults.go)`,
+    );
   }
   if (!workload.queue) return outcome;
   if (!config) {
@@ -116,39 +156,77 @@ export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLab
   const frameworks = config.frameworks;
   const framework = FRAMEWORKS[workload.kind];
   if (!framework || !frameworks.includes(framework)) {
-    outcome.notes.push(`Kueue does not manage ${workload.kind} (integration ${framework ?? "none"} not enabled): it runs unqueued, outside the team's GPU quota`);
+    outcome.notes.push(
+      `Kueue does not manage ${workload.kind} (integration ${framework ?? "none"} not enabled): it runs unqueued, outside the team's GPU quota`,
+    );
     return outcome;
   }
   outcome.managed = true;
-  const fail = (message: string, fix: string, source: string) => outcome.problems.push({ step: "Kueue", message, fix, source: `${SOURCE} ${source}` });
+  const fail = (message: string, fix: string, source: string) =>
+    outcome.problems.push({ step: "Kueue", message, fix, source: `${SOURCE} ${source}` });
   const localQueue = objectNamed(index, "LocalQueue", workload.queue, workload.namespace);
   if (!localQueue) {
-    fail(`LocalQueue ${workload.queue} doesn't exist in namespace ${workload.namespace}: the workload stays suspended`, `create LocalQueue ${workload.queue} in ${workload.namespace} (components/training/kueue.ts creates team-queue in each team namespace), or name an existing one`, "pkg/controller/core/workload_controller.go");
+    fail(
+      `LocalQueue ${workload.queue} doesn't exist in namespace ${workload.namespace}: the workload stays suspended`,
+      `create LocalQueue ${workload.queue} in ${workload.namespace} (components/training/kueue.ts creates team-queue in each team namespace), or name an existing one`,
+      "pkg/controller/core/workload_controller.go",
+    );
     return outcome;
   }
   const cqName = String(localQueue.props.spec?.clusterQueue ?? "");
   const cq = objectNamed(index, "ClusterQueue", cqName);
   outcome.clusterQueue = cqName;
   if (!cq) {
-    fail(`ClusterQueue ${cqName} doesn't exist (LocalQueue ${workload.namespace}/${workload.queue} points to it)`, `create ClusterQueue ${cqName}, or point the LocalQueue to an existing one`, "pkg/controller/core/workload_controller.go");
+    fail(
+      `ClusterQueue ${cqName} doesn't exist (LocalQueue ${workload.namespace}/${workload.queue} points to it)`,
+      `create ClusterQueue ${cqName}, or point the LocalQueue to an existing one`,
+      "pkg/controller/core/workload_controller.go",
+    );
     return outcome;
   }
   const cqSpec = cq.props.spec ?? {};
   for (const check of admissionCheckNames(cqSpec)) {
-    if (!objectNamed(index, "AdmissionCheck", check)) fail(`ClusterQueue ${cqName} is inactive: AdmissionCheck ${check} doesn't exist`, `create AdmissionCheck ${check}, or remove it from the ClusterQueue`, "pkg/cache (ClusterQueue status), pkg/scheduler/scheduler.go");
+    if (!objectNamed(index, "AdmissionCheck", check))
+      fail(
+        `ClusterQueue ${cqName} is inactive: AdmissionCheck ${check} doesn't exist`,
+        `create AdmissionCheck ${check}, or remove it from the ClusterQueue`,
+        "pkg/cache (ClusterQueue status), pkg/scheduler/scheduler.go",
+      );
   }
   if (!cqSpec.namespaceSelector || !matchesSelector(cqSpec.namespaceSelector, namespaceLabels)) {
-    fail(`workload namespace doesn't match ClusterQueue selector (${workload.namespace} is not selected by ClusterQueue ${cqName})`, `label namespace ${workload.namespace} to match ClusterQueue ${cqName}'s namespaceSelector, or widen the selector (a missing selector selects no namespace)`, "pkg/workload/resources.go (ValidateAdmissibility, ErrNamespaceMismatch)");
+    fail(
+      `workload namespace doesn't match ClusterQueue selector (${workload.namespace} is not selected by ClusterQueue ${cqName})`,
+      `label namespace ${workload.namespace} to match ClusterQueue ${cqName}'s namespaceSelector, or widen the selector (a missing selector selects no namespace)`,
+      "pkg/workload/resources.go (ValidateAdmissibility, ErrNamespaceMismatch)",
+    );
   }
   if (workload.queuePriorityClass && !objectNamed(index, "WorkloadPriorityClass", workload.queuePriorityClass)) {
-    fail(`workloadpriorityclass.kueue.x-k8s.io "${workload.queuePriorityClass}" not found: Kueue creates no Workload for it`, `create WorkloadPriorityClass ${workload.queuePriorityClass}, or use one of ${objectsOf(index, "WorkloadPriorityClass").map((w) => w.objectName).join(", ") || "none declared"}`, "pkg/util/priority/priority.go (GetPriorityFromWorkloadPriorityClass)");
+    fail(
+      `workloadpriorityclass.kueue.x-k8s.io "${workload.queuePriorityClass}" not found: Kueue creates no Workload for it`,
+      `create WorkloadPriorityClass ${workload.queuePriorityClass}, or use one of ${
+        objectsOf(index, "WorkloadPriorityClass")
+          .map((w) => w.objectName)
+          .join(", ") || "none declared"
+      }`,
+      "pkg/util/priority/priority.go (GetPriorityFromWorkloadPriorityClass)",
+    );
   }
   const podSets = workload.groups.map((group, i) => {
     const spec = adjustedSpec(group.pod.spec, limits, classes);
     const path = `spec.podSets[${i}].template.spec`;
-    for (const e of requestsAboveLimits(spec, path)) fail(`resources validation failed: ${e}`, `give every container of pod set ${group.name} limits at least its requests (a LimitRange default limit counts)`, "pkg/workload/resources.go (ValidateResources)");
+    for (const e of requestsAboveLimits(spec, path))
+      fail(
+        `resources validation failed: ${e}`,
+        `give every container of pod set ${group.name} limits at least its requests (a LimitRange default limit counts)`,
+        "pkg/workload/resources.go (ValidateResources)",
+      );
     if (!outcome.problems.length) {
-      for (const e of limitRangeErrors(spec, limits, path)) fail(`resources didn't satisfy LimitRange constraints: ${e}`, `bring the requests of pod set ${group.name} within the namespace's LimitRanges (${[...new Set(limits.map((l) => l.limitRange))].join(", ")})`, "pkg/workload/resources.go (ValidateLimitRange), pkg/util/limitrange/limitrange.go (Summarize, ValidatePodSpec)");
+      for (const e of limitRangeErrors(spec, limits, path))
+        fail(
+          `resources didn't satisfy LimitRange constraints: ${e}`,
+          `bring the requests of pod set ${group.name} within the namespace's LimitRanges (${[...new Set(limits.map((l) => l.limitRange))].join(", ")})`,
+          "pkg/workload/resources.go (ValidateLimitRange), pkg/util/limitrange/limitrange.go (Summarize, ValidatePodSpec)",
+        );
     }
     return { group, requests: podAmounts(spec, "requests"), count: group.count };
   });
@@ -159,13 +237,17 @@ export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLab
   }
   assignFlavors(cqName, cqSpec, index, podSets, outcome, fail);
   if (outcome.problems.length) return outcome;
-  const provisioning = admissionCheckNames(cqSpec).some((name) => objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request");
+  const provisioning = admissionCheckNames(cqSpec).some(
+    (name) =>
+      objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
+  );
   for (const { group } of podSets) {
     const flavor = objectNamed(index, "ResourceFlavor", outcome.flavors[group.name]);
     const flavorSpec = flavor?.props.spec ?? {};
     group.pod.spec.nodeSelector = { ...(group.pod.spec.nodeSelector ?? {}), ...(flavorSpec.nodeLabels ?? {}) };
     const tolerations: Props[] = group.pod.spec.tolerations ?? [];
-    for (const t of (flavorSpec.tolerations ?? []) as Props[]) if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push(structuredClone(t));
+    for (const t of (flavorSpec.tolerations ?? []) as Props[])
+      if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push(structuredClone(t));
     if (tolerations.length) group.pod.spec.tolerations = tolerations;
     if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
     group.injected.push(`flavor ${outcome.flavors[group.name]} node labels and tolerations (Kueue)`);
@@ -174,7 +256,10 @@ export function admitKueue(workload: Workload, index: ClusterIndex, namespaceLab
 }
 
 function admissionCheckNames(spec: Props): string[] {
-  return [...((spec.admissionChecks ?? []) as string[]), ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name))];
+  return [
+    ...((spec.admissionChecks ?? []) as string[]),
+    ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name)),
+  ];
 }
 
 /**
@@ -183,7 +268,11 @@ function admissionCheckNames(spec: Props): string[] {
  * (handlePodLimitRange), then limits for missing requests, Pod-level included
  * (UseLimitsAsMissingRequestsInPod).
  */
-function adjustedSpec(spec: Props, limits: readonly StoredLimit[], classes: ReadonlyMap<string, RuntimeClassFacts>): Props {
+function adjustedSpec(
+  spec: Props,
+  limits: readonly StoredLimit[],
+  classes: ReadonlyMap<string, RuntimeClassFacts>,
+): Props {
   const copy = structuredClone(spec);
   const overhead = copy.runtimeClassName ? classes.get(String(copy.runtimeClassName))?.overhead : undefined;
   if (overhead) copy.overhead = { ...overhead };
@@ -196,19 +285,31 @@ function adjustedSpec(spec: Props, limits: readonly StoredLimit[], classes: Read
     }
     container.resources.requests = { ...(container.resources.limits ?? {}), ...(container.resources.requests ?? {}) };
   }
-  if (copy.resources) copy.resources = { ...copy.resources, requests: { ...(copy.resources.limits ?? {}), ...(copy.resources.requests ?? {}) } };
+  if (copy.resources)
+    copy.resources = {
+      ...copy.resources,
+      requests: { ...(copy.resources.limits ?? {}), ...(copy.resources.requests ?? {}) },
+    };
   return copy;
 }
 
 /** Containers whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
 function requestsAboveLimits(spec: Props, path: string): string[] {
   const errors: string[] = [];
-  for (const [field, list] of [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []]] as const) {
+  for (const [field, list] of [
+    ["initContainers", spec.initContainers ?? []],
+    ["containers", spec.containers ?? []],
+  ] as const) {
     (list as Props[]).forEach((c, i) => {
       const requests = amountsOf(c?.resources?.requests);
       const limits = amountsOf(c?.resources?.limits);
-      const over = Object.keys(requests).filter((r) => limits[r] !== undefined && requests[r] > limits[r]).sort();
-      if (over.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c?.name})`);
+      const over = Object.keys(requests)
+        .filter((r) => limits[r] !== undefined && requests[r] > limits[r])
+        .sort();
+      if (over.length)
+        errors.push(
+          `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c?.name})`,
+        );
     });
   }
   return errors;
@@ -233,11 +334,17 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
     }
     return { max, min };
   };
-  const greater = (a: Amounts, b: Amounts) => Object.keys(a).filter((r) => b[r] !== undefined && a[r] > b[r]).sort();
+  const greater = (a: Amounts, b: Amounts) =>
+    Object.keys(a)
+      .filter((r) => b[r] !== undefined && a[r] > b[r])
+      .sort();
   const errors: string[] = [];
   const container = summary("Container");
   if (container) {
-    for (const [field, list] of [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []]] as const) {
+    for (const [field, list] of [
+      ["initContainers", spec.initContainers ?? []],
+      ["containers", spec.containers ?? []],
+    ] as const) {
       (list as Props[]).forEach((c, i) => {
         const requests = amountsOf(c?.resources?.requests);
         const limitsOf = amountsOf(c?.resources?.limits);
@@ -248,9 +355,15 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
           cMin[r] = Math.min(cMin[r] ?? v, v);
         }
         const above = greater(cMax, container.max);
-        if (above.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c?.name})`);
+        if (above.length)
+          errors.push(
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c?.name})`,
+          );
         const below = greater(container.min, cMin);
-        if (below.length) errors.push(`${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c?.name})`);
+        if (below.length)
+          errors.push(
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c?.name})`,
+          );
       });
     }
   }
@@ -258,9 +371,11 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
   if (pod) {
     const total = podAmounts(spec, "requests");
     const above = greater(total, pod.max);
-    if (above.length) errors.push(`${path}: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max`);
+    if (above.length)
+      errors.push(`${path}: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max`);
     const below = greater(pod.min, total);
-    if (below.length) errors.push(`${path}: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min`);
+    if (below.length)
+      errors.push(`${path}: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min`);
   }
   return errors;
 }
@@ -271,14 +386,27 @@ interface PodSetRequest {
   count: number;
 }
 
-function assignFlavors(cqName: string, cqSpec: Props, index: ClusterIndex, podSets: PodSetRequest[], outcome: { flavors: Record<string, string> }, fail: (message: string, fix: string, source: string) => void): void {
+function assignFlavors(
+  cqName: string,
+  cqSpec: Props,
+  index: ClusterIndex,
+  podSets: PodSetRequest[],
+  outcome: { flavors: Record<string, string> },
+  fail: (message: string, fix: string, source: string) => void,
+): void {
   const groups: Props[] = cqSpec.resourceGroups ?? [];
   const assumed = new Map<string, number>();
   for (const podSet of podSets) {
-    const requested = Object.entries(podSet.requests).filter(([, amount]) => amount > 0).map(([name]) => name);
+    const requested = Object.entries(podSet.requests)
+      .filter(([, amount]) => amount > 0)
+      .map(([name]) => name);
     const uncovered = requested.filter((r) => !groups.some((g) => (g.coveredResources ?? []).includes(r)));
     if (uncovered.length) {
-      fail(`couldn't assign flavors to pod set ${podSet.group.name}: resource ${uncovered[0]} unavailable in ClusterQueue`, `add ${uncovered.join(", ")} to a resource group of ClusterQueue ${cqName}, or stop requesting it`, "pkg/scheduler/flavorassigner/flavorassigner.go (findFlavorForPodSets)");
+      fail(
+        `couldn't assign flavors to pod set ${podSet.group.name}: resource ${uncovered[0]} unavailable in ClusterQueue`,
+        `add ${uncovered.join(", ")} to a resource group of ClusterQueue ${cqName}, or stop requesting it`,
+        "pkg/scheduler/flavorassigner/flavorassigner.go (findFlavorForPodSets)",
+      );
       continue;
     }
     for (const group of groups.filter((g) => requested.some((r) => (g.coveredResources ?? []).includes(r)))) {
@@ -288,28 +416,47 @@ function assignFlavors(cqName: string, cqSpec: Props, index: ClusterIndex, podSe
       for (const flavorRef of (group.flavors ?? []) as Props[]) {
         const name = String(flavorRef.name);
         const flavor = objectNamed(index, "ResourceFlavor", name);
-        if (!flavor) { reasons.push(`flavor ${name} not found`); continue; }
+        if (!flavor) {
+          reasons.push(`flavor ${name} not found`);
+          continue;
+        }
         const spec = flavor.props.spec ?? {};
-        const taint = untoleratedTaint(spec.nodeTaints ?? [], [...(podSet.group.pod.spec.tolerations ?? []), ...(spec.tolerations ?? [])]);
-        if (taint) { reasons.push(`untolerated taint ${taint} in flavor ${name}`); continue; }
-        if (!flavorMatches(podSet.group.pod.spec, spec.nodeLabels ?? {})) { reasons.push(`flavor ${name} doesn't match node affinity`); continue; }
+        const taint = untoleratedTaint(spec.nodeTaints ?? [], [
+          ...(podSet.group.pod.spec.tolerations ?? []),
+          ...(spec.tolerations ?? []),
+        ]);
+        if (taint) {
+          reasons.push(`untolerated taint ${taint} in flavor ${name}`);
+          continue;
+        }
+        if (!flavorMatches(podSet.group.pod.spec, spec.nodeLabels ?? {})) {
+          reasons.push(`flavor ${name} doesn't match node affinity`);
+          continue;
+        }
         const short = resources.find((r) => {
           const need = (assumed.get(`${name}/${r}`) ?? 0) + podSet.requests[r] * podSet.count;
           return need > maxCapacity(cqName, cqSpec, name, r, index);
         });
         if (short) {
           const capacity = maxCapacity(cqName, cqSpec, name, short, index);
-          reasons.push(`insufficient quota for ${short} in flavor ${name}, previously considered podsets requests (${formatAmount(short, assumed.get(`${name}/${short}`) ?? 0)}) + current podset request (${formatAmount(short, podSet.requests[short] * podSet.count)}) > maximum capacity (${formatAmount(short, capacity)})`);
+          reasons.push(
+            `insufficient quota for ${short} in flavor ${name}, previously considered podsets requests (${formatAmount(short, assumed.get(`${name}/${short}`) ?? 0)}) + current podset request (${formatAmount(short, podSet.requests[short] * podSet.count)}) > maximum capacity (${formatAmount(short, capacity)})`,
+          );
           continue;
         }
         chosen = name;
         break;
       }
       if (!chosen) {
-        fail(`couldn't assign flavors to pod set ${podSet.group.name}: ${reasons.sort().join(", ")}`, `give ClusterQueue ${cqName} a flavor for ${resources.join(", ")} whose node labels the Pods select and whose nominal quota holds the whole workload (${podSet.count} Pods), or shrink the job`, "pkg/scheduler/flavorassigner/flavorassigner.go (checkFlavorForPodSets, fitsResourceQuota)");
+        fail(
+          `couldn't assign flavors to pod set ${podSet.group.name}: ${reasons.sort().join(", ")}`,
+          `give ClusterQueue ${cqName} a flavor for ${resources.join(", ")} whose node labels the Pods select and whose nominal quota holds the whole workload (${podSet.count} Pods), or shrink the job`,
+          "pkg/scheduler/flavorassigner/flavorassigner.go (checkFlavorForPodSets, fitsResourceQuota)",
+        );
         continue;
       }
-      for (const r of resources) assumed.set(`${chosen}/${r}`, (assumed.get(`${chosen}/${r}`) ?? 0) + podSet.requests[r] * podSet.count);
+      for (const r of resources)
+        assumed.set(`${chosen}/${r}`, (assumed.get(`${chosen}/${r}`) ?? 0) + podSet.requests[r] * podSet.count);
       outcome.flavors[podSet.group.name] = chosen;
     }
   }
@@ -320,7 +467,8 @@ function flavorMatches(spec: Props, nodeLabels: Record<string, string>): boolean
   const keys = new Set(Object.keys(nodeLabels));
   const selector = Object.fromEntries(Object.entries(spec.nodeSelector ?? {}).filter(([k]) => keys.has(k)));
   if (Object.entries(selector).some(([k, v]) => nodeLabels[k] !== v)) return false;
-  const terms: Props[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms: Props[] =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   const filtered: Props[] = [];
   for (const term of terms) {
     const expressions = ((term.matchExpressions ?? []) as Props[]).filter((e) => keys.has(e.key));
@@ -332,7 +480,11 @@ function flavorMatches(spec: Props, nodeLabels: Record<string, string>): boolean
 
 /** Nominal quota plus what the cohort can lend (other ClusterQueues' unborrowed quota, within borrowingLimit). */
 function maxCapacity(cqName: string, cqSpec: Props, flavor: string, resource: string, index: ClusterIndex): number {
-  const quotaOf = (spec: Props): Props | undefined => ((spec.resourceGroups ?? []) as Props[]).flatMap((g) => (g.flavors ?? []) as Props[]).find((f) => f.name === flavor)?.resources?.find((r: Props) => r.name === resource);
+  const quotaOf = (spec: Props): Props | undefined =>
+    ((spec.resourceGroups ?? []) as Props[])
+      .flatMap((g) => (g.flavors ?? []) as Props[])
+      .find((f) => f.name === flavor)
+      ?.resources?.find((r: Props) => r.name === resource);
   const own = quotaOf(cqSpec);
   const nominal = amountOf(resource, own?.nominalQuota) ?? 0;
   const cohort = cqSpec.cohortName ?? cqSpec.cohort;

@@ -79,13 +79,24 @@ export function applyLimitRangeDefaults(pod: PodObject, limits: readonly StoredL
     if (item.type !== "Container") continue;
     for (const container of allContainers(pod.spec)) {
       container.resources ??= {};
-      for (const [field, defaults] of [["limit", item.default], ["request", item.defaultRequest]] as const) {
+      for (const [field, defaults] of [
+        ["limit", item.default],
+        ["request", item.defaultRequest],
+      ] as const) {
         const key = field === "limit" ? "limits" : "requests";
         container.resources[key] ??= {};
         for (const [resource, value] of Object.entries(defaults)) {
           if (resource in container.resources[key]) continue;
           container.resources[key][resource] = value;
-          applied.push({ container: container.name, field, resource, value, limitRange: item.limitRange, derivedFrom: item.derived[`${field}:${resource}`] === "default" ? undefined : item.derived[`${field}:${resource}`] });
+          applied.push({
+            container: container.name,
+            field,
+            resource,
+            value,
+            limitRange: item.limitRange,
+            derivedFrom:
+              item.derived[`${field}:${resource}`] === "default" ? undefined : item.derived[`${field}:${resource}`],
+          });
         }
       }
     }
@@ -108,33 +119,90 @@ export function validateLimitRanges(pod: PodObject, limits: readonly StoredLimit
         check(item, "Container", requests, limitsOf, `container ${container.name}`, errors);
       }
     } else if (item.type === "Pod") {
-      check(item, "Pod", podAmounts(pod.spec, "requests", false), podAmounts(pod.spec, "limits", false), "the Pod's containers", errors);
+      check(
+        item,
+        "Pod",
+        podAmounts(pod.spec, "requests", false),
+        podAmounts(pod.spec, "limits", false),
+        "the Pod's containers",
+        errors,
+      );
     }
   }
-  return errors.map((e) => ({ pod: groupName, step: "LimitRanger", message: e.message, fix: e.fix, source: `${LIMITRANGER}; LimitRange ${e.limitRange}` }));
+  return errors.map((e) => ({
+    pod: groupName,
+    step: "LimitRanger",
+    message: e.message,
+    fix: e.fix,
+    source: `${LIMITRANGER}; LimitRange ${e.limitRange}`,
+  }));
 }
 
-function check(item: StoredLimit, type: string, requests: Amounts, limits: Amounts, what: string, errors: Array<{ message: string; fix: string; limitRange: string }>): void {
-  const push = (message: string, fix: string) => errors.push({ message: `${message} (${what})`, fix, limitRange: item.limitRange });
+function check(
+  item: StoredLimit,
+  type: string,
+  requests: Amounts,
+  limits: Amounts,
+  what: string,
+  errors: Array<{ message: string; fix: string; limitRange: string }>,
+): void {
+  const push = (message: string, fix: string) =>
+    errors.push({ message: `${message} (${what})`, fix, limitRange: item.limitRange });
   for (const [resource, value] of Object.entries(item.min)) {
     const min = amountOf(resource, value) ?? 0;
-    if (requests[resource] === undefined) push(`minimum ${resource} usage per ${type} is ${value}.  No request is specified`, `request at least ${value} of ${resource} in ${what}, or give LimitRange ${item.limitRange} a defaultRequest for it`);
-    else if (requests[resource] < min) push(`minimum ${resource} usage per ${type} is ${value}, but request is ${formatAmount(resource, requests[resource])}`, `request at least ${value} of ${resource} in ${what}, or lower the LimitRange's min`);
-    else if (limits[resource] !== undefined && limits[resource] < min) push(`minimum ${resource} usage per ${type} is ${value}, but limit is ${formatAmount(resource, limits[resource])}`, `set the ${resource} limit to at least ${value} in ${what}`);
+    if (requests[resource] === undefined)
+      push(
+        `minimum ${resource} usage per ${type} is ${value}.  No request is specified`,
+        `request at least ${value} of ${resource} in ${what}, or give LimitRange ${item.limitRange} a defaultRequest for it`,
+      );
+    else if (requests[resource] < min)
+      push(
+        `minimum ${resource} usage per ${type} is ${value}, but request is ${formatAmount(resource, requests[resource])}`,
+        `request at least ${value} of ${resource} in ${what}, or lower the LimitRange's min`,
+      );
+    else if (limits[resource] !== undefined && limits[resource] < min)
+      push(
+        `minimum ${resource} usage per ${type} is ${value}, but limit is ${formatAmount(resource, limits[resource])}`,
+        `set the ${resource} limit to at least ${value} in ${what}`,
+      );
   }
   for (const [resource, value] of Object.entries(item.max)) {
     const max = amountOf(resource, value) ?? 0;
-    if (limits[resource] === undefined) push(`maximum ${resource} usage per ${type} is ${value}.  No limit is specified`, `set a ${resource} limit in every container, or remove the max from LimitRange ${item.limitRange}`);
-    else if (limits[resource] > max) push(`maximum ${resource} usage per ${type} is ${value}, but limit is ${formatAmount(resource, limits[resource])}`, `lower the ${resource} limit to at most ${value} in ${what}, or raise the max of LimitRange ${item.limitRange}`);
-    else if (requests[resource] !== undefined && requests[resource] > max) push(`maximum ${resource} usage per ${type} is ${value}, but request is ${formatAmount(resource, requests[resource])}`, `lower the ${resource} request to at most ${value} in ${what}`);
+    if (limits[resource] === undefined)
+      push(
+        `maximum ${resource} usage per ${type} is ${value}.  No limit is specified`,
+        `set a ${resource} limit in every container, or remove the max from LimitRange ${item.limitRange}`,
+      );
+    else if (limits[resource] > max)
+      push(
+        `maximum ${resource} usage per ${type} is ${value}, but limit is ${formatAmount(resource, limits[resource])}`,
+        `lower the ${resource} limit to at most ${value} in ${what}, or raise the max of LimitRange ${item.limitRange}`,
+      );
+    else if (requests[resource] !== undefined && requests[resource] > max)
+      push(
+        `maximum ${resource} usage per ${type} is ${value}, but request is ${formatAmount(resource, requests[resource])}`,
+        `lower the ${resource} request to at most ${value} in ${what}`,
+      );
   }
   for (const [resource, value] of Object.entries(item.maxLimitRequestRatio)) {
     const ratio = parseQuantity(value) ?? 0;
     const request = requests[resource];
     const limit = limits[resource];
-    if (!request) push(`${resource} max limit to request ratio per ${type} is ${value}, but no request is specified or request is 0`, `request ${resource} in ${what}`);
-    else if (!limit) push(`${resource} max limit to request ratio per ${type} is ${value}, but no limit is specified or limit is 0`, `set a ${resource} limit in ${what}`);
-    else if (limit / request > ratio + 1e-9) push(`${resource} max limit to request ratio per ${type} is ${value}, but provided ratio is ${(limit / request).toFixed(6)}`, `bring the ${resource} limit within ${value}× the request in ${what}`);
+    if (!request)
+      push(
+        `${resource} max limit to request ratio per ${type} is ${value}, but no request is specified or request is 0`,
+        `request ${resource} in ${what}`,
+      );
+    else if (!limit)
+      push(
+        `${resource} max limit to request ratio per ${type} is ${value}, but no limit is specified or limit is 0`,
+        `set a ${resource} limit in ${what}`,
+      );
+    else if (limit / request > ratio + 1e-9)
+      push(
+        `${resource} max limit to request ratio per ${type} is ${value}, but provided ratio is ${(limit / request).toFixed(6)}`,
+        `bring the ${resource} limit within ${value}× the request in ${what}`,
+      );
   }
 }
 

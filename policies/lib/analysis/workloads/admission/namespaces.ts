@@ -21,21 +21,48 @@ export interface NamespaceFacts {
 export function namespaceFacts(index: ClusterIndex): Map<string, NamespaceFacts> {
   const namespaces = new Map<string, NamespaceFacts>();
   const get = (name: string): NamespaceFacts => {
-    if (!namespaces.has(name)) namespaces.set(name, { name, declared: false, labels: { "kubernetes.io/metadata.name": name }, limitRanges: [], quotas: [] });
+    if (!namespaces.has(name))
+      namespaces.set(name, {
+        name,
+        declared: false,
+        labels: { "kubernetes.io/metadata.name": name },
+        limitRanges: [],
+        quotas: [],
+      });
     return namespaces.get(name)!;
   };
   for (const ns of objectsOf(index, "Namespace")) {
     const name = ns.objectName!;
-    namespaces.set(name, { ...get(name), declared: true, urn: ns.urn, labels: { ...(ns.props.metadata?.labels ?? {}), "kubernetes.io/metadata.name": name } });
+    namespaces.set(name, {
+      ...get(name),
+      declared: true,
+      urn: ns.urn,
+      labels: { ...(ns.props.metadata?.labels ?? {}), "kubernetes.io/metadata.name": name },
+    });
   }
   for (const ns of kustomizedNamespaces(index)) {
-    if (!namespaces.get(ns.name)?.declared) namespaces.set(ns.name, { ...get(ns.name), declared: true, labels: { ...ns.labels, "kubernetes.io/metadata.name": ns.name } });
+    if (!namespaces.get(ns.name)?.declared)
+      namespaces.set(ns.name, {
+        ...get(ns.name),
+        declared: true,
+        labels: { ...ns.labels, "kubernetes.io/metadata.name": ns.name },
+      });
   }
-  for (const lr of objectsOf(index, "LimitRange")) get(lr.namespace ?? "default").limitRanges.push({ name: lr.objectName!, spec: lr.props.spec ?? {} });
-  for (const quota of objectsOf(index, "ResourceQuota")) get(quota.namespace ?? "default").quotas.push({ name: quota.objectName!, spec: quota.props.spec ?? {} });
+  for (const lr of objectsOf(index, "LimitRange"))
+    get(lr.namespace ?? "default").limitRanges.push({ name: lr.objectName!, spec: lr.props.spec ?? {} });
+  for (const quota of objectsOf(index, "ResourceQuota"))
+    get(quota.namespace ?? "default").quotas.push({ name: quota.objectName!, spec: quota.props.spec ?? {} });
   return namespaces;
 }
 
 export function namespaceOf(namespaces: Map<string, NamespaceFacts>, name: string): NamespaceFacts {
-  return namespaces.get(name) ?? { name, declared: false, labels: { "kubernetes.io/metadata.name": name }, limitRanges: [], quotas: [] };
+  return (
+    namespaces.get(name) ?? {
+      name,
+      declared: false,
+      labels: { "kubernetes.io/metadata.name": name },
+      limitRanges: [],
+      quotas: [],
+    }
+  );
 }

@@ -1,11 +1,12 @@
 import { GKE_DEFAULT_STORAGE_CLASS } from "../../../../../components/catalog/gke-nodes";
-import { type ClusterIndex, type PlanObject, objectsOf } from "../cluster";
+import { type ClusterIndex, objectsOf, type PlanObject } from "../cluster";
 import type { Problem, Props } from "../model";
 import { type Amounts, addAmounts, amountOf, describeAmounts } from "../quantity";
 import type { NamespaceFacts } from "./namespaces";
 import type { QuotaUsage } from "./resource-quota";
 
-const SOURCE = "kubernetes plugin/pkg/admission/resourcequota/controller.go; pkg/quota/v1/evaluator/core/services.go, persistent_volume_claims.go; pkg/quota/v1/generic (count/<resource>.<group>); pkg/controller/statefulset (claims per replica)";
+const SOURCE =
+  "kubernetes plugin/pkg/admission/resourcequota/controller.go; pkg/quota/v1/evaluator/core/services.go, persistent_volume_claims.go; pkg/quota/v1/generic (count/<resource>.<group>); pkg/controller/statefulset (claims per replica)";
 
 /** The resource (plural, group) ResourceQuota counts an object of this kind as, for `count/<resource>[.<group>]`. */
 const RESOURCES: Readonly<Record<string, string>> = {
@@ -58,7 +59,9 @@ function claimUsage(spec: Props, defaultClass: string): Amounts {
 
 /** The cluster's default StorageClass: one the plan declares as default, else GKE's (components/catalog/gke-nodes.ts). */
 export function defaultStorageClass(index: ClusterIndex): string {
-  const declared = objectsOf(index, "StorageClass").find((sc) => String(sc.props.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"]) === "true");
+  const declared = objectsOf(index, "StorageClass").find(
+    (sc) => String(sc.props.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"]) === "true",
+  );
   return declared?.objectName ?? GKE_DEFAULT_STORAGE_CLASS;
 }
 
@@ -70,7 +73,12 @@ export function defaultStorageClass(index: ClusterIndex): string {
  * its controller creates it: a replica whose claim exceeds the quota stays Pending.
  * Quotas whose scopes select Pods only (BestEffort, PriorityClass...) do not count these.
  */
-export function admitObject(object: PlanObject, namespace: NamespaceFacts, usage: QuotaUsage, defaultClass = GKE_DEFAULT_STORAGE_CLASS): Problem[] {
+export function admitObject(
+  object: PlanObject,
+  namespace: NamespaceFacts,
+  usage: QuotaUsage,
+  defaultClass = GKE_DEFAULT_STORAGE_CLASS,
+): Problem[] {
   const perObject = objectQuotaUsage(object, defaultClass);
   if (!perObject) return [];
   const problems = count(object, perObject, 1, namespace, usage, "");
@@ -79,13 +87,30 @@ export function admitObject(object: PlanObject, namespace: NamespaceFacts, usage
     const templates: Props[] = object.props.spec?.volumeClaimTemplates ?? [];
     const perReplica: Amounts = {};
     for (const template of templates) addAmounts(perReplica, claimUsage(template?.spec ?? {}, defaultClass));
-    if (templates.length && replicas > 0) problems.push(...count(object, perReplica, replicas, namespace, usage, ` for the PersistentVolumeClaims of its volumeClaimTemplates (${templates.map((t) => t?.metadata?.name).join(", ")}), one set per replica`));
+    if (templates.length && replicas > 0)
+      problems.push(
+        ...count(
+          object,
+          perReplica,
+          replicas,
+          namespace,
+          usage,
+          ` for the PersistentVolumeClaims of its volumeClaimTemplates (${templates.map((t) => t?.metadata?.name).join(", ")}), one set per replica`,
+        ),
+      );
   }
   return problems;
 }
 
 /** `times` copies of one usage against the namespace's unscoped quotas; as many copies as fit are counted. */
-function count(object: PlanObject, per: Amounts, times: number, namespace: NamespaceFacts, usage: QuotaUsage, what: string): Problem[] {
+function count(
+  object: PlanObject,
+  per: Amounts,
+  times: number,
+  namespace: NamespaceFacts,
+  usage: QuotaUsage,
+  what: string,
+): Problem[] {
   const problems: Problem[] = [];
   for (const quota of namespace.quotas) {
     if ((quota.spec.scopes ?? []).length || (quota.spec.scopeSelector?.matchExpressions ?? []).length) continue;
@@ -97,7 +122,8 @@ function count(object: PlanObject, per: Amounts, times: number, namespace: Names
     const key = `${namespace.name}/${quota.name}`;
     const used = usage.get(key) ?? {};
     let fits = times;
-    for (const name of Object.keys(hard)) if (per[name] > 0) fits = Math.min(fits, Math.max(0, Math.floor((hard[name] - (used[name] ?? 0)) / per[name])));
+    for (const name of Object.keys(hard))
+      if (per[name] > 0) fits = Math.min(fits, Math.max(0, Math.floor((hard[name] - (used[name] ?? 0)) / per[name])));
     if (fits < times) {
       const over = Object.keys(hard).filter((name) => (used[name] ?? 0) + per[name] * times > hard[name]);
       const requested = Object.fromEntries(over.map((n) => [n, per[n] * times]));

@@ -1,5 +1,5 @@
 import type { PodObject, Problem } from "../model";
-import { type Failure, checksAt } from "./pod-security-checks";
+import { checksAt, type Failure } from "./pod-security-checks";
 
 /**
  * Pod Security Admission as the API server runs it: the namespace's
@@ -14,7 +14,8 @@ export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 export const ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
 const MODES = ["enforce", "audit", "warn"] as const;
 const SOURCE = "kubernetes/pod-security-admission policy/check_*.go, policy/registry.go (versioned checks)";
-const LABELS_SOURCE = "kubernetes/pod-security-admission api/helpers.go (ParseLevel, ParseVersion, PolicyToEvaluate), admission/admission.go (ValidateNamespace: valid labels required on create)";
+const LABELS_SOURCE =
+  "kubernetes/pod-security-admission api/helpers.go (ParseLevel, ParseVersion, PolicyToEvaluate), admission/admission.go (ValidateNamespace: valid labels required on create)";
 
 type Level = "privileged" | "baseline" | "restricted";
 const LEVELS: readonly string[] = ["privileged", "baseline", "restricted"];
@@ -27,8 +28,12 @@ export function podSecurityLabelErrors(labels: Record<string, string>): string[]
   for (const mode of MODES) {
     const levelKey = `pod-security.kubernetes.io/${mode}`;
     const versionKey = `${levelKey}-version`;
-    if (levelKey in labels && !LEVELS.includes(labels[levelKey])) errors.push(`metadata.labels[${levelKey}]: Invalid value: "${labels[levelKey]}": must be one of privileged, baseline, restricted`);
-    if (versionKey in labels && labels[versionKey] !== "latest" && !VERSION.test(labels[versionKey])) errors.push(`metadata.labels[${versionKey}]: Invalid value: "${labels[versionKey]}": must be "latest" or "v1.x"`);
+    if (levelKey in labels && !LEVELS.includes(labels[levelKey]))
+      errors.push(
+        `metadata.labels[${levelKey}]: Invalid value: "${labels[levelKey]}": must be one of privileged, baseline, restricted`,
+      );
+    if (versionKey in labels && labels[versionKey] !== "latest" && !VERSION.test(labels[versionKey]))
+      errors.push(`metadata.labels[${versionKey}]: Invalid value: "${labels[versionKey]}": must be "latest" or "v1.x"`);
   }
   return errors;
 }
@@ -48,10 +53,17 @@ export function policyMinor(version: string, clusterMinor: number): number {
 }
 
 /** Pod Security Admission's verdict on a Pod in a namespace with these labels on a cluster of this minor version; undefined when it admits it. */
-export function admitPodSecurity(pod: PodObject, labels: Record<string, string>, groupName: string, clusterMinor: number): Problem | undefined {
+export function admitPodSecurity(
+  pod: PodObject,
+  labels: Record<string, string>,
+  groupName: string,
+  clusterMinor: number,
+): Problem | undefined {
   const { level, version } = enforcedLevel(labels);
   if (level === "privileged") return undefined;
-  const failures = checksAt(level, policyMinor(version, clusterMinor)).map(({ check }) => check(pod.spec, pod.metadata)).filter((f): f is Failure => !!f);
+  const failures = checksAt(level, policyMinor(version, clusterMinor))
+    .map(({ check }) => check(pod.spec, pod.metadata))
+    .filter((f): f is Failure => !!f);
   if (!failures.length) return undefined;
   return {
     pod: groupName,
@@ -63,7 +75,10 @@ export function admitPodSecurity(pod: PodObject, labels: Record<string, string>,
 }
 
 /** The Namespace itself refused for its Pod Security labels: every workload in it is refused in turn. */
-export function refusedNamespace(name: string, errors: readonly string[]): { message: string; fix: string; source: string } {
+export function refusedNamespace(
+  name: string,
+  errors: readonly string[],
+): { message: string; fix: string; source: string } {
   return {
     message: `Namespace "${name}" is refused: ${errors.join("; ")}`,
     fix: `fix the Pod Security labels of namespace ${name}: levels are privileged, baseline or restricted; versions are latest or v1.<minor>`,

@@ -19,7 +19,11 @@ export function priorityClasses(index: ClusterIndex): { byName: Map<string, numb
  * The Priority admission plugin: a Pod naming a PriorityClass that does not exist is refused; a Pod
  * naming none gets the global default, if one exists.
  */
-export function admitPriority(pod: PodObject, classes: ReturnType<typeof priorityClasses>, groupName: string): Problem | undefined {
+export function admitPriority(
+  pod: PodObject,
+  classes: ReturnType<typeof priorityClasses>,
+  groupName: string,
+): Problem | undefined {
   const name = pod.spec.priorityClassName;
   if (name === undefined || name === "") {
     if (classes.globalDefault) pod.spec.priorityClassName = classes.globalDefault;

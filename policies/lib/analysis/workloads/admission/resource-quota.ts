@@ -6,7 +6,8 @@ import type { NamespaceFacts } from "./namespaces";
 
 const CONTROLLER = "kubernetes plugin/pkg/admission/resourcequota/controller.go";
 const EVALUATOR = "kubernetes pkg/quota/v1/evaluator/core/pods.go";
-const GKE_RULE = "Kubernetes docs \"Resource Quotas: Limit Priority Class consumption by default\"; GKE's API server limits system-node-critical and system-cluster-critical (components/catalog/controller-defaults.ts)";
+const GKE_RULE =
+  'Kubernetes docs "Resource Quotas: Limit Priority Class consumption by default"; GKE\'s API server limits system-node-critical and system-cluster-critical (components/catalog/controller-defaults.ts)';
 
 /** A quota's usage so far, by `namespace/quota`: the workloads admitted before use it up. */
 export type QuotaUsage = Map<string, Amounts>;
@@ -69,11 +70,16 @@ function scopeMatches(requirement: Props, pod: PodObject): boolean {
       const name = spec.priorityClassName;
       const values: string[] = requirement.values ?? [];
       switch (requirement.operator) {
-        case "In": return name !== undefined && values.includes(name);
-        case "NotIn": return name === undefined || !values.includes(name);
-        case "Exists": return !!name;
-        case "DoesNotExist": return !name;
-        default: return false;
+        case "In":
+          return name !== undefined && values.includes(name);
+        case "NotIn":
+          return name === undefined || !values.includes(name);
+        case "Exists":
+          return !!name;
+        case "DoesNotExist":
+          return !name;
+        default:
+          return false;
       }
     }
     case "CrossNamespacePodAffinity":
@@ -85,7 +91,11 @@ function scopeMatches(requirement: Props, pod: PodObject): boolean {
 
 /** QoS BestEffort: no container requests or limits cpu or memory (pkg/apis/core/helper/qos). */
 function isBestEffort(spec: Props): boolean {
-  return allContainers(spec).every((c) => ["requests", "limits"].every((f) => c?.resources?.[f]?.cpu === undefined && c?.resources?.[f]?.memory === undefined));
+  return allContainers(spec).every((c) =>
+    ["requests", "limits"].every(
+      (f) => c?.resources?.[f]?.cpu === undefined && c?.resources?.[f]?.memory === undefined,
+    ),
+  );
 }
 
 function hasCrossNamespaceAffinity(spec: Props): boolean {
@@ -101,14 +111,26 @@ function hasCrossNamespaceAffinity(spec: Props): boolean {
  * the critical priority classes, the quotas' "must specify" constraints, and their hard limits given
  * what earlier workloads use. Returns the problems and how many of the Pods fit.
  */
-export function admitQuota(pod: PodObject, count: number, namespace: NamespaceFacts, usage: QuotaUsage, groupName: string): { problems: Problem[]; admitted: number; quotas: string[] } {
+export function admitQuota(
+  pod: PodObject,
+  count: number,
+  namespace: NamespaceFacts,
+  usage: QuotaUsage,
+  groupName: string,
+): { problems: Problem[]; admitted: number; quotas: string[] } {
   const problems: Problem[] = [];
   const priority = pod.spec.priorityClassName;
   const matching = namespace.quotas.filter((q) => quotaSelects(q.spec, pod));
-  if (priority && (GKE_LIMITED_PRIORITY_CLASSES as readonly string[]).includes(priority) && namespace.name !== "kube-system") {
+  if (
+    priority &&
+    (GKE_LIMITED_PRIORITY_CLASSES as readonly string[]).includes(priority) &&
+    namespace.name !== "kube-system"
+  ) {
     // CheckRequest: a limited scope is covered when some quota of the namespace has a scope selector
     // of the same scope name that matches the Pod (pods.go MatchingScopes, UncoveredQuotaScopes).
-    const covered = namespace.quotas.some((q) => scopeSelectors(q.spec).some((r) => r.scopeName === "PriorityClass" && scopeMatches(r, pod)));
+    const covered = namespace.quotas.some((q) =>
+      scopeSelectors(q.spec).some((r) => r.scopeName === "PriorityClass" && scopeMatches(r, pod)),
+    );
     if (!covered) {
       problems.push({
         pod: groupName,
@@ -149,7 +171,8 @@ export function admitQuota(pod: PodObject, count: number, namespace: NamespaceFa
     const used = usage.get(key) ?? {};
     const limiting = Object.keys(hard).filter((name) => perPod[name] !== undefined && perPod[name] > 0);
     let fits = count;
-    for (const name of limiting) fits = Math.min(fits, Math.max(0, Math.floor((hard[name] - (used[name] ?? 0)) / perPod[name])));
+    for (const name of limiting)
+      fits = Math.min(fits, Math.max(0, Math.floor((hard[name] - (used[name] ?? 0)) / perPod[name])));
     if (fits < count) {
       const over = limiting.filter((name) => (used[name] ?? 0) + perPod[name] * count > hard[name]);
       const requested = Object.fromEntries(over.map((n) => [n, perPod[n] * count]));

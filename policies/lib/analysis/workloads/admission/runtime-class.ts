@@ -2,7 +2,8 @@ import { GKE_SANDBOX } from "../../../../../components/catalog/gke-nodes";
 import { type ClusterIndex, objectsOf } from "../cluster";
 import type { PodObject, Problem, Props } from "../model";
 
-const SOURCE = "kubernetes plugin/pkg/admission/runtimeclass/admission.go (prepareObjects, setOverhead, setScheduling, validateOverhead)";
+const SOURCE =
+  "kubernetes plugin/pkg/admission/runtimeclass/admission.go (prepareObjects, setOverhead, setScheduling, validateOverhead)";
 
 /** A RuntimeClass as admission reads it: its Pod overhead and scheduling. */
 export interface RuntimeClassFacts {
@@ -42,7 +43,8 @@ export function runtimeClasses(index: ClusterIndex): Map<string, RuntimeClassFac
   return classes;
 }
 
-const sameList = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const sameList = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
  * The RuntimeClass admission plugin on one Pod: a class that does not exist refuses the Pod; the
@@ -50,32 +52,65 @@ const sameList = (a: Record<string, unknown>, b: Record<string, unknown>) => JSO
  * that defines it, is refused); its scheduling node selector and tolerations join the Pod's (a
  * conflicting node selector refuses it). Mutates the Pod.
  */
-export function admitRuntimeClass(pod: PodObject, classes: ReadonlyMap<string, RuntimeClassFacts>, groupName: string): Problem | undefined {
+export function admitRuntimeClass(
+  pod: PodObject,
+  classes: ReadonlyMap<string, RuntimeClassFacts>,
+  groupName: string,
+): Problem | undefined {
   const name = pod.spec.runtimeClassName;
-  const refuse = (message: string, fix: string): Problem => ({ pod: groupName, step: "RuntimeClass", message, fix, source: SOURCE });
-  const podOverhead: Record<string, string> | undefined = pod.spec.overhead && Object.keys(pod.spec.overhead).length ? pod.spec.overhead : undefined;
+  const refuse = (message: string, fix: string): Problem => ({
+    pod: groupName,
+    step: "RuntimeClass",
+    message,
+    fix,
+    source: SOURCE,
+  });
+  const podOverhead: Record<string, string> | undefined =
+    pod.spec.overhead && Object.keys(pod.spec.overhead).length ? pod.spec.overhead : undefined;
   if (name === undefined || name === null || name === "") {
-    return podOverhead ? refuse("pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", "remove spec.overhead: the RuntimeClass sets it") : undefined;
+    return podOverhead
+      ? refuse(
+          "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead",
+          "remove spec.overhead: the RuntimeClass sets it",
+        )
+      : undefined;
   }
   const rc = classes.get(String(name));
   if (!rc) {
     const known = [...classes.keys()];
-    return refuse(`pod rejected: RuntimeClass "${name}" not found`, known.length ? `use one of ${known.join(", ")}, or declare RuntimeClass ${name}` : `declare RuntimeClass ${name} (for gvisor: add a node pool with GKE Sandbox, sandboxConfig.sandboxType gvisor), or remove runtimeClassName`);
+    return refuse(
+      `pod rejected: RuntimeClass "${name}" not found`,
+      known.length
+        ? `use one of ${known.join(", ")}, or declare RuntimeClass ${name}`
+        : `declare RuntimeClass ${name} (for gvisor: add a node pool with GKE Sandbox, sandboxConfig.sandboxType gvisor), or remove runtimeClassName`,
+    );
   }
   if (rc.overhead) {
-    if (podOverhead && !sameList(podOverhead, rc.overhead)) return refuse("pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead", "remove spec.overhead: the RuntimeClass sets it");
+    if (podOverhead && !sameList(podOverhead, rc.overhead))
+      return refuse(
+        "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead",
+        "remove spec.overhead: the RuntimeClass sets it",
+      );
     pod.spec.overhead = { ...rc.overhead };
   } else if (podOverhead) {
-    return refuse("pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", "remove spec.overhead");
+    return refuse(
+      "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead",
+      "remove spec.overhead",
+    );
   }
   const selector: Record<string, string> = { ...(pod.spec.nodeSelector ?? {}) };
   for (const [key, value] of Object.entries(rc.nodeSelector)) {
-    if (key in selector && selector[key] !== value) return refuse(`conflict: runtimeClass.scheduling.nodeSelector[${key}] = ${value}; pod.spec.nodeSelector[${key}] = ${selector[key]}`, `remove ${key} from the Pod's node selector`);
+    if (key in selector && selector[key] !== value)
+      return refuse(
+        `conflict: runtimeClass.scheduling.nodeSelector[${key}] = ${value}; pod.spec.nodeSelector[${key}] = ${selector[key]}`,
+        `remove ${key} from the Pod's node selector`,
+      );
     selector[key] = value;
   }
   if (Object.keys(selector).length) pod.spec.nodeSelector = selector;
   const tolerations: Props[] = [...(pod.spec.tolerations ?? [])];
-  for (const t of rc.tolerations) if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push({ ...t });
+  for (const t of rc.tolerations)
+    if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push({ ...t });
   if (tolerations.length) pod.spec.tolerations = tolerations;
   return undefined;
 }

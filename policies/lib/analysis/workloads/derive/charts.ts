@@ -1,4 +1,9 @@
-import { chartFacts, kustomizationFacts, knownVersions, type ChartWorkloadFact } from "../../../../../components/catalog/chart-workloads";
+import {
+  type ChartWorkloadFact,
+  chartFacts,
+  knownVersions,
+  kustomizationFacts,
+} from "../../../../../components/catalog/chart-workloads";
 import type { ClusterIndex, PlanObject } from "../cluster";
 import type { Workload } from "../model";
 import { isUnknownValueError, plain, podFromTemplate, workloadShell } from "./pods";
@@ -19,18 +24,39 @@ export function deriveChartWorkloads(index: ClusterIndex): Workload[] {
     if (!facts) {
       const known = knownVersions(reference);
       out.push({
-        ...workloadShell({ urn: chart.urn, kind: "HelmChart", name: String(chart.props.name ?? chart.name), namespace, source: `chart ${reference} ${version}`, controller: "Helm chart", gang: false }),
+        ...workloadShell({
+          urn: chart.urn,
+          kind: "HelmChart",
+          name: String(chart.props.name ?? chart.name),
+          namespace,
+          source: `chart ${reference} ${version}`,
+          controller: "Helm chart",
+          gang: false,
+        }),
         unchecked: `no facts for chart ${reference} ${version}${known.length ? ` (facts exist for ${known.join(", ")})` : ""}: add them to components/catalog/chart-workloads`,
       });
       continue;
     }
     try {
-      const release = { name: String(chart.props.name ?? chart.name), namespace, values: plain(chart.props.values ?? {}) };
-      for (const fact of facts.workloads(release)) out.push(fromFact(chart, fact, namespace, `chart ${facts.chart} ${facts.version}`, facts.notes));
+      const release = {
+        name: String(chart.props.name ?? chart.name),
+        namespace,
+        values: plain(chart.props.values ?? {}),
+      };
+      for (const fact of facts.workloads(release))
+        out.push(fromFact(chart, fact, namespace, `chart ${facts.chart} ${facts.version}`, facts.notes));
     } catch (error) {
       if (!isUnknownValueError(error)) throw error;
       out.push({
-        ...workloadShell({ urn: chart.urn, kind: "HelmChart", name: String(chart.name), namespace, source: `chart ${reference} ${version}`, controller: "Helm chart", gang: false }),
+        ...workloadShell({
+          urn: chart.urn,
+          kind: "HelmChart",
+          name: String(chart.name),
+          namespace,
+          source: `chart ${reference} ${version}`,
+          controller: "Helm chart",
+          gang: false,
+        }),
         unchecked: `${error.message}: checked after apply`,
       });
     }
@@ -41,19 +67,43 @@ export function deriveChartWorkloads(index: ClusterIndex): Workload[] {
     const facts = kustomizationFacts(directory);
     if (!facts) {
       out.push({
-        ...workloadShell({ urn: kustomization.urn, kind: "Kustomization", name: kustomization.name, namespace: "", source: `kustomization ${directory}`, controller: "kustomize", gang: false }),
+        ...workloadShell({
+          urn: kustomization.urn,
+          kind: "Kustomization",
+          name: kustomization.name,
+          namespace: "",
+          source: `kustomization ${directory}`,
+          controller: "kustomize",
+          gang: false,
+        }),
         unchecked: `no facts for kustomization ${directory}: add them to components/catalog/chart-workloads`,
       });
       continue;
     }
     const namespace = facts.namespaces[0]?.name ?? "default";
-    for (const fact of facts.workloads()) out.push(fromFact(kustomization, fact, namespace, `kustomization ${facts.url}?ref=${facts.ref}`));
+    for (const fact of facts.workloads())
+      out.push(fromFact(kustomization, fact, namespace, `kustomization ${facts.url}?ref=${facts.ref}`));
   }
   return out;
 }
 
-function fromFact(owner: PlanObject, fact: ChartWorkloadFact, namespace: string, source: string, notes: readonly string[] = []): Workload {
-  const workload = workloadShell({ urn: owner.urn, kind: fact.kind, name: fact.name, namespace, source, controller: `kube-controller-manager (${fact.kind} controller)`, gang: false, labels: fact.template.metadata?.labels });
+function fromFact(
+  owner: PlanObject,
+  fact: ChartWorkloadFact,
+  namespace: string,
+  source: string,
+  notes: readonly string[] = [],
+): Workload {
+  const workload = workloadShell({
+    urn: owner.urn,
+    kind: fact.kind,
+    name: fact.name,
+    namespace,
+    source,
+    controller: `kube-controller-manager (${fact.kind} controller)`,
+    gang: false,
+    labels: fact.template.metadata?.labels,
+  });
   workload.groups.push({
     name: fact.name,
     count: fact.kind === "DaemonSet" ? 1 : fact.replicas,
@@ -67,5 +117,7 @@ function fromFact(owner: PlanObject, fact: ChartWorkloadFact, namespace: string,
 
 /** Namespaces kustomizations create themselves, with their labels (kubeflow for the Training Operator). */
 export function kustomizedNamespaces(index: ClusterIndex): Array<{ name: string; labels: Record<string, string> }> {
-  return index.kustomizations.filter((k) => !index.renderedParents.has(k.urn)).flatMap((k) => kustomizationFacts(String(k.props.directory ?? ""))?.namespaces ?? []);
+  return index.kustomizations
+    .filter((k) => !index.renderedParents.has(k.urn))
+    .flatMap((k) => kustomizationFacts(String(k.props.directory ?? ""))?.namespaces ?? []);
 }

@@ -30,7 +30,10 @@ export function deriveCore(object: PlanObject, source = "declared"): Workload {
   workload.groups.push({
     name: kind === "Pod" ? name : kind.toLowerCase(),
     count,
-    pod: kind === "Pod" ? podFromTemplate({ metadata: props.metadata, spec: props.spec }, namespace, name) : podFromTemplate(template, namespace, `${name}-<hash>`),
+    pod:
+      kind === "Pod"
+        ? podFromTemplate({ metadata: props.metadata, spec: props.spec }, namespace, name)
+        : podFromTemplate(template, namespace, `${name}-<hash>`),
     injected: [],
     ...(kind === "DaemonSet" ? { daemon: true } : {}),
   });
@@ -55,4 +58,5 @@ function templateOf(kind: string, props: Props): { template: Props | undefined; 
   }
 }
 
-const jobPods = (spec: Props): number => Math.min(Number(spec.parallelism ?? 1), Number(spec.completions ?? spec.parallelism ?? 1));
+const jobPods = (spec: Props): number =>
+  Math.min(Number(spec.parallelism ?? 1), Number(spec.completions ?? spec.parallelism ?? 1));

@@ -11,7 +11,11 @@ type Resources = Readonly<Record<string, string>>;
  * limit to it and a limit alone the request (the default request when the limit is 0); "0" unsets
  * (prepareResourceList). Both kept as given, so a request above its limit reaches object validation.
  */
-function sidecarResources(annotations: Record<string, string>, prefix: string, defaults: { requests: Resources; limits: Resources }): { requests: Record<string, string>; limits: Record<string, string> } {
+function sidecarResources(
+  annotations: Record<string, string>,
+  prefix: string,
+  defaults: { requests: Resources; limits: Resources },
+): { requests: Record<string, string>; limits: Record<string, string> } {
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
   for (const resource of RESOURCES) {
@@ -39,13 +43,18 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
   const annotations = group.pod.metadata.annotations;
   if (String(annotations[GCSFUSE_SIDECAR.annotation] ?? "").toLowerCase() !== "true") return;
   const spec = group.pod.spec;
-  const present = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].some((c: Props) => c?.name === GCSFUSE_SIDECAR.name);
+  const present = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].some(
+    (c: Props) => c?.name === GCSFUSE_SIDECAR.name,
+  );
   if (present) return;
   const native = String(annotations[GCSFUSE_SIDECAR.nativeSidecarAnnotation] ?? "true").toLowerCase() !== "false";
   const securityContext: Props = structuredClone(GCSFUSE_SIDECAR.securityContext);
   if (String(annotations[GCSFUSE_SIDECAR.numaPinningAnnotation] ?? "").toLowerCase() === "true") {
     securityContext.seccompProfile = { ...GCSFUSE_SIDECAR.numaPinning.seccompProfile };
-    securityContext.capabilities = { ...securityContext.capabilities, add: [...GCSFUSE_SIDECAR.numaPinning.addCapabilities] };
+    securityContext.capabilities = {
+      ...securityContext.capabilities,
+      add: [...GCSFUSE_SIDECAR.numaPinning.addCapabilities],
+    };
   }
   const sidecar: Props = {
     name: GCSFUSE_SIDECAR.name,
@@ -54,7 +63,10 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
     ...(native ? { restartPolicy: "Always" } : {}),
   };
   const m = GCSFUSE_SIDECAR.metadataPrefetch;
-  const prefetch = ((spec.volumes ?? []) as Props[]).some((v) => v?.csi?.driver === m.driver && String(v.csi.volumeAttributes?.[m.volumeAttribute] ?? "").toLowerCase() === "true");
+  const prefetch = ((spec.volumes ?? []) as Props[]).some(
+    (v) =>
+      v?.csi?.driver === m.driver && String(v.csi.volumeAttributes?.[m.volumeAttribute] ?? "").toLowerCase() === "true",
+  );
   const injected: Props[] = [sidecar];
   if (prefetch) {
     injected.push({
@@ -68,10 +80,14 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
   else spec.containers = [...(spec.containers ?? []), ...injected];
   // The sidecar's own volumes: emptyDirs (pkg/webhook/sidecar_spec.go GetSidecarContainerVolumeSpec).
   spec.volumes = [
-    ...["gke-gcsfuse-tmp", "gke-gcsfuse-buffer", "gke-gcsfuse-cache"].filter((n) => !(spec.volumes ?? []).some((v: Props) => v?.name === n)).map((name) => ({ name, emptyDir: {} })),
+    ...["gke-gcsfuse-tmp", "gke-gcsfuse-buffer", "gke-gcsfuse-cache"]
+      .filter((n) => !(spec.volumes ?? []).some((v: Props) => v?.name === n))
+      .map((name) => ({ name, emptyDir: {} })),
     ...(spec.volumes ?? []),
   ];
-  group.injected.push(`${GCSFUSE_SIDECAR.name}${prefetch ? ` + ${m.name}` : ""} (GKE GCS FUSE webhook${native ? ", native sidecar" : ""})`);
+  group.injected.push(
+    `${GCSFUSE_SIDECAR.name}${prefetch ? ` + ${m.name}` : ""} (GKE GCS FUSE webhook${native ? ", native sidecar" : ""})`,
+  );
 }
 
 const isZero = (value: unknown): boolean => value !== undefined && parseQuantity(value) === 0;

@@ -3,9 +3,9 @@ import type { Workload } from "../model";
 import { deriveChartWorkloads } from "./charts";
 import { CORE_KINDS, deriveCore } from "./core";
 import { deriveInferenceService } from "./kserve";
+import { isUnknownValueError } from "./pods";
 import { derivePyTorchJob } from "./pytorchjob";
 import { deriveTrainJob } from "./trainer";
-import { isUnknownValueError } from "./pods";
 
 export { kustomizedNamespaces } from "./charts";
 
@@ -27,7 +27,19 @@ export function deriveWorkloads(index: ClusterIndex): Workload[] {
       workloads.push(derive(object, index));
     } catch (error) {
       if (!isUnknownValueError(error)) throw error;
-      workloads.push({ urn: object.urn, kind: object.kind, name: object.objectName ?? object.name, namespace: object.namespace ?? "default", source: "declared", controller: "", gang: false, groups: [], notes: [], problems: [], unchecked: `${error.message}: checked after apply` });
+      workloads.push({
+        urn: object.urn,
+        kind: object.kind,
+        name: object.objectName ?? object.name,
+        namespace: object.namespace ?? "default",
+        source: "declared",
+        controller: "",
+        gang: false,
+        groups: [],
+        notes: [],
+        problems: [],
+        unchecked: `${error.message}: checked after apply`,
+      });
     }
   }
   workloads.push(...deriveChartWorkloads(index));
@@ -35,7 +47,9 @@ export function deriveWorkloads(index: ClusterIndex): Workload[] {
 }
 
 const derivers: Record<string, (object: Parameters<typeof deriveCore>[0], index: ClusterIndex) => Workload> = {
-  ...Object.fromEntries(CORE_KINDS.map((kind) => [kind, (object: Parameters<typeof deriveCore>[0]) => deriveCore(object)])),
+  ...Object.fromEntries(
+    CORE_KINDS.map((kind) => [kind, (object: Parameters<typeof deriveCore>[0]) => deriveCore(object)]),
+  ),
   InferenceService: deriveInferenceService,
   TrainJob: deriveTrainJob,
   PyTorchJob: derivePyTorchJob,

@@ -3,7 +3,8 @@ import { type ClusterIndex, chartsNamed, objectsIn, objectsOf } from "../cluster
 import type { Props, Workload } from "../model";
 import { controllerProblem, plain } from "./pods";
 
-const SOURCE = "kserve/kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/components/predictor.go (reconcileModel), pkg/apis/serving/v1beta1/inference_service_defaults.go";
+const SOURCE =
+  "kserve/kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/components/predictor.go (reconcileModel), pkg/apis/serving/v1beta1/inference_service_defaults.go";
 
 /** A ServingRuntime's spec, and where it comes from. */
 export interface ServingRuntimeSpec {
@@ -14,10 +15,16 @@ export interface ServingRuntimeSpec {
 /** The runtimes a namespace sees, in KServe's order: its ServingRuntimes, the ClusterServingRuntimes, then those the runtime chart installs. */
 function runtimesFor(namespace: string, index: ClusterIndex): ServingRuntimeSpec[] {
   const chart = chartsNamed(index, "kserve-runtime-configs")[0];
-  const chartRuntimes = chart && chart.props.values?.kserve?.servingruntime?.enabled === true
-    ? Object.entries(KSERVE_CLUSTER_SERVING_RUNTIMES).map(([name, fact]) => ({ name, spec: structuredClone(fact.spec) }))
-    : [];
-  const declared = [...objectsIn(index, "ServingRuntime", namespace), ...objectsOf(index, "ClusterServingRuntime")].map((r) => ({ name: r.objectName!, spec: plain(r.props.spec ?? {}) }));
+  const chartRuntimes =
+    chart && chart.props.values?.kserve?.servingruntime?.enabled === true
+      ? Object.entries(KSERVE_CLUSTER_SERVING_RUNTIMES).map(([name, fact]) => ({
+          name,
+          spec: structuredClone(fact.spec),
+        }))
+      : [];
+  const declared = [...objectsIn(index, "ServingRuntime", namespace), ...objectsOf(index, "ClusterServingRuntime")].map(
+    (r) => ({ name: r.objectName!, spec: plain(r.props.spec ?? {}) }),
+  );
   return [...declared, ...chartRuntimes.filter((r) => !declared.some((d) => d.name === r.name))];
 }
 
@@ -27,7 +34,13 @@ function runtimesFor(namespace: string, index: ClusterIndex): ServingRuntimeSpec
  * its model format. Reports a missing runtime as KServe does; a runtime the runtime chart installs
  * but whose Pod parts are not modelled is checked with the InferenceService's own container.
  */
-export function servingRuntime(model: Props, namespace: string, index: ClusterIndex, workload: Workload, isvc: string): ServingRuntimeSpec | undefined {
+export function servingRuntime(
+  model: Props,
+  namespace: string,
+  index: ClusterIndex,
+  workload: Workload,
+  isvc: string,
+): ServingRuntimeSpec | undefined {
   const chart = chartsNamed(index, "kserve-runtime-configs")[0];
   const chartEnabled = chart?.props.values?.kserve?.servingruntime?.enabled === true;
   const runtimes = runtimesFor(namespace, index);
@@ -36,34 +49,47 @@ export function servingRuntime(model: Props, namespace: string, index: ClusterIn
     const found = runtimes.find((r) => r.name === named);
     if (found) return found;
     if (chartEnabled) {
-      workload.notes.push(`ClusterServingRuntime ${named} comes from kserve-runtime-configs, whose Pod parts are not modelled: checked with the InferenceService's own container`);
+      workload.notes.push(
+        `ClusterServingRuntime ${named} comes from kserve-runtime-configs, whose Pod parts are not modelled: checked with the InferenceService's own container`,
+      );
       return { name: named, spec: { containers: [{ name: "kserve-container" }] } };
     }
-    workload.problems.push(controllerProblem(
-      `no ServingRuntime or ClusterServingRuntime named ${named}: KServe cannot build the predictor of ${namespace}/${isvc}`,
-      "declare the runtime, or install kserve-runtime-configs with kserve.servingruntime.enabled (components/serving/kserve.ts)",
-      SOURCE,
-    ));
+    workload.problems.push(
+      controllerProblem(
+        `no ServingRuntime or ClusterServingRuntime named ${named}: KServe cannot build the predictor of ${namespace}/${isvc}`,
+        "declare the runtime, or install kserve-runtime-configs with kserve.servingruntime.enabled (components/serving/kserve.ts)",
+        SOURCE,
+      ),
+    );
     return undefined;
   }
   const format = String(model.modelFormat?.name ?? "");
   const supporting = runtimes
     .filter((r) => r.spec.disabled !== true)
-    .map((r) => ({ r, f: ((r.spec.supportedModelFormats ?? []) as Props[]).find((f) => f?.name === format && f?.autoSelect === true) }))
+    .map((r) => ({
+      r,
+      f: ((r.spec.supportedModelFormats ?? []) as Props[]).find((f) => f?.name === format && f?.autoSelect === true),
+    }))
     .filter((x): x is { r: ServingRuntimeSpec; f: Props } => !!x.f)
     .sort((a, b) => Number(b.f.priority ?? 0) - Number(a.f.priority ?? 0));
   if (supporting.length) {
-    workload.notes.push(`model.runtime not set: KServe picks ${supporting[0].r.name}, the runtime that auto-selects model format ${format}`);
+    workload.notes.push(
+      `model.runtime not set: KServe picks ${supporting[0].r.name}, the runtime that auto-selects model format ${format}`,
+    );
     return supporting[0].r;
   }
   if (chartEnabled) {
-    workload.notes.push(`model.runtime not set: KServe picks a kserve-runtime-configs runtime for model format ${format}, whose Pod parts are not modelled: checked with the InferenceService's own container`);
+    workload.notes.push(
+      `model.runtime not set: KServe picks a kserve-runtime-configs runtime for model format ${format}, whose Pod parts are not modelled: checked with the InferenceService's own container`,
+    );
     return { name: "(auto-selected)", spec: { containers: [{ name: "kserve-container" }] } };
   }
-  workload.problems.push(controllerProblem(
-    `no runtime found to support predictor with model type: ${format || "(none)"}`,
-    `name a runtime in model.runtime, or declare a ServingRuntime that auto-selects model format ${format}`,
-    SOURCE,
-  ));
+  workload.problems.push(
+    controllerProblem(
+      `no runtime found to support predictor with model type: ${format || "(none)"}`,
+      `name a runtime in model.runtime, or declare a ServingRuntime that auto-selects model format ${format}`,
+      SOURCE,
+    ),
+  );
   return undefined;
 }

@@ -6,7 +6,7 @@ import {
   KSERVE_SERVER_CONTAINER,
   KSERVE_STORAGE_INITIALIZER,
 } from "../../../../../components/catalog/controller-defaults";
-import { type ClusterIndex, type PlanObject, chartsNamed } from "../cluster";
+import { type ClusterIndex, chartsNamed, type PlanObject } from "../cluster";
 import type { PodGroup, Props, Workload } from "../model";
 import { servingRuntime } from "./kserve-runtime";
 import { controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
@@ -15,11 +15,48 @@ import { strategicMerge } from "./strategic-merge";
 const KSERVE_VERSION = "v0.20.0";
 const SOURCE = "kserve/kserve v0.20.0";
 /** Component fields that are not Pod fields (pkg/apis/serving/v1beta1/component.go ComponentExtensionSpec). */
-const COMPONENT_FIELDS = new Set(["minReplicas", "maxReplicas", "scaleMetric", "scaleMetricType", "scaleTarget", "canaryTrafficPercent", "containerConcurrency", "timeout", "batcher", "logger", "annotations", "labels", "deploymentStrategy", "autoScaling", "model", "workerSpec", "storageUri"]);
+const COMPONENT_FIELDS = new Set([
+  "minReplicas",
+  "maxReplicas",
+  "scaleMetric",
+  "scaleMetricType",
+  "scaleTarget",
+  "canaryTrafficPercent",
+  "containerConcurrency",
+  "timeout",
+  "batcher",
+  "logger",
+  "annotations",
+  "labels",
+  "deploymentStrategy",
+  "autoScaling",
+  "model",
+  "workerSpec",
+  "storageUri",
+]);
 /** Model fields that are not container fields (predictor_model.go ModelSpec, PredictorExtensionSpec). */
-const MODEL_FIELDS = ["modelFormat", "runtime", "storageUri", "storageUris", "runtimeVersion", "protocolVersion", "storage"];
+const MODEL_FIELDS = [
+  "modelFormat",
+  "runtime",
+  "storageUri",
+  "storageUris",
+  "runtimeVersion",
+  "protocolVersion",
+  "storage",
+];
 /** Framework predictors the defaulter turns into a `model` of this format (inference_service_defaults.go setPredictorModelDefaults; pkg/constants SupportedModel*). */
-const FRAMEWORKS = ["sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle"];
+const FRAMEWORKS = [
+  "sklearn",
+  "xgboost",
+  "tensorflow",
+  "pytorch",
+  "triton",
+  "onnx",
+  "huggingface",
+  "pmml",
+  "lightgbm",
+  "paddle",
+];
 /** The ServingRuntimePodSpec fields the predictor's Pod takes (pkg/controller/v1beta1/inferenceservice/utils/utils.go MergePodSpec). */
 const RUNTIME_POD_FIELDS = ["nodeSelector", "affinity", "tolerations", "volumes", "imagePullSecrets", "schedulerName"];
 /** The transformer container collocated with the predictor (pkg/constants TransformerContainerName). */
@@ -65,18 +102,29 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
     labels: labelsOf(props),
   });
   if (!chart) {
-    workload.problems.push(controllerProblem(
-      `no KServe in the plan (chart kserve-resources): nothing turns InferenceService ${namespace}/${name} into Pods`,
-      "install KServe before serving models (components/serving/kserve.ts)",
-      "kserve/kserve charts/kserve-resources",
-    ));
+    workload.problems.push(
+      controllerProblem(
+        `no KServe in the plan (chart kserve-resources): nothing turns InferenceService ${namespace}/${name} into Pods`,
+        "install KServe before serving models (components/serving/kserve.ts)",
+        "kserve/kserve charts/kserve-resources",
+      ),
+    );
   } else if (version !== KSERVE_VERSION) {
     workload.notes.push(`KServe ${version}: injected containers are modelled as KServe ${KSERVE_VERSION}'s`);
   }
   for (const component of ["predictor", "transformer", "explainer"]) {
     const spec = props.spec?.[component];
     if (!spec) continue;
-    const group = componentPod(component, spec, { name, namespace, mode, index, workload, annotations: props.metadata?.annotations ?? {}, labels: labelsOf(props), defaultResources: defaultResources(chart) });
+    const group = componentPod(component, spec, {
+      name,
+      namespace,
+      mode,
+      index,
+      workload,
+      annotations: props.metadata?.annotations ?? {},
+      labels: labelsOf(props),
+      defaultResources: defaultResources(chart),
+    });
     if (group) workload.groups.push(group);
   }
   return workload;
@@ -103,17 +151,34 @@ interface ComponentContext {
 function componentPod(component: string, spec: Props, ctx: ComponentContext): PodGroup | undefined {
   let podSpec: Props = {};
   const framework = FRAMEWORKS.find((f) => spec[f]);
-  for (const [key, value] of Object.entries(plain(spec))) if (!COMPONENT_FIELDS.has(key) && !FRAMEWORKS.includes(key)) podSpec[key] = value;
+  for (const [key, value] of Object.entries(plain(spec)))
+    if (!COMPONENT_FIELDS.has(key) && !FRAMEWORKS.includes(key)) podSpec[key] = value;
   const injected: string[] = [];
-  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } = { labels: {}, annotations: {} };
-  const model: Props | undefined = component === "predictor" ? (spec.model ? plain(spec.model) : framework ? { modelFormat: { name: framework }, ...plain(spec[framework]) } : undefined) : undefined;
+  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } = {
+    labels: {},
+    annotations: {},
+  };
+  const model: Props | undefined =
+    component === "predictor"
+      ? spec.model
+        ? plain(spec.model)
+        : framework
+          ? { modelFormat: { name: framework }, ...plain(spec[framework]) }
+          : undefined
+      : undefined;
   if (model) {
     const runtime = servingRuntime(model, ctx.namespace, ctx.index, ctx.workload, ctx.name);
     if (!runtime) return undefined;
     const runtimeContainers: Props[] = runtime.spec.containers ?? [];
     const base = runtimeContainers.find((c) => c?.name === KSERVE_SERVER_CONTAINER);
     if (!base) {
-      ctx.workload.problems.push(controllerProblem(`failed to find ${KSERVE_SERVER_CONTAINER} in ServingRuntime containers (runtime ${runtime.name})`, `name the model server container of ServingRuntime ${runtime.name} ${KSERVE_SERVER_CONTAINER}`, `${SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go (MergeServingRuntimeAndInferenceServiceSpecs)`));
+      ctx.workload.problems.push(
+        controllerProblem(
+          `failed to find ${KSERVE_SERVER_CONTAINER} in ServingRuntime containers (runtime ${runtime.name})`,
+          `name the model server container of ServingRuntime ${runtime.name} ${KSERVE_SERVER_CONTAINER}`,
+          `${SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go (MergeServingRuntimeAndInferenceServiceSpecs)`,
+        ),
+      );
       return undefined;
     }
     const own = Object.fromEntries(Object.entries(model).filter(([k]) => !MODEL_FIELDS.includes(k)));
@@ -122,13 +187,20 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     const componentContainers: Props[] = podSpec.containers ?? [];
     const runtimeTransformer = runtimeContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
     const ownTransformer = componentContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
-    const transformer = runtimeTransformer && ownTransformer ? strategicMerge(runtimeTransformer, ownTransformer) : (runtimeTransformer ?? ownTransformer);
-    const runtimePod = Object.fromEntries(RUNTIME_POD_FIELDS.filter((f) => runtime.spec[f] !== undefined).map((f) => [f, runtime.spec[f]]));
+    const transformer =
+      runtimeTransformer && ownTransformer
+        ? strategicMerge(runtimeTransformer, ownTransformer)
+        : (runtimeTransformer ?? ownTransformer);
+    const runtimePod = Object.fromEntries(
+      RUNTIME_POD_FIELDS.filter((f) => runtime.spec[f] !== undefined).map((f) => [f, runtime.spec[f]]),
+    );
     podSpec = strategicMerge(runtimePod, { ...podSpec, containers: undefined });
     podSpec.containers = [
       server,
       ...(transformer ? [structuredClone(transformer)] : []),
-      ...runtimeContainers.filter((c) => c?.name !== KSERVE_SERVER_CONTAINER && c?.name !== TRANSFORMER_CONTAINER).map((c) => structuredClone(c)),
+      ...runtimeContainers
+        .filter((c) => c?.name !== KSERVE_SERVER_CONTAINER && c?.name !== TRANSFORMER_CONTAINER)
+        .map((c) => structuredClone(c)),
       ...componentContainers.filter((c) => c?.name !== TRANSFORMER_CONTAINER),
     ];
     runtimeMeta = { labels: { ...(runtime.spec.labels ?? {}) }, annotations: { ...(runtime.spec.annotations ?? {}) } };
@@ -137,16 +209,23 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     const first: Props = podSpec.containers[0];
     if (podSpec.containers.length === 1 || !first.name) first.name = KSERVE_SERVER_CONTAINER;
     setResourceRequirementDefaults(first, ctx.defaultResources);
-    const storageUri = ((first.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value ?? (component === "predictor" ? undefined : spec.storageUri);
+    const storageUri =
+      ((first.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value ??
+      (component === "predictor" ? undefined : spec.storageUri);
     if (storageUri !== undefined) injectStorage(podSpec, storageUri, injected, ctx);
   }
   if (!(podSpec.containers ?? []).length) return undefined;
   if (ctx.mode === "Knative") {
-    podSpec.containers.push({ name: KNATIVE_QUEUE_PROXY.name, resources: { requests: { ...KNATIVE_QUEUE_PROXY.requests }, limits: { ...KNATIVE_QUEUE_PROXY.limits } }, securityContext: structuredClone(KNATIVE_QUEUE_PROXY.securityContext) });
+    podSpec.containers.push({
+      name: KNATIVE_QUEUE_PROXY.name,
+      resources: { requests: { ...KNATIVE_QUEUE_PROXY.requests }, limits: { ...KNATIVE_QUEUE_PROXY.limits } },
+      securityContext: structuredClone(KNATIVE_QUEUE_PROXY.securityContext),
+    });
     injected.push(`${KNATIVE_QUEUE_PROXY.name} (Knative Serving)`);
   }
   const minReplicas = Number(spec.minReplicas ?? 1);
-  if (ctx.mode === "Knative" && minReplicas === 0) ctx.workload.notes.push(`${component} scales to zero: checked as one Pod (its first request)`);
+  if (ctx.mode === "Knative" && minReplicas === 0)
+    ctx.workload.notes.push(`${component} scales to zero: checked as one Pod (its first request)`);
   const maxReplicas = Number(spec.maxReplicas ?? 0);
   return {
     name: component,
@@ -157,7 +236,13 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
         name: `${ctx.name}-${component}-<hash>`,
         namespace: ctx.namespace,
         // Labels and annotations: the runtime's, under the InferenceService's, under the component's (buildObjectMeta).
-        labels: { ...runtimeMeta.labels, ...ctx.labels, ...(spec.labels ?? {}), "serving.kserve.io/inferenceservice": ctx.name, component },
+        labels: {
+          ...runtimeMeta.labels,
+          ...ctx.labels,
+          ...(spec.labels ?? {}),
+          "serving.kserve.io/inferenceservice": ctx.name,
+          component,
+        },
         annotations: { ...runtimeMeta.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
       },
       spec: podSpec,
@@ -167,40 +252,71 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
 }
 
 /** Each request and limit the container leaves out, from KServe's configured defaults (setResourceRequirementDefaults). */
-function setResourceRequirementDefaults(container: Props, defaults: { requests: Record<string, string>; limits: Record<string, string> }): void {
+function setResourceRequirementDefaults(
+  container: Props,
+  defaults: { requests: Record<string, string>; limits: Record<string, string> },
+): void {
   container.resources = { ...(container.resources ?? {}) };
   for (const field of ["requests", "limits"] as const) {
     container.resources[field] = { ...(container.resources[field] ?? {}) };
-    for (const [key, value] of Object.entries(defaults[field])) if (!(key in container.resources[field])) container.resources[field][key] = value;
+    for (const [key, value] of Object.entries(defaults[field]))
+      if (!(key in container.resources[field])) container.resources[field][key] = value;
   }
 }
 
 /** `kserve.inferenceservice.resources` of the plan's kserve-resources release, over the chart's defaults. */
-function defaultResources(chart: PlanObject | undefined): { requests: Record<string, string>; limits: Record<string, string> } {
+function defaultResources(chart: PlanObject | undefined): {
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+} {
   const given = chart?.props.values?.kserve?.inferenceservice?.resources ?? {};
-  return { requests: { ...KSERVE_DEFAULT_RESOURCES.requests, ...(given.requests ?? {}) }, limits: { ...KSERVE_DEFAULT_RESOURCES.limits, ...(given.limits ?? {}) } };
+  return {
+    requests: { ...KSERVE_DEFAULT_RESOURCES.requests, ...(given.requests ?? {}) },
+    limits: { ...KSERVE_DEFAULT_RESOURCES.limits, ...(given.limits ?? {}) },
+  };
 }
 
 function injectStorage(podSpec: Props, storageUri: unknown, injected: string[], ctx: ComponentContext): void {
   if (typeof storageUri !== "string" || storageUri === "[unknown]") {
-    if (storageUri !== undefined) ctx.workload.notes.push("the storage URI is unknown until apply: storage initializer not modelled");
+    if (storageUri !== undefined)
+      ctx.workload.notes.push("the storage URI is unknown until apply: storage initializer not modelled");
     return;
   }
   if (/^oci(\+modelcar)?:\/\//.test(storageUri)) {
     const server = podSpec.containers[0];
     server.securityContext = { ...(server.securityContext ?? {}), runAsUser: KSERVE_MODELCAR.serverRunAsUser };
     const { container, initContainer } = KSERVE_MODELCAR;
-    podSpec.containers.push({ name: container.name, resources: { requests: { ...container.requests }, limits: { ...container.limits } }, securityContext: { ...container.securityContext } });
-    podSpec.initContainers = [...(podSpec.initContainers ?? []), { name: initContainer.name, resources: { requests: { ...initContainer.requests }, limits: { ...initContainer.limits } }, securityContext: { ...initContainer.securityContext } }];
+    podSpec.containers.push({
+      name: container.name,
+      resources: { requests: { ...container.requests }, limits: { ...container.limits } },
+      securityContext: { ...container.securityContext },
+    });
+    podSpec.initContainers = [
+      ...(podSpec.initContainers ?? []),
+      {
+        name: initContainer.name,
+        resources: { requests: { ...initContainer.requests }, limits: { ...initContainer.limits } },
+        securityContext: { ...initContainer.securityContext },
+      },
+    ];
     podSpec.shareProcessNamespace = true;
     injected.push(`${container.name} + ${initContainer.name} (KServe ${KSERVE_VERSION} modelcar)`);
     return;
   }
   if (storageUri.startsWith("pvc://")) return;
-  const downloads = KSERVE_STORAGE_INITIALIZER.uriPrefixes.some((p) => storageUri.startsWith(p)) || KSERVE_STORAGE_INITIALIZER.uriPatterns.some((r) => r.test(storageUri));
+  const downloads =
+    KSERVE_STORAGE_INITIALIZER.uriPrefixes.some((p) => storageUri.startsWith(p)) ||
+    KSERVE_STORAGE_INITIALIZER.uriPatterns.some((r) => r.test(storageUri));
   if (!downloads) return;
   if ((podSpec.initContainers ?? []).some((c: Props) => c?.name === KSERVE_STORAGE_INITIALIZER.name)) return;
   const s = KSERVE_STORAGE_INITIALIZER;
-  podSpec.initContainers = [...(podSpec.initContainers ?? []), { name: s.name, resources: { requests: { ...s.requests }, limits: { ...s.limits } }, securityContext: structuredClone(s.securityContext) }];
+  podSpec.initContainers = [
+    ...(podSpec.initContainers ?? []),
+    {
+      name: s.name,
+      resources: { requests: { ...s.requests }, limits: { ...s.limits } },
+      securityContext: structuredClone(s.securityContext),
+    },
+  ];
   injected.push(`${s.name} (KServe ${KSERVE_VERSION})`);
 }

@@ -4,7 +4,12 @@ import type { PodObject, Problem, Props, Workload } from "../model";
 export function podFromTemplate(template: Props | undefined, namespace: string, name: string): PodObject {
   const metadata = template?.metadata ?? {};
   return {
-    metadata: { name, namespace, labels: { ...(metadata.labels ?? {}) }, annotations: { ...(metadata.annotations ?? {}) } },
+    metadata: {
+      name,
+      namespace,
+      labels: { ...(metadata.labels ?? {}) },
+      annotations: { ...(metadata.annotations ?? {}) },
+    },
     spec: plain(template?.spec ?? {}),
   };
 }
@@ -12,21 +17,28 @@ export function podFromTemplate(template: Props | undefined, namespace: string, 
 /** A plain copy of a value that may be a CrossGuard proxy (structuredClone refuses proxies). */
 export function plain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(plain) as T;
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
   return value;
 }
 
 export const labelsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.labels ?? {}) });
 export const annotationsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.annotations ?? {}) });
-export const namespaceOf = (props: Props): string => (typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default");
-export const nameOf = (props: Props, fallback: string): string => (typeof props?.metadata?.name === "string" ? props.metadata.name : fallback);
+export const namespaceOf = (props: Props): string =>
+  typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default";
+export const nameOf = (props: Props, fallback: string): string =>
+  typeof props?.metadata?.name === "string" ? props.metadata.name : fallback;
 
 /** The Kueue queue a job names, and its WorkloadPriorityClass (kueue.x-k8s.io labels). */
 export const QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name";
 export const QUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
 /** A workload with nothing derived yet. */
-export function workloadShell(base: Pick<Workload, "urn" | "kind" | "name" | "namespace" | "source" | "controller" | "gang"> & { labels?: Record<string, string> }): Workload {
+export function workloadShell(
+  base: Pick<Workload, "urn" | "kind" | "name" | "namespace" | "source" | "controller" | "gang"> & {
+    labels?: Record<string, string>;
+  },
+): Workload {
   const queue = base.labels?.[QUEUE_NAME_LABEL];
   const priority = base.labels?.[QUEUE_PRIORITY_LABEL];
   return {
@@ -57,5 +69,7 @@ export function containerNamed(spec: Props, name: string): Props | undefined {
 
 /** A failure reading a value CrossGuard leaves unknown during preview (@pulumi/policy proxy.ts UnknownValueError). */
 export function isUnknownValueError(error: unknown): error is Error {
-  return error instanceof Error && "unknownTypeSentinel" in error && Array.isArray((error as { props?: unknown }).props);
+  return (
+    error instanceof Error && "unknownTypeSentinel" in error && Array.isArray((error as { props?: unknown }).props)
+  );
 }

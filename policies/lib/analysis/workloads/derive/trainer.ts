@@ -1,12 +1,13 @@
 import { IMAGES } from "../../../../../components/catalog/software";
-import { type ClusterIndex, type PlanObject, chartsNamed, objectNamed } from "../cluster";
+import { type ClusterIndex, chartsNamed, objectNamed, type PlanObject } from "../cluster";
 import type { Props, Workload } from "../model";
 import { controllerProblem, labelsOf, nameOf, namespaceOf, plain, podFromTemplate, workloadShell } from "./pods";
 import { strategicMerge } from "./strategic-merge";
 
 const TRAINER_VERSION = "2.3.0";
 const ANCESTOR_LABEL = "trainer.kubeflow.org/trainjob-ancestor-step";
-const SOURCE = "kubeflow/trainer v2.3.0 pkg/runtime/core/trainingruntime.go (newRuntimeInfo, mergeRuntimePatches), pkg/runtime/framework/plugins/jobset/builder.go, plugins/torch/torch.go";
+const SOURCE =
+  "kubeflow/trainer v2.3.0 pkg/runtime/core/trainingruntime.go (newRuntimeInfo, mergeRuntimePatches), pkg/runtime/framework/plugins/jobset/builder.go, plugins/torch/torch.go";
 
 /**
  * The torch-distributed ClusterTrainingRuntime the kubeflow-trainer 2.3.0 chart installs when
@@ -19,13 +20,15 @@ const CHART_RUNTIMES: Readonly<Record<string, { enabledBy: string; spec: Props }
       mlPolicy: { numNodes: 1, torch: {} },
       template: {
         spec: {
-          replicatedJobs: [{
-            name: "node",
-            template: {
-              metadata: { labels: { [ANCESTOR_LABEL]: "trainer" } },
-              spec: { template: { spec: { containers: [{ name: "node", image: IMAGES.torchRuntime.image }] } } },
+          replicatedJobs: [
+            {
+              name: "node",
+              template: {
+                metadata: { labels: { [ANCESTOR_LABEL]: "trainer" } },
+                spec: { template: { spec: { containers: [{ name: "node", image: IMAGES.torchRuntime.image }] } } },
+              },
             },
-          }],
+          ],
         },
       },
     },
@@ -56,7 +59,13 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
     labels: labelsOf(props),
   });
   if (!chart) {
-    workload.problems.push(controllerProblem(`no Kubeflow Trainer in the plan (chart kubeflow-trainer): nothing turns TrainJob ${namespace}/${name} into Pods`, "install Kubeflow Trainer (components/training/kubeflow-trainer.ts)", "kubeflow/trainer charts/kubeflow-trainer"));
+    workload.problems.push(
+      controllerProblem(
+        `no Kubeflow Trainer in the plan (chart kubeflow-trainer): nothing turns TrainJob ${namespace}/${name} into Pods`,
+        "install Kubeflow Trainer (components/training/kubeflow-trainer.ts)",
+        "kubeflow/trainer charts/kubeflow-trainer",
+      ),
+    );
   } else if (String(chart.props.version) !== TRAINER_VERSION) {
     workload.notes.push(`Kubeflow Trainer ${chart.props.version}: runtime merging is modelled as ${TRAINER_VERSION}'s`);
   }
@@ -64,11 +73,13 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
   const runtimeRef = spec.runtimeRef ?? {};
   const runtime = findRuntime(runtimeRef, namespace, index, chart);
   if (!runtime) {
-    workload.problems.push(controllerProblem(
-      `TrainingRuntime specified in TrainJob is not found: ${runtimeRef.kind ?? "ClusterTrainingRuntime"} ${runtimeRef.name ?? "(none)"}`,
-      `declare the ${runtimeRef.kind ?? "ClusterTrainingRuntime"} ${runtimeRef.name ?? ""}, or enable it in the kubeflow-trainer chart's runtimes values`,
-      "kubeflow/trainer v2.3.0 pkg/runtime/core/trainingruntime.go (errorNotFoundSpecifiedTrainingRuntime)",
-    ));
+    workload.problems.push(
+      controllerProblem(
+        `TrainingRuntime specified in TrainJob is not found: ${runtimeRef.kind ?? "ClusterTrainingRuntime"} ${runtimeRef.name ?? "(none)"}`,
+        `declare the ${runtimeRef.kind ?? "ClusterTrainingRuntime"} ${runtimeRef.name ?? ""}, or enable it in the kubeflow-trainer chart's runtimes values`,
+        "kubeflow/trainer v2.3.0 pkg/runtime/core/trainingruntime.go (errorNotFoundSpecifiedTrainingRuntime)",
+      ),
+    );
     return workload;
   }
   let jobSetSpec: Props = plain(runtime.template?.spec ?? {});
@@ -95,7 +106,9 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
       ...(dependedOn.has(job.name) ? { sequential: true } : {}),
     });
   }
-  workload.notes.push(`runtime ${runtime.kind} ${runtime.name}${runtime.fromChart ? " (installed by the kubeflow-trainer chart)" : ""}; ${SOURCE}`);
+  workload.notes.push(
+    `runtime ${runtime.kind} ${runtime.name}${runtime.fromChart ? " (installed by the kubeflow-trainer chart)" : ""}; ${SOURCE}`,
+  );
   return workload;
 }
 
@@ -107,15 +120,27 @@ interface Runtime {
   fromChart?: boolean;
 }
 
-function findRuntime(ref: Props, namespace: string, index: ClusterIndex, chart: PlanObject | undefined): Runtime | undefined {
+function findRuntime(
+  ref: Props,
+  namespace: string,
+  index: ClusterIndex,
+  chart: PlanObject | undefined,
+): Runtime | undefined {
   const kind = ref.kind ?? "ClusterTrainingRuntime";
   const name = ref.name;
   if (typeof name !== "string") return undefined;
-  const declared = kind === "TrainingRuntime" ? objectNamed(index, "TrainingRuntime", name, namespace) : objectNamed(index, "ClusterTrainingRuntime", name);
+  const declared =
+    kind === "TrainingRuntime"
+      ? objectNamed(index, "TrainingRuntime", name, namespace)
+      : objectNamed(index, "ClusterTrainingRuntime", name);
   if (declared) return { kind, name, mlPolicy: declared.props.spec?.mlPolicy, template: declared.props.spec?.template };
   const fact = CHART_RUNTIMES[name];
   const runtimes = chart?.props.values?.runtimes ?? {};
-  if (kind === "ClusterTrainingRuntime" && fact && (runtimes.defaultEnabled === true || runtimes[fact.enabledBy]?.enabled === true)) {
+  if (
+    kind === "ClusterTrainingRuntime" &&
+    fact &&
+    (runtimes.defaultEnabled === true || runtimes[fact.enabledBy]?.enabled === true)
+  ) {
     return { kind, name, mlPolicy: fact.spec.mlPolicy, template: fact.spec.template, fromChart: true };
   }
   return undefined;

@@ -20,11 +20,20 @@ export function matchesSelector(selector: Props | null | undefined, labels: Reco
     const has = e.key in labels;
     const values: string[] = e.values ?? [];
     switch (e.operator) {
-      case "In": if (!has || !values.includes(labels[e.key])) return false; break;
-      case "NotIn": if (has && values.includes(labels[e.key])) return false; break;
-      case "Exists": if (!has) return false; break;
-      case "DoesNotExist": if (has) return false; break;
-      default: return false;
+      case "In":
+        if (!has || !values.includes(labels[e.key])) return false;
+        break;
+      case "NotIn":
+        if (has && values.includes(labels[e.key])) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return false;
     }
   }
   return true;
@@ -33,13 +42,20 @@ export function matchesSelector(selector: Props | null | undefined, labels: Reco
 function requirementMatches(e: Props, values: string[]): boolean {
   const wanted: string[] = (e.values ?? []).map(String);
   switch (e.operator) {
-    case "In": return values.some((v) => wanted.includes(v));
-    case "NotIn": return values.length === 0 || values.some((v) => !wanted.includes(v));
-    case "Exists": return values.length > 0;
-    case "DoesNotExist": return values.length === 0;
-    case "Gt": return values.some((v) => Number(v) > Number(wanted[0]));
-    case "Lt": return values.some((v) => Number(v) < Number(wanted[0]));
-    default: return false;
+    case "In":
+      return values.some((v) => wanted.includes(v));
+    case "NotIn":
+      return values.length === 0 || values.some((v) => !wanted.includes(v));
+    case "Exists":
+      return values.length > 0;
+    case "DoesNotExist":
+      return values.length === 0;
+    case "Gt":
+      return values.some((v) => Number(v) > Number(wanted[0]));
+    case "Lt":
+      return values.some((v) => Number(v) < Number(wanted[0]));
+    default:
+      return false;
   }
 }
 
@@ -60,16 +76,27 @@ export function matchesNodeSelectorTerms(terms: readonly Props[], values: NodeLa
 
 /** Whether the Pod's required node affinity names nodes by field (metadata.name), which the plan cannot know. */
 export const usesMatchFields = (spec: Props): boolean =>
-  ((spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as Props[]).some((t) => (t?.matchFields ?? []).length > 0);
+  (
+    (spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as Props[]
+  ).some((t) => (t?.matchFields ?? []).length > 0);
 
 /** Why a Pod's node selector or required node affinity excludes a node, or undefined when it does not. */
 export function nodeSelectionMismatch(spec: Props, values: NodeLabelValues): string | undefined {
   for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) {
-    if (!values(key).includes(String(value))) return `node selector ${key}=${value} (the nodes have ${values(key).length ? `${key}=${values(key).join("|")}` : `no ${key} label`})`;
+    if (!values(key).includes(String(value)))
+      return `node selector ${key}=${value} (the nodes have ${values(key).length ? `${key}=${values(key).join("|")}` : `no ${key} label`})`;
   }
-  const terms: Props[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms: Props[] =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   if (terms.length && !matchesNodeSelectorTerms(terms, values)) {
-    const described = terms.map((t) => ((t.matchExpressions ?? []) as Props[]).map((e) => `${e.key} ${e.operator}${e.values ? ` ${(e.values as string[]).join("|")}` : ""}`).join(" and ") || "an empty term, which selects no node").join(" or ");
+    const described = terms
+      .map(
+        (t) =>
+          ((t.matchExpressions ?? []) as Props[])
+            .map((e) => `${e.key} ${e.operator}${e.values ? ` ${(e.values as string[]).join("|")}` : ""}`)
+            .join(" and ") || "an empty term, which selects no node",
+      )
+      .join(" or ");
     return `required node affinity (${described})`;
   }
   return undefined;
@@ -93,7 +120,8 @@ export function tolerates(toleration: Props, taint: Taint): boolean {
 export function untoleratedTaint(taints: readonly Props[], tolerations: readonly Props[]): string | undefined {
   for (const taint of taints as Taint[]) {
     if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
-    if (!tolerations.some((t) => tolerates(t, taint))) return `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`;
+    if (!tolerations.some((t) => tolerates(t, taint)))
+      return `${taint.key}${taint.value ? `=${taint.value}` : ""}:${taint.effect}`;
   }
   return undefined;
 }

@@ -1,18 +1,18 @@
-import { GPU_CATALOG, acceleratorOfMachineType, isAcceleratorType } from "../../../../../components/catalog/gpus";
 import {
   GKE_DEFAULT_MAX_PODS_PER_NODE,
   GKE_GPU_TAINT,
-  GKE_NODE_LABELS as L,
   GKE_QUEUED_TAINT,
   GKE_SANDBOX,
   GPU_DRIVER_INSTALLER,
-  type NodeTaint,
-  TAINT_EFFECTS,
   gkeAllocatable,
   gkeEphemeralAllocatable,
+  GKE_NODE_LABELS as L,
+  type NodeTaint,
   osDistribution,
   sharedGpusPerContainer,
+  TAINT_EFFECTS,
 } from "../../../../../components/catalog/gke-nodes";
+import { acceleratorOfMachineType, GPU_CATALOG, isAcceleratorType } from "../../../../../components/catalog/gpus";
 import { machineShape } from "../../../../../components/catalog/machine-types";
 import { migInstancesPerGpu } from "../../../../../components/catalog/mig-profiles";
 import { capacityOf, nodeRange, zonesOf } from "../../../gpu";
@@ -67,12 +67,25 @@ export function nodeShapes(index: ClusterIndex): { shapes: NodeShape[]; unreadab
     }
   };
   const installer = driverInstallers(index);
-  for (const pool of index.nodePools) add(pool, () => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name), installer));
+  for (const pool of index.nodePools)
+    add(pool, () => shapeOf(pool, pool.props, String(pool.props.name ?? pool.name), installer));
   for (const cluster of index.clusters) {
     // A cluster keeps its default pool unless it removes it; Autopilot has no pools to model.
-    add(cluster, () => (cluster.props.removeDefaultNodePool === true || cluster.props.enableAutopilot === true
-      ? undefined
-      : shapeOf(cluster, { ...cluster.props, autoscaling: cluster.props.nodePool?.autoscaling, nodeCount: cluster.props.initialNodeCount ?? 3, name: "default-pool" }, "default-pool", installer)));
+    add(cluster, () =>
+      cluster.props.removeDefaultNodePool === true || cluster.props.enableAutopilot === true
+        ? undefined
+        : shapeOf(
+            cluster,
+            {
+              ...cluster.props,
+              autoscaling: cluster.props.nodePool?.autoscaling,
+              nodeCount: cluster.props.initialNodeCount ?? 3,
+              name: "default-pool",
+            },
+            "default-pool",
+            installer,
+          ),
+    );
   }
   return { shapes, unreadable };
 }
@@ -83,23 +96,43 @@ export function nodeShapes(index: ClusterIndex): { shapes: NodeShape[]; unreadab
  */
 function driverInstallers(index: ClusterIndex): (labels: Record<string, string>) => boolean {
   const p = GPU_DRIVER_INSTALLER.pattern;
-  const daemonSets = index.objects.filter((o) => o.kind === "DaemonSet" && (p.test(o.objectName ?? "") || p.test(JSON.stringify(o.props.spec?.template?.spec ?? {}))));
-  const manifests = index.objects.some((o) => /^kubernetes:yaml\/v\d+:Config(File|Group)$/.test(o.type) && p.test(JSON.stringify(o.props)));
-  return (labels) => manifests || daemonSets.some((d) => {
-    const spec: Props = d.props.spec?.template?.spec ?? {};
-    return !nodeSelectionMismatch(spec, (key) => (key in labels ? [labels[key]] : []));
-  });
+  const daemonSets = index.objects.filter(
+    (o) =>
+      o.kind === "DaemonSet" &&
+      (p.test(o.objectName ?? "") || p.test(JSON.stringify(o.props.spec?.template?.spec ?? {}))),
+  );
+  const manifests = index.objects.some(
+    (o) => /^kubernetes:yaml\/v\d+:Config(File|Group)$/.test(o.type) && p.test(JSON.stringify(o.props)),
+  );
+  return (labels) =>
+    manifests ||
+    daemonSets.some((d) => {
+      const spec: Props = d.props.spec?.template?.spec ?? {};
+      return !nodeSelectionMismatch(spec, (key) => (key in labels ? [labels[key]] : []));
+    });
 }
 
-function shapeOf(owner: PlanObject, props: Props, pool: string, installer: (labels: Record<string, string>) => boolean): NodeShape {
+function shapeOf(
+  owner: PlanObject,
+  props: Props,
+  pool: string,
+  installer: (labels: Record<string, string>) => boolean,
+): NodeShape {
   const config: Props = props.nodeConfig ?? {};
   const machineType = String(config.machineType ?? "e2-medium");
-  const zones: string[] = Array.isArray(props.nodeLocations) && props.nodeLocations.length ? props.nodeLocations.map(String) : [String(props.location ?? "")];
+  const zones: string[] =
+    Array.isArray(props.nodeLocations) && props.nodeLocations.length
+      ? props.nodeLocations.map(String)
+      : [String(props.location ?? "")];
   const { max } = nodeRange(props, zonesOf(props));
   const capacity = capacityOf(props);
   const accelerators: Props[] = config.guestAccelerators ?? [];
   const accelerator = accelerators[0]?.type ?? acceleratorOfMachineType(machineType);
-  const gpus = accelerators.reduce((sum, a) => sum + Number(a.count ?? 0), 0) || (accelerator && isAcceleratorType(accelerator) ? (GPU_CATALOG[accelerator].machineTypes[machineType]?.gpus ?? 0) : 0);
+  const gpus =
+    accelerators.reduce((sum, a) => sum + Number(a.count ?? 0), 0) ||
+    (accelerator && isAcceleratorType(accelerator)
+      ? (GPU_CATALOG[accelerator].machineTypes[machineType]?.gpus ?? 0)
+      : 0);
   const sharing = accelerators[0]?.gpuSharingConfig;
   const partition = accelerators[0]?.gpuPartitionSize;
   const labels: Record<string, string> = {
@@ -116,7 +149,8 @@ function shapeOf(owner: PlanObject, props: Props, pool: string, installer: (labe
     ...(config.workloadMetadataConfig?.mode === "GKE_METADATA" ? { [L.metadataServer]: "true" } : {}),
     ...(config.labels ?? {}),
   };
-  const sandboxed = String(config.sandboxConfig?.sandboxType ?? config.sandboxConfig?.type ?? "").toLowerCase() === "gvisor";
+  const sandboxed =
+    String(config.sandboxConfig?.sandboxType ?? config.sandboxConfig?.type ?? "").toLowerCase() === "gvisor";
   if (sandboxed) labels[GKE_SANDBOX.label.key] = GKE_SANDBOX.label.value;
   let gpuResources = gpus;
   let noGpusBecause: string | undefined;
@@ -134,16 +168,24 @@ function shapeOf(owner: PlanObject, props: Props, pool: string, installer: (labe
       gpuResources *= Number(sharing.maxSharedClientsPerGpu ?? 1);
     }
     if (driver === GPU_DRIVER_INSTALLER.disabled && !installer(labels)) {
-      noGpusBecause = "GPU driver installation is disabled (gpuDriverInstallationConfig INSTALLATION_DISABLED) and no NVIDIA driver installer DaemonSet runs on its nodes, so they offer no nvidia.com/gpu";
+      noGpusBecause =
+        "GPU driver installation is disabled (gpuDriverInstallationConfig INSTALLATION_DISABLED) and no NVIDIA driver installer DaemonSet runs on its nodes, so they offer no nvidia.com/gpu";
       gpuResources = 0;
     }
   }
-  const taints: NodeTaint[] = ((config.taints ?? []) as Props[]).map((t) => ({ key: String(t.key), value: t.value === undefined ? undefined : String(t.value), effect: TAINT_EFFECTS[String(t.effect)] ?? (t.effect as NodeTaint["effect"]) }));
+  const taints: NodeTaint[] = ((config.taints ?? []) as Props[]).map((t) => ({
+    key: String(t.key),
+    value: t.value === undefined ? undefined : String(t.value),
+    effect: TAINT_EFFECTS[String(t.effect)] ?? (t.effect as NodeTaint["effect"]),
+  }));
   if (gpus > 0 && !taints.some((t) => t.key === GKE_GPU_TAINT.key)) taints.push(GKE_GPU_TAINT);
-  if (props.queuedProvisioning?.enabled === true && !taints.some((t) => t.key === GKE_QUEUED_TAINT.key)) taints.push(GKE_QUEUED_TAINT);
+  if (props.queuedProvisioning?.enabled === true && !taints.some((t) => t.key === GKE_QUEUED_TAINT.key))
+    taints.push(GKE_QUEUED_TAINT);
   if (sandboxed && !taints.some((t) => t.key === GKE_SANDBOX.taint.key)) taints.push(GKE_SANDBOX.taint);
   const shape = machineShape(machineType);
-  const allocatable: Amounts = { pods: Number(props.maxPodsConstraint?.maxPodsPerNode ?? props.maxPodsPerNode ?? GKE_DEFAULT_MAX_PODS_PER_NODE) };
+  const allocatable: Amounts = {
+    pods: Number(props.maxPodsConstraint?.maxPodsPerNode ?? props.maxPodsPerNode ?? GKE_DEFAULT_MAX_PODS_PER_NODE),
+  };
   if (shape) {
     labels[L.arch] = shape.arch;
     const { cpuMilli, memoryBytes } = gkeAllocatable(shape.vcpus, shape.memoryGi, config.gcfsConfig?.enabled === true);
@@ -172,5 +214,10 @@ function shapeOf(owner: PlanObject, props: Props, pool: string, installer: (labe
 
 /** A node's values for a label key: the pool's zones for the zone label, else its one value. */
 export function labelValues(shape: NodeShape): (key: string) => string[] {
-  return (key) => (key === L.zone || key === "failure-domain.beta.kubernetes.io/zone" ? shape.zones : key in shape.labels ? [shape.labels[key]] : []);
+  return (key) =>
+    key === L.zone || key === "failure-domain.beta.kubernetes.io/zone"
+      ? shape.zones
+      : key in shape.labels
+        ? [shape.labels[key]]
+        : [];
 }

@@ -58,8 +58,12 @@ export function spreadRule(pod: PodObject): SpreadRule {
   const ports = hostPorts(spec);
   const perNode = own.some((t) => t.topologyKey === HOSTNAME) || ports.length ? 1 : undefined;
   const perZone = own.some((t) => ZONE_KEYS.includes(t.topologyKey)) ? 1 : undefined;
-  const spread = ((spec.topologySpreadConstraints ?? []) as Props[])
-    .filter((c) => c?.topologyKey === HOSTNAME && (c.whenUnsatisfiable ?? "DoNotSchedule") === "DoNotSchedule" && matchesSelector(c.labelSelector, pod.metadata.labels));
+  const spread = ((spec.topologySpreadConstraints ?? []) as Props[]).filter(
+    (c) =>
+      c?.topologyKey === HOSTNAME &&
+      (c.whenUnsatisfiable ?? "DoNotSchedule") === "DoNotSchedule" &&
+      matchesSelector(c.labelSelector, pod.metadata.labels),
+  );
   const minDomains = Math.max(0, ...spread.map((c) => Number(c.minDomains ?? 0)));
   return {
     ...(perNode ? { perNode } : {}),
