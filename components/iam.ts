@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 
 /** IAM member prefixes a grant may name (Google Cloud IAM "principal identifiers"). */
 export const IAM_MEMBER_PATTERN = /^(user|group|serviceAccount|domain|principal|principalSet):\S+$/;

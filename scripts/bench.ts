@@ -106,8 +106,10 @@ function interleaved(
 ): Record<string, ProcessRun & { runs: number[] }> {
   const samples: Record<string, Array<ProcessRun & { runs: number[] }>> = {};
   for (let i = 0; i < runs; i++) {
-    for (const [name, command] of Object.entries(commands))
-      (samples[name] ??= []).push(timeProcess(command, 1, { env: env[name] }));
+    for (const [name, command] of Object.entries(commands)) {
+      samples[name] ??= [];
+      samples[name].push(timeProcess(command, 1, { env: env[name] }));
+    }
   }
   return Object.fromEntries(
     Object.entries(samples).map(([name, list]) => {

@@ -15,7 +15,10 @@ const ROOT = path.resolve(__dirname, "..");
 export async function main(argv: string[]): Promise<number> {
   try {
     const flags = parseFlags(argv, { stack: { type: "string" }, plan: { type: "string" } }, USAGE);
-    if (flags.help) return (process.stdout.write(`${USAGE}\n`), EXIT_OK);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
     if (!flags.stack === !flags.plan) throw new UsageError(`give --stack or --plan\n${USAGE}`);
     const dir = findCrdDir(ROOT);
     if (!dir) throw new UsageError(`no CRDs in ${crdSearchPath(ROOT).join(", ")}; run npm run fetch-crds`);

@@ -30,9 +30,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`fetch-crds: wrote ${count} CRDs to ${path.relative(process.cwd(), out) || "."}\n`);
     return EXIT_OK;
   } catch (error) {
-    return error instanceof TypeError
-      ? (process.stderr.write(`fetch-crds: cannot reach GitHub: ${(error as Error).message}\n`), EXIT_ERROR)
-      : reportError("fetch-crds", error, false);
+    if (!(error instanceof TypeError)) return reportError("fetch-crds", error, false);
+    process.stderr.write(`fetch-crds: cannot reach GitHub: ${(error as Error).message}\n`);
+    return EXIT_ERROR;
   }
 }
 

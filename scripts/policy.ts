@@ -1,6 +1,6 @@
-import Ajv from "ajv";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import Ajv from "ajv";
 import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import schema from "./lib/plan.schema.json";

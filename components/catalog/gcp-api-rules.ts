@@ -1,3 +1,4 @@
+import { type Json, valueAtPath } from "../json";
 import { CLOUD_RUN_GPU_MINIMUM } from "./cloud-run-gpu";
 
 /**
@@ -35,8 +36,7 @@ export interface GcpApiRule<F> {
   check(facts: F): string | undefined;
 }
 
-const get = (value: unknown, path: string): any =>
-  path.split(".").reduce<any>((v, key) => (v === undefined || v === null ? undefined : v[key]), value);
+const get = valueAtPath;
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const NODE_POOL = "gcp:container/nodePool:NodePool";
@@ -382,7 +382,7 @@ export const BUDGET_ONE_LABEL: GcpApiRule<{ labels: number }> = {
 };
 
 /** Every rule, for the policy and the tests. */
-export const GCP_API_RULES: readonly GcpApiRule<any>[] = [
+export const GCP_API_RULES: readonly GcpApiRule<Json>[] = [
   RETENTION_WITHOUT_VERSIONING,
   SOFT_DELETE_DURATION,
   FLEX_START_SETTINGS,
@@ -395,7 +395,7 @@ export const GCP_API_RULES: readonly GcpApiRule<any>[] = [
 ];
 
 export interface ApiRuleProblem {
-  readonly rule: GcpApiRule<any>;
+  readonly rule: GcpApiRule<Json>;
   readonly message: string;
 }
 

@@ -111,14 +111,13 @@ export class DataBucket extends pulumi.ComponentResource {
       childOptions(this, opts, { protect: args.protect ?? false }),
     );
     const grant = (role: string, members: pulumi.Input<string>[] | undefined, short: string) =>
-      (members ?? []).forEach(
-        (member, i) =>
-          new gcp.storage.BucketIAMMember(
-            `${name}-${short}-${i}`,
-            { bucket: this.bucket.name, role, member },
-            childOptions(this, opts),
-          ),
-      );
+      (members ?? []).forEach((member, i) => {
+        new gcp.storage.BucketIAMMember(
+          `${name}-${short}-${i}`,
+          { bucket: this.bucket.name, role, member },
+          childOptions(this, opts),
+        );
+      });
     grant("roles/storage.objectViewer", args.readers, "reader");
     grant("roles/storage.objectUser", args.writers, "writer");
     grant("roles/storage.objectCreator", args.creators, "creator");

@@ -252,47 +252,43 @@ export class DataPlatform extends pulumi.ComponentResource {
     );
 
     const datasetGrant = (role: string, members: pulumi.Input<string>[] | undefined, short: string) =>
-      (members ?? []).forEach(
-        (member, i) =>
-          new gcp.bigquery.DatasetIamMember(
-            `${name}-${short}-${i}`,
-            { project: args.project, datasetId: this.dataset.datasetId, role, member },
-            child,
-          ),
-      );
+      (members ?? []).forEach((member, i) => {
+        new gcp.bigquery.DatasetIamMember(
+          `${name}-${short}-${i}`,
+          { project: args.project, datasetId: this.dataset.datasetId, role, member },
+          child,
+        );
+      });
     datasetGrant("roles/bigquery.dataViewer", args.readers, "reader");
     datasetGrant("roles/bigquery.dataEditor", args.writers, "writer");
     // Owners come from config: name their grants by member, so reordering the list replaces nothing.
-    (args.owners ?? []).forEach(
-      (member) =>
-        new gcp.bigquery.DatasetIamMember(
-          `${name}-steward-${memberKey(member)}`,
-          { project: args.project, datasetId: this.dataset.datasetId, role: "roles/bigquery.dataOwner", member },
-          child,
-        ),
-    );
-    (args.owners ?? []).forEach(
-      (member) =>
-        new gcp.dataplex.DatascanIamMember(
-          `${name}-quality-steward-${memberKey(member)}`,
-          {
-            project: args.project,
-            location: args.region,
-            dataScanId: this.qualityScan.dataScanId,
-            role: "roles/dataplex.dataScanAdmin",
-            member,
-          },
-          child,
-        ),
-    );
-    (args.publishers ?? []).forEach(
-      (member, i) =>
-        new gcp.pubsub.TopicIAMMember(
-          `${name}-publisher-${i}`,
-          { project: args.project, topic: this.topic.name, role: "roles/pubsub.publisher", member },
-          child,
-        ),
-    );
+    (args.owners ?? []).forEach((member) => {
+      new gcp.bigquery.DatasetIamMember(
+        `${name}-steward-${memberKey(member)}`,
+        { project: args.project, datasetId: this.dataset.datasetId, role: "roles/bigquery.dataOwner", member },
+        child,
+      );
+    });
+    (args.owners ?? []).forEach((member) => {
+      new gcp.dataplex.DatascanIamMember(
+        `${name}-quality-steward-${memberKey(member)}`,
+        {
+          project: args.project,
+          location: args.region,
+          dataScanId: this.qualityScan.dataScanId,
+          role: "roles/dataplex.dataScanAdmin",
+          member,
+        },
+        child,
+      );
+    });
+    (args.publishers ?? []).forEach((member, i) => {
+      new gcp.pubsub.TopicIAMMember(
+        `${name}-publisher-${i}`,
+        { project: args.project, topic: this.topic.name, role: "roles/pubsub.publisher", member },
+        child,
+      );
+    });
     this.registerOutputs({
       datasetId: this.datasetId,
       topic: this.topic.name,
@@ -319,6 +315,7 @@ export function qualityRules(labelRange: [number, number]): gcp.types.input.data
     {
       name: "no-future-rows",
       dimension: "VALIDITY",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${data()} is Dataplex's placeholder for the scanned table, not JavaScript's
       sqlAssertion: { sqlStatement: "SELECT row_id FROM ${data()} WHERE feature_timestamp > CURRENT_TIMESTAMP()" },
     },
   ];

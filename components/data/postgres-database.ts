@@ -150,14 +150,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { secret: secret.id, secretData: this.password },
       childOptions(this, opts),
     );
-    (args.secretAccessors ?? []).forEach(
-      (member, i) =>
-        new gcp.secretmanager.SecretIamMember(
-          `${name}-password-accessor-${i}`,
-          { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
-          childOptions(this, opts),
-        ),
-    );
+    (args.secretAccessors ?? []).forEach((member, i) => {
+      new gcp.secretmanager.SecretIamMember(
+        `${name}-password-accessor-${i}`,
+        { project: args.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+        childOptions(this, opts),
+      );
+    });
 
     this.host = this.instance.privateIpAddress;
     this.passwordSecretId = secret.id;

@@ -65,18 +65,17 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
       },
       childOptions(this, opts),
     );
-    args.kubernetesServiceAccounts.forEach(
-      (ksa, i) =>
-        new gcp.serviceaccount.IAMMember(
-          `${name}-wi-${i}`,
-          {
-            serviceAccountId: this.serviceAccount.name,
-            role: "roles/iam.workloadIdentityUser",
-            member: workloadIdentityMember(args.project, ksa),
-          },
-          childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
-        ),
-    );
+    args.kubernetesServiceAccounts.forEach((ksa, i) => {
+      new gcp.serviceaccount.IAMMember(
+        `${name}-wi-${i}`,
+        {
+          serviceAccountId: this.serviceAccount.name,
+          role: "roles/iam.workloadIdentityUser",
+          member: workloadIdentityMember(args.project, ksa),
+        },
+        childOptions(this, opts, args.cluster === "existing" ? {} : { dependsOn: [args.cluster] }),
+      );
+    });
     this.email = this.serviceAccount.email;
     this.member = this.serviceAccount.member;
     this.registerOutputs({ email: this.email, member: this.member });

@@ -89,7 +89,7 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
         ],
       },
     });
-    CONTROLLER_TARGETS.forEach((target, i) =>
+    CONTROLLER_TARGETS.forEach((target, i) => {
       cr(
         "PodMonitoring",
         `cnai-${target.name}`,
@@ -107,8 +107,8 @@ export class ManagedMonitoring extends pulumi.ComponentResource {
           ],
         },
         [tokens[i]],
-      ),
-    );
+      );
+    });
     const ksm = kubeStateMetrics(name, labels, (after) => childOptions(this, opts, { dependsOn: after }));
     cr(
       "PodMonitoring",

@@ -242,7 +242,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
         },
       ],
     });
-    CONTROLLER_TARGETS.forEach((target, i) =>
+    CONTROLLER_TARGETS.forEach((target, i) => {
       cr(
         "PodMonitor",
         `cnai-${target.name}`,
@@ -260,8 +260,8 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
           ],
         },
         [tokens[i]],
-      ),
-    );
+      );
+    });
     cr("PrometheusRule", "cnai-platform-alerts", MONITORING_NAMESPACE, {
       groups: [ruleGroup("cnai-platform", args.alerts)],
     });

@@ -48,13 +48,12 @@ export class ProjectServices extends pulumi.ComponentResource {
         childOptions(this, opts, { dependsOn: after }),
       );
     // Each bootstrap API after the ones before it, every other API after all of them.
-    bootstrap.forEach(
-      (service, i) =>
-        (this.services[service] = enable(
-          service,
-          bootstrap.slice(0, i).map((b) => this.services[b]),
-        )),
-    );
+    bootstrap.forEach((service, i) => {
+      this.services[service] = enable(
+        service,
+        bootstrap.slice(0, i).map((b) => this.services[b]),
+      );
+    });
     const first = bootstrap.map((service) => this.services[service]);
     for (const service of wanted.filter((s) => !bootstrap.includes(s))) this.services[service] = enable(service, first);
     this.registerOutputs({ services: Object.keys(this.services) });

@@ -111,35 +111,33 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
     }
 
     for (const [role, repository] of Object.entries(this.repositories)) {
-      (args.readers ?? []).forEach(
-        (member, i) =>
-          new gcp.artifactregistry.RepositoryIamMember(
-            `${name}-${role}-reader-${i}`,
-            {
-              project: args.project,
-              location: args.location,
-              repository: repository.name,
-              role: "roles/artifactregistry.reader",
-              member,
-            },
-            childOptions(this, opts),
-          ),
-      );
-    }
-    (args.modelWriters ?? []).forEach(
-      (member, i) =>
+      (args.readers ?? []).forEach((member, i) => {
         new gcp.artifactregistry.RepositoryIamMember(
-          `${name}-models-writer-${i}`,
+          `${name}-${role}-reader-${i}`,
           {
             project: args.project,
             location: args.location,
-            repository: this.repositories.models!.name,
-            role: "roles/artifactregistry.writer",
+            repository: repository.name,
+            role: "roles/artifactregistry.reader",
             member,
           },
           childOptions(this, opts),
-        ),
-    );
+        );
+      });
+    }
+    (args.modelWriters ?? []).forEach((member, i) => {
+      new gcp.artifactregistry.RepositoryIamMember(
+        `${name}-models-writer-${i}`,
+        {
+          project: args.project,
+          location: args.location,
+          repository: this.repositories.models!.name,
+          role: "roles/artifactregistry.writer",
+          member,
+        },
+        childOptions(this, opts),
+      );
+    });
     this.imagesHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("images")}`;
     this.modelsHost = `${args.location}-docker.pkg.dev/${args.project}/${repoId("models")}`;
     this.dockerHubHost = args.remoteCaches

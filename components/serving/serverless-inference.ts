@@ -194,20 +194,19 @@ export class ServerlessInference extends pulumi.ComponentResource {
       serviceArgs,
       childOptions(this, opts, { customTimeouts: { create: timeout, update: timeout } }),
     );
-    (args.invokers ?? []).forEach(
-      (member) =>
-        new gcp.cloudrunv2.ServiceIamMember(
-          `${name}-invoker-${memberKey(member)}`,
-          {
-            project: args.project,
-            location: args.region,
-            name: this.service.name,
-            role: "roles/run.invoker",
-            member,
-          },
-          childOptions(this, opts),
-        ),
-    );
+    (args.invokers ?? []).forEach((member) => {
+      new gcp.cloudrunv2.ServiceIamMember(
+        `${name}-invoker-${memberKey(member)}`,
+        {
+          project: args.project,
+          location: args.region,
+          name: this.service.name,
+          role: "roles/run.invoker",
+          member,
+        },
+        childOptions(this, opts),
+      );
+    });
     this.uri = this.service.uri;
     this.registerOutputs({ uri: this.uri });
   }

@@ -1,18 +1,15 @@
 import { labelsOf } from "../../components/catalog/label-fields";
+import { type JsonObject, valueAtPath } from "../../components/json";
 
 /**
  * Readers for the properties policies look at, shared by both packs. Props are resource inputs as
  * CrossGuard passes them (plain values; during preview, reading an unknown value throws, which the
  * policy server reports as "can't run during preview").
  */
-export type Props = Record<string, any>;
+export type Props = JsonObject;
 
 /** A nested value by dotted path (`nodeConfig.workloadMetadataConfig.mode`). */
-export function at(props: unknown, path: string): any {
-  return path
-    .split(".")
-    .reduce<any>((value, key) => (value === undefined || value === null ? undefined : value[key]), props);
-}
+export const at = valueAtPath;
 
 /** GCP labels of a resource, if its type takes labels (components/catalog/label-fields.ts). */
 export function gcpLabels(type: string, props: Props): Record<string, string> | undefined {
@@ -121,9 +118,9 @@ export function containersOf(type: string, props: Props): ContainerAt[] {
   const found: ContainerAt[] = [];
   for (const pod of podSpecsOf(type, props)) {
     for (const field of ["initContainers", "containers"]) {
-      ((pod.spec[field] ?? []) as Props[]).forEach((container, i) =>
-        found.push({ path: `${pod.path}.${field}.${i}`, container, role: pod.role }),
-      );
+      ((pod.spec[field] ?? []) as Props[]).forEach((container, i) => {
+        found.push({ path: `${pod.path}.${field}.${i}`, container, role: pod.role });
+      });
     }
     for (const model of ["model"]) {
       if (pod.spec[model]) found.push({ path: `${pod.path}.${model}`, container: pod.spec[model], role: pod.role });

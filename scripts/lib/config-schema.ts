@@ -59,7 +59,9 @@ export function schemaProblems(schema: Schema, value: unknown, path = ""): Schem
   const problems: SchemaProblem[] = [];
   const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
   if (Array.isArray(value) && schema.items)
-    value.forEach((item, i) => problems.push(...schemaProblems(schema.items as Schema, item, at(i))));
+    value.forEach((item, i) => {
+      problems.push(...schemaProblems(schema.items as Schema, item, at(i)));
+    });
   if (value && typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     const properties = (schema.properties ?? {}) as Record<string, Schema>;

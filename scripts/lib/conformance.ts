@@ -79,7 +79,9 @@ export function loadCrds(dir: string): CrdIndex {
     const cached = parsedCrds.read(cacheFile);
     const parsed = cached !== undefined ? (JSON.parse(cached) as ParsedCrdFile) : parseCrdFile(text);
     if (cached === undefined) parsedCrds.write(cacheFile, JSON.stringify(parsed));
-    parsed.groups.forEach((group) => groups.add(group));
+    parsed.groups.forEach((group) => {
+      groups.add(group);
+    });
     for (const [key, schema] of parsed.versions) schemas.set(key, { schema, source });
   }
   const index = { dir, validators: new LazyValidators(schemas), groups };

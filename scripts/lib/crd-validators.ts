@@ -77,7 +77,10 @@ export class LazyValidators {
   untranslatablePatterns(): string[] {
     const failed: string[] = [];
     const visit = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(visit);
+      if (Array.isArray(node)) {
+        node.forEach(visit);
+        return;
+      }
       if (!node || typeof node !== "object") return;
       for (const [key, value] of Object.entries(node as Schema)) {
         if (key === "pattern" && typeof value === "string") {

@@ -1,8 +1,8 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import * as path from "node:path";
 import { offlineRefusal } from "./monitor-features";
 import { type ProjectFile, readProjectFile, readStackConfigFile, type StackConfigFile } from "./project-files";
 import { type RecordedResource, RecordingMonitor } from "./recording-monitor";

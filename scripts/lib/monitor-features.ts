@@ -92,10 +92,10 @@ export const MONITOR_FEATURES: readonly MonitorFeature[] = [
 ];
 
 /** The ResourceMonitorFeature values the offline monitor announces. */
-export function supportedFeatureValues(enumeration: Record<string, number>): number[] {
+export function supportedFeatureValues(enumeration: Readonly<Record<string, number | string>>): number[] {
   return MONITOR_FEATURES.filter((f) => f.supported).map((f) => {
     const value = enumeration[`RESOURCE_MONITOR_FEATURE_${f.feature}`];
-    if (value === undefined)
+    if (typeof value !== "number")
       throw new Error(
         `offline engine: the SDK's ResourceMonitorFeature has no ${f.feature} (see scripts/lib/monitor-features.ts)`,
       );

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import { load as loadYaml, YAMLException } from "js-yaml";
 import * as path from "node:path";
+import { load as loadYaml, YAMLException } from "js-yaml";
 
 /** A user-facing error of the command-line tools: printed without a stack trace, exit 2. */
 export class UsageError extends Error {

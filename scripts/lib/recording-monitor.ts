@@ -1,7 +1,12 @@
+import type * as proto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { supportedFeatureValues, supportsLegacyFeature } from "./monitor-features";
 import type { PlanResource, PlanResourceOptions } from "./plan-document";
 import { resproto } from "./sdk-seam";
+
+/** The callback of a resource monitor method, as the SDK passes it (a gRPC unary callback). */
+type Callback = (err: unknown, response?: unknown) => void;
+
 import { providerId, synthesise, synthesiseInvoke } from "./synthesize";
 import { plainObject, plainValue, SECRET_SIG, SIG_KEY, valuesOf } from "./wire-values";
 
@@ -65,7 +70,7 @@ export class RecordingMonitor extends MockMonitor {
    * synthesised outputs), and no state is kept for later reads, which plans never make: at
    * thousands of resources the round trip through the SDK's serializer was most of the run.
    */
-  override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+  override async registerResource(req: proto.RegisterResourceRequest, callback: Callback): Promise<void> {
     const urn = engineUrn(this.context.stack, this.context.project, req.getParent(), req.getType(), req.getName());
     // The engine refuses a second registration of a URN in one deployment; so does the plan.
     if (this.urns.has(urn))
@@ -81,20 +86,20 @@ export class RecordingMonitor extends MockMonitor {
     }
   }
 
-  override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
+  override registerResourceOutputs(req: proto.RegisterResourceOutputsRequest, callback: Callback): void {
     this.registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
     callback(null, {});
   }
 
   /** The features the offline engine has (monitor-features.ts), as SDKs since 3.256.0 ask for them. */
-  override getDeploymentInfo(_req: any, callback: (err: any, response: any) => void): void {
+  override getDeploymentInfo(_req: unknown, callback: Callback): void {
     const response = new resproto.DeploymentInfo();
     response.setSupportedfeaturesList(supportedFeatureValues(resproto.ResourceMonitorFeature));
     callback(null, response);
   }
 
   /** The same answers, one feature at a time, as older SDKs ask. */
-  override supportsFeature(req: any, callback: (err: any, response: any) => void): void {
+  override supportsFeature(req: proto.SupportsFeatureRequest, callback: Callback): void {
     const supported = supportsLegacyFeature(req.getId());
     callback(null, { getHassupport: () => supported });
   }
@@ -151,13 +156,15 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
   return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
 }
 
-function recordOf(req: any, urn: string, wire: Record<string, unknown>): RecordedResource {
+function recordOf(req: proto.RegisterResourceRequest, urn: string, wire: Record<string, unknown>): RecordedResource {
   const propertyDependencies: Record<string, string[]> = {};
   const implicit = new Set<string>();
-  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+  req.getPropertydependenciesMap().forEach((deps, key) => {
     const urns: string[] = deps.getUrnsList();
     propertyDependencies[key] = urns;
-    urns.forEach((u) => implicit.add(u));
+    urns.forEach((u) => {
+      implicit.add(u);
+    });
   });
   const provider: string = req.getProvider();
   return {
@@ -175,7 +182,7 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
       deleteBeforeReplace: req.getDeletebeforereplace() === true,
       ignoreChanges: req.getIgnorechangesList(),
       dependsOn: (req.getDependenciesList() as string[]).filter((u) => !implicit.has(u)),
-      aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias: any) => plainValue(alias.toObject()))],
+      aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias) => plainValue(alias.toObject()))],
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       replaceOnChanges: req.getReplaceonchangesList(),
       deletedWith: req.getDeletedwith() || null,
@@ -187,7 +194,9 @@ function recordOf(req: any, urn: string, wire: Record<string, unknown>): Recorde
 }
 
 /** The customTimeouts option (Go durations such as "45m"), or null when none is set. */
-function customTimeoutsOf(timeouts: any): { create?: string; update?: string; delete?: string } | null {
+function customTimeoutsOf(
+  timeouts: proto.RegisterResourceRequest.CustomTimeouts | undefined,
+): { create?: string; update?: string; delete?: string } | null {
   if (!timeouts) return null;
   const set = Object.entries({
     create: timeouts.getCreate(),

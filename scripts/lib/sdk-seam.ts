@@ -38,7 +38,7 @@ const policyProxy = require("@pulumi/policy/proxy") as {
   unknownStringValue: string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const resproto = require("@pulumi/pulumi/proto/resource_pb") as Record<string, any>;
+const resproto = require("@pulumi/pulumi/proto/resource_pb") as typeof import("@pulumi/pulumi/proto/resource_pb");
 // The SDK's own copy of google-protobuf's Struct (runtime/resource.ts imports it as gstruct).
 const structproto = require(
   require.resolve("google-protobuf/google/protobuf/struct_pb", {
@@ -332,9 +332,9 @@ export function skipPromiseStacks(): void {
  * The SDK turns every registration's inputs (and invoke arguments, outputs) into a protobuf Struct
  * for the resource monitor, which offline is in the same process and turns it straight back into
  * the object (recording-monitor.ts, MockMonitor.invoke): a tenth of a plan. Offline, the Struct
- * keeps the object: `toJavaScript` returns it, and `getFieldsMap` (the SDK reads invoke results that
- * way) builds the real one on first use. A Struct that is never sent over the wire is all this
- * process makes; serialising one would send nothing, so that throws instead.
+ * keeps the object: `toJavaScript` returns it, and anything that reads its fields (`getFieldsMap`:
+ * the SDK reading an invoke's result, protobuf's writer serialising it) gets the real one, built
+ * on first use.
  */
 export function keepStructObjects(): void {
   const Struct = structproto.Struct as typeof structproto.Struct & { fromJavaScript: { [LEAN]?: true } };
@@ -343,17 +343,13 @@ export function keepStructObjects(): void {
   const lazy = (value: Record<string, unknown>) => {
     const struct = new Struct();
     let real: Record<string, unknown> | undefined;
-    const materialized = () => (real ??= original.call(Struct, value));
+    const materialized = () => {
+      real ??= original.call(Struct, value);
+      return real;
+    };
     struct.toJavaScript = () => value;
     struct.getFieldsMap = (...args: unknown[]) =>
       (materialized().getFieldsMap as (...a: unknown[]) => unknown)(...args);
-    const refuse = () => {
-      throw new Error(
-        "offline engine: a property Struct kept as its object cannot be serialised (scripts/lib/sdk-seam.ts keepStructObjects)",
-      );
-    };
-    struct.serializeBinary = refuse;
-    struct.toObject = refuse;
     return struct;
   };
   Struct.fromJavaScript = Object.assign(lazy, { [LEAN]: true as const });

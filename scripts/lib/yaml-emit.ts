@@ -42,6 +42,7 @@ function scalar(value: unknown): string {
 
 /** A multi-line string as a literal block (`|` or `|-`), if it can be one exactly. */
 function literalBlock(text: string, indent: number): string[] | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters a YAML literal block cannot hold
   if (!text.includes("\n") || /[\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(text))
     return undefined;
   const trailing = text.match(/\n*$/)![0].length;

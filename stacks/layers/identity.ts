@@ -52,14 +52,13 @@ export function buildIdentities(
         { project, prefix, kind, kubernetesServiceAccounts: ksas(kind), cluster },
         { dependsOn: afterApis },
       );
-      PROJECT_ROLES[kind].forEach(
-        (role) =>
-          new gcp.projects.IAMMember(
-            `${kind}-${role.split("/")[1].replace(/\./g, "-")}`,
-            { project, role, member: identity.member },
-            { parent: identity },
-          ),
-      );
+      PROJECT_ROLES[kind].forEach((role) => {
+        new gcp.projects.IAMMember(
+          `${kind}-${role.split("/")[1].replace(/\./g, "-")}`,
+          { project, role, member: identity.member },
+          { parent: identity },
+        );
+      });
       return [kind, identity];
     }),
   ) as WorkloadIdentities;

@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { DataBucket } from "../../components/data/data-bucket";
 import { checkMembers } from "../../components/iam";
 import { ArtifactRegistry } from "../../components/registry/artifact-registry";

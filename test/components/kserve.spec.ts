@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert";
+import * as k8s from "@pulumi/kubernetes";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/software";
 import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";

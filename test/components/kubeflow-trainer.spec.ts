@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert";
+import * as k8s from "@pulumi/kubernetes";
 import { HELM_CHARTS, IMAGES, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
 import {
   KubeflowTrainer,

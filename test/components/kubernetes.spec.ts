@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../../components/compute/gke-cluster";
 import { kubernetesProvider } from "../../components/kubernetes/cluster-provider";
 import { gkeKubeconfig } from "../../components/kubernetes/kubeconfig";

@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import { parse } from "yaml";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { TeamNamespace } from "../../components/tenancy/team-namespace";

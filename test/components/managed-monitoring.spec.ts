@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert";
+import * as k8s from "@pulumi/kubernetes";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { podSecurityLabels } from "../../components/labels";
 import { platformAlerts } from "../../components/observability/alerts";

@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
 import {
   HUGGINGFACE_GPU_IMAGE,

@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import { HELM_CHARTS, IMAGES } from "../../components/catalog/software";
 import {
   MODEL_REGISTRY_KSA,

@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import {
   PostgresDatabase,
   type PostgresDatabaseArgs,

@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import {
   moneyOf,
   ProjectGuardrails,

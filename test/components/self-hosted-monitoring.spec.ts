@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { GPU_TAINT } from "../../components/compute/gpu-node-pool";
 import { podSecurityLabels } from "../../components/labels";

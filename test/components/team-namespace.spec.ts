@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import {
   GKE_METADATA,
   GOOGLE_LB_RANGES,

@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import type { PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB } from "../../components/training/kubeflow-trainer";
 import { LOCAL_QUEUE, PRIORITY_CLASSES } from "../../components/training/kueue";

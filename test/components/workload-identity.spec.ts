@@ -1,5 +1,5 @@
-import * as gcp from "@pulumi/gcp";
 import * as assert from "node:assert";
+import * as gcp from "@pulumi/gcp";
 import {
   WORKLOAD_KINDS,
   WorkloadIdentity,

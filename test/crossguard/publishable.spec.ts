@@ -42,8 +42,15 @@ describe("publishable policy packs", function () {
   this.timeout(180_000);
   let out: string;
   const temporary: string[] = [];
-  before(() => temporary.push((out = outside("cnai-packs-"))));
-  after(() => temporary.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  before(() => {
+    out = outside("cnai-packs-");
+    temporary.push(out);
+  });
+  after(() =>
+    temporary.forEach((dir) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }),
+  );
 
   for (const pack of PACKS) {
     it(`builds ${pack.dir} self-contained: its files at their repository paths, byte for byte, and a package.json with exact versions of what it imports and what the host needs`, () => {

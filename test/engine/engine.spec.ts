@@ -1,7 +1,7 @@
+import * as assert from "node:assert";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import { isUserError, ProgramError, runStack } from "../../scripts/lib/engine";
 import { engineUrn } from "../../scripts/lib/recording-monitor";
 import { SECRET, UNKNOWN } from "../../scripts/lib/wire-values";

@@ -1,9 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { isHelmChart, isKubernetesObject, planFromRun } from "../../scripts/lib/plan-document";

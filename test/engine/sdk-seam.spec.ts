@@ -1,6 +1,6 @@
+import * as assert from "node:assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import * as assert from "node:assert";
 import { isUserError, ProgramError, UnsupportedOffline } from "../../scripts/lib/engine";
 import { MONITOR_FEATURES } from "../../scripts/lib/monitor-features";
 import { SDK_RANGE, SDK_SEAM, sdkSeamProblems, sdkVersion, WIRE_CONSTANTS } from "../../scripts/lib/sdk-seam";

@@ -1,3 +1,4 @@
+import type { Json, JsonObject } from "../../components/json";
 import { PACKS } from "../../policies/lib/packs";
 import { type Plan, type PlanResource, planFromRun } from "../../scripts/lib/plan-document";
 import { brokenWorkloads } from "./broken-workloads";
@@ -77,12 +78,12 @@ export async function brokenPlans(): Promise<BrokenPlan[]> {
     const nodeConfig = pool.inputs.nodeConfig as Record<string, unknown>;
     nodeConfig.workloadMetadataConfig = { mode: "GCE_METADATA" };
     const job = find(plan, "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob");
-    const pod = (job.inputs.spec as any).runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template
-      .spec.template.spec as Record<string, any>;
+    const pod = (job.inputs.spec as Json).runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template
+      .spec.template.spec as JsonObject;
     pod.hostNetwork = true;
     pod.containers[0].securityContext = { privileged: true };
     pod.containers[0].image = "docker.io/library/python:latest";
-    delete (job.inputs.metadata as any).labels["kueue.x-k8s.io/queue-name"];
+    delete (job.inputs.metadata as Json).labels["kueue.x-k8s.io/queue-name"];
     cases.push({
       name: "staging: metadata server exposed, privileged training pod, unapproved image, no queue",
       stack: "staging",

@@ -1,6 +1,7 @@
+import type { JsonObject } from "../../components/json";
 import type { PlanResource } from "../../scripts/lib/plan-document";
 
-type Props = Record<string, any>;
+type Props = JsonObject;
 
 /**
  * Workloads that validate against their schemas but would never run on the prod cluster, one per

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerResource } from "../../scripts/lib/crossguard/analyzer-resource";
 import type {
   AnalyzerInfo,
@@ -228,26 +229,29 @@ export function packHost(dir: string): Promise<PackHost> {
 }
 
 /** GetAnalyzerInfo as pkg/resource/plugin/analyzer_plugin.go reads it. */
-function analyzerInfoFrom(message: any): AnalyzerInfo {
+function analyzerInfoFrom(message: analyzer.AnalyzerInfo): AnalyzerInfo {
   const initialConfig = new Map<string, AnalyzerPolicyConfig>();
-  message.getInitialconfigMap().forEach((config: any, name: string) => {
+  message.getInitialconfigMap().forEach((config, name) => {
     initialConfig.set(name, {
       enforcementLevel: LEVELS[config.getEnforcementlevel()] ?? "",
-      properties: config.hasProperties() ? config.getProperties().toJavaScript() : null,
+      properties: config.getProperties()?.toJavaScript() ?? null,
     });
   });
   return {
     name: message.getName(),
     version: message.getVersion(),
     supportsConfig: message.getSupportsconfig(),
-    policies: message.getPoliciesList().map((policy: any) => ({
+    policies: message.getPoliciesList().map((policy) => ({
       name: policy.getName(),
       enforcementLevel: LEVELS[policy.getEnforcementlevel()],
       ...(policy.hasConfigschema()
         ? {
             configSchema: {
-              properties: policy.getConfigschema().getProperties()?.toJavaScript() ?? {},
-              required: policy.getConfigschema().getRequiredList(),
+              properties: (policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<
+                string,
+                Record<string, unknown>
+              >,
+              required: policy.getConfigschema()?.getRequiredList() ?? [],
             },
           }
         : {}),
@@ -257,7 +261,7 @@ function analyzerInfoFrom(message: any): AnalyzerInfo {
 }
 
 /** analyzer_plugin.go marshalResourceOptions. */
-function optionsMessage(resource: AnalyzerResource): any {
+function optionsMessage(resource: AnalyzerResource): analyzer.AnalyzerResourceOptions {
   const o = resource.options;
   const options = new pb.AnalyzerResourceOptions();
   options.setProtect(o.protect);
@@ -277,7 +281,7 @@ function optionsMessage(resource: AnalyzerResource): any {
 }
 
 /** analyzer_plugin.go marshalProvider. */
-function providerMessage(resource: AnalyzerResource): any {
+function providerMessage(resource: AnalyzerResource): analyzer.AnalyzerProviderResource {
   const provider = new pb.AnalyzerProviderResource();
   provider.setUrn(resource.provider!.urn);
   provider.setType(resource.provider!.type);
@@ -287,7 +291,7 @@ function providerMessage(resource: AnalyzerResource): any {
 }
 
 /** The fields an AnalyzeRequest and an AnalyzerResource share (analyzer_plugin.go Analyze, AnalyzeStack). */
-function withResourceFields<T extends Record<string, (value: any) => unknown>>(
+function withResourceFields<T extends analyzer.AnalyzeRequest | analyzer.AnalyzerResource>(
   message: T,
   resource: AnalyzerResource,
 ): T {
@@ -301,7 +305,7 @@ function withResourceFields<T extends Record<string, (value: any) => unknown>>(
 }
 
 /** analyzer_plugin.go AnalyzeStack's pulumirpc.AnalyzerResource. */
-function resourceMessage(resource: AnalyzerResource): any {
+function resourceMessage(resource: AnalyzerResource): analyzer.AnalyzerResource {
   const message = withResourceFields(new pb.AnalyzerResource(), resource);
   message.setParent(resource.parent);
   message.setDependenciesList([...resource.dependencies]);
@@ -314,8 +318,8 @@ function resourceMessage(resource: AnalyzerResource): any {
   return message;
 }
 
-function diagnosticsFrom(response: any): Diagnostic[] {
-  return response.getDiagnosticsList().map((d: any) => ({
+function diagnosticsFrom(response: analyzer.AnalyzeResponse): Diagnostic[] {
+  return response.getDiagnosticsList().map((d) => ({
     policyName: d.getPolicyname(),
     policyPackName: d.getPolicypackname(),
     policyPackVersion: d.getPolicypackversion(),

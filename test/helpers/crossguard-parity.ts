@@ -72,7 +72,8 @@ export async function hostViolations(
           const key = `${configKey}\n${JSON.stringify(r)}`;
           let answer = analyzed.get(key);
           if (!answer) {
-            analyzed.set(key, (answer = host.analyze(r)));
+            answer = host.analyze(r);
+            analyzed.set(key, answer);
             requests += 1;
           }
           return (await answer).map((d) => violationOf(d, r.urn));

@@ -88,3 +88,6 @@ export async function messagesOf(
 ): Promise<string[]> {
   return (await violationsOf(policy, resources, config)).map(causeOf);
 }
+
+/** Options of a test resource that depends on these, explicitly (dependsOn). */
+export const dependingOn = (...deps: TestResource[]) => ({ dependsOn: deps.map((d) => urnOf(d.type, d.name!)) });

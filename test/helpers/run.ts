@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackLabels } from "../../components/labels";
 import { type RunResult, runProgram } from "../../scripts/lib/engine";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
@@ -71,12 +71,14 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
   const err: string[] = [];
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    out.push(String(chunk)), true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    err.push(String(chunk)), true
-  )) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const result = await fn();
     return { result, stdout: out.join(""), stderr: err.join("") };

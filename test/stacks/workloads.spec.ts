@@ -2,6 +2,7 @@ import * as assert from "node:assert";
 import { migInstancesPerGpu } from "../../components/catalog/mig-profiles";
 import { carbonTier } from "../../components/catalog/regions";
 import { HELM_CHARTS, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
+import type { Json, JsonObject } from "../../components/json";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { all, input, one } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
@@ -209,7 +210,7 @@ describe("training and serving in the shipped stacks", () => {
         assert.ok(services.length >= 1);
         for (const isvc of services) {
           assert.strictEqual(
-            (isvc.inputs as any).spec.predictor.model.image,
+            (isvc.inputs as Json).spec.predictor.model.image,
             `${region}-docker.pkg.dev/acme-ml-${stack}/cnai-${stack}-docker-hub/kserve/huggingfaceserver:v0.20.0-gpu`,
             isvc.urn,
           );
@@ -223,7 +224,7 @@ describe("training and serving in the shipped stacks", () => {
         assert.deepStrictEqual(input(service, "template.volumes"), [
           { name: "models", gcs: { bucket: input(models, "name"), readOnly: true, mountOptions: ["implicit-dirs"] } },
         ]);
-        const container = (input(service, "template.containers") as Array<Record<string, any>>)[0];
+        const container = (input(service, "template.containers") as Array<JsonObject>)[0];
         const region = stack === "staging" ? "europe-west4" : "us-central1";
         assert.strictEqual(
           container.image,

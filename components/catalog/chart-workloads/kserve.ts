@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../json";
 import { type ChartFacts, coalesce, nonEmpty } from "./types";
 
 const RESOURCES =
@@ -67,7 +68,7 @@ export const KSERVE_RESOURCES: ChartFacts = {
 };
 
 /** The KServe deployment mode a kserve-resources release runs (`kserve.controller.deploymentMode`, chart default Knative). */
-export function kserveDeploymentMode(values: Record<string, any>): string {
+export function kserveDeploymentMode(values: JsonObject): string {
   return String(values?.kserve?.controller?.deploymentMode ?? CONTROLLER.deploymentMode);
 }
 
@@ -86,7 +87,7 @@ export const KSERVE_RUNTIME_CONFIGS: ChartFacts = {
 
 /** A ClusterServingRuntime's Pod parts, as the chart renders it. */
 export interface ServingRuntimeFact {
-  readonly spec: Record<string, any>;
+  readonly spec: JsonObject;
   readonly source: string;
 }
 

@@ -1,3 +1,4 @@
+import { type Json, type JsonObject, valueAtPath } from "../../json";
 /**
  * Facts about the workloads a Helm chart (or kustomization) creates, for the workload simulation:
  * Helm charts are not rendered offline, so what their Pods look like is read from the chart's
@@ -5,7 +6,7 @@
  * comes from. Values the plan sets (the chart resource's `values`) override the chart's defaults as
  * Helm coalesces them: maps merge key by key, lists and scalars replace.
  */
-export type Values = Record<string, any>;
+export type Values = JsonObject;
 
 /** A chart release as the plan declares it. */
 export interface ChartRelease {
@@ -68,9 +69,7 @@ export function coalesce<T>(defaults: T, given: unknown): T {
 const isMap = (value: unknown): value is Values => !!value && typeof value === "object" && !Array.isArray(value);
 
 /** A value by dotted path. */
-export function valueAt(values: Values, path: string): any {
-  return path.split(".").reduce<any>((v, key) => (v === undefined || v === null ? undefined : v[key]), values);
-}
+export const valueAt = (values: Values, path: string): Json => valueAtPath(values, path);
 
 /** A non-empty map, or undefined (Helm's `{{- with }}` skips empty maps). */
 export const nonEmpty = (value: unknown): Values | undefined =>

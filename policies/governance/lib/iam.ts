@@ -1,3 +1,4 @@
+import type { Json, JsonObject } from "../../../components/json";
 import { rawAt } from "./values";
 
 /**
@@ -31,9 +32,9 @@ export interface Grant {
  * from another resource (a service account's email), and the roles and members these policies
  * look for (basic roles, allUsers) are always literals. An unknown policyData still throws.
  */
-export function grantsOf(props: Record<string, any>): { grants: Grant[]; problem?: string } {
+export function grantsOf(props: JsonObject): { grants: Grant[]; problem?: string } {
   if (props.policyData !== undefined) {
-    let policy: any;
+    let policy: Json;
     try {
       policy = typeof props.policyData === "string" ? JSON.parse(props.policyData) : props.policyData;
     } catch {
@@ -41,7 +42,7 @@ export function grantsOf(props: Record<string, any>): { grants: Grant[]; problem
     }
     const bindings = Array.isArray(policy?.bindings) ? policy.bindings : [];
     return {
-      grants: bindings.map((b: any, i: number) => ({
+      grants: bindings.map((b: Json, i: number) => ({
         role: String(b?.role ?? ""),
         members: Array.isArray(b?.members) ? b.members.map(String) : [],
         where: `policyData.bindings[${i}]`,

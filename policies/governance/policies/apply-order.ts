@@ -1,3 +1,4 @@
+import type { Json } from "../../../components/json";
 import { applyOrderFindings } from "../../lib/analysis/apply-order/checks";
 import { nodesFromPolicyResources } from "../../lib/analysis/apply-order/graph";
 import { stackPolicy } from "../../lib/policy";
@@ -19,7 +20,7 @@ export const applyOrder = stackPolicy<object>({
     "subscription writes with, the Namespace and the charts (CRDs, webhooks) a Kubernetes object needs, the firewall rule that lets a private " +
     "cluster's control plane reach a chart's webhooks. Later runs hide a missing order; the first `pulumi up` in a new project fails on it.",
   validate: (args, report) => {
-    for (const finding of applyOrderFindings(nodesFromPolicyResources(args.resources as any)))
+    for (const finding of applyOrderFindings(nodesFromPolicyResources(args.resources as Json)))
       report(finding.message, finding.urn);
   },
 });

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../components/json";
 import { resourcePolicy } from "../../lib/policy";
 import { at, containersOf, isKubernetes, podSpecsOf } from "../../lib/resources";
 
@@ -32,7 +33,7 @@ export const privilegedContainers = resourcePolicy<PrivilegedContainersConfig>({
         if (at(pod.spec, field) === true)
           report(`${pod.path}.${field} is true: the Pod shares the node's ${field.slice(4)} namespace. Remove it.`);
       }
-      ((at(pod.spec, "volumes") ?? []) as Record<string, any>[]).forEach((volume, i) => {
+      ((at(pod.spec, "volumes") ?? []) as JsonObject[]).forEach((volume, i) => {
         if (volume?.hostPath !== undefined) {
           report(
             `${pod.path}.volumes.${i} (${volume.name ?? "unnamed"}) mounts host path ${at(volume, "hostPath.path") ?? ""}: the container can read or change the node. Use a PersistentVolumeClaim, emptyDir, a CSI volume or a ConfigMap.`,

@@ -1,3 +1,4 @@
+import type { Json } from "../../../components/json";
 import { isGpuNodePool } from "../../lib/gpu";
 import { stackPolicy } from "../../lib/policy";
 import { at } from "../../lib/resources";
@@ -41,11 +42,11 @@ export const idleGpuAlert = stackPolicy<IdleGpuAlertConfig>({
     if (!pools.length) return;
     const ruleAlerts = args.resources
       .filter((r) => RULE_TYPES.includes(r.type))
-      .flatMap((r) => ((at(r.props, "spec.groups") ?? []) as any[]).flatMap((g) => (g.rules ?? []) as any[]))
+      .flatMap((r) => ((at(r.props, "spec.groups") ?? []) as Json[]).flatMap((g) => (g.rules ?? []) as Json[]))
       .filter((rule) => rule.alert && typeof rule.expr === "string" && firesWhenLow(rule.expr, config.metrics));
     const policies = args.resources
       .filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy")
-      .flatMap((r) => (r.props.conditions ?? []) as any[])
+      .flatMap((r) => (r.props.conditions ?? []) as Json[])
       .filter((c) => {
         const query = c.conditionPrometheusQueryLanguage?.query;
         if (typeof query === "string") return firesWhenLow(query, config.metrics);

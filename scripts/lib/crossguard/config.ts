@@ -144,7 +144,10 @@ function configWithDefaults(policies: readonly AnalyzerPolicyInfo[]): Map<string
   for (const policy of policies) {
     let properties: Record<string, unknown> | null = null;
     for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-      if ("default" in schema) (properties ??= {})[key] = structuredClone(schema.default);
+      if ("default" in schema) {
+        properties ??= {};
+        properties[key] = structuredClone(schema.default);
+      }
     }
     result.set(policy.name, { enforcementLevel: policy.enforcementLevel, properties });
   }

@@ -1,4 +1,5 @@
 import * as assert from "node:assert";
+import type { JsonObject } from "../../../components/json";
 import { indexCluster } from "../../../policies/lib/analysis/workloads/cluster";
 import { deriveWorkloads } from "../../../policies/lib/analysis/workloads/derive";
 import { injectGcsFuseSidecar } from "../../../policies/lib/analysis/workloads/derive/gcsfuse";
@@ -8,8 +9,7 @@ import { container, deployment, enforce, K8S, namespace, nodePool, problems, sim
 
 const derive = (resources: TestResource[]): Workload[] => deriveWorkloads(indexCluster(planOf(resources).resources));
 const one = (resources: TestResource[], name: string): Workload => derive(resources).find((w) => w.name === name)!;
-const containers = (spec: Record<string, any>, field = "containers") =>
-  (spec[field] ?? []).map((c: { name: string }) => c.name);
+const containers = (spec: JsonObject, field = "containers") => (spec[field] ?? []).map((c: { name: string }) => c.name);
 
 const kserve = (mode = "Standard"): TestResource[] => [
   {

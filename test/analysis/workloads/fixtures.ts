@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../components/json";
 import { analyzeWorkloads } from "../../../policies/lib/analysis/workloads";
 import type { WorkloadReport, WorkloadsSection } from "../../../policies/lib/analysis/workloads/model";
 import { planOf, type TestResource } from "../../helpers/policy";
@@ -6,7 +7,7 @@ import { planOf, type TestResource } from "../../helpers/policy";
  * Small clusters for the workload simulation's specs: namespaces, quotas, LimitRanges, node pools
  * and workloads in the plan.json shape, each builder with the fields that matter and nothing else.
  */
-type Props = Record<string, any>;
+type Props = JsonObject;
 
 export const K8S = {
   namespace: "kubernetes:core/v1:Namespace",

@@ -1,5 +1,6 @@
 import * as assert from "node:assert";
 import { gkeEphemeralAllocatable } from "../../../components/catalog/gke-nodes";
+import type { JsonObject } from "../../../components/json";
 import { indexCluster } from "../../../policies/lib/analysis/workloads/cluster";
 import { nodeShapes } from "../../../policies/lib/analysis/workloads/scheduling/node-shapes";
 import { planOf, type TestResource } from "../../helpers/policy";
@@ -16,7 +17,7 @@ import {
   workload,
 } from "./fixtures";
 
-type Props = Record<string, any>;
+type Props = JsonObject;
 const Gi = 2 ** 30;
 const shapesOf = (...resources: TestResource[]) => nodeShapes(indexCluster(planOf(resources).resources)).shapes;
 

@@ -3,14 +3,13 @@ import { controlPlanePortsToOpen, GKE_CONTROL_PLANE_OPEN_PORTS } from "../../../
 import { HELM_CHARTS } from "../../../components/catalog/software";
 import { applyOrder } from "../../../policies/governance/policies/apply-order";
 import { ApplyGraph, nodesFromPlan } from "../../../policies/lib/analysis/apply-order/graph";
-import { messagesOf, planOf, type TestResource, urnOf } from "../../helpers/policy";
+import { dependingOn, messagesOf, planOf, type TestResource, urnOf } from "../../helpers/policy";
 
 /**
  * cnai-apply-order on Kubernetes objects: namespaces, the charts that serve an API group, and the
  * control plane's reach to webhooks on a private GKE cluster (before: every Kubernetes resource was
  * skipped).
  */
-const after = (...deps: TestResource[]) => ({ dependsOn: deps.map((d) => urnOf(d.type, d.name!)) });
 const urn = (r: TestResource) => urnOf(r.type, r.name!);
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const chart = (
@@ -39,7 +38,7 @@ const namespace = (name: string): TestResource => ({
 
 describe("policy cnai-apply-order: Kubernetes", () => {
   const kueueNs = namespace("kueue-system");
-  const kueue = chart("kueue", HELM_CHARTS.kueue, "kueue-system", after(kueueNs));
+  const kueue = chart("kueue", HELM_CHARTS.kueue, "kueue-system", dependingOn(kueueNs));
 
   it("puts a namespaced object, and a chart, after the plan's Namespace they name", async () => {
     const queue = (options: TestResource["options"]): TestResource => ({
@@ -49,12 +48,15 @@ describe("policy cnai-apply-order: Kubernetes", () => {
       options,
     });
     const teamNs = namespace("team-a");
-    assert.deepStrictEqual(await messagesOf(applyOrder, [kueueNs, kueue, teamNs, queue(after(kueue, teamNs))]), []);
+    assert.deepStrictEqual(
+      await messagesOf(applyOrder, [kueueNs, kueue, teamNs, queue(dependingOn(kueue, teamNs))]),
+      [],
+    );
     const messages = await messagesOf(applyOrder, [
       kueueNs,
       chart("kueue", HELM_CHARTS.kueue, "kueue-system"),
       teamNs,
-      queue(after(kueue)),
+      queue(dependingOn(kueue)),
     ]);
     assert.deepStrictEqual(
       messages.map((m) => m.split(". ")[0]),
@@ -67,8 +69,8 @@ describe("policy cnai-apply-order: Kubernetes", () => {
 
   it("puts an object after every chart that installs its API group's CRDs or webhooks (KServe: the CRD chart and the controller's webhooks)", async () => {
     const ns = namespace("kserve");
-    const crds = chart("kserve-crd", HELM_CHARTS.kserveCrd, "kserve", after(ns));
-    const controller = chart("kserve", HELM_CHARTS.kserveResources, "kserve", after(ns, crds));
+    const crds = chart("kserve-crd", HELM_CHARTS.kserveCrd, "kserve", dependingOn(ns));
+    const controller = chart("kserve", HELM_CHARTS.kserveResources, "kserve", dependingOn(ns, crds));
     const isvc = (options: TestResource["options"]): TestResource => ({
       type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
       name: "chat",
@@ -76,11 +78,11 @@ describe("policy cnai-apply-order: Kubernetes", () => {
       options,
     });
     assert.deepStrictEqual(
-      await messagesOf(applyOrder, [ns, crds, controller, isvc(after(controller))]),
+      await messagesOf(applyOrder, [ns, crds, controller, isvc(dependingOn(controller))]),
       [],
       "after the controller, hence after the CRDs too",
     );
-    const [early] = await messagesOf(applyOrder, [ns, crds, controller, isvc(after(crds))]);
+    const [early] = await messagesOf(applyOrder, [ns, crds, controller, isvc(dependingOn(crds))]);
     assert.match(
       early,
       /^chat \(serving\.kserve\.io\) is not created after kserve, the chart that installs that API group's CRDs or admission webhooks\./,
@@ -95,7 +97,7 @@ describe("policy cnai-apply-order: Kubernetes", () => {
   it("puts a TrainJob after Kueue too, whose webhooks suspend it until admitted, but not a training runtime of the same group", async () => {
     // kueue v0.19.2 charts/kueue/values.yaml integrations.frameworks: trainer.kubeflow.org/trainjob.
     const trainerNs = namespace("kubeflow-system");
-    const trainer = chart("trainer", HELM_CHARTS.kubeflowTrainer, "kubeflow-system", after(trainerNs));
+    const trainer = chart("trainer", HELM_CHARTS.kubeflowTrainer, "kubeflow-system", dependingOn(trainerNs));
     const job = (options: TestResource["options"]): TestResource => ({
       type: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob",
       name: "finetune",
@@ -106,13 +108,20 @@ describe("policy cnai-apply-order: Kubernetes", () => {
       type: "kubernetes:trainer.kubeflow.org/v1alpha1:ClusterTrainingRuntime",
       name: "torch",
       inputs: {},
-      options: after(trainer),
+      options: dependingOn(trainer),
     };
     assert.deepStrictEqual(
-      await messagesOf(applyOrder, [kueueNs, kueue, trainerNs, trainer, runtime, job(after(trainer, kueue))]),
+      await messagesOf(applyOrder, [kueueNs, kueue, trainerNs, trainer, runtime, job(dependingOn(trainer, kueue))]),
       [],
     );
-    const [unqueued] = await messagesOf(applyOrder, [kueueNs, kueue, trainerNs, trainer, runtime, job(after(trainer))]);
+    const [unqueued] = await messagesOf(applyOrder, [
+      kueueNs,
+      kueue,
+      trainerNs,
+      trainer,
+      runtime,
+      job(dependingOn(trainer)),
+    ]);
     assert.match(
       unqueued,
       /^finetune \(trainer\.kubeflow\.org\) is not created after kueue, the chart that installs that API group's CRDs or admission webhooks\./,
@@ -148,23 +157,23 @@ describe("policy cnai-apply-order: Kubernetes", () => {
 
     it("puts a chart whose webhooks listen beyond GKE's ports after a firewall rule from the control plane range, through the Kubernetes provider", async () => {
       const open = firewall([{ protocol: "tcp", ports: ["9443", "8082"] }]);
-      const k8s = provider(after(cluster, open));
+      const k8s = provider(dependingOn(cluster, open));
       assert.deepStrictEqual(
         await messagesOf(applyOrder, [
           cluster,
           open,
           k8s,
           kueueNs,
-          chart("kueue", HELM_CHARTS.kueue, "kueue-system", after(kueueNs), urn(k8s)),
+          chart("kueue", HELM_CHARTS.kueue, "kueue-system", dependingOn(kueueNs), urn(k8s)),
         ]),
         [],
       );
       const [unordered] = await messagesOf(applyOrder, [
         cluster,
         open,
-        provider(after(cluster)),
+        provider(dependingOn(cluster)),
         kueueNs,
-        chart("kueue", HELM_CHARTS.kueue, "kueue-system", after(kueueNs), urn(k8s)),
+        chart("kueue", HELM_CHARTS.kueue, "kueue-system", dependingOn(kueueNs), urn(k8s)),
       ]);
       assert.match(
         unordered,
@@ -175,7 +184,7 @@ describe("policy cnai-apply-order: Kubernetes", () => {
     it("counts only rules that open the port, over TCP, from the control plane range; ranges and all-ports rules count", async () => {
       const keda = chart("keda", HELM_CHARTS.keda, "keda", {}, urnOf("pulumi:providers:kubernetes", "k8s"));
       const judge = async (rule: TestResource) =>
-        (await messagesOf(applyOrder, [cluster, rule, provider(after(cluster, rule)), keda])).map(
+        (await messagesOf(applyOrder, [cluster, rule, provider(dependingOn(cluster, rule)), keda])).map(
           (m) => /serves the control plane on TCP ([\d, ]+) /.exec(m)?.[1],
         );
       assert.deepStrictEqual(
@@ -202,7 +211,12 @@ describe("policy cnai-apply-order: Kubernetes", () => {
 
   it("orders a resource after its explicit provider's dependencies (the SDK awaits the provider's registration)", () => {
     const gate: TestResource = { type: "gcp:compute/firewall:Firewall", name: "gate", inputs: {} };
-    const k8s: TestResource = { type: "pulumi:providers:kubernetes", name: "k8s", inputs: {}, options: after(gate) };
+    const k8s: TestResource = {
+      type: "pulumi:providers:kubernetes",
+      name: "k8s",
+      inputs: {},
+      options: dependingOn(gate),
+    };
     const object: TestResource = { type: "kubernetes:core/v1:ConfigMap", name: "cm", inputs: {}, provider: urn(k8s) };
     const graph = new ApplyGraph(nodesFromPlan(planOf([gate, k8s, object]).resources));
     assert.ok(graph.isBefore(urn(gate), urn(object)));

@@ -1,6 +1,6 @@
 import * as assert from "node:assert";
 import { applyOrder } from "../../../policies/governance/policies/apply-order";
-import { messagesOf, type TestResource, urnOf } from "../../helpers/policy";
+import { dependingOn, messagesOf, type TestResource, urnOf } from "../../helpers/policy";
 
 /**
  * cnai-apply-order, the prerequisites the review of issue 13 found missing or misjudged: where
@@ -13,7 +13,6 @@ const api = (service: string, project = "p"): TestResource => ({
   name: `${project}-${service.split(".")[0]}`,
   inputs: { project, service },
 });
-const after = (...deps: TestResource[]) => ({ dependsOn: deps.map((d) => urnOf(d.type, d.name!)) });
 const urn = (r: TestResource) => urnOf(r.type, r.name!);
 
 describe("policy cnai-apply-order: prerequisites", () => {
@@ -37,7 +36,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
       assert.deepStrictEqual(
         await messagesOf(applyOrder, [
           BUDGETS,
-          { ...quotaProvider, options: after(BUDGETS) },
+          { ...quotaProvider, options: dependingOn(BUDGETS) },
           budget({}, urn(quotaProvider)),
         ]),
         [],
@@ -71,7 +70,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
       const cluster: TestResource = {
         type: "gcp:container/cluster:Cluster",
         name: "gke",
-        options: after(CONTAINER),
+        options: dependingOn(CONTAINER),
         inputs: {
           project: "p",
           nodePoolDefaults: { nodeConfigDefaults: { gcfsConfig: { enabled: true } } },
@@ -86,7 +85,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
       );
       const apis = ["containerfilesystem", "monitoring", "logging"].map((a) => api(`${a}.googleapis.com`));
       assert.deepStrictEqual(
-        await messagesOf(applyOrder, [CONTAINER, ...apis, { ...cluster, options: after(CONTAINER, ...apis) }]),
+        await messagesOf(applyOrder, [CONTAINER, ...apis, { ...cluster, options: dependingOn(CONTAINER, ...apis) }]),
         [],
       );
     });
@@ -122,13 +121,16 @@ describe("policy cnai-apply-order: prerequisites", () => {
         inputs: { keyRingId: "[unknown]", role, member: agent },
         propertyDependencies: { keyRingId: [urn(ring)] },
       };
-      assert.deepStrictEqual(await messagesOf(applyOrder, [ring, key, byDependency, bucket(after(byDependency))]), []);
+      assert.deepStrictEqual(
+        await messagesOf(applyOrder, [ring, key, byDependency, bucket(dependingOn(byDependency))]),
+        [],
+      );
       const byValue: TestResource = {
         ...byDependency,
         inputs: { keyRingId: "projects/p/locations/us-central1/keyRings/r", role, member: agent },
         propertyDependencies: {},
       };
-      assert.deepStrictEqual(await messagesOf(applyOrder, [ring, key, byValue, bucket(after(byValue))]), []);
+      assert.deepStrictEqual(await messagesOf(applyOrder, [ring, key, byValue, bucket(dependingOn(byValue))]), []);
       const [early] = await messagesOf(applyOrder, [ring, key, byValue, bucket({})]);
       assert.match(
         early,
@@ -142,12 +144,12 @@ describe("policy cnai-apply-order: prerequisites", () => {
         name: "project-kms",
         inputs: { project: "p", role, member: agent },
       };
-      assert.deepStrictEqual(await messagesOf(applyOrder, [ring, key, onProject, bucket(after(onProject))]), []);
+      assert.deepStrictEqual(await messagesOf(applyOrder, [ring, key, onProject, bucket(dependingOn(onProject))]), []);
       const otherAgent: TestResource = {
         ...onProject,
         inputs: { project: "p", role, member: "serviceAccount:service-1@gcp-sa-pubsub.iam.gserviceaccount.com" },
       };
-      const [message] = await messagesOf(applyOrder, [ring, key, otherAgent, bucket(after(otherAgent))]);
+      const [message] = await messagesOf(applyOrder, [ring, key, otherAgent, bucket(dependingOn(otherAgent))]);
       assert.match(
         message,
         /^raw encrypts with a key of the plan, but no grant .* to the gs-project-accounts service agent is in the plan\./,
@@ -169,7 +171,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
         role: "roles/storage.objectViewer",
         member: "serviceAccount:serving@p.iam.gserviceaccount.com",
       },
-      options: after(models),
+      options: dependingOn(models),
     };
     const service = (options: TestResource["options"], template: Record<string, unknown> = {}): TestResource => ({
       type: "gcp:cloudrunv2/service:Service",
@@ -188,7 +190,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
 
     it("flags a service that mounts a bucket of the plan its identity has no grant on at all", async () => {
       // Before: 0 findings (the check looked at order only when a grant existed).
-      const [message] = await messagesOf(applyOrder, [models, service(after(models))]);
+      const [message] = await messagesOf(applyOrder, [models, service(dependingOn(models))]);
       assert.match(
         message,
         /^chat mounts bucket p-models, which the plan does not let its identity serving@p\.iam\.gserviceaccount\.com read\./,
@@ -203,7 +205,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
         },
       };
       assert.deepStrictEqual(
-        await messagesOf(applyOrder, [models, projectWide, service(after(models, projectWide))]),
+        await messagesOf(applyOrder, [models, projectWide, service(dependingOn(models, projectWide))]),
         [],
         "a storage reader role on the project serves",
       );
@@ -211,14 +213,14 @@ describe("policy cnai-apply-order: prerequisites", () => {
 
     it("flags a deploy that starts a container reading a bucket the plan creates empty, unless the plan writes the objects first", async () => {
       assert.deepStrictEqual(
-        await messagesOf(applyOrder, [models, grant, service(after(grant))]),
+        await messagesOf(applyOrder, [models, grant, service(dependingOn(grant))]),
         [],
         "healthCheckDisabled: no container at deploy",
       );
       const [message] = await messagesOf(applyOrder, [
         models,
         grant,
-        service(after(grant), { healthCheckDisabled: false }),
+        service(dependingOn(grant), { healthCheckDisabled: false }),
       ]);
       assert.match(
         message,
@@ -228,14 +230,14 @@ describe("policy cnai-apply-order: prerequisites", () => {
         type: "gcp:storage/bucketObject:BucketObject",
         name: "config",
         inputs: { bucket: "p-models", name: "chat/v1/config.json" },
-        options: after(models),
+        options: dependingOn(models),
       };
       assert.deepStrictEqual(
         await messagesOf(applyOrder, [
           models,
           grant,
           config,
-          service(after(grant, config), { healthCheckDisabled: false }),
+          service(dependingOn(grant, config), { healthCheckDisabled: false }),
         ]),
         [],
       );
@@ -258,7 +260,7 @@ describe("policy cnai-apply-order: prerequisites", () => {
         role: "roles/bigquery.dataEditor",
         member: "serviceAccount:service-1@gcp-sa-pubsub.iam.gserviceaccount.com",
       },
-      options: after(table),
+      options: dependingOn(table),
     };
     const subscription = (
       options: TestResource["options"],
@@ -271,13 +273,13 @@ describe("policy cnai-apply-order: prerequisites", () => {
     });
 
     it("needs the writer's grant on the table before the subscription, which Pub/Sub checks at create", async () => {
-      assert.deepStrictEqual(await messagesOf(applyOrder, [table, writer, subscription(after(writer))]), []);
-      const [early] = await messagesOf(applyOrder, [table, writer, subscription(after(table))]);
+      assert.deepStrictEqual(await messagesOf(applyOrder, [table, writer, subscription(dependingOn(writer))]), []);
+      const [early] = await messagesOf(applyOrder, [table, writer, subscription(dependingOn(table))]);
       assert.match(
         early,
         /^to-bq writes to BigQuery as the Pub\/Sub service agent but is not created after pubsub-writes, the grant Pub\/Sub checks when it creates the subscription\./,
       );
-      const [none] = await messagesOf(applyOrder, [table, subscription(after(table))]);
+      const [none] = await messagesOf(applyOrder, [table, subscription(dependingOn(table))]);
       assert.match(
         none,
         /^to-bq writes to BigQuery table p\.ml\.events as the Pub\/Sub service agent, which the plan does not grant roles\/bigquery\.dataEditor on the table, its dataset or project\./,
@@ -299,11 +301,11 @@ describe("policy cnai-apply-order: prerequisites", () => {
         await messagesOf(applyOrder, [
           table,
           onDataset,
-          subscription(after(onDataset), { serviceAccountEmail: "writer@p.iam.gserviceaccount.com" }),
+          subscription(dependingOn(onDataset), { serviceAccountEmail: "writer@p.iam.gserviceaccount.com" }),
         ]),
         [],
       );
-      const [wrong] = await messagesOf(applyOrder, [table, onDataset, subscription(after(onDataset))]);
+      const [wrong] = await messagesOf(applyOrder, [table, onDataset, subscription(dependingOn(onDataset))]);
       assert.match(wrong, /as the Pub\/Sub service agent, which the plan does not grant/);
     });
   });

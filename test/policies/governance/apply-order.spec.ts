@@ -5,7 +5,7 @@ import { PACKS } from "../../../policies/lib/packs";
 import { planFromRun } from "../../../scripts/lib/plan-document";
 import { readStackPolicyConfig } from "../../../scripts/lib/policy-check";
 import { evaluatePolicies } from "../../../scripts/lib/policy-engine";
-import { messagesOf, planOf, type TestResource, urnOf } from "../../helpers/policy";
+import { dependingOn, messagesOf, planOf, type TestResource, urnOf } from "../../helpers/policy";
 import { ROOT } from "../../helpers/run";
 import { stackRun } from "../../helpers/stacks";
 
@@ -19,14 +19,13 @@ const api = (service: string): TestResource => ({
   name: service.split(".")[0],
   inputs: { project: "p", service },
 });
-const after = (...deps: TestResource[]) => ({ dependsOn: deps.map((d) => urnOf(d.type, d.name!)) });
 const CONTAINER = api("container.googleapis.com");
 const IAM = api("iam.googleapis.com");
 const cluster: TestResource = {
   type: CLUSTER,
   name: "gke",
   inputs: { project: "p", workloadIdentityConfig: { workloadPool: "p.svc.id.goog" } },
-  options: after(CONTAINER),
+  options: dependingOn(CONTAINER),
 };
 const member = (options: TestResource["options"], parent?: string): TestResource => ({
   type: WI,
@@ -42,11 +41,14 @@ const member = (options: TestResource["options"], parent?: string): TestResource
 
 describe("policy cnai-apply-order", () => {
   it("passes a Workload Identity grant that waits for the cluster and the APIs it calls", async () => {
-    assert.deepStrictEqual(await messagesOf(applyOrder, [CONTAINER, IAM, cluster, member(after(IAM, cluster))]), []);
+    assert.deepStrictEqual(
+      await messagesOf(applyOrder, [CONTAINER, IAM, cluster, member(dependingOn(IAM, cluster))]),
+      [],
+    );
   });
 
   it("flags a Workload Identity grant that does not depend on the cluster that creates its identity pool", async () => {
-    const messages = await messagesOf(applyOrder, [CONTAINER, IAM, cluster, member(after(IAM))]);
+    const messages = await messagesOf(applyOrder, [CONTAINER, IAM, cluster, member(dependingOn(IAM))]);
     assert.strictEqual(messages.length, 1);
     assert.match(
       messages[0],
@@ -59,7 +61,7 @@ describe("policy cnai-apply-order", () => {
       type: COMPONENT,
       name: "training-identity",
       inputs: {},
-      options: after(IAM, cluster),
+      options: dependingOn(IAM, cluster),
     };
     assert.deepStrictEqual(
       await messagesOf(applyOrder, [
@@ -121,13 +123,13 @@ describe("policy cnai-apply-order", () => {
         role: "roles/serviceusage.serviceUsageConsumer",
         member: "serviceAccount:nodes@p.iam.gserviceaccount.com",
       },
-      options: after(CRM),
+      options: dependingOn(CRM),
     };
     assert.deepStrictEqual(
-      await messagesOf(applyOrder, [CONTAINER, CRM, FS, grant, pool(after(CONTAINER, FS, grant))]),
+      await messagesOf(applyOrder, [CONTAINER, CRM, FS, grant, pool(dependingOn(CONTAINER, FS, grant))]),
       [],
     );
-    const missing = await messagesOf(applyOrder, [CONTAINER, CRM, pool(after(CONTAINER))]);
+    const missing = await messagesOf(applyOrder, [CONTAINER, CRM, pool(dependingOn(CONTAINER))]);
     assert.deepStrictEqual(
       missing.map((m) => m.split(" (")[0].split(",")[0]),
       ["gpu", "gpu streams images"],
@@ -155,7 +157,7 @@ describe("policy cnai-apply-order", () => {
       options,
       propertyDependencies: { encryption: [urnOf("gcp:kms/cryptoKey:CryptoKey", "key")] },
     });
-    assert.deepStrictEqual(await messagesOf(applyOrder, [key, grant, bucket(after(grant))]), []);
+    assert.deepStrictEqual(await messagesOf(applyOrder, [key, grant, bucket(dependingOn(grant))]), []);
     const [early] = await messagesOf(applyOrder, [key, grant, bucket({})]);
     assert.match(
       early,
@@ -181,7 +183,7 @@ describe("policy cnai-apply-order", () => {
       inputs: { settings: { ipConfiguration: { privateNetwork: network } } },
       options,
     });
-    assert.deepStrictEqual(await messagesOf(applyOrder, [connection, sql(after(connection))]), []);
+    assert.deepStrictEqual(await messagesOf(applyOrder, [connection, sql(dependingOn(connection))]), []);
     const [message] = await messagesOf(applyOrder, [connection, sql({})]);
     assert.match(
       message,
@@ -216,7 +218,7 @@ describe("policy cnai-apply-order", () => {
         },
       },
     });
-    assert.deepStrictEqual(await messagesOf(applyOrder, [grant, repo, run(after(grant, repo))]), []);
+    assert.deepStrictEqual(await messagesOf(applyOrder, [grant, repo, run(dependingOn(grant, repo))]), []);
     const messages = await messagesOf(applyOrder, [grant, repo, run({})]);
     assert.deepStrictEqual(
       messages.map((m) => m.split(" ").slice(0, 2).join(" ")),
@@ -225,7 +227,7 @@ describe("policy cnai-apply-order", () => {
   });
 
   it("orders through the graph transitively and survives a dependency cycle", () => {
-    const nodes = nodesFromPlan(planOf([CONTAINER, cluster, { ...member(after(cluster)), name: "a" }]).resources);
+    const nodes = nodesFromPlan(planOf([CONTAINER, cluster, { ...member(dependingOn(cluster)), name: "a" }]).resources);
     const graph = new ApplyGraph(nodes);
     assert.ok(
       graph.isBefore(urnOf(SERVICE, "container"), urnOf(WI, "a")),

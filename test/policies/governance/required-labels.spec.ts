@@ -21,8 +21,7 @@ describe("policy cnai-required-labels", () => {
   });
 
   it("names the missing labels", async () => {
-    const { team, component, ...rest } = LABELS;
-    void team, void component;
+    const { team: _team, component: _component, ...rest } = LABELS;
     const [message] = await messagesOf(requiredLabels, [bucket(rest)]);
     assert.match(message, /labels lacks team, component/);
   });

@@ -1,4 +1,5 @@
 import * as assert from "node:assert";
+import type { JsonObject } from "../../../components/json";
 import { estimatePlan } from "../../../policies/lib/estimate";
 import type { TestResource } from "../../helpers/policy";
 import { cloudRun, pool } from "./fixtures";
@@ -8,7 +9,7 @@ const input = (...resources: TestResource[]) =>
   resources.map((r, i) => ({
     urn: `urn:pulumi:t::cnai-platform::${r.type}::${r.name ?? i}`,
     type: r.type,
-    props: r.inputs as Record<string, any>,
+    props: r.inputs as JsonObject,
   }));
 
 /**

@@ -2,7 +2,9 @@
  * The shapes the workload simulation works on: resources as a policy or plan.json gives them, the
  * Pods controllers will create, and what admission and scheduling say about them.
  */
-export type Props = Record<string, any>;
+import type { JsonObject } from "../../../../components/json";
+
+export type Props = JsonObject;
 
 /** A resource as plan.json (`inputs`) or a CrossGuard stack policy (`props`, parent as an object) gives it. */
 export interface AnalysisResource {

@@ -15,7 +15,8 @@ export function addExtendedResourceTolerations(pod: PodObject): string[] {
   }
   const added: string[] = [];
   for (const resource of [...resources].sort()) {
-    const tolerations: Props[] = (pod.spec.tolerations ??= []);
+    pod.spec.tolerations ??= [];
+    const tolerations: Props[] = pod.spec.tolerations;
     const present = tolerations.some(
       (t) =>
         t?.key === resource &&

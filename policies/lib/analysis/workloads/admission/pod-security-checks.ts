@@ -279,7 +279,9 @@ export const CHECKS: readonly PodSecurityCheck[] = [
             const added = ((c?.securityContext?.capabilities?.add ?? []) as string[]).filter(
               (cap) => !BASELINE_CAPABILITIES.has(cap),
             );
-            added.forEach((cap) => caps.add(cap));
+            added.forEach((cap) => {
+              caps.add(cap);
+            });
             return added.length > 0;
           });
           return names.length

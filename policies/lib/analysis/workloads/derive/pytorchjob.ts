@@ -1,4 +1,5 @@
 import { PYTORCH_WORKER_INIT_CONTAINER } from "../../../../../components/catalog/chart-workloads/training-operator";
+import type { JsonObject } from "../../../../../components/json";
 import type { ClusterIndex, PlanObject } from "../cluster";
 import type { Workload } from "../model";
 import { controllerProblem, labelsOf, nameOf, namespaceOf, podFromTemplate, workloadShell } from "./pods";
@@ -39,7 +40,7 @@ export function derivePyTorchJob(object: PlanObject, index: ClusterIndex): Workl
   }
   const specs = props.spec?.pytorchReplicaSpecs ?? {};
   const hasMaster = !!specs.Master;
-  for (const [role, replica] of Object.entries(specs as Record<string, any>)) {
+  for (const [role, replica] of Object.entries(specs as JsonObject)) {
     const group = {
       name: role,
       count: Number(replica?.replicas ?? 1),

@@ -1,3 +1,4 @@
+import type { Json } from "../../../../../components/json";
 import type { Props } from "../model";
 
 /**
@@ -23,7 +24,7 @@ const MERGE_KEYS: Readonly<Record<string, string>> = {
   resourceClaims: "name",
 };
 
-export function strategicMerge(base: unknown, patch: unknown, field = ""): any {
+export function strategicMerge(base: unknown, patch: unknown, field = ""): Json {
   if (patch === undefined) return structuredClone(base);
   if (patch === null) return undefined;
   if (Array.isArray(patch)) {
