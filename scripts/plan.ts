@@ -6,6 +6,7 @@ import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError 
 import { runStack } from "./lib/engine";
 import { writeManifests } from "./lib/manifests";
 import { type Plan, planFromRun } from "./lib/plan-document";
+import { clearPlanOutputs } from "./lib/plan-outputs";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
 import { renderReport } from "./lib/report";
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     const root = path.resolve(flags.root ?? ROOT);
     const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
     const started = Date.now();
+    // Before anything can fail: a failed plan leaves no earlier run's files behind.
+    clearPlanOutputs(out);
     let configs: ReturnType<typeof readStackPolicyConfig> | undefined;
     const run = await runStack({
       root,
