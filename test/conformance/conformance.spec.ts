@@ -19,7 +19,7 @@ import { DiskCache } from "../../scripts/lib/disk-cache";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import { captureOutput, ROOT } from "../helpers/run";
-import { stackRun } from "../helpers/stacks";
+import { STACKS, stackRun } from "../helpers/stacks";
 
 /**
  * Every Kubernetes object the shipped stacks declare validates: custom resources against the
@@ -58,7 +58,7 @@ describe("conformance", () => {
     assert.deepStrictEqual(untranslatedPatterns, [], "and none failed in the validators compiled so far");
   });
 
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of STACKS) {
     it(`${stack}: every custom resource and core object validates`, async () => {
       const objects = manifestsOf(planFromRun(await stackRun(stack))).map((m) => m.object as KubernetesObject);
       const report = await checkObjects(objects, crds);
