@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { findCrdDir } from "../../scripts/lib/crd-dir";
 import { ROOT } from "../helpers/run";
 
 const GUIDE = path.join(ROOT, "docs", "forking.md");
@@ -42,6 +43,7 @@ describe("forking a stack, as docs/forking.md says", function () {
   });
   after(() => fs.rmSync(copy, { recursive: true, force: true }));
 
+  const crds = findCrdDir(ROOT);
   /** Runs a command of the guide in the copy, as a user's shell would. */
   const sh = (line: string) =>
     spawnSync("bash", ["-c", line], {
@@ -52,6 +54,9 @@ describe("forking a stack, as docs/forking.md says", function () {
         PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
         // npm's "> cnai-platform@0.1.0 new-stack" banner is npm's, not the tool's output.
         npm_config_loglevel: "silent",
+        // The copy leaves .cache/ behind: its conformance checks use the CRDs this checkout found
+        // ($CNAI_CRD_DIR, or the pretest's download into .cache/crds), as a user's checkout would.
+        ...(crds ? { CNAI_CRD_DIR: crds } : {}),
       },
     });
 
