@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main as plan } from "../../scripts/plan";
 import { main as policy } from "../../scripts/policy";
+import { badDevStack, writeProject } from "../helpers/project";
 import { captureOutput, ROOT } from "../helpers/run";
 
 /** A run never leaves an earlier run's outputs in its folder for someone to take as its own. */
@@ -28,15 +29,7 @@ describe("plan and policy outputs", function () {
 
   it("a failed plan leaves none of the earlier run's files, and only those go", async () => {
     const root = path.join(dir, "project");
-    fs.mkdirSync(path.join(root, "stacks"), { recursive: true });
-    fs.writeFileSync(
-      path.join(root, "Pulumi.yaml"),
-      `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`,
-    );
-    fs.writeFileSync(
-      path.join(root, "stacks", "Pulumi.dev.yaml"),
-      fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"),
-    );
+    writeProject(root, { dev: badDevStack() });
     earlierRun();
     const { result, stderr } = await captureOutput(() => plan(["--stack", "dev", "--root", root, "--out", out]));
     assert.strictEqual(result, 2, stderr);

@@ -18,6 +18,7 @@ import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
 import { policyConfigFile } from "../../scripts/lib/policy-check";
 import { UNKNOWN } from "../../scripts/lib/wire-values";
 import { planSchemaErrors } from "../helpers/plan-schema";
+import { badDevStack, writeProject } from "../helpers/project";
 import { input, one, ROOT } from "../helpers/run";
 import { STACKS, stackRun } from "../helpers/stacks";
 
@@ -215,15 +216,7 @@ describe("shipped stacks", () => {
     it("exits 2 on a bad stack file with the key named and no stack trace", () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-cli-bad-"));
       try {
-        fs.mkdirSync(path.join(root, "stacks"));
-        fs.writeFileSync(
-          path.join(root, "Pulumi.yaml"),
-          `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`,
-        );
-        fs.writeFileSync(
-          path.join(root, "stacks", "Pulumi.dev.yaml"),
-          fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"),
-        );
+        writeProject(root, { dev: badDevStack() });
         const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--root", root], {
           cwd: ROOT,
           encoding: "utf8",
