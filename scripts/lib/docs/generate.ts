@@ -1,0 +1,43 @@
+import { PACKS } from "../../../policies/lib/packs";
+import { derivedDefaults, PROFILE_DEFAULTS, type Profile } from "../../../stacks/config/profiles";
+import { gcpSchema, settingsSchema } from "../../../stacks/config/schema";
+import type { PackConfig } from "../crossguard/policy-server";
+import { readStackPolicyConfig } from "../policy-check";
+import { listStacks, readProjectFile } from "../project-files";
+import { configurationReference } from "./config-reference";
+import { policyReference } from "./policy-reference";
+
+/** The generated pages, by path from the repository root; `npm run docs` writes them, a test compares them. */
+export const GENERATED_DOCS = ["docs/configuration.md", "docs/policies.md"] as const;
+export type GeneratedDoc = (typeof GENERATED_DOCS)[number];
+
+/** Each generated page's text, from the project at `root` (its stacks and policy config). */
+export function generateDocs(root: string): Record<GeneratedDoc, string> {
+  const stacks = new Map<string, ReadonlyMap<string, PackConfig>>();
+  for (const stack of listStacks(readProjectFile(root))) stacks.set(stack, readStackPolicyConfig(root, stack));
+  return {
+    "docs/configuration.md": configurationReference({
+      settings: settingsSchema,
+      gcp: gcpSchema,
+      profiles: PROFILE_DEFAULTS,
+      derived: derivedText(PROFILE_DEFAULTS),
+    }),
+    "docs/policies.md": policyReference({ packs: PACKS, stacks }),
+  };
+}
+
+/** The defaults the loader derives from the stack name and region (profiles.ts derivedDefaults), in words, per profile. */
+function derivedText(profiles: Readonly<Record<string, Profile>>): Record<string, Record<string, string>> {
+  const text: Record<string, Record<string, string>> = {};
+  for (const [name, profile] of Object.entries(profiles)) {
+    // A region with three or more zones shows how many the profile's cluster location takes.
+    const location = (profile.settings.cluster as { location?: unknown } | undefined)?.location;
+    const count = (derivedDefaults("stack", "us-central1", location).zones as unknown[]).length;
+    text[name] = {
+      profile: `\`${name}\` for a stack named ${name}; else **required**`,
+      prefix: "`cnai-<stack>` (the stack name, cut to 16 characters)",
+      zones: count === 1 ? "the region's first zone" : `the region's first ${count} zones`,
+    };
+  }
+  return text;
+}
