@@ -1,6 +1,6 @@
 import { PACKS } from "../../../policies/lib/packs";
 import { derivedDefaults, PROFILE_DEFAULTS, type Profile } from "../../../stacks/config/profiles";
-import { gcpSchema, settingsSchema } from "../../../stacks/config/schema";
+import { gcpSchema, PROFILES, settingsSchema } from "../../../stacks/config/schema";
 import type { PackConfig } from "../crossguard/policy-server";
 import { readStackPolicyConfig } from "../policy-check";
 import { listStacks, readProjectFile } from "../project-files";
@@ -14,7 +14,13 @@ export type GeneratedDoc = (typeof GENERATED_DOCS)[number];
 /** Each generated page's text, from the project at `root` (its stacks and policy config). */
 export function generateDocs(root: string): Record<GeneratedDoc, string> {
   const stacks = new Map<string, ReadonlyMap<string, PackConfig>>();
-  for (const stack of listStacks(readProjectFile(root))) stacks.set(stack, readStackPolicyConfig(root, stack));
+  // The profiles' own stacks first, in the profiles' order (dev, staging, prod), then any other.
+  const order = (stack: string) => {
+    const i = (PROFILES as readonly string[]).indexOf(stack);
+    return i < 0 ? PROFILES.length : i;
+  };
+  const names = listStacks(readProjectFile(root)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  for (const stack of names) stacks.set(stack, readStackPolicyConfig(root, stack));
   return {
     "docs/configuration.md": configurationReference({
       settings: settingsSchema,
