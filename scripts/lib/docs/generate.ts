@@ -1,8 +1,9 @@
+import * as path from "node:path";
 import { PACKS } from "../../../policies/lib/packs";
 import { derivedDefaults, PROFILE_DEFAULTS, type Profile } from "../../../stacks/config/profiles";
 import { gcpSchema, PROFILES, settingsSchema } from "../../../stacks/config/schema";
 import type { PackConfig } from "../crossguard/policy-server";
-import { readStackPolicyConfig } from "../policy-check";
+import { policyConfigFile, readPolicyConfigFile, readStackPolicyConfig } from "../policy-check";
 import { listStacks, readProjectFile } from "../project-files";
 import { configurationReference } from "./config-reference";
 import { policyReference } from "./policy-reference";
@@ -20,7 +21,19 @@ export function generateDocs(root: string): Record<GeneratedDoc, string> {
     return i < 0 ? PROFILES.length : i;
   };
   const names = listStacks(readProjectFile(root)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
-  for (const stack of names) stacks.set(stack, readStackPolicyConfig(root, stack));
+  const files = new Map<string, Map<string, Record<string, unknown>>>();
+  for (const stack of names) {
+    stacks.set(stack, readStackPolicyConfig(root, stack));
+    files.set(
+      stack,
+      new Map(
+        PACKS.map((pack) => {
+          const file = policyConfigFile(root, stack, pack);
+          return [pack.name, readPolicyConfigFile(file, path.relative(root, file), stack)];
+        }),
+      ),
+    );
+  }
   return {
     "docs/configuration.md": configurationReference({
       settings: settingsSchema,
@@ -28,7 +41,7 @@ export function generateDocs(root: string): Record<GeneratedDoc, string> {
       profiles: PROFILE_DEFAULTS,
       derived: derivedText(PROFILE_DEFAULTS),
     }),
-    "docs/policies.md": policyReference({ packs: PACKS, stacks }),
+    "docs/policies.md": policyReference({ packs: PACKS, stacks, files }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface PolicyReferenceInput {
   readonly packs: readonly ShippedPack[];
   /** Each stack's reconciled config, by pack name (scripts/lib/policy-check.ts readStackPolicyConfig). */
   readonly stacks: ReadonlyMap<string, ReadonlyMap<string, PackConfig>>;
+  /** Each stack's config files as written, by pack name: the settings and exemptions the stack sets itself. */
+  readonly files: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, unknown>>>>;
 }
 
 const LEVEL_CELL: Record<string, string> = { mandatory: "**mandatory**" };
@@ -62,5 +64,36 @@ export function policyReference(input: PolicyReferenceInput): string {
       "",
     );
   }
+  lines.push(
+    "## Settings per stack",
+    "",
+    "What each stack's files set beyond levels (the rest is each policy's default), and the resources it exempts.",
+    "",
+    markdownTable(
+      ["stack", "policy", "settings", "exempted resources"],
+      [...input.files].flatMap(([stack, packs]) =>
+        [...packs.values()].flatMap((file) =>
+          Object.entries(file)
+            .filter(([, value]) => typeof value === "object" && value !== null)
+            .map(([policy, value]) => {
+              const { enforcementLevel: _level, exemptions, ...settings } = value as Record<string, unknown>;
+              const exempted = Array.isArray(exemptions)
+                ? exemptions
+                    .map(
+                      (e) =>
+                        `\`${String((e as { urn?: unknown }).urn)
+                          .split("::")
+                          .pop()}\``,
+                    )
+                    .join(", ")
+                : "";
+              const shown = Object.entries(settings).map(([k, v]) => `\`${k}\`: \`${JSON.stringify(v)}\``);
+              return [stack, `\`${policy}\``, escapeCell(shown.join(", ")), exempted];
+            }),
+        ),
+      ),
+    ),
+    "",
+  );
   return `${lines.join("\n").trimEnd()}\n`;
 }
