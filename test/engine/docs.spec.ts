@@ -6,6 +6,8 @@ import { z } from "zod";
 import { main } from "../../scripts/docs";
 import { configKeys, configurationReference, typeOf } from "../../scripts/lib/docs/config-reference";
 import { GENERATED_DOCS, generateDocs } from "../../scripts/lib/docs/generate";
+import { readProjectFile, readStackConfigFile } from "../../scripts/lib/project-files";
+import { resolveConfig } from "../../stacks/config/load";
 import { docCommands, documentedFiles, flagsOf, isPlaceholder } from "../helpers/doc-commands";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -22,21 +24,21 @@ describe("docs", () => {
   it("the configuration reference lists every key of the schema, with its profile defaults", () => {
     const page = fs.readFileSync(path.join(ROOT, "docs/configuration.md"), "utf8");
     for (const key of ["cluster.systemPool.max", "gpuPools[].capacity.type", "observability.budget.monthlyUsd"])
-      assert.ok(page.includes(`| \`${key}\` |`), key);
+      assert.match(page, row(`\`${key}\``), key);
     // The prod profile's system pool (stacks/config/profiles.ts) and a schema default (teams[].quota.gpus: 8).
     assert.match(
       page,
-      /\| `cluster\.systemPool\.machineType` \| [^\n]* \| `e2-standard-4` \| `e2-standard-4` \| `e2-standard-8` \|/,
+      row("`cluster.systemPool.machineType`", null, "`e2-standard-4`", "`e2-standard-4`", "`e2-standard-8`"),
     );
-    assert.match(page, /\| `teams\[\]\.quota\.gpus` \| integer, >= 0, <= 10000 \| `8` \| `8` \| `8` \|/);
+    assert.match(page, row("`teams[].quota.gpus`", "integer, >= 0, <= 10000", "`8`", "`8`", "`8`"));
   });
 
   it("the policy reference lists every policy of every pack, with its level in each stack", () => {
     const page = fs.readFileSync(path.join(ROOT, "docs/policies.md"), "utf8");
     // policies/config/dev/governance.json: all advisory, cnai-apply-order mandatory; prod: all mandatory.
-    assert.match(page, /\| `cnai-apply-order` \| \*\*mandatory\*\* \| \*\*mandatory\*\* \| \*\*mandatory\*\* \|/);
-    assert.match(page, /\| `cnai-required-labels` \| advisory \| \*\*mandatory\*\* \| \*\*mandatory\*\* \|/);
-    assert.match(page, /\| `cnai-deletion-protection` \| disabled \| disabled \| \*\*mandatory\*\* \|/);
+    assert.match(page, row("`cnai-apply-order`", M, M, M));
+    assert.match(page, row("`cnai-required-labels`", "advisory", M, M));
+    assert.match(page, row("`cnai-deletion-protection`", "disabled", "disabled", M));
   });
 
   it("every relative link of the README, docs/ and the READMEs it links resolves, anchors included", () => {
@@ -57,6 +59,36 @@ describe("docs", () => {
       }
     }
     assert.deepStrictEqual(problems, []);
+  });
+
+  it("architecture.md's sample config error is what plan prints for the mistakes it describes", () => {
+    const page = fs.readFileSync(path.join(ROOT, "docs/architecture.md"), "utf8");
+    const sample = /A bad stack file is refused[\s\S]*?```text\n([\s\S]*?)```/.exec(page)?.[1];
+    assert.ok(sample, "architecture.md has the sample error");
+    // The mistakes the page describes: cnai-platform:cluster misspelt, the l4-dev pool on a2-highgpu-1g.
+    const dev = readStackConfigFile(readProjectFile(ROOT), "dev");
+    const { "cnai-platform:cluster": cluster, ...values } = dev.values;
+    const pools = JSON.parse(values["cnai-platform:gpuPools"]!) as { name: string; machineType: string }[];
+    assert.strictEqual(pools[0]!.name, "l4-dev");
+    pools[0]!.machineType = "a2-highgpu-1g";
+    let message = "";
+    try {
+      resolveConfig({
+        stack: "dev",
+        file: dev.file,
+        values: { ...values, "cnai-platform:clster": cluster!, "cnai-platform:gpuPools": JSON.stringify(pools) },
+      });
+    } catch (error) {
+      message = `plan: ${(error as Error).message}`;
+    }
+    const printed = message.trimEnd().split("\n");
+    const lines = sample.trimEnd().split("\n");
+    assert.strictEqual(printed.length, lines.length, message);
+    lines.forEach((line, i) => {
+      // "..." stands for the rest of a list.
+      const pattern = new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\.\\\.\\\./g, ".*")}$`);
+      assert.match(printed[i]!, pattern);
+    });
   });
 
   it("the README is a front page: under 150 lines, and links every docs/ page", () => {
@@ -125,11 +157,11 @@ describe("docs generator", () => {
       },
       derived: {},
     });
-    assert.match(page, /\| `mode` \| `a` \\\| `b` \| `a` \| `b` \| The mode\. \|/);
-    assert.match(page, /\| `size` \| integer, >= 1, <= 9 \| `3` \| `3` \| +\|/);
-    assert.match(page, /\| `name` \| [^|]+ \| unset \| unset \| +\|/);
-    assert.match(page, /\| `pools\[\]\.zone` \| [^|]+ \| \*\*required\*\* \| \*\*required\*\* \| +\|/);
-    assert.match(page, /\| `nested\.on` \| boolean \| `false` \| `true` \| +\|/);
+    assert.match(page, row("`mode`", "`a` \\| `b`", "`a`", "`b`", "The mode."));
+    assert.match(page, row("`size`", "integer, >= 1, <= 9", "`3`", "`3`", ""));
+    assert.match(page, row("`name`", null, "unset", "unset", ""));
+    assert.match(page, row("`pools[].zone`", null, "**required**", "**required**", ""));
+    assert.match(page, row("`nested.on`", "boolean", "`false`", "`true`", ""));
   });
 
   it("npm run docs writes both pages where --root points, and --check then passes", async () => {
@@ -208,6 +240,15 @@ describe("docs commands extraction", () => {
     }
   });
 });
+
+const M = "**mandatory**";
+
+/** A table row starting with these cells (null: any cell), however the formatter pads them. */
+function row(...cells: (string | null)[]): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = cells.map((cell) => (cell === null ? "[^|\\n]*?" : literal(cell))).join(" *\\| *");
+  return new RegExp(`^\\| *${pattern} *\\|`, "m");
+}
 
 /** GitHub's heading anchors: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */
 function anchorsOf(markdown: string): string[] {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PACKS } from "../../../policies/lib/packs";
 import { derivedDefaults, PROFILE_DEFAULTS, type Profile } from "../../../stacks/config/profiles";
@@ -34,7 +35,7 @@ export function generateDocs(root: string): Record<GeneratedDoc, string> {
       ),
     );
   }
-  return {
+  const pages: Record<GeneratedDoc, string> = {
     "docs/configuration.md": configurationReference({
       settings: settingsSchema,
       gcp: gcpSchema,
@@ -43,6 +44,24 @@ export function generateDocs(root: string): Record<GeneratedDoc, string> {
     }),
     "docs/policies.md": policyReference({ packs: PACKS, stacks, files }),
   };
+  for (const page of GENERATED_DOCS) pages[page] = formatted(root, page, pages[page]);
+  return pages;
+}
+
+/**
+ * The page as the project's formatter writes it (Biome formats Markdown: padded tables), so that
+ * `npm run lint` accepts what `npm run docs` writes. Biome's CLI reads the text on stdin
+ * (`--stdin-file-path` names the file for its settings) and prints it formatted.
+ */
+function formatted(root: string, page: string, text: string): string {
+  const biome = require.resolve("@biomejs/biome/bin/biome", { paths: [root, __dirname] });
+  const result = spawnSync(process.execPath, [biome, "format", `--stdin-file-path=${page}`], {
+    cwd: root,
+    input: text,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`biome could not format ${page}: ${result.stderr}`);
+  return result.stdout;
 }
 
 /** The defaults the loader derives from the stack name and region (profiles.ts derivedDefaults), in words, per profile. */
