@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PACKS } from "../../policies/lib/packs";
+import { configKeys } from "../../scripts/lib/docs/config-reference";
+import { settingsSchema } from "../../stacks/config/schema";
 import {
   type DocCommand,
   docCommands,
@@ -48,7 +50,19 @@ const NPM_SCRIPTS: Readonly<Record<string, { run: "root" } | { run: "out"; out: 
 };
 
 /** Flags that take no value, for counting positional arguments. */
-const BOOLEAN_FLAGS = new Set(["--yes", "-y", "--diff", "--refresh", "-r", "--recursive", "--local", "--insecure"]);
+const BOOLEAN_FLAGS = new Set([
+  "--yes",
+  "-y",
+  "--diff",
+  "--refresh",
+  "-r",
+  "--recursive",
+  "--local",
+  "--insecure",
+  "--path",
+  "--secret",
+  "--plaintext",
+]);
 
 describe("every command in the docs", function () {
   this.timeout(240_000);
@@ -318,6 +332,18 @@ describe("every command in the docs", function () {
     const stack = (s: string) => isPlaceholder(s) || assert.ok(stacks.includes(s), `no stack file for ${s}`);
     if (name === "stack select" || name === "stack init") for (const s of positionals) stack(s);
     for (const s of [...(values.get("--stack") ?? []), ...(values.get("-s") ?? [])]) stack(s);
+    if (name === "config set") {
+      // A project key must be one the schema has (a --path key reads `a.b[0].c` as the list entry `a.b[].c`).
+      const [key] = positionals;
+      const [namespace, keyPath] = key!.split(/:(.*)/s);
+      if (namespace === PROJECT) {
+        const normalized = words.includes("--path") ? keyPath!.replace(/\[\d+\]/g, "[]") : keyPath;
+        assert.ok(
+          configKeys(settingsSchema).some((k) => k.path === normalized),
+          `${key} is not a key of the config schema (docs/configuration.md)`,
+        );
+      } else assert.strictEqual(namespace, "gcp", `${key}: a ${PROJECT}: or gcp: key`);
+    }
     if (name === "login" && positionals[0] && !isPlaceholder(positionals[0]))
       assert.match(positionals[0], /^(https?|gs|s3|azblob|file):\/\//, "a backend URL");
     // `--policy-pack <folder> --policy-pack-config <file>`, pair by pair (the config of the corresponding pack).

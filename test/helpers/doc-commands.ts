@@ -107,11 +107,14 @@ export const flagsOf = (words: readonly string[]): string[] =>
  * stack/stack_init.go, auth/login.go (`pulumi login [<url>]`), policy/policy_publish.go (`[org-name]`),
  * policy/policy_enable.go (`<org-name>/<policy-pack-name> <latest|version>`, `--policy-group`, `--config`),
  * policy/policy_validate.go (`validate-config <org-name>/<policy-pack-name> <version>`, `--config` required),
- * policy/policy_group_new.go and policy_group_edit.go (`--entity-type`, `--yes`; `--add-stack`); the
+ * policy/policy_group_new.go and policy_group_edit.go (`--entity-type`, `--yes`; `--add-stack`),
+ * config/config_set.go (`config set <key> [value]`, `--path`: "The key contains a path to a property in a map
+ * or list to set", `--secret`, `--plaintext`); the
  * generated references at https://www.pulumi.com/docs/iac/cli/commands/ say the same.
  */
 export const PULUMI_COMMANDS: Readonly<Record<string, { flags: readonly string[]; positionals: [number, number] }>> = {
   login: { flags: ["--local", "--cloud-url", "--insecure"], positionals: [0, 1] },
+  "config set": { flags: ["--path", "--secret", "--plaintext", "-s", "--stack"], positionals: [1, 2] },
   "stack select": { flags: ["-s", "--stack", "-c", "--create"], positionals: [0, 1] },
   "stack init": { flags: ["-s", "--stack"], positionals: [0, 1] },
   preview: {
