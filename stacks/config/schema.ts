@@ -92,12 +92,14 @@ export const networkSchema = z.strictObject({
 });
 
 export const authorizedNetworkSchema = z.strictObject({
-  name: z.string().min(1).max(64),
+  name: z.string().min(1).max(64).describe("A name for the range (shown in the cluster's settings)."),
   // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
-  cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
-    error: (issue) =>
-      `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
-  }),
+  cidr: cidr("an authorized network")
+    .refine((block) => documentationRangeOf(block) === undefined, {
+      error: (issue) =>
+        `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+    })
+    .describe("The range, as an IPv4 CIDR block."),
 });
 
 export const systemPoolSchema = z.strictObject({
@@ -177,8 +179,12 @@ export const gpuPoolSchema = z.strictObject({
       .describe("GKE-managed NVIDIA driver: DEFAULT, LATEST, or INSTALLATION_DISABLED (you install it)."),
     sharing: z
       .strictObject({
-        strategy: z.enum(GPU_SHARING_STRATEGIES),
-        maxClientsPerGpu: z.number().int().min(2).max(48),
+        strategy: z
+          .enum(GPU_SHARING_STRATEGIES)
+          .describe(
+            "TIME_SHARING: containers take turns on the GPU; MPS: they run on it at once (NVIDIA Multi-Process Service).",
+          ),
+        maxClientsPerGpu: z.number().int().min(2).max(48).describe("Containers that share one GPU."),
       })
       .optional()
       .describe("GPU sharing between containers: TIME_SHARING or MPS, with the containers per GPU."),
@@ -186,7 +192,7 @@ export const gpuPoolSchema = z.strictObject({
   }),
   autoscaling: z
     .strictObject({
-      min: count(1000),
+      min: count(1000).describe("Total nodes across the pool's zones, at least; 0 lets the pool scale to zero."),
       max: z.number().int().min(1).max(1000).describe("Total nodes across the pool's zones, at most."),
       locationPolicy: z
         .enum(["ANY", "BALANCED"])
@@ -256,10 +262,10 @@ const days = (max: number) => z.number().int().min(1).max(max);
 export const storageSchema = z.strictObject({
   classifications: z
     .strictObject({
-      datasetsRaw: classification,
-      datasetsCurated: classification,
-      models: classification,
-      checkpoints: classification,
+      datasetsRaw: classification.describe("Classification of the datasets-raw bucket."),
+      datasetsCurated: classification.describe("Classification of the datasets-curated bucket."),
+      models: classification.describe("Classification of the models bucket."),
+      checkpoints: classification.describe("Classification of the checkpoints bucket."),
     })
     .describe(
       "Data classification of each bucket; confidential and restricted buckets always get a customer-managed key.",
@@ -378,7 +384,7 @@ export const trainingSchema = z.strictObject({
   jobs: z
     .array(
       z.strictObject({
-        name: k8sName,
+        name: k8sName.describe("The job's name (its TrainJob or PyTorchJob)."),
         team: z
           .string()
           .describe("A team of the stack: the job runs in its namespace and queue and must fit its quota."),
@@ -390,8 +396,8 @@ export const trainingSchema = z.strictObject({
         image: imageRef.describe(
           "The image in the project's images repository, `<name>:<tag>` with a pinned tag (not latest).",
         ),
-        command: z.array(z.string()).min(1),
-        args: z.array(z.string()).default([]),
+        command: z.array(z.string()).min(1).describe("The training container's command."),
+        args: z.array(z.string()).default([]).describe("The command's arguments."),
         nodes: z
           .number()
           .int()
@@ -423,7 +429,9 @@ export const servingSchema = z.strictObject({
   models: z
     .array(
       z.strictObject({
-        name: k8sName,
+        name: k8sName.describe(
+          "The InferenceService's name; in the cluster it answers at `<name>-predictor.<team namespace>`.",
+        ),
         team: z
           .string()
           .describe("A team of the stack: the model runs in its namespace and must fit its quota at maxReplicas."),
@@ -442,7 +450,7 @@ export const servingSchema = z.strictObject({
           .max(1000)
           .default(1)
           .describe("Replicas kept running; 0 (scale to zero) only in Knative mode."),
-        maxReplicas: z.number().int().min(1).max(1000).default(3),
+        maxReplicas: z.number().int().min(1).max(1000).default(3).describe("Replicas at most; each holds its GPUs."),
         scaleMetric: z
           .enum(SCALE_METRICS)
           .optional()
@@ -457,7 +465,7 @@ export const servingSchema = z.strictObject({
           .max(100)
           .optional()
           .describe("Share of traffic for the latest revision (Knative mode only)."),
-        args: z.array(z.string()).default([]),
+        args: z.array(z.string()).default([]).describe("Further model server arguments."),
       }),
     )
     .max(2000)
@@ -536,20 +544,54 @@ export const observabilitySchema = z.strictObject({
     .describe("Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>)."),
   thresholds: z
     .strictObject({
-      gpuIdlePercent: z.number().min(1).max(100).optional(),
-      gpuIdleFor: promDuration.optional(),
-      gpuMemoryFraction: z.number().min(0.5).max(1).optional(),
-      latencyP99Seconds: z.number().positive().optional(),
-      errorRate: z.number().positive().max(1).optional(),
-      queueDepth: z.number().int().min(1).optional(),
-      pendingFor: promDuration.optional(),
-      drift: z.number().positive().max(1).optional(),
+      gpuIdlePercent: z
+        .number()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("GPU idle alert: average utilisation under this percent (for gpuIdleFor) counts as idle."),
+      gpuIdleFor: promDuration
+        .optional()
+        .describe("GPU idle alert: how long utilisation stays under gpuIdlePercent before it fires."),
+      gpuMemoryFraction: z
+        .number()
+        .min(0.5)
+        .max(1)
+        .optional()
+        .describe("GPU memory pressure alert: the share of frame buffer in use."),
+      latencyP99Seconds: z
+        .number()
+        .positive()
+        .optional()
+        .describe("Inference latency alert: the p99 request latency, seconds."),
+      errorRate: z
+        .number()
+        .positive()
+        .max(1)
+        .optional()
+        .describe("Inference error alert: the share of a namespace's model requests that fail (5xx)."),
+      queueDepth: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe("Request queue alert: requests waiting for one model, across its servers."),
+      pendingFor: promDuration.optional().describe("Training alert: how long a workload may wait in Kueue."),
+      drift: z
+        .number()
+        .positive()
+        .max(1)
+        .optional()
+        .describe("Model drift alert: the drift score (0-1) that fires it (docs/observability.md, Metric contracts)."),
     })
     .describe("Alert thresholds; a key left out keeps the alert's default (components/observability/alerts.ts)."),
   prometheus: z
     .strictObject({
-      retention: z.string().regex(/^\d+(h|d|w|y)$/, { error: "a Prometheus retention such as 15d" }),
-      storageGi: z.number().int().min(10).max(10000),
+      retention: z
+        .string()
+        .regex(/^\d+(h|d|w|y)$/, { error: "a Prometheus retention such as 15d" })
+        .describe("How long samples are kept."),
+      storageGi: z.number().int().min(10).max(10000).describe("Prometheus volume size, GiB."),
     })
     .describe("Self-hosted Prometheus: how long samples are kept and the volume size."),
   logRetentionDays: z.number().int().min(1).max(3650).describe("Days the project's _Default log bucket keeps logs."),
