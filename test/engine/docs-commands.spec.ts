@@ -62,6 +62,19 @@ const BOOLEAN_FLAGS = new Set([
   "--path",
   "--secret",
   "--plaintext",
+  "--force",
+  "-A",
+  "--all-namespaces",
+  "-w",
+  "--watch",
+  "--ignore-daemonsets",
+  "--delete-emptydir-data",
+  "--async",
+  "--wait-for-completion",
+  "--no-namespaces",
+  "--cluster-resource-scope-all-group-kinds",
+  "--cluster-resource-scope-no-group-kinds",
+  "--with-extended-notifications",
 ]);
 
 describe("every command in the docs", function () {
@@ -73,19 +86,26 @@ describe("every command in the docs", function () {
   const runs = new Map<string, { status: number | null; output: string }>();
 
   before(() => {
-    // The project's writable files, copied: the stack files and policy config. The program itself is
-    // the repository's (Pulumi.yaml's main, absolute), so plans build exactly what the docs describe.
+    // A copy of the project where commands may write: the stack files, the policy config and docs/
+    // copied, out/ and dist/ fresh, everything else linked to the repository (the program, the packs,
+    // scripts, examples, node_modules), so plans build exactly what the docs describe.
     sandbox = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-docs-"));
-    fs.mkdirSync(path.join(sandbox, "stacks"));
-    for (const name of fs.readdirSync(path.join(ROOT, "stacks")).filter((n) => /^Pulumi\..+\.ya?ml$/.test(n)))
-      fs.copyFileSync(path.join(ROOT, "stacks", name), path.join(sandbox, "stacks", name));
-    fs.cpSync(path.join(ROOT, "policies", "config"), path.join(sandbox, "policies", "config"), { recursive: true });
-    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
-    const main = /^main:\s*(\S+)/m.exec(project)![1]!;
-    fs.writeFileSync(
-      path.join(sandbox, "Pulumi.yaml"),
-      project.replace(/^main:.*$/m, `main: ${path.join(ROOT, main)}`),
-    );
+    const link = (from: string, to: string) => fs.symlinkSync(from, to);
+    for (const entry of fs.readdirSync(ROOT, { withFileTypes: true })) {
+      const from = path.join(ROOT, entry.name);
+      const to = path.join(sandbox, entry.name);
+      if ([".git", "out", "dist"].includes(entry.name)) continue;
+      if (entry.name === "docs") fs.cpSync(from, to, { recursive: true });
+      else if (entry.name === "stacks" || entry.name === "policies") {
+        fs.mkdirSync(to);
+        for (const child of fs.readdirSync(from)) {
+          const source = path.join(from, child);
+          if (/^Pulumi\..+\.ya?ml$/.test(child) || (entry.name === "policies" && child === "config"))
+            fs.cpSync(source, path.join(to, child), { recursive: true });
+          else link(source, path.join(to, child));
+        }
+      } else link(from, to);
+    }
   });
 
   after(() => fs.rmSync(sandbox, { recursive: true, force: true }));
@@ -195,32 +215,72 @@ describe("every command in the docs", function () {
         return cwd;
       case "npx": {
         assert.strictEqual(rest[0], "mocha", "npx runs mocha");
-        for (const spec of rest.slice(1).filter((w) => !w.startsWith("-"))) exists(spec, "spec");
+        // Spec files and folders; the values of mocha's value flags (--grep team-a) are not paths.
+        const valued = new Set([
+          "--grep",
+          "-g",
+          "--fgrep",
+          "-f",
+          "--timeout",
+          "-t",
+          "--reporter",
+          "-R",
+          "--jobs",
+          "-j",
+        ]);
+        for (let i = 1; i < rest.length; i++) {
+          if (rest[i]!.startsWith("-")) {
+            if (valued.has(rest[i]!)) i++;
+          } else exists(rest[i]!, "spec");
+        }
         return cwd;
       }
       case "node": {
-        // `node <module path> ...`: the module must resolve from the project (as the CLI resolves it).
-        require.resolve(rest[0]!, { paths: [ROOT] });
+        // `node [-r <module>] <file or module path> ...`: each must resolve from the project.
+        const args = [...rest];
+        while (args[0] === "-r" || args[0] === "--require") {
+          require.resolve(path.resolve(cwd, args[1]!));
+          args.splice(0, 2);
+        }
+        const target = args[0]!;
+        if (/^\.|^scripts\//.test(target)) exists(target, "script");
+        else require.resolve(target, { paths: [ROOT] });
         return cwd;
       }
       case "pulumi":
         checkPulumi(rest, command, resolve, exists);
         return cwd;
       case "gcloud":
-        checkCli("gcloud", GCLOUD_COMMANDS, rest, (name, args) => {
-          if (name === "services enable")
-            for (const api of args.filter((a) => !isPlaceholder(a)))
-              assert.match(api, /^[a-z0-9-]+\.googleapis\.com$/, "a Google API service name");
-          if (name === "storage cp") assert.match(args[args.length - 1]!, /^gs:\/\//, "the destination is a bucket");
-        });
+        checkCli(
+          "gcloud",
+          GCLOUD_COMMANDS,
+          rest,
+          (name, args) => {
+            if (name === "services enable")
+              for (const api of args.filter((a) => !isPlaceholder(a)))
+                assert.match(api, /^[a-z0-9-]+\.googleapis\.com$/, "a Google API service name");
+            if (name === "storage cp") assert.match(args[args.length - 1]!, /^gs:\/\//, "the destination is a bucket");
+          },
+          command.kind === "inline",
+        );
         return cwd;
-      case "kubectl":
-        checkCli("kubectl", KUBECTL_COMMANDS, rest, () => {
-          const dryRun = rest.find((w) => w.startsWith("--dry-run"));
-          // kubectl's --dry-run takes none, server or client (kubectl_apply reference).
-          if (dryRun) assert.match(dryRun, /^--dry-run=(none|server|client)$/, "--dry-run=server or client");
-        });
+      case "kubectl": {
+        // -n/--namespace is kubectl-wide: it may come before the verb.
+        const words = [...rest];
+        while (words[0] === "-n" || words[0] === "--namespace") words.splice(0, 2);
+        checkCli(
+          "kubectl",
+          KUBECTL_COMMANDS,
+          words,
+          () => {
+            const dryRun = rest.find((w) => w.startsWith("--dry-run"));
+            // kubectl's --dry-run takes none, server or client (kubectl_apply reference).
+            if (dryRun) assert.match(dryRun, /^--dry-run=(none|server|client)$/, "--dry-run=server or client");
+          },
+          command.kind === "inline",
+        );
         return cwd;
+      }
       default:
         throw new Error(`no rule for ${tool}: add one to test/engine/docs-commands.spec.ts`);
     }
@@ -287,6 +347,7 @@ describe("every command in the docs", function () {
     table: Readonly<Record<string, { flags: readonly string[]; positionals: [number, number] }>>,
     words: readonly string[],
     more: (name: string, positionals: string[]) => void,
+    mention = false,
   ): { name: string; positionals: string[]; values: Map<string, string[]> } {
     const found = subcommand(table, words);
     assert.ok(
@@ -310,6 +371,8 @@ describe("every command in the docs", function () {
       if (value !== undefined) values.set(flag!, [...(values.get(flag!) ?? []), value]);
     }
     const [min, max] = spec.positionals;
+    // An inline mention names the command alone (`kubectl drain`); anything more is checked whole.
+    if (mention && found.rest.length === 0) return { name: found.name, positionals, values };
     assert.ok(
       positionals.length >= min && positionals.length <= max,
       `${tool} ${found.name} takes ${min === max ? min : `${min}-${max}`} arguments, got ${positionals.length}`,
@@ -328,7 +391,13 @@ describe("every command in the docs", function () {
       .readdirSync(path.join(sandbox, "stacks"))
       .map((n) => /^Pulumi\.(.+)\.ya?ml$/.exec(n)?.[1])
       .filter((s): s is string => s !== undefined);
-    const { name, positionals, values } = checkCli("pulumi", PULUMI_COMMANDS, words, () => {});
+    const { name, positionals, values } = checkCli(
+      "pulumi",
+      PULUMI_COMMANDS,
+      words,
+      () => {},
+      command.kind === "inline",
+    );
     const stack = (s: string) => isPlaceholder(s) || assert.ok(stacks.includes(s), `no stack file for ${s}`);
     if (name === "stack select" || name === "stack init") for (const s of positionals) stack(s);
     for (const s of [...(values.get("--stack") ?? []), ...(values.get("-s") ?? [])]) stack(s);

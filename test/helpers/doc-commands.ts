@@ -86,11 +86,13 @@ function command(where: string, text: string, kind: DocCommand["kind"]): DocComm
 
 /** Shell words: whitespace-separated (a `<placeholder with spaces>` is one), single and double quotes removed. */
 function words(text: string): string[] {
-  return (text.match(/"[^"]*"|'[^']*'|(?:<[^>]*>|[^\s<])+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, "$2"));
+  return (text.match(/"[^"]*"|'[^']*'|(?:<[^>]*>|\$\([^)]*\)|[^\s<])+/g) ?? []).map((w) =>
+    w.replace(/^(["'])(.*)\1$/, "$2"),
+  );
 }
 
 /** A word the reader replaces (`<stack>`, `[--out <dir>]`, `dev|staging`): the command is a synopsis. */
-export const isPlaceholder = (word: string): boolean => /<[^>]*>|^\[|\]$/.test(word);
+export const isPlaceholder = (word: string): boolean => /<[^>]*>|^\[|\]$|…|\$\(/.test(word);
 
 /** Flags (`--name`, `-s`) of a list of words, without their values. */
 export const flagsOf = (words: readonly string[]): string[] =>
@@ -110,13 +112,15 @@ export const flagsOf = (words: readonly string[]): string[] =>
  * policy/policy_group_new.go and policy_group_edit.go (`--entity-type`, `--yes`; `--add-stack`),
  * config/config_set.go (`config set <key> [value]`, `--path`: "The key contains a path to a property in a map
  * or list to set", `--secret`, `--plaintext`); the
- * generated references at https://www.pulumi.com/docs/iac/cli/commands/ say the same.
+ * stack/stack_rm.go (`stack rm [<stack-name>]`, `--force`, `--yes`, `--preserve-config`); the generated references
+ * at https://www.pulumi.com/docs/iac/cli/commands/ say the same.
  */
 export const PULUMI_COMMANDS: Readonly<Record<string, { flags: readonly string[]; positionals: [number, number] }>> = {
   login: { flags: ["--local", "--cloud-url", "--insecure"], positionals: [0, 1] },
   "config set": { flags: ["--path", "--secret", "--plaintext", "-s", "--stack"], positionals: [1, 2] },
   "stack select": { flags: ["-s", "--stack", "-c", "--create"], positionals: [0, 1] },
   "stack init": { flags: ["-s", "--stack"], positionals: [0, 1] },
+  "stack rm": { flags: ["-s", "--stack", "-f", "--force", "-y", "--yes", "--preserve-config"], positionals: [0, 1] },
   preview: {
     flags: ["--policy-pack", "--policy-pack-config", "--diff", "-s", "--stack", "--refresh", "-r"],
     positionals: [0, 0],
@@ -140,17 +144,99 @@ export const PULUMI_COMMANDS: Readonly<Record<string, { flags: readonly string[]
  * The gcloud commands the docs use, with the flags they take there. Sources: the gcloud reference,
  * https://cloud.google.com/sdk/gcloud/reference/auth/application-default/login,
  * https://cloud.google.com/sdk/gcloud/reference/services/enable (`SERVICE_NAME ...`; `--project` is a
- * gcloud-wide flag), https://cloud.google.com/sdk/gcloud/reference/storage/cp (`-r`, `--recursive`).
+ * gcloud-wide flag), https://cloud.google.com/sdk/gcloud/reference/storage/cp (`-r`, `--recursive`),
+ * .../compute/instances/simulate-maintenance-event (`INSTANCE_NAMES`, `--zone`, `--async`,
+ * `--with-extended-notifications`), .../beta/container/backup-restore/backups/list (`--backup-plan`, `--location`),
+ * .../beta/container/backup-restore/restore-plans/create (`RESTORE_PLAN`, `--location`, `--backup-plan`,
+ * `--cluster`, the namespace, restore-mode, volume-policy and cluster-resource-scope flags) and
+ * .../beta/container/backup-restore/restores/create (`RESTORE`, `--location`, `--restore-plan`, `--backup`).
+ * `--project`, `--quiet` and `--format` are gcloud-wide.
  */
 export const GCLOUD_COMMANDS: Readonly<Record<string, { flags: readonly string[]; positionals: [number, number] }>> = {
   "auth application-default login": { flags: [], positionals: [0, 0] },
   "services enable": { flags: ["--project", "--async"], positionals: [1, 50] },
   "storage cp": { flags: ["-r", "--recursive", "--project"], positionals: [2, 50] },
+  "compute instances simulate-maintenance-event": {
+    flags: ["--zone", "--async", "--with-extended-notifications", "--project"],
+    positionals: [1, 50],
+  },
+  "beta container backup-restore backups list": {
+    flags: ["--backup-plan", "--location", "--project", "--filter", "--limit", "--format"],
+    positionals: [0, 0],
+  },
+  "beta container backup-restore restore-plans create": {
+    flags: [
+      "--location",
+      "--project",
+      "--backup-plan",
+      "--cluster",
+      "--all-namespaces",
+      "--excluded-namespaces",
+      "--no-namespaces",
+      "--selected-applications",
+      "--selected-namespaces",
+      "--async",
+      "--cluster-resource-conflict-policy",
+      "--description",
+      "--labels",
+      "--namespaced-resource-restore-mode",
+      "--restore-order-file",
+      "--volume-data-restore-policy",
+      "--volume-data-restore-policy-bindings",
+      "--cluster-resource-scope-all-group-kinds",
+      "--cluster-resource-scope-excluded-group-kinds",
+      "--cluster-resource-scope-no-group-kinds",
+      "--cluster-resource-scope-selected-group-kinds",
+      "--substitution-rules-file",
+      "--transformation-rules-file",
+    ],
+    positionals: [1, 1],
+  },
+  "beta container backup-restore restores create": {
+    flags: [
+      "--location",
+      "--project",
+      "--restore-plan",
+      "--backup",
+      "--description",
+      "--filter-file",
+      "--labels",
+      "--volume-data-restore-policy-overrides-file",
+      "--async",
+      "--wait-for-completion",
+    ],
+    positionals: [1, 1],
+  },
 };
 
-/** kubectl, as the docs mention it: https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/ (`--dry-run`, `-f`). */
+/**
+ * kubectl, as the docs use it, from the generated references at https://kubernetes.io/docs/reference/kubectl/generated/:
+ * kubectl_apply (`--dry-run`, `-f`, `--server-side`), kubectl_get (`TYPE [NAME]`, `-A/--all-namespaces`, `-o`,
+ * `--field-selector`, `-l`, `-w/--watch`), kubectl_drain (`NODE`, `--ignore-daemonsets`, `--delete-emptydir-data`,
+ * `--force`, `--grace-period`, `--timeout`); `-n/--namespace` is kubectl-wide and may come before the verb.
+ */
 export const KUBECTL_COMMANDS: Readonly<Record<string, { flags: readonly string[]; positionals: [number, number] }>> = {
-  apply: { flags: ["--dry-run", "-f", "--filename", "--server-side"], positionals: [0, 0] },
+  apply: { flags: ["--dry-run", "-f", "--filename", "--server-side", "-n", "--namespace"], positionals: [0, 0] },
+  get: {
+    flags: [
+      "-A",
+      "--all-namespaces",
+      "-o",
+      "--output",
+      "--field-selector",
+      "-l",
+      "--selector",
+      "-w",
+      "--watch",
+      "-n",
+      "--namespace",
+    ],
+    positionals: [1, 2],
+  },
+  drain: {
+    flags: ["--ignore-daemonsets", "--delete-emptydir-data", "--force", "--grace-period", "--timeout", "--dry-run"],
+    positionals: [1, 1],
+  },
 };
 
 /** The longest known subcommand at the start of a command's words, and the rest. */
