@@ -91,6 +91,32 @@ describe("docs", () => {
     });
   });
 
+  it("architecture.md's shipped stacks name each stack's project, region and GPU pools as its stack file does", () => {
+    const page = fs.readFileSync(path.join(ROOT, "docs/architecture.md"), "utf8");
+    const section = page.slice(
+      page.indexOf("## The shipped stacks"),
+      page.indexOf("\n## ", page.indexOf("## The shipped stacks") + 1),
+    );
+    const bullets = [...section.matchAll(/^- \*\*([\w-]+)\*\*([\s\S]*?)(?=^- |^$)/gm)];
+    assert.ok(bullets.length > 0, "architecture.md lists the shipped stacks");
+    const project = readProjectFile(ROOT);
+    for (const [, stack, text] of bullets) {
+      const values = readStackConfigFile(project, stack!).values;
+      const pools = (JSON.parse(values["cnai-platform:gpuPools"] ?? "[]") as { name: string }[]).map((p) => p.name);
+      const named = [...text!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+      assert.strictEqual(named[0], values["gcp:project"], `${stack}: the project first`);
+      assert.ok(text!.includes(values["gcp:region"]!), `${stack}: the region ${values["gcp:region"]}`);
+      assert.deepStrictEqual(
+        named
+          .slice(1)
+          .filter((n) => n !== "protect")
+          .sort(),
+        [...pools].sort(),
+        `${stack}: the GPU pools its stack file declares`,
+      );
+    }
+  });
+
   it("the README is a front page: under 150 lines, and links every docs/ page", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     assert.ok(readme.split("\n").length < 150, `README.md has ${readme.split("\n").length} lines`);
