@@ -4,6 +4,7 @@ import type { PlatformConfig } from "./config/load";
 import { layerContext } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
+import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
@@ -16,7 +17,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", {
     project: ctx.project,
-    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS],
+    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS, ...GATEWAY_APIS],
   });
   const afterApis = [apis];
 
@@ -25,6 +26,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
+  const gateway = await buildGateway(ctx, foundation, workloads, afterApis, undefined);
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -70,6 +72,16 @@ export async function buildPlatform(config: PlatformConfig) {
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
+    ...(gateway
+      ? {
+          modelGateway: {
+            class: gateway.modelGateway.gatewayClass,
+            routes: Object.fromEntries(
+              gateway.routes.map((r, i) => [config.settings.serving.models[i].name, `https://${gateway.modelGateway.hostname}${r.path}/`]),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

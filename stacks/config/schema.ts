@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -445,6 +446,8 @@ export const settingsSchema = z.strictObject({
   training: trainingSchema,
   serving: servingSchema,
   observability: observabilitySchema,
+  gateway: gatewaySchema,
+  tracing: tracingSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -531,6 +534,9 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  issues.push(
+    ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
+  );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
