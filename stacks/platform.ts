@@ -77,7 +77,10 @@ export async function buildPlatform(config: PlatformConfig) {
           modelGateway: {
             class: gateway.modelGateway.gatewayClass,
             routes: Object.fromEntries(
-              gateway.routes.map((r, i) => [config.settings.serving.models[i].name, `https://${gateway.modelGateway.hostname}${r.path}/`]),
+              gateway.routes.map((r, i) => [
+                config.settings.serving.models[i].name,
+                `https://${gateway.modelGateway.hostname}${r.path}/`,
+              ]),
             ),
           },
         }

@@ -79,6 +79,11 @@ export const CERT_MANAGER_CERTS_OPTION = "networking.gke.io/cert-manager-certs";
  * GKE Inference Gateway's documented install is that chart (`helm install ... oci://registry.k8s.io/
  * gateway-api-inference-extension/charts/inferencepool --set provider.name=gke`); the blueprint
  * declares the same objects itself so the plan, the CRD conformance and the policies see them.
+ * GKE installs the GA Gateway API and inference extension CRDs (InferencePool v1) itself from
+ * 1.34.0-gke.1626000 (llm-d docs, "Installing Gateway API CRDs"; GKE "Deploy GKE Inference
+ * Gateway"); every channel's versions are 1.34 or later (gke-versions.ts), so nothing installs them.
+ * InferenceObjective is not used: v1.6.0 moved it to llm-d (`llm-d.ai`), which GKE does not install,
+ * and the pools here need no per-request priorities.
  */
 export const ENDPOINT_PICKER = {
   image: "registry.k8s.io/gateway-api-inference-extension/epp:v1.5.0",

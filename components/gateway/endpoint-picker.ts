@@ -48,7 +48,11 @@ export class EndpointPicker extends pulumi.ComponentResource {
         metadata: meta,
         rules: [
           { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "list"] },
-          { apiGroups: ["inference.networking.k8s.io"], resources: ["inferencepools"], verbs: ["get", "watch", "list"] },
+          {
+            apiGroups: ["inference.networking.k8s.io"],
+            resources: ["inferencepools"],
+            verbs: ["get", "watch", "list"],
+          },
           {
             apiGroups: ["inference.networking.x-k8s.io"],
             resources: ["inferenceobjectives", "inferencemodelrewrites"],

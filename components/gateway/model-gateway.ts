@@ -18,8 +18,11 @@ import { NAME_LIMITS, physicalName } from "../naming";
 export const GATEWAY_NAMESPACE = "cnai-gateway";
 /** The Gateway's name. */
 export const GATEWAY_NAME = "models";
-/** The label every team namespace carries; only those namespaces may attach routes. */
-export const TEAM_NAMESPACE_LABEL = "cnai.dev/team";
+/**
+ * The label only team namespaces carry (TeamNamespace's component label; every namespace of the
+ * platform has a `cnai.dev/team` label, the stack's owner): only those may attach routes.
+ */
+export const TEAM_NAMESPACE_SELECTOR = { "cnai.dev/component": "team-namespace" } as const;
 
 export interface TeamAccess {
   team: string;
@@ -88,7 +91,8 @@ export class ModelGateway extends pulumi.ComponentResource {
       if (!(CLOUD_ARMOR_WAF_RULES as readonly string[]).includes(rule))
         fail(`cloudArmor.wafRules: ${rule} is not one of ${CLOUD_ARMOR_WAF_RULES.join(", ")}`);
     }
-    for (const entry of args.access ?? []) checkMembers("ModelGateway", `access[${entry.team}].members`, entry.members, this);
+    for (const entry of args.access ?? [])
+      checkMembers("ModelGateway", `access[${entry.team}].members`, entry.members, this);
     this.gatewayClass = facts.name;
     this.hostname = args.hostname;
     const labels = governanceLabels(args.labels, "model-gateway");
@@ -210,7 +214,7 @@ export function gatewaySpec(gatewayClassName: string, hostname: string, certific
         allowedRoutes: {
           namespaces: {
             from: "Selector",
-            selector: { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] },
+            selector: { matchLabels: TEAM_NAMESPACE_SELECTOR },
           },
           kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }],
         },

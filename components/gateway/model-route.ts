@@ -96,7 +96,9 @@ export class ModelRoute extends pulumi.ComponentResource {
           rules: [
             {
               matches: [{ path: { type: "PathPrefix", value: this.path } }],
-              filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }],
+              filters: [
+                { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
+              ],
               backendRefs: [
                 args.backend === "inference-pool"
                   ? { group: target.group, kind: target.kind, name: target.name, port: MODEL_SERVER.port }

@@ -71,7 +71,9 @@ export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
  */
 export function servedByVllm(args: readonly string[]): boolean {
   const backend = args
-    .map((arg, i) => (arg.startsWith("--backend=") ? arg.slice("--backend=".length) : arg === "--backend" ? args[i + 1] : undefined))
+    .map((arg, i) =>
+      arg.startsWith("--backend=") ? arg.slice("--backend=".length) : arg === "--backend" ? args[i + 1] : undefined,
+    )
     .filter((value): value is string => value !== undefined)
     .pop();
   return backend === undefined || backend === "auto" || backend === "vllm";

@@ -14,7 +14,8 @@ const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 
 const iamMember = z.string().regex(IAM_MEMBER_PATTERN, {
-  error: "an IAM member: group:<email>, user:<email>, serviceAccount:<email>, domain:<domain>, principal: or principalSet:",
+  error:
+    "an IAM member: group:<email>, user:<email>, serviceAccount:<email>, domain:<domain>, principal: or principalSet:",
 });
 
 export const gatewaySchema = z.strictObject({
@@ -99,7 +100,11 @@ export function gatewayIssues(ctx: GatewayContext): PoolProblem[] {
   gateway.access.forEach((entry, i) => {
     const at = ["gateway", "access", i];
     if (!teams.includes(entry.team)) {
-      issues.push({ path: [...at, "team"], input: entry.team, message: `one of the stack's teams: ${teams.join(", ")}` });
+      issues.push({
+        path: [...at, "team"],
+        input: entry.team,
+        message: `one of the stack's teams: ${teams.join(", ")}`,
+      });
       return;
     }
     const own = ctx.models.filter((m) => m.team === entry.team).map((m) => m.name);

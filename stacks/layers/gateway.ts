@@ -8,8 +8,16 @@ import type { LayerContext } from "./context";
 import type { Foundation } from "./foundation";
 import type { Workloads } from "./workloads";
 
-/** Certificate Manager (the gateway's certificate) and IAP (its backends). */
-export const GATEWAY_APIS = ["certificatemanager.googleapis.com", "iap.googleapis.com"] as const;
+/**
+ * Certificate Manager (the gateway's certificate), IAP (its backends), and Network Services, which
+ * GKE Inference Gateway uses for the endpoint picker's traffic extension (GKE, "Deploy GKE Inference
+ * Gateway", Before you begin).
+ */
+export const GATEWAY_APIS = [
+  "certificatemanager.googleapis.com",
+  "iap.googleapis.com",
+  "networkservices.googleapis.com",
+] as const;
 
 /** OTLP/gRPC endpoint of the stack's trace collector, when tracing is on. */
 export type TraceTarget = { endpoint: string; samplingRatio: number } | undefined;
