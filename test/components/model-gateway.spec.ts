@@ -100,7 +100,12 @@ describe("ModelGateway", () => {
     assert.strictEqual(input(one(result, CR), "spec.gatewayClassName"), "gke-l7-regional-external-managed");
     const policy = one(result, "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy");
     assert.strictEqual(input(policy, "type"), "CLOUD_ARMOR");
-    const rules = input(policy, "rules") as Array<Record<string, any>>;
+    const rules = input(policy, "rules") as Array<{
+      priority: number;
+      action: string;
+      match: { expr: { expression: string } };
+      rateLimitOptions?: unknown;
+    }>;
     assert.deepStrictEqual(
       rules.map((r) => [r.priority, r.action]),
       [
