@@ -17,6 +17,7 @@ export function buildTracing(
   ctx: LayerContext,
   foundation: Foundation,
   workloads: Workloads,
+  data: Data,
   afterApis: pulumi.Resource[],
 ) {
   const { settings, project, prefix, labels } = ctx;
