@@ -146,3 +146,13 @@ export const CLOUD_ARMOR_WAF_RULES = [
   "sessionfixation-v33-stable",
 ] as const;
 export type CloudArmorWafRule = (typeof CLOUD_ARMOR_WAF_RULES)[number];
+
+/**
+ * GKE GatewayClasses whose load balancer faces the internet (GKE, "GatewayClass capabilities"):
+ * Cloud Armor applies to their backends, and policies require it.
+ */
+export const EXTERNAL_GATEWAY_CLASSES: readonly string[] = [
+  "gke-l7-regional-external-managed",
+  "gke-l7-global-external-managed",
+  "gke-l7-gxlb",
+];
