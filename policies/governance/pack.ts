@@ -21,8 +21,8 @@ import { privilegedContainers } from "./policies/privileged-containers";
 import { requiredLabels } from "./policies/required-labels";
 import { routeBackendsIap } from "./policies/route-backends-iap";
 import { statefulProtected } from "./policies/stateful-protected";
-import { trainingQueueLabel } from "./policies/training-queue-label";
 import { traceSamplingBounded } from "./policies/trace-sampling-bounded";
+import { trainingQueueLabel } from "./policies/training-queue-label";
 import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */

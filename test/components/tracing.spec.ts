@@ -56,7 +56,9 @@ describe("Tracing", () => {
     const ksa = all(result, "kubernetes:core/v1:ServiceAccount").find(
       (s) => input(s, "metadata.name") === "otel-collector",
     );
-    assert.ok(ksa && Object.keys(input(ksa, "metadata.annotations") as object).includes("iam.gke.io/gcp-service-account"));
+    assert.ok(
+      ksa && Object.keys(input(ksa, "metadata.annotations") as object).includes("iam.gke.io/gcp-service-account"),
+    );
   });
 
   it("offers Python auto-instrumentation in each team namespace, and lets its Pods reach the collector", async () => {
