@@ -198,7 +198,7 @@ export function inferencePoolSpec(model: string) {
  */
 export function gatewayIngressPolicies(model: string, backend: "inference-pool" | "service", proxyRange: string) {
   const from = [{ ipBlock: { cidr: proxyRange } }];
-  const policies = [
+  const policies: Array<{ name: string; spec: k8s.types.input.networking.v1.NetworkPolicySpec }> = [
     {
       name: "from-gateway",
       spec: {
