@@ -8,6 +8,7 @@ import {
   GATEWAY_CLASSES,
   type GatewayExposure,
 } from "../catalog/gateway";
+import { assertApiRules } from "../catalog/gcp-api-rules";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
@@ -136,18 +137,20 @@ export class ModelGateway extends pulumi.ComponentResource {
     }
 
     if (facts.cloudArmor) {
-      const policy = new gcp.compute.RegionSecurityPolicy(
-        `${name}-armor`,
-        {
-          project: args.project,
-          region: args.region,
-          name: physicalName([args.prefix, "models-armor"], NAME_LIMITS.compute),
-          description: "Model gateway: per-client rate limit and OWASP rules",
-          type: "CLOUD_ARMOR",
-          rules: cloudArmorRules(args.cloudArmor),
-        },
-        childOptions(this, opts),
+      const policyArgs: gcp.compute.RegionSecurityPolicyArgs = {
+        project: args.project,
+        region: args.region,
+        name: physicalName([args.prefix, "models-armor"], NAME_LIMITS.compute),
+        description: "Model gateway: per-client rate limit and OWASP rules",
+        type: "CLOUD_ARMOR",
+        rules: cloudArmorRules(args.cloudArmor),
+      };
+      assertApiRules(
+        "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+        policyArgs as unknown as Record<string, unknown>,
+        fail,
       );
+      const policy = new gcp.compute.RegionSecurityPolicy(`${name}-armor`, policyArgs, childOptions(this, opts));
       this.securityPolicy = policy.name;
     }
 

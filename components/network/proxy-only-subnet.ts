@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { assertApiRules } from "../catalog/gcp-api-rules";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { NAME_LIMITS, physicalName } from "../naming";
@@ -31,20 +32,18 @@ export class ProxyOnlySubnet extends pulumi.ComponentResource {
     const bits = Number(args.cidr.split("/")[1]);
     if (!(bits >= 8 && bits <= 26)) fail(`cidr ${args.cidr}: a proxy-only subnet needs a /26 or larger range`);
     this.cidr = args.cidr;
-    this.subnetwork = new gcp.compute.Subnetwork(
-      `${name}-subnet`,
-      {
-        project: args.project,
-        region: args.region,
-        name: physicalName([args.prefix, "proxy-only", args.region], NAME_LIMITS.compute),
-        network: args.network,
-        ipCidrRange: args.cidr,
-        purpose: "REGIONAL_MANAGED_PROXY",
-        role: "ACTIVE",
-        description: "Proxy-only subnet for regional Application Load Balancers (GKE Gateways)",
-      },
-      childOptions(this, opts),
-    );
+    const subnetArgs: gcp.compute.SubnetworkArgs = {
+      project: args.project,
+      region: args.region,
+      name: physicalName([args.prefix, "proxy-only", args.region], NAME_LIMITS.compute),
+      network: args.network,
+      ipCidrRange: args.cidr,
+      purpose: "REGIONAL_MANAGED_PROXY",
+      role: "ACTIVE",
+      description: "Proxy-only subnet for regional Application Load Balancers (GKE Gateways)",
+    };
+    assertApiRules("gcp:compute/subnetwork:Subnetwork", subnetArgs as unknown as Record<string, unknown>, fail);
+    this.subnetwork = new gcp.compute.Subnetwork(`${name}-subnet`, subnetArgs, childOptions(this, opts));
     this.registerOutputs({ subnetwork: this.subnetwork.id, cidr: this.cidr });
   }
 }
