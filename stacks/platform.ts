@@ -92,6 +92,10 @@ export async function buildPlatform(config: PlatformConfig) {
       ? {
           modelGateway: {
             class: gateway.modelGateway.gatewayClass,
+            // The CNAME the managed certificate's DNS authorization needs in the hostname's zone.
+            ...(gateway.modelGateway.dnsAuthorizationRecord
+              ? { certificateDnsRecord: gateway.modelGateway.dnsAuthorizationRecord }
+              : {}),
             routes: Object.fromEntries(
               gateway.routes.map((r, i) => [
                 config.settings.serving.models[i].name,

@@ -118,8 +118,8 @@ export class KServe extends pulumi.ComponentResource {
         kserve: {
           controller: {
             deploymentMode: mode,
-            // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); teams expose
-            // them through a Gateway of their choice rather than one Ingress per model.
+            // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); the model
+            // gateway (components/gateway) exposes them with IAP rather than one Ingress per model.
             gateway: {
               domain,
               disableIngressCreation: mode === "Standard",
