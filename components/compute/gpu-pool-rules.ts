@@ -2,6 +2,7 @@ import { DWS_POOL_SETTINGS, nodePoolCapacityFacts, RESERVATION_PLACEMENT } from 
 import { gkeAllocatable, sharedGpusPerContainer } from "../catalog/gke-nodes";
 import { type AcceleratorType, allowedGpuCounts, GPU_CATALOG, isAcceleratorType } from "../catalog/gpus";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
+import type { RuleProblem } from "../rule-problem";
 
 /**
  * The rules a GPU node pool must follow, as a pure function shared by the config schema (which
@@ -56,11 +57,20 @@ export interface GpuPoolShape {
 }
 
 /** A broken rule: the field (relative to the pool), what it holds, and what is allowed. */
-export interface PoolProblem {
-  readonly path: (string | number)[];
-  readonly input: unknown;
-  readonly message: string;
-}
+export type PoolProblem = RuleProblem;
+
+/** `GpuNodePool`'s defaults, which are also the config's defaults of `gpuPools[]`. */
+export const GPU_POOL_DEFAULTS = {
+  driverVersion: "DEFAULT",
+  locationPolicy: "ANY",
+  compactPlacement: false,
+  workloadType: "training",
+  diskSizeGb: 200,
+  imageStreaming: true,
+  capacity: { type: "on-demand" },
+  /** Scale to zero. */
+  autoscalingMin: 0,
+} as const;
 
 /** A GPU pool as a workload sees it: where to schedule, and what one node offers to Pods. */
 export interface PoolTarget {

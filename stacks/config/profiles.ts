@@ -1,4 +1,6 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
+import { CLUSTER_DEFAULTS } from "../../components/compute/cluster-rules";
+import { GPU_POOL_DEFAULTS } from "../../components/compute/gpu-pool-rules";
 import type { ProfileName } from "./schema";
 
 /**
@@ -32,17 +34,17 @@ const network = {
 
 const kubernetes = { target: "cluster", yamlDirectory: "out/k8s-yaml" };
 
+/** GkeCluster's defaults (components/compute/cluster-rules.ts), with the profiles' autoscaler profile. */
 const cluster = {
-  location: "regional",
-  releaseChannel: "REGULAR",
-  privateEndpoint: false,
+  location: CLUSTER_DEFAULTS.locationType,
+  releaseChannel: CLUSTER_DEFAULTS.releaseChannel,
+  privateEndpoint: CLUSTER_DEFAULTS.privateEndpoint,
   masterAuthorizedNetworks: [],
-  deletionProtection: true,
+  deletionProtection: CLUSTER_DEFAULTS.deletionProtection,
   autoscalingProfile: "OPTIMIZE_UTILIZATION",
-  maintenanceWindowStart: "03:00",
-  // GKE's standard vulnerability scanning tier was shut down on 2025-07-31; Artifact Registry scans images.
-  vulnerabilityScanning: "disabled",
-  systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
+  maintenanceWindowStart: CLUSTER_DEFAULTS.maintenanceWindowStart,
+  vulnerabilityScanning: CLUSTER_DEFAULTS.vulnerabilityScanning,
+  systemPool: CLUSTER_DEFAULTS.systemPool,
 };
 
 const storage = {
@@ -122,7 +124,7 @@ function profile(differences: Differences): Profile {
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
     },
-    gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
+    gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: GPU_POOL_DEFAULTS.autoscalingMin } },
   };
 }
 

@@ -7,24 +7,40 @@ import {
   type VulnerabilityScanning,
 } from "../../components/catalog/gcp-api-rules";
 import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
-import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
-import { isRegion, REGIONS, zonesOf } from "../../components/catalog/regions";
+import { cidrsOverlap } from "../../components/catalog/ip-ranges";
+import { isRegion, REGIONS } from "../../components/catalog/regions";
 import { IMAGES } from "../../components/catalog/software";
+import {
+  authorizedNetworkProblem,
+  DAILY_TIME,
+  systemPoolProblems,
+  zoneProblems,
+} from "../../components/compute/cluster-rules";
 import {
   allocatablePerNode,
   CAPACITY_TYPES,
   GPU_DRIVER_VERSIONS,
+  GPU_POOL_DEFAULTS,
   GPU_SHARING_STRATEGIES,
   gpuPoolProblems,
   gpuResourcesPerNode,
   gpusPerContainerLimit,
-  type PoolProblem,
 } from "../../components/compute/gpu-pool-rules";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
+import { gpuNodePoolName } from "../../components/naming";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
-import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { type RuleProblem, under } from "../../components/rule-problem";
+import {
+  defaultScaleMetric,
+  MODEL_DEFAULTS,
+  MODEL_NAME,
+  modelGpuProblems,
+  modelScalingProblems,
+  SCALE_METRICS,
+} from "../../components/serving/serving-rules";
+import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -73,7 +89,7 @@ const cidr = (what: string) => z.string().regex(IPV4_CIDR, { error: `${what} as 
 
 const count = (max: number) => z.number().int().min(0).max(max);
 
-const dailyTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day in UTC as HH:MM (03:00)" });
+const dailyTime = z.string().regex(DAILY_TIME.pattern, { error: DAILY_TIME.allowed });
 
 export const PROFILES = ["dev", "staging", "prod"] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -95,10 +111,8 @@ export const networkSchema = z.strictObject({
 
 export const authorizedNetworkSchema = z.strictObject({
   name: z.string().min(1).max(64),
-  // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
-  cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
-    error: (issue) =>
-      `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+  cidr: cidr("an authorized network").refine((block) => authorizedNetworkProblem(block) === undefined, {
+    error: (issue) => authorizedNetworkProblem(String(issue.input)),
   }),
 });
 
@@ -146,7 +160,7 @@ export const gpuPoolSchema = z.strictObject({
     type: z.enum(ACCELERATOR_TYPES),
     /** GPUs per VM; defaults to the machine type's count (or 1 for N1 with attached GPUs). */
     count: z.number().int().min(1).max(16).optional(),
-    driverVersion: z.enum(GPU_DRIVER_VERSIONS).default("DEFAULT"),
+    driverVersion: z.enum(GPU_DRIVER_VERSIONS).default(GPU_POOL_DEFAULTS.driverVersion),
     sharing: z
       .strictObject({
         strategy: z.enum(GPU_SHARING_STRATEGIES),
@@ -160,7 +174,7 @@ export const gpuPoolSchema = z.strictObject({
   autoscaling: z.strictObject({
     min: count(1000),
     max: z.number().int().min(1).max(1000),
-    locationPolicy: z.enum(["ANY", "BALANCED"]).default("ANY"),
+    locationPolicy: z.enum(["ANY", "BALANCED"]).default(GPU_POOL_DEFAULTS.locationPolicy),
   }),
   capacity: z.strictObject({
     type: z.enum(CAPACITY_TYPES),
@@ -185,13 +199,13 @@ export const gpuPoolSchema = z.strictObject({
   /** Zones for the pool's nodes; default: the cluster zones that offer the accelerator. */
   zones: z.array(z.string()).min(1).optional(),
   /** Compact placement (one zone), for multi-node training. */
-  compactPlacement: z.boolean().default(false),
-  workloadType: z.enum(["training", "inference", "data"]).default("training"),
+  compactPlacement: z.boolean().default(GPU_POOL_DEFAULTS.compactPlacement),
+  workloadType: z.enum(["training", "inference", "data"]).default(GPU_POOL_DEFAULTS.workloadType),
   /** Whether the work can move in time or place; default: true for training and data. */
   shiftable: z.boolean().optional(),
-  diskSizeGb: z.number().int().min(50).max(10000).default(200),
+  diskSizeGb: z.number().int().min(50).max(10000).default(GPU_POOL_DEFAULTS.diskSizeGb),
   /** Image streaming (GCFS) for fast start of large images. */
-  imageStreaming: z.boolean().default(true),
+  imageStreaming: z.boolean().default(GPU_POOL_DEFAULTS.imageStreaming),
 });
 
 const classification = z.enum(DATA_CLASSIFICATIONS);
@@ -275,21 +289,18 @@ const imageRef = z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za
 });
 
 export const teamSchema = z.strictObject({
-  name: z.string().regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, {
-    error:
-      "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters",
-  }),
+  name: z.string().regex(TEAM_NAME.pattern, { error: TEAM_NAME.allowed }),
   /** Pod Security Admission level enforced in the team's namespace. */
-  podSecurity: z.enum(["baseline", "restricted"]).default("baseline"),
+  podSecurity: z.enum(["baseline", "restricted"]).default(TEAM_DEFAULTS.podSecurity),
   /** What the team may request at once (ResourceQuota). */
   quota: z
     .strictObject({
-      gpus: z.number().int().min(0).max(10000).default(8),
-      cpu: z.number().int().min(0).max(100000).default(64),
-      memoryGi: z.number().int().min(0).max(1000000).default(256),
-      pods: z.number().int().min(1).max(100000).default(200),
+      gpus: z.number().int().min(0).max(10000).default(TEAM_DEFAULTS.quota.gpus),
+      cpu: z.number().int().min(0).max(100000).default(TEAM_DEFAULTS.quota.cpu),
+      memoryGi: z.number().int().min(0).max(1000000).default(TEAM_DEFAULTS.quota.memoryGi),
+      pods: z.number().int().min(1).max(100000).default(TEAM_DEFAULTS.quota.pods),
     })
-    .default({ gpus: 8, cpu: 64, memoryGi: 256, pods: 200 }),
+    .default({ ...TEAM_DEFAULTS.quota }),
 });
 
 export const trainingSchema = z.strictObject({
@@ -324,15 +335,15 @@ export const servingSchema = z.strictObject({
   models: z
     .array(
       z.strictObject({
-        name: k8sName,
+        name: z.string().regex(MODEL_NAME.pattern, { error: MODEL_NAME.allowed }),
         team: z.string(),
         pool: z.string(),
         /** `gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`). */
         storage: z.enum(["gcs", "oci"]),
         path: z.string().min(1),
-        gpus: z.number().int().min(1).max(16).default(1),
-        minReplicas: z.number().int().min(0).max(1000).default(1),
-        maxReplicas: z.number().int().min(1).max(1000).default(3),
+        gpus: z.number().int().min(1).max(16).default(MODEL_DEFAULTS.gpus),
+        minReplicas: z.number().int().min(0).max(1000).default(MODEL_DEFAULTS.minReplicas),
+        maxReplicas: z.number().int().min(1).max(1000).default(MODEL_DEFAULTS.maxReplicas),
         /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
         scaleMetric: z.enum(SCALE_METRICS).optional(),
         scaleTarget: z.number().int().min(1).optional(),
@@ -459,24 +470,8 @@ export const gcpSchema = z.strictObject({
 });
 
 /** Cross-field rules that need the region: zones, accelerators, counts, capacity, autoscaling. */
-export function crossFieldIssues(settings: Settings, region: string): PoolProblem[] {
-  const issues: PoolProblem[] = [];
-  const regionZones = isRegion(region) ? zonesOf(region) : [];
-  if (isRegion(region) && regionZones.length === 0) {
-    issues.push({
-      path: ["zones"],
-      input: settings.zones,
-      message: `zones of a region that has zones in components/catalog/zones.ts; ${region} has none listed`,
-    });
-  }
-  settings.zones.forEach((zone, i) => {
-    if (regionZones.length > 0 && !regionZones.includes(zone)) {
-      issues.push({ path: ["zones", i], input: zone, message: `a zone of ${region}: ${regionZones.join(", ")}` });
-    }
-  });
-  if (new Set(settings.zones).size !== settings.zones.length) {
-    issues.push({ path: ["zones"], input: settings.zones, message: "each zone at most once" });
-  }
+export function crossFieldIssues(settings: Settings, region: string): RuleProblem[] {
+  const issues: RuleProblem[] = zoneProblems(region, settings.zones);
   const ranges = (["subnetCidr", "podsCidr", "servicesCidr", "masterCidr", "privateServicesCidr"] as const).map(
     (key) => [key, settings.network[key]] as const,
   );
@@ -491,14 +486,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
       }
     }
   });
-  const system = settings.cluster.systemPool;
-  if (system.min > system.max) {
-    issues.push({
-      path: ["cluster", "systemPool", "min"],
-      input: system.min,
-      message: `at most cluster.systemPool.max (${system.max})`,
-    });
-  }
+  issues.push(...under(["cluster"], systemPoolProblems(settings.cluster.systemPool)));
   if (settings.storage.forceDestroy && settings.profile !== "dev") {
     issues.push({
       path: ["storage", "forceDestroy"],
@@ -547,8 +535,8 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
 export { cidrsOverlap };
 
 /** Jobs and models must have unique names, name a team and a GPU pool of the stack, fit its quota, in a mode that allows them. */
-function workloadIssues(settings: Settings, region: string): PoolProblem[] {
-  const issues: PoolProblem[] = [];
+function workloadIssues(settings: Settings, region: string): RuleProblem[] {
+  const issues: RuleProblem[] = [];
   const teams = settings.teams.map((t) => t.name);
   const pools = settings.gpuPools.map((p) => p.name);
   const refs = (path: (string | number)[], team: string, pool: string) => {
@@ -605,7 +593,6 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     settings.serving.models.map((m) => m.name),
     "model",
   );
-  const knative = settings.serving.mode === "Knative";
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
@@ -619,41 +606,21 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpus"], model.pool, model.gpus));
-    if (model.minReplicas === 0 && !knative)
-      issues.push({
-        path: [...path, "minReplicas"],
-        input: 0,
-        message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)",
-      });
-    if (model.minReplicas > model.maxReplicas)
-      issues.push({
-        path: [...path, "minReplicas"],
-        input: model.minReplicas,
-        message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})`,
-      });
-    if (model.canaryTrafficPercent !== undefined && !knative)
-      issues.push({
-        path: [...path, "canaryTrafficPercent"],
-        input: model.canaryTrafficPercent,
-        message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)",
-      });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps"))
-      issues.push({
-        path: [...path, "scaleMetric"],
-        input: model.scaleMetric,
-        message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)",
-      });
-    if (
-      knative &&
-      model.scaleMetric !== undefined &&
-      model.scaleMetric !== "concurrency" &&
-      model.scaleMetric !== "rps"
-    )
-      issues.push({
-        path: [...path, "scaleMetric"],
-        input: model.scaleMetric,
-        message: "concurrency or rps in Knative mode",
-      });
+    // The platform always gives ModelDeployment a Prometheus query API (stacks/layers/workloads.ts).
+    const scaling = modelScalingProblems({
+      mode: settings.serving.mode,
+      minReplicas: model.minReplicas,
+      maxReplicas: model.maxReplicas,
+      scaleMetric: model.scaleMetric ?? defaultScaleMetric(settings.serving.mode, true),
+      scaleTarget: model.scaleTarget,
+      canaryTrafficPercent: model.canaryTrafficPercent,
+      hasMetricsQuery: true,
+    });
+    issues.push(...under(path, scaling));
+    if (modelPool) {
+      const target = { nodePool: gpuNodePoolName(modelPool.name), gpusPerNode: gpuResourcesPerNode(modelPool) };
+      issues.push(...under(path, modelGpuProblems(model.gpus, target)));
+    }
   });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
@@ -696,7 +663,7 @@ function trainingPools(settings: Settings): string {
  * A container asking for more GPUs than a shared pool lets one container have: GKE's kubelet refuses
  * the Pod after it is scheduled (UnexpectedAdmissionError), so the workload never runs.
  */
-function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): PoolProblem[] {
+function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): RuleProblem[] {
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   const limit = pool ? gpusPerContainerLimit(pool) : undefined;
   if (!pool || limit === undefined || gpus <= limit) return [];
@@ -722,7 +689,7 @@ function quotaIssues(
   pods: number,
   gpusPerPod: number,
   countKey: string,
-): PoolProblem[] {
+): RuleProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   if (!team || !pool) return [];

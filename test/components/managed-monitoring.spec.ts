@@ -18,7 +18,7 @@ import {
   MODEL_SERVER_PORT,
 } from "../../components/observability/scrape-targets";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
@@ -62,17 +62,6 @@ function monitoring(overrides: Partial<ManagedMonitoringArgs> = {}): Promise<Run
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
-}
 
 type Rule = {
   alert: string;

@@ -21,7 +21,7 @@ import {
 import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
 import { nodePool } from "../analysis/workloads/fixtures";
@@ -69,17 +69,6 @@ function monitoring(overrides: Partial<SelfHostedMonitoringArgs> = {}): Promise<
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
-}
 
 type Rule = {
   alert: string;

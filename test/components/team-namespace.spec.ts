@@ -548,21 +548,21 @@ describe("TeamNamespace", () => {
       "refuses a team name with upper case or underscores",
       refuses(
         { team: "Team_A" },
-        /team "Team_A" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit \(its namespace is team-<name>\)/,
+        /team: got "Team_A"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters \(its namespace is team-<name>\)/,
       ),
     );
     it(
       "refuses a team name that starts with a digit",
-      refuses({ team: "1team" }, /team "1team" must be a lower-case name/),
+      refuses({ team: "1team" }, /team: got "1team"; allowed: a team name/),
     );
-    it("refuses an empty team name", refuses({ team: "" }, /team "" must be a lower-case name/));
+    it("refuses an empty team name", refuses({ team: "" }, /team: got ""; allowed: a team name/));
     it(
       "refuses a team name ending in a hyphen (namespace team-<name>- would be invalid)",
-      refuses({ team: "ab-" }, /team "ab-" must be a lower-case name/),
+      refuses({ team: "ab-" }, /team: got "ab-"; allowed: a team name/),
     );
     it(
       "refuses a team name over 30 characters",
-      refuses({ team: "a".repeat(31) }, /must be a lower-case name of at most 30 characters/),
+      refuses({ team: "a".repeat(31) }, /team: got "a{31}"; allowed: .* at most 30 characters/),
     );
 
     it("accepts a team name of exactly 30 characters", async () => {
