@@ -4,8 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { GPU_TAINT } from "../../components/compute/gpu-node-pool";
 import { podSecurityLabels } from "../../components/labels";
-import { platformAlerts } from "../../components/observability/alerts";
-import { dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
+import { dashboardQueries, grafanaDashboard } from "../../components/observability/dashboards";
 import {
   CONTROLLER_TARGETS,
   METRICS_READER,
@@ -26,6 +25,8 @@ import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
 import { nodePool } from "../analysis/workloads/fixtures";
 import { conformance } from "../helpers/conformance";
+import { expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
+import { MONITORING_ALERTS, MONITORING_DASHBOARDS } from "../helpers/monitoring";
 import { planOf } from "../helpers/policy";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
@@ -47,13 +48,8 @@ const QUOTA = "kubernetes:core/v1:ResourceQuota";
 
 const LABELS = kubernetesLabels("self-hosted-monitoring");
 
-const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
-const DASHBOARDS = platformDashboards({
-  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
-  pue: 1.09,
-  gridGco2PerKwh: 412.72,
-  cfe: 0.87,
-});
+const ALERTS = MONITORING_ALERTS;
+const DASHBOARDS = MONITORING_DASHBOARDS;
 
 function args(overrides: Partial<SelfHostedMonitoringArgs> = {}): SelfHostedMonitoringArgs {
   return { labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS, ...overrides };
@@ -117,10 +113,7 @@ describe("SelfHostedMonitoring", () => {
         name: "monitoring",
         labels: {
           ...LABELS,
-          "pod-security.kubernetes.io/enforce": "privileged",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("privileged"),
         },
       });
       assert.deepStrictEqual(input(ns, "metadata.labels"), { ...LABELS, ...podSecurityLabels("privileged") });

@@ -19,6 +19,7 @@ import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { container, deployment, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
+import { assertDependsOnReachesChildren, expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
 import { planOf } from "../helpers/policy";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
@@ -79,10 +80,7 @@ describe("TeamNamespace", () => {
         name: "team-vision",
         labels: {
           ...LABELS,
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("baseline"),
         },
       });
       assert.strictEqual(result.outputs.namespace, "team-vision");
@@ -509,22 +507,9 @@ describe("TeamNamespace", () => {
     });
 
     it("the component's dependsOn reaches every child", async () => {
-      const result = await run(() => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap(
-          "before",
-          { metadata: { name: "before", namespace: "default" } },
-          { provider },
-        );
-        new TeamNamespace("vision", args(), { providers: { kubernetes: provider }, dependsOn: [before] });
+      await assertDependsOnReachesChildren(COMPONENT, (opts) => {
+        new TeamNamespace("vision", args(), opts);
       });
-      const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
-      for (const object of result.resources.filter((r) => r.parent === one(result, COMPONENT).urn)) {
-        assert.ok(
-          object.options.dependsOn.includes(before.urn),
-          `${object.name} waits for the component's dependencies`,
-        );
-      }
     });
   });
 
