@@ -330,6 +330,13 @@ export interface ResolvedDataPlatform {
   labelRange: [number, number];
 }
 
+/** The data platform's defaults, which are also the base profile's `dataPlatform` settings. */
+export const DATA_PLATFORM_DEFAULTS = {
+  classification: "internal",
+  messageRetentionDays: 7,
+  qualitySchedule: "0 4 * * *",
+} as const;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveDataPlatformArgs(
   name: string,
@@ -338,10 +345,10 @@ export function resolveDataPlatformArgs(
 ): ResolvedDataPlatform {
   const fail = argumentError("DataPlatform", name, resource);
   const spec: ResolvedDataPlatform = {
-    classification: args.classification ?? "internal",
-    messageRetentionDays: args.messageRetentionDays ?? 7,
+    classification: args.classification ?? DATA_PLATFORM_DEFAULTS.classification,
+    messageRetentionDays: args.messageRetentionDays ?? DATA_PLATFORM_DEFAULTS.messageRetentionDays,
     maxDeliveryAttempts: args.maxDeliveryAttempts ?? 5,
-    schedule: args.quality?.schedule ?? "0 4 * * *",
+    schedule: args.quality?.schedule ?? DATA_PLATFORM_DEFAULTS.qualitySchedule,
     samplingPercent: args.quality?.samplingPercent ?? 100,
     labelRange: args.quality?.labelRange ?? [0, 1],
   };

@@ -184,6 +184,15 @@ export interface ResolvedPostgresDatabase {
   deletionProtection: boolean;
 }
 
+/** The instance's defaults, which are also the base profile's `modelRegistry.database` settings. */
+export const POSTGRES_DEFAULTS = {
+  tier: "db-custom-1-3840",
+  highAvailability: false,
+  diskSizeGb: 20,
+  pointInTimeRecovery: false,
+  retainedBackups: 7,
+} as const;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolvePostgresDatabaseArgs(
   name: string,
@@ -195,11 +204,11 @@ export function resolvePostgresDatabaseArgs(
     databaseName: args.databaseName ?? "registry",
     userName: args.userName ?? "registry",
     classification: args.classification ?? "internal",
-    tier: args.tier ?? "db-custom-1-3840",
-    highAvailability: args.highAvailability ?? false,
-    diskSizeGb: args.diskSizeGb ?? 20,
-    pointInTimeRecovery: args.pointInTimeRecovery ?? false,
-    retainedBackups: args.retainedBackups ?? 7,
+    tier: args.tier ?? POSTGRES_DEFAULTS.tier,
+    highAvailability: args.highAvailability ?? POSTGRES_DEFAULTS.highAvailability,
+    diskSizeGb: args.diskSizeGb ?? POSTGRES_DEFAULTS.diskSizeGb,
+    pointInTimeRecovery: args.pointInTimeRecovery ?? POSTGRES_DEFAULTS.pointInTimeRecovery,
+    retainedBackups: args.retainedBackups ?? POSTGRES_DEFAULTS.retainedBackups,
     deletionProtection: args.deletionProtection ?? true,
   };
   if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {

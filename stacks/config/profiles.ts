@@ -1,6 +1,11 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
 import { CLUSTER_DEFAULTS } from "../../components/compute/cluster-rules";
 import { GPU_POOL_DEFAULTS } from "../../components/compute/gpu-pool-rules";
+import { DATA_PLATFORM_DEFAULTS } from "../../components/data/data-platform";
+import { POSTGRES_DEFAULTS } from "../../components/data/postgres-database";
+import { PROMETHEUS_DEFAULTS } from "../../components/observability/self-hosted-monitoring";
+import { CLEANUP_DEFAULTS } from "../../components/registry/artifact-registry";
+import { KEY_ROTATION_DAYS } from "../../components/security/kms-key";
 import type { ProfileName } from "./schema";
 
 /**
@@ -64,9 +69,9 @@ const storage = {
 };
 
 const artifactRegistry = {
-  keepRecentVersions: 10,
-  deleteUntaggedAfterDays: 14,
-  cleanupDryRun: true,
+  keepRecentVersions: CLEANUP_DEFAULTS.keepRecentVersions,
+  deleteUntaggedAfterDays: CLEANUP_DEFAULTS.deleteUntaggedAfterDays,
+  cleanupDryRun: CLEANUP_DEFAULTS.dryRun,
   immutableTags: false,
   remoteCaches: true,
 };
@@ -74,23 +79,17 @@ const artifactRegistry = {
 const modelRegistry = {
   kind: "kubeflow",
   replicas: 1,
-  database: {
-    tier: "db-custom-1-3840",
-    highAvailability: false,
-    diskSizeGb: 20,
-    pointInTimeRecovery: false,
-    retainedBackups: 7,
-  },
+  database: { ...POSTGRES_DEFAULTS },
 };
 
-const dataPlatform = { classification: "internal", owners: [], messageRetentionDays: 7, qualitySchedule: "0 4 * * *" };
+const dataPlatform = { ...DATA_PLATFORM_DEFAULTS, owners: [] };
 
 const observability = {
   backend: "managed",
   notificationEmails: [],
   notificationChannels: [],
   thresholds: {},
-  prometheus: { retention: "15d", storageGi: 50 },
+  prometheus: { ...PROMETHEUS_DEFAULTS },
   logRetentionDays: 30,
   dataAccessLogs: true,
 };
@@ -112,7 +111,7 @@ function profile(differences: Differences): Profile {
       labels: {},
       network,
       cluster: { ...cluster, ...differences.cluster },
-      encryption: { customerManagedKeys: false, keyRotationDays: 90, ...differences.encryption },
+      encryption: { customerManagedKeys: false, keyRotationDays: KEY_ROTATION_DAYS, ...differences.encryption },
       gpuPools: [],
       kubernetes,
       protectStatefulResources: differences.protectStatefulResources,
