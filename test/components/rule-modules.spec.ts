@@ -5,6 +5,7 @@ import { type ModelDeploymentArgs, resolveModelDeploymentArgs } from "../../comp
 import { resolveTeamNamespaceArgs } from "../../components/tenancy/team-namespace";
 import { ConfigError } from "../../stacks/config/errors";
 import { resolveConfig } from "../../stacks/config/load";
+import { GOOD_STACK_CONFIG } from "../helpers/config";
 import { STACK_LABELS } from "../helpers/run";
 
 /**
@@ -13,28 +14,13 @@ import { STACK_LABELS } from "../helpers/run";
  * gpu-pool-rules.ts, components/serving/serving-rules.ts, components/tenancy/team-rules.ts).
  */
 
-const BASE: Record<string, unknown> = {
-  "gcp:project": "acme-ml-dev",
-  "gcp:region": "us-central1",
-  "cnai-platform:team": "ml-platform",
-  "cnai-platform:costCenter": "cc-ml-1001",
-  "cnai-platform:zones": ["us-central1-a"],
-  "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
-  "cnai-platform:gpuPools": [
-    {
-      name: "l4",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "inference",
-    },
-  ],
-};
-
 /** The one problem the config reports for these settings: its key and what is allowed. */
 function configProblem(extra: Record<string, unknown>): { key: string; allowed: string } {
   const values = Object.fromEntries(
-    Object.entries({ ...BASE, ...extra }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    Object.entries({ ...GOOD_STACK_CONFIG, ...extra }).map(([k, v]) => [
+      k,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
   );
   try {
     resolveConfig({ stack: "dev", file: "stacks/Pulumi.dev.yaml", values });

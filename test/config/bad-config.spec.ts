@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../scripts/plan";
+import { GOOD_STACK_CONFIG } from "../helpers/config";
 import { captureOutput, ROOT } from "../helpers/run";
 
 /**
@@ -13,30 +14,7 @@ import { captureOutput, ROOT } from "../helpers/run";
 
 type Config = Record<string, unknown>;
 
-const GOOD: Config = {
-  "gcp:project": "acme-ml-dev",
-  "gcp:region": "us-central1",
-  "cnai-platform:team": "ml-platform",
-  "cnai-platform:costCenter": "cc-ml-1001",
-  "cnai-platform:zones": ["us-central1-a"],
-  "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
-  "cnai-platform:gpuPools": [
-    {
-      name: "l4",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "inference",
-    },
-    {
-      name: "train",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "training",
-    },
-  ],
-};
+const GOOD: Config = GOOD_STACK_CONFIG;
 
 const pool = (changes: Config) => ({
   "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }],
