@@ -3,13 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers, memberKey } from "../iam";
-import {
-  CMEK_CLASSIFICATIONS,
-  type DataClassification,
-  dataLabels,
-  governanceLabels,
-  type StackLabels,
-} from "../labels";
+import { type DataClassification, dataLabels, governanceLabels, missingKeyProblem, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 export interface DataQualityArgs {
@@ -352,11 +346,8 @@ export function resolveDataPlatformArgs(
     samplingPercent: args.quality?.samplingPercent ?? 100,
     labelRange: args.quality?.labelRange ?? [0, 1],
   };
-  if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(
-      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
-    );
-  }
+  const missingKey = missingKeyProblem(spec.classification, args.kmsKeyName);
+  if (missingKey) fail(missingKey);
   if (!Number.isInteger(spec.messageRetentionDays) || spec.messageRetentionDays < 1 || spec.messageRetentionDays > 31) {
     fail(`messageRetentionDays must be a whole number from 1 to 31 (got ${spec.messageRetentionDays})`);
   }

@@ -4,13 +4,7 @@ import * as random from "@pulumi/random";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
-import {
-  CMEK_CLASSIFICATIONS,
-  type DataClassification,
-  dataLabels,
-  governanceLabels,
-  type StackLabels,
-} from "../labels";
+import { type DataClassification, dataLabels, governanceLabels, missingKeyProblem, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 export interface PostgresDatabaseArgs {
@@ -211,11 +205,8 @@ export function resolvePostgresDatabaseArgs(
     retainedBackups: args.retainedBackups ?? POSTGRES_DEFAULTS.retainedBackups,
     deletionProtection: args.deletionProtection ?? true,
   };
-  if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(
-      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
-    );
-  }
+  const missingKey = missingKeyProblem(spec.classification, args.kmsKeyName);
+  if (missingKey) fail(missingKey);
   const tierProblem = cloudSqlTierProblem(spec.tier);
   if (tierProblem) fail(`tier: ${tierProblem}`);
   if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10)
