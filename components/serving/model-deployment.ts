@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import type { PoolTarget } from "../compute/gpu-pool-rules";
+import { nodeShare, type PoolTarget, podGpuProblems, podResourceProblems } from "../compute/gpu-pool-rules";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
 import { type RuleProblem, throwProblems } from "../rule-problem";
 import type { KServeMode } from "./kserve";
@@ -12,8 +12,6 @@ import {
   defaultScaleTarget,
   MODEL_DEFAULTS,
   MODEL_NAME,
-  modelGpuProblems,
-  modelResourceProblems,
   modelScalingProblems,
   type ScaleMetric,
   storageUriProblems,
@@ -219,7 +217,7 @@ export function resolveModelDeploymentArgs(
   const problems: RuleProblem[] = [];
   if (!MODEL_NAME.pattern.test(name)) problems.push({ path: ["name"], input: name, message: MODEL_NAME.allowed });
   if (typeof args.storageUri === "string") problems.push(...storageUriProblems(args.storageUri));
-  const gpuProblems = modelGpuProblems(args.gpus, args.pool);
+  const gpuProblems = podGpuProblems("gpus", args.gpus, args.pool);
   problems.push(...gpuProblems);
   const minReplicas = args.minReplicas ?? MODEL_DEFAULTS.minReplicas;
   const maxReplicas = args.maxReplicas ?? MODEL_DEFAULTS.maxReplicas;
@@ -237,13 +235,9 @@ export function resolveModelDeploymentArgs(
   );
   if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl))
     problems.push({ path: ["metricsQueryUrl"], input: args.metricsQueryUrl, message: "an http(s) URL" });
-  const share = args.gpus / args.pool.gpusPerNode;
-  const resources = args.resources ?? {
-    cpu: Math.max(1, Math.floor(args.pool.cpu * share)),
-    memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)),
-  };
+  const resources = args.resources ?? nodeShare(args.pool, args.gpus);
   // The default share is only as good as the GPU count it comes from (a wrong count is reported above).
-  if (gpuProblems.length === 0 || args.resources) problems.push(...modelResourceProblems(resources, args.pool));
+  if (gpuProblems.length === 0 || args.resources) problems.push(...podResourceProblems(resources, args.pool));
   throwProblems("ModelDeployment", name, problems, resource);
   return {
     modelFormat: args.modelFormat ?? MODEL_DEFAULTS.modelFormat,

@@ -118,39 +118,6 @@ export function modelScalingProblems(model: ModelScalingShape): RuleProblem[] {
   return problems;
 }
 
-/** GPUs per replica: from 1 to what one node of the pool offers. */
-export function modelGpuProblems(
-  gpus: number,
-  pool: { readonly nodePool: string; readonly gpusPerNode: number },
-): RuleProblem[] {
-  if (Number.isInteger(gpus) && gpus >= 1 && gpus <= pool.gpusPerNode) return [];
-  return [
-    {
-      path: ["gpus"],
-      input: gpus,
-      message: `a whole number from 1 to ${pool.gpusPerNode}, what a node of ${pool.nodePool} offers`,
-    },
-  ];
-}
-
-/** CPU and memory per replica: some of each, within what one node of the pool leaves for Pods. */
-export function modelResourceProblems(
-  resources: { readonly cpu: number; readonly memoryGi: number },
-  pool: { readonly nodePool: string; readonly cpu: number; readonly memoryGi: number },
-): RuleProblem[] {
-  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
-    return [{ path: ["resources"], input: resources, message: "some CPU and some memory" }];
-  if (resources.cpu > pool.cpu || resources.memoryGi > pool.memoryGi)
-    return [
-      {
-        path: ["resources"],
-        input: resources,
-        message: `at most what a node of ${pool.nodePool} leaves for Pods (${pool.cpu} CPU / ${pool.memoryGi} GiB)`,
-      },
-    ];
-  return [];
-}
-
 /** Where the model comes from: a models bucket or an OCI repository (modelcar), pinned. */
 export function storageUriProblems(uri: string): RuleProblem[] {
   const at = (message: string): RuleProblem[] => [{ path: ["storageUri"], input: uri, message }];

@@ -25,6 +25,8 @@ import {
   gpuPoolProblems,
   gpuResourcesPerNode,
   gpusPerContainerLimit,
+  nodeShare,
+  podGpuProblems,
 } from "../../components/compute/gpu-pool-rules";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
@@ -36,7 +38,6 @@ import {
   defaultScaleMetric,
   MODEL_DEFAULTS,
   MODEL_NAME,
-  modelGpuProblems,
   modelScalingProblems,
   SCALE_METRICS,
 } from "../../components/serving/serving-rules";
@@ -573,6 +574,10 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
     issues.push(...sharedGpuIssues(settings, [...path, "gpusPerNode"], job.pool, job.gpusPerNode));
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
     const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
+    if (jobPool) {
+      const target = { nodePool: gpuNodePoolName(jobPool.name), gpusPerNode: gpuResourcesPerNode(jobPool) };
+      issues.push(...under(path, podGpuProblems("gpusPerNode", job.gpusPerNode, target)));
+    }
     if (jobPool?.workloadType === "inference") {
       issues.push({
         path: [...path, "pool"],
@@ -619,7 +624,7 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
     issues.push(...under(path, scaling));
     if (modelPool) {
       const target = { nodePool: gpuNodePoolName(modelPool.name), gpusPerNode: gpuResourcesPerNode(modelPool) };
-      issues.push(...under(path, modelGpuProblems(model.gpus, target)));
+      issues.push(...under(path, podGpuProblems("gpus", model.gpus, target)));
     }
   });
   const serverless = settings.serving.serverless;
@@ -693,13 +698,8 @@ function quotaIssues(
   const team = settings.teams.find((t) => t.name === teamName);
   const pool = settings.gpuPools.find((p) => p.name === poolName);
   if (!team || !pool) return [];
-  const perNode = allocatablePerNode(pool);
-  const share = gpusPerPod / Math.max(1, gpuResourcesPerNode(pool));
-  const need = {
-    gpus: pods * gpusPerPod,
-    cpu: pods * Math.max(1, Math.floor(perNode.cpu * share)),
-    memoryGi: pods * Math.max(1, Math.floor(perNode.memoryGi * share)),
-  };
+  const perPod = nodeShare({ ...allocatablePerNode(pool), gpusPerNode: gpuResourcesPerNode(pool) }, gpusPerPod);
+  const need = { gpus: pods * gpusPerPod, cpu: pods * perPod.cpu, memoryGi: pods * perPod.memoryGi };
   return (["gpus", "cpu", "memoryGi"] as const)
     .filter((key) => need[key] > team.quota[key])
     .map((key) => ({

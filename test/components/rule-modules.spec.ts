@@ -3,6 +3,7 @@ import { type GkeClusterArgs, resolveGkeClusterArgs } from "../../components/com
 import { allocatablePerNode, gpuResourcesPerNode } from "../../components/compute/gpu-pool-rules";
 import { type ModelDeploymentArgs, resolveModelDeploymentArgs } from "../../components/serving/model-deployment";
 import { resolveTeamNamespaceArgs } from "../../components/tenancy/team-namespace";
+import { resolveTrainingJobArgs } from "../../components/training/training-job";
 import { ConfigError } from "../../stacks/config/errors";
 import { resolveConfig } from "../../stacks/config/load";
 import { GOOD_STACK_CONFIG } from "../helpers/config";
@@ -142,6 +143,45 @@ const CASES: Array<{
     component: model({ gpus: 2 }),
     field: "gpus",
     says: /from 1 to 1/,
+  },
+  {
+    // A g2-standard-8 carries one L4 (Google Cloud, "GPU machine types": G2).
+    rule: "a training job asking for more GPUs per node than a node of the pool has",
+    config: {
+      "cnai-platform:training": {
+        legacyTrainingOperator: false,
+        jobs: [
+          {
+            name: "j",
+            team: "ml-platform",
+            pool: "train",
+            image: "trainer:v1",
+            command: ["python", "train.py"],
+            gpusPerNode: 2,
+          },
+        ],
+      },
+    },
+    key: "cnai-platform:training.jobs[0].gpusPerNode",
+    component: () =>
+      resolveTrainingJobArgs("j", {
+        labels: STACK_LABELS,
+        team: "ml-platform",
+        namespace: "team-ml-platform",
+        registry: "us-central1-docker.pkg.dev/acme-ml-dev/images",
+        image: "us-central1-docker.pkg.dev/acme-ml-dev/images/trainer:v1",
+        command: ["python", "train.py"],
+        gpusPerNode: 2,
+        pool: {
+          nodePool: "gpu-train",
+          accelerator: "nvidia-l4",
+          gpusPerNode: gpuResourcesPerNode(l4Pool),
+          ...allocatablePerNode(l4Pool),
+        },
+        carbonTier: "medium",
+      }),
+    field: "gpusPerNode",
+    says: /from 1 to 1, what a node of gpu-train offers/,
   },
   {
     rule: "a canary split in Standard mode",
