@@ -10,6 +10,7 @@ import type { KServeMode } from "./kserve";
 import {
   defaultScaleMetric,
   defaultScaleTarget,
+  HUGGINGFACE_GPU_IMAGE,
   MODEL_DEFAULTS,
   MODEL_NAME,
   modelScalingProblems,
@@ -17,7 +18,7 @@ import {
   storageUriProblems,
 } from "./serving-rules";
 
-export { HUGGINGFACE_GPU_IMAGE, SCALE_METRICS, type ScaleMetric } from "./serving-rules";
+export { HUGGINGFACE_GPU_IMAGE, SCALE_METRICS, type ScaleMetric, servedByVllm } from "./serving-rules";
 
 export interface ModelDeploymentArgs {
   labels: StackLabels;
@@ -70,6 +71,15 @@ export interface ModelDeploymentArgs {
   /** Serving is user-facing: it does not wait. @default false */
   shiftable?: boolean;
   carbonTier: CarbonTier;
+  /**
+   * OTLP trace export: the model server gets the OpenTelemetry SDK's environment (service name,
+   * traces endpoint over gRPC, resource attributes, a parent-based sampler: the collector samples), and
+   * with `vllmSpans` vLLM's own `--otlp-traces-endpoint` (vllm/engine/arg_utils.py ObservabilityConfig).
+   * vLLM refuses to start with that flag unless the OpenTelemetry packages are installed (vllm/tracing.py
+   * is_otel_available; vLLM's requirements/common.txt has none), and KServe's Hugging Face server image does
+   * not add them: `vllmSpans` needs an `image` that does. @default none
+   */
+  tracing?: { endpoint: string; vllmSpans?: boolean };
 }
 
 /**
@@ -168,7 +178,11 @@ export class ModelDeployment extends pulumi.ComponentResource {
               runtime: spec.runtime,
               storageUri: args.storageUri,
               image: spec.image,
-              args: args.args ?? [],
+              args: [
+                ...(args.args ?? []),
+                ...(args.tracing?.vllmSpans ? [`--otlp-traces-endpoint=${args.tracing.endpoint}`] : []),
+              ],
+              ...(args.tracing ? { env: otlpEnv(name, args.namespace, args.team, args.tracing.endpoint) } : {}),
               resources: {
                 requests: {
                   cpu: String(spec.resources.cpu),
@@ -190,6 +204,18 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
     this.registerOutputs({ name, namespace: args.namespace, url: this.url });
   }
+}
+
+/** The OpenTelemetry SDK's environment for a model server (OpenTelemetry specification, "Environment Variable Specification"). */
+export function otlpEnv(model: string, namespace: string, team: string, endpoint: string) {
+  return [
+    { name: "OTEL_SERVICE_NAME", value: model },
+    { name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", value: endpoint },
+    { name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", value: "grpc" },
+    { name: "OTEL_RESOURCE_ATTRIBUTES", value: `k8s.namespace.name=${namespace},cnai.team=${team}` },
+    // Every span goes to the collector, which keeps whole traces at the stack's ratio.
+    { name: "OTEL_TRACES_SAMPLER", value: "parentbased_always_on" },
+  ];
 }
 
 export interface ResolvedModelDeployment {
@@ -219,6 +245,12 @@ export function resolveModelDeploymentArgs(
   if (typeof args.storageUri === "string") problems.push(...storageUriProblems(args.storageUri));
   const gpuProblems = podGpuProblems("gpus", args.gpus, args.pool);
   problems.push(...gpuProblems);
+  if (args.tracing?.vllmSpans && (args.image ?? MODEL_DEFAULTS.image).endsWith(HUGGINGFACE_GPU_IMAGE))
+    problems.push({
+      path: ["tracing", "vllmSpans"],
+      input: true,
+      message: `an image that installs opentelemetry-sdk and opentelemetry-exporter-otlp (${HUGGINGFACE_GPU_IMAGE} has no OpenTelemetry packages, and vLLM refuses --otlp-traces-endpoint without them), or vllmSpans off (the OTLP environment is still set)`,
+    });
   const minReplicas = args.minReplicas ?? MODEL_DEFAULTS.minReplicas;
   const maxReplicas = args.maxReplicas ?? MODEL_DEFAULTS.maxReplicas;
   const scaleMetric = args.scaleMetric ?? defaultScaleMetric(args.mode, args.metricsQueryUrl !== undefined);

@@ -13,6 +13,22 @@ export type ScaleMetric = (typeof SCALE_METRICS)[number];
 /** The huggingfaceserver runtime's GPU image (the ClusterServingRuntime's default image is CPU-only). */
 export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
 
+/**
+ * Whether KServe's Hugging Face server runs the model on vLLM: its `--backend` is `auto` by default,
+ * which picks vLLM for the text-generation models vLLM supports, and `huggingface` forces the
+ * Transformers backend (kserve/kserve v0.20.0 python/huggingfaceserver/huggingfaceserver/__main__.py
+ * `--backend` choices). vLLM-served models go through an InferencePool; the others through a Service.
+ */
+export function servedByVllm(args: readonly string[]): boolean {
+  const backend = args
+    .map((arg, i) =>
+      arg.startsWith("--backend=") ? arg.slice("--backend=".length) : arg === "--backend" ? args[i + 1] : undefined,
+    )
+    .filter((value): value is string => value !== undefined)
+    .pop();
+  return backend === undefined || backend === "auto" || backend === "vllm";
+}
+
 /** `ModelDeployment`'s defaults, which are also the config's defaults of `serving.models[]`. */
 export const MODEL_DEFAULTS = {
   modelFormat: "huggingface",

@@ -6,6 +6,7 @@ import { POSTGRES_DEFAULTS } from "../../components/data/postgres-database";
 import { PROMETHEUS_DEFAULTS } from "../../components/observability/self-hosted-monitoring";
 import { CLEANUP_DEFAULTS } from "../../components/registry/artifact-registry";
 import { KEY_ROTATION_DAYS } from "../../components/security/kms-key";
+import { GATEWAY_DEFAULTS, TRACING_DEFAULTS } from "./gateway";
 import type { ProfileName } from "./schema";
 
 /**
@@ -102,6 +103,8 @@ type Differences = Partial<
 > & {
   capacity: string;
   protectStatefulResources: boolean;
+  gateway?: Record<string, unknown>;
+  tracing?: Record<string, unknown>;
 };
 
 /** A profile: the shared defaults with the profile's differences. */
@@ -122,6 +125,8 @@ function profile(differences: Differences): Profile {
       training: { legacyTrainingOperator: false },
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
+      gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
+      tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: GPU_POOL_DEFAULTS.autoscalingMin } },
   };
@@ -145,7 +150,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     capacity: "spot",
     protectStatefulResources: false,
   }),
-  staging: profile({ observability: { logRetentionDays: 60 }, capacity: "spot", protectStatefulResources: false }),
+  staging: profile({
+    observability: { logRetentionDays: 60 },
+    capacity: "spot",
+    protectStatefulResources: false,
+    tracing: { samplingRatio: 0.25 },
+  }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -171,6 +181,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
     },
     observability: { logRetentionDays: 400 },
+    // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
+    gateway: { exposure: "external" },
+    tracing: { samplingRatio: 0.05 },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

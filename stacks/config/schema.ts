@@ -42,6 +42,7 @@ import {
   SCALE_METRICS,
 } from "../../components/serving/serving-rules";
 import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
+import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -728,6 +729,12 @@ export const settingsSchema = z.strictObject({
   observability: observabilitySchema.describe(
     "Monitoring backend, alerts, dashboards, log retention, audit logs and the billing budget.",
   ),
+  gateway: gatewaySchema.describe(
+    "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
+  ),
+  tracing: tracingSchema.describe(
+    "Distributed tracing: the OpenTelemetry Operator, a collector exporting to Cloud Trace, and the sampling ratio.",
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -791,6 +798,9 @@ export function crossFieldIssues(settings: Settings, region: string): RuleProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  issues.push(
+    ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
+  );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
