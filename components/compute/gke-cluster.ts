@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { assertApiRules, VULNERABILITY_MODES, type VulnerabilityScanning } from "../catalog/gcp-api-rules";
+import { EXCLUSION_SCOPES } from "../catalog/gcp-api-rules-upgrades";
 import { documentationRangeOf } from "../catalog/ip-ranges";
 import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
@@ -9,6 +10,12 @@ import { gkeKubeconfig } from "../kubernetes/kubeconfig";
 import { computeLabels, type StackLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
+import {
+  type MaintenanceArgs,
+  type MaintenanceExclusion,
+  maintenancePolicy,
+  type RecurringWindow,
+} from "./maintenance-policy";
 
 export interface AuthorizedNetwork {
   readonly name: string;
@@ -70,8 +77,14 @@ export interface GkeClusterArgs {
   secretsEncryptionKey?: pulumi.Input<string>;
   /** Cluster autoscaler profile. @default "BALANCED" */
   autoscalingProfile?: "BALANCED" | "OPTIMIZE_UTILIZATION";
-  /** Daily maintenance window start, UTC HH:MM. @default "03:00" */
+  /** Daily maintenance window start, UTC HH:MM (GKE keeps 4 hours from it); unused with `maintenance.window`. @default "03:00" */
   maintenanceWindowStart?: string;
+  /**
+   * A recurring maintenance window (instead of the daily one) and maintenance exclusions: periods
+   * with no upgrades of a scope (components/catalog/gcp-api-rules-upgrades.ts).
+   * @default the daily window, no exclusions
+   */
+  maintenance?: MaintenanceArgs;
   /** Google Managed Service for Prometheus collection. @default true */
   managedPrometheus?: boolean;
   /** Further GKE monitoring components (such as `DCGM`). @default [] */
@@ -252,7 +265,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       verticalPodAutoscaling: { enabled: true },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
       clusterAutoscaling: { autoscalingProfile: spec.autoscalingProfile },
-      maintenancePolicy: { dailyMaintenanceWindow: { startTime: spec.maintenanceWindowStart } },
+      maintenancePolicy: maintenancePolicy(spec),
       deletionProtection: spec.deletionProtection,
       resourceLabels: labels,
     };
@@ -330,6 +343,7 @@ export interface ResolvedGkeCluster {
   deletionProtection: boolean;
   autoscalingProfile: "BALANCED" | "OPTIMIZE_UTILIZATION";
   maintenanceWindowStart: string;
+  maintenance: { window?: RecurringWindow; exclusions: MaintenanceExclusion[] };
   systemPool: Required<SystemPoolArgs>;
   vulnerabilityScanning: VulnerabilityScanning;
   imageStreaming: boolean;
@@ -371,16 +385,25 @@ export function resolveGkeClusterArgs(
   }
   const window = args.maintenanceWindowStart ?? "03:00";
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window)) fail(`maintenanceWindowStart: expected HH:MM in UTC (got ${window})`);
+  const maintenance = { window: args.maintenance?.window, exclusions: args.maintenance?.exclusions ?? [] };
+  const releaseChannel = args.releaseChannel ?? "REGULAR";
+  for (const e of maintenance.exclusions) {
+    if (!(EXCLUSION_SCOPES as readonly string[]).includes(e.scope))
+      fail(`maintenance.exclusions "${e.name}": scope ${e.scope} is not one of ${EXCLUSION_SCOPES.join(", ")}`);
+  }
+  if (new Set(maintenance.exclusions.map((e) => e.name)).size !== maintenance.exclusions.length)
+    fail("maintenance.exclusions: each exclusion needs its own name");
   return {
     location,
     nodeLocations: nodeZones.length ? nodeZones : undefined,
     zoneCount: args.zones.length,
-    releaseChannel: args.releaseChannel ?? "REGULAR",
+    releaseChannel,
     privateEndpoint,
     authorizedNetworks,
     deletionProtection: args.deletionProtection ?? true,
     autoscalingProfile: args.autoscalingProfile ?? "BALANCED",
     maintenanceWindowStart: window,
+    maintenance,
     systemPool,
     vulnerabilityScanning: args.vulnerabilityScanning ?? "disabled",
     imageStreaming: args.imageStreaming ?? true,

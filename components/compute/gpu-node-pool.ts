@@ -8,6 +8,7 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { computeLabels, type StackLabels, type WorkloadType } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
+import { type PoolUpgradeArgs, poolUpgradeSettings } from "./pool-upgrades";
 import {
   type GpuCapacity,
   type GpuDriverVersion,
@@ -66,6 +67,11 @@ export interface GpuNodePoolArgs {
   diskSizeGb?: number;
   /** Image streaming (GCFS) for large images. @default true */
   imageStreaming?: boolean;
+  /**
+   * How GKE upgrades the nodes (components/compute/pool-upgrades.ts).
+   * @default surge: maxSurge 1, maxUnavailable 0 for serving on on-demand or Spot; maxSurge 0, maxUnavailable 1 otherwise; none on DWS capacity
+   */
+  upgrade?: PoolUpgradeArgs;
 }
 
 /** The taint GPU nodes carry, so only Pods that tolerate it (GPU workloads) land there. */
@@ -112,10 +118,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
       // DWS capacity (queued provisioning and flex-start) has auto-repair off: a repair deletes the
       // VM, and DWS may not obtain another (components/catalog/gcp-api-rules.ts, gke-flex-start-settings).
       management: { autoRepair: capacity !== "queued" && capacity !== "flex-start", autoUpgrade: true },
-      upgradeSettings:
-        capacity === "on-demand"
-          ? { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 }
-          : { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 },
+      upgradeSettings: spec.upgradeSettings,
       queuedProvisioning: capacity === "queued" ? { enabled: true } : undefined,
       // A specific reservation's VMs keep the reservation's placement: name its policy, never a new one.
       placementPolicy:
@@ -197,6 +200,8 @@ export interface ResolvedGpuNodePool {
   shiftable: boolean;
   diskSizeGb: number;
   imageStreaming: boolean;
+  /** The provider's upgradeSettings; undefined on DWS capacity (GKE's short-lived upgrades). */
+  upgradeSettings: Record<string, unknown> | undefined;
 }
 
 /** Applies defaults and checks the args against the GPU catalog; throws a ResourceError. Pure. */
@@ -227,6 +232,15 @@ export function resolveGpuNodePoolArgs(
     throw new pulumi.ResourceError(`GpuNodePool "${name}": ${details.join("; ")}`, resource);
   }
   const workloadType = args.workloadType ?? "training";
+  const upgradeSettings = poolUpgradeSettings(
+    `GpuNodePool "${name}"`,
+    shape.capacity.type,
+    workloadType,
+    args.upgrade,
+    (message) => {
+      throw new pulumi.ResourceError(message, resource);
+    },
+  );
   return {
     zones,
     gpusPerNode: gpusPerNode(shape),
@@ -240,6 +254,7 @@ export function resolveGpuNodePoolArgs(
     shiftable: args.shiftable ?? workloadType !== "inference",
     diskSizeGb: args.diskSizeGb ?? 200,
     imageStreaming: args.imageStreaming ?? true,
+    upgradeSettings,
   };
 }
 

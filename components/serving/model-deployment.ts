@@ -2,9 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
+import { needsDisruptionBudget } from "../catalog/disruption";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
 import type { PoolTarget } from "../compute/gpu-pool-rules";
+import { disruptionBudget } from "../kubernetes/disruption-budget";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
 import type { KServeMode } from "./kserve";
 
@@ -58,7 +60,20 @@ export interface ModelDeploymentArgs {
   serviceAccount?: string;
   /** Serving is user-facing: it does not wait. @default false */
   shiftable?: boolean;
+  /**
+   * A PodDisruptionBudget over the predictor's Pods, sized from the replicas so that drains proceed
+   * (components/catalog/disruption.ts). @default true when the predictor can run more than one replica
+   */
+  disruptionBudget?: boolean;
   carbonTier: CarbonTier;
+}
+
+/**
+ * The labels KServe v0.20.0 puts on every predictor Pod (pkg/controller/v1beta1/inferenceservice/components/predictor.go
+ * buildObjectMeta: constants.InferenceServicePodLabelKey and KServiceComponentLabel), in both deployment modes.
+ */
+export function predictorPodLabels(name: string): Record<string, string> {
+  return { "serving.kserve.io/inferenceservice": name, component: "predictor" };
 }
 
 export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
@@ -88,6 +103,8 @@ export function waitingRequestsQuery(namespace: string, model: string): string {
  */
 export class ModelDeployment extends pulumi.ComponentResource {
   public readonly inferenceService: k8s.apiextensions.CustomResource;
+  /** The predictor's PodDisruptionBudget, when it has one. */
+  public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
   /** In-cluster URL of the predictor. */
   public readonly url: string;
 
@@ -181,6 +198,19 @@ export class ModelDeployment extends pulumi.ComponentResource {
       },
       childOptions(this, opts),
     );
+    if (spec.disruptionBudget) {
+      this.disruptionBudget = disruptionBudget(
+        `${name}-pdb`,
+        {
+          name: `${name}-predictor`,
+          namespace: args.namespace,
+          labels: { ...kubernetesLabels(args.labels, "model-deployment"), "cnai.dev/team": args.team },
+          selector: predictorPodLabels(name),
+          replicas: { min: spec.minReplicas, max: spec.maxReplicas },
+        },
+        childOptions(this, opts),
+      );
+    }
     this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
     this.registerOutputs({ name, namespace: args.namespace, url: this.url });
   }
@@ -197,6 +227,7 @@ export interface ResolvedModelDeployment {
   scaleTarget: number;
   serviceAccount: string;
   shiftable: boolean;
+  disruptionBudget: boolean;
 }
 
 /** Applies defaults and checks the args against the deployment mode; throws a ResourceError. Pure. */
@@ -293,5 +324,6 @@ export function resolveModelDeploymentArgs(
     scaleTarget,
     serviceAccount: args.serviceAccount ?? "serving",
     shiftable: args.shiftable ?? false,
+    disruptionBudget: args.disruptionBudget ?? needsDisruptionBudget(minReplicas, maxReplicas),
   };
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dump } from "js-yaml";
+import { controllerBudget } from "../catalog/disruption";
 import { GKE_QUEUED_TAINT } from "../catalog/gke-nodes";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
@@ -72,6 +73,11 @@ export interface KueueArgs {
   clusterQueue?: string;
   /** Kubeflow Training Operator v1 PyTorchJobs too (Kueue waits for the CRD if the operator is not installed). @default true */
   pytorchJobs?: boolean;
+  /**
+   * Controller manager replicas; more than one adds the chart's PodDisruptionBudget
+   * (controllerManager.podDisruptionBudget, minAvailable one fewer: components/catalog/disruption.ts). @default 1
+   */
+  controllerReplicas?: number;
 }
 
 /** Workload priorities, highest first: deadlines and serving-adjacent work, regular work, shiftable batch. */
@@ -183,7 +189,17 @@ export class Kueue extends pulumi.ComponentResource {
         version: chart.version,
         namespace: chart.namespace,
         name: "kueue",
-        values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
+        values: {
+          managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) },
+          ...(spec.controllerReplicas > 1
+            ? {
+                controllerManager: {
+                  replicas: spec.controllerReplicas,
+                  podDisruptionBudget: controllerBudget(spec.controllerReplicas),
+                },
+              }
+            : {}),
+        },
       },
       childOptions(this, opts, { dependsOn: [ns] }),
     );
@@ -311,9 +327,13 @@ export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulum
         fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);
     }
   }
+  const controllerReplicas = args.controllerReplicas ?? 1;
+  if (!Number.isInteger(controllerReplicas) || controllerReplicas < 1 || controllerReplicas > 5)
+    fail(`controllerReplicas must be a whole number from 1 to 5 (got ${controllerReplicas})`);
   return {
     cohort: args.cohort ?? "cnai",
     clusterQueue: args.clusterQueue ?? "gpu-workloads",
     pytorchJobs: args.pytorchJobs ?? true,
+    controllerReplicas,
   };
 }

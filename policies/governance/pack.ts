@@ -7,6 +7,7 @@ import { bucketVersioning } from "./policies/bucket-versioning";
 import { containerResources } from "./policies/container-resources";
 import { dataClassification } from "./policies/data-classification";
 import { deletionProtection } from "./policies/deletion-protection";
+import { disruptionBudgets } from "./policies/disruption-budgets";
 import { gcpApiRules } from "./policies/gcp-api-rules";
 import { gkeClusterHardening } from "./policies/gke-cluster-hardening";
 import { iamLeastPrivilege } from "./policies/iam-least-privilege";
@@ -49,6 +50,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     inferenceBoundedReplicas,
     trainingQueueLabel,
     workloadsRunnable,
+    disruptionBudgets,
     // What a first `pulumi up` needs: apply order and Google's own API rules
     applyOrder,
     gcpApiRules,

@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -192,6 +193,8 @@ export const gpuPoolSchema = z.strictObject({
   diskSizeGb: z.number().int().min(50).max(10000).default(200),
   /** Image streaming (GCFS) for fast start of large images. */
   imageStreaming: z.boolean().default(true),
+  /** How GKE upgrades the nodes; default by purpose and capacity (components/compute/pool-upgrades.ts). */
+  upgrade: poolUpgradeSchema.optional(),
 });
 
 const classification = z.enum(DATA_CLASSIFICATIONS);
@@ -445,6 +448,7 @@ export const settingsSchema = z.strictObject({
   training: trainingSchema,
   serving: servingSchema,
   observability: observabilitySchema,
+  resilience: resilienceSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -540,6 +544,8 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     issues.push(
       ...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })),
     );
+    const upgrade = poolUpgradeProblem(pool, pool.upgrade);
+    if (upgrade) issues.push({ path: at("upgrade"), input: pool.upgrade, message: `settings GKE applies: ${upgrade}` });
   });
   return issues;
 }

@@ -28,6 +28,7 @@ describe("governance pack", () => {
         "cnai-inference-bounded-replicas",
         "cnai-training-queue-label",
         "cnai-workloads-runnable",
+        "cnai-disruption-budgets",
         "cnai-apply-order",
         "cnai-gcp-api-rules",
       ],

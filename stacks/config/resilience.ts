@@ -1,0 +1,84 @@
+import { z } from "zod";
+import {
+  EXCLUSION_SCOPES,
+  exclusionProblem,
+  MAINTENANCE_WINDOW_AVAILABILITY,
+} from "../../components/catalog/gcp-api-rules-upgrades";
+import { poolUpgradeSettings, UPGRADE_STRATEGIES } from "../../components/compute/pool-upgrades";
+
+/**
+ * The `resilience` settings: how many replicas the platform controllers run (with their charts'
+ * disruption budgets), and when GKE may upgrade the cluster (a recurring window, and exclusions
+ * that freeze upgrades of a scope for a period). docs/resilience.md explains each choice.
+ */
+
+const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, {
+  error: "an RFC 3339 UTC time: 2026-12-18T00:00:00Z",
+});
+
+const windowSchema = z
+  .strictObject({
+    start: rfc3339,
+    end: rfc3339,
+    /** RFC 5545 RRULE: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU. */
+    recurrence: z.string().regex(/^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$/, {
+      error: "an RFC 5545 recurrence the blueprint checks: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU",
+    }),
+  })
+  .superRefine((window, ctx) => {
+    const problem = MAINTENANCE_WINDOW_AVAILABILITY.check(window);
+    if (problem) ctx.addIssue({ code: "custom", input: window, message: `a window GKE accepts; got ${problem}` });
+  });
+
+const exclusionSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9 ]{0,62}$/, { error: "a name of letters, digits, '-' and spaces" }),
+    start: rfc3339,
+    end: rfc3339,
+    /** NO_UPGRADES (at most 30 days), NO_MINOR_UPGRADES (patches still apply), NO_MINOR_OR_NODE_UPGRADES. */
+    scope: z.enum(EXCLUSION_SCOPES),
+  })
+  .superRefine((e, ctx) => {
+    // The blueprint's clusters are always on a release channel (cluster.releaseChannel).
+    const problem = exclusionProblem({ ...e, untilEndOfSupport: false }, "REGULAR");
+    if (problem) ctx.addIssue({ code: "custom", input: e, message: `an exclusion GKE accepts; got ${problem}` });
+  });
+
+export const resilienceSchema = z.strictObject({
+  /** Kueue's and cert-manager's replicas; 2 or more adds their charts' PodDisruptionBudgets. */
+  controllerReplicas: z.number().int().min(1).max(5),
+  maintenance: z.strictObject({
+    /** A recurring window instead of the daily one at cluster.maintenanceWindowStart. */
+    window: windowSchema.optional(),
+    /** Periods with no upgrades of a scope (GKE keeps at most 20). */
+    exclusions: z.array(exclusionSchema).max(20),
+  }),
+});
+
+/** A GPU pool's `upgrade` settings (components/compute/pool-upgrades.ts). */
+export const poolUpgradeSchema = z.strictObject({
+  strategy: z.enum(UPGRADE_STRATEGIES).optional(),
+  maxSurge: z.number().int().min(0).max(100).optional(),
+  maxUnavailable: z.number().int().min(0).max(100).optional(),
+  soakMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+});
+
+/** What is wrong with a pool's upgrade settings for its capacity and purpose (the component's own check). */
+export function poolUpgradeProblem(
+  pool: { capacity: { type: Parameters<typeof poolUpgradeSettings>[1] }; workloadType: "training" | "inference" | "data" },
+  upgrade: z.infer<typeof poolUpgradeSchema> | undefined,
+): string | undefined {
+  try {
+    poolUpgradeSettings("upgrade", pool.capacity.type, pool.workloadType, upgrade, (message) => {
+      throw new Error(message);
+    });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^upgrade: /, "");
+  }
+}
