@@ -42,8 +42,7 @@ export function scaledValue(value: number | string, expected: number): number {
  */
 export function disruptionsAllowed(budget: BudgetSpec, expected: number): number {
   let desiredHealthy: number;
-  if (budget.maxUnavailable !== undefined)
-    desiredHealthy = expected - scaledValue(budget.maxUnavailable, expected);
+  if (budget.maxUnavailable !== undefined) desiredHealthy = expected - scaledValue(budget.maxUnavailable, expected);
   else if (budget.minAvailable !== undefined) desiredHealthy = scaledValue(budget.minAvailable, expected);
   else return expected;
   return Math.max(0, expected - Math.max(0, desiredHealthy));

@@ -77,8 +77,7 @@ export function exclusionProblem(e: ExclusionFacts, channel: string | undefined)
 export const MAINTENANCE_EXCLUSIONS: GcpApiRule<MaintenanceFacts> = {
   id: "gke-maintenance-exclusions",
   resourceType: CLUSTER,
-  rule:
-    "A maintenance exclusion ends after it starts; a NO_UPGRADES exclusion lasts at most 30 days; NO_MINOR_UPGRADES and NO_MINOR_OR_NODE_UPGRADES need a release channel.",
+  rule: "A maintenance exclusion ends after it starts; a NO_UPGRADES exclusion lasts at most 30 days; NO_MINOR_UPGRADES and NO_MINOR_OR_NODE_UPGRADES need a release channel.",
   source:
     `GKE, "Maintenance windows and exclusions" (${MAINTENANCE_DOC}), Types of exclusions: "No upgrades" up to 30 days, the minor scopes ` +
     "up to the end of support of the minor version and only on clusters enrolled in a release channel; Pulumi gcp.container.Cluster " +
@@ -148,8 +147,7 @@ export interface UpgradeFacts {
 export const NODE_POOL_UPGRADE_SETTINGS: GcpApiRule<UpgradeFacts> = {
   id: "gke-node-pool-upgrade-settings",
   resourceType: NODE_POOL,
-  rule:
-    "Surge upgrades need maxSurge or maxUnavailable above 0; flex-start and queued-provisioning pools take no surge or blue-green settings (GKE upgrades them with its short-lived strategy).",
+  rule: "Surge upgrades need maxSurge or maxUnavailable above 0; flex-start and queued-provisioning pools take no surge or blue-green settings (GKE upgrades them with its short-lived strategy).",
   source:
     'GKE, "Node upgrade strategies" (cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies): "For nodes that use ' +
     'Flex-start VMs, GKE uses short-lived upgrades"; container/v1 NodePoolUpdateStrategy SHORT_LIVED ("the dedicated upgrade strategy for ' +

@@ -8,7 +8,6 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { computeLabels, type StackLabels, type WorkloadType } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
-import { type PoolUpgradeArgs, poolUpgradeSettings } from "./pool-upgrades";
 import {
   type GpuCapacity,
   type GpuDriverVersion,
@@ -17,6 +16,7 @@ import {
   gpusPerNode,
   poolZones,
 } from "./gpu-pool-rules";
+import { type PoolUpgradeArgs, poolUpgradeSettings } from "./pool-upgrades";
 
 export interface GpuNodePoolArgs {
   project: string;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HELM_CHARTS, IMAGES } from "../catalog/software";
 import { needsDisruptionBudget } from "../catalog/disruption";
+import { HELM_CHARTS, IMAGES } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { disruptionBudget } from "../kubernetes/disruption-budget";
 import { kubernetesLabels, podSecurityLabels, type StackLabels } from "../labels";
@@ -42,13 +42,20 @@ const DB_SECRET = "model-registry-db";
  * and Service, as upstream's postgres overlay, pointed at Cloud SQL) or the MLflow Helm chart.
  */
 /** The Kubeflow Model Registry server's Pod labels (its Deployment's selector, as upstream's manifests/kustomize/base). */
-export const KUBEFLOW_REGISTRY_POD_LABELS = { "app.kubernetes.io/name": "model-registry", component: "model-registry-server" };
+export const KUBEFLOW_REGISTRY_POD_LABELS = {
+  "app.kubernetes.io/name": "model-registry",
+  component: "model-registry-server",
+};
 /**
  * The MLflow chart's selector labels for release "mlflow" (community-charts mlflow-1.11.5
  * charts/mlflow/templates/_helpers.tpl mlflow.selectorLabels: app and app.kubernetes.io/name are the
  * chart name, app.kubernetes.io/instance the release).
  */
-export const MLFLOW_POD_LABELS = { app: "mlflow", "app.kubernetes.io/name": "mlflow", "app.kubernetes.io/instance": "mlflow" };
+export const MLFLOW_POD_LABELS = {
+  app: "mlflow",
+  "app.kubernetes.io/name": "mlflow",
+  "app.kubernetes.io/instance": "mlflow",
+};
 
 export class ModelRegistry extends pulumi.ComponentResource {
   public readonly namespace: string;

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { needsDisruptionBudget } from "../catalog/disruption";
 import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
-import { needsDisruptionBudget } from "../catalog/disruption";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
 import type { PoolTarget } from "../compute/gpu-pool-rules";

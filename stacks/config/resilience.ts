@@ -70,7 +70,10 @@ export const poolUpgradeSchema = z.strictObject({
 
 /** What is wrong with a pool's upgrade settings for its capacity and purpose (the component's own check). */
 export function poolUpgradeProblem(
-  pool: { capacity: { type: Parameters<typeof poolUpgradeSettings>[1] }; workloadType: "training" | "inference" | "data" },
+  pool: {
+    capacity: { type: Parameters<typeof poolUpgradeSettings>[1] };
+    workloadType: "training" | "inference" | "data";
+  },
   upgrade: z.infer<typeof poolUpgradeSchema> | undefined,
 ): string | undefined {
   try {

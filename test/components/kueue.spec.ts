@@ -326,6 +326,18 @@ describe("Kueue", () => {
         cohort: "cnai",
         clusterQueue: "gpu-workloads",
         pytorchJobs: true,
+        controllerReplicas: 1,
+      });
+    });
+
+    it("runs one controller without a budget by default; with more, the chart's budget keeps one fewer available", async () => {
+      const values = async (controllerReplicas?: number) =>
+        (await kueue({ controllerReplicas })).resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!.inputs
+          .values as Record<string, unknown>;
+      assert.strictEqual((await values()).controllerManager, undefined);
+      assert.deepStrictEqual((await values(2)).controllerManager, {
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, minAvailable: 1 },
       });
     });
 

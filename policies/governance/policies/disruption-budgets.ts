@@ -46,7 +46,9 @@ export const disruptionBudgets = stackPolicy<DisruptionBudgetsConfig>({
     for (const budget of analysis.budgets) {
       if (!budget.selects.length || budget.allowed > 0) continue;
       const pods = budget.selects.reduce((n, s) => n + s.pods, 0);
-      const what = budget.selects.map((s) => `${s.workload.kind} ${s.workload.namespace}/${s.workload.name}`).join(", ");
+      const what = budget.selects
+        .map((s) => `${s.workload.kind} ${s.workload.namespace}/${s.workload.name}`)
+        .join(", ");
       const origin = budget.source === "declared" ? "" : ` (${budget.source})`;
       report(
         `PodDisruptionBudget ${budget.namespace}/${budget.name}${origin} allows no eviction with ${formatSpec(budget.spec)} over ${pods} ` +

@@ -13,7 +13,12 @@ import { type TestResource, urnOf, violationsOf } from "../../helpers/policy";
 
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 
-function budget(ns: string, name: string, selector: Record<string, string>, spec: Record<string, unknown>): TestResource {
+function budget(
+  ns: string,
+  name: string,
+  selector: Record<string, string>,
+  spec: Record<string, unknown>,
+): TestResource {
   return {
     type: PDB,
     name,
@@ -84,7 +89,10 @@ describe("cnai-disruption-budgets", () => {
       violations.map((v) => v.urn),
       [urnOf(PDB, "chat-predictor"), urnOf(PDB, "api")],
     );
-    assert.match(violations[0].message, /allows no eviction with minAvailable 1 over 1 Pod\(s\) of InferenceService team\/chat/);
+    assert.match(
+      violations[0].message,
+      /allows no eviction with minAvailable 1 over 1 Pod\(s\) of InferenceService team\/chat/,
+    );
   });
 
   it("reads the budgets charts render from the values: cert-manager's default minAvailable 1 over one webhook replica", async () => {
@@ -98,7 +106,10 @@ describe("cnai-disruption-budgets", () => {
       certManager({ webhook: { podDisruptionBudget: { enabled: true } } }),
     ]);
     assert.strictEqual(blocked.length, 1);
-    assert.match(blocked[0].message, /cert-manager\/cert-manager-webhook \(.*webhook-poddisruptionbudget.yaml\) allows no eviction/);
+    assert.match(
+      blocked[0].message,
+      /cert-manager\/cert-manager-webhook \(.*webhook-poddisruptionbudget.yaml\) allows no eviction/,
+    );
     assert.deepStrictEqual(
       await violationsOf(disruptionBudgets, [
         namespace("cert-manager"),

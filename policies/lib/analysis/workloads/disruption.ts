@@ -40,10 +40,7 @@ export function analyzeDisruption(resources: readonly AnalysisResource[]): Disru
   const workloads = deriveWorkloads(index).filter((w) => !w.unchecked);
   const budgets: BudgetReport[] = [];
   const pods = (w: Workload) => w.groups.reduce((n, g) => n + (g.daemon ? 0 : g.count), 0);
-  const report = (
-    base: Omit<BudgetReport, "selects" | "allowed">,
-    selected: Workload[],
-  ): BudgetReport => {
+  const report = (base: Omit<BudgetReport, "selects" | "allowed">, selected: Workload[]): BudgetReport => {
     const selects = selected.map((workload) => ({ workload, pods: pods(workload) }));
     const expected = selects.reduce((n, s) => n + s.pods, 0);
     return { ...base, selects, allowed: disruptionsAllowed(base.spec, expected) };
@@ -77,7 +74,11 @@ export function analyzeDisruption(resources: readonly AnalysisResource[]): Disru
     const facts = chartFacts(String(chart.props.chart ?? ""), String(chart.props.version ?? ""));
     if (!facts?.disruptionBudgets) continue;
     const namespace = String(chart.props.namespace ?? "default");
-    const release = { name: String(chart.props.name ?? chart.name), namespace, values: plain(chart.props.values ?? {}) };
+    const release = {
+      name: String(chart.props.name ?? chart.name),
+      namespace,
+      values: plain(chart.props.values ?? {}),
+    };
     for (const fact of facts.disruptionBudgets(release)) {
       const selected = workloads.filter(
         (w) => w.urn === chart.urn && w.namespace === namespace && w.name === fact.workload,
