@@ -117,6 +117,24 @@ export function kueueFrameworks(pytorchJobs: boolean): string[] {
 }
 
 /**
+ * All-or-nothing admission for gangs (kubernetes-sigs/kueue v0.19.2 apis/config/v1beta2
+ * configuration_types.go WaitForPodsReady, RequeuingStrategy; defaults.go): an admitted workload
+ * whose Pods are not all ready within `timeout` (nodes that never come, a Spot VM reclaimed while a
+ * gang starts) is evicted and requeued, releasing its quota instead of holding GPUs half-provisioned;
+ * `recoveryTimeout` does the same for a running gang that loses a Pod (a preempted node) and does not
+ * get it back, so the job restarts whole from its last checkpoint. Requeues back off exponentially
+ * (60 s, 120 s, ... up to 30 min, with jitter) from the eviction, and after 10 the workload is
+ * deactivated for someone to look at rather than requeued forever (Kueue's default is no limit).
+ * `blockAdmission` stays false: it would admit one workload at a time cluster-wide.
+ */
+export const WAIT_FOR_PODS_READY = {
+  timeout: "30m",
+  recoveryTimeout: "10m",
+  blockAdmission: false,
+  requeuingStrategy: { timestamp: "Eviction", backoffLimitCount: 10, backoffBaseSeconds: 60, backoffMaxSeconds: 1800 },
+} as const;
+
+/**
  * Kueue's manager configuration: the chart's default (kubernetes-sigs/kueue v0.19.2
  * charts/kueue/values.yaml) with our frameworks. The chart takes it as one YAML string that
  * replaces the default whole, so every default is restated.
@@ -141,6 +159,7 @@ export function kueueManagerConfig(pytorchJobs: boolean): string {
         },
       },
       clientConnection: { qps: 300, burst: 500 },
+      waitForPodsReady: WAIT_FOR_PODS_READY,
       integrations: { frameworks: kueueFrameworks(pytorchJobs) },
     },
     { lineWidth: -1, noRefs: true },
