@@ -6,6 +6,7 @@ import { buildData, DATA_APIS } from "./layers/data";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
+import { buildResilience, resilienceApis } from "./layers/resilience";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
 /**
@@ -16,7 +17,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", {
     project: ctx.project,
-    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS],
+    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS, ...resilienceApis(ctx)],
   });
   const afterApis = [apis];
 
@@ -25,6 +26,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
+  const resilience = buildResilience(ctx, foundation, afterApis);
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -70,6 +72,7 @@ export async function buildPlatform(config: PlatformConfig) {
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
+    ...(resilience.backup ? { clusterBackupPlan: resilience.backup.plan.id } : {}),
   };
 }
 

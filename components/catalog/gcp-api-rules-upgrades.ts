@@ -172,4 +172,40 @@ export const NODE_POOL_UPGRADE_SETTINGS: GcpApiRule<UpgradeFacts> = {
   },
 };
 
-export const UPGRADE_RULES = [MAINTENANCE_EXCLUSIONS, MAINTENANCE_WINDOW_AVAILABILITY, NODE_POOL_UPGRADE_SETTINGS];
+export interface BackupRetentionFacts {
+  readonly retainDays: number | undefined;
+  readonly deleteLockDays: number | undefined;
+}
+
+export const GKE_BACKUP_RETENTION: GcpApiRule<BackupRetentionFacts> = {
+  id: "gke-backup-retention",
+  resourceType: "gcp:gkebackup/backupPlan:BackupPlan",
+  rule: "A backup plan keeps backups 0 to 365 days, locks them 0 to 90 days, and keeps them at least as long as it locks them.",
+  source:
+    "Backup for GKE API BackupPlan.RetentionPolicy (backupDeleteLockDays 0-90; backupRetainDays 0-365 and >= backupDeleteLockDays), " +
+    "as @pulumi/gcp 9.x gkebackup.BackupPlan retentionPolicy documents it; terraform-provider-google v7.45.0 gkebackup_backup_plan has no validation of them",
+  read: (props) => {
+    const policy = get(props, "retentionPolicy") as Record<string, unknown> | undefined;
+    if (!policy) return undefined;
+    return {
+      retainDays: policy.backupRetainDays as number | undefined,
+      deleteLockDays: policy.backupDeleteLockDays as number | undefined,
+    };
+  },
+  check: ({ retainDays, deleteLockDays }) => {
+    if (deleteLockDays !== undefined && (deleteLockDays < 0 || deleteLockDays > 90))
+      return `retentionPolicy.backupDeleteLockDays ${deleteLockDays}; Backup for GKE takes 0 to 90`;
+    if (retainDays !== undefined && (retainDays < 0 || retainDays > 365))
+      return `retentionPolicy.backupRetainDays ${retainDays}; Backup for GKE takes 0 to 365`;
+    if (retainDays !== undefined && retainDays > 0 && retainDays < (deleteLockDays ?? 0))
+      return `retentionPolicy.backupRetainDays ${retainDays} below backupDeleteLockDays ${deleteLockDays}: a backup would have to be deleted while it is locked. Keep backups at least as long as they are locked`;
+    return undefined;
+  },
+};
+
+export const UPGRADE_RULES = [
+  MAINTENANCE_EXCLUSIONS,
+  MAINTENANCE_WINDOW_AVAILABILITY,
+  NODE_POOL_UPGRADE_SETTINGS,
+  GKE_BACKUP_RETENTION,
+];

@@ -85,6 +85,8 @@ export interface GkeClusterArgs {
    * @default the daily window, no exclusions
    */
   maintenance?: MaintenanceArgs;
+  /** The Backup for GKE agent, which backup plans need (components/data/cluster-backup.ts). @default false */
+  backupAgent?: boolean;
   /** Google Managed Service for Prometheus collection. @default true */
   managedPrometheus?: boolean;
   /** Further GKE monitoring components (such as `DCGM`). @default [] */
@@ -255,6 +257,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         httpLoadBalancing: { disabled: false },
         horizontalPodAutoscaling: { disabled: false },
         dnsCacheConfig: { enabled: true },
+        ...(args.backupAgent ? { gkeBackupAgentConfig: { enabled: true } } : {}),
       },
       monitoringConfig: {
         enableComponents: [...SYSTEM_MONITORING_COMPONENTS, ...(args.extraMonitoringComponents ?? [])],

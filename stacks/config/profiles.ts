@@ -94,7 +94,11 @@ const observability = {
 };
 
 /** One controller replica and the daily window outside prod; docs/resilience.md. */
-const resilience = { controllerReplicas: 1, maintenance: { exclusions: [] } };
+const resilience = {
+  controllerReplicas: 1,
+  maintenance: { exclusions: [] },
+  backup: { enabled: false, schedule: "0 2 * * *", retainDays: 30, deleteLockDays: 7 },
+};
 
 type Differences = Partial<
   Record<
@@ -189,6 +193,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
         window: { start: "2026-01-03T01:00:00Z", end: "2026-01-03T09:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" },
         exclusions: [],
       },
+      backup: { ...resilience.backup, enabled: true },
     },
     capacity: "on-demand",
     protectStatefulResources: true,

@@ -44,6 +44,19 @@ const exclusionSchema = z
     if (problem) ctx.addIssue({ code: "custom", input: e, message: `an exclusion GKE accepts; got ${problem}` });
   });
 
+export const backupSchema = z
+  .strictObject({
+    /** Backup for GKE over the namespaces that hold state (prod). */
+    enabled: z.boolean(),
+    /** Five-field cron, UTC. */
+    schedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 2 * * *)" }),
+    retainDays: z.number().int().min(1).max(365),
+    deleteLockDays: z.number().int().min(0).max(90),
+  })
+  .refine((b) => b.retainDays >= b.deleteLockDays, {
+    error: "retainDays at least deleteLockDays (a backup cannot be deleted while it is locked)",
+  });
+
 export const resilienceSchema = z.strictObject({
   /** Kueue's and cert-manager's replicas; 2 or more adds their charts' PodDisruptionBudgets. */
   controllerReplicas: z.number().int().min(1).max(5),
@@ -53,6 +66,7 @@ export const resilienceSchema = z.strictObject({
     /** Periods with no upgrades of a scope (GKE keeps at most 20). */
     exclusions: z.array(exclusionSchema).max(20),
   }),
+  backup: backupSchema,
 });
 
 /** A GPU pool's `upgrade` settings (components/compute/pool-upgrades.ts). */

@@ -250,6 +250,11 @@ export const modelRegistrySchema = z.strictObject({
     diskSizeGb: z.number().int().min(10).max(10000),
     pointInTimeRecovery: z.boolean(),
     retainedBackups: days(365),
+    /** Where backups are stored: another region or a multi-region (us, eu, asia); required by policy in prod. */
+    backupLocation: z
+      .string()
+      .regex(/^([a-z]+-[a-z]+\d+|us|eu|asia)$/, { error: "a region (us-east1) or a multi-region (us, eu, asia)" })
+      .optional(),
   }),
 });
 

@@ -74,6 +74,7 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
       autoscalingProfile: clusterSettings.autoscalingProfile,
       maintenanceWindowStart: clusterSettings.maintenanceWindowStart,
       maintenance: settings.resilience.maintenance,
+      backupAgent: settings.resilience.backup.enabled,
       systemPool: clusterSettings.systemPool,
       vulnerabilityScanning: clusterSettings.vulnerabilityScanning,
       imageStreaming: settings.gpuPools.some((pool) => pool.imageStreaming),

@@ -16,6 +16,8 @@ describe("governance pack", () => {
         "cnai-bucket-versioning",
         "cnai-deletion-protection",
         "cnai-stateful-protected",
+        "cnai-database-resilience",
+        "cnai-cluster-backup",
         "cnai-gke-cluster-hardening",
         "cnai-node-pool-hardening",
         "cnai-namespace-pod-security",
