@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { assertApiRules, VULNERABILITY_MODES, type VulnerabilityScanning } from "../catalog/gcp-api-rules";
-import { EXCLUSION_SCOPES } from "../catalog/gcp-api-rules-upgrades";
+import { EXCLUSION_SCOPES } from "../catalog/gcp-api-rules-resilience";
 import { documentationRangeOf } from "../catalog/ip-ranges";
 import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
@@ -81,7 +81,7 @@ export interface GkeClusterArgs {
   maintenanceWindowStart?: string;
   /**
    * A recurring maintenance window (instead of the daily one) and maintenance exclusions: periods
-   * with no upgrades of a scope (components/catalog/gcp-api-rules-upgrades.ts).
+   * with no upgrades of a scope (components/catalog/gcp-api-rules-resilience.ts).
    * @default the daily window, no exclusions
    */
   maintenance?: MaintenanceArgs;

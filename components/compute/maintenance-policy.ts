@@ -1,9 +1,9 @@
-import type { ExclusionScope } from "../catalog/gcp-api-rules-upgrades";
+import type { ExclusionScope } from "../catalog/gcp-api-rules-resilience";
 
 /**
  * A GKE cluster's maintenance policy: when GKE may upgrade and repair it (a daily or a recurring
  * window) and when it may not (exclusions, by scope). Google's rules for both are in
- * components/catalog/gcp-api-rules-upgrades.ts; docs/resilience.md explains the per-environment choices.
+ * components/catalog/gcp-api-rules-resilience.ts; docs/resilience.md explains the per-environment choices.
  */
 
 export interface RecurringWindow {

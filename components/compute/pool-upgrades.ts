@@ -3,7 +3,7 @@ import type { CapacityType } from "./gpu-pool-rules";
 /**
  * How GKE upgrades a GPU pool's nodes, by what the pool is for and where its capacity comes from
  * (GKE, "Node upgrade strategies", cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies;
- * the rules GKE enforces are in components/catalog/gcp-api-rules-upgrades.ts):
+ * the rules GKE enforces are in components/catalog/gcp-api-rules-resilience.ts):
  *
  * - serving on on-demand or Spot capacity: surge with `maxSurge 1, maxUnavailable 0`. A new node
  *   joins before an old one is drained, so the model servers keep their capacity (their

@@ -3,7 +3,7 @@ import {
   EXCLUSION_SCOPES,
   exclusionProblem,
   MAINTENANCE_WINDOW_AVAILABILITY,
-} from "../../components/catalog/gcp-api-rules-upgrades";
+} from "../../components/catalog/gcp-api-rules-resilience";
 import { poolUpgradeSettings, UPGRADE_STRATEGIES } from "../../components/compute/pool-upgrades";
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from "node:assert";
-import { windowHoursPer32Days } from "../../components/catalog/gcp-api-rules-upgrades";
+import { windowHoursPer32Days } from "../../components/catalog/gcp-api-rules-resilience";
 import { gcpApiRules } from "../../policies/governance/policies/gcp-api-rules";
 import { messagesOf } from "../helpers/policy";
 
@@ -17,7 +17,7 @@ const exclusion = (scope: string, startTime: string, endTime?: string, extra: Re
   exclusionOptions: { scope, ...extra },
 });
 
-describe("GKE maintenance and upgrade API rules", () => {
+describe("GKE maintenance, upgrade and backup API rules, bucket replication", () => {
   it("passes a weekend window, a NO_UPGRADES exclusion of 30 days and a minor freeze until end of support", async () => {
     assert.deepStrictEqual(
       await messagesOf(gcpApiRules, [
@@ -108,5 +108,31 @@ describe("GKE maintenance and upgrade API rules", () => {
       { type: NODE_POOL, inputs: { upgradeSettings: { strategy: "SURGE", maxSurge: 0, maxUnavailable: 0 } } },
     ]);
     assert.match(stuck, /maxSurge 0 and maxUnavailable 0, which can never upgrade a node/);
+  });
+
+  it("allows turbo replication on dual-region buckets only", async () => {
+    const bucket = (inputs: Record<string, unknown>) => ({
+      type: "gcp:storage/bucket:Bucket",
+      inputs: { versioning: { enabled: true }, ...inputs },
+    });
+    assert.deepStrictEqual(
+      await messagesOf(gcpApiRules, [
+        bucket({ location: "NAM4", rpo: "ASYNC_TURBO" }),
+        bucket({
+          location: "US",
+          rpo: "ASYNC_TURBO",
+          customPlacementConfig: { dataLocations: ["US-CENTRAL1", "US-EAST1"] },
+        }),
+        bucket({ location: "us-central1", rpo: "DEFAULT" }),
+      ]),
+      [],
+    );
+    const [regional] = await messagesOf(gcpApiRules, [bucket({ location: "us-central1", rpo: "ASYNC_TURBO" })]);
+    assert.match(
+      regional,
+      /^storage-turbo-replication-dual-region: rpo ASYNC_TURBO on a bucket in US-CENTRAL1, which is not a dual-region/,
+    );
+    const [multi] = await messagesOf(gcpApiRules, [bucket({ location: "US", rpo: "ASYNC_TURBO" })]);
+    assert.match(multi, /bucket in US, which is not a dual-region/);
   });
 });

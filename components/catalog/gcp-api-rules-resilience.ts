@@ -2,11 +2,12 @@ import { valueAtPath } from "../json";
 import type { GcpApiRule } from "./gcp-api-rules";
 
 /**
- * Google's rules for GKE maintenance policies and node upgrades that the provider does not check
- * (terraform-provider-google v7.45.0 resource_container_cluster.go maintenance_policy and
- * resource_container_node_pool.go upgrade_settings have no validation beyond the enum values), so a
- * plan that breaks them fails at `pulumi up`, or upgrades in a way nobody meant. Listed in
- * GCP_API_RULES (gcp-api-rules.ts).
+ * Google's rules for GKE maintenance policies, node upgrades, Backup for GKE retention and bucket
+ * replication that the provider does not check (terraform-provider-google v7.45.0
+ * resource_container_cluster.go maintenance_policy, resource_container_node_pool.go upgrade_settings,
+ * gkebackup_backup_plan and storage_bucket rpo have no validation beyond enum values), so a plan that
+ * breaks them fails at `pulumi up`, or upgrades in a way nobody meant. Listed in GCP_API_RULES
+ * (gcp-api-rules.ts).
  */
 
 const get = valueAtPath;
@@ -203,9 +204,43 @@ export const GKE_BACKUP_RETENTION: GcpApiRule<BackupRetentionFacts> = {
   },
 };
 
-export const UPGRADE_RULES = [
+/** Cloud Storage's predefined dual-regions ("Bucket locations", cloud.google.com/storage/docs/locations#predefined). */
+export const PREDEFINED_DUAL_REGIONS = ["ASIA1", "EUR4", "EUR5", "EUR7", "EUR8", "NAM4"] as const;
+
+export interface BucketReplicationFacts {
+  readonly location: string;
+  readonly rpo: string | undefined;
+  readonly dataLocations: readonly string[];
+}
+
+export const TURBO_REPLICATION_DUAL_REGION: GcpApiRule<BucketReplicationFacts> = {
+  id: "storage-turbo-replication-dual-region",
+  resourceType: "gcp:storage/bucket:Bucket",
+  rule: "Turbo replication (rpo ASYNC_TURBO) is for dual-region buckets only: a predefined dual-region, or a multi-region with two data locations.",
+  source:
+    'terraform-provider-google v7.45.0 website/docs/r/storage_bucket.html.markdown rpo: "ASYNC_TURBO value enables turbo replication, ' +
+    'valid for dual-region buckets only" (not validated by the schema); Cloud Storage, "Turbo replication" ' +
+    "(cloud.google.com/storage/docs/availability-durability#turbo-replication) and configurable dual-regions (customPlacementConfig.dataLocations)",
+  read: (props) => ({
+    location: String(get(props, "location") ?? "").toUpperCase(),
+    rpo: get(props, "rpo") as string | undefined,
+    dataLocations: ((get(props, "customPlacementConfig.dataLocations") ?? []) as string[]).map(String),
+  }),
+  check: (f) => {
+    if (f.rpo !== "ASYNC_TURBO") return undefined;
+    const dual =
+      (PREDEFINED_DUAL_REGIONS as readonly string[]).includes(f.location) ||
+      (["US", "EU", "ASIA"].includes(f.location) && f.dataLocations.length === 2);
+    return dual
+      ? undefined
+      : `rpo ASYNC_TURBO on a bucket in ${f.location || "(no location)"}${f.dataLocations.length ? ` with data locations ${f.dataLocations.join(", ")}` : ""}, which is not a dual-region. Use a predefined dual-region (${PREDEFINED_DUAL_REGIONS.join(", ")}) or a multi-region with two customPlacementConfig.dataLocations, or drop rpo`;
+  },
+};
+
+export const RESILIENCE_RULES = [
   MAINTENANCE_EXCLUSIONS,
   MAINTENANCE_WINDOW_AVAILABILITY,
   NODE_POOL_UPGRADE_SETTINGS,
   GKE_BACKUP_RETENTION,
+  TURBO_REPLICATION_DUAL_REGION,
 ];
