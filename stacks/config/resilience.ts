@@ -18,12 +18,14 @@ const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, {
 
 const windowSchema = z
   .strictObject({
-    start: rfc3339,
-    end: rfc3339,
-    /** RFC 5545 RRULE: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU. */
-    recurrence: z.string().regex(/^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$/, {
-      error: "an RFC 5545 recurrence the blueprint checks: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU",
-    }),
+    start: rfc3339.describe("Start of the first window, RFC 3339 UTC."),
+    end: rfc3339.describe("End of the first window, RFC 3339 UTC: the difference is each window's length."),
+    recurrence: z
+      .string()
+      .regex(/^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$/, {
+        error: "an RFC 5545 recurrence the blueprint checks: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU",
+      })
+      .describe("RFC 5545 RRULE: FREQ=DAILY, or FREQ=WEEKLY;BYDAY=SA,SU."),
   })
   .superRefine((window, ctx) => {
     const problem = MAINTENANCE_WINDOW_AVAILABILITY.check(window);
@@ -32,11 +34,17 @@ const windowSchema = z
 
 const exclusionSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9 ]{0,62}$/, { error: "a name of letters, digits, '-' and spaces" }),
-    start: rfc3339,
-    end: rfc3339,
-    /** NO_UPGRADES (at most 30 days), NO_MINOR_UPGRADES (patches still apply), NO_MINOR_OR_NODE_UPGRADES. */
-    scope: z.enum(EXCLUSION_SCOPES),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9 ]{0,62}$/, { error: "a name of letters, digits, '-' and spaces" })
+      .describe("The exclusion's name, unique in the cluster."),
+    start: rfc3339.describe("Start, RFC 3339 UTC."),
+    end: rfc3339.describe("End, RFC 3339 UTC."),
+    scope: z
+      .enum(EXCLUSION_SCOPES)
+      .describe(
+        "NO_UPGRADES (at most 30 days), NO_MINOR_UPGRADES (patches still apply) or NO_MINOR_OR_NODE_UPGRADES (control plane patches only).",
+      ),
   })
   .superRefine((e, ctx) => {
     // The blueprint's clusters are always on a release channel (cluster.releaseChannel).
@@ -46,40 +54,51 @@ const exclusionSchema = z
 
 export const backupSchema = z
   .strictObject({
-    /** Backup for GKE over the namespaces that hold state (prod). */
-    enabled: z.boolean(),
-    /** Five-field cron, UTC. */
-    schedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 2 * * *)" }),
-    retainDays: z.number().int().min(1).max(365),
-    deleteLockDays: z.number().int().min(0).max(90),
+    enabled: z.boolean().describe("Backup for GKE over the namespaces that hold state (prod)."),
+    schedule: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 2 * * *)" })
+      .describe("When backups are taken: a five-field cron expression, UTC."),
+    retainDays: z.number().int().min(1).max(365).describe("Days a backup is kept."),
+    deleteLockDays: z.number().int().min(0).max(90).describe("Days a backup cannot be deleted."),
   })
   .refine((b) => b.retainDays >= b.deleteLockDays, {
     error: "retainDays at least deleteLockDays (a backup cannot be deleted while it is locked)",
   });
 
 export const resilienceSchema = z.strictObject({
-  /** Kueue's and cert-manager's replicas; 2 or more adds their charts' PodDisruptionBudgets. */
-  controllerReplicas: z.number().int().min(1).max(5),
-  maintenance: z.strictObject({
-    /** A recurring window instead of the daily one at cluster.maintenanceWindowStart. */
-    window: windowSchema.optional(),
-    /** Periods with no upgrades of a scope (GKE keeps at most 20). */
-    exclusions: z.array(exclusionSchema).max(20),
-  }),
-  backup: backupSchema,
+  controllerReplicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .describe("Replicas of Kueue and cert-manager; 2 or more adds their charts' PodDisruptionBudgets."),
+  maintenance: z
+    .strictObject({
+      window: windowSchema
+        .optional()
+        .describe("A recurring maintenance window instead of the daily one at cluster.maintenanceWindowStart."),
+      exclusions: z
+        .array(exclusionSchema)
+        .max(20)
+        .describe("Periods with no upgrades of a scope (GKE keeps at most 20)."),
+    })
+    .describe("When GKE may upgrade the cluster."),
+  backup: backupSchema.describe("Backup for GKE."),
 });
 
 /** A GPU pool's `upgrade` settings (components/compute/pool-upgrades.ts). */
 export const poolUpgradeSchema = z.strictObject({
-  strategy: z.enum(UPGRADE_STRATEGIES).optional(),
-  maxSurge: z.number().int().min(0).max(100).optional(),
-  maxUnavailable: z.number().int().min(0).max(100).optional(),
+  strategy: z.enum(UPGRADE_STRATEGIES).optional().describe("surge (default) or blue-green."),
+  maxSurge: z.number().int().min(0).max(100).optional().describe("Surge: extra nodes during the upgrade."),
+  maxUnavailable: z.number().int().min(0).max(100).optional().describe("Surge: nodes down at once."),
   soakMinutes: z
     .number()
     .int()
     .min(0)
     .max(7 * 24 * 60)
-    .optional(),
+    .optional()
+    .describe("Blue-green: minutes each batch of new nodes soaks before the old ones go."),
 });
 
 /** What is wrong with a pool's upgrade settings for its capacity and purpose (the component's own check). */
