@@ -4,9 +4,11 @@ import type { PlatformConfig } from "./config/load";
 import { layerContext } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
+import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
 import { buildResilience, resilienceApis } from "./layers/resilience";
+import { buildTracing, TRACING_APIS } from "./layers/tracing";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
 /**
@@ -17,7 +19,15 @@ export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", {
     project: ctx.project,
-    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS, ...resilienceApis(ctx)],
+    services: [
+      ...FOUNDATION_APIS,
+      ...DATA_APIS,
+      ...WORKLOAD_APIS,
+      ...OBSERVABILITY_APIS,
+      ...GATEWAY_APIS,
+      ...TRACING_APIS,
+      ...resilienceApis(ctx),
+    ],
   });
   const afterApis = [apis];
 
@@ -27,6 +37,14 @@ export async function buildPlatform(config: PlatformConfig) {
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
   const resilience = buildResilience(ctx, foundation, afterApis);
+  const tracing = buildTracing(ctx, foundation, workloads, data, afterApis);
+  const gateway = await buildGateway(
+    ctx,
+    foundation,
+    workloads,
+    afterApis,
+    tracing ? { endpoint: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } : undefined,
+  );
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -73,6 +91,24 @@ export async function buildPlatform(config: PlatformConfig) {
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
     ...(resilience.backup ? { clusterBackupPlan: resilience.backup.plan.id } : {}),
+    ...(tracing ? { tracing: { collector: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } } : {}),
+    ...(gateway
+      ? {
+          modelGateway: {
+            class: gateway.modelGateway.gatewayClass,
+            // The CNAME the managed certificate's DNS authorization needs in the hostname's zone.
+            ...(gateway.modelGateway.dnsAuthorizationRecord
+              ? { certificateDnsRecord: gateway.modelGateway.dnsAuthorizationRecord }
+              : {}),
+            routes: Object.fromEntries(
+              gateway.routes.map((r, i) => [
+                config.settings.serving.models[i].name,
+                `https://${gateway.modelGateway.hostname}${r.path}/`,
+              ]),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

@@ -20,6 +20,7 @@
 export const API_OF_MODULE: Readonly<Record<string, string>> = {
   artifactregistry: "artifactregistry.googleapis.com",
   bigquery: "bigquery.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
   billing: "billingbudgets.googleapis.com",
   cloudrunv2: "run.googleapis.com",
   compute: "compute.googleapis.com",
@@ -27,6 +28,7 @@ export const API_OF_MODULE: Readonly<Record<string, string>> = {
   dataplex: "dataplex.googleapis.com",
   // google/services/gkebackup/resource_gke_backup_backup_plan_meta.yaml api_service_name.
   gkebackup: "gkebackup.googleapis.com",
+  iap: "iap.googleapis.com",
   kms: "cloudkms.googleapis.com",
   logging: "logging.googleapis.com",
   monitoring: "monitoring.googleapis.com",

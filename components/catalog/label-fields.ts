@@ -22,6 +22,8 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
   "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
   "gcp:gkebackup/backupPlan:BackupPlan": "labels",
+  "gcp:certificatemanager/certificate:Certificate": "labels",
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "labels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -55,6 +57,8 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:billing/budget:Budget",
   "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+  "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+  "gcp:iap/webTypeComputeIamMember:WebTypeComputeIamMember",
 ];
 
 /** Types that carry the sustainability labels too (compute). */

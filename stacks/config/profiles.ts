@@ -1,4 +1,5 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
+import { GATEWAY_DEFAULTS, TRACING_DEFAULTS } from "./gateway";
 import type { ProfileName } from "./schema";
 
 /**
@@ -115,6 +116,8 @@ type Differences = Partial<
 > & {
   capacity: string;
   protectStatefulResources: boolean;
+  gateway?: Record<string, unknown>;
+  tracing?: Record<string, unknown>;
 };
 
 /** A profile: the shared defaults with the profile's differences. */
@@ -136,6 +139,8 @@ function profile(differences: Differences): Profile {
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
       resilience: { ...resilience, ...differences.resilience },
+      gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
+      tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -159,7 +164,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     capacity: "spot",
     protectStatefulResources: false,
   }),
-  staging: profile({ observability: { logRetentionDays: 60 }, capacity: "spot", protectStatefulResources: false }),
+  staging: profile({
+    observability: { logRetentionDays: 60 },
+    capacity: "spot",
+    protectStatefulResources: false,
+    tracing: { samplingRatio: 0.25 },
+  }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -195,6 +205,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
       backup: { ...resilience.backup, enabled: true },
     },
+    // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
+    gateway: { exposure: "external" },
+    tracing: { samplingRatio: 0.05 },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
 
 /**
@@ -699,6 +700,12 @@ export const settingsSchema = z.strictObject({
   resilience: resilienceSchema.describe(
     "Disruption budgets of the platform controllers, the cluster's maintenance window and exclusions, and Backup for GKE (docs/resilience.md).",
   ),
+  gateway: gatewaySchema.describe(
+    "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
+  ),
+  tracing: tracingSchema.describe(
+    "Distributed tracing: the OpenTelemetry Operator, a collector exporting to Cloud Trace, and the sampling ratio.",
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -785,6 +792,9 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  issues.push(
+    ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
+  );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
