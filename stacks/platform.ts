@@ -7,6 +7,7 @@ import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
+import { buildResilience, resilienceApis } from "./layers/resilience";
 import { buildTracing, TRACING_APIS } from "./layers/tracing";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
@@ -25,6 +26,7 @@ export async function buildPlatform(config: PlatformConfig) {
       ...OBSERVABILITY_APIS,
       ...GATEWAY_APIS,
       ...TRACING_APIS,
+      ...resilienceApis(ctx),
     ],
   });
   const afterApis = [apis];
@@ -34,6 +36,7 @@ export async function buildPlatform(config: PlatformConfig) {
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
+  const resilience = buildResilience(ctx, foundation, afterApis);
   const tracing = buildTracing(ctx, foundation, workloads, data, afterApis);
   const gateway = await buildGateway(
     ctx,
@@ -87,6 +90,7 @@ export async function buildPlatform(config: PlatformConfig) {
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
+    ...(resilience.backup ? { clusterBackupPlan: resilience.backup.plan.id } : {}),
     ...(tracing ? { tracing: { collector: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } } : {}),
     ...(gateway
       ? {

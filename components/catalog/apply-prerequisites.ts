@@ -26,6 +26,8 @@ export const API_OF_MODULE: Readonly<Record<string, string>> = {
   compute: "compute.googleapis.com",
   container: "container.googleapis.com",
   dataplex: "dataplex.googleapis.com",
+  // google/services/gkebackup/resource_gke_backup_backup_plan_meta.yaml api_service_name.
+  gkebackup: "gkebackup.googleapis.com",
   iap: "iap.googleapis.com",
   kms: "cloudkms.googleapis.com",
   logging: "logging.googleapis.com",
@@ -120,6 +122,16 @@ export const CONDITIONAL_APIS: ReadonlyArray<{
     applies: (props) =>
       enabledComponents(props.monitoringConfig) ||
       (props.monitoringConfig as { managedPrometheus?: { enabled?: unknown } } | undefined)?.managedPrometheus
+        ?.enabled === true,
+  },
+  {
+    // GKE, "Install Backup for GKE" (cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/how-to/install):
+    // enable the Backup for GKE API before enabling the agent on a cluster.
+    type: "gcp:container/cluster:Cluster",
+    api: "gkebackup.googleapis.com",
+    when: "the Backup for GKE agent (addonsConfig.gkeBackupAgentConfig.enabled)",
+    applies: (props) =>
+      (props.addonsConfig as { gkeBackupAgentConfig?: { enabled?: unknown } } | undefined)?.gkeBackupAgentConfig
         ?.enabled === true,
   },
   {

@@ -1,5 +1,6 @@
 import { type Json, valueAtPath } from "../json";
 import { CLOUD_RUN_GPU_MINIMUM } from "./cloud-run-gpu";
+import { RESILIENCE_RULES } from "./gcp-api-rules-resilience";
 
 /**
  * Cross-field rules of Google's APIs that the provider does not check before calling them: the
@@ -469,6 +470,7 @@ export const GCP_API_RULES: readonly GcpApiRule<Json>[] = [
   CLOUD_RUN_GPU_MINIMUMS,
   CLOUD_RUN_STARTUP_PROBE_LIMITS,
   BUDGET_ONE_LABEL,
+  ...RESILIENCE_RULES,
   PROXY_ONLY_SUBNET,
   CLOUD_ARMOR_RULES,
 ];

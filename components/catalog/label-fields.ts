@@ -21,6 +21,7 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:cloudrunv2/service:Service": "labels",
   "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
   "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
+  "gcp:gkebackup/backupPlan:BackupPlan": "labels",
   "gcp:certificatemanager/certificate:Certificate": "labels",
   "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "labels",
 };

@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { assertApiRules, VULNERABILITY_MODES, type VulnerabilityScanning } from "../catalog/gcp-api-rules";
+import { EXCLUSION_SCOPES } from "../catalog/gcp-api-rules-resilience";
 import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -10,6 +11,12 @@ import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
 import { throwProblems } from "../rule-problem";
 import { type AuthorizedNetwork, CLUSTER_DEFAULTS, clusterProblems } from "./cluster-rules";
+import {
+  type MaintenanceArgs,
+  type MaintenanceExclusion,
+  maintenancePolicy,
+  type RecurringWindow,
+} from "./maintenance-policy";
 import { hardenedNodeConfig } from "./node-hardening";
 
 export type { AuthorizedNetwork };
@@ -69,8 +76,16 @@ export interface GkeClusterArgs {
   secretsEncryptionKey?: pulumi.Input<string>;
   /** Cluster autoscaler profile. @default "BALANCED" */
   autoscalingProfile?: "BALANCED" | "OPTIMIZE_UTILIZATION";
-  /** Daily maintenance window start, UTC HH:MM. @default "03:00" */
+  /** Daily maintenance window start, UTC HH:MM (GKE keeps 4 hours from it); unused with `maintenance.window`. @default "03:00" */
   maintenanceWindowStart?: string;
+  /**
+   * A recurring maintenance window (instead of the daily one) and maintenance exclusions: periods
+   * with no upgrades of a scope (components/catalog/gcp-api-rules-resilience.ts).
+   * @default the daily window, no exclusions
+   */
+  maintenance?: MaintenanceArgs;
+  /** The Backup for GKE agent, which backup plans need (components/data/cluster-backup.ts). @default false */
+  backupAgent?: boolean;
   /** Google Managed Service for Prometheus collection. @default true */
   managedPrometheus?: boolean;
   /** Further GKE monitoring components (such as `DCGM`). @default [] */
@@ -235,6 +250,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         httpLoadBalancing: { disabled: false },
         horizontalPodAutoscaling: { disabled: false },
         dnsCacheConfig: { enabled: true },
+        ...(args.backupAgent ? { gkeBackupAgentConfig: { enabled: true } } : {}),
       },
       monitoringConfig: {
         enableComponents: [...SYSTEM_MONITORING_COMPONENTS, ...(args.extraMonitoringComponents ?? [])],
@@ -245,7 +261,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       verticalPodAutoscaling: { enabled: true },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
       clusterAutoscaling: { autoscalingProfile: spec.autoscalingProfile },
-      maintenancePolicy: { dailyMaintenanceWindow: { startTime: spec.maintenanceWindowStart } },
+      maintenancePolicy: maintenancePolicy(spec),
       deletionProtection: spec.deletionProtection,
       resourceLabels: labels,
     };
@@ -323,6 +339,7 @@ export interface ResolvedGkeCluster {
   deletionProtection: boolean;
   autoscalingProfile: "BALANCED" | "OPTIMIZE_UTILIZATION";
   maintenanceWindowStart: string;
+  maintenance: { window?: RecurringWindow; exclusions: MaintenanceExclusion[] };
   systemPool: Required<SystemPoolArgs>;
   vulnerabilityScanning: VulnerabilityScanning;
   imageStreaming: boolean;
@@ -355,16 +372,26 @@ export function resolveGkeClusterArgs(
   const locationType = args.locationType ?? defaults.locationType;
   const location = locationType === "regional" ? args.region : args.zones[0];
   const nodeZones = locationType === "regional" ? args.zones : args.zones.filter((zone) => zone !== location);
+  const fail = argumentError("GkeCluster", name, resource);
+  const maintenance = { window: args.maintenance?.window, exclusions: args.maintenance?.exclusions ?? [] };
+  const releaseChannel = args.releaseChannel ?? defaults.releaseChannel;
+  for (const e of maintenance.exclusions) {
+    if (!(EXCLUSION_SCOPES as readonly string[]).includes(e.scope))
+      fail(`maintenance.exclusions "${e.name}": scope ${e.scope} is not one of ${EXCLUSION_SCOPES.join(", ")}`);
+  }
+  if (new Set(maintenance.exclusions.map((e) => e.name)).size !== maintenance.exclusions.length)
+    fail("maintenance.exclusions: each exclusion needs its own name");
   return {
     location,
     nodeLocations: nodeZones.length ? nodeZones : undefined,
     zoneCount: args.zones.length,
-    releaseChannel: args.releaseChannel ?? defaults.releaseChannel,
+    releaseChannel,
     privateEndpoint,
     authorizedNetworks,
     deletionProtection: args.deletionProtection ?? defaults.deletionProtection,
     autoscalingProfile: args.autoscalingProfile ?? defaults.autoscalingProfile,
     maintenanceWindowStart,
+    maintenance,
     systemPool,
     vulnerabilityScanning: args.vulnerabilityScanning ?? defaults.vulnerabilityScanning,
     imageStreaming: args.imageStreaming ?? defaults.imageStreaming,

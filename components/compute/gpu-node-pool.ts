@@ -19,6 +19,7 @@ import {
   poolZones,
 } from "./gpu-pool-rules";
 import { hardenedNodeConfig } from "./node-hardening";
+import { type PoolUpgradeArgs, poolUpgradeSettings } from "./pool-upgrades";
 
 export interface GpuNodePoolArgs {
   project: string;
@@ -69,6 +70,11 @@ export interface GpuNodePoolArgs {
   diskSizeGb?: number;
   /** Image streaming (GCFS) for large images. @default true */
   imageStreaming?: boolean;
+  /**
+   * How GKE upgrades the nodes (components/compute/pool-upgrades.ts).
+   * @default surge: maxSurge 1, maxUnavailable 0 for serving on on-demand or Spot; maxSurge 0, maxUnavailable 1 otherwise; none on DWS capacity
+   */
+  upgrade?: PoolUpgradeArgs;
 }
 
 /** The taint GPU nodes carry, so only Pods that tolerate it (GPU workloads) land there. */
@@ -115,10 +121,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
       // DWS capacity (queued provisioning and flex-start) has auto-repair off: a repair deletes the
       // VM, and DWS may not obtain another (components/catalog/gcp-api-rules.ts, gke-flex-start-settings).
       management: { autoRepair: capacity !== "queued" && capacity !== "flex-start", autoUpgrade: true },
-      upgradeSettings:
-        capacity === "on-demand"
-          ? { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 }
-          : { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 },
+      upgradeSettings: spec.upgradeSettings,
       queuedProvisioning: capacity === "queued" ? { enabled: true } : undefined,
       // A specific reservation's VMs keep the reservation's placement: name its policy, never a new one.
       placementPolicy:
@@ -196,6 +199,8 @@ export interface ResolvedGpuNodePool {
   shiftable: boolean;
   diskSizeGb: number;
   imageStreaming: boolean;
+  /** The provider's upgradeSettings; undefined on DWS capacity (GKE's short-lived upgrades). */
+  upgradeSettings: Record<string, unknown> | undefined;
 }
 
 /** Applies defaults and checks the args against the GPU catalog; throws a ResourceError. Pure. */
@@ -223,6 +228,15 @@ export function resolveGpuNodePoolArgs(
   }
   throwProblems("GpuNodePool", name, problems, resource);
   const workloadType = args.workloadType ?? GPU_POOL_DEFAULTS.workloadType;
+  const upgradeSettings = poolUpgradeSettings(
+    `GpuNodePool "${name}"`,
+    shape.capacity.type,
+    workloadType,
+    args.upgrade,
+    (message) => {
+      throw new pulumi.ResourceError(message, resource);
+    },
+  );
   return {
     zones,
     gpusPerNode: gpusPerNode(shape),
@@ -236,6 +250,7 @@ export function resolveGpuNodePoolArgs(
     shiftable: args.shiftable ?? workloadType !== "inference",
     diskSizeGb: args.diskSizeGb ?? GPU_POOL_DEFAULTS.diskSizeGb,
     imageStreaming: args.imageStreaming ?? GPU_POOL_DEFAULTS.imageStreaming,
+    upgradeSettings,
   };
 }
 

@@ -32,6 +32,13 @@ export interface PostgresDatabaseArgs {
   pointInTimeRecovery?: boolean;
   /** Automated daily backups kept. @default 7 */
   retainedBackups?: number;
+  /**
+   * Where backups are stored: another region (`us-east1`) or a multi-region (`us`), so a regional
+   * outage does not take the backups with the instance (Cloud SQL, "Custom backup locations",
+   * cloud.google.com/sql/docs/postgres/backup-recovery/backing-up#locationbackups).
+   * @default none (the multi-region nearest the instance, Cloud SQL's default)
+   */
+  backupLocation?: string;
   /** Cloud SQL deletion protection (API and provider). @default true */
   deletionProtection?: boolean;
   /** A Cloud KMS key for the instance's disks and backups. Required for confidential and restricted data. @default none */
@@ -99,6 +106,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             pointInTimeRecoveryEnabled: spec.pointInTimeRecovery,
             transactionLogRetentionDays: spec.pointInTimeRecovery ? 7 : undefined,
             backupRetentionSettings: { retainedBackups: spec.retainedBackups, retentionUnit: "COUNT" },
+            location: args.backupLocation,
           },
           maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
           insightsConfig: { queryInsightsEnabled: true, recordApplicationTags: true, recordClientAddress: false },
@@ -213,6 +221,14 @@ export function resolvePostgresDatabaseArgs(
     fail(`diskSizeGb must be a whole number, at least 10 (got ${spec.diskSizeGb})`);
   if (!Number.isInteger(spec.retainedBackups) || spec.retainedBackups < 1 || spec.retainedBackups > 365) {
     fail(`retainedBackups must be from 1 to 365 (got ${spec.retainedBackups})`);
+  }
+  if (args.backupLocation !== undefined) {
+    if (!/^([a-z]+-[a-z]+\d+|us|eu|asia)$/.test(args.backupLocation))
+      fail(`backupLocation ${args.backupLocation} is neither a region (us-east1) nor a multi-region (us, eu, asia)`);
+    if (args.backupLocation === args.region)
+      fail(
+        `backupLocation ${args.backupLocation} is the instance's own region: a regional outage would take the backups too. Use another region or a multi-region`,
+      );
   }
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(spec.databaseName))
     fail(`databaseName must be a lower-case identifier (got ${spec.databaseName})`);

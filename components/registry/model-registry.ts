@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { needsDisruptionBudget } from "../catalog/disruption";
 import { HELM_CHARTS, IMAGES } from "../catalog/software";
 import { childOptions } from "../child-options";
+import { disruptionBudget } from "../kubernetes/disruption-budget";
 import { kubernetesLabels, podSecurityLabels, type StackLabels } from "../labels";
 
 export const MODEL_REGISTRY_KINDS = ["mlflow", "kubeflow"] as const;
@@ -39,6 +41,22 @@ const DB_SECRET = "model-registry-db";
  * database password as a Kubernetes Secret, and either Kubeflow Model Registry (server Deployment
  * and Service, as upstream's postgres overlay, pointed at Cloud SQL) or the MLflow Helm chart.
  */
+/** The Kubeflow Model Registry server's Pod labels (its Deployment's selector, as upstream's manifests/kustomize/base). */
+export const KUBEFLOW_REGISTRY_POD_LABELS = {
+  "app.kubernetes.io/name": "model-registry",
+  component: "model-registry-server",
+};
+/**
+ * The MLflow chart's selector labels for release "mlflow" (community-charts mlflow-1.11.5
+ * charts/mlflow/templates/_helpers.tpl mlflow.selectorLabels: app and app.kubernetes.io/name are the
+ * chart name, app.kubernetes.io/instance the release).
+ */
+export const MLFLOW_POD_LABELS = {
+  app: "mlflow",
+  "app.kubernetes.io/name": "mlflow",
+  "app.kubernetes.io/instance": "mlflow",
+};
+
 export class ModelRegistry extends pulumi.ComponentResource {
   public readonly namespace: string;
   /** In-cluster URL of the registry API. */
@@ -93,6 +111,21 @@ export class ModelRegistry extends pulumi.ComponentResource {
       this.url = `http://model-registry-service.${namespace}.svc.cluster.local:8080`;
       this.kubeflow(name, args, namespace, labels, replicas, inNamespace);
     }
+    // Neither the MLflow chart (community-charts mlflow-1.11.5: no PodDisruptionBudget template) nor
+    // upstream's Kubeflow manifests carry a budget: one over the server's Pods, sized from the replicas.
+    if (needsDisruptionBudget(replicas, replicas)) {
+      disruptionBudget(
+        `${name}-pdb`,
+        {
+          name: args.kind === "mlflow" ? "mlflow" : "model-registry-server",
+          namespace,
+          labels,
+          selector: args.kind === "mlflow" ? MLFLOW_POD_LABELS : KUBEFLOW_REGISTRY_POD_LABELS,
+          replicas: { min: replicas, max: replicas },
+        },
+        inNamespace,
+      );
+    }
     this.registerOutputs({ namespace, url: this.url });
   }
 
@@ -137,7 +170,7 @@ export class ModelRegistry extends pulumi.ComponentResource {
     replicas: number,
     opts: pulumi.ComponentResourceOptions,
   ) {
-    const selector = { "app.kubernetes.io/name": "model-registry", component: "model-registry-server" };
+    const selector = KUBEFLOW_REGISTRY_POD_LABELS;
     new k8s.core.v1.ConfigMap(
       `${name}-db-parameters`,
       {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { controllerBudget } from "../catalog/disruption";
 import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -18,6 +19,12 @@ export interface KServeArgs {
   mode?: KServeMode;
   /** Domain of the model servers' URLs. @default "models.internal" */
   domain?: string;
+  /**
+   * cert-manager's controller, webhook and cainjector replicas; more than one adds each one's chart
+   * PodDisruptionBudget (minAvailable one fewer: components/catalog/disruption.ts). KServe's own
+   * controller stays at one: kserve-resources v0.20.0 has neither a replicas value nor a budget. @default 1
+   */
+  controllerReplicas?: number;
 }
 
 /**
@@ -35,7 +42,7 @@ export class KServe extends pulumi.ComponentResource {
 
   constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:serving:KServe", name, {}, opts);
-    const { mode, domain } = resolveKServeArgs(name, args, this);
+    const { mode, domain, controllerReplicas } = resolveKServeArgs(name, args, this);
     this.mode = mode;
     const labels = kubernetesLabels(args.labels, "kserve");
     // Pod Security per namespace: cert-manager's chart runs as non-root with RuntimeDefault seccomp
@@ -69,7 +76,7 @@ export class KServe extends pulumi.ComponentResource {
     };
 
     const certManagerNs = namespace(HELM_CHARTS.certManager.namespace, "restricted");
-    const certManager = chart("certManager", "cert-manager", { crds: { enabled: true } }, [certManagerNs]);
+    const certManager = chart("certManager", "cert-manager", certManagerValues(controllerReplicas), [certManagerNs]);
     this.certManager = certManager;
     const kserveNs = namespace(HELM_CHARTS.kserveCrd.namespace, "baseline");
     const crds = chart("kserveCrd", "kserve-crd", {}, [kserveNs]);
@@ -142,12 +149,24 @@ export class KServe extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * cert-manager's values: its CRDs, and with more than one replica each component's replicaCount and
+ * podDisruptionBudget (cert-manager v1.19.2 deploy/charts/cert-manager/values.yaml: top level for the
+ * controller, `webhook.` and `cainjector.`; a budget enabled without minAvailable or maxUnavailable
+ * renders minAvailable 1, which with one replica blocks drains, so the field is always given).
+ */
+export function certManagerValues(replicas: number): Record<string, unknown> {
+  if (replicas <= 1) return { crds: { enabled: true } };
+  const component = { replicaCount: replicas, podDisruptionBudget: controllerBudget(replicas) };
+  return { crds: { enabled: true }, ...component, webhook: component, cainjector: component };
+}
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveKServeArgs(
   name: string,
   args: KServeArgs,
   resource?: pulumi.Resource,
-): { mode: KServeMode; domain: string } {
+): { mode: KServeMode; domain: string; controllerReplicas: number } {
   const fail = argumentError("KServe", name, resource);
   const mode = args.mode ?? "Standard";
   if (!(KSERVE_MODES as readonly string[]).includes(mode))
@@ -155,5 +174,8 @@ export function resolveKServeArgs(
   const domain = args.domain ?? "models.internal";
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/.test(domain))
     fail(`domain ${domain} is not a DNS name`);
-  return { mode, domain };
+  const controllerReplicas = args.controllerReplicas ?? 1;
+  if (!Number.isInteger(controllerReplicas) || controllerReplicas < 1 || controllerReplicas > 5)
+    fail(`controllerReplicas must be a whole number from 1 to 5 (got ${controllerReplicas})`);
+  return { mode, domain, controllerReplicas };
 }

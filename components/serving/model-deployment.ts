@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { needsDisruptionBudget } from "../catalog/disruption";
 import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
 import { nodeShare, type PoolTarget, podGpuProblems, podResourceProblems } from "../compute/gpu-pool-rules";
+import { disruptionBudget } from "../kubernetes/disruption-budget";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
 import { type RuleProblem, throwProblems } from "../rule-problem";
 import type { KServeMode } from "./kserve";
@@ -70,6 +72,11 @@ export interface ModelDeploymentArgs {
   serviceAccount?: string;
   /** Serving is user-facing: it does not wait. @default false */
   shiftable?: boolean;
+  /**
+   * A PodDisruptionBudget over the predictor's Pods, sized from the replicas so that drains proceed
+   * (components/catalog/disruption.ts). @default true when the predictor can run more than one replica
+   */
+  disruptionBudget?: boolean;
   carbonTier: CarbonTier;
   /**
    * OTLP trace export: the model server gets the OpenTelemetry SDK's environment (service name,
@@ -80,6 +87,14 @@ export interface ModelDeploymentArgs {
    * not add them: `vllmSpans` needs an `image` that does. @default none
    */
   tracing?: { endpoint: string; vllmSpans?: boolean };
+}
+
+/**
+ * The labels KServe v0.20.0 puts on every predictor Pod (pkg/controller/v1beta1/inferenceservice/components/predictor.go
+ * buildObjectMeta: constants.InferenceServicePodLabelKey and KServiceComponentLabel), in both deployment modes.
+ */
+export function predictorPodLabels(name: string): Record<string, string> {
+  return { "serving.kserve.io/inferenceservice": name, component: "predictor" };
 }
 
 /**
@@ -104,6 +119,8 @@ export function waitingRequestsQuery(namespace: string, model: string): string {
  */
 export class ModelDeployment extends pulumi.ComponentResource {
   public readonly inferenceService: k8s.apiextensions.CustomResource;
+  /** The predictor's PodDisruptionBudget, when it has one. */
+  public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
   /** In-cluster URL of the predictor. */
   public readonly url: string;
 
@@ -201,6 +218,19 @@ export class ModelDeployment extends pulumi.ComponentResource {
       },
       childOptions(this, opts),
     );
+    if (spec.disruptionBudget) {
+      this.disruptionBudget = disruptionBudget(
+        `${name}-pdb`,
+        {
+          name: `${name}-predictor`,
+          namespace: args.namespace,
+          labels: { ...kubernetesLabels(args.labels, "model-deployment"), "cnai.dev/team": args.team },
+          selector: predictorPodLabels(name),
+          replicas: { min: spec.minReplicas, max: spec.maxReplicas },
+        },
+        childOptions(this, opts),
+      );
+    }
     this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
     this.registerOutputs({ name, namespace: args.namespace, url: this.url });
   }
@@ -229,6 +259,7 @@ export interface ResolvedModelDeployment {
   scaleTarget: number;
   serviceAccount: string;
   shiftable: boolean;
+  disruptionBudget: boolean;
 }
 
 /**
@@ -282,5 +313,6 @@ export function resolveModelDeploymentArgs(
     scaleTarget: args.scaleTarget ?? defaultScaleTarget(scaleMetric),
     serviceAccount: args.serviceAccount ?? MODEL_DEFAULTS.serviceAccount,
     shiftable: args.shiftable ?? MODEL_DEFAULTS.shiftable,
+    disruptionBudget: args.disruptionBudget ?? needsDisruptionBudget(minReplicas, maxReplicas),
   };
 }

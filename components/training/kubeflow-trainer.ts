@@ -23,6 +23,35 @@ export const TRAINER_CONTAINER = "node";
 export const TRAINER_REPLICATED_JOB = "node";
 
 /**
+ * How a training gang survives the loss of a node: any failure restarts the whole JobSet, so every
+ * rank starts again together and resumes from the last checkpoint (the job's code reads it from the
+ * checkpoints mount), rather than one replaced Pod waiting for peers that have crashed.
+ * - Each node's Job fails at once (`backoffLimit: 0`); a Pod that fails because it was disrupted
+ *   (Spot or flex-start preemption, a node drain: the `DisruptionTarget` condition) fails the Job
+ *   with reason `PodFailurePolicy` (Kubernetes Job podFailurePolicy, which needs restartPolicy Never:
+ *   https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-failure-policy).
+ * - The JobSet restarts on such a failure without counting it (RestartJobSetAndIgnoreMaxRestarts on
+ *   onJobFailureReasons PodFailurePolicy), and on any other failure up to `maxRestarts` times
+ *   (kubernetes-sigs/jobset v0.12.0 api/jobset/v1alpha2/jobset_types.go FailurePolicy, FailurePolicyRule;
+ *   the ClusterTrainingRuntime's template.spec is a JobSetSpec).
+ * Kueue keeps the workload admitted across restarts; if the gang's Pods are not all back within
+ * waitForPodsReady.recoveryTimeout it is evicted and requeued (components/training/kueue.ts).
+ */
+export const RESUMABLE_JOB = {
+  backoffLimit: 0,
+  podFailurePolicy: {
+    rules: [{ action: "FailJob", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }],
+  },
+} as const;
+
+export const RESUMABLE_FAILURE_POLICY = {
+  maxRestarts: 3,
+  rules: [
+    { name: "preempted", action: "RestartJobSetAndIgnoreMaxRestarts", onJobFailureReasons: ["PodFailurePolicy"] },
+  ],
+} as const;
+
+/**
  * Kubeflow Trainer v2 from its Helm chart (with JobSet), and the torch-distributed
  * ClusterTrainingRuntime. The chart would create its runtimes in a post-install hook Job that
  * installs kubectl from the internet; the runtime is declared here instead, as upstream defines it
@@ -87,13 +116,18 @@ export class KubeflowTrainer extends pulumi.ComponentResource {
                   template: {
                     metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
                     spec: {
+                      ...RESUMABLE_JOB,
                       template: {
-                        spec: { containers: [{ name: TRAINER_CONTAINER, image: IMAGES.torchRuntime.image }] },
+                        spec: {
+                          restartPolicy: "Never",
+                          containers: [{ name: TRAINER_CONTAINER, image: IMAGES.torchRuntime.image }],
+                        },
                       },
                     },
                   },
                 },
               ],
+              failurePolicy: RESUMABLE_FAILURE_POLICY,
             },
           },
         },

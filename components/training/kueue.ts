@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dump } from "js-yaml";
 import { KUEUE_CHART_DEFAULT_FRAMEWORKS } from "../catalog/controller-defaults";
+import { controllerBudget } from "../catalog/disruption";
 import { GKE_QUEUED_TAINT } from "../catalog/gke-nodes";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
@@ -73,6 +74,11 @@ export interface KueueArgs {
   clusterQueue?: string;
   /** Kubeflow Training Operator v1 PyTorchJobs too (Kueue waits for the CRD if the operator is not installed). @default true */
   pytorchJobs?: boolean;
+  /**
+   * Controller manager replicas; more than one adds the chart's PodDisruptionBudget
+   * (controllerManager.podDisruptionBudget, minAvailable one fewer: components/catalog/disruption.ts). @default 1
+   */
+  controllerReplicas?: number;
 }
 
 /** Workload priorities, highest first: deadlines and serving-adjacent work, regular work, shiftable batch. */
@@ -100,6 +106,24 @@ export function kueueFrameworks(pytorchJobs: boolean): string[] {
 }
 
 /**
+ * All-or-nothing admission for gangs (kubernetes-sigs/kueue v0.19.2 apis/config/v1beta2
+ * configuration_types.go WaitForPodsReady, RequeuingStrategy; defaults.go): an admitted workload
+ * whose Pods are not all ready within `timeout` (nodes that never come, a Spot VM reclaimed while a
+ * gang starts) is evicted and requeued, releasing its quota instead of holding GPUs half-provisioned;
+ * `recoveryTimeout` does the same for a running gang that loses a Pod (a preempted node) and does not
+ * get it back, so the job restarts whole from its last checkpoint. Requeues back off exponentially
+ * (60 s, 120 s, ... up to 30 min, with jitter) from the eviction, and after 10 the workload is
+ * deactivated for someone to look at rather than requeued forever (Kueue's default is no limit).
+ * `blockAdmission` stays false: it would admit one workload at a time cluster-wide.
+ */
+export const WAIT_FOR_PODS_READY = {
+  timeout: "30m",
+  recoveryTimeout: "10m",
+  blockAdmission: false,
+  requeuingStrategy: { timestamp: "Eviction", backoffLimitCount: 10, backoffBaseSeconds: 60, backoffMaxSeconds: 1800 },
+} as const;
+
+/**
  * Kueue's manager configuration: the chart's default (kubernetes-sigs/kueue v0.19.2
  * charts/kueue/values.yaml) with our frameworks. The chart takes it as one YAML string that
  * replaces the default whole, so every default is restated.
@@ -124,6 +148,7 @@ export function kueueManagerConfig(pytorchJobs: boolean): string {
         },
       },
       clientConnection: { qps: 300, burst: 500 },
+      waitForPodsReady: WAIT_FOR_PODS_READY,
       integrations: { frameworks: kueueFrameworks(pytorchJobs) },
     },
     { lineWidth: -1, noRefs: true },
@@ -172,7 +197,17 @@ export class Kueue extends pulumi.ComponentResource {
         version: chart.version,
         namespace: chart.namespace,
         name: "kueue",
-        values: { managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) } },
+        values: {
+          managerConfig: { controllerManagerConfigYaml: kueueManagerConfig(spec.pytorchJobs) },
+          ...(spec.controllerReplicas > 1
+            ? {
+                controllerManager: {
+                  replicas: spec.controllerReplicas,
+                  podDisruptionBudget: controllerBudget(spec.controllerReplicas),
+                },
+              }
+            : {}),
+        },
       },
       childOptions(this, opts, { dependsOn: [ns] }),
     );
@@ -300,9 +335,13 @@ export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulum
         fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);
     }
   }
+  const controllerReplicas = args.controllerReplicas ?? 1;
+  if (!Number.isInteger(controllerReplicas) || controllerReplicas < 1 || controllerReplicas > 5)
+    fail(`controllerReplicas must be a whole number from 1 to 5 (got ${controllerReplicas})`);
   return {
     cohort: args.cohort ?? "cnai",
     clusterQueue: args.clusterQueue ?? "gpu-workloads",
     pytorchJobs: args.pytorchJobs ?? true,
+    controllerReplicas,
   };
 }

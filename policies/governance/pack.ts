@@ -4,9 +4,12 @@ import { approvedRegistries } from "./policies/approved-registries";
 import { artifactRegistryHygiene } from "./policies/artifact-registry-hygiene";
 import { bucketSecurity } from "./policies/bucket-security";
 import { bucketVersioning } from "./policies/bucket-versioning";
+import { clusterBackup } from "./policies/cluster-backup";
 import { containerResources } from "./policies/container-resources";
 import { dataClassification } from "./policies/data-classification";
+import { databaseResilience } from "./policies/database-resilience";
 import { deletionProtection } from "./policies/deletion-protection";
+import { disruptionBudgets } from "./policies/disruption-budgets";
 import { externalGatewayCloudArmor } from "./policies/external-gateway-cloud-armor";
 import { gatewayHttpsOnly } from "./policies/gateway-https-only";
 import { gcpApiRules } from "./policies/gcp-api-rules";
@@ -39,6 +42,8 @@ export const GOVERNANCE: PolicyPackDefinition = {
     bucketVersioning,
     deletionProtection,
     statefulProtected,
+    databaseResilience,
+    clusterBackup,
     // Cluster and node hardening
     gkeClusterHardening,
     nodePoolHardening,
@@ -54,6 +59,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     inferenceBoundedReplicas,
     trainingQueueLabel,
     workloadsRunnable,
+    disruptionBudgets,
     // The model gateway and tracing
     gatewayHttpsOnly,
     routeBackendsIap,

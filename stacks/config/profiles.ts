@@ -95,9 +95,23 @@ const observability = {
   dataAccessLogs: true,
 };
 
+/** One controller replica and the daily window outside prod; docs/resilience.md. */
+const resilience = {
+  controllerReplicas: 1,
+  maintenance: { exclusions: [] },
+  backup: { enabled: false, schedule: "0 2 * * *", retainDays: 30, deleteLockDays: 7 },
+};
+
 type Differences = Partial<
   Record<
-    "cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform" | "observability",
+    | "cluster"
+    | "encryption"
+    | "storage"
+    | "artifactRegistry"
+    | "modelRegistry"
+    | "dataPlatform"
+    | "observability"
+    | "resilience",
     Record<string, unknown>
   >
 > & {
@@ -125,6 +139,7 @@ function profile(differences: Differences): Profile {
       training: { legacyTrainingOperator: false },
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
+      resilience: { ...resilience, ...differences.resilience },
       gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
       tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
@@ -181,6 +196,16 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
     },
     observability: { logRetentionDays: 400 },
+    // Two replicas of Kueue and cert-manager with their charts' budgets; upgrades on weekend nights
+    // (8 hours on Saturday and Sunday: 64 hours in any 32 days, GKE asks for 48).
+    resilience: {
+      controllerReplicas: 2,
+      maintenance: {
+        window: { start: "2026-01-03T01:00:00Z", end: "2026-01-03T09:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" },
+        exclusions: [],
+      },
+      backup: { ...resilience.backup, enabled: true },
+    },
     // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
     gateway: { exposure: "external" },
     tracing: { samplingRatio: 0.05 },

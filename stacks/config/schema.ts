@@ -43,6 +43,7 @@ import {
 } from "../../components/serving/serving-rules";
 import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
 import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
+import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -276,6 +277,9 @@ export const gpuPoolSchema = z.strictObject({
     .boolean()
     .default(GPU_POOL_DEFAULTS.imageStreaming)
     .describe("Image streaming (GCFS) for fast start of large images."),
+  upgrade: poolUpgradeSchema
+    .optional()
+    .describe("How GKE upgrades the nodes; default by purpose and capacity (components/compute/pool-upgrades.ts)."),
 });
 
 const classification = z.enum(DATA_CLASSIFICATIONS);
@@ -345,6 +349,13 @@ export const modelRegistrySchema = z.strictObject({
     diskSizeGb: z.number().int().min(10).max(10000).describe("Database disk size, GB."),
     pointInTimeRecovery: z.boolean().describe("Point-in-time recovery of the database."),
     retainedBackups: days(365).describe("Daily database backups kept."),
+    backupLocation: z
+      .string()
+      .regex(/^([a-z]+-[a-z]+\d+|us|eu|asia)$/, { error: "a region (us-east1) or a multi-region (us, eu, asia)" })
+      .optional()
+      .describe(
+        "Where database backups are stored: another region than the instance's, or a multi-region (us, eu, asia); required by policy in prod.",
+      ),
   }),
 });
 
@@ -729,6 +740,9 @@ export const settingsSchema = z.strictObject({
   observability: observabilitySchema.describe(
     "Monitoring backend, alerts, dashboards, log retention, audit logs and the billing budget.",
   ),
+  resilience: resilienceSchema.describe(
+    "Disruption budgets of the platform controllers, the cluster's maintenance window and exclusions, and Backup for GKE (docs/resilience.md).",
+  ),
   gateway: gatewaySchema.describe(
     "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
   ),
@@ -810,6 +824,8 @@ export function crossFieldIssues(settings: Settings, region: string): RuleProble
     issues.push(
       ...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })),
     );
+    const upgrade = poolUpgradeProblem(pool, pool.upgrade);
+    if (upgrade) issues.push({ path: at("upgrade"), input: pool.upgrade, message: `settings GKE applies: ${upgrade}` });
   });
   return issues;
 }

@@ -193,6 +193,7 @@ export function buildData(
       diskSizeGb: db.diskSizeGb,
       pointInTimeRecovery: db.pointInTimeRecovery,
       retainedBackups: db.retainedBackups,
+      backupLocation: db.backupLocation,
       deletionProtection: protect,
       kmsKeyName: cmekEverywhere ? keyId : undefined,
       secretAccessors: [ids.registry.member],

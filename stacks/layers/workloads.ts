@@ -101,6 +101,7 @@ export async function buildWorkloads(
       teamNamespaces: teams.map((t) => t.namespace),
       namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
       pytorchJobs: true,
+      controllerReplicas: settings.resilience.controllerReplicas,
     },
     k8s,
   );
@@ -149,7 +150,11 @@ export async function buildWorkloads(
       ),
   );
 
-  const kserve = new KServe("kserve", { labels, mode: settings.serving.mode }, k8s);
+  const kserve = new KServe(
+    "kserve",
+    { labels, mode: settings.serving.mode, controllerReplicas: settings.resilience.controllerReplicas },
+    k8s,
+  );
   const modelDeployments = await inBatches(
     settings.serving.models,
     (model) =>

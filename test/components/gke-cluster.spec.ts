@@ -326,10 +326,66 @@ describe("GkeCluster", () => {
         deletionProtection: true,
         autoscalingProfile: "BALANCED",
         maintenanceWindowStart: "03:00",
+        maintenance: { window: undefined, exclusions: [] },
         systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
         vulnerabilityScanning: "disabled",
         imageStreaming: true,
       });
+    });
+  });
+
+  describe("maintenance", () => {
+    it("keeps the daily window by default, with no exclusions", async () => {
+      const c = one(await cluster(), CLUSTER);
+      assert.deepStrictEqual(input(c, "maintenancePolicy"), { dailyMaintenanceWindow: { startTime: "03:00" } });
+    });
+
+    it("sends a recurring window instead of the daily one, and each exclusion with its scope", async () => {
+      const result = await cluster({
+        maintenance: {
+          window: { start: "2026-01-03T01:00:00Z", end: "2026-01-03T09:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" },
+          exclusions: [
+            { name: "freeze", start: "2026-12-18T00:00:00Z", end: "2027-01-04T00:00:00Z", scope: "NO_MINOR_UPGRADES" },
+          ],
+        },
+      });
+      const c = one(result, CLUSTER);
+      assert.deepStrictEqual(input(c, "maintenancePolicy"), {
+        recurringWindow: {
+          startTime: "2026-01-03T01:00:00Z",
+          endTime: "2026-01-03T09:00:00Z",
+          recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+        },
+        maintenanceExclusions: [
+          {
+            exclusionName: "freeze",
+            startTime: "2026-12-18T00:00:00Z",
+            endTime: "2027-01-04T00:00:00Z",
+            exclusionOptions: { scope: "NO_MINOR_UPGRADES" },
+          },
+        ],
+      });
+    });
+
+    it("refuses what GKE refuses: a NO_UPGRADES exclusion over 30 days, a window under 48 hours in 32 days", async () => {
+      await assert.rejects(
+        cluster({
+          maintenance: {
+            exclusions: [
+              { name: "long", start: "2026-12-01T00:00:00Z", end: "2027-01-15T00:00:00Z", scope: "NO_UPGRADES" },
+            ],
+          },
+        }),
+        /scope NO_UPGRADES lasts 45 days; GKE allows at most 30/,
+      );
+      await assert.rejects(
+        cluster({
+          maintenance: {
+            window: { start: "2026-01-03T01:00:00Z", end: "2026-01-03T07:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SU" },
+          },
+        }),
+        /allows 24 hours in 32 days; GKE needs at least 48/,
+      );
     });
   });
 });

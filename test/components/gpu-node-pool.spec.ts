@@ -50,13 +50,14 @@ describe("GpuNodePool", () => {
       assert.strictEqual(input(np, "initialNodeCount"), 0);
     });
 
-    it("uses on-demand capacity: no spot, no flex-start, no reservation affinity, surge upgrades", async () => {
+    it("uses on-demand capacity: no spot, no flex-start, no reservation affinity; a training pool upgrades one node down at a time", async () => {
       const np = await pool();
       assert.strictEqual(input(np, "nodeConfig.spot"), false);
       assert.strictEqual(input(np, "nodeConfig.flexStart"), undefined);
       assert.strictEqual(input(np, "nodeConfig.reservationAffinity"), undefined);
       assert.strictEqual(input(np, "queuedProvisioning"), undefined);
-      assert.deepStrictEqual(input(np, "upgradeSettings"), { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 });
+      // A surge node is one more GPU VM the zone may not have (GKE, "Ensure resources for node upgrades").
+      assert.deepStrictEqual(input(np, "upgradeSettings"), { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 });
       assert.deepStrictEqual(input(np, "nodeConfig.labels")?.["cnai.dev/capacity" as never], "on-demand");
     });
 
@@ -143,6 +144,45 @@ describe("GpuNodePool", () => {
       const np = await pool({ capacity: { type: "spot" } });
       assert.strictEqual(input(np, "nodeConfig.spot"), true);
       assert.deepStrictEqual(input(np, "upgradeSettings"), { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 });
+    });
+
+    it("upgrades serving pools with a surge node first (capacity kept), reserved serving pools one node down at a time", async () => {
+      const serving = await pool({ workloadType: "inference" });
+      assert.deepStrictEqual(input(serving, "upgradeSettings"), { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 });
+      const reserved = await pool({
+        workloadType: "inference",
+        capacity: { type: "reservation", reservation: { affinity: "any" } },
+      });
+      assert.deepStrictEqual(input(reserved, "upgradeSettings"), { strategy: "SURGE", maxSurge: 0, maxUnavailable: 1 });
+    });
+
+    it("upgrades blue-green with a soak when asked, and refuses it on reserved capacity", async () => {
+      const np = await pool({ workloadType: "inference", upgrade: { strategy: "blue-green", soakMinutes: 60 } });
+      assert.deepStrictEqual(input(np, "upgradeSettings"), {
+        strategy: "BLUE_GREEN",
+        blueGreenSettings: {
+          standardRolloutPolicy: { batchNodeCount: 1, batchSoakDuration: "3600s" },
+          nodePoolSoakDuration: "3600s",
+        },
+      });
+      await assert.rejects(
+        pool({
+          upgrade: { strategy: "blue-green" },
+          capacity: { type: "reservation", reservation: { affinity: "any" } },
+        }),
+        /blue-green upgrades on reserved capacity/,
+      );
+    });
+
+    it("leaves DWS pools to GKE's short-lived upgrades and refuses upgrade settings on them, or surge settings that never upgrade", async () => {
+      // GKE, "Node upgrade strategies": "For nodes that use Flex-start VMs, GKE uses short-lived upgrades".
+      const flex = await pool({ capacity: { type: "flex-start" } });
+      assert.strictEqual(input(flex, "upgradeSettings"), undefined);
+      await assert.rejects(
+        pool({ capacity: { type: "queued" }, upgrade: { maxSurge: 1 } }),
+        /upgrade settings on queued capacity, which GKE upgrades with short-lived upgrades only/,
+      );
+      await assert.rejects(pool({ upgrade: { maxSurge: 0, maxUnavailable: 0 } }), /can never upgrade a node/);
     });
 
     it("reservation capacity consumes any reservation, or a specific one by name", async () => {

@@ -93,10 +93,30 @@ describe("KubeflowTrainer", () => {
           name: "node",
           template: {
             metadata: { labels: { "trainer.kubeflow.org/trainjob-ancestor-step": "trainer" } },
-            spec: { template: { spec: { containers: [{ name: "node", image: IMAGES.torchRuntime.image }] } } },
+            spec: {
+              backoffLimit: 0,
+              podFailurePolicy: {
+                rules: [{ action: "FailJob", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }],
+              },
+              template: {
+                spec: { restartPolicy: "Never", containers: [{ name: "node", image: IMAGES.torchRuntime.image }] },
+              },
+            },
           },
         },
       ]);
+    });
+
+    it("restarts the whole gang on a failure, without counting preemptions (JobSet failurePolicy)", async () => {
+      const runtime = one(await trainer(), RUNTIME);
+      // A Job failed by a podFailurePolicy FailJob rule has reason PodFailurePolicy (batch/v1 JobReasonPodFailurePolicy);
+      // jobset v0.12.0 FailurePolicyRule matches it in onJobFailureReasons.
+      assert.deepStrictEqual(input(runtime, "spec.template.spec.failurePolicy"), {
+        maxRestarts: 3,
+        rules: [
+          { name: "preempted", action: "RestartJobSetAndIgnoreMaxRestarts", onJobFailureReasons: ["PodFailurePolicy"] },
+        ],
+      });
     });
 
     it("runs the runtime's pinned PyTorch image", async () => {

@@ -139,8 +139,8 @@ describe("Kueue", () => {
     });
 
     it("restates the chart's other defaults (v0.19.2), since the config replaces the chart's whole", async () => {
-      const { integrations, ...rest } = managerConfig(one(await kueue(), CHART));
-      assert.ok(integrations);
+      const { integrations, waitForPodsReady, ...rest } = managerConfig(one(await kueue(), CHART));
+      assert.ok(integrations && waitForPodsReady);
       assert.deepStrictEqual(rest, {
         apiVersion: "config.kueue.x-k8s.io/v1beta2",
         kind: "Configuration",
@@ -159,6 +159,24 @@ describe("Kueue", () => {
           },
         },
         clientConnection: { qps: 300, burst: 500 },
+      });
+    });
+
+    it("evicts and requeues a gang whose Pods are not all ready, with exponential backoff and a limit (v1beta2 field names)", async () => {
+      // kubernetes-sigs/kueue v0.19.2 apis/config/v1beta2/configuration_types.go WaitForPodsReady and
+      // RequeuingStrategy: timeout, recoveryTimeout, blockAdmission, requeuingStrategy.{timestamp,
+      // backoffLimitCount, backoffBaseSeconds, backoffMaxSeconds}; timestamp Eviction or Creation.
+      const { waitForPodsReady } = managerConfig(one(await kueue(), CHART));
+      assert.deepStrictEqual(waitForPodsReady, {
+        timeout: "30m",
+        recoveryTimeout: "10m",
+        blockAdmission: false,
+        requeuingStrategy: {
+          timestamp: "Eviction",
+          backoffLimitCount: 10,
+          backoffBaseSeconds: 60,
+          backoffMaxSeconds: 1800,
+        },
       });
     });
 
@@ -326,6 +344,18 @@ describe("Kueue", () => {
         cohort: "cnai",
         clusterQueue: "gpu-workloads",
         pytorchJobs: true,
+        controllerReplicas: 1,
+      });
+    });
+
+    it("runs one controller without a budget by default; with more, the chart's budget keeps one fewer available", async () => {
+      const values = async (controllerReplicas?: number) =>
+        (await kueue({ controllerReplicas })).resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!.inputs
+          .values as Record<string, unknown>;
+      assert.strictEqual((await values()).controllerManager, undefined);
+      assert.deepStrictEqual((await values(2)).controllerManager, {
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, minAvailable: 1 },
       });
     });
 

@@ -291,6 +291,7 @@ describe("ModelDeployment", () => {
         maxReplicas: 3,
         serviceAccount: "serving",
         shiftable: false,
+        disruptionBudget: true,
       };
       assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args()), {
         ...common,

@@ -242,6 +242,23 @@ describe("PostgresDatabase", () => {
       assert.strictEqual(input(db, "settings.backupConfiguration.transactionLogRetentionDays"), 7);
     });
 
+    it("stores backups in another region or a multi-region, and refuses the instance's own region", async () => {
+      const db = await instance({ backupLocation: "us-east1" });
+      assert.strictEqual(input(db, "settings.backupConfiguration.location"), "us-east1");
+      assert.strictEqual(
+        input(await instance({ backupLocation: "us" }), "settings.backupConfiguration.location"),
+        "us",
+      );
+      assert.throws(
+        () => resolvePostgresDatabaseArgs("db", args({ backupLocation: "us-central1" })),
+        /backupLocation us-central1 is the instance's own region: a regional outage would take the backups too/,
+      );
+      assert.throws(
+        () => resolvePostgresDatabaseArgs("db", args({ backupLocation: "moon" })),
+        /backupLocation moon is neither a region \(us-east1\) nor a multi-region/,
+      );
+    });
+
     it("the number of retained backups", async () => {
       const db = await instance({ retainedBackups: 30 });
       assert.deepStrictEqual(input(db, "settings.backupConfiguration.backupRetentionSettings"), {

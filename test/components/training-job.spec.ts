@@ -222,6 +222,7 @@ describe("TrainingJob", () => {
         serviceAccount: "training",
         shiftable: true,
         runtime: "torch-distributed",
+        checkpointCacheGi: 50,
       });
     });
 
@@ -263,9 +264,25 @@ describe("TrainingJob", () => {
           csi: {
             driver: "gcsfuse.csi.storage.gke.io",
             readOnly: false,
-            volumeAttributes: { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs" },
+            // GKE, "Optimize Cloud Storage FUSE CSI driver for GKE performance", checkpointing: metadata cached
+            // without expiry, no negative cache, the file cache with parallel downloads.
+            volumeAttributes: {
+              bucketName: "cnai-test-checkpoints",
+              mountOptions: [
+                "implicit-dirs",
+                "metadata-cache:negative-ttl-secs:0",
+                "metadata-cache:ttl-secs:-1",
+                "metadata-cache:stat-cache-max-size-mb:-1",
+                "metadata-cache:type-cache-max-size-mb:-1",
+                "file-cache:cache-file-for-range-read:true",
+                "file-cache:enable-parallel-downloads:true",
+                "file-cache:max-size-mb:51200",
+              ].join(","),
+            },
           },
         },
+        // The sidecar's file cache volume, on the node's disk and bounded (the webhook's own is unbounded).
+        { name: "gke-gcsfuse-cache", emptyDir: { sizeLimit: "51Gi" } },
       ]);
       assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
         { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
@@ -285,15 +302,17 @@ describe("TrainingJob", () => {
       );
       assert.deepStrictEqual(
         pod.spec.volumes.map((v) => (v as { name: string }).name),
-        ["datasets", "checkpoints"],
+        ["datasets", "checkpoints", "gke-gcsfuse-cache"],
       );
-      assert.deepStrictEqual(
-        pod.spec.volumes.map((v) => (v as { csi: { volumeAttributes: object } }).csi.volumeAttributes),
-        [
-          { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs" },
-          { bucketName: "cnai-test-checkpoints", mountOptions: "implicit-dirs,only-dir=llm-finetune" },
-        ],
-      );
+      const attributes = pod.spec.volumes
+        .slice(0, 2)
+        .map(
+          (v) =>
+            (v as { csi: { volumeAttributes: { bucketName: string; mountOptions: string } } }).csi.volumeAttributes,
+        );
+      assert.deepStrictEqual(attributes[0], { bucketName: "cnai-test-datasets", mountOptions: "implicit-dirs" });
+      assert.strictEqual(attributes[1].bucketName, "cnai-test-checkpoints");
+      assert.match(attributes[1].mountOptions, /^implicit-dirs,metadata-cache:.*,only-dir=llm-finetune$/);
       assert.deepStrictEqual(pod.spec.containers[0].volumeMounts, [
         { name: "datasets", mountPath: "/data", readOnly: true },
         { name: "checkpoints", mountPath: "/checkpoints", readOnly: false },
@@ -464,8 +483,8 @@ describe("TrainingJob", () => {
           const pod = replicaPod(pytorchJob, replica);
           assert.deepStrictEqual(pod.metadata.annotations, { "gke-gcsfuse/volumes": "true" }, replica);
           assert.deepStrictEqual(
-            pod.spec.volumes.map((v) => (v as { name: string; csi: { readOnly: boolean } }).csi.readOnly),
-            [true, false],
+            pod.spec.volumes.map((v) => (v as { name: string; csi?: { readOnly: boolean } }).csi?.readOnly),
+            [true, false, undefined],
             replica,
           );
           assert.deepStrictEqual(

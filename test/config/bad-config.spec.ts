@@ -575,6 +575,43 @@ const CASES: Case[] = [
     raw: "config:\n  gcp:project: acme\n   bad-indent: [\n",
     expect: /stacks\/Pulumi\.dev\.yaml:\d+:\d+: invalid YAML/,
   },
+  {
+    what: "a NO_UPGRADES maintenance exclusion longer than GKE allows",
+    config: {
+      "cnai-platform:resilience": {
+        maintenance: {
+          exclusions: [
+            { name: "freeze", start: "2026-12-01T00:00:00Z", end: "2027-01-15T00:00:00Z", scope: "NO_UPGRADES" },
+          ],
+        },
+      },
+    },
+    expect:
+      /cnai-platform:resilience\.maintenance\.exclusions\[0\]: got .*; allowed: an exclusion GKE accepts; got maintenance exclusion "freeze": scope NO_UPGRADES lasts 45 days; GKE allows at most 30/,
+  },
+  {
+    what: "a maintenance window too short for GKE",
+    config: {
+      "cnai-platform:resilience": {
+        maintenance: {
+          window: { start: "2026-01-04T01:00:00Z", end: "2026-01-04T03:00:00Z", recurrence: "FREQ=DAILY" },
+          exclusions: [],
+        },
+      },
+    },
+    expect: /cnai-platform:resilience\.maintenance\.window: got .*allows 0 hours in 32 days; GKE needs at least 48/,
+  },
+  {
+    what: "upgrade settings on a flex-start pool",
+    config: pool({ capacity: { type: "flex-start" }, upgrade: { strategy: "blue-green" } }),
+    expect:
+      /cnai-platform:gpuPools\[0\]\.upgrade: got .*; allowed: settings GKE applies: upgrade settings on flex-start capacity, which GKE upgrades with short-lived upgrades only/,
+  },
+  {
+    what: "too many controller replicas",
+    config: { "cnai-platform:resilience": { controllerReplicas: 9 } },
+    expect: /cnai-platform:resilience\.controllerReplicas: got 9; allowed: .*5/,
+  },
 ];
 
 describe("bad stack configuration", () => {

@@ -244,7 +244,7 @@ export function subcommand(
   table: Readonly<Record<string, unknown>>,
   words: readonly string[],
 ): { name: string; rest: string[] } | undefined {
-  for (let n = Math.min(words.length, 4); n > 0; n--) {
+  for (let n = Math.min(words.length, 6); n > 0; n--) {
     const name = words.slice(0, n).join(" ");
     if (name in table) return { name, rest: words.slice(n) };
   }

@@ -149,5 +149,10 @@ describe("policy packs and their configs", () => {
       ["dev", "staging", "prod"].map((s) => level(s, "cnai-workloads-runnable")),
       ["advisory", "advisory", "mandatory"],
     );
+    // Drains and upgrades: a serving workload without a budget blocks prod changes only.
+    assert.deepStrictEqual(
+      ["dev", "staging", "prod"].map((s) => level(s, "cnai-disruption-budgets")),
+      ["advisory", "advisory", "mandatory"],
+    );
   });
 });

@@ -58,7 +58,38 @@ export const CERT_MANAGER: ChartFacts = {
     }
     return out;
   },
+  disruptionBudgets: budgets,
 };
+
+/**
+ * The budgets of the controller, webhook and cainjector (templates/{poddisruptionbudget,webhook-poddisruptionbudget,
+ * cainjector-poddisruptionbudget}.yaml): rendered when `podDisruptionBudget.enabled`; with neither
+ * minAvailable nor maxUnavailable given the template writes `minAvailable: 1`, which with one replica
+ * refuses every eviction.
+ */
+function budgets(release: { values: Record<string, unknown> }) {
+  const components: Array<[string, string, unknown]> = [
+    ["cert-manager", "poddisruptionbudget.yaml", release.values],
+    ["cert-manager-webhook", "webhook-poddisruptionbudget.yaml", release.values.webhook],
+    ["cert-manager-cainjector", "cainjector-poddisruptionbudget.yaml", release.values.cainjector],
+  ];
+  return components.flatMap(([workload, file, given]) => {
+    const values = (given && typeof given === "object" ? given : {}) as Record<string, unknown>;
+    const pdb = (values.podDisruptionBudget ?? {}) as Record<string, unknown>;
+    if (pdb.enabled !== true || values.enabled === false) return [];
+    const has = (key: string) => key in pdb;
+    return [
+      {
+        name: workload,
+        workload,
+        ...(!has("minAvailable") && !has("maxUnavailable") ? { minAvailable: 1 } : {}),
+        ...(has("minAvailable") ? { minAvailable: pdb.minAvailable as number | string } : {}),
+        ...(has("maxUnavailable") ? { maxUnavailable: pdb.maxUnavailable as number | string } : {}),
+        source: `cert-manager/cert-manager tag v1.19.2, deploy/charts/cert-manager/templates/${file}`,
+      },
+    ];
+  });
+}
 
 /** The keys a component's Pod reads (the controller's are top-level, next to the others' maps). */
 function pick(values: Record<string, unknown>): Record<string, unknown> {

@@ -18,6 +18,7 @@ const DEFAULTS = {
   },
   nodeSelector: {},
   tolerations: [] as unknown[],
+  podDisruptionBudget: { enabled: false, minAvailable: 1 as number | string },
 };
 
 /** Kueue 0.19.2: the kueue-controller-manager Deployment (restricted-compliant by default). */
@@ -45,6 +46,19 @@ export const KUEUE: ChartFacts = {
             ],
           },
         },
+      },
+    ];
+  },
+  // templates/manager/manager-pdb.yaml: rendered when enabled, with minAvailable only, over the manager's selector labels.
+  disruptionBudgets(release) {
+    const v = coalesce(DEFAULTS, release.values.controllerManager);
+    if (v.podDisruptionBudget.enabled !== true) return [];
+    return [
+      {
+        name: `${release.name.includes("kueue") ? release.name : `${release.name}-kueue`}-manager-pdb`,
+        workload: "kueue-controller-manager",
+        minAvailable: v.podDisruptionBudget.minAvailable,
+        source: "kubernetes-sigs/kueue tag v0.19.2, charts/kueue/templates/manager/manager-pdb.yaml",
       },
     ];
   },

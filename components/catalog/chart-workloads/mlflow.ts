@@ -54,6 +54,14 @@ export const MLFLOW: ChartFacts = {
         replicas: Number(v.replicaCount),
         source: SOURCE,
         template: {
+          // templates/_helpers.tpl mlflow.selectorLabels (the chart name, unless nameOverride, and the release).
+          metadata: {
+            labels: {
+              app: String(release.values.nameOverride || "mlflow"),
+              "app.kubernetes.io/name": String(release.values.nameOverride || "mlflow"),
+              "app.kubernetes.io/instance": release.name,
+            },
+          },
           spec: {
             securityContext: v.podSecurityContext,
             ...(v.priorityClassName ? { priorityClassName: v.priorityClassName } : {}),

@@ -29,6 +29,17 @@ export interface ChartWorkloadFact {
   readonly source: string;
 }
 
+/** A PodDisruptionBudget the chart renders, and the chart workload (by name) its selector picks. */
+export interface ChartBudgetFact {
+  readonly name: string;
+  /** The ChartWorkloadFact's name whose Pods it selects. */
+  readonly workload: string;
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
+  /** The chart template that renders it. */
+  readonly source: string;
+}
+
 /** Namespaces a kustomization creates itself, with their labels. */
 export interface CreatedNamespace {
   readonly name: string;
@@ -42,6 +53,8 @@ export interface ChartFacts {
   /** Where the facts were read (repository, tag). */
   readonly source: string;
   workloads(release: ChartRelease): ChartWorkloadFact[];
+  /** The PodDisruptionBudgets the chart renders with these values (none when absent). */
+  disruptionBudgets?(release: ChartRelease): ChartBudgetFact[];
   /** Notes for the report: what the facts leave out. */
   readonly notes?: readonly string[];
 }
