@@ -1,8 +1,9 @@
 import { carbonTier } from "../components/catalog/regions";
 import { ProjectServices } from "../components/project/project-services";
 import type { PlatformConfig } from "./config/load";
-import { layerContext } from "./layers/context";
+import { layerContext, teamNamespace as teamNs } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
+import { buildDataPreparation } from "./layers/data-prep";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
@@ -25,6 +26,10 @@ export async function buildPlatform(config: PlatformConfig) {
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
+  // Ray's scrape objects wait for the self-hosted chart that installs their CRDs (Managed Prometheus's come with GKE).
+  const dataPrep = buildDataPreparation(ctx, foundation, data, workloads, {
+    metricsReady: "ready" in observability.monitoring ? observability.monitoring.ready : [],
+  });
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -65,6 +70,10 @@ export async function buildPlatform(config: PlatformConfig) {
     monitoringBackend: config.settings.observability.backend,
     alerts: observability.alerts.map((a) => a.name).filter((name, i, names) => names.indexOf(name) === i),
     dashboards: observability.dashboards.map((d) => d.title),
+    rayClusters: dataPrep.clusters.map((c, i) => `${teamNs(config.settings.ray.clusters[i].team)}/${c.name}`),
+    rayJobs: (config.settings.ray.exampleJob ? [config.settings.ray.exampleJob] : []).map(
+      (j) => `${teamNs(j.team)}/${j.name}`,
+    ),
     trainingJobs: config.settings.training.jobs.map((job) => `${job.team}/${job.kind}/${job.name}`),
     modelUrls: Object.fromEntries(
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),

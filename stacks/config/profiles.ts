@@ -93,9 +93,30 @@ const observability = {
   dataAccessLogs: true,
 };
 
+/**
+ * Ray data preparation: sizes every team's cluster gets unless its entry says otherwise. CPU-only
+ * Ray Pods run on the system pool (stacks/layers/data-prep.ts), so dev's are small.
+ */
+const ray = {
+  defaults: {
+    head: { cpu: 1, memoryGi: 4 },
+    cpuWorkers: { cpu: 2, memoryGi: 6, min: 0, max: 4 },
+    idleTimeoutSeconds: 300,
+    priorityClass: "cnai-low",
+  },
+  clusters: [],
+};
+
 type Differences = Partial<
   Record<
-    "cluster" | "encryption" | "storage" | "artifactRegistry" | "modelRegistry" | "dataPlatform" | "observability",
+    | "cluster"
+    | "encryption"
+    | "storage"
+    | "artifactRegistry"
+    | "modelRegistry"
+    | "dataPlatform"
+    | "observability"
+    | "ray",
     Record<string, unknown>
   >
 > & {
@@ -121,6 +142,7 @@ function profile(differences: Differences): Profile {
       training: { legacyTrainingOperator: false },
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
+      ray: { ...ray, ...differences.ray },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -141,6 +163,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     },
     dataPlatform: { tableExpirationDays: 30, messageRetentionDays: 3 },
     observability: { backend: "self-hosted", prometheus: { retention: "7d", storageGi: 20 }, dataAccessLogs: false },
+    ray: {
+      defaults: {
+        ...ray.defaults,
+        head: { cpu: 1, memoryGi: 3 },
+        cpuWorkers: { cpu: 1, memoryGi: 3, min: 0, max: 2 },
+        idleTimeoutSeconds: 120,
+      },
+    },
     capacity: "spot",
     protectStatefulResources: false,
   }),
@@ -170,6 +200,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
     },
     observability: { logRetentionDays: 400 },
+    ray: { defaults: { ...ray.defaults, head: { cpu: 2, memoryGi: 8 }, priorityClass: "cnai-standard" } },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

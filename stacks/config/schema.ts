@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { raySchema, rayIssues } from "./ray";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -445,6 +446,7 @@ export const settingsSchema = z.strictObject({
   training: trainingSchema,
   serving: servingSchema,
   observability: observabilitySchema,
+  ray: raySchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -531,6 +533,13 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  issues.push(
+    ...rayIssues(settings.ray, {
+      teams: settings.teams,
+      pools: settings.gpuPools,
+      remoteCaches: settings.artifactRegistry.remoteCaches,
+    }),
+  );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];

@@ -12,6 +12,7 @@ import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
 import { inBatches } from "./batches";
+import { rayCpuFlavor } from "./data-prep";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
 import type { Foundation } from "./foundation";
@@ -96,6 +97,8 @@ export async function buildWorkloads(
           queuedProvisioning: pool.capacity.type === "queued",
         };
       }),
+      // CPU-only Ray Pods run on the system pool through their own flavor (stacks/layers/data-prep.ts).
+      cpuFlavor: rayCpuFlavor(ctx),
       teamNamespaces: teams.map((t) => t.namespace),
       namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
       pytorchJobs: true,
