@@ -3,6 +3,7 @@ import { ProjectServices } from "../components/project/project-services";
 import type { PlatformConfig } from "./config/load";
 import { layerContext, teamNamespace as teamNs } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
+import { buildDataMovement, TRANSFER_APIS } from "./layers/data-movement";
 import { buildDataPreparation } from "./layers/data-prep";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildIdentities } from "./layers/identity";
@@ -17,13 +18,20 @@ export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", {
     project: ctx.project,
-    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS],
+    services: [
+      ...FOUNDATION_APIS,
+      ...DATA_APIS,
+      ...WORKLOAD_APIS,
+      ...OBSERVABILITY_APIS,
+      ...(config.settings.transfers.ingest.length || config.settings.transfers.promotion ? TRANSFER_APIS : []),
+    ],
   });
   const afterApis = [apis];
 
   const foundation = buildFoundation(ctx, afterApis);
   const identities = buildIdentities(ctx, afterApis, foundation.cluster.cluster);
   const data = buildData(ctx, foundation, identities, afterApis);
+  const movement = buildDataMovement(ctx, data, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
   // Ray's scrape objects wait for the self-hosted chart that installs their CRDs (Managed Prometheus's come with GKE).
@@ -74,6 +82,8 @@ export async function buildPlatform(config: PlatformConfig) {
     rayJobs: (config.settings.ray.exampleJob ? [config.settings.ray.exampleJob] : []).map(
       (j) => `${teamNs(j.team)}/${j.name}`,
     ),
+    transferJobs: movement.jobs.map((j) => j.job.name),
+    promotionConsumers: config.settings.transfers.consumers.map((c) => c.stack),
     trainingJobs: config.settings.training.jobs.map((job) => `${job.team}/${job.kind}/${job.name}`),
     modelUrls: Object.fromEntries(
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),

@@ -107,6 +107,9 @@ const ray = {
   clusters: [],
 };
 
+/** Data movement: nothing moves by default; public and internal data may be promoted down without an exemption. */
+const transfers = { ingest: [], allowedClassifications: ["public", "internal"], exemptions: [], consumers: [] };
+
 type Differences = Partial<
   Record<
     | "cluster"
@@ -143,6 +146,7 @@ function profile(differences: Differences): Profile {
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
       ray: { ...ray, ...differences.ray },
+      transfers,
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };

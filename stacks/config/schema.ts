@@ -25,7 +25,8 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
-import { raySchema, rayIssues } from "./ray";
+import { rayIssues, raySchema } from "./ray";
+import { transferIssues, transfersSchema } from "./transfers";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -447,6 +448,7 @@ export const settingsSchema = z.strictObject({
   serving: servingSchema,
   observability: observabilitySchema,
   ray: raySchema,
+  transfers: transfersSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -539,6 +541,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
       pools: settings.gpuPools,
       remoteCaches: settings.artifactRegistry.remoteCaches,
     }),
+    ...transferIssues(settings.transfers, settings.storage.classifications.datasetsCurated),
   );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {
