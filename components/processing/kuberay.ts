@@ -14,7 +14,17 @@ export interface KubeRayArgs {
   labels: StackLabels;
   /** Sustainability labels of the operator (platform work). */
   sustainability: SustainabilityLabels;
+  /** How the stack scrapes the operator's metrics (RayJob status): PodMonitoring (managed) or PodMonitor (self-hosted). */
+  metrics: "managed" | "self-hosted";
+  /** What the scrape object waits for (the chart that installs the PodMonitor CRD). @default [] */
+  metricsReady?: pulumi.Resource[];
 }
+
+/** The operator Pod's labels (helm-chart/kuberay-operator/templates/deployment.yaml, _helpers.tpl) and its metrics port (`http`, 8080, /metrics). */
+export const KUBERAY_OPERATOR_POD = {
+  labels: { "app.kubernetes.io/name": "kuberay-operator", "app.kubernetes.io/instance": "kuberay-operator" },
+  port: "http",
+} as const;
 
 /**
  * The KubeRay operator from its Helm chart (ray-project/kuberay-helm, pinned in
@@ -51,6 +61,24 @@ export class KubeRay extends pulumi.ComponentResource {
         },
       },
       childOptions(this, opts, { dependsOn: [ns] }),
+    );
+    const selector = { matchLabels: { ...KUBERAY_OPERATOR_POD.labels } };
+    new k8s.apiextensions.CustomResource(
+      `${name}-metrics`,
+      args.metrics === "managed"
+        ? {
+            apiVersion: "monitoring.googleapis.com/v1",
+            kind: "PodMonitoring",
+            metadata: { name: "kuberay-operator", namespace: chart.namespace, labels },
+            spec: { selector, endpoints: [{ port: KUBERAY_OPERATOR_POD.port, interval: "30s" }] },
+          }
+        : {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: { name: "kuberay-operator", namespace: chart.namespace, labels },
+            spec: { selector, podMetricsEndpoints: [{ port: KUBERAY_OPERATOR_POD.port, interval: "30s" }] },
+          },
+      childOptions(this, opts, { dependsOn: [ns, ...(args.metricsReady ?? [])] }),
     );
     this.registerOutputs({ namespace: chart.namespace });
   }

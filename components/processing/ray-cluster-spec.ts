@@ -29,7 +29,15 @@ export const GCSFUSE_DRIVER = "gcsfuse.csi.storage.gke.io";
 export const RAW_MOUNT = "/data/raw";
 export const CURATED_MOUNT = "/data/curated";
 /** Ray's ports (KubeRay's defaults): the dashboard and the Ray client must stay inside the cluster. */
-export const RAY_PORTS = { gcs: 6379, dashboard: 8265, client: 10001, metrics: 8080 } as const;
+export const RAY_PORTS = {
+  gcs: 6379,
+  dashboard: 8265,
+  client: 10001,
+  metrics: 8080,
+  /** The autoscaler's and the dashboard's metrics (Ray's AUTOSCALER_METRIC_PORT and DASHBOARD_METRIC_PORT). */
+  autoscalerMetrics: 44217,
+  dashboardMetrics: 44227,
+} as const;
 /** The Ray image's user and group (rayproject/ray docker/base-deps/Dockerfile: user ray, uid 1000, group users 100). */
 const RAY_UID = 1000;
 const RAY_GID = 100;
@@ -217,6 +225,8 @@ export function rayClusterSpec(shape: RayClusterShape) {
           { name: "dashboard", containerPort: RAY_PORTS.dashboard },
           { name: "client", containerPort: RAY_PORTS.client },
           { name: "metrics", containerPort: RAY_PORTS.metrics },
+          { name: "as-metrics", containerPort: RAY_PORTS.autoscalerMetrics },
+          { name: "dash-metrics", containerPort: RAY_PORTS.dashboardMetrics },
         ],
       }),
     },

@@ -132,7 +132,12 @@ export class RayDataCluster extends pulumi.ComponentResource {
             metadata: meta("ray-metrics"),
             spec: {
               selector,
-              endpoints: [{ port: "metrics", interval: "30s" }],
+              // The head also serves the autoscaler's and the dashboard's metrics (absent on workers: no target there).
+              endpoints: [
+                { port: "metrics", interval: "30s" },
+                { port: "as-metrics", interval: "30s" },
+                { port: "dash-metrics", interval: "30s" },
+              ],
               targetLabels: { fromPod: [{ from: "ray.io/cluster", to: "ray_cluster" }] },
             },
           }
@@ -142,7 +147,11 @@ export class RayDataCluster extends pulumi.ComponentResource {
             metadata: meta("ray-metrics"),
             spec: {
               selector,
-              podMetricsEndpoints: [{ port: "metrics", interval: "30s" }],
+              podMetricsEndpoints: [
+                { port: "metrics", interval: "30s" },
+                { port: "as-metrics", interval: "30s" },
+                { port: "dash-metrics", interval: "30s" },
+              ],
               podTargetLabels: ["ray.io/cluster"],
             },
           },

@@ -21,7 +21,16 @@ const transferAgent = z.string().regex(/^project-\d{6,20}@storage-transfer-servi
 
 const schedule = z.strictObject({
   /** First day, YYYY-MM-DD (UTC). */
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "a date YYYY-MM-DD" }),
+  // An unquoted YAML date reaches the program as a timestamp (midnight UTC): read it back as its date.
+  startDate: z.preprocess(
+    (v) =>
+      v instanceof Date
+        ? v.toISOString().slice(0, 10)
+        : typeof v === "string" && /^\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?Z$/.test(v)
+          ? v.slice(0, 10)
+          : v,
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "a date YYYY-MM-DD" }),
+  ),
   /** Time of day the runs start, HH:MM UTC. */
   startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day HH:MM (UTC)" }),
   /** Hours between runs (Storage Transfer Service: repeatInterval at least 1 hour). */

@@ -55,7 +55,12 @@ export function buildDataPreparation(
   const k8s = { providers: { kubernetes: foundation.provider } };
   const kuberay = new KubeRay(
     "kuberay",
-    { labels, sustainability: { workloadType: "platform", shiftable: false, carbonTier: tier } },
+    {
+      labels,
+      sustainability: { workloadType: "platform", shiftable: false, carbonTier: tier },
+      metrics: settings.observability.backend,
+      metricsReady: observability.metricsReady,
+    },
     k8s,
   );
   const images = { cpu: `${host}/${IMAGES.rayCpu.image}`, gpu: `${host}/${IMAGES.rayGpu.image}` };
