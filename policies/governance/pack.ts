@@ -15,9 +15,12 @@ import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { noPlaintextSecrets } from "./policies/no-plaintext-secrets";
 import { nodePoolHardening } from "./policies/node-pool-hardening";
 import { privilegedContainers } from "./policies/privileged-containers";
+import { rayClusterBounds } from "./policies/ray-cluster-bounds";
+import { rayDashboardInternal } from "./policies/ray-dashboard-internal";
 import { requiredLabels } from "./policies/required-labels";
 import { statefulProtected } from "./policies/stateful-protected";
 import { trainingQueueLabel } from "./policies/training-queue-label";
+import { transferClassification } from "./policies/transfer-classification";
 import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
@@ -30,6 +33,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     // Labels and data protection
     requiredLabels,
     dataClassification,
+    transferClassification,
     bucketSecurity,
     bucketVersioning,
     deletionProtection,
@@ -48,6 +52,8 @@ export const GOVERNANCE: PolicyPackDefinition = {
     containerResources,
     inferenceBoundedReplicas,
     trainingQueueLabel,
+    rayClusterBounds,
+    rayDashboardInternal,
     workloadsRunnable,
     // What a first `pulumi up` needs: apply order and Google's own API rules
     applyOrder,

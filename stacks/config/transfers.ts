@@ -47,7 +47,14 @@ export const ingestSchema = z.strictObject({
   }),
   /** Exactly one source: another Cloud Storage bucket, an S3 bucket (federated with a role ARN), or a URL list. */
   source: z.union([
-    z.strictObject({ gcs: z.strictObject({ bucket: bucketName, path: folder.default("") }) }),
+    z.strictObject({
+      gcs: z.strictObject({
+        bucket: bucketName,
+        path: folder.default(""),
+        /** The source bucket's data classification (checked by the cnai-transfer-classification policy). */
+        classification,
+      }),
+    }),
     z.strictObject({
       s3: z.strictObject({
         bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" }),
