@@ -42,7 +42,8 @@ export function rayAlerts(): AlertRule[] {
       severity: "warning",
       expr: `sum by (namespace, ray_cluster, NodeType) (${RAY_METRICS.pendingNodes}) > 0`,
       for: "30m",
-      summary: "A Ray cluster's autoscaler has waited 30 minutes for worker Pods: the queue, the team's quota or the node pool is full.",
+      summary:
+        "A Ray cluster's autoscaler has waited 30 minutes for worker Pods: the queue, the team's quota or the node pool is full.",
       runbook:
         "kubectl -n <namespace> get workloads (Kueue): a pending workload slice means the ClusterQueue has no room; otherwise check the team's ResourceQuota and the node pool's maximum (GpuPoolAtMaximum).",
       page: false,
@@ -52,7 +53,8 @@ export function rayAlerts(): AlertRule[] {
       severity: "warning",
       expr: `sum by (namespace, ray_cluster) (${RAY_METRICS.objectStore}{Location="SPILLED"}) > 0`,
       for: "15m",
-      summary: "A Ray cluster has been spilling its object store to disk for 15 minutes: preparation slows down and the Pods' scratch space fills.",
+      summary:
+        "A Ray cluster has been spilling its object store to disk for 15 minutes: preparation slows down and the Pods' scratch space fills.",
       runbook:
         "Give the workers more memory (ray.clusters[].cpuWorkers.memoryGi: the object store takes 30 % of it), more workers, or process smaller blocks (ray.data override_num_blocks).",
       page: false,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HELM_CHARTS } from "../catalog/software";
 import type { CarbonTier } from "../catalog/regions";
+import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import type { PoolTarget } from "../compute/gpu-pool-rules";

@@ -70,7 +70,8 @@ export function buildDataMovement(ctx: LayerContext, data: Data, afterApis: pulu
         {
           project,
           description: `cnai ${ctx.config.stack}: ingest ${job.name} into the raw datasets bucket${"gcs" in job.source ? ` [data-classification=${job.source.gcs.classification}]` : ""}`,
-          source: "gcs" in job.source ? { gcs: { bucket: job.source.gcs.bucket, path: job.source.gcs.path } } : job.source,
+          source:
+            "gcs" in job.source ? { gcs: { bucket: job.source.gcs.bucket, path: job.source.gcs.path } } : job.source,
           sink: { bucket: raw.name, path: job.destinationPath ?? `ingest/${job.name}/` },
           schedule: job.schedule,
           notificationTopic: data.dataPlatform.topic.id,
@@ -89,10 +90,11 @@ export function buildDataMovement(ctx: LayerContext, data: Data, afterApis: pulu
         {
           project,
           // The classification marker is what the cnai-transfer-classification policy reads.
-          description: `cnai ${ctx.config.stack}: promote curated data from ${p.source.stack} [data-classification=${p.source.classification}] (${allowance.by})`.slice(
-            0,
-            1024,
-          ),
+          description:
+            `cnai ${ctx.config.stack}: promote curated data from ${p.source.stack} [data-classification=${p.source.classification}] (${allowance.by})`.slice(
+              0,
+              1024,
+            ),
           source: { gcs: { bucket: p.source.bucket, path: p.source.path } },
           sink: { bucket: curated.name, path: p.destinationPath ?? `promoted/${p.source.stack}/` },
           schedule: p.schedule,

@@ -12,9 +12,9 @@ import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
 import { inBatches } from "./batches";
-import { rayCpuFlavor } from "./data-prep";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
+import { rayCpuFlavor } from "./data-prep";
 import type { Foundation } from "./foundation";
 import type { WorkloadIdentities } from "./identity";
 

@@ -16,6 +16,8 @@ import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
 import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
+/** Plan inputs read loosely (JSON.parse types them the same way). */
+type Loose = ReturnType<typeof JSON.parse>;
 const RAY_CLUSTER = "kubernetes:ray.io/v1:RayCluster";
 const RAY_JOB = "kubernetes:ray.io/v1:RayJob";
 const HOST = "us-central1-docker.pkg.dev/acme-test/cnai-test-dockerhub";
@@ -36,7 +38,7 @@ function args(overrides: Partial<RayDataClusterArgs> = {}): RayDataClusterArgs {
 }
 const cluster = (overrides: Partial<RayDataClusterArgs> = {}) =>
   run(() => new RayDataCluster("ray-vision", args(overrides)));
-const spec = (r: RecordedResource) => r.inputs.spec as Record<string, any>;
+const spec = (r: RecordedResource) => r.inputs.spec as Loose;
 
 describe("KubeRay", () => {
   it("installs the kuberay-operator chart 1.7.0 from its Helm repository in its own restricted namespace", async () => {
@@ -76,13 +78,13 @@ describe("RayDataCluster", () => {
   it("is an elastic Kueue workload on the team's queue with bounded autoscaling", async () => {
     const rc = one(await cluster(), RAY_CLUSTER);
     assert.strictEqual(input(rc, "metadata.name"), RAY_CLUSTER_NAME);
-    assert.strictEqual((input(rc, "metadata.labels") as any)["kueue.x-k8s.io/queue-name"], "team-queue");
+    assert.strictEqual((input(rc, "metadata.labels") as Loose)["kueue.x-k8s.io/queue-name"], "team-queue");
     // Kueue docs, "Run a RayCluster": autoscaling only for elastic RayClusters.
     assert.deepStrictEqual(input(rc, "metadata.annotations"), { [ELASTIC_JOB_ANNOTATION]: "true" });
     const s = spec(rc);
     assert.strictEqual(s.enableInTreeAutoscaling, true);
     assert.deepStrictEqual(
-      s.workerGroupSpecs.map((g: any) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]),
+      s.workerGroupSpecs.map((g: Loose) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]),
       [["cpu", 0, 0, 4]],
     );
   });
@@ -98,7 +100,7 @@ describe("RayDataCluster", () => {
     const s = spec(one(await cluster(), RAY_CLUSTER));
     for (const template of [s.headGroupSpec.template, s.workerGroupSpecs[0].template]) {
       assert.strictEqual(template.metadata.annotations["gke-gcsfuse/volumes"], "true");
-      const volumes = Object.fromEntries(template.spec.volumes.map((v: any) => [v.name, v]));
+      const volumes = Object.fromEntries(template.spec.volumes.map((v: Loose) => [v.name, v]));
       assert.deepStrictEqual(
         [volumes.raw.csi.driver, volumes.raw.csi.readOnly, volumes.raw.csi.volumeAttributes.bucketName],
         ["gcsfuse.csi.storage.gke.io", true, "acme-raw"],
@@ -109,7 +111,7 @@ describe("RayDataCluster", () => {
       );
       const mounts = template.spec.containers[0].volumeMounts;
       assert.deepStrictEqual(
-        mounts.filter((m: any) => m.name !== "ray-tmp"),
+        mounts.filter((m: Loose) => m.name !== "ray-tmp"),
         [
           { name: "raw", mountPath: RAW_MOUNT, readOnly: true },
           { name: "curated", mountPath: CURATED_MOUNT },
@@ -122,7 +124,7 @@ describe("RayDataCluster", () => {
 
   it("puts a GPU worker group on the pool with its selectors and toleration, sized by the pool's share", async () => {
     const s = spec(one(await cluster({ gpuWorkers: { pool: POOL, gpusPerWorker: 1, max: 3 } }), RAY_CLUSTER));
-    const gpu = s.workerGroupSpecs.find((g: any) => g.groupName === "gpu");
+    const gpu = s.workerGroupSpecs.find((g: Loose) => g.groupName === "gpu");
     assert.deepStrictEqual([gpu.minReplicas, gpu.maxReplicas], [0, 3]);
     assert.deepStrictEqual(gpu.template.spec.nodeSelector, {
       "cloud.google.com/gke-nodepool": "gpu-l4",
@@ -214,7 +216,7 @@ describe("RayPreparationJob", () => {
     assert.strictEqual(s.submissionMode, "HTTPMode");
     assert.strictEqual(s.rayClusterSpec.enableInTreeAutoscaling, undefined);
     assert.deepStrictEqual(
-      s.rayClusterSpec.workerGroupSpecs.map((g: any) => [g.replicas, g.minReplicas, g.maxReplicas]),
+      s.rayClusterSpec.workerGroupSpecs.map((g: Loose) => [g.replicas, g.minReplicas, g.maxReplicas]),
       [[2, 2, 2]],
     );
     assert.strictEqual(
@@ -226,10 +228,10 @@ describe("RayPreparationJob", () => {
   it("ships the repository's script in a ConfigMap mounted into the head", async () => {
     const result = await job();
     const configMap = one(result, "kubernetes:core/v1:ConfigMap");
-    assert.strictEqual((configMap.inputs.data as any)["prepare.py"], fs.readFileSync(PREPARE_SCRIPT, "utf8"));
+    assert.strictEqual((configMap.inputs.data as Loose)["prepare.py"], fs.readFileSync(PREPARE_SCRIPT, "utf8"));
     const head = spec(one(result, RAY_JOB)).rayClusterSpec.headGroupSpec.template.spec;
     assert.deepStrictEqual(
-      head.volumes.find((v: any) => v.name === "script"),
+      head.volumes.find((v: Loose) => v.name === "script"),
       { name: "script", configMap: { name: "prepare-events-script" } },
     );
   });

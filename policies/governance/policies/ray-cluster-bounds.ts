@@ -27,7 +27,12 @@ export const rayClusterBounds = resourcePolicy<RayClusterBoundsConfig>({
     "the team's quota like training, and an autoscaler cannot grow a cluster without limit. An autoscaled RayCluster is an elastic " +
     "Kueue workload (otherwise Kueue refuses to let it scale), and a RayJob deletes its cluster when it finishes, so nothing idles.",
   config: {
-    maxReplicas: { type: "integer", minimum: 1, default: 100, description: "The most replicas a worker group may have." },
+    maxReplicas: {
+      type: "integer",
+      minimum: 1,
+      default: 100,
+      description: "The most replicas a worker group may have.",
+    },
   },
   validate: (args, report, config) => {
     if (!isKubernetes(args.type)) return;
@@ -35,26 +40,42 @@ export const rayClusterBounds = resourcePolicy<RayClusterBoundsConfig>({
     if (kind !== "RayCluster" && kind !== "RayJob") return;
     const name = `${kind} ${String(at(args.props, "metadata.namespace") ?? "default")}/${String(at(args.props, "metadata.name") ?? "")}`;
     if (!k8sLabels(args.props)[QUEUE_LABEL])
-      report(`${name} has no ${QUEUE_LABEL} label: Kueue does not queue it against the team's quota. Add the label with the namespace's LocalQueue.`);
-    if (kind === "RayJob" && !at(args.props, "spec.clusterSelector") && at(args.props, "spec.shutdownAfterJobFinishes") !== true)
-      report(`${name} keeps its Ray cluster after the job: set spec.shutdownAfterJobFinishes: true (Kueue requires it) and a ttlSecondsAfterFinished.`);
+      report(
+        `${name} has no ${QUEUE_LABEL} label: Kueue does not queue it against the team's quota. Add the label with the namespace's LocalQueue.`,
+      );
+    if (
+      kind === "RayJob" &&
+      !at(args.props, "spec.clusterSelector") &&
+      at(args.props, "spec.shutdownAfterJobFinishes") !== true
+    )
+      report(
+        `${name} keeps its Ray cluster after the job: set spec.shutdownAfterJobFinishes: true (Kueue requires it) and a ttlSecondsAfterFinished.`,
+      );
     const spec = clusterSpecOf(kind, args.props);
     if (!spec) return;
     const autoscaling = at(spec, "enableInTreeAutoscaling") === true;
     if (autoscaling && kind === "RayCluster") {
       const annotations = (at(args.props, "metadata.annotations") ?? {}) as Record<string, string>;
       if (annotations[ELASTIC_JOB] !== "true")
-        report(`${name} autoscales without the ${ELASTIC_JOB}: "true" annotation: Kueue does not let a non-elastic RayCluster scale. Add the annotation.`);
+        report(
+          `${name} autoscales without the ${ELASTIC_JOB}: "true" annotation: Kueue does not let a non-elastic RayCluster scale. Add the annotation.`,
+        );
     }
     if (autoscaling && kind === "RayJob")
-      report(`${name} enables in-tree autoscaling: Kueue admits a RayJob at a fixed size. Give its worker groups fixed replicas.`);
+      report(
+        `${name} enables in-tree autoscaling: Kueue admits a RayJob at a fixed size. Give its worker groups fixed replicas.`,
+      );
     for (const group of (at(spec, "workerGroupSpecs") ?? []) as Props[]) {
       const max = group.maxReplicas;
       const groupName = String(group.groupName ?? "?");
       if (typeof max !== "number")
-        report(`${name} worker group ${groupName} has no maxReplicas: its size is unbounded. Set maxReplicas (at most ${config.maxReplicas}).`);
+        report(
+          `${name} worker group ${groupName} has no maxReplicas: its size is unbounded. Set maxReplicas (at most ${config.maxReplicas}).`,
+        );
       else if (max > config.maxReplicas)
-        report(`${name} worker group ${groupName} may grow to ${max} replicas, above the ${config.maxReplicas} allowed. Lower maxReplicas.`);
+        report(
+          `${name} worker group ${groupName} may grow to ${max} replicas, above the ${config.maxReplicas} allowed. Lower maxReplicas.`,
+        );
       else if (typeof group.minReplicas === "number" && group.minReplicas > max)
         report(`${name} worker group ${groupName} has minReplicas ${group.minReplicas} above maxReplicas ${max}.`);
     }

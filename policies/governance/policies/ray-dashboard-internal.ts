@@ -22,13 +22,19 @@ export const rayDashboardInternal = resourcePolicy<Record<string, never>>({
     const kind = kindOf(args.type);
     const name = `${kind} ${String(at(args.props, "metadata.namespace") ?? "default")}/${String(at(args.props, "metadata.name") ?? "")}`;
     if (kind === "RayCluster" || kind === "RayJob" || kind === "RayService") {
-      const spec = (kind === "RayCluster" ? at(args.props, "spec") : at(args.props, "spec.rayClusterSpec")) as Props | undefined;
+      const spec = (kind === "RayCluster" ? at(args.props, "spec") : at(args.props, "spec.rayClusterSpec")) as
+        | Props
+        | undefined;
       const head = (spec?.headGroupSpec ?? {}) as Props;
       const type = head.serviceType ?? "ClusterIP";
       if (type !== "ClusterIP")
-        report(`${name} exposes its head (dashboard and client) on a ${type} Service. Set headGroupSpec.serviceType: ClusterIP.`);
+        report(
+          `${name} exposes its head (dashboard and client) on a ${type} Service. Set headGroupSpec.serviceType: ClusterIP.`,
+        );
       if (head.enableIngress === true)
-        report(`${name} creates an Ingress for its dashboard. Remove headGroupSpec.enableIngress; use kubectl port-forward.`);
+        report(
+          `${name} creates an Ingress for its dashboard. Remove headGroupSpec.enableIngress; use kubectl port-forward.`,
+        );
       return;
     }
     if (kind === "Service" && EXPOSED_SERVICE_TYPES.includes(String(at(args.props, "spec.type")))) {
@@ -37,19 +43,25 @@ export const rayDashboardInternal = resourcePolicy<Record<string, never>>({
       const ray = Object.keys(selector).some((k) => k.startsWith("ray.io/"));
       const hit = ports.filter((p) => (RAY_PRIVATE_PORTS as readonly number[]).includes(p));
       if (ray || hit.length)
-        report(`${name} (${String(at(args.props, "spec.type"))}) exposes ${ray ? "Ray Pods" : `Ray's ports ${hit.join(", ")}`} outside the cluster. Use a ClusterIP Service.`);
+        report(
+          `${name} (${String(at(args.props, "spec.type"))}) exposes ${ray ? "Ray Pods" : `Ray's ports ${hit.join(", ")}`} outside the cluster. Use a ClusterIP Service.`,
+        );
       return;
     }
     if (kind === "Ingress") {
       const backends: Props[] = [
         ...(at(args.props, "spec.defaultBackend") ? [at(args.props, "spec.defaultBackend") as Props] : []),
-        ...((at(args.props, "spec.rules") ?? []) as Props[]).flatMap((r) => ((r?.http?.paths ?? []) as Props[]).map((p) => p?.backend ?? {})),
+        ...((at(args.props, "spec.rules") ?? []) as Props[]).flatMap((r) =>
+          ((r?.http?.paths ?? []) as Props[]).map((p) => p?.backend ?? {}),
+        ),
       ];
       for (const b of backends) {
         const port = Number(b?.service?.port?.number);
         const service = String(b?.service?.name ?? "");
         if ((RAY_PRIVATE_PORTS as readonly number[]).includes(port) || /-head-svc$/.test(service))
-          report(`${name} routes to Ray's head (${service}:${Number.isNaN(port) ? b?.service?.port?.name : port}) from outside the cluster. Remove the rule.`);
+          report(
+            `${name} routes to Ray's head (${service}:${Number.isNaN(port) ? b?.service?.port?.name : port}) from outside the cluster. Remove the rule.`,
+          );
       }
     }
   },

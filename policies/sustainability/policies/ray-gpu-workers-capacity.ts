@@ -42,12 +42,18 @@ export const rayGpuWorkersCapacity = stackPolicy<RayGpuWorkersCapacityConfig>({
       const labels = k8sLabels(r.props);
       const missing = SUSTAINABILITY_LABELS.filter((l) => !labels[l]);
       if (missing.length)
-        report(`${name} lacks ${missing.join(", ")}. Set them as other compute does (workload-type data, shiftable true).`, r.urn);
-      const spec = (kind === "RayCluster" ? at(r.props, "spec") : at(r.props, "spec.rayClusterSpec")) as Props | undefined;
+        report(
+          `${name} lacks ${missing.join(", ")}. Set them as other compute does (workload-type data, shiftable true).`,
+          r.urn,
+        );
+      const spec = (kind === "RayCluster" ? at(r.props, "spec") : at(r.props, "spec.rayClusterSpec")) as
+        | Props
+        | undefined;
       for (const group of (spec?.workerGroupSpecs ?? []) as Props[]) {
         const podSpec = (group?.template?.spec ?? {}) as Props;
         const gpus = ((podSpec.containers ?? []) as Props[]).some(
-          (c) => Number(c?.resources?.requests?.["nvidia.com/gpu"] ?? c?.resources?.limits?.["nvidia.com/gpu"] ?? 0) > 0,
+          (c) =>
+            Number(c?.resources?.requests?.["nvidia.com/gpu"] ?? c?.resources?.limits?.["nvidia.com/gpu"] ?? 0) > 0,
         );
         if (!gpus) continue;
         const poolName = podSpec.nodeSelector?.[POOL_LABEL];
