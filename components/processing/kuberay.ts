@@ -9,6 +9,7 @@ import {
   type StackLabels,
   type SustainabilityLabels,
 } from "../labels";
+import { podScrapeObject } from "../observability/pod-scrape";
 
 export interface KubeRayArgs {
   labels: StackLabels;
@@ -62,22 +63,15 @@ export class KubeRay extends pulumi.ComponentResource {
       },
       childOptions(this, opts, { dependsOn: [ns] }),
     );
-    const selector = { matchLabels: { ...KUBERAY_OPERATOR_POD.labels } };
     new k8s.apiextensions.CustomResource(
       `${name}-metrics`,
-      args.metrics === "managed"
-        ? {
-            apiVersion: "monitoring.googleapis.com/v1",
-            kind: "PodMonitoring",
-            metadata: { name: "kuberay-operator", namespace: chart.namespace, labels },
-            spec: { selector, endpoints: [{ port: KUBERAY_OPERATOR_POD.port, interval: "30s" }] },
-          }
-        : {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "PodMonitor",
-            metadata: { name: "kuberay-operator", namespace: chart.namespace, labels },
-            spec: { selector, podMetricsEndpoints: [{ port: KUBERAY_OPERATOR_POD.port, interval: "30s" }] },
-          },
+      podScrapeObject(args.metrics, {
+        name: "kuberay-operator",
+        namespace: chart.namespace,
+        labels,
+        selector: { matchLabels: { ...KUBERAY_OPERATOR_POD.labels } },
+        ports: [KUBERAY_OPERATOR_POD.port],
+      }),
       childOptions(this, opts, { dependsOn: [ns, ...(args.metricsReady ?? [])] }),
     );
     this.registerOutputs({ namespace: chart.namespace });

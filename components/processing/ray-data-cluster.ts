@@ -6,6 +6,7 @@ import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import type { PoolTarget } from "../compute/gpu-pool-rules";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
+import { podScrapeObject } from "../observability/pod-scrape";
 import { LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL } from "../training/kueue";
 import {
   ELASTIC_JOB_ANNOTATION,
@@ -121,40 +122,16 @@ export class RayDataCluster extends pulumi.ComponentResource {
       },
       childOptions(this, opts),
     );
-    // Every Ray Pod of the namespace (KubeRay labels them ray.io/is-ray-node=yes) on its metrics port.
-    const selector = { matchLabels: { "ray.io/is-ray-node": "yes" } };
+    // Every Ray Pod of the namespace (KubeRay labels them ray.io/is-ray-node=yes) on its metrics port; the
+    // head also serves the autoscaler's and the dashboard's metrics (workers have no such ports: no target).
     new k8s.apiextensions.CustomResource(
       `${name}-metrics`,
-      args.metrics === "managed"
-        ? {
-            apiVersion: "monitoring.googleapis.com/v1",
-            kind: "PodMonitoring",
-            metadata: meta("ray-metrics"),
-            spec: {
-              selector,
-              // The head also serves the autoscaler's and the dashboard's metrics (absent on workers: no target there).
-              endpoints: [
-                { port: "metrics", interval: "30s" },
-                { port: "as-metrics", interval: "30s" },
-                { port: "dash-metrics", interval: "30s" },
-              ],
-              targetLabels: { fromPod: [{ from: "ray.io/cluster", to: "ray_cluster" }] },
-            },
-          }
-        : {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "PodMonitor",
-            metadata: meta("ray-metrics"),
-            spec: {
-              selector,
-              podMetricsEndpoints: [
-                { port: "metrics", interval: "30s" },
-                { port: "as-metrics", interval: "30s" },
-                { port: "dash-metrics", interval: "30s" },
-              ],
-              podTargetLabels: ["ray.io/cluster"],
-            },
-          },
+      podScrapeObject(args.metrics, {
+        ...meta("ray-metrics"),
+        selector: { matchLabels: { "ray.io/is-ray-node": "yes" } },
+        ports: ["metrics", "as-metrics", "dash-metrics"],
+        podLabels: { "ray.io/cluster": "ray_cluster" },
+      }),
       childOptions(this, opts, { dependsOn: args.metricsReady ?? [] }),
     );
     this.registerOutputs({ name: RAY_CLUSTER_NAME, namespace: args.namespace });

@@ -1,30 +1,10 @@
 import * as assert from "node:assert";
 import { rayClusterBounds } from "../../../policies/governance/policies/ray-cluster-bounds";
 import { messagesOf } from "../../helpers/policy";
+import { clusterSpec, QUEUE, rayCluster } from "./ray-fixtures";
 
-const RAY_CLUSTER = "kubernetes:ray.io/v1:RayCluster";
 const RAY_JOB = "kubernetes:ray.io/v1:RayJob";
-const QUEUE = { "kueue.x-k8s.io/queue-name": "team-queue" };
-const ELASTIC = { "kueue.x-k8s.io/elastic-job": "true" };
 
-const clusterSpec = (
-  extra: Record<string, unknown> = {},
-  workers: Record<string, unknown>[] = [{ groupName: "cpu", minReplicas: 0, maxReplicas: 4 }],
-) => ({
-  enableInTreeAutoscaling: true,
-  headGroupSpec: { serviceType: "ClusterIP", rayStartParams: {}, template: { spec: { containers: [] } } },
-  workerGroupSpecs: workers,
-  ...extra,
-});
-const rayCluster = (
-  labels: Record<string, string> = QUEUE,
-  annotations: Record<string, string> = ELASTIC,
-  spec = clusterSpec(),
-) => ({
-  type: RAY_CLUSTER,
-  name: "rc",
-  inputs: { metadata: { name: "data-prep", namespace: "team-vision", labels, annotations }, spec },
-});
 const rayJob = (spec: Record<string, unknown>) => ({
   type: RAY_JOB,
   name: "rj",

@@ -1,29 +1,7 @@
 import * as assert from "node:assert";
 import { rayDashboardInternal } from "../../../policies/governance/policies/ray-dashboard-internal";
 import { messagesOf } from "../../helpers/policy";
-
-const RAY_CLUSTER = "kubernetes:ray.io/v1:RayCluster";
-const QUEUE = { "kueue.x-k8s.io/queue-name": "team-queue" };
-const ELASTIC = { "kueue.x-k8s.io/elastic-job": "true" };
-
-const clusterSpec = (
-  extra: Record<string, unknown> = {},
-  workers: Record<string, unknown>[] = [{ groupName: "cpu", minReplicas: 0, maxReplicas: 4 }],
-) => ({
-  enableInTreeAutoscaling: true,
-  headGroupSpec: { serviceType: "ClusterIP", rayStartParams: {}, template: { spec: { containers: [] } } },
-  workerGroupSpecs: workers,
-  ...extra,
-});
-const rayCluster = (
-  labels: Record<string, string> = QUEUE,
-  annotations: Record<string, string> = ELASTIC,
-  spec = clusterSpec(),
-) => ({
-  type: RAY_CLUSTER,
-  name: "rc",
-  inputs: { metadata: { name: "data-prep", namespace: "team-vision", labels, annotations }, spec },
-});
+import { clusterSpec, ELASTIC, QUEUE, rayCluster } from "./ray-fixtures";
 
 describe("policy cnai-ray-dashboard-internal", () => {
   it("passes a ClusterIP head and unrelated Services", async () => {
