@@ -144,6 +144,10 @@ function podTemplate(
         },
         // Ray's object store spills and its logs go here, not to the node's boot disk through the container layer.
         { name: "ray-tmp", emptyDir: { sizeLimit: "20Gi" } },
+        // The object store lives in /dev/shm, which a container gets at 64Mi; Ray falls back to /tmp (slow)
+        // when it is smaller than the store (KubeRay docs, "RayCluster configuration": shared memory volume).
+        // Memory-backed: it counts against the container's memory limit.
+        { name: "shared-mem", emptyDir: { medium: "Memory" } },
       ],
       containers: [
         {
@@ -155,6 +159,7 @@ function podTemplate(
             { name: "raw", mountPath: RAW_MOUNT, readOnly: true },
             { name: "curated", mountPath: CURATED_MOUNT },
             { name: "ray-tmp", mountPath: "/tmp/ray" },
+            { name: "shared-mem", mountPath: "/dev/shm" },
           ],
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
         },

@@ -111,7 +111,7 @@ describe("RayDataCluster", () => {
       );
       const mounts = template.spec.containers[0].volumeMounts;
       assert.deepStrictEqual(
-        mounts.filter((m: Loose) => m.name !== "ray-tmp"),
+        mounts.filter((m: Loose) => m.name !== "ray-tmp" && m.name !== "shared-mem"),
         [
           { name: "raw", mountPath: RAW_MOUNT, readOnly: true },
           { name: "curated", mountPath: CURATED_MOUNT },
@@ -119,6 +119,17 @@ describe("RayDataCluster", () => {
       );
       assert.strictEqual(template.spec.serviceAccountName, "pipelines");
       assert.match(template.spec.containers[0].image, /\/rayproject\/ray:2\.55\.0-py312$/);
+    }
+  });
+
+  it("gives the object store a memory-backed /dev/shm (a container's default is 64Mi)", async () => {
+    const s = spec(one(await cluster(), RAY_CLUSTER));
+    for (const template of [s.headGroupSpec.template, s.workerGroupSpecs[0].template]) {
+      assert.deepStrictEqual(
+        template.spec.volumes.find((v: Loose) => v.name === "shared-mem"),
+        { name: "shared-mem", emptyDir: { medium: "Memory" } },
+      );
+      assert.ok(template.spec.containers[0].volumeMounts.some((m: Loose) => m.mountPath === "/dev/shm"));
     }
   });
 
