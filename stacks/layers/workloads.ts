@@ -217,7 +217,7 @@ export async function buildWorkloads(
             concurrency: serverlessSettings.concurrency,
             ingress: serverlessSettings.ingress,
             invokers: serverlessSettings.invokers,
-            // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
+            // Off by default: the models bucket is empty on a first up (docs/operations.md, "Serving on Cloud Run: the model").
             deployHealthCheck: serverlessSettings.deployHealthCheck,
             deletionProtection: ctx.protect,
             // The first revision starts at deploy: the image's repository and the models bucket's grant
