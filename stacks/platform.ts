@@ -6,8 +6,10 @@ import { buildData, DATA_APIS } from "./layers/data";
 import { buildDataMovement, TRANSFER_APIS } from "./layers/data-movement";
 import { buildDataPreparation } from "./layers/data-prep";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
+import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
+import { buildTracing, TRACING_APIS } from "./layers/tracing";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
 /**
@@ -24,6 +26,8 @@ export async function buildPlatform(config: PlatformConfig) {
       ...WORKLOAD_APIS,
       ...OBSERVABILITY_APIS,
       ...(config.settings.transfers.ingest.length || config.settings.transfers.promotion ? TRANSFER_APIS : []),
+      ...GATEWAY_APIS,
+      ...TRACING_APIS,
     ],
   });
   const afterApis = [apis];
@@ -38,6 +42,14 @@ export async function buildPlatform(config: PlatformConfig) {
   const dataPrep = buildDataPreparation(ctx, foundation, data, workloads, {
     metricsReady: "ready" in observability.monitoring ? observability.monitoring.ready : [],
   });
+  const tracing = buildTracing(ctx, foundation, workloads, data, afterApis);
+  const gateway = await buildGateway(
+    ctx,
+    foundation,
+    workloads,
+    afterApis,
+    tracing ? { endpoint: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } : undefined,
+  );
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -89,6 +101,24 @@ export async function buildPlatform(config: PlatformConfig) {
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
+    ...(tracing ? { tracing: { collector: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } } : {}),
+    ...(gateway
+      ? {
+          modelGateway: {
+            class: gateway.modelGateway.gatewayClass,
+            // The CNAME the managed certificate's DNS authorization needs in the hostname's zone.
+            ...(gateway.modelGateway.dnsAuthorizationRecord
+              ? { certificateDnsRecord: gateway.modelGateway.dnsAuthorizationRecord }
+              : {}),
+            routes: Object.fromEntries(
+              gateway.routes.map((r, i) => [
+                config.settings.serving.models[i].name,
+                `https://${gateway.modelGateway.hostname}${r.path}/`,
+              ]),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

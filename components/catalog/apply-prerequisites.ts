@@ -20,11 +20,13 @@
 export const API_OF_MODULE: Readonly<Record<string, string>> = {
   artifactregistry: "artifactregistry.googleapis.com",
   bigquery: "bigquery.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
   billing: "billingbudgets.googleapis.com",
   cloudrunv2: "run.googleapis.com",
   compute: "compute.googleapis.com",
   container: "container.googleapis.com",
   dataplex: "dataplex.googleapis.com",
+  iap: "iap.googleapis.com",
   kms: "cloudkms.googleapis.com",
   logging: "logging.googleapis.com",
   monitoring: "monitoring.googleapis.com",

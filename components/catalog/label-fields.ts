@@ -21,6 +21,8 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:cloudrunv2/service:Service": "labels",
   "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
   "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
+  "gcp:certificatemanager/certificate:Certificate": "labels",
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "labels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -56,6 +58,8 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:projects/iAMAuditConfig:IAMAuditConfig",
   // Storage Transfer Service's TransferJob has no labels (REST v1 TransferJob; @pulumi/gcp TransferJobArgs).
   "gcp:storage/transferJob:TransferJob",
+  "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+  "gcp:iap/webTypeComputeIamMember:WebTypeComputeIamMember",
 ];
 
 /** Types that carry the sustainability labels too (compute). */

@@ -1,4 +1,5 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
+import { GATEWAY_DEFAULTS, TRACING_DEFAULTS } from "./gateway";
 import type { ProfileName } from "./schema";
 
 /**
@@ -125,6 +126,8 @@ type Differences = Partial<
 > & {
   capacity: string;
   protectStatefulResources: boolean;
+  gateway?: Record<string, unknown>;
+  tracing?: Record<string, unknown>;
 };
 
 /** A profile: the shared defaults with the profile's differences. */
@@ -147,6 +150,8 @@ function profile(differences: Differences): Profile {
       observability: { ...observability, ...differences.observability },
       ray: { ...ray, ...differences.ray },
       transfers,
+      gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
+      tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -178,7 +183,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     capacity: "spot",
     protectStatefulResources: false,
   }),
-  staging: profile({ observability: { logRetentionDays: 60 }, capacity: "spot", protectStatefulResources: false }),
+  staging: profile({
+    observability: { logRetentionDays: 60 },
+    capacity: "spot",
+    protectStatefulResources: false,
+    tracing: { samplingRatio: 0.25 },
+  }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -205,6 +215,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     },
     observability: { logRetentionDays: 400 },
     ray: { defaults: { ...ray.defaults, head: { cpu: 2, memoryGi: 8 }, priorityClass: "cnai-standard" } },
+    // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
+    gateway: { exposure: "external" },
+    tracing: { samplingRatio: 0.05 },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 import { rayIssues, raySchema } from "./ray";
 import { transferIssues, transfersSchema } from "./transfers";
 
@@ -693,6 +694,12 @@ export const settingsSchema = z.strictObject({
   transfers: transfersSchema.describe(
     "Storage Transfer Service: scheduled ingest into the raw bucket, promotion of a higher environment's curated data by classification, and grants to lower environments' transfer agents (docs/data-preparation.md).",
   ),
+  gateway: gatewaySchema.describe(
+    "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
+  ),
+  tracing: tracingSchema.describe(
+    "Distributed tracing: the OpenTelemetry Operator, a collector exporting to Cloud Trace, and the sampling ratio.",
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -786,6 +793,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
       remoteCaches: settings.artifactRegistry.remoteCaches,
     }),
     ...transferIssues(settings.transfers, settings.storage.classifications.datasetsCurated),
+    ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
   );
   const names = new Set<string>();
   settings.gpuPools.forEach((pool, i) => {

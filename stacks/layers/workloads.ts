@@ -4,6 +4,7 @@ import { IMAGES } from "../../components/catalog/software";
 import { allocatablePerNode, gpuResourcesPerNode, type PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { queryFrontendUrl } from "../../components/observability/query-frontend";
 import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
+import { COLLECTOR_ENDPOINTS } from "../../components/observability/tracing";
 import { KServe } from "../../components/serving/kserve";
 import { HUGGINGFACE_GPU_IMAGE, ModelDeployment } from "../../components/serving/model-deployment";
 import { ServerlessInference } from "../../components/serving/serverless-inference";
@@ -182,6 +183,8 @@ export async function buildWorkloads(
               : SELF_HOSTED_QUERY_URL,
           args: model.args,
           carbonTier: tier,
+          // The OpenTelemetry environment, for images that carry the SDK (docs/gateway-and-tracing.md).
+          tracing: settings.tracing.enabled ? { endpoint: COLLECTOR_ENDPOINTS.grpc } : undefined,
         },
         { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] },
       ),

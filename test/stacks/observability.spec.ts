@@ -68,8 +68,9 @@ describe("observability in the shipped stacks", () => {
               { kind: "ServiceAccount", name: "collector", namespace: "gmp-system" },
             ]);
           assert.strictEqual(kinds(run, "ClusterRules").length, 1);
-          // The platform's four and, with Ray clusters, "cnai · Ray data preparation".
-          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, rayNamespaces(run).length ? 5 : 4);
+          // The platform's four, the model gateway's (the load balancer's metrics are Cloud Monitoring's) and,
+          // with Ray clusters, "cnai · Ray data preparation".
+          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, rayNamespaces(run).length ? 6 : 5);
         } else {
           assert.ok(!components.includes("DCGM"), "dcgm-exporter instead of GKE's DCGM");
           assert.ok(charts.includes("dcgm-exporter") && charts.includes("kube-prometheus-stack"));

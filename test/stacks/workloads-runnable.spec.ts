@@ -29,6 +29,26 @@ async function landing(stack: string): Promise<string[]> {
 
 describe("shipped stacks: would every workload run?", () => {
   for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: the trace collector, its operator and each LLM's endpoint picker run on the system pool`, async () => {
+      const { workloads } = await simulation(stack);
+      const tracing = workloads
+        .filter(
+          (w) => w.kind === "OpenTelemetryCollector" || w.name === "opentelemetry-operator" || w.name.endsWith("-epp"),
+        )
+        .map(
+          (w) => `${w.kind} ${w.namespace}/${w.name} ${w.status} → ${w.pods.map((p) => p.placement?.pool).join("+")}`,
+        );
+      const model = stack === "dev" ? "team-vision/chat-small" : "team-nlp/chat-7b";
+      assert.deepStrictEqual(
+        tracing.sort(),
+        [
+          `Deployment ${model}-epp runnable → system`,
+          "Deployment opentelemetry-operator-system/opentelemetry-operator runnable → system",
+          "OpenTelemetryCollector cnai-tracing/traces runnable → system",
+        ].sort(),
+      );
+    });
+
     it(`${stack}: every workload is admitted and fits a node pool at its maximum size`, async () => {
       const section = await simulation(stack);
       const failing = section.workloads
@@ -58,7 +78,9 @@ describe("shipped stacks: would every workload run?", () => {
       "RayCluster data-prep/cpu ×0 → system (1)",
       "RayJob prepare-events/head ×1 → system (1)",
       "RayJob prepare-events/cpu ×2 → system (1)",
+      "Deployment chat-small-epp/deployment ×1 → system (1)",
       "InferenceService chat-small/predictor ×1 → gpu-l4-dev (1)",
+      "InferenceService intent-classifier/predictor ×1 → gpu-l4-dev (1)",
       "PyTorchJob llm-finetune/Master ×1 → gpu-l4-train (1)",
       "DaemonSet dcgm-exporter/dcgm-exporter ×4 → gpu-l4-dev+gpu-l4-train",
       "DaemonSet kps-prometheus-node-exporter/kps-prometheus-node-exporter ×7 → system+gpu-l4-dev+gpu-l4-train",
@@ -85,6 +107,7 @@ describe("shipped stacks: would every workload run?", () => {
       "RayCluster data-prep/cpu ×0 → system",
       "RayJob prepare-events/head ×1 → system (2)",
       "RayJob prepare-events/cpu ×2 → system (2)",
+      "Deployment chat-7b-epp/deployment ×1 → system (1)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-pretrain-eval/node ×2 → gpu-h100-flex (2)",
     ]);
@@ -98,6 +121,7 @@ describe("shipped stacks: would every workload run?", () => {
       "RayCluster data-prep/cpu ×0 → system (1)",
       "RayJob prepare-events/head ×1 → system (1)",
       "RayJob prepare-events/cpu ×2 → system (1)",
+      "Deployment chat-7b-epp/deployment ×1 → system (1)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-finetune-weekly/node ×2 → gpu-h100-train (2)",
     ]);

@@ -9,6 +9,7 @@ import { KUBEFLOW_TRAINER } from "./kubeflow-trainer";
 import { KUBERAY_OPERATOR } from "./kuberay-operator";
 import { KUEUE } from "./kueue";
 import { MLFLOW } from "./mlflow";
+import { OPENTELEMETRY_OPERATOR } from "./opentelemetry-operator";
 import { TRAINING_OPERATOR_V1_9_4 } from "./training-operator";
 import type { ChartFacts, KustomizationFacts } from "./types";
 
@@ -29,6 +30,7 @@ export const CHART_FACTS: readonly ChartFacts[] = [
   KUBERAY_OPERATOR,
   KUEUE,
   MLFLOW,
+  OPENTELEMETRY_OPERATOR,
 ];
 
 export const KUSTOMIZATION_FACTS: readonly KustomizationFacts[] = [TRAINING_OPERATOR_V1_9_4];

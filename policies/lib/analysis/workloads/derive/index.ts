@@ -3,6 +3,7 @@ import type { Workload } from "../model";
 import { deriveChartWorkloads } from "./charts";
 import { CORE_KINDS, deriveCore } from "./core";
 import { deriveInferenceService } from "./kserve";
+import { deriveOpenTelemetryCollector } from "./otel-collector";
 import { isUnknownValueError } from "./pods";
 import { derivePyTorchJob } from "./pytorchjob";
 import { deriveRayCluster, deriveRayJob } from "./ray";
@@ -56,4 +57,5 @@ const derivers: Record<string, (object: Parameters<typeof deriveCore>[0], index:
   PyTorchJob: derivePyTorchJob,
   RayCluster: deriveRayCluster,
   RayJob: deriveRayJob,
+  OpenTelemetryCollector: deriveOpenTelemetryCollector,
 };
