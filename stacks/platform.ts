@@ -1,8 +1,11 @@
 import { carbonTier } from "../components/catalog/regions";
+import { teamNamespaceName } from "../components/naming";
 import { ProjectServices } from "../components/project/project-services";
 import type { PlatformConfig } from "./config/load";
 import { layerContext } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
+import { buildDataMovement, TRANSFER_APIS } from "./layers/data-movement";
+import { buildDataPreparation } from "./layers/data-prep";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
 import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
@@ -24,6 +27,7 @@ export async function buildPlatform(config: PlatformConfig) {
       ...DATA_APIS,
       ...WORKLOAD_APIS,
       ...OBSERVABILITY_APIS,
+      ...(config.settings.transfers.ingest.length || config.settings.transfers.promotion ? TRANSFER_APIS : []),
       ...GATEWAY_APIS,
       ...TRACING_APIS,
       ...resilienceApis(ctx),
@@ -34,9 +38,14 @@ export async function buildPlatform(config: PlatformConfig) {
   const foundation = buildFoundation(ctx, afterApis);
   const identities = buildIdentities(ctx, afterApis, foundation.cluster.cluster);
   const data = buildData(ctx, foundation, identities, afterApis);
+  const movement = buildDataMovement(ctx, data, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
   const resilience = buildResilience(ctx, foundation, afterApis);
+  // Ray's scrape objects wait for the self-hosted chart that installs their CRDs (Managed Prometheus's come with GKE).
+  const dataPrep = buildDataPreparation(ctx, foundation, data, workloads, {
+    metricsReady: "ready" in observability.monitoring ? observability.monitoring.ready : [],
+  });
   const tracing = buildTracing(ctx, foundation, workloads, data, afterApis);
   const gateway = await buildGateway(
     ctx,
@@ -85,6 +94,14 @@ export async function buildPlatform(config: PlatformConfig) {
     monitoringBackend: config.settings.observability.backend,
     alerts: observability.alerts.map((a) => a.name).filter((name, i, names) => names.indexOf(name) === i),
     dashboards: observability.dashboards.map((d) => d.title),
+    rayClusters: dataPrep.clusters.map(
+      (c, i) => `${teamNamespaceName(config.settings.ray.clusters[i].team)}/${c.name}`,
+    ),
+    rayJobs: (config.settings.ray.exampleJob ? [config.settings.ray.exampleJob] : []).map(
+      (j) => `${teamNamespaceName(j.team)}/${j.name}`,
+    ),
+    transferJobs: movement.jobs.map((j) => j.job.name),
+    promotionConsumers: config.settings.transfers.consumers.map((c) => c.stack),
     trainingJobs: config.settings.training.jobs.map((job) => `${job.team}/${job.kind}/${job.name}`),
     modelUrls: Object.fromEntries(
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),

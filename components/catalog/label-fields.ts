@@ -57,6 +57,8 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:billing/budget:Budget",
   "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+  // Storage Transfer Service's TransferJob has no labels (REST v1 TransferJob; @pulumi/gcp TransferJobArgs).
+  "gcp:storage/transferJob:TransferJob",
   "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
   "gcp:iap/webTypeComputeIamMember:WebTypeComputeIamMember",
 ];

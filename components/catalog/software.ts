@@ -58,7 +58,15 @@ export const HELM_CHARTS = {
     // Its own objects, and the jobs of its integrations that its mutating webhooks suspend until
     // admitted (charts/kueue/values.yaml integrations.frameworks: jobset.x-k8s.io/jobset,
     // trainer.kubeflow.org/trainjob; templates/webhook/manifests.yaml): a job created before runs unqueued.
-    apiGroups: ["kueue.x-k8s.io", "trainer.kubeflow.org/TrainJob", "jobset.x-k8s.io/JobSet"],
+    // RayJobs and RayClusters likewise (integrations ray.io/rayjob, ray.io/raycluster: pkg/controller/jobs/rayjob,
+    // raycluster webhooks suspend them until admitted).
+    apiGroups: [
+      "kueue.x-k8s.io",
+      "trainer.kubeflow.org/TrainJob",
+      "jobset.x-k8s.io/JobSet",
+      "ray.io/RayJob",
+      "ray.io/RayCluster",
+    ],
   },
   /** Kubeflow Trainer v2 (TrainJob, training runtimes), with JobSet. Version without `v`. */
   kubeflowTrainer: {
@@ -81,6 +89,23 @@ export const HELM_CHARTS = {
       },
     ],
     apiGroups: ["trainer.kubeflow.org", "jobset.x-k8s.io"],
+  },
+  /**
+   * KubeRay operator (RayCluster, RayJob, RayService controllers). The chart's version has no `v`;
+   * the operator image is quay.io/kuberay/operator:v1.7.0 (values.yaml image.tag). The chart ships
+   * the CRDs in its crds/ folder (ray.io_rayclusters, rayjobs, rayservices, raycronjobs), identical
+   * to ../shared/fixtures/crds at v1.7.0, and the Helm v4 Chart installs them (skipCrds false):
+   * one owner for the CRDs, upgraded with the operator. v1.7.0 renders no admission webhooks
+   * (templates/ has none), so the control plane calls nothing in its Pods.
+   */
+  kuberayOperator: {
+    chart: "kuberay-operator",
+    repo: "https://ray-project.github.io/kuberay-helm/",
+    version: "1.7.0",
+    namespace: "kuberay-system",
+    source:
+      "ray-project/kuberay tag v1.7.0, helm-chart/kuberay-operator/Chart.yaml (version 1.7.0) and values.yaml (image quay.io/kuberay/operator:v1.7.0); ray-project.github.io/kuberay-helm index.yaml",
+    apiGroups: ["ray.io"],
   },
   /** cert-manager; KServe's webhooks need it. Version with `v`. */
   certManager: {
@@ -291,6 +316,20 @@ export const IMAGES = {
     image: "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0",
     source:
       "GoogleCloudPlatform/prometheus-engine examples/frontend.yaml (args --web.listen-address=:9090 --query.project-id; port 9090; /-/ready)",
+  },
+  /**
+   * Ray for data preparation, from Docker Hub through the project's Docker Hub remote repository.
+   * 2.55.0 is the Ray version KubeRay v1.7.0 tests against (ray-operator/test/support/defaults.go
+   * RayVersion); tags `<version>-py312` (CPU) and `<version>-py312-gpu` (CUDA) follow Ray's image
+   * naming (ray-project/ray docker/ray/README.md: {Ray version}[-{Python version}][-{Platform}]).
+   */
+  rayCpu: {
+    image: "rayproject/ray:2.55.0-py312",
+    source: "ray-project/ray release 2.55.0; Docker Hub rayproject/ray:2.55.0-py312; kuberay v1.7.0 test/support",
+  },
+  rayGpu: {
+    image: "rayproject/ray:2.55.0-py312-gpu",
+    source: "ray-project/ray release 2.55.0; Docker Hub rayproject/ray:2.55.0-py312-gpu (alias of the CUDA build)",
   },
   /**
    * The OpenTelemetry Collector's contrib distribution: the googlecloud exporter and the

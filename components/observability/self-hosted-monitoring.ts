@@ -50,6 +50,8 @@ export const SELF_HOSTED_QUERY_URL = `http://${KPS_RELEASE}-prometheus.${MONITOR
  */
 export class SelfHostedMonitoring extends pulumi.ComponentResource {
   public readonly namespace = MONITORING_NAMESPACE;
+  /** What scrape objects (PodMonitor, ServiceMonitor) elsewhere wait for: the chart that installs their CRDs. */
+  public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: SelfHostedMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:observability:SelfHostedMonitoring", name, {}, opts);
@@ -102,7 +104,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
     );
 
     const kps = HELM_CHARTS.kubePrometheusStack;
-    const stack = new k8s.helm.v4.Chart(
+    const stack: k8s.helm.v4.Chart = new k8s.helm.v4.Chart(
       `${name}-kube-prometheus-stack`,
       {
         chart: kps.chart,
@@ -155,6 +157,7 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
       },
       childOptions(this, opts, { dependsOn: [ns, grafanaSecret] }),
     );
+    this.ready = [stack];
 
     const dcgm = HELM_CHARTS.dcgmExporter;
     new k8s.helm.v4.Chart(

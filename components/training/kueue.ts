@@ -72,6 +72,14 @@ export interface KueueArgs {
   cohort?: string;
   /** @default "gpu-workloads" */
   clusterQueue?: string;
+  /**
+   * A CPU flavor: the node pool where CPU-only pod sets (Ray heads and CPU workers) run, with what
+   * it holds at its maximum. Listed first in the ClusterQueue with no GPU quota, so Kueue assigns
+   * it to pod sets that ask for no GPU and passes GPU pod sets on to the GPU flavors
+   * (pkg/scheduler/flavorassigner: flavors tried in order, a flavor without quota for a resource is skipped).
+   * @default none
+   */
+  cpuFlavor?: { nodePool: string; cpu: number; memoryGi: number };
   /** Kubeflow Training Operator v1 PyTorchJobs too (Kueue waits for the CRD if the operator is not installed). @default true */
   pytorchJobs?: boolean;
   /**
@@ -234,8 +242,9 @@ export class Kueue extends pulumi.ComponentResource {
     // Serving pools stay out of the training queue: Kueue assigns a job the first flavor with room,
     // so a serving flavor listed here would hand serving capacity to training jobs.
     const flavors = args.flavors.filter((f) => (f.workloadType ?? "training") !== "inference");
-    this.clusterQueue = flavors.length ? spec.clusterQueue : undefined;
-    if (flavors.length === 0) {
+    const cpuFlavor = args.cpuFlavor;
+    this.clusterQueue = flavors.length || cpuFlavor ? spec.clusterQueue : undefined;
+    if (!this.clusterQueue) {
       this.registerOutputs({ clusterQueue: undefined });
       return;
     }
@@ -259,6 +268,10 @@ export class Kueue extends pulumi.ComponentResource {
         },
       });
     }
+    if (cpuFlavor)
+      cr("ResourceFlavor", cpuFlavor.nodePool, {
+        spec: { nodeLabels: { "cloud.google.com/gke-nodepool": cpuFlavor.nodePool } },
+      });
     for (const flavor of flavors) {
       cr("ResourceFlavor", flavor.nodePool, {
         spec: {
@@ -302,7 +315,12 @@ export class Kueue extends pulumi.ComponentResource {
         resourceGroups: [
           {
             coveredResources: ["cpu", "memory", "nvidia.com/gpu"],
-            flavors: flavors.map((f) => ({
+            flavors: [
+              ...(cpuFlavor
+                ? [{ nodePool: cpuFlavor.nodePool, cpu: cpuFlavor.cpu, memoryGi: cpuFlavor.memoryGi, gpus: 0 }]
+                : []),
+              ...flavors,
+            ].map((f) => ({
               name: f.nodePool,
               resources: [
                 { name: "cpu", nominalQuota: String(f.cpu) },

@@ -21,11 +21,14 @@ import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { noPlaintextSecrets } from "./policies/no-plaintext-secrets";
 import { nodePoolHardening } from "./policies/node-pool-hardening";
 import { privilegedContainers } from "./policies/privileged-containers";
+import { rayClusterBounds } from "./policies/ray-cluster-bounds";
+import { rayDashboardInternal } from "./policies/ray-dashboard-internal";
 import { requiredLabels } from "./policies/required-labels";
 import { routeBackendsIap } from "./policies/route-backends-iap";
 import { statefulProtected } from "./policies/stateful-protected";
 import { traceSamplingBounded } from "./policies/trace-sampling-bounded";
 import { trainingQueueLabel } from "./policies/training-queue-label";
+import { transferClassification } from "./policies/transfer-classification";
 import { workloadsRunnable } from "./policies/workloads-runnable";
 
 /** The governance pack: labels, data protection, hardening, IAM, images and workloads. */
@@ -38,6 +41,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     // Labels and data protection
     requiredLabels,
     dataClassification,
+    transferClassification,
     bucketSecurity,
     bucketVersioning,
     deletionProtection,
@@ -58,6 +62,8 @@ export const GOVERNANCE: PolicyPackDefinition = {
     containerResources,
     inferenceBoundedReplicas,
     trainingQueueLabel,
+    rayClusterBounds,
+    rayDashboardInternal,
     workloadsRunnable,
     disruptionBudgets,
     // The model gateway and tracing

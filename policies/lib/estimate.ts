@@ -48,7 +48,7 @@ export interface Range {
 
 export interface EstimateLine {
   urn: string;
-  kind: "node-pool" | "cloud-run";
+  kind: "node-pool" | "cloud-run" | "ray-gpu-workers";
   region: string | null;
   accelerator: string | null;
   capacity: string;
@@ -63,6 +63,12 @@ export interface PlanEstimate {
   costUsdPerMonth: Range;
   /** CO2e net of the region's carbon-free energy share. */
   co2eKgPerMonthCfeAdjusted: Range;
+  /**
+   * GPUs the Ray clusters' GPU worker groups ask for: idle at their minimum (replicas), max at
+   * maxReplicas. On a node pool of the plan they are within that pool's figures (counted at its
+   * maximum); a group on a pool outside the plan is a line of its own, at its maximum.
+   */
+  rayGpuWorkers: Range;
   lines: EstimateLine[];
   /** Capacity the price table has no figure for (its cost is not in the total). */
   unpriced: string[];
@@ -174,6 +180,24 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       );
     }
   }
+  const ray = rayGpuWorkers(resources);
+  const pools = new Set(resources.filter((x) => x.type === NODE_POOL).map((x) => String(x.props.name ?? "")));
+  for (const group of ray.groups) {
+    if (group.pool && pools.has(group.pool)) continue;
+    unpriced.push(`${group.urn} (Ray GPU workers ${group.name}: no node pool of the plan)`);
+    add(
+      {
+        urn: group.urn,
+        kind: "ray-gpu-workers",
+        region: null,
+        accelerator: group.accelerator ?? null,
+        capacity: "unknown",
+        gpus: group.gpus,
+        costUsdPerMonth: null,
+      },
+      group.accelerator && isAcceleratorType(group.accelerator) ? GPU_CATALOG[group.accelerator].tdpWatts : undefined,
+    );
+  }
   const r = (range: Range, digits = 1): Range => ({ idle: round(range.idle, digits), max: round(range.max, digits) });
   return {
     gpus: totals.gpus,
@@ -181,6 +205,7 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
     co2eKgPerMonth: r(totals.co2e),
     costUsdPerMonth: r(totals.cost, 2),
     co2eKgPerMonthCfeAdjusted: r(totals.co2eCfe),
+    rayGpuWorkers: ray.total,
     lines,
     unpriced,
     method: {
@@ -190,4 +215,47 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
       carbonData: "Google Cloud region carbon data, 2024 (grid gCO2eq/kWh and CFE)",
     },
   };
+}
+
+/**
+ * The GPU worker groups of RayClusters and RayJobs (KubeRay ray.io/v1 workerGroupSpecs): GPUs per
+ * Pod (the containers' nvidia.com/gpu) × replicas (idle: replicas, else minReplicas) and ×
+ * maxReplicas (max), times numOfHosts.
+ */
+export function rayGpuWorkers(resources: readonly EstimateResource[]): {
+  total: Range;
+  groups: { urn: string; name: string; pool?: string; accelerator?: string; gpus: Range }[];
+} {
+  const total = zero();
+  const groups: { urn: string; name: string; pool?: string; accelerator?: string; gpus: Range }[] = [];
+  for (const r of resources) {
+    const kind = r.type.startsWith("kubernetes:ray.io/") ? r.type.slice(r.type.lastIndexOf(":") + 1) : undefined;
+    if (kind !== "RayCluster" && kind !== "RayJob") continue;
+    const spec = (kind === "RayCluster" ? at(r.props, "spec") : at(r.props, "spec.rayClusterSpec")) as
+      | Props
+      | undefined;
+    for (const group of (spec?.workerGroupSpecs ?? []) as Props[]) {
+      const podSpec = (group?.template?.spec ?? {}) as Props;
+      const perPod = ((podSpec.containers ?? []) as Props[]).reduce(
+        (n, c) =>
+          n + Number(c?.resources?.limits?.["nvidia.com/gpu"] ?? c?.resources?.requests?.["nvidia.com/gpu"] ?? 0),
+        0,
+      );
+      if (!(perPod > 0)) continue;
+      const hosts = Number(group.numOfHosts ?? 1);
+      const min = Number(group.replicas ?? group.minReplicas ?? 0);
+      const max = Number(group.maxReplicas ?? min);
+      const gpus = { idle: min * hosts * perPod, max: Math.max(min, max) * hosts * perPod };
+      total.idle += gpus.idle;
+      total.max += gpus.max;
+      groups.push({
+        urn: r.urn,
+        name: String(group.groupName ?? "workers"),
+        pool: podSpec.nodeSelector?.["cloud.google.com/gke-nodepool"],
+        accelerator: podSpec.nodeSelector?.["cloud.google.com/gke-accelerator"],
+        gpus,
+      });
+    }
+  }
+  return { total, groups };
 }

@@ -5,6 +5,7 @@ import { gpuPoolAutoscaling } from "./policies/gpu-pool-autoscaling";
 import { idleGpuAlert } from "./policies/idle-gpu-alert";
 import { inferenceScaleToZero } from "./policies/inference-scale-to-zero";
 import { lowCarbonShiftable } from "./policies/low-carbon-shiftable";
+import { rayGpuWorkersCapacity } from "./policies/ray-gpu-workers-capacity";
 import { shiftableGpuCapacity } from "./policies/shiftable-gpu-capacity";
 import { sustainabilityLabels } from "./policies/sustainability-labels";
 
@@ -18,6 +19,7 @@ export const SUSTAINABILITY: PolicyPackDefinition = {
     sustainabilityLabels,
     gpuPoolAutoscaling,
     shiftableGpuCapacity,
+    rayGpuWorkersCapacity,
     lowCarbonShiftable,
     inferenceScaleToZero,
     bucketLifecycle,

@@ -177,7 +177,10 @@ function estimateSection(plan: Plan): string {
   ];
   const cfe = e.co2eKgPerMonthCfeAdjusted as Range | undefined;
   if (cfe) lines.push(`| CO2e, kg (net of carbon-free energy) | ${range(cfe)} |`);
-  lines.push(`| Cost, USD | ${range(e.costUsdPerMonth)} |`, "");
+  lines.push(`| Cost, USD | ${range(e.costUsdPerMonth)} |`);
+  const ray = e.rayGpuWorkers as Range | undefined;
+  if (ray && ray.max > 0) lines.push(`| of which Ray GPU workers, GPUs | ${range(ray)} |`);
+  lines.push("");
   const details = (e.lines ?? []) as Array<{
     urn: string;
     kind: string;

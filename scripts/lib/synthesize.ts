@@ -358,6 +358,17 @@ export function synthesiseInvoke(
       const email = `service-${new Hasher(str(args.project, project)).digits(12)}@gs-project-accounts.iam.gserviceaccount.com`;
       return { id: email, emailAddress: email, member: `serviceAccount:${email}`, project: str(args.project, project) };
     }
+    case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": {
+      // project-<project number>@storage-transfer-service (Storage Transfer Service googleServiceAccounts.get).
+      const email = `project-${new Hasher(str(args.project, project)).digits(12)}@storage-transfer-service.iam.gserviceaccount.com`;
+      return {
+        id: email,
+        email,
+        member: `serviceAccount:${email}`,
+        subjectId: new Hasher(email).digits(21),
+        project: str(args.project, project),
+      };
+    }
     case "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount": {
       const email = `bq-${new Hasher(str(args.project, project)).digits(12)}@bigquery-encryption.iam.gserviceaccount.com`;
       return { id: email, email, member: `serviceAccount:${email}`, project: str(args.project, project) };

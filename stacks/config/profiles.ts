@@ -102,6 +102,23 @@ const resilience = {
   backup: { enabled: false, schedule: "0 2 * * *", retainDays: 30, deleteLockDays: 7 },
 };
 
+/**
+ * Ray data preparation: sizes every team's cluster gets unless its entry says otherwise. CPU-only
+ * Ray Pods run on the system pool (stacks/layers/data-prep.ts), so dev's are small.
+ */
+const ray = {
+  defaults: {
+    head: { cpu: 1, memoryGi: 4 },
+    cpuWorkers: { cpu: 2, memoryGi: 6, min: 0, max: 4 },
+    idleTimeoutSeconds: 300,
+    priorityClass: "cnai-low",
+  },
+  clusters: [],
+};
+
+/** Data movement: nothing moves by default; public and internal data may be promoted down without an exemption. */
+const transfers = { ingest: [], allowedClassifications: ["public", "internal"], exemptions: [], consumers: [] };
+
 type Differences = Partial<
   Record<
     | "cluster"
@@ -111,7 +128,8 @@ type Differences = Partial<
     | "modelRegistry"
     | "dataPlatform"
     | "observability"
-    | "resilience",
+    | "resilience"
+    | "ray",
     Record<string, unknown>
   >
 > & {
@@ -140,6 +158,8 @@ function profile(differences: Differences): Profile {
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
       resilience: { ...resilience, ...differences.resilience },
+      ray: { ...ray, ...differences.ray },
+      transfers,
       gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
       tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
@@ -162,6 +182,14 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     },
     dataPlatform: { tableExpirationDays: 30, messageRetentionDays: 3 },
     observability: { backend: "self-hosted", prometheus: { retention: "7d", storageGi: 20 }, dataAccessLogs: false },
+    ray: {
+      defaults: {
+        ...ray.defaults,
+        head: { cpu: 1, memoryGi: 3 },
+        cpuWorkers: { cpu: 1, memoryGi: 3, min: 0, max: 2 },
+        idleTimeoutSeconds: 120,
+      },
+    },
     capacity: "spot",
     protectStatefulResources: false,
   }),
@@ -206,6 +234,7 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
       backup: { ...resilience.backup, enabled: true },
     },
+    ray: { defaults: { ...ray.defaults, head: { cpu: 2, memoryGi: 8 }, priorityClass: "cnai-standard" } },
     // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
     gateway: { exposure: "external" },
     tracing: { samplingRatio: 0.05 },

@@ -43,7 +43,9 @@ import {
 } from "../../components/serving/serving-rules";
 import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
 import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
+import { rayIssues, raySchema } from "./ray";
 import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
+import { transferIssues, transfersSchema } from "./transfers";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -743,6 +745,12 @@ export const settingsSchema = z.strictObject({
   resilience: resilienceSchema.describe(
     "Disruption budgets of the platform controllers, the cluster's maintenance window and exclusions, and Backup for GKE (docs/resilience.md).",
   ),
+  ray: raySchema.describe(
+    "Data preparation on Ray: KubeRay, a RayCluster per listed team (sizes over the profile's defaults) and the example preparation RayJob (docs/data-preparation.md).",
+  ),
+  transfers: transfersSchema.describe(
+    "Storage Transfer Service: scheduled ingest into the raw bucket, promotion of a higher environment's curated data by classification, and grants to lower environments' transfer agents (docs/data-preparation.md).",
+  ),
   gateway: gatewaySchema.describe(
     "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
   ),
@@ -813,6 +821,12 @@ export function crossFieldIssues(settings: Settings, region: string): RuleProble
   });
   issues.push(...workloadIssues(settings, region));
   issues.push(
+    ...rayIssues(settings.ray, {
+      teams: settings.teams,
+      pools: settings.gpuPools,
+      remoteCaches: settings.artifactRegistry.remoteCaches,
+    }),
+    ...transferIssues(settings.transfers, settings.storage.classifications.datasetsCurated),
     ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
   );
   const names = new Set<string>();

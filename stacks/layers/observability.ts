@@ -11,6 +11,7 @@ import { cloudMonitoringDashboard, platformDashboards } from "../../components/o
 import { type GatewayModel, gatewayAlerts, gatewayDashboard } from "../../components/observability/gateway-monitoring";
 import { ManagedMonitoring } from "../../components/observability/managed-monitoring";
 import { ProjectGuardrails } from "../../components/observability/project-guardrails";
+import { rayAlerts, rayDashboard } from "../../components/observability/ray-observability";
 import { SelfHostedMonitoring } from "../../components/observability/self-hosted-monitoring";
 import { projectNumber } from "../../components/project/service-agents";
 import { servedByVllm } from "../../components/serving/model-deployment";
@@ -45,14 +46,18 @@ export function buildObservability(
     maxNodes: pool.autoscaling.max,
     nodeHourlyUsd: machineHourlyUsd(pool.machineType, gpusPerNode(pool), pool.capacity.type === "spot") ?? 0,
   }));
-  const alerts = platformAlerts({ pools, thresholds: o.thresholds });
+  const ray = settings.ray.clusters.length > 0;
+  const alerts = [...platformAlerts({ pools, thresholds: o.thresholds }), ...(ray ? rayAlerts() : [])];
   const carbon = regionCarbon(region);
-  const dashboards = platformDashboards({
-    pools,
-    pue: DATA_CENTRE_PUE,
-    gridGco2PerKwh: carbon.gridGco2PerKwh,
-    cfe: carbon.cfe,
-  });
+  const dashboards = [
+    ...platformDashboards({
+      pools,
+      pue: DATA_CENTRE_PUE,
+      gridGco2PerKwh: carbon.gridGco2PerKwh,
+      cfe: carbon.cfe,
+    }),
+    ...(ray ? [rayDashboard()] : []),
+  ];
 
   // Managed monitoring creates Cloud Monitoring dashboards too: they wait for the APIs (cnai-apply-order).
   const k8s = {

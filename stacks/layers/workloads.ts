@@ -16,6 +16,7 @@ import { TrainingJob } from "../../components/training/training-job";
 import { inBatches } from "./batches";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
+import { rayCpuFlavor } from "./data-prep";
 import type { Foundation } from "./foundation";
 import type { WorkloadIdentities } from "./identity";
 
@@ -98,6 +99,8 @@ export async function buildWorkloads(
           queuedProvisioning: pool.capacity.type === "queued",
         };
       }),
+      // CPU-only Ray Pods run on the system pool through their own flavor (stacks/layers/data-prep.ts).
+      cpuFlavor: rayCpuFlavor(ctx),
       teamNamespaces: teams.map((t) => t.namespace),
       namespaceReady: Object.fromEntries(teams.map((t) => [t.namespace, t.namespaceObject])),
       pytorchJobs: true,

@@ -576,3 +576,30 @@ describe("Kueue", () => {
     });
   });
 });
+
+describe("Kueue: the CPU flavor for Ray", () => {
+  it("puts CPU-only pod sets on the CPU pool's flavor, first in the ClusterQueue and without GPU quota", async () => {
+    const result = await kueue({ cpuFlavor: { nodePool: "system", cpu: 9, memoryGi: 36 } });
+    assert.deepStrictEqual(cr(result, FLAVOR, "system").inputs.spec, {
+      nodeLabels: { "cloud.google.com/gke-nodepool": "system" },
+    });
+    const flavors = (
+      cr(result, CLUSTER_QUEUE, "gpu-workloads").inputs.spec as { resourceGroups: { flavors: unknown[] }[] }
+    ).resourceGroups[0].flavors;
+    assert.deepStrictEqual(flavors[0], {
+      name: "system",
+      resources: [
+        { name: "cpu", nominalQuota: "9" },
+        { name: "memory", nominalQuota: "36Gi" },
+        { name: "nvidia.com/gpu", nominalQuota: "0" },
+      ],
+    });
+    assert.ok(flavors.length > 1, "the GPU flavors follow");
+  });
+
+  it("manages RayJobs and RayClusters (ray.io integrations in the manager config)", async () => {
+    const config = managerConfig(one(await kueue(), CHART)) as { integrations: { frameworks: string[] } };
+    assert.ok(config.integrations.frameworks.includes("ray.io/rayjob"));
+    assert.ok(config.integrations.frameworks.includes("ray.io/raycluster"));
+  });
+});

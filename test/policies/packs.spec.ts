@@ -140,7 +140,11 @@ describe("policy packs and their configs", () => {
       assert.strictEqual(level("prod", policy), "mandatory");
       assert.strictEqual(level("staging", policy), "disabled");
     }
-    for (const policy of ["cnai-shiftable-gpu-capacity", "cnai-inference-scale-to-zero"]) {
+    for (const policy of [
+      "cnai-shiftable-gpu-capacity",
+      "cnai-inference-scale-to-zero",
+      "cnai-ray-gpu-workers-capacity",
+    ]) {
       assert.strictEqual(level("staging", policy), "mandatory");
       assert.strictEqual(level("prod", policy), "disabled");
     }

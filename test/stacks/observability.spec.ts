@@ -9,6 +9,10 @@ const BACKEND = { dev: "self-hosted", staging: "managed", prod: "managed" } as c
 const kinds = (run: Awaited<ReturnType<typeof stackRun>>, kind: string) =>
   run.resources.filter((r) => r.inputs.kind === kind);
 
+/** The team namespaces with a Ray cluster: each scrapes its Ray Pods (components/processing/ray-data-cluster.ts). */
+const rayNamespaces = (run: Awaited<ReturnType<typeof stackRun>>) =>
+  all(run, "cnai:processing:RayDataCluster").map((c) => `team-${c.name.replace(/^ray-/, "")}`);
+
 describe("observability in the shipped stacks", () => {
   it("exercises both backends between them", () => {
     assert.deepStrictEqual(new Set(Object.values(BACKEND)), new Set(["managed", "self-hosted"]));
@@ -42,7 +46,7 @@ describe("observability in the shipped stacks", () => {
             kinds(run, "PodMonitoring")
               .map((m) => input(m, "metadata.namespace"))
               .sort(),
-            ["kubeflow-system", "kueue-system", "monitoring"],
+            ["kubeflow-system", "kuberay-system", "kueue-system", "monitoring", ...rayNamespaces(run)].sort(),
           );
           const monitoringNs = all(run, "kubernetes:core/v1:Namespace").filter(
             (n) => input(n, "metadata.name") === "monitoring",
@@ -64,8 +68,9 @@ describe("observability in the shipped stacks", () => {
               { kind: "ServiceAccount", name: "collector", namespace: "gmp-system" },
             ]);
           assert.strictEqual(kinds(run, "ClusterRules").length, 1);
-          // The platform's four, and the model gateway's (the load balancer's metrics are Cloud Monitoring's).
-          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, 5);
+          // The platform's four, the model gateway's (the load balancer's metrics are Cloud Monitoring's) and,
+          // with Ray clusters, "cnai · Ray data preparation".
+          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, rayNamespaces(run).length ? 6 : 5);
         } else {
           assert.ok(!components.includes("DCGM"), "dcgm-exporter instead of GKE's DCGM");
           assert.ok(charts.includes("dcgm-exporter") && charts.includes("kube-prometheus-stack"));
@@ -89,14 +94,14 @@ describe("observability in the shipped stacks", () => {
             kinds(run, "PodMonitor")
               .map((m) => input(m, "metadata.namespace"))
               .sort(),
-            ["kubeflow-system", "kueue-system", "monitoring"],
+            ["kubeflow-system", "kuberay-system", "kueue-system", "monitoring", ...rayNamespaces(run)].sort(),
           );
           assert.strictEqual(kinds(run, "PrometheusRule").length, 1);
           assert.strictEqual(
             kinds(run, "ConfigMap").filter(
               (c) => (input(c, "metadata.labels") as Record<string, string>).grafana_dashboard === "1",
             ).length,
-            4,
+            rayNamespaces(run).length ? 5 : 4,
           );
         }
       });

@@ -76,6 +76,11 @@ describe("shipped stacks: would every workload run?", () => {
   it("dev: the model on the time-shared L4 pool, the PyTorchJob on the two-L4 pool through Kueue, dcgm-exporter and node-exporter on every GPU node", async () => {
     assert.deepStrictEqual(await landing("dev"), [
       "Deployment chat-small-epp/deployment ×1 → system (1)",
+      // Ray on the system pool through Kueue's CPU flavor (test/stacks/data-preparation.spec.ts).
+      "RayCluster data-prep/head ×1 → system (1)",
+      "RayCluster data-prep/cpu ×0 → system (1)",
+      "RayJob prepare-events/head ×1 → system (1)",
+      "RayJob prepare-events/cpu ×2 → system (1)",
       "InferenceService chat-small/predictor ×1 → gpu-l4-dev (1)",
       "InferenceService intent-classifier/predictor ×1 → gpu-l4-dev (1)",
       "PyTorchJob llm-finetune/Master ×1 → gpu-l4-train (1)",
@@ -98,6 +103,13 @@ describe("shipped stacks: would every workload run?", () => {
   it("staging: the model on the L4 serving pool with KServe's storage initializer, the TrainJob on two flex-start H100 nodes", async () => {
     assert.deepStrictEqual(await landing("staging"), [
       "Deployment chat-7b-epp/deployment ×1 → system (1)",
+      "RayCluster data-prep/head ×1 → system (1)",
+      "RayCluster data-prep/cpu ×0 → system",
+      "RayCluster data-prep/gpu ×0 → gpu-a100-mig",
+      "RayCluster data-prep/head ×1 → system (1)",
+      "RayCluster data-prep/cpu ×0 → system",
+      "RayJob prepare-events/head ×1 → system (2)",
+      "RayJob prepare-events/cpu ×2 → system (2)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-pretrain-eval/node ×2 → gpu-h100-flex (2)",
     ]);
@@ -108,6 +120,10 @@ describe("shipped stacks: would every workload run?", () => {
   it("prod: the model as a modelcar on the L4 serving pool, the weekly fine-tune on two reserved H100 nodes", async () => {
     assert.deepStrictEqual(await landing("prod"), [
       "Deployment chat-7b-epp/deployment ×1 → system (1)",
+      "RayCluster data-prep/head ×1 → system (1)",
+      "RayCluster data-prep/cpu ×0 → system (1)",
+      "RayJob prepare-events/head ×1 → system (1)",
+      "RayJob prepare-events/cpu ×2 → system (1)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-finetune-weekly/node ×2 → gpu-h100-train (2)",
     ]);

@@ -80,10 +80,10 @@ describe("training and serving in the shipped stacks", () => {
           "every shipped stack has training and serving pools",
         );
         const flavors = all(run, "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor");
+        // Every shipped stack runs Ray: its CPU-only Pods get the system pool's flavor (stacks/layers/data-prep.ts).
         assert.deepStrictEqual(
           flavors.map((f) => input(f, "metadata.name")).sort(),
-          // A flavor selects its pool's nodes by the GKE node pool name (cloud.google.com/gke-nodepool).
-          training.map((p) => input(p, "name")).sort(),
+          [...training.map((p) => input(p, "name")), "system"].sort(),
         );
         const cq = one(run, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue");
         assert.strictEqual(input(cq, "spec.cohortName"), "cnai");
@@ -92,7 +92,9 @@ describe("training and serving in the shipped stacks", () => {
           name: string;
           resources: Array<{ name: string; nominalQuota: string }>;
         }>;
-        for (const flavor of quota) {
+        assert.strictEqual(quota[0].name, "system", "the CPU flavor first, so GPU pod sets pass on to the GPU flavors");
+        assert.strictEqual(quota[0].resources.find((r) => r.name === "nvidia.com/gpu")!.nominalQuota, "0");
+        for (const flavor of quota.slice(1)) {
           const pool = all(run, "gcp:container/nodePool:NodePool").find((p) => input(p, "name") === flavor.name)!;
           const nodes = Number(input(pool, "autoscaling.totalMaxNodeCount"));
           const gpus = Number(input(pool, "nodeConfig.guestAccelerators.0.count"));

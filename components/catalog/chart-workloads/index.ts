@@ -6,6 +6,7 @@ import { KSERVE_CRD, KSERVE_RESOURCES, KSERVE_RUNTIME_CONFIGS } from "./kserve";
 import { KUBE_PROMETHEUS_STACK } from "./kube-prometheus-stack";
 import { KUBE_STATE_METRICS } from "./kube-state-metrics";
 import { KUBEFLOW_TRAINER } from "./kubeflow-trainer";
+import { KUBERAY_OPERATOR } from "./kuberay-operator";
 import { KUEUE } from "./kueue";
 import { MLFLOW } from "./mlflow";
 import { OPENTELEMETRY_OPERATOR } from "./opentelemetry-operator";
@@ -26,6 +27,7 @@ export const CHART_FACTS: readonly ChartFacts[] = [
   KUBE_PROMETHEUS_STACK,
   KUBE_STATE_METRICS,
   KUBEFLOW_TRAINER,
+  KUBERAY_OPERATOR,
   KUEUE,
   MLFLOW,
   OPENTELEMETRY_OPERATOR,

@@ -12,6 +12,7 @@ describe("governance pack", () => {
       [
         "cnai-required-labels",
         "cnai-data-classification",
+        "cnai-transfer-classification",
         "cnai-bucket-security",
         "cnai-bucket-versioning",
         "cnai-deletion-protection",
@@ -29,6 +30,8 @@ describe("governance pack", () => {
         "cnai-container-resources",
         "cnai-inference-bounded-replicas",
         "cnai-training-queue-label",
+        "cnai-ray-cluster-bounds",
+        "cnai-ray-dashboard-internal",
         "cnai-workloads-runnable",
         "cnai-disruption-budgets",
         "cnai-gateway-https-only",

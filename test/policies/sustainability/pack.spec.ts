@@ -9,6 +9,7 @@ describe("sustainability pack", () => {
         "cnai-sustainability-labels",
         "cnai-gpu-pool-autoscaling",
         "cnai-shiftable-gpu-capacity",
+        "cnai-ray-gpu-workers-capacity",
         "cnai-low-carbon-shiftable",
         "cnai-inference-scale-to-zero",
         "cnai-bucket-lifecycle",

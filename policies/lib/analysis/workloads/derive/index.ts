@@ -6,6 +6,7 @@ import { deriveInferenceService } from "./kserve";
 import { deriveOpenTelemetryCollector } from "./otel-collector";
 import { isUnknownValueError } from "./pods";
 import { derivePyTorchJob } from "./pytorchjob";
+import { deriveRayCluster, deriveRayJob } from "./ray";
 import { deriveTrainJob } from "./trainer";
 
 export { kustomizedNamespaces } from "./charts";
@@ -14,7 +15,7 @@ export { isUnknownValueError } from "./pods";
 
 /**
  * Every workload of the plan with the Pods its controller will create: the built-in controllers'
- * objects, KServe InferenceServices, Kubeflow Trainer TrainJobs, PyTorchJobs, and the charts'
+ * objects, KServe InferenceServices, Kubeflow Trainer TrainJobs, PyTorchJobs, KubeRay RayClusters and RayJobs, and the charts'
  * and kustomizations' workloads from their facts. GKE's GCS FUSE sidecar is added at admission
  * (gcsfuse.ts), after Kueue has looked at the templates. A workload that reads a value unknown during preview is kept, marked not checked.
  */
@@ -54,5 +55,7 @@ const derivers: Record<string, (object: Parameters<typeof deriveCore>[0], index:
   InferenceService: deriveInferenceService,
   TrainJob: deriveTrainJob,
   PyTorchJob: derivePyTorchJob,
+  RayCluster: deriveRayCluster,
+  RayJob: deriveRayJob,
   OpenTelemetryCollector: deriveOpenTelemetryCollector,
 };
