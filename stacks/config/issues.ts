@@ -55,6 +55,8 @@ type AnySchema = z.core.$ZodType & { _zod: { def: Record<string, unknown> & { ty
 export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): AnySchema | undefined {
   let current: AnySchema | undefined = unwrap(root as unknown as AnySchema);
   for (const part of path) {
+    // Zod reports issues at paths of its schema, so a walk never leaves it midway (defensive).
+    // Stryker disable next-line ConditionalExpression
     if (!current) return undefined;
     const def: Record<string, unknown> & { type: string } = current._zod.def;
     if (def.type === "object") current = (def.shape as Record<string, AnySchema>)[String(part)];
@@ -68,6 +70,8 @@ export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): AnySche
 
 function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
+  // Every zod wrapper with an inner type; the schema uses optional and default today.
+  // Stryker disable next-line StringLiteral
   while (["optional", "default", "nullable", "prefault"].includes(current._zod.def.type)) {
     current = current._zod.def.innerType as AnySchema;
   }
@@ -85,10 +89,21 @@ export function describe(schema: AnySchema | undefined): string | undefined {
   switch (def.type) {
     case "number": {
       const n = schema as unknown as { minValue: number | null; maxValue: number | null; isInt: boolean };
-      return `${n.isInt ? "an integer" : "a number"}${range(bound(n.minValue), bound(n.maxValue), "")}`;
+      const what = n.isInt ? "an integer" : "a number";
+      const exclusive = exclusiveBounds(def);
+      if (!exclusive.min && !exclusive.max) return `${what}${range(bound(n.minValue), bound(n.maxValue), "")}`;
+      // `.positive()` and `.gt()` refuse the bound itself: "a number >= 0" would allow the 0 it refuses.
+      const min = bound(n.minValue);
+      const max = bound(n.maxValue);
+      const parts = [
+        ...(min === undefined ? [] : [`${exclusive.min ? ">" : ">="} ${min}`]),
+        ...(max === undefined ? [] : [`${exclusive.max ? "<" : "<="} ${max}`]),
+      ];
+      return `${what} ${parts.join(" and ")}`;
     }
     case "string": {
       const s = schema as unknown as { minLength: number | null; maxLength: number | null };
+      if (s.minLength === 1 && s.maxLength === null) return "a non-empty string";
       return `a string${range(s.minLength || undefined, s.maxLength ?? undefined, " characters")}`;
     }
     case "boolean":
@@ -112,6 +127,17 @@ export function describe(schema: AnySchema | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Whether a number schema's lower and upper bounds exclude the bound (zod 4 `greater_than`/`less_than` checks, `inclusive: false`). */
+function exclusiveBounds(def: Record<string, unknown>): { min: boolean; max: boolean } {
+  const checks = ((def.checks ?? []) as Array<{ _zod: { def: { check: string; inclusive?: boolean } } }>).map(
+    (c) => c._zod.def,
+  );
+  return {
+    min: checks.some((c) => c.check === "greater_than" && c.inclusive === false),
+    max: checks.some((c) => c.check === "less_than" && c.inclusive === false),
+  };
 }
 
 /** Bounds zod reports for unbounded numbers are the safe-integer limits: treat them as none. */

@@ -2,7 +2,6 @@ import * as assert from "node:assert";
 import {
   DataBucket,
   type DataBucketArgs,
-  lifecycleRules,
   PURPOSE_DEFAULTS,
   resolveDataBucketArgs,
 } from "../../components/data/data-bucket";
@@ -146,7 +145,12 @@ describe("DataBucket", () => {
         BUCKET,
       );
       assert.deepStrictEqual(input(b, "versioning"), { enabled: false });
-      assert.deepStrictEqual(input(b, "lifecycleRules"), lifecycleRules({ deleteAfterDays: 400 }));
+      // Object Lifecycle Management (https://cloud.google.com/storage/docs/lifecycle): a Delete action with an age
+      // condition in days, and the AbortIncompleteMultipartUpload action every bucket gets (age 1 day).
+      assert.deepStrictEqual(input(b, "lifecycleRules"), [
+        { action: { type: "Delete" }, condition: { age: 400 } },
+        { action: { type: "AbortIncompleteMultipartUpload" }, condition: { age: 1 } },
+      ]);
     });
 
     it("grants object viewer, user and creator roles on the bucket only", async () => {

@@ -20,6 +20,29 @@ const pool = (changes: Config) => ({
   "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }],
 });
 
+const job = (changes: Config) => ({
+  name: "j",
+  team: "ml-platform",
+  pool: "train",
+  image: "trainer:1.0.0",
+  command: ["python"],
+  gpusPerNode: 1,
+  ...changes,
+});
+
+const model = (changes: Config) => ({
+  name: "m",
+  team: "ml-platform",
+  pool: "l4",
+  storage: "gcs",
+  path: "m/v1",
+  ...changes,
+});
+
+/** 21 addresses: one more than a stack may list. */
+const EMAILS = Array.from({ length: 21 }, (_, i) => `ml${String(i).padStart(2, "0")}@acme.dev`);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 interface Case {
   what: string;
   stack?: string;
@@ -170,7 +193,7 @@ const CASES: Case[] = [
   {
     what: "a missing team",
     remove: ["cnai-platform:team"],
-    expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a string/,
+    expect: /cnai-platform:team: got nothing \(the key is missing\); allowed: a non-empty string\n/,
   },
   {
     what: "a missing budget",
@@ -355,6 +378,59 @@ const CASES: Case[] = [
     config: { "cnai-platform:storage": { forceDestroy: true } },
     expect:
       /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is prod\)/,
+  },
+  {
+    // Staging holds data the team relies on: force destroy is for dev only (stateful resources are protected outside it).
+    what: "force destroy in staging",
+    stack: "staging",
+    config: { "cnai-platform:storage": { forceDestroy: true } },
+    expect:
+      /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is staging\)/,
+  },
+  {
+    what: "a zone listed twice",
+    config: { "cnai-platform:zones": ["us-central1-a", "us-central1-b", "us-central1-a"] },
+    expect:
+      /cnai-platform:zones: got \["us-central1-a","us-central1-b","us-central1-a"\]; allowed: each zone at most once/,
+  },
+  // A Pod on a g2-standard-8 node (8 vCPUs, 32 GB: https://cloud.google.com/compute/docs/gpus#l4-gpus) asks
+  // for at least 1 CPU and 1 GiB of it, and less than the whole VM (GKE reserves some of every node:
+  // https://cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#cpu_reservations).
+  {
+    what: "an example job over its team's CPU quota",
+    config: {
+      "cnai-platform:teams": [{ name: "ml-platform", quota: { cpu: 0 } }],
+      "cnai-platform:training": { legacyTrainingOperator: false, jobs: [job({ nodes: 1 })] },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.nodes: got 1; allowed: a size within team ml-platform's quota: 1 x 1 GPU on train needs cpu [1-7] > teams\[\]\.quota\.cpu 0; raise the quota or shrink the workload/,
+  },
+  {
+    what: "an example job over its team's memory quota",
+    config: {
+      "cnai-platform:teams": [{ name: "ml-platform", quota: { memoryGi: 1 } }],
+      "cnai-platform:training": { legacyTrainingOperator: false, jobs: [job({ nodes: 2 })] },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.nodes: got 2; allowed: a size within team ml-platform's quota: 2 x 1 GPU on train needs memoryGi ([2-9]|[1-5]\d) > teams\[\]\.quota\.memoryGi 1; raise/,
+  },
+  {
+    what: "a model over its team's CPU quota",
+    config: {
+      "cnai-platform:teams": [{ name: "ml-platform", quota: { cpu: 2 } }],
+      "cnai-platform:serving": { mode: "Standard", models: [model({ maxReplicas: 3 })] },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.maxReplicas: got 3; allowed: a size within team ml-platform's quota: 3 x 1 GPU on l4 needs cpu ([3-9]|1\d|2[01]) > teams\[\]\.quota\.cpu 2; raise/,
+  },
+  {
+    what: "a model over its team's memory quota",
+    config: {
+      "cnai-platform:teams": [{ name: "ml-platform", quota: { memoryGi: 2 } }],
+      "cnai-platform:serving": { mode: "Standard", models: [model({ maxReplicas: 3 })] },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.maxReplicas: got 3; allowed: a size within team ml-platform's quota: 3 x 1 GPU on l4 needs memoryGi ([3-9]|[1-8]\d|9[0-5]) > teams\[\]\.quota\.memoryGi 2; raise/,
   },
   {
     what: "overlapping network ranges",
@@ -569,6 +645,173 @@ const CASES: Case[] = [
     },
     expect:
       /cnai-platform:serving\.models\[0\]\.pool: got "train"; allowed: an inference pool \(train is a training pool, whose capacity Kueue gives to training jobs\)/,
+  },
+  // What zod accepts, said in the message (zod 4: https://zod.dev/api#numbers, #strings, #arrays, #records).
+  {
+    // .positive() is `> 0` (zod's gt(0)): the message must not allow the 0 it refuses.
+    what: "a latency threshold of zero",
+    config: {
+      "cnai-platform:observability": {
+        budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+        thresholds: { latencyP99Seconds: 0 },
+      },
+    },
+    expect: /cnai-platform:observability\.thresholds\.latencyP99Seconds: got 0; allowed: a number > 0\n/,
+  },
+  {
+    what: "an error-rate threshold of zero",
+    config: {
+      "cnai-platform:observability": {
+        budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+        thresholds: { errorRate: 0 },
+      },
+    },
+    expect: /cnai-platform:observability\.thresholds\.errorRate: got 0; allowed: a number > 0 and <= 1\n/,
+  },
+  {
+    what: "an integer with only a lower bound",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ ...model({}), scaleMetric: "cpu", scaleTarget: 0 }],
+      },
+    },
+    expect: /cnai-platform:serving\.models\[0\]\.scaleTarget: got 0; allowed: an integer >= 1\n/,
+  },
+  {
+    what: "an empty authorized network name",
+    config: { "cnai-platform:cluster": { masterAuthorizedNetworks: [{ name: "", cidr: "172.16.0.0/24" }] } },
+    expect:
+      /cnai-platform:cluster\.masterAuthorizedNetworks\[0\]\.name: got ""; allowed: a string from 1 to 64 characters\n/,
+  },
+  {
+    what: "an empty machine type",
+    config: pool({ machineType: "" }),
+    expect: /cnai-platform:gpuPools\[0\]\.machineType: got ""; allowed: a non-empty string\n/,
+  },
+  {
+    what: "no teams",
+    config: { "cnai-platform:teams": [] },
+    expect: /cnai-platform:teams: got \[\]; allowed: a list from 1 to 500 items\n/,
+  },
+  {
+    // A value longer than 80 characters is shown cut to 77 and "...".
+    what: "too many notification e-mails",
+    config: {
+      "cnai-platform:observability": {
+        budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 },
+        notificationEmails: EMAILS,
+      },
+    },
+    expect: new RegExp(
+      `cnai-platform:observability\\.notificationEmails: got ${escapeRegExp(JSON.stringify(EMAILS).slice(0, 77))}\\.\\.\\.; allowed: a list of at most 20 items\\n`,
+    ),
+  },
+  {
+    what: "labels that are not a mapping",
+    config: { "cnai-platform:labels": "team-a" },
+    expect: /cnai-platform:labels: got "team-a"; allowed: a mapping of names to values\n/,
+  },
+  {
+    // The zones are derived from the region: an unknown region is the one problem, not also the zones.
+    what: "an unknown region with derived zones",
+    config: { "gcp:region": "mars-east1" },
+    remove: ["cnai-platform:zones"],
+    expect: /\(1 problem\); nothing was created:\n {2}stacks\/Pulumi\.dev\.yaml: gcp:region: got "mars-east1"/,
+  },
+  {
+    what: "two teams of one name",
+    config: { "cnai-platform:teams": [{ name: "ml-platform" }, { name: "ml-platform" }] },
+    expect: /cnai-platform:teams\[1\]\.name: got "ml-platform"; allowed: a name no other team uses/,
+  },
+  {
+    what: "raw data moved to Coldline before Nearline",
+    config: { "cnai-platform:storage": { rawNearlineAfterDays: 90, rawColdlineAfterDays: 30 } },
+    expect:
+      /cnai-platform:storage\.rawColdlineAfterDays: got 30; allowed: more than storage\.rawNearlineAfterDays \(90\)/,
+  },
+  {
+    what: "a model whose minimum is above its maximum",
+    config: { "cnai-platform:serving": { mode: "Standard", models: [model({ minReplicas: 3, maxReplicas: 2 })] } },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.minReplicas: got 3; allowed: at most serving\.models\[0\]\.maxReplicas \(2\)/,
+  },
+  {
+    what: "a Standard-mode scale metric in Knative mode",
+    config: { "cnai-platform:serving": { mode: "Knative", models: [model({ scaleMetric: "cpu" })] } },
+    expect: /cnai-platform:serving\.models\[0\]\.scaleMetric: got "cpu"; allowed: concurrency or rps in Knative mode/,
+  },
+  {
+    what: "a Knative scale metric in Standard mode",
+    config: { "cnai-platform:serving": { mode: "Standard", models: [model({ scaleMetric: "rps" })] } },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.scaleMetric: got "rps"; allowed: waiting-requests, cpu or memory in Standard mode/,
+  },
+  {
+    what: "a Cloud Run minimum above its maximum",
+    config: {
+      "cnai-platform:artifactRegistry": { remoteCaches: true },
+      "cnai-platform:serving": {
+        mode: "Standard",
+        serverless: { name: "s", model: "chat/v1", minInstances: 4, maxInstances: 2 },
+      },
+    },
+    expect:
+      /cnai-platform:serving\.serverless\.minInstances: got 4; allowed: at most serving\.serverless\.maxInstances \(2\)/,
+  },
+  {
+    what: "a Cloud Run --port argument",
+    config: {
+      "cnai-platform:artifactRegistry": { remoteCaches: true },
+      "cnai-platform:serving": {
+        mode: "Standard",
+        serverless: { name: "s", model: "chat/v1", args: ["--max-model-len", "4096", "--port"] },
+      },
+    },
+    expect:
+      /cnai-platform:serving\.serverless\.args: got \["--max-model-len","4096","--port"\]; allowed: server arguments/,
+  },
+  {
+    what: "an example job in a stack without GPU pools",
+    config: {
+      "cnai-platform:gpuPools": [],
+      "cnai-platform:training": { legacyTrainingOperator: false, jobs: [job({})] },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.pool: got "train"; allowed: a GPU pool, but the stack has none \(cnai-platform:gpuPools\)/,
+  },
+  {
+    what: "a training job on the only pool, a serving one",
+    config: {
+      "cnai-platform:gpuPools": [(GOOD["cnai-platform:gpuPools"] as Config[])[0]],
+      "cnai-platform:training": { legacyTrainingOperator: false, jobs: [job({ pool: "l4" })] },
+    },
+    expect:
+      /cnai-platform:training\.jobs\[0\]\.pool: got "l4"; allowed: a training or data pool \(.*\); the stack has none/,
+  },
+  {
+    // When other settings are wrong, the pools that are valid alone are still checked against the catalog.
+    what: "a bad team and a machine type without the accelerator, in one run",
+    config: { "cnai-platform:team": "ML", ...pool({ machineType: "a2-highgpu-1g" }) },
+    expect:
+      /\(2 problems\)[\s\S]*cnai-platform:team: got "ML"[\s\S]*cnai-platform:gpuPools\[0\]\.machineType: got "a2-highgpu-1g"; allowed: a machine type that carries nvidia-l4/,
+  },
+  {
+    what: "a label value that is not text",
+    config: { "cnai-platform:labels": { project: 5 } },
+    expect: /cnai-platform:labels\.project: got 5; allowed: a string\n/,
+  },
+  {
+    // The CLI hands every value over as text; text that is not JSON is taken as the text itself.
+    what: "a list given as a word",
+    config: { "cnai-platform:gpuPools": "none" },
+    expect: /cnai-platform:gpuPools: got "none"; allowed: a list of at most 20 items\n/,
+  },
+  {
+    what: "a bad team and cluster zones without the pool's accelerator, in one run",
+    config: { "cnai-platform:team": "ML", "cnai-platform:zones": ["us-central1-f"] },
+    expect:
+      /\(3 problems\)[\s\S]*cnai-platform:gpuPools\[0\]\.accelerator\.type: got "nvidia-l4"; allowed: an accelerator offered in the cluster zones \(us-central1-f\)/,
   },
   {
     what: "a YAML syntax error",

@@ -48,6 +48,15 @@ describe("environment profiles", () => {
     assert.strictEqual(settings.prefix, "cnai-dev");
   });
 
+  it("a stack without teams gets one named after its team label, as a Kubernetes name (no '_': RFC 1123)", () => {
+    const { settings } = settingsOf("dev", { "cnai-platform:team": "ml_research_and_platform_engineering" });
+    // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names; at most 30 characters (teams[].name).
+    assert.deepStrictEqual(
+      settings.teams.map((t) => t.name),
+      ["ml-research-and-platform-engin"],
+    );
+  });
+
   it("staging: regional over three zones, deletion protection, on-demand system pool", () => {
     const { settings } = settingsOf("staging");
     assert.deepStrictEqual(settings.zones, ["us-central1-a", "us-central1-b", "us-central1-c"]);

@@ -12,6 +12,7 @@ import { planSchemaErrors } from "../helpers/plan-schema";
 import { planOf } from "../helpers/policy";
 import { captureOutput, ROOT } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
+import { pullRequestSarif } from "../helpers/workflows";
 
 /**
  * `npm run policy -- --plan <plan.json> --stack <name> [--out <dir>] [--format sarif]`: both packs,
@@ -95,10 +96,14 @@ describe("npm run policy", function () {
       ["run", "-s", "plan", "--", "--stack", "prod", "--root", root, "--out", out, "--format", "sarif"],
       { cwd: ROOT, encoding: "utf8" },
     );
+    // The pull-request workflow gates on this status (.github/workflows/pull-request.yml, "Fail on a mandatory violation").
     assert.strictEqual(result.status, 1, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /mandatory\s+inference-scale-to-zero\s+InferenceService chat-7b\s+/);
     assert.match(result.stdout, /1 policy violation \(1 mandatory\)/);
-    const sarif = JSON.parse(fs.readFileSync(path.join(out, "policy.sarif"), "utf8"));
+    // The file the workflows upload (their guard skips a missing one silently) is the one the plan wrote.
+    const uploaded = path.posix.basename(pullRequestSarif().artifactPaths[0]);
+    assert.ok(fs.readdirSync(out).includes(uploaded), `${uploaded} in ${fs.readdirSync(out).join(", ")}`);
+    const sarif = JSON.parse(fs.readFileSync(path.join(out, uploaded), "utf8"));
     assert.deepStrictEqual(
       sarif.runs[0].results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]),
       [["cnai-inference-scale-to-zero", "error"]],

@@ -1,9 +1,9 @@
 import * as assert from "node:assert";
 import { migInstancesPerGpu } from "../../components/catalog/mig-profiles";
-import { carbonTier } from "../../components/catalog/regions";
 import { HELM_CHARTS, TRAINING_OPERATOR_V1 } from "../../components/catalog/software";
 import type { Json, JsonObject } from "../../components/json";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
+import { documentedCarbonTier } from "../helpers/region-carbon";
 import { all, input, one } from "../helpers/run";
 import { stackRun } from "../helpers/stacks";
 
@@ -208,7 +208,7 @@ describe("training and serving in the shipped stacks", () => {
           const serving = SERVING_KINDS.includes(String(cr.inputs.kind));
           assert.strictEqual(l["cnai.dev/workload-type"], serving ? "inference" : "training", cr.urn);
           assert.ok(["true", "false"].includes(l["cnai.dev/shiftable"]), cr.urn);
-          assert.strictEqual(l["cnai.dev/carbon-tier"], carbonTier(region as never), cr.urn);
+          assert.strictEqual(l["cnai.dev/carbon-tier"], documentedCarbonTier(region), cr.urn);
           assert.ok(l["cnai.dev/team"], `${cr.urn} has a team`);
         }
       });
