@@ -1,5 +1,6 @@
 import { valueAtPath } from "../json";
 import type { GcpApiRule } from "./gcp-api-rules";
+import { BUCKET_KMS_KEY_LOCATION } from "./storage-locations";
 
 /**
  * Google's rules for GKE maintenance policies, node upgrades, Backup for GKE retention and bucket
@@ -243,4 +244,5 @@ export const RESILIENCE_RULES = [
   NODE_POOL_UPGRADE_SETTINGS,
   GKE_BACKUP_RETENTION,
   TURBO_REPLICATION_DUAL_REGION,
+  BUCKET_KMS_KEY_LOCATION,
 ];

@@ -1,6 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION } from "../catalog/gcp-api-rules";
+import { TURBO_REPLICATION_DUAL_REGION } from "../catalog/gcp-api-rules-resilience";
+import type { BucketPlacement } from "../catalog/storage-locations";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
@@ -44,6 +46,12 @@ export interface DataBucketArgs {
   project: string;
   /** The bucket's region. */
   location: string;
+  /**
+   * A location across two regions instead (a predefined dual-region, or a multi-region with two
+   * data locations) and its replication (components/catalog/storage-locations.ts).
+   * @default the region `location`, default replication
+   */
+  placement?: BucketPlacement;
   prefix: string;
   labels: StackLabels;
   purpose: BucketPurpose;
@@ -94,7 +102,11 @@ export class DataBucket extends pulumi.ComponentResource {
       {
         project: args.project,
         name: physicalName([args.project, args.prefix, args.purpose], 63),
-        location: args.location,
+        location: args.placement?.location ?? args.location,
+        customPlacementConfig: args.placement?.dataLocations
+          ? { dataLocations: [...args.placement.dataLocations] }
+          : undefined,
+        rpo: args.placement?.rpo,
         storageClass: "STANDARD",
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
@@ -176,6 +188,14 @@ export function resolveDataBucketArgs(
     fail(
       `lifecycle.coldlineAfterDays (${lifecycle.coldlineAfterDays}) must come after nearlineAfterDays (${lifecycle.nearlineAfterDays})`,
     );
+  }
+  if (args.placement) {
+    const replication = TURBO_REPLICATION_DUAL_REGION.check({
+      location: args.placement.location.toUpperCase(),
+      rpo: args.placement.rpo,
+      dataLocations: args.placement.dataLocations ?? [],
+    });
+    if (replication) fail(`placement: ${replication} (${TURBO_REPLICATION_DUAL_REGION.source})`);
   }
   const softDeleteDays = args.softDeleteDays ?? 7;
   // Cloud Storage allows 0 (off) or 7 to 90 days of soft delete (the rule the config and cnai-gcp-api-rules apply too).

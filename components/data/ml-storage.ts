@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { BucketPlacement } from "../catalog/storage-locations";
 import { childOptions } from "../child-options";
 import { CMEK_CLASSIFICATIONS, type DataClassification, type StackLabels } from "../labels";
 import { BUCKET_PURPOSES, type BucketLifecycle, type BucketPurpose, DataBucket } from "./data-bucket";
@@ -31,6 +32,14 @@ export interface MlStorageArgs {
    * @default none
    */
   kmsKeyName?: pulumi.Input<string>;
+  /**
+   * Where the models bucket keeps its data, when not in `location` alone (a dual-region, with turbo
+   * replication or not). Its key must then be in the matching Cloud KMS location: `modelsKmsKeyName`.
+   * @default the region `location`
+   */
+  modelsPlacement?: BucketPlacement;
+  /** The key for the models bucket, when it is elsewhere than `location`. @default `kmsKeyName` */
+  modelsKmsKeyName?: pulumi.Input<string>;
   /** Encrypt every bucket with `kmsKeyName` (prod). @default false */
   encryptAll?: boolean;
   /** @default false */
@@ -63,7 +72,12 @@ export class MlStorage extends pulumi.ComponentResource {
           versioning: args.versioning?.[purpose],
           softDeleteDays: args.softDeleteDays,
           retentionDays: purpose === "datasets-raw" ? args.rawRetentionDays : undefined,
-          kmsKeyName: encrypted ? args.kmsKeyName : undefined,
+          placement: purpose === "models" ? args.modelsPlacement : undefined,
+          kmsKeyName: !encrypted
+            ? undefined
+            : purpose === "models" && args.modelsKmsKeyName
+              ? args.modelsKmsKeyName
+              : args.kmsKeyName,
           forceDestroy: args.forceDestroy,
           protect: args.protect,
           ...args.access?.[purpose],

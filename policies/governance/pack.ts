@@ -8,6 +8,7 @@ import { clusterBackup } from "./policies/cluster-backup";
 import { containerResources } from "./policies/container-resources";
 import { dataClassification } from "./policies/data-classification";
 import { databaseResilience } from "./policies/database-resilience";
+import { modelsReplicated } from "./policies/models-replicated";
 import { deletionProtection } from "./policies/deletion-protection";
 import { disruptionBudgets } from "./policies/disruption-budgets";
 import { externalGatewayCloudArmor } from "./policies/external-gateway-cloud-armor";
@@ -47,6 +48,7 @@ export const GOVERNANCE: PolicyPackDefinition = {
     deletionProtection,
     statefulProtected,
     databaseResilience,
+    modelsReplicated,
     clusterBackup,
     // Cluster and node hardening
     gkeClusterHardening,

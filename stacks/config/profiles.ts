@@ -67,6 +67,7 @@ const storage = {
   noncurrentVersionDays: 30,
   rawVersioning: true,
   forceDestroy: false,
+  modelsReplication: { turboReplication: false },
 };
 
 const artifactRegistry = {
@@ -206,7 +207,13 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       systemPool: { ...cluster.systemPool, machineType: "e2-standard-8", min: 3, max: 6 },
     },
     encryption: { customerManagedKeys: true },
-    storage: { softDeleteDays: 30, checkpointRetentionDays: 30, noncurrentVersionDays: 90 },
+    storage: {
+      softDeleteDays: 30,
+      checkpointRetentionDays: 30,
+      noncurrentVersionDays: 90,
+      // Iowa + South Carolina: the prod stack's region us-central1 and a second copy (docs/resilience.md).
+      modelsReplication: { dualRegion: "NAM4", turboReplication: true },
+    },
     artifactRegistry: {
       keepRecentVersions: 20,
       deleteUntaggedAfterDays: 30,

@@ -42,7 +42,9 @@ import {
   SCALE_METRICS,
 } from "../../components/serving/serving-rules";
 import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
+import { bucketPlacement } from "../../components/catalog/storage-locations";
 import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
+import { modelsReplicationSchema } from "./models-replication";
 import { rayIssues, raySchema } from "./ray";
 import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
 import { transferIssues, transfersSchema } from "./transfers";
@@ -320,6 +322,9 @@ export const storageSchema = z.strictObject({
       "Object versioning on the raw datasets bucket (the other protection: a bucket has versioning or a retention policy).",
     ),
   forceDestroy: z.boolean().describe("Delete objects with their buckets on destroy: dev only."),
+  modelsReplication: modelsReplicationSchema.describe(
+    "Where the models bucket keeps its data: the stack's region, or a dual-region with it (prod: NAM4 with turbo replication).",
+  ),
 });
 
 export const artifactRegistrySchema = z.strictObject({
@@ -820,6 +825,13 @@ export function crossFieldIssues(settings: Settings, region: string): RuleProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  const models = bucketPlacement(settings.storage.modelsReplication, region);
+  if ("problem" in models)
+    issues.push({
+      path: ["storage", "modelsReplication"],
+      input: settings.storage.modelsReplication,
+      message: models.problem,
+    });
   issues.push(
     ...rayIssues(settings.ray, {
       teams: settings.teams,

@@ -14,6 +14,7 @@ import { KmsKey } from "../../components/security/kms-key";
 import type { LayerContext } from "./context";
 import type { Foundation } from "./foundation";
 import { MODEL_REGISTRY_NAMESPACE, type WorkloadIdentities } from "./identity";
+import { modelsPlacement } from "./models-placement";
 
 export const DATA_APIS = [
   "storage.googleapis.com",
@@ -81,6 +82,7 @@ export function buildData(
   const keyId = dataKey?.keyId;
 
   const s = settings.storage;
+  const models = modelsPlacement(ctx, after);
   const storage = new MlStorage(
     "storage",
     {
@@ -109,6 +111,8 @@ export function buildData(
       versioning: { "datasets-raw": s.rawVersioning },
       rawRetentionDays: s.rawRetentionDays,
       kmsKeyName: keyId,
+      modelsPlacement: models.placement,
+      modelsKmsKeyName: models.kmsKeyName,
       encryptAll: cmekEverywhere,
       forceDestroy: s.forceDestroy,
       protect,
@@ -123,7 +127,7 @@ export function buildData(
         checkpoints: { writers: [ids.training.member] },
       },
     },
-    afterKey,
+    models.key ? { dependsOn: [...afterKey.dependsOn, models.key] } : afterKey,
   );
 
   const ar = settings.artifactRegistry;

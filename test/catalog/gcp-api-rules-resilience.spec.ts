@@ -1,5 +1,6 @@
 import * as assert from "node:assert";
 import { windowHoursPer32Days } from "../../components/catalog/gcp-api-rules-resilience";
+import { bucketPlacement, kmsLocationForBucket } from "../../components/catalog/storage-locations";
 import { gcpApiRules } from "../../policies/governance/policies/gcp-api-rules";
 import { messagesOf } from "../helpers/policy";
 
@@ -134,5 +135,70 @@ describe("GKE maintenance, upgrade and backup API rules, bucket replication", ()
     );
     const [multi] = await messagesOf(gcpApiRules, [bucket({ location: "US", rpo: "ASYNC_TURBO" })]);
     assert.match(multi, /bucket in US, which is not a dual-region/);
+  });
+});
+
+describe("bucket placement and the Cloud KMS key location", () => {
+  const bucket = (location: string, keyLocation: string) => ({
+    type: "gcp:storage/bucket:Bucket",
+    inputs: {
+      location,
+      versioning: { enabled: true },
+      encryption: { defaultKmsKeyName: `projects/p/locations/${keyLocation}/keyRings/r/cryptoKeys/k` },
+    },
+  });
+
+  it("accepts a key in the bucket's region, a predefined dual-region's KMS location, or the multi-region's", async () => {
+    // Cloud KMS locations: nam4 and eur4 are dual-regional; us and europe the multi-regions of US and EU.
+    assert.deepStrictEqual(
+      await messagesOf(gcpApiRules, [
+        bucket("us-central1", "us-central1"),
+        bucket("NAM4", "nam4"),
+        bucket("EUR4", "eur4"),
+        bucket("US", "us"),
+        bucket("EU", "europe"),
+      ]),
+      [],
+    );
+  });
+
+  it("refuses a regional key on a dual-region bucket, and a global key", async () => {
+    const [regional] = await messagesOf(gcpApiRules, [bucket("NAM4", "us-central1")]);
+    assert.match(
+      regional,
+      /^storage-bucket-kms-key-location: encryption.defaultKmsKeyName is a key in us-central1, but the bucket is in NAM4: Cloud Storage takes only a key in nam4/,
+    );
+    // The API's own refusal: "Cloud KMS region 'global' not available for use with GCS region 'US'" (googleapis/google-cloud-go#1787).
+    const [global] = await messagesOf(gcpApiRules, [bucket("US", "global")]);
+    assert.match(global, /a key in global, but the bucket is in US: Cloud Storage takes only a key in us/);
+  });
+
+  it("resolves the models bucket placement from the config, or says why not", () => {
+    assert.deepStrictEqual(bucketPlacement({ dualRegion: "NAM4", turboReplication: true }, "us-central1"), {
+      placement: { location: "NAM4", rpo: "ASYNC_TURBO" },
+    });
+    assert.deepStrictEqual(bucketPlacement({ turboReplication: false }, "europe-west4"), {
+      placement: { location: "EUROPE-WEST4" },
+    });
+    assert.deepStrictEqual(
+      bucketPlacement({ dualRegion: ["europe-west4", "europe-west1"], turboReplication: false }, "europe-west4"),
+      {
+        placement: { location: "EU", dataLocations: ["EUROPE-WEST4", "EUROPE-WEST1"] },
+      },
+    );
+    const problem = (r: ReturnType<typeof bucketPlacement>) => ("problem" in r ? r.problem : "");
+    assert.match(
+      problem(bucketPlacement({ dualRegion: "EUR4", turboReplication: true }, "us-central1")),
+      /EUR4 is europe-north1 \+ europe-west4/,
+    );
+    assert.match(
+      problem(bucketPlacement({ dualRegion: ["us-central1", "europe-west4"], turboReplication: false }, "us-central1")),
+      /two regions of one continent/,
+    );
+    assert.match(
+      problem(bucketPlacement({ turboReplication: true }, "us-central1")),
+      /rpo ASYNC_TURBO is for dual-region buckets only/,
+    );
+    assert.strictEqual(kmsLocationForBucket("ASIA1"), "asia1");
   });
 });

@@ -332,3 +332,68 @@ describe("MlStorage", () => {
     );
   });
 });
+
+describe("MlStorage models placement", () => {
+  const common = { project: "acme-test", location: "us-central1", prefix: "cnai-test", labels: STACK_LABELS };
+  const MODELS_KEY = "projects/acme-test/locations/nam4/keyRings/m/cryptoKeys/k";
+
+  it("puts the models bucket in a predefined dual-region with turbo replication and its own key; the others stay regional", async () => {
+    const result = await run(
+      () =>
+        new MlStorage("storage", {
+          ...common,
+          kmsKeyName: KEY,
+          encryptAll: true,
+          modelsPlacement: { location: "NAM4", rpo: "ASYNC_TURBO" },
+          modelsKmsKeyName: MODELS_KEY,
+        }),
+    );
+    const models = one(result, BUCKET, "storage-models");
+    assert.deepStrictEqual(
+      [
+        input(models, "location"),
+        input(models, "rpo"),
+        input(models, "customPlacementConfig"),
+        input(models, "encryption"),
+      ],
+      ["NAM4", "ASYNC_TURBO", undefined, { defaultKmsKeyName: MODELS_KEY }],
+    );
+    const raw = one(result, BUCKET, "storage-datasets-raw");
+    assert.deepStrictEqual(
+      [input(raw, "location"), input(raw, "rpo"), input(raw, "encryption")],
+      ["us-central1", undefined, { defaultKmsKeyName: KEY }],
+    );
+  });
+
+  it("sends a configurable dual-region as the multi-region with two data locations", async () => {
+    const result = await run(
+      () =>
+        new MlStorage("storage", {
+          ...common,
+          modelsPlacement: { location: "US", dataLocations: ["US-CENTRAL1", "US-EAST4"], rpo: "ASYNC_TURBO" },
+        }),
+    );
+    const models = one(result, BUCKET, "storage-models");
+    assert.deepStrictEqual(
+      [input(models, "location"), input(models, "customPlacementConfig"), input(models, "rpo")],
+      ["US", { dataLocations: ["US-CENTRAL1", "US-EAST4"] }, "ASYNC_TURBO"],
+    );
+  });
+
+  it("refuses turbo replication on a region (Cloud Storage: dual-regions only) and creates no bucket", async () => {
+    await assert.rejects(
+      run(
+        () =>
+          new DataBucket("b", args({ purpose: "models", placement: { location: "US-CENTRAL1", rpo: "ASYNC_TURBO" } })),
+      ),
+      (error: ProgramError) => {
+        assert.match(
+          error.message,
+          /^DataBucket "b": placement: rpo ASYNC_TURBO on a bucket in US-CENTRAL1, which is not a dual-region/,
+        );
+        assert.strictEqual(error.resources.filter((r) => r.type === BUCKET).length, 0);
+        return true;
+      },
+    );
+  });
+});

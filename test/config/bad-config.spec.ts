@@ -388,6 +388,36 @@ const CASES: Case[] = [
       /cnai-platform:storage\.forceDestroy: got true; allowed: false outside the dev profile \(this stack's profile is staging\)/,
   },
   {
+    // Cloud Storage "Bucket locations": EUR4 is Finland + Netherlands; the GPU nodes in us-central1 would read models from Europe.
+    what: "a models dual-region without the stack's region",
+    stack: "prod",
+    config: { "cnai-platform:storage": { modelsReplication: { dualRegion: "EUR4", turboReplication: true } } },
+    expect:
+      /cnai-platform:storage\.modelsReplication: got .*EUR4.*; allowed: a dual-region that includes the stack's region us-central1 \(EUR4 is europe-north1 \+ europe-west4/,
+  },
+  {
+    // rpo ASYNC_TURBO is for dual-region buckets only (terraform-provider-google storage_bucket rpo; Cloud Storage "Turbo replication").
+    what: "turbo replication on the stack's region alone",
+    config: { "cnai-platform:storage": { modelsReplication: { turboReplication: true } } },
+    expect:
+      /cnai-platform:storage\.modelsReplication: got .*; allowed: turboReplication with a dualRegion \(NAM4, EUR4, ASIA1 or two regions of one continent\)/,
+  },
+  {
+    what: "a models dual-region of two continents",
+    config: {
+      "cnai-platform:storage": {
+        modelsReplication: { dualRegion: ["us-central1", "europe-west4"], turboReplication: false },
+      },
+    },
+    expect: /cnai-platform:storage\.modelsReplication: got .*; allowed: two regions of one continent/,
+  },
+  {
+    what: "an unknown predefined dual-region",
+    config: { "cnai-platform:storage": { modelsReplication: { dualRegion: "NAM5", turboReplication: false } } },
+    expect:
+      /cnai-platform:storage\.modelsReplication\.dualRegion: got "?NAM5"?; allowed: a predefined dual-region \(NAM4, EUR4, ASIA1\) or a list of two regions/,
+  },
+  {
     what: "a zone listed twice",
     config: { "cnai-platform:zones": ["us-central1-a", "us-central1-b", "us-central1-a"] },
     expect:

@@ -18,6 +18,7 @@ describe("governance pack", () => {
         "cnai-deletion-protection",
         "cnai-stateful-protected",
         "cnai-database-resilience",
+        "cnai-models-replicated",
         "cnai-cluster-backup",
         "cnai-gke-cluster-hardening",
         "cnai-node-pool-hardening",
