@@ -42,6 +42,13 @@ export function diffSummaryLine(diff: PlanDiff): string {
   );
 }
 
+/** At most eight fields in a cell; the rest counted (plan.json lists them all). */
+const shown = (fields: readonly string[]) =>
+  fields
+    .slice(0, 8)
+    .map((f) => `\`${f}\``)
+    .join(", ") + (fields.length > 8 ? ` and ${fields.length - 8} more` : "");
+
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** report.md's "Changes" section: what `pulumi up` would do, and what it disrupts. */
@@ -73,17 +80,16 @@ export function diffSection(diff: PlanDiff | undefined): string {
   lines.push(`- Workloads restarted: ${d.podsRestarted.length}`);
   for (const w of d.podsRestarted) lines.push(`  - \`${resourceLabel(w.urn)}\`: ${cell(w.message)}`);
   lines.push("");
-  const changed = diff.changes.filter((c) => c.action !== "create");
   if (diff.changes.length) {
     lines.push("| action | resource | fields |", "|---|---|---|");
     for (const c of diff.changes) {
       const fields =
         c.action === "replace"
           ? `forced by ${c.replacedBy!.map((f) => `\`${f}\``).join(", ")}${c.fields.length > c.replacedBy!.length ? `; also ${c.fields.length - c.replacedBy!.length} more` : ""}`
-          : c.fields.map((f) => `\`${f}\``).join(", ");
+          : shown(c.fields);
       lines.push(`| ${c.action} | \`${resourceLabel(c.urn)}\` | ${cell(fields)} |`);
     }
     lines.push("");
-  } else if (!changed.length) lines.push("No changes.", "");
+  } else lines.push("No changes.", "");
   return lines.join("\n");
 }

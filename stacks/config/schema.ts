@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { activePools, generationIssues, poolGenerationFields } from "./pool-generations";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -141,6 +142,7 @@ export const gpuPoolSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, {
     error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters",
   }),
+  ...poolGenerationFields,
   machineType: z.string().min(1),
   accelerator: z.strictObject({
     type: z.enum(ACCELERATOR_TYPES),
@@ -531,12 +533,9 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
-  const names = new Set<string>();
+  issues.push(...generationIssues(settings.gpuPools).map((p) => ({ ...p, path: ["gpuPools", ...p.path] })));
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
-    if (names.has(pool.name))
-      issues.push({ path: at("name"), input: pool.name, message: "a name no other GPU pool uses" });
-    names.add(pool.name);
     issues.push(
       ...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })),
     );
@@ -584,7 +583,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpusPerNode"], job.pool, job.gpusPerNode));
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
-    const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
+    const jobPool = activePools(settings.gpuPools).find((p) => p.name === job.pool);
     if (jobPool?.workloadType === "inference") {
       issues.push({
         path: [...path, "pool"],
@@ -609,7 +608,7 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
-    const modelPool = settings.gpuPools.find((p) => p.name === model.pool);
+    const modelPool = activePools(settings.gpuPools).find((p) => p.name === model.pool);
     if (modelPool && modelPool.workloadType !== "inference") {
       issues.push({
         path: [...path, "pool"],
@@ -697,7 +696,7 @@ function trainingPools(settings: Settings): string {
  * the Pod after it is scheduled (UnexpectedAdmissionError), so the workload never runs.
  */
 function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): PoolProblem[] {
-  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   const limit = pool ? gpusPerContainerLimit(pool) : undefined;
   if (!pool || limit === undefined || gpus <= limit) return [];
   return [
@@ -724,7 +723,7 @@ function quotaIssues(
   countKey: string,
 ): PoolProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
-  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   if (!team || !pool) return [];
   const perNode = allocatablePerNode(pool);
   const share = gpusPerPod / Math.max(1, gpuResourcesPerNode(pool));

@@ -10,6 +10,7 @@ import { ManagedMonitoring } from "../../components/observability/managed-monito
 import { ProjectGuardrails } from "../../components/observability/project-guardrails";
 import { SelfHostedMonitoring } from "../../components/observability/self-hosted-monitoring";
 import { projectNumber } from "../../components/project/service-agents";
+import { nodePoolName } from "../config/pool-generations";
 import type { LayerContext } from "./context";
 import type { Foundation } from "./foundation";
 import type { Workloads } from "./workloads";
@@ -37,7 +38,7 @@ export function buildObservability(
   const { settings, project, region, labels } = ctx;
   const o = settings.observability;
   const pools = settings.gpuPools.map((pool) => ({
-    nodePool: `gpu-${pool.name}`,
+    nodePool: nodePoolName(pool),
     maxNodes: pool.autoscaling.max,
     nodeHourlyUsd: machineHourlyUsd(pool.machineType, gpusPerNode(pool), pool.capacity.type === "spot") ?? 0,
   }));

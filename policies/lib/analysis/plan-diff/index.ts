@@ -148,7 +148,11 @@ const POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:batch/v1:Job": ["spec.template"],
   "kubernetes:serving.kserve.io/v1beta1:InferenceService": ["spec.predictor", "spec.transformer", "spec.explainer"],
   "kubernetes:kubeflow.org/v1:PyTorchJob": ["spec.pytorchReplicaSpecs"],
-  "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob": ["spec.trainer", "spec.podTemplateOverrides"],
+  "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob": [
+    "spec.trainer",
+    "spec.podTemplateOverrides",
+    "spec.runtimePatches",
+  ],
   "kubernetes:ray.io/v1:RayCluster": ["spec.headGroupSpec", "spec.workerGroupSpecs"],
 };
 
