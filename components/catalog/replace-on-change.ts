@@ -67,9 +67,33 @@ const K8S_REFUSED: Readonly<Record<string, readonly { path: string; source: stri
   ],
 };
 
+/**
+ * pulumi-random bridges hashicorp/terraform-provider-random, whose random_password marks every
+ * argument `RequiresReplace` (internal/provider/resource_password.go, passwordSchemaV3: length,
+ * special, upper, lower, numeric, min_*, override_special, keepers): any input change is a new password.
+ */
+const RANDOM_PASSWORD: ProviderReplaceRules = {
+  terraformType: "random_password",
+  source: "hashicorp/terraform-provider-random@v3 internal/provider/resource_password.go",
+  rules: change(
+    "length",
+    "special",
+    "upper",
+    "lower",
+    "numeric",
+    "minSpecial",
+    "minUpper",
+    "minLower",
+    "minNumeric",
+    "overrideSpecial",
+    "keepers",
+  ),
+};
+
 /** The replace-on-change rules of a resource type, or undefined when the table has none. */
 export function replaceRulesFor(type: string): ProviderReplaceRules | undefined {
   if (type.startsWith("gcp:")) return GCP_REPLACE_ON_CHANGE[type];
+  if (type === "random:index/randomPassword:RandomPassword") return RANDOM_PASSWORD;
   const k8s = type.match(/^kubernetes:(.+)$/)?.[1];
   if (!k8s || /^(helm\.sh|yaml|kustomize)\//.test(k8s)) return undefined;
   return {
