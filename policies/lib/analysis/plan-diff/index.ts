@@ -1,3 +1,4 @@
+import { acceleratorOfMachineType, GPU_CATALOG } from "../../../../components/catalog/gpus";
 import { type ReplaceRule, replaceRulesFor } from "../../../../components/catalog/replace-on-change";
 
 /**
@@ -182,10 +183,15 @@ export function selectedPools(resources: readonly DiffResource[]): Set<string> {
 function gpuPool(r: DiffResource, action: "replace" | "delete", inUse: Set<string>): DrainedPool | undefined {
   const config = r.inputs.nodeConfig;
   const accelerators = isObject(config) && Array.isArray(config.guestAccelerators) ? config.guestAccelerators : [];
-  const gpusPerNode = accelerators.reduce(
+  const declared = accelerators.reduce(
     (n: number, a) => n + (isObject(a) && typeof a.count === "number" ? a.count : 0),
     0,
   );
+  // GPUs per node from the GPU catalog where the machine type has built-in GPUs (A2, A3, G2 …);
+  // N1 VMs carry the count attached in nodeConfig.guestAccelerators.
+  const machineType = isObject(config) && typeof config.machineType === "string" ? config.machineType : "";
+  const accelerator = acceleratorOfMachineType(machineType);
+  const gpusPerNode = (accelerator && GPU_CATALOG[accelerator].machineTypes[machineType]?.gpus) || declared;
   if (gpusPerNode === 0) return undefined;
   const scaling = isObject(r.inputs.autoscaling) ? r.inputs.autoscaling : {};
   const zones = Array.isArray(r.inputs.nodeLocations) ? r.inputs.nodeLocations.length : 1;
