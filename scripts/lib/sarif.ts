@@ -45,14 +45,24 @@ export function sarifOf(
   ];
   // The plan diff's errors (plan --against): one more rule, its results errors like a mandatory violation.
   const diffRules = plan.diff ? [PLAN_DIFF_RULE] : [];
-  const diffResults = (plan.diff?.errors ?? []).map((e) => ({
-    ruleId: PLAN_DIFF_RULE.id,
-    ruleIndex: policies.length,
-    level: "error",
-    message: { text: `${resourceLabel(e.urn)}: ${e.message}` },
-    locations: location(e.urn),
-    properties: { against: plan.diff!.against, stack },
-  }));
+  // Errors fail the plan; an in-use GPU pool replaced or deleted is a warning a reviewer should see.
+  const drained = (plan.diff?.disruption.pools ?? [])
+    .filter((p) => p.inUse)
+    .map((p) => ({
+      urn: p.urn,
+      level: "warning" as const,
+      message: `node pool ${p.pool} is ${p.action}d while in use: up to ${p.gpus.max} GPUs drained (${p.nodes.max} nodes × ${p.gpusPerNode}); docs/safe-gpu-pool-change.md moves the work first`,
+    }));
+  const diffResults = [...(plan.diff?.errors ?? []).map((e) => ({ ...e, level: "error" as const })), ...drained].map(
+    (e) => ({
+      ruleId: PLAN_DIFF_RULE.id,
+      ruleIndex: policies.length,
+      level: e.level,
+      message: { text: `${resourceLabel(e.urn)}: ${e.message}` },
+      locations: location(e.urn),
+      properties: { against: plan.diff!.against, stack },
+    }),
+  );
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -108,11 +118,12 @@ export function sarifOf(
 export const PLAN_DIFF_RULE = {
   id: "cnai-plan-diff",
   name: "cnai-plan-diff",
-  shortDescription: { text: "A protected resource or a data store replaced or deleted by this change" },
+  shortDescription: { text: "What this change replaces or deletes: data, protected resources, GPUs in use" },
   fullDescription: {
     text:
       "Against the base branch's plan, this change replaces or deletes a protected resource or a data store " +
-      "(its contents are lost), or changes a field the API refuses to update. The replace-on-change table is " +
+      "(its contents are lost), or changes a field the API refuses to update (errors); or it replaces or deletes " +
+      "a GPU node pool that workloads use, draining its GPUs (warnings). The replace-on-change table is " +
       "components/catalog/replace-on-change.ts (the providers' ForceNew fields).",
   },
   defaultConfiguration: { enabled: true, level: "error" as const },

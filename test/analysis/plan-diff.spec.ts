@@ -1,6 +1,9 @@
 import * as assert from "node:assert";
 import { replaceRulesFor } from "../../components/catalog/replace-on-change";
 import { type DiffResource, diffPlans, inputDifferences } from "../../policies/lib/analysis/plan-diff";
+import { PACKS } from "../../policies/lib/packs";
+import type { Plan } from "../../scripts/lib/plan-document";
+import { sarifOf } from "../../scripts/lib/sarif";
 
 const URN = "urn:pulumi:prod::cnai-platform::";
 const resource = (
@@ -48,6 +51,39 @@ describe("plan diff", () => {
     assert.deepStrictEqual(diff.disruption.pools[0].gpus, { idle: 0, max: 32 });
     assert.strictEqual(diff.disruption.pools[0].inUse, true);
     assert.deepStrictEqual(diff.errors, []);
+  });
+
+  it("puts the drained in-use pool in SARIF as a cnai-plan-diff warning, and a diff error as an error", () => {
+    const bucket = resource("gcp:storage/bucket:Bucket", "models", { name: "m", location: "US" }, { protect: true });
+    const moved = { ...bucket, inputs: { name: "m", location: "EU" } };
+    const diff = diffPlans(
+      [gpuPool("LATEST"), flavor("gpu-h100-train"), bucket],
+      [gpuPool("DEFAULT"), flavor("gpu-h100-train"), moved],
+      "base",
+    );
+    const plan = {
+      project: "cnai-platform",
+      stack: "prod",
+      resources: [],
+      outputs: {},
+      policy: { packs: [], violations: [] },
+      diff,
+    } as Plan;
+    const run = (
+      sarifOf(plan, PACKS, "stacks/Pulumi.prod.yaml") as {
+        runs: Array<{ results: Array<Record<string, unknown>>; tool: { driver: { rules: Array<{ id: string }> } } }>;
+      }
+    ).runs[0];
+    const results = run.results.filter((r) => r.ruleId === "cnai-plan-diff");
+    assert.deepStrictEqual(
+      results.map((r) => r.level),
+      ["error", "warning"],
+    );
+    assert.match(
+      String((results[1].message as { text: string }).text),
+      /gpu-h100-train is replaced while in use: up to 32 GPUs drained/,
+    );
+    assert.strictEqual(run.tool.driver.rules[results[0].ruleIndex as number].id, "cnai-plan-diff");
   });
 
   it("updates a node pool's machine type in place (not ForceNew in terraform-provider-google-beta v7.45.0)", () => {
