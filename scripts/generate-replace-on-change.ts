@@ -31,7 +31,15 @@ import {
 const ROOT = path.resolve(__dirname, "..");
 
 /** The gcp:* types of the shipped plans (out/<stack>/plan.json) and those the blueprint may add. */
-const EXTRA_TYPES = ["gcp:gkebackup/backupPlan:BackupPlan", "gcp:gkebackup/restorePlan:RestorePlan"];
+const EXTRA_TYPES = [
+  "gcp:certificatemanager/certificate:Certificate",
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
+  "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+  "gcp:gkebackup/backupPlan:BackupPlan",
+  "gcp:gkebackup/restorePlan:RestorePlan",
+  "gcp:iap/webTypeComputeIamMember:WebTypeComputeIamMember",
+  "gcp:storage/transferJob:TransferJob",
+];
 
 function flag(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
