@@ -31,7 +31,7 @@ export function main(argv: string[]): number {
       );
     }
     process.stdout.write(
-      `build-packs: next: cd ${path.relative(process.cwd(), out) || "."}/<pack> && npm install && pulumi policy publish <org> (README, "Publishing the packs")\n`,
+      `build-packs: next: cd ${path.relative(process.cwd(), out) || "."}/<pack> && npm install && pulumi policy publish <org> (docs/operations.md, "Publishing the packs to Pulumi Cloud")\n`,
     );
     return EXIT_OK;
   } catch (error) {

@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     if (flags["billing-account"])
       doc.setIn(["config", "cnai-platform:observability", "budget", "billingAccount"], flags["billing-account"]);
     if (flags.region && flags.region !== sourceRegion) dropZones(doc);
-    doc.commentBefore = ` ${name}: forked from ${from} by npm run new-stack; edit the settings below (README, "Stacks").`;
+    doc.commentBefore = ` ${name}: forked from ${from} by npm run new-stack; edit the settings below (docs/configuration.md).`;
     const yamlText = doc.toString();
 
     const relative = path.relative(root, target);

@@ -4,8 +4,10 @@ import type { PlatformConfig } from "./config/load";
 import { layerContext } from "./layers/context";
 import { buildData, DATA_APIS } from "./layers/data";
 import { buildFoundation, FOUNDATION_APIS } from "./layers/foundation";
+import { buildGateway, GATEWAY_APIS } from "./layers/gateway";
 import { buildIdentities } from "./layers/identity";
 import { buildObservability, OBSERVABILITY_APIS } from "./layers/observability";
+import { buildTracing, TRACING_APIS } from "./layers/tracing";
 import { buildWorkloads, WORKLOAD_APIS } from "./layers/workloads";
 
 /**
@@ -16,7 +18,14 @@ export async function buildPlatform(config: PlatformConfig) {
   const ctx = layerContext(config);
   const apis = new ProjectServices("apis", {
     project: ctx.project,
-    services: [...FOUNDATION_APIS, ...DATA_APIS, ...WORKLOAD_APIS, ...OBSERVABILITY_APIS],
+    services: [
+      ...FOUNDATION_APIS,
+      ...DATA_APIS,
+      ...WORKLOAD_APIS,
+      ...OBSERVABILITY_APIS,
+      ...GATEWAY_APIS,
+      ...TRACING_APIS,
+    ],
   });
   const afterApis = [apis];
 
@@ -25,6 +34,14 @@ export async function buildPlatform(config: PlatformConfig) {
   const data = buildData(ctx, foundation, identities, afterApis);
   const workloads = await buildWorkloads(ctx, foundation, identities, data, afterApis);
   const observability = buildObservability(ctx, foundation, workloads, afterApis);
+  const tracing = buildTracing(ctx, foundation, workloads, data, afterApis);
+  const gateway = await buildGateway(
+    ctx,
+    foundation,
+    workloads,
+    afterApis,
+    tracing ? { endpoint: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } : undefined,
+  );
   const { cluster, network, gpuPools, provider } = foundation;
 
   return {
@@ -70,6 +87,24 @@ export async function buildPlatform(config: PlatformConfig) {
       workloads.modelDeployments.map((m, i) => [config.settings.serving.models[i].name, m.url]),
     ),
     ...(workloads.serverless ? { serverlessInferenceUri: workloads.serverless.uri } : {}),
+    ...(tracing ? { tracing: { collector: tracing.endpoints.grpc, samplingRatio: tracing.samplingRatio } } : {}),
+    ...(gateway
+      ? {
+          modelGateway: {
+            class: gateway.modelGateway.gatewayClass,
+            // The CNAME the managed certificate's DNS authorization needs in the hostname's zone.
+            ...(gateway.modelGateway.dnsAuthorizationRecord
+              ? { certificateDnsRecord: gateway.modelGateway.dnsAuthorizationRecord }
+              : {}),
+            routes: Object.fromEntries(
+              gateway.routes.map((r, i) => [
+                config.settings.serving.models[i].name,
+                `https://${gateway.modelGateway.hostname}${r.path}/`,
+              ]),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

@@ -20,11 +20,13 @@
 export const API_OF_MODULE: Readonly<Record<string, string>> = {
   artifactregistry: "artifactregistry.googleapis.com",
   bigquery: "bigquery.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
   billing: "billingbudgets.googleapis.com",
   cloudrunv2: "run.googleapis.com",
   compute: "compute.googleapis.com",
   container: "container.googleapis.com",
   dataplex: "dataplex.googleapis.com",
+  iap: "iap.googleapis.com",
   kms: "cloudkms.googleapis.com",
   logging: "logging.googleapis.com",
   monitoring: "monitoring.googleapis.com",
@@ -55,7 +57,7 @@ export const API_OF_TYPE: Readonly<Record<string, readonly string[]>> = {
  * application default credentials), not in the project of the resource. Enabling them in the
  * target project from the program does not make a first `pulumi up` work when the caller's quota
  * project is another one, or the same project before they are on: they are a prerequisite of the
- * deploying identity's project (README, "A first pulumi up").
+ * deploying identity's project (docs/operations.md, "Prerequisites of a new project").
  * Sources: Google Cloud, "About the quota project" (cloud.google.com/docs/quotas/quota-project):
  * resource-based and client-based APIs; terraform-provider-google resource_google_project_service.go
  * (projects.get with X-Goog-User-Project = the billing project only under user_project_override);
@@ -282,7 +284,7 @@ export const STORAGE_READER_ROLES: readonly string[] = [
 ];
 
 /**
- * Why each check exists, for messages and the README: the prerequisite, where it is documented,
+ * Why each check exists, for messages and docs/operations.md: the prerequisite, where it is documented,
  * and how to order it in a Pulumi program.
  */
 export const APPLY_ORDER_RULES = {

@@ -381,6 +381,83 @@ export const BUDGET_ONE_LABEL: GcpApiRule<{ labels: number }> = {
   check: ({ labels }) => (labels > 1 ? `budgetFilter.labels with ${labels} keys; the Budget API takes one` : undefined),
 };
 
+const SUBNETWORK = "gcp:compute/subnetwork:Subnetwork";
+const REGION_SECURITY_POLICY = "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy";
+
+/** Facts of a proxy-only subnet (purpose REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY). */
+export interface ProxyOnlySubnetFacts {
+  readonly purpose: string;
+  readonly role: string | undefined;
+  readonly secondaryRanges: number;
+  readonly privateGoogleAccess: boolean;
+}
+
+export const PROXY_ONLY_SUBNET: GcpApiRule<ProxyOnlySubnetFacts> = {
+  id: "compute-proxy-only-subnet",
+  resourceType: SUBNETWORK,
+  rule: "A proxy-only subnet has a role (ACTIVE or BACKUP) and no secondary ranges or Private Google Access: its addresses are the load balancer's proxies'.",
+  source:
+    'Cloud Load Balancing, "Proxy-only subnets for Envoy-based load balancers" (one ACTIVE subnet per region and VPC, used only by the proxies); ' +
+    "terraform-provider-google v7.45.0 website/docs/r/compute_subnetwork.html.markdown: role applies to REGIONAL_MANAGED_PROXY subnets and is required there, not validated by the schema",
+  read: (props) => {
+    const purpose = String(get(props, "purpose") ?? "");
+    if (purpose !== "REGIONAL_MANAGED_PROXY" && purpose !== "GLOBAL_MANAGED_PROXY") return undefined;
+    return {
+      purpose,
+      role: (get(props, "role") as string | undefined) ?? undefined,
+      secondaryRanges: ((get(props, "secondaryIpRanges") as unknown[] | undefined) ?? []).length,
+      privateGoogleAccess: get(props, "privateIpGoogleAccess") === true,
+    };
+  },
+  check: (f) => {
+    const problems = [
+      f.role === "ACTIVE" || f.role === "BACKUP" ? undefined : `role ${f.role ?? "unset"} (ACTIVE or BACKUP)`,
+      f.secondaryRanges ? `${f.secondaryRanges} secondary ranges (none)` : undefined,
+      f.privateGoogleAccess ? "privateIpGoogleAccess (off)" : undefined,
+    ].filter(Boolean);
+    return problems.length ? `a ${f.purpose} subnet with ${problems.join(", ")}` : undefined;
+  },
+};
+
+/** The rules of a security policy: actions and rate limit options. */
+export interface SecurityPolicyRuleFacts {
+  readonly rules: ReadonlyArray<{ priority: number; action: string; rateLimit: boolean; conformAction?: string }>;
+}
+
+export const CLOUD_ARMOR_RULES: GcpApiRule<SecurityPolicyRuleFacts> = {
+  id: "cloud-armor-rate-limit-rules",
+  resourceType: REGION_SECURITY_POLICY,
+  rule: "Rate limit options go with throttle and rate_based_ban rules only (their conform action is allow), and a policy with rules keeps a default rule at priority 2147483647.",
+  source:
+    "terraform-provider-google v7.45.0 website/docs/r/compute_region_security_policy.html.markdown: rules.rate_limit_options " +
+    '"Must be specified if the action is rate_based_ban or throttle. Cannot be specified for any other actions", conform_action "Valid option is allow only"; ' +
+    '"There must always be a default rule (rule with priority 2147483647 and match *)"',
+  read: (props) => {
+    const rules = get(props, "rules") as Array<Record<string, unknown>> | undefined;
+    if (!Array.isArray(rules) || rules.length === 0) return undefined;
+    return {
+      rules: rules.map((r) => ({
+        priority: Number(r.priority),
+        action: String(r.action),
+        rateLimit: r.rateLimitOptions !== undefined && r.rateLimitOptions !== null,
+        conformAction: get(r, "rateLimitOptions.conformAction") as string | undefined,
+      })),
+    };
+  },
+  check: ({ rules }) => {
+    const problems: string[] = [];
+    for (const r of rules) {
+      const limiting = r.action === "throttle" || r.action === "rate_based_ban";
+      if (limiting && !r.rateLimit) problems.push(`rule ${r.priority} (${r.action}) has no rateLimitOptions`);
+      if (!limiting && r.rateLimit) problems.push(`rule ${r.priority} (${r.action}) has rateLimitOptions`);
+      if (limiting && r.conformAction !== undefined && r.conformAction !== "allow")
+        problems.push(`rule ${r.priority} conforms with ${r.conformAction} (allow only)`);
+    }
+    if (!rules.some((r) => r.priority === 2147483647)) problems.push("no default rule at priority 2147483647");
+    return problems.length ? problems.join("; ") : undefined;
+  },
+};
+
 /** Every rule, for the policy and the tests. */
 export const GCP_API_RULES: readonly GcpApiRule<Json>[] = [
   RETENTION_WITHOUT_VERSIONING,
@@ -392,6 +469,8 @@ export const GCP_API_RULES: readonly GcpApiRule<Json>[] = [
   CLOUD_RUN_GPU_MINIMUMS,
   CLOUD_RUN_STARTUP_PROBE_LIMITS,
   BUDGET_ONE_LABEL,
+  PROXY_ONLY_SUBNET,
+  CLOUD_ARMOR_RULES,
 ];
 
 export interface ApiRuleProblem {

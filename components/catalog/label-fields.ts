@@ -21,6 +21,8 @@ export const LABEL_FIELDS: Readonly<Record<string, string>> = {
   "gcp:cloudrunv2/service:Service": "labels",
   "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
   "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
+  "gcp:certificatemanager/certificate:Certificate": "labels",
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "labels",
 };
 
 /** GCP types without labels (networks, IAM, service accounts, key rings, API enablement...). */
@@ -54,6 +56,8 @@ export const UNLABELLED_TYPES: readonly string[] = [
   "gcp:billing/budget:Budget",
   "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+  "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+  "gcp:iap/webTypeComputeIamMember:WebTypeComputeIamMember",
 ];
 
 /** Types that carry the sustainability labels too (compute). */

@@ -225,6 +225,29 @@ export const HELM_CHARTS = {
     source:
       "community-charts/helm-charts tag mlflow-1.11.5, charts/mlflow (appVersion 3.15.1); 1.11.5 is the newest release in the chart index",
   },
+  /**
+   * OpenTelemetry Operator: OpenTelemetryCollector and Instrumentation (Python auto-instrumentation
+   * injected by its Pod webhook). Its webhooks' certificates come from cert-manager
+   * (admissionWebhooks.certManager.enabled, the chart's default), which the platform installs with KServe.
+   */
+  openTelemetryOperator: {
+    chart: "opentelemetry-operator",
+    repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    version: "0.122.0",
+    namespace: "opentelemetry-operator-system",
+    source:
+      "open-telemetry/opentelemetry-helm-charts tag opentelemetry-operator-0.122.0, charts/opentelemetry-operator/Chart.yaml (appVersion 0.158.0) and values.yaml",
+    controlPlanePorts: [
+      {
+        port: 9443,
+        serves:
+          "the operator's admission webhooks: collectors and instrumentations (failurePolicy Fail) and Pod injection (Ignore: Pods start uninstrumented)",
+        source:
+          "charts/opentelemetry-operator/values.yaml manager.ports.webhookPort 9443; templates/service.yaml targetPort webhook-server",
+      },
+    ],
+    apiGroups: ["opentelemetry.io"],
+  },
 } as const satisfies Record<string, HelmChartRef>;
 
 /** The legacy Kubeflow Training Operator v1 (PyTorchJob), as a kustomization. */
@@ -268,6 +291,17 @@ export const IMAGES = {
     image: "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0",
     source:
       "GoogleCloudPlatform/prometheus-engine examples/frontend.yaml (args --web.listen-address=:9090 --query.project-id; port 9090; /-/ready)",
+  },
+  /**
+   * The OpenTelemetry Collector's contrib distribution: the googlecloud exporter and the
+   * probabilistic_sampler processor are in contrib, not in the core or k8s distributions
+   * (open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib/manifest.yaml).
+   * The version the operator 0.158.0 release pairs with (chart values manager.collectorImage.tag 0.158.0).
+   */
+  otelCollectorContrib: {
+    image: "otel/opentelemetry-collector-contrib:0.158.0",
+    source:
+      "open-telemetry/opentelemetry-collector-releases v0.158.0, Docker Hub otel/opentelemetry-collector-contrib:0.158.0",
   },
   /** The image of Kubeflow Trainer's torch-distributed runtime. */
   torchRuntime: {

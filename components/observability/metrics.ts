@@ -1,6 +1,6 @@
 /**
  * The metrics the platform's alerts and dashboards read, by source. Each is a metric its exporter
- * publishes; the drift metric is a contract the platform defines (README, "Metric contracts").
+ * publishes; the drift metric is a contract the platform defines (docs/observability.md, "Metric contracts").
  *
  * Sources: NVIDIA dcgm-exporter default counters (etc/default-counters.csv) and GKE's managed
  * DCGM metrics, which use the same DCGM field names; vLLM's Prometheus metrics (docs "Production

@@ -24,7 +24,7 @@ export interface ProjectServicesArgs {
  * (terraform-provider-google resource_google_project_service.go, Create then Read: "Verify project
  * for services still exists", projects.get), so enabling the others in parallel with them races
  * their enablement. Both are client-based APIs: they must also be on in the deploying identity's
- * quota project before the first `pulumi up` (README, "A first pulumi up").
+ * quota project before the first `pulumi up` (docs/operations.md, "Prerequisites of a new project").
  */
 export class ProjectServices extends pulumi.ComponentResource {
   /** The enabled services, by API name; depend on these before using an API. */

@@ -30,6 +30,8 @@ export class KServe extends pulumi.ComponentResource {
   public readonly mode: KServeMode;
   /** The last chart; InferenceServices depend on it. */
   public readonly ready: pulumi.Resource;
+  /** The cert-manager chart (with its CRDs): other charts whose webhooks use cert-manager wait for it. */
+  public readonly certManager: pulumi.Resource;
 
   constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:serving:KServe", name, {}, opts);
@@ -68,6 +70,7 @@ export class KServe extends pulumi.ComponentResource {
 
     const certManagerNs = namespace(HELM_CHARTS.certManager.namespace, "restricted");
     const certManager = chart("certManager", "cert-manager", { crds: { enabled: true } }, [certManagerNs]);
+    this.certManager = certManager;
     const kserveNs = namespace(HELM_CHARTS.kserveCrd.namespace, "baseline");
     const crds = chart("kserveCrd", "kserve-crd", {}, [kserveNs]);
     let servingLayer: pulumi.Resource[] = [];
@@ -115,8 +118,8 @@ export class KServe extends pulumi.ComponentResource {
         kserve: {
           controller: {
             deploymentMode: mode,
-            // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); teams expose
-            // them through a Gateway of their choice rather than one Ingress per model.
+            // Model servers are reached inside the cluster (`<name>-predictor.<namespace>`); the model
+            // gateway (components/gateway) exposes them with IAP rather than one Ingress per model.
             gateway: {
               domain,
               disableIngressCreation: mode === "Standard",

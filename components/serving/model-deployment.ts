@@ -59,9 +59,34 @@ export interface ModelDeploymentArgs {
   /** Serving is user-facing: it does not wait. @default false */
   shiftable?: boolean;
   carbonTier: CarbonTier;
+  /**
+   * OTLP trace export: the model server gets the OpenTelemetry SDK's environment (service name,
+   * traces endpoint over gRPC, resource attributes, a parent-based sampler: the collector samples), and
+   * with `vllmSpans` vLLM's own `--otlp-traces-endpoint` (vllm/engine/arg_utils.py ObservabilityConfig).
+   * vLLM refuses to start with that flag unless the OpenTelemetry packages are installed (vllm/tracing.py
+   * is_otel_available; vLLM's requirements/common.txt has none), and KServe's Hugging Face server image does
+   * not add them: `vllmSpans` needs an `image` that does. @default none
+   */
+  tracing?: { endpoint: string; vllmSpans?: boolean };
 }
 
 export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
+
+/**
+ * Whether KServe's Hugging Face server runs the model on vLLM: its `--backend` is `auto` by default,
+ * which picks vLLM for the text-generation models vLLM supports, and `huggingface` forces the
+ * Transformers backend (kserve/kserve v0.20.0 python/huggingfaceserver/huggingfaceserver/__main__.py
+ * `--backend` choices). vLLM-served models go through an InferencePool; the others through a Service.
+ */
+export function servedByVllm(args: readonly string[]): boolean {
+  const backend = args
+    .map((arg, i) =>
+      arg.startsWith("--backend=") ? arg.slice("--backend=".length) : arg === "--backend" ? args[i + 1] : undefined,
+    )
+    .filter((value): value is string => value !== undefined)
+    .pop();
+  return backend === undefined || backend === "auto" || backend === "vllm";
+}
 
 export const SCALE_METRICS = ["cpu", "memory", "concurrency", "rps", "waiting-requests"] as const;
 export type ScaleMetric = (typeof SCALE_METRICS)[number];
@@ -162,7 +187,11 @@ export class ModelDeployment extends pulumi.ComponentResource {
               runtime: spec.runtime,
               storageUri: args.storageUri,
               image: spec.image,
-              args: args.args ?? [],
+              args: [
+                ...(args.args ?? []),
+                ...(args.tracing?.vllmSpans ? [`--otlp-traces-endpoint=${args.tracing.endpoint}`] : []),
+              ],
+              ...(args.tracing ? { env: otlpEnv(name, args.namespace, args.team, args.tracing.endpoint) } : {}),
               resources: {
                 requests: {
                   cpu: String(spec.resources.cpu),
@@ -184,6 +213,18 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.url = `http://${name}-predictor.${args.namespace}.svc.cluster.local`;
     this.registerOutputs({ name, namespace: args.namespace, url: this.url });
   }
+}
+
+/** The OpenTelemetry SDK's environment for a model server (OpenTelemetry specification, "Environment Variable Specification"). */
+export function otlpEnv(model: string, namespace: string, team: string, endpoint: string) {
+  return [
+    { name: "OTEL_SERVICE_NAME", value: model },
+    { name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", value: endpoint },
+    { name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", value: "grpc" },
+    { name: "OTEL_RESOURCE_ATTRIBUTES", value: `k8s.namespace.name=${namespace},cnai.team=${team}` },
+    // Every span goes to the collector, which keeps whole traces at the stack's ratio.
+    { name: "OTEL_TRACES_SAMPLER", value: "parentbased_always_on" },
+  ];
 }
 
 export interface ResolvedModelDeployment {
@@ -221,6 +262,11 @@ export function resolveModelDeploymentArgs(
   if (!Number.isInteger(args.gpus) || args.gpus < 1 || args.gpus > args.pool.gpusPerNode) {
     fail(
       `gpus must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpus})`,
+    );
+  }
+  if (args.tracing?.vllmSpans && (args.image ?? HUGGINGFACE_GPU_IMAGE).endsWith(HUGGINGFACE_GPU_IMAGE)) {
+    fail(
+      `tracing.vllmSpans: ${HUGGINGFACE_GPU_IMAGE} has no OpenTelemetry packages, and vLLM refuses --otlp-traces-endpoint without them. Either give an image that installs opentelemetry-sdk and opentelemetry-exporter-otlp, or leave vllmSpans off (the OTLP environment is still set)`,
     );
   }
   const knative = args.mode === "Knative";

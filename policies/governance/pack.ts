@@ -7,16 +7,21 @@ import { bucketVersioning } from "./policies/bucket-versioning";
 import { containerResources } from "./policies/container-resources";
 import { dataClassification } from "./policies/data-classification";
 import { deletionProtection } from "./policies/deletion-protection";
+import { externalGatewayCloudArmor } from "./policies/external-gateway-cloud-armor";
+import { gatewayHttpsOnly } from "./policies/gateway-https-only";
 import { gcpApiRules } from "./policies/gcp-api-rules";
 import { gkeClusterHardening } from "./policies/gke-cluster-hardening";
 import { iamLeastPrivilege } from "./policies/iam-least-privilege";
 import { inferenceBoundedReplicas } from "./policies/inference-bounded-replicas";
+import { inferencePoolSelectsModel } from "./policies/inference-pool-selects-model";
 import { namespacePodSecurity } from "./policies/namespace-pod-security";
 import { noPlaintextSecrets } from "./policies/no-plaintext-secrets";
 import { nodePoolHardening } from "./policies/node-pool-hardening";
 import { privilegedContainers } from "./policies/privileged-containers";
 import { requiredLabels } from "./policies/required-labels";
+import { routeBackendsIap } from "./policies/route-backends-iap";
 import { statefulProtected } from "./policies/stateful-protected";
+import { traceSamplingBounded } from "./policies/trace-sampling-bounded";
 import { trainingQueueLabel } from "./policies/training-queue-label";
 import { workloadsRunnable } from "./policies/workloads-runnable";
 
@@ -49,6 +54,12 @@ export const GOVERNANCE: PolicyPackDefinition = {
     inferenceBoundedReplicas,
     trainingQueueLabel,
     workloadsRunnable,
+    // The model gateway and tracing
+    gatewayHttpsOnly,
+    routeBackendsIap,
+    externalGatewayCloudArmor,
+    inferencePoolSelectsModel,
+    traceSamplingBounded,
     // What a first `pulumi up` needs: apply order and Google's own API rules
     applyOrder,
     gcpApiRules,

@@ -211,7 +211,7 @@ function estimateSection(plan: Plan): string {
   if (method) {
     lines.push(
       `Method: GPUs × board power × ${method.hoursPerMonth} h × PUE ${method.pue}; CO2e from ${method.carbonData}; prices: ${method.priceTable}. ` +
-        'GPU capacity only (CPU nodes, storage and network are not counted). See the README, "Cost and carbon estimate".',
+        "GPU capacity only (CPU nodes, storage and network are not counted). See docs/estimates.md.",
       "",
     );
   }

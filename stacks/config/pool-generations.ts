@@ -13,9 +13,22 @@ import type { PoolProblem } from "../../components/compute/gpu-pool-rules";
  */
 export const poolGenerationFields = {
   /** The pool's generation: 1 is GKE node pool `gpu-<name>`, N > 1 is `gpu-<name>-g<N>`. */
-  generation: z.number().int().min(1).max(99).default(1),
+  generation: z
+    .number()
+    .int()
+    .min(1)
+    .max(99)
+    .default(1)
+    .describe(
+      "The pool's generation: 1 is GKE node pool `gpu-<name>`, N > 1 is `gpu-<name>-g<N>`, a new pool beside the old one (docs/safe-gpu-pool-change.md).",
+    ),
   /** While a pool migrates: `standby` (the new generation, not used yet) or `retiring` (the old one, no new work). */
-  migration: z.enum(["standby", "retiring"]).optional(),
+  migration: z
+    .enum(["standby", "retiring"])
+    .optional()
+    .describe(
+      "While two entries share a name: `standby` (the new generation, nothing scheduled to it yet) or `retiring` (the old one, no new work); the entry without it takes the work.",
+    ),
 };
 
 type PoolGeneration = { name: string; generation: number; migration?: "standby" | "retiring" };

@@ -1,4 +1,5 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
+import { GATEWAY_DEFAULTS, TRACING_DEFAULTS } from "./gateway";
 import type { ProfileName } from "./schema";
 
 /**
@@ -101,6 +102,8 @@ type Differences = Partial<
 > & {
   capacity: string;
   protectStatefulResources: boolean;
+  gateway?: Record<string, unknown>;
+  tracing?: Record<string, unknown>;
 };
 
 /** A profile: the shared defaults with the profile's differences. */
@@ -121,6 +124,8 @@ function profile(differences: Differences): Profile {
       training: { legacyTrainingOperator: false },
       serving: { mode: "Standard" },
       observability: { ...observability, ...differences.observability },
+      gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
+      tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
     gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
   };
@@ -144,7 +149,12 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
     capacity: "spot",
     protectStatefulResources: false,
   }),
-  staging: profile({ observability: { logRetentionDays: 60 }, capacity: "spot", protectStatefulResources: false }),
+  staging: profile({
+    observability: { logRetentionDays: 60 },
+    capacity: "spot",
+    protectStatefulResources: false,
+    tracing: { samplingRatio: 0.25 },
+  }),
   prod: profile({
     cluster: {
       releaseChannel: "STABLE",
@@ -170,6 +180,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       },
     },
     observability: { logRetentionDays: 400 },
+    // Internet-facing behind IAP and Cloud Armor; a twentieth of requests traced.
+    gateway: { exposure: "external" },
+    tracing: { samplingRatio: 0.05 },
     capacity: "on-demand",
     protectStatefulResources: true,
   }),

@@ -25,6 +25,7 @@ import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 import { activePools, generationIssues, poolGenerationFields } from "./pool-generations";
 
 /**
@@ -80,175 +81,251 @@ export const PROFILES = ["dev", "staging", "prod"] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
 export const networkSchema = z.strictObject({
-  /** Primary range of the cluster subnet (nodes). */
-  subnetCidr: cidr("the node subnet range"),
-  /** Secondary range for Pods. */
-  podsCidr: cidr("the Pod range"),
-  /** Secondary range for Services. */
-  servicesCidr: cidr("the Service range"),
-  /** Range of the control plane's private endpoint (a /28). */
-  masterCidr: cidr("the control plane range").regex(/\/28$/, { error: "a /28 block for the control plane" }),
-  /** Range reserved for Google-managed services (Cloud SQL private IP) through private services access. */
-  privateServicesCidr: cidr("the private services range"),
-  /** Cloud NAT for egress from private nodes (image pulls from public registries). */
-  nat: z.boolean(),
+  subnetCidr: cidr("the node subnet range").describe("Primary range of the cluster subnet (nodes)."),
+  podsCidr: cidr("the Pod range").describe("Secondary range for Pods."),
+  servicesCidr: cidr("the Service range").describe("Secondary range for Services."),
+  masterCidr: cidr("the control plane range")
+    .regex(/\/28$/, { error: "a /28 block for the control plane" })
+    .describe("Range of the control plane's private endpoint (a /28)."),
+  privateServicesCidr: cidr("the private services range").describe(
+    "Range reserved for Google-managed services (Cloud SQL private IP) through private services access.",
+  ),
+  nat: z.boolean().describe("Cloud NAT for egress from private nodes (image pulls from public registries)."),
 });
 
 export const authorizedNetworkSchema = z.strictObject({
-  name: z.string().min(1).max(64),
+  name: z.string().min(1).max(64).describe("A name for the range (shown in the cluster's settings)."),
   // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
-  cidr: cidr("an authorized network").refine((block) => documentationRangeOf(block) === undefined, {
-    error: (issue) =>
-      `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
-  }),
+  cidr: cidr("an authorized network")
+    .refine((block) => documentationRangeOf(block) === undefined, {
+      error: (issue) =>
+        `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+    })
+    .describe("The range, as an IPv4 CIDR block."),
 });
 
 export const systemPoolSchema = z.strictObject({
   machineType: z
     .string()
-    .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, { error: "a Compute Engine machine type (e2-standard-4)" }),
-  /** Total nodes across the pool's zones. */
-  min: count(100),
-  max: z.number().int().min(1).max(100),
-  spot: z.boolean(),
-  diskSizeGb: z.number().int().min(30).max(2000),
+    .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, { error: "a Compute Engine machine type (e2-standard-4)" })
+    .describe("Compute Engine machine type of the system nodes."),
+  min: count(100).describe("Total nodes across the pool's zones."),
+  max: z.number().int().min(1).max(100).describe("Total nodes across the pool's zones, at most."),
+  spot: z.boolean().describe("Spot VMs: cheaper, and may be preempted."),
+  diskSizeGb: z.number().int().min(30).max(2000).describe("Boot disk size, GB."),
 });
 
 export const clusterSchema = z.strictObject({
-  /** `zonal`: one control plane zone (cheap); `regional`: replicated control plane (prod). */
-  location: z.enum(["zonal", "regional"]),
-  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]),
-  /** Serve the control plane on its private endpoint only. */
-  privateEndpoint: z.boolean(),
-  masterAuthorizedNetworks: z.array(authorizedNetworkSchema).max(50),
-  deletionProtection: z.boolean(),
-  autoscalingProfile: z.enum(["BALANCED", "OPTIMIZE_UTILIZATION"]),
-  /** Start of the daily maintenance window, UTC. */
-  maintenanceWindowStart: dailyTime,
-  systemPool: systemPoolSchema,
-  /** GKE workload vulnerability scanning: disabled (Artifact Registry scans the images), or enterprise (GKE Enterprise projects only). */
-  vulnerabilityScanning: z.enum(
-    Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]],
-  ),
+  location: z
+    .enum(["zonal", "regional"])
+    .describe("`zonal`: one control plane zone (cheap); `regional`: replicated control plane (prod)."),
+  releaseChannel: z
+    .enum(["RAPID", "REGULAR", "STABLE"])
+    .describe(
+      "GKE release channel; with no minimum version it decides the Kubernetes version the workload simulation assumes.",
+    ),
+  privateEndpoint: z.boolean().describe("Serve the control plane on its private endpoint only."),
+  masterAuthorizedNetworks: z
+    .array(authorizedNetworkSchema)
+    .max(50)
+    .describe(
+      "Ranges allowed to reach the control plane's IP endpoints (not the DNS-based endpoint, which IAM guards). With a private endpoint and none given, authorized networks are on with no range. Documentation ranges (RFC 5737) are refused: nothing connects from them.",
+    ),
+  deletionProtection: z
+    .boolean()
+    .describe("GKE deletion protection: a destroy or replacement of the cluster fails until it is turned off."),
+  autoscalingProfile: z
+    .enum(["BALANCED", "OPTIMIZE_UTILIZATION"])
+    .describe("Cluster autoscaler profile: BALANCED, or OPTIMIZE_UTILIZATION (removes underused nodes sooner)."),
+  maintenanceWindowStart: dailyTime.describe("Start of the daily maintenance window, UTC."),
+  systemPool: systemPoolSchema.describe("The CPU node pool for system and platform Pods."),
+  vulnerabilityScanning: z
+    .enum(Object.keys(VULNERABILITY_MODES) as [VulnerabilityScanning, ...VulnerabilityScanning[]])
+    .describe(
+      "GKE workload vulnerability scanning: disabled (Artifact Registry scans the images), or enterprise (GKE Enterprise projects only).",
+    ),
 });
 
 export const encryptionSchema = z.strictObject({
-  /** Customer-managed (Cloud KMS) keys for cluster secrets and, later, data stores. */
-  customerManagedKeys: z.boolean(),
-  keyRotationDays: z.number().int().min(1).max(365),
+  customerManagedKeys: z
+    .boolean()
+    .describe("Customer-managed (Cloud KMS) keys for cluster secrets and, later, data stores."),
+  keyRotationDays: z.number().int().min(1).max(365).describe("Days between automatic rotations of the Cloud KMS keys."),
 });
 
 export const gpuPoolSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, {
-    error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters",
-  }),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, {
+      error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters",
+    })
+    .describe("Pool name; the GKE node pool is `gpu-<name>` (`gpu-<name>-g<N>` from generation 2 on)."),
   ...poolGenerationFields,
-  machineType: z.string().min(1),
+  machineType: z
+    .string()
+    .min(1)
+    .describe(
+      "A machine type that carries the accelerator (components/catalog/gpus.ts), such as g2-standard-8 for nvidia-l4.",
+    ),
   accelerator: z.strictObject({
-    type: z.enum(ACCELERATOR_TYPES),
-    /** GPUs per VM; defaults to the machine type's count (or 1 for N1 with attached GPUs). */
-    count: z.number().int().min(1).max(16).optional(),
-    driverVersion: z.enum(GPU_DRIVER_VERSIONS).default("DEFAULT"),
+    type: z.enum(ACCELERATOR_TYPES).describe("The GPU model; the machine type must carry it."),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .optional()
+      .describe("GPUs per VM; defaults to the machine type's count (or 1 for N1 with attached GPUs)."),
+    driverVersion: z
+      .enum(GPU_DRIVER_VERSIONS)
+      .default("DEFAULT")
+      .describe("GKE-managed NVIDIA driver: DEFAULT, LATEST, or INSTALLATION_DISABLED (you install it)."),
     sharing: z
       .strictObject({
-        strategy: z.enum(GPU_SHARING_STRATEGIES),
-        maxClientsPerGpu: z.number().int().min(2).max(48),
+        strategy: z
+          .enum(GPU_SHARING_STRATEGIES)
+          .describe(
+            "TIME_SHARING: containers take turns on the GPU; MPS: they run on it at once (NVIDIA Multi-Process Service).",
+          ),
+        maxClientsPerGpu: z.number().int().min(2).max(48).describe("Containers that share one GPU."),
       })
-      .optional(),
-    /** A MIG partition size such as `1g.10gb`; only GPUs with MIG. */
-    migPartitionSize: z.string().optional(),
+      .optional()
+      .describe("GPU sharing between containers: TIME_SHARING or MPS, with the containers per GPU."),
+    migPartitionSize: z.string().optional().describe("A MIG partition size such as `1g.10gb`; only GPUs with MIG."),
   }),
-  /** Total node limits across the pool's zones; min 0 lets the pool scale to zero. */
-  autoscaling: z.strictObject({
-    min: count(1000),
-    max: z.number().int().min(1).max(1000),
-    locationPolicy: z.enum(["ANY", "BALANCED"]).default("ANY"),
-  }),
+  autoscaling: z
+    .strictObject({
+      min: count(1000).describe("Total nodes across the pool's zones, at least; 0 lets the pool scale to zero."),
+      max: z.number().int().min(1).max(1000).describe("Total nodes across the pool's zones, at most."),
+      locationPolicy: z
+        .enum(["ANY", "BALANCED"])
+        .default("ANY")
+        .describe("ANY: where capacity is (best for spot); BALANCED: spread across zones."),
+    })
+    .describe("Total node limits across the pool's zones; min 0 lets the pool scale to zero."),
   capacity: z.strictObject({
-    type: z.enum(CAPACITY_TYPES),
-    /** For `reservation`: consume any matching reservation, or one named reservation. */
+    type: z
+      .enum(CAPACITY_TYPES)
+      .describe(
+        "How the VMs are obtained: on-demand, spot, reservation, flex-start (DWS flex-start VMs, auto-repair off) or queued (DWS through Kueue's ProvisioningRequest admission check).",
+      ),
     reservation: z
       .strictObject({
-        affinity: z.enum(["any", "specific"]),
+        affinity: z
+          .enum(["any", "specific"])
+          .describe("any: consume any matching reservation; specific: the reservation named by name."),
         name: z
           .string()
           .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a reservation name" })
-          .optional(),
-        /** The compact placement policy the specific reservation was created with, if any (the pool then names it). */
+          .optional()
+          .describe("The specific reservation's name."),
         placementPolicy: z
           .string()
           .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a resource policy name" })
-          .optional(),
-        /** VMs the specific reservation holds (billed whether used or not); default: the pool's autoscaling maximum. */
-        vms: z.number().int().min(1).max(10000).optional(),
+          .optional()
+          .describe(
+            "The compact placement policy the specific reservation was created with, if any (the pool then names it).",
+          ),
+        vms: z
+          .number()
+          .int()
+          .min(1)
+          .max(10000)
+          .optional()
+          .describe(
+            "VMs the specific reservation holds (billed whether used or not); default: the pool's autoscaling maximum.",
+          ),
       })
-      .optional(),
+      .optional()
+      .describe("For `reservation`: consume any matching reservation, or one named reservation."),
   }),
-  /** Zones for the pool's nodes; default: the cluster zones that offer the accelerator. */
-  zones: z.array(z.string()).min(1).optional(),
-  /** Compact placement (one zone), for multi-node training. */
-  compactPlacement: z.boolean().default(false),
-  workloadType: z.enum(["training", "inference", "data"]).default("training"),
-  /** Whether the work can move in time or place; default: true for training and data. */
-  shiftable: z.boolean().optional(),
-  diskSizeGb: z.number().int().min(50).max(10000).default(200),
-  /** Image streaming (GCFS) for fast start of large images. */
-  imageStreaming: z.boolean().default(true),
+  zones: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe("Zones for the pool's nodes; default: the cluster zones that offer the accelerator."),
+  compactPlacement: z.boolean().default(false).describe("Compact placement (one zone), for multi-node training."),
+  workloadType: z
+    .enum(["training", "inference", "data"])
+    .default("training")
+    .describe(
+      "Sustainability label and placement: training and data pools are Kueue flavors for jobs; inference pools serve models and stay out of the training queue.",
+    ),
+  shiftable: z
+    .boolean()
+    .optional()
+    .describe("Whether the work can move in time or place; default: true for training and data."),
+  diskSizeGb: z.number().int().min(50).max(10000).default(200).describe("Boot disk size, GB."),
+  imageStreaming: z.boolean().default(true).describe("Image streaming (GCFS) for fast start of large images."),
 });
 
 const classification = z.enum(DATA_CLASSIFICATIONS);
 const days = (max: number) => z.number().int().min(1).max(max);
 
 export const storageSchema = z.strictObject({
-  /** Data classification of each bucket; confidential and restricted buckets always get a customer-managed key. */
-  classifications: z.strictObject({
-    datasetsRaw: classification,
-    datasetsCurated: classification,
-    models: classification,
-    checkpoints: classification,
-  }),
-  /** Days deleted objects stay restorable: 0 (off) or 7-90. */
+  classifications: z
+    .strictObject({
+      datasetsRaw: classification.describe("Classification of the datasets-raw bucket."),
+      datasetsCurated: classification.describe("Classification of the datasets-curated bucket."),
+      models: classification.describe("Classification of the models bucket."),
+      checkpoints: classification.describe("Classification of the checkpoints bucket."),
+    })
+    .describe(
+      "Data classification of each bucket; confidential and restricted buckets always get a customer-managed key.",
+    ),
   softDeleteDays: z
     .number()
     .int()
     .refine((d) => SOFT_DELETE_DURATION.check({ seconds: d * 86400 }) === undefined, {
       error: "0 (off) or an integer from 7 to 90",
-    }),
-  rawNearlineAfterDays: days(3650),
-  rawColdlineAfterDays: days(3650),
-  /** Checkpoints older than this are deleted. */
-  checkpointRetentionDays: days(3650),
-  /** Overwritten or deleted versions are kept this long. */
-  noncurrentVersionDays: days(3650),
-  /** Minimum retention of raw data, days (a retention policy); Cloud Storage refuses it with rawVersioning. */
-  rawRetentionDays: days(3650).optional(),
-  /** Object versioning on the raw datasets bucket (the other protection: a bucket has versioning or a retention policy). */
-  rawVersioning: z.boolean(),
-  /** Delete objects with their buckets on destroy: dev only. */
-  forceDestroy: z.boolean(),
+    })
+    .describe("Days deleted objects stay restorable: 0 (off) or 7-90."),
+  rawNearlineAfterDays: days(3650).describe("Raw data moves to Nearline after this many days."),
+  rawColdlineAfterDays: days(3650).describe(
+    "Raw data moves to Coldline after this many days (more than rawNearlineAfterDays).",
+  ),
+  checkpointRetentionDays: days(3650).describe("Checkpoints older than this are deleted."),
+  noncurrentVersionDays: days(3650).describe("Overwritten or deleted versions are kept this long."),
+  rawRetentionDays: days(3650)
+    .optional()
+    .describe("Minimum retention of raw data, days (a retention policy); Cloud Storage refuses it with rawVersioning."),
+  rawVersioning: z
+    .boolean()
+    .describe(
+      "Object versioning on the raw datasets bucket (the other protection: a bucket has versioning or a retention policy).",
+    ),
+  forceDestroy: z.boolean().describe("Delete objects with their buckets on destroy: dev only."),
 });
 
 export const artifactRegistrySchema = z.strictObject({
-  keepRecentVersions: z.number().int().min(1).max(1000),
-  deleteUntaggedAfterDays: days(365),
-  /** Report what cleanup would delete instead of deleting (outside prod). */
-  cleanupDryRun: z.boolean(),
-  immutableTags: z.boolean(),
-  /** Pull-through caches of Docker Hub and PyPI. */
-  remoteCaches: z.boolean(),
+  keepRecentVersions: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .describe("Versions cleanup keeps per package, the most recent."),
+  deleteUntaggedAfterDays: days(365).describe("Untagged images older than this are deleted."),
+  cleanupDryRun: z.boolean().describe("Report what cleanup would delete instead of deleting (outside prod)."),
+  immutableTags: z.boolean().describe("A tag cannot be moved to another image."),
+  remoteCaches: z.boolean().describe("Pull-through caches of Docker Hub and PyPI."),
 });
 
 export const modelRegistrySchema = z.strictObject({
-  kind: z.enum(MODEL_REGISTRY_KINDS),
-  replicas: z.number().int().min(1).max(10),
+  kind: z
+    .enum(MODEL_REGISTRY_KINDS)
+    .describe("kubeflow: Kubeflow Model Registry; mlflow: MLflow with artifacts in the models bucket."),
+  replicas: z.number().int().min(1).max(10).describe("Registry server replicas."),
   database: z.strictObject({
-    tier: z.string().refine((tier) => cloudSqlTierProblem(tier) === undefined, {
-      error: (issue) => `an Enterprise-edition Cloud SQL tier: ${cloudSqlTierProblem(String(issue.input))}`,
-    }),
-    highAvailability: z.boolean(),
-    diskSizeGb: z.number().int().min(10).max(10000),
-    pointInTimeRecovery: z.boolean(),
-    retainedBackups: days(365),
+    tier: z
+      .string()
+      .refine((tier) => cloudSqlTierProblem(tier) === undefined, {
+        error: (issue) => `an Enterprise-edition Cloud SQL tier: ${cloudSqlTierProblem(String(issue.input))}`,
+      })
+      .describe("Cloud SQL tier of the database."),
+    highAvailability: z.boolean().describe("A regional (high-availability) database instance."),
+    diskSizeGb: z.number().int().min(10).max(10000).describe("Database disk size, GB."),
+    pointInTimeRecovery: z.boolean().describe("Point-in-time recovery of the database."),
+    retainedBackups: days(365).describe("Daily database backups kept."),
   }),
 });
 
@@ -258,14 +335,14 @@ const iamMember = z.string().regex(IAM_MEMBER_PATTERN, {
 });
 
 export const dataPlatformSchema = z.strictObject({
-  classification,
-  /** Data owners (stewards): BigQuery data owner and Dataplex scan admin. */
-  owners: z.array(iamMember).max(20),
-  /** Default expiration of BigQuery tables, days (dev). */
-  tableExpirationDays: days(3650).optional(),
-  messageRetentionDays: days(31),
-  /** Cron schedule of the data-quality scan, UTC. */
-  qualitySchedule: z.string().regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 4 * * *)" }),
+  classification: classification.describe("data-classification of the dataset and topics."),
+  owners: z.array(iamMember).max(20).describe("Data owners (stewards): BigQuery data owner and Dataplex scan admin."),
+  tableExpirationDays: days(3650).optional().describe("Default expiration of BigQuery tables, days (dev)."),
+  messageRetentionDays: days(31).describe("Days Pub/Sub keeps messages."),
+  qualitySchedule: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, { error: "a five-field cron expression (0 4 * * *)" })
+    .describe("Cron schedule of the data-quality scan, UTC."),
 });
 
 const k8sName = z.string().regex(/^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$/, {
@@ -277,96 +354,173 @@ const imageRef = z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za
 });
 
 export const teamSchema = z.strictObject({
-  name: z.string().regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, {
-    error:
-      "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters",
-  }),
-  /** Pod Security Admission level enforced in the team's namespace. */
-  podSecurity: z.enum(["baseline", "restricted"]).default("baseline"),
-  /** What the team may request at once (ResourceQuota). */
+  name: z
+    .string()
+    .regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, {
+      error:
+        "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters",
+    })
+    .describe("Team name; its namespace is `team-<name>`."),
+  podSecurity: z
+    .enum(["baseline", "restricted"])
+    .default("baseline")
+    .describe("Pod Security Admission level enforced in the team's namespace."),
   quota: z
     .strictObject({
-      gpus: z.number().int().min(0).max(10000).default(8),
-      cpu: z.number().int().min(0).max(100000).default(64),
-      memoryGi: z.number().int().min(0).max(1000000).default(256),
-      pods: z.number().int().min(1).max(100000).default(200),
+      gpus: z.number().int().min(0).max(10000).default(8).describe("GPUs the team's Pods may request at once."),
+      cpu: z.number().int().min(0).max(100000).default(64).describe("CPU cores the team's Pods may request at once."),
+      memoryGi: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000000)
+        .default(256)
+        .describe("Memory the team's Pods may request at once, GiB."),
+      pods: z.number().int().min(1).max(100000).default(200).describe("Pods the team may run at once."),
     })
-    .default({ gpus: 8, cpu: 64, memoryGi: 256, pods: 200 }),
+    .default({ gpus: 8, cpu: 64, memoryGi: 256, pods: 200 })
+    .describe("What the team may request at once (ResourceQuota)."),
 });
 
 export const trainingSchema = z.strictObject({
-  /** Install the Kubeflow Training Operator v1.9 too (PyTorchJob). */
-  legacyTrainingOperator: z.boolean(),
-  /** Training jobs the stack declares: a TrainJob (or PyTorchJob) each, in its team's queue. */
+  legacyTrainingOperator: z.boolean().describe("Install the Kubeflow Training Operator v1.9 too (PyTorchJob)."),
   jobs: z
     .array(
       z.strictObject({
-        name: k8sName,
-        team: z.string(),
-        pool: z.string(),
-        kind: z.enum(["TrainJob", "PyTorchJob"]).default("TrainJob"),
-        image: imageRef,
-        command: z.array(z.string()).min(1),
-        args: z.array(z.string()).default([]),
-        nodes: z.number().int().min(1).max(512).default(1),
-        gpusPerNode: z.number().int().min(1).max(64),
-        priorityClass: z.enum(["cnai-high", "cnai-standard", "cnai-low"]).default("cnai-standard"),
-        /** Folder of the curated datasets bucket mounted at /data. */
-        datasetsPath: z.string().min(1).default("curated"),
+        name: k8sName.describe("The job's name (its TrainJob or PyTorchJob)."),
+        team: z
+          .string()
+          .describe("A team of the stack: the job runs in its namespace and queue and must fit its quota."),
+        pool: z.string().describe("A training or data GPU pool of the stack."),
+        kind: z
+          .enum(["TrainJob", "PyTorchJob"])
+          .default("TrainJob")
+          .describe("TrainJob (Kubeflow Trainer), or PyTorchJob with legacyTrainingOperator: true."),
+        image: imageRef.describe(
+          "The image in the project's images repository, `<name>:<tag>` with a pinned tag (not latest).",
+        ),
+        command: z.array(z.string()).min(1).describe("The training container's command."),
+        args: z.array(z.string()).default([]).describe("The command's arguments."),
+        nodes: z
+          .number()
+          .int()
+          .min(1)
+          .max(512)
+          .default(1)
+          .describe("Nodes (Pods) of the job, admitted by Kueue all at once."),
+        gpusPerNode: z.number().int().min(1).max(64).describe("GPUs per node."),
+        priorityClass: z
+          .enum(["cnai-high", "cnai-standard", "cnai-low"])
+          .default("cnai-standard")
+          .describe("Kueue WorkloadPriorityClass of the job."),
+        datasetsPath: z
+          .string()
+          .min(1)
+          .default("curated")
+          .describe("Folder of the curated datasets bucket mounted at /data."),
       }),
     )
     .max(2000)
-    .default([]),
+    .default([])
+    .describe("Training jobs the stack declares: a TrainJob (or PyTorchJob) each, in its team's queue."),
 });
 
 export const servingSchema = z.strictObject({
-  /** KServe deployment mode: Standard (HPA) or Knative (scale to zero, canaries). */
-  mode: z.enum(["Standard", "Knative"]),
-  /** Models the stack serves: an InferenceService each, in its team's namespace. */
+  mode: z
+    .enum(["Standard", "Knative"])
+    .describe("KServe deployment mode: Standard (HPA) or Knative (scale to zero, canaries)."),
   models: z
     .array(
       z.strictObject({
-        name: k8sName,
-        team: z.string(),
-        pool: z.string(),
-        /** `gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`). */
-        storage: z.enum(["gcs", "oci"]),
-        path: z.string().min(1),
-        gpus: z.number().int().min(1).max(16).default(1),
-        minReplicas: z.number().int().min(0).max(1000).default(1),
-        maxReplicas: z.number().int().min(1).max(1000).default(3),
-        /** Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps. */
-        scaleMetric: z.enum(SCALE_METRICS).optional(),
-        scaleTarget: z.number().int().min(1).optional(),
-        canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
-        args: z.array(z.string()).default([]),
+        name: k8sName.describe(
+          "The InferenceService's name; in the cluster it answers at `<name>-predictor.<team namespace>`.",
+        ),
+        team: z
+          .string()
+          .describe("A team of the stack: the model runs in its namespace and must fit its quota at maxReplicas."),
+        pool: z.string().describe("An inference GPU pool of the stack."),
+        storage: z
+          .enum(["gcs", "oci"])
+          .describe(
+            "`gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`).",
+          ),
+        path: z.string().min(1).describe("The model's path in the models bucket or repository."),
+        gpus: z.number().int().min(1).max(16).default(1).describe("GPUs per replica."),
+        minReplicas: z
+          .number()
+          .int()
+          .min(0)
+          .max(1000)
+          .default(1)
+          .describe("Replicas kept running; 0 (scale to zero) only in Knative mode."),
+        maxReplicas: z.number().int().min(1).max(1000).default(3).describe("Replicas at most; each holds its GPUs."),
+        scaleMetric: z
+          .enum(SCALE_METRICS)
+          .optional()
+          .describe(
+            "Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps.",
+          ),
+        scaleTarget: z.number().int().min(1).optional().describe("Target value of the scale metric per replica."),
+        canaryTrafficPercent: z
+          .number()
+          .int()
+          .min(0)
+          .max(100)
+          .optional()
+          .describe("Share of traffic for the latest revision (Knative mode only)."),
+        args: z.array(z.string()).default([]).describe("Further model server arguments."),
       }),
     )
     .max(2000)
-    .default([]),
-  /** Cloud Run with an L4 GPU, serving a model of the models bucket with vLLM. */
+    .default([])
+    .describe("Models the stack serves: an InferenceService each, in its team's namespace."),
   serverless: z
     .strictObject({
-      name: k8sName,
-      /** `<name>:<tag>` in the project's images repository; default: vLLM's image from Docker Hub through the remote repository. */
-      image: imageRef.optional(),
-      /** The model's folder in the models bucket, mounted read-only at /models and served by `vllm serve /models/<model>`. */
-      model: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
-        error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'",
-      }),
-      args: z.array(z.string()).default([]),
-      minInstances: z.number().int().min(0).max(100).default(0),
-      maxInstances: z.number().int().min(1).max(100).default(3),
-      concurrency: z.number().int().min(1).max(1000).default(4),
-      ingress: z.enum(["all", "internal", "internal-and-cloud-load-balancing"]).default("internal"),
-      invokers: z.array(iamMember).max(50).default([]),
-      /**
-       * Deploys wait for an instance of the new revision to load the model. Off until the model is in
-       * the bucket: the first `pulumi up` creates the bucket empty (ServerlessInference, deployHealthCheck).
-       */
-      deployHealthCheck: z.boolean().default(false),
+      name: k8sName.describe("The Cloud Run service name."),
+      image: imageRef
+        .optional()
+        .describe(
+          "`<name>:<tag>` in the project's images repository; default: vLLM's image from Docker Hub through the remote repository.",
+        ),
+      model: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
+          error: "a folder of the models bucket: <name>/<version>, letters, digits, '.', '_' and '-'",
+        })
+        .describe(
+          "The model's folder in the models bucket, mounted read-only at /models and served by `vllm serve /models/<model>`.",
+        ),
+      args: z
+        .array(z.string())
+        .default([])
+        .describe("Further vLLM arguments (not --model or --port), such as --max-model-len."),
+      minInstances: z.number().int().min(0).max(100).default(0).describe("Instances kept running; 0 scales to zero."),
+      maxInstances: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(3)
+        .describe("At most this many instances; needs as much Cloud Run L4 GPU quota in the region."),
+      concurrency: z.number().int().min(1).max(1000).default(4).describe("Requests one instance serves at once."),
+      ingress: z
+        .enum(["all", "internal", "internal-and-cloud-load-balancing"])
+        .default("internal")
+        .describe("Where requests may come from."),
+      invokers: z
+        .array(iamMember)
+        .max(50)
+        .default([])
+        .describe("IAM members granted roles/run.invoker on the service."),
+      deployHealthCheck: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Deploys wait for an instance of the new revision to load the model. Off until the model is in the bucket: the first `pulumi up` creates the bucket empty (ServerlessInference, deployHealthCheck).",
+        ),
     })
-    .optional(),
+    .optional()
+    .describe("Cloud Run with an L4 GPU, serving a model of the models bucket with vLLM."),
 });
 
 const promDuration = z
@@ -374,79 +528,172 @@ const promDuration = z
   .regex(/^\d+(s|m|h|d)$/, { error: "a Prometheus duration: a whole number and s, m, h or d (2h)" });
 
 export const observabilitySchema = z.strictObject({
-  /** `managed`: Google Managed Prometheus, GKE-managed DCGM, Cloud Monitoring dashboards; `self-hosted`: kube-prometheus-stack, dcgm-exporter, Grafana. */
-  backend: z.enum(["managed", "self-hosted"]),
-  /** E-mail addresses that receive alerts and budget notices. */
-  notificationEmails: z.array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: "an e-mail address" })).max(20),
-  /** Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>). */
+  backend: z
+    .enum(["managed", "self-hosted"])
+    .describe(
+      "`managed`: Google Managed Prometheus, GKE-managed DCGM, Cloud Monitoring dashboards; `self-hosted`: kube-prometheus-stack, dcgm-exporter, Grafana.",
+    ),
+  notificationEmails: z
+    .array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: "an e-mail address" }))
+    .max(20)
+    .describe("E-mail addresses that receive alerts and budget notices."),
   notificationChannels: z
     .array(
       z.string().regex(/^projects\/[^/]+\/notificationChannels\/\d+$/, {
         error: "projects/<project>/notificationChannels/<id>",
       }),
     )
-    .max(20),
-  thresholds: z.strictObject({
-    gpuIdlePercent: z.number().min(1).max(100).optional(),
-    gpuIdleFor: promDuration.optional(),
-    gpuMemoryFraction: z.number().min(0.5).max(1).optional(),
-    latencyP99Seconds: z.number().positive().optional(),
-    errorRate: z.number().positive().max(1).optional(),
-    queueDepth: z.number().int().min(1).optional(),
-    pendingFor: promDuration.optional(),
-    drift: z.number().positive().max(1).optional(),
-  }),
-  /** Self-hosted Prometheus: how long samples are kept and the volume size. */
-  prometheus: z.strictObject({
-    retention: z.string().regex(/^\d+(h|d|w|y)$/, { error: "a Prometheus retention such as 15d" }),
-    storageGi: z.number().int().min(10).max(10000),
-  }),
-  /** Days the project's _Default log bucket keeps logs. */
-  logRetentionDays: z.number().int().min(1).max(3650),
-  /** Data Access audit logs for the data services (storage, Secret Manager, Cloud SQL, BigQuery). */
-  dataAccessLogs: z.boolean(),
-  budget: z.strictObject({
-    billingAccount: z.string().regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, {
-      error: "a billing account id: 012345-6789AB-CDEF01 (upper-case hex)",
-    }),
-    monthlyUsd: z.number().min(0.01).max(100_000_000),
-    /** Shares of the budget that notify (1.0 of the forecast is always added). */
-    thresholds: z.array(z.number().positive().max(10)).min(1).max(10).default([0.5, 0.9, 1.0]),
-  }),
+    .max(20)
+    .describe("Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>)."),
+  thresholds: z
+    .strictObject({
+      gpuIdlePercent: z
+        .number()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("GPU idle alert: average utilisation under this percent (for gpuIdleFor) counts as idle."),
+      gpuIdleFor: promDuration
+        .optional()
+        .describe("GPU idle alert: how long utilisation stays under gpuIdlePercent before it fires."),
+      gpuMemoryFraction: z
+        .number()
+        .min(0.5)
+        .max(1)
+        .optional()
+        .describe("GPU memory pressure alert: the share of frame buffer in use."),
+      latencyP99Seconds: z
+        .number()
+        .positive()
+        .optional()
+        .describe("Inference latency alert: the p99 request latency, seconds."),
+      errorRate: z
+        .number()
+        .positive()
+        .max(1)
+        .optional()
+        .describe("Inference error alert: the share of a namespace's model requests that fail (5xx)."),
+      queueDepth: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe("Request queue alert: requests waiting for one model, across its servers."),
+      pendingFor: promDuration.optional().describe("Training alert: how long a workload may wait in Kueue."),
+      drift: z
+        .number()
+        .positive()
+        .max(1)
+        .optional()
+        .describe("Model drift alert: the drift score (0-1) that fires it (docs/observability.md, Metric contracts)."),
+    })
+    .describe("Alert thresholds; a key left out keeps the alert's default (components/observability/alerts.ts)."),
+  prometheus: z
+    .strictObject({
+      retention: z
+        .string()
+        .regex(/^\d+(h|d|w|y)$/, { error: "a Prometheus retention such as 15d" })
+        .describe("How long samples are kept."),
+      storageGi: z.number().int().min(10).max(10000).describe("Prometheus volume size, GiB."),
+    })
+    .describe("Self-hosted Prometheus: how long samples are kept and the volume size."),
+  logRetentionDays: z.number().int().min(1).max(3650).describe("Days the project's _Default log bucket keeps logs."),
+  dataAccessLogs: z
+    .boolean()
+    .describe("Data Access audit logs for the data services (storage, Secret Manager, Cloud SQL, BigQuery)."),
+  budget: z
+    .strictObject({
+      billingAccount: z
+        .string()
+        .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, {
+          error: "a billing account id: 012345-6789AB-CDEF01 (upper-case hex)",
+        })
+        .describe("The billing account the budget is on."),
+      monthlyUsd: z.number().min(0.01).max(100_000_000).describe("Budget amount, USD per month."),
+      thresholds: z
+        .array(z.number().positive().max(10))
+        .min(1)
+        .max(10)
+        .default([0.5, 0.9, 1.0])
+        .describe("Shares of the budget that notify (1.0 of the forecast is always added)."),
+    })
+    .describe("The project's monthly billing budget (required)."),
 });
 
 export const kubernetesSchema = z.strictObject({
-  /** `cluster`: apply to the GKE cluster; `yaml`: render manifests to a directory for GitOps. */
-  target: z.enum(["cluster", "yaml"]),
-  yamlDirectory: z.string().min(1),
+  target: z
+    .enum(["cluster", "yaml"])
+    .describe("`cluster`: apply to the GKE cluster; `yaml`: render manifests to a directory for GitOps."),
+  yamlDirectory: z.string().min(1).describe("The directory manifests are rendered to with target: yaml."),
 });
 
 export const settingsSchema = z.strictObject({
-  profile: z.enum(PROFILES),
-  /** Prefix of every physical name. */
-  prefix: z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
-    error: "a name prefix: 2-16 lower-case letters, digits and '-', starting with a letter",
-  }),
-  team: nonEmptyLabelValue,
-  costCenter: nonEmptyLabelValue,
-  labels: extraLabels,
-  zones: z.array(z.string()).min(1).max(4),
-  network: networkSchema,
-  cluster: clusterSchema,
-  encryption: encryptionSchema,
-  gpuPools: z.array(gpuPoolSchema).max(20),
-  kubernetes: kubernetesSchema,
-  /** `protect` stateful resources (buckets, databases, datasets, topics, repositories, keys). */
-  protectStatefulResources: z.boolean(),
-  storage: storageSchema,
-  artifactRegistry: artifactRegistrySchema,
-  modelRegistry: modelRegistrySchema,
-  dataPlatform: dataPlatformSchema,
-  /** ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities. */
-  teams: z.array(teamSchema).min(1).max(500),
-  training: trainingSchema,
-  serving: servingSchema,
-  observability: observabilitySchema,
+  profile: z
+    .enum(PROFILES)
+    .describe(
+      "The environment profile the stack is merged over. A stack named dev, staging or prod gets that profile; any other stack must name one.",
+    ),
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, {
+      error: "a name prefix: 2-16 lower-case letters, digits and '-', starting with a letter",
+    })
+    .describe("Prefix of every physical name."),
+  team: nonEmptyLabelValue.describe("The owning team: the `team` label on every labelled resource."),
+  costCenter: nonEmptyLabelValue.describe(
+    "The `cost-center` label on every labelled resource (it flows into the billing export).",
+  ),
+  labels: extraLabels.describe(
+    "Further labels for every labelled resource. The blueprint's own keys (env, team, cost-center, managed-by, component, workload-type, shiftable, carbon-tier, data-classification) are refused.",
+  ),
+  zones: z.array(z.string()).min(1).max(4).describe("Zones of the region for the cluster's nodes, each at most once."),
+  network: networkSchema.describe(
+    "The VPC: the node subnet with Pod and Service ranges, the control plane range, private services access and Cloud NAT. Ranges may not overlap.",
+  ),
+  cluster: clusterSchema.describe(
+    "The GKE cluster: private nodes, Workload Identity, Dataplane V2, Managed Prometheus, GCS FUSE and a system pool.",
+  ),
+  encryption: encryptionSchema.describe("Cloud KMS keys for Secrets in etcd and for confidential and restricted data."),
+  gpuPools: z
+    .array(gpuPoolSchema)
+    .max(20)
+    .describe(
+      "GPU node pools. Each entry is merged over the profile's pool defaults (capacity type, autoscaling minimum); machine, accelerator, zones and capacity are checked against the GPU catalog (components/catalog/gpus.ts) and the region.",
+    ),
+  kubernetes: kubernetesSchema.describe("Where the Kubernetes objects go: the cluster, or YAML files for GitOps."),
+  protectStatefulResources: z
+    .boolean()
+    .describe("`protect` stateful resources (buckets, databases, datasets, topics, repositories, keys)."),
+  storage: storageSchema.describe(
+    "The ML buckets (datasets-raw, datasets-curated, models, checkpoints): classification, protection and lifecycle.",
+  ),
+  artifactRegistry: artifactRegistrySchema.describe(
+    "Artifact Registry repositories (images, packages, OCI models) and their cleanup.",
+  ),
+  modelRegistry: modelRegistrySchema.describe(
+    "The model registry on the cluster and its Cloud SQL for PostgreSQL database (private IP only, TLS, daily backups).",
+  ),
+  dataPlatform: dataPlatformSchema.describe(
+    "The BigQuery dataset `<prefix>_ml` (events from Pub/Sub, features) and its Dataplex data-quality scan.",
+  ),
+  teams: z
+    .array(teamSchema)
+    .min(1)
+    .max(500)
+    .describe("ML teams: each gets a namespace `team-<name>` whose service accounts act as the workload identities."),
+  training: trainingSchema.describe("Kueue, Kubeflow Trainer and the training jobs the stack declares."),
+  serving: servingSchema.describe(
+    "KServe (with cert-manager and KEDA), the models the stack serves, and Cloud Run for serverless inference.",
+  ),
+  observability: observabilitySchema.describe(
+    "Monitoring backend, alerts, dashboards, log retention, audit logs and the billing budget.",
+  ),
+  gateway: gatewaySchema.describe(
+    "The model gateway: a GKE Gateway with TLS, an HTTPRoute per served model, IAP per team and Cloud Armor on external gateways.",
+  ),
+  tracing: tracingSchema.describe(
+    "Distributed tracing: the OpenTelemetry Operator, a collector exporting to Cloud Trace, and the sampling ratio.",
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -533,6 +780,9 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
     teamNames.add(team.name);
   });
   issues.push(...workloadIssues(settings, region));
+  issues.push(
+    ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
+  );
   issues.push(...generationIssues(settings.gpuPools).map((p) => ({ ...p, path: ["gpuPools", ...p.path] })));
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];

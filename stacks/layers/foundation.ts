@@ -11,7 +11,7 @@ import type { LayerContext } from "./context";
 
 /** The APIs the foundation uses. */
 export const FOUNDATION_APIS = [
-  // Enables the others (ProjectServices enables it first); also a prerequisite in the deployer's quota project (README).
+  // Enables the others (ProjectServices enables it first); also a prerequisite in the deployer's quota project (docs/operations.md, "Prerequisites of a new project").
   "serviceusage.googleapis.com",
   "compute.googleapis.com",
   "container.googleapis.com",

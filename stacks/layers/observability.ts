@@ -1,3 +1,4 @@
+import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { DATA_CENTRE_PUE } from "../../components/catalog/energy";
 import { machineHourlyUsd } from "../../components/catalog/prices";
@@ -5,11 +6,13 @@ import { regionCarbon } from "../../components/catalog/regions";
 import { gpusPerNode } from "../../components/compute/gpu-pool-rules";
 import { platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
 import { CloudAlerting } from "../../components/observability/cloud-alerting";
-import { platformDashboards } from "../../components/observability/dashboards";
+import { cloudMonitoringDashboard, platformDashboards } from "../../components/observability/dashboards";
+import { type GatewayModel, gatewayAlerts, gatewayDashboard } from "../../components/observability/gateway-monitoring";
 import { ManagedMonitoring } from "../../components/observability/managed-monitoring";
 import { ProjectGuardrails } from "../../components/observability/project-guardrails";
 import { SelfHostedMonitoring } from "../../components/observability/self-hosted-monitoring";
 import { projectNumber } from "../../components/project/service-agents";
+import { servedByVllm } from "../../components/serving/model-deployment";
 import { nodePoolName } from "../config/pool-generations";
 import type { LayerContext } from "./context";
 import type { Foundation } from "./foundation";
@@ -83,8 +86,32 @@ export function buildObservability(
           k8s,
         );
 
+  // The gateway's load balancer metrics live in Cloud Monitoring whatever the backend: its alerts
+  // page from there and its dashboard is a Cloud Monitoring dashboard.
+  const gateway = settings.gateway;
+  const gatewayModels: GatewayModel[] = gateway.hostname
+    ? settings.serving.models.map((m) => ({
+        team: m.team,
+        model: m.name,
+        namespace: `team-${m.team}`,
+        backend: servedByVllm(m.args) ? m.name : `${m.name}-predictor`,
+      }))
+    : [];
+  const gatewayAlertRules = gatewayModels.length ? gatewayAlerts(gateway.exposure, gatewayModels, o.thresholds) : [];
+  const gatewayBoard = gatewayModels.length ? gatewayDashboard(gateway.exposure, gatewayModels) : undefined;
+  if (gatewayBoard) {
+    new gcp.monitoring.Dashboard(
+      `gateway-${gatewayBoard.uid}`,
+      { project, dashboardJson: JSON.stringify(cloudMonitoringDashboard(gatewayBoard)) },
+      { dependsOn: afterApis },
+    );
+  }
+
   // Paging alerts reach Cloud Monitoring from Managed Prometheus; a self-hosted stack pages on GKE's system metrics.
-  const paging = (o.backend === "managed" ? alerts : systemMetricAlerts(o.thresholds)).filter((a) => a.page);
+  const paging = [
+    ...(o.backend === "managed" ? alerts : systemMetricAlerts(o.thresholds)),
+    ...gatewayAlertRules,
+  ].filter((a) => a.page);
   const alerting = new CloudAlerting(
     "alerting",
     {
@@ -114,5 +141,11 @@ export function buildObservability(
     { dependsOn: afterApis },
   );
 
-  return { monitoring, alerting, guardrails, alerts, dashboards };
+  return {
+    monitoring,
+    alerting,
+    guardrails,
+    alerts: [...alerts, ...gatewayAlertRules],
+    dashboards: gatewayBoard ? [...dashboards, gatewayBoard] : dashboards,
+  };
 }

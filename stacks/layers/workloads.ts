@@ -4,6 +4,7 @@ import { IMAGES } from "../../components/catalog/software";
 import { allocatablePerNode, gpuResourcesPerNode, type PoolTarget } from "../../components/compute/gpu-pool-rules";
 import { queryFrontendUrl } from "../../components/observability/query-frontend";
 import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
+import { COLLECTOR_ENDPOINTS } from "../../components/observability/tracing";
 import { KServe } from "../../components/serving/kserve";
 import { HUGGINGFACE_GPU_IMAGE, ModelDeployment } from "../../components/serving/model-deployment";
 import { ServerlessInference } from "../../components/serving/serverless-inference";
@@ -183,6 +184,8 @@ export async function buildWorkloads(
               : SELF_HOSTED_QUERY_URL,
           args: model.args,
           carbonTier: tier,
+          // The OpenTelemetry environment, for images that carry the SDK (docs/gateway-and-tracing.md).
+          tracing: settings.tracing.enabled ? { endpoint: COLLECTOR_ENDPOINTS.grpc } : undefined,
         },
         { ...k8s, dependsOn: [kserve.ready, ...teamOf(model.team).ready] },
       ),
@@ -218,7 +221,7 @@ export async function buildWorkloads(
             concurrency: serverlessSettings.concurrency,
             ingress: serverlessSettings.ingress,
             invokers: serverlessSettings.invokers,
-            // Off by default: the models bucket is empty on a first up (README, "Serving on Cloud Run: the model").
+            // Off by default: the models bucket is empty on a first up (docs/operations.md, "Serving on Cloud Run: the model").
             deployHealthCheck: serverlessSettings.deployHealthCheck,
             deletionProtection: ctx.protect,
             // The first revision starts at deploy: the image's repository and the models bucket's grant

@@ -553,3 +553,40 @@ describe("ModelDeployment mode and size rules", () => {
     await assert.rejects(deploy({}, "a".repeat(46)), /the name must be a DNS label of at most 45 characters/);
   });
 });
+
+describe("ModelDeployment tracing", () => {
+  const ENDPOINT = "http://traces-collector.cnai-tracing.svc.cluster.local:4317";
+
+  it("sets the OpenTelemetry SDK's environment on the model container, the collector sampling", async () => {
+    const result = await run(() => new ModelDeployment("chat", args({ tracing: { endpoint: ENDPOINT } })));
+    const env = input(one(result, ISVC), "spec.predictor.model.env") as Array<{ name: string; value: string }>;
+    assert.deepStrictEqual(Object.fromEntries(env.map((e) => [e.name, e.value])), {
+      OTEL_SERVICE_NAME: "chat",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ENDPOINT,
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc",
+      OTEL_RESOURCE_ATTRIBUTES: "k8s.namespace.name=team-nlp,cnai.team=nlp",
+      OTEL_TRACES_SAMPLER: "parentbased_always_on",
+    });
+    const modelArgs = input(one(result, ISVC), "spec.predictor.model.args") as string[];
+    assert.ok(!modelArgs.some((a) => a.startsWith("--otlp-traces-endpoint")), "no vLLM flag without vllmSpans");
+  });
+
+  it("passes vLLM's --otlp-traces-endpoint only with an image that has OpenTelemetry, and refuses it with the stock image", async () => {
+    const result = await run(
+      () =>
+        new ModelDeployment(
+          "chat",
+          args({ image: "registry.example/vllm-otel:0.11.0", tracing: { endpoint: ENDPOINT, vllmSpans: true } }),
+        ),
+    );
+    assert.ok(
+      (input(one(result, ISVC), "spec.predictor.model.args") as string[]).includes(
+        `--otlp-traces-endpoint=${ENDPOINT}`,
+      ),
+    );
+    assert.throws(
+      () => resolveModelDeploymentArgs("chat", args({ tracing: { endpoint: ENDPOINT, vllmSpans: true } })),
+      /tracing\.vllmSpans: kserve\/huggingfaceserver:v0\.20\.0-gpu has no OpenTelemetry packages/,
+    );
+  });
+});

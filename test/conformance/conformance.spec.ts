@@ -78,6 +78,14 @@ describe("conformance", () => {
         "NetworkPolicy",
         "ResourceQuota",
         "LimitRange",
+        // The model gateway (Gateway API v1.6.1, inference extension v1.6.0, GKE's policies) and tracing (OTel operator).
+        "Gateway",
+        "HTTPRoute",
+        "InferencePool",
+        "GCPBackendPolicy",
+        "HealthCheckPolicy",
+        "OpenTelemetryCollector",
+        "Instrumentation",
       ]) {
         if (stack === "dev" && kind === "TrainJob") continue;
         assert.ok(kinds.has(kind), `${stack} declares a ${kind}`);
@@ -89,6 +97,42 @@ describe("conformance", () => {
   describe("the validator fails what Kubernetes would prune or refuse", () => {
     const check = (object: KubernetesObject) =>
       checkObjects([object], crds).then((r) => r.problems.map((p) => `${p.path} ${p.message}`));
+
+    it("a Gateway API object or GKE policy with a misspelled field (the gateway's kinds are checked, not passed)", async () => {
+      const route = await check({
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: "chat", namespace: "team-nlp" },
+        spec: { parentRefs: [{ name: "models" }], rules: [{ backendRef: [{ name: "chat-predictor", port: 80 }] }] },
+      });
+      assert.ok(
+        route.some((p) => p.includes('unknown field "backendRef"')),
+        route.join("; "),
+      );
+      const policy = await check({
+        apiVersion: "networking.gke.io/v1",
+        kind: "GCPBackendPolicy",
+        metadata: { name: "chat", namespace: "team-nlp" },
+        spec: { targetRef: { group: "", kind: "Service", name: "chat" }, default: { iap: { enable: true } } },
+      });
+      assert.ok(
+        policy.some((p) => p.includes('unknown field "enable"')),
+        policy.join("; "),
+      );
+      const pool = await check({
+        apiVersion: "inference.networking.k8s.io/v1",
+        kind: "InferencePool",
+        metadata: { name: "chat", namespace: "team-nlp" },
+        spec: {
+          selector: { matchLabels: { app: "chat" } },
+          endpointPickerRef: { name: "chat-epp", port: { number: 9002 } },
+        },
+      });
+      assert.ok(
+        pool.some((p) => p.includes("targetPorts")),
+        pool.join("; "),
+      );
+    });
 
     it("a misspelled field of a custom resource", async () => {
       assert.deepStrictEqual(

@@ -276,7 +276,15 @@ describe("data governance of the shipped stacks", () => {
             m === member("monitoring", "gmp-frontend"),
         ),
       );
-      assert.strictEqual(bindings.length, 3 * 3 + 1 + 1);
+      // The trace collector writes to Cloud Trace as its own identity.
+      assert.ok(
+        bindings.some(
+          ([sa, , m]) =>
+            sa === "cnai-prod-traces@acme-ml-prod.iam.gserviceaccount.com" &&
+            m === member("cnai-tracing", "otel-collector"),
+        ),
+      );
+      assert.strictEqual(bindings.length, 3 * 3 + 1 + 1 + 1);
     });
 
     it("data owners are stewards of the dataset and the quality scan", async () => {

@@ -64,7 +64,8 @@ describe("observability in the shipped stacks", () => {
               { kind: "ServiceAccount", name: "collector", namespace: "gmp-system" },
             ]);
           assert.strictEqual(kinds(run, "ClusterRules").length, 1);
-          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, 4);
+          // The platform's four, and the model gateway's (the load balancer's metrics are Cloud Monitoring's).
+          assert.strictEqual(all(run, "gcp:monitoring/dashboard:Dashboard").length, 5);
         } else {
           assert.ok(!components.includes("DCGM"), "dcgm-exporter instead of GKE's DCGM");
           assert.ok(charts.includes("dcgm-exporter") && charts.includes("kube-prometheus-stack"));

@@ -143,17 +143,25 @@ describe("buildPlatform options", () => {
         "artifactregistry.googleapis.com",
         "bigquery.googleapis.com",
         "billingbudgets.googleapis.com",
+        // The model gateway's certificate (Certificate Manager).
+        "certificatemanager.googleapis.com",
         "cloudkms.googleapis.com",
         // Project IAM members and audit configs (Cloud Resource Manager); image streaming (Container File System).
         "cloudresourcemanager.googleapis.com",
+        // Where the trace collector writes spans.
+        "cloudtrace.googleapis.com",
         "compute.googleapis.com",
         "container.googleapis.com",
         "containerfilesystem.googleapis.com",
         "containerscanning.googleapis.com",
         "dataplex.googleapis.com",
         "iam.googleapis.com",
+        // IAP on the model gateway's backends.
+        "iap.googleapis.com",
         "logging.googleapis.com",
         "monitoring.googleapis.com",
+        // GKE Inference Gateway's endpoint picker extension.
+        "networkservices.googleapis.com",
         "pubsub.googleapis.com",
         "run.googleapis.com",
         "secretmanager.googleapis.com",

@@ -29,6 +29,26 @@ async function landing(stack: string): Promise<string[]> {
 
 describe("shipped stacks: would every workload run?", () => {
   for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: the trace collector, its operator and each LLM's endpoint picker run on the system pool`, async () => {
+      const { workloads } = await simulation(stack);
+      const tracing = workloads
+        .filter(
+          (w) => w.kind === "OpenTelemetryCollector" || w.name === "opentelemetry-operator" || w.name.endsWith("-epp"),
+        )
+        .map(
+          (w) => `${w.kind} ${w.namespace}/${w.name} ${w.status} → ${w.pods.map((p) => p.placement?.pool).join("+")}`,
+        );
+      const model = stack === "dev" ? "team-vision/chat-small" : "team-nlp/chat-7b";
+      assert.deepStrictEqual(
+        tracing.sort(),
+        [
+          `Deployment ${model}-epp runnable → system`,
+          "Deployment opentelemetry-operator-system/opentelemetry-operator runnable → system",
+          "OpenTelemetryCollector cnai-tracing/traces runnable → system",
+        ].sort(),
+      );
+    });
+
     it(`${stack}: every workload is admitted and fits a node pool at its maximum size`, async () => {
       const section = await simulation(stack);
       const failing = section.workloads
@@ -53,7 +73,9 @@ describe("shipped stacks: would every workload run?", () => {
 
   it("dev: the model on the time-shared L4 pool, the PyTorchJob on the two-L4 pool through Kueue, dcgm-exporter and node-exporter on every GPU node", async () => {
     assert.deepStrictEqual(await landing("dev"), [
+      "Deployment chat-small-epp/deployment ×1 → system (1)",
       "InferenceService chat-small/predictor ×1 → gpu-l4-dev (1)",
+      "InferenceService intent-classifier/predictor ×1 → gpu-l4-dev (1)",
       "PyTorchJob llm-finetune/Master ×1 → gpu-l4-train (1)",
       "DaemonSet dcgm-exporter/dcgm-exporter ×4 → gpu-l4-dev+gpu-l4-train",
       "DaemonSet kps-prometheus-node-exporter/kps-prometheus-node-exporter ×7 → system+gpu-l4-dev+gpu-l4-train",
@@ -73,6 +95,7 @@ describe("shipped stacks: would every workload run?", () => {
 
   it("staging: the model on the L4 serving pool with KServe's storage initializer, the TrainJob on two flex-start H100 nodes", async () => {
     assert.deepStrictEqual(await landing("staging"), [
+      "Deployment chat-7b-epp/deployment ×1 → system (1)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-pretrain-eval/node ×2 → gpu-h100-flex (2)",
     ]);
@@ -82,6 +105,7 @@ describe("shipped stacks: would every workload run?", () => {
 
   it("prod: the model as a modelcar on the L4 serving pool, the weekly fine-tune on two reserved H100 nodes", async () => {
     assert.deepStrictEqual(await landing("prod"), [
+      "Deployment chat-7b-epp/deployment ×1 → system (1)",
       "InferenceService chat-7b/predictor ×1 → gpu-l4-serve (1)",
       "TrainJob llm-finetune-weekly/node ×2 → gpu-h100-train (2)",
     ]);

@@ -156,7 +156,11 @@ describe("training and serving in the shipped stacks", () => {
 
       it("declares the example model on its GPU pool, from the models bucket or the OCI models repository", async () => {
         const run = await stackRun(stack);
-        const isvc = one(run, "kubernetes:serving.kserve.io/v1beta1:InferenceService");
+        const isvc = one(
+          run,
+          "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+          stack === "dev" ? "chat-small" : "chat-7b",
+        );
         const uri = String(input(isvc, "spec.predictor.model.storageUri"));
         if (stack === "prod")
           assert.match(uri, /^oci:\/\/us-central1-docker\.pkg\.dev\/acme-ml-prod\/cnai-prod-models\/chat-7b:3\.0\.2$/);
@@ -270,9 +274,13 @@ describe("training and serving in the shipped stacks", () => {
 
       it("gives each team a namespace with its service accounts bound to the workload identities", async () => {
         const run = await stackRun(stack);
-        for (const ksa of all(run, "kubernetes:core/v1:ServiceAccount").filter((s) =>
+        const inTeams = all(run, "kubernetes:core/v1:ServiceAccount").filter((s) =>
           String(input(s, "metadata.namespace")).startsWith("team-"),
-        )) {
+        );
+        // The endpoint pickers' accounts (model gateway) read Pods and InferencePools only: no Google identity.
+        for (const epp of inTeams.filter((s) => String(input(s, "metadata.name")).endsWith("-epp")))
+          assert.strictEqual(input(epp, "metadata.annotations"), undefined);
+        for (const ksa of inTeams.filter((s) => !String(input(s, "metadata.name")).endsWith("-epp"))) {
           const name = String(input(ksa, "metadata.name"));
           assert.strictEqual(
             (input(ksa, "metadata.annotations") as Record<string, string>)["iam.gke.io/gcp-service-account"],

@@ -8,6 +8,7 @@ import { KUBE_STATE_METRICS } from "./kube-state-metrics";
 import { KUBEFLOW_TRAINER } from "./kubeflow-trainer";
 import { KUEUE } from "./kueue";
 import { MLFLOW } from "./mlflow";
+import { OPENTELEMETRY_OPERATOR } from "./opentelemetry-operator";
 import { TRAINING_OPERATOR_V1_9_4 } from "./training-operator";
 import type { ChartFacts, KustomizationFacts } from "./types";
 
@@ -27,6 +28,7 @@ export const CHART_FACTS: readonly ChartFacts[] = [
   KUBEFLOW_TRAINER,
   KUEUE,
   MLFLOW,
+  OPENTELEMETRY_OPERATOR,
 ];
 
 export const KUSTOMIZATION_FACTS: readonly KustomizationFacts[] = [TRAINING_OPERATOR_V1_9_4];

@@ -1,5 +1,6 @@
 import * as assert from "node:assert";
 import { GCP_API_RULES } from "../../../components/catalog/gcp-api-rules";
+import { cloudArmorRules } from "../../../components/gateway/model-gateway";
 import { gcpApiRules } from "../../../policies/governance/policies/gcp-api-rules";
 import { gcpRuleFindings } from "../../../policies/lib/analysis/gcp-rules/check";
 import { messagesOf } from "../../helpers/policy";
@@ -172,6 +173,49 @@ describe("policy cnai-gcp-api-rules", () => {
     assert.deepStrictEqual(
       messages.map((m) => m.split(":")[0]),
       ["billing-budget-one-label", "storage-soft-delete-duration"],
+    );
+  });
+
+  it("refuses a proxy-only subnet without a role, with secondary ranges or Private Google Access; passes the gateway's", async () => {
+    const subnet = (inputs: Record<string, unknown>) => ({
+      type: "gcp:compute/subnetwork:Subnetwork",
+      inputs: { purpose: "REGIONAL_MANAGED_PROXY", ipCidrRange: "10.129.0.0/23", ...inputs },
+    });
+    assert.deepStrictEqual(await messagesOf(gcpApiRules, [subnet({ role: "ACTIVE" })]), []);
+    assert.deepStrictEqual(
+      await messagesOf(gcpApiRules, [{ type: "gcp:compute/subnetwork:Subnetwork", inputs: {} }]),
+      [],
+    );
+    const messages = await messagesOf(gcpApiRules, [
+      subnet({ privateIpGoogleAccess: true, secondaryIpRanges: [{ rangeName: "pods", ipCidrRange: "10.16.0.0/14" }] }),
+    ]);
+    assert.strictEqual(messages.length, 1);
+    assert.match(
+      messages[0],
+      /^compute-proxy-only-subnet: .*a REGIONAL_MANAGED_PROXY subnet with role unset \(ACTIVE or BACKUP\), 1 secondary ranges \(none\), privateIpGoogleAccess \(off\)/,
+    );
+  });
+
+  it("refuses Cloud Armor rate limits on the wrong actions and a policy without its default rule; passes the gateway's", async () => {
+    const policy = (rules: unknown[]) => ({
+      type: "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+      inputs: { rules },
+    });
+    assert.deepStrictEqual(
+      await messagesOf(gcpApiRules, [
+        policy(cloudArmorRules({ requestsPerClientPerMinute: 100, wafRules: ["sqli-v33-stable"] })),
+      ]),
+      [],
+    );
+    const [message] = await messagesOf(gcpApiRules, [
+      policy([
+        { priority: 10, action: "throttle" },
+        { priority: 20, action: "deny(403)", rateLimitOptions: { conformAction: "allow" } },
+      ]),
+    ]);
+    assert.match(
+      message,
+      /^cloud-armor-rate-limit-rules: .*rule 10 \(throttle\) has no rateLimitOptions; rule 20 \(deny\(403\)\) has rateLimitOptions; no default rule at priority 2147483647/,
     );
   });
 

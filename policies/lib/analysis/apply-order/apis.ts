@@ -8,7 +8,7 @@ import { known, type PlanNode, read } from "./graph";
  * when the plan enables APIs there; a client-based API (CLIENT_BASED_APIS) in the caller's quota
  * project, which a plan shows only when the resource's provider sends one (`userProjectOverride`
  * with `billingProject`). Otherwise the caller's project is the deploying identity's, outside the
- * plan, and the README's prerequisite covers it.
+ * plan, and the prerequisite in docs/operations.md covers it.
  */
 export function checkApis(ctx: CheckContext): void {
   const services = ctx.graph.ofType(API_SERVICE);

@@ -3,6 +3,7 @@ import type { Workload } from "../model";
 import { deriveChartWorkloads } from "./charts";
 import { CORE_KINDS, deriveCore } from "./core";
 import { deriveInferenceService } from "./kserve";
+import { deriveOpenTelemetryCollector } from "./otel-collector";
 import { isUnknownValueError } from "./pods";
 import { derivePyTorchJob } from "./pytorchjob";
 import { deriveTrainJob } from "./trainer";
@@ -53,4 +54,5 @@ const derivers: Record<string, (object: Parameters<typeof deriveCore>[0], index:
   InferenceService: deriveInferenceService,
   TrainJob: deriveTrainJob,
   PyTorchJob: derivePyTorchJob,
+  OpenTelemetryCollector: deriveOpenTelemetryCollector,
 };

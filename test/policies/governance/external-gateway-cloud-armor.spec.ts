@@ -1,0 +1,57 @@
+import * as assert from "node:assert";
+import { externalGatewayCloudArmor } from "../../../policies/governance/policies/external-gateway-cloud-armor";
+import { messagesOf } from "../../helpers/policy";
+
+const gateway = (gatewayClassName: string) => ({
+  type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  inputs: { metadata: { name: "models", namespace: "gw" }, spec: { gatewayClassName, listeners: [] } },
+});
+const route = {
+  type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  name: "route",
+  inputs: {
+    metadata: { name: "chat", namespace: "team-nlp" },
+    spec: {
+      parentRefs: [{ name: "models", namespace: "gw" }],
+      rules: [{ backendRefs: [{ group: "inference.networking.k8s.io", kind: "InferencePool", name: "chat" }] }],
+    },
+  },
+};
+const policy = (defaults: Record<string, unknown>) => ({
+  type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+  inputs: {
+    metadata: { name: "chat", namespace: "team-nlp" },
+    spec: {
+      targetRef: { group: "inference.networking.k8s.io", kind: "InferencePool", name: "chat" },
+      default: defaults,
+    },
+  },
+});
+
+describe("policy cnai-external-gateway-cloud-armor", () => {
+  it("passes an external gateway whose backends have Cloud Armor, and ignores internal gateways", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(externalGatewayCloudArmor, [
+        gateway("gke-l7-regional-external-managed"),
+        route,
+        policy({ securityPolicy: "armor" }),
+      ]),
+      [],
+    );
+    assert.deepStrictEqual(
+      await messagesOf(externalGatewayCloudArmor, [gateway("gke-l7-rilb"), route, policy({})]),
+      [],
+    );
+  });
+
+  it("refuses an external gateway's backend without a security policy", async () => {
+    const messages = await messagesOf(externalGatewayCloudArmor, [
+      gateway("gke-l7-regional-external-managed"),
+      route,
+      policy({ iap: { enabled: true } }),
+    ]);
+    assert.deepStrictEqual(messages, [
+      "Gateway gw/models (gke-l7-regional-external-managed) faces the internet, and its HTTPRoute team-nlp/chat sends to InferencePool team-nlp/chat with no Cloud Armor policy. Set spec.default.securityPolicy in a GCPBackendPolicy targeting it.",
+    ]);
+  });
+});
