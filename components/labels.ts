@@ -18,6 +18,12 @@ export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
 /** Classifications whose data must be encrypted with a customer-managed key. */
 export const CMEK_CLASSIFICATIONS: readonly DataClassification[] = ["confidential", "restricted"];
 
+/** A data store's classification without the customer-managed key it needs: what to do, or undefined. */
+export function missingKeyProblem(classification: DataClassification, kmsKeyName: unknown): string | undefined {
+  if (!CMEK_CLASSIFICATIONS.includes(classification) || kmsKeyName) return undefined;
+  return `${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`;
+}
+
 /** The stack-wide governance labels every component receives. */
 export interface StackLabels {
   /** The stack name (`dev`, `staging`, `prod`, or a fork's name). */

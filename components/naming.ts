@@ -32,3 +32,17 @@ export const NAME_LIMITS = {
   /** KMS key rings and keys: up to 63 characters. */
   kms: 63,
 } as const;
+
+/**
+ * The GKE node pool name of the platform's GPU pool `name` (the `cloud.google.com/gke-nodepool` node
+ * label workloads select): `gpu-<name>`. `GpuNodePool` names its pool with it; layers, policies and
+ * tests take it from here.
+ */
+export function gpuNodePoolName(pool: string): string {
+  return physicalName(["gpu", pool], NAME_LIMITS.nodePool);
+}
+
+/** The namespace of ML team `team`: `team-<name>`. `TeamNamespace` creates it; layers and tests take it from here. */
+export function teamNamespaceName(team: string): string {
+  return `team-${team}`;
+}

@@ -10,7 +10,9 @@ import { evaluatePolicies } from "./lib/policy-engine";
 import { UsageError } from "./lib/project-files";
 import { writeSyntheticProject } from "./lib/synthetic-stack";
 
-const USAGE = "usage: npm run bench -- [--runs <n>] [--teams 10,100,500] [--skip-test-loop] [--out bench/results.json]";
+const USAGE =
+  "usage: npm run bench -- [--runs <n>] [--teams 10,100,500] [--skip-test-loop] [--out <file> | --record]" +
+  "   (default out/bench/results.json; --record: the tracked bench/results.json)";
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["dev", "staging", "prod"];
 
@@ -29,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
         teams: { type: "string" },
         "skip-test-loop": { type: "boolean" },
         out: { type: "string" },
+        record: { type: "boolean" },
       },
       USAGE,
     );
@@ -42,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     const teams = (flags.teams ?? "10,100,500").split(",").map(Number);
     if (teams.some((n) => !Number.isInteger(n) || n < 1 || n > 500))
       throw new UsageError(`--teams: got ${flags.teams}; allowed: team counts from 1 to 500, comma-separated`);
-    const out = path.resolve(flags.out ?? path.join(ROOT, "bench", "results.json"));
+    const out = resultsFile(ROOT, flags);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-bench-"));
     try {
       const results = await measure(work, runs, teams, !flags["skip-test-loop"]);
@@ -56,6 +59,17 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError("bench", error, argv.includes("--verbose"));
   }
+}
+
+/**
+ * Where the figures go: out/bench/results.json (ignored by git) unless --out names a file, or
+ * --record asks to update the tracked bench/results.json, the figures the docs quote.
+ */
+export function resultsFile(root: string, flags: { out?: string; record?: boolean }): string {
+  if (flags.out && flags.record)
+    throw new UsageError(`--out and --record: give one (--record writes bench/results.json)\n${USAGE}`);
+  if (flags.record) return path.join(root, "bench", "results.json");
+  return path.resolve(flags.out ?? path.join(root, "out", "bench", "results.json"));
 }
 
 interface ProcessRun {

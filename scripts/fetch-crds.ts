@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
+import { crdDownloadDir } from "./lib/crd-dir";
 import { CRD_SOURCES, crdUrl } from "./lib/crd-sources";
 import { UsageError } from "./lib/project-files";
 
@@ -15,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_OK;
     }
-    const out = path.resolve(flags.out ?? path.join(ROOT, ".cache", "crds"));
+    const out = path.resolve(flags.out ?? crdDownloadDir(ROOT));
     fs.mkdirSync(out, { recursive: true });
     let count = 0;
     for (const source of CRD_SOURCES) {

@@ -3,9 +3,13 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { PACKS } from "../policies/lib/packs";
 import { resolveConfig } from "../stacks/config/load";
-import { EXIT_ERROR, EXIT_OK, parseFlags, reportError } from "./lib/cli";
-import { policyConfigFile, readStackPolicyConfig } from "./lib/policy-check";
+import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
+import { runStack } from "./lib/engine";
+import { forkAdvice, renderForkAdvice } from "./lib/fork-fixes";
+import { planFromRun } from "./lib/plan-document";
+import { checkPlan, mandatoryCount, policyConfigFile, readStackPolicyConfig } from "./lib/policy-check";
 import { readProjectFile, readStackConfigFile, UsageError } from "./lib/project-files";
+import { counted } from "./lib/violation-table";
 
 const USAGE =
   "usage: npm run new-stack -- --name <stack> [--from dev|staging|prod|<stack>] [--profile dev|staging|prod] " +
@@ -16,7 +20,8 @@ const ROOT = path.resolve(__dirname, "..");
  * `new-stack`: forks a stack. Copies `stacks/Pulumi.<from>.yaml` (comments kept) and its policy
  * config files (`policies/config/<from>/<pack>.json`) to the new stack, with the settings given replaced; a new region drops the source's zone
  * lists (the profile picks zones). Both files are validated as `plan` validates them, and nothing
- * is written unless both are valid.
+ * is written unless both are valid. Then the new stack is planned with the policies, and what must
+ * change for it to pass is printed with the figures and the key (docs/forking.md).
  */
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
@@ -105,19 +110,55 @@ export async function main(argv: string[]): Promise<number> {
         written.push(path.relative(root, file.to));
       }
       readStackPolicyConfig(root, name);
-      process.stdout.write(
-        `new-stack: wrote ${relative} and ${written.join(", ")} (from ${from})\nnew-stack: next: npm run plan -- --stack ${name}\n`,
-      );
-      return EXIT_OK;
+      process.stdout.write(`new-stack: wrote ${relative} and ${written.join(", ")} (from ${from})\n`);
     } catch (error) {
       for (const file of [target, ...policyFiles.map((f) => f.to)]) fs.rmSync(file, { force: true });
       const dir = path.dirname(policyFiles[0].to);
       if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
       throw error;
     }
+    return await checkFork(root, {
+      stack: name,
+      from,
+      region: String(doc.getIn(["config", "gcp:region"]) ?? ""),
+      sourceRegion,
+    });
   } catch (error) {
     return reportError("new-stack", error, verbose);
   }
+}
+
+/**
+ * Plans the new stack offline with both packs, as `npm run plan` does (nothing written), and prints
+ * what to change for each mandatory violation, with the figures and the key: a fork copies its
+ * source's budgets (the GPU and CO2e caps), set for the source's region and pools. Exit 1 when
+ * something must change (the files stay: they are valid, only not yet within policy), else 0.
+ */
+async function checkFork(
+  root: string,
+  fork: { stack: string; from: string; region: string; sourceRegion: string },
+): Promise<number> {
+  const configs = readStackPolicyConfig(root, fork.stack);
+  const run = await runStack({
+    root,
+    stack: fork.stack,
+    preview: false,
+    isolated: false,
+    preflight: (config) => void resolveConfig({ stack: fork.stack, file: config.file, values: config.values }),
+  });
+  const { plan } = await checkPlan(planFromRun(run), configs);
+  const advice = forkAdvice(plan, configs, { root, ...fork });
+  const mandatory = mandatoryCount(plan.policy.violations);
+  process.stdout.write(
+    `new-stack: planned ${fork.stack} offline: ${counted(plan.resources.length, "resource")}, ` +
+      `${counted(plan.policy.violations.length, "policy violation")} (${mandatory} mandatory)\n`,
+  );
+  if (mandatory === 0) {
+    process.stdout.write(`new-stack: next: npm run plan -- --stack ${fork.stack}\n`);
+    return EXIT_OK;
+  }
+  process.stdout.write(renderForkAdvice(advice, fork.stack));
+  return EXIT_MANDATORY_VIOLATION;
 }
 
 /** Zone lists belong to a region: without them the profile picks the new region's zones. */

@@ -8,6 +8,7 @@ import { runStack } from "./lib/engine";
 import { writeManifests } from "./lib/manifests";
 import { diffSummaryLine, readBasePlan } from "./lib/plan-diff";
 import { type Plan, planFromRun } from "./lib/plan-document";
+import { clearPlanOutputs } from "./lib/plan-outputs";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
 import { renderReport } from "./lib/report";
@@ -15,10 +16,16 @@ import { sarifOf } from "./lib/sarif";
 import { counted, violationTable } from "./lib/violation-table";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--out <dir>] [--against <base plan.json>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>]";
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>] [--program <Pulumi project dir>] [--against <base plan.json>]";
 const ROOT = path.resolve(__dirname, "..");
 
-/** `plan`: runs the program for a stack offline and writes plan.json, manifests/ and report.md. */
+/**
+ * `plan`: runs the program for a stack offline and writes plan.json, manifests/ and report.md.
+ * `--program <dir>` runs another Pulumi program instead of the blueprint's (an example of examples/,
+ * or a team's own program built from the components): its Pulumi.yaml and its stack file
+ * `Pulumi.<stack>.yaml`, evaluated with the blueprint's policy config of that stack
+ * (policies/config/<stack>/); the default output is then out/<program folder>/<stack>.
+ */
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes("--verbose");
   try {
@@ -32,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: "string" },
         verbose: { type: "boolean" },
         root: { type: "string" },
+        program: { type: "string" },
       },
       USAGE,
     );
@@ -41,24 +49,32 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (!flags.stack) throw new UsageError(`--stack is required\n${USAGE}`);
+    const program = flags.program === undefined ? undefined : path.resolve(flags.program);
     const format = flags.format ?? "json";
     if (format !== "json" && format !== "sarif")
       throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
-    const out = path.resolve(flags.out ?? path.join(root, "out", flags.stack));
+    const out = path.resolve(
+      flags.out ?? path.join(root, "out", ...(program ? [path.basename(program)] : []), flags.stack),
+    );
     const started = Date.now();
+    // Before anything can fail: a failed plan leaves no earlier run's files behind.
+    clearPlanOutputs(out);
     let configs: ReturnType<typeof readStackPolicyConfig> | undefined;
     // The base plan first: a wrong --against stops before the program runs.
     const base = flags.against ? readBasePlan(path.resolve(flags.against), flags.stack) : undefined;
+    let stackFile = `stacks/Pulumi.${flags.stack}.yaml`;
     const run = await runStack({
-      root,
+      root: program ?? root,
       stack: flags.stack,
       preview: flags.preview ?? false,
       // One program per process: no separate runtime store needed (and no async hooks on every promise).
       isolated: false,
       // The stack's config, then its policy config: either wrong stops the plan before the program runs.
+      // Another program's config is its own to check.
       preflight: (config) => {
-        resolveConfig({ stack: flags.stack!, file: config.file, values: config.values });
+        if (program) stackFile = path.relative(root, path.join(program, config.file));
+        else resolveConfig({ stack: flags.stack!, file: config.file, values: config.values });
         configs = readStackPolicyConfig(root, flags.stack!);
       },
     });
@@ -73,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     if (format === "sarif")
       fs.writeFileSync(
         path.join(out, "policy.sarif"),
-        `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${plan.stack}.yaml`, configs), null, 2)}\n`,
+        `${JSON.stringify(sarifOf(plan, PACKS, stackFile, configs), null, 2)}\n`,
       );
     const mandatory = mandatoryCount(plan.policy.violations);
     if (plan.diff) process.stdout.write(diffSummaryLine(plan.diff));

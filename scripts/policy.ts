@@ -5,6 +5,7 @@ import { PACKS } from "../policies/lib/packs";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import schema from "./lib/plan.schema.json";
 import type { Plan } from "./lib/plan-document";
+import { clearPlanOutputs } from "./lib/plan-outputs";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
 import { UsageError } from "./lib/project-files";
 import { renderReport } from "./lib/report";
@@ -48,12 +49,14 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--format: got "${format}"; allowed: json or sarif\n${USAGE}`);
     const root = path.resolve(flags.root ?? ROOT);
     const input = readPlan(flags.plan);
+    const out = flags.out ? path.resolve(flags.out) : undefined;
+    // Once the input is read (it may be <out>/plan.json), before anything else can fail.
+    if (out) clearPlanOutputs(out, flags.plan);
     const configs = readStackPolicyConfig(root, flags.stack);
     const { plan, checks } = await checkPlan(input, configs);
     const mandatory = mandatoryCount(plan.policy.violations);
     const sarif = () =>
       `${JSON.stringify(sarifOf(plan, PACKS, `stacks/Pulumi.${flags.stack}.yaml`, configs), null, 2)}\n`;
-    const out = flags.out ? path.resolve(flags.out) : undefined;
     const shownOut = out && (path.relative(process.cwd(), out) || ".");
     process.stdout.write(
       violationTable(plan.policy.violations, { verbose, fullMessagesIn: shownOut && path.join(shownOut, "report.md") }),

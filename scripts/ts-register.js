@@ -4,7 +4,7 @@
  * is kept in a content-addressed cache, so a run whose sources have not changed neither transpiles
  * nor loads the TypeScript compiler (~0.3 s), and only changed files cost anything.
  *
- * The cache key is the file's path and content, the compiler options of tsconfig.json and the
+ * The cache key is the file's name and content, the compiler options of tsconfig.json and the
  * TypeScript version; entries are never stale, only unused. The cache lives in
  * node_modules/.cache/cnai-ts (CNAI_TS_CACHE to move it; CNAI_TS_CACHE=off or CNAI_CACHE=off to
  * disable it, the latter for every cache of the project). Node's compile cache (compiled code of
@@ -25,7 +25,8 @@ const CACHING = process.env.CNAI_TS_CACHE !== "off" && process.env.CNAI_CACHE !=
 
 const tsconfigText = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
 const typescriptVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")).version;
-const salt = `${typescriptVersion}\0${tsconfigText}`;
+// This file's own text too: how it transpiles (the options below) is part of every entry.
+const salt = `${typescriptVersion}\0${tsconfigText}\0${fs.readFileSync(__filename, "utf8")}`;
 
 let compiler;
 /** The TypeScript compiler and the project's options, loaded on the first cache miss only. */
@@ -37,10 +38,15 @@ function typescript() {
       throw new Error(
         `tsconfig.json: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("; ")}`,
       );
+    // tsconfig's outDir (and rootDir, mapRoot, sourceRoot) describe `tsc`'s output tree, not a file
+    // loaded in place: with outDir "bin", a source map's `sources` would be "../stacks/config/load.ts",
+    // which Node resolves against the loaded file itself (stacks/config/), giving
+    // stacks/stacks/config/load.ts in every stack trace. Without them the map names the file beside it.
+    const { outDir, rootDir, mapRoot, sourceRoot, ...inPlace } = options;
     compiler = {
       ts,
       options: {
-        ...options,
+        ...inPlace,
         sourceMap: false,
         inlineSourceMap: true,
         inlineSources: false,
@@ -73,7 +79,9 @@ function compiled(source, filename) {
     .createHash("sha1")
     .update(salt)
     .update("\0")
-    .update(filename)
+    // The file's name, not its folder: the output (source map included) names only the file, so a
+    // copy of the project elsewhere (the fork test's) reuses the entries.
+    .update(path.basename(filename))
     .update("\0")
     .update(source)
     .digest("hex");

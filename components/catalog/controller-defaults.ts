@@ -191,3 +191,24 @@ export const BUILTIN_PRIORITY_CLASSES: Readonly<Record<string, number>> = {
  */
 export const GKE_LIMITED_PRIORITY_CLASSES = ["system-node-critical", "system-cluster-critical"] as const;
 export const GKE_LIMITED_PRIORITY_EXEMPT_NAMESPACES = ["kube-system"] as const;
+
+/**
+ * The frameworks Kueue v0.19.2's chart enables by default (kubernetes-sigs/kueue v0.19.2
+ * charts/kueue/values.yaml, controllerManagerConfigYaml integrations.frameworks): what Kueue manages
+ * when the manager config does not list its own. `Kueue` restates them (plus PyTorchJob) in the
+ * config it installs; the workload simulation falls back to them.
+ */
+export const KUEUE_CHART_DEFAULT_FRAMEWORKS: readonly string[] = [
+  "batch/job",
+  "kubeflow.org/mpijob",
+  "ray.io/rayjob",
+  "ray.io/rayservice",
+  "ray.io/raycluster",
+  "jobset.x-k8s.io/jobset",
+  "workload.codeflare.dev/appwrapper",
+  "trainer.kubeflow.org/trainjob",
+  "pod",
+  "deployment",
+  "statefulset",
+  "leaderworkerset.x-k8s.io/leaderworkerset",
+];

@@ -1,7 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { assertApiRules, VULNERABILITY_MODES, type VulnerabilityScanning } from "../catalog/gcp-api-rules";
-import { documentationRangeOf } from "../catalog/ip-ranges";
 import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
@@ -9,11 +8,11 @@ import { gkeKubeconfig } from "../kubernetes/kubeconfig";
 import { computeLabels, type StackLabels } from "../labels";
 import { NAME_LIMITS, physicalName } from "../naming";
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME } from "../network/network";
+import { throwProblems } from "../rule-problem";
+import { type AuthorizedNetwork, CLUSTER_DEFAULTS, clusterProblems } from "./cluster-rules";
+import { hardenedNodeConfig } from "./node-hardening";
 
-export interface AuthorizedNetwork {
-  readonly name: string;
-  readonly cidr: string;
-}
+export type { AuthorizedNetwork };
 
 export interface SystemPoolArgs {
   /** @default "e2-standard-4" */
@@ -181,13 +180,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       : [];
     this.imageStreamingGrants = streamingRole;
 
-    const nodeSecurity = {
-      serviceAccount: this.nodeServiceAccount.email,
-      oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-      workloadMetadataConfig: { mode: "GKE_METADATA" },
-      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-      metadata: { "disable-legacy-endpoints": "true" },
-    };
+    const nodeSecurity = hardenedNodeConfig(this.nodeServiceAccount.email);
 
     const clusterArgs: gcp.container.ClusterArgs = {
       project: args.project,
@@ -335,54 +328,45 @@ export interface ResolvedGkeCluster {
   imageStreaming: boolean;
 }
 
-/** Applies defaults and checks the args; throws a ResourceError naming the field. Pure. */
+/** Applies defaults and checks the args (components/compute/cluster-rules.ts); throws a ResourceError. Pure. */
 export function resolveGkeClusterArgs(
   name: string,
   args: GkeClusterArgs,
   resource?: pulumi.Resource,
 ): ResolvedGkeCluster {
-  const fail = argumentError("GkeCluster", name, resource);
-  if (args.zones.length === 0) fail("zones: at least one zone is needed for nodes");
-  const foreign = args.zones.filter((zone) => !zone.startsWith(`${args.region}-`));
-  if (foreign.length)
-    fail(`zones: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} not in region ${args.region}`);
-  const locationType = args.locationType ?? "regional";
+  const defaults = CLUSTER_DEFAULTS;
+  const given = args.systemPool ?? {};
+  const systemPool: Required<SystemPoolArgs> = {
+    machineType: given.machineType ?? defaults.systemPool.machineType,
+    min: given.min ?? defaults.systemPool.min,
+    max: given.max ?? defaults.systemPool.max,
+    spot: given.spot ?? defaults.systemPool.spot,
+    diskSizeGb: given.diskSizeGb ?? defaults.systemPool.diskSizeGb,
+  };
+  const privateEndpoint = args.privateEndpoint ?? defaults.privateEndpoint;
+  const authorizedNetworks = args.authorizedNetworks ?? [];
+  const maintenanceWindowStart = args.maintenanceWindowStart ?? defaults.maintenanceWindowStart;
+  throwProblems(
+    "GkeCluster",
+    name,
+    clusterProblems({ region: args.region, zones: args.zones, systemPool, authorizedNetworks, maintenanceWindowStart }),
+    resource,
+  );
+  const locationType = args.locationType ?? defaults.locationType;
   const location = locationType === "regional" ? args.region : args.zones[0];
   const nodeZones = locationType === "regional" ? args.zones : args.zones.filter((zone) => zone !== location);
-  const systemPool: Required<SystemPoolArgs> = {
-    machineType: args.systemPool?.machineType ?? "e2-standard-4",
-    min: args.systemPool?.min ?? 1,
-    max: args.systemPool?.max ?? 3,
-    spot: args.systemPool?.spot ?? false,
-    diskSizeGb: args.systemPool?.diskSizeGb ?? 100,
-  };
-  if (systemPool.min < 0 || systemPool.max < 1 || systemPool.min > systemPool.max) {
-    fail(`systemPool: min ${systemPool.min} and max ${systemPool.max} must satisfy 0 <= min <= max, max >= 1`);
-  }
-  const privateEndpoint = args.privateEndpoint ?? false;
-  const authorizedNetworks = args.authorizedNetworks ?? [];
-  for (const network of authorizedNetworks) {
-    const documentation = documentationRangeOf(network.cidr);
-    if (documentation) {
-      fail(
-        `authorizedNetworks: ${network.name} (${network.cidr}) is in the documentation range ${documentation} (RFC 5737), which nothing connects from: the control plane would be unreachable. Either use the range your administrators or CI connect from, or set privateEndpoint and reach the control plane through its DNS endpoint`,
-      );
-    }
-  }
-  const window = args.maintenanceWindowStart ?? "03:00";
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window)) fail(`maintenanceWindowStart: expected HH:MM in UTC (got ${window})`);
   return {
     location,
     nodeLocations: nodeZones.length ? nodeZones : undefined,
     zoneCount: args.zones.length,
-    releaseChannel: args.releaseChannel ?? "REGULAR",
+    releaseChannel: args.releaseChannel ?? defaults.releaseChannel,
     privateEndpoint,
     authorizedNetworks,
-    deletionProtection: args.deletionProtection ?? true,
-    autoscalingProfile: args.autoscalingProfile ?? "BALANCED",
-    maintenanceWindowStart: window,
+    deletionProtection: args.deletionProtection ?? defaults.deletionProtection,
+    autoscalingProfile: args.autoscalingProfile ?? defaults.autoscalingProfile,
+    maintenanceWindowStart,
     systemPool,
-    vulnerabilityScanning: args.vulnerabilityScanning ?? "disabled",
-    imageStreaming: args.imageStreaming ?? true,
+    vulnerabilityScanning: args.vulnerabilityScanning ?? defaults.vulnerabilityScanning,
+    imageStreaming: args.imageStreaming ?? defaults.imageStreaming,
   };
 }

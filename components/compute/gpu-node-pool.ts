@@ -7,8 +7,10 @@ import { carbonTier, type Region } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { computeLabels, type StackLabels, type WorkloadType } from "../labels";
-import { NAME_LIMITS, physicalName } from "../naming";
+import { gpuNodePoolName } from "../naming";
+import { throwProblems } from "../rule-problem";
 import {
+  GPU_POOL_DEFAULTS,
   type GpuCapacity,
   type GpuDriverVersion,
   type GpuSharingStrategy,
@@ -16,6 +18,7 @@ import {
   gpusPerNode,
   poolZones,
 } from "./gpu-pool-rules";
+import { hardenedNodeConfig } from "./node-hardening";
 
 export interface GpuNodePoolArgs {
   project: string;
@@ -92,7 +95,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const spec = resolveGpuNodePoolArgs(name, args, this);
     this.spec = spec;
     this.accelerator = args.accelerator.type;
-    this.poolName = physicalName(["gpu", name], NAME_LIMITS.nodePool);
+    this.poolName = gpuNodePoolName(name);
     const capacity = spec.capacity.type;
     const reservation = reservationAffinity(spec.capacity);
     const labels = computeLabels(args.labels, "gpu-node-pool", {
@@ -144,13 +147,9 @@ export class GpuNodePool extends pulumi.ComponentResource {
         spot: capacity === "spot",
         flexStart: capacity === "flex-start" || capacity === "queued" ? true : undefined,
         reservationAffinity: reservation,
-        serviceAccount: args.serviceAccount,
-        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-        workloadMetadataConfig: { mode: "GKE_METADATA" },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        ...hardenedNodeConfig(args.serviceAccount),
         gcfsConfig: { enabled: spec.imageStreaming },
         gvnic: { enabled: true },
-        metadata: { "disable-legacy-endpoints": "true" },
         labels: {
           [POOL_LABEL]: name,
           [ACCELERATOR_LABEL]: args.accelerator.type,
@@ -209,37 +208,34 @@ export function resolveGpuNodePoolArgs(
     machineType: args.machineType,
     accelerator: args.accelerator,
     autoscaling: {
-      min: args.autoscaling.min ?? 0,
+      min: args.autoscaling.min ?? GPU_POOL_DEFAULTS.autoscalingMin,
       max: args.autoscaling.max,
       locationPolicy: args.autoscaling.locationPolicy,
     },
-    capacity: args.capacity ?? { type: "on-demand" as const },
+    capacity: args.capacity ?? GPU_POOL_DEFAULTS.capacity,
     zones: args.zones,
-    compactPlacement: args.compactPlacement ?? false,
+    compactPlacement: args.compactPlacement ?? GPU_POOL_DEFAULTS.compactPlacement,
   };
   const problems = gpuPoolProblems(shape, args.cluster.region, args.cluster.zones);
   const zones = poolZones(shape, args.cluster.region, args.cluster.zones);
   if (problems.length === 0 && zones.length === 0) {
     problems.push({ path: ["zones"], input: [], message: "at least one zone" });
   }
-  if (problems.length > 0) {
-    const details = problems.map((p) => `${p.path.join(".")}: got ${JSON.stringify(p.input)}; allowed: ${p.message}`);
-    throw new pulumi.ResourceError(`GpuNodePool "${name}": ${details.join("; ")}`, resource);
-  }
-  const workloadType = args.workloadType ?? "training";
+  throwProblems("GpuNodePool", name, problems, resource);
+  const workloadType = args.workloadType ?? GPU_POOL_DEFAULTS.workloadType;
   return {
     zones,
     gpusPerNode: gpusPerNode(shape),
-    driverVersion: args.accelerator.driverVersion ?? "DEFAULT",
+    driverVersion: args.accelerator.driverVersion ?? GPU_POOL_DEFAULTS.driverVersion,
     min: shape.autoscaling.min,
     max: shape.autoscaling.max,
-    locationPolicy: args.autoscaling.locationPolicy ?? "ANY",
+    locationPolicy: args.autoscaling.locationPolicy ?? GPU_POOL_DEFAULTS.locationPolicy,
     capacity: shape.capacity,
     compactPlacement: shape.compactPlacement,
     workloadType,
     shiftable: args.shiftable ?? workloadType !== "inference",
-    diskSizeGb: args.diskSizeGb ?? 200,
-    imageStreaming: args.imageStreaming ?? true,
+    diskSizeGb: args.diskSizeGb ?? GPU_POOL_DEFAULTS.diskSizeGb,
+    imageStreaming: args.imageStreaming ?? GPU_POOL_DEFAULTS.imageStreaming,
   };
 }
 

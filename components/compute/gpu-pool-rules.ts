@@ -2,6 +2,7 @@ import { DWS_POOL_SETTINGS, nodePoolCapacityFacts, RESERVATION_PLACEMENT } from 
 import { gkeAllocatable, sharedGpusPerContainer } from "../catalog/gke-nodes";
 import { type AcceleratorType, allowedGpuCounts, GPU_CATALOG, isAcceleratorType } from "../catalog/gpus";
 import { migInstancesPerGpu } from "../catalog/mig-profiles";
+import type { RuleProblem } from "../rule-problem";
 
 /**
  * The rules a GPU node pool must follow, as a pure function shared by the config schema (which
@@ -56,11 +57,20 @@ export interface GpuPoolShape {
 }
 
 /** A broken rule: the field (relative to the pool), what it holds, and what is allowed. */
-export interface PoolProblem {
-  readonly path: (string | number)[];
-  readonly input: unknown;
-  readonly message: string;
-}
+export type PoolProblem = RuleProblem;
+
+/** `GpuNodePool`'s defaults, which are also the config's defaults of `gpuPools[]`. */
+export const GPU_POOL_DEFAULTS = {
+  driverVersion: "DEFAULT",
+  locationPolicy: "ANY",
+  compactPlacement: false,
+  workloadType: "training",
+  diskSizeGb: 200,
+  imageStreaming: true,
+  capacity: { type: "on-demand" },
+  /** Scale to zero. */
+  autoscalingMin: 0,
+} as const;
 
 /** A GPU pool as a workload sees it: where to schedule, and what one node offers to Pods. */
 export interface PoolTarget {
@@ -326,4 +336,51 @@ export function allocatablePerNode(pool: Pick<GpuPoolShape, "machineType" | "acc
  */
 export function gpusPerContainerLimit(pool: Pick<GpuPoolShape, "machineType" | "accelerator">): number | undefined {
   return sharedGpusPerContainer(pool.accelerator.sharing?.strategy, gpusPerNode(pool));
+}
+
+/** What a Pod on a GPU pool node is checked against: the pool's node name and what one node offers. */
+export type PodPool = Pick<PoolTarget, "nodePool" | "gpusPerNode" | "cpu" | "memoryGi">;
+
+/**
+ * The CPU and memory a Pod asking for `gpus` of a node's GPUs gets by default: the same share of
+ * what the node leaves for Pods (at least 1 core and 1 GiB). `ModelDeployment` and `TrainingJob`
+ * size their Pods with it, and the config's quota check counts it.
+ */
+export function nodeShare(pool: Pick<PoolTarget, "gpusPerNode" | "cpu" | "memoryGi">, gpus: number) {
+  const share = gpus / Math.max(1, pool.gpusPerNode);
+  return { cpu: Math.max(1, Math.floor(pool.cpu * share)), memoryGi: Math.max(1, Math.floor(pool.memoryGi * share)) };
+}
+
+/** GPUs per Pod (at `field`): from 1 to what one node of the pool offers. */
+export function podGpuProblems(
+  field: string,
+  gpus: number,
+  pool: Pick<PoolTarget, "nodePool" | "gpusPerNode">,
+): RuleProblem[] {
+  if (Number.isInteger(gpus) && gpus >= 1 && gpus <= pool.gpusPerNode) return [];
+  return [
+    {
+      path: [field],
+      input: gpus,
+      message: `a whole number from 1 to ${pool.gpusPerNode}, what a node of ${pool.nodePool} offers`,
+    },
+  ];
+}
+
+/** CPU and memory per Pod: some of each, within what one node of the pool leaves for Pods. */
+export function podResourceProblems(
+  resources: { readonly cpu: number; readonly memoryGi: number },
+  pool: PodPool,
+): RuleProblem[] {
+  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
+    return [{ path: ["resources"], input: resources, message: "some CPU and some memory" }];
+  if (resources.cpu > pool.cpu || resources.memoryGi > pool.memoryGi)
+    return [
+      {
+        path: ["resources"],
+        input: resources,
+        message: `at most what a node of ${pool.nodePool} leaves for Pods (${pool.cpu} CPU / ${pool.memoryGi} GiB)`,
+      },
+    ];
+  return [];
 }

@@ -4,7 +4,7 @@ import { RETENTION_WITHOUT_VERSIONING, SOFT_DELETE_DURATION } from "../catalog/g
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
-import { CMEK_CLASSIFICATIONS, type DataClassification, dataLabels, type StackLabels } from "../labels";
+import { type DataClassification, dataLabels, missingKeyProblem, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 /** What a bucket holds, which decides its lifecycle and versioning defaults. */
@@ -142,11 +142,8 @@ export function resolveDataBucketArgs(
 ): ResolvedDataBucket {
   const fail = argumentError("DataBucket", name, resource);
   const classification = args.classification ?? "internal";
-  if (CMEK_CLASSIFICATIONS.includes(classification) && !args.kmsKeyName) {
-    fail(
-      `${classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
-    );
-  }
+  const missingKey = missingKeyProblem(classification, args.kmsKeyName);
+  if (missingKey) fail(missingKey);
   const defaults = PURPOSE_DEFAULTS[args.purpose];
   // With a retention policy, objects cannot be deleted or replaced while young: that is the bucket's protection, not versioning.
   const versioning = args.versioning ?? (args.retentionDays ? false : defaults.versioning);

@@ -3,13 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers, memberKey } from "../iam";
-import {
-  CMEK_CLASSIFICATIONS,
-  type DataClassification,
-  dataLabels,
-  governanceLabels,
-  type StackLabels,
-} from "../labels";
+import { type DataClassification, dataLabels, governanceLabels, missingKeyProblem, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 export interface DataQualityArgs {
@@ -330,6 +324,13 @@ export interface ResolvedDataPlatform {
   labelRange: [number, number];
 }
 
+/** The data platform's defaults, which are also the base profile's `dataPlatform` settings. */
+export const DATA_PLATFORM_DEFAULTS = {
+  classification: "internal",
+  messageRetentionDays: 7,
+  qualitySchedule: "0 4 * * *",
+} as const;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveDataPlatformArgs(
   name: string,
@@ -338,18 +339,15 @@ export function resolveDataPlatformArgs(
 ): ResolvedDataPlatform {
   const fail = argumentError("DataPlatform", name, resource);
   const spec: ResolvedDataPlatform = {
-    classification: args.classification ?? "internal",
-    messageRetentionDays: args.messageRetentionDays ?? 7,
+    classification: args.classification ?? DATA_PLATFORM_DEFAULTS.classification,
+    messageRetentionDays: args.messageRetentionDays ?? DATA_PLATFORM_DEFAULTS.messageRetentionDays,
     maxDeliveryAttempts: args.maxDeliveryAttempts ?? 5,
-    schedule: args.quality?.schedule ?? "0 4 * * *",
+    schedule: args.quality?.schedule ?? DATA_PLATFORM_DEFAULTS.qualitySchedule,
     samplingPercent: args.quality?.samplingPercent ?? 100,
     labelRange: args.quality?.labelRange ?? [0, 1],
   };
-  if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(
-      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
-    );
-  }
+  const missingKey = missingKeyProblem(spec.classification, args.kmsKeyName);
+  if (missingKey) fail(missingKey);
   if (!Number.isInteger(spec.messageRetentionDays) || spec.messageRetentionDays < 1 || spec.messageRetentionDays > 31) {
     fail(`messageRetentionDays must be a whole number from 1 to 31 (got ${spec.messageRetentionDays})`);
   }

@@ -4,13 +4,7 @@ import * as random from "@pulumi/random";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { checkMembers } from "../iam";
-import {
-  CMEK_CLASSIFICATIONS,
-  type DataClassification,
-  dataLabels,
-  governanceLabels,
-  type StackLabels,
-} from "../labels";
+import { type DataClassification, dataLabels, governanceLabels, missingKeyProblem, type StackLabels } from "../labels";
 import { physicalName } from "../naming";
 
 export interface PostgresDatabaseArgs {
@@ -184,6 +178,15 @@ export interface ResolvedPostgresDatabase {
   deletionProtection: boolean;
 }
 
+/** The instance's defaults, which are also the base profile's `modelRegistry.database` settings. */
+export const POSTGRES_DEFAULTS = {
+  tier: "db-custom-1-3840",
+  highAvailability: false,
+  diskSizeGb: 20,
+  pointInTimeRecovery: false,
+  retainedBackups: 7,
+} as const;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolvePostgresDatabaseArgs(
   name: string,
@@ -195,18 +198,15 @@ export function resolvePostgresDatabaseArgs(
     databaseName: args.databaseName ?? "registry",
     userName: args.userName ?? "registry",
     classification: args.classification ?? "internal",
-    tier: args.tier ?? "db-custom-1-3840",
-    highAvailability: args.highAvailability ?? false,
-    diskSizeGb: args.diskSizeGb ?? 20,
-    pointInTimeRecovery: args.pointInTimeRecovery ?? false,
-    retainedBackups: args.retainedBackups ?? 7,
+    tier: args.tier ?? POSTGRES_DEFAULTS.tier,
+    highAvailability: args.highAvailability ?? POSTGRES_DEFAULTS.highAvailability,
+    diskSizeGb: args.diskSizeGb ?? POSTGRES_DEFAULTS.diskSizeGb,
+    pointInTimeRecovery: args.pointInTimeRecovery ?? POSTGRES_DEFAULTS.pointInTimeRecovery,
+    retainedBackups: args.retainedBackups ?? POSTGRES_DEFAULTS.retainedBackups,
     deletionProtection: args.deletionProtection ?? true,
   };
-  if (CMEK_CLASSIFICATIONS.includes(spec.classification) && !args.kmsKeyName) {
-    fail(
-      `${spec.classification} data needs a customer-managed key. Either set kmsKeyName, or classify the data as internal or public`,
-    );
-  }
+  const missingKey = missingKeyProblem(spec.classification, args.kmsKeyName);
+  if (missingKey) fail(missingKey);
   const tierProblem = cloudSqlTierProblem(spec.tier);
   if (tierProblem) fail(`tier: ${tierProblem}`);
   if (!Number.isInteger(spec.diskSizeGb) || spec.diskSizeGb < 10)

@@ -284,6 +284,9 @@ export class SelfHostedMonitoring extends pulumi.ComponentResource {
   }
 }
 
+/** Prometheus' defaults, which are also the base profile's `observability.prometheus` settings. */
+export const PROMETHEUS_DEFAULTS = { retention: "15d", storageGi: 50 } as const;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveSelfHostedMonitoringArgs(
   name: string,
@@ -291,9 +294,9 @@ export function resolveSelfHostedMonitoringArgs(
   resource?: pulumi.Resource,
 ) {
   const fail = argumentError("SelfHostedMonitoring", name, resource);
-  const retention = args.retention ?? "15d";
+  const retention = args.retention ?? PROMETHEUS_DEFAULTS.retention;
   if (!/^\d+(h|d|w|y)$/.test(retention)) fail(`retention must be a Prometheus duration such as 15d (got ${retention})`);
-  const storageGi = args.storageGi ?? 50;
+  const storageGi = args.storageGi ?? PROMETHEUS_DEFAULTS.storageGi;
   if (!Number.isInteger(storageGi) || storageGi < 10)
     fail(`storageGi must be a whole number, at least 10 (got ${storageGi})`);
   const interval = args.interval ?? "30s";

@@ -147,6 +147,9 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
   }
 }
 
+/** The cleanup policy's defaults, which are also the base profile's `artifactRegistry` settings. */
+export const CLEANUP_DEFAULTS = { keepRecentVersions: 10, deleteUntaggedAfterDays: 14, dryRun: true } as const;
+
 /** Applies defaults and checks the cleanup policy; throws a ResourceError. Pure. */
 export function resolveCleanup(
   name: string,
@@ -154,9 +157,9 @@ export function resolveCleanup(
   resource?: pulumi.Resource,
 ): Required<CleanupPolicy> {
   const resolved = {
-    keepRecentVersions: cleanup?.keepRecentVersions ?? 10,
-    deleteUntaggedAfterDays: cleanup?.deleteUntaggedAfterDays ?? 14,
-    dryRun: cleanup?.dryRun ?? true,
+    keepRecentVersions: cleanup?.keepRecentVersions ?? CLEANUP_DEFAULTS.keepRecentVersions,
+    deleteUntaggedAfterDays: cleanup?.deleteUntaggedAfterDays ?? CLEANUP_DEFAULTS.deleteUntaggedAfterDays,
+    dryRun: cleanup?.dryRun ?? CLEANUP_DEFAULTS.dryRun,
   };
   if (!Number.isInteger(resolved.keepRecentVersions) || resolved.keepRecentVersions < 1) {
     throw new pulumi.ResourceError(

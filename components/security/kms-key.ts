@@ -29,6 +29,9 @@ export interface KmsKeyArgs {
 }
 
 /** A Cloud KMS key ring and an automatically rotated symmetric key, with its users. */
+/** Days between key rotations by default, which is also the base profile's `encryption.keyRotationDays`. */
+export const KEY_ROTATION_DAYS = 90;
+
 export class KmsKey extends pulumi.ComponentResource {
   public readonly keyRing: gcp.kms.KeyRing;
   public readonly key: gcp.kms.CryptoKey;
@@ -37,7 +40,7 @@ export class KmsKey extends pulumi.ComponentResource {
 
   constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:security:KmsKey", name, {}, opts);
-    const rotationDays = args.rotationDays ?? 90;
+    const rotationDays = args.rotationDays ?? KEY_ROTATION_DAYS;
     if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 365) {
       throw new pulumi.ResourceError(
         `KmsKey "${name}": rotationDays must be an integer from 1 to 365 (got ${rotationDays})`,

@@ -2,11 +2,23 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
-import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import type { PoolTarget } from "../compute/gpu-pool-rules";
+import { nodeShare, type PoolTarget, podGpuProblems, podResourceProblems } from "../compute/gpu-pool-rules";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
+import { type RuleProblem, throwProblems } from "../rule-problem";
 import type { KServeMode } from "./kserve";
+import {
+  defaultScaleMetric,
+  defaultScaleTarget,
+  HUGGINGFACE_GPU_IMAGE,
+  MODEL_DEFAULTS,
+  MODEL_NAME,
+  modelScalingProblems,
+  type ScaleMetric,
+  storageUriProblems,
+} from "./serving-rules";
+
+export { HUGGINGFACE_GPU_IMAGE, SCALE_METRICS, type ScaleMetric, servedByVllm } from "./serving-rules";
 
 export interface ModelDeploymentArgs {
   labels: StackLabels;
@@ -69,27 +81,6 @@ export interface ModelDeploymentArgs {
    */
   tracing?: { endpoint: string; vllmSpans?: boolean };
 }
-
-export const HUGGINGFACE_GPU_IMAGE = "kserve/huggingfaceserver:v0.20.0-gpu";
-
-/**
- * Whether KServe's Hugging Face server runs the model on vLLM: its `--backend` is `auto` by default,
- * which picks vLLM for the text-generation models vLLM supports, and `huggingface` forces the
- * Transformers backend (kserve/kserve v0.20.0 python/huggingfaceserver/huggingfaceserver/__main__.py
- * `--backend` choices). vLLM-served models go through an InferencePool; the others through a Service.
- */
-export function servedByVllm(args: readonly string[]): boolean {
-  const backend = args
-    .map((arg, i) =>
-      arg.startsWith("--backend=") ? arg.slice("--backend=".length) : arg === "--backend" ? args[i + 1] : undefined,
-    )
-    .filter((value): value is string => value !== undefined)
-    .pop();
-  return backend === undefined || backend === "auto" || backend === "vllm";
-}
-
-export const SCALE_METRICS = ["cpu", "memory", "concurrency", "rps", "waiting-requests"] as const;
-export type ScaleMetric = (typeof SCALE_METRICS)[number];
 
 /**
  * Scaling on vLLM's request queue, GKE's advice for LLM inference ("Best practices for autoscaling
@@ -240,104 +231,56 @@ export interface ResolvedModelDeployment {
   shiftable: boolean;
 }
 
-/** Applies defaults and checks the args against the deployment mode; throws a ResourceError. Pure. */
+/**
+ * Applies defaults and checks the args against the deployment mode and the pool
+ * (components/serving/serving-rules.ts); throws a ResourceError. Pure.
+ */
 export function resolveModelDeploymentArgs(
   name: string,
   args: ModelDeploymentArgs,
   resource?: pulumi.Resource,
 ): ResolvedModelDeployment {
-  const fail = argumentError("ModelDeployment", name, resource);
-  // `<name>-predictor` (and Knative's revision suffixes) must stay within a 63-character DNS label.
-  if (!/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/.test(name))
-    fail("the name must be a DNS label of at most 45 characters starting with a letter");
-  if (typeof args.storageUri === "string") {
-    if (!/^(gs|oci):\/\/\S+$/.test(args.storageUri))
-      fail(
-        `storageUri ${args.storageUri} must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>`,
-      );
-    if (args.storageUri.startsWith("oci://") && !/(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/.test(args.storageUri))
-      fail(`storageUri ${args.storageUri} needs a tag or digest`);
-    if (/:latest$/.test(args.storageUri)) fail(`storageUri ${args.storageUri}: pin a version; :latest moves`);
-  }
-  if (!Number.isInteger(args.gpus) || args.gpus < 1 || args.gpus > args.pool.gpusPerNode) {
-    fail(
-      `gpus must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpus})`,
-    );
-  }
-  if (args.tracing?.vllmSpans && (args.image ?? HUGGINGFACE_GPU_IMAGE).endsWith(HUGGINGFACE_GPU_IMAGE)) {
-    fail(
-      `tracing.vllmSpans: ${HUGGINGFACE_GPU_IMAGE} has no OpenTelemetry packages, and vLLM refuses --otlp-traces-endpoint without them. Either give an image that installs opentelemetry-sdk and opentelemetry-exporter-otlp, or leave vllmSpans off (the OTLP environment is still set)`,
-    );
-  }
-  const knative = args.mode === "Knative";
-  const minReplicas = args.minReplicas ?? 1;
-  const maxReplicas = args.maxReplicas ?? 3;
-  if (!Number.isInteger(minReplicas) || minReplicas < 0)
-    fail(`minReplicas must be a whole number, at least 0 (got ${minReplicas})`);
-  if (minReplicas === 0 && !knative)
-    fail(
-      "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
-    );
-  if (!Number.isInteger(maxReplicas) || maxReplicas < Math.max(1, minReplicas))
-    fail(`maxReplicas must be at least minReplicas and 1 (got ${maxReplicas})`);
-  const scaleMetric = args.scaleMetric ?? (knative ? "concurrency" : args.metricsQueryUrl ? "waiting-requests" : "cpu");
-  if (!(SCALE_METRICS as readonly string[]).includes(scaleMetric))
-    fail(`scaleMetric ${scaleMetric} is not one of ${SCALE_METRICS.join(", ")}`);
-  if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps")) {
-    fail(
-      `scaleMetric ${scaleMetric} needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)`,
-    );
-  }
-  if (knative && scaleMetric !== "concurrency" && scaleMetric !== "rps") {
-    fail(`scaleMetric ${scaleMetric} is for Standard mode; Knative mode scales on concurrency or rps`);
-  }
-  if (scaleMetric === "waiting-requests" && !args.metricsQueryUrl) {
-    fail(
-      "scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from. Either set it, or scale on cpu or memory",
-    );
-  }
+  const problems: RuleProblem[] = [];
+  if (!MODEL_NAME.pattern.test(name)) problems.push({ path: ["name"], input: name, message: MODEL_NAME.allowed });
+  if (typeof args.storageUri === "string") problems.push(...storageUriProblems(args.storageUri));
+  const gpuProblems = podGpuProblems("gpus", args.gpus, args.pool);
+  problems.push(...gpuProblems);
+  if (args.tracing?.vllmSpans && (args.image ?? MODEL_DEFAULTS.image).endsWith(HUGGINGFACE_GPU_IMAGE))
+    problems.push({
+      path: ["tracing", "vllmSpans"],
+      input: true,
+      message: `an image that installs opentelemetry-sdk and opentelemetry-exporter-otlp (${HUGGINGFACE_GPU_IMAGE} has no OpenTelemetry packages, and vLLM refuses --otlp-traces-endpoint without them), or vllmSpans off (the OTLP environment is still set)`,
+    });
+  const minReplicas = args.minReplicas ?? MODEL_DEFAULTS.minReplicas;
+  const maxReplicas = args.maxReplicas ?? MODEL_DEFAULTS.maxReplicas;
+  const scaleMetric = args.scaleMetric ?? defaultScaleMetric(args.mode, args.metricsQueryUrl !== undefined);
+  problems.push(
+    ...modelScalingProblems({
+      mode: args.mode,
+      minReplicas,
+      maxReplicas,
+      scaleMetric,
+      scaleTarget: args.scaleTarget,
+      canaryTrafficPercent: args.canaryTrafficPercent,
+      hasMetricsQuery: args.metricsQueryUrl !== undefined,
+    }),
+  );
   if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl))
-    fail(`metricsQueryUrl ${args.metricsQueryUrl} is not an http(s) URL`);
-  const percent = scaleMetric === "cpu" || scaleMetric === "memory";
-  const scaleTarget = args.scaleTarget ?? (percent ? 70 : scaleMetric === "waiting-requests" ? 10 : 4);
-  if (!Number.isInteger(scaleTarget) || scaleTarget < 1 || (percent && scaleTarget > 100)) {
-    fail(
-      `scaleTarget must be a whole number${percent ? " from 1 to 100 (percent)" : ", at least 1"} (got ${scaleTarget})`,
-    );
-  }
-  if (args.canaryTrafficPercent !== undefined) {
-    if (!knative)
-      fail("canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)");
-    if (
-      !Number.isInteger(args.canaryTrafficPercent) ||
-      args.canaryTrafficPercent < 0 ||
-      args.canaryTrafficPercent > 100
-    ) {
-      fail(`canaryTrafficPercent must be a whole number from 0 to 100 (got ${args.canaryTrafficPercent})`);
-    }
-  }
-  const share = args.gpus / args.pool.gpusPerNode;
-  const resources = args.resources ?? {
-    cpu: Math.max(1, Math.floor(args.pool.cpu * share)),
-    memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)),
-  };
-  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
-    fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
-  if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
-    fail(
-      `resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`,
-    );
-  }
+    problems.push({ path: ["metricsQueryUrl"], input: args.metricsQueryUrl, message: "an http(s) URL" });
+  const resources = args.resources ?? nodeShare(args.pool, args.gpus);
+  // The default share is only as good as the GPU count it comes from (a wrong count is reported above).
+  if (gpuProblems.length === 0 || args.resources) problems.push(...podResourceProblems(resources, args.pool));
+  throwProblems("ModelDeployment", name, problems, resource);
   return {
-    modelFormat: args.modelFormat ?? "huggingface",
-    runtime: args.runtime ?? "kserve-huggingfaceserver",
-    image: args.image ?? HUGGINGFACE_GPU_IMAGE,
+    modelFormat: args.modelFormat ?? MODEL_DEFAULTS.modelFormat,
+    runtime: args.runtime ?? MODEL_DEFAULTS.runtime,
+    image: args.image ?? MODEL_DEFAULTS.image,
     resources,
     minReplicas,
     maxReplicas,
-    scaleMetric,
-    scaleTarget,
-    serviceAccount: args.serviceAccount ?? "serving",
-    shiftable: args.shiftable ?? false,
+    scaleMetric: scaleMetric as ScaleMetric,
+    scaleTarget: args.scaleTarget ?? defaultScaleTarget(scaleMetric),
+    serviceAccount: args.serviceAccount ?? MODEL_DEFAULTS.serviceAccount,
+    shiftable: args.shiftable ?? MODEL_DEFAULTS.shiftable,
   };
 }

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { kubernetesLabels, podSecurityLabels, type StackLabels } from "../labels";
+import { teamNamespaceName } from "../naming";
+import { TEAM_DEFAULTS, TEAM_NAME } from "./team-rules";
 
 /** What a team may use at once in its namespace. */
 export interface TeamQuota {
@@ -92,7 +94,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnai:tenancy:TeamNamespace", name, {}, opts);
     const spec = resolveTeamNamespaceArgs(name, args, this);
-    const namespace = `team-${args.team}`;
+    const namespace = teamNamespaceName(args.team);
     this.namespace = namespace;
     const labels = { ...kubernetesLabels(args.labels, "team-namespace"), "cnai.dev/team": args.team };
 
@@ -176,21 +178,19 @@ export function resolveTeamNamespaceArgs(
   resource?: pulumi.Resource,
 ): ResolvedTeamNamespace {
   const fail = argumentError("TeamNamespace", name, resource);
-  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(args.team))
-    fail(
-      `team "${args.team}" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit (its namespace is team-<name>)`,
-    );
+  if (!TEAM_NAME.pattern.test(args.team)) fail(`team: got ${JSON.stringify(args.team)}; allowed: ${TEAM_NAME.allowed}`);
+  const defaults = TEAM_DEFAULTS.quota;
   const quota = {
-    gpus: args.quota?.gpus ?? 8,
-    cpu: args.quota?.cpu ?? 64,
-    memoryGi: args.quota?.memoryGi ?? 256,
-    pods: args.quota?.pods ?? 200,
+    gpus: args.quota?.gpus ?? defaults.gpus,
+    cpu: args.quota?.cpu ?? defaults.cpu,
+    memoryGi: args.quota?.memoryGi ?? defaults.memoryGi,
+    pods: args.quota?.pods ?? defaults.pods,
   };
   for (const [key, value] of Object.entries(quota)) {
     if (!Number.isInteger(value) || value < 0) fail(`quota.${key} must be a whole number, at least 0 (got ${value})`);
   }
   return {
-    podSecurity: args.podSecurity ?? "baseline",
+    podSecurity: args.podSecurity ?? TEAM_DEFAULTS.podSecurity,
     quota,
     monitoringNamespaces: args.monitoringNamespaces ?? ["gmp-system", "monitoring"],
     servingIngressNamespaces: args.servingIngressNamespaces ?? [

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dump } from "js-yaml";
+import { KUEUE_CHART_DEFAULT_FRAMEWORKS } from "../catalog/controller-defaults";
 import { GKE_QUEUED_TAINT } from "../catalog/gke-nodes";
 import { HELM_CHARTS } from "../catalog/software";
 import { childOptions } from "../child-options";
@@ -97,23 +98,11 @@ export const LOCAL_QUEUE = "team-queue";
 export const QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
 export const PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
-/** The frameworks Kueue manages: its chart's defaults plus Kubeflow's PyTorchJob. */
+/** The frameworks Kueue manages: its chart's defaults plus Kubeflow's PyTorchJob (after TrainJob). */
 export function kueueFrameworks(pytorchJobs: boolean): string[] {
-  return [
-    "batch/job",
-    "kubeflow.org/mpijob",
-    "ray.io/rayjob",
-    "ray.io/rayservice",
-    "ray.io/raycluster",
-    "jobset.x-k8s.io/jobset",
-    "workload.codeflare.dev/appwrapper",
-    "trainer.kubeflow.org/trainjob",
-    ...(pytorchJobs ? ["kubeflow.org/pytorchjob"] : []),
-    "pod",
-    "deployment",
-    "statefulset",
-    "leaderworkerset.x-k8s.io/leaderworkerset",
-  ];
+  const defaults = KUEUE_CHART_DEFAULT_FRAMEWORKS;
+  const at = defaults.indexOf("trainer.kubeflow.org/trainjob") + 1;
+  return [...defaults.slice(0, at), ...(pytorchJobs ? ["kubeflow.org/pytorchjob"] : []), ...defaults.slice(at)];
 }
 
 /**

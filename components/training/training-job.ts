@@ -4,8 +4,9 @@ import type { CarbonTier } from "../catalog/regions";
 import { childOptions } from "../child-options";
 import { argumentError } from "../component-error";
 import { GPU_TAINT } from "../compute/gpu-node-pool";
-import type { PoolTarget } from "../compute/gpu-pool-rules";
+import { nodeShare, type PoolTarget, podGpuProblems, podResourceProblems } from "../compute/gpu-pool-rules";
 import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } from "../labels";
+import { throwProblems } from "../rule-problem";
 import { TORCH_RUNTIME, TRAINER_CONTAINER, TRAINER_REPLICATED_JOB } from "./kubeflow-trainer";
 import { LOCAL_QUEUE, PRIORITY_CLASSES, PRIORITY_LABEL, QUEUE_LABEL } from "./kueue";
 
@@ -129,23 +130,10 @@ export function resolveTrainingJobArgs(
   if (args.command.length === 0) fail("command must not be empty");
   const nodes = args.nodes ?? 1;
   if (!Number.isInteger(nodes) || nodes < 1) fail(`nodes must be a whole number, at least 1 (got ${nodes})`);
-  if (!Number.isInteger(args.gpusPerNode) || args.gpusPerNode < 1 || args.gpusPerNode > args.pool.gpusPerNode) {
-    fail(
-      `gpusPerNode must be from 1 to ${args.pool.gpusPerNode}, what a node of ${args.pool.nodePool} offers (got ${args.gpusPerNode})`,
-    );
-  }
-  const share = args.gpusPerNode / args.pool.gpusPerNode;
-  const resources = args.resources ?? {
-    cpu: Math.max(1, Math.floor(args.pool.cpu * share)),
-    memoryGi: Math.max(1, Math.floor(args.pool.memoryGi * share)),
-  };
-  if (!(resources.cpu > 0) || !(resources.memoryGi > 0))
-    fail(`resources must ask for some CPU and memory (got ${resources.cpu} CPU, ${resources.memoryGi} GiB)`);
-  if (resources.cpu > args.pool.cpu || resources.memoryGi > args.pool.memoryGi) {
-    fail(
-      `resources ${resources.cpu} CPU / ${resources.memoryGi} GiB exceed what a node of ${args.pool.nodePool} leaves for Pods (${args.pool.cpu} CPU / ${args.pool.memoryGi} GiB)`,
-    );
-  }
+  const gpuProblems = podGpuProblems("gpusPerNode", args.gpusPerNode, args.pool);
+  throwProblems("TrainingJob", name, gpuProblems, resource);
+  const resources = args.resources ?? nodeShare(args.pool, args.gpusPerNode);
+  throwProblems("TrainingJob", name, podResourceProblems(resources, args.pool), resource);
   const priorityClass = args.priorityClass ?? "cnai-standard";
   if (!PRIORITY_CLASSES.some((p) => p.name === priorityClass))
     fail(`priorityClass ${priorityClass} is not one of ${PRIORITY_CLASSES.map((p) => p.name).join(", ")}`);

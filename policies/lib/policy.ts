@@ -1,4 +1,5 @@
 import type {
+  EnforcementLevel,
   PolicyConfigSchema,
   ReportViolation,
   ResourceValidationArgs,
@@ -14,7 +15,15 @@ import type {
 export type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, StackValidationArgs };
 export type CnaiPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export type Policies = CnaiPolicy[];
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type { EnforcementLevel };
+
+/** Every enforcement level the Pulumi engine accepts (pulumi/pulumi sdk/go/common/apitype/policy.go EnforcementLevel.IsValid). */
+export const ENFORCEMENT_LEVELS = [
+  "advisory",
+  "mandatory",
+  "remediate",
+  "disabled",
+] as const satisfies readonly EnforcementLevel[];
 
 /** A pack as data: its index.ts hands this to `new PolicyPack`; the offline engine runs it directly. */
 export interface PolicyPackDefinition {

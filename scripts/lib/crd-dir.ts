@@ -1,13 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Where conformance looks for CRDs: $CNAI_CRD_DIR, the download cache, then the shared fixtures. */
+/**
+ * Where conformance looks for CRDs: $CNAI_CRD_DIR (CI points it at its copy of the pinned CRDs;
+ * .ci/crd-dir.sh), then .cache/crds, where `npm run fetch-crds` downloads them. Nothing outside the
+ * checkout: a fork has only its own files.
+ */
 export function crdSearchPath(root: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  return [
-    env.CNAI_CRD_DIR,
-    path.join(root, ".cache", "crds"),
-    path.resolve(root, "..", "shared", "fixtures", "crds"),
-  ].filter((dir): dir is string => typeof dir === "string" && dir.length > 0);
+  return [env.CNAI_CRD_DIR, crdDownloadDir(root)].filter(
+    (dir): dir is string => typeof dir === "string" && dir.length > 0,
+  );
+}
+
+/** Where `npm run fetch-crds` (and npm test's pretest) writes the pinned CRDs. */
+export function crdDownloadDir(root: string): string {
+  return path.join(root, ".cache", "crds");
 }
 
 /** The first directory of the search path that holds CRD files, if any. */

@@ -1,5 +1,6 @@
 import type { PlanDiff } from "../../policies/lib/analysis/plan-diff";
 import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
+import type { EnforcementLevel } from "../../policies/lib/policy";
 import type { RunResult } from "./engine";
 import type { PlainValue } from "./wire-values";
 
@@ -36,7 +37,7 @@ export interface PlanResource {
   propertyDependencies?: Record<string, string[]>;
 }
 
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type { EnforcementLevel };
 
 /**
  * A policy finding as CrossGuard reports it (pulumirpc.AnalyzeDiagnostic): `message` is the whole

@@ -32,6 +32,15 @@ export interface StackConfigFile {
   readonly secretKeys: string[];
 }
 
+/**
+ * The top-level keys of a stack file, pulumi/pulumi sdk/go/common/workspace/project.go `ProjectStack`
+ * (yaml tags secretsprovider, encryptedkey, encryptionsalt, config, environment). The CLI's
+ * LoadProjectStackBytes (sdk/go/common/workspace/loaders.go) unmarshals the file into that struct,
+ * so any other key, a setting written without `config:` above it, is dropped without a word and the
+ * program then reports the key as missing.
+ */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
 /** Shown in place of a `secure:` value, which cannot be decrypted offline. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -89,6 +98,14 @@ export function readStackConfigFile(project: ProjectFile, stack: string): StackC
   const doc = (readYamlFile(file, relative) ?? {}) as Record<string, unknown>;
   if (typeof doc !== "object" || Array.isArray(doc))
     throw new UsageError(`${relative}: expected a mapping with a config: key`);
+  const outside = Object.keys(doc).filter((key) => !STACK_FILE_KEYS.includes(key));
+  if (outside.length) {
+    throw new UsageError(
+      `${relative}: ${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} at the top level, where Pulumi ignores ${outside.length === 1 ? "it" : "them"}: ` +
+        `stack settings go under config: (a line "config:", then each key indented by two spaces, as in stacks/Pulumi.dev.yaml); ` +
+        `top-level keys of a stack file: ${STACK_FILE_KEYS.join(", ")}`,
+    );
+  }
   const config = doc.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new UsageError(`${relative}: config: must be a mapping of keys to values`);

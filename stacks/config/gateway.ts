@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { CLOUD_ARMOR_WAF_RULES, GATEWAY_EXPOSURES } from "../../components/catalog/gateway";
 import { cidrsOverlap } from "../../components/catalog/ip-ranges";
-import type { PoolProblem } from "../../components/compute/gpu-pool-rules";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
+import type { RuleProblem } from "../../components/rule-problem";
 
 /**
  * The model gateway (`cnai-platform:gateway`) and tracing (`cnai-platform:tracing`) settings.
@@ -93,8 +93,8 @@ interface GatewayContext {
  * Cross-field rules: access names teams and models of the stack, a team is granted only its own
  * models, IAP stays on outside dev, and the proxy-only range overlaps no other range.
  */
-export function gatewayIssues(ctx: GatewayContext): PoolProblem[] {
-  const issues: PoolProblem[] = [];
+export function gatewayIssues(ctx: GatewayContext): RuleProblem[] {
+  const issues: RuleProblem[] = [];
   const { gateway } = ctx;
   const teams = ctx.teams.map((t) => t.name);
   gateway.access.forEach((entry, i) => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PoolProblem } from "../../components/compute/gpu-pool-rules";
+import { gpuNodePoolName } from "../../components/naming";
 
 /**
  * Generations of a GPU pool, for changing a setting that replaces the node pool (driver version,
@@ -40,7 +41,7 @@ export function generationName(pool: { name: string; generation?: number }): str
 
 /** The GKE node pool name of a pool generation (the `cloud.google.com/gke-nodepool` node label). */
 export function nodePoolName(pool: { name: string; generation?: number }): string {
-  return `gpu-${generationName(pool)}`;
+  return gpuNodePoolName(generationName(pool));
 }
 
 /** The generation of each pool that takes work (the one with no `migration`), by config name. */

@@ -1,4 +1,11 @@
 import { isRegion, zonesOf } from "../../components/catalog/regions";
+import { CLUSTER_DEFAULTS } from "../../components/compute/cluster-rules";
+import { GPU_POOL_DEFAULTS } from "../../components/compute/gpu-pool-rules";
+import { DATA_PLATFORM_DEFAULTS } from "../../components/data/data-platform";
+import { POSTGRES_DEFAULTS } from "../../components/data/postgres-database";
+import { PROMETHEUS_DEFAULTS } from "../../components/observability/self-hosted-monitoring";
+import { CLEANUP_DEFAULTS } from "../../components/registry/artifact-registry";
+import { KEY_ROTATION_DAYS } from "../../components/security/kms-key";
 import { GATEWAY_DEFAULTS, TRACING_DEFAULTS } from "./gateway";
 import type { ProfileName } from "./schema";
 
@@ -33,17 +40,17 @@ const network = {
 
 const kubernetes = { target: "cluster", yamlDirectory: "out/k8s-yaml" };
 
+/** GkeCluster's defaults (components/compute/cluster-rules.ts), with the profiles' autoscaler profile. */
 const cluster = {
-  location: "regional",
-  releaseChannel: "REGULAR",
-  privateEndpoint: false,
+  location: CLUSTER_DEFAULTS.locationType,
+  releaseChannel: CLUSTER_DEFAULTS.releaseChannel,
+  privateEndpoint: CLUSTER_DEFAULTS.privateEndpoint,
   masterAuthorizedNetworks: [],
-  deletionProtection: true,
+  deletionProtection: CLUSTER_DEFAULTS.deletionProtection,
   autoscalingProfile: "OPTIMIZE_UTILIZATION",
-  maintenanceWindowStart: "03:00",
-  // GKE's standard vulnerability scanning tier was shut down on 2025-07-31; Artifact Registry scans images.
-  vulnerabilityScanning: "disabled",
-  systemPool: { machineType: "e2-standard-4", min: 1, max: 3, spot: false, diskSizeGb: 100 },
+  maintenanceWindowStart: CLUSTER_DEFAULTS.maintenanceWindowStart,
+  vulnerabilityScanning: CLUSTER_DEFAULTS.vulnerabilityScanning,
+  systemPool: CLUSTER_DEFAULTS.systemPool,
 };
 
 const storage = {
@@ -63,9 +70,9 @@ const storage = {
 };
 
 const artifactRegistry = {
-  keepRecentVersions: 10,
-  deleteUntaggedAfterDays: 14,
-  cleanupDryRun: true,
+  keepRecentVersions: CLEANUP_DEFAULTS.keepRecentVersions,
+  deleteUntaggedAfterDays: CLEANUP_DEFAULTS.deleteUntaggedAfterDays,
+  cleanupDryRun: CLEANUP_DEFAULTS.dryRun,
   immutableTags: false,
   remoteCaches: true,
 };
@@ -73,23 +80,17 @@ const artifactRegistry = {
 const modelRegistry = {
   kind: "kubeflow",
   replicas: 1,
-  database: {
-    tier: "db-custom-1-3840",
-    highAvailability: false,
-    diskSizeGb: 20,
-    pointInTimeRecovery: false,
-    retainedBackups: 7,
-  },
+  database: { ...POSTGRES_DEFAULTS },
 };
 
-const dataPlatform = { classification: "internal", owners: [], messageRetentionDays: 7, qualitySchedule: "0 4 * * *" };
+const dataPlatform = { ...DATA_PLATFORM_DEFAULTS, owners: [] };
 
 const observability = {
   backend: "managed",
   notificationEmails: [],
   notificationChannels: [],
   thresholds: {},
-  prometheus: { retention: "15d", storageGi: 50 },
+  prometheus: { ...PROMETHEUS_DEFAULTS },
   logRetentionDays: 30,
   dataAccessLogs: true,
 };
@@ -113,7 +114,7 @@ function profile(differences: Differences): Profile {
       labels: {},
       network,
       cluster: { ...cluster, ...differences.cluster },
-      encryption: { customerManagedKeys: false, keyRotationDays: 90, ...differences.encryption },
+      encryption: { customerManagedKeys: false, keyRotationDays: KEY_ROTATION_DAYS, ...differences.encryption },
       gpuPools: [],
       kubernetes,
       protectStatefulResources: differences.protectStatefulResources,
@@ -127,7 +128,7 @@ function profile(differences: Differences): Profile {
       gateway: { ...GATEWAY_DEFAULTS, ...differences.gateway },
       tracing: { ...TRACING_DEFAULTS, ...differences.tracing },
     },
-    gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: 0 } },
+    gpuPool: { capacity: { type: differences.capacity }, autoscaling: { min: GPU_POOL_DEFAULTS.autoscalingMin } },
   };
 }
 

@@ -7,26 +7,42 @@ import {
   type VulnerabilityScanning,
 } from "../../components/catalog/gcp-api-rules";
 import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
-import { cidrsOverlap, documentationRangeOf } from "../../components/catalog/ip-ranges";
-import { isRegion, REGIONS, zonesOf } from "../../components/catalog/regions";
+import { cidrsOverlap } from "../../components/catalog/ip-ranges";
+import { isRegion, REGIONS } from "../../components/catalog/regions";
 import { IMAGES } from "../../components/catalog/software";
+import {
+  authorizedNetworkProblem,
+  DAILY_TIME,
+  systemPoolProblems,
+  zoneProblems,
+} from "../../components/compute/cluster-rules";
 import {
   allocatablePerNode,
   CAPACITY_TYPES,
   GPU_DRIVER_VERSIONS,
+  GPU_POOL_DEFAULTS,
   GPU_SHARING_STRATEGIES,
   gpuPoolProblems,
   gpuResourcesPerNode,
   gpusPerContainerLimit,
-  type PoolProblem,
+  nodeShare,
+  podGpuProblems,
 } from "../../components/compute/gpu-pool-rules";
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
-import { SCALE_METRICS } from "../../components/serving/model-deployment";
+import { type RuleProblem, under } from "../../components/rule-problem";
+import {
+  defaultScaleMetric,
+  MODEL_DEFAULTS,
+  MODEL_NAME,
+  modelScalingProblems,
+  SCALE_METRICS,
+} from "../../components/serving/serving-rules";
+import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
 import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
-import { activePools, generationIssues, poolGenerationFields } from "./pool-generations";
+import { activePools, generationIssues, nodePoolName, poolGenerationFields } from "./pool-generations";
 
 /**
  * The schema of a stack's settings: the `cnai-platform:*` keys of `stacks/Pulumi.<stack>.yaml`
@@ -75,7 +91,7 @@ const cidr = (what: string) => z.string().regex(IPV4_CIDR, { error: `${what} as 
 
 const count = (max: number) => z.number().int().min(0).max(max);
 
-const dailyTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "a time of day in UTC as HH:MM (03:00)" });
+const dailyTime = z.string().regex(DAILY_TIME.pattern, { error: DAILY_TIME.allowed });
 
 export const PROFILES = ["dev", "staging", "prod"] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -95,11 +111,9 @@ export const networkSchema = z.strictObject({
 
 export const authorizedNetworkSchema = z.strictObject({
   name: z.string().min(1).max(64).describe("A name for the range (shown in the cluster's settings)."),
-  // A documentation range (RFC 5737) is a placeholder nobody connects from: the control plane would be unreachable.
   cidr: cidr("an authorized network")
-    .refine((block) => documentationRangeOf(block) === undefined, {
-      error: (issue) =>
-        `a range your administrators or CI connect from; ${String(issue.input)} is in the documentation range ${documentationRangeOf(String(issue.input))} (RFC 5737), which nothing connects from, so the control plane would be unreachable. Replace it with your office, VPN or CI egress range, or use cluster.privateEndpoint: true to reach the control plane through its DNS endpoint with IAM`,
+    .refine((block) => authorizedNetworkProblem(block) === undefined, {
+      error: (issue) => authorizedNetworkProblem(String(issue.input)),
     })
     .describe("The range, as an IPv4 CIDR block."),
 });
@@ -178,7 +192,7 @@ export const gpuPoolSchema = z.strictObject({
       .describe("GPUs per VM; defaults to the machine type's count (or 1 for N1 with attached GPUs)."),
     driverVersion: z
       .enum(GPU_DRIVER_VERSIONS)
-      .default("DEFAULT")
+      .default(GPU_POOL_DEFAULTS.driverVersion)
       .describe("GKE-managed NVIDIA driver: DEFAULT, LATEST, or INSTALLATION_DISABLED (you install it)."),
     sharing: z
       .strictObject({
@@ -199,7 +213,7 @@ export const gpuPoolSchema = z.strictObject({
       max: z.number().int().min(1).max(1000).describe("Total nodes across the pool's zones, at most."),
       locationPolicy: z
         .enum(["ANY", "BALANCED"])
-        .default("ANY")
+        .default(GPU_POOL_DEFAULTS.locationPolicy)
         .describe("ANY: where capacity is (best for spot); BALANCED: spread across zones."),
     })
     .describe("Total node limits across the pool's zones; min 0 lets the pool scale to zero."),
@@ -244,10 +258,13 @@ export const gpuPoolSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Zones for the pool's nodes; default: the cluster zones that offer the accelerator."),
-  compactPlacement: z.boolean().default(false).describe("Compact placement (one zone), for multi-node training."),
+  compactPlacement: z
+    .boolean()
+    .default(GPU_POOL_DEFAULTS.compactPlacement)
+    .describe("Compact placement (one zone), for multi-node training."),
   workloadType: z
     .enum(["training", "inference", "data"])
-    .default("training")
+    .default(GPU_POOL_DEFAULTS.workloadType)
     .describe(
       "Sustainability label and placement: training and data pools are Kueue flavors for jobs; inference pools serve models and stay out of the training queue.",
     ),
@@ -255,8 +272,11 @@ export const gpuPoolSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Whether the work can move in time or place; default: true for training and data."),
-  diskSizeGb: z.number().int().min(50).max(10000).default(200).describe("Boot disk size, GB."),
-  imageStreaming: z.boolean().default(true).describe("Image streaming (GCFS) for fast start of large images."),
+  diskSizeGb: z.number().int().min(50).max(10000).default(GPU_POOL_DEFAULTS.diskSizeGb).describe("Boot disk size, GB."),
+  imageStreaming: z
+    .boolean()
+    .default(GPU_POOL_DEFAULTS.imageStreaming)
+    .describe("Image streaming (GCFS) for fast start of large images."),
 });
 
 const classification = z.enum(DATA_CLASSIFICATIONS);
@@ -356,29 +376,44 @@ const imageRef = z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:(?!latest$)[A-Za
 export const teamSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, {
-      error:
-        "a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters",
-    })
+    .regex(TEAM_NAME.pattern, { error: TEAM_NAME.allowed })
     .describe("Team name; its namespace is `team-<name>`."),
   podSecurity: z
     .enum(["baseline", "restricted"])
-    .default("baseline")
+    .default(TEAM_DEFAULTS.podSecurity)
     .describe("Pod Security Admission level enforced in the team's namespace."),
   quota: z
     .strictObject({
-      gpus: z.number().int().min(0).max(10000).default(8).describe("GPUs the team's Pods may request at once."),
-      cpu: z.number().int().min(0).max(100000).default(64).describe("CPU cores the team's Pods may request at once."),
+      gpus: z
+        .number()
+        .int()
+        .min(0)
+        .max(10000)
+        .default(TEAM_DEFAULTS.quota.gpus)
+        .describe("GPUs the team's Pods may request at once."),
+      cpu: z
+        .number()
+        .int()
+        .min(0)
+        .max(100000)
+        .default(TEAM_DEFAULTS.quota.cpu)
+        .describe("CPU cores the team's Pods may request at once."),
       memoryGi: z
         .number()
         .int()
         .min(0)
         .max(1000000)
-        .default(256)
+        .default(TEAM_DEFAULTS.quota.memoryGi)
         .describe("Memory the team's Pods may request at once, GiB."),
-      pods: z.number().int().min(1).max(100000).default(200).describe("Pods the team may run at once."),
+      pods: z
+        .number()
+        .int()
+        .min(1)
+        .max(100000)
+        .default(TEAM_DEFAULTS.quota.pods)
+        .describe("Pods the team may run at once."),
     })
-    .default({ gpus: 8, cpu: 64, memoryGi: 256, pods: 200 })
+    .default({ ...TEAM_DEFAULTS.quota })
     .describe("What the team may request at once (ResourceQuota)."),
 });
 
@@ -432,9 +467,10 @@ export const servingSchema = z.strictObject({
   models: z
     .array(
       z.strictObject({
-        name: k8sName.describe(
-          "The InferenceService's name; in the cluster it answers at `<name>-predictor.<team namespace>`.",
-        ),
+        name: z
+          .string()
+          .regex(MODEL_NAME.pattern, { error: MODEL_NAME.allowed })
+          .describe("The InferenceService's name; in the cluster it answers at `<name>-predictor.<team namespace>`."),
         team: z
           .string()
           .describe("A team of the stack: the model runs in its namespace and must fit its quota at maxReplicas."),
@@ -445,15 +481,21 @@ export const servingSchema = z.strictObject({
             "`gcs`: `gs://<models bucket>/<path>`; `oci`: `oci://<models repository>/<path>` (`<name>:<tag>`).",
           ),
         path: z.string().min(1).describe("The model's path in the models bucket or repository."),
-        gpus: z.number().int().min(1).max(16).default(1).describe("GPUs per replica."),
+        gpus: z.number().int().min(1).max(16).default(MODEL_DEFAULTS.gpus).describe("GPUs per replica."),
         minReplicas: z
           .number()
           .int()
           .min(0)
           .max(1000)
-          .default(1)
+          .default(MODEL_DEFAULTS.minReplicas)
           .describe("Replicas kept running; 0 (scale to zero) only in Knative mode."),
-        maxReplicas: z.number().int().min(1).max(1000).default(3).describe("Replicas at most; each holds its GPUs."),
+        maxReplicas: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(MODEL_DEFAULTS.maxReplicas)
+          .describe("Replicas at most; each holds its GPUs."),
         scaleMetric: z
           .enum(SCALE_METRICS)
           .optional()
@@ -708,24 +750,8 @@ export const gcpSchema = z.strictObject({
 });
 
 /** Cross-field rules that need the region: zones, accelerators, counts, capacity, autoscaling. */
-export function crossFieldIssues(settings: Settings, region: string): PoolProblem[] {
-  const issues: PoolProblem[] = [];
-  const regionZones = isRegion(region) ? zonesOf(region) : [];
-  if (isRegion(region) && regionZones.length === 0) {
-    issues.push({
-      path: ["zones"],
-      input: settings.zones,
-      message: `zones of a region that has zones in components/catalog/zones.ts; ${region} has none listed`,
-    });
-  }
-  settings.zones.forEach((zone, i) => {
-    if (regionZones.length > 0 && !regionZones.includes(zone)) {
-      issues.push({ path: ["zones", i], input: zone, message: `a zone of ${region}: ${regionZones.join(", ")}` });
-    }
-  });
-  if (new Set(settings.zones).size !== settings.zones.length) {
-    issues.push({ path: ["zones"], input: settings.zones, message: "each zone at most once" });
-  }
+export function crossFieldIssues(settings: Settings, region: string): RuleProblem[] {
+  const issues: RuleProblem[] = zoneProblems(region, settings.zones);
   const ranges = (["subnetCidr", "podsCidr", "servicesCidr", "masterCidr", "privateServicesCidr"] as const).map(
     (key) => [key, settings.network[key]] as const,
   );
@@ -740,14 +766,7 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
       }
     }
   });
-  const system = settings.cluster.systemPool;
-  if (system.min > system.max) {
-    issues.push({
-      path: ["cluster", "systemPool", "min"],
-      input: system.min,
-      message: `at most cluster.systemPool.max (${system.max})`,
-    });
-  }
+  issues.push(...under(["cluster"], systemPoolProblems(settings.cluster.systemPool)));
   if (settings.storage.forceDestroy && settings.profile !== "dev") {
     issues.push({
       path: ["storage", "forceDestroy"],
@@ -796,8 +815,8 @@ export function crossFieldIssues(settings: Settings, region: string): PoolProble
 export { cidrsOverlap };
 
 /** Jobs and models must have unique names, name a team and a GPU pool of the stack, fit its quota, in a mode that allows them. */
-function workloadIssues(settings: Settings, region: string): PoolProblem[] {
-  const issues: PoolProblem[] = [];
+function workloadIssues(settings: Settings, region: string): RuleProblem[] {
+  const issues: RuleProblem[] = [];
   const teams = settings.teams.map((t) => t.name);
   const pools = settings.gpuPools.map((p) => p.name);
   const refs = (path: (string | number)[], team: string, pool: string) => {
@@ -834,6 +853,10 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     issues.push(...sharedGpuIssues(settings, [...path, "gpusPerNode"], job.pool, job.gpusPerNode));
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
     const jobPool = activePools(settings.gpuPools).find((p) => p.name === job.pool);
+    if (jobPool) {
+      const target = { nodePool: nodePoolName(jobPool), gpusPerNode: gpuResourcesPerNode(jobPool) };
+      issues.push(...under(path, podGpuProblems("gpusPerNode", job.gpusPerNode, target)));
+    }
     if (jobPool?.workloadType === "inference") {
       issues.push({
         path: [...path, "pool"],
@@ -854,7 +877,6 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     settings.serving.models.map((m) => m.name),
     "model",
   );
-  const knative = settings.serving.mode === "Knative";
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
@@ -868,41 +890,21 @@ function workloadIssues(settings: Settings, region: string): PoolProblem[] {
     }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpus"], model.pool, model.gpus));
-    if (model.minReplicas === 0 && !knative)
-      issues.push({
-        path: [...path, "minReplicas"],
-        input: 0,
-        message: "1 or more in Standard mode (scale to zero needs serving.mode: Knative)",
-      });
-    if (model.minReplicas > model.maxReplicas)
-      issues.push({
-        path: [...path, "minReplicas"],
-        input: model.minReplicas,
-        message: `at most serving.models[${i}].maxReplicas (${model.maxReplicas})`,
-      });
-    if (model.canaryTrafficPercent !== undefined && !knative)
-      issues.push({
-        path: [...path, "canaryTrafficPercent"],
-        input: model.canaryTrafficPercent,
-        message: "nothing in Standard mode (canary traffic splits need serving.mode: Knative)",
-      });
-    if (!knative && (model.scaleMetric === "concurrency" || model.scaleMetric === "rps"))
-      issues.push({
-        path: [...path, "scaleMetric"],
-        input: model.scaleMetric,
-        message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need serving.mode: Knative)",
-      });
-    if (
-      knative &&
-      model.scaleMetric !== undefined &&
-      model.scaleMetric !== "concurrency" &&
-      model.scaleMetric !== "rps"
-    )
-      issues.push({
-        path: [...path, "scaleMetric"],
-        input: model.scaleMetric,
-        message: "concurrency or rps in Knative mode",
-      });
+    // The platform always gives ModelDeployment a Prometheus query API (stacks/layers/workloads.ts).
+    const scaling = modelScalingProblems({
+      mode: settings.serving.mode,
+      minReplicas: model.minReplicas,
+      maxReplicas: model.maxReplicas,
+      scaleMetric: model.scaleMetric ?? defaultScaleMetric(settings.serving.mode, true),
+      scaleTarget: model.scaleTarget,
+      canaryTrafficPercent: model.canaryTrafficPercent,
+      hasMetricsQuery: true,
+    });
+    issues.push(...under(path, scaling));
+    if (modelPool) {
+      const target = { nodePool: nodePoolName(modelPool), gpusPerNode: gpuResourcesPerNode(modelPool) };
+      issues.push(...under(path, podGpuProblems("gpus", model.gpus, target)));
+    }
   });
   const serverless = settings.serving.serverless;
   if (serverless && !(CLOUD_RUN_GPU_REGIONS["nvidia-l4"] as readonly string[]).includes(region)) {
@@ -945,7 +947,7 @@ function trainingPools(settings: Settings): string {
  * A container asking for more GPUs than a shared pool lets one container have: GKE's kubelet refuses
  * the Pod after it is scheduled (UnexpectedAdmissionError), so the workload never runs.
  */
-function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): PoolProblem[] {
+function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): RuleProblem[] {
   const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   const limit = pool ? gpusPerContainerLimit(pool) : undefined;
   if (!pool || limit === undefined || gpus <= limit) return [];
@@ -971,17 +973,12 @@ function quotaIssues(
   pods: number,
   gpusPerPod: number,
   countKey: string,
-): PoolProblem[] {
+): RuleProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
   const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   if (!team || !pool) return [];
-  const perNode = allocatablePerNode(pool);
-  const share = gpusPerPod / Math.max(1, gpuResourcesPerNode(pool));
-  const need = {
-    gpus: pods * gpusPerPod,
-    cpu: pods * Math.max(1, Math.floor(perNode.cpu * share)),
-    memoryGi: pods * Math.max(1, Math.floor(perNode.memoryGi * share)),
-  };
+  const perPod = nodeShare({ ...allocatablePerNode(pool), gpusPerNode: gpuResourcesPerNode(pool) }, gpusPerPod);
+  const need = { gpus: pods * gpusPerPod, cpu: pods * perPod.cpu, memoryGi: pods * perPod.memoryGi };
   return (["gpus", "cpu", "memoryGi"] as const)
     .filter((key) => need[key] > team.quota[key])
     .map((key) => ({

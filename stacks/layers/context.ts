@@ -27,8 +27,3 @@ export function layerContext(config: PlatformConfig): LayerContext {
     protect: settings.protectStatefulResources,
   };
 }
-
-/** The namespace of an ML team. */
-export function teamNamespace(team: string): string {
-  return `team-${team}`;
-}

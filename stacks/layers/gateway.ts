@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ModelGateway } from "../../components/gateway/model-gateway";
 import { ModelRoute } from "../../components/gateway/model-route";
+import { teamNamespaceName } from "../../components/naming";
 import { ProxyOnlySubnet } from "../../components/network/proxy-only-subnet";
 import { servedByVllm } from "../../components/serving/model-deployment";
 import { inBatches } from "./batches";
@@ -67,7 +68,7 @@ export async function buildGateway(
         {
           labels,
           team: model.team,
-          namespace: `team-${model.team}`,
+          namespace: teamNamespaceName(model.team),
           model: model.name,
           backend: servedByVllm(model.args) ? "inference-pool" : "service",
           hostname: gateway.hostname as string,

@@ -6,8 +6,9 @@ import {
   WorkloadIdentity,
   type WorkloadKind,
 } from "../../components/identity/workload-identity";
+import { teamNamespaceName } from "../../components/naming";
 import { MODEL_REGISTRY_KSA } from "../../components/registry/model-registry";
-import { type LayerContext, teamNamespace } from "./context";
+import type { LayerContext } from "./context";
 
 /** The Kubernetes service account of each team workload kind, in every team namespace. */
 export const TEAM_SERVICE_ACCOUNTS: Readonly<Record<Exclude<WorkloadKind, "registry">, string>> = {
@@ -44,7 +45,10 @@ export function buildIdentities(
   const ksas = (kind: WorkloadKind): KubernetesServiceAccountRef[] =>
     kind === "registry"
       ? [{ namespace: MODEL_REGISTRY_NAMESPACE, name: MODEL_REGISTRY_KSA }]
-      : ctx.settings.teams.map((team) => ({ namespace: teamNamespace(team.name), name: TEAM_SERVICE_ACCOUNTS[kind] }));
+      : ctx.settings.teams.map((team) => ({
+          namespace: teamNamespaceName(team.name),
+          name: TEAM_SERVICE_ACCOUNTS[kind],
+        }));
   const identities = Object.fromEntries(
     WORKLOAD_KINDS.map((kind) => {
       const identity = new WorkloadIdentity(

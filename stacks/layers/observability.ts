@@ -4,6 +4,7 @@ import { DATA_CENTRE_PUE } from "../../components/catalog/energy";
 import { machineHourlyUsd } from "../../components/catalog/prices";
 import { regionCarbon } from "../../components/catalog/regions";
 import { gpusPerNode } from "../../components/compute/gpu-pool-rules";
+import { teamNamespaceName } from "../../components/naming";
 import { platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
 import { CloudAlerting } from "../../components/observability/cloud-alerting";
 import { cloudMonitoringDashboard, platformDashboards } from "../../components/observability/dashboards";
@@ -93,7 +94,7 @@ export function buildObservability(
     ? settings.serving.models.map((m) => ({
         team: m.team,
         model: m.name,
-        namespace: `team-${m.team}`,
+        namespace: teamNamespaceName(m.team),
         backend: servedByVllm(m.args) ? m.name : `${m.name}-predictor`,
       }))
     : [];

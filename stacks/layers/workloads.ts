@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type CarbonTier, carbonTier } from "../../components/catalog/regions";
 import { IMAGES } from "../../components/catalog/software";
 import { allocatablePerNode, gpuResourcesPerNode, type PoolTarget } from "../../components/compute/gpu-pool-rules";
+import { teamNamespaceName } from "../../components/naming";
 import { queryFrontendUrl } from "../../components/observability/query-frontend";
 import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
 import { COLLECTOR_ENDPOINTS } from "../../components/observability/tracing";
@@ -65,7 +66,7 @@ export async function buildWorkloads(
     settings.teams,
     (team) =>
       new TeamNamespace(
-        `team-${team.name}`,
+        teamNamespaceName(team.name),
         {
           labels,
           team: team.name,
@@ -80,7 +81,7 @@ export async function buildWorkloads(
         k8s,
       ),
   );
-  const teamOf = (name: string) => teams.find((t) => t.namespace === `team-${name}`)!;
+  const teamOf = (name: string) => teams.find((t) => t.namespace === teamNamespaceName(name))!;
 
   const kueue = new Kueue(
     "kueue",

@@ -24,7 +24,7 @@ import {
   objectNamespace,
   VLLM,
 } from "../../components/observability/metrics";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 
 const POOLS = [{ nodePool: "gpu-l4", maxNodes: 4 }];
 const DASHBOARD_CONTEXT = {
@@ -33,17 +33,6 @@ const DASHBOARD_CONTEXT = {
   gridGco2PerKwh: 412.72,
   cfe: 0.87,
 };
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
-}
 
 function assertParses(exprs: readonly string[]) {
   assert.ok(exprs.length > 0, "there are expressions to check");

@@ -12,7 +12,7 @@ import {
   IAM_CHANGE_FILTER,
 } from "../../components/observability/cloud-alerting";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:CloudAlerting";
@@ -40,17 +40,6 @@ function alerting(overrides: Partial<CloudAlertingArgs> = {}): Promise<RunResult
     const ca = new CloudAlerting("alerting", args(overrides));
     return { channels: ca.channels };
   });
-}
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
 }
 
 type PromqlCondition = {

@@ -281,22 +281,26 @@ describe("GkeCluster", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<GkeClusterArgs>, RegExp]> = [
-      ["no zones", { zones: [] }, /zones: at least one zone/],
+      ["no zones", { zones: [] }, /zones: got \[\]; allowed: at least one zone for nodes/],
       [
         "a zone outside the region",
         { zones: ["europe-west4-a"] },
-        /zones: europe-west4-a is not in region us-central1/,
+        /zones\.0: got "europe-west4-a"; allowed: a zone of us-central1: us-central1-a, us-central1-b, us-central1-c, us-central1-f$/,
       ],
-      ["a system pool with min above max", { systemPool: { min: 4, max: 2 } }, /systemPool: min 4 and max 2/],
+      [
+        "a system pool with min above max",
+        { systemPool: { min: 4, max: 2 } },
+        /systemPool\.min: got 4; allowed: at most systemPool\.max \(2\)/,
+      ],
       [
         "a malformed maintenance window",
         { maintenanceWindowStart: "3am" },
-        /maintenanceWindowStart: expected HH:MM in UTC \(got 3am\)/,
+        /maintenanceWindowStart: got "3am"; allowed: a time of day in UTC as HH:MM \(03:00\)/,
       ],
       [
         "a documentation range (RFC 5737) as the only way in",
         { authorizedNetworks: [{ name: "ci", cidr: "198.51.100.0/24" }] },
-        /authorizedNetworks: ci \(198\.51\.100\.0\/24\) is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/,
+        /authorizedNetworks\.0\.cidr: got "198\.51\.100\.0\/24"; allowed: a range your administrators or CI connect from; 198\.51\.100\.0\/24 is in the documentation range 198\.51\.100\.0\/24 \(RFC 5737\)/,
       ],
     ];
     for (const [what, overrides, message] of cases) {

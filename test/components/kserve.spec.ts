@@ -4,6 +4,7 @@ import { HELM_CHARTS, KNATIVE_SERVING_VERSION } from "../../components/catalog/s
 import { KSERVE_MODES, KServe, type KServeArgs } from "../../components/serving/kserve";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { conformance } from "../helpers/conformance";
+import { expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:serving:KServe";
@@ -12,13 +13,6 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 const KNATIVE_SERVING = "kubernetes:operator.knative.dev/v1beta1:KnativeServing";
 const PROVIDER = "pulumi:providers:kubernetes";
 
-/** The Pod Security labels podSecurityLabels() sets: enforce at a level, warn and audit at restricted. */
-const psa = (level: string) => ({
-  "pod-security.kubernetes.io/enforce": level,
-  "pod-security.kubernetes.io/enforce-version": "latest",
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/audit": "restricted",
-});
 const LABELS = kubernetesLabels("kserve");
 
 /** Runs a KServe named "kserve" with its own Kubernetes provider; outputs its mode and the URN of `ready`. */
@@ -63,16 +57,16 @@ describe("KServe", () => {
       // KEDA's chart runs non-root, without capabilities, with RuntimeDefault seccomp (kedacore/charts v2.20.2 values.yaml).
       assert.deepStrictEqual(namespaceNamed(result, "keda").inputs.metadata, {
         name: "keda",
-        labels: { ...LABELS, ...psa("restricted") },
+        labels: { ...LABELS, ...expectedPodSecurityLabels("restricted") },
       });
       // Pod Security: cert-manager's chart is restricted-compliant; the KServe controller gets baseline.
       assert.deepStrictEqual(namespaceNamed(result, "cert-manager").inputs.metadata, {
         name: "cert-manager",
-        labels: { ...LABELS, ...psa("restricted") },
+        labels: { ...LABELS, ...expectedPodSecurityLabels("restricted") },
       });
       assert.deepStrictEqual(namespaceNamed(result, "kserve").inputs.metadata, {
         name: "kserve",
-        labels: { ...LABELS, ...psa("baseline") },
+        labels: { ...LABELS, ...expectedPodSecurityLabels("baseline") },
       });
       assert.strictEqual(HELM_CHARTS.certManager.namespace, "cert-manager");
       assert.strictEqual(HELM_CHARTS.kserveCrd.namespace, "kserve");
@@ -231,7 +225,7 @@ describe("KServe", () => {
       for (const name of ["knative-operator", "knative-serving"]) {
         assert.deepStrictEqual(namespaceNamed(result, name).inputs.metadata, {
           name,
-          labels: { ...LABELS, ...psa("baseline") },
+          labels: { ...LABELS, ...expectedPodSecurityLabels("baseline") },
         });
       }
     });

@@ -14,6 +14,11 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
+import {
+  assertDependsOnReachesChildren,
+  assertOciChart,
+  expectedPodSecurityLabels,
+} from "../helpers/kubernetes-checks";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:training:KubeflowTrainer";
@@ -48,10 +53,7 @@ describe("KubeflowTrainer", () => {
         name: "kubeflow-system",
         labels: {
           ...PLATFORM_LABELS,
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("baseline"),
         },
       });
       assert.strictEqual(HELM_CHARTS.kubeflowTrainer.namespace, "kubeflow-system");
@@ -59,15 +61,13 @@ describe("KubeflowTrainer", () => {
 
     it("installs the pinned kubeflow-trainer chart from its OCI reference, as release kubeflow-trainer, after the namespace", async () => {
       const result = await trainer();
-      const chart = one(result, CHART);
-      assert.strictEqual(chart.remote, true);
-      assert.strictEqual(input(chart, "chart"), "oci://ghcr.io/kubeflow/charts/kubeflow-trainer");
-      assert.strictEqual(input(chart, "chart"), HELM_CHARTS.kubeflowTrainer.chart);
-      assert.strictEqual(input(chart, "version"), HELM_CHARTS.kubeflowTrainer.version);
-      assert.strictEqual(input(chart, "repositoryOpts"), undefined, "an OCI chart needs no repository");
-      assert.strictEqual(input(chart, "namespace"), "kubeflow-system");
-      assert.strictEqual(input(chart, "name"), "kubeflow-trainer");
-      assert.ok(chart.options.dependsOn.includes(one(result, NAMESPACE).urn), "the chart waits for the namespace");
+      assertOciChart(result, {
+        chart: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer",
+        version: HELM_CHARTS.kubeflowTrainer.version,
+        namespace: "kubeflow-system",
+        release: "kubeflow-trainer",
+      });
+      assert.strictEqual(HELM_CHARTS.kubeflowTrainer.chart, "oci://ghcr.io/kubeflow/charts/kubeflow-trainer");
     });
 
     it("installs JobSet with the chart and none of the chart's runtimes (their installer Job downloads kubectl)", async () => {
@@ -189,27 +189,10 @@ describe("KubeflowTrainer", () => {
     });
 
     it("the component's dependsOn reaches every child", async () => {
-      const result = await run(() => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap(
-          "before",
-          { metadata: { name: "before", namespace: "default" } },
-          { provider },
-        );
-        new KubeflowTrainer("trainer", args({ legacyTrainingOperator: true }), {
-          providers: { kubernetes: provider },
-          dependsOn: [before],
-        });
+      const children = await assertDependsOnReachesChildren(COMPONENT, (opts) => {
+        new KubeflowTrainer("trainer", args({ legacyTrainingOperator: true }), opts);
       });
-      const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
-      const children = result.resources.filter((r) => r.parent === one(result, COMPONENT).urn);
       assert.strictEqual(children.length, 4);
-      for (const object of children) {
-        assert.ok(
-          object.options.dependsOn.includes(before.urn),
-          `${object.name} waits for the component's dependencies`,
-        );
-      }
     });
   });
 });

@@ -22,6 +22,11 @@ import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { crdIndex } from "../helpers/conformance";
+import {
+  assertDependsOnReachesChildren,
+  assertOciChart,
+  expectedPodSecurityLabels,
+} from "../helpers/kubernetes-checks";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:training:Kueue";
@@ -106,10 +111,7 @@ describe("Kueue", () => {
         name: "kueue-system",
         labels: {
           ...PLATFORM_LABELS,
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("restricted"),
         },
       });
       assert.strictEqual(HELM_CHARTS.kueue.namespace, "kueue-system");
@@ -117,16 +119,14 @@ describe("Kueue", () => {
 
     it("installs the pinned kueue chart from its OCI reference, as release kueue in kueue-system, after the namespace", async () => {
       const result = await kueue();
-      const chart = one(result, CHART);
-      assert.strictEqual(chart.remote, true);
-      assert.strictEqual(input(chart, "chart"), "oci://registry.k8s.io/kueue/charts/kueue");
-      assert.strictEqual(input(chart, "chart"), HELM_CHARTS.kueue.chart);
-      assert.strictEqual(input(chart, "version"), HELM_CHARTS.kueue.version);
-      assert.strictEqual(input(chart, "repositoryOpts"), undefined, "an OCI chart needs no repository");
-      assert.strictEqual(input(chart, "namespace"), "kueue-system");
-      assert.strictEqual(input(chart, "name"), "kueue");
+      const chart = assertOciChart(result, {
+        chart: "oci://registry.k8s.io/kueue/charts/kueue",
+        version: HELM_CHARTS.kueue.version,
+        namespace: "kueue-system",
+        release: "kueue",
+      });
+      assert.strictEqual(HELM_CHARTS.kueue.chart, "oci://registry.k8s.io/kueue/charts/kueue");
       assert.deepStrictEqual(Object.keys(input(chart, "values") as object), ["managerConfig"]);
-      assert.ok(chart.options.dependsOn.includes(one(result, NAMESPACE).urn), "the chart waits for the namespace");
     });
 
     it("gives the chart a manager config that parses as YAML and manages TrainJobs and PyTorchJobs", async () => {
@@ -427,22 +427,9 @@ describe("Kueue", () => {
     });
 
     it("the component's dependsOn reaches every child", async () => {
-      const result = await run(() => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap(
-          "before",
-          { metadata: { name: "before", namespace: "default" } },
-          { provider },
-        );
-        new Kueue("kueue", args(), { providers: { kubernetes: provider }, dependsOn: [before] });
+      await assertDependsOnReachesChildren(COMPONENT, (opts) => {
+        new Kueue("kueue", args(), opts);
       });
-      const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
-      for (const object of result.resources.filter((r) => r.parent === one(result, COMPONENT).urn)) {
-        assert.ok(
-          object.options.dependsOn.includes(before.urn),
-          `${object.name} waits for the component's dependencies`,
-        );
-      }
     });
 
     it("keeps inference pools out of the ClusterQueue: a training job without a node selector cannot take serving capacity", async () => {

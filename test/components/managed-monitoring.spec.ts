@@ -2,12 +2,7 @@ import * as assert from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { podSecurityLabels } from "../../components/labels";
-import { platformAlerts } from "../../components/observability/alerts";
-import {
-  cloudMonitoringDashboard,
-  dashboardQueries,
-  platformDashboards,
-} from "../../components/observability/dashboards";
+import { cloudMonitoringDashboard, dashboardQueries } from "../../components/observability/dashboards";
 import { ManagedMonitoring, type ManagedMonitoringArgs } from "../../components/observability/managed-monitoring";
 import {
   CONTROLLER_TARGETS,
@@ -18,9 +13,11 @@ import {
   MODEL_SERVER_PORT,
 } from "../../components/observability/scrape-targets";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { conformance } from "../helpers/conformance";
+import { expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
+import { MONITORING_ALERTS, MONITORING_DASHBOARDS } from "../helpers/monitoring";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const COMPONENT = "cnai:observability:ManagedMonitoring";
@@ -40,13 +37,8 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 const LABELS = kubernetesLabels("managed-monitoring");
 
-const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
-const DASHBOARDS = platformDashboards({
-  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
-  pue: 1.09,
-  gridGco2PerKwh: 412.72,
-  cfe: 0.87,
-});
+const ALERTS = MONITORING_ALERTS;
+const DASHBOARDS = MONITORING_DASHBOARDS;
 
 /** Runs a ManagedMonitoring named "monitoring" with its own Kubernetes provider; outputs the number of dashboards. */
 function monitoring(overrides: Partial<ManagedMonitoringArgs> = {}): Promise<RunResult> {
@@ -62,17 +54,6 @@ function monitoring(overrides: Partial<ManagedMonitoringArgs> = {}): Promise<Run
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
-}
 
 type Rule = {
   alert: string;
@@ -326,10 +307,7 @@ describe("ManagedMonitoring", () => {
         name: "monitoring",
         labels: {
           ...LABELS,
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("restricted"),
         },
       });
       assert.deepStrictEqual(input(ns, "metadata.labels"), { ...LABELS, ...podSecurityLabels("restricted") });

@@ -149,7 +149,7 @@ describe("ModelDeployment", () => {
     it("refuses waiting-requests scaling without a Prometheus query API", async () => {
       await assert.rejects(
         deploy({ scaleMetric: "waiting-requests" }),
-        /scaleMetric waiting-requests needs metricsQueryUrl, the Prometheus query API KEDA reads vLLM's queue from/,
+        /metricsQueryUrl: got undefined; allowed: the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests/,
       );
     });
 
@@ -417,93 +417,98 @@ describe("ModelDeployment", () => {
         title: "a Hugging Face hub URI (hf://)",
         overrides: { storageUri: "hf://meta-llama/Llama-3.1-8B-Instruct" },
         message:
-          "storageUri hf://meta-llama/Llama-3.1-8B-Instruct must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+          'storageUri: got "hf://meta-llama/Llama-3.1-8B-Instruct"; allowed: gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>',
       },
       {
         title: "an S3 URI",
         overrides: { storageUri: "s3://models/llama" },
         message:
-          "storageUri s3://models/llama must be gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>",
+          'storageUri: got "s3://models/llama"; allowed: gs://<models bucket>/<path> or oci://<models repository>/<name>:<tag>',
       },
       {
         title: "an oci:// URI without a tag",
         overrides: { storageUri: "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama" },
-        message: "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama needs a tag or digest",
+        message:
+          'storageUri: got "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama"; allowed: an oci:// reference with a tag or digest (oci://<models repository>/<name>:<tag>)',
       },
       {
         title: "an oci:// URI tagged :latest",
         overrides: { storageUri: "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest" },
         message:
-          "storageUri oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest: pin a version; :latest moves",
+          'storageUri: got "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama:latest"; allowed: a pinned version (:latest moves)',
       },
       {
         title: "gpus 0",
         overrides: { gpus: 0 },
-        message: "gpus must be from 1 to 2, what a node of gpu-l4 offers (got 0)",
+        message: "gpus: got 0; allowed: a whole number from 1 to 2, what a node of gpu-l4 offers",
       },
       {
         title: "more GPUs than a node of the pool has",
         overrides: { gpus: 3 },
-        message: "gpus must be from 1 to 2, what a node of gpu-l4 offers (got 3)",
+        message: "gpus: got 3; allowed: a whole number from 1 to 2, what a node of gpu-l4 offers",
       },
       {
         title: "minReplicas 0 in Standard mode",
         overrides: { minReplicas: 0 },
         message:
-          "minReplicas 0 needs Knative mode: in Standard mode the HPA keeps at least one replica. Either set the platform's serving mode to Knative, or minReplicas to 1",
+          "minReplicas: got 0; allowed: 1 or more in Standard mode (the HPA keeps at least one replica; scale to zero needs Knative mode)",
       },
       {
         title: "maxReplicas below minReplicas",
         overrides: { minReplicas: 3, maxReplicas: 2 },
-        message: "maxReplicas must be at least minReplicas and 1 (got 2)",
+        message: "minReplicas: got 3; allowed: at most maxReplicas (2)",
       },
       {
         title: "scaleMetric concurrency in Standard mode",
         overrides: { scaleMetric: "concurrency" },
         message:
-          "scaleMetric concurrency needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
+          'scaleMetric: got "concurrency"; allowed: waiting-requests, cpu or memory in Standard mode (concurrency and rps need Knative mode)',
       },
       {
         title: "scaleMetric rps in Standard mode",
         overrides: { scaleMetric: "rps" },
         message:
-          "scaleMetric rps needs Knative mode; Standard mode scales on waiting-requests (KEDA) or cpu or memory (HPA)",
+          'scaleMetric: got "rps"; allowed: waiting-requests, cpu or memory in Standard mode (concurrency and rps need Knative mode)',
       },
       {
         title: "scaleTarget 0 for cpu",
         overrides: { scaleTarget: 0 },
-        message: "scaleTarget must be a whole number from 1 to 100 (percent) (got 0)",
+        message: "scaleTarget: got 0; allowed: a whole number from 1 to 100 (a percentage, for cpu)",
       },
       {
         title: "scaleTarget 101 for cpu",
         overrides: { scaleTarget: 101 },
-        message: "scaleTarget must be a whole number from 1 to 100 (percent) (got 101)",
+        message: "scaleTarget: got 101; allowed: a whole number from 1 to 100 (a percentage, for cpu)",
       },
       {
         title: "canaryTrafficPercent in Standard mode",
         overrides: { canaryTrafficPercent: 10 },
-        message: "canaryTrafficPercent needs Knative mode (Standard mode rolls out with its Deployment strategy)",
+        message:
+          "canaryTrafficPercent: got 10; allowed: nothing in Standard mode (canary traffic splits need Knative mode; Standard mode rolls out with its Deployment strategy)",
       },
       {
         title: "canaryTrafficPercent 101 in Knative mode",
         overrides: { mode: "Knative", canaryTrafficPercent: 101 },
-        message: "canaryTrafficPercent must be a whole number from 0 to 100 (got 101)",
+        message: "canaryTrafficPercent: got 101; allowed: a whole number from 0 to 100",
       },
       {
         title: "more CPU than a node leaves for Pods",
         overrides: { resources: { cpu: 22, memoryGi: 40 } },
-        message: "resources 22 CPU / 40 GiB exceed what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)",
+        message:
+          'resources: got {"cpu":22,"memoryGi":40}; allowed: at most what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)',
       },
       {
         title: "more memory than a node leaves for Pods",
         overrides: { resources: { cpu: 10, memoryGi: 82 } },
-        message: "resources 10 CPU / 82 GiB exceed what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)",
+        message:
+          'resources: got {"cpu":10,"memoryGi":82}; allowed: at most what a node of gpu-l4 leaves for Pods (21 CPU / 81 GiB)',
       },
       {
         title: "a name that is not a Kubernetes name",
         overrides: {},
         name: "Llama_3",
-        message: "the name must be a DNS label of at most 45 characters starting with a letter",
+        message:
+          "name: got \"Llama_3\"; allowed: a model name: lower-case letters, digits and '-', starting with a letter, at most 45 characters (<name>-predictor and Knative's revision suffixes stay within a 63-character DNS label)",
       },
     ];
 
@@ -538,19 +543,22 @@ describe("ModelDeployment mode and size rules", () => {
   it("refuses cpu or memory scaling in Knative mode (Knative scales on concurrency or rps)", async () => {
     await assert.rejects(
       deploy({ mode: "Knative", scaleMetric: "cpu" }),
-      /scaleMetric cpu is for Standard mode; Knative mode scales on concurrency or rps/,
+      /scaleMetric: got "cpu"; allowed: concurrency or rps in Knative mode/,
     );
   });
 
   it("refuses resources without CPU or memory", async () => {
     await assert.rejects(
       deploy({ resources: { cpu: 0, memoryGi: 8 } }),
-      /resources must ask for some CPU and memory \(got 0 CPU, 8 GiB\)/,
+      /resources: got \{"cpu":0,"memoryGi":8\}; allowed: some CPU and some memory/,
     );
   });
 
   it("refuses names too long for <name>-predictor host names", async () => {
-    await assert.rejects(deploy({}, "a".repeat(46)), /the name must be a DNS label of at most 45 characters/);
+    await assert.rejects(
+      deploy({}, "a".repeat(46)),
+      /name: got "a{46}"; allowed: a model name: .* at most 45 characters/,
+    );
   });
 });
 
@@ -586,7 +594,7 @@ describe("ModelDeployment tracing", () => {
     );
     assert.throws(
       () => resolveModelDeploymentArgs("chat", args({ tracing: { endpoint: ENDPOINT, vllmSpans: true } })),
-      /tracing\.vllmSpans: kserve\/huggingfaceserver:v0\.20\.0-gpu has no OpenTelemetry packages/,
+      /tracing\.vllmSpans: got true; allowed: an image that installs opentelemetry-sdk and opentelemetry-exporter-otlp \(kserve\/huggingfaceserver:v0\.20\.0-gpu has no OpenTelemetry packages/,
     );
   });
 });

@@ -10,6 +10,7 @@ import {
 } from "../../components/registry/model-registry";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { SECRET } from "../../scripts/lib/wire-values";
+import { expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -72,10 +73,7 @@ describe("ModelRegistry", () => {
           name: "model-registry",
           labels: {
             ...LABELS,
-            "pod-security.kubernetes.io/enforce": kind === "kubeflow" ? "restricted" : "baseline",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
+            ...expectedPodSecurityLabels(kind === "kubeflow" ? "restricted" : "baseline"),
           },
         });
       });

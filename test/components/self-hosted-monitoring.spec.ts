@@ -4,8 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HELM_CHARTS } from "../../components/catalog/software";
 import { GPU_TAINT } from "../../components/compute/gpu-node-pool";
 import { podSecurityLabels } from "../../components/labels";
-import { platformAlerts } from "../../components/observability/alerts";
-import { dashboardQueries, grafanaDashboard, platformDashboards } from "../../components/observability/dashboards";
+import { dashboardQueries, grafanaDashboard } from "../../components/observability/dashboards";
 import {
   CONTROLLER_TARGETS,
   METRICS_READER,
@@ -21,11 +20,13 @@ import {
 import { analyzeWorkloads } from "../../policies/lib/analysis/workloads";
 import { ProgramError, type RunResult } from "../../scripts/lib/engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
-import { parser } from "../../scripts/lib/promql";
+import { promqlErrors } from "../../scripts/lib/promql";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { SECRET } from "../../scripts/lib/wire-values";
 import { nodePool } from "../analysis/workloads/fixtures";
 import { conformance } from "../helpers/conformance";
+import { expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
+import { MONITORING_ALERTS, MONITORING_DASHBOARDS } from "../helpers/monitoring";
 import { planOf } from "../helpers/policy";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
@@ -47,13 +48,8 @@ const QUOTA = "kubernetes:core/v1:ResourceQuota";
 
 const LABELS = kubernetesLabels("self-hosted-monitoring");
 
-const ALERTS = platformAlerts({ pools: [{ nodePool: "gpu-l4", maxNodes: 4 }] });
-const DASHBOARDS = platformDashboards({
-  pools: [{ nodePool: "gpu-l4", nodeHourlyUsd: 0.85 }],
-  pue: 1.09,
-  gridGco2PerKwh: 412.72,
-  cfe: 0.87,
-});
+const ALERTS = MONITORING_ALERTS;
+const DASHBOARDS = MONITORING_DASHBOARDS;
 
 function args(overrides: Partial<SelfHostedMonitoringArgs> = {}): SelfHostedMonitoringArgs {
   return { labels: STACK_LABELS, alerts: ALERTS, dashboards: DASHBOARDS, ...overrides };
@@ -69,17 +65,6 @@ function monitoring(overrides: Partial<SelfHostedMonitoringArgs> = {}): Promise<
 }
 
 const sorted = (list: string[]) => [...list].sort();
-
-/** Offsets where Prometheus' own grammar (@prometheus-io/lezer-promql) had to recover; empty when the expression parses. */
-function promqlErrors(expr: string): number[] {
-  const errors: number[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(node.from);
-    },
-  });
-  return errors;
-}
 
 type Rule = {
   alert: string;
@@ -128,10 +113,7 @@ describe("SelfHostedMonitoring", () => {
         name: "monitoring",
         labels: {
           ...LABELS,
-          "pod-security.kubernetes.io/enforce": "privileged",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("privileged"),
         },
       });
       assert.deepStrictEqual(input(ns, "metadata.labels"), { ...LABELS, ...podSecurityLabels("privileged") });

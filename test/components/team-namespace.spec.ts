@@ -19,6 +19,7 @@ import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
 import { container, deployment, nodePool } from "../analysis/workloads/fixtures";
 import { crdIndex } from "../helpers/conformance";
+import { assertDependsOnReachesChildren, expectedPodSecurityLabels } from "../helpers/kubernetes-checks";
 import { planOf } from "../helpers/policy";
 import { all, input, kubernetesLabels, one, run, STACK_LABELS } from "../helpers/run";
 
@@ -79,10 +80,7 @@ describe("TeamNamespace", () => {
         name: "team-vision",
         labels: {
           ...LABELS,
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
+          ...expectedPodSecurityLabels("baseline"),
         },
       });
       assert.strictEqual(result.outputs.namespace, "team-vision");
@@ -509,22 +507,9 @@ describe("TeamNamespace", () => {
     });
 
     it("the component's dependsOn reaches every child", async () => {
-      const result = await run(() => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
-        const before = new k8s.core.v1.ConfigMap(
-          "before",
-          { metadata: { name: "before", namespace: "default" } },
-          { provider },
-        );
-        new TeamNamespace("vision", args(), { providers: { kubernetes: provider }, dependsOn: [before] });
+      await assertDependsOnReachesChildren(COMPONENT, (opts) => {
+        new TeamNamespace("vision", args(), opts);
       });
-      const before = one(result, "kubernetes:core/v1:ConfigMap", "before");
-      for (const object of result.resources.filter((r) => r.parent === one(result, COMPONENT).urn)) {
-        assert.ok(
-          object.options.dependsOn.includes(before.urn),
-          `${object.name} waits for the component's dependencies`,
-        );
-      }
     });
   });
 
@@ -548,21 +533,21 @@ describe("TeamNamespace", () => {
       "refuses a team name with upper case or underscores",
       refuses(
         { team: "Team_A" },
-        /team "Team_A" must be a lower-case name of at most 30 characters that starts with a letter and ends with a letter or digit \(its namespace is team-<name>\)/,
+        /team: got "Team_A"; allowed: a team name: a lower-case letter, then letters, digits and '-', ending with a letter or digit, at most 30 characters \(its namespace is team-<name>\)/,
       ),
     );
     it(
       "refuses a team name that starts with a digit",
-      refuses({ team: "1team" }, /team "1team" must be a lower-case name/),
+      refuses({ team: "1team" }, /team: got "1team"; allowed: a team name/),
     );
-    it("refuses an empty team name", refuses({ team: "" }, /team "" must be a lower-case name/));
+    it("refuses an empty team name", refuses({ team: "" }, /team: got ""; allowed: a team name/));
     it(
       "refuses a team name ending in a hyphen (namespace team-<name>- would be invalid)",
-      refuses({ team: "ab-" }, /team "ab-" must be a lower-case name/),
+      refuses({ team: "ab-" }, /team: got "ab-"; allowed: a team name/),
     );
     it(
       "refuses a team name over 30 characters",
-      refuses({ team: "a".repeat(31) }, /must be a lower-case name of at most 30 characters/),
+      refuses({ team: "a".repeat(31) }, /team: got "a{31}"; allowed: .* at most 30 characters/),
     );
 
     it("accepts a team name of exactly 30 characters", async () => {

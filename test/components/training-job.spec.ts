@@ -542,38 +542,44 @@ describe("TrainingJob", () => {
     it("refuses fractional nodes", refuses({ nodes: 1.5 }, /nodes must be a whole number, at least 1 \(got 1\.5\)/));
     it(
       "refuses gpusPerNode 0",
-      refuses({ gpusPerNode: 0 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 0\)/),
+      refuses(
+        { gpusPerNode: 0 },
+        /gpusPerNode: got 0; allowed: a whole number from 1 to 8, what a node of gpu-h100 offers$/,
+      ),
     );
     it(
       "refuses more GPUs per node than the pool's nodes have",
-      refuses({ gpusPerNode: 9 }, /gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers \(got 9\)/),
+      refuses(
+        { gpusPerNode: 9 },
+        /gpusPerNode: got 9; allowed: a whole number from 1 to 8, what a node of gpu-h100 offers$/,
+      ),
     );
     it(
       "refuses more CPU than a node leaves for Pods",
       refuses(
         { resources: { cpu: 188, memoryGi: 100 } },
-        /resources 188 CPU \/ 100 GiB exceed what a node of gpu-h100 leaves for Pods \(187 CPU \/ 1591 GiB\)/,
+        /resources: got \{"cpu":188,"memoryGi":100\}; allowed: at most what a node of gpu-h100 leaves for Pods \(187 CPU \/ 1591 GiB\)/,
       ),
     );
     it(
       "refuses more memory than a node leaves for Pods",
       refuses(
         { resources: { cpu: 10, memoryGi: 1592 } },
-        /resources 10 CPU \/ 1592 GiB exceed what a node of gpu-h100/,
+        /resources: got \{"cpu":10,"memoryGi":1592\}; allowed: at most what a node of gpu-h100/,
       ),
     );
     it(
       "refuses resources of no CPU",
       refuses(
         { resources: { cpu: 0, memoryGi: 100 } },
-        /resources must ask for some CPU and memory \(got 0 CPU, 100 GiB\)/,
+        /resources: got \{"cpu":0,"memoryGi":100\}; allowed: some CPU and some memory/,
       ),
     );
     it(
       "refuses negative memory",
       refuses(
         { resources: { cpu: 8, memoryGi: -1 } },
-        /resources must ask for some CPU and memory \(got 8 CPU, -1 GiB\)/,
+        /resources: got \{"cpu":8,"memoryGi":-1\}; allowed: some CPU and some memory/,
       ),
     );
     it(
@@ -606,7 +612,7 @@ describe("TrainingJob", () => {
           assert.ok(error instanceof pulumi.ResourceError);
           assert.strictEqual(
             error.message,
-            'TrainingJob "llm-finetune": gpusPerNode must be from 1 to 8, what a node of gpu-h100 offers (got 16)',
+            'TrainingJob "llm-finetune": gpusPerNode: got 16; allowed: a whole number from 1 to 8, what a node of gpu-h100 offers',
           );
           return true;
         },

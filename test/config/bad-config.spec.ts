@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../scripts/plan";
+import { GOOD_STACK_CONFIG } from "../helpers/config";
 import { captureOutput, ROOT } from "../helpers/run";
 
 /**
@@ -13,30 +14,7 @@ import { captureOutput, ROOT } from "../helpers/run";
 
 type Config = Record<string, unknown>;
 
-const GOOD: Config = {
-  "gcp:project": "acme-ml-dev",
-  "gcp:region": "us-central1",
-  "cnai-platform:team": "ml-platform",
-  "cnai-platform:costCenter": "cc-ml-1001",
-  "cnai-platform:zones": ["us-central1-a"],
-  "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
-  "cnai-platform:gpuPools": [
-    {
-      name: "l4",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "inference",
-    },
-    {
-      name: "train",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "training",
-    },
-  ],
-};
+const GOOD: Config = GOOD_STACK_CONFIG;
 
 const pool = (changes: Config) => ({
   "cnai-platform:gpuPools": [{ ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], ...changes }],
@@ -101,7 +79,7 @@ const CASES: Case[] = [
   {
     what: "a system pool minimum above its maximum",
     config: { "cnai-platform:cluster": { systemPool: { min: 4, max: 2 } } },
-    expect: /cnai-platform:cluster\.systemPool\.min: got 4; allowed: at most cluster\.systemPool\.max \(2\)/,
+    expect: /cnai-platform:cluster\.systemPool\.min: got 4; allowed: at most systemPool\.max \(2\)/,
   },
   {
     what: "an unknown accelerator",
@@ -362,7 +340,7 @@ const CASES: Case[] = [
       },
     },
     expect:
-      /cnai-platform:serving\.models\[0\]\.minReplicas: got 0; allowed: 1 or more in Standard mode \(scale to zero needs serving\.mode: Knative\)/,
+      /cnai-platform:serving\.models\[0\]\.minReplicas: got 0; allowed: 1 or more in Standard mode \(the HPA keeps at least one replica; scale to zero needs Knative mode\)/,
   },
   {
     what: "a canary split in Standard serving mode",
@@ -375,7 +353,7 @@ const CASES: Case[] = [
       },
     },
     expect:
-      /cnai-platform:serving\.models\[0\]\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need serving\.mode: Knative\)/,
+      /cnai-platform:serving\.models\[0\]\.canaryTrafficPercent: got 10; allowed: nothing in Standard mode \(canary traffic splits need Knative mode; Standard mode rolls out with its Deployment strategy\)/,
   },
   {
     what: "an unknown serving mode",
@@ -457,6 +435,51 @@ const CASES: Case[] = [
     },
     expect:
       /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: at most 1 on l4, whose GPUs are shared \(TIME_SHARING\): GKE refuses a container asking for more than one shared GPU/,
+  },
+  {
+    // A g2-standard-8 carries one L4 (Google Cloud, "GPU machine types": G2); ModelDeployment would refuse it at deploy time.
+    what: "a model asking for more GPUs than a node of its pool has",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ name: "m", team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1", gpus: 2, maxReplicas: 1 }],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: a whole number from 1 to 1, what a node of gpu-l4 offers/,
+  },
+  {
+    // The HPA's CPU target is a utilisation percentage of the requests (Kubernetes autoscaling/v2 averageUtilization).
+    what: "a CPU scale target over 100 %",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [
+          {
+            name: "m",
+            team: "ml-platform",
+            pool: "l4",
+            storage: "gcs",
+            path: "m/v1",
+            scaleMetric: "cpu",
+            scaleTarget: 150,
+          },
+        ],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.scaleTarget: got 150; allowed: a whole number from 1 to 100 \(a percentage, for cpu\)/,
+  },
+  {
+    // KServe names the predictor Service <name>-predictor, and Knative adds revision suffixes, within a 63-character label.
+    what: "a model name too long for its predictor's host name",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [{ name: "m".repeat(46), team: "ml-platform", pool: "l4", storage: "gcs", path: "m/v1" }],
+      },
+    },
+    expect: /cnai-platform:serving\.models\[0\]\.name: got "m{46}"; allowed: a model name: .* at most 45 characters/,
   },
   {
     what: "a team name that would make an invalid namespace",

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../scripts/plan";
+import { GOOD_STACK_CONFIG } from "../helpers/config";
 import { captureOutput, ROOT } from "../helpers/run";
 
 /**
@@ -14,22 +15,10 @@ import { captureOutput, ROOT } from "../helpers/run";
 
 type Config = Record<string, unknown>;
 
+// The shared valid stack with its inference pool only, two teams and a model each.
 const GOOD: Config = {
-  "gcp:project": "acme-ml-dev",
-  "gcp:region": "us-central1",
-  "cnai-platform:team": "ml-platform",
-  "cnai-platform:costCenter": "cc-ml-1001",
-  "cnai-platform:zones": ["us-central1-a"],
-  "cnai-platform:observability": { budget: { billingAccount: "01A2B3-C4D5E6-F7A8B9", monthlyUsd: 1000 } },
-  "cnai-platform:gpuPools": [
-    {
-      name: "l4",
-      machineType: "g2-standard-8",
-      accelerator: { type: "nvidia-l4" },
-      autoscaling: { max: 2 },
-      workloadType: "inference",
-    },
-  ],
+  ...GOOD_STACK_CONFIG,
+  "cnai-platform:gpuPools": [(GOOD_STACK_CONFIG["cnai-platform:gpuPools"] as Config[])[0]],
   "cnai-platform:teams": [{ name: "vision" }, { name: "nlp" }],
   "cnai-platform:serving": {
     mode: "Standard",

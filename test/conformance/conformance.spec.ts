@@ -1,4 +1,5 @@
 import * as assert from "node:assert";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureCrds } from "../../scripts/ensure-crds";
@@ -17,14 +18,14 @@ import { CRD_SOURCES, crdUrl } from "../../scripts/lib/crd-sources";
 import { DiskCache } from "../../scripts/lib/disk-cache";
 import { manifestsOf } from "../../scripts/lib/manifests";
 import { planFromRun } from "../../scripts/lib/plan-document";
-import { ROOT } from "../helpers/run";
-import { stackRun } from "../helpers/stacks";
+import { captureOutput, ROOT } from "../helpers/run";
+import { STACKS, stackRun } from "../helpers/stacks";
 
 /**
  * Every Kubernetes object the shipped stacks declare validates: custom resources against the
  * upstream CRD of the version their apiVersion names (closed schemas, so typos fail), core objects
  * against the Kubernetes schemas, names and labels by Kubernetes' rules. The CRDs come from
- * $CNAI_CRD_DIR, .cache/crds (npm run fetch-crds) or ../shared/fixtures/crds. Outside CI the suite
+ * $CNAI_CRD_DIR (CI's copy, .ci/crd-dir.sh) or .cache/crds (npm run fetch-crds). Outside CI the suite
  * skips when there are none; in CI (CI=true) that is a failure.
  */
 describe("conformance", () => {
@@ -57,7 +58,7 @@ describe("conformance", () => {
     assert.deepStrictEqual(untranslatedPatterns, [], "and none failed in the validators compiled so far");
   });
 
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of STACKS) {
     it(`${stack}: every custom resource and core object validates`, async () => {
       const objects = manifestsOf(planFromRun(await stackRun(stack))).map((m) => m.object as KubernetesObject);
       const report = await checkObjects(objects, crds);
@@ -303,12 +304,62 @@ describe("conformance without CRDs", () => {
   const empty = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "cnai-no-crds-"));
   after(() => fs.rmSync(empty, { recursive: true, force: true }));
 
-  it("looks in CNAI_CRD_DIR, then where the download script writes, then the shared fixtures", () => {
+  it("looks in CNAI_CRD_DIR, then where the download script writes, and nowhere outside the checkout", () => {
     assert.deepStrictEqual(crdSearchPath("/repo", { CNAI_CRD_DIR: "/custom/crds" }), [
       "/custom/crds",
       "/repo/.cache/crds",
-      path.resolve("/repo/../shared/fixtures/crds"),
     ]);
+    assert.deepStrictEqual(crdSearchPath("/repo", {}), ["/repo/.cache/crds"]);
+    // Product code names no folder a fork does not have (../shared is this project's workshop, not a user's).
+    for (const dir of ["scripts", "components", "stacks", "policies"]) {
+      const files = fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" });
+      for (const file of files.filter((f) => /\.(ts|js)$/.test(f))) {
+        const code = fs.readFileSync(path.join(ROOT, dir, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+        assert.doesNotMatch(code, /\.\.\/shared|"\.\.", "shared"/, `${dir}/${file}`);
+      }
+    }
+  });
+
+  it("CI takes the CRDs from ../shared/fixtures/crds where the checkout has it beside, and keeps a CNAI_CRD_DIR set", () => {
+    const ciRun = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    assert.ok(ciRun.indexOf("source .ci/crd-dir.sh") < ciRun.indexOf("npm test"), ".ci/run sources it before npm test");
+    const workshop = fs.mkdtempSync(path.join(empty, "workshop-"));
+    const checkout = path.join(workshop, "repo");
+    fs.mkdirSync(path.join(checkout, ".ci"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, ".ci", "crd-dir.sh"), path.join(checkout, ".ci", "crd-dir.sh"));
+    const dirAfter = (env: Record<string, string> = {}) => {
+      const { CNAI_CRD_DIR: _, ...rest } = process.env;
+      return execFileSync("bash", ["-c", 'source .ci/crd-dir.sh >/dev/null; echo "${CNAI_CRD_DIR:-}"'], {
+        cwd: checkout,
+        encoding: "utf8",
+        env: { ...rest, ...env },
+      }).trim();
+    };
+    assert.strictEqual(dirAfter(), "", "a checkout on its own downloads");
+    fs.mkdirSync(path.join(workshop, "shared", "fixtures", "crds"), { recursive: true });
+    assert.strictEqual(dirAfter(), fs.realpathSync(path.join(workshop, "shared", "fixtures", "crds")));
+    assert.strictEqual(dirAfter({ CNAI_CRD_DIR: "/mine" }), "/mine");
+  });
+
+  it("npm test's pretest says what it downloads, from where and into where, before it does", async () => {
+    const root = fs.mkdtempSync(path.join(empty, "repo-"));
+    const fetchBefore = globalThis.fetch;
+    globalThis.fetch = async () => {
+      throw new TypeError("fetch failed (offline in this test)");
+    };
+    try {
+      const { result, stderr } = await captureOutput(() => ensureCrds(root, {}));
+      assert.strictEqual(result, 0);
+      const files = CRD_SOURCES.flatMap((s) => s.files).length;
+      const [notice, ...rest] = stderr.split("\n");
+      assert.match(notice, new RegExp(`^ensure-crds: no CRDs for the conformance tests in ${root}/\\.cache/crds; `));
+      assert.ok(notice.includes(`downloading the ${files} pinned CRD files from GitHub`), notice);
+      assert.ok(notice.includes("kubernetes-sigs/kueue@v0.19.2"), notice);
+      assert.ok(notice.includes(`into ${path.relative(process.cwd(), path.join(root, ".cache", "crds"))}`), notice);
+      assert.match(rest.join("\n"), /fetch-crds: cannot reach GitHub: fetch failed[\s\S]*they skip/);
+    } finally {
+      globalThis.fetch = fetchBefore;
+    }
   });
 
   it("npm test's pretest downloads nothing when CRDs are found", async () => {

@@ -66,4 +66,25 @@ describe("TypeScript loader", function () {
     assert.match(off.stderr, /boom 1/);
     assert.ok(!fs.existsSync(cache));
   });
+
+  it("names each file once in mapped stack traces, in a sub-folder and in the project (no stacks/stacks/, test/test/)", () => {
+    // tsconfig's outDir once made the inline maps name "../<dir>/<file>.ts", resolved against the file itself.
+    const sub = path.join(dir, "pkg", "sub");
+    fs.mkdirSync(sub, { recursive: true });
+    const file = path.join(sub, "throws.ts");
+    fs.writeFileSync(file, "const n: number = 1;\nthrow new Error(`boom ${n}`);\n");
+    const nested = run(file, { CNAI_DIAGNOSTICS: "1" });
+    assert.ok(nested.stderr.includes(`${file}:2:7`), nested.stderr);
+    const cli = path.join(ROOT, "scripts", "lib", "cli.ts");
+    const probe = path.join(dir, "probe.ts");
+    fs.writeFileSync(
+      probe,
+      `import { parseFlags } from ${JSON.stringify(cli)};\ntry {\n  parseFlags(["--nope"], {}, "usage");\n} catch (error) {\n  console.log((error as Error).stack);\n}\n`,
+    );
+    const project = run(probe, { CNAI_DIAGNOSTICS: "1" });
+    assert.match(project.stdout, /UsageError/);
+    assert.ok(project.stdout.includes(`(${cli}:`), project.stdout);
+    assert.ok(project.stdout.includes(`(${probe}:3:`), project.stdout);
+    assert.doesNotMatch(project.stdout, /scripts\/scripts\/|\/lib\/lib\//);
+  });
 });

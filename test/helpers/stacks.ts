@@ -1,4 +1,5 @@
 import { type RunResult, runStack } from "../../scripts/lib/engine";
+import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
 import { resolveConfig } from "../../stacks/config/load";
 import { ROOT } from "./run";
 
@@ -23,3 +24,10 @@ export function stackRun(stack: string, preview = false): Promise<RunResult> {
   }
   return cache.get(key)!;
 }
+
+/**
+ * Every stack of this checkout, discovered from stacks/Pulumi.<stack>.yaml (never a fixed list): the
+ * shipped dev, staging and prod, and any fork made with `npm run new-stack`, which the stack specs
+ * then check like the shipped ones.
+ */
+export const STACKS: readonly string[] = listStacks(readProjectFile(ROOT));

@@ -55,10 +55,16 @@ describe("new-stack", function () {
       "--billing-account",
       "0A1B2C-3D4E5F-6A7B8C",
     );
-    assert.strictEqual(result, 0, stderr);
+    // Written, then planned: staging's CO2e cap, set for europe-west4, does not hold in us-central1.
+    assert.strictEqual(result, 1, stderr);
     assert.match(
       stdout,
       /new-stack: wrote stacks\/Pulumi\.team-a\.yaml and policies\/config\/team-a\/governance\.json, policies\/config\/team-a\/sustainability\.json \(from staging\)/,
+    );
+    assert.match(stdout, /new-stack: planned team-a offline: \d+ resources, 1 policy violation \(1 mandatory\)/);
+    assert.match(
+      stdout,
+      /set "cnai-gpu-and-carbon-caps"\."maxCo2eKgPerMonth" in policies\/config\/team-a\/sustainability\.json from 2700 to \d+00 \(passes\)/,
     );
     const text = fs.readFileSync(stackFile("team-a"), "utf8");
     assert.match(text, /^# team-a: forked from staging by npm run new-stack/);
@@ -100,11 +106,23 @@ describe("new-stack", function () {
     );
   });
 
-  it("gives a fork that plans without a mandatory violation", async () => {
-    assert.strictEqual(
-      (await fork("--name", "team-b", "--from", "staging", "--project", "acme-ml-team-b", "--team", "team-b")).result,
-      0,
+  it("gives a fork that plans without a mandatory violation, and says so", async () => {
+    const forked = await fork(
+      "--name",
+      "team-b",
+      "--from",
+      "staging",
+      "--project",
+      "acme-ml-team-b",
+      "--team",
+      "team-b",
     );
+    assert.strictEqual(forked.result, 0, forked.stdout + forked.stderr);
+    assert.match(
+      forked.stdout,
+      /new-stack: planned team-b offline: \d+ resources, 0 policy violations \(0 mandatory\)/,
+    );
+    assert.match(forked.stdout, /new-stack: next: npm run plan -- --stack team-b\n$/);
     const { result, stdout, stderr } = await captureOutput(() =>
       plan(["--stack", "team-b", "--root", root, "--out", path.join(root, "out")]),
     );

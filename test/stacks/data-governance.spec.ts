@@ -1,4 +1,5 @@
 import * as assert from "node:assert";
+import { teamNamespaceName } from "../../components/naming";
 import type { RunResult } from "../../scripts/lib/engine";
 import { planFromRun } from "../../scripts/lib/plan-document";
 import type { RecordedResource } from "../../scripts/lib/recording-monitor";
@@ -255,7 +256,7 @@ describe("data governance of the shipped stacks", () => {
               ([sa, role, m]) =>
                 sa === `cnai-prod-${kind}@acme-ml-prod.iam.gserviceaccount.com` &&
                 role === "roles/iam.workloadIdentityUser" &&
-                m === member(`team-${team}`, kind),
+                m === member(teamNamespaceName(team), kind),
             ),
             `${team}/${kind}`,
           );

@@ -3,14 +3,14 @@ import { planFromRun } from "../../scripts/lib/plan-document";
 import { checkPlan, readStackPolicyConfig } from "../../scripts/lib/policy-check";
 import { planSchemaErrors } from "../helpers/plan-schema";
 import { ROOT } from "../helpers/run";
-import { stackRun } from "../helpers/stacks";
+import { STACKS, stackRun } from "../helpers/stacks";
 
 const checked = async (stack: string, preview = false) =>
   (await checkPlan(planFromRun(await stackRun(stack, preview)), readStackPolicyConfig(ROOT, stack))).plan;
 
 /** The shipped stacks against both packs with their own policy configs, and their estimates. */
 describe("policy and estimate of the shipped stacks", () => {
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of STACKS) {
     for (const preview of [false, true]) {
       it(`${stack}${preview ? " (preview)" : ""}: passes every mandatory policy, and its plan with policy and estimate is valid`, async () => {
         const plan = await checked(stack, preview);

@@ -14,15 +14,16 @@ import { carbonTier, isRegion } from "../../components/catalog/regions";
 import { replaceRulesFor } from "../../components/catalog/replace-on-change";
 import { labelSyntaxProblems } from "../../components/labels";
 import { diffPlans } from "../../policies/lib/analysis/plan-diff";
+import { PACKS } from "../../policies/lib/packs";
 import type { RunResult } from "../../scripts/lib/engine";
 import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
-import { listStacks, readProjectFile } from "../../scripts/lib/project-files";
+import { policyConfigFile } from "../../scripts/lib/policy-check";
 import { UNKNOWN } from "../../scripts/lib/wire-values";
 import { planSchemaErrors } from "../helpers/plan-schema";
+import { badDevStack, writeProject } from "../helpers/project";
 import { input, one, ROOT } from "../helpers/run";
-import { stackRun } from "../helpers/stacks";
+import { STACKS, stackRun } from "../helpers/stacks";
 
-const STACKS = listStacks(readProjectFile(ROOT));
 const plans = new Map<string, { update: Plan; preview: Plan; run: RunResult }>();
 
 async function planOf(stack: string) {
@@ -33,10 +34,19 @@ async function planOf(stack: string) {
   return plans.get(stack)!;
 }
 
+/**
+ * Every stack in stacks/ (the shipped dev, staging and prod, and any fork made with `npm run
+ * new-stack`) passes the checks below; the profile stacks have their own checks further down.
+ */
 describe("shipped stacks", () => {
-  it("are dev, staging and prod", () => assert.deepStrictEqual(STACKS, ["dev", "prod", "staging"]));
+  it("include dev, staging and prod, and every stack file has its policy config for each pack", () => {
+    for (const shipped of ["dev", "staging", "prod"]) assert.ok(STACKS.includes(shipped), shipped);
+    for (const stack of STACKS)
+      for (const pack of PACKS)
+        assert.ok(fs.existsSync(policyConfigFile(ROOT, stack, pack)), `policies/config/${stack}/${pack.dir}.json`);
+  });
 
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of STACKS) {
     describe(stack, () => {
       it("plans in update and preview mode, each plan valid against the plan.json contract", async () => {
         const { update, preview } = await planOf(stack);
@@ -224,15 +234,7 @@ describe("shipped stacks", () => {
     it("exits 2 on a bad stack file with the key named and no stack trace", () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), "cnai-cli-bad-"));
       try {
-        fs.mkdirSync(path.join(root, "stacks"));
-        fs.writeFileSync(
-          path.join(root, "Pulumi.yaml"),
-          `name: cnai-platform\nruntime: nodejs\nmain: ${path.join(ROOT, "stacks", "index.ts")}\nstackConfigDir: stacks\n`,
-        );
-        fs.writeFileSync(
-          path.join(root, "stacks", "Pulumi.dev.yaml"),
-          fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("max: 2", "max: 0"),
-        );
+        writeProject(root, { dev: badDevStack() });
         const result = spawnSync("npm", ["run", "-s", "plan", "--", "--stack", "dev", "--root", root], {
           cwd: ROOT,
           encoding: "utf8",

@@ -82,7 +82,8 @@ describe("training and serving in the shipped stacks", () => {
         const flavors = all(run, "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor");
         assert.deepStrictEqual(
           flavors.map((f) => input(f, "metadata.name")).sort(),
-          training.map((p) => `gpu-${p.name}`).sort(),
+          // A flavor selects its pool's nodes by the GKE node pool name (cloud.google.com/gke-nodepool).
+          training.map((p) => input(p, "name")).sort(),
         );
         const cq = one(run, "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue");
         assert.strictEqual(input(cq, "spec.cohortName"), "cnai");
@@ -92,7 +93,7 @@ describe("training and serving in the shipped stacks", () => {
           resources: Array<{ name: string; nominalQuota: string }>;
         }>;
         for (const flavor of quota) {
-          const pool = one(run, "gcp:container/nodePool:NodePool", flavor.name.replace(/^gpu-/, ""));
+          const pool = all(run, "gcp:container/nodePool:NodePool").find((p) => input(p, "name") === flavor.name)!;
           const nodes = Number(input(pool, "autoscaling.totalMaxNodeCount"));
           const gpus = Number(input(pool, "nodeConfig.guestAccelerators.0.count"));
           const sharing = Number(
@@ -107,8 +108,11 @@ describe("training and serving in the shipped stacks", () => {
             flavor.name,
           );
         }
-        const teams = all(run, "cnai:tenancy:TeamNamespace")
-          .map((t) => `team-${t.name.replace(/^team-/, "")}`)
+        // The namespaces the TeamNamespace components created.
+        const teamUrns = new Set(all(run, "cnai:tenancy:TeamNamespace").map((t) => t.urn));
+        const teams = all(run, "kubernetes:core/v1:Namespace")
+          .filter((n) => n.parent !== null && teamUrns.has(n.parent))
+          .map((n) => input(n, "metadata.name"))
           .sort();
         assert.deepStrictEqual(
           all(run, "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue")

@@ -1,3 +1,4 @@
+import { ENFORCEMENT_LEVELS, type EnforcementLevel } from "../../../policies/lib/policy";
 import { schemaProblems } from "../config-schema";
 
 /**
@@ -26,8 +27,7 @@ import { schemaProblems } from "../config-schema";
  * keyword) instead of gojsonschema: same verdicts for the keywords the packs use, messages in this
  * project's style.
  */
-export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
-export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
+export { ENFORCEMENT_LEVELS, type EnforcementLevel };
 
 /** sdk/go/common/apitype/policy.go EnforcementLevel.IsValid. */
 export const isValidLevel = (value: unknown): value is EnforcementLevel =>

@@ -1,4 +1,5 @@
 import { load } from "js-yaml";
+import { KUEUE_CHART_DEFAULT_FRAMEWORKS } from "../../../../../components/catalog/controller-defaults";
 import { CONSUME_PROVISIONING_REQUEST } from "../../../../../components/catalog/gke-nodes";
 import { type ClusterIndex, chartsNamed, objectNamed, objectsOf } from "../cluster";
 import type { Problem, Props, Workload } from "../model";
@@ -24,22 +25,6 @@ const FRAMEWORKS: Readonly<Record<string, string>> = {
   StatefulSet: "statefulset",
   LeaderWorkerSet: "leaderworkerset.x-k8s.io/leaderworkerset",
 };
-
-/** The frameworks Kueue 0.19.2's chart enables by default (charts/kueue/values.yaml, controllerManagerConfigYaml). */
-const CHART_DEFAULT_FRAMEWORKS = [
-  "batch/job",
-  "kubeflow.org/mpijob",
-  "ray.io/rayjob",
-  "ray.io/rayservice",
-  "ray.io/raycluster",
-  "jobset.x-k8s.io/jobset",
-  "workload.codeflare.dev/appwrapper",
-  "trainer.kubeflow.org/trainjob",
-  "pod",
-  "deployment",
-  "statefulset",
-  "leaderworkerset.x-k8s.io/leaderworkerset",
-];
 
 export interface KueueOutcome {
   /** Whether Kueue holds the workload until it admits it. */
@@ -75,7 +60,7 @@ function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
     }
     const listed = parsed?.integrations?.frameworks;
     const frameworks =
-      parsed === undefined ? CHART_DEFAULT_FRAMEWORKS : Array.isArray(listed) ? listed.map(String) : [];
+      parsed === undefined ? [...KUEUE_CHART_DEFAULT_FRAMEWORKS] : Array.isArray(listed) ? listed.map(String) : [];
     const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? {
       matchExpressions: [
         {
