@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { diffPlans } from "../policies/lib/analysis/plan-diff";
 import { PACKS } from "../policies/lib/packs";
 import { resolveConfig } from "../stacks/config/load";
 import { EXIT_ERROR, EXIT_MANDATORY_VIOLATION, EXIT_OK, parseFlags, reportError } from "./lib/cli";
 import { runStack } from "./lib/engine";
 import { writeManifests } from "./lib/manifests";
+import { diffSummaryLine, readBasePlan } from "./lib/plan-diff";
 import { type Plan, planFromRun } from "./lib/plan-document";
 import { clearPlanOutputs } from "./lib/plan-outputs";
 import { checkPlan, mandatoryCount, readStackPolicyConfig } from "./lib/policy-check";
@@ -14,7 +16,7 @@ import { sarifOf } from "./lib/sarif";
 import { counted, violationTable } from "./lib/violation-table";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>] [--program <Pulumi project dir>]";
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--preview] [--format json|sarif] [--verbose] [--root <project dir>] [--program <Pulumi project dir>] [--against <base plan.json>]";
 const ROOT = path.resolve(__dirname, "..");
 
 /**
@@ -32,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       {
         stack: { type: "string", short: "s" },
         out: { type: "string" },
+        against: { type: "string" },
         preview: { type: "boolean" },
         format: { type: "string" },
         verbose: { type: "boolean" },
@@ -58,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     // Before anything can fail: a failed plan leaves no earlier run's files behind.
     clearPlanOutputs(out);
     let configs: ReturnType<typeof readStackPolicyConfig> | undefined;
+    // The base plan first: a wrong --against stops before the program runs.
+    const base = flags.against ? readBasePlan(path.resolve(flags.against), flags.stack) : undefined;
     let stackFile = `stacks/Pulumi.${flags.stack}.yaml`;
     const run = await runStack({
       root: program ?? root,
@@ -74,6 +79,12 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     const { plan } = await checkPlan(planFromRun(run), configs!);
+    if (base)
+      plan.diff = diffPlans(
+        base.resources,
+        plan.resources,
+        `${base.stack} ${path.relative(process.cwd(), path.resolve(flags.against!))}`,
+      );
     const files = await writePlanFiles(plan, out);
     if (format === "sarif")
       fs.writeFileSync(
@@ -81,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
         `${JSON.stringify(sarifOf(plan, PACKS, stackFile, configs), null, 2)}\n`,
       );
     const mandatory = mandatoryCount(plan.policy.violations);
+    if (plan.diff) process.stdout.write(diffSummaryLine(plan.diff));
     const shownOut = path.relative(process.cwd(), out) || ".";
     process.stdout.write(
       violationTable(plan.policy.violations, { verbose, fullMessagesIn: path.join(shownOut, "report.md") }),
@@ -90,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         `${counted(files.manifests, "Kubernetes manifest")}, ${counted(plan.policy.violations.length, "policy violation")} (${mandatory} mandatory) ` +
         `in ${((Date.now() - started) / 1000).toFixed(1)}s\nplan: wrote ${shownOut}/{plan.json,report.md,manifests/${format === "sarif" ? ",policy.sarif" : ""}}\n`,
     );
-    return mandatory > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
+    // A protected resource or a data store replaced or deleted fails the plan like a mandatory violation.
+    return mandatory > 0 || (plan.diff?.errors.length ?? 0) > 0 ? EXIT_MANDATORY_VIOLATION : EXIT_OK;
   } catch (error) {
     return reportError("plan", error, verbose);
   }

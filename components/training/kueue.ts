@@ -20,6 +20,12 @@ import {
 export interface GpuFlavor {
   /** The GKE node pool name (the `cloud.google.com/gke-nodepool` node label). */
   nodePool: string;
+  /**
+   * The ResourceFlavor's name. Kept when a pool moves to a new generation (docs/safe-gpu-pool-change.md):
+   * the flavor's nodeLabels then change in place (Kueue's CRD refuses that only for flavors with a
+   * topologyName, kueue.x-k8s.io_resourceflavors.yaml) and the ClusterQueue keeps its quota. @default nodePool
+   */
+  name?: string;
   /** `nvidia.com/gpu` the pool offers at its maximum size. */
   gpus: number;
   /** CPU cores Pods may use on the pool at its maximum size. */
@@ -249,7 +255,7 @@ export class Kueue extends pulumi.ComponentResource {
       return;
     }
     cr("Cohort", spec.cohort, { spec: {} });
-    const queued = flavors.filter((f) => f.queuedProvisioning).map((f) => f.nodePool);
+    const queued = flavors.filter((f) => f.queuedProvisioning).map(flavorName);
     if (queued.length) {
       cr("ProvisioningRequestConfig", QUEUED_PROVISIONING.config, {
         spec: {
@@ -273,7 +279,7 @@ export class Kueue extends pulumi.ComponentResource {
         spec: { nodeLabels: { "cloud.google.com/gke-nodepool": cpuFlavor.nodePool } },
       });
     for (const flavor of flavors) {
-      cr("ResourceFlavor", flavor.nodePool, {
+      cr("ResourceFlavor", flavorName(flavor), {
         spec: {
           nodeLabels: { "cloud.google.com/gke-nodepool": flavor.nodePool },
           // Kueue adds a flavor's tolerations to the Pods it admits on it. Queued-provisioning nodes
@@ -321,7 +327,7 @@ export class Kueue extends pulumi.ComponentResource {
                 : []),
               ...flavors,
             ].map((f) => ({
-              name: f.nodePool,
+              name: flavorName(f),
               resources: [
                 { name: "cpu", nominalQuota: String(f.cpu) },
                 { name: "memory", nominalQuota: `${f.memoryGi}Gi` },
@@ -341,6 +347,9 @@ export class Kueue extends pulumi.ComponentResource {
   }
 }
 
+/** A flavor's ResourceFlavor name: its own, or its node pool's. */
+export const flavorName = (flavor: Pick<GpuFlavor, "name" | "nodePool">): string => flavor.name ?? flavor.nodePool;
+
 /** Applies defaults and checks the args; throws a ResourceError. Pure. */
 export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulumi.Resource) {
   const fail = argumentError("Kueue", name, resource);
@@ -348,6 +357,9 @@ export function resolveKueueArgs(name: string, args: KueueArgs, resource?: pulum
   for (const flavor of args.flavors) {
     if (names.has(flavor.nodePool)) fail(`flavors: node pool ${flavor.nodePool} appears twice`);
     names.add(flavor.nodePool);
+    if (flavor.name !== undefined && flavor.name !== flavor.nodePool && names.has(flavor.name))
+      fail(`flavors: flavor name ${flavor.name} appears twice`);
+    if (flavor.name !== undefined) names.add(flavor.name);
     for (const key of ["gpus", "cpu", "memoryGi"] as const) {
       if (!Number.isInteger(flavor[key]) || flavor[key] < 0)
         fail(`flavors[${flavor.nodePool}].${key} must be a whole number, at least 0 (got ${flavor[key]})`);

@@ -1,3 +1,4 @@
+import type { PlanDiff } from "../../policies/lib/analysis/plan-diff";
 import type { WorkloadsSection } from "../../policies/lib/analysis/workloads/model";
 import type { EnforcementLevel } from "../../policies/lib/policy";
 import type { RunResult } from "./engine";
@@ -77,6 +78,8 @@ export interface Plan {
   estimate?: Estimate;
   /** Would every workload run: its Pods, their admission and where they land (policies/lib/analysis/workloads). */
   workloads?: WorkloadsSection;
+  /** What changes against a base plan (`plan --against`): policies/lib/analysis/plan-diff. */
+  diff?: PlanDiff;
 }
 
 export function planFromRun(run: RunResult): Plan {

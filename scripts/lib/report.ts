@@ -1,3 +1,4 @@
+import { diffSection } from "./plan-diff";
 import { isHelmChart, isKubernetesObject, type Plan, type PlanResource, type Range } from "./plan-document";
 import { causeOf } from "./policy-engine";
 import { counted, resourceLabel } from "./violation-table";
@@ -11,6 +12,7 @@ export function renderReport(plan: Plan): string {
     `# cnai-platform plan: stack \`${plan.stack}\``,
     "",
     summarySection(plan),
+    diffSection(plan.diff),
     policySection(plan),
     workloadsSection(plan),
     estimateSection(plan),

@@ -10,6 +10,7 @@ import { ACCELERATOR_TYPES } from "../../components/catalog/gpus";
 import { cidrsOverlap } from "../../components/catalog/ip-ranges";
 import { isRegion, REGIONS } from "../../components/catalog/regions";
 import { IMAGES } from "../../components/catalog/software";
+import { bucketPlacement } from "../../components/catalog/storage-locations";
 import {
   authorizedNetworkProblem,
   DAILY_TIME,
@@ -31,7 +32,6 @@ import {
 import { cloudSqlTierProblem } from "../../components/data/postgres-database";
 import { IAM_MEMBER_PATTERN } from "../../components/iam";
 import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "../../components/labels";
-import { gpuNodePoolName } from "../../components/naming";
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { type RuleProblem, under } from "../../components/rule-problem";
 import {
@@ -42,9 +42,9 @@ import {
   SCALE_METRICS,
 } from "../../components/serving/serving-rules";
 import { TEAM_DEFAULTS, TEAM_NAME } from "../../components/tenancy/team-rules";
-import { bucketPlacement } from "../../components/catalog/storage-locations";
 import { gatewayIssues, gatewaySchema, tracingSchema } from "./gateway";
 import { modelsReplicationSchema } from "./models-replication";
+import { activePools, generationIssues, nodePoolName, poolGenerationFields } from "./pool-generations";
 import { rayIssues, raySchema } from "./ray";
 import { poolUpgradeProblem, poolUpgradeSchema, resilienceSchema } from "./resilience";
 import { transferIssues, transfersSchema } from "./transfers";
@@ -178,7 +178,8 @@ export const gpuPoolSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{0,19}$/, {
       error: "a pool name: a lower-case letter, then letters, digits and '-', at most 20 characters",
     })
-    .describe("Pool name; the GKE node pool is `gpu-<name>`."),
+    .describe("Pool name; the GKE node pool is `gpu-<name>` (`gpu-<name>-g<N>` from generation 2 on)."),
+  ...poolGenerationFields,
   machineType: z
     .string()
     .min(1)
@@ -841,12 +842,9 @@ export function crossFieldIssues(settings: Settings, region: string): RuleProble
     ...transferIssues(settings.transfers, settings.storage.classifications.datasetsCurated),
     ...gatewayIssues({ ...settings, networkRanges: Object.fromEntries(ranges), models: settings.serving.models }),
   );
-  const names = new Set<string>();
+  issues.push(...generationIssues(settings.gpuPools).map((p) => ({ ...p, path: ["gpuPools", ...p.path] })));
   settings.gpuPools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ["gpuPools", i, ...rest];
-    if (names.has(pool.name))
-      issues.push({ path: at("name"), input: pool.name, message: "a name no other GPU pool uses" });
-    names.add(pool.name);
     issues.push(
       ...gpuPoolProblems(pool, region, settings.zones).map((problem) => ({ ...problem, path: at(...problem.path) })),
     );
@@ -896,9 +894,9 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
     issues.push(...quotaIssues(settings, path, job.team, job.pool, job.nodes, job.gpusPerNode, "nodes"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpusPerNode"], job.pool, job.gpusPerNode));
     // Training and serving capacity are kept apart: inference pools are not in the training queue.
-    const jobPool = settings.gpuPools.find((p) => p.name === job.pool);
+    const jobPool = activePools(settings.gpuPools).find((p) => p.name === job.pool);
     if (jobPool) {
-      const target = { nodePool: gpuNodePoolName(jobPool.name), gpusPerNode: gpuResourcesPerNode(jobPool) };
+      const target = { nodePool: nodePoolName(jobPool), gpusPerNode: gpuResourcesPerNode(jobPool) };
       issues.push(...under(path, podGpuProblems("gpusPerNode", job.gpusPerNode, target)));
     }
     if (jobPool?.workloadType === "inference") {
@@ -924,7 +922,7 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
   settings.serving.models.forEach((model, i) => {
     const path = ["serving", "models", i];
     refs(path, model.team, model.pool);
-    const modelPool = settings.gpuPools.find((p) => p.name === model.pool);
+    const modelPool = activePools(settings.gpuPools).find((p) => p.name === model.pool);
     if (modelPool && modelPool.workloadType !== "inference") {
       issues.push({
         path: [...path, "pool"],
@@ -946,7 +944,7 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
     });
     issues.push(...under(path, scaling));
     if (modelPool) {
-      const target = { nodePool: gpuNodePoolName(modelPool.name), gpusPerNode: gpuResourcesPerNode(modelPool) };
+      const target = { nodePool: nodePoolName(modelPool), gpusPerNode: gpuResourcesPerNode(modelPool) };
       issues.push(...under(path, podGpuProblems("gpus", model.gpus, target)));
     }
   });
@@ -992,7 +990,7 @@ function trainingPools(settings: Settings): string {
  * the Pod after it is scheduled (UnexpectedAdmissionError), so the workload never runs.
  */
 function sharedGpuIssues(settings: Settings, at: (string | number)[], poolName: string, gpus: number): RuleProblem[] {
-  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   const limit = pool ? gpusPerContainerLimit(pool) : undefined;
   if (!pool || limit === undefined || gpus <= limit) return [];
   return [
@@ -1019,7 +1017,7 @@ function quotaIssues(
   countKey: string,
 ): RuleProblem[] {
   const team = settings.teams.find((t) => t.name === teamName);
-  const pool = settings.gpuPools.find((p) => p.name === poolName);
+  const pool = activePools(settings.gpuPools).find((p) => p.name === poolName);
   if (!team || !pool) return [];
   const perPod = nodeShare({ ...allocatablePerNode(pool), gpusPerNode: gpuResourcesPerNode(pool) }, gpusPerPod);
   const need = { gpus: pods * gpusPerPod, cpu: pods * perPod.cpu, memoryGi: pods * perPod.memoryGi };

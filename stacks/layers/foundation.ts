@@ -6,6 +6,7 @@ import { ControlPlaneFirewall } from "../../components/network/control-plane-fir
 import { Network } from "../../components/network/network";
 import { projectNumber, serviceAgentMember } from "../../components/project/service-agents";
 import { KmsKey } from "../../components/security/kms-key";
+import { generationName } from "../config/pool-generations";
 import type { LayerContext } from "./context";
 
 /** The APIs the foundation uses. */
@@ -87,7 +88,8 @@ export function buildFoundation(ctx: LayerContext, afterApis: pulumi.Resource[])
   const gpuPools = settings.gpuPools.map(
     (pool) =>
       new GpuNodePool(
-        pool.name,
+        // Generation 2 on is a new node pool beside the old one (stacks/config/pool-generations.ts).
+        generationName(pool),
         {
           project,
           prefix,

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { bucketPlacement, kmsLocationForBucket } from "../../components/catalog/storage-locations";
 import type { BucketPlacement } from "../../components/catalog/storage-locations";
+import { bucketPlacement, kmsLocationForBucket } from "../../components/catalog/storage-locations";
 import { CMEK_CLASSIFICATIONS } from "../../components/labels";
 import { storageServiceAgent } from "../../components/project/service-agents";
 import { KmsKey } from "../../components/security/kms-key";

@@ -4,7 +4,7 @@ import { DATA_CENTRE_PUE } from "../../components/catalog/energy";
 import { machineHourlyUsd } from "../../components/catalog/prices";
 import { regionCarbon } from "../../components/catalog/regions";
 import { gpusPerNode } from "../../components/compute/gpu-pool-rules";
-import { gpuNodePoolName, teamNamespaceName } from "../../components/naming";
+import { teamNamespaceName } from "../../components/naming";
 import { platformAlerts, systemMetricAlerts } from "../../components/observability/alerts";
 import { CloudAlerting } from "../../components/observability/cloud-alerting";
 import { cloudMonitoringDashboard, platformDashboards } from "../../components/observability/dashboards";
@@ -15,6 +15,7 @@ import { rayAlerts, rayDashboard } from "../../components/observability/ray-obse
 import { SelfHostedMonitoring } from "../../components/observability/self-hosted-monitoring";
 import { projectNumber } from "../../components/project/service-agents";
 import { servedByVllm } from "../../components/serving/model-deployment";
+import { nodePoolName } from "../config/pool-generations";
 import type { LayerContext } from "./context";
 import type { Foundation } from "./foundation";
 import type { Workloads } from "./workloads";
@@ -42,7 +43,7 @@ export function buildObservability(
   const { settings, project, region, labels } = ctx;
   const o = settings.observability;
   const pools = settings.gpuPools.map((pool) => ({
-    nodePool: gpuNodePoolName(pool.name),
+    nodePool: nodePoolName(pool),
     maxNodes: pool.autoscaling.max,
     nodeHourlyUsd: machineHourlyUsd(pool.machineType, gpusPerNode(pool), pool.capacity.type === "spot") ?? 0,
   }));

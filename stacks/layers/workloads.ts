@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type CarbonTier, carbonTier } from "../../components/catalog/regions";
 import { IMAGES } from "../../components/catalog/software";
 import { allocatablePerNode, gpuResourcesPerNode, type PoolTarget } from "../../components/compute/gpu-pool-rules";
-import { gpuNodePoolName, teamNamespaceName } from "../../components/naming";
+import { teamNamespaceName } from "../../components/naming";
 import { queryFrontendUrl } from "../../components/observability/query-frontend";
 import { MONITORING_NAMESPACE, SELF_HOSTED_QUERY_URL } from "../../components/observability/self-hosted-monitoring";
 import { COLLECTOR_ENDPOINTS } from "../../components/observability/tracing";
@@ -13,6 +13,7 @@ import { TeamNamespace } from "../../components/tenancy/team-namespace";
 import { KubeflowTrainer } from "../../components/training/kubeflow-trainer";
 import { Kueue } from "../../components/training/kueue";
 import { TrainingJob } from "../../components/training/training-job";
+import { activePools, nodePoolName } from "../config/pool-generations";
 import { inBatches } from "./batches";
 import type { LayerContext } from "./context";
 import type { Data } from "./data";
@@ -28,12 +29,13 @@ const SERVERLESS_PORT = 8080;
 /** Each GPU pool as workloads see it, with its size. */
 export function poolTargets(ctx: LayerContext): Map<string, PoolTarget & { maxNodes: number }> {
   return new Map(
-    ctx.settings.gpuPools.map((pool) => {
+    // The generation that takes work; a standby or retiring one gets none (docs/safe-gpu-pool-change.md).
+    activePools(ctx.settings.gpuPools).map((pool) => {
       const perNode = allocatablePerNode(pool);
       return [
         pool.name,
         {
-          nodePool: gpuNodePoolName(pool.name),
+          nodePool: nodePoolName(pool),
           accelerator: pool.accelerator.type,
           gpusPerNode: gpuResourcesPerNode(pool),
           cpu: perNode.cpu,
@@ -88,9 +90,11 @@ export async function buildWorkloads(
       labels,
       sustainability: { workloadType: "training", shiftable: true, carbonTier: tier },
       // One flavor per pool; Kueue keeps inference pools out of the training queue and gates queued-provisioning pools.
-      flavors: ctx.settings.gpuPools.map((pool) => {
+      // A flavor keeps its pool's first name across generations: moving it is an update, not a replacement.
+      flavors: activePools(ctx.settings.gpuPools).map((pool) => {
         const p = pools.get(pool.name)!;
         return {
+          name: nodePoolName({ name: pool.name }),
           nodePool: p.nodePool,
           gpus: p.gpusPerNode * p.maxNodes,
           cpu: p.cpu * p.maxNodes,

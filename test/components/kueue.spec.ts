@@ -417,6 +417,23 @@ describe("Kueue", () => {
       assert.strictEqual(all(result, LOCAL_QUEUE_TYPE).length, 0);
     });
 
+    it("a flavor's name defaults to its node pool; a name of its own keeps the flavor while its pool changes (a pool's next generation)", async () => {
+      const result = await kueue({ flavors: [{ ...L4, nodePool: "gpu-l4-g2", name: "gpu-l4" }] });
+      const flavor = cr(result, FLAVOR, "gpu-l4");
+      assert.deepStrictEqual(input(flavor, "spec.nodeLabels"), { "cloud.google.com/gke-nodepool": "gpu-l4-g2" });
+      const flavors = input(cr(result, CLUSTER_QUEUE, "gpu-workloads"), "spec.resourceGroups.0.flavors") as Array<{
+        name: string;
+      }>;
+      assert.deepStrictEqual(
+        flavors.map((f) => f.name),
+        ["gpu-l4"],
+      );
+      assert.deepStrictEqual(
+        all(await kueue({ flavors: [L4] }), FLAVOR).map((r) => input(r, "metadata.name")),
+        ["gpu-l4"],
+      );
+    });
+
     it("one flavor gives one flavor in the ClusterQueue", async () => {
       const result = await kueue({ flavors: [L4] });
       assert.strictEqual(all(result, FLAVOR).length, 1);

@@ -243,7 +243,40 @@ const CASES: Case[] = [
         (GOOD["cnai-platform:gpuPools"] as Config[])[0],
       ],
     },
-    expect: /cnai-platform:gpuPools\[1\]\.name: got "l4"; allowed: a name no other GPU pool uses/,
+    expect:
+      /cnai-platform:gpuPools\[1\]\.generation: got 1; allowed: a generation other than 1, the other entry named l4 \(a new generation is a new node pool\)/,
+  },
+  {
+    what: "two generations of a GPU pool, both taking work",
+    config: {
+      "cnai-platform:gpuPools": [
+        (GOOD["cnai-platform:gpuPools"] as Config[])[0],
+        { ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], generation: 2 },
+      ],
+    },
+    expect:
+      /cnai-platform:gpuPools\[1\]\.migration: got null; allowed: standby \(the new generation, not used yet\) or retiring \(the old one, no new work\), as the other entry named l4 is active/,
+  },
+  {
+    what: "two generations of a GPU pool, neither taking work",
+    config: {
+      "cnai-platform:gpuPools": [
+        { ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], migration: "retiring" },
+        { ...(GOOD["cnai-platform:gpuPools"] as Config[])[0], generation: 2, migration: "standby" },
+      ],
+    },
+    expect: /cnai-platform:gpuPools\[1\]\.migration: got "standby"; allowed: no migration on one entry named l4/,
+  },
+  {
+    what: "three entries of one GPU pool",
+    config: {
+      "cnai-platform:gpuPools": [1, 2, 3].map((generation) => ({
+        ...(GOOD["cnai-platform:gpuPools"] as Config[])[0],
+        generation,
+        ...(generation === 1 ? {} : { migration: "standby" }),
+      })),
+    },
+    expect: /cnai-platform:gpuPools\[2\]\.name: got "l4"; allowed: a name at most two gpuPools entries share/,
   },
   {
     what: "an unknown profile",

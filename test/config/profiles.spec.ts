@@ -94,6 +94,8 @@ describe("environment profiles", () => {
     const dev = settingsOf("dev", { "cnai-platform:gpuPools": pools }).settings.gpuPools[0];
     assert.deepStrictEqual(dev, {
       name: "l4",
+      // The pool's first generation: GKE node pool gpu-l4 (docs/safe-gpu-pool-change.md).
+      generation: 1,
       machineType: "g2-standard-8",
       accelerator: { type: "nvidia-l4", driverVersion: "DEFAULT" },
       autoscaling: { min: 0, max: 2, locationPolicy: "ANY" },

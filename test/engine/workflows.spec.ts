@@ -117,6 +117,17 @@ describe("GitHub workflows", () => {
       /npm run plan -- --stack \\"\$\{\{ matrix\.stack \}\}\\" --out \\"out\/\$\{\{ matrix\.stack \}\}\\" --format sarif/,
     );
     assert.ok(!/secrets\./.test(JSON.stringify(pr.jobs.plan)), "the plan job needs no secrets (forks)");
+    // The base branch is planned beside it and the plan diffed against it (docs/plan-diff.md).
+    const checkouts = pr.jobs.plan.steps.filter((s: { uses?: string }) => s.uses?.startsWith("actions/checkout"));
+    assert.deepStrictEqual(
+      checkouts.map((s: { with?: { ref?: string; path?: string } }) => [s.with?.ref, s.with?.path]),
+      [
+        [undefined, undefined],
+        ["${{ github.event.pull_request.base.sha }}", ".base"],
+      ],
+    );
+    assert.match(steps, /npm run plan -- --stack \\"\$\{\{ matrix\.stack \}\}\\" --out \\"\.\.\/out\/base-/);
+    assert.match(steps, /against=\(--against \\"\$\{\{ steps\.base\.outputs\.plan \}\}\\"\)/);
     assert.ok(pr.jobs.test.steps.some((s: Step) => s.run === ".ci/run"));
     assert.match(pr.jobs.preview.if, /head\.repo\.full_name == github\.repository/);
   });

@@ -11,7 +11,9 @@ import {
   UNLABELLED_TYPES,
 } from "../../components/catalog/label-fields";
 import { isRegion } from "../../components/catalog/regions";
+import { replaceRulesFor } from "../../components/catalog/replace-on-change";
 import { labelSyntaxProblems } from "../../components/labels";
+import { diffPlans } from "../../policies/lib/analysis/plan-diff";
 import { PACKS } from "../../policies/lib/packs";
 import type { RunResult } from "../../scripts/lib/engine";
 import { type Plan, planFromRun } from "../../scripts/lib/plan-document";
@@ -55,6 +57,22 @@ describe("shipped stacks", () => {
         assert.ok(update.resources.length >= 20, `${update.resources.length} resources`);
         assert.ok(JSON.stringify(preview.outputs).includes(UNKNOWN), "preview leaves computed outputs unknown");
         assert.ok(!JSON.stringify(update.outputs).includes(UNKNOWN), "update mode synthesises them");
+      });
+
+      it("has replace-on-change rules for every resource type it declares (components/catalog/replace-on-change.ts)", async () => {
+        const { update } = await planOf(stack);
+        const types = new Set(
+          update.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type),
+        );
+        const missing = [...types].filter((t) => !replaceRulesFor(t)?.rules.length);
+        assert.deepStrictEqual(
+          missing,
+          [],
+          "regenerate: node -r ./scripts/ts-register.js scripts/generate-replace-on-change.ts",
+        );
+        // Against itself the plan changes nothing.
+        const diff = diffPlans(update.resources, update.resources, stack);
+        assert.deepStrictEqual(diff.changes, []);
       });
 
       it("labels every GCP resource that takes labels with the governance set, and compute with the sustainability set", async () => {
