@@ -70,10 +70,12 @@ export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): AnySche
 
 function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
-  // Every zod wrapper with an inner type; the schema uses optional and default today.
+  // Every zod wrapper with an inner type; the schema uses optional and default today, and a pipe
+  // (a transform after an object, as the transfer source has) is read by its input.
   // Stryker disable next-line StringLiteral
-  while (["optional", "default", "nullable", "prefault"].includes(current._zod.def.type)) {
-    current = current._zod.def.innerType as AnySchema;
+  while (["optional", "default", "nullable", "prefault", "pipe"].includes(current._zod.def.type)) {
+    const def = current._zod.def;
+    current = (def.type === "pipe" ? def.in : def.innerType) as AnySchema;
   }
   return current;
 }

@@ -41,37 +41,46 @@ const schedule = z.strictObject({
     .max(24 * 30),
 });
 
+const gcsSource = z.strictObject({
+  bucket: bucketName,
+  path: folder.default(""),
+  /** The source bucket's data classification (checked by the cnai-transfer-classification policy). */
+  classification,
+});
+const s3Source = z.strictObject({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" }),
+  path: folder.default(""),
+  /** Storage Transfer Service assumes this role through web identity federation (no access keys stored). */
+  roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,64}$/, {
+    error: "an IAM role ARN arn:aws:iam::<account>:role/<name>",
+  }),
+});
+const httpSource = z.strictObject({
+  /** A TSV URL list (TsvHttpData-1.0) reachable over HTTPS. */
+  listUrl: z.string().regex(/^https:\/\/\S+$/, { error: "an https:// URL of a TsvHttpData-1.0 URL list" }),
+});
+type TransferSource =
+  | { gcs: z.infer<typeof gcsSource> }
+  | { s3: z.infer<typeof s3Source> }
+  | { http: z.infer<typeof httpSource> };
+
+/**
+ * Exactly one source: another Cloud Storage bucket, an S3 bucket (federated with a role ARN), or a
+ * URL list. One strict object with three optional keys rather than a union, so a misspelt key is
+ * named with the keys allowed there.
+ */
+const transferSource = z
+  .strictObject({ gcs: gcsSource.optional(), s3: s3Source.optional(), http: httpSource.optional() })
+  .refine((source) => Object.values(source).filter((v) => v !== undefined).length === 1, {
+    error: "exactly one source: gcs, s3 or http",
+  })
+  .transform((source) => source as TransferSource);
+
 export const ingestSchema = z.strictObject({
   name: z.string().regex(/^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/, {
     error: "a transfer name: a lower-case letter, then letters, digits and '-', at most 30 characters",
   }),
-  /** Exactly one source: another Cloud Storage bucket, an S3 bucket (federated with a role ARN), or a URL list. */
-  source: z.union([
-    z.strictObject({
-      gcs: z.strictObject({
-        bucket: bucketName,
-        path: folder.default(""),
-        /** The source bucket's data classification (checked by the cnai-transfer-classification policy). */
-        classification,
-      }),
-    }),
-    z.strictObject({
-      s3: z.strictObject({
-        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" }),
-        path: folder.default(""),
-        /** Storage Transfer Service assumes this role through web identity federation (no access keys stored). */
-        roleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,64}$/, {
-          error: "an IAM role ARN arn:aws:iam::<account>:role/<name>",
-        }),
-      }),
-    }),
-    z.strictObject({
-      http: z.strictObject({
-        /** A TSV URL list (TsvHttpData-1.0) reachable over HTTPS. */
-        listUrl: z.string().regex(/^https:\/\/\S+$/, { error: "an https:// URL of a TsvHttpData-1.0 URL list" }),
-      }),
-    }),
-  ]),
+  source: transferSource,
   /** Folder of the raw bucket the files land in. @default "ingest/<name>/" */
   destinationPath: folder.optional(),
   schedule,

@@ -796,8 +796,7 @@ const CASES: Case[] = [
   {
     what: "a model whose minimum is above its maximum",
     config: { "cnai-platform:serving": { mode: "Standard", models: [model({ minReplicas: 3, maxReplicas: 2 })] } },
-    expect:
-      /cnai-platform:serving\.models\[0\]\.minReplicas: got 3; allowed: at most serving\.models\[0\]\.maxReplicas \(2\)/,
+    expect: /cnai-platform:serving\.models\[0\]\.minReplicas: got 3; allowed: at most maxReplicas \(2\)/,
   },
   {
     what: "a Standard-mode scale metric in Knative mode",

@@ -113,6 +113,33 @@ const CASES: Array<{ what: string; config: Config; expect: RegExp }> = [
     expect: /cnai-platform:transfers\.exemptions\[0\]\.reason: got "ok"; allowed: a string of at least 20 characters/,
   },
   {
+    what: "a transfer with two sources",
+    config: {
+      "cnai-platform:transfers": {
+        ingest: [
+          {
+            name: "both",
+            source: {
+              gcs: { bucket: "partner-landing", classification: "internal" },
+              http: { listUrl: "https://example.com/list.tsv" },
+            },
+            schedule: SCHEDULE,
+          },
+        ],
+      },
+    },
+    expect: /cnai-platform:transfers\.ingest\[0\]\.source: got .*; allowed: exactly one source: gcs, s3 or http/,
+  },
+  {
+    what: "a transfer source of an unknown kind",
+    config: {
+      "cnai-platform:transfers": {
+        ingest: [{ name: "ftp", source: { ftp: { host: "files.example.com" } }, schedule: SCHEDULE }],
+      },
+    },
+    expect: /cnai-platform:transfers\.ingest\[0\]\.source\.ftp: unknown key; allowed: one of gcs, s3, http/,
+  },
+  {
     what: "an S3 source with a malformed role ARN",
     config: {
       "cnai-platform:transfers": {

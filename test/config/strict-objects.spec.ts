@@ -64,7 +64,8 @@ interface Shipped {
 
 /**
  * The shipped stacks, raw and as the loader validated them (defaults filled in), and one variant for
- * an object none of them sets: prod with an authorized network (a private range, RFC 1918).
+ * each object none of them sets: prod with an authorized network (a private range, RFC 1918) and a
+ * pool's upgrade settings, dev with a Ray head size and a transfer exemption.
  */
 function shippedStacks(): Shipped[] {
   const project = readProjectFile(ROOT);
@@ -78,9 +79,29 @@ function shippedStacks(): Shipped[] {
   const stacks = listStacks(project).map((stack) => read(stack));
   const prod = stacks.find((s) => s.stack === "prod")!;
   const cluster = prod.settings.cluster as Record<string, unknown>;
+  const pools = prod.settings.gpuPools as Record<string, unknown>[];
+  const dev = stacks.find((s) => s.stack === "dev")!;
+  const ray = dev.settings.ray as { clusters: Record<string, unknown>[] };
+  const transfers = dev.settings.transfers as Record<string, unknown>;
   return [
     ...stacks,
     read("prod", { cluster: { ...cluster, masterAuthorizedNetworks: [{ name: "vpn", cidr: "172.16.0.0/24" }] } }),
+    // GKE's setting for a scarce training pool (docs/resilience.md), written out.
+    read("prod", {
+      gpuPools: pools.map((pool) =>
+        pool.workloadType === "training" ? { ...pool, upgrade: { maxSurge: 0, maxUnavailable: 1 } } : pool,
+      ),
+    }),
+    // A head of the profile's CPU, and an exemption no transfer uses.
+    read("dev", { ray: { ...ray, clusters: ray.clusters.map((c) => ({ ...c, head: { cpu: 1 } })) } }),
+    read("dev", {
+      transfers: {
+        ...transfers,
+        exemptions: [
+          { name: "audit-samples", classification: "confidential", reason: "sampled audit data for the fraud model" },
+        ],
+      },
+    }),
   ];
 }
 
@@ -191,7 +212,7 @@ describe("strict config objects", () => {
           [[expected, true]],
           `${shipped.stack}: ${problems.map((p) => `${p.key}: ${p.allowed}`).join("; ")}`,
         );
-        assert.match(problems[0].allowed, /^one of \S/, "names the keys allowed there");
+        assert.match(problems[0].allowed, /^one of \S/, `names the keys allowed there: ${problems[0].allowed}`);
         assert.match(
           new ConfigError(shipped.file, problems).message,
           new RegExp(
