@@ -49,9 +49,19 @@ export interface BucketPlacement {
   readonly rpo?: "DEFAULT" | "ASYNC_TURBO";
 }
 
+/** The predefined dual-region that holds this region, if any. */
+export function predefinedDualRegionOf(region: string): PredefinedDualRegion | undefined {
+  return OFFERED_DUAL_REGIONS.find((code) =>
+    (PREDEFINED_DUAL_REGION_MEMBERS[code] as readonly string[]).includes(region),
+  );
+}
+
 export interface ReplicationChoice {
-  /** A predefined dual-region code, or two regions of one continent; absent: the stack's region. */
-  readonly dualRegion?: PredefinedDualRegion | readonly [string, string];
+  /**
+   * A predefined dual-region code, `auto` (the predefined dual-region that holds the stack's
+   * region), or two regions of one continent; absent: the stack's region.
+   */
+  readonly dualRegion?: PredefinedDualRegion | "auto" | readonly [string, string];
   readonly turboReplication: boolean;
 }
 
@@ -67,6 +77,14 @@ export function bucketPlacement(
         problem: `turboReplication with a dualRegion (${OFFERED_DUAL_REGIONS.join(", ")} or two regions of one continent): rpo ASYNC_TURBO is for dual-region buckets only`,
       };
     return { placement: { location: stackRegion.toUpperCase() } };
+  }
+  if (choice.dualRegion === "auto") {
+    const code = predefinedDualRegionOf(stackRegion);
+    if (!code)
+      return {
+        problem: `a dualRegion given explicitly: no predefined dual-region holds the stack's region ${stackRegion} (${OFFERED_DUAL_REGIONS.map((c) => `${c} = ${PREDEFINED_DUAL_REGION_MEMBERS[c].join(" + ")}`).join("; ")}). Give two regions of its continent, [${stackRegion}, <another region>], or drop dualRegion to keep the models in ${stackRegion} alone`,
+      };
+    return bucketPlacement({ ...choice, dualRegion: code }, stackRegion);
   }
   if (typeof choice.dualRegion === "string") {
     const members: readonly string[] = PREDEFINED_DUAL_REGION_MEMBERS[choice.dualRegion];

@@ -10,12 +10,12 @@ import { OFFERED_DUAL_REGIONS } from "../../components/catalog/storage-locations
  */
 export const modelsReplicationSchema = z.strictObject({
   dualRegion: z
-    .union([z.enum(OFFERED_DUAL_REGIONS), z.tuple([z.string(), z.string()])], {
-      error: `a predefined dual-region (${OFFERED_DUAL_REGIONS.join(", ")}) or a list of two regions of one continent`,
+    .union([z.enum([...OFFERED_DUAL_REGIONS, "auto"]), z.tuple([z.string(), z.string()])], {
+      error: `a predefined dual-region (${OFFERED_DUAL_REGIONS.join(", ")}), auto (the one that holds the stack's region) or a list of two regions of one continent`,
     })
     .optional()
     .describe(
-      `A predefined dual-region (${OFFERED_DUAL_REGIONS.join(", ")}) or two regions of one continent (a configurable dual-region); absent: the stack's region only.`,
+      `A predefined dual-region (${OFFERED_DUAL_REGIONS.join(", ")}), auto (the predefined dual-region that holds the stack's region: NAM4 for us-central1) or two regions of one continent (a configurable dual-region); absent: the stack's region only.`,
     ),
   turboReplication: z
     .boolean()

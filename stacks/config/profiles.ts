@@ -211,8 +211,9 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Profile>> = {
       softDeleteDays: 30,
       checkpointRetentionDays: 30,
       noncurrentVersionDays: 90,
-      // Iowa + South Carolina: the prod stack's region us-central1 and a second copy (docs/resilience.md).
-      modelsReplication: { dualRegion: "NAM4", turboReplication: true },
+      // The predefined dual-region that holds the stack's region: NAM4 (Iowa + South Carolina) for
+      // us-central1, EUR4 for europe-north1 or europe-west4, ASIA1 for Tokyo or Osaka (docs/resilience.md).
+      modelsReplication: { dualRegion: "auto", turboReplication: true },
     },
     artifactRegistry: {
       keepRecentVersions: 20,

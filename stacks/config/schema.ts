@@ -324,7 +324,7 @@ export const storageSchema = z.strictObject({
     ),
   forceDestroy: z.boolean().describe("Delete objects with their buckets on destroy: dev only."),
   modelsReplication: modelsReplicationSchema.describe(
-    "Where the models bucket keeps its data: the stack's region, or a dual-region with it (prod: NAM4 with turbo replication).",
+    "Where the models bucket keeps its data: the stack's region, or a dual-region with it (prod: the predefined dual-region that holds the stack's region, with turbo replication).",
   ),
 });
 

@@ -200,5 +200,13 @@ describe("bucket placement and the Cloud KMS key location", () => {
       /rpo ASYNC_TURBO is for dual-region buckets only/,
     );
     assert.strictEqual(kmsLocationForBucket("ASIA1"), "asia1");
+    // auto: the predefined dual-region that holds the region (Bucket locations: EUR4 = Finland + Netherlands).
+    assert.deepStrictEqual(bucketPlacement({ dualRegion: "auto", turboReplication: true }, "europe-north1"), {
+      placement: { location: "EUR4", rpo: "ASYNC_TURBO" },
+    });
+    assert.match(
+      problem(bucketPlacement({ dualRegion: "auto", turboReplication: true }, "us-west1")),
+      /no predefined dual-region holds the stack's region us-west1/,
+    );
   });
 });

@@ -448,7 +448,18 @@ const CASES: Case[] = [
     what: "an unknown predefined dual-region",
     config: { "cnai-platform:storage": { modelsReplication: { dualRegion: "NAM5", turboReplication: false } } },
     expect:
-      /cnai-platform:storage\.modelsReplication\.dualRegion: got "?NAM5"?; allowed: a predefined dual-region \(NAM4, EUR4, ASIA1\) or a list of two regions/,
+      /cnai-platform:storage\.modelsReplication\.dualRegion: got "?NAM5"?; allowed: a predefined dual-region \(NAM4, EUR4, ASIA1\), auto/,
+  },
+  {
+    // The prod profile's default (auto) in a region no predefined dual-region holds: Belgium is in EUR5, which the blueprint does not tabulate.
+    what: "the prod profile's automatic dual-region in a region without one",
+    stack: "prod",
+    config: {
+      "gcp:region": "europe-west1",
+      "cnai-platform:zones": ["europe-west1-b"],
+    },
+    expect:
+      /cnai-platform:storage\.modelsReplication: got .*"auto".*; allowed: a dualRegion given explicitly: no predefined dual-region holds the stack's region europe-west1/,
   },
   {
     what: "a zone listed twice",
