@@ -5,7 +5,7 @@ import { parseDocument } from "yaml";
 /**
  * A synthetic stack for scale measurements: the dev stack with N teams, each with its namespace,
  * queue, quota and workload identities, one training job (a TrainJob on the training pool) and one
- * model (an InferenceService on the serving pool). Written into a project directory of its own
+ * model (an InferenceService on the serving pool) its members reach through the gateway. Written into a project directory of its own
  * (Pulumi.yaml pointing at this program, the stack file, the dev policy config), so `plan --root`
  * runs it like any stack.
  */
@@ -42,6 +42,14 @@ export function writeSyntheticProject(root: string, dir: string, teams: number):
       })),
     ),
   );
+  // Settings that name teams follow the new ones: each team reaches its own model through the
+  // gateway; the first team has the Ray cluster and runs the example preparation job.
+  doc.setIn(
+    ["config", "cnai-platform:gateway", "access"],
+    doc.createNode(names.map((team) => ({ team, members: [`group:${team}@acme.example`] }))),
+  );
+  doc.setIn(["config", "cnai-platform:ray", "clusters"], doc.createNode([{ team: names[0] }]));
+  doc.setIn(["config", "cnai-platform:ray", "exampleJob", "team"], names[0]);
   fs.mkdirSync(path.join(dir, "stacks"), { recursive: true });
   fs.mkdirSync(path.join(dir, "policies", "config", stack), { recursive: true });
   fs.writeFileSync(
