@@ -31,6 +31,11 @@ export interface TracingArgs {
   samplingRatio: number;
   /** Namespaces offered Python auto-instrumentation (an Instrumentation each) and let through to the collector. */
   teamNamespaces: string[];
+  /**
+   * The Namespace objects, by name, that a namespace's Instrumentation and NetworkPolicy wait for:
+   * each waits for its own namespace only (a dependency on all of them would grow with teams squared).
+   */
+  namespaceObjects?: Readonly<Record<string, pulumi.Resource>>;
   /** The cluster that creates the Workload Identity pool the collector's grant names. */
   cluster: pulumi.Resource;
   /** What the operator's chart waits for: cert-manager (its webhooks' certificates). */
@@ -160,6 +165,8 @@ export class Tracing extends pulumi.ComponentResource {
       childOptions(this, opts, { dependsOn: [this.operator, ksa, agent, impersonation] }),
     );
 
+    const namespaceObject = (namespace: string) =>
+      args.namespaceObjects?.[namespace] ? [args.namespaceObjects[namespace]] : [];
     for (const namespace of args.teamNamespaces) {
       new k8s.apiextensions.CustomResource(
         `${name}-python-${namespace}`,
@@ -175,7 +182,7 @@ export class Tracing extends pulumi.ComponentResource {
             sampler: { type: "parentbased_always_on" },
           },
         },
-        childOptions(this, opts, { dependsOn: [this.operator] }),
+        childOptions(this, opts, { dependsOn: [this.operator, ...namespaceObject(namespace)] }),
       );
       new k8s.networking.v1.NetworkPolicy(
         `${name}-egress-${namespace}`,
@@ -200,7 +207,7 @@ export class Tracing extends pulumi.ComponentResource {
             ],
           },
         },
-        childOptions(this, opts),
+        childOptions(this, opts, { dependsOn: namespaceObject(namespace) }),
       );
     }
     this.registerOutputs({ endpoints: this.endpoints, samplingRatio: this.samplingRatio });

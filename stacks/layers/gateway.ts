@@ -77,7 +77,9 @@ export async function buildGateway(
           proxyRange: gateway.proxyOnlyCidr,
           tracing,
         },
-        { providers: { kubernetes: foundation.provider }, dependsOn: [deployment, modelGateway] },
+        // The Gateway its routes attach to, not the whole component: its IAP grants (one per team) would make
+        // every route wait on every team's grant, a dependency list that grows with teams squared.
+        { providers: { kubernetes: foundation.provider }, dependsOn: [deployment, modelGateway.gateway] },
       ),
   );
   return { proxyOnly, modelGateway, routes };

@@ -30,6 +30,7 @@ export function buildTracing(
       labels,
       samplingRatio: settings.tracing.samplingRatio,
       teamNamespaces: workloads.teams.map((t) => t.namespace),
+      namespaceObjects: Object.fromEntries(workloads.teams.map((t) => [t.namespace, t.namespaceObject])),
       cluster: foundation.cluster.cluster,
       certManager: [workloads.kserve.certManager],
       replicas: settings.profile === "prod" ? 2 : 1,
@@ -40,7 +41,7 @@ export function buildTracing(
     },
     {
       providers: { kubernetes: foundation.provider },
-      dependsOn: [...afterApis, ...workloads.teams.map((t) => t.namespaceObject)],
+      dependsOn: afterApis,
     },
   );
 }
