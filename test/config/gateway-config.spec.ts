@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../scripts/plan";
-import { GOOD_STACK_CONFIG } from "../helpers/config";
+import { assertRefused, GOOD_STACK_CONFIG, planStackFile } from "../helpers/config";
 import { captureOutput, ROOT } from "../helpers/run";
 
 /**
@@ -111,22 +111,11 @@ describe("gateway configuration", () => {
   for (const c of CASES) {
     it(`${c.what}: exit 2 with the file, key, value and what is allowed`, async () => {
       const stack = c.stack ?? "dev";
-      const file = path.join(project, "stacks", `Pulumi.${stack}.yaml`);
-      fs.writeFileSync(file, stringify({ config: { ...GOOD, ...c.config } }));
-      const out = path.join(project, "out", stack);
-      try {
-        const { result, stdout, stderr } = await captureOutput(() =>
-          main(["--stack", stack, "--root", project, "--out", out]),
-        );
-        assert.strictEqual(result, 2, `exit status (stderr: ${stderr})`);
-        assert.strictEqual(stdout, "");
-        assert.match(stderr, new RegExp(`stacks/Pulumi\\.${stack}\\.yaml`));
-        assert.match(stderr, c.expect);
-        assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
-        assert.ok(!fs.existsSync(path.join(out, "plan.json")), "no plan is written");
-      } finally {
-        fs.rmSync(file, { force: true });
-      }
+      assertRefused(
+        await planStackFile(project, stack, stringify({ config: { ...GOOD, ...c.config } })),
+        stack,
+        c.expect,
+      );
     });
   }
 
