@@ -227,6 +227,44 @@ describe("training and serving in the shipped stacks", () => {
         }
       });
 
+      it("scales its model servers on vLLM's waiting requests through KEDA, querying the stack's own Prometheus, never on CPU", async () => {
+        // Issue 13, item 12: a GPU model server's CPU barely moves with load, so CPU scaling never reacts;
+        // GKE's guidance for LLM inference scales on the server's queue (vLLM's vllm:num_requests_waiting,
+        // vllm-project/vllm v0.11.0 vllm/v1/metrics/loggers.py). KServe v0.20.0 creates a KEDA ScaledObject
+        // for the keda autoscaler class from the predictor's External metric (pkg/controller/v1beta1/
+        // inferenceservice/reconcilers/keda/keda_reconciler.go).
+        const run = await stackRun(stack);
+        // The query API each stack has: kube-prometheus-stack's Prometheus Service in dev (templates/prometheus/
+        // service.yaml: `<fullname>-prometheus`, port 9090), Managed Prometheus's query frontend elsewhere.
+        const queryApi =
+          stack === "dev"
+            ? `http://${input(one(run, "kubernetes:helm.sh/v4:Chart", "monitoring-kube-prometheus-stack"), "values.fullnameOverride")}-prometheus.monitoring.svc:9090`
+            : (() => {
+                const frontend = one(run, "kubernetes:core/v1:Service", "monitoring-query-service");
+                const port = (input(frontend, "spec.ports") as Array<{ port: number }>)[0].port;
+                return `http://${input(frontend, "metadata.name")}.${input(frontend, "metadata.namespace")}.svc:${port}`;
+              })();
+        const services = customResources(run.resources).filter((r) => r.inputs.kind === "InferenceService");
+        assert.ok(services.length >= 1);
+        for (const isvc of services) {
+          const annotations = input(isvc, "metadata.annotations") as Record<string, string>;
+          assert.strictEqual(annotations["serving.kserve.io/deploymentMode"], "Standard", isvc.urn);
+          assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "keda", isvc.urn);
+          assert.strictEqual(input(isvc, "spec.predictor.scaleMetric"), undefined, `${isvc.urn} scales on no CPU`);
+          const metrics = input(isvc, "spec.predictor.autoScaling.metrics") as Array<JsonObject>;
+          assert.strictEqual(metrics.length, 1, isvc.urn);
+          assert.strictEqual(metrics[0].type, "External", isvc.urn);
+          const metric = (metrics[0].external as Json).metric;
+          assert.strictEqual(metric.backend, "prometheus", isvc.urn);
+          assert.strictEqual(metric.serverAddress, queryApi, isvc.urn);
+          assert.strictEqual(
+            metric.query,
+            `sum(vllm:num_requests_waiting{namespace="${input(isvc, "metadata.namespace")}",model="${input(isvc, "metadata.name")}"})`,
+            isvc.urn,
+          );
+        }
+      });
+
       it("serves its Cloud Run model from the models bucket (read-only volume at /models) with vLLM pinned from Docker Hub through the remote repository", async () => {
         const run = await stackRun(stack);
         const service = one(run, "gcp:cloudrunv2/service:Service", "chat-serverless");
