@@ -9,6 +9,8 @@ import {
   resolveGpuNodePoolArgs,
 } from "../../components/compute/gpu-node-pool";
 import { allocatablePerNode, gpusPerContainerLimit, NODE_HEADROOM } from "../../components/compute/gpu-pool-rules";
+import type { JsonObject } from "../../components/json";
+import { estimatePlan } from "../../policies/lib/estimate";
 import { ProgramError } from "../../scripts/lib/engine";
 import { all, input, one, run, STACK_LABELS } from "../helpers/run";
 
@@ -198,6 +200,30 @@ describe("GpuNodePool", () => {
         key: "compute.googleapis.com/reservation-name",
         values: ["h100-res"],
       });
+    });
+
+    it("a specific reservation carries its size (capacity.reservation.vms, else the pool's maximum) into the estimate, whose idle cost counts every reserved VM", async () => {
+      // Issue 13, item 15: a specific reservation is billed at the on-demand rate whether its VMs run or not
+      // (Compute Engine, "Reservations of Compute Engine zonal resources"), so its size, from config, belongs
+      // in the idle cost; a pool that consumes any reservation costs nothing idle.
+      const reserved = (reservation: NonNullable<GpuNodePoolArgs["capacity"]>["reservation"]) =>
+        pool({
+          machineType: "a3-highgpu-8g",
+          accelerator: { type: "nvidia-h100-80gb" },
+          zones: ["us-central1-a"],
+          autoscaling: { max: 4 },
+          capacity: { type: "reservation", reservation },
+        });
+      const cost = (np: Awaited<ReturnType<typeof pool>>) =>
+        estimatePlan([{ urn: np.urn, type: np.type, props: np.inputs as JsonObject }]).costUsdPerMonth;
+      const sized = cost(await reserved({ affinity: "specific", name: "h100-res", vms: 2 }));
+      assert.ok(
+        sized.max > 0 && Math.abs(sized.idle * 2 - sized.max) < 0.02,
+        `2 of 4 VMs idle: ${JSON.stringify(sized)}`,
+      );
+      const unsized = cost(await reserved({ affinity: "specific", name: "h100-res" }));
+      assert.deepStrictEqual(unsized, { idle: unsized.max, max: sized.max }, "every VM of the pool's maximum");
+      assert.strictEqual(cost(await reserved({ affinity: "any" })).idle, 0);
     });
 
     it("flex-start capacity uses DWS flex-start VMs, no reservations, and auto-repair off (GKE's flex-start guidance: --no-enable-autorepair)", async () => {
