@@ -121,6 +121,33 @@ describe("data governance of the shipped stacks", () => {
           );
       }
     });
+    it("protects each bucket's objects one way Cloud Storage accepts: prod's raw data by a 30-day retention policy, unversioned; versioning elsewhere", async () => {
+      // Issue 13, item 1: Cloud Storage refuses a retention policy on a bucket with Object Versioning
+      // (cloud.google.com/storage/docs/bucket-lock), so the prod stack file keeps raw data 30 days under a
+      // retention policy (storage.rawRetentionDays: 30, rawVersioning: false) and versions nothing there.
+      for (const stack of STACKS) {
+        const run = await planOf(stack);
+        const buckets = all(run, "gcp:storage/bucket:Bucket");
+        for (const b of buckets)
+          assert.ok(
+            !(input(b, "versioning.enabled") === true && input(b, "retentionPolicy") !== undefined),
+            `${stack} ${b.name}: retention or versioning, not both`,
+          );
+        const protection = (name: string) => {
+          const b = one(run, "gcp:storage/bucket:Bucket", name);
+          return { versioning: input(b, "versioning.enabled"), retention: input(b, "retentionPolicy.retentionPeriod") };
+        };
+        assert.deepStrictEqual(
+          protection("storage-datasets-raw"),
+          stack === "prod"
+            ? { versioning: false, retention: String(30 * 86_400) }
+            : { versioning: true, retention: undefined },
+          stack,
+        );
+        for (const name of ["storage-datasets-curated", "storage-models"])
+          assert.deepStrictEqual(protection(name), { versioning: true, retention: undefined }, `${stack} ${name}`);
+      }
+    });
   });
 
   describe("encryption", () => {
