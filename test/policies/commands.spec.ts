@@ -207,6 +207,33 @@ describe("npm run policy", function () {
     assert.match(stdout, /advisory\s+required-labels\s+Bucket scratch/);
   });
 
+  it("--format sarif at dev's levels: advisory findings and rules are warnings, a mandatory rule an error", async () => {
+    // OASIS SARIF 2.1.0, 3.27.10 result.level: "error" is a serious problem, "warning" a problem;
+    // an advisory finding never fails the deployment (the CLI reports it and carries on).
+    const foreign = planOf([
+      { type: "gcp:storage/bucket:Bucket", name: "scratch", inputs: { location: "EU", labels: { team: "x" } } },
+    ]);
+    const out = path.join(dir, "out-sarif-advisory");
+    const { result } = await run(
+      "--plan",
+      write("advisory-sarif.json", foreign),
+      "--stack",
+      "dev",
+      "--out",
+      out,
+      "--format",
+      "sarif",
+    );
+    assert.strictEqual(result, 0);
+    const [runResult] = JSON.parse(fs.readFileSync(path.join(out, "policy.sarif"), "utf8")).runs;
+    assert.ok(runResult.results.length > 0, "the bucket breaks dev's advisory policies");
+    assert.deepStrictEqual([...new Set(runResult.results.map((r: { level: string }) => r.level))], ["warning"]);
+    const rule = (id: string) => runResult.tool.driver.rules.find((r: { id: string }) => r.id === id);
+    assert.deepStrictEqual(rule("cnai-required-labels").defaultConfiguration, { enabled: true, level: "warning" });
+    // Mandatory in every stack (docs/operations.md, "Policy configuration").
+    assert.deepStrictEqual(rule("cnai-apply-order").defaultConfiguration, { enabled: true, level: "error" });
+  });
+
   it("--format sarif: a rule per policy, a result per violation, mandatory as error, located at the stack file", async () => {
     const out = path.join(dir, "out-sarif");
     const { result } = await run(

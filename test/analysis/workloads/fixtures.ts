@@ -16,6 +16,7 @@ export const K8S = {
   deployment: "kubernetes:apps/v1:Deployment",
   daemonSet: "kubernetes:apps/v1:DaemonSet",
   job: "kubernetes:batch/v1:Job",
+  cronJob: "kubernetes:batch/v1:CronJob",
   priorityClass: "kubernetes:scheduling.k8s.io/v1:PriorityClass",
   inferenceService: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
   trainJob: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob",
@@ -305,6 +306,32 @@ export function job(
       kind: "Job",
       metadata: { name, namespace: ns, labels },
       spec: { parallelism, completions: parallelism, template: { spec: { restartPolicy: "Never", ...podSpec } } },
+    },
+  };
+}
+
+/** A CronJob whose Jobs run `parallelism` Pods with this Pod spec; `jobLabels` go on its jobTemplate, `labels` on the CronJob. */
+export function cronJob(
+  ns: string,
+  name: string,
+  podSpec: Props,
+  options: { jobLabels?: Record<string, string>; labels?: Record<string, string>; parallelism?: number } = {},
+): TestResource {
+  const parallelism = options.parallelism ?? 1;
+  return {
+    type: K8S.cronJob,
+    name,
+    inputs: {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name, namespace: ns, labels: options.labels ?? {} },
+      spec: {
+        schedule: "0 3 * * *",
+        jobTemplate: {
+          metadata: { labels: options.jobLabels ?? {} },
+          spec: { parallelism, completions: parallelism, template: { spec: { restartPolicy: "Never", ...podSpec } } },
+        },
+      },
     },
   };
 }

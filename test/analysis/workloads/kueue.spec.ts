@@ -2,6 +2,7 @@ import * as assert from "node:assert";
 import type { TestResource } from "../../helpers/policy";
 import {
   container,
+  cronJob,
   GPU_TOLERATION,
   job,
   K8S,
@@ -272,6 +273,79 @@ describe("workload simulation: Kueue on Jobs (kubernetes-sigs/kueue v0.19.2)", (
         gpuJob("big", "4", {}, "kube-system"),
       );
       assert.deepStrictEqual([workload(system, "big").queue, workload(system, "big").status], [undefined, "runnable"]);
+    });
+  });
+
+  describe("CronJobs: the Jobs they create (kubernetes pkg/controller/cronjob/utils.go getJobFromTemplate2; Kueue docs tasks/run/run_cronjobs.md)", () => {
+    // The CronJob controller gives each Job the labels of spec.jobTemplate.metadata (copyLabels), not
+    // the CronJob's own; Kueue manages those Jobs through its batch/job integration, so the queue is
+    // named in jobTemplate.metadata.labels.
+    const gpuCron = (name: string, options: Parameters<typeof cronJob>[3]) =>
+      cronJob(
+        "team",
+        name,
+        {
+          tolerations: [GPU_TOLERATION],
+          containers: [container({ limits: { cpu: "1", memory: "8Gi", "nvidia.com/gpu": "1" } })],
+        },
+        { parallelism: 2, ...options },
+      );
+    const queues = (gpus: string, queue = "team-queue") =>
+      kueue({
+        flavors: [{ pool: "gpu-l4", quota: { cpu: "8", memory: "32Gi", "nvidia.com/gpu": gpus } }],
+        namespaces: ["team"],
+        queue,
+      });
+    const queued = { jobLabels: { "kueue.x-k8s.io/queue-name": "team-queue" } };
+
+    it("queues the Jobs by the label on the jobTemplate: Kueue admits both Pods within the flavor's quota and adds the flavor, and holds them above it", () => {
+      const fits = workload(cluster(namespace("team"), ...queues("2"), gpuCron("nightly", queued)), "nightly");
+      assert.strictEqual(fits.status, "runnable");
+      assert.strictEqual(fits.queue?.localQueue, "team-queue");
+      assert.deepStrictEqual(fits.queue?.flavors, { cronjob: "gpu-l4" });
+      assert.deepStrictEqual(
+        fits.pods.map((p) => [p.count, p.pools, p.injected]),
+        [[2, ["gpu-l4"], ["flavor gpu-l4 node labels and tolerations (Kueue)"]]],
+      );
+      const held = workload(cluster(namespace("team"), ...queues("1"), gpuCron("nightly", queued)), "nightly");
+      assert.strictEqual(held.status, "not-admitted");
+      assert.match(
+        problems(held)[0],
+        /^Kueue: couldn't assign flavors to pod set cronjob: insufficient quota for nvidia\.com\/gpu in flavor gpu-l4/,
+      );
+    });
+
+    it("keeps the Jobs suspended when the jobTemplate names a LocalQueue that does not exist", () => {
+      const lost = workload(
+        cluster(
+          namespace("team"),
+          ...queues("2"),
+          gpuCron("nightly", { jobLabels: { "kueue.x-k8s.io/queue-name": "missing-queue" } }),
+        ),
+        "nightly",
+      );
+      assert.strictEqual(lost.status, "not-admitted");
+      assert.deepStrictEqual(problems(lost), [
+        "Kueue: LocalQueue missing-queue doesn't exist in namespace team: the workload stays suspended",
+      ]);
+    });
+
+    it("does not queue the Jobs by a label on the CronJob itself, and sends unlabelled Jobs to a LocalQueue named default", () => {
+      const own = workload(
+        cluster(
+          namespace("team"),
+          ...queues("2"),
+          gpuCron("nightly", { labels: { "kueue.x-k8s.io/queue-name": "missing-queue" } }),
+        ),
+        "nightly",
+      );
+      assert.deepStrictEqual([own.queue, own.status], [undefined, "runnable"]);
+      const defaulted = workload(
+        cluster(namespace("team"), ...queues("1", "default"), gpuCron("nightly", {})),
+        "nightly",
+      );
+      assert.strictEqual(defaulted.queue?.localQueue, "default");
+      assert.strictEqual(defaulted.status, "not-admitted");
     });
   });
 

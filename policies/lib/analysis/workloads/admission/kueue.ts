@@ -11,9 +11,14 @@ import type { RuntimeClassFacts } from "./runtime-class";
 
 const SOURCE = "kubernetes-sigs/kueue v0.19.2";
 
-/** The Kueue integration (`integrations.frameworks` entry) that manages each kind. */
+/**
+ * The Kueue integration (`integrations.frameworks` entry) that manages each kind. A CronJob's Jobs
+ * are plain Jobs with its jobTemplate's labels (kubernetes pkg/controller/cronjob/utils.go
+ * getJobFromTemplate2), queued by batch/job (Kueue docs tasks/run/run_cronjobs.md).
+ */
 const FRAMEWORKS: Readonly<Record<string, string>> = {
   Job: "batch/job",
+  CronJob: "batch/job",
   TrainJob: "trainer.kubeflow.org/trainjob",
   PyTorchJob: "kubeflow.org/pytorchjob",
   MPIJob: "kubeflow.org/mpijob",

@@ -7,7 +7,9 @@ import { labelsOf, nameOf, namespaceOf, podFromTemplate, workloadShell } from ".
  * template, with the counts its API defaults give: Deployment, StatefulSet and ReplicaSet replicas
  * (default 1: pkg/apis/apps/v1/defaults.go), Job parallelism (default 1, capped by completions:
  * pkg/apis/batch/v1/defaults.go and pkg/controller/job), CronJob through its job template, a
- * DaemonSet's one Pod per matching node, and a bare Pod.
+ * DaemonSet's one Pod per matching node, and a bare Pod. A CronJob's Jobs carry the labels of its
+ * jobTemplate, not its own (pkg/controller/cronjob/utils.go getJobFromTemplate2, copyLabels): that is
+ * where Kueue reads their queue.
  */
 export const CORE_KINDS = ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "CronJob", "Pod"] as const;
 
@@ -16,7 +18,7 @@ export function deriveCore(object: PlanObject, source = "declared"): Workload {
   const kind = object.kind!;
   const name = nameOf(props, object.name);
   const namespace = namespaceOf(props);
-  const { template, count } = templateOf(kind, props);
+  const { template, count, labels } = templateOf(kind, props);
   const workload = workloadShell({
     urn: object.urn,
     kind,
@@ -25,7 +27,7 @@ export function deriveCore(object: PlanObject, source = "declared"): Workload {
     source,
     controller: kind === "Pod" ? "kubelet" : `kube-controller-manager (${kind} controller)`,
     gang: false,
-    labels: { ...labelsOf(props), ...(kind === "Pod" ? {} : (template?.metadata?.labels ?? {})) },
+    labels: { ...labels, ...(kind === "Pod" ? {} : (template?.metadata?.labels ?? {})) },
   });
   workload.groups.push({
     name: kind === "Pod" ? name : kind.toLowerCase(),
@@ -40,21 +42,30 @@ export function deriveCore(object: PlanObject, source = "declared"): Workload {
   return workload;
 }
 
-function templateOf(kind: string, props: Props): { template: Props | undefined; count: number } {
+/** The Pod template, how many Pods run at once, and the labels of the object that owns the Pods. */
+function templateOf(
+  kind: string,
+  props: Props,
+): { template: Props | undefined; count: number; labels: Record<string, string> } {
   const spec = props.spec ?? {};
+  const labels = labelsOf(props);
   switch (kind) {
     case "Deployment":
     case "StatefulSet":
     case "ReplicaSet":
-      return { template: spec.template, count: spec.replicas ?? 1 };
+      return { template: spec.template, count: spec.replicas ?? 1, labels };
     case "DaemonSet":
-      return { template: spec.template, count: 1 };
+      return { template: spec.template, count: 1, labels };
     case "Job":
-      return { template: spec.template, count: jobPods(spec) };
+      return { template: spec.template, count: jobPods(spec), labels };
     case "CronJob":
-      return { template: spec.jobTemplate?.spec?.template, count: jobPods(spec.jobTemplate?.spec ?? {}) };
+      return {
+        template: spec.jobTemplate?.spec?.template,
+        count: jobPods(spec.jobTemplate?.spec ?? {}),
+        labels: labelsOf(spec.jobTemplate ?? {}),
+      };
     default:
-      return { template: { metadata: props.metadata, spec }, count: 1 };
+      return { template: { metadata: props.metadata, spec }, count: 1, labels };
   }
 }
 
