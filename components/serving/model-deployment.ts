@@ -10,17 +10,24 @@ import { kubernetesLabels, kubernetesSustainabilityLabels, type StackLabels } fr
 import { type RuleProblem, throwProblems } from "../rule-problem";
 import type { KServeMode } from "./kserve";
 import {
-  defaultScaleMetric,
   defaultScaleTarget,
+  exportsVllmMetrics,
   HUGGINGFACE_GPU_IMAGE,
   MODEL_DEFAULTS,
   MODEL_NAME,
   modelScalingProblems,
   type ScaleMetric,
+  scaleMetricInForce,
   storageUriProblems,
 } from "./serving-rules";
 
-export { HUGGINGFACE_GPU_IMAGE, SCALE_METRICS, type ScaleMetric, servedByVllm } from "./serving-rules";
+export {
+  exportsVllmMetrics,
+  HUGGINGFACE_GPU_IMAGE,
+  SCALE_METRICS,
+  type ScaleMetric,
+  servedByVllm,
+} from "./serving-rules";
 
 export interface ModelDeploymentArgs {
   labels: StackLabels;
@@ -49,15 +56,18 @@ export interface ModelDeploymentArgs {
   maxReplicas?: number;
   /**
    * What the replicas scale on. Standard mode: `waiting-requests` (vLLM's `vllm:num_requests_waiting`
-   * through KEDA, which needs `metricsQueryUrl`), or `cpu` / `memory` (HPA; a GPU model server's CPU
-   * barely moves with load, so this suits CPU-bound servers only); Knative: `concurrency` or `rps`.
-   * @default "waiting-requests" in Standard mode with a metricsQueryUrl, else "cpu"; "concurrency" in Knative
+   * through KEDA, which needs `metricsQueryUrl` and a server that runs vLLM, {@link exportsVllmMetrics});
+   * Knative: `concurrency` or `rps`. A model server asks for GPUs, so `cpu` and `memory` are refused:
+   * its CPU and memory do not follow its load (GKE, "Best practices for autoscaling LLM inference
+   * workloads with GPUs"). Unset with minReplicas equal to maxReplicas in Standard mode, nothing
+   * scales: KServe's `none` autoscaler class runs minReplicas replicas and creates no HPA.
+   * @default "waiting-requests" in Standard mode (none when minReplicas equals maxReplicas); "concurrency" in Knative
    */
   scaleMetric?: ScaleMetric;
   /**
-   * Target per replica: a percentage for cpu and memory, requests for concurrency and rps, requests
-   * waiting in vLLM's queue for waiting-requests.
-   * @default 70 for cpu/memory, 10 waiting requests, 4 otherwise
+   * Target per replica: requests for concurrency and rps, requests waiting in vLLM's queue for
+   * waiting-requests; none with fixed replicas.
+   * @default 10 waiting requests, 4 otherwise
    */
   scaleTarget?: number;
   /**
@@ -129,6 +139,9 @@ export class ModelDeployment extends pulumi.ComponentResource {
     const spec = resolveModelDeploymentArgs(name, args, this);
     const gpus = String(args.gpus);
     const keda = spec.scaleMetric === "waiting-requests";
+    // Fixed replicas: KServe's `none` class creates no HPA and sets the Deployment's replicas to
+    // minReplicas (kserve/kserve v0.20.0 reconcilers/deployment/deployment_reconciler.go).
+    const autoscalerClass = keda ? "keda" : spec.scaleMetric === undefined ? "none" : "hpa";
     this.inferenceService = new k8s.apiextensions.CustomResource(
       name,
       {
@@ -148,7 +161,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
           },
           annotations: {
             "serving.kserve.io/deploymentMode": args.mode,
-            ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": keda ? "keda" : "hpa" } : {}),
+            ...(args.mode === "Standard" ? { "serving.kserve.io/autoscalerClass": autoscalerClass } : {}),
           },
         },
         spec: {
@@ -177,7 +190,9 @@ export class ModelDeployment extends pulumi.ComponentResource {
                     ],
                   },
                 }
-              : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
+              : spec.scaleMetric === undefined
+                ? {}
+                : { scaleMetric: spec.scaleMetric, scaleTarget: spec.scaleTarget }),
             canaryTrafficPercent: args.canaryTrafficPercent,
             serviceAccountName: spec.serviceAccount,
             // The runtime's container and KServe's storage initializer drop every capability and run
@@ -255,8 +270,9 @@ export interface ResolvedModelDeployment {
   resources: { cpu: number; memoryGi: number };
   minReplicas: number;
   maxReplicas: number;
-  scaleMetric: ScaleMetric;
-  scaleTarget: number;
+  /** Undefined: fixed replicas (minReplicas equals maxReplicas, no autoscaler). */
+  scaleMetric?: ScaleMetric;
+  scaleTarget?: number;
   serviceAccount: string;
   shiftable: boolean;
   disruptionBudget: boolean;
@@ -284,18 +300,20 @@ export function resolveModelDeploymentArgs(
     });
   const minReplicas = args.minReplicas ?? MODEL_DEFAULTS.minReplicas;
   const maxReplicas = args.maxReplicas ?? MODEL_DEFAULTS.maxReplicas;
-  const scaleMetric = args.scaleMetric ?? defaultScaleMetric(args.mode, args.metricsQueryUrl !== undefined);
-  problems.push(
-    ...modelScalingProblems({
-      mode: args.mode,
-      minReplicas,
-      maxReplicas,
-      scaleMetric,
-      scaleTarget: args.scaleTarget,
-      canaryTrafficPercent: args.canaryTrafficPercent,
-      hasMetricsQuery: args.metricsQueryUrl !== undefined,
-    }),
-  );
+  const runtime = args.runtime ?? MODEL_DEFAULTS.runtime;
+  const scaling = {
+    mode: args.mode,
+    minReplicas,
+    maxReplicas,
+    scaleMetric: args.scaleMetric,
+    scaleTarget: args.scaleTarget,
+    canaryTrafficPercent: args.canaryTrafficPercent,
+    hasMetricsQuery: args.metricsQueryUrl !== undefined,
+    gpus: args.gpus,
+    exportsVllmMetrics: exportsVllmMetrics(runtime, args.args ?? []),
+  };
+  problems.push(...modelScalingProblems(scaling));
+  const scaleMetric = scaleMetricInForce(scaling) as ScaleMetric | undefined;
   if (args.metricsQueryUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(args.metricsQueryUrl))
     problems.push({ path: ["metricsQueryUrl"], input: args.metricsQueryUrl, message: "an http(s) URL" });
   const resources = args.resources ?? nodeShare(args.pool, args.gpus);
@@ -304,13 +322,13 @@ export function resolveModelDeploymentArgs(
   throwProblems("ModelDeployment", name, problems, resource);
   return {
     modelFormat: args.modelFormat ?? MODEL_DEFAULTS.modelFormat,
-    runtime: args.runtime ?? MODEL_DEFAULTS.runtime,
+    runtime,
     image: args.image ?? MODEL_DEFAULTS.image,
     resources,
     minReplicas,
     maxReplicas,
-    scaleMetric: scaleMetric as ScaleMetric,
-    scaleTarget: args.scaleTarget ?? defaultScaleTarget(scaleMetric),
+    scaleMetric,
+    scaleTarget: scaleMetric === undefined ? undefined : (args.scaleTarget ?? defaultScaleTarget(scaleMetric)),
     serviceAccount: args.serviceAccount ?? MODEL_DEFAULTS.serviceAccount,
     shiftable: args.shiftable ?? MODEL_DEFAULTS.shiftable,
     disruptionBudget: args.disruptionBudget ?? needsDisruptionBudget(minReplicas, maxReplicas),

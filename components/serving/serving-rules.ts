@@ -48,10 +48,76 @@ export const MODEL_NAME = {
     "a model name: lower-case letters, digits and '-', starting with a letter, at most 45 characters (<name>-predictor and Knative's revision suffixes stay within a 63-character DNS label)",
 } as const;
 
-/** The scale metric when none is given: Knative's concurrency; in Standard mode vLLM's queue (KEDA) when a query API is given, else CPU. */
-export function defaultScaleMetric(mode: KServeMode, hasMetricsQuery: boolean): ScaleMetric {
+/**
+ * KServe v0.20.0's ClusterServingRuntimes (kserve/kserve v0.20.0 config/runtimes/kustomization.yaml),
+ * which kserve-runtime-configs installs. Of these, only the vLLM server and the Hugging Face servers
+ * (on their vLLM backend) run vLLM.
+ */
+export const KSERVE_RUNTIMES = [
+  "kserve-tensorflow-serving",
+  "kserve-sklearnserver",
+  "kserve-predictiveserver",
+  "kserve-mlserver",
+  "kserve-xgbserver",
+  "kserve-tritonserver",
+  "kserve-pmmlserver",
+  "kserve-paddleserver",
+  "kserve-lgbserver",
+  "kserve-torchserve",
+  "kserve-huggingfaceserver",
+  "kserve-huggingfaceserver-multinode",
+  "kserve-autogluonserver",
+  "kserve-vllmserver",
+] as const;
+
+/**
+ * Whether the model server exports vLLM's metrics (`vllm:num_requests_waiting`, what `waiting-requests`
+ * reads): KServe's vLLM runtime always (kserve-vllmserver runs vllm.entrypoints.openai.api_server);
+ * its Hugging Face runtimes on the vLLM backend only ({@link servedByVllm}; `--backend=huggingface`
+ * runs Transformers, which exports none); KServe's other runtimes never. A runtime of the cluster's
+ * own is not KServe's: the component cannot see its image and takes it at its word.
+ */
+export function exportsVllmMetrics(runtime: string, args: readonly string[]): boolean {
+  if (runtime === "kserve-vllmserver") return true;
+  if (runtime === "kserve-huggingfaceserver" || runtime === "kserve-huggingfaceserver-multinode")
+    return servedByVllm(args);
+  return !(KSERVE_RUNTIMES as readonly string[]).includes(runtime);
+}
+
+/**
+ * GKE's guidance, "Best practices for autoscaling large language model (LLM) inference workloads with
+ * GPUs" (cloud.google.com/kubernetes-engine/docs/best-practices/machine-learning/inference/autoscaling,
+ * "CPU metrics"): inference on GPUs relies primarily on the GPUs, so CPU and memory utilisation are
+ * not recommended as the only indicators of its load, and autoscaling on CPU alone leads to
+ * suboptimal performance and costs; the server's queue size is the metric it recommends for
+ * throughput at the lowest cost ("Server metrics"). KServe v0.20.0's `hpa` class turns `scaleMetric: cpu` into a CPU-utilisation HPA
+ * (80 % unless scaleTarget says otherwise; `memory` without a target gives no metric at all:
+ * pkg/controller/v1beta1/inferenceservice/reconcilers/hpa/hpa_reconciler.go getHPAMetrics).
+ */
+export const GPU_SCALING_GUIDANCE =
+  'a model server on GPUs does its work there, so its CPU and memory use do not follow its load (GKE, "Best practices for autoscaling LLM inference workloads with GPUs", CPU metrics)';
+
+/** What a GPU model server may scale on, by mode (the wording of the refusals). */
+const GPU_SCALING_ALLOWED = {
+  Standard:
+    "waiting-requests in Standard mode (vLLM's queue through KEDA, with metricsQueryUrl), or no scaleMetric with minReplicas equal to maxReplicas (fixed replicas, no autoscaler)",
+  Knative: "concurrency or rps in Knative mode",
+} as const;
+
+/**
+ * The scale metric when none is given: Knative's concurrency; in Standard mode vLLM's queue through
+ * KEDA (`waiting-requests`, which needs a Prometheus query API), or none at all when minReplicas
+ * equals maxReplicas (fixed replicas: KServe's `none` autoscaler class, which creates no HPA and sets
+ * the Deployment's replicas to minReplicas, deployment_reconciler.go). Never CPU: a model server asks
+ * for GPUs ({@link GPU_SCALING_GUIDANCE}).
+ */
+export function defaultScaleMetric(
+  mode: KServeMode,
+  minReplicas: number,
+  maxReplicas: number,
+): ScaleMetric | undefined {
   if (mode === "Knative") return "concurrency";
-  return hasMetricsQuery ? "waiting-requests" : "cpu";
+  return minReplicas === maxReplicas ? undefined : "waiting-requests";
 }
 
 /** The target per replica when none is given: 70 % for cpu and memory, 10 waiting requests, 4 otherwise. */
@@ -69,19 +135,31 @@ export interface ModelScalingShape {
   readonly mode: KServeMode;
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** The metric in force (given, or {@link defaultScaleMetric}). */
-  readonly scaleMetric: string;
+  /** The metric as given; unset, {@link defaultScaleMetric} applies. */
+  readonly scaleMetric?: string;
   readonly scaleTarget?: number;
   readonly canaryTrafficPercent?: number;
   /** Whether a Prometheus query API is given (the platform always gives one). */
   readonly hasMetricsQuery: boolean;
+  /** GPUs per replica. */
+  readonly gpus: number;
+  /** Whether the server exports vLLM's metrics ({@link exportsVllmMetrics}). */
+  readonly exportsVllmMetrics: boolean;
 }
 
-/** Replica bounds, the scale metric and target for the mode, and the canary share. */
+/** The metric in force: the one given, else {@link defaultScaleMetric}; undefined means fixed replicas. */
+export function scaleMetricInForce(
+  model: Pick<ModelScalingShape, "mode" | "minReplicas" | "maxReplicas" | "scaleMetric">,
+): string | undefined {
+  return model.scaleMetric ?? defaultScaleMetric(model.mode, model.minReplicas, model.maxReplicas);
+}
+
+/** Replica bounds, the scale metric and target for the mode and the server, and the canary share. */
 export function modelScalingProblems(model: ModelScalingShape): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const knative = model.mode === "Knative";
-  const { minReplicas, maxReplicas, scaleMetric } = model;
+  const { minReplicas, maxReplicas } = model;
+  const gpuServer = model.gpus > 0;
   if (!Number.isInteger(minReplicas) || minReplicas < 0)
     problems.push({ path: ["minReplicas"], input: minReplicas, message: "a whole number, at least 0" });
   else if (minReplicas === 0 && !knative)
@@ -94,33 +172,57 @@ export function modelScalingProblems(model: ModelScalingShape): RuleProblem[] {
     problems.push({ path: ["maxReplicas"], input: maxReplicas, message: "a whole number, at least 1" });
   else if (minReplicas > maxReplicas)
     problems.push({ path: ["minReplicas"], input: minReplicas, message: `at most maxReplicas (${maxReplicas})` });
-  if (!(SCALE_METRICS as readonly string[]).includes(scaleMetric))
+  const scaleMetric = scaleMetricInForce(model);
+  // The value as given, so that a refusal of the default says so.
+  const given = model.scaleMetric;
+  const standardAllowed = gpuServer ? GPU_SCALING_ALLOWED.Standard : "waiting-requests, cpu or memory in Standard mode";
+  if (scaleMetric !== undefined && !(SCALE_METRICS as readonly string[]).includes(scaleMetric))
     problems.push({ path: ["scaleMetric"], input: scaleMetric, message: `one of ${SCALE_METRICS.join(", ")}` });
   else if (!knative && (scaleMetric === "concurrency" || scaleMetric === "rps"))
     problems.push({
       path: ["scaleMetric"],
       input: scaleMetric,
-      message: "waiting-requests, cpu or memory in Standard mode (concurrency and rps need Knative mode)",
+      message: `${standardAllowed} (concurrency and rps need Knative mode)`,
     });
   else if (knative && scaleMetric !== "concurrency" && scaleMetric !== "rps")
-    problems.push({ path: ["scaleMetric"], input: scaleMetric, message: "concurrency or rps in Knative mode" });
-  if (scaleMetric === "waiting-requests" && !model.hasMetricsQuery)
+    problems.push({ path: ["scaleMetric"], input: scaleMetric, message: GPU_SCALING_ALLOWED.Knative });
+  else if (gpuServer && scaleMetric !== undefined && isPercentMetric(scaleMetric))
+    problems.push({
+      path: ["scaleMetric"],
+      input: scaleMetric,
+      message: `${standardAllowed}, or concurrency or rps in Knative mode; not cpu or memory: ${GPU_SCALING_GUIDANCE}`,
+    });
+  else if (scaleMetric === "waiting-requests" && !model.exportsVllmMetrics)
+    problems.push({
+      path: ["scaleMetric"],
+      input: given,
+      message: `a metric the server exports: waiting-requests${given === undefined ? " (the default in Standard mode when minReplicas is below maxReplicas)" : ""} reads vLLM's vllm:num_requests_waiting, and this server does not run vLLM (a runtime other than KServe's vLLM and Hugging Face ones, or --backend=huggingface); fixed replicas (no scaleMetric, minReplicas equal to maxReplicas), or concurrency or rps in Knative mode`,
+    });
+  else if (scaleMetric === "waiting-requests" && !model.hasMetricsQuery)
     problems.push({
       path: ["metricsQueryUrl"],
       input: undefined,
-      message:
-        "the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests (or scale on cpu or memory)",
+      message: `the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests${given === undefined ? " (the default in Standard mode when minReplicas is below maxReplicas)" : ""}; or fixed replicas (no scaleMetric, minReplicas equal to maxReplicas). Not cpu or memory: ${GPU_SCALING_GUIDANCE}`,
     });
   const target = model.scaleTarget;
-  const percent = isPercentMetric(scaleMetric);
-  if (target !== undefined && (!Number.isInteger(target) || target < 1 || (percent && target > 100)))
+  if (target !== undefined && scaleMetric === undefined)
     problems.push({
       path: ["scaleTarget"],
       input: target,
-      message: percent
-        ? `a whole number from 1 to 100 (a percentage, for ${scaleMetric})`
-        : "a whole number, at least 1",
+      message:
+        "nothing with fixed replicas (minReplicas equal to maxReplicas and no scaleMetric: nothing scales), or a scaleMetric",
     });
+  else if (target !== undefined && scaleMetric !== undefined) {
+    const percent = isPercentMetric(scaleMetric);
+    if (!Number.isInteger(target) || target < 1 || (percent && target > 100))
+      problems.push({
+        path: ["scaleTarget"],
+        input: target,
+        message: percent
+          ? `a whole number from 1 to 100 (a percentage, for ${scaleMetric})`
+          : "a whole number, at least 1",
+      });
+  }
   const canary = model.canaryTrafficPercent;
   if (canary !== undefined && !knative)
     problems.push({

@@ -35,7 +35,7 @@ import { DATA_CLASSIFICATIONS, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN } from "..
 import { MODEL_REGISTRY_KINDS } from "../../components/registry/model-registry";
 import { type RuleProblem, under } from "../../components/rule-problem";
 import {
-  defaultScaleMetric,
+  exportsVllmMetrics,
   MODEL_DEFAULTS,
   MODEL_NAME,
   modelScalingProblems,
@@ -481,7 +481,9 @@ export const trainingSchema = z.strictObject({
 export const servingSchema = z.strictObject({
   mode: z
     .enum(["Standard", "Knative"])
-    .describe("KServe deployment mode: Standard (HPA) or Knative (scale to zero, canaries)."),
+    .describe(
+      "KServe deployment mode: Standard (Deployments scaled by KEDA on vLLM's queue, or fixed replicas) or Knative (scale to zero, canaries).",
+    ),
   models: z
     .array(
       z.strictObject({
@@ -518,9 +520,16 @@ export const servingSchema = z.strictObject({
           .enum(SCALE_METRICS)
           .optional()
           .describe(
-            "Standard mode: waiting-requests (vLLM's queue, through KEDA; the default), cpu or memory; Knative: concurrency (default) or rps.",
+            "Standard mode: waiting-requests (vLLM's queue, through KEDA; the default, for a model served by vLLM), or unset with minReplicas equal to maxReplicas (fixed replicas, no autoscaler); Knative: concurrency (default) or rps. Never cpu or memory: a GPU model server's CPU and memory do not follow its load (GKE's LLM autoscaling guidance).",
           ),
-        scaleTarget: z.number().int().min(1).optional().describe("Target value of the scale metric per replica."),
+        scaleTarget: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe(
+            "Target value of the scale metric per replica (10 waiting requests, or 4 requests in Knative mode, when unset).",
+          ),
         canaryTrafficPercent: z
           .number()
           .int()
@@ -932,15 +941,18 @@ function workloadIssues(settings: Settings, region: string): RuleProblem[] {
     }
     issues.push(...quotaIssues(settings, path, model.team, model.pool, model.maxReplicas, model.gpus, "maxReplicas"));
     issues.push(...sharedGpuIssues(settings, [...path, "gpus"], model.pool, model.gpus));
-    // The platform always gives ModelDeployment a Prometheus query API (stacks/layers/workloads.ts).
+    // The platform always gives ModelDeployment a Prometheus query API (stacks/layers/workloads.ts)
+    // and KServe's Hugging Face runtime (its backend from the model's args).
     const scaling = modelScalingProblems({
       mode: settings.serving.mode,
       minReplicas: model.minReplicas,
       maxReplicas: model.maxReplicas,
-      scaleMetric: model.scaleMetric ?? defaultScaleMetric(settings.serving.mode, true),
+      scaleMetric: model.scaleMetric,
       scaleTarget: model.scaleTarget,
       canaryTrafficPercent: model.canaryTrafficPercent,
       hasMetricsQuery: true,
+      gpus: model.gpus,
+      exportsVllmMetrics: exportsVllmMetrics(MODEL_DEFAULTS.runtime, model.args),
     });
     issues.push(...under(path, scaling));
     if (modelPool) {

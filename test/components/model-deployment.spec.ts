@@ -26,6 +26,17 @@ const PROVIDER = "pulumi:providers:kubernetes";
 const POOL: PoolTarget = { nodePool: "gpu-l4", accelerator: "nvidia-l4", gpusPerNode: 2, cpu: 21, memoryGi: 81 };
 const GCS_URI = "gs://cnai-test-models/llama-3.1-8b-instruct";
 const OCI_URI = "oci://us-central1-docker.pkg.dev/acme-test/cnai-test-models/llama-3.1-8b-instruct:2025-01";
+/** kube-prometheus-stack's Prometheus, what KEDA queries for vLLM's queue (Standard mode's default scaling). */
+const QUERY_URL = "http://kps-prometheus.monitoring.svc:9090";
+/** The Transformers backend of KServe's Hugging Face server: no vLLM, so no vllm:* metrics. */
+const TRANSFORMERS = ["--backend=huggingface", "--task=sequence_classification"];
+/** What Standard mode allows a GPU model server to scale on, and why not CPU (the refusals' wording). */
+const STANDARD_GPU =
+  "waiting-requests in Standard mode (vLLM's queue through KEDA, with metricsQueryUrl), or no scaleMetric with minReplicas equal to maxReplicas (fixed replicas, no autoscaler)";
+const GUIDANCE =
+  'a model server on GPUs does its work there, so its CPU and memory use do not follow its load (GKE, "Best practices for autoscaling LLM inference workloads with GPUs", CPU metrics)';
+const NOT_VLLM = (theDefault: string) =>
+  `a metric the server exports: waiting-requests${theDefault} reads vLLM's vllm:num_requests_waiting, and this server does not run vLLM (a runtime other than KServe's vLLM and Hugging Face ones, or --backend=huggingface); fixed replicas (no scaleMetric, minReplicas equal to maxReplicas), or concurrency or rps in Knative mode`;
 
 function args(overrides: Partial<ModelDeploymentArgs> = {}): ModelDeploymentArgs {
   return {
@@ -36,6 +47,7 @@ function args(overrides: Partial<ModelDeploymentArgs> = {}): ModelDeploymentArgs
     storageUri: GCS_URI,
     gpus: 1,
     pool: POOL,
+    metricsQueryUrl: QUERY_URL,
     carbonTier: "low",
     ...overrides,
   };
@@ -103,15 +115,15 @@ describe("ModelDeployment", () => {
       );
     });
 
-    it("annotates the deployment mode and the HPA autoscaler class in Standard mode", async () => {
+    it("annotates the deployment mode and the KEDA autoscaler class in Standard mode", async () => {
       assert.deepStrictEqual(input(await isvc(), "metadata.annotations"), {
         "serving.kserve.io/deploymentMode": "Standard",
-        "serving.kserve.io/autoscalerClass": "hpa",
+        "serving.kserve.io/autoscalerClass": "keda",
       });
     });
 
     it("scales a Standard-mode model server on vLLM's waiting requests through KEDA when given a Prometheus query API (GKE's advice for LLM inference; KServe v0.20.0 keda class)", async function () {
-      const result = await deploy({ metricsQueryUrl: "http://kps-prometheus.monitoring.svc:9090" });
+      const result = await deploy({ metricsQueryUrl: QUERY_URL });
       const resource = isvcOf(result);
       assert.strictEqual(
         (input(resource, "metadata.annotations") as Record<string, string>)["serving.kserve.io/autoscalerClass"],
@@ -148,9 +160,22 @@ describe("ModelDeployment", () => {
 
     it("refuses waiting-requests scaling without a Prometheus query API", async () => {
       await assert.rejects(
-        deploy({ scaleMetric: "waiting-requests" }),
-        /metricsQueryUrl: got undefined; allowed: the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests/,
+        deploy({ scaleMetric: "waiting-requests", metricsQueryUrl: undefined }),
+        /metricsQueryUrl: got undefined; allowed: the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests; or fixed replicas/,
       );
+    });
+
+    it("without a Prometheus query API and a scale metric, refuses to scale a GPU model server rather than fall back to CPU (issue 13 item 12)", async () => {
+      // Before: the HPA class on cpu at 70 %, which a model server on GPUs never reaches (GKE, "Best
+      // practices for autoscaling LLM inference workloads with GPUs", CPU metrics).
+      await assert.rejects(deploy({ metricsQueryUrl: undefined }), (error: ProgramError) => {
+        assert.strictEqual(
+          error.message,
+          `ModelDeployment "llm": metricsQueryUrl: got undefined; allowed: the Prometheus query API KEDA reads vLLM's queue from, with scaleMetric waiting-requests (the default in Standard mode when minReplicas is below maxReplicas); or fixed replicas (no scaleMetric, minReplicas equal to maxReplicas). Not cpu or memory: a model server on GPUs does its work there, so its CPU and memory use do not follow its load (GKE, "Best practices for autoscaling LLM inference workloads with GPUs", CPU metrics)`,
+        );
+        assert.strictEqual(error.resources.filter((r) => r.type === ISVC).length, 0);
+        return true;
+      });
     });
 
     it("annotates the deployment mode and no autoscaler class in Knative mode", async () => {
@@ -159,12 +184,17 @@ describe("ModelDeployment", () => {
       });
     });
 
-    it("runs 1 to 3 replicas, scaling on cpu at 70 % in Standard mode, with no canary", async () => {
+    it("runs 1 to 3 replicas, scaling on 10 of vLLM's waiting requests per replica in Standard mode, with no canary", async () => {
       const p = predictor(await isvc());
       assert.strictEqual(p.minReplicas, 1);
       assert.strictEqual(p.maxReplicas, 3);
-      assert.strictEqual(p.scaleMetric, "cpu");
-      assert.strictEqual(p.scaleTarget, 70);
+      assert.strictEqual(p.scaleMetric, undefined);
+      assert.strictEqual(p.scaleTarget, undefined);
+      assert.strictEqual(
+        input(await isvc(), "spec.predictor.autoScaling.metrics.0.external.target.value"),
+        "10",
+        "10 waiting requests per replica",
+      );
       assert.ok(!("canaryTrafficPercent" in p) || p.canaryTrafficPercent === undefined, "no canaryTrafficPercent");
     });
 
@@ -295,8 +325,16 @@ describe("ModelDeployment", () => {
       };
       assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args()), {
         ...common,
-        scaleMetric: "cpu",
-        scaleTarget: 70,
+        scaleMetric: "waiting-requests",
+        scaleTarget: 10,
+      });
+      // Fixed replicas: nothing to scale on, so no metric and no target.
+      assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ minReplicas: 2, maxReplicas: 2 })), {
+        ...common,
+        minReplicas: 2,
+        maxReplicas: 2,
+        scaleMetric: undefined,
+        scaleTarget: undefined,
       });
       assert.deepStrictEqual(resolveModelDeploymentArgs("llm", args({ mode: "Knative" })), {
         ...common,
@@ -364,12 +402,46 @@ describe("ModelDeployment", () => {
       assert.strictEqual(predictor(await isvc({ mode: "Knative", canaryTrafficPercent: 0 })).canaryTrafficPercent, 0);
     });
 
-    it("scaleMetric memory scales on memory at 70 % by default (Standard)", async function () {
-      const result = await deploy({ scaleMetric: "memory" });
-      const p = predictor(isvcOf(result));
-      assert.strictEqual(p.scaleMetric, "memory");
-      assert.strictEqual(p.scaleTarget, 70);
+    it("minReplicas equal to maxReplicas and no scaleMetric: fixed replicas under KServe's none class, no HPA, no query API needed", async function () {
+      // KServe v0.20.0: the none class creates no HPA (reconcilers/hpa/hpa_reconciler.go shouldCreateHPA)
+      // and sets the Deployment's replicas to minReplicas (reconcilers/deployment/deployment_reconciler.go).
+      const result = await deploy({ minReplicas: 2, maxReplicas: 2, metricsQueryUrl: undefined });
+      const resource = isvcOf(result);
+      assert.deepStrictEqual(input(resource, "metadata.annotations"), {
+        "serving.kserve.io/deploymentMode": "Standard",
+        "serving.kserve.io/autoscalerClass": "none",
+      });
+      const p = predictor(resource);
+      assert.strictEqual(p.minReplicas, 2);
+      assert.strictEqual(p.maxReplicas, 2);
+      assert.strictEqual(p.scaleMetric, undefined);
+      assert.strictEqual(p.scaleTarget, undefined);
+      assert.strictEqual(p.autoScaling, undefined);
       await assertConforms(this, result);
+      // The same with a query API: fixed replicas need no KEDA ScaledObject.
+      assert.strictEqual(
+        input(await isvc({ minReplicas: 1, maxReplicas: 1 }), "metadata.annotations")?.[
+          "serving.kserve.io/autoscalerClass" as never
+        ],
+        "none",
+      );
+    });
+
+    it("a model on the Transformers backend (no vLLM) runs fixed replicas in Standard mode, or scales on concurrency in Knative mode", async () => {
+      assert.strictEqual(
+        input(await isvc({ args: TRANSFORMERS, maxReplicas: 1 }), "metadata.annotations")?.[
+          "serving.kserve.io/autoscalerClass" as never
+        ],
+        "none",
+      );
+      const p = predictor(await isvc({ mode: "Knative", args: TRANSFORMERS }));
+      assert.strictEqual(p.scaleMetric, "concurrency");
+      assert.strictEqual(p.scaleTarget, 4);
+    });
+
+    it("waiting-requests with KServe's vLLM runtime, or a runtime of the cluster's own (taken at its word)", () => {
+      for (const runtime of ["kserve-vllmserver", "team-vllm"])
+        assert.strictEqual(resolveModelDeploymentArgs("llm", args({ runtime })).scaleMetric, "waiting-requests");
     });
 
     it("scaleMetric rps scales on requests per second, 4 by default (Knative)", async function () {
@@ -380,8 +452,11 @@ describe("ModelDeployment", () => {
       await assertConforms(this, result);
     });
 
-    it("scaleTarget sets the target: 100 % for cpu, 200 for rps (not a percentage, no 100 cap)", async () => {
-      assert.strictEqual(predictor(await isvc({ scaleTarget: 100 })).scaleTarget, 100);
+    it("scaleTarget sets the target: 100 waiting requests, 200 for rps (not a percentage, no 100 cap)", async () => {
+      assert.strictEqual(
+        input(await isvc({ scaleTarget: 100 }), "spec.predictor.autoScaling.metrics.0.external.target.value"),
+        "100",
+      );
       const p = predictor(await isvc({ mode: "Knative", scaleMetric: "rps", scaleTarget: 200 }));
       assert.strictEqual(p.scaleTarget, 200);
     });
@@ -398,11 +473,15 @@ describe("ModelDeployment", () => {
     });
 
     it("runtime, image and modelFormat override the Hugging Face defaults", async function () {
-      const result = await deploy({ runtime: "kserve-vllm", image: "vllm/vllm-openai:v0.11.0", modelFormat: "vllm" });
+      const result = await deploy({
+        runtime: "kserve-vllmserver",
+        image: "vllm/vllm-openai:v0.11.0",
+        modelFormat: "vLLM",
+      });
       const model = input(isvcOf(result), "spec.predictor.model") as Record<string, unknown>;
-      assert.strictEqual(model.runtime, "kserve-vllm");
+      assert.strictEqual(model.runtime, "kserve-vllmserver");
       assert.strictEqual(model.image, "vllm/vllm-openai:v0.11.0");
-      assert.deepStrictEqual(model.modelFormat, { name: "vllm" });
+      assert.deepStrictEqual(model.modelFormat, { name: "vLLM" });
       await assertConforms(this, result);
     });
   });
@@ -462,24 +541,56 @@ describe("ModelDeployment", () => {
       {
         title: "scaleMetric concurrency in Standard mode",
         overrides: { scaleMetric: "concurrency" },
-        message:
-          'scaleMetric: got "concurrency"; allowed: waiting-requests, cpu or memory in Standard mode (concurrency and rps need Knative mode)',
+        message: `scaleMetric: got "concurrency"; allowed: ${STANDARD_GPU} (concurrency and rps need Knative mode)`,
       },
       {
         title: "scaleMetric rps in Standard mode",
         overrides: { scaleMetric: "rps" },
-        message:
-          'scaleMetric: got "rps"; allowed: waiting-requests, cpu or memory in Standard mode (concurrency and rps need Knative mode)',
+        message: `scaleMetric: got "rps"; allowed: ${STANDARD_GPU} (concurrency and rps need Knative mode)`,
+      },
+      // GKE, "Best practices for autoscaling LLM inference workloads with GPUs" (CPU metrics): CPU and
+      // memory alone are not the indicators for inference on GPUs. KServe v0.20.0's hpa class would
+      // scale on 80 % CPU (hpa_reconciler.go getHPAMetrics, constants.DefaultCPUUtilization).
+      {
+        title: "scaleMetric cpu for a model server on GPUs",
+        overrides: { scaleMetric: "cpu" },
+        message: `scaleMetric: got "cpu"; allowed: ${STANDARD_GPU}, or concurrency or rps in Knative mode; not cpu or memory: ${GUIDANCE}`,
       },
       {
-        title: "scaleTarget 0 for cpu",
+        title: "scaleMetric memory for a model server on GPUs, with fixed replicas too",
+        overrides: { scaleMetric: "memory", minReplicas: 2, maxReplicas: 2 },
+        message: `scaleMetric: got "memory"; allowed: ${STANDARD_GPU}, or concurrency or rps in Knative mode; not cpu or memory: ${GUIDANCE}`,
+      },
+      {
+        title: "scaleMetric cpu for a model server on all the node's GPUs, without a query API",
+        overrides: { scaleMetric: "cpu", gpus: 2, metricsQueryUrl: undefined },
+        message: `scaleMetric: got "cpu"; allowed: ${STANDARD_GPU}, or concurrency or rps in Knative mode; not cpu or memory: ${GUIDANCE}`,
+      },
+      {
+        title: "waiting-requests for a model on the Transformers backend (no vllm:num_requests_waiting)",
+        overrides: { scaleMetric: "waiting-requests", args: TRANSFORMERS },
+        message: `scaleMetric: got "waiting-requests"; allowed: ${NOT_VLLM("")}`,
+      },
+      {
+        title: "the default waiting-requests for a model on the Transformers backend, replicas 1 to 3",
+        overrides: { args: TRANSFORMERS },
+        message: `scaleMetric: got undefined; allowed: ${NOT_VLLM(" (the default in Standard mode when minReplicas is below maxReplicas)")}`,
+      },
+      {
+        title: "waiting-requests on KServe's Triton runtime",
+        overrides: { scaleMetric: "waiting-requests", runtime: "kserve-tritonserver", modelFormat: "triton" },
+        message: `scaleMetric: got "waiting-requests"; allowed: ${NOT_VLLM("")}`,
+      },
+      {
+        title: "scaleTarget 0 for waiting-requests",
         overrides: { scaleTarget: 0 },
-        message: "scaleTarget: got 0; allowed: a whole number from 1 to 100 (a percentage, for cpu)",
+        message: "scaleTarget: got 0; allowed: a whole number, at least 1",
       },
       {
-        title: "scaleTarget 101 for cpu",
-        overrides: { scaleTarget: 101 },
-        message: "scaleTarget: got 101; allowed: a whole number from 1 to 100 (a percentage, for cpu)",
+        title: "scaleTarget with fixed replicas",
+        overrides: { scaleTarget: 10, minReplicas: 2, maxReplicas: 2 },
+        message:
+          "scaleTarget: got 10; allowed: nothing with fixed replicas (minReplicas equal to maxReplicas and no scaleMetric: nothing scales), or a scaleMetric",
       },
       {
         title: "canaryTrafficPercent in Standard mode",
@@ -536,6 +647,19 @@ describe("ModelDeployment", () => {
           args({ mode: "Knative", scaleMetric: "concurrency", canaryTrafficPercent: 10, minReplicas: 0 }),
         ),
       );
+    });
+
+    it("accepts what GKE's guidance scales a GPU model server on: vLLM's queue, Knative's concurrency or rps, or fixed replicas", () => {
+      const admitted: Array<Partial<ModelDeploymentArgs>> = [
+        { scaleMetric: "waiting-requests" },
+        { scaleMetric: "waiting-requests", args: ["--backend=vllm"], scaleTarget: 5 },
+        { scaleMetric: "waiting-requests", minReplicas: 2, maxReplicas: 2 },
+        { mode: "Knative", scaleMetric: "concurrency", args: TRANSFORMERS, metricsQueryUrl: undefined },
+        { mode: "Knative", scaleMetric: "rps", metricsQueryUrl: undefined },
+        { minReplicas: 3, maxReplicas: 3, args: TRANSFORMERS, metricsQueryUrl: undefined },
+      ];
+      for (const overrides of admitted)
+        assert.doesNotThrow(() => resolveModelDeploymentArgs("llm", args(overrides)), JSON.stringify(overrides));
     });
   });
 });

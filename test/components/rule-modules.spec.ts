@@ -184,6 +184,26 @@ const CASES: Array<{
     says: /from 1 to 1, what a node of gpu-train offers/,
   },
   {
+    // GKE, "Best practices for autoscaling LLM inference workloads with GPUs" (CPU metrics): a model
+    // server on GPUs is not scaled on CPU or memory alone (issue 13 item 12).
+    rule: "a model server on GPUs scaled on CPU",
+    config: servedModel({ scaleMetric: "cpu" }),
+    key: "cnai-platform:serving.models[0].scaleMetric",
+    component: model({ scaleMetric: "cpu" }),
+    field: "scaleMetric",
+    says: /^waiting-requests in Standard mode .*fixed replicas.*; not cpu or memory: .*GKE, "Best practices for autoscaling LLM inference workloads with GPUs"/,
+  },
+  {
+    // vllm:num_requests_waiting exists only where vLLM runs; --backend=huggingface runs Transformers
+    // (kserve/kserve v0.20.0 python/huggingfaceserver/huggingfaceserver/__main__.py is_vllm_backend_enabled).
+    rule: "the default waiting-requests scaling for a model on the Transformers backend",
+    config: servedModel({ args: ["--backend=huggingface"], maxReplicas: 3 }),
+    key: "cnai-platform:serving.models[0].scaleMetric",
+    component: model({ args: ["--backend=huggingface"] }),
+    field: "scaleMetric",
+    says: /does not run vLLM/,
+  },
+  {
     rule: "a canary split in Standard mode",
     config: servedModel({ canaryTrafficPercent: 10 }),
     key: "cnai-platform:serving.models[0].canaryTrafficPercent",

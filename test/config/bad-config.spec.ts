@@ -566,26 +566,39 @@ const CASES: Case[] = [
       /cnai-platform:serving\.models\[0\]\.gpus: got 2; allowed: a whole number from 1 to 1, what a node of gpu-l4 offers/,
   },
   {
-    // The HPA's CPU target is a utilisation percentage of the requests (Kubernetes autoscaling/v2 averageUtilization).
-    what: "a CPU scale target over 100 %",
+    // Issue 13 item 12: a model server on GPUs scaled on CPU never reacts. GKE, "Best practices for
+    // autoscaling LLM inference workloads with GPUs" (CPU metrics): not CPU or memory alone; the queue size.
+    what: "a GPU model server scaled on CPU",
     config: {
       "cnai-platform:serving": {
         mode: "Standard",
-        models: [
-          {
-            name: "m",
-            team: "ml-platform",
-            pool: "l4",
-            storage: "gcs",
-            path: "m/v1",
-            scaleMetric: "cpu",
-            scaleTarget: 150,
-          },
-        ],
+        models: [model({ scaleMetric: "cpu", scaleTarget: 60 })],
       },
     },
     expect:
-      /cnai-platform:serving\.models\[0\]\.scaleTarget: got 150; allowed: a whole number from 1 to 100 \(a percentage, for cpu\)/,
+      /cnai-platform:serving\.models\[0\]\.scaleMetric: got "cpu"; allowed: waiting-requests in Standard mode \(vLLM's queue through KEDA, with metricsQueryUrl\), or no scaleMetric with minReplicas equal to maxReplicas \(fixed replicas, no autoscaler\), or concurrency or rps in Knative mode; not cpu or memory: a model server on GPUs does its work there, so its CPU and memory use do not follow its load \(GKE, "Best practices for autoscaling LLM inference workloads with GPUs", CPU metrics\)/,
+  },
+  {
+    what: "a GPU model server scaled on memory, even with fixed replicas",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [model({ scaleMetric: "memory", minReplicas: 1, maxReplicas: 1 })],
+      },
+    },
+    expect: /cnai-platform:serving\.models\[0\]\.scaleMetric: got "memory"; allowed: waiting-requests in Standard mode/,
+  },
+  {
+    // KServe's Hugging Face server on --backend=huggingface runs Transformers, which exports no vllm:* series.
+    what: "a model on the Transformers backend left to scale on vLLM's queue",
+    config: {
+      "cnai-platform:serving": {
+        mode: "Standard",
+        models: [model({ args: ["--backend=huggingface"], maxReplicas: 2 })],
+      },
+    },
+    expect:
+      /cnai-platform:serving\.models\[0\]\.scaleMetric: got nothing \(the key is missing\); allowed: a metric the server exports: waiting-requests \(the default in Standard mode when minReplicas is below maxReplicas\) reads vLLM's vllm:num_requests_waiting, and this server does not run vLLM .*; fixed replicas \(no scaleMetric, minReplicas equal to maxReplicas\), or concurrency or rps in Knative mode/,
   },
   {
     // KServe names the predictor Service <name>-predictor, and Knative adds revision suffixes, within a 63-character label.
@@ -747,7 +760,7 @@ const CASES: Case[] = [
     config: {
       "cnai-platform:serving": {
         mode: "Standard",
-        models: [{ ...model({}), scaleMetric: "cpu", scaleTarget: 0 }],
+        models: [{ ...model({}), scaleTarget: 0 }],
       },
     },
     expect: /cnai-platform:serving\.models\[0\]\.scaleTarget: got 0; allowed: an integer >= 1\n/,
@@ -818,7 +831,7 @@ const CASES: Case[] = [
     what: "a Knative scale metric in Standard mode",
     config: { "cnai-platform:serving": { mode: "Standard", models: [model({ scaleMetric: "rps" })] } },
     expect:
-      /cnai-platform:serving\.models\[0\]\.scaleMetric: got "rps"; allowed: waiting-requests, cpu or memory in Standard mode/,
+      /cnai-platform:serving\.models\[0\]\.scaleMetric: got "rps"; allowed: waiting-requests in Standard mode .* \(concurrency and rps need Knative mode\)/,
   },
   {
     what: "a Cloud Run minimum above its maximum",

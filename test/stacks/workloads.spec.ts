@@ -227,7 +227,7 @@ describe("training and serving in the shipped stacks", () => {
         }
       });
 
-      it("scales its model servers on vLLM's waiting requests through KEDA, querying the stack's own Prometheus, never on CPU", async () => {
+      it("scales its vLLM model servers on vLLM's waiting requests through KEDA, querying the stack's own Prometheus, never on CPU; the others run fixed replicas", async () => {
         // Issue 13, item 12: a GPU model server's CPU barely moves with load, so CPU scaling never reacts;
         // GKE's guidance for LLM inference scales on the server's queue (vLLM's vllm:num_requests_waiting,
         // vllm-project/vllm v0.11.0 vllm/v1/metrics/loggers.py). KServe v0.20.0 creates a KEDA ScaledObject
@@ -246,11 +246,22 @@ describe("training and serving in the shipped stacks", () => {
               })();
         const services = customResources(run.resources).filter((r) => r.inputs.kind === "InferenceService");
         assert.ok(services.length >= 1);
+        // dev's intent-classifier runs KServe's Hugging Face server on its Transformers backend
+        // (--backend=huggingface), which exports no vllm:* series: one replica, fixed, under KServe's
+        // none class (no HPA, the Deployment at minReplicas: kserve/kserve v0.20.0 deployment_reconciler.go).
+        const fixed = stack === "dev" ? ["intent-classifier"] : [];
         for (const isvc of services) {
           const annotations = input(isvc, "metadata.annotations") as Record<string, string>;
           assert.strictEqual(annotations["serving.kserve.io/deploymentMode"], "Standard", isvc.urn);
-          assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "keda", isvc.urn);
           assert.strictEqual(input(isvc, "spec.predictor.scaleMetric"), undefined, `${isvc.urn} scales on no CPU`);
+          if (fixed.includes(String(input(isvc, "metadata.name")))) {
+            assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "none", isvc.urn);
+            assert.strictEqual(input(isvc, "spec.predictor.minReplicas"), 1, isvc.urn);
+            assert.strictEqual(input(isvc, "spec.predictor.maxReplicas"), 1, isvc.urn);
+            assert.strictEqual(input(isvc, "spec.predictor.autoScaling"), undefined, isvc.urn);
+            continue;
+          }
+          assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "keda", isvc.urn);
           const metrics = input(isvc, "spec.predictor.autoScaling.metrics") as Array<JsonObject>;
           assert.strictEqual(metrics.length, 1, isvc.urn);
           assert.strictEqual(metrics[0].type, "External", isvc.urn);
@@ -263,6 +274,11 @@ describe("training and serving in the shipped stacks", () => {
             isvc.urn,
           );
         }
+        assert.strictEqual(
+          services.filter((isvc) => fixed.includes(String(input(isvc, "metadata.name")))).length,
+          fixed.length,
+          "every fixed-replica model is served",
+        );
       });
 
       it("serves its Cloud Run model from the models bucket (read-only volume at /models) with vLLM pinned from Docker Hub through the remote repository", async () => {
