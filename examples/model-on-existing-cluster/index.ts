@@ -56,6 +56,7 @@ const deployment = new ModelDeployment(
       cpu: perNode.cpu,
       memoryGi: perNode.memoryGi,
     },
+    // The Prometheus query API KEDA reads vLLM's queue from (scaleMetric waiting-requests).
     metricsQueryUrl: config.get("metricsQueryUrl"),
     carbonTier: carbonTier(region),
     ...settings,

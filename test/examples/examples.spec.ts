@@ -74,11 +74,30 @@ describe("examples/", () => {
       assert.strictEqual(input(isvc, "metadata.namespace"), "team-ml-platform");
       const annotations = input(isvc, "metadata.annotations") as Record<string, string>;
       assert.strictEqual(annotations["serving.kserve.io/deploymentMode"], "Standard");
-      assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "hpa");
+      // A GPU model server scales on vLLM's queue through KEDA, not on CPU (GKE, "Best practices for
+      // autoscaling LLM inference workloads with GPUs"; issue 13 item 12): KServe v0.20.0's keda class
+      // with an External Prometheus metric at the example's metricsQueryUrl, 10 waiting requests per replica.
+      assert.strictEqual(annotations["serving.kserve.io/autoscalerClass"], "keda");
       const predictor = input(isvc, "spec.predictor") as Record<string, unknown>;
       assert.strictEqual(predictor.minReplicas, 1);
       assert.strictEqual(predictor.maxReplicas, 2);
-      assert.strictEqual(predictor.scaleMetric, "cpu");
+      assert.strictEqual(predictor.scaleMetric, undefined);
+      assert.strictEqual(predictor.scaleTarget, undefined);
+      assert.deepStrictEqual(predictor.autoScaling, {
+        metrics: [
+          {
+            type: "External",
+            external: {
+              metric: {
+                backend: "prometheus",
+                serverAddress: "http://prometheus-k8s.monitoring.svc:9090",
+                query: 'sum(vllm:num_requests_waiting{namespace="team-ml-platform",model="llama-3-8b"})',
+              },
+              target: { type: "Value", value: "10" },
+            },
+          },
+        ],
+      });
       assert.deepStrictEqual(predictor.nodeSelector, {
         "cloud.google.com/gke-nodepool": "gpu-l4",
         "cloud.google.com/gke-accelerator": "nvidia-l4",
