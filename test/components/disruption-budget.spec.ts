@@ -29,6 +29,8 @@ function model(overrides: Partial<ModelDeploymentArgs> = {}) {
         gpus: 1,
         pool: POOL,
         carbonTier: "low",
+        // The Prometheus query API KEDA reads vLLM's queue from: a GPU model server scales on it, never on CPU.
+        metricsQueryUrl: "http://prometheus.monitoring.svc:9090",
         ...overrides,
       },
       { providers: { kubernetes: provider } },
