@@ -196,9 +196,10 @@ function gpuPool(r: DiffResource, action: "replace" | "delete", inUse: Set<strin
   const scaling = isObject(r.inputs.autoscaling) ? r.inputs.autoscaling : {};
   const zones = Array.isArray(r.inputs.nodeLocations) ? r.inputs.nodeLocations.length : 1;
   const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  // nodeCount and initialNodeCount are per zone ("per instance group"), as the per-zone autoscaling limits.
   const fixed = num(r.inputs.nodeCount) ?? num(r.inputs.initialNodeCount) ?? 0;
-  const min = num(scaling.totalMinNodeCount) ?? (num(scaling.minNodeCount) ?? fixed / zones) * zones;
-  const max = num(scaling.totalMaxNodeCount) ?? (num(scaling.maxNodeCount) ?? fixed / zones) * zones;
+  const min = num(scaling.totalMinNodeCount) ?? (num(scaling.minNodeCount) ?? fixed) * zones;
+  const max = num(scaling.totalMaxNodeCount) ?? (num(scaling.maxNodeCount) ?? fixed) * zones;
   const pool = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
   return {
     urn: r.urn,
