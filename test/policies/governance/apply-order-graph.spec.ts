@@ -26,7 +26,7 @@ const node = (name: string, deps: string[] = [], parent?: string, provider?: str
   propertyDependencies: {},
   provider: provider && urn(provider),
 });
-const before = (graph: ApplyGraph, name: string) =>
+const createdBefore = (graph: ApplyGraph, name: string) =>
   [...graph.predecessors(urn(name))].map((u) => u.slice(u.lastIndexOf("::") + 2)).sort();
 
 describe("apply-order graph", () => {
@@ -114,26 +114,26 @@ describe("apply-order graph", () => {
         node("grant", [], "component", "provider"),
         node("other"),
       ]);
-      assert.deepStrictEqual(before(graph, "grant"), ["api", "component", "net", "provider"]);
-      assert.deepStrictEqual(before(graph, "other"), []);
-      assert.deepStrictEqual(before(graph, "api"), []);
+      assert.deepStrictEqual(createdBefore(graph, "grant"), ["api", "component", "net", "provider"]);
+      assert.deepStrictEqual(createdBefore(graph, "other"), []);
+      assert.deepStrictEqual(createdBefore(graph, "api"), []);
       assert.strictEqual(graph.isBefore(urn("api"), urn("grant")), true);
       assert.strictEqual(graph.isBefore(urn("grant"), urn("api")), false);
     });
 
     it("orders only by resources of the plan: itself, a resource outside it, or a URN it does not have order nothing", () => {
       const graph = new ApplyGraph([node("a", ["a", "elsewhere"], "outside-parent", "outside-provider")]);
-      assert.deepStrictEqual(before(graph, "a"), []);
+      assert.deepStrictEqual(createdBefore(graph, "a"), []);
       assert.deepStrictEqual([...graph.predecessors(urn("not-in-plan"))], []);
       assert.strictEqual(graph.isBefore(urn("a"), urn("not-in-plan")), false);
     });
 
     it("ends on a cycle (which Pulumi refuses) with every node it reaches, and shares a diamond's predecessors", () => {
       const cycle = new ApplyGraph([node("a", ["b"]), node("b", ["a"])]);
-      assert.deepStrictEqual(before(cycle, "a"), ["a", "b"]);
+      assert.deepStrictEqual(createdBefore(cycle, "a"), ["a", "b"]);
       const diamond = new ApplyGraph([node("top", ["l", "r"]), node("l", ["base"]), node("r", ["base"]), node("base")]);
-      assert.deepStrictEqual(before(diamond, "top"), ["base", "l", "r"]);
-      assert.deepStrictEqual(before(diamond, "r"), ["base"]);
+      assert.deepStrictEqual(createdBefore(diamond, "top"), ["base", "l", "r"]);
+      assert.deepStrictEqual(createdBefore(diamond, "r"), ["base"]);
       assert.strictEqual(diamond.predecessors(urn("top")), diamond.predecessors(urn("top")), "memoised");
     });
   });
