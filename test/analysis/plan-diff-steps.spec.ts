@@ -48,7 +48,12 @@ describe("plan diff: steps", () => {
         { path: "l", key: "l", structural: true },
         { path: "l[0].x", key: "l.x", structural: false },
       ]);
-      assert.deepStrictEqual(inputDifferences({ b: {} }, {}), [{ path: "b", key: "b", structural: true }]);
+      assert.deepStrictEqual(inputDifferences({ b: { c: 1 } }, {}), [
+        { path: "b", key: "b", structural: true, value: { c: 1 } },
+      ]);
+      assert.deepStrictEqual(inputDifferences({}, { s: "x" }), [
+        { path: "s", key: "s", structural: false, value: "x" },
+      ]);
     });
 
     it("treats null and a missing value as the same (PropertyMap.Diff: null has no value)", () => {
@@ -173,6 +178,54 @@ describe("plan diff: steps", () => {
       assert.strictEqual(diffPlans([base()], [accelerated], "m").changes[0].action, "replace");
       const bare = pool({ name: "l4" });
       assert.deepStrictEqual(diffPlans([bare], [base()], "m").changes[0].replacedBy, ["nodeConfig"]);
+    });
+
+    it("replaces when a block appears or goes that holds a ForceNew field, not when it holds only updatable ones", () => {
+      // resource_container_node_pool.go network_config: pod_range and additional_node_network_configs
+      // are ForceNew, enable_private_nodes is updated in place (UpdateNodePool).
+      const networked = (networkConfig?: Record<string, unknown>) => {
+        const p = base();
+        if (networkConfig) p.inputs.networkConfig = networkConfig;
+        return p;
+      };
+      const cases: Array<[string, Record<string, unknown>, string]> = [
+        ["enablePrivateNodes only", { enablePrivateNodes: true }, "update"],
+        ["podRange", { podRange: "pods" }, "replace"],
+        [
+          "additionalNodeNetworkConfigs",
+          { additionalNodeNetworkConfigs: [{ network: "n", subnetwork: "s" }] },
+          "replace",
+        ],
+        ["additionalNodeNetworkConfigs empty", { additionalNodeNetworkConfigs: [] }, "update"],
+      ];
+      for (const [what, block, action] of cases) {
+        assert.strictEqual(
+          diffPlans([networked()], [networked(block)], "m").changes[0].action,
+          action,
+          `added: ${what}`,
+        );
+        assert.strictEqual(
+          diffPlans([networked(block)], [networked()], "m").changes[0].action,
+          action,
+          `removed: ${what}`,
+        );
+      }
+      // A list of another length still replaces: guest_accelerator is ForceNew.
+      const one = pool({
+        name: "l4",
+        nodeConfig: { machineType: "g2-standard-24", guestAccelerators: [{ type: "nvidia-l4", count: 1 }] },
+      });
+      const two = pool({
+        name: "l4",
+        nodeConfig: {
+          machineType: "g2-standard-24",
+          guestAccelerators: [
+            { type: "nvidia-l4", count: 1 },
+            { type: "nvidia-l4", count: 1 },
+          ],
+        },
+      });
+      assert.strictEqual(diffPlans([one], [two], "m").changes[0].action, "replace");
     });
 
     it("updates in place when an updatable block appears (autoscaling, node_config.gcfs_config)", () => {
