@@ -366,6 +366,10 @@ describe("apply-order findings", () => {
 
     it("leaves a public-IP instance alone", () => {
       assert.deepStrictEqual(findings(connection("own", NETWORK), sql({ ipv4Enabled: true })), []);
+      assert.deepStrictEqual(
+        findings(connection("own", NETWORK), sql({ ipv4Enabled: true, privateNetwork: null })),
+        [],
+      );
     });
   });
 
@@ -578,6 +582,16 @@ describe("apply-order findings", () => {
       assert.match(
         findings(models, unnamed({}))[0],
         /^cloud-run-volume-access: chat mounts bucket models, which the plan does not let its identity \(from the plan\) read\./,
+      );
+    });
+
+    it("ignores input dependencies on resources the plan does not have (another stack's, by reference)", () => {
+      const external = node("gcp:storage/bucket:Bucket", "shared", { name: "shared-models" });
+      assert.deepStrictEqual(
+        findings(
+          service({ volumes: [{ name: "m", gcs: { bucket: "[unknown]" } }] }, { from: { template: [external] } }),
+        ),
+        [],
       );
     });
 

@@ -32,7 +32,7 @@ const createdBefore = (graph: ApplyGraph, name: string) =>
 describe("apply-order graph", () => {
   describe("reading plan values", () => {
     it("walks dotted paths and `*` over every item of a list, taking the first item that has the value", () => {
-      const props = { a: { b: "x" }, l: [{ k: 1 }, { m: "first" }, { m: "second" }], o: { k: 1 } };
+      const props = { a: { b: "x" }, l: [{ k: 1 }, { m: "first" }, { m: "second" }], o: { k: 1 }, n: null };
       const cases: Array<[string, unknown]> = [
         ["a.b", "x"],
         ["a.c", undefined],
@@ -41,6 +41,10 @@ describe("apply-order graph", () => {
         ["l.*.z", undefined],
         ["o.*.k", undefined],
         ["missing.x.y", undefined],
+        // null is no value (Pulumi sdk/go/common/resource/properties.go: IsNull, HasValue false).
+        ["n", undefined],
+        ["n.x", undefined],
+        ["l.*.z", undefined],
       ];
       for (const [path, value] of cases) assert.deepStrictEqual(read(props, path), value, path);
     });
