@@ -483,6 +483,39 @@ describe("apply-order findings", () => {
         ),
         [],
       );
+      // ... or the grant naming the plan's table by its ids.
+      for (const [what, byIds] of [
+        ["table", tableGrant({ datasetId: "ml", tableId: "events" })],
+        [
+          "dataset",
+          node("gcp:bigquery/datasetIamMember:DatasetIamMember", "writer", {
+            datasetId: "ml",
+            role: ROLE,
+            member: AGENT,
+          }),
+        ],
+        ["project", node(IAM_MEMBER, "writer", { project: "acme", role: ROLE, member: AGENT })],
+      ] as const)
+        assert.deepStrictEqual(
+          findings(
+            dataset,
+            table,
+            byIds,
+            subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [table] }, dependsOn: [byIds] }),
+          ),
+          [],
+          what,
+        );
+      assert.deepStrictEqual(
+        rules(
+          dataset,
+          table,
+          tableGrant({ datasetId: "raw", tableId: "events" }),
+          subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [table] } }),
+        ),
+        ["pubsub-bigquery-writer"],
+        "the same table id in another dataset",
+      );
       assert.match(
         findings(dataset, table, subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [table] } }))[0],
         /writes to BigQuery table events as the Pub\/Sub service agent, which the plan does not grant/,
