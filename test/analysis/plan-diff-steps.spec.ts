@@ -257,13 +257,14 @@ describe("plan diff: steps", () => {
       assert.strictEqual(labelled.changes[0].action, "update");
       assert.deepStrictEqual(labelled.disruption.podsRestarted, []);
       const next = deployment({
-        template: { spec: { containers: [{ name: "c", image: "vllm:2" }] } },
+        template: { spec: { containers: [{ name: "c", image: "vllm:2" }], serviceAccountName: "serving" } },
         replicas: 3,
       });
       assert.deepStrictEqual(diffPlans([deployment({})], [next], "m").disruption.podsRestarted, [
         {
           urn: next.urn,
-          message: "Deployment serve: Pod template changed (spec.template.spec.containers[0].image)",
+          message:
+            "Deployment serve: Pod template changed (spec.template.spec.containers[0].image, spec.template.spec.serviceAccountName)",
         },
       ]);
       // An InferenceService's Pod templates are its components (KServe v1beta1 InferenceServiceSpec).

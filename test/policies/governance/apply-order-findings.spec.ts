@@ -101,6 +101,7 @@ describe("apply-order findings", () => {
     it("judges nothing in a project the plan enables no API in, nor when its Services name no project", () => {
       assert.deepStrictEqual(findings(api("compute.googleapis.com", "p"), bucket({ project: "q" })), []);
       assert.deepStrictEqual(findings(api("compute.googleapis.com"), bucket({ project: "p" })), []);
+      assert.deepStrictEqual(findings(api("compute.googleapis.com"), bucket({})), []);
     });
 
     it("checks a client-based API in the billing project the provider sends, or its project when it sends no billing project", () => {
@@ -252,10 +253,17 @@ describe("apply-order findings", () => {
       assert.deepStrictEqual(rules(onRing, bucket(KEY)), ["cmek-grant"]);
       const onProject = node(IAM_BINDING, "project-grant", { project: "acme", role: ROLE, members: [AGENT] });
       assert.deepStrictEqual(findings(onProject, bucket(KEY, { dependsOn: [onProject] })), []);
+      assert.deepStrictEqual(
+        findings(ring, key, onProject, bucket("[unknown]", { from: { encryption: [key] }, dependsOn: [onProject] })),
+        [],
+      );
     });
 
     it("leaves a key from outside the plan with no grant in the plan alone", () => {
       assert.deepStrictEqual(findings(bucket(KEY)), []);
+      // Another stack's key, read through a StackReference: not a key of the plan.
+      const stack = node("pulumi:pulumi:StackReference", "security", { name: "acme/security/prod" });
+      assert.deepStrictEqual(findings(stack, bucket("[unknown]", { from: { encryption: [stack] } })), []);
       assert.deepStrictEqual(findings(node("gcp:storage/bucket:Bucket", "plain", { location: "US" })), []);
     });
   });
@@ -415,7 +423,7 @@ describe("apply-order findings", () => {
         ["another dataset", tableGrant({ datasetId: "raw", tableId: "events" })],
         [
           "another table by dependency",
-          tableGrant({ datasetId: "raw", tableId: "[unknown]" }, { from: { tableId: [otherTable] } }),
+          tableGrant({ datasetId: "[unknown]", tableId: "[unknown]" }, { from: { tableId: [otherTable] } }),
         ],
         ["another role", tableGrant({ datasetId: "ml", tableId: "events", role: "roles/bigquery.dataViewer" })],
         ["another project", node(IAM_MEMBER, "writer", { project: "other", role: ROLE, member: AGENT })],
@@ -510,6 +518,7 @@ describe("apply-order findings", () => {
         rules(
           dataset,
           table,
+          otherTable,
           tableGrant({ datasetId: "raw", tableId: "events" }),
           subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [table] } }),
         ),
@@ -626,6 +635,22 @@ describe("apply-order findings", () => {
         ),
         [],
       );
+    });
+
+    it("takes any member's grant when the identity is unknown, but only on the mounted bucket, by name or dependency", () => {
+      const unnamed = (o: Options) =>
+        service(
+          { serviceAccount: "[unknown]", volumes: [{ name: "m", gcs: { bucket: "[unknown]" } }] },
+          { ...o, from: { template: [models] } },
+        );
+      const someone = bucketGrant({ bucket: "[unknown]" }, { from: { bucket: [models] } });
+      assert.deepStrictEqual(findings(models, someone, unnamed({ dependsOn: [someone] })), []);
+      const onLogs = bucketGrant({ bucket: "[unknown]" }, { from: { bucket: [logs] } });
+      assert.deepStrictEqual(rules(models, logs, onLogs, unnamed({ dependsOn: [onLogs] })), [
+        "cloud-run-volume-access",
+      ]);
+      const byDependency = bucketGrant({ bucket: "[unknown]" }, { from: { bucket: [models] } });
+      assert.deepStrictEqual(findings(models, byDependency, service({}, { dependsOn: [byDependency] })), []);
     });
 
     it("leaves a bucket from outside the plan, and volumes that are not buckets, alone", () => {
@@ -787,6 +812,10 @@ describe("apply-order findings", () => {
           (f) => f.message,
         );
         assert.match(unknownRange, /control plane range \(172\.16\.0\.0\/28\) created before it/);
+        const [twoRanges] = applyOrderFindings([cluster(MASTER), cluster("172.16.0.16/28", "gke-2"), kueue([])]).map(
+          (f) => f.message,
+        );
+        assert.match(twoRanges, /control plane range \(172\.16\.0\.0\/28, 172\.16\.0\.16\/28\) created before it/);
         const [noRange] = applyOrderFindings([cluster("[unknown]"), kueue([])]).map((f) => f.message);
         assert.match(noRange, /control plane range \(unknown\) created before it/);
       });
