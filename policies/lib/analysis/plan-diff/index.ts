@@ -132,10 +132,11 @@ function holds(value: unknown, path: readonly string[]): boolean {
 /**
  * A structural difference above the rule's path that touches it: a list of another length, or a
  * block added or removed that holds the rule's field (a block without it leaves the field unset on
- * both sides, which the provider does not diff).
+ * both sides, which the provider does not diff). At the rule's path itself the callers have already
+ * answered.
  */
 const around = (d: Difference, path: string) =>
-  d.key !== path && within(path, d.key) && (!("value" in d) || holds(d.value, path.slice(d.key.length + 1).split(".")));
+  within(path, d.key) && (!("value" in d) || holds(d.value, path.slice(d.key.length + 1).split(".")));
 
 /** Does this difference force a replacement under this rule? */
 function forces(rule: ReplaceRule, d: Difference): boolean {
