@@ -197,6 +197,8 @@ describe("plan diff: steps", () => {
           "replace",
         ],
         ["additionalNodeNetworkConfigs empty", { additionalNodeNetworkConfigs: [] }, "update"],
+        // null is no value (Pulumi PropertyValue.IsNull): the block holds no podRange.
+        ["podRange null", { enablePrivateNodes: true, podRange: null }, "update"],
       ];
       for (const [what, block, action] of cases) {
         assert.strictEqual(
