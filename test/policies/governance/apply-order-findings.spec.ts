@@ -396,6 +396,7 @@ describe("apply-order findings", () => {
       datasetId: "raw",
       tableId: "events",
     });
+    const clicks = node("gcp:bigquery/table:Table", "clicks", { project: "acme", datasetId: "ml", tableId: "clicks" });
     const tableGrant = (props: Props, o: Options = {}) =>
       node("gcp:bigquery/iamMember:IamMember", "writer", { project: "acme", role: ROLE, member: AGENT, ...props }, o);
     const subscription = (bigqueryConfig: Props, o: Options = {}) =>
@@ -425,6 +426,10 @@ describe("apply-order findings", () => {
           "another table by dependency",
           tableGrant({ datasetId: "[unknown]", tableId: "[unknown]" }, { from: { tableId: [otherTable] } }),
         ],
+        [
+          "another table of the dataset by dependency",
+          tableGrant({ datasetId: "[unknown]", tableId: "[unknown]" }, { from: { tableId: [clicks] } }),
+        ],
         ["another role", tableGrant({ datasetId: "ml", tableId: "events", role: "roles/bigquery.dataViewer" })],
         ["another project", node(IAM_MEMBER, "writer", { project: "other", role: ROLE, member: AGENT })],
         [
@@ -441,6 +446,7 @@ describe("apply-order findings", () => {
           dataset,
           table,
           otherTable,
+          clicks,
           grant,
           subscription({ table: "acme.ml.events" }, { dependsOn: [grant] }),
         );
@@ -528,6 +534,33 @@ describe("apply-order findings", () => {
       assert.match(
         findings(dataset, table, subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [table] } }))[0],
         /writes to BigQuery table events as the Pub\/Sub service agent, which the plan does not grant/,
+      );
+    });
+
+    it("takes the ids the reference names over the plan table's, and a grant naming a dataset when the table's is unknown", () => {
+      // The plan's table in the provider's default project: the reference names the project.
+      const unplaced = node("gcp:bigquery/table:Table", "events", { datasetId: "ml", tableId: "events" });
+      const onProject = node(IAM_MEMBER, "writer", { project: "acme", role: ROLE, member: AGENT });
+      assert.deepStrictEqual(
+        findings(unplaced, onProject, subscription({ table: "acme.ml.events" }, { dependsOn: [onProject] })),
+        [],
+      );
+      // The table's dataset from the plan's Dataset (unknown in preview), the grant naming it.
+      const inUnknownDataset = node(
+        "gcp:bigquery/table:Table",
+        "events",
+        { project: "acme", datasetId: "[unknown]", tableId: "events" },
+        { from: { datasetId: [dataset] } },
+      );
+      const grant = tableGrant({ datasetId: "ml", tableId: "[unknown]" }, { from: { tableId: [inUnknownDataset] } });
+      assert.deepStrictEqual(
+        findings(
+          dataset,
+          inUnknownDataset,
+          grant,
+          subscription({ table: "[unknown]" }, { from: { bigqueryConfig: [inUnknownDataset] }, dependsOn: [grant] }),
+        ),
+        [],
       );
     });
 
