@@ -35,9 +35,7 @@ function checkVolumes(ctx: CheckContext, node: PlanNode): void {
       .filter((b) => (bucket !== undefined ? known(read(b.props, "name")) === bucket : bucketUrns.includes(b.urn)));
     const onBucket = (g: PlanNode) =>
       (bucket !== undefined && known(read(g.props, "bucket")) === bucket) ||
-      (g.propertyDependencies.bucket ?? []).some(
-        (u) => planBuckets.some((b) => b.urn === u) || (bucket === undefined && bucketUrns.includes(u)),
-      );
+      (g.propertyDependencies.bucket ?? []).some((u) => planBuckets.some((b) => b.urn === u));
     const grants = [
       ...ctx.nodes.filter((g) => g.type.startsWith("gcp:storage/bucketIAM") && onBucket(g) && forIdentity(g)),
       ...ctx

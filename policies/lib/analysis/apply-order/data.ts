@@ -60,6 +60,18 @@ function checkBigQueryWriter(ctx: CheckContext, node: PlanNode): void {
           known(read(t.props, "datasetId")) === dataset),
     );
   const datasetUrns = tables.flatMap((t) => t.propertyDependencies.datasetId ?? []);
+  // The ids from the reference, else (a table taken from the plan's output) from the plan's tables.
+  const idsOf = (ref: string | undefined, input: string) =>
+    ref !== undefined
+      ? [ref]
+      : tables.map((t) => known(read(t.props, input))).filter((v): v is string => v !== undefined);
+  const [tableIds, datasetIds, projects] = [
+    idsOf(table, "tableId"),
+    idsOf(dataset, "datasetId"),
+    idsOf(project, "project"),
+  ];
+  const isOneOf = (value: string | undefined, values: readonly string[]) =>
+    value !== undefined && values.includes(value);
   const serviceAccount = known(read(node.props, "bigqueryConfig.serviceAccountEmail"));
   const isWriter = (member: string) =>
     serviceAccount
@@ -67,9 +79,8 @@ function checkBigQueryWriter(ctx: CheckContext, node: PlanNode): void {
       : member.includes(`@${PUBSUB_SERVICE_AGENT_DOMAIN}.`);
   const writerGrant = (g: PlanNode) =>
     BIGQUERY_WRITER_ROLES.includes(String(read(g.props, "role"))) && mayGrantTo(g, isWriter);
-  const on = (g: PlanNode, input: string, urns: readonly string[], value: string | undefined) =>
-    (g.propertyDependencies[input] ?? []).some((u) => urns.includes(u)) ||
-    (value !== undefined && known(read(g.props, input)) === value);
+  const on = (g: PlanNode, input: string, urns: readonly string[], values: readonly string[]) =>
+    (g.propertyDependencies[input] ?? []).some((u) => urns.includes(u)) || isOneOf(known(read(g.props, input)), values);
   const grants = [
     ...ctx.ofTypes(BIGQUERY_GRANT_TYPES.table).filter(
       (g) =>
@@ -78,18 +89,18 @@ function checkBigQueryWriter(ctx: CheckContext, node: PlanNode): void {
           g,
           "tableId",
           tables.map((t) => t.urn),
-          table,
+          tableIds,
         ) &&
-        (dataset === undefined ||
+        (datasetIds.length === 0 ||
           known(read(g.props, "datasetId")) === undefined ||
-          known(read(g.props, "datasetId")) === dataset),
+          isOneOf(known(read(g.props, "datasetId")), datasetIds)),
     ),
     ...ctx
       .ofTypes(BIGQUERY_GRANT_TYPES.dataset)
-      .filter((g) => writerGrant(g) && on(g, "datasetId", datasetUrns, dataset)),
+      .filter((g) => writerGrant(g) && on(g, "datasetId", datasetUrns, datasetIds)),
     ...ctx
       .ofTypes(["gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding"])
-      .filter((g) => writerGrant(g) && project !== undefined && known(read(g.props, "project")) === project),
+      .filter((g) => writerGrant(g) && isOneOf(known(read(g.props, "project")), projects)),
   ];
   const writer = serviceAccount ?? "the Pub/Sub service agent";
   if (grants.length === 0) {

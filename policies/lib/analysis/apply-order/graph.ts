@@ -33,7 +33,7 @@ export interface PlanNode {
   readonly provider?: string;
 }
 
-/** A value by dotted path (`*` walks every item of a list), or undefined if absent or unknown. */
+/** A value by dotted path (`*` walks every item of a list), or undefined if absent, null or unknown. */
 export function read(props: unknown, path: string): unknown {
   try {
     return readPath(props, path.split("."));
@@ -44,7 +44,9 @@ export function read(props: unknown, path: string): unknown {
 }
 
 function readPath(value: unknown, parts: string[]): unknown {
-  if (parts.length === 0 || value === undefined || value === null) return value;
+  // null is no value, as Pulumi reads an input (PropertyValue.IsNull: HasValue is false).
+  if (value === undefined || value === null) return undefined;
+  if (parts.length === 0) return value;
   const [head, ...rest] = parts;
   if (head === "*") {
     if (!Array.isArray(value)) return undefined;

@@ -58,7 +58,7 @@ export function checkIdentities(ctx: CheckContext): void {
 
 /** The grants of a CMEK role that serve a key: on the key, its key ring, or the key's project. */
 function cmekGrantsFor(ctx: CheckContext, keyUrns: readonly string[], keyValue: string | undefined): PlanNode[] {
-  const keys = keyUrns.map((u) => ctx.graph.byUrn.get(u)!).filter(Boolean);
+  const keys = keyUrns.map((u) => ctx.graph.byUrn.get(u)!); // dependenciesOf: resources of the plan
   const ringUrns = keys.flatMap((k) => ctx.dependenciesOf(k, "keyRing", KEY_RING));
   const ringValues = [...keys.map((k) => known(read(k.props, "keyRing"))), keyValue?.split("/cryptoKeys/")[0]].filter(
     (v): v is string => v !== undefined,
@@ -90,7 +90,6 @@ function checkCmek(ctx: CheckContext, node: PlanNode): void {
   for (const path of cmek.keyPaths) {
     const keyValue = known(read(node.props, path));
     const keyUrns = ctx.dependenciesOf(node, path.split(".")[0], CRYPTO_KEY);
-    if (!keyValue && keyUrns.length === 0 && read(node.props, path) === undefined) continue;
     const grants = cmekGrantsFor(ctx, keyUrns, keyValue);
     if (keyUrns.length === 0 && grants.length === 0) continue; // a key from outside the plan
     // A member unknown during preview may be the agent: it counts.

@@ -74,14 +74,15 @@ function checkWebhookPorts(
     return direction === "INGRESS" && read(f.props, "disabled") !== true && fromControlPlane;
   });
   for (const { node, ref } of charts) {
-    const needed = [...new Set((ref?.controlPlanePorts ?? []).map((p) => p.port))].filter(
+    const ports = ref?.controlPlanePorts ?? [];
+    const needed = [...new Set(ports.map((p) => p.port))].filter(
       (port) => !GKE_CONTROL_PLANE_OPEN_PORTS.includes(port),
     );
     const closed = needed.filter(
       (port) => !firewalls.some((f) => opensTcp(f, port) && ctx.graph.isBefore(f.urn, node.urn)),
     );
     if (closed.length === 0) continue;
-    const what = (ref?.controlPlanePorts ?? [])
+    const what = ports
       .filter((p) => closed.includes(p.port))
       .map((p) => `${p.port}: ${p.serves}`)
       .join("; ");

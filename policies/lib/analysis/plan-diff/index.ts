@@ -78,6 +78,8 @@ interface Difference {
   key: string;
   /** A value added or removed where there was none, or a list of another length. */
   structural: boolean;
+  /** For a value added or removed: the value on the side that has it. */
+  value?: unknown;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -89,7 +91,8 @@ export function inputDifferences(base: unknown, next: unknown): Difference[] {
   const walk = (a: unknown, b: unknown, path: string, key: string) => {
     if (compare(a, b) === UNCHANGED) return;
     if (absent(a) !== absent(b)) {
-      out.push({ path, key, structural: isObject(a) || isObject(b) || Array.isArray(a) || Array.isArray(b) });
+      const structural = isObject(a) || isObject(b) || Array.isArray(a) || Array.isArray(b);
+      out.push({ path, key, structural, value: absent(a) ? b : a });
       return;
     }
     if (Array.isArray(a) && Array.isArray(b)) {
@@ -117,11 +120,29 @@ function compare(a: unknown, b: unknown): typeof UNCHANGED | undefined {
 
 const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`);
 
+/** Whether a value has anything at this path (through every item of a list). */
+function holds(value: unknown, path: readonly string[]): boolean {
+  if (absent(value)) return false;
+  // An empty list is no block: the providers' list blocks read [] as unset.
+  if (Array.isArray(value)) return value.some((item) => holds(item, path));
+  if (path.length === 0) return true;
+  return isObject(value) && holds(value[path[0]], path.slice(1));
+}
+
+/**
+ * A structural difference above the rule's path that touches it: a list of another length, or a
+ * block added or removed that holds the rule's field (a block without it leaves the field unset on
+ * both sides, which the provider does not diff). At the rule's path itself the callers have already
+ * answered.
+ */
+const around = (d: Difference, path: string) =>
+  within(path, d.key) && (!("value" in d) || holds(d.value, path.slice(d.key.length + 1).split(".")));
+
 /** Does this difference force a replacement under this rule? */
 function forces(rule: ReplaceRule, d: Difference): boolean {
-  if (rule.when === "presence") return d.structural && (d.key === rule.path || within(rule.path, d.key));
+  if (rule.when === "presence") return d.structural && (d.key === rule.path || around(d, rule.path));
   // A value changed at or below the rule's path, or a block added or removed around it.
-  return within(d.key, rule.path) || (d.structural && within(rule.path, d.key));
+  return within(d.key, rule.path) || (d.structural && around(d, rule.path));
 }
 
 /** The resource types that hold data: replacing or deleting one loses it (DESIGN.md, "Labels": data stores). */
@@ -196,9 +217,10 @@ function gpuPool(r: DiffResource, action: "replace" | "delete", inUse: Set<strin
   const scaling = isObject(r.inputs.autoscaling) ? r.inputs.autoscaling : {};
   const zones = Array.isArray(r.inputs.nodeLocations) ? r.inputs.nodeLocations.length : 1;
   const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  // nodeCount and initialNodeCount are per zone ("per instance group"), as the per-zone autoscaling limits.
   const fixed = num(r.inputs.nodeCount) ?? num(r.inputs.initialNodeCount) ?? 0;
-  const min = num(scaling.totalMinNodeCount) ?? (num(scaling.minNodeCount) ?? fixed / zones) * zones;
-  const max = num(scaling.totalMaxNodeCount) ?? (num(scaling.maxNodeCount) ?? fixed / zones) * zones;
+  const min = num(scaling.totalMinNodeCount) ?? (num(scaling.minNodeCount) ?? fixed) * zones;
+  const max = num(scaling.totalMaxNodeCount) ?? (num(scaling.maxNodeCount) ?? fixed) * zones;
   const pool = typeof r.inputs.name === "string" ? r.inputs.name : r.name;
   return {
     urn: r.urn,
