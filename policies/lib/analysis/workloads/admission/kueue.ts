@@ -47,6 +47,9 @@ interface KueueConfig {
   readonly managedNamespaces: Props;
 }
 
+/** The framework Kueue manages when its configuration lists none (apis/config/v1beta2 defaultJobFrameworkName). */
+const DEFAULT_FRAMEWORK = "batch/job";
+
 /** The plan's Kueue configuration, or undefined when Kueue is not installed (read once per plan). */
 const configOf = new WeakMap<ClusterIndex, KueueConfig | undefined>();
 function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
@@ -56,16 +59,26 @@ function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
   if (chart) {
     const yaml = chart.props.values?.managerConfig?.controllerManagerConfigYaml;
     let parsed: Props | undefined;
+    let invalid = false;
     if (typeof yaml === "string") {
       try {
         parsed = (load(yaml) as Props | undefined) ?? {};
       } catch {
         parsed = {};
+        invalid = true;
       }
     }
+    // A config that lists no frameworks gets Kueue's default, batch/job (apis/config/v1beta2/defaults.go);
+    // a config that does not parse stops the manager, which then manages nothing.
     const listed = parsed?.integrations?.frameworks;
     const frameworks =
-      parsed === undefined ? [...KUEUE_CHART_DEFAULT_FRAMEWORKS] : Array.isArray(listed) ? listed.map(String) : [];
+      parsed === undefined
+        ? [...KUEUE_CHART_DEFAULT_FRAMEWORKS]
+        : invalid
+          ? []
+          : Array.isArray(listed) && listed.length
+            ? listed.map(String)
+            : [DEFAULT_FRAMEWORK];
     const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? {
       matchExpressions: [
         {
@@ -89,7 +102,8 @@ const DEFAULT_LOCAL_QUEUE = "default";
  * has a LocalQueue named `default` and that managedJobsNamespaceSelector selects, gets
  * `kueue.x-k8s.io/queue-name: default` (pkg/controller/jobframework/defaults.go
  * ApplyDefaultLocalQueueWithManagedJobsNamespaceSelector, called by each integration's webhook;
- * GA, no feature gate, in v0.19). Plain Pods are not defaulted (pkg/controller/jobs/pod/pod_webhook.go).
+ * GA, no feature gate, in v0.19). Plain Pods get it too, from the pod integration's webhook
+ * (pkg/controller/jobs/pod/pod_webhook.go Default, "Local queue defaulting").
  */
 function defaultQueue(
   workload: Workload,
@@ -97,7 +111,7 @@ function defaultQueue(
   config: KueueConfig,
   namespaceLabels: Record<string, string>,
 ): string | undefined {
-  if (workload.queue || workload.kind === "Pod") return undefined;
+  if (workload.queue) return undefined;
   const framework = FRAMEWORKS[workload.kind];
   if (!framework || !config.frameworks.includes(framework)) return undefined;
   if (!objectNamed(index, "LocalQueue", DEFAULT_LOCAL_QUEUE, workload.namespace)) return undefined;
@@ -283,7 +297,7 @@ function adjustedSpec(
   return copy;
 }
 
-/** Containers whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
+/** Containers of the adjusted spec (each has `resources`) whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
 function requestsAboveLimits(spec: Props, path: string): string[] {
   const errors: string[] = [];
   for (const [field, list] of [
@@ -291,14 +305,14 @@ function requestsAboveLimits(spec: Props, path: string): string[] {
     ["containers", spec.containers ?? []],
   ] as const) {
     (list as Props[]).forEach((c, i) => {
-      const requests = amountsOf(c?.resources?.requests);
-      const limits = amountsOf(c?.resources?.limits);
+      const requests = amountsOf(c.resources.requests);
+      const limits = amountsOf(c.resources.limits);
       const over = Object.keys(requests)
         .filter((r) => limits[r] !== undefined && requests[r] > limits[r])
         .sort();
       if (over.length)
         errors.push(
-          `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c?.name})`,
+          `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c.name})`,
         );
     });
   }
@@ -310,7 +324,7 @@ function requestsAboveLimits(spec: Props, path: string): string[] {
  * summarized (the lowest max, the highest min), each container's larger of request and limit
  * against max and smaller against min, and the Pod's requests against the Pod item; only resources
  * both sides name are compared, so a missing limit and maxLimitRequestRatio are left to the API
- * server's LimitRanger when the Pods are created.
+ * server's LimitRanger when the Pods are created. Takes the adjusted spec, whose containers all have `resources`.
  */
 function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: string): string[] {
   const summary = (type: string) => {
@@ -336,8 +350,8 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
       ["containers", spec.containers ?? []],
     ] as const) {
       (list as Props[]).forEach((c, i) => {
-        const requests = amountsOf(c?.resources?.requests);
-        const limitsOf = amountsOf(c?.resources?.limits);
+        const requests = amountsOf(c.resources.requests);
+        const limitsOf = amountsOf(c.resources.limits);
         const cMax: Amounts = { ...requests };
         const cMin: Amounts = { ...requests };
         for (const [r, v] of Object.entries(limitsOf)) {
@@ -347,12 +361,12 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
         const above = greater(cMax, container.max);
         if (above.length)
           errors.push(
-            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c?.name})`,
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c.name})`,
           );
         const below = greater(container.min, cMin);
         if (below.length)
           errors.push(
-            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c?.name})`,
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c.name})`,
           );
       });
     }
