@@ -639,6 +639,91 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
     );
   });
 
+  describe("the flavor's node labels against the Pod's node selector and required node affinity, on the flavor's own keys (flavorSelector)", () => {
+    const POOL = "cloud.google.com/gke-nodepool";
+    const ZONE = "topology.kubernetes.io/zone";
+    const twoFlavors = [
+      chart({}),
+      flavor("a", pool("a")),
+      flavor("b", pool("b")),
+      clusterQueue("cq", {
+        resourceGroups: [
+          resourceGroup(GPU, [
+            ["a", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }],
+            ["b", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }],
+          ]),
+        ],
+      }),
+      localQueue("team-queue", "cq"),
+    ];
+    const required = (...terms: Props[][]): Props => ({
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: terms.map((matchExpressions) => ({ matchExpressions })),
+          },
+        },
+      },
+    });
+    const In = (key: string, ...values: string[]) => ({ key, operator: "In", values });
+    const cases: Array<[string, Props, string | undefined]> = [
+      ["a required term selecting the second flavor's pool", required([In(POOL, "b")]), "b"],
+      ["terms are ORed", required([In(POOL, "x")], [In(POOL, "b")]), "b"],
+      ["a term only on keys no flavor has matches any flavor", required([In(ZONE, "us-central1-a")]), "a"],
+      [
+        "a term emptied of the flavor's keys matches any flavor, whatever the other terms",
+        required([In(POOL, "x")], [In(ZONE, "us-central1-a")]),
+        "a",
+      ],
+      ["a term no flavor satisfies", required([In(POOL, "x")]), undefined],
+      [
+        "a nodeSelector key the flavor lacks is ignored",
+        { nodeSelector: { [ZONE]: "us-central1-a", [POOL]: "b" } },
+        "b",
+      ],
+      [
+        "preferred node affinity is not a constraint",
+        {
+          affinity: {
+            nodeAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                { weight: 1, preference: { matchExpressions: [In(POOL, "b")] } },
+              ],
+            },
+          },
+        },
+        "a",
+      ],
+      [
+        "Pod anti-affinity is not a flavor constraint",
+        {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { app: "w" } }, topologyKey: "kubernetes.io/hostname" },
+              ],
+            },
+          },
+        },
+        "a",
+      ],
+    ];
+    for (const [name, extra, chosen] of cases)
+      it(`${name}: ${chosen ? `flavor ${chosen}` : "no flavor"}`, () => {
+        const outcome = admit(twoFlavors, job(gpuPod("1", "1", extra)));
+        if (chosen) assert.deepStrictEqual([outcome.problems, outcome.flavors], [[], { ps0: chosen }]);
+        else
+          assert.deepStrictEqual(messages(outcome), [
+            "couldn't assign flavors to pod set ps0: flavor a doesn't match node affinity, flavor b doesn't match node affinity",
+          ]);
+      });
+  });
+
+  it("counts no overhead for a RuntimeClass it cannot read (handlePodOverhead logs the error and goes on)", () => {
+    const resources = gpuQueue({ cpu: "2", memory: "32Gi", "nvidia.com/gpu": "4" });
+    assert.deepStrictEqual(admit(resources, job(gpuPod("2", "1", { runtimeClassName: "missing" }))).problems, []);
+  });
+
   it("admits into a flavor without a spec (Kueue's single default-flavor), adding nothing to a Pod without selector or tolerations", () => {
     const resources = [
       chart({}),

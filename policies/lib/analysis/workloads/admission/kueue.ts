@@ -241,9 +241,10 @@ export function admitKueue(
   }
   assignFlavors(cqName, cqSpec, index, podSets, outcome, fail);
   if (outcome.problems.length) return outcome;
+  // Every admission check exists here: a missing one made the ClusterQueue inactive above.
   const provisioning = admissionCheckNames(cqSpec).some(
     (name) =>
-      objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
+      objectNamed(index, "AdmissionCheck", name)!.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
   );
   for (const { group } of podSets) {
     const flavor = objectNamed(index, "ResourceFlavor", outcome.flavors[group.name]);
@@ -262,7 +263,7 @@ export function admitKueue(
 function admissionCheckNames(spec: Props): string[] {
   return [
     ...((spec.admissionChecks ?? []) as string[]),
-    ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name)),
+    ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c.name)),
   ];
 }
 
