@@ -103,14 +103,21 @@ const job = (spec: Props, options: { queue?: string; priority?: string; namespac
 const admit = (
   resources: TestResource[],
   workload: Workload,
-  options: { labels?: Record<string, string>; limits?: Props[]; classes?: Map<string, RuntimeClassFacts> } = {},
+  options: {
+    labels?: Record<string, string>;
+    limits?: Props[];
+    limitRanges?: Record<string, Props[]>;
+    classes?: Map<string, RuntimeClassFacts>;
+  } = {},
 ): KueueOutcome =>
   admitKueue(
     workload,
     indexCluster(planOf(resources).resources),
     options.labels ?? { "kubernetes.io/metadata.name": workload.namespace },
-    // The namespace's LimitRange `limits`, as the API server stores it.
-    storedLimits("limits", { limits: options.limits ?? [] }),
+    // The namespace's LimitRanges (`limits` unless named), as the API server stores them.
+    Object.entries(options.limitRanges ?? { limits: options.limits ?? [] }).flatMap(([name, limits]) =>
+      storedLimits(name, { limits }),
+    ),
     options.classes,
   );
 const messages = (outcome: KueueOutcome) => outcome.problems.map((p) => p.message);
@@ -434,6 +441,22 @@ describe("Kueue admission: ValidateResources and ValidateLimitRange (pkg/workloa
       }
     });
 
+  it("names each of the namespace's LimitRanges once in the fix", () => {
+    const outcome = admit(queue(), job({ containers: [box("app", { requests: { cpu: "100m" } })] }), {
+      limitRanges: {
+        "cpu-bounds": [
+          { type: "Container", min: { cpu: "500m" } },
+          { type: "Container", min: { cpu: "200m" } },
+        ],
+        "pod-bounds": [{ type: "Pod", max: { memory: "64Gi" } }],
+      },
+    });
+    assert.deepStrictEqual(
+      outcome.problems.map((p) => p.fix),
+      ["bring the requests of pod set ps0 within the namespace's LimitRanges (cpu-bounds, pod-bounds)"],
+    );
+  });
+
   it("counts the RuntimeClass's Pod overhead against the flavor's quota (handlePodOverhead)", () => {
     const classes = new Map<string, RuntimeClassFacts>([
       ["gvisor", { overhead: { cpu: "250m", memory: "64Mi" }, nodeSelector: {}, tolerations: [], source: "test" }],
@@ -581,6 +604,23 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
     assert.deepStrictEqual(messages(admit(resources, twoSets("3"))), [
       "couldn't assign flavors to pod set leader: insufficient quota for nvidia.com/gpu in flavor big, previously considered podsets requests (6) + current podset request (3) > maximum capacity (8), insufficient quota for nvidia.com/gpu in flavor small, previously considered podsets requests (0) + current podset request (3) > maximum capacity (1)",
     ]);
+  });
+
+  it("assigns no flavor from a resource group covering none of the requested resources", () => {
+    const resources = [
+      chart({}),
+      flavor("gpu", pool("gpu")),
+      flavor("fpga", pool("fpga")),
+      clusterQueue("cq", {
+        resourceGroups: [
+          resourceGroup(GPU, [["gpu", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }]]),
+          resourceGroup(["example.com/fpga"], [["fpga", { "example.com/fpga": "2" }]]),
+        ],
+      }),
+      localQueue("team-queue", "cq"),
+    ];
+    const outcome = admit(resources, job(gpuPod("1", "1")));
+    assert.deepStrictEqual([outcome.problems, outcome.flavors], [[], { ps0: "gpu" }]);
   });
 
   it("counts Pods against a resource group covering pods, beside a group for the GPUs", () => {
