@@ -296,6 +296,7 @@ describe("Kueue admission: the queue, its ClusterQueue and what the workload nam
       job(gpuPod("1", "1")),
     );
     assert.strictEqual(outcome.problems.length, 1);
+    assert.deepStrictEqual(outcome.flavors, {}, "ValidateAdmissibility fails before any flavor is assigned");
     assert.strictEqual(
       outcome.problems[0].fix,
       "label namespace team to match ClusterQueue cq's namespaceSelector, or widen the selector (a missing selector selects no namespace)",
@@ -623,6 +624,26 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
     assert.deepStrictEqual([outcome.problems, outcome.flavors], [[], { ps0: "gpu" }]);
   });
 
+  it("adds each pod set's request to what the flavor already holds for the workload (assumed usage over three pod sets)", () => {
+    const resources = gpuQueue({ cpu: "64", memory: "256Gi", "nvidia.com/gpu": "5" });
+    const three = workloadOf(
+      "JobSet",
+      ["a", "b", "c"].map((name) => ({ name, spec: gpuPod("1", "2") })),
+      { queue: "team-queue" },
+    );
+    assert.deepStrictEqual(messages(admit(resources, three)), [
+      "couldn't assign flavors to pod set c: insufficient quota for nvidia.com/gpu in flavor gpu, previously considered podsets requests (4) + current podset request (2) > maximum capacity (5)",
+    ]);
+  });
+
+  it("admits a pod set that requests nothing the ClusterQueue covers without a flavor, merging nothing into it", () => {
+    const workload = job({ containers: [{ name: "app", image: "app:1" }] });
+    const outcome = admit(gpuQueue({ cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }), workload);
+    assert.deepStrictEqual([outcome.problems, outcome.flavors], [[], {}]);
+    assert.deepStrictEqual(workload.groups[0].injected, []);
+    assert.strictEqual(workload.groups[0].pod.spec.tolerations, undefined);
+  });
+
   it("counts Pods against a resource group covering pods, beside a group for the GPUs", () => {
     const resources = [
       chart({}),
@@ -644,6 +665,7 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
 
   it("adds the chosen flavor's node labels and tolerations to the Pod template, keeping the Pod's own (podset.go Merge)", () => {
     const spot = { key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" };
+    const dedicated = { key: "dedicated", operator: "Exists", effect: "NoSchedule" };
     const resources = [
       chart({}),
       flavor("other", pool("other")),
@@ -651,7 +673,7 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
       clusterQueue("cq", {
         resourceGroups: [
           resourceGroup(GPU, [
-            ["other", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }],
+            ["other", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "0" }],
             ["gpu", { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "4" }],
           ]),
         ],
@@ -660,8 +682,8 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
     ];
     const workload = job(
       gpuPod("1", "1", {
-        nodeSelector: { "cloud.google.com/gke-nodepool": "gpu", "topology.kubernetes.io/zone": "us-central1-a" },
-        tolerations: [GPU_TOLERATION],
+        nodeSelector: { "topology.kubernetes.io/zone": "us-central1-a" },
+        tolerations: [GPU_TOLERATION, dedicated],
       }),
     );
     const outcome = admit(resources, workload);
@@ -671,8 +693,12 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
       "cloud.google.com/gke-nodepool": "gpu",
       "topology.kubernetes.io/zone": "us-central1-a",
     });
-    assert.deepStrictEqual(spec.tolerations, [GPU_TOLERATION, spot]);
+    assert.deepStrictEqual(spec.tolerations, [GPU_TOLERATION, dedicated, spot]);
     assert.deepStrictEqual(workload.groups[0].injected, ["flavor gpu node labels and tolerations (Kueue)"]);
+    // A Pod without tolerations gets the flavor's.
+    const bare = job(gpuPod("1", "1"));
+    admit(resources, bare);
+    assert.deepStrictEqual(bare.groups[0].pod.spec.tolerations, [GPU_TOLERATION, spot]);
     assert.strictEqual(
       workload.groups[0].pod.metadata.annotations["cluster-autoscaler.kubernetes.io/consume-provisioning-request"],
       undefined,

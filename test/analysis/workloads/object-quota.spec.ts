@@ -231,6 +231,10 @@ describe("ResourceQuota object admission (controller.go CheckRequest)", () => {
       problem.message,
       "exceeded quota: lb, requested: services.loadbalancers=1, used: services.loadbalancers=1, limited: services.loadbalancers=1",
     );
+    assert.strictEqual(
+      problem.fix,
+      "raise services.loadbalancers of ResourceQuota lb in team, or change the Service (a ClusterIP Service behind a Gateway needs neither)",
+    );
     // With allocateLoadBalancerNodePorts false, a port naming a nodePort still counts (services.go portsWithNodePorts).
     const [pinned] = admitObject(
       lb("pinned", { allocateLoadBalancerNodePorts: false, ports: [port(80, 30080)] }),
@@ -240,6 +244,15 @@ describe("ResourceQuota object admission (controller.go CheckRequest)", () => {
     assert.match(
       pinned.message,
       /requested: services\.nodeports=1, used: services\.nodeports=0, limited: services\.nodeports=0/,
+    );
+  });
+
+  it("names both service resources when a LoadBalancer Service is over both", () => {
+    const quotas = [{ name: "no-lb", spec: { hard: { "services.loadbalancers": "0", "services.nodeports": "0" } } }];
+    const [problem] = admitObject(lb("public"), ns(quotas), new Map());
+    assert.strictEqual(
+      problem.fix,
+      "raise services.loadbalancers, services.nodeports of ResourceQuota no-lb in team, or change the Service (a ClusterIP Service behind a Gateway needs neither)",
     );
   });
 
@@ -270,6 +283,14 @@ describe("ResourceQuota object admission (controller.go CheckRequest)", () => {
         "raise requests.storage of ResourceQuota storage in team, or change the StatefulSet (fewer or smaller objects)",
       );
       assert.deepStrictEqual(usage.get("team/storage"), amounts({ "requests.storage": "80Gi" }));
+    });
+
+    it("creates no claims for a StatefulSet without volumeClaimTemplates", () => {
+      const usage: QuotaUsage = new Map();
+      const quotas = [{ name: "claims", spec: { hard: { persistentvolumeclaims: "0", "requests.storage": "0" } } }];
+      assert.deepStrictEqual(admitObject(sts(3, []), ns(quotas), usage), []);
+      const bare = object("StatefulSet", { replicas: 3 }, "bare");
+      assert.deepStrictEqual(admitObject(bare, ns(quotas), usage), []);
     });
 
     it("creates one replica when spec.replicas is unset (StatefulSet defaulting)", () => {

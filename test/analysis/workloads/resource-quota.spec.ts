@@ -93,24 +93,12 @@ describe("ResourceQuota scopes (pods.go podMatchesScopeFunc; controller.go getSc
     // isTerminating: activeDeadlineSeconds != nil && >= 0.
     ["Terminating, no deadline", { scopes: ["Terminating"] }, { containers: [guaranteed] }, false],
     [
-      "Terminating, deadline 0",
-      { scopes: ["Terminating"] },
-      { containers: [guaranteed], activeDeadlineSeconds: 0 },
-      true,
-    ],
-    [
       "Terminating, deadline 600",
       { scopes: ["Terminating"] },
       { activeDeadlineSeconds: 600, containers: [guaranteed] },
       true,
     ],
     ["NotTerminating, no deadline", { scopes: ["NotTerminating"] }, { containers: [guaranteed] }, true],
-    [
-      "NotTerminating, deadline 0",
-      { scopes: ["NotTerminating"] },
-      { containers: [guaranteed], activeDeadlineSeconds: 0 },
-      false,
-    ],
     [
       "NotTerminating, deadline 600",
       { scopes: ["NotTerminating"] },
@@ -357,6 +345,24 @@ describe("ResourceQuota admission (controller.go CheckRequest)", () => {
       "raise requests.cpu of ResourceQuota q in team, or ask for less (requests.cpu=2 per Pod)",
     );
     assert.match(result.problems[0].source, /controller\.go \(CheckRequest\).*pods\.go \(Usage\)/);
+  });
+
+  it("names every resource over the quota in the fix", () => {
+    const [problem] = admitQuota(
+      pod({ containers: [box({ requests: { cpu: "2", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } })] }),
+      1,
+      ns([{ name: "q", spec: { hard: { "requests.cpu": "1", "requests.memory": "1Gi" } } }]),
+      new Map(),
+      "web",
+    ).problems;
+    assert.strictEqual(
+      problem.message,
+      "exceeded quota: q, requested: requests.cpu=2, requests.memory=2Gi, used: requests.cpu=0, requests.memory=0, limited: requests.cpu=1, requests.memory=1Gi",
+    );
+    assert.strictEqual(
+      problem.fix,
+      "raise requests.cpu, requests.memory of ResourceQuota q in team, or ask for less (requests.cpu=2, requests.memory=2Gi per Pod)",
+    );
   });
 
   it("admits a Pod against hard limits on resources it does not use or asks zero of (only usage above hard is refused)", () => {

@@ -247,15 +247,17 @@ export function admitKueue(
       objectNamed(index, "AdmissionCheck", name)!.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
   );
   for (const { group } of podSets) {
-    const flavor = objectNamed(index, "ResourceFlavor", outcome.flavors[group.name]);
-    const flavorSpec = flavor?.props.spec ?? {};
+    if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
+    // A pod set that requests nothing the ClusterQueue covers gets no flavor, and nothing to merge.
+    const name = outcome.flavors[group.name];
+    if (!name) continue;
+    const flavorSpec = objectNamed(index, "ResourceFlavor", name)!.props.spec ?? {};
     group.pod.spec.nodeSelector = { ...(group.pod.spec.nodeSelector ?? {}), ...(flavorSpec.nodeLabels ?? {}) };
     const tolerations: Props[] = group.pod.spec.tolerations ?? [];
     for (const t of (flavorSpec.tolerations ?? []) as Props[])
       if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push(structuredClone(t));
     if (tolerations.length) group.pod.spec.tolerations = tolerations;
-    if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
-    group.injected.push(`flavor ${outcome.flavors[group.name]} node labels and tolerations (Kueue)`);
+    group.injected.push(`flavor ${name} node labels and tolerations (Kueue)`);
   }
   return outcome;
 }
