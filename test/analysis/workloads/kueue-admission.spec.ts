@@ -602,9 +602,15 @@ describe("Kueue admission: flavor assignment (flavorassigner.go)", () => {
       );
     const fits = admit(resources, twoSets("2"));
     assert.deepStrictEqual([fits.problems, fits.flavors], [[], { workers: "big", leader: "big" }]);
-    assert.deepStrictEqual(messages(admit(resources, twoSets("3"))), [
+    const tooBig = twoSets("3");
+    assert.deepStrictEqual(messages(admit(resources, tooBig)), [
       "couldn't assign flavors to pod set leader: insufficient quota for nvidia.com/gpu in flavor big, previously considered podsets requests (6) + current podset request (3) > maximum capacity (8), insufficient quota for nvidia.com/gpu in flavor small, previously considered podsets requests (0) + current podset request (3) > maximum capacity (1)",
     ]);
+    // A workload Kueue does not admit keeps every Pod template as it was, the pod sets that fit included.
+    assert.deepStrictEqual(
+      tooBig.groups.map((g) => g.injected),
+      [[], []],
+    );
   });
 
   it("assigns no flavor from a resource group covering none of the requested resources", () => {
