@@ -47,6 +47,9 @@ interface KueueConfig {
   readonly managedNamespaces: Props;
 }
 
+/** The framework Kueue manages when its configuration lists none (apis/config/v1beta2 defaultJobFrameworkName). */
+const DEFAULT_FRAMEWORK = "batch/job";
+
 /** The plan's Kueue configuration, or undefined when Kueue is not installed (read once per plan). */
 const configOf = new WeakMap<ClusterIndex, KueueConfig | undefined>();
 function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
@@ -56,16 +59,26 @@ function kueueConfig(index: ClusterIndex): KueueConfig | undefined {
   if (chart) {
     const yaml = chart.props.values?.managerConfig?.controllerManagerConfigYaml;
     let parsed: Props | undefined;
+    let invalid = false;
     if (typeof yaml === "string") {
       try {
         parsed = (load(yaml) as Props | undefined) ?? {};
       } catch {
         parsed = {};
+        invalid = true;
       }
     }
+    // A config that lists no frameworks gets Kueue's default, batch/job (apis/config/v1beta2/defaults.go);
+    // a config that does not parse stops the manager, which then manages nothing.
     const listed = parsed?.integrations?.frameworks;
     const frameworks =
-      parsed === undefined ? [...KUEUE_CHART_DEFAULT_FRAMEWORKS] : Array.isArray(listed) ? listed.map(String) : [];
+      parsed === undefined
+        ? [...KUEUE_CHART_DEFAULT_FRAMEWORKS]
+        : invalid
+          ? []
+          : Array.isArray(listed) && listed.length
+            ? listed.map(String)
+            : [DEFAULT_FRAMEWORK];
     const managedNamespaces = parsed?.managedJobsNamespaceSelector ?? {
       matchExpressions: [
         {
@@ -89,7 +102,8 @@ const DEFAULT_LOCAL_QUEUE = "default";
  * has a LocalQueue named `default` and that managedJobsNamespaceSelector selects, gets
  * `kueue.x-k8s.io/queue-name: default` (pkg/controller/jobframework/defaults.go
  * ApplyDefaultLocalQueueWithManagedJobsNamespaceSelector, called by each integration's webhook;
- * GA, no feature gate, in v0.19). Plain Pods are not defaulted (pkg/controller/jobs/pod/pod_webhook.go).
+ * GA, no feature gate, in v0.19). Plain Pods get it too, from the pod integration's webhook
+ * (pkg/controller/jobs/pod/pod_webhook.go Default, "Local queue defaulting").
  */
 function defaultQueue(
   workload: Workload,
@@ -97,7 +111,7 @@ function defaultQueue(
   config: KueueConfig,
   namespaceLabels: Record<string, string>,
 ): string | undefined {
-  if (workload.queue || workload.kind === "Pod") return undefined;
+  if (workload.queue) return undefined;
   const framework = FRAMEWORKS[workload.kind];
   if (!framework || !config.frameworks.includes(framework)) return undefined;
   if (!objectNamed(index, "LocalQueue", DEFAULT_LOCAL_QUEUE, workload.namespace)) return undefined;
@@ -227,20 +241,23 @@ export function admitKueue(
   }
   assignFlavors(cqName, cqSpec, index, podSets, outcome, fail);
   if (outcome.problems.length) return outcome;
+  // Every admission check exists here: a missing one made the ClusterQueue inactive above.
   const provisioning = admissionCheckNames(cqSpec).some(
     (name) =>
-      objectNamed(index, "AdmissionCheck", name)?.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
+      objectNamed(index, "AdmissionCheck", name)!.props.spec?.controllerName === "kueue.x-k8s.io/provisioning-request",
   );
   for (const { group } of podSets) {
-    const flavor = objectNamed(index, "ResourceFlavor", outcome.flavors[group.name]);
-    const flavorSpec = flavor?.props.spec ?? {};
+    if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
+    // A pod set that requests nothing the ClusterQueue covers gets no flavor, and nothing to merge.
+    const name = outcome.flavors[group.name];
+    if (!name) continue;
+    const flavorSpec = objectNamed(index, "ResourceFlavor", name)!.props.spec ?? {};
     group.pod.spec.nodeSelector = { ...(group.pod.spec.nodeSelector ?? {}), ...(flavorSpec.nodeLabels ?? {}) };
     const tolerations: Props[] = group.pod.spec.tolerations ?? [];
     for (const t of (flavorSpec.tolerations ?? []) as Props[])
       if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(t))) tolerations.push(structuredClone(t));
     if (tolerations.length) group.pod.spec.tolerations = tolerations;
-    if (provisioning) group.pod.metadata.annotations[CONSUME_PROVISIONING_REQUEST] = "true";
-    group.injected.push(`flavor ${outcome.flavors[group.name]} node labels and tolerations (Kueue)`);
+    group.injected.push(`flavor ${name} node labels and tolerations (Kueue)`);
   }
   return outcome;
 }
@@ -248,7 +265,7 @@ export function admitKueue(
 function admissionCheckNames(spec: Props): string[] {
   return [
     ...((spec.admissionChecks ?? []) as string[]),
-    ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c?.name)),
+    ...((spec.admissionChecksStrategy?.admissionChecks ?? []) as Props[]).map((c) => String(c.name)),
   ];
 }
 
@@ -283,7 +300,7 @@ function adjustedSpec(
   return copy;
 }
 
-/** Containers whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
+/** Containers of the adjusted spec (each has `resources`) whose requests exceed their limits (ValidateResources: "requests must not exceed its limits"). */
 function requestsAboveLimits(spec: Props, path: string): string[] {
   const errors: string[] = [];
   for (const [field, list] of [
@@ -291,14 +308,14 @@ function requestsAboveLimits(spec: Props, path: string): string[] {
     ["containers", spec.containers ?? []],
   ] as const) {
     (list as Props[]).forEach((c, i) => {
-      const requests = amountsOf(c?.resources?.requests);
-      const limits = amountsOf(c?.resources?.limits);
+      const requests = amountsOf(c.resources.requests);
+      const limits = amountsOf(c.resources.limits);
       const over = Object.keys(requests)
         .filter((r) => limits[r] !== undefined && requests[r] > limits[r])
         .sort();
       if (over.length)
         errors.push(
-          `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c?.name})`,
+          `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(over)}: requests must not exceed its limits (container ${c.name})`,
         );
     });
   }
@@ -310,7 +327,7 @@ function requestsAboveLimits(spec: Props, path: string): string[] {
  * summarized (the lowest max, the highest min), each container's larger of request and limit
  * against max and smaller against min, and the Pod's requests against the Pod item; only resources
  * both sides name are compared, so a missing limit and maxLimitRequestRatio are left to the API
- * server's LimitRanger when the Pods are created.
+ * server's LimitRanger when the Pods are created. Takes the adjusted spec, whose containers all have `resources`.
  */
 function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: string): string[] {
   const summary = (type: string) => {
@@ -336,8 +353,8 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
       ["containers", spec.containers ?? []],
     ] as const) {
       (list as Props[]).forEach((c, i) => {
-        const requests = amountsOf(c?.resources?.requests);
-        const limitsOf = amountsOf(c?.resources?.limits);
+        const requests = amountsOf(c.resources.requests);
+        const limitsOf = amountsOf(c.resources.limits);
         const cMax: Amounts = { ...requests };
         const cMin: Amounts = { ...requests };
         for (const [r, v] of Object.entries(limitsOf)) {
@@ -347,12 +364,12 @@ function limitRangeErrors(spec: Props, limits: readonly StoredLimit[], path: str
         const above = greater(cMax, container.max);
         if (above.length)
           errors.push(
-            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c?.name})`,
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(above)}: requests must not be above the limitRange max (container ${c.name})`,
           );
         const below = greater(container.min, cMin);
         if (below.length)
           errors.push(
-            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c?.name})`,
+            `${path}.${field}[${i}]: Invalid value: ${JSON.stringify(below)}: requests must not be below the limitRange min (container ${c.name})`,
           );
       });
     }

@@ -33,8 +33,13 @@ export function objectQuotaUsage(object: PlanObject, defaultClass = GKE_DEFAULT_
   if (object.kind === "Service") {
     const type = spec.type ?? "ClusterIP";
     if (type === "LoadBalancer") usage["services.loadbalancers"] = 1;
-    const nodePorts = type === "NodePort" || (type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
-    if (nodePorts) usage["services.nodeports"] = (spec.ports ?? []).length;
+    // services.go Usage: a NodePort or LoadBalancer Service counts its ports; one whose node ports are not
+    // allocated (allocateLoadBalancerNodePorts: false, a field only LoadBalancer Services may set)
+    // counts only the ports naming a nodePort (portsWithNodePorts).
+    const ports: Props[] = spec.ports ?? [];
+    if (type === "NodePort" || type === "LoadBalancer")
+      usage["services.nodeports"] =
+        spec.allocateLoadBalancerNodePorts === false ? ports.filter((p) => p.nodePort).length : ports.length;
   }
   if (object.kind === "PersistentVolumeClaim") Object.assign(usage, claimUsage(spec, defaultClass));
   return usage;

@@ -92,9 +92,7 @@ function scopeMatches(requirement: Props, pod: PodObject): boolean {
 /** QoS BestEffort: no container requests or limits cpu or memory (pkg/apis/core/helper/qos). */
 function isBestEffort(spec: Props): boolean {
   return allContainers(spec).every((c) =>
-    ["requests", "limits"].every(
-      (f) => c?.resources?.[f]?.cpu === undefined && c?.resources?.[f]?.memory === undefined,
-    ),
+    ["requests", "limits"].every((f) => c.resources?.[f]?.cpu === undefined && c.resources?.[f]?.memory === undefined),
   );
 }
 
@@ -103,7 +101,7 @@ function hasCrossNamespaceAffinity(spec: Props): boolean {
     ...(a?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
     ...(a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: Props) => w.podAffinityTerm),
   ]);
-  return terms.some((t: Props) => t?.namespaceSelector || (t?.namespaces ?? []).length);
+  return terms.some((t: Props) => t.namespaceSelector || (t.namespaces ?? []).length);
 }
 
 /**
@@ -169,7 +167,8 @@ export function admitQuota(
     }
     const key = `${namespace.name}/${quota.name}`;
     const used = usage.get(key) ?? {};
-    const limiting = Object.keys(hard).filter((name) => perPod[name] !== undefined && perPod[name] > 0);
+    // A resource the Pod does not use (undefined) or asks none of cannot push the quota over.
+    const limiting = Object.keys(hard).filter((name) => perPod[name] > 0);
     let fits = count;
     for (const name of limiting)
       fits = Math.min(fits, Math.max(0, Math.floor((hard[name] - (used[name] ?? 0)) / perPod[name])));
