@@ -124,7 +124,8 @@ function validatePodLevelResources(spec: Props, groupName: string): Problem[] {
     }
     if (request !== undefined && limits[resource] !== undefined && request > limits[resource]) {
       push(
-        `spec.resources.requests[${resource}]: Invalid value: "${formatAmount(resource, request)}": must be less than or equal to ${resource} limit of ${formatAmount(resource, limits[resource])}`,
+        // validateResourceRequirements reports it on the requests path, as for a container.
+        `spec.resources.requests: Invalid value: "${formatAmount(resource, request)}": must be less than or equal to ${resource} limit of ${formatAmount(resource, limits[resource])}`,
         `raise the Pod's ${resource} limit to at least its request`,
       );
     }
