@@ -38,7 +38,7 @@ const containers = (spec: Props): Props[] => [
 const bad = (spec: Props, predicate: (c: Props) => boolean): string[] =>
   containers(spec)
     .filter(predicate)
-    .map((c) => String(c?.name));
+    .map((c) => String(c.name));
 /** Pods in a user namespace (policy/helpers.go relaxPolicyForUserNamespacePod). */
 const userNamespace = (spec: Props): boolean => spec.hostUsers === false;
 /** Windows Pods, exempt from some restricted checks from v1.25 (their API validation forbids the fields). */
@@ -124,7 +124,7 @@ const sysctls =
   (allowed: readonly string[]): CheckFn =>
   (spec) => {
     const names = ((spec.securityContext?.sysctls ?? []) as Props[])
-      .map((s) => String(s?.name))
+      .map((s) => String(s.name))
       .filter((n) => !allowed.includes(n));
     return names.length
       ? {
@@ -151,7 +151,7 @@ const seLinux =
       return badType || !!o.user || !!o.role;
     };
     const pod = invalid(spec.securityContext?.seLinuxOptions);
-    const names = bad(spec, (c) => invalid(c?.securityContext?.seLinuxOptions));
+    const names = bad(spec, (c) => invalid(c.securityContext?.seLinuxOptions));
     const badTypeList = sortedSet(badTypes);
     const data = [
       ...(badTypeList.length ? [`${pluralize("type", "types", badTypeList.length)} ${quote(badTypeList)}`] : []),
@@ -169,7 +169,7 @@ const seLinux =
 
 const procMount: CheckFn = (spec) => {
   const forbidden = (c: Props) =>
-    c?.securityContext?.procMount !== undefined && c.securityContext.procMount !== "Default";
+    c.securityContext?.procMount !== undefined && c.securityContext.procMount !== "Default";
   const names = bad(spec, forbidden);
   const types = sortedSet(
     containers(spec)
@@ -186,7 +186,7 @@ const procMount: CheckFn = (spec) => {
 };
 
 const allowPrivilegeEscalation: CheckFn = (spec) => {
-  const names = bad(spec, (c) => c?.securityContext?.allowPrivilegeEscalation !== false);
+  const names = bad(spec, (c) => c.securityContext?.allowPrivilegeEscalation !== false);
   return names.length
     ? {
         reason: "allowPrivilegeEscalation != false",
@@ -197,9 +197,9 @@ const allowPrivilegeEscalation: CheckFn = (spec) => {
 };
 
 const capabilitiesRestricted: CheckFn = (spec) => {
-  const missing = bad(spec, (c) => !((c?.securityContext?.capabilities?.drop ?? []) as string[]).includes("ALL"));
+  const missing = bad(spec, (c) => !((c.securityContext?.capabilities?.drop ?? []) as string[]).includes("ALL"));
   const forbidden = (c: Props) =>
-    ((c?.securityContext?.capabilities?.add ?? []) as string[]).filter((cap) => cap !== "NET_BIND_SERVICE");
+    ((c.securityContext?.capabilities?.add ?? []) as string[]).filter((cap) => cap !== "NET_BIND_SERVICE");
   const added = bad(spec, (c) => forbidden(c).length > 0);
   const caps = sortedSet(containers(spec).flatMap(forbidden));
   const details = [
@@ -219,8 +219,8 @@ const capabilitiesRestricted: CheckFn = (spec) => {
 
 const runAsNonRoot: CheckFn = (spec) => {
   const podNonRoot = spec.securityContext?.runAsNonRoot;
-  const explicit = bad(spec, (c) => c?.securityContext?.runAsNonRoot === false);
-  const implicit = podNonRoot === true ? [] : bad(spec, (c) => c?.securityContext?.runAsNonRoot === undefined);
+  const explicit = bad(spec, (c) => c.securityContext?.runAsNonRoot === false);
+  const implicit = podNonRoot === true ? [] : bad(spec, (c) => c.securityContext?.runAsNonRoot === undefined);
   if (podNonRoot === false || explicit.length)
     return {
       reason: "runAsNonRoot != true",
@@ -238,7 +238,7 @@ const runAsNonRoot: CheckFn = (spec) => {
 
 const runAsUser: CheckFn = (spec) => {
   const pod = spec.securityContext?.runAsUser === 0;
-  const names = bad(spec, (c) => c?.securityContext?.runAsUser === 0);
+  const names = bad(spec, (c) => c.securityContext?.runAsUser === 0);
   return pod || names.length
     ? {
         reason: "runAsUser=0",
@@ -253,11 +253,9 @@ const seccompRestricted: CheckFn = (spec) => {
   const podType = spec.securityContext?.seccompProfile?.type;
   const explicitType = (t: unknown) => t !== undefined && !valid(t);
   const pod = explicitType(podType);
-  const explicit = bad(spec, (c) => explicitType(c?.securityContext?.seccompProfile?.type));
+  const explicit = bad(spec, (c) => explicitType(c.securityContext?.seccompProfile?.type));
   const values = sortedSet(
-    [podType, ...containers(spec).map((c) => c?.securityContext?.seccompProfile?.type)]
-      .filter(explicitType)
-      .map(String),
+    [podType, ...containers(spec).map((c) => c.securityContext?.seccompProfile?.type)].filter(explicitType).map(String),
   );
   if (pod || explicit.length)
     return {
@@ -265,7 +263,7 @@ const seccompRestricted: CheckFn = (spec) => {
       detail: `${setters(pod, explicit)} must not set securityContext.seccompProfile.type to ${quote(values)}`,
       fix: "use the RuntimeDefault seccomp profile",
     };
-  const implicit = valid(podType) ? [] : bad(spec, (c) => c?.securityContext?.seccompProfile?.type === undefined);
+  const implicit = valid(podType) ? [] : bad(spec, (c) => c.securityContext?.seccompProfile?.type === undefined);
   return implicit.length
     ? {
         reason: "seccompProfile",
@@ -308,7 +306,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const names = bad(spec, (c) => c?.securityContext?.privileged === true);
+          const names = bad(spec, (c) => c.securityContext?.privileged === true);
           return names.length
             ? {
                 reason: "privileged",
@@ -329,7 +327,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         check: (spec) => {
           const caps = new Set<string>();
           const names = bad(spec, (c) => {
-            const added = ((c?.securityContext?.capabilities?.add ?? []) as string[]).filter(
+            const added = ((c.securityContext?.capabilities?.add ?? []) as string[]).filter(
               (cap) => !BASELINE_CAPABILITIES.has(cap),
             );
             added.forEach((cap) => {
@@ -355,7 +353,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const names = ((spec.volumes ?? []) as Props[]).filter((v) => v?.hostPath).map((v) => String(v.name));
+          const names = ((spec.volumes ?? []) as Props[]).filter((v) => v.hostPath).map((v) => String(v.name));
           return names.length
             ? {
                 reason: "hostPath volumes",
@@ -375,7 +373,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         min: 0,
         check: (spec) => {
           const hostPorts = (c: Props) =>
-            ((c?.ports ?? []) as Props[]).filter((p) => p?.hostPort).map((p) => String(p.hostPort));
+            ((c.ports ?? []) as Props[]).filter((p) => p.hostPort).map((p) => String(p.hostPort));
           const names = bad(spec, (c) => hostPorts(c).length > 0);
           const ports = sortedSet(containers(spec).flatMap(hostPorts));
           return names.length
@@ -399,7 +397,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
           // allowedProfileType, allowedAnnotationValue
           const forbidden = (p: Props | undefined) => !!p && p.type !== "RuntimeDefault" && p.type !== "Localhost";
           const pod = forbidden(spec.securityContext?.appArmorProfile);
-          const names = bad(spec, (c) => forbidden(c?.securityContext?.appArmorProfile));
+          const names = bad(spec, (c) => forbidden(c.securityContext?.appArmorProfile));
           const annotations = Object.entries(metadata.annotations)
             .filter(
               ([k, v]) =>
@@ -412,7 +410,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
             .sort();
           const values = [
             ...sortedSet(
-              [spec.securityContext, ...containers(spec).map((c) => c?.securityContext)]
+              [spec.securityContext, ...containers(spec).map((c) => c.securityContext)]
                 .map((s) => s?.appArmorProfile)
                 .filter(forbidden)
                 .map((p) => String(p.type)),
@@ -460,7 +458,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
           const ok = (v: string) => v === "runtime/default" || v === "docker/default" || v.startsWith("localhost/");
           const keys = [
             SECCOMP_POD_ANNOTATION,
-            ...containers(spec).map((c) => `${SECCOMP_CONTAINER_ANNOTATION}${c?.name}`),
+            ...containers(spec).map((c) => `${SECCOMP_CONTAINER_ANNOTATION}${c.name}`),
           ];
           const forbidden = sortedSet(
             keys
@@ -481,14 +479,14 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         check: (spec) => {
           const valid = (t: unknown) => t === undefined || t === "RuntimeDefault" || t === "Localhost";
           const podType = spec.securityContext?.seccompProfile?.type;
-          const names = bad(spec, (c) => !valid(c?.securityContext?.seccompProfile?.type));
+          const names = bad(spec, (c) => !valid(c.securityContext?.seccompProfile?.type));
           const setters = [...(!valid(podType) ? ["pod"] : []), ...(names.length ? [plural("container", names)] : [])];
           const values = [
             ...new Set(
               [
                 ...(!valid(podType) ? [podType] : []),
                 ...containers(spec)
-                  .map((c) => c?.securityContext?.seccompProfile?.type)
+                  .map((c) => c.securityContext?.seccompProfile?.type)
                   .filter((t) => !valid(t)),
               ].map(String),
             ),
@@ -522,7 +520,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         min: 0,
         check: (spec) => {
           const pod = spec.securityContext?.windowsOptions?.hostProcess === true;
-          const names = bad(spec, (c) => c?.securityContext?.windowsOptions?.hostProcess === true);
+          const names = bad(spec, (c) => c.securityContext?.windowsOptions?.hostProcess === true);
           return pod || names.length
             ? {
                 reason: "hostProcess",
@@ -543,7 +541,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         check: (spec) => {
           // getForbiddenHostProbes, getForbiddenHostLifecycle
           const hosts = (c: Props): string[] =>
-            [c?.livenessProbe, c?.readinessProbe, c?.startupProbe, c?.lifecycle?.postStart, c?.lifecycle?.preStop]
+            [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop]
               .flatMap((h) => [h?.httpGet?.host, h?.tcpSocket?.host])
               .filter((h) => !!h)
               .map(String);
@@ -568,9 +566,9 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         min: 0,
         overrides: ["hostPathVolumes"],
         check: (spec) => {
-          const restricted = ((spec.volumes ?? []) as Props[]).filter((v) => !RESTRICTED_VOLUMES.some((k) => v?.[k]));
-          const names = restricted.map((v) => String(v?.name));
-          const types = sortedSet(restricted.map((v) => RESTRICTED_VOLUME_TYPES.find((k) => v?.[k]) ?? "unknown"));
+          const restricted = ((spec.volumes ?? []) as Props[]).filter((v) => !RESTRICTED_VOLUMES.some((k) => v[k]));
+          const names = restricted.map((v) => String(v.name));
+          const types = sortedSet(restricted.map((v) => RESTRICTED_VOLUME_TYPES.find((k) => v[k]) ?? "unknown"));
           return names.length
             ? {
                 reason: "restricted volume types",
