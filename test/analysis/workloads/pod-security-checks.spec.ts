@@ -292,6 +292,14 @@ describe("Pod Security Standards checks (kubernetes/pod-security-admission polic
           detail: `pod and containers "a", "b" and annotation must not set AppArmor profile type to "Unconfined", "${prefix}a="unconfined""`,
         },
       );
+      // The annotations are listed sorted (sort.Strings), whatever their order in the manifest.
+      assert.deepStrictEqual(
+        verdict("appArmorProfile", 35, {}, { [`${prefix}z`]: "unconfined", [`${prefix}m`]: "unknown" }),
+        {
+          reason: "forbidden AppArmor profiles",
+          detail: `annotations must not set AppArmor profile type to "${prefix}m="unknown"", "${prefix}z="unconfined""`,
+        },
+      );
       // "container with default AppArmor + extra annotations" and friends are allowed
       assert.strictEqual(
         run(
@@ -437,6 +445,18 @@ describe("Pod Security Standards checks (kubernetes/pod-security-admission polic
         detail: 'pod and containers "c", "d" must not set securityContext.seccompProfile.type to "Unconfined"',
       });
       assert.match(run("seccompProfile_baseline", 19, { securityContext: un })!.fix, /RuntimeDefault/);
+      // The bad values are a sorted set (sets.String List()).
+      assert.deepStrictEqual(
+        verdict("seccompProfile_baseline", 19, {
+          securityContext: un,
+          containers: [named("c", { seccompProfile: { type: "Bogus" } }), named("d", un)],
+        }),
+        {
+          reason: "seccompProfile",
+          detail:
+            'pod and containers "c", "d" must not set securityContext.seccompProfile.type to "Bogus", "Unconfined"',
+        },
+      );
       // The annotations are no longer looked at from 1.19; unset and Localhost profiles are fine at baseline.
       assert.strictEqual(
         run(
@@ -667,6 +687,17 @@ describe("Pod Security Standards checks (kubernetes/pod-security-admission polic
       assert.deepStrictEqual(verdict("allowPrivilegeEscalation", 8, { containers }), expected);
       assert.deepStrictEqual(verdict("allowPrivilegeEscalation", 35, { containers }), expected);
       assert.match(run("allowPrivilegeEscalation", 35, { containers })!.fix, /allowPrivilegeEscalation: false/);
+      // policy/visitor.go visitContainers: init containers, containers, then ephemeral containers.
+      assert.deepStrictEqual(
+        verdict("allowPrivilegeEscalation", 35, {
+          initContainers: [named("init")],
+          ephemeralContainers: [named("debug")],
+        }),
+        {
+          reason: "allowPrivilegeEscalation != false",
+          detail: 'containers "init", "debug" must set securityContext.allowPrivilegeEscalation=false',
+        },
+      );
       const windows = { os: { name: "windows" }, containers: [named("a")] };
       assert.strictEqual(run("allowPrivilegeEscalation", 25, windows), undefined);
       assert.ok(run("allowPrivilegeEscalation", 24, windows));

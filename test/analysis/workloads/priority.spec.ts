@@ -58,7 +58,7 @@ describe("Priority admission (kubernetes plugin/pkg/admission/priority/admission
     const none = priorityClasses(indexCluster([]));
     const pod = podOf({});
     assert.strictEqual(admitPriority(pod, none, "g"), undefined);
-    assert.strictEqual(pod.spec.priorityClassName, undefined);
+    assert.deepStrictEqual(pod.spec, podOf({}).spec, "no global default: the Pod is left as it is");
   });
 
   it("admits a Pod naming a built-in or declared class as it is", () => {

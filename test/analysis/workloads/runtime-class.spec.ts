@@ -43,6 +43,11 @@ describe("RuntimeClass admission (kubernetes plugin/pkg/admission/runtimeclass/a
       }
     });
 
+    it("takes a null runtimeClassName as none (prepareObjects: RuntimeClassName == nil)", () => {
+      assert.strictEqual(admit({ runtimeClassName: null }, {}).problem, undefined);
+      assert.strictEqual(admit({ runtimeClassName: null, overhead: { cpu: "1" } }, {}).problem?.message, WITHOUT_CLASS);
+    });
+
     it("refuses a Pod that sets overhead without a class, or with a class that defines none", () => {
       const none = admit({ overhead: { cpu: "1" } }, {});
       assert.deepStrictEqual(
@@ -61,7 +66,12 @@ describe("RuntimeClass admission (kubernetes plugin/pkg/admission/runtimeclass/a
       const { pod, problem } = admit({ runtimeClassName: "kata" }, kata);
       assert.strictEqual(problem, undefined);
       assert.deepStrictEqual(pod.spec.overhead, { cpu: "250m", memory: "160Mi" });
-      // Semantic equality compares quantities, not strings (Quantity.Cmp).
+      // Semantic equality compares quantities, not strings (Quantity.Cmp), and maps whatever their key order.
+      const reordered = { kata: facts({ overhead: { memory: "160Mi", cpu: "250m" } }) };
+      assert.strictEqual(
+        admit({ runtimeClassName: "kata", overhead: { cpu: "250m", memory: "160Mi" } }, reordered).problem,
+        undefined,
+      );
       assert.strictEqual(
         admit({ runtimeClassName: "kata", overhead: { memory: "160Mi", cpu: "0.25" } }, kata).problem,
         undefined,
@@ -122,6 +132,12 @@ describe("RuntimeClass admission (kubernetes plugin/pkg/admission/runtimeclass/a
       const bare = admit({ runtimeClassName: "gvisor" }, sandbox).pod;
       assert.deepStrictEqual(bare.spec.nodeSelector, { "sandbox.gke.io/runtime": "gvisor" });
       assert.deepStrictEqual(bare.spec.tolerations, sandbox.gvisor.tolerations);
+    });
+
+    it("keeps the Pod's other tolerations and adds the class's (tolerations.MergeTolerations: the Pod's first)", () => {
+      const own = { key: "team", operator: "Equal", value: "ml", effect: "NoSchedule" };
+      const { pod } = admit({ runtimeClassName: "gvisor", tolerations: [own] }, sandbox);
+      assert.deepStrictEqual(pod.spec.tolerations, [own, sandbox.gvisor.tolerations[0]]);
     });
 
     it("refuses a Pod whose node selector gives the class's key another value", () => {

@@ -642,8 +642,8 @@ export function checksAt(level: "baseline" | "restricted", minor: number): Array
   const baseline = chosen.filter(
     (x) => x.c.level === "baseline" && !(level === "restricted" && overridden.has(x.c.id)),
   );
-  const byId = (a: { c: PodSecurityCheck }, b: { c: PodSecurityCheck }) =>
-    a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0;
+  // Check IDs are unique, so two never compare equal.
+  const byId = (a: { c: PodSecurityCheck }, b: { c: PodSecurityCheck }) => (a.c.id < b.c.id ? -1 : 1);
   return [...baseline.sort(byId), ...(level === "restricted" ? restricted.sort(byId) : [])].map((x) => ({
     id: x.c.id,
     check: x.v.check,
