@@ -45,6 +45,7 @@ describe("ExtendedResourceToleration (kubernetes plugin/pkg/admission/extendedre
       { key: "nvidia.com/gpu", operator: "Exists" },
       { key: "example.com/bar", operator: "Equal", value: "x", effect: "NoSchedule" },
       { key: "example.com/baz", operator: "Exists", effect: "NoExecute" },
+      { key: "other.example.com/x", operator: "Exists", effect: "NoSchedule" },
     ];
     const pod = podOf({
       tolerations: [...own],

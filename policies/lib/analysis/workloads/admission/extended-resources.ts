@@ -21,7 +21,7 @@ export function addExtendedResourceTolerations(pod: PodObject): string[] {
     // helper.AddOrUpdateTolerationInPod: a toleration the Pod has already (MatchToleration: the same
     // key, effect, operator and value) is kept; any other, even one tolerating every effect, is not it.
     const present = tolerations.some(
-      (t) => t?.key === resource && t?.operator === "Exists" && t?.effect === "NoSchedule" && !t?.value,
+      (t) => t.key === resource && t.operator === "Exists" && t.effect === "NoSchedule" && !t.value,
     );
     if (present) continue;
     tolerations.push({ key: resource, operator: "Exists", effect: "NoSchedule" });
