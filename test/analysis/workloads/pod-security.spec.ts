@@ -1,4 +1,12 @@
 import * as assert from "node:assert";
+import {
+  admitPodSecurity,
+  enforcedLevel,
+  podSecurityLabelErrors,
+  policyMinor,
+  refusedNamespace,
+} from "../../../policies/lib/analysis/workloads/admission/pod-security";
+import type { PodObject } from "../../../policies/lib/analysis/workloads/model";
 import type { TestResource } from "../../helpers/policy";
 import {
   container,
@@ -123,5 +131,102 @@ describe("workload simulation: Pod Security Admission labels and versions (kuber
       );
       assert.match(problems(run(psa("restricted", "v1.35"), unmasked, gkeCluster(35)))[0], /procMount/);
     });
+  });
+});
+
+describe("Pod Security Admission, unit by unit (kubernetes/pod-security-admission v0.35.6 api/helpers.go, admission/admission.go)", () => {
+  const podOf = (spec: object): PodObject => ({
+    metadata: { name: "p", namespace: "team", labels: {}, annotations: {} },
+    spec: spec as PodObject["spec"],
+  });
+
+  it("words every invalid level and version label as PolicyToEvaluate does (appendErr, ParseLevel, ParseVersion)", () => {
+    assert.deepStrictEqual(
+      podSecurityLabelErrors({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/enforce-version": "1.30",
+        "pod-security.kubernetes.io/audit": "strict",
+        "pod-security.kubernetes.io/warn-version": "v1.030",
+        "pod-security.kubernetes.io/audit-version": "v1.0",
+      }),
+      [
+        'metadata.labels[pod-security.kubernetes.io/enforce-version]: Invalid value: "1.30": must be "latest" or "v1.x"',
+        'metadata.labels[pod-security.kubernetes.io/audit]: Invalid value: "strict": must be one of privileged, baseline, restricted',
+        'metadata.labels[pod-security.kubernetes.io/warn-version]: Invalid value: "v1.030": must be "latest" or "v1.x"',
+      ],
+    );
+    const refused = refusedNamespace("team", ["a", "b"]);
+    assert.strictEqual(refused.message, 'Namespace "team" is refused: a; b');
+    assert.match(
+      refused.fix,
+      /^fix the Pod Security labels of namespace team: levels are privileged, baseline or restricted; versions are latest or v1\.<minor>$/,
+    );
+    assert.match(refused.source, /api\/helpers\.go/);
+  });
+
+  it("evaluates an invalid level as restricted and an invalid version as latest (ParseLevel, ParseVersion), no level as privileged", () => {
+    assert.deepStrictEqual(enforcedLevel({ "pod-security.kubernetes.io/enforce": "Baseline" }), {
+      level: "restricted",
+      version: "latest",
+    });
+    assert.deepStrictEqual(
+      enforcedLevel({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/enforce-version": "1.30",
+      }),
+      { level: "baseline", version: "latest" },
+    );
+    assert.deepStrictEqual(
+      enforcedLevel({
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/enforce-version": "v1.30",
+      }),
+      { level: "baseline", version: "v1.30" },
+    );
+    assert.deepStrictEqual(enforcedLevel({}), { level: "privileged", version: "latest" });
+    assert.deepStrictEqual(
+      [policyMinor("v1.30", 35), policyMinor("v1.40", 35), policyMinor("latest", 34)],
+      [30, 35, 34],
+    );
+  });
+
+  it('reports every failed check, in the registry\'s order, as `violates PodSecurity "<level>:<version>": reason (detail), ...`', () => {
+    const problem = admitPodSecurity(
+      podOf({ hostNetwork: true, containers: [{ name: "app", securityContext: { privileged: true } }] }),
+      { "pod-security.kubernetes.io/enforce": "baseline" },
+      "g",
+      35,
+    )!;
+    assert.deepStrictEqual(
+      [problem.pod, problem.step, problem.message],
+      [
+        "g",
+        "PodSecurity",
+        'violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), privileged (container "app" must not set securityContext.privileged=true)',
+      ],
+    );
+    assert.match(
+      problem.fix,
+      /^remove hostNetwork from the Pod; drop privileged: true; or run it in a namespace whose pod-security\.kubernetes\.io\/enforce level allows it$/,
+    );
+    assert.match(problem.source, /policy\/check_\*\.go.*, at policy version 1\.35 on a 1\.35 cluster$/);
+    const pinned = admitPodSecurity(
+      podOf({ hostNetwork: true, containers: [{ name: "app" }] }),
+      { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.30" },
+      "g",
+      35,
+    )!;
+    assert.match(pinned.message, /^violates PodSecurity "baseline:v1\.30": host namespaces/);
+    assert.match(pinned.source, /at policy version 1\.30 on a 1\.35 cluster$/);
+    assert.strictEqual(admitPodSecurity(podOf({ hostNetwork: true }), {}, "g", 35), undefined);
+    assert.strictEqual(
+      admitPodSecurity(
+        podOf({ containers: [{ name: "app" }] }),
+        { "pod-security.kubernetes.io/enforce": "baseline" },
+        "g",
+        35,
+      ),
+      undefined,
+    );
   });
 });

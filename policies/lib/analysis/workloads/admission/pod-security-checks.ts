@@ -5,7 +5,8 @@ import type { PodObject, Props } from "../model";
  * (policy/check_*.go, tags v0.34.0 to v0.36.2): each check has a level and a list of versions, each
  * version applying from its minimum policy version (1.N, given here as N) to the next; a restricted
  * check may override baseline checks (policy/registry.go populate). Each check visits init
- * containers, containers and ephemeral containers (policy/visitor.go). Messages are the checks'.
+ * containers, containers and ephemeral containers (policy/visitor.go). Reasons and details are the checks'
+ * ForbiddenReason and ForbiddenDetail, word for word (as each check's _test.go expects them).
  */
 export type Failure = { reason: string; detail: string; fix: string };
 type CheckFn = (spec: Props, metadata: PodObject["metadata"]) => Failure | undefined;
@@ -20,8 +21,15 @@ export interface PodSecurityCheck {
   readonly versions: readonly VersionedCheck[];
 }
 
-const quote = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
-const plural = (word: string, names: string[]) => `${word}${names.length === 1 ? "" : "s"} ${quote(names)}`;
+// policy/helpers.go joinQuote, pluralize
+const quote = (names: readonly string[]) => names.map((n) => `"${n}"`).join(", ");
+const pluralize = (singular: string, plural: string, count: number) => (count === 1 ? singular : plural);
+const plural = (word: string, names: string[]) => `${pluralize(word, `${word}s`, names.length)} ${quote(names)}`;
+/** A sets.String's List(): unique, sorted. */
+const sortedSet = (items: readonly string[]) => [...new Set(items)].sort();
+/** The setters a check names: "pod" and/or `container(s) "a", "b"`, joined with " and ". */
+const setters = (pod: boolean, names: string[]) =>
+  [...(pod ? ["pod"] : []), ...(names.length ? [plural("container", names)] : [])].join(" and ");
 const containers = (spec: Props): Props[] => [
   ...(spec.initContainers ?? []),
   ...(spec.containers ?? []),
@@ -30,7 +38,7 @@ const containers = (spec: Props): Props[] => [
 const bad = (spec: Props, predicate: (c: Props) => boolean): string[] =>
   containers(spec)
     .filter(predicate)
-    .map((c) => String(c?.name));
+    .map((c) => String(c.name));
 /** Pods in a user namespace (policy/helpers.go relaxPolicyForUserNamespacePod). */
 const userNamespace = (spec: Props): boolean => spec.hostUsers === false;
 /** Windows Pods, exempt from some restricted checks from v1.25 (their API validation forbids the fields). */
@@ -84,6 +92,30 @@ const RESTRICTED_VOLUMES = [
   "projected",
   "secret",
 ];
+// policy/check_restrictedVolumes.go: the volume types restricted names when it refuses a volume (else "unknown")
+const RESTRICTED_VOLUME_TYPES = [
+  "hostPath",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "fc",
+  "azureFile",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "photonPersistentDisk",
+  "portworxVolume",
+  "scaleIO",
+  "storageos",
+];
 // policy/check_seccompProfile_baseline.go annotationKeyPod, annotationKeyContainerPrefix
 const SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 const SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/";
@@ -92,7 +124,7 @@ const sysctls =
   (allowed: readonly string[]): CheckFn =>
   (spec) => {
     const names = ((spec.securityContext?.sysctls ?? []) as Props[])
-      .map((s) => String(s?.name))
+      .map((s) => String(s.name))
       .filter((n) => !allowed.includes(n));
     return names.length
       ? {
@@ -106,36 +138,55 @@ const sysctls =
 const seLinux =
   (types: readonly string[]): CheckFn =>
   (spec) => {
-    const invalid = (o: Props | undefined) => !!o && (!types.includes(String(o.type ?? "")) || !!o.user || !!o.role);
-    const names = [
-      ...(invalid(spec.securityContext?.seLinuxOptions) ? ["pod"] : []),
-      ...bad(spec, (c) => invalid(c?.securityContext?.seLinuxOptions)),
+    const badTypes: string[] = [];
+    let setUser = false;
+    let setRole = false;
+    const invalid = (o: Props | undefined) => {
+      if (!o) return false;
+      const type = String(o.type ?? "");
+      const badType = !types.includes(type);
+      if (badType) badTypes.push(type);
+      if (o.user) setUser = true;
+      if (o.role) setRole = true;
+      return badType || !!o.user || !!o.role;
+    };
+    const pod = invalid(spec.securityContext?.seLinuxOptions);
+    const names = bad(spec, (c) => invalid(c.securityContext?.seLinuxOptions));
+    const badTypeList = sortedSet(badTypes);
+    const data = [
+      ...(badTypeList.length ? [`${pluralize("type", "types", badTypeList.length)} ${quote(badTypeList)}`] : []),
+      ...(setUser ? ["user may not be set"] : []),
+      ...(setRole ? ["role may not be set"] : []),
     ];
-    return names.length
+    return pod || names.length
       ? {
           reason: "seLinuxOptions",
-          detail: `${names.join(", ")} set forbidden securityContext.seLinuxOptions`,
+          detail: `${setters(pod, names)} set forbidden securityContext.seLinuxOptions: ${data.join("; ")}`,
           fix: "remove seLinuxOptions user and role, and use an allowed type",
         }
       : undefined;
   };
 
 const procMount: CheckFn = (spec) => {
-  const names = bad(
-    spec,
-    (c) => c?.securityContext?.procMount !== undefined && c.securityContext.procMount !== "Default",
+  const forbidden = (c: Props) =>
+    c.securityContext?.procMount !== undefined && c.securityContext.procMount !== "Default";
+  const names = bad(spec, forbidden);
+  const types = sortedSet(
+    containers(spec)
+      .filter(forbidden)
+      .map((c) => String(c.securityContext.procMount)),
   );
   return names.length
     ? {
         reason: "procMount",
-        detail: `${plural("container", names)} must not set securityContext.procMount`,
+        detail: `${plural("container", names)} must not set securityContext.procMount to ${quote(types)}`,
         fix: "remove procMount",
       }
     : undefined;
 };
 
 const allowPrivilegeEscalation: CheckFn = (spec) => {
-  const names = bad(spec, (c) => c?.securityContext?.allowPrivilegeEscalation !== false);
+  const names = bad(spec, (c) => c.securityContext?.allowPrivilegeEscalation !== false);
   return names.length
     ? {
         reason: "allowPrivilegeEscalation != false",
@@ -146,16 +197,15 @@ const allowPrivilegeEscalation: CheckFn = (spec) => {
 };
 
 const capabilitiesRestricted: CheckFn = (spec) => {
-  const missing = bad(spec, (c) => !((c?.securityContext?.capabilities?.drop ?? []) as string[]).includes("ALL"));
-  const added = bad(spec, (c) =>
-    ((c?.securityContext?.capabilities?.add ?? []) as string[]).some((cap) => cap !== "NET_BIND_SERVICE"),
-  );
+  const missing = bad(spec, (c) => !((c.securityContext?.capabilities?.drop ?? []) as string[]).includes("ALL"));
+  const forbidden = (c: Props) =>
+    ((c.securityContext?.capabilities?.add ?? []) as string[]).filter((cap) => cap !== "NET_BIND_SERVICE");
+  const added = bad(spec, (c) => forbidden(c).length > 0);
+  const caps = sortedSet(containers(spec).flatMap(forbidden));
   const details = [
     ...(missing.length ? [`${plural("container", missing)} must set securityContext.capabilities.drop=["ALL"]`] : []),
     ...(added.length
-      ? [
-          `${plural("container", added)} must not include capabilities other than "NET_BIND_SERVICE" in securityContext.capabilities.add`,
-        ]
+      ? [`${plural("container", added)} must not include ${quote(caps)} in securityContext.capabilities.add`]
       : []),
   ];
   return details.length
@@ -169,12 +219,12 @@ const capabilitiesRestricted: CheckFn = (spec) => {
 
 const runAsNonRoot: CheckFn = (spec) => {
   const podNonRoot = spec.securityContext?.runAsNonRoot;
-  const explicit = bad(spec, (c) => c?.securityContext?.runAsNonRoot === false);
-  const implicit = podNonRoot === true ? [] : bad(spec, (c) => c?.securityContext?.runAsNonRoot === undefined);
+  const explicit = bad(spec, (c) => c.securityContext?.runAsNonRoot === false);
+  const implicit = podNonRoot === true ? [] : bad(spec, (c) => c.securityContext?.runAsNonRoot === undefined);
   if (podNonRoot === false || explicit.length)
     return {
       reason: "runAsNonRoot != true",
-      detail: `${[...(podNonRoot === false ? ["pod"] : []), ...(explicit.length ? [plural("container", explicit)] : [])].join(" and ")} must not set securityContext.runAsNonRoot=false`,
+      detail: `${setters(podNonRoot === false, explicit)} must not set securityContext.runAsNonRoot=false`,
       fix: "set runAsNonRoot: true (and run as a non-zero UID)",
     };
   return implicit.length
@@ -187,32 +237,33 @@ const runAsNonRoot: CheckFn = (spec) => {
 };
 
 const runAsUser: CheckFn = (spec) => {
-  const names = [
-    ...(spec.securityContext?.runAsUser === 0 ? ["pod"] : []),
-    ...bad(spec, (c) => c?.securityContext?.runAsUser === 0),
-  ];
-  return names.length
-    ? { reason: "runAsUser=0", detail: `${names.join(" and ")} must not set runAsUser=0`, fix: "run as a non-zero UID" }
+  const pod = spec.securityContext?.runAsUser === 0;
+  const names = bad(spec, (c) => c.securityContext?.runAsUser === 0);
+  return pod || names.length
+    ? {
+        reason: "runAsUser=0",
+        detail: `${setters(pod, names)} must not set runAsUser=0`,
+        fix: "run as a non-zero UID",
+      }
     : undefined;
 };
 
 const seccompRestricted: CheckFn = (spec) => {
   const valid = (t: unknown) => t === "RuntimeDefault" || t === "Localhost";
   const podType = spec.securityContext?.seccompProfile?.type;
-  const explicit = [
-    ...(podType !== undefined && !valid(podType) ? ["pod"] : []),
-    ...bad(
-      spec,
-      (c) => c?.securityContext?.seccompProfile?.type !== undefined && !valid(c.securityContext.seccompProfile.type),
-    ),
-  ];
-  if (explicit.length)
+  const explicitType = (t: unknown) => t !== undefined && !valid(t);
+  const pod = explicitType(podType);
+  const explicit = bad(spec, (c) => explicitType(c.securityContext?.seccompProfile?.type));
+  const values = sortedSet(
+    [podType, ...containers(spec).map((c) => c.securityContext?.seccompProfile?.type)].filter(explicitType).map(String),
+  );
+  if (pod || explicit.length)
     return {
       reason: "seccompProfile",
-      detail: `${explicit.join(" and ")} must not set securityContext.seccompProfile.type to a value other than "RuntimeDefault" or "Localhost"`,
+      detail: `${setters(pod, explicit)} must not set securityContext.seccompProfile.type to ${quote(values)}`,
       fix: "use the RuntimeDefault seccomp profile",
     };
-  const implicit = valid(podType) ? [] : bad(spec, (c) => c?.securityContext?.seccompProfile?.type === undefined);
+  const implicit = valid(podType) ? [] : bad(spec, (c) => c.securityContext?.seccompProfile?.type === undefined);
   return implicit.length
     ? {
         reason: "seccompProfile",
@@ -255,7 +306,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const names = bad(spec, (c) => c?.securityContext?.privileged === true);
+          const names = bad(spec, (c) => c.securityContext?.privileged === true);
           return names.length
             ? {
                 reason: "privileged",
@@ -276,7 +327,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         check: (spec) => {
           const caps = new Set<string>();
           const names = bad(spec, (c) => {
-            const added = ((c?.securityContext?.capabilities?.add ?? []) as string[]).filter(
+            const added = ((c.securityContext?.capabilities?.add ?? []) as string[]).filter(
               (cap) => !BASELINE_CAPABILITIES.has(cap),
             );
             added.forEach((cap) => {
@@ -302,7 +353,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const names = ((spec.volumes ?? []) as Props[]).filter((v) => v?.hostPath).map((v) => String(v.name));
+          const names = ((spec.volumes ?? []) as Props[]).filter((v) => v.hostPath).map((v) => String(v.name));
           return names.length
             ? {
                 reason: "hostPath volumes",
@@ -321,14 +372,14 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const ports = new Set<number>();
-          const names = bad(spec, (c) =>
-            ((c?.ports ?? []) as Props[]).some((p) => p?.hostPort && ports.add(p.hostPort)),
-          );
+          const hostPorts = (c: Props) =>
+            ((c.ports ?? []) as Props[]).filter((p) => p.hostPort).map((p) => String(p.hostPort));
+          const names = bad(spec, (c) => hostPorts(c).length > 0);
+          const ports = sortedSet(containers(spec).flatMap(hostPorts));
           return names.length
             ? {
                 reason: "hostPort",
-                detail: `${plural("container", names)} ${names.length === 1 ? "uses" : "use"} ${plural("hostPort", [...ports].map(String))}`,
+                detail: `${plural("container", names)} ${pluralize("uses", "use", names.length)} ${pluralize("hostPort", "hostPorts", ports.length)} ${ports.join(", ")}`,
                 fix: "remove hostPort",
               }
             : undefined;
@@ -343,22 +394,37 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec, metadata) => {
-          const unconfined = (p: Props | undefined) => p?.type === "Unconfined";
-          const annotated = Object.entries(metadata.annotations).filter(
-            ([k, v]) =>
-              k.startsWith("container.apparmor.security.beta.kubernetes.io/") &&
-              v !== "runtime/default" &&
-              !String(v).startsWith("localhost/"),
-          );
-          const names = [
-            ...(unconfined(spec.securityContext?.appArmorProfile) ? ["pod"] : []),
-            ...bad(spec, (c) => unconfined(c?.securityContext?.appArmorProfile)),
-            ...annotated.map(([k]) => k),
+          // allowedProfileType, allowedAnnotationValue
+          const forbidden = (p: Props | undefined) => !!p && p.type !== "RuntimeDefault" && p.type !== "Localhost";
+          const pod = forbidden(spec.securityContext?.appArmorProfile);
+          const names = bad(spec, (c) => forbidden(c.securityContext?.appArmorProfile));
+          const annotations = Object.entries(metadata.annotations)
+            .filter(
+              ([k, v]) =>
+                k.startsWith("container.apparmor.security.beta.kubernetes.io/") &&
+                v !== "" &&
+                v !== "runtime/default" &&
+                !String(v).startsWith("localhost/"),
+            )
+            .map(([k, v]) => `${k}=${JSON.stringify(String(v))}`)
+            .sort();
+          const values = [
+            ...sortedSet(
+              [spec.securityContext, ...containers(spec).map((c) => c.securityContext)]
+                .map((s) => s?.appArmorProfile)
+                .filter(forbidden)
+                .map((p) => String(p.type)),
+            ),
+            ...annotations,
           ];
-          return names.length
+          const who = [
+            ...(pod || names.length ? [setters(pod, names)] : []),
+            ...(annotations.length ? [pluralize("annotation", "annotations", annotations.length)] : []),
+          ];
+          return who.length
             ? {
-                reason: "forbidden AppArmor profile",
-                detail: quote(names),
+                reason: pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", values.length),
+                detail: `${who.join(" and ")} must not set AppArmor profile type to ${quote(values)}`,
                 fix: "use the RuntimeDefault or a Localhost AppArmor profile",
               }
             : undefined;
@@ -392,15 +458,17 @@ export const CHECKS: readonly PodSecurityCheck[] = [
           const ok = (v: string) => v === "runtime/default" || v === "docker/default" || v.startsWith("localhost/");
           const keys = [
             SECCOMP_POD_ANNOTATION,
-            ...containers(spec).map((c) => `${SECCOMP_CONTAINER_ANNOTATION}${c?.name}`),
+            ...containers(spec).map((c) => `${SECCOMP_CONTAINER_ANNOTATION}${c.name}`),
           ];
-          const names = keys.filter(
-            (k) => metadata.annotations[k] !== undefined && !ok(String(metadata.annotations[k])),
+          const forbidden = sortedSet(
+            keys
+              .filter((k) => metadata.annotations[k] !== undefined && !ok(String(metadata.annotations[k])))
+              .map((k) => `${k}=${JSON.stringify(String(metadata.annotations[k]))}`),
           );
-          return names.length
+          return forbidden.length
             ? {
                 reason: "seccompProfile",
-                detail: `forbidden annotation${names.length === 1 ? "" : "s"} ${names.map((k) => `${k}="${metadata.annotations[k]}"`).join(", ")}`,
+                detail: `forbidden ${pluralize("annotation", "annotations", forbidden.length)} ${forbidden.join(", ")}`,
                 fix: "use the runtime/default seccomp profile",
               }
             : undefined;
@@ -411,14 +479,14 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         check: (spec) => {
           const valid = (t: unknown) => t === undefined || t === "RuntimeDefault" || t === "Localhost";
           const podType = spec.securityContext?.seccompProfile?.type;
-          const names = bad(spec, (c) => !valid(c?.securityContext?.seccompProfile?.type));
+          const names = bad(spec, (c) => !valid(c.securityContext?.seccompProfile?.type));
           const setters = [...(!valid(podType) ? ["pod"] : []), ...(names.length ? [plural("container", names)] : [])];
           const values = [
             ...new Set(
               [
                 ...(!valid(podType) ? [podType] : []),
                 ...containers(spec)
-                  .map((c) => c?.securityContext?.seccompProfile?.type)
+                  .map((c) => c.securityContext?.seccompProfile?.type)
                   .filter((t) => !valid(t)),
               ].map(String),
             ),
@@ -451,14 +519,12 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 0,
         check: (spec) => {
-          const names = [
-            ...(spec.securityContext?.windowsOptions?.hostProcess ? ["pod"] : []),
-            ...bad(spec, (c) => c?.securityContext?.windowsOptions?.hostProcess === true),
-          ];
-          return names.length
+          const pod = spec.securityContext?.windowsOptions?.hostProcess === true;
+          const names = bad(spec, (c) => c.securityContext?.windowsOptions?.hostProcess === true);
+          return pod || names.length
             ? {
                 reason: "hostProcess",
-                detail: `${names.join(", ")} must not set securityContext.windowsOptions.hostProcess=true`,
+                detail: `${setters(pod, names)} must not set securityContext.windowsOptions.hostProcess=true`,
                 fix: "remove hostProcess",
               }
             : undefined;
@@ -473,16 +539,18 @@ export const CHECKS: readonly PodSecurityCheck[] = [
       {
         min: 34,
         check: (spec) => {
-          const hosted = (h: Props | undefined) => !!(h?.httpGet?.host || h?.tcpSocket?.host);
-          const names = bad(spec, (c) =>
-            [c?.livenessProbe, c?.readinessProbe, c?.startupProbe, c?.lifecycle?.postStart, c?.lifecycle?.preStop].some(
-              hosted,
-            ),
-          );
+          // getForbiddenHostProbes, getForbiddenHostLifecycle
+          const hosts = (c: Props): string[] =>
+            [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop]
+              .flatMap((h) => [h?.httpGet?.host, h?.tcpSocket?.host])
+              .filter((h) => !!h)
+              .map(String);
+          const names = sortedSet(bad(spec, (c) => hosts(c).length > 0));
+          const forbidden = sortedSet(containers(spec).flatMap(hosts));
           return names.length
             ? {
                 reason: "probe or lifecycle host",
-                detail: `${plural("container", names)} must not set host in probes or lifecycle handlers`,
+                detail: `${plural("container", names)} ${pluralize("uses", "use", names.length)} ${pluralize("probe or lifecycle host", "probe or lifecycle hosts", forbidden.length)} ${quote(forbidden)}`,
                 fix: "remove the host field from probes and lifecycle handlers",
               }
             : undefined;
@@ -498,13 +566,13 @@ export const CHECKS: readonly PodSecurityCheck[] = [
         min: 0,
         overrides: ["hostPathVolumes"],
         check: (spec) => {
-          const names = ((spec.volumes ?? []) as Props[])
-            .filter((v) => !RESTRICTED_VOLUMES.some((k) => v?.[k]))
-            .map((v) => String(v?.name));
+          const restricted = ((spec.volumes ?? []) as Props[]).filter((v) => !RESTRICTED_VOLUMES.some((k) => v[k]));
+          const names = restricted.map((v) => String(v.name));
+          const types = sortedSet(restricted.map((v) => RESTRICTED_VOLUME_TYPES.find((k) => v[k]) ?? "unknown"));
           return names.length
             ? {
                 reason: "restricted volume types",
-                detail: plural("volume", names),
+                detail: `${plural("volume", names)} ${pluralize("uses", "use", names.length)} ${pluralize("restricted volume type", "restricted volume types", types.length)} ${quote(types)}`,
                 fix: `use only ${RESTRICTED_VOLUMES.join(", ")} volumes`,
               }
             : undefined;
@@ -564,14 +632,7 @@ export const CHECKS: readonly PodSecurityCheck[] = [
  * at restricted, the baseline checks too, less those a restricted check overrides at N. Ordered as
  * the registry orders them: baseline IDs, then restricted IDs, each sorted.
  */
-const memo = new Map<string, Array<{ id: string; check: CheckFn }>>();
 export function checksAt(level: "baseline" | "restricted", minor: number): Array<{ id: string; check: CheckFn }> {
-  const key = `${level}:${minor}`;
-  if (!memo.has(key)) memo.set(key, select(level, minor));
-  return memo.get(key)!;
-}
-
-function select(level: "baseline" | "restricted", minor: number): Array<{ id: string; check: CheckFn }> {
   const active = (c: PodSecurityCheck) => [...c.versions].reverse().find((v) => v.min <= minor);
   const chosen = CHECKS.map((c) => ({ c, v: active(c) })).filter(
     (x): x is { c: PodSecurityCheck; v: VersionedCheck } => !!x.v,
@@ -581,8 +642,8 @@ function select(level: "baseline" | "restricted", minor: number): Array<{ id: st
   const baseline = chosen.filter(
     (x) => x.c.level === "baseline" && !(level === "restricted" && overridden.has(x.c.id)),
   );
-  const byId = (a: { c: PodSecurityCheck }, b: { c: PodSecurityCheck }) =>
-    a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0;
+  // Check IDs are unique, so two never compare equal.
+  const byId = (a: { c: PodSecurityCheck }, b: { c: PodSecurityCheck }) => (a.c.id < b.c.id ? -1 : 1);
   return [...baseline.sort(byId), ...(level === "restricted" ? restricted.sort(byId) : [])].map((x) => ({
     id: x.c.id,
     check: x.v.check,

@@ -9,8 +9,11 @@ export function priorityClasses(index: ClusterIndex): { byName: Map<string, numb
   const byName = new Map(Object.entries(BUILTIN_PRIORITY_CLASSES));
   let globalDefault: string | undefined;
   for (const pc of objectsOf(index, "PriorityClass")) {
-    byName.set(pc.objectName!, Number(pc.props.value ?? 0));
-    if (pc.props.globalDefault === true) globalDefault = pc.objectName;
+    const value = Number(pc.props.value ?? 0);
+    byName.set(pc.objectName!, value);
+    // getDefaultPriorityClass: of several global defaults, the one with the lowest value.
+    if (pc.props.globalDefault === true && (globalDefault === undefined || value < byName.get(globalDefault)!))
+      globalDefault = pc.objectName;
   }
   return { byName, globalDefault };
 }

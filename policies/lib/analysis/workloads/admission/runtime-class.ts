@@ -1,6 +1,7 @@
 import { GKE_SANDBOX } from "../../../../../components/catalog/gke-nodes";
 import { type ClusterIndex, objectsOf } from "../cluster";
 import type { PodObject, Problem, Props } from "../model";
+import { parseQuantity } from "../quantity";
 
 const SOURCE =
   "kubernetes plugin/pkg/admission/runtimeclass/admission.go (prepareObjects, setOverhead, setScheduling, validateOverhead)";
@@ -43,8 +44,14 @@ export function runtimeClasses(index: ClusterIndex): Map<string, RuntimeClassFac
   return classes;
 }
 
-const sameList = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+/** apiequality.Semantic.DeepEqual on two ResourceLists: the same resources, each quantity equal (Quantity.Cmp: 1000m is 1). */
+const sameList = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+  const keys = Object.keys(a).sort();
+  const value = (list: Record<string, unknown>, key: string) => parseQuantity(list[key]) ?? list[key];
+  return (
+    JSON.stringify(keys) === JSON.stringify(Object.keys(b).sort()) && keys.every((k) => value(a, k) === value(b, k))
+  );
+};
 
 /**
  * The RuntimeClass admission plugin on one Pod: a class that does not exist refuses the Pod; the

@@ -39,10 +39,10 @@ export function validatePodResources(
   const visit = (containers: Props[], path: string) =>
     containers.forEach((container, i) => {
       const at = `spec.${path}[${i}].resources`;
-      const requests: Props = container?.resources?.requests ?? {};
-      const limits: Props = container?.resources?.limits ?? {};
+      const requests: Props = container.resources?.requests ?? {};
+      const limits: Props = container.resources?.limits ?? {};
       const given = (field: "request" | "limit", resource: string) =>
-        defaults.find((d) => d.container === container?.name && d.field === field && d.resource === resource);
+        defaults.find((d) => d.container === container.name && d.field === field && d.resource === resource);
       for (const [field, list] of [
         ["limits", limits],
         ["requests", requests],
@@ -52,7 +52,7 @@ export function validatePodResources(
           if (isInteger(resource) && parsed !== undefined && Math.abs(parsed - Math.round(parsed)) > 1e-9)
             push(
               `${at}.${field}[${resource}]: Invalid value: "${value}": must be an integer`,
-              `ask for a whole number of ${resource} in container ${container?.name}`,
+              `ask for a whole number of ${resource} in container ${container.name}`,
             );
         }
       }
@@ -63,8 +63,8 @@ export function validatePodResources(
         if (limits[resource] === undefined) {
           if (!overcommitAllowed(resource))
             push(
-              `${at}.limits: Required value: Limit must be set for non overcommitable resources (${resource} in container ${container?.name})`,
-              `put ${resource}: ${shown} under limits of container ${container?.name} (a limit alone is enough: the API server copies it to the request)`,
+              `${at}.limits: Required value: Limit must be set for non overcommitable resources (${resource} in container ${container.name})`,
+              `put ${resource}: ${shown} under limits of container ${container.name} (a limit alone is enough: the API server copies it to the request)`,
             );
           continue;
         }
@@ -72,19 +72,19 @@ export function validatePodResources(
         if (limit === undefined) continue;
         const cause = given("limit", resource);
         const why = cause
-          ? ` (LimitRange ${cause.limitRange} gave container ${container?.name} its default ${resource} limit of ${cause.value})`
+          ? ` (LimitRange ${cause.limitRange} gave container ${container.name} its default ${resource} limit of ${cause.value})`
           : "";
         if (!overcommitAllowed(resource) && request !== limit) {
           push(
             `${at}.requests: Invalid value: "${shown}": must be equal to ${resource} limit of ${formatAmount(resource, limit)}${why}`,
-            `set the ${resource} request of container ${container?.name} equal to its limit, or give only the limit`,
+            `set the ${resource} request of container ${container.name} equal to its limit, or give only the limit`,
           );
         } else if (request > limit) {
           push(
             `${at}.requests: Invalid value: "${shown}": must be less than or equal to ${resource} limit of ${formatAmount(resource, limit)}${why}`,
             cause
-              ? `set a ${resource} limit of at least ${shown} on container ${container?.name}, or raise the ${resource} default of LimitRange ${cause.limitRange}`
-              : `raise the ${resource} limit of container ${container?.name} to at least ${shown}, or lower its request`,
+              ? `set a ${resource} limit of at least ${shown} on container ${container.name}, or raise the ${resource} default of LimitRange ${cause.limitRange}`
+              : `raise the ${resource} limit of container ${container.name} to at least ${shown}, or lower its request`,
           );
         }
       }
@@ -97,7 +97,7 @@ export function validatePodResources(
 
 /** The Pod's own `spec.resources` (validatePodResourceRequirements, validatePodResourceConsistency). */
 function validatePodLevelResources(spec: Props, groupName: string): Problem[] {
-  const resources = spec?.resources;
+  const resources = spec.resources;
   if (!resources) return [];
   const problems: Problem[] = [];
   const push = (message: string, fix: string) =>
@@ -124,7 +124,8 @@ function validatePodLevelResources(spec: Props, groupName: string): Problem[] {
     }
     if (request !== undefined && limits[resource] !== undefined && request > limits[resource]) {
       push(
-        `spec.resources.requests[${resource}]: Invalid value: "${formatAmount(resource, request)}": must be less than or equal to ${resource} limit of ${formatAmount(resource, limits[resource])}`,
+        // validateResourceRequirements reports it on the requests path, as for a container.
+        `spec.resources.requests: Invalid value: "${formatAmount(resource, request)}": must be less than or equal to ${resource} limit of ${formatAmount(resource, limits[resource])}`,
         `raise the Pod's ${resource} limit to at least its request`,
       );
     }
