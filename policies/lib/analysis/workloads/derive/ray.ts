@@ -96,8 +96,7 @@ function deriveRay(object: PlanObject, index: ClusterIndex, kind: string, cluste
         ...(ray.securityContext ? { securityContext: plain(ray.securityContext) } : {}),
       },
     ];
-    const count = Number(group.replicas ?? group.minReplicas ?? 0) * Number(group.numOfHosts ?? 1);
-    const max = group.maxReplicas !== undefined ? Number(group.maxReplicas) * Number(group.numOfHosts ?? 1) : undefined;
+    const { count, max } = workerReplicas(group);
     workload.groups.push({
       name: groupName,
       count,
@@ -108,4 +107,20 @@ function deriveRay(object: PlanObject, index: ClusterIndex, kind: string, cluste
   }
   workload.notes.push(SOURCE);
   return workload;
+}
+
+/**
+ * A worker group's Pods (utils/util.go GetWorkerGroupDesiredReplicas): replicas (CRD default 0) raised to
+ * minReplicas, else capped at maxReplicas, times numOfHosts (default 1); a suspended group has none. Its
+ * most Pods (CalculateMaxReplicas): maxReplicas times numOfHosts, none when suspended, unbounded when unset.
+ */
+function workerReplicas(group: Props): { count: number; max?: number } {
+  if (group.suspend === true) return { count: 0, max: 0 };
+  const hosts = Number(group.numOfHosts ?? 1);
+  const min = Number(group.minReplicas ?? 0);
+  const maxReplicas = group.maxReplicas !== undefined ? Number(group.maxReplicas) : undefined;
+  let replicas = Number(group.replicas ?? 0);
+  if (replicas < min) replicas = min;
+  else if (maxReplicas !== undefined && replicas > maxReplicas) replicas = maxReplicas;
+  return { count: replicas * hosts, ...(maxReplicas !== undefined ? { max: maxReplicas * hosts } : {}) };
 }
