@@ -9,7 +9,7 @@ import {
 import { type ClusterIndex, chartsNamed, type PlanObject } from "../cluster";
 import type { PodGroup, Props, Workload } from "../model";
 import { servingRuntime } from "./kserve-runtime";
-import { controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
+import { containerNamed, controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
 import { strategicMerge } from "./strategic-merge";
 
 const KSERVE_VERSION = "v0.20.0";
@@ -206,12 +206,15 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     runtimeMeta = { labels: { ...(runtime.spec.labels ?? {}) }, annotations: { ...(runtime.spec.annotations ?? {}) } };
     injectStorage(podSpec, model.storageUri, injected, ctx);
   } else if ((podSpec.containers ?? []).length) {
+    // CustomPredictor.Default names the first container kserve-container when it is alone or unnamed;
+    // CustomTransformer.Default and CustomExplainer.Default always do (predictor_custom.go, transformer_custom.go, explainer_custom.go).
     const first: Props = podSpec.containers[0];
-    if (podSpec.containers.length === 1 || !first.name) first.name = KSERVE_SERVER_CONTAINER;
+    if (component !== "predictor" || podSpec.containers.length === 1 || !first.name)
+      first.name = KSERVE_SERVER_CONTAINER;
     setResourceRequirementDefaults(first, ctx.defaultResources);
-    const storageUri =
-      ((first.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value ??
-      (component === "predictor" ? undefined : spec.storageUri);
+    // GetStorageUri: the STORAGE_URI env of the predictor's kserve-container, of the transformer's or explainer's first container.
+    const carrier = component === "predictor" ? containerNamed(podSpec, KSERVE_SERVER_CONTAINER) : first;
+    const storageUri = ((carrier?.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value;
     if (storageUri !== undefined) injectStorage(podSpec, storageUri, injected, ctx);
   }
   if (!(podSpec.containers ?? []).length) return undefined;
@@ -303,7 +306,7 @@ function injectStorage(podSpec: Props, storageUri: unknown, injected: string[], 
     injected.push(`${container.name} + ${initContainer.name} (KServe ${KSERVE_VERSION} modelcar)`);
     return;
   }
-  if (storageUri.startsWith("pvc://")) return;
+  // Only the URIs the default ClusterStorageContainer supports are downloaded (pvc:// and local paths are mounted, not fetched).
   const downloads =
     KSERVE_STORAGE_INITIALIZER.uriPrefixes.some((p) => storageUri.startsWith(p)) ||
     KSERVE_STORAGE_INITIALIZER.uriPatterns.some((r) => r.test(storageUri));
