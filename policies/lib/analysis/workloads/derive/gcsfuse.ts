@@ -3,6 +3,8 @@ import type { PodGroup, Props } from "../model";
 import { parseQuantity } from "../quantity";
 
 const RESOURCES = ["cpu", "memory", "ephemeral-storage"] as const;
+/** The webhook places its sidecars after Istio's (pkg/webhook/injection.go IstioSidecarName). */
+const ISTIO_PROXY = "istio-proxy";
 type Resources = Readonly<Record<string, string>>;
 
 /**
@@ -76,8 +78,13 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
       ...(native ? { restartPolicy: "Always" } : {}),
     });
   }
-  if (native) spec.initContainers = [...injected, ...(spec.initContainers ?? [])];
-  else spec.containers = [...(spec.containers ?? []), ...injected];
+  // Inserted right after an istio-proxy, else first: in the init containers as native sidecars, else in the
+  // containers (pkg/webhook/injection.go injectSidecarContainer, containerIndexOrderMap, getInjectIndexAfterContainer).
+  const list: Props[] = (native ? spec.initContainers : spec.containers) ?? [];
+  const at = list.findIndex((c) => c?.name === ISTIO_PROXY) + 1;
+  const placed = [...list.slice(0, at), ...injected, ...list.slice(at)];
+  if (native) spec.initContainers = placed;
+  else spec.containers = placed;
   // The sidecar's own volumes: emptyDirs (pkg/webhook/sidecar_spec.go GetSidecarContainerVolumeSpec).
   spec.volumes = [
     ...["gke-gcsfuse-tmp", "gke-gcsfuse-buffer", "gke-gcsfuse-cache"]
