@@ -23,7 +23,6 @@ export function plain<T>(value: T): T {
 }
 
 export const labelsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.labels ?? {}) });
-export const annotationsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.annotations ?? {}) });
 export const namespaceOf = (props: Props): string =>
   typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default";
 export const nameOf = (props: Props, fallback: string): string =>
