@@ -304,6 +304,17 @@ describe("workload simulation: the Pods KServe v0.20.0 builds for an InferenceSe
       assert.deepStrictEqual(g.injected, []);
     });
 
+    it("adds nothing and notes nothing for a model without a storage URI", () => {
+      const w = derive([
+        standard,
+        runtime({}),
+        isvc({ predictor: { model: { modelFormat: { name: "custom" }, runtime: "srv" } } }),
+      ]);
+      assert.deepStrictEqual(names(w.groups[0].pod.spec.initContainers), []);
+      assert.deepStrictEqual(w.groups[0].injected, []);
+      assert.ok(!w.notes.some((n) => /storage URI/.test(n)), w.notes.join("; "));
+    });
+
     it("notes a storage URI unknown until apply", () => {
       const w = derive([standard, runtime({}), isvc({ predictor: model({ storageUri: "[unknown]" }) })]);
       assert.ok(w.notes.some((n) => /storage URI is unknown until apply/.test(n)));

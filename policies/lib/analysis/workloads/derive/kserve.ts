@@ -133,7 +133,7 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
 function modeOf(props: Props, chart: PlanObject | undefined): "Standard" | "Knative" {
   const annotated = props.metadata?.annotations?.["serving.kserve.io/deploymentMode"];
   // pkg/constants/constants.go ParseDeploymentMode: RawDeployment is Standard's old name, Serverless Knative's.
-  const mode = String(annotated ?? (chart ? kserveDeploymentMode(chart.props.values ?? {}) : "Knative"));
+  const mode = annotated ?? (chart ? kserveDeploymentMode(chart.props.values ?? {}) : undefined);
   return mode === "Standard" || mode === "RawDeployment" ? "Standard" : "Knative";
 }
 
@@ -154,10 +154,7 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
   for (const [key, value] of Object.entries(plain(spec)))
     if (!COMPONENT_FIELDS.has(key) && !FRAMEWORKS.includes(key)) podSpec[key] = value;
   const injected: string[] = [];
-  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } = {
-    labels: {},
-    annotations: {},
-  };
+  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
   const model: Props | undefined =
     component === "predictor"
       ? spec.model
@@ -240,13 +237,13 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
         namespace: ctx.namespace,
         // Labels and annotations: the runtime's, under the InferenceService's, under the component's (buildObjectMeta).
         labels: {
-          ...runtimeMeta.labels,
+          ...runtimeMeta?.labels,
           ...ctx.labels,
           ...(spec.labels ?? {}),
           "serving.kserve.io/inferenceservice": ctx.name,
           component,
         },
-        annotations: { ...runtimeMeta.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
+        annotations: { ...runtimeMeta?.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
       },
       spec: podSpec,
     },
