@@ -86,6 +86,11 @@ describe("workload simulation: the Pods KServe v0.20.0 builds for an InferenceSe
       });
     });
 
+    it("takes the chart's default resources when its values configure something else", () => {
+      const w = derive([chart({ values: { other: true } }), isvc({ predictor: custom([{ image: "srv:1" }]) })]);
+      assert.deepStrictEqual(w.groups[0].pod.spec.containers[0].resources.requests, { cpu: "1", memory: "2Gi" });
+    });
+
     it("notes another chart version, naming both versions", () => {
       const w = derive([chart({ version: "v0.19.0" }), isvc({ predictor: custom([{ image: "srv:1" }]) })]);
       assert.ok(
@@ -291,6 +296,18 @@ describe("workload simulation: the Pods KServe v0.20.0 builds for an InferenceSe
       });
     }
 
+    it("adds the storage-initializer after the Pod's own init containers", () => {
+      const g = derive([
+        standard,
+        isvc({
+          predictor: custom([{ image: "srv:1", env: env("gs://models/chat") }], {
+            initContainers: [{ name: "setup", image: "setup:1" }],
+          }),
+        }),
+      ]).groups[0];
+      assert.deepStrictEqual(names(g.pod.spec.initContainers), ["setup", "storage-initializer"]);
+    });
+
     it("adds no second storage-initializer when the Pod has one", () => {
       const g = derive([
         standard,
@@ -362,6 +379,61 @@ describe("workload simulation: the Pods KServe v0.20.0 builds for an InferenceSe
       assert.deepStrictEqual(own.groups[0].pod.spec.containers[0].args, ["--model_name=chat"]);
       const none = derive([standard, runtime({}), isvc({ predictor: model() })]);
       assert.ok(!("args" in none.groups[0].pod.spec.containers[0]));
+    });
+
+    it("appends the model's args to the runtime's (MergeRuntimeContainers concatenates them)", () => {
+      const w = derive([
+        standard,
+        runtime({ containers: [{ name: "kserve-container", image: "srv:1", args: ["--port=8080"] }] }),
+        isvc({ predictor: model({ args: ["--model_name=chat"] }) }),
+      ]);
+      assert.deepStrictEqual(w.groups[0].pod.spec.containers[0].args, ["--port=8080", "--model_name=chat"]);
+    });
+
+    it("finds the predictor's transformer-container wherever it is among its containers, and concatenates its args", () => {
+      const w = derive([
+        standard,
+        runtime({
+          containers: [
+            { name: "kserve-container", image: "srv:1" },
+            { name: "transformer-container", image: "tr:1", args: ["--a"] },
+          ],
+        }),
+        isvc({
+          predictor: {
+            ...model(),
+            containers: [
+              { name: "logger", image: "log:1" },
+              { name: "transformer-container", args: ["--b"] },
+            ],
+          },
+        }),
+      ]);
+      assert.deepStrictEqual(w.groups[0].pod.spec.containers, [
+        { name: "kserve-container", image: "srv:1" },
+        { name: "transformer-container", image: "tr:1", args: ["--a", "--b"] },
+        { name: "logger", image: "log:1" },
+      ]);
+    });
+
+    it("derives an InferenceService whose metadata is left out (Pulumi names it): the resource's name, namespace default", () => {
+      const w = derive([
+        standard,
+        {
+          type: K8S.inferenceService,
+          name: "auto",
+          inputs: {
+            apiVersion: "serving.kserve.io/v1beta1",
+            kind: "InferenceService",
+            spec: { predictor: custom([{ image: "srv:1" }]) },
+          },
+        },
+      ]);
+      assert.deepStrictEqual(
+        [w.name, w.namespace, w.controller],
+        ["auto", "default", "KServe v0.20.0 (Standard mode)"],
+      );
+      assert.strictEqual(w.groups[0].pod.metadata.labels["serving.kserve.io/inferenceservice"], "auto");
     });
 
     it("takes the runtime's scheduling fields and volumes under the predictor's, and not its other fields (hostIPC)", () => {

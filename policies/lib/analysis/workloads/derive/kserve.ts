@@ -90,7 +90,7 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
   const namespace = namespaceOf(props);
   const chart = chartsNamed(index, "kserve-resources", "kserve")[0];
   const mode = modeOf(props, chart);
-  const version = chart ? String(chart.props.version ?? "") : "";
+  const version = String(chart?.props.version ?? "");
   const workload = workloadShell({
     urn: object.urn,
     kind: "InferenceService",
@@ -167,7 +167,7 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     const runtime = servingRuntime(model, ctx.namespace, ctx.index, ctx.workload, ctx.name);
     if (!runtime) return undefined;
     const runtimeContainers: Props[] = runtime.spec.containers ?? [];
-    const base = runtimeContainers.find((c) => c?.name === KSERVE_SERVER_CONTAINER);
+    const base = runtimeContainers.find((c) => c.name === KSERVE_SERVER_CONTAINER);
     if (!base) {
       ctx.workload.problems.push(
         controllerProblem(
@@ -179,26 +179,25 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
       return undefined;
     }
     const own = Object.fromEntries(Object.entries(model).filter(([k]) => !MODEL_FIELDS.includes(k)));
-    const server: Props = { ...strategicMerge(base, own), name: KSERVE_SERVER_CONTAINER };
-    if (base.args || own.args) server.args = [...(base.args ?? []), ...(own.args ?? [])];
+    const server: Props = { ...mergeRuntimeContainers(base, own), name: KSERVE_SERVER_CONTAINER };
     const componentContainers: Props[] = podSpec.containers ?? [];
-    const runtimeTransformer = runtimeContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
-    const ownTransformer = componentContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
+    const runtimeTransformer = runtimeContainers.find((c) => c.name === TRANSFORMER_CONTAINER);
+    const ownTransformer = componentContainers.find((c) => c.name === TRANSFORMER_CONTAINER);
     const transformer =
       runtimeTransformer && ownTransformer
-        ? strategicMerge(runtimeTransformer, ownTransformer)
-        : (runtimeTransformer ?? ownTransformer);
+        ? mergeRuntimeContainers(runtimeTransformer, ownTransformer)
+        : structuredClone(runtimeTransformer ?? ownTransformer);
     const runtimePod = Object.fromEntries(
       RUNTIME_POD_FIELDS.filter((f) => runtime.spec[f] !== undefined).map((f) => [f, runtime.spec[f]]),
     );
     podSpec = strategicMerge(runtimePod, { ...podSpec, containers: undefined });
     podSpec.containers = [
       server,
-      ...(transformer ? [structuredClone(transformer)] : []),
+      ...(transformer ? [transformer] : []),
       ...runtimeContainers
-        .filter((c) => c?.name !== KSERVE_SERVER_CONTAINER && c?.name !== TRANSFORMER_CONTAINER)
+        .filter((c) => c.name !== KSERVE_SERVER_CONTAINER && c.name !== TRANSFORMER_CONTAINER)
         .map((c) => structuredClone(c)),
-      ...componentContainers.filter((c) => c?.name !== TRANSFORMER_CONTAINER),
+      ...componentContainers.filter((c) => c.name !== TRANSFORMER_CONTAINER),
     ];
     runtimeMeta = { labels: { ...(runtime.spec.labels ?? {}) }, annotations: { ...(runtime.spec.annotations ?? {}) } };
     injectStorage(podSpec, model.storageUri, injected, ctx);
@@ -209,10 +208,11 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     if (component !== "predictor" || podSpec.containers.length === 1 || !first.name)
       first.name = KSERVE_SERVER_CONTAINER;
     setResourceRequirementDefaults(first, ctx.defaultResources);
-    // GetStorageUri: the STORAGE_URI env of the predictor's kserve-container, of the transformer's or explainer's first container.
-    const carrier = component === "predictor" ? containerNamed(podSpec, KSERVE_SERVER_CONTAINER) : first;
-    const storageUri = ((carrier?.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value;
-    if (storageUri !== undefined) injectStorage(podSpec, storageUri, injected, ctx);
+    // GetStorageUri: the STORAGE_URI env of the predictor's kserve-container, of the transformer's or explainer's
+    // first container (which Default has just named kserve-container).
+    const carrier = containerNamed(podSpec, KSERVE_SERVER_CONTAINER);
+    const storageUri = ((carrier?.env ?? []) as Props[]).find((e) => e.name === "STORAGE_URI")?.value;
+    injectStorage(podSpec, storageUri, injected, ctx);
   }
   if (!(podSpec.containers ?? []).length) return undefined;
   if (ctx.mode === "Knative") {
@@ -249,6 +249,13 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     },
     injected,
   };
+}
+
+/** The InferenceService's container strategic-merged over the runtime's, args concatenated (utils.go MergeRuntimeContainers). */
+function mergeRuntimeContainers(runtime: Props, own: Props): Props {
+  const merged: Props = strategicMerge(runtime, own);
+  if (runtime.args || own.args) merged.args = [...(runtime.args ?? []), ...(own.args ?? [])];
+  return merged;
 }
 
 /** Each request and limit the container leaves out, from KServe's configured defaults (setResourceRequirementDefaults). */
@@ -308,7 +315,7 @@ function injectStorage(podSpec: Props, storageUri: unknown, injected: string[], 
     KSERVE_STORAGE_INITIALIZER.uriPrefixes.some((p) => storageUri.startsWith(p)) ||
     KSERVE_STORAGE_INITIALIZER.uriPatterns.some((r) => r.test(storageUri));
   if (!downloads) return;
-  if ((podSpec.initContainers ?? []).some((c: Props) => c?.name === KSERVE_STORAGE_INITIALIZER.name)) return;
+  if ((podSpec.initContainers ?? []).some((c: Props) => c.name === KSERVE_STORAGE_INITIALIZER.name)) return;
   const s = KSERVE_STORAGE_INITIALIZER;
   podSpec.initContainers = [
     ...(podSpec.initContainers ?? []),

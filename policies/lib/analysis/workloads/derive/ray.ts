@@ -87,13 +87,13 @@ function deriveRay(object: PlanObject, index: ClusterIndex, kind: string, cluste
     const groupName = String(group.groupName ?? "workers");
     const pod = podFromTemplate(plain(group.template), namespace, `${name}-${groupName}-worker-<hash>`);
     Object.assign(pod.metadata.labels, rayLabels("worker", groupName));
-    const ray = (pod.spec.containers ?? [])[0] ?? {};
+    const ray: Props | undefined = pod.spec.containers?.[0];
     pod.spec.initContainers = [
       ...(pod.spec.initContainers ?? []),
       {
         name: WAIT_GCS.name,
         resources: structuredClone(WAIT_GCS.resources),
-        ...(ray.securityContext ? { securityContext: plain(ray.securityContext) } : {}),
+        ...(ray?.securityContext ? { securityContext: plain(ray.securityContext) } : {}),
       },
     ];
     const { count, max } = workerReplicas(group);
@@ -119,8 +119,7 @@ function workerReplicas(group: Props): { count: number; max?: number } {
   const hosts = Number(group.numOfHosts ?? 1);
   const min = Number(group.minReplicas ?? 0);
   const maxReplicas = group.maxReplicas !== undefined ? Number(group.maxReplicas) : undefined;
-  let replicas = Number(group.replicas ?? 0);
-  if (replicas < min) replicas = min;
-  else if (maxReplicas !== undefined && replicas > maxReplicas) replicas = maxReplicas;
+  // minReplicas <= maxReplicas (ValidateRayClusterSpec), so raising to min then capping at max is KubeRay's order.
+  const replicas = Math.min(Math.max(Number(group.replicas ?? 0), min), maxReplicas ?? Number.POSITIVE_INFINITY);
   return { count: replicas * hosts, ...(maxReplicas !== undefined ? { max: maxReplicas * hosts } : {}) };
 }
