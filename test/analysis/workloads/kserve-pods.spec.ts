@@ -9,8 +9,9 @@ import { K8S, servingRuntime } from "./fixtures";
 /**
  * The Pods KServe v0.20.0 builds for an InferenceService's components, as the simulation derives them.
  * Expected values from kserve/kserve tag v0.20.0:
- * - pkg/constants/constants.go: deploymentMode annotation, ParseDeploymentMode (RawDeployment → Standard, Serverless →
- *   Knative), DefaultMinReplicas 1, labels serving.kserve.io/inferenceservice and component;
+ * - pkg/constants/constants.go: deploymentMode annotation, DefaultMinReplicas 1, labels serving.kserve.io/inferenceservice
+ *   and component; utils.go GetDeploymentMode (an annotation naming a mode, RawDeployment → Standard, Serverless →
+ *   Knative; else the configured default);
  * - charts/kserve-resources/values.yaml: controller.deploymentMode Knative, inferenceservice.resources cpu 1 / 2Gi;
  * - pkg/apis/serving/v1beta1/{predictor,transformer,explainer}_custom.go: Default (container naming,
  *   setResourceRequirementDefaults), GetStorageUri (STORAGE_URI env);
@@ -104,9 +105,11 @@ describe("workload simulation: the Pods KServe v0.20.0 builds for an InferenceSe
       { annotation: "Standard", chartMode: "Knative", mode: "Standard" },
       { annotation: "Serverless", chartMode: "Standard", mode: "Knative" },
       { annotation: "Knative", chartMode: "Standard", mode: "Knative" },
+      { annotation: "Sideways", chartMode: "Standard", mode: "Standard" },
+      { annotation: "Sideways", chartMode: "Knative", mode: "Knative" },
     ];
     for (const { annotation, chartMode, mode } of modes) {
-      it(`serving.kserve.io/deploymentMode ${annotation} over the chart's ${chartMode}: ${mode}`, () => {
+      it(`serving.kserve.io/deploymentMode ${annotation} with the chart's ${chartMode}: ${mode}`, () => {
         const w = derive([
           chart({ values: { kserve: { controller: { deploymentMode: chartMode } } } }),
           isvc(

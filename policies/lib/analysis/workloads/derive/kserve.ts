@@ -59,6 +59,8 @@ const FRAMEWORKS = [
 ];
 /** The ServingRuntimePodSpec fields the predictor's Pod takes (pkg/controller/v1beta1/inferenceservice/utils/utils.go MergePodSpec). */
 const RUNTIME_POD_FIELDS = ["nodeSelector", "affinity", "tolerations", "volumes", "imagePullSecrets", "schedulerName"];
+/** The deployment modes the annotation may name (pkg/constants/constants.go DeploymentModeType; ModelMesh is not modelled). */
+const DEPLOYMENT_MODES: unknown[] = ["Standard", "RawDeployment", "Knative", "Serverless"];
 /** The transformer container collocated with the predictor (pkg/constants TransformerContainerName). */
 const TRANSFORMER_CONTAINER = "transformer-container";
 
@@ -132,8 +134,13 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
 
 function modeOf(props: Props, chart: PlanObject | undefined): "Standard" | "Knative" {
   const annotated = props.metadata?.annotations?.["serving.kserve.io/deploymentMode"];
-  // pkg/constants/constants.go ParseDeploymentMode: RawDeployment is Standard's old name, Serverless Knative's.
-  const mode = annotated ?? (chart ? kserveDeploymentMode(chart.props.values ?? {}) : undefined);
+  // utils.go GetDeploymentMode: the annotation when it names a mode (RawDeployment is Standard's old name,
+  // Serverless Knative's), else the controller's configured default.
+  const mode = DEPLOYMENT_MODES.includes(annotated)
+    ? annotated
+    : chart
+      ? kserveDeploymentMode(chart.props.values ?? {})
+      : undefined;
   return mode === "Standard" || mode === "RawDeployment" ? "Standard" : "Knative";
 }
 
