@@ -261,7 +261,8 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
 /** The InferenceService's container strategic-merged over the runtime's, args concatenated (utils.go MergeRuntimeContainers). */
 function mergeRuntimeContainers(runtime: Props, own: Props): Props {
   const merged: Props = strategicMerge(runtime, own);
-  if (runtime.args || own.args) merged.args = [...(runtime.args ?? []), ...(own.args ?? [])];
+  const args = [...(runtime.args ?? []), ...(own.args ?? [])];
+  if (args.length) merged.args = args;
   return merged;
 }
 
