@@ -78,6 +78,7 @@ describe("workload simulation: the built-in controllers' Pods (kube-controller-m
       it(`${c.kind} ${JSON.stringify({ ...c.spec, template: undefined, jobTemplate: undefined })}: ${c.count}`, () => {
         const [g] = one(object(c.kind, c.spec)).groups;
         assert.strictEqual(g.count, c.count);
+        assert.deepStrictEqual(g.pod.spec, POD_SPEC, "the Pod template's spec");
       });
     }
   });

@@ -128,8 +128,19 @@ describe("workload simulation: the ServingRuntime of a KServe v0.20.0 model pred
       assert.ok(w.notes.some((n) => /kserve-tritonserver comes from kserve-runtime-configs/.test(n)));
     });
 
+    it("names a disabled ClusterServingRuntime as such in the fix", () => {
+      const w = derive([
+        kserveStandard,
+        runtime("ClusterServingRuntime", "srv", "cluster:1", { disabled: true }),
+        isvc({ ...custom, runtime: "srv" }),
+      ]);
+      assert.strictEqual(w.problems[0].message, "specified runtime srv is disabled");
+      assert.match(w.problems[0].fix, /enable ClusterServingRuntime srv/);
+    });
+
     const off: { title: string; chart: TestResource }[] = [
       { title: "without values", chart: runtimeConfigs() },
+      { title: "with values for something else", chart: runtimeConfigs({ other: true }) },
       {
         title: "with kserve.servingruntime.enabled false",
         chart: runtimeConfigs({ kserve: { servingruntime: { enabled: false } } }),
@@ -231,6 +242,48 @@ describe("workload simulation: the ServingRuntime of a KServe v0.20.0 model pred
         );
       });
     }
+
+    it("picks the namespace's runtime without a priority before the chart's cluster runtime with one", () => {
+      const w = derive([
+        kserveStandard,
+        enabled,
+        runtime("ServingRuntime", "mine", "mine:1", { supportedModelFormats: [format("huggingface")] }),
+        isvc({ modelFormat: { name: "huggingface" } }),
+      ]);
+      assert.strictEqual(image(w), "mine:1");
+    });
+
+    it("orders the cluster's runtimes by priority too", () => {
+      const w = derive(
+        [
+          kserveStandard,
+          runtime("ClusterServingRuntime", "low", "low:1", {
+            supportedModelFormats: [format("custom", { priority: 1 })],
+          }),
+          runtime("ClusterServingRuntime", "high", "high:1", {
+            supportedModelFormats: [format("custom", { priority: 2 })],
+          }),
+          runtime("ClusterServingRuntime", "mid", "mid:1", {
+            supportedModelFormats: [format("custom", { priority: 1 })],
+          }),
+        ].concat([isvc(custom)]),
+      );
+      assert.strictEqual(image(w), "high:1");
+    });
+
+    it("does not fall back to the chart's runtime of a name a declared, disabled ClusterServingRuntime holds", () => {
+      const w = derive([
+        kserveStandard,
+        enabled,
+        runtime("ClusterServingRuntime", "kserve-huggingfaceserver", "mine:1", {
+          disabled: true,
+          supportedModelFormats: [format("huggingface", { priority: 1 })],
+        }),
+        isvc({ modelFormat: { name: "huggingface" }, image: "own:1" }),
+      ]);
+      assert.strictEqual(w.groups[0].pod.spec.volumes, undefined, "not the chart's kserve-huggingfaceserver");
+      assert.ok(w.notes.some((n) => /kserve-runtime-configs runtime for model format huggingface/.test(n)));
+    });
 
     it("picks the chart's kserve-huggingfaceserver for a huggingface model", () => {
       const w = derive([kserveStandard, enabled, isvc({ modelFormat: { name: "huggingface" } })]);

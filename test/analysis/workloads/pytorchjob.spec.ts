@@ -97,8 +97,11 @@ describe("workload simulation: Kubeflow Training Operator v1.9.4 PyTorchJob Pods
     );
   });
 
-  it("reports a PyTorchJob without the operator, naming the object and the fix", () => {
-    const w = derive([job({ Worker: { template: pod } })]);
+  it("reports a PyTorchJob without the operator, naming the object and the fix (another kustomization does not count)", () => {
+    const w = derive([
+      kustomization("https://github.com/example/manifests.git/base?ref=v1"),
+      job({ Worker: { template: pod } }),
+    ]);
     assert.match(w.controller, /not installed/);
     const [problem] = w.problems;
     assert.strictEqual(problem.step, "Controller");

@@ -84,8 +84,8 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
   }
   let jobSetSpec: Props = plain(runtime.template?.spec ?? {});
   for (const patch of spec.runtimePatches ?? []) {
-    const patchSpec = patch?.trainingRuntimeSpec?.template?.spec;
-    if (patchSpec) jobSetSpec = strategicMerge(jobSetSpec, plain(patchSpec));
+    // A patch without trainingRuntimeSpec.template.spec changes nothing (an absent patch keeps the original).
+    jobSetSpec = strategicMerge(jobSetSpec, plain(patch?.trainingRuntimeSpec?.template?.spec));
   }
   const replicatedJobs: Props[] = jobSetSpec.replicatedJobs ?? [];
   const dependedOn = new Set(replicatedJobs.flatMap((j) => (j.dependsOn ?? []).map((d: Props) => d?.name)));
