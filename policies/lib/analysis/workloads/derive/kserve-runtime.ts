@@ -89,7 +89,7 @@ export function servingRuntime(
     .filter((r) => r.spec.disabled !== true)
     .map((r) => ({
       r,
-      f: ((r.spec.supportedModelFormats ?? []) as Props[]).find((f) => f?.name === format && f?.autoSelect === true),
+      f: ((r.spec.supportedModelFormats ?? []) as Props[]).find((f) => f.name === format && f.autoSelect === true),
     }))
     .filter((x): x is { r: ServingRuntimeSpec; f: Props } => !!x.f)
     // The namespace's runtimes before the cluster's, each by priority; one without a priority after those with one (sortSupportedRuntimeByPriority).

@@ -63,7 +63,7 @@ export function controllerProblem(message: string, fix: string, source: string):
 
 /** A container by name, in a Pod spec's containers. */
 export function containerNamed(spec: Props, name: string): Props | undefined {
-  return (spec.containers ?? []).find((c: Props) => c?.name === name);
+  return (spec.containers ?? []).find((c: Props) => c.name === name);
 }
 
 /** A failure reading a value CrossGuard leaves unknown during preview (@pulumi/policy proxy.ts UnknownValueError). */

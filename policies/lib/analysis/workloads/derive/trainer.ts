@@ -88,7 +88,7 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
     jobSetSpec = strategicMerge(jobSetSpec, plain(patch?.trainingRuntimeSpec?.template?.spec));
   }
   const replicatedJobs: Props[] = jobSetSpec.replicatedJobs ?? [];
-  const dependedOn = new Set(replicatedJobs.flatMap((j) => (j.dependsOn ?? []).map((d: Props) => d?.name)));
+  const dependedOn = new Set(replicatedJobs.flatMap((j) => (j.dependsOn ?? []).map((d: Props) => d.name)));
   const trainer = spec.trainer ?? {};
   for (const job of replicatedJobs) {
     const ancestor = job.template?.metadata?.labels?.[ANCESTOR_LABEL];
@@ -153,7 +153,7 @@ function findRuntime(
  */
 function applyTrainer(podTemplate: Props, trainer: Props, hasMlPolicy: boolean): void {
   const containers: Props[] = podTemplate.spec?.containers ?? [];
-  const node = containers.find((c) => c?.name === "node");
+  const node = containers.find((c) => c.name === "node");
   if (!node) return;
   if (trainer.image !== undefined) node.image = trainer.image;
   if (trainer.command !== undefined) node.command = plain(trainer.command);
