@@ -10,6 +10,7 @@ import { K8S, kserveStandard } from "./fixtures";
  * Which ServingRuntime KServe v0.20.0 builds a `model` predictor from. Expected values from kserve/kserve tag v0.20.0:
  * pkg/controller/v1beta1/inferenceservice/components/predictor.go reconcileModel (a named runtime: the namespace's
  * ServingRuntime, else the ClusterServingRuntime (utils.go GetServingRuntime); "specified runtime %s is disabled";
+ * "specified runtime %s does not support specified framework/version" (predictor_model.go RuntimeSupportsModel);
  * "no runtime found to support predictor with model type"), pkg/apis/serving/v1beta1/predictor_model.go
  * GetSupportingRuntimes (not disabled, auto-selecting the model's format; the namespace's runtimes by priority, then
  * the cluster's by priority) and sortSupportedRuntimeByPriority (a runtime with a priority before one without), and
@@ -127,6 +128,56 @@ describe("workload simulation: the ServingRuntime of a KServe v0.20.0 model pred
       assert.deepStrictEqual(w.groups[0].pod.spec.containers, [{ name: "kserve-container", image: "mine:1" }]);
       assert.ok(w.notes.some((n) => /kserve-tritonserver comes from kserve-runtime-configs/.test(n)));
     });
+
+    const formats: { title: string; modelFormat: JsonObject; supported: JsonObject[]; ok: boolean }[] = [
+      {
+        title: "the format it lists, not auto-selected",
+        modelFormat: { name: "custom" },
+        supported: [format("custom", { autoSelect: false })],
+        ok: true,
+      },
+      {
+        title: "the format and version it lists",
+        modelFormat: { name: "custom", version: "2" },
+        supported: [{ name: "custom", version: "2" }],
+        ok: true,
+      },
+      {
+        title: "a format it does not list",
+        modelFormat: { name: "sklearn" },
+        supported: [format("custom")],
+        ok: false,
+      },
+      {
+        title: "a version it does not list",
+        modelFormat: { name: "custom", version: "3" },
+        supported: [{ name: "custom", version: "2" }],
+        ok: false,
+      },
+      {
+        title: "a version where it lists none",
+        modelFormat: { name: "custom", version: "3" },
+        supported: [format("custom")],
+        ok: false,
+      },
+    ];
+    for (const c of formats) {
+      it(`a named runtime and ${c.title}: ${c.ok ? "taken" : "refused (does not support specified framework/version)"}`, () => {
+        const w = derive([
+          kserveStandard,
+          runtime("ServingRuntime", "srv", "team:1", { supportedModelFormats: c.supported }),
+          isvc({ modelFormat: c.modelFormat, runtime: "srv" }),
+        ]);
+        assert.strictEqual(image(w), c.ok ? "team:1" : undefined);
+        if (!c.ok) {
+          assert.strictEqual(
+            w.problems[0].message,
+            "specified runtime srv does not support specified framework/version",
+          );
+          assert.match(w.problems[0].fix, new RegExp(`model format ${c.modelFormat.name}`));
+        }
+      });
+    }
 
     it("names a disabled ClusterServingRuntime as such in the fix", () => {
       const w = derive([

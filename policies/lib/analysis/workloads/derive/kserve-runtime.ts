@@ -68,6 +68,16 @@ export function servingRuntime(
       );
       return undefined;
     }
+    if (found && !supportsFormat(found.spec, model.modelFormat ?? {})) {
+      workload.problems.push(
+        controllerProblem(
+          `specified runtime ${named} does not support specified framework/version`,
+          `name a runtime whose supportedModelFormats list model format ${model.modelFormat?.name ?? "(none)"}${model.modelFormat?.version ? ` version ${model.modelFormat.version}` : ""}, or add it to ${named}`,
+          SOURCE,
+        ),
+      );
+      return undefined;
+    }
     if (found) return found;
     if (chartEnabled) {
       workload.notes.push(
@@ -120,4 +130,15 @@ function priorityOrder(a: Props, b: Props): number {
   if (a.priority === undefined || b.priority === undefined)
     return Number(a.priority === undefined) - Number(b.priority === undefined);
   return Number(b.priority) - Number(a.priority);
+}
+
+/**
+ * Whether a runtime the model names supports its format (predictor_model.go RuntimeSupportsModel): one of its
+ * supportedModelFormats has the format's name, and its version when the model gives one (autoSelect does not
+ * matter for a named runtime).
+ */
+function supportsFormat(spec: Props, format: Props): boolean {
+  return ((spec.supportedModelFormats ?? []) as Props[]).some(
+    (f) => f.name === format.name && (format.version === undefined || f.version === format.version),
+  );
 }
