@@ -27,7 +27,7 @@ export function deriveCore(object: PlanObject, source = "declared"): Workload {
     source,
     controller: kind === "Pod" ? "kubelet" : `kube-controller-manager (${kind} controller)`,
     gang: false,
-    labels: { ...labels, ...(kind === "Pod" ? {} : (template?.metadata?.labels ?? {})) },
+    labels: { ...labels, ...(template?.metadata?.labels ?? {}) },
   });
   workload.groups.push({
     name: kind === "Pod" ? name : kind.toLowerCase(),
@@ -65,7 +65,8 @@ function templateOf(
         labels: labelsOf(spec.jobTemplate ?? {}),
       };
     default:
-      return { template: { metadata: props.metadata, spec }, count: 1, labels };
+      // A bare Pod: its own metadata and spec (deriveCore reads them from the object).
+      return { template: undefined, count: 1, labels };
   }
 }
 

@@ -3,6 +3,8 @@ import type { PodGroup, Props } from "../model";
 import { parseQuantity } from "../quantity";
 
 const RESOURCES = ["cpu", "memory", "ephemeral-storage"] as const;
+/** The webhook places its sidecars after Istio's (pkg/webhook/injection.go IstioSidecarName). */
+const ISTIO_PROXY = "istio-proxy";
 type Resources = Readonly<Record<string, string>>;
 
 /**
@@ -44,7 +46,7 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
   if (String(annotations[GCSFUSE_SIDECAR.annotation] ?? "").toLowerCase() !== "true") return;
   const spec = group.pod.spec;
   const present = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].some(
-    (c: Props) => c?.name === GCSFUSE_SIDECAR.name,
+    (c: Props) => c.name === GCSFUSE_SIDECAR.name,
   );
   if (present) return;
   const native = String(annotations[GCSFUSE_SIDECAR.nativeSidecarAnnotation] ?? "true").toLowerCase() !== "false";
@@ -65,7 +67,7 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
   const m = GCSFUSE_SIDECAR.metadataPrefetch;
   const prefetch = ((spec.volumes ?? []) as Props[]).some(
     (v) =>
-      v?.csi?.driver === m.driver && String(v.csi.volumeAttributes?.[m.volumeAttribute] ?? "").toLowerCase() === "true",
+      v.csi?.driver === m.driver && String(v.csi.volumeAttributes?.[m.volumeAttribute] ?? "").toLowerCase() === "true",
   );
   const injected: Props[] = [sidecar];
   if (prefetch) {
@@ -76,12 +78,17 @@ export function injectGcsFuseSidecar(group: PodGroup): void {
       ...(native ? { restartPolicy: "Always" } : {}),
     });
   }
-  if (native) spec.initContainers = [...injected, ...(spec.initContainers ?? [])];
-  else spec.containers = [...(spec.containers ?? []), ...injected];
+  // Inserted right after an istio-proxy, else first: in the init containers as native sidecars, else in the
+  // containers (pkg/webhook/injection.go injectSidecarContainer, containerIndexOrderMap, getInjectIndexAfterContainer).
+  const list: Props[] = (native ? spec.initContainers : spec.containers) ?? [];
+  const at = list.findIndex((c) => c.name === ISTIO_PROXY) + 1;
+  const placed = [...list.slice(0, at), ...injected, ...list.slice(at)];
+  if (native) spec.initContainers = placed;
+  else spec.containers = placed;
   // The sidecar's own volumes: emptyDirs (pkg/webhook/sidecar_spec.go GetSidecarContainerVolumeSpec).
   spec.volumes = [
     ...["gke-gcsfuse-tmp", "gke-gcsfuse-buffer", "gke-gcsfuse-cache"]
-      .filter((n) => !(spec.volumes ?? []).some((v: Props) => v?.name === n))
+      .filter((n) => !(spec.volumes ?? []).some((v: Props) => v.name === n))
       .map((name) => ({ name, emptyDir: {} })),
     ...(spec.volumes ?? []),
   ];

@@ -9,7 +9,7 @@ import {
 import { type ClusterIndex, chartsNamed, type PlanObject } from "../cluster";
 import type { PodGroup, Props, Workload } from "../model";
 import { servingRuntime } from "./kserve-runtime";
-import { controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
+import { containerNamed, controllerProblem, labelsOf, nameOf, namespaceOf, plain, workloadShell } from "./pods";
 import { strategicMerge } from "./strategic-merge";
 
 const KSERVE_VERSION = "v0.20.0";
@@ -59,6 +59,8 @@ const FRAMEWORKS = [
 ];
 /** The ServingRuntimePodSpec fields the predictor's Pod takes (pkg/controller/v1beta1/inferenceservice/utils/utils.go MergePodSpec). */
 const RUNTIME_POD_FIELDS = ["nodeSelector", "affinity", "tolerations", "volumes", "imagePullSecrets", "schedulerName"];
+/** The deployment modes the annotation may name (pkg/constants/constants.go DeploymentModeType; ModelMesh is not modelled). */
+const DEPLOYMENT_MODES: unknown[] = ["Standard", "RawDeployment", "Knative", "Serverless"];
 /** The transformer container collocated with the predictor (pkg/constants TransformerContainerName). */
 const TRANSFORMER_CONTAINER = "transformer-container";
 
@@ -90,7 +92,7 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
   const namespace = namespaceOf(props);
   const chart = chartsNamed(index, "kserve-resources", "kserve")[0];
   const mode = modeOf(props, chart);
-  const version = chart ? String(chart.props.version ?? "") : "";
+  const version = String(chart?.props.version ?? "");
   const workload = workloadShell({
     urn: object.urn,
     kind: "InferenceService",
@@ -132,8 +134,13 @@ export function deriveInferenceService(object: PlanObject, index: ClusterIndex):
 
 function modeOf(props: Props, chart: PlanObject | undefined): "Standard" | "Knative" {
   const annotated = props.metadata?.annotations?.["serving.kserve.io/deploymentMode"];
-  // pkg/constants/constants.go ParseDeploymentMode: RawDeployment is Standard's old name, Serverless Knative's.
-  const mode = String(annotated ?? (chart ? kserveDeploymentMode(chart.props.values ?? {}) : "Knative"));
+  // utils.go GetDeploymentMode: the annotation when it names a mode (RawDeployment is Standard's old name,
+  // Serverless Knative's), else the controller's configured default.
+  const mode = DEPLOYMENT_MODES.includes(annotated)
+    ? annotated
+    : chart
+      ? kserveDeploymentMode(chart.props.values ?? {})
+      : undefined;
   return mode === "Standard" || mode === "RawDeployment" ? "Standard" : "Knative";
 }
 
@@ -154,10 +161,7 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
   for (const [key, value] of Object.entries(plain(spec)))
     if (!COMPONENT_FIELDS.has(key) && !FRAMEWORKS.includes(key)) podSpec[key] = value;
   const injected: string[] = [];
-  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } = {
-    labels: {},
-    annotations: {},
-  };
+  let runtimeMeta: { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
   const model: Props | undefined =
     component === "predictor"
       ? spec.model
@@ -170,7 +174,7 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
     const runtime = servingRuntime(model, ctx.namespace, ctx.index, ctx.workload, ctx.name);
     if (!runtime) return undefined;
     const runtimeContainers: Props[] = runtime.spec.containers ?? [];
-    const base = runtimeContainers.find((c) => c?.name === KSERVE_SERVER_CONTAINER);
+    const base = runtimeContainers.find((c) => c.name === KSERVE_SERVER_CONTAINER);
     if (!base) {
       ctx.workload.problems.push(
         controllerProblem(
@@ -182,37 +186,40 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
       return undefined;
     }
     const own = Object.fromEntries(Object.entries(model).filter(([k]) => !MODEL_FIELDS.includes(k)));
-    const server: Props = { ...strategicMerge(base, own), name: KSERVE_SERVER_CONTAINER };
-    if (base.args || own.args) server.args = [...(base.args ?? []), ...(own.args ?? [])];
+    const server: Props = { ...mergeRuntimeContainers(base, own), name: KSERVE_SERVER_CONTAINER };
     const componentContainers: Props[] = podSpec.containers ?? [];
-    const runtimeTransformer = runtimeContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
-    const ownTransformer = componentContainers.find((c) => c?.name === TRANSFORMER_CONTAINER);
+    const runtimeTransformer = runtimeContainers.find((c) => c.name === TRANSFORMER_CONTAINER);
+    const ownTransformer = componentContainers.find((c) => c.name === TRANSFORMER_CONTAINER);
     const transformer =
       runtimeTransformer && ownTransformer
-        ? strategicMerge(runtimeTransformer, ownTransformer)
-        : (runtimeTransformer ?? ownTransformer);
+        ? mergeRuntimeContainers(runtimeTransformer, ownTransformer)
+        : structuredClone(runtimeTransformer ?? ownTransformer);
     const runtimePod = Object.fromEntries(
       RUNTIME_POD_FIELDS.filter((f) => runtime.spec[f] !== undefined).map((f) => [f, runtime.spec[f]]),
     );
     podSpec = strategicMerge(runtimePod, { ...podSpec, containers: undefined });
     podSpec.containers = [
       server,
-      ...(transformer ? [structuredClone(transformer)] : []),
+      ...(transformer ? [transformer] : []),
       ...runtimeContainers
-        .filter((c) => c?.name !== KSERVE_SERVER_CONTAINER && c?.name !== TRANSFORMER_CONTAINER)
+        .filter((c) => c.name !== KSERVE_SERVER_CONTAINER && c.name !== TRANSFORMER_CONTAINER)
         .map((c) => structuredClone(c)),
-      ...componentContainers.filter((c) => c?.name !== TRANSFORMER_CONTAINER),
+      ...componentContainers.filter((c) => c.name !== TRANSFORMER_CONTAINER),
     ];
     runtimeMeta = { labels: { ...(runtime.spec.labels ?? {}) }, annotations: { ...(runtime.spec.annotations ?? {}) } };
     injectStorage(podSpec, model.storageUri, injected, ctx);
   } else if ((podSpec.containers ?? []).length) {
+    // CustomPredictor.Default names the first container kserve-container when it is alone or unnamed;
+    // CustomTransformer.Default and CustomExplainer.Default always do (predictor_custom.go, transformer_custom.go, explainer_custom.go).
     const first: Props = podSpec.containers[0];
-    if (podSpec.containers.length === 1 || !first.name) first.name = KSERVE_SERVER_CONTAINER;
+    if (component !== "predictor" || podSpec.containers.length === 1 || !first.name)
+      first.name = KSERVE_SERVER_CONTAINER;
     setResourceRequirementDefaults(first, ctx.defaultResources);
-    const storageUri =
-      ((first.env ?? []) as Props[]).find((e) => e?.name === "STORAGE_URI")?.value ??
-      (component === "predictor" ? undefined : spec.storageUri);
-    if (storageUri !== undefined) injectStorage(podSpec, storageUri, injected, ctx);
+    // GetStorageUri: the STORAGE_URI env of the predictor's kserve-container, of the transformer's or explainer's
+    // first container (which Default has just named kserve-container).
+    const carrier = containerNamed(podSpec, KSERVE_SERVER_CONTAINER);
+    const storageUri = ((carrier?.env ?? []) as Props[]).find((e) => e.name === "STORAGE_URI")?.value;
+    injectStorage(podSpec, storageUri, injected, ctx);
   }
   if (!(podSpec.containers ?? []).length) return undefined;
   if (ctx.mode === "Knative") {
@@ -237,18 +244,26 @@ function componentPod(component: string, spec: Props, ctx: ComponentContext): Po
         namespace: ctx.namespace,
         // Labels and annotations: the runtime's, under the InferenceService's, under the component's (buildObjectMeta).
         labels: {
-          ...runtimeMeta.labels,
+          ...runtimeMeta?.labels,
           ...ctx.labels,
           ...(spec.labels ?? {}),
           "serving.kserve.io/inferenceservice": ctx.name,
           component,
         },
-        annotations: { ...runtimeMeta.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
+        annotations: { ...runtimeMeta?.annotations, ...ctx.annotations, ...(spec.annotations ?? {}) },
       },
       spec: podSpec,
     },
     injected,
   };
+}
+
+/** The InferenceService's container strategic-merged over the runtime's, args concatenated (utils.go MergeRuntimeContainers). */
+function mergeRuntimeContainers(runtime: Props, own: Props): Props {
+  const merged: Props = strategicMerge(runtime, own);
+  const args = [...(runtime.args ?? []), ...(own.args ?? [])];
+  if (args.length) merged.args = args;
+  return merged;
 }
 
 /** Each request and limit the container leaves out, from KServe's configured defaults (setResourceRequirementDefaults). */
@@ -303,12 +318,12 @@ function injectStorage(podSpec: Props, storageUri: unknown, injected: string[], 
     injected.push(`${container.name} + ${initContainer.name} (KServe ${KSERVE_VERSION} modelcar)`);
     return;
   }
-  if (storageUri.startsWith("pvc://")) return;
+  // Only the URIs the default ClusterStorageContainer supports are downloaded (pvc:// and local paths are mounted, not fetched).
   const downloads =
     KSERVE_STORAGE_INITIALIZER.uriPrefixes.some((p) => storageUri.startsWith(p)) ||
     KSERVE_STORAGE_INITIALIZER.uriPatterns.some((r) => r.test(storageUri));
   if (!downloads) return;
-  if ((podSpec.initContainers ?? []).some((c: Props) => c?.name === KSERVE_STORAGE_INITIALIZER.name)) return;
+  if ((podSpec.initContainers ?? []).some((c: Props) => c.name === KSERVE_STORAGE_INITIALIZER.name)) return;
   const s = KSERVE_STORAGE_INITIALIZER;
   podSpec.initContainers = [
     ...(podSpec.initContainers ?? []),

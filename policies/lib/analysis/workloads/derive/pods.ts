@@ -22,12 +22,11 @@ export function plain<T>(value: T): T {
   return value;
 }
 
-export const labelsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.labels ?? {}) });
-export const annotationsOf = (props: Props): Record<string, string> => ({ ...(props?.metadata?.annotations ?? {}) });
+export const labelsOf = (props: Props): Record<string, string> => ({ ...(props.metadata?.labels ?? {}) });
 export const namespaceOf = (props: Props): string =>
-  typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default";
+  typeof props.metadata?.namespace === "string" ? props.metadata.namespace : "default";
 export const nameOf = (props: Props, fallback: string): string =>
-  typeof props?.metadata?.name === "string" ? props.metadata.name : fallback;
+  typeof props.metadata?.name === "string" ? props.metadata.name : fallback;
 
 /** The Kueue queue a job names, and its WorkloadPriorityClass (kueue.x-k8s.io labels). */
 export const QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name";
@@ -64,7 +63,7 @@ export function controllerProblem(message: string, fix: string, source: string):
 
 /** A container by name, in a Pod spec's containers. */
 export function containerNamed(spec: Props, name: string): Props | undefined {
-  return (spec.containers ?? []).find((c: Props) => c?.name === name);
+  return (spec.containers ?? []).find((c: Props) => c.name === name);
 }
 
 /** A failure reading a value CrossGuard leaves unknown during preview (@pulumi/policy proxy.ts UnknownValueError). */

@@ -43,8 +43,8 @@ export function derivePyTorchJob(object: PlanObject, index: ClusterIndex): Workl
   for (const [role, replica] of Object.entries(specs as JsonObject)) {
     const group = {
       name: role,
-      count: Number(replica?.replicas ?? 1),
-      pod: podFromTemplate(replica?.template, namespace, `${name}-${role.toLowerCase()}-0`),
+      count: Number(replica.replicas ?? 1),
+      pod: podFromTemplate(replica.template, namespace, `${name}-${role.toLowerCase()}-0`),
       injected: [] as string[],
     };
     if (role === "Worker" && hasMaster) {

@@ -87,17 +87,16 @@ function deriveRay(object: PlanObject, index: ClusterIndex, kind: string, cluste
     const groupName = String(group.groupName ?? "workers");
     const pod = podFromTemplate(plain(group.template), namespace, `${name}-${groupName}-worker-<hash>`);
     Object.assign(pod.metadata.labels, rayLabels("worker", groupName));
-    const ray = (pod.spec.containers ?? [])[0] ?? {};
+    const ray: Props | undefined = pod.spec.containers?.[0];
     pod.spec.initContainers = [
       ...(pod.spec.initContainers ?? []),
       {
         name: WAIT_GCS.name,
         resources: structuredClone(WAIT_GCS.resources),
-        ...(ray.securityContext ? { securityContext: plain(ray.securityContext) } : {}),
+        ...(ray?.securityContext ? { securityContext: plain(ray.securityContext) } : {}),
       },
     ];
-    const count = Number(group.replicas ?? group.minReplicas ?? 0) * Number(group.numOfHosts ?? 1);
-    const max = group.maxReplicas !== undefined ? Number(group.maxReplicas) * Number(group.numOfHosts ?? 1) : undefined;
+    const { count, max } = workerReplicas(group);
     workload.groups.push({
       name: groupName,
       count,
@@ -108,4 +107,19 @@ function deriveRay(object: PlanObject, index: ClusterIndex, kind: string, cluste
   }
   workload.notes.push(SOURCE);
   return workload;
+}
+
+/**
+ * A worker group's Pods (utils/util.go GetWorkerGroupDesiredReplicas): replicas (CRD default 0) raised to
+ * minReplicas, else capped at maxReplicas, times numOfHosts (default 1); a suspended group has none. Its
+ * most Pods (CalculateMaxReplicas): maxReplicas times numOfHosts, none when suspended, unbounded when unset.
+ */
+function workerReplicas(group: Props): { count: number; max?: number } {
+  if (group.suspend === true) return { count: 0, max: 0 };
+  const hosts = Number(group.numOfHosts ?? 1);
+  const min = Number(group.minReplicas ?? 0);
+  const maxReplicas = group.maxReplicas !== undefined ? Number(group.maxReplicas) : undefined;
+  // minReplicas <= maxReplicas (ValidateRayClusterSpec), so raising to min then capping at max is KubeRay's order.
+  const replicas = Math.min(Math.max(Number(group.replicas ?? 0), min), maxReplicas ?? Number.POSITIVE_INFINITY);
+  return { count: replicas * hosts, ...(maxReplicas !== undefined ? { max: maxReplicas * hosts } : {}) };
 }

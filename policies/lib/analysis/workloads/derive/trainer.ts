@@ -84,11 +84,11 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
   }
   let jobSetSpec: Props = plain(runtime.template?.spec ?? {});
   for (const patch of spec.runtimePatches ?? []) {
-    const patchSpec = patch?.trainingRuntimeSpec?.template?.spec;
-    if (patchSpec) jobSetSpec = strategicMerge(jobSetSpec, plain(patchSpec));
+    // A patch without trainingRuntimeSpec.template.spec changes nothing (an absent patch keeps the original).
+    jobSetSpec = strategicMerge(jobSetSpec, plain(patch?.trainingRuntimeSpec?.template?.spec));
   }
   const replicatedJobs: Props[] = jobSetSpec.replicatedJobs ?? [];
-  const dependedOn = new Set(replicatedJobs.flatMap((j) => (j.dependsOn ?? []).map((d: Props) => d?.name)));
+  const dependedOn = new Set(replicatedJobs.flatMap((j) => (j.dependsOn ?? []).map((d: Props) => d.name)));
   const trainer = spec.trainer ?? {};
   for (const job of replicatedJobs) {
     const ancestor = job.template?.metadata?.labels?.[ANCESTOR_LABEL];
@@ -97,7 +97,7 @@ export function deriveTrainJob(object: PlanObject, index: ClusterIndex): Workloa
     if (isTrainer && runtime.mlPolicy) count = Number(runtime.mlPolicy.numNodes ?? 1);
     if (isTrainer && trainer.numNodes !== undefined) count = Number(trainer.numNodes);
     const podTemplate = structuredClone(job.template?.spec?.template ?? {});
-    if (isTrainer) applyTrainer(podTemplate, trainer);
+    if (isTrainer) applyTrainer(podTemplate, trainer, runtime.mlPolicy !== undefined);
     workload.groups.push({
       name: String(job.name),
       count,
@@ -146,13 +146,18 @@ function findRuntime(
   return undefined;
 }
 
-/** The TrainJob's trainer over the `node` container (plugins/jobset/builder.go Trainer; MergeResourceRequirements). */
-function applyTrainer(podTemplate: Props, trainer: Props): void {
+/**
+ * The TrainJob's trainer over the `node` container: image, command and args (plugins/jobset/builder.go Trainer);
+ * resourcesPerNode strategic-merged over the container's resources when the runtime has an ML policy
+ * (core/trainingruntime.go newRuntimeInfo, isTrainerAncestor; MergeResourceRequirements).
+ */
+function applyTrainer(podTemplate: Props, trainer: Props, hasMlPolicy: boolean): void {
   const containers: Props[] = podTemplate.spec?.containers ?? [];
-  const node = containers.find((c) => c?.name === "node");
+  const node = containers.find((c) => c.name === "node");
   if (!node) return;
   if (trainer.image !== undefined) node.image = trainer.image;
   if (trainer.command !== undefined) node.command = plain(trainer.command);
   if (trainer.args !== undefined) node.args = plain(trainer.args);
-  if (trainer.resourcesPerNode) node.resources = strategicMerge(node.resources ?? {}, plain(trainer.resourcesPerNode));
+  if (hasMlPolicy && trainer.resourcesPerNode)
+    node.resources = strategicMerge(node.resources ?? {}, plain(trainer.resourcesPerNode));
 }
