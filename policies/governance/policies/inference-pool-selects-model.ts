@@ -3,11 +3,8 @@ import type { Props } from "../../lib/resources";
 
 const POOL = "kubernetes:inference.networking.k8s.io/v1:InferencePool";
 const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
-const TEMPLATED = [
-  "kubernetes:apps/v1:Deployment",
-  "kubernetes:apps/v1:StatefulSet",
-  "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet",
-];
+const TEMPLATED = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const LWS = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet";
 
 const namespaceOf = (props: Props): string =>
   typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default";
@@ -16,7 +13,10 @@ const namespaceOf = (props: Props): string =>
  * The Pod labels of what the stack serves, by namespace: an InferenceService's predictor Pods carry
  * its labels, the predictor's, `serving.kserve.io/inferenceservice: <name>` and `component:
  * predictor` (kserve/kserve v0.20.0 predictor.go buildObjectMeta; pkg/constants); a Deployment's or
- * StatefulSet's Pods their template's labels.
+ * StatefulSet's Pods their template's labels; a LeaderWorkerSet's leader Pods, which serve, those of
+ * spec.leaderWorkerTemplate.leaderTemplate (workerTemplate without one) and
+ * `leaderworkerset.sigs.k8s.io/name: <name>`, `leaderworkerset.sigs.k8s.io/worker-index: "0"`
+ * (kubernetes-sigs/lws leaderworkerset.v1 API; "Labels, Annotations and Environment Variables").
  */
 function servedPods(resources: readonly { type: string; props: Props }[]) {
   const pods: { namespace: string; what: string; labels: Record<string, string> }[] = [];
@@ -38,6 +38,18 @@ function servedPods(resources: readonly { type: string; props: Props }[]) {
         namespace: namespaceOf(r.props),
         what: `${r.type.split(":").pop()} ${String(r.props?.metadata?.name)}`,
         labels: { ...(r.props?.spec?.template?.metadata?.labels ?? {}) },
+      });
+    } else if (r.type === LWS) {
+      const name = String(r.props?.metadata?.name);
+      const templates = r.props?.spec?.leaderWorkerTemplate ?? {};
+      pods.push({
+        namespace: namespaceOf(r.props),
+        what: `LeaderWorkerSet ${name}`,
+        labels: {
+          ...((templates.leaderTemplate ?? templates.workerTemplate)?.metadata?.labels ?? {}),
+          "leaderworkerset.sigs.k8s.io/name": name,
+          "leaderworkerset.sigs.k8s.io/worker-index": "0",
+        },
       });
     }
   }
