@@ -249,7 +249,7 @@ export function rayGpuWorkers(resources: readonly EstimateResource[]): {
       const lower = Number(group.minReplicas ?? 0);
       const replicas = Number(group.replicas ?? lower);
       const upper = Number(group.maxReplicas ?? Math.max(lower, replicas));
-      const desired = group.suspend === true ? 0 : lower > upper ? upper : Math.min(Math.max(replicas, lower), upper);
+      const desired = group.suspend === true ? 0 : Math.min(Math.max(replicas, lower), upper);
       const gpus = { idle: desired * hosts * perPod, max: upper * hosts * perPod };
       total.idle += gpus.idle;
       total.max += gpus.max;
