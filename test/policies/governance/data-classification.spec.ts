@@ -161,7 +161,12 @@ describe("policy cnai-data-classification", () => {
 
   it("treats a store without labels, or with an empty classification, as lacking the label", async () => {
     const unlabelled = { type: "gcp:storage/bucket:Bucket", name: "bare", inputs: { location: "US" } };
-    const messages = await messagesOf(dataClassification, [unlabelled, bucket(""), bucket("public")]);
+    const empty = {
+      type: "gcp:storage/bucket:Bucket",
+      name: "empty",
+      inputs: { labels: { ...labels(), "data-classification": "" } },
+    };
+    const messages = await messagesOf(dataClassification, [unlabelled, empty, bucket("public")]);
     assert.deepStrictEqual(messages, [
       "labels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it).",
       "labels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it).",
