@@ -219,8 +219,8 @@ export function estimatePlan(resources: readonly EstimateResource[], settings: E
 
 /**
  * The GPU worker groups of RayClusters and RayJobs (KubeRay ray.io/v1 workerGroupSpecs): GPUs per
- * Pod (the containers' nvidia.com/gpu) × replicas (idle: replicas, else minReplicas) and ×
- * maxReplicas (max), times numOfHosts.
+ * Pod (the containers' nvidia.com/gpu) × the replicas KubeRay keeps (idle: replicas within
+ * [minReplicas, maxReplicas]) and × maxReplicas (max), times numOfHosts.
  */
 export function rayGpuWorkers(resources: readonly EstimateResource[]): {
   total: Range;
@@ -243,9 +243,14 @@ export function rayGpuWorkers(resources: readonly EstimateResource[]): {
       );
       if (!(perPod > 0)) continue;
       const hosts = Number(group.numOfHosts ?? 1);
-      const min = Number(group.replicas ?? group.minReplicas ?? 0);
-      const max = Number(group.maxReplicas ?? min);
-      const gpus = { idle: min * hosts * perPod, max: Math.max(min, max) * hosts * perPod };
+      // KubeRay runs clamp(replicas, minReplicas, maxReplicas) Pods, none while the group is suspended
+      // (ray-operator utils GetWorkerGroupDesiredReplicas). Without maxReplicas (KubeRay: unbounded) the
+      // estimate takes the larger of replicas and minReplicas as the most.
+      const lower = Number(group.minReplicas ?? 0);
+      const replicas = Number(group.replicas ?? lower);
+      const upper = Number(group.maxReplicas ?? Math.max(lower, replicas));
+      const desired = group.suspend === true ? 0 : Math.min(Math.max(replicas, lower), upper);
+      const gpus = { idle: desired * hosts * perPod, max: upper * hosts * perPod };
       total.idle += gpus.idle;
       total.max += gpus.max;
       groups.push({

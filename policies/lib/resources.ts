@@ -137,13 +137,6 @@ export function containersOf(type: string, props: Props): ContainerAt[] {
   return found;
 }
 
-/** GPUs a container asks for (`nvidia.com/gpu` limit, else request). */
-export function gpusOf(container: Props): number {
-  const value =
-    at(container, "resources.limits")?.["nvidia.com/gpu"] ?? at(container, "resources.requests")?.["nvidia.com/gpu"];
-  return value === undefined ? 0 : Number(value);
-}
-
 /** The region of a location: a region as is, a zone without its suffix (`us-central1-a` → `us-central1`). */
 export function regionOfLocation(location: unknown): string | undefined {
   if (typeof location !== "string") return undefined;

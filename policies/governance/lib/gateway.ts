@@ -12,7 +12,7 @@ export const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 export const BACKEND_POLICY = "kubernetes:networking.gke.io/v1:GCPBackendPolicy";
 
 const namespaceOf = (props: Props): string =>
-  typeof props?.metadata?.namespace === "string" ? props.metadata.namespace : "default";
+  typeof props.metadata?.namespace === "string" ? props.metadata.namespace : "default";
 
 /** A route's backend: group "" and kind Service unless given (Gateway API BackendObjectReference defaults). */
 export interface Backend {
@@ -24,8 +24,8 @@ export interface Backend {
 
 export function backendsOf(route: Props): Backend[] {
   const ns = namespaceOf(route);
-  return (route?.spec?.rules ?? []).flatMap((rule: Props) =>
-    (rule?.backendRefs ?? []).map((ref: Props) => ({
+  return (route.spec?.rules ?? []).flatMap((rule: Props) =>
+    (rule.backendRefs ?? []).map((ref: Props) => ({
       namespace: typeof ref.namespace === "string" ? ref.namespace : ns,
       group: typeof ref.group === "string" ? ref.group : "",
       kind: typeof ref.kind === "string" ? ref.kind : "Service",
@@ -41,7 +41,7 @@ export function policiesFor(backend: Backend, policies: readonly GatewayObject[]
   return policies
     .map((p) => p.props)
     .filter((p) => {
-      const ref = p?.spec?.targetRef ?? {};
+      const ref = p.spec?.targetRef ?? {};
       return (
         namespaceOf(p) === backend.namespace &&
         String(ref.group ?? "") === backend.group &&
@@ -53,9 +53,9 @@ export function policiesFor(backend: Backend, policies: readonly GatewayObject[]
 
 /** Whether a route is attached to a Gateway (parentRefs, namespace defaulting to the route's). */
 export function attachedTo(route: Props, gateway: Props): boolean {
-  const gatewayName = gateway?.metadata?.name;
+  const gatewayName = gateway.metadata?.name;
   const gatewayNs = namespaceOf(gateway);
-  return (route?.spec?.parentRefs ?? []).some(
+  return (route.spec?.parentRefs ?? []).some(
     (ref: Props) =>
       (ref.kind ?? "Gateway") === "Gateway" &&
       ref.name === gatewayName &&
@@ -63,4 +63,4 @@ export function attachedTo(route: Props, gateway: Props): boolean {
   );
 }
 
-export const objectName = (props: Props): string => `${namespaceOf(props)}/${String(props?.metadata?.name)}`;
+export const objectName = (props: Props): string => `${namespaceOf(props)}/${String(props.metadata?.name)}`;

@@ -29,9 +29,3 @@ export function flag(props: Props, path: string, providerDefault: boolean): bool
   const value = at(props, path);
   return value === undefined || value === null ? providerDefault : value === true || value === "true";
 }
-
-/** A resource type's class name (`gcp:storage/bucketIAMMember:BucketIAMMember` → BucketIAMMember). */
-export const classOf = (type: string): string => type.slice(type.lastIndexOf(":") + 1);
-
-/** Plural helper for messages. */
-export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;

@@ -27,12 +27,12 @@ export const externalGatewayCloudArmor = stackPolicy({
     const policies = objects.filter((o) => o.type === BACKEND_POLICY);
     const routes = objects.filter((o) => o.type === HTTP_ROUTE);
     for (const gateway of objects.filter((o) => o.type === GATEWAY)) {
-      const gatewayClass = String(gateway.props?.spec?.gatewayClassName ?? "");
+      const gatewayClass = String(gateway.props.spec?.gatewayClassName ?? "");
       if (!EXTERNAL_GATEWAY_CLASSES.includes(gatewayClass)) continue;
       for (const route of routes.filter((r) => attachedTo(r.props, gateway.props))) {
         for (const backend of backendsOf(route.props)) {
           const armored = policiesFor(backend, policies).some(
-            (p) => typeof p?.spec?.default?.securityPolicy === "string" && p.spec.default.securityPolicy !== "",
+            (p) => typeof p.spec?.default?.securityPolicy === "string" && p.spec.default.securityPolicy !== "",
           );
           if (!armored) {
             report(

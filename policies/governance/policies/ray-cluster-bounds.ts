@@ -52,7 +52,6 @@ export const rayClusterBounds = resourcePolicy<RayClusterBoundsConfig>({
         `${name} keeps its Ray cluster after the job: set spec.shutdownAfterJobFinishes: true (Kueue requires it) and a ttlSecondsAfterFinished.`,
       );
     const spec = clusterSpecOf(kind, args.props);
-    if (!spec) return;
     const autoscaling = at(spec, "enableInTreeAutoscaling") === true;
     if (autoscaling && kind === "RayCluster") {
       const annotations = (at(args.props, "metadata.annotations") ?? {}) as Record<string, string>;

@@ -24,7 +24,7 @@ export const routeBackendsIap = stackPolicy({
     const policies = objects.filter((o) => o.type === BACKEND_POLICY);
     for (const route of objects.filter((o) => o.type === HTTP_ROUTE)) {
       for (const backend of backendsOf(route.props)) {
-        const iap = policiesFor(backend, policies).some((p) => p?.spec?.default?.iap?.enabled === true);
+        const iap = policiesFor(backend, policies).some((p) => p.spec?.default?.iap?.enabled === true);
         if (!iap) {
           report(
             `HTTPRoute ${objectName(route.props)} sends to ${describeBackend(backend)}, which no GCPBackendPolicy protects with IAP. Add a GCPBackendPolicy targeting it with spec.default.iap.enabled: true (ModelRoute does, with gateway.iap).`,

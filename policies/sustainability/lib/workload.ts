@@ -26,6 +26,3 @@ export function isShiftable(labels: Labels | undefined, prefix = ""): boolean {
   const workloadType = labels?.[`${prefix}workload-type`];
   return typeof workloadType === "string" && SHIFTABLE_BY_DEFAULT.includes(workloadType);
 }
-
-/** The last part of a URN: the resource's name, for messages. */
-export const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;

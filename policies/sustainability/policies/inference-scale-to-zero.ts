@@ -38,7 +38,7 @@ export const inferenceScaleToZero = resourcePolicy<Record<string, never>>({
     for (const path of ["template.scaling", "scaling"]) {
       const scaling = at(args.props, path);
       const min = scaling?.minInstanceCount;
-      if (min !== undefined && min !== null && Number(min) > 0) {
+      if (Number(min) > 0) {
         report(
           `${path}.minInstanceCount is ${min}: ${Number(min) === 1 ? "1 instance stays" : `${min} instances stay`} up (and are billed) when no requests arrive. Set it to 0 (serverless.minInstances: 0 in the stack file) and let Cloud Run start instances on demand.`,
         );

@@ -124,4 +124,34 @@ describe("policy cnai-approved-registries", () => {
       ["us-central1-docker.pkg.dev/other/x:1"],
     );
   });
+
+  it("reports a blank image as missing, lists every approved registry, and checks a runtime patch that sets an image", async () => {
+    assert.deepStrictEqual(await messagesOf(approvedRegistries, [deployment("  ")]), [
+      "spec.template.spec.containers.0 has no image. Set one from an approved registry, with a tag or digest.",
+    ]);
+    const registries = ["us-central1-docker.pkg.dev/acme/", "ghcr.io/kubeflow/"];
+    assert.deepStrictEqual(await messagesOf(approvedRegistries, [deployment("quay.io/x/y:1")], { registries }), [
+      "spec.template.spec.containers.0 image quay.io/x/y:1 (quay.io/x/y) is not from an approved registry (us-central1-docker.pkg.dev/acme/, ghcr.io/kubeflow/). Push or mirror it to one, or add its registry to the policy config's registries.",
+    ]);
+    // Kubeflow Trainer: a TrainJob's runtimePatches override the runtime's containers; one that sets an image runs it.
+    const trainJob = {
+      type: "kubernetes:trainer.kubeflow.org/v1alpha1:TrainJob",
+      inputs: {
+        spec: {
+          runtimePatches: [
+            {
+              trainingRuntimeSpec: replicated({
+                containers: [{ name: "node", image: "nvcr.io/nvidia/pytorch:25.01-py3" }],
+              }),
+            },
+          ],
+        },
+      },
+    };
+    const [patched] = await messagesOf(approvedRegistries, [trainJob]);
+    assert.match(
+      patched,
+      /^spec\.runtimePatches\.0\.trainingRuntimeSpec\.template\.spec\.replicatedJobs\.0\.template\.spec\.template\.spec\.containers\.0 image nvcr\.io\/nvidia\/pytorch:25\.01-py3 \(nvcr\.io\/nvidia\/pytorch\) is not from an approved registry/,
+    );
+  });
 });

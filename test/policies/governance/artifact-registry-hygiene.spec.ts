@@ -70,4 +70,11 @@ describe("policy cnai-artifact-registry-hygiene", () => {
       /^Docker tags are mutable \(dockerConfig\.immutableTags is not true\).*Set dockerConfig\.immutableTags: true/,
     );
   });
+
+  it("passes a standard Docker repository with immutable tags", async () => {
+    const messages = await messagesOf(artifactRegistryHygiene, [
+      repo({ mode: "STANDARD_REPOSITORY", dockerConfig: { immutableTags: true } }),
+    ]);
+    assert.ok(!messages.some((m) => m.startsWith("Docker tags are mutable")), messages.join("\n"));
+  });
 });

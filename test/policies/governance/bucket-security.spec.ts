@@ -98,4 +98,13 @@ describe("policy cnai-bucket-security", () => {
     const exemptions = [{ urn: urnOf(BUCKET, "b"), reason: "public website assets, reviewed by security in SEC-123" }];
     assert.deepStrictEqual(await violationsOf(bucketSecurity, [bucket({})], { exemptions }), []);
   });
+
+  // Cloud Storage ACL entities: allUsers and allAuthenticatedUsers are public; a user or group entity is not.
+  it("passes an ACL entry for a named principal", async () => {
+    const acl = {
+      type: "gcp:storage/bucketAccessControl:BucketAccessControl",
+      inputs: { bucket: "b", entity: "group-ml@example.com", role: "READER" },
+    };
+    assert.deepStrictEqual(await messagesOf(bucketSecurity, [acl]), []);
+  });
 });

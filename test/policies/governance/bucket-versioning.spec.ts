@@ -56,4 +56,11 @@ describe("policy cnai-bucket-versioning", () => {
     const byTier = { type: "gcp:storage/bucket:Bucket", inputs: { labels: { tier: "gold" } } };
     assert.strictEqual((await messagesOf(bucketVersioning, [byTier], { label: "tier", purposes: ["gold"] })).length, 1);
   });
+
+  it("ignores a bucket without labels", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(bucketVersioning, [{ type: "gcp:storage/bucket:Bucket", inputs: { location: "US" } }]),
+      [],
+    );
+  });
 });

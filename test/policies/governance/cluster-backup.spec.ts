@@ -48,4 +48,41 @@ describe("policy cnai-cluster-backup", () => {
       ],
     );
   });
+
+  it("reports an agent config without the backup agent, and a plan without backupConfig or retentionPolicy", async () => {
+    const cluster = { type: CLUSTER.type, inputs: { addonsConfig: { httpLoadBalancing: { disabled: false } } } };
+    const bare = {
+      type: "gcp:gkebackup/backupPlan:BackupPlan",
+      inputs: { cluster: "projects/p/locations/us-central1/clusters/c", backupSchedule: { cronSchedule: "0 2 * * *" } },
+    };
+    const messages = await messagesOf(clusterBackup, [cluster, bare]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(" (")[0].split(":")[0]),
+      [
+        "the Backup for GKE agent is off",
+        "the backup plan leaves out Secrets or volume data",
+        "backups are kept no days, fewer than 7. Raise resilience.backup.retainDays.",
+      ],
+    );
+  });
+
+  // gkebackup BackupPlan: includeSecrets and includeVolumeData are separate switches; the retention floor is
+  // inclusive (at least minRetainDays); an RPO-based schedule (backupSchedule.rpoConfig) is a schedule too.
+  it("needs both Secrets and volume data, and admits a retention of exactly the minimum", async () => {
+    const cases: [Record<string, unknown>, number][] = [
+      [{ backupConfig: { includeSecrets: true, includeVolumeData: false } }, 1],
+      [
+        { backupConfig: { includeSecrets: true, includeVolumeData: true }, retentionPolicy: { backupRetainDays: 7 } },
+        0,
+      ],
+      [{ retentionPolicy: { backupRetainDays: 6 } }, 1],
+      [{ backupSchedule: { rpoConfig: { targetRpoMinutes: 1440 } } }, 0],
+    ];
+    for (const [inputs, count] of cases)
+      assert.strictEqual(
+        (await messagesOf(clusterBackup, [CLUSTER, plan(inputs)])).length,
+        count,
+        JSON.stringify(inputs),
+      );
+  });
 });

@@ -161,4 +161,115 @@ describe("policy cnai-container-resources", () => {
     assert.deepStrictEqual(await messagesOf(containerResources, [pod]), []);
     assert.strictEqual((await messagesOf(containerResources, [pod], { gpuNodeLabels: ["acme.io/gpu"] })).length, 1);
   });
+
+  it("counts empty and null quantities as missing", async () => {
+    const messages = await messagesOf(containerResources, [
+      deployment([{ name: "app", resources: { requests: { cpu: "", memory: null }, limits: CPU_MEM.limits } }]),
+    ]);
+    assert.deepStrictEqual(messages, [
+      "spec.template.spec.containers.0 (app) lacks resources.requests.cpu, resources.requests.memory. Set CPU and memory requests and limits (requests as the work needs, limits at or above them).",
+    ]);
+  });
+
+  it("reports a GPU request on a container with no limits at all, and a GPU Pod whose container has none", async () => {
+    const requestsOnly = { requests: { ...CPU_MEM.requests, "nvidia.com/gpu": "2" } };
+    const messages = await messagesOf(containerResources, [
+      deployment([{ name: "m", resources: requestsOnly }], { tolerations: [TOLERATION] }),
+    ]);
+    assert.strictEqual(messages.length, 3);
+    assert.match(
+      messages[0],
+      /^spec\.template\.spec\.containers\.0 \(m\) lacks resources\.limits\.cpu, resources\.limits\.memory\./,
+    );
+    assert.match(messages[1], /^spec\.template\.spec\.containers\.0 requests 2 nvidia\.com\/gpu without a limit/);
+    assert.match(messages[2], /^spec\.template\.spec is meant for GPU nodes \(toleration of nvidia\.com\/gpu\)/);
+  });
+
+  // An init container runs before the main containers and releases its GPU when it exits; the GPU the Pod
+  // holds while serving is the main containers' (Kubernetes "Init Containers": effective requests).
+  it("counts only the main containers of the Pod spec that selects GPU nodes", async () => {
+    const initWithGpu = await messagesOf(containerResources, [
+      deployment([{ name: "app", resources: CPU_MEM }], {
+        tolerations: [TOLERATION],
+        initContainers: [{ name: "warm", resources: GPU_RES }],
+      }),
+    ]);
+    assert.strictEqual(initWithGpu.length, 1);
+    assert.match(initWithGpu[0], /^spec\.template\.spec is meant for GPU nodes \(toleration of nvidia\.com\/gpu\)/);
+    // KServe: the transformer is its own Pod; its GPU does not serve the predictor's.
+    const isvc = {
+      type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+      inputs: {
+        spec: {
+          predictor: { tolerations: [TOLERATION], containers: [{ name: "kserve-container", resources: CPU_MEM }] },
+          transformer: { containers: [{ name: "tokenizer", resources: GPU_RES }] },
+        },
+      },
+    };
+    const messages = await messagesOf(containerResources, [isvc]);
+    assert.deepStrictEqual(
+      messages.map((m) => m.split(" ")[0]),
+      ["spec.predictor"],
+    );
+  });
+
+  // Kubernetes NodeSelectorRequirement: In, Exists, Gt and Lt select nodes with the label; NotIn and
+  // DoesNotExist keep the Pod off them.
+  it("reads required node affinity by operator", async () => {
+    const affinity = (operator: string, values?: string[]) =>
+      deployment([{ name: "a", resources: CPU_MEM }], {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: "cloud.google.com/gke-accelerator", operator, ...(values ? { values } : {}) },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      });
+    const cases: [string, string[] | undefined, number][] = [
+      ["In", ["nvidia-l4"], 1],
+      ["Exists", undefined, 1],
+      ["NotIn", ["nvidia-l4"], 0],
+      ["DoesNotExist", undefined, 0],
+    ];
+    for (const [operator, values, expected] of cases)
+      assert.strictEqual(
+        (await messagesOf(containerResources, [affinity(operator, values)])).length,
+        expected,
+        operator,
+      );
+  });
+
+  // google_cloud_run_v2_job: containers and nodeSelector.accelerator sit under template.template (the task
+  // template); Cloud Run defaults a container without limits to 1 CPU and 512 MiB.
+  it("reads a Cloud Run Job's task template, and passes when one container of several has the GPU", async () => {
+    const job = (containers: Record<string, unknown>[], accelerator?: string) => ({
+      type: "gcp:cloudrunv2/job:Job",
+      inputs: { template: { template: { containers, ...(accelerator ? { nodeSelector: { accelerator } } : {}) } } },
+    });
+    assert.deepStrictEqual(await messagesOf(containerResources, [job([{ image: "x:1" }], "nvidia-l4")]), [
+      "template.template.containers.0 lacks resources.limits cpu and memory (Cloud Run would use 1 CPU and 512Mi). Set both to what the service needs.",
+      'template.template.nodeSelector.accelerator is nvidia-l4 but no container sets resources.limits["nvidia.com/gpu"]. Set it to 1 on the container that uses the GPU.',
+    ]);
+    const gpu = { limits: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" } };
+    const sidecar = { limits: { cpu: "1", memory: "512Mi" } };
+    assert.deepStrictEqual(
+      await messagesOf(containerResources, [
+        job(
+          [
+            { image: "x:1", resources: gpu },
+            { image: "proxy:1", resources: sidecar },
+          ],
+          "nvidia-l4",
+        ),
+      ]),
+      [],
+    );
+  });
 });

@@ -158,4 +158,62 @@ describe("policy cnai-data-classification", () => {
     const [violation] = await violationsOf(dataClassification, [bucket()], "advisory");
     assert.strictEqual(violation.enforcementLevel, "advisory");
   });
+
+  it("treats a store without labels, or with an empty classification, as lacking the label", async () => {
+    const unlabelled = { type: "gcp:storage/bucket:Bucket", name: "bare", inputs: { location: "US" } };
+    const empty = {
+      type: "gcp:storage/bucket:Bucket",
+      name: "empty",
+      inputs: { labels: { ...labels(), "data-classification": "" } },
+    };
+    const messages = await messagesOf(dataClassification, [unlabelled, empty, bucket("public")]);
+    assert.deepStrictEqual(messages, [
+      "labels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it).",
+      "labels lacks data-classification. Set it to one of public, internal, confidential, restricted (the components' classification argument sets it).",
+    ]);
+  });
+
+  // Types outside the label catalog: @pulumi/gcp names the field labels (compute.Disk) or userLabels
+  // (monitoring.UptimeCheckConfig); the policy reads whichever the resource sets.
+  it("reads the labels field of a type outside the catalog, labels or userLabels", async () => {
+    const disk = (inputs: Record<string, unknown>) => ({ type: "gcp:compute/disk:Disk", name: "disk", inputs });
+    const uptime = {
+      type: "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
+      name: "uptime",
+      inputs: { displayName: "chat", userLabels: { "data-classification": "secret" } },
+    };
+    assert.deepStrictEqual(
+      await messagesOf(dataClassification, [disk({ labels: { "data-classification": "secret" } }), uptime]),
+      [
+        'labels.data-classification is "secret"; allowed: public, internal, confidential, restricted. Use one of them.',
+        'userLabels.data-classification is "secret"; allowed: public, internal, confidential, restricted. Use one of them.',
+      ],
+    );
+    const config = { types: ["gcp:compute/disk:Disk", "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"] };
+    const missing = await messagesOf(
+      dataClassification,
+      [disk({ size: 10 }), { ...uptime, inputs: { displayName: "chat", userLabels: { team: "ml" } } }],
+      config,
+    );
+    assert.deepStrictEqual(
+      missing.map((m) => m.split(" lacks")[0]),
+      ["labels", "userLabels"],
+    );
+  });
+
+  // BigQuery: a table belongs to the dataset of its datasetId in its project; either resource may leave
+  // project to the provider's default project.
+  it("finds a table's dataset by datasetId, and by project only when both name one", async () => {
+    const keyed = { defaultEncryptionConfiguration: { kmsKeyName: KEY } };
+    const cases: [Record<string, unknown>, Record<string, unknown>, boolean][] = [
+      [{ ...keyed, project: undefined }, {}, true],
+      [keyed, { project: undefined }, true],
+      [{ ...keyed, datasetId: "features" }, {}, false],
+    ];
+    for (const [ds, t, inherits] of cases) {
+      const messages = await messagesOf(dataClassification, [dataset(ds), table(t)]);
+      assert.strictEqual(messages.length, inherits ? 0 : 1, JSON.stringify([ds, t]));
+      if (!inherits) assert.match(messages[0], /its dataset ml is not in this stack/);
+    }
+  });
 });

@@ -45,4 +45,24 @@ describe("policy cnai-database-resilience", () => {
     const [message] = await messagesOf(databaseResilience, [instance({}, { location: undefined })]);
     assert.match(message, /where Cloud SQL chooses/);
   });
+
+  // Cloud SQL: availabilityType defaults to ZONAL; automated backups keep 7 by default
+  // (backupRetentionSettings.retainedBackups), and the configured floor is inclusive.
+  it("reads Cloud SQL's defaults: ZONAL when unset, 7 retained backups, and reports backups switched off", async () => {
+    const bare = {
+      type: SQL,
+      inputs: {
+        region: "us-central1",
+        settings: { backupConfiguration: { pointInTimeRecoveryEnabled: true, location: "us" } },
+      },
+    };
+    assert.deepStrictEqual(await messagesOf(databaseResilience, [bare]), [
+      "settings.availabilityType is unset (ZONAL): a zone outage takes the database down. Set REGIONAL (modelRegistry.database.highAvailability: true).",
+      "settings.backupConfiguration.enabled is not true: no automated backups. Enable them.",
+    ]);
+    assert.deepStrictEqual(
+      await messagesOf(databaseResilience, [instance({}, { backupRetentionSettings: { retainedBackups: 7 } })]),
+      [],
+    );
+  });
 });

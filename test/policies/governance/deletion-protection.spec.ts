@@ -56,4 +56,12 @@ describe("policy cnai-deletion-protection", () => {
       [],
     );
   });
+
+  // google_storage_bucket: force_destroy defaults to false.
+  it("passes a bucket that leaves forceDestroy to the provider's default (false)", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(deletionProtection, [r("gcp:storage/bucket:Bucket", { location: "US" })]),
+      [],
+    );
+  });
 });

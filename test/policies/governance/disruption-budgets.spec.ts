@@ -1,5 +1,6 @@
 import * as assert from "node:assert";
 import { disruptionBudgets } from "../../../policies/governance/policies/disruption-budgets";
+import { causeOf } from "../../../scripts/lib/policy-engine";
 import {
   container,
   deployment,
@@ -142,6 +143,63 @@ describe("cnai-disruption-budgets", () => {
         kueue({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } }),
       ]),
       [],
+    );
+  });
+
+  it("names the workload, its replicas and the fix; checks only the configured serving kinds", async () => {
+    const violations = await violationsOf(disruptionBudgets, [
+      namespace("team"),
+      kserveStandard,
+      runtime,
+      scaled("chat", 3),
+    ]);
+    assert.deepStrictEqual(
+      violations.map((v) => causeOf(v)),
+      [
+        "InferenceService team/chat may run 3 replicas but no PodDisruptionBudget selects its Pods: a node upgrade or scale-down can evict them all at once. " +
+          "Add a policy/v1 PodDisruptionBudget with maxUnavailable of at least 1 over its Pod labels (ModelDeployment creates one unless disruptionBudget is false).",
+      ],
+    );
+    const api = deployment("team", "api", { containers: [container()] }, { replicas: 3 });
+    assert.deepStrictEqual(await violationsOf(disruptionBudgets, [namespace("team"), api]), []);
+    const asServing = await violationsOf(disruptionBudgets, [namespace("team"), api], { servingKinds: ["Deployment"] });
+    assert.match(
+      causeOf(asServing[0]),
+      /^Deployment team\/api may run 3 replicas but no PodDisruptionBudget selects its Pods/,
+    );
+  });
+
+  // policy/v1 PodDisruptionBudget: maxUnavailable 0 allows no voluntary eviction, and minAvailable equal to
+  // the Pods selected (across every workload the selector matches) allows none either.
+  it("reports maxUnavailable 0, and a budget over several workloads' Pods, naming each workload", async () => {
+    const web = deployment("team", "web", { containers: [container()] }, { replicas: 2 });
+    const zero = await violationsOf(disruptionBudgets, [
+      namespace("team"),
+      web,
+      budget("team", "web", { app: "web" }, { maxUnavailable: 0 }),
+    ]);
+    assert.deepStrictEqual(zero.map(causeOf), [
+      "PodDisruptionBudget team/web allows no eviction with maxUnavailable 0 over 2 Pod(s) of Deployment team/web: every node drain and upgrade stalls on it " +
+        "(GKE waits up to an hour a node, then evicts anyway). Run more replicas than minAvailable, or use maxUnavailable of at least 1.",
+    ]);
+    const both: TestResource = {
+      type: PDB,
+      name: "frontends",
+      inputs: {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "frontends", namespace: "team" },
+        spec: {
+          minAvailable: 3,
+          selector: { matchExpressions: [{ key: "app", operator: "In", values: ["web", "api"] }] },
+        },
+      },
+    };
+    const api = deployment("team", "api", { containers: [container()] }, { replicas: 1 });
+    const [shared] = await violationsOf(disruptionBudgets, [namespace("team"), web, api, both]);
+    assert.match(
+      causeOf(shared),
+      /^PodDisruptionBudget team\/frontends allows no eviction with minAvailable 3 over 3 Pod\(s\) of Deployment team\/web, Deployment team\/api:/,
     );
   });
 });

@@ -25,4 +25,13 @@ describe("policy cnai-gateway-https-only", () => {
       "spec.listeners[1] (pass) passes TLS through: the load balancer cannot apply IAP or Cloud Armor. Terminate TLS at the Gateway.",
     ]);
   });
+
+  // Gateway API (gateways CRD validation rules): tls is required only for protocol TLS; an HTTPS listener may
+  // leave it out, and its tls.mode may only be Terminate (the default) or empty.
+  it("passes an HTTPS listener without a tls block", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(gatewayHttpsOnly, [gateway([{ name: "https", protocol: "HTTPS", port: 443 }])]),
+      [],
+    );
+  });
 });

@@ -75,4 +75,17 @@ describe("policy cnai-gke-cluster-hardening", () => {
       ["Nodes have public IPs"],
     );
   });
+
+  // GKE: basic authentication is a username and password in masterAuth; either one set is a static credential.
+  it("reports a basic-auth username or password set alone", async () => {
+    for (const masterAuth of [{ username: "admin" }, { password: "hunter2" }]) {
+      const messages = await messagesOf(gkeClusterHardening, [
+        cluster({ masterAuth, workloadIdentityConfig: { workloadPool: "p.svc.id.goog" } }),
+      ]);
+      assert.ok(
+        messages.some((m) => m.startsWith("masterAuth sets a basic-auth username or password")),
+        `${JSON.stringify(masterAuth)}: ${messages.join("\n")}`,
+      );
+    }
+  });
 });

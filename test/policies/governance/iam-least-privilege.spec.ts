@@ -125,4 +125,27 @@ describe("policy cnai-iam-least-privilege", () => {
     );
     assert.match(messages[0], /which the policy config forbids/);
   });
+
+  it("ignores IamMemberRemove (it takes a grant away), reports an unreadable policyData, and names every public member", async () => {
+    const remove = {
+      type: "gcp:projects/iamMemberRemove:IamMemberRemove",
+      inputs: { project: "p", role: "roles/editor", member: "user:former@example.com" },
+    };
+    assert.deepStrictEqual(await messagesOf(iamLeastPrivilege, [remove]), []);
+    const unreadable = { type: "gcp:projects/iAMPolicy:IAMPolicy", inputs: { project: "p", policyData: "{bindings" } };
+    assert.deepStrictEqual(await messagesOf(iamLeastPrivilege, [unreadable]), [
+      "policyData is not a JSON IAM policy; its grants cannot be checked. Generate it with gcp.organizations.getIAMPolicy, or use IamMember resources.",
+    ]);
+    const open = {
+      type: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+      inputs: {
+        bucket: "b",
+        role: "roles/storage.objectViewer",
+        members: ["allUsers", "group:ml@example.com", "allAuthenticatedUsers"],
+      },
+    };
+    assert.deepStrictEqual(await messagesOf(iamLeastPrivilege, [open]), [
+      "members grants roles/storage.objectViewer to allUsers, allAuthenticatedUsers: anyone could use it. Grant named groups or service accounts instead.",
+    ]);
+  });
 });

@@ -62,4 +62,21 @@ describe("policy cnai-inference-bounded-replicas", () => {
     assert.strictEqual(messages.length, 2);
     assert.match(messages[0], /ceiling of 2/);
   });
+
+  // KServe: minReplicas defaults to 1; maxReplicas equal to minReplicas is a fixed size, not an error.
+  // Cloud Run: a maxInstanceCount of null is unset.
+  it("admits maxReplicas equal to minReplicas, treats a null maximum as unset, and skips an InferenceService without a predictor", async () => {
+    assert.deepStrictEqual(await messagesOf(inferenceBoundedReplicas, [isvc({ minReplicas: 2, maxReplicas: 2 })]), []);
+    assert.deepStrictEqual(await messagesOf(inferenceBoundedReplicas, [isvc({ maxReplicas: 1 })]), []);
+    assert.match(
+      (await messagesOf(inferenceBoundedReplicas, [isvc({ minReplicas: 3, maxReplicas: 2 })]))[0],
+      /^spec\.predictor\.maxReplicas 2 is below minReplicas 3\./,
+    );
+    const [unset] = await messagesOf(inferenceBoundedReplicas, [
+      run({ template: { containers: [{ image: "x:1" }], scaling: { maxInstanceCount: null } } }),
+    ]);
+    assert.match(unset, /^template\.scaling\.maxInstanceCount is not set/);
+    const noPredictor = { type: "kubernetes:serving.kserve.io/v1beta1:InferenceService", inputs: { spec: {} } };
+    assert.deepStrictEqual(await messagesOf(inferenceBoundedReplicas, [noPredictor]), []);
+  });
 });

@@ -54,4 +54,20 @@ describe("policy cnai-namespace-pod-security", () => {
       [],
     );
   });
+
+  it("treats an empty enforce label as none, and names the allowed levels in a refusal", async () => {
+    const [empty] = await messagesOf(namespacePodSecurity, [ns({ "pod-security.kubernetes.io/enforce": "" })]);
+    assert.match(empty, /^No pod-security\.kubernetes\.io\/enforce label: the namespace admits any Pod/);
+    const [privileged] = await messagesOf(
+      namespacePodSecurity,
+      [ns({ "pod-security.kubernetes.io/enforce": "privileged" })],
+      {
+        levels: ["baseline", "restricted"],
+      },
+    );
+    assert.match(
+      privileged,
+      /^pod-security\.kubernetes\.io\/enforce is "privileged"; allowed: baseline, restricted\. Use baseline or restricted, or, if its Pods truly need host access, exempt the namespace/,
+    );
+  });
 });

@@ -122,4 +122,32 @@ describe("policy cnai-no-plaintext-secrets", () => {
       ["CARD_PIN"],
     );
   });
+
+  it("walks Helm values through lists: secret keys of list items, env lists inside list items, and plain string lists", async () => {
+    const messages = await messagesOf(noPlaintextSecrets, [
+      chart({
+        users: [{ name: "admin", password: "changeme" }],
+        sidecars: [{ name: "proxy", image: "p:1", env: [{ name: "UPSTREAM_TOKEN", value: "t" }] }],
+        args: ["--port", "8080", "--api-key-file", "/var/run/key"],
+      }),
+    ]);
+    assert.deepStrictEqual(messages, [
+      "values.users.0.password is a literal password. Put it in a Secret (or Secret Manager) and pass the chart its reference (existingSecret, secretName, ...).",
+      "values.sidecars.0.env.0 sets UPSTREAM_TOKEN as a literal value. Use valueFrom.secretKeyRef (or the chart's secret option).",
+    ]);
+  });
+
+  // core/v1 ConfigMap: binaryData holds keys as data does, base64 values; neither is a Secret.
+  it("checks ConfigMap binaryData keys too", async () => {
+    const cm = {
+      type: "kubernetes:core/v1:ConfigMap",
+      inputs: {
+        metadata: { name: "cm" },
+        binaryData: { "tls-private-key": "LS0tLS1CRUdJTg==", "logo.png": "iVBORw0=" },
+      },
+    };
+    assert.deepStrictEqual(await messagesOf(noPlaintextSecrets, [cm]), [
+      "ConfigMap binaryData key tls-private-key looks like a secret; ConfigMaps are not access-controlled or encrypted as Secrets are. Move it to a Secret.",
+    ]);
+  });
 });

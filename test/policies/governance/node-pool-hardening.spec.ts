@@ -100,4 +100,16 @@ describe("policy cnai-node-pool-hardening", () => {
     const messages = await messagesOf(nodePoolHardening, [cluster({})]);
     assert.ok(messages.length === 3 && messages.every((m) => m.startsWith("default node pool: ")), messages.join("\n"));
   });
+
+  // GKE: a cluster that removes its default node pool (or is Autopilot) has no node config of its own to harden.
+  it("skips a cluster's node config when it removes the default pool or is Autopilot", async () => {
+    for (const inputs of [{ removeDefaultNodePool: true }, { enableAutopilot: true }])
+      assert.deepStrictEqual(
+        await messagesOf(nodePoolHardening, [
+          { type: "gcp:container/cluster:Cluster", inputs: { ...inputs, nodeConfig: {} } },
+        ]),
+        [],
+        JSON.stringify(inputs),
+      );
+  });
 });

@@ -103,4 +103,28 @@ describe("policy cnai-privileged-containers", () => {
     ];
     assert.deepStrictEqual(await violationsOf(privilegedContainers, [annotated], { exemptions }), []);
   });
+
+  it("names the shared namespace, an unnamed container (a KServe model) and an empty safe list", async () => {
+    assert.deepStrictEqual(await messagesOf(privilegedContainers, [pod({ hostPID: true })]), [
+      "spec.template.spec.hostPID is true: the Pod shares the node's PID namespace. Remove it.",
+    ]);
+    // KServe v1beta1: the predictor's model is a container whose name is optional.
+    const isvc = {
+      type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+      name: "chat",
+      inputs: {
+        spec: { predictor: { model: { modelFormat: { name: "huggingface" }, securityContext: { privileged: true } } } },
+      },
+    };
+    const [privileged] = await messagesOf(privilegedContainers, [isvc]);
+    assert.match(privileged, /^spec\.predictor\.model \(unnamed\) is privileged: /);
+    const [none] = await messagesOf(
+      privilegedContainers,
+      [container({ capabilities: { add: ["NET_BIND_SERVICE"] } })],
+      {
+        allowedCapabilities: [],
+      },
+    );
+    assert.match(none, /adds capabilities NET_BIND_SERVICE \(allowed: none\)\. Drop them, or exempt the resource/);
+  });
 });

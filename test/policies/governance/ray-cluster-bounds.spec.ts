@@ -51,4 +51,43 @@ describe("policy cnai-ray-cluster-bounds", () => {
       "RayJob team-vision/prep worker group cpu may grow to 4 replicas, above the 2 allowed. Lower maxReplicas.",
     ]);
   });
+
+  // KubeRay raycluster_types.go: maxReplicas bounds a group, minReplicas may not exceed it (KubeRay then runs
+  // maxReplicas); the configured bound is inclusive ("at most").
+  it("admits maxReplicas equal to the bound, and minReplicas up to maxReplicas or left out", async () => {
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ groupName: "w", maxReplicas: 100 }, []],
+      [{ groupName: "w", minReplicas: 100, maxReplicas: 100 }, []],
+      [
+        { groupName: "w", maxReplicas: 101 },
+        [
+          "RayCluster team-vision/data-prep worker group w may grow to 101 replicas, above the 100 allowed. Lower maxReplicas.",
+        ],
+      ],
+      [
+        { groupName: "w", minReplicas: 3, maxReplicas: 2 },
+        ["RayCluster team-vision/data-prep worker group w has minReplicas 3 above maxReplicas 2."],
+      ],
+    ];
+    for (const [group, expected] of cases)
+      assert.deepStrictEqual(
+        await messagesOf(rayClusterBounds, [
+          rayCluster(QUEUE, { "kueue.x-k8s.io/elastic-job": "true" }, clusterSpec({}, [group])),
+        ]),
+        expected,
+        JSON.stringify(group),
+      );
+  });
+
+  // Kueue rayjobs.md: a RayJob that runs on an existing cluster (spec.clusterSelector) creates none, so it
+  // need not shut one down.
+  it("passes a RayJob on an existing cluster without shutdownAfterJobFinishes, and ignores non-Ray objects", async () => {
+    const onExisting = rayJob({ entrypoint: "python etl.py", clusterSelector: { "ray.io/cluster": "shared" } });
+    const deployment = {
+      type: "kubernetes:apps/v1:Deployment",
+      name: "web",
+      inputs: { metadata: { name: "web" }, spec: { template: { spec: { containers: [] } } } },
+    };
+    assert.deepStrictEqual(await messagesOf(rayClusterBounds, [onExisting, deployment]), []);
+  });
 });

@@ -122,4 +122,18 @@ describe("policy cnai-required-labels", () => {
       /can't run policy 'cnai-required-labels' from policy pack 'test-pack@v0\.0\.1' during preview: string value at \.labels can't be known during preview/,
     );
   });
+
+  // @pulumi/gcp: types outside the label catalog name their labels labels (compute.Disk) or userLabels
+  // (monitoring.UptimeCheckConfig); GCP label syntax is lower-case letters, digits, _ and -.
+  it("reads the labels field a type outside the catalog sets, and reports label syntax with the fix", async () => {
+    const disk = { type: "gcp:compute/disk:Disk", inputs: { zone: "us-central1-a", labels: LABELS } };
+    const uptime = {
+      type: "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
+      inputs: { displayName: "chat", userLabels: LABELS },
+    };
+    assert.deepStrictEqual(await messagesOf(requiredLabels, [disk, uptime]), []);
+    assert.deepStrictEqual(await messagesOf(requiredLabels, [bucket({ ...LABELS, team: "ML-Platform" })]), [
+      'labels: label team="ML-Platform" is not a GCP label value (lower-case letters, digits, _ or -, at most 63). Fix the values in the stack config (team, costCenter, labels).',
+    ]);
+  });
 });

@@ -46,4 +46,20 @@ describe("policy cnai-route-backends-iap", () => {
     ]);
     assert.strictEqual(elsewhere.length, 1);
   });
+
+  it("refuses a backend whose policy sets other defaults (Cloud Armor only) or none", async () => {
+    const armorOnly = await messagesOf(routeBackendsIap, [
+      route([pool]),
+      backendPolicy(pool, { securityPolicy: "armor" }),
+    ]);
+    assert.strictEqual(armorOnly.length, 1);
+    const noDefault = {
+      type: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+      inputs: { metadata: { name: "p", namespace: "team-nlp" }, spec: { targetRef: pool } },
+    };
+    assert.match(
+      (await messagesOf(routeBackendsIap, [route([pool]), noDefault]))[0],
+      /^HTTPRoute team-nlp\/chat sends to InferencePool team-nlp\/chat, which no GCPBackendPolicy protects with IAP/,
+    );
+  });
 });

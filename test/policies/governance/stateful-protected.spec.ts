@@ -53,4 +53,12 @@ describe("policy cnai-stateful-protected", () => {
       ["gcp:pubsub/topic:Topic"],
     );
   });
+
+  // google_sql_database_instance: deletion_protection defaults to true, so leaving it out is protected.
+  it("counts an absent deletionProtection as the provider's default (true)", async () => {
+    const messages = await messagesOf(statefulProtected, [
+      { type: SQL, inputs: { settings: { deletionProtectionEnabled: true } }, options: { protect: true } },
+    ]);
+    assert.deepStrictEqual(messages, []);
+  });
 });

@@ -50,4 +50,15 @@ describe("policy cnai-training-queue-label", () => {
       ["Job in team-vision"],
     );
   });
+
+  it("checks a namespace matching any of several configured prefixes", async () => {
+    const messages = await messagesOf(trainingQueueLabel, [job(TRAIN_JOB, {}, "ml-research")], {
+      namespaces: ["team-", "ml-"],
+    });
+    assert.strictEqual(messages.length, 1);
+    assert.deepStrictEqual(
+      await messagesOf(trainingQueueLabel, [job(TRAIN_JOB, {}, "kube-system")], { namespaces: ["team-", "ml-"] }),
+      [],
+    );
+  });
 });

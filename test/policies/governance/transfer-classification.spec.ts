@@ -60,4 +60,24 @@ describe("policy cnai-transfer-classification", () => {
     });
     assert.deepStrictEqual(exempt, []);
   });
+
+  it("treats a declared classification outside the taxonomy as undeclared, and a source bucket of the stack by its label", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(transferClassification, [
+        transfer("q", "elsewhere", "curated", "sync [data-classification=secret]"),
+      ]),
+      [
+        "Transfer from gs://elsewhere does not say how the data is classified. Declare it in the job's description as [data-classification=<public|internal|confidential|restricted>] (transfers config: source classification).",
+      ],
+    );
+    // The source bucket's own label wins over the description.
+    const [message] = await messagesOf(transferClassification, [
+      bucket("raw", "restricted"),
+      transfer("r", "raw", "out", "copy [data-classification=internal]"),
+    ]);
+    assert.match(
+      message,
+      /^Transfer from gs:\/\/raw moves restricted data into an environment that allows public, internal\./,
+    );
+  });
 });

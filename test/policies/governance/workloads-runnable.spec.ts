@@ -1,5 +1,6 @@
 import * as assert from "node:assert";
-import { workloadsRunnable } from "../../../policies/governance/policies/workloads-runnable";
+import { runnableMessage, workloadsRunnable } from "../../../policies/governance/policies/workloads-runnable";
+import type { WorkloadReport } from "../../../policies/lib/analysis/workloads/model";
 import { causeOf } from "../../../scripts/lib/policy-engine";
 import {
   container,
@@ -150,5 +151,63 @@ describe("cnai-workloads-runnable", () => {
       violations.map((v) => v.urn),
       [urnOf(K8S.deployment, "host")],
     );
+  });
+
+  describe("runnableMessage", () => {
+    const report = (kind: string, name: string, pods: number, source = "declared") =>
+      ({
+        urn: "u",
+        kind,
+        name,
+        namespace: "team",
+        source,
+        pods: Array.from({ length: pods }, () => ({})),
+      }) as unknown as WorkloadReport;
+    const problem = (pod: string | undefined, step = "PodSecurity") => ({
+      ...(pod === undefined ? {} : { pod }),
+      step,
+      message: "m",
+      fix: "f",
+      source: "r",
+    });
+    const cases: [WorkloadReport, ReturnType<typeof problem>, string][] = [
+      [
+        report("Deployment", "api", 1),
+        problem(undefined),
+        "the Pods of Deployment team/api would be refused (PodSecurity): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("Deployment", "api", 1),
+        problem("deployment"),
+        "the Pods of Deployment team/api would be refused (PodSecurity): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("Deployment", "api", 1),
+        problem("api"),
+        "the Pods of Deployment team/api would be refused (PodSecurity): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("Job", "train", 1),
+        problem("launcher"),
+        "Pod launcher of Job team/train would be refused (PodSecurity): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("PyTorchJob", "train", 2),
+        problem("worker", "Kueue"),
+        "Pod worker of PyTorchJob team/train would never be admitted (Kueue): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("PyTorchJob", "train", 2),
+        problem(undefined),
+        "Pod (all) of PyTorchJob team/train would be refused (PodSecurity): m. Fix: f. Rule: r.",
+      ],
+      [
+        report("Deployment", "webhook", 1, "chart cert-manager"),
+        problem(undefined, "Admission"),
+        "the Pods of Deployment team/webhook (chart cert-manager) would not run (Admission): m. Fix: f. Rule: r.",
+      ],
+    ];
+    for (const [workload, p, expected] of cases)
+      it(expected.split(" would")[0], () => assert.strictEqual(runnableMessage(workload, p), expected));
   });
 });

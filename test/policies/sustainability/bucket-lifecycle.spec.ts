@@ -21,6 +21,8 @@ describe("policy cnai-bucket-lifecycle", () => {
       /^Bucket has no lifecycle rule, so every object and noncurrent version is kept, and billed, forever\. Add lifecycleRules: delete old or noncurrent objects/,
     );
     assert.match(causeOf(violations[0]), /SetStorageClass/);
+    // The fix names where the blueprint sets it.
+    assert.match(causeOf(violations[0]), /\(the DataBucket component's lifecycle args do this\)\.$/);
   });
 
   it("looks at buckets only", async () => {

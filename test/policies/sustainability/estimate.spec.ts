@@ -189,4 +189,58 @@ describe("cost and carbon estimate (policies/lib/estimate.ts)", () => {
     const nowhere = estimatePlan(input(reference({ location: "mars-north1" })));
     assert.deepStrictEqual([nowhere.energyKwhPerMonth.max, nowhere.co2eKgPerMonth.max], [343.7, 0]);
   });
+
+  it("adds no line, cost or unpriced entry for a CPU pool or a Cloud Run service without GPUs", () => {
+    const e = estimatePlan(
+      input(pool({ name: "cpu", machineType: "e2-standard-4", accelerator: null }), cloudRun({ name: "api", gpus: 0 })),
+    );
+    assert.deepStrictEqual([e.lines, e.unpriced, e.costUsdPerMonth], [[], [], { idle: 0, max: 0 }]);
+  });
+
+  it("counts GPUs of an accelerator the catalog does not know, without energy, and leaves them unpriced", () => {
+    const e = estimatePlan(input(reference({ accelerator: { type: "nvidia-next-gen", count: 2 } })));
+    assert.deepStrictEqual(
+      [e.gpus, e.energyKwhPerMonth],
+      [
+        { idle: 2, max: 6 },
+        { idle: 0, max: 0 },
+      ],
+    );
+    const service = cloudRun({
+      name: "next",
+      location: "us-central1",
+      scaling: { minInstanceCount: 0, maxInstanceCount: 1 },
+    });
+    const template = service.inputs.template as Record<string, unknown>;
+    const next = {
+      ...service,
+      inputs: { ...service.inputs, template: { ...template, nodeSelector: { accelerator: "nvidia-next-gen" } } },
+    };
+    const run = estimatePlan(input(next));
+    // us-central1 is a Tier 1 region: the price is missing for the GPU, not for the tier.
+    assert.deepStrictEqual(run.unpriced, ["Cloud Run nvidia-next-gen instances (next)"]);
+    assert.deepStrictEqual(
+      [run.lines[0].capacity, run.gpus, run.energyKwhPerMonth],
+      ["on-demand", { idle: 0, max: 1 }, { idle: 0, max: 0 }],
+    );
+  });
+
+  it("prices a Cloud Run sidecar without limits at Cloud Run's defaults (1 vCPU, 512 MiB)", () => {
+    const service = cloudRun({
+      name: "chat",
+      location: "europe-west4",
+      scaling: { minInstanceCount: 1, maxInstanceCount: 1 },
+    });
+    const template = service.inputs.template as { containers: Record<string, unknown>[] };
+    const withSidecar = {
+      ...service,
+      inputs: {
+        ...service.inputs,
+        template: { ...template, containers: [...template.containers, { image: "proxy" }] },
+      },
+    };
+    // Tier 1, per second: 9 vCPU × $0.000018 + 32.5 GiB × $0.000002 + 1 L4 × $0.0001867 = $0.0004137;
+    // × 3600 × 730 = $1,087.20 per instance-month.
+    assert.deepStrictEqual(estimatePlan(input(withSidecar)).costUsdPerMonth, { idle: 1087.2, max: 1087.2 });
+  });
 });

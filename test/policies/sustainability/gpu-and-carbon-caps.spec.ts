@@ -110,4 +110,16 @@ describe("policy cnai-gpu-and-carbon-caps", () => {
       [],
     );
   });
+
+  it("admits a stack exactly at its caps (the caps are maxima)", async () => {
+    assert.deepStrictEqual(
+      await messagesOf(gpuAndCarbonCaps, [l4, h100], { maxGpus: 20, maxCo2eKgPerMonth: CO2E_MAX }),
+      [],
+    );
+    assert.strictEqual((await messagesOf(gpuAndCarbonCaps, [l4, h100], { maxGpus: 19 })).length, 1);
+    assert.strictEqual(
+      (await messagesOf(gpuAndCarbonCaps, [l4, h100], { maxCo2eKgPerMonth: CO2E_MAX - 0.1 })).length,
+      1,
+    );
+  });
 });

@@ -59,6 +59,10 @@ describe("policy cnai-gpu-pool-autoscaling", () => {
     );
     const [missing] = await messagesOf(gpuPoolAutoscaling, [pool({ autoscaling: { locationPolicy: "ANY" } })]);
     assert.match(missing, /\(maxNodeCount is null\)/);
+    // GKE autoscaling: total limits (totalMin/MaxNodeCount) and per-zone ones (min/maxNodeCount) are exclusive;
+    // a pool that sets a total minimum only has total limits, so the missing maximum is totalMaxNodeCount.
+    const [totalMinOnly] = await messagesOf(gpuPoolAutoscaling, [pool({ autoscaling: { totalMinNodeCount: 0 } })]);
+    assert.match(totalMinOnly, /\(totalMaxNodeCount is null\)/);
   });
 
   it("requires a minimum of 0 by default, counting per-zone minimums across zones", async () => {

@@ -82,6 +82,13 @@ describe("policy cnai-inference-scale-to-zero", () => {
       message,
       /^scaling\.scalingMode is MANUAL with manualInstanceCount 3: those instances run whether or not requests arrive\. Use AUTOMATIC scaling/,
     );
+    // Manual scaling at 0 instances (a paused service) keeps nothing up.
+    assert.deepStrictEqual(
+      await messagesOf(inferenceScaleToZero, [
+        cloudRun({ serviceScaling: { scalingMode: "MANUAL", manualInstanceCount: 0 } }),
+      ]),
+      [],
+    );
   });
 
   it("does not run when disabled (prod), and skips exempted resources (staging's Standard-mode model)", async () => {

@@ -157,4 +157,57 @@ describe("policy cnai-low-carbon-shiftable", () => {
     );
     assert.strictEqual(distanceKm("us-central1", "us-central1"), 0);
   });
+
+  // Google's "Low CO2" criterion (Carbon-free energy for Google Cloud regions): CFE of *at least* 75 %, or,
+  // where CFE is not published, a grid of *at most* 200 gCO2eq/kWh; a configured grid cap is "at most" too.
+  it("admits the boundaries: CFE exactly 75 %, grid exactly 200 where CFE is unknown, grid exactly at the cap", () => {
+    assert.strictEqual(meetsCriteria({ cfe: 0.75, gridGco2PerKwh: 600 }, { minCfe: 0.75 }), true);
+    assert.strictEqual(meetsCriteria({ cfe: 0.7499, gridGco2PerKwh: 600 }, { minCfe: 0.75 }), false);
+    assert.strictEqual(meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 200 }, { minCfe: 0.75 }), true);
+    assert.strictEqual(meetsCriteria({ cfe: Number.NaN, gridGco2PerKwh: 200.01 }, { minCfe: 0.75 }), false);
+    assert.strictEqual(
+      meetsCriteria({ cfe: 0.9, gridGco2PerKwh: 100 }, { minCfe: 0.75, maxGridGco2PerKwh: 100 }),
+      true,
+    );
+    assert.strictEqual(
+      meetsCriteria({ cfe: 0.9, gridGco2PerKwh: 100.5 }, { minCfe: 0.75, maxGridGco2PerKwh: 100 }),
+      false,
+    );
+  });
+
+  it("names only the grid cap when minCfe is 0", async () => {
+    const [message] = await messagesOf(
+      lowCarbonShiftable,
+      [pool({ name: "iowa", location: "us-central1", labels: shiftable() })],
+      { minCfe: 0, maxGridGco2PerKwh: 100 },
+    );
+    assert.match(message, /does not meet the low-carbon criteria \(grid <= 100 gCO2eq\/kWh\)\. /);
+  });
+
+  it("suggests any region for a GPU the catalogs do not know, on a node pool or a Cloud Run service", async () => {
+    const anyRegion = /Run it in a low-carbon region, nearest first: northamerica-northeast2 \(Toronto/;
+    const [poolMessage] = await messagesOf(lowCarbonShiftable, [
+      pool({ location: "us-east1", accelerator: { type: "nvidia-next-gen", count: 1 }, labels: shiftable("high") }),
+    ]);
+    assert.match(poolMessage, /^GPU node pool runs shiftable work in us-east1 /);
+    assert.match(poolMessage, anyRegion);
+    // Cloud Run offers GPUs it lists per region (Cloud Run "Configure GPUs for services"); T4 is not one of them.
+    const service = cloudRun({ location: "us-east1", labels: sustainability("inference", true, "high") });
+    const t4 = {
+      ...service,
+      inputs: {
+        ...service.inputs,
+        template: { ...(service.inputs.template as object), nodeSelector: { accelerator: "nvidia-tesla-t4" } },
+      },
+    };
+    const [runMessage] = await messagesOf(lowCarbonShiftable, [t4]);
+    assert.match(runMessage, /^Cloud Run service runs shiftable work in us-east1 /);
+    assert.match(runMessage, anyRegion);
+  });
+
+  it("ignores a Cloud Run service without labels", async () => {
+    const service = cloudRun({ location: "us-east1" });
+    const { labels: _, ...unlabelled } = service.inputs;
+    assert.deepStrictEqual(await messagesOf(lowCarbonShiftable, [{ ...service, inputs: unlabelled }]), []);
+  });
 });

@@ -49,4 +49,33 @@ describe("policy cnai-ray-gpu-workers-capacity", () => {
       "RayCluster team-nlp/data-prep GPU worker group gpu selects no GPU pool of the stack (cloud.google.com/gke-nodepool: none), so its capacity cannot be checked. Select a pool on spot, flex-start, queued capacity.",
     ]);
   });
+
+  // KubeRay RayJob: the cluster it creates is spec.rayClusterSpec. A GPU is asked for by the nvidia.com/gpu
+  // limit (Kubernetes extended resources: a request alone is not allowed, the limit sets it), in any container.
+  it("reads a RayJob's cluster, and a group whose GPU container sits beside a CPU sidecar", async () => {
+    const group = {
+      groupName: "gpu",
+      maxReplicas: 2,
+      template: {
+        spec: {
+          nodeSelector: { "cloud.google.com/gke-nodepool": "gpu-od" },
+          containers: [
+            { name: "log-shipper", resources: { requests: { cpu: "100m" } } },
+            { name: "ray-worker", resources: { limits: { "nvidia.com/gpu": "1" } } },
+          ],
+        },
+      },
+    };
+    const job = {
+      type: "kubernetes:ray.io/v1:RayJob",
+      name: "job",
+      inputs: {
+        metadata: { name: "etl", namespace: "team-nlp", labels: LABELS },
+        spec: { entrypoint: "python etl.py", rayClusterSpec: { workerGroupSpecs: [group] } },
+      },
+    };
+    assert.deepStrictEqual(await messagesOf(rayGpuWorkersCapacity, [pool("gpu-od", {}), job]), [
+      "RayJob team-nlp/etl GPU worker group gpu runs on pool gpu-od, on-demand capacity. Use a pool on spot, flex-start, queued capacity (ray.clusters[].gpuWorkers.pool).",
+    ]);
+  });
 });

@@ -175,4 +175,27 @@ describe("policy cnai-sustainability-labels", () => {
     assert.deepStrictEqual(await violationsOf(sustainabilityLabels, [bad], { exemptions }), []);
     assert.deepStrictEqual(await violationsOf(sustainabilityLabels, [bad], "disabled"), []);
   });
+
+  it("reports an empty or absent label once, as missing, and checks the tier only when it is a valid one", async () => {
+    const labels = (workloadType: string, tier?: string) => ({
+      ...GOVERNANCE,
+      "workload-type": workloadType,
+      shiftable: "true",
+      ...(tier === undefined ? {} : { "carbon-tier": tier }),
+    });
+    const cases: [Record<string, string>, string[]][] = [
+      [labels("", "low"), ["labels lacks workload-type."]],
+      [labels("training"), ["labels lacks carbon-tier."]],
+      [labels("training", ""), ["labels lacks carbon-tier."]],
+      [labels("training", "green"), ['labels.carbon-tier is "green"; allowed: low, medium, high.']],
+    ];
+    for (const [l, expected] of cases)
+      assert.deepStrictEqual(
+        (await messagesOf(sustainabilityLabels, [cloudRun({ location: "us-central1", labels: l })])).map((m) =>
+          m.replace(/ Set the pool's.*$/, ""),
+        ),
+        expected,
+        JSON.stringify(l),
+      );
+  });
 });
