@@ -5,11 +5,13 @@ import {
   container,
   daemonSet,
   deployment,
+  kserveStandard,
   limitRange,
   modelIsvc,
   namespace,
   nodePool,
   quota,
+  servingRuntime,
   simulate,
   twoPools,
   workload,
@@ -277,5 +279,127 @@ describe("workload simulation: the workloads section (summary, pools, Pod report
       String(web.notes),
     );
     assert.deepStrictEqual(web.pods[0].pools, []);
+  });
+
+  describe("what LimitRanger's defaults from a max cause (core/v1 defaults.go SetDefaults_LimitRangeItem: no default, so default = max)", () => {
+    const plan = simulate([
+      ...twoPools(namespace("capped"), namespace("team")),
+      limitRange("capped", [{ type: "Container", max: { cpu: "16" } }]),
+      limitRange("team", [{ type: "Container", max: { cpu: "1" } }]),
+      deployment("capped", "greedy", { containers: [container()] }),
+      deployment("team", "meek", { containers: [container()] }),
+    ]);
+
+    it("names the LimitRange as the cause of a Pod that no node fits, with its fix and both sources", () => {
+      const greedy = workload(plan, "greedy");
+      assert.strictEqual(greedy.status, "unschedulable");
+      const scheduler = greedy.problems.find((p) => p.step === "Scheduler");
+      assert.match(
+        scheduler?.message ?? "",
+        /Insufficient cpu \(needs 16, .*\. Cause: LimitRange limits sets max cpu 16 without a default/,
+      );
+      assert.match(scheduler?.fix ?? "", /remove the cpu max from LimitRange limits/);
+      assert.match(
+        scheduler?.source ?? "",
+        /^kubernetes pkg\/scheduler\/framework\/plugins .*; kubernetes pkg\/apis\/core\/v1\/defaults\.go/,
+      );
+      const defaults = greedy.problems.find((p) => p.step === "LimitRanger defaults");
+      assert.match(
+        defaults?.message ?? "",
+        /gives container app cpu 16, which it does not ask for and holds while it runs$/,
+      );
+      assert.doesNotMatch(defaults?.message ?? "", /Cause:/);
+    });
+
+    it("calls a workload that runs holding what it never asked for misallocated", () => {
+      const meek = workload(plan, "meek");
+      assert.strictEqual(meek.status, "misallocated");
+      assert.deepStrictEqual(meek.pods[0].requests, { cpu: "1" });
+      assert.deepStrictEqual(meek.pods[0].placement, { pool: "system", nodes: 1 });
+      assert.deepStrictEqual(plan.summary.misallocated, 1);
+    });
+  });
+
+  it("fits each DaemonSet Pod next to the other DaemonSets of its pools, not next to itself (pkg/controller/daemon, NodeResourcesFit)", () => {
+    const agent = (name: string, cpu: string) =>
+      daemonSet("team", name, {
+        containers: [container({ requests: { cpu, memory: "64Mi" }, limits: { memory: "64Mi" } })],
+      });
+    // An e2-standard-8 offers 7910m: one 7-cpu agent fits, two 4-cpu agents do not.
+    const alone = simulate([...twoPools(namespace("team")), agent("big", "7")]);
+    assert.strictEqual(workload(alone, "big").status, "runnable");
+    const pair = simulate([...twoPools(namespace("team")), agent("a", "4"), agent("b", "4")]);
+    for (const name of ["a", "b"]) {
+      const w = workload(pair, name);
+      assert.strictEqual(w.status, "unschedulable");
+      assert.strictEqual(
+        w.problems[0].message,
+        "on node pool system: Insufficient cpu (needs 4, a node offers 3910m after 4 for DaemonSets)",
+      );
+    }
+  });
+
+  it("names every extended resource whose toleration ExtendedResourceToleration adds", () => {
+    const s = simulate([
+      ...twoPools(namespace("team")),
+      deployment("team", "accel", {
+        containers: [
+          container({ limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1", "example.com/fpga": "1" } }),
+        ],
+      }),
+    ]);
+    assert.ok(
+      workload(s, "accel").pods[0].injected.includes(
+        "toleration for example.com/fpga, nvidia.com/gpu (ExtendedResourceToleration)",
+      ),
+      String(workload(s, "accel").pods[0].injected),
+    );
+  });
+
+  it("runs a Pod that sets an overhead without a RuntimeClass through the RuntimeClass step (plugin/pkg/admission/runtimeclass)", () => {
+    const s = simulate([
+      ...twoPools(namespace("team")),
+      deployment("team", "overhead", { overhead: { cpu: "100m" }, containers: [small] }),
+    ]);
+    const w = workload(s, "overhead");
+    assert.ok(w.pods[0].admission.includes("RuntimeClass"), String(w.pods[0].admission));
+    assert.strictEqual(w.status, "refused");
+  });
+
+  describe("an autoscaler's maximum against the pools (KServe maxReplicas; cluster-autoscaler never grows a pool past its maximum)", () => {
+    const isvc = (maxReplicas: number) => {
+      const r = modelIsvc("chat", "team", { runtime: "six", storageUri: "pvc://models/chat" });
+      (r.inputs as { spec: { predictor: Record<string, unknown> } }).spec.predictor.maxReplicas = maxReplicas;
+      return r;
+    };
+    const notes = (maxReplicas: number) =>
+      workload(
+        simulate([
+          ...twoPools(namespace("team"), namespace("kserve")),
+          kserveStandard,
+          servingRuntime("six", "team", {
+            containers: [
+              {
+                name: "kserve-container",
+                image: "srv:1",
+                resources: { requests: { cpu: "6", memory: "1Gi" }, limits: { cpu: "6", memory: "1Gi" } },
+              },
+            ],
+          }),
+          isvc(maxReplicas),
+        ]),
+        "chat",
+      ).notes.filter((n) => n.includes("autoscaler"));
+
+    it("notes a maximum the pools cannot hold: one 6-cpu predictor per e2-standard-8 node, 3 nodes", () => {
+      assert.deepStrictEqual(notes(5), [
+        "predictor: the autoscaler may ask for 5 Pods, but the pools at their maximum size hold 3",
+      ]);
+    });
+
+    it("says nothing where the pools hold the maximum, or the maximum is the minimum", () => {
+      assert.deepStrictEqual(notes(3), []);
+      assert.deepStrictEqual(notes(1), []);
+    });
   });
 });
