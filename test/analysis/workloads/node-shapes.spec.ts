@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import { gkeEphemeralAllocatable } from "../../../components/catalog/gke-nodes";
 import type { JsonObject } from "../../../components/json";
 import { indexCluster } from "../../../policies/lib/analysis/workloads/cluster";
-import { nodeShapes } from "../../../policies/lib/analysis/workloads/scheduling/node-shapes";
+import { labelValues, nodeShapes } from "../../../policies/lib/analysis/workloads/scheduling/node-shapes";
 import { planOf, type TestResource } from "../../helpers/policy";
 import {
   container,
@@ -474,5 +474,87 @@ describe("workload simulation: a node pool's labels, taints and sizes as GKE set
     assert.deepStrictEqual(read.shapes, []);
     assert.deepStrictEqual(read.unreadable, ["gpu: value unknown during preview"]);
     assert.throws(() => nodeShapes(indexCluster([pool(new Error("boom"))])), /boom/);
+  });
+});
+
+describe("workload simulation: more of what GKE sets on a pool's nodes", () => {
+  it("gives a node every zone of its pool for the zone label (and the deprecated failure-domain one), and one value for the rest", () => {
+    const [shape] = shapesOf(nodePool("p", { zones: ["us-central1-a", "us-central1-f"] }));
+    const values = labelValues(shape);
+    assert.deepStrictEqual(values("topology.kubernetes.io/zone"), ["us-central1-a", "us-central1-f"]);
+    assert.deepStrictEqual(values("failure-domain.beta.kubernetes.io/zone"), ["us-central1-a", "us-central1-f"]);
+    assert.deepStrictEqual(values("cloud.google.com/gke-nodepool"), ["p"]);
+    assert.deepStrictEqual(values("example.com/none"), []);
+  });
+
+  it("places a zonal pool without node locations in its location's zone", () => {
+    const pool = nodePool("p");
+    const zonal = {
+      ...pool,
+      inputs: { ...(pool.inputs as Props), location: "us-central1-c", nodeLocations: undefined },
+    };
+    const [shape] = shapesOf(zonal);
+    assert.deepStrictEqual(shape.zones, ["us-central1-c"]);
+    assert.strictEqual(shape.labels["topology.kubernetes.io/region"], "us-central1");
+  });
+
+  it("labels an attached T4 on an N1 machine by its type, and gives no GPU for a count of 0", () => {
+    const t4 = nodePool("t4", { machineType: "n1-standard-8", gpus: { type: "nvidia-tesla-t4", count: 2 } });
+    const [shape] = shapesOf(t4);
+    assert.strictEqual(shape.labels["cloud.google.com/gke-accelerator"], "nvidia-tesla-t4");
+    assert.strictEqual(shape.allocatable["nvidia.com/gpu"], 2);
+    const none = nodePool("none", { machineType: "n2-standard-8", gpus: { type: "nvidia-l4", count: 0 } });
+    const [cpu] = shapesOf(none);
+    assert.strictEqual(cpu.labels["cloud.google.com/gke-accelerator"], undefined);
+    assert.strictEqual(cpu.allocatable["nvidia.com/gpu"], undefined);
+    assert.deepStrictEqual(cpu.taints, []);
+  });
+
+  describe("the NVIDIA driver installer, found by its DaemonSet's name or image, or a manifest (ConfigFile or ConfigGroup)", () => {
+    const noDriver = () => {
+      const pool = nodePool("nodriver", { machineType: "g2-standard-8", gpus: { type: "nvidia-l4", count: 1 } });
+      (pool.inputs as Props).nodeConfig.guestAccelerators[0].gpuDriverInstallationConfig = {
+        gpuDriverVersion: "INSTALLATION_DISABLED",
+      };
+      return pool;
+    };
+    const gpus = (...extra: TestResource[]) => shapesOf(noDriver(), ...extra)[0].allocatable["nvidia.com/gpu"];
+
+    it("counts a DaemonSet named otherwise whose container runs the installer image", () => {
+      const byImage = daemonSet("kube-system", "gpu-drivers", {
+        tolerations: [{ operator: "Exists" }],
+        initContainers: [{ name: "install", image: "cos-nvidia-installer:fixed" }],
+        containers: [container({ name: "pause" })],
+      });
+      assert.strictEqual(gpus(byImage), 1);
+    });
+
+    it("does not count another kind of object of the installer's name", () => {
+      const account: TestResource = {
+        type: "kubernetes:core/v1:ServiceAccount",
+        name: "nvidia-driver-installer",
+        inputs: {
+          apiVersion: "v1",
+          kind: "ServiceAccount",
+          metadata: { name: "nvidia-driver-installer", namespace: "kube-system" },
+        },
+      };
+      assert.strictEqual(gpus(account), undefined);
+    });
+
+    it("counts a ConfigGroup applying the installer's manifest, not a Helm chart that mentions it", () => {
+      const group: TestResource = {
+        type: "kubernetes:yaml/v2:ConfigGroup",
+        name: "drivers",
+        inputs: { files: ["https://example.com/ubuntu-nvidia-driver/daemonset.yaml"] },
+      };
+      assert.strictEqual(gpus(group), 1);
+      const chart: TestResource = {
+        type: "kubernetes:helm.sh/v4:Chart",
+        name: "drivers",
+        inputs: { chart: "example", values: { image: "cos-nvidia-installer:fixed" } },
+      };
+      assert.strictEqual(gpus(chart), undefined);
+    });
   });
 });
