@@ -1,10 +1,12 @@
 import * as assert from "node:assert";
 import { analyzeWorkloads } from "../../../policies/lib/analysis/workloads";
-import { planOf, type TestResource } from "../../helpers/policy";
+import { planOf, type TestResource, urnOf } from "../../helpers/policy";
 import {
   container,
   daemonSet,
   deployment,
+  job,
+  K8S,
   kserveStandard,
   limitRange,
   modelIsvc,
@@ -20,7 +22,7 @@ import {
 const small = container({ requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "64Mi" } });
 const service = (ns: string, name: string): TestResource => ({
   type: "kubernetes:core/v1:Service",
-  name,
+  name: `${name}-resource`,
   inputs: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: ns }, spec: { ports: [{ port: 80 }] } },
 });
 const CLUSTER = "gcp:container/cluster:Cluster";
@@ -37,6 +39,7 @@ const CLUSTER = "gcp:container/cluster:Cluster";
 describe("workload simulation: the workloads section (summary, pools, Pod reports)", () => {
   const section = simulate([
     ...twoPools(namespace("team")),
+    nodePool("dedicated", { taints: [{ key: "dedicated", effect: "NO_EXECUTE" }] }),
     quota("team", { hard: { pods: "10", "count/services": "0" } }),
     limitRange("team", [{ type: "Container", defaultRequest: { cpu: "100m" } }]),
     // No KServe in the plan: no Pod is ever created.
@@ -104,6 +107,7 @@ describe("workload simulation: the workloads section (summary, pools, Pod report
     assert.strictEqual(gpu.allocatable["nvidia.com/gpu"], "1");
     assert.deepStrictEqual(gpu.taints, ["nvidia.com/gpu=present:NoSchedule"]);
     assert.deepStrictEqual(gpu.daemonSets, {});
+    assert.deepStrictEqual(section.pools[2].taints, ["dedicated:NoExecute"]);
   });
 
   it("reports a Pod set's containers, requests (init containers counted), admission steps, pools and where it lands", () => {
@@ -126,6 +130,7 @@ describe("workload simulation: the workloads section (summary, pools, Pod report
       pools: ["system"],
       placement: { pool: "system", nodes: 1 },
     });
+    assert.ok(!workload(section, "web").notes.some((n) => n.includes("matchFields")));
   });
 
   it("places no node for a Deployment of 0 replicas, and runs a DaemonSet Pod on each node of the pools it selects", () => {
@@ -401,5 +406,58 @@ describe("workload simulation: the workloads section (summary, pools, Pod report
       assert.deepStrictEqual(notes(3), []);
       assert.deepStrictEqual(notes(1), []);
     });
+  });
+
+  describe("object counts, held workloads and unchecked charts", () => {
+    const plan = simulate([
+      ...twoPools(namespace("team")),
+      quota("team", { hard: { pods: "2", "count/deployments.apps": "1" } }),
+      deployment("team", "first", { containers: [small] }, { replicas: 2 }),
+      deployment("team", "second", { containers: [small] }, { replicas: 0 }),
+      job("team", "held", { containers: [small] }, { "kueue.x-k8s.io/queue-name": "missing" }),
+      {
+        type: K8S.chart,
+        name: "kueue-old",
+        inputs: { chart: "kueue", version: "0.0.1", namespace: "team", name: "kueue-old" },
+      },
+    ]);
+
+    it("charges a workload object over its count quota to that workload, not to another", () => {
+      // count/deployments.apps=1: the second Deployment is refused (pkg/quota/v1/evaluator/core, object count).
+      assert.deepStrictEqual(workload(plan, "first").problems, []);
+      const second = workload(plan, "second");
+      assert.strictEqual(second.status, "refused");
+      assert.match(second.problems[0].message, /count\/deployments\.apps=1, used: count\/deployments\.apps=1/);
+    });
+
+    it("still lists the API server's verdict on the Pods of a workload Kueue holds, against what the earlier ones use", () => {
+      const held = workload(plan, "held");
+      assert.strictEqual(held.status, "not-admitted");
+      assert.deepStrictEqual(
+        held.problems.map((p) => p.step),
+        ["Kueue", "ResourceQuota"],
+      );
+      assert.match(held.problems[1].message, /requested: pods=1, used: pods=2, limited: pods=2/);
+      assert.deepStrictEqual(held.pods[0].pools, []);
+    });
+
+    it("reports a chart it has no facts for as unchecked, its reason first, and checks nothing of it", () => {
+      const old = workload(plan, "kueue-old");
+      assert.strictEqual(old.status, "unchecked");
+      assert.match(old.notes[0], /^no facts for chart kueue 0\.0\.1/);
+      assert.strictEqual(old.notes.length, 1);
+      assert.strictEqual(plan.summary.unchecked, 1);
+      // Without node pools either, it gets no "scheduling not checked" note: it was never checked at all.
+      const alone = simulate([
+        namespace("team"),
+        { type: K8S.chart, name: "kueue-old", inputs: { chart: "kueue", version: "0.0.1", namespace: "team" } },
+      ]);
+      assert.deepStrictEqual(workload(alone, "kueue-old").notes, [old.notes[0]]);
+    });
+  });
+
+  it("gives a refused Namespace's entry the Namespace's URN", () => {
+    const s = simulate([...twoPools(namespace("bad", { "pod-security.kubernetes.io/enforce": "strict" }))]);
+    assert.strictEqual(workload(s, "bad").urn, urnOf(K8S.namespace, "bad-ns"));
   });
 });
