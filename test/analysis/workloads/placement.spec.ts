@@ -427,6 +427,32 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
       assert.strictEqual(together.problems.length, 1);
     });
 
+    it("spreads a gang's second set over nodes the first set opened, one per node under hostname anti-affinity", () => {
+      const big = group("big", { containers: [app({ cpu: "3" })] });
+      const spread = group("spread", { affinity: ANTI_HOSTNAME("spread"), containers: [app({ cpu: "100m" })] }, 2);
+      const { problems, placements } = placeWorkload([big, spread], [shape("p", { maxNodes: 2 })], NO_OVERHEAD, true);
+      assert.deepStrictEqual(problems, []);
+      assert.deepStrictEqual(
+        placements.map((p) => [p.group.name, p.placed, p.nodes]),
+        [
+          ["big", 1, { p: 1 }],
+          ["spread", 2, { p: 2 }],
+        ],
+      );
+    });
+
+    it("places Pods on a machine type of unknown shape next to DaemonSets' cpu requests it cannot check either", () => {
+      const unknown = shape("p", { allocatable: { pods: 110 }, unknownShape: "unknown", maxNodes: 1 });
+      const { problems, placements } = placeWorkload(
+        [group("web", { containers: [app({ cpu: "1" })] }, 2)],
+        [unknown],
+        overheadOf("p", { cpu: 100, pods: 1 }),
+        false,
+      );
+      assert.deepStrictEqual(problems, []);
+      assert.strictEqual(placements[0].placed, 2);
+    });
+
     it("skips DaemonSet groups (placed per node elsewhere)", () => {
       const { problems, placements } = placeWorkload(
         [group("agent", { containers: [app({ cpu: "64" })] }, 1, { daemon: true })],
