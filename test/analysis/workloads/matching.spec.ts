@@ -177,6 +177,18 @@ describe("workload simulation: selectors, node affinity and tolerations (apimach
       assert.match(missing ?? "", /no example\.com\/tier label/);
     });
 
+    it("lists every zone of a multi-zone pool when a zone selector misses them", () => {
+      const zones = node({ "topology.kubernetes.io/zone": ["us-central1-a", "us-central1-b"] });
+      assert.strictEqual(
+        nodeSelectionMismatch({ nodeSelector: { "topology.kubernetes.io/zone": "us-central1-c" } }, zones),
+        "node selector topology.kubernetes.io/zone=us-central1-c (the nodes have topology.kubernetes.io/zone=us-central1-a|us-central1-b)",
+      );
+      assert.strictEqual(
+        nodeSelectionMismatch({ nodeSelector: { "topology.kubernetes.io/zone": "us-central1-b" } }, zones),
+        undefined,
+      );
+    });
+
     it("describes a failing required affinity by its terms' expressions", () => {
       const why = nodeSelectionMismatch(
         required(
@@ -211,6 +223,7 @@ describe("workload simulation: selectors, node affinity and tolerations (apimach
       ["Exists on another key", { key: "example.com/x", operator: "Exists" }, false],
       ["an empty key with Exists tolerates every taint", { operator: "Exists" }, true],
       ["an empty key with Exists, another effect", { operator: "Exists", effect: "NoExecute" }, false],
+      ["an empty key with Equal compares the value", { operator: "Equal" }, false],
       ["Equal with the value", { key: "nvidia.com/gpu", operator: "Equal", value: "present" }, true],
       ["Equal with another value", { key: "nvidia.com/gpu", operator: "Equal", value: "absent" }, false],
       ["Equal without a value, on a taint with one", { key: "nvidia.com/gpu", operator: "Equal" }, false],

@@ -110,6 +110,7 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
         ["a request of 2 without a limit", { requests: { "nvidia.com/gpu": "2" } }, false],
         ["a request of 1", { requests: { "nvidia.com/gpu": "1" } }, true],
         ["no GPU", { requests: { cpu: "1" } }, true],
+        ["a cpu limit only", { limits: { cpu: "1" } }, true],
       ];
       for (const [name, resources, admitted] of cases) {
         it(`${name}: ${admitted ? "admitted" : "refused"}`, () => {
@@ -123,6 +124,10 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
           }
         });
       }
+
+      it("admits a container without resources", () => {
+        assert.strictEqual(poolMismatch({ containers: [{ name: "bare" }] }, {}, shared("TIME_SHARING")), undefined);
+      });
 
       it("names MPS and multi-GPU nodes for an MPS pool, and checks init containers too", () => {
         const spec = {
@@ -149,6 +154,23 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
       assert.strictEqual(refused?.kind, "ports");
       assert.match(refused?.reason ?? "", /^node\(s\) didn't have free ports for the requested pod ports \(TCP\/80 /);
       assert.strictEqual(poolMismatch(spec, {}, shape("p"), {}, new Set(["UDP/80"])), undefined);
+      const two = {
+        containers: [
+          app(
+            { cpu: "1" },
+            {
+              ports: [
+                { containerPort: 80, hostPort: 80 },
+                { containerPort: 443, hostPort: 443 },
+              ],
+            },
+          ),
+        ],
+      };
+      assert.match(
+        poolMismatch(two, {}, shape("p"), {}, new Set(["TCP/80", "TCP/443"]))?.reason ?? "",
+        /\(TCP\/443, TCP\/80 held by the pool's DaemonSets\)$/,
+      );
     });
 
     describe("resources: Insufficient <resource> against allocatable less the DaemonSets' requests (NodeResourcesFit)", () => {
@@ -223,8 +245,11 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
     });
 
     it("asks to change the selector when it names labels no pool has", () => {
-      const p = run({ nodeSelector: { "example.com/tier": "gold" }, containers: [app({ cpu: "1" })] }, [shape("a")]);
-      assert.match(p.fix, /change the node selector or affinity to match a pool \(a\)/);
+      const p = run({ nodeSelector: { "example.com/tier": "gold" }, containers: [app({ cpu: "1" })] }, [
+        shape("a"),
+        shape("b"),
+      ]);
+      assert.match(p.fix, /change the node selector or affinity to match a pool \(a, b\)/);
     });
 
     it("asks for a toleration of the taint of the first pool the selector admits", () => {
@@ -248,6 +273,9 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
       const p = run({ containers: [{ name: "w", resources: { limits: { "nvidia.com/gpu": "2" } } }] }, [shared]);
       assert.match(p.fix, /ask for 1 nvidia\.com\/gpu per container on shared/);
       assert.match(p.source, /timesharing-gpus/);
+      // One shared pool among others is enough to cite GKE's GPU sharing docs.
+      const mixed = run({ containers: [app({ "nvidia.com/gpu": "2" })] }, [shape("p"), shared]);
+      assert.match(mixed.source, /timesharing-gpus/);
       const plain = run({ containers: [app({ cpu: "9" })] }, [shape("p")]);
       assert.doesNotMatch(plain.source, /timesharing-gpus/);
       assert.match(plain.source, /NodeResourcesFit/);
@@ -288,7 +316,7 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
         "1 of 5 Pods (cpu=1500m, pods=1 each) never fit: p (max 2 nodes) at the maximum size holds 4",
       );
       assert.match(problems[0].fix, /raise the autoscaling maximum of p, or run fewer or smaller Pods/);
-      assert.match(problems[0].source, /cluster-autoscaler/);
+      assert.match(problems[0].source, /NodeResourcesFit\); cluster-autoscaler/);
       assert.doesNotMatch(problems[0].source, /PodTopologySpread/);
     });
 
@@ -343,14 +371,28 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
       assert.match(problems[0].source, /InterPodAffinity, PodTopologySpread, NodePorts/);
     });
 
-    it("keeps one replica per node for a host port, naming it", () => {
-      const { problems } = placeWorkload(
-        [group("web", { containers: [app({ cpu: "100m" }, { ports: [{ containerPort: 80, hostPort: 80 }] })] }, 2)],
-        [shape("p")],
-        NO_OVERHEAD,
-        false,
+    it("keeps one replica per node for host ports, naming them, and a hostname spread too", () => {
+      const ports = [
+        { containerPort: 80, hostPort: 80 },
+        { containerPort: 443, hostPort: 443 },
+      ];
+      const spec = {
+        topologySpreadConstraints: [
+          {
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            maxSkew: 1,
+            labelSelector: { matchLabels: { app: "web" } },
+          },
+        ],
+        containers: [app({ cpu: "100m" }, { ports })],
+      };
+      const { problems } = placeWorkload([group("web", spec, 3)], [shape("a"), shape("b")], NO_OVERHEAD, false);
+      assert.match(
+        problems[0].message,
+        /hold 2 \(one per node: host ports TCP\/443, TCP\/80; topology spread on kubernetes\.io\/hostname, maxSkew 1\)$/,
       );
-      assert.match(problems[0].message, /holds 1 \(one per node: host ports TCP\/80\)$/);
+      assert.match(problems[0].fix, /^raise the autoscaling maximum of a or b \(or spread it over more zones\)/);
     });
 
     it("keeps one replica per zone under zone anti-affinity: 1 zone, 2 zones", () => {
@@ -395,6 +437,16 @@ describe("workload simulation: placing Pods on node pools (kube-scheduler filter
       assert.strictEqual(
         problems[0].message,
         "the gang needs all 2 Pods at once (cpu=3, pods=1 each), but p (max 1 nodes) at the maximum size holds 1: the job never starts",
+      );
+      const two = placeWorkload(
+        [group("worker", { containers: [app({ cpu: "3" })] }, 3)],
+        [shape("a"), shape("b")],
+        NO_OVERHEAD,
+        true,
+      );
+      assert.match(
+        two.problems[0].message,
+        /a \(max 1 nodes\), b \(max 1 nodes\) at the maximum size hold 2: the job never starts$/,
       );
     });
 

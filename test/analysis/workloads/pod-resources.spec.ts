@@ -96,6 +96,12 @@ describe("workload simulation: a Pod's requests and limits (component-helpers re
       assert.deepStrictEqual(spec.resources.limits, { cpu: "2", memory: "1Gi" });
     });
 
+    it("defaults only the resources the Pod-level limits or the containers name", () => {
+      const spec: Props = { resources: { limits: { cpu: "2" } }, containers: [c("app")] };
+      defaultPodLevelRequests(spec);
+      assert.deepStrictEqual(spec.resources.requests, { cpu: "2" });
+    });
+
     it("keeps a Pod-level request the Pod sets", () => {
       const spec: Props = {
         resources: { requests: { cpu: "1500m" }, limits: { cpu: "2", memory: "1Gi" } },

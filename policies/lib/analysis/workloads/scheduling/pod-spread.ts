@@ -57,7 +57,7 @@ function selectsOwn(term: Props, pod: PodObject): boolean {
   const inScope =
     (!namespaces.length && !selector) ||
     namespaces.includes(own) ||
-    (selector !== undefined && matchesSelector(selector, { "kubernetes.io/metadata.name": own }));
+    matchesSelector(selector, { "kubernetes.io/metadata.name": own });
   return inScope && matchesSelector(term.labelSelector, pod.metadata.labels);
 }
 
