@@ -70,6 +70,13 @@ describe("workload simulation: resource quantities (apimachinery pkg/api/resourc
       ["memory", "1Gi", 2 ** 30],
       // Value rounds up: half a byte is a byte; 1500m devices are 2.
       ["memory", "0.5", 1],
+      ["memory", "1n", 1],
+      ["memory", "100m", 1],
+      ["cpu", "1.1", 1100],
+      ["cpu", "0.3", 300],
+      ["memory", "1.5Gi", 1.5 * 2 ** 30],
+      ["memory", "1Pi", 2 ** 50],
+      ["cpu", "100u", 1],
       ["nvidia.com/gpu", "1500m", 2],
       ["limits.memory", "1", 1],
       ["cpu", "one", undefined],
