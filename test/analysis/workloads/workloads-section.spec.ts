@@ -316,6 +316,17 @@ describe("workload simulation: the workloads section (summary, pools, Pod report
       assert.doesNotMatch(defaults?.message ?? "", /Cause:/);
     });
 
+    it("does not call a limit defaulted from the max misallocated: the Pod holds only what it requests", () => {
+      const s2 = simulate([
+        ...twoPools(namespace("capped")),
+        limitRange("capped", [{ type: "Container", max: { cpu: "16" } }]),
+        deployment("capped", "asks", { containers: [container({ requests: { cpu: "1" } })] }),
+      ]);
+      const asks = workload(s2, "asks");
+      assert.deepStrictEqual([asks.status, asks.problems], ["runnable", []]);
+      assert.deepStrictEqual(asks.pods[0].requests, { cpu: "1" });
+    });
+
     it("calls a workload that runs holding what it never asked for misallocated", () => {
       const meek = workload(plan, "meek");
       assert.strictEqual(meek.status, "misallocated");
