@@ -558,3 +558,19 @@ describe("workload simulation: more of what GKE sets on a pool's nodes", () => {
     });
   });
 });
+
+describe("workload simulation: GKE Sandbox taint, declared or added", () => {
+  it("adds the sandbox.gke.io/runtime=gvisor:NoSchedule taint once, also where the pool declares it itself", () => {
+    const pool = nodePool("sandbox", {
+      machineType: "e2-standard-8",
+      taints: [{ key: "sandbox.gke.io/runtime", value: "gvisor", effect: "NO_SCHEDULE" }],
+    });
+    (pool.inputs as Props).nodeConfig.sandboxConfig = { type: "GVISOR" };
+    const [shape] = shapesOf(pool);
+    assert.deepStrictEqual(shape.taints, [{ key: "sandbox.gke.io/runtime", value: "gvisor", effect: "NoSchedule" }]);
+    assert.strictEqual(shape.labels["sandbox.gke.io/runtime"], "gvisor");
+    const plain = nodePool("plain", { machineType: "e2-standard-8" });
+    (plain.inputs as Props).nodeConfig.sandboxConfig = { sandboxType: "runc" };
+    assert.deepStrictEqual(shapesOf(plain)[0].taints, []);
+  });
+});
