@@ -37,9 +37,7 @@ const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Repli
 export const isChart = (type: string): boolean => /^kubernetes:helm\.sh\/v\d+:(Chart|Release)$/.test(type);
 export const isKustomization = (type: string): boolean => /^kubernetes:kustomize\/v\d+:Directory$/.test(type);
 const isKubernetesObject = (type: string): boolean =>
-  type.startsWith("kubernetes:") &&
-  !/^kubernetes:(helm\.sh|kustomize|yaml)\//.test(type) &&
-  !type.startsWith("pulumi:providers:");
+  type.startsWith("kubernetes:") && !/^kubernetes:(helm\.sh|kustomize|yaml)\//.test(type);
 
 /** The URN of a resource's parent: plan.json gives it as a string, CrossGuard as the parent resource. */
 function parentUrn(parent: unknown): string | undefined {

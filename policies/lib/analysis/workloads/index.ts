@@ -63,8 +63,6 @@ interface GroupState {
   admitted: boolean;
   steps: string[];
   defaults: LimitRangerDefault[];
-  /** Pods the quotas let through. */
-  admittedCount: number;
   daemonPools: string[];
   placement?: GroupPlacement;
 }
@@ -124,7 +122,7 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       injectGcsFuseSidecar(group);
       defaultRequestsToLimits(group.pod);
       if (cluster.podLevelResources) defaultPodLevelRequests(group.pod.spec);
-      const g: GroupState = { admitted: true, steps: [], defaults: [], admittedCount: group.count, daemonPools: [] };
+      const g: GroupState = { admitted: true, steps: [], defaults: [], daemonPools: [] };
       state.groups.set(group, g);
       const fail = (problem: Problem | undefined) => {
         if (!problem) return;
@@ -197,7 +195,6 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       const quota = admitQuota(group.pod, count, namespace, scratch, group.name);
       for (const problem of quota.problems) state.problems.push(problem);
       if (quota.problems.length) g.admitted = false;
-      g.admittedCount = Math.min(g.admittedCount, quota.admitted);
       if (quota.quotas.length) g.steps.push(`ResourceQuota (${quota.quotas.join(", ")})`);
     }
   }
@@ -292,12 +289,8 @@ export function analyzeWorkloads(resources: readonly AnalysisResource[]): Worklo
       state.problems.push(...placed.problems);
       if (!placed.pools.length) workload.notes.push(`${group.name}: no node pool's nodes match it, so it runs no Pods`);
     }
-    const { placements, problems } = placeWorkload(
-      admittedGroups.filter((gr) => !gr.daemon),
-      shapes,
-      poolOverhead,
-      workload.gang,
-    );
+    // placeWorkload skips DaemonSet groups (placed per node above).
+    const { placements, problems } = placeWorkload(admittedGroups, shapes, poolOverhead, workload.gang);
     state.problems.push(...problems);
     for (const placement of placements) state.groups.get(placement.group)!.placement = placement;
     for (const group of admittedGroups) {

@@ -75,12 +75,11 @@ export function defaultPodLevelRequests(spec: Props): void {
 /** Every container a Pod runs: init containers (sidecars included), then app containers. */
 export const allContainers = (spec: Props): Props[] => [...initContainersOf(spec), ...containersOf(spec)];
 
-/** The extended resources (not cpu, memory, ephemeral-storage, hugepages) a container asks for. */
+/**
+ * Whether a resource is an extended resource (v1helper.IsExtendedResourceName in kubernetes
+ * pkg/apis/core/v1/helper/helpers.go): not native (a name without a domain, or one containing
+ * "kubernetes.io/": IsNativeResource, IsPrefixedNativeResource) and not a quota name ("requests.").
+ */
 export function isExtendedResource(name: string): boolean {
-  return (
-    !["cpu", "memory", "ephemeral-storage", "storage"].includes(name) &&
-    !name.startsWith("hugepages-") &&
-    !name.startsWith("kubernetes.io/") &&
-    name.includes("/")
-  );
+  return name.includes("/") && !name.includes("kubernetes.io/") && !name.startsWith("requests.");
 }

@@ -48,9 +48,15 @@ export const isMilliResource = (name: string): boolean =>
 export function amountOf(name: string, value: unknown): number | undefined {
   const parsed = parseQuantity(value);
   if (parsed === undefined) return undefined;
-  // Small epsilon: 0.1 * 1000 is 100.00000000000001 in floating point.
-  return isMilliResource(name) ? Math.ceil(parsed * 1000 - 1e-6) : Math.ceil(parsed - 1e-9);
+  return roundUp(isMilliResource(name) ? parsed * 1000 : parsed);
 }
+
+/**
+ * Rounded up, as ScaledValue rounds (ceil): a fraction is first cut to 15 significant digits, the
+ * precision of a double, so that floating-point noise (0.1 * 1000 is 100.00000000000001) does not
+ * round up while a real fraction, however small (1n of a byte), does.
+ */
+const roundUp = (value: number): number => (Number.isInteger(value) ? value : Math.ceil(Number(value.toPrecision(15))));
 
 /** An amount written back as a quantity, for messages: `1500m`, `2`, `40Gi`, `256Mi`. */
 export function formatAmount(name: string, amount: number): string {

@@ -43,12 +43,22 @@ export function hostPorts(spec: Props): string[] {
   return [...ports].sort();
 }
 
-/** Whether a term applies to the Pod's own replicas: its selector matches their labels, in their namespace. */
+/**
+ * Whether a term applies to the Pod's own replicas: its selector matches their labels, and its
+ * namespaces hold theirs. A term covers the union of `namespaces` and the namespaces its
+ * `namespaceSelector` selects (an empty selector selects all); with neither, the Pod's own namespace
+ * (k8s.io/api/core/v1 PodAffinityTerm). Of a namespace's labels only kubernetes.io/metadata.name,
+ * which the API server sets on every namespace, is known here.
+ */
 function selectsOwn(term: Props, pod: PodObject): boolean {
-  if (term?.namespaceSelector) return false;
-  const namespaces: string[] = term?.namespaces ?? [];
-  if (namespaces.length && !namespaces.includes(pod.metadata.namespace)) return false;
-  return matchesSelector(term?.labelSelector, pod.metadata.labels);
+  const own = pod.metadata.namespace;
+  const namespaces: string[] = term.namespaces ?? [];
+  const selector: Props | undefined = term.namespaceSelector ?? undefined;
+  const inScope =
+    (!namespaces.length && !selector) ||
+    namespaces.includes(own) ||
+    matchesSelector(selector, { "kubernetes.io/metadata.name": own });
+  return inScope && matchesSelector(term.labelSelector, pod.metadata.labels);
 }
 
 export function spreadRule(pod: PodObject): SpreadRule {
