@@ -75,7 +75,15 @@ describe("disruption budgets", () => {
     });
 
     it("selects the Pods the workload simulation derives for the InferenceService, and lets a drain evict one", async () => {
-      const result = await model({ minReplicas: 2, maxReplicas: 4, image: "example/server:1.0", runtime: "custom" });
+      // A named runtime must list the model's format, or KServe refuses it (kserve v0.20.0
+      // pkg/controller/v1beta1/inferenceservice/components/predictor.go reconcileModel): the fixture's lists `custom`.
+      const result = await model({
+        minReplicas: 2,
+        maxReplicas: 4,
+        image: "example/server:1.0",
+        runtime: "custom",
+        modelFormat: "custom",
+      });
       const plan = planFromRun(result);
       const resources = [
         ...planOf([
