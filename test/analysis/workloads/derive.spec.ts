@@ -5,7 +5,18 @@ import { deriveWorkloads } from "../../../policies/lib/analysis/workloads/derive
 import { injectGcsFuseSidecar } from "../../../policies/lib/analysis/workloads/derive/gcsfuse";
 import type { Workload } from "../../../policies/lib/analysis/workloads/model";
 import { planOf, type TestResource } from "../../helpers/policy";
-import { container, deployment, enforce, K8S, namespace, nodePool, problems, simulate, workload } from "./fixtures";
+import {
+  container,
+  deployment,
+  enforce,
+  K8S,
+  kserveRuntimeConfigs,
+  namespace,
+  nodePool,
+  problems,
+  simulate,
+  workload,
+} from "./fixtures";
 
 const derive = (resources: TestResource[]): Workload[] => deriveWorkloads(indexCluster(planOf(resources).resources));
 const one = (resources: TestResource[], name: string): Workload => derive(resources).find((w) => w.name === name)!;
@@ -23,17 +34,7 @@ const kserve = (mode = "Standard"): TestResource[] => [
       values: { kserve: { controller: { deploymentMode: mode } } },
     },
   },
-  {
-    type: K8S.chart,
-    name: "runtimes",
-    inputs: {
-      chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
-      version: "v0.20.0",
-      namespace: "kserve",
-      name: "kserve-runtime-configs",
-      values: { kserve: { servingruntime: { enabled: true } } },
-    },
-  },
+  kserveRuntimeConfigs({ kserve: { servingruntime: { enabled: true } } }),
 ];
 function isvc(
   name: string,

@@ -376,3 +376,16 @@ export function modelIsvc(name: string, ns: string, model: Props): TestResource 
     },
   };
 }
+
+/** KServe v0.20.0's kserve-runtime-configs chart (kserve.servingruntime.enabled installs the ClusterServingRuntimes). */
+export const kserveRuntimeConfigs = (values?: JsonObject): TestResource => ({
+  type: K8S.chart,
+  name: "runtimes",
+  inputs: {
+    chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
+    version: "v0.20.0",
+    namespace: "kserve",
+    name: "kserve-runtime-configs",
+    ...(values ? { values } : {}),
+  },
+});

@@ -4,7 +4,7 @@ import { indexCluster } from "../../../policies/lib/analysis/workloads/cluster";
 import { deriveWorkloads } from "../../../policies/lib/analysis/workloads/derive";
 import type { Workload } from "../../../policies/lib/analysis/workloads/model";
 import { planOf, type TestResource } from "../../helpers/policy";
-import { K8S, kserveStandard } from "./fixtures";
+import { K8S, kserveRuntimeConfigs, kserveStandard } from "./fixtures";
 
 /**
  * Which ServingRuntime KServe v0.20.0 builds a `model` predictor from. Expected values from kserve/kserve tag v0.20.0:
@@ -16,17 +16,7 @@ import { K8S, kserveStandard } from "./fixtures";
  * the cluster's by priority) and sortSupportedRuntimeByPriority (a runtime with a priority before one without), and
  * charts/kserve-runtime-configs (kserve.servingruntime.enabled installs the ClusterServingRuntimes).
  */
-const runtimeConfigs = (values?: JsonObject): TestResource => ({
-  type: K8S.chart,
-  name: "runtimes",
-  inputs: {
-    chart: "oci://ghcr.io/kserve/charts/kserve-runtime-configs",
-    version: "v0.20.0",
-    namespace: "kserve",
-    name: "kserve-runtime-configs",
-    ...(values ? { values } : {}),
-  },
-});
+const runtimeConfigs = kserveRuntimeConfigs;
 const enabled = runtimeConfigs({ kserve: { servingruntime: { enabled: true } } });
 
 const format = (name: string, options: { priority?: number; autoSelect?: boolean } = {}) => ({
